@@ -1,0 +1,137 @@
+using System.CommandLine;
+using Ballast.Data;
+using Ballast.Io;
+using Ballast.Io.Reports;
+using Ballast.Io.Specs;
+using Ballast.Policies;
+
+namespace Ballast.Cli.Commands;
+
+/// <summary><c>ballast backtest SPEC --data FILE</c>: every policy of the spec plus buy-and-hold, side by side.</summary>
+internal static class BacktestCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var spec = new Argument<string>("spec") { Description = "Policy spec, YAML or JSON (see docs/policy-spec.md)." };
+        var data = new Option<string>("--data") { Description = "Data file: wide CSV, first column Date (YYYY-MM-DD or YYYY-MM), one column per series.", Required = true };
+        var returns = Options.Returns();
+        var fill = Options.Fill();
+        var from = Options.Date("--from", "First date of the window (default: the first date on which every series has a value).");
+        var to = Options.Date("--to", "Last date of the window (default: the last date of the data).");
+        var output = new Option<string?>("--out") { Description = "Directory for metrics.json, equity.csv, weights.csv, trades.csv and report.html." };
+        var json = new Option<bool>("--json") { Description = "Print metrics.json to stdout and nothing else there (notices go to stderr)." };
+        var riskFree = new Option<double?>("--risk-free") { Description = "Annual risk-free rate for Sharpe and Sortino (overrides the spec's risk_free; default 0)." };
+
+        var command = new Command("backtest", "Backtest every policy of a spec, plus buy-and-hold, and compare them.")
+        {
+            spec, data, returns, fill, from, to, output, json, riskFree,
+        };
+        command.SetAction(parse =>
+        {
+            var set = SpecLoader.LoadFile(parse.GetValue(spec)!);
+            var market = MarketDataCsv.ReadFile(parse.GetValue(data)!, parse.GetValue(returns));
+            var options = new BacktestOptions
+            {
+                From = parse.GetValue(from),
+                To = parse.GetValue(to),
+                Fill = parse.GetValue(fill),
+                RiskFree = parse.GetValue(riskFree),
+                Record = parse.GetValue(output) is not null,
+            };
+            var outcome = Progress.Run(io, set.Policies.Length + 1, progress => BacktestJob.Run(set, market, options, progress));
+            return Report(io, outcome, parse.GetValue(output), parse.GetValue(json));
+        });
+        return command;
+    }
+
+    /// <summary>Prints notices, the table (or JSON) and writes the output directory.</summary>
+    public static int Report(CliIo io, BacktestOutcome outcome, string? outDir, bool json)
+    {
+        foreach (var notice in outcome.Table.Notices)
+        {
+            io.Notice(notice);
+        }
+
+        if (outcome.PeriodsInferred)
+        {
+            io.Notice($"periods_per_year inferred from the dates: {outcome.PeriodsPerYear}");
+        }
+
+        var metrics = ResultFiles.MetricsJson(outcome);
+        if (outDir is not null)
+        {
+            WriteOutputs(outcome, outDir, metrics);
+        }
+
+        if (json)
+        {
+            io.Out.Write(metrics);
+        }
+        else
+        {
+            ResultTable.Write(io, outcome);
+            if (outDir is not null)
+            {
+                io.Out.WriteLine($"wrote {Path.Combine(outDir, "metrics.json")}, equity.csv, weights.csv, trades.csv");
+                io.Out.WriteLine($"report: {Path.Combine(outDir, "report.html")}");
+            }
+        }
+
+        return Program.Ok;
+    }
+
+    private static void WriteOutputs(BacktestOutcome outcome, string outDir, string metrics)
+    {
+        Directory.CreateDirectory(outDir);
+        AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), metrics);
+        WriteText(Path.Combine(outDir, "equity.csv"), w => ResultFiles.WriteEquity(outcome, w));
+        WriteText(Path.Combine(outDir, "weights.csv"), w => ResultFiles.WriteWeights(outcome, w));
+        WriteText(Path.Combine(outDir, "trades.csv"), w => ResultFiles.WriteTrades(outcome, w));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "report.html"), HtmlReport.Render(outcome));
+    }
+
+    internal static void WriteText(string path, Action<TextWriter> write) => AtomicFile.Write(path, stream =>
+    {
+        using var writer = AtomicFile.Text(stream);
+        write(writer);
+    });
+}
+
+/// <summary><c>ballast spec SPEC</c>: validate a spec and print each policy's content hash and canonical form.</summary>
+internal static class SpecCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var spec = new Argument<string>("spec") { Description = "Policy spec, YAML or JSON." };
+        var json = new Option<bool>("--json") { Description = "Print {\"policies\":[{\"name\",\"hash\",\"policy\"}]} instead of text." };
+        var command = new Command("spec", "Validate a spec; print each policy's content hash (its published identity) and canonical JSON.") { spec, json };
+        command.SetAction(parse =>
+        {
+            var set = SpecLoader.LoadFile(parse.GetValue(spec)!);
+            if (parse.GetValue(json))
+            {
+                io.Out.Write("{\"policies\":[");
+                for (var i = 0; i < set.Policies.Length; i++)
+                {
+                    var p = set.Policies[i];
+                    io.Out.Write(i == 0 ? "\n  " : ",\n  ");
+                    io.Out.Write($"{{\"name\":{System.Text.Json.JsonSerializer.Serialize(p.Name)},\"hash\":\"{p.Hash}\",\"policy\":{p.CanonicalJson}}}");
+                }
+
+                io.Out.WriteLine("\n]}");
+            }
+            else
+            {
+                io.Out.WriteLine($"{set.Name}: {set.Policies.Length} polic{(set.Policies.Length == 1 ? "y" : "ies")}, valid");
+                foreach (var p in set.Policies)
+                {
+                    io.Out.WriteLine($"{p.Name}  sha256:{p.Hash}");
+                    io.Out.WriteLine($"  {p.CanonicalJson}");
+                }
+            }
+
+            return Program.Ok;
+        });
+        return command;
+    }
+}

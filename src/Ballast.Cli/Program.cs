@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Ballast.Cli.Commands;
+
+namespace Ballast.Cli;
+
+/// <summary>The <c>ballast</c> command line. Exit codes: 0 ok, 2 bad input, 1 internal error.</summary>
+public static class Program
+{
+    public const int Ok = 0;
+    public const int InternalError = 1;
+    public const int BadInput = 2;
+
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error, interactive: !Console.IsErrorRedirected);
+
+    /// <summary>Runs one command line with the given output streams (tests call this in-process).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var io = new CliIo(stdout, stderr, interactive);
+        var verbose = new Option<bool>("--verbose") { Description = "Show stack traces for internal errors.", Recursive = true };
+        var root = new RootCommand("Ballast: composed portfolios that rebalance themselves by published rules. Backtest rebalancing policies, compare them, publish them.");
+        root.Options.Add(verbose);
+        root.Subcommands.Add(BacktestCommand.Create(io));
+        root.Subcommands.Add(DemoCommand.Create(io));
+        root.Subcommands.Add(DataCommand.Create(io));
+        root.Subcommands.Add(SpecCommand.Create(io));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                stderr.WriteLine($"error: {error.Message}");
+            }
+
+            stderr.WriteLine("run 'ballast --help' for usage");
+            return BadInput;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (BallastInputException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("cancelled");
+            return InternalError;
+        }
+#pragma warning disable CA1031 // The top level turns every other failure into exit code 1 with a message.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            stderr.WriteLine($"internal error: {e.Message}");
+            if (parse.GetValue(verbose))
+            {
+                stderr.WriteLine(e.ToString());
+            }
+            else
+            {
+                stderr.WriteLine("(run again with --verbose for the stack trace)");
+            }
+
+            return InternalError;
+        }
+    }
+}
+
+/// <summary>Where a command writes: results to <see cref="Out"/>, progress and notices to <see cref="Error"/>.</summary>
+internal sealed record CliIo(TextWriter Out, TextWriter Error, bool Interactive)
+{
+    public void Notice(string message) => Error.WriteLine($"note: {message}");
+}

@@ -1,0 +1,57 @@
+using Ballast.Policies;
+
+namespace Ballast.Backtesting;
+
+/// <summary>Settings shared by every policy of one backtest run.</summary>
+/// <param name="PeriodsPerYear">Rows per year, for annualising volatility, Sharpe and Sortino.</param>
+/// <param name="RiskFree">Annual risk-free rate for Sharpe and Sortino.</param>
+/// <param name="Record">Keep per-row equity, weights, drift and the trade list (needed for output files and reports).</param>
+public sealed record BacktestSettings(int PeriodsPerYear, double RiskFree = 0, bool Record = false);
+
+/// <summary>One executed trade in one asset.</summary>
+public sealed record TradeRecord(
+    int Row,
+    DateOnly Date,
+    string Asset,
+    double Price,
+    double UnitsBefore,
+    double UnitsAfter,
+    double Value,
+    double Cost,
+    double WeightBefore,
+    double WeightAfter,
+    string Reason);
+
+/// <summary>The outcome of one policy over one window.</summary>
+public sealed class PolicyRun
+{
+    internal PolicyRun(RebalancePolicy policy, BacktestMetrics metrics, double[]? equity, double[]? weights, double[]? drift, IReadOnlyList<TradeRecord>? trades)
+    {
+        Policy = policy;
+        Metrics = metrics;
+        Equity = equity;
+        Weights = weights;
+        MaxDrift = drift;
+        Trades = trades;
+    }
+
+    public RebalancePolicy Policy { get; }
+
+    public string Name => Policy.Spec.Name;
+
+    public string Hash => Policy.Hash;
+
+    public BacktestMetrics Metrics { get; internal set; }
+
+    /// <summary>NAV at each row's close, after that row's trades and costs (recorded runs only).</summary>
+    public double[]? Equity { get; }
+
+    /// <summary>Row-major weights after each row's trades (recorded runs only).</summary>
+    public double[]? Weights { get; }
+
+    /// <summary>Largest absolute drift from target at each row's close, before trades (recorded runs only).</summary>
+    public double[]? MaxDrift { get; }
+
+    /// <summary>Every trade, including the initial investment on row 0 (recorded runs only).</summary>
+    public IReadOnlyList<TradeRecord>? Trades { get; }
+}

@@ -1,0 +1,54 @@
+namespace Ballast;
+
+/// <summary>
+/// Where in a user's input something went wrong: a file, and optionally a line, a column and a field path.
+/// </summary>
+public sealed record InputLocation(string Source, int? Line = null, int? Column = null, string? Field = null)
+{
+    /// <summary>Formats the location as <c>file:line:column (field)</c>, omitting what is unknown.</summary>
+    public override string ToString()
+    {
+        var text = Source;
+        if (Line is { } line)
+        {
+            text += $":{line}";
+            if (Column is { } column)
+            {
+                text += $":{column}";
+            }
+        }
+
+        return Field is null ? text : $"{text} ({Field})";
+    }
+}
+
+/// <summary>
+/// Bad user input: a data file, a spec or a command-line value that cannot be used. The CLI maps it to exit code 2.
+/// The message always says where (file, line, column or field) and what was expected.
+/// </summary>
+public class BallastInputException : Exception
+{
+    public BallastInputException(string message) : base(message)
+    {
+    }
+
+    public BallastInputException(InputLocation location, string message) : base($"{location}: {message}")
+    {
+        Location = location;
+        Detail = message;
+    }
+
+    public BallastInputException(string message, Exception inner) : base(message, inner)
+    {
+    }
+
+    public BallastInputException()
+    {
+    }
+
+    /// <summary>Where the problem is, when known.</summary>
+    public InputLocation? Location { get; }
+
+    /// <summary>The message without the location prefix.</summary>
+    public string? Detail { get; }
+}

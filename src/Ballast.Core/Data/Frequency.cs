@@ -1,0 +1,104 @@
+using System.Globalization;
+
+namespace Ballast.Data;
+
+/// <summary>Calendar periods used by calendar triggers and drift check frequencies.</summary>
+public enum CalendarFrequency
+{
+    Daily,
+    Weekly,
+    Monthly,
+    Quarterly,
+    Semiannual,
+    Annual,
+}
+
+/// <summary>Helpers for <see cref="CalendarFrequency"/>.</summary>
+public static class CalendarFrequencies
+{
+    /// <summary>The spec spelling of each frequency, in enum order.</summary>
+    public static readonly IReadOnlyList<string> Names = ["daily", "weekly", "monthly", "quarterly", "semiannual", "annual"];
+
+    public static string ToSpecName(this CalendarFrequency frequency) => Names[(int)frequency];
+
+    public static bool TryParse(string text, out CalendarFrequency frequency)
+    {
+        for (var i = 0; i < Names.Count; i++)
+        {
+            if (string.Equals(Names[i], text, StringComparison.Ordinal))
+            {
+                frequency = (CalendarFrequency)i;
+                return true;
+            }
+        }
+
+        frequency = default;
+        return false;
+    }
+
+    /// <summary>
+    /// A number identifying the calendar period a date belongs to; two dates are in the same period exactly when
+    /// their keys are equal. Weeks are ISO weeks (Monday to Sunday, ISO week-numbering year).
+    /// </summary>
+    public static int PeriodKey(this CalendarFrequency frequency, DateOnly date) => frequency switch
+    {
+        CalendarFrequency.Daily => date.DayNumber,
+        CalendarFrequency.Weekly => (ISOWeek.GetYear(date.ToDateTime(TimeOnly.MinValue)) * 100) + ISOWeek.GetWeekOfYear(date.ToDateTime(TimeOnly.MinValue)),
+        CalendarFrequency.Monthly => (date.Year * 12) + date.Month - 1,
+        CalendarFrequency.Quarterly => (date.Year * 4) + ((date.Month - 1) / 3),
+        CalendarFrequency.Semiannual => (date.Year * 2) + ((date.Month - 1) / 6),
+        CalendarFrequency.Annual => date.Year,
+        _ => throw new ArgumentOutOfRangeException(nameof(frequency), frequency, "unknown calendar frequency"),
+    };
+}
+
+/// <summary>
+/// The dates of a price history with, per calendar frequency, which rows start a new period
+/// (the row's period differs from the previous row's). Row 0 never starts a period: it has no predecessor.
+/// </summary>
+public sealed class MarketCalendar
+{
+    private readonly DateOnly[] _dates;
+    private readonly bool[]?[] _starts = new bool[]?[CalendarFrequencies.Names.Count];
+    private readonly Lock _gate = new();
+
+    public MarketCalendar(DateOnly[] dates)
+    {
+        ArgumentNullException.ThrowIfNull(dates);
+        _dates = dates;
+    }
+
+    public ReadOnlySpan<DateOnly> Dates => _dates;
+
+    public int Count => _dates.Length;
+
+    /// <summary>True when <paramref name="row"/> is the first row of a new period of <paramref name="frequency"/>.</summary>
+    public bool StartsPeriod(CalendarFrequency frequency, int row) => Starts(frequency)[row];
+
+    /// <summary>The per-row flags for one frequency, computed once and cached.</summary>
+    public bool[] Starts(CalendarFrequency frequency)
+    {
+        var cached = Volatile.Read(ref _starts[(int)frequency]);
+        if (cached is not null)
+        {
+            return cached;
+        }
+
+        lock (_gate)
+        {
+            cached = _starts[(int)frequency];
+            if (cached is null)
+            {
+                cached = new bool[_dates.Length];
+                for (var i = 1; i < _dates.Length; i++)
+                {
+                    cached[i] = frequency.PeriodKey(_dates[i]) != frequency.PeriodKey(_dates[i - 1]);
+                }
+
+                Volatile.Write(ref _starts[(int)frequency], cached);
+            }
+        }
+
+        return cached;
+    }
+}

@@ -1,0 +1,295 @@
+namespace Ballast.Data;
+
+/// <summary>
+/// A dense, aligned window of prices ready for simulation: every cell has a finite positive value.
+/// Prices are row-major (<c>Prices[row * ColumnCount + column]</c>) so one row is one contiguous span.
+/// </summary>
+public sealed class PriceTable
+{
+    public PriceTable(IReadOnlyList<string> names, DateOnly[] dates, double[] prices, bool monthly = false, IReadOnlyList<string>? notices = null)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(dates);
+        ArgumentNullException.ThrowIfNull(prices);
+        if (prices.Length != names.Count * dates.Length)
+        {
+            throw new ArgumentException($"expected {names.Count * dates.Length} prices, got {prices.Length}", nameof(prices));
+        }
+
+        Names = names;
+        Dates = dates;
+        Prices = prices;
+        IsMonthly = monthly;
+        Notices = notices ?? [];
+        Calendar = new MarketCalendar(dates);
+    }
+
+    public IReadOnlyList<string> Names { get; }
+
+    public DateOnly[] Dates { get; }
+
+    public double[] Prices { get; }
+
+    public bool IsMonthly { get; }
+
+    /// <summary>Things the user should know about how the window was chosen (printed to stderr by the CLI).</summary>
+    public IReadOnlyList<string> Notices { get; }
+
+    public MarketCalendar Calendar { get; }
+
+    public int RowCount => Dates.Length;
+
+    public int ColumnCount => Names.Count;
+
+    public ReadOnlySpan<double> Row(int row) => Prices.AsSpan(row * Names.Count, Names.Count);
+
+    public string FormatDate(DateOnly date) => DateText.Format(date, IsMonthly);
+
+    public int IndexOf(string name)
+    {
+        for (var i = 0; i < Names.Count; i++)
+        {
+            if (string.Equals(Names[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>A table with only the given columns, in the given order (shares nothing mutable).</summary>
+    public PriceTable Select(IReadOnlyList<string> columns)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        var indexes = new int[columns.Count];
+        var identity = columns.Count == ColumnCount;
+        for (var i = 0; i < columns.Count; i++)
+        {
+            indexes[i] = IndexOf(columns[i]);
+            if (indexes[i] < 0)
+            {
+                throw new ArgumentException($"unknown column '{columns[i]}'", nameof(columns));
+            }
+
+            identity &= indexes[i] == i;
+        }
+
+        if (identity)
+        {
+            return this;
+        }
+
+        var prices = new double[RowCount * columns.Count];
+        for (var r = 0; r < RowCount; r++)
+        {
+            for (var c = 0; c < columns.Count; c++)
+            {
+                prices[(r * columns.Count) + c] = Prices[(r * ColumnCount) + indexes[c]];
+            }
+        }
+
+        return new PriceTable([.. columns], Dates, prices, IsMonthly, Notices);
+    }
+
+    /// <summary>
+    /// Periods per year inferred from the spacing of dates: 12 for monthly, 52 for weekly, 365 for daily data that
+    /// includes weekends (calendar days, e.g. crypto), otherwise 252 (trading days).
+    /// </summary>
+    public int InferPeriodsPerYear()
+    {
+        if (RowCount < 2)
+        {
+            return 252;
+        }
+
+        var gaps = new int[RowCount - 1];
+        var weekend = false;
+        for (var i = 1; i < RowCount; i++)
+        {
+            gaps[i - 1] = Dates[i].DayNumber - Dates[i - 1].DayNumber;
+        }
+
+        foreach (var d in Dates)
+        {
+            weekend |= d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
+        }
+
+        Array.Sort(gaps);
+        var median = gaps[gaps.Length / 2];
+        return median switch
+        {
+            >= 25 => 12,
+            >= 5 => 52,
+            _ => weekend ? 365 : 252,
+        };
+    }
+}
+
+/// <summary>Choosing the simulation window from raw data: start date, end date, gaps.</summary>
+public static class PriceWindow
+{
+    /// <summary>
+    /// Builds the dense window for <paramref name="universe"/>. By default it starts on the first date on which every
+    /// series has a value (and says so in <see cref="PriceTable.Notices"/>); an explicit <paramref name="from"/> before
+    /// that is an error naming the late series. Interior gaps are an error unless <paramref name="fill"/> is forward.
+    /// </summary>
+    public static PriceTable Build(MarketData data, IReadOnlyList<string> universe, DateOnly? from = null, DateOnly? to = null, FillMode fill = FillMode.None, Func<string, InputLocation?>? specLocation = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(universe);
+        if (universe.Count == 0)
+        {
+            throw new BallastInputException("the universe is empty; name at least one column of the data file");
+        }
+
+        var columns = new int[universe.Count];
+        for (var i = 0; i < universe.Count; i++)
+        {
+            columns[i] = data.IndexOf(universe[i]);
+            if (columns[i] < 0)
+            {
+                var suggestion = Text.Suggest(universe[i], data.Names);
+                var where = specLocation?.Invoke(universe[i]);
+                var message = $"series '{universe[i]}' is not a column of {data.Source}{(suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")}; its columns are: {string.Join(", ", data.Names)}";
+                throw where is null ? new BallastInputException(new InputLocation(data.Source, 1), message) : new BallastInputException(where, message);
+            }
+        }
+
+        var notices = new List<string>();
+        var firstRows = new int[columns.Length];
+        var commonStart = 0;
+        var latest = -1;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            firstRows[i] = data.FirstValidRow(columns[i]);
+            if (firstRows[i] < 0)
+            {
+                throw new BallastInputException(new InputLocation(data.Source, Field: universe[i]), $"series '{universe[i]}' has no values at all");
+            }
+
+            if (firstRows[i] > commonStart)
+            {
+                commonStart = firstRows[i];
+                latest = i;
+            }
+        }
+
+        int start;
+        if (from is { } fromDate)
+        {
+            start = FirstRowOnOrAfter(data, fromDate);
+            if (start < 0)
+            {
+                throw new BallastInputException($"--from {data.FormatDate(fromDate)} is after the last date of {data.Source} ({data.FormatDate(data.Dates[^1])})");
+            }
+
+            for (var i = 0; i < columns.Length; i++)
+            {
+                if (firstRows[i] > start)
+                {
+                    throw new BallastInputException($"--from {data.FormatDate(fromDate)} is before series '{universe[i]}' starts: its first value is on {data.FormatDate(data.Dates[firstRows[i]])} ({data.Source} line {data.Lines[firstRows[i]]}); use --from {data.FormatDate(data.Dates[firstRows[i]])} or later, or leave --from out");
+                }
+            }
+        }
+        else
+        {
+            start = commonStart;
+            if (latest >= 0 && commonStart > 0)
+            {
+                notices.Add($"starting on {data.FormatDate(data.Dates[commonStart])}, the first date on which every series has a value ('{universe[latest]}' starts then)");
+            }
+        }
+
+        var end = data.RowCount - 1;
+        if (to is { } toDate)
+        {
+            end = LastRowOnOrBefore(data, toDate);
+            if (end < 0)
+            {
+                throw new BallastInputException($"--to {data.FormatDate(toDate)} is before the first date of {data.Source} ({data.FormatDate(data.Dates[0])})");
+            }
+        }
+
+        if (end - start + 1 < 2)
+        {
+            throw new BallastInputException($"the window {data.FormatDate(data.Dates[Math.Min(start, data.RowCount - 1)])} .. {data.FormatDate(data.Dates[Math.Max(end, 0)])} has fewer than two rows; a backtest needs at least two dates");
+        }
+
+        var rows = end - start + 1;
+        var prices = new double[rows * columns.Length];
+        var dates = new DateOnly[rows];
+        var filled = new int[columns.Length];
+        for (var r = 0; r < rows; r++)
+        {
+            var source = start + r;
+            dates[r] = data.Dates[source];
+            for (var c = 0; c < columns.Length; c++)
+            {
+                var value = data[source, columns[c]];
+                if (double.IsNaN(value))
+                {
+                    if (fill != FillMode.Forward)
+                    {
+                        throw new BallastInputException(new InputLocation(data.Source, data.Lines[source], columns[c] + 2, universe[c]), $"series '{universe[c]}' has no value on {data.FormatDate(data.Dates[source])} after its first value; use --fill forward to carry the last value over gaps");
+                    }
+
+                    // start is at or after every series' first value, so a previous value exists in the window or before it.
+                    value = r > 0 ? prices[((r - 1) * columns.Length) + c] : LastValueBefore(data, source, columns[c]);
+                    filled[c]++;
+                }
+
+                prices[(r * columns.Length) + c] = value;
+            }
+        }
+
+        for (var c = 0; c < columns.Length; c++)
+        {
+            if (filled[c] > 0)
+            {
+                notices.Add($"'{universe[c]}': {filled[c]} empty cell(s) filled forward");
+            }
+        }
+
+        return new PriceTable([.. universe], dates, prices, data.IsMonthly, notices);
+    }
+
+    private static double LastValueBefore(MarketData data, int row, int column)
+    {
+        for (var r = row - 1; r >= 0; r--)
+        {
+            if (!double.IsNaN(data[r, column]))
+            {
+                return data[r, column];
+            }
+        }
+
+        throw new InvalidOperationException("no earlier value to fill forward");
+    }
+
+    private static int FirstRowOnOrAfter(MarketData data, DateOnly date)
+    {
+        for (var r = 0; r < data.RowCount; r++)
+        {
+            if (data.Dates[r] >= date)
+            {
+                return r;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int LastRowOnOrBefore(MarketData data, DateOnly date)
+    {
+        for (var r = data.RowCount - 1; r >= 0; r--)
+        {
+            if (data.Dates[r] <= date)
+            {
+                return r;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,265 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Ballast.Data;
+
+namespace Ballast.Policies;
+
+/// <summary>
+/// The canonical form of a policy: compact JSON, keys sorted by ordinal order, every default written out, per-asset
+/// values expanded to maps keyed by asset name, numbers in shortest round-trip form (integral values without a
+/// fraction). Only what determines decisions and simulated trades is included: universe, weights, trigger,
+/// execution, costs and lots; not the name or the capital. The same policy spelled in YAML or JSON, with keys in
+/// any order and defaults written or left out, has the same canonical form and therefore the same hash.
+/// </summary>
+public static class CanonicalPolicy
+{
+    public static string Json(PolicySpec policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            Write(writer, policy);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    public static string Hash(PolicySpec policy)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(Json(policy)));
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    /// <summary>Canonical number text: integral values up to 2^53 as integers, others in shortest round-trip form.</summary>
+    public static string Number(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, "canonical numbers must be finite");
+        }
+
+        if (value == Math.Floor(value) && Math.Abs(value) < 9007199254740992.0)
+        {
+            return ((long)value).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return value.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
+    }
+
+    private static void Write(Utf8JsonWriter w, PolicySpec policy)
+    {
+        var names = policy.Universe;
+        var sorted = names.Select((n, i) => (n, i)).OrderBy(p => p.n, StringComparer.Ordinal).ToArray();
+
+        w.WriteStartObject();
+
+        // Keys in ordinal order: costs, execution, lot, trigger, universe, weights.
+        w.WritePropertyName("costs");
+        w.WriteStartObject();
+        w.WritePropertyName("fixed_per_trade");
+        WriteNumber(w, policy.Costs.FixedPerTrade);
+        WriteAssetMap(w, "proportional_bps", sorted, policy.Costs.ProportionalBps.AsSpan());
+        WriteAssetMap(w, "spread_bps", sorted, policy.Costs.SpreadBps.AsSpan());
+        w.WriteEndObject();
+
+        w.WritePropertyName("execution");
+        w.WriteStartObject();
+        if (policy.Execution.MaxTurnover is { } maxTurnover)
+        {
+            w.WritePropertyName("max_turnover");
+            WriteNumber(w, maxTurnover);
+        }
+
+        if (policy.Execution.MinTrade is { } minTrade)
+        {
+            w.WritePropertyName("min_trade");
+            w.WriteStartObject();
+            if (minTrade.Value is { } value)
+            {
+                w.WritePropertyName("value");
+                WriteNumber(w, value);
+            }
+
+            if (minTrade.Weight is { } weight)
+            {
+                w.WritePropertyName("weight");
+                WriteNumber(w, weight);
+            }
+
+            w.WriteEndObject();
+        }
+
+        if (policy.Execution.Partial is { } partial)
+        {
+            w.WritePropertyName("partial");
+            WriteNumber(w, partial);
+        }
+
+        w.WriteString("to", policy.Execution.To == ExecutionTarget.Target ? "target" : "band-edge");
+        w.WriteEndObject();
+
+        w.WritePropertyName("lot");
+        w.WriteStartObject();
+        foreach (var (name, index) in sorted)
+        {
+            if (policy.Lot[index] != 0)
+            {
+                w.WritePropertyName(name);
+                WriteNumber(w, policy.Lot[index]);
+            }
+        }
+
+        w.WriteEndObject();
+
+        w.WritePropertyName("trigger");
+        WriteTrigger(w, policy.Trigger);
+
+        w.WritePropertyName("universe");
+        w.WriteStartArray();
+        foreach (var (name, _) in sorted)
+        {
+            w.WriteStringValue(name);
+        }
+
+        w.WriteEndArray();
+
+        w.WritePropertyName("weights");
+        WriteWeights(w, policy.Weights, sorted);
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteWeights(Utf8JsonWriter w, WeightsSpec weights, (string Name, int Index)[] sorted)
+    {
+        switch (weights)
+        {
+            case FixedWeights fixedWeights:
+                w.WriteStartObject();
+                w.WriteString("scheme", "fixed");
+                WriteAssetMap(w, "targets", sorted, fixedWeights.Targets.AsSpan());
+                w.WriteEndObject();
+                break;
+            default:
+                throw new NotSupportedException($"no canonical form for weights scheme {weights.GetType().Name}");
+        }
+    }
+
+    private static void WriteTrigger(Utf8JsonWriter w, TriggerSpec trigger)
+    {
+        if (trigger is NoTrigger)
+        {
+            w.WriteStringValue("none");
+            return;
+        }
+
+        w.WriteStartObject();
+        WriteTriggerBody(w, trigger);
+        w.WriteEndObject();
+    }
+
+    // Writes the members of a trigger mapping, in ordinal key order.
+    private static void WriteTriggerBody(Utf8JsonWriter w, TriggerSpec trigger)
+    {
+        switch (trigger)
+        {
+            case CalendarTrigger calendar:
+                w.WriteString("calendar", calendar.Frequency.ToSpecName());
+                break;
+            case DriftTrigger drift:
+                if (drift.Check is { } check)
+                {
+                    w.WriteString("check", check.ToSpecName());
+                }
+
+                w.WritePropertyName("drift");
+                w.WriteStartObject();
+                w.WritePropertyName(drift.Measure == DriftMeasure.Absolute ? "absolute" : "relative");
+                WriteNumber(w, drift.Band);
+                w.WriteEndObject();
+                break;
+            case AnyTrigger any:
+                WriteList(w, "any", any.Triggers);
+                break;
+            case AllTrigger all:
+                WriteList(w, "all", all.Triggers);
+                break;
+            case CooldownTrigger cooldown:
+                // The cooldown key is merged into the inner trigger's mapping, in ordinal key order.
+                WriteCooldownMerged(w, cooldown);
+                break;
+            default:
+                throw new NotSupportedException($"no canonical form for trigger {trigger.GetType().Name}");
+        }
+    }
+
+    private static void WriteCooldownMerged(Utf8JsonWriter w, CooldownTrigger cooldown)
+    {
+        void WriteCooldown()
+        {
+            w.WritePropertyName("cooldown");
+            w.WriteStartObject();
+            if (cooldown.Days is { } days)
+            {
+                w.WriteNumber("days", days);
+            }
+
+            if (cooldown.Rows is { } rows)
+            {
+                w.WriteNumber("rows", rows);
+            }
+
+            w.WriteEndObject();
+        }
+
+        switch (cooldown.Inner)
+        {
+            case CalendarTrigger or AnyTrigger or AllTrigger:
+                // "all", "any", "calendar" sort before "cooldown".
+                WriteTriggerBody(w, cooldown.Inner);
+                WriteCooldown();
+                break;
+            case DriftTrigger drift:
+                // "check" < "cooldown" < "drift".
+                if (drift.Check is { } check)
+                {
+                    w.WriteString("check", check.ToSpecName());
+                }
+
+                WriteCooldown();
+                WriteTriggerBody(w, drift with { Check = null });
+                break;
+            default:
+                throw new NotSupportedException($"cooldown cannot wrap {cooldown.Inner.GetType().Name}");
+        }
+    }
+
+    private static void WriteList(Utf8JsonWriter w, string key, IEnumerable<TriggerSpec> triggers)
+    {
+        w.WritePropertyName(key);
+        w.WriteStartArray();
+        foreach (var child in triggers)
+        {
+            WriteTrigger(w, child);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteAssetMap(Utf8JsonWriter w, string key, (string Name, int Index)[] sorted, ReadOnlySpan<double> values)
+    {
+        w.WritePropertyName(key);
+        w.WriteStartObject();
+        foreach (var (name, index) in sorted)
+        {
+            w.WritePropertyName(name);
+            WriteNumber(w, values[index]);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteNumber(Utf8JsonWriter w, double value) => w.WriteRawValue(Number(value), skipInputValidation: true);
+}

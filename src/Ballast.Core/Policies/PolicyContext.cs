@@ -1,0 +1,75 @@
+using Ballast.Data;
+
+namespace Ballast.Policies;
+
+/// <summary>
+/// What a policy sees when it decides on one row: the calendar of the history so far, the row, the current
+/// (pre-trade) weights and when it last rebalanced. The backtester and the live engine build it the same way,
+/// so the same decision comes out of the same inputs.
+/// </summary>
+public readonly ref struct PolicyContext
+{
+    public PolicyContext(MarketCalendar calendar, int row, ReadOnlySpan<double> weights, double nav, int lastRebalanceRow, bool isLastRow, double maxAbsDrift = double.NaN)
+    {
+        MaxAbsDrift = maxAbsDrift;
+        Calendar = calendar;
+        Row = row;
+        Weights = weights;
+        Nav = nav;
+        LastRebalanceRow = lastRebalanceRow;
+        IsLastRow = isLastRow;
+    }
+
+    /// <summary>Dates of the history; <see cref="Row"/> indexes into it.</summary>
+    public MarketCalendar Calendar { get; }
+
+    /// <summary>The row being decided (its close is where trades execute).</summary>
+    public int Row { get; }
+
+    /// <summary>Current weights per asset (value / NAV, before any trade on this row); they sum to 1 minus the cash weight.</summary>
+    public ReadOnlySpan<double> Weights { get; }
+
+    /// <summary>Net asset value before any trade on this row, in currency.</summary>
+    public double Nav { get; }
+
+    /// <summary>The row of the last rebalance (the initial investment counts, at row 0).</summary>
+    public int LastRebalanceRow { get; }
+
+    /// <summary>True on the last row of a backtest window: nothing fires there (a trade would buy nothing but costs).</summary>
+    public bool IsLastRow { get; }
+
+    /// <summary>
+    /// The largest |weight − target| over the assets, when the caller has computed it against this policy's targets
+    /// (the backtester does, for its drift metrics); NaN when unknown. Lets an absolute band skip a second pass.
+    /// </summary>
+    public double MaxAbsDrift { get; }
+
+    public DateOnly Date => Calendar.Dates[Row];
+}
+
+/// <summary>Why a rebalance fired, as recorded in trades.csv and the report. The text is built only when asked for.</summary>
+public class TriggerReason
+{
+    private readonly Func<string>? _describe;
+    private string? _text;
+
+    public TriggerReason(string kind, string text)
+    {
+        Kind = kind;
+        _text = text;
+    }
+
+    public TriggerReason(string kind, Func<string> describe)
+    {
+        Kind = kind;
+        _describe = describe;
+    }
+
+    /// <summary>calendar, drift or all.</summary>
+    public string Kind { get; }
+
+    /// <summary>A one-line explanation, e.g. "drift SPY +5.20pp outside ±5pp (absolute)".</summary>
+    public string Text => _text ??= _describe!();
+
+    public override string ToString() => Text;
+}

@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using Ballast.Data;
+
+namespace Ballast.Policies;
+
+/// <summary>How drift from target is measured.</summary>
+public enum DriftMeasure
+{
+    /// <summary>Weight points: |w − t| &gt; band.</summary>
+    Absolute,
+
+    /// <summary>Fraction of the target: |w − t| &gt; band · t.</summary>
+    Relative,
+}
+
+/// <summary>When a policy rebalances. A tree: leaves are calendar and drift rules, nodes combine them.</summary>
+public abstract record TriggerSpec;
+
+/// <summary>Never rebalance (buy and hold).</summary>
+public sealed record NoTrigger : TriggerSpec;
+
+/// <summary>Fire on the first row of each new calendar period.</summary>
+public sealed record CalendarTrigger(CalendarFrequency Frequency) : TriggerSpec;
+
+/// <summary>Fire when any asset's weight is outside its band; checked on every row, or only on rows that start a <see cref="Check"/> period.</summary>
+public sealed record DriftTrigger(DriftMeasure Measure, double Band, CalendarFrequency? Check) : TriggerSpec;
+
+/// <summary>Fire when any child fires (the first one that fires gives the reason).</summary>
+public sealed record AnyTrigger(ImmutableArray<TriggerSpec> Triggers) : TriggerSpec;
+
+/// <summary>Fire when every child fires on the same row.</summary>
+public sealed record AllTrigger(ImmutableArray<TriggerSpec> Triggers) : TriggerSpec;
+
+/// <summary>Fire when <see cref="Inner"/> fires and at least <see cref="Rows"/> rows and <see cref="Days"/> calendar days have passed since the last rebalance.</summary>
+public sealed record CooldownTrigger(TriggerSpec Inner, int? Rows, int? Days) : TriggerSpec;
+
+/// <summary>Where a rebalance moves the weights.</summary>
+public enum ExecutionTarget
+{
+    /// <summary>All the way to the targets.</summary>
+    Target,
+
+    /// <summary>Breaching assets to the nearest edge of their band; the others absorb the difference pro rata to their targets.</summary>
+    BandEdge,
+}
+
+/// <summary>Skip trades smaller than a value (in currency) or a weight.</summary>
+public sealed record MinTrade(double? Value, double? Weight);
+
+/// <summary>How a fired rebalance is carried out.</summary>
+public sealed record ExecutionSpec(ExecutionTarget To = ExecutionTarget.Target, double? Partial = null, MinTrade? MinTrade = null, double? MaxTurnover = null)
+{
+    public static ExecutionSpec Default { get; } = new();
+}
+
+/// <summary>Transaction costs, per asset in universe order. Costs are paid out of NAV at the trade.</summary>
+public sealed record CostSpec(ImmutableArray<double> ProportionalBps, ImmutableArray<double> SpreadBps, double FixedPerTrade)
+{
+    public static CostSpec Zero(int assets) => new([.. new double[assets]], [.. new double[assets]], 0);
+
+    /// <summary>Cost per unit of traded value for one asset: proportional bps plus half the spread.</summary>
+    public double Rate(int asset) => (ProportionalBps[asset] + (SpreadBps[asset] / 2)) / 10_000;
+}
+
+/// <summary>How target weights are set.</summary>
+public abstract record WeightsSpec;
+
+/// <summary>Fixed targets per asset, in universe order, summing to 1.</summary>
+public sealed record FixedWeights(ImmutableArray<double> Targets) : WeightsSpec;
+
+/// <summary>
+/// One fully resolved policy: top-level defaults already merged in. Its <see cref="Hash"/> is the SHA-256 of its
+/// canonical JSON (see <see cref="CanonicalPolicy"/>) and is the policy's published identity.
+/// </summary>
+public sealed record PolicySpec
+{
+    public required string Name { get; init; }
+
+    public required ImmutableArray<string> Universe { get; init; }
+
+    public required double Capital { get; init; }
+
+    public required WeightsSpec Weights { get; init; }
+
+    public required CostSpec Costs { get; init; }
+
+    public required TriggerSpec Trigger { get; init; }
+
+    public ExecutionSpec Execution { get; init; } = ExecutionSpec.Default;
+
+    /// <summary>Lot size per asset in universe order; 0 = fractional units.</summary>
+    public required ImmutableArray<double> Lot { get; init; }
+
+    /// <summary>The canonical JSON text (decision-relevant content only; see docs/policy-spec.md).</summary>
+    public string CanonicalJson => CanonicalPolicy.Json(this);
+
+    /// <summary>SHA-256 of <see cref="CanonicalJson"/>, lowercase hex.</summary>
+    public string Hash => CanonicalPolicy.Hash(this);
+}
+
+/// <summary>A spec file: a named set of policies sharing data settings.</summary>
+public sealed record PolicySet
+{
+    public required string Name { get; init; }
+
+    public required string Source { get; init; }
+
+    public required ImmutableArray<PolicySpec> Policies { get; init; }
+
+    /// <summary>Periods per year for annualisation; null = infer from the dates.</summary>
+    public int? PeriodsPerYear { get; init; }
+
+    /// <summary>Annual risk-free rate for Sharpe and Sortino (default 0).</summary>
+    public double RiskFree { get; init; }
+
+    /// <summary>Where each universe entry was written in the spec, for messages about the data.</summary>
+    public IReadOnlyDictionary<string, InputLocation> UniverseLocations { get; init; } = new Dictionary<string, InputLocation>();
+
+    /// <summary>Every series any policy uses, in first-use order.</summary>
+    public IReadOnlyList<string> AllSeries()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var list = new List<string>();
+        foreach (var policy in Policies)
+        {
+            foreach (var name in policy.Universe)
+            {
+                if (seen.Add(name))
+                {
+                    list.Add(name);
+                }
+            }
+        }
+
+        return list;
+    }
+}

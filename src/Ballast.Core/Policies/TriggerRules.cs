@@ -1,0 +1,156 @@
+using System.Globalization;
+using Ballast.Data;
+
+namespace Ballast.Policies;
+
+/// <summary>A compiled trigger: evaluated once per row, allocation-free unless it fires.</summary>
+internal abstract class TriggerRule
+{
+    /// <summary>The reason the trigger fires on this row, or null.</summary>
+    public abstract TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets);
+
+    public static TriggerRule Compile(TriggerSpec spec, IReadOnlyList<string> names) => spec switch
+    {
+        NoTrigger => new NeverRule(),
+        CalendarTrigger c => new CalendarRule(c.Frequency),
+        DriftTrigger d => new DriftRule(d, names),
+        AnyTrigger a => new AnyRule([.. a.Triggers.Select(t => Compile(t, names))]),
+        AllTrigger a => new AllRule([.. a.Triggers.Select(t => Compile(t, names))]),
+        CooldownTrigger c => new CooldownRule(Compile(c.Inner, names), c.Rows, c.Days),
+        _ => throw new NotSupportedException($"unknown trigger {spec.GetType().Name}"),
+    };
+
+    private sealed class NeverRule : TriggerRule
+    {
+        public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets) => null;
+    }
+
+    private sealed class CalendarRule(CalendarFrequency frequency) : TriggerRule
+    {
+        private readonly TriggerReason _reason = new("calendar", $"calendar {frequency.ToSpecName()}");
+
+        // The period-start flags of the last calendar seen, swapped as one reference (safe if shared across threads).
+        private Tuple<MarketCalendar, bool[]>? _cache;
+
+        public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
+        {
+            var cache = _cache;
+            if (cache is null || !ReferenceEquals(cache.Item1, context.Calendar))
+            {
+                cache = Tuple.Create(context.Calendar, context.Calendar.Starts(frequency));
+                _cache = cache;
+            }
+
+            return cache.Item2[context.Row] ? _reason : null;
+        }
+    }
+
+    private sealed class DriftRule(DriftTrigger spec, IReadOnlyList<string> names) : TriggerRule
+    {
+        private readonly double _band = spec.Band;
+        private readonly bool _absolute = spec.Measure == DriftMeasure.Absolute;
+        private readonly CalendarRule? _check = spec.Check is { } check ? new CalendarRule(check) : null;
+
+        public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
+        {
+            if (_check is not null && _check.Evaluate(context, targets) is null)
+            {
+                return null;
+            }
+
+            // Fast path: the caller already knows the largest absolute drift.
+            if (_absolute && !(context.MaxAbsDrift > _band) && !double.IsNaN(context.MaxAbsDrift))
+            {
+                return null;
+            }
+
+            var weights = context.Weights;
+            var worst = -1;
+            var worstExcess = 0.0;
+            for (var i = 0; i < weights.Length; i++)
+            {
+                var band = _absolute ? _band : _band * targets[i];
+                var excess = Math.Abs(weights[i] - targets[i]) - band;
+                if (excess > 0 && (worst < 0 || excess > worstExcess))
+                {
+                    worst = i;
+                    worstExcess = excess;
+                }
+            }
+
+            return worst < 0 ? null : Describe(worst, weights[worst], targets[worst]);
+        }
+
+        private TriggerReason Describe(int asset, double weight, double target) => new("drift", () =>
+        {
+            var inv = CultureInfo.InvariantCulture;
+            var drift = weight - target;
+            return _absolute
+                ? string.Format(inv, "drift {0} {1:+0.00;-0.00}pp outside ±{2:0.##}pp (absolute)", names[asset], drift * 100, _band * 100)
+                : string.Format(inv, "drift {0} {1:+0.0;-0.0}% of target outside ±{2:0.##}% (relative)", names[asset], target > 0 ? drift / target * 100 : double.PositiveInfinity, _band * 100);
+        });
+    }
+
+    private sealed class AnyRule(TriggerRule[] children) : TriggerRule
+    {
+        public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
+        {
+            foreach (var child in children)
+            {
+                if (child.Evaluate(context, targets) is { } reason)
+                {
+                    return reason;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private sealed class AllRule(TriggerRule[] children) : TriggerRule
+    {
+        public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
+        {
+            TriggerReason? first = null;
+            List<string>? texts = null;
+            foreach (var child in children)
+            {
+                var reason = child.Evaluate(context, targets);
+                if (reason is null)
+                {
+                    return null;
+                }
+
+                if (first is null)
+                {
+                    first = reason;
+                }
+                else
+                {
+                    texts ??= [first.Text];
+                    texts.Add(reason.Text);
+                }
+            }
+
+            return texts is null ? first : new TriggerReason("all", string.Join(" and ", texts));
+        }
+    }
+
+    private sealed class CooldownRule(TriggerRule inner, int? rows, int? days) : TriggerRule
+    {
+        public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
+        {
+            if (rows is { } r && context.Row - context.LastRebalanceRow < r)
+            {
+                return null;
+            }
+
+            if (days is { } d && context.Date.DayNumber - context.Calendar.Dates[context.LastRebalanceRow].DayNumber < d)
+            {
+                return null;
+            }
+
+            return inner.Evaluate(context, targets);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using Ballast.Backtesting;
+using Ballast.Data;
+using Ballast.Policies;
+
+namespace Ballast.Io;
+
+/// <summary>Options of one backtest run, as the CLI or a service gives them.</summary>
+public sealed record BacktestOptions
+{
+    public DateOnly? From { get; init; }
+
+    public DateOnly? To { get; init; }
+
+    public FillMode Fill { get; init; } = FillMode.None;
+
+    /// <summary>Overrides the spec's risk-free rate when set.</summary>
+    public double? RiskFree { get; init; }
+
+    /// <summary>Keep per-row series and trades (for output files).</summary>
+    public bool Record { get; init; }
+}
+
+/// <summary>Everything one backtest produced, in policy order, buy-and-hold included.</summary>
+public sealed record BacktestOutcome(
+    PolicySet Spec,
+    PriceTable Table,
+    string DataSource,
+    int PeriodsPerYear,
+    bool PeriodsInferred,
+    double RiskFree,
+    IReadOnlyList<PolicyRun> Runs,
+    int BaselineIndex)
+{
+    public PolicyRun Baseline => Runs[BaselineIndex];
+}
+
+/// <summary>
+/// The main job: a spec plus data gives every policy's run, with buy-and-hold always alongside. Buy-and-hold is the
+/// spec's first policy whose canonical form equals buy-and-hold of the top-level weights; otherwise one named
+/// "buy-and-hold" is added at the end.
+/// </summary>
+public static class BacktestJob
+{
+    public const string BuyAndHoldName = "buy-and-hold";
+
+    public static BacktestOutcome Run(PolicySet spec, MarketData data, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        var series = spec.AllSeries();
+        var table = PriceWindow.Build(data, series, options.From, options.To, options.Fill, name => spec.UniverseLocations.TryGetValue(name, out var l) ? l : null);
+        return Run(spec, table, data.Source, options, progress, cancellationToken);
+    }
+
+    public static BacktestOutcome Run(PolicySet spec, PriceTable table, string dataSource, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(options);
+        var policies = new List<RebalancePolicy>(spec.Policies.Length + 1);
+        foreach (var p in spec.Policies)
+        {
+            policies.Add(new RebalancePolicy(p));
+        }
+
+        var baseline = BuyAndHold(spec.Policies[0]);
+        var baselineHash = baseline.Hash;
+        var baselineIndex = -1;
+        for (var i = 0; i < policies.Count; i++)
+        {
+            if (policies[i].Hash == baselineHash && spec.Policies[i].Capital == baseline.Capital)
+            {
+                baselineIndex = i;
+                break;
+            }
+        }
+
+        if (baselineIndex < 0)
+        {
+            policies.Add(new RebalancePolicy(baseline));
+            baselineIndex = policies.Count - 1;
+        }
+
+        var periods = spec.PeriodsPerYear ?? table.InferPeriodsPerYear();
+        var riskFree = options.RiskFree ?? spec.RiskFree;
+        var settings = new BacktestSettings(periods, riskFree, options.Record);
+        var runs = Backtester.RunAll(table, policies, settings, baselineIndex, progress, cancellationToken);
+        return new BacktestOutcome(spec, table, dataSource, periods, spec.PeriodsPerYear is null, riskFree, runs, baselineIndex);
+    }
+
+    /// <summary>Buy-and-hold of a policy's universe, weights, costs and capital.</summary>
+    public static PolicySpec BuyAndHold(PolicySpec template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        return template with { Name = BuyAndHoldName, Trigger = new NoTrigger(), Execution = ExecutionSpec.Default };
+    }
+}

@@ -1,0 +1,550 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Ballast.Data;
+using Ballast.Policies;
+
+namespace Ballast.Io.Specs;
+
+/// <summary>
+/// Loads a policy spec (YAML or JSON, one schema: schemas/policy-spec.schema.json) into a validated
+/// <see cref="PolicySet"/>. Top-level values are defaults each policy may override; an override replaces the whole
+/// block. Every error names file, line, column and the field path, and unknown keys get a suggestion when one is close.
+/// </summary>
+public static class SpecLoader
+{
+    internal static readonly string[] TopKeys = ["name", "description", "universe", "capital", "periods_per_year", "risk_free", "weights", "costs", "lot", "trigger", "execution", "policies"];
+    internal static readonly string[] PolicyKeys = ["name", "description", "universe", "capital", "weights", "costs", "lot", "trigger", "execution"];
+    private static readonly string[] WeightKeys = ["scheme", "targets"];
+    private static readonly string[] Schemes = ["fixed", "equal"];
+    private static readonly string[] CostKeys = ["proportional_bps", "spread_bps", "fixed_per_trade"];
+    private static readonly string[] ExecutionKeys = ["to", "partial", "min_trade", "max_turnover"];
+    private static readonly string[] ExecutionTargets = ["target", "band-edge"];
+    private static readonly string[] MinTradeKeys = ["value", "weight"];
+    private static readonly string[] TriggerKeys = ["calendar", "drift", "any", "all", "check", "cooldown"];
+    private static readonly string[] DriftKeys = ["absolute", "relative"];
+    private static readonly string[] CooldownKeys = ["rows", "days"];
+
+    /// <summary>The default capital when a spec gives none.</summary>
+    public const double DefaultCapital = 1_000_000;
+
+    public static PolicySet LoadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new BallastInputException(new InputLocation(path), "spec file not found");
+        }
+
+        return Load(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses and validates a spec. <paramref name="source"/> names it in messages and picks the syntax (.json or .yaml/.yml).</summary>
+    public static PolicySet Load(string text, string source)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(source);
+        var root = SpecDocument.Parse(text, source);
+        var top = AsMap(root, "the spec");
+        CheckKeys(top, TopKeys, string.Empty);
+
+        var setName = Get(top, "name") is { } setNameNode ? String(setNameNode, "name") : Path.GetFileNameWithoutExtension(source);
+        var periods = Get(top, "periods_per_year") is { } p ? PositiveInt(p, "periods_per_year") : (int?)null;
+        var riskFree = Get(top, "risk_free") is { } rf ? Number(rf, "risk_free") : 0;
+        if (riskFree <= -1)
+        {
+            throw Error(Get(top, "risk_free")!, "risk_free", $"must be greater than -1, got {riskFree}");
+        }
+
+        var locations = new Dictionary<string, InputLocation>(StringComparer.Ordinal);
+        var policies = new List<PolicySpec>();
+        if (Get(top, "policies") is { } list)
+        {
+            var items = AsList(list, "policies");
+            if (items.Items.Count == 0)
+            {
+                throw Error(list, "policies", "the list is empty; give at least one policy");
+            }
+
+            var names = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < items.Items.Count; i++)
+            {
+                var path = $"policies[{i}]";
+                var map = AsMap(items.Items[i], path);
+                CheckKeys(map, PolicyKeys, path);
+                var nameNode = Get(map, "name") ?? throw Error(map, $"{path}.name", "every policy needs a name");
+                var name = String(nameNode, $"{path}.name");
+                if (name.Length == 0)
+                {
+                    throw Error(nameNode, $"{path}.name", "the name is empty");
+                }
+
+                if (!names.TryAdd(name, i))
+                {
+                    throw Error(nameNode, $"{path}.name", $"duplicate policy name '{name}' (also policies[{names[name]}])");
+                }
+
+                policies.Add(BindPolicy(name, map, top, path, locations));
+            }
+        }
+        else
+        {
+            policies.Add(BindPolicy(setName, top, top, string.Empty, locations));
+        }
+
+        return new PolicySet
+        {
+            Name = setName,
+            Source = source,
+            Policies = [.. policies],
+            PeriodsPerYear = periods,
+            RiskFree = riskFree,
+            UniverseLocations = locations,
+        };
+    }
+
+    private static PolicySpec BindPolicy(string name, MapNode map, MapNode top, string path, Dictionary<string, InputLocation> locations)
+    {
+        // A key on the policy overrides the top-level one; field paths name where the value came from.
+        (SpecNode? Node, string Path) Pick(string key)
+        {
+            if (!ReferenceEquals(map, top) && Get(map, key) is { } own)
+            {
+                return (own, Join(path, key));
+            }
+
+            return Get(top, key) is { } shared ? (shared, key) : (null, Join(path, key));
+        }
+
+        var (universeNode, universePath) = Pick("universe");
+        var (weightsNode, weightsPath) = Pick("weights");
+        if (weightsNode is null)
+        {
+            throw Error(map, weightsPath, $"policy '{name}' has no weights; give weights: {{ scheme: fixed, targets: {{...}} }} here or at the top level");
+        }
+
+        var weightsMap = AsMap(weightsNode, weightsPath);
+        CheckKeys(weightsMap, WeightKeys, weightsPath);
+        ImmutableArray<string> universe;
+        if (universeNode is not null)
+        {
+            var list = AsList(universeNode, universePath);
+            if (list.Items.Count == 0)
+            {
+                throw Error(universeNode, universePath, "the universe is empty; name at least one column of the data file");
+            }
+
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var builder = ImmutableArray.CreateBuilder<string>();
+            for (var i = 0; i < list.Items.Count; i++)
+            {
+                var asset = String(list.Items[i], $"{universePath}[{i}]");
+                if (asset.Length == 0 || !seen.Add(asset))
+                {
+                    throw Error(list.Items[i], $"{universePath}[{i}]", asset.Length == 0 ? "empty series name" : $"'{asset}' is listed twice");
+                }
+
+                builder.Add(asset);
+                locations.TryAdd(asset, list.Items[i].Location with { Field = $"{universePath}[{i}]" });
+            }
+
+            universe = builder.ToImmutable();
+        }
+        else if (Get(weightsMap, "targets") is MapNode targetsOnly)
+        {
+            universe = [.. targetsOnly.Entries.Select(e => e.Key.Text)];
+            foreach (var entry in targetsOnly.Entries)
+            {
+                locations.TryAdd(entry.Key.Text, entry.Key.Location with { Field = $"{weightsPath}.targets.{entry.Key.Text}" });
+            }
+        }
+        else
+        {
+            throw Error(map, universePath, $"policy '{name}' has no universe; list the data columns it holds, e.g. universe: [SPY, AGG]");
+        }
+
+        var weights = BindWeights(weightsMap, weightsPath, universe);
+        var (capitalNode, capitalPath) = Pick("capital");
+        var capital = capitalNode is null ? DefaultCapital : Number(capitalNode, capitalPath);
+        if (!(capital > 0))
+        {
+            throw Error(capitalNode!, capitalPath, $"capital must be positive, got {Fmt(capital)}");
+        }
+
+        var (costsNode, costsPath) = Pick("costs");
+        var costs = costsNode is null ? CostSpec.Zero(universe.Length) : BindCosts(costsNode, costsPath, universe);
+        var (lotNode, lotPath) = Pick("lot");
+        var lot = lotNode is null ? [.. new double[universe.Length]] : PerAsset(lotNode, lotPath, universe, positive: true);
+        var (triggerNode, triggerPath) = Pick("trigger");
+        if (triggerNode is null)
+        {
+            throw Error(map, triggerPath, $"policy '{name}' has no trigger; write trigger: none for buy and hold, or e.g. trigger: {{ calendar: monthly }}");
+        }
+
+        var trigger = BindTrigger(triggerNode, triggerPath, allowNone: true);
+        var (executionNode, executionPath) = Pick("execution");
+        var execution = executionNode is null ? ExecutionSpec.Default : BindExecution(executionNode, executionPath);
+        if (execution.To == ExecutionTarget.BandEdge && !HasDrift(trigger))
+        {
+            throw Error(executionNode!, $"{executionPath}.to", "band-edge needs a drift trigger to define the bands; add trigger: { drift: { absolute: 0.05 } } or use to: target");
+        }
+
+        return new PolicySpec
+        {
+            Name = name,
+            Universe = universe,
+            Capital = capital,
+            Weights = weights,
+            Costs = costs,
+            Lot = lot,
+            Trigger = trigger,
+            Execution = execution,
+        };
+    }
+
+    private static FixedWeights BindWeights(MapNode map, string path, ImmutableArray<string> universe)
+    {
+        var schemeNode = Get(map, "scheme") ?? throw Error(map, $"{path}.scheme", $"missing scheme; expected one of: {string.Join(", ", Schemes)}");
+        var scheme = Choice(schemeNode, $"{path}.scheme", Schemes);
+        if (scheme == "equal")
+        {
+            if (Get(map, "targets") is { } extra)
+            {
+                throw Error(extra, $"{path}.targets", "scheme equal takes no targets");
+            }
+
+            return new FixedWeights([.. Enumerable.Repeat(1.0 / universe.Length, universe.Length)]);
+        }
+
+        var targetsNode = Get(map, "targets") ?? throw Error(map, $"{path}.targets", "scheme fixed needs targets: { ASSET: weight, ... } summing to 1");
+        var targets = AsMap(targetsNode, $"{path}.targets");
+        var values = new double[universe.Length];
+        var given = new bool[universe.Length];
+        foreach (var (key, value) in targets.Entries)
+        {
+            var index = universe.IndexOf(key.Text);
+            if (index < 0)
+            {
+                throw Error(key, $"{path}.targets.{key.Text}", $"'{key.Text}' is not in the universe{SuggestText(key.Text, universe)}; the universe is [{string.Join(", ", universe)}]");
+            }
+
+            var weight = Number(value, $"{path}.targets.{key.Text}");
+            if (weight < 0)
+            {
+                throw Error(value, $"{path}.targets.{key.Text}", $"target weights must be >= 0, got {Fmt(weight)}");
+            }
+
+            values[index] = weight;
+            given[index] = true;
+        }
+
+        for (var i = 0; i < universe.Length; i++)
+        {
+            if (!given[i])
+            {
+                throw Error(targetsNode, $"{path}.targets", $"no target for '{universe[i]}'; every asset of the universe needs one (0 to hold none)");
+            }
+        }
+
+        var sum = values.Sum();
+        if (Math.Abs(sum - 1) > 1e-9)
+        {
+            throw Error(targetsNode, $"{path}.targets", $"targets must sum to 1 (within 1e-9), they sum to {Fmt(sum)}");
+        }
+
+        return new FixedWeights([.. values]);
+    }
+
+    private static CostSpec BindCosts(SpecNode node, string path, ImmutableArray<string> universe)
+    {
+        var map = AsMap(node, path);
+        CheckKeys(map, CostKeys, path);
+        var proportional = Get(map, "proportional_bps") is { } pb ? PerAsset(pb, $"{path}.proportional_bps", universe, positive: false) : [.. new double[universe.Length]];
+        var spread = Get(map, "spread_bps") is { } sb ? PerAsset(sb, $"{path}.spread_bps", universe, positive: false) : [.. new double[universe.Length]];
+        var fixedCost = Get(map, "fixed_per_trade") is { } f ? Number(f, $"{path}.fixed_per_trade") : 0;
+        if (fixedCost < 0)
+        {
+            throw Error(Get(map, "fixed_per_trade")!, $"{path}.fixed_per_trade", $"must be >= 0, got {Fmt(fixedCost)}");
+        }
+
+        return new CostSpec(proportional, spread, fixedCost);
+    }
+
+    /// <summary>A number for every asset, or a map of asset to number (unlisted assets get 0).</summary>
+    private static ImmutableArray<double> PerAsset(SpecNode node, string path, ImmutableArray<string> universe, bool positive)
+    {
+        var values = new double[universe.Length];
+        if (node is MapNode map)
+        {
+            foreach (var (key, value) in map.Entries)
+            {
+                var index = universe.IndexOf(key.Text);
+                if (index < 0)
+                {
+                    throw Error(key, $"{path}.{key.Text}", $"'{key.Text}' is not in the universe{SuggestText(key.Text, universe)}; the universe is [{string.Join(", ", universe)}]");
+                }
+
+                values[index] = NonNegative(value, $"{path}.{key.Text}", positive);
+            }
+        }
+        else
+        {
+            Array.Fill(values, NonNegative(node, path, positive));
+        }
+
+        return [.. values];
+    }
+
+    private static double NonNegative(SpecNode node, string path, bool positive)
+    {
+        var value = Number(node, path);
+        if (positive ? !(value > 0) : value < 0)
+        {
+            throw Error(node, path, $"must be {(positive ? "> 0" : ">= 0")}, got {Fmt(value)}");
+        }
+
+        return value;
+    }
+
+    private static ExecutionSpec BindExecution(SpecNode node, string path)
+    {
+        var map = AsMap(node, path);
+        CheckKeys(map, ExecutionKeys, path);
+        var to = Get(map, "to") is { } toNode ? Choice(toNode, $"{path}.to", ExecutionTargets) : "target";
+        double? partial = null;
+        if (Get(map, "partial") is { } partialNode)
+        {
+            partial = Number(partialNode, $"{path}.partial");
+            if (!(partial > 0 && partial <= 1))
+            {
+                throw Error(partialNode, $"{path}.partial", $"must be in (0, 1], the fraction of the way to move; got {Fmt(partial.Value)}");
+            }
+        }
+
+        MinTrade? minTrade = null;
+        if (Get(map, "min_trade") is { } minNode)
+        {
+            var minMap = AsMap(minNode, $"{path}.min_trade");
+            CheckKeys(minMap, MinTradeKeys, $"{path}.min_trade");
+            var value = Get(minMap, "value") is { } v ? NonNegative(v, $"{path}.min_trade.value", positive: true) : (double?)null;
+            var weight = Get(minMap, "weight") is { } w ? NonNegative(w, $"{path}.min_trade.weight", positive: true) : (double?)null;
+            if (value is null && weight is null)
+            {
+                throw Error(minNode, $"{path}.min_trade", "give value (currency) or weight (fraction of NAV)");
+            }
+
+            if (weight >= 1)
+            {
+                throw Error(Get(minMap, "weight")!, $"{path}.min_trade.weight", $"must be < 1, got {Fmt(weight.Value)}");
+            }
+
+            minTrade = new MinTrade(value, weight);
+        }
+
+        double? maxTurnover = null;
+        if (Get(map, "max_turnover") is { } maxNode)
+        {
+            maxTurnover = Number(maxNode, $"{path}.max_turnover");
+            if (!(maxTurnover > 0 && maxTurnover <= 1))
+            {
+                throw Error(maxNode, $"{path}.max_turnover", $"must be in (0, 1], the one-way turnover allowed per rebalance; got {Fmt(maxTurnover.Value)}");
+            }
+        }
+
+        return new ExecutionSpec(to == "target" ? ExecutionTarget.Target : ExecutionTarget.BandEdge, partial, minTrade, maxTurnover);
+    }
+
+    private static TriggerSpec BindTrigger(SpecNode node, string path, bool allowNone)
+    {
+        if (node is ScalarNode scalar)
+        {
+            if (allowNone && scalar.Text == "none")
+            {
+                return new NoTrigger();
+            }
+
+            throw Error(node, path, allowNone ? $"expected none or a mapping such as {{ calendar: monthly }}, found {node.Describe}" : $"expected a trigger mapping such as {{ calendar: monthly }}, found {node.Describe}");
+        }
+
+        var map = AsMap(node, path);
+        CheckKeys(map, TriggerKeys, path);
+        var kinds = map.Entries.Where(e => e.Key.Text is "calendar" or "drift" or "any" or "all").ToList();
+        if (kinds.Count != 1)
+        {
+            throw Error(map, path, kinds.Count == 0
+                ? "a trigger needs exactly one of calendar, drift, any, all"
+                : $"a trigger takes exactly one of calendar, drift, any, all; found {string.Join(" and ", kinds.Select(k => k.Key.Text))} (combine them with any: [...] or all: [...])");
+        }
+
+        var (kindKey, body) = (kinds[0].Key.Text, kinds[0].Value);
+        var bodyPath = Join(path, kindKey);
+        var checkNode = Get(map, "check");
+        if (checkNode is not null && kindKey != "drift")
+        {
+            throw Error(checkNode, Join(path, "check"), "check applies only to drift triggers (how often drift is checked)");
+        }
+
+        TriggerSpec trigger;
+        switch (kindKey)
+        {
+            case "calendar":
+                trigger = new CalendarTrigger(Frequency(body, bodyPath));
+                break;
+            case "drift":
+                var drift = AsMap(body, bodyPath);
+                CheckKeys(drift, DriftKeys, bodyPath);
+                if (drift.Entries.Count != 1)
+                {
+                    throw Error(drift, bodyPath, "give exactly one of absolute (weight points, e.g. 0.05) or relative (fraction of target, e.g. 0.25)");
+                }
+
+                var (measureKey, bandNode) = (drift.Entries[0].Key.Text, drift.Entries[0].Value);
+                var band = Number(bandNode, Join(bodyPath, measureKey));
+                if (!(band > 0))
+                {
+                    throw Error(bandNode, Join(bodyPath, measureKey), $"the band must be > 0, got {Fmt(band)}");
+                }
+
+                if (measureKey == "absolute" && band >= 1)
+                {
+                    throw Error(bandNode, Join(bodyPath, measureKey), $"an absolute band is in weight points and must be < 1 (0.05 = 5 points), got {Fmt(band)}");
+                }
+
+                CalendarFrequency? check = checkNode is null ? null : Frequency(checkNode, Join(path, "check"));
+                trigger = new DriftTrigger(measureKey == "absolute" ? DriftMeasure.Absolute : DriftMeasure.Relative, band, check);
+                break;
+            default:
+                var list = AsList(body, bodyPath);
+                if (list.Items.Count == 0)
+                {
+                    throw Error(body, bodyPath, $"{kindKey} needs at least one trigger");
+                }
+
+                var children = list.Items.Select((item, i) => BindTrigger(item, $"{bodyPath}[{i}]", allowNone: false)).ToImmutableArray();
+                trigger = kindKey == "any" ? new AnyTrigger(children) : new AllTrigger(children);
+                break;
+        }
+
+        if (Get(map, "cooldown") is { } cooldownNode)
+        {
+            var cooldownPath = Join(path, "cooldown");
+            int? rows = null;
+            int? days = null;
+            if (cooldownNode is MapNode cooldownMap)
+            {
+                CheckKeys(cooldownMap, CooldownKeys, cooldownPath);
+                rows = Get(cooldownMap, "rows") is { } r ? PositiveInt(r, Join(cooldownPath, "rows")) : null;
+                days = Get(cooldownMap, "days") is { } d ? PositiveInt(d, Join(cooldownPath, "days")) : null;
+                if (rows is null && days is null)
+                {
+                    throw Error(cooldownNode, cooldownPath, "give rows, days or both");
+                }
+            }
+            else
+            {
+                rows = PositiveInt(cooldownNode, cooldownPath);
+            }
+
+            trigger = new CooldownTrigger(trigger, rows, days);
+        }
+
+        return trigger;
+    }
+
+    private static bool HasDrift(TriggerSpec trigger) => trigger switch
+    {
+        DriftTrigger => true,
+        AnyTrigger a => a.Triggers.Any(HasDrift),
+        AllTrigger a => a.Triggers.Any(HasDrift),
+        CooldownTrigger c => HasDrift(c.Inner),
+        _ => false,
+    };
+
+    private static CalendarFrequency Frequency(SpecNode node, string path)
+    {
+        var text = Choice(node, path, CalendarFrequencies.Names);
+        CalendarFrequencies.TryParse(text, out var frequency);
+        return frequency;
+    }
+
+    // ---- primitives -------------------------------------------------------------------------------------------
+
+    private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+
+    private static SpecNode? Get(MapNode map, string key)
+    {
+        foreach (var (k, v) in map.Entries)
+        {
+            if (k.Text == key)
+            {
+                return v;
+            }
+        }
+
+        return null;
+    }
+
+    private static void CheckKeys(MapNode map, string[] known, string path)
+    {
+        foreach (var (key, _) in map.Entries)
+        {
+            if (Array.IndexOf(known, key.Text) < 0)
+            {
+                var suggestion = Text.Suggest(key.Text, known);
+                var hint = suggestion is null ? $"known keys here: {string.Join(", ", known)}" : $"did you mean '{suggestion}'?";
+                throw Error(key, Join(path, key.Text), $"unknown key '{key.Text}'; {hint}");
+            }
+        }
+    }
+
+    private static MapNode AsMap(SpecNode node, string path) =>
+        node as MapNode ?? throw Error(node, path, $"expected a mapping (key: value), found {node.Describe}");
+
+    private static ListNode AsList(SpecNode node, string path) =>
+        node as ListNode ?? throw Error(node, path, $"expected a list, found {node.Describe}");
+
+    private static string String(SpecNode node, string path) =>
+        node is ScalarNode { IsNull: false } scalar ? scalar.Text : throw Error(node, path, $"expected a name, found {node.Describe}");
+
+    private static string Choice(SpecNode node, string path, IReadOnlyList<string> choices)
+    {
+        var text = String(node, path);
+        if (choices.Contains(text))
+        {
+            return text;
+        }
+
+        var suggestion = Text.Suggest(text, choices);
+        throw Error(node, path, $"unknown value '{text}'; expected one of: {string.Join(", ", choices)}{(suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")}");
+    }
+
+    private static double Number(SpecNode node, string path)
+    {
+        if (node is ScalarNode { Plain: true, IsNull: false } scalar
+            && double.TryParse(scalar.Text.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            && double.IsFinite(value))
+        {
+            return value;
+        }
+
+        throw Error(node, path, $"expected a finite number, found {node.Describe}");
+    }
+
+    private static int PositiveInt(SpecNode node, string path)
+    {
+        var value = Number(node, path);
+        if (value != Math.Floor(value) || value < 1 || value > int.MaxValue)
+        {
+            throw Error(node, path, $"expected a whole number >= 1, found {node.Describe}");
+        }
+
+        return (int)value;
+    }
+
+    private static string SuggestText(string word, IEnumerable<string> candidates) =>
+        Text.Suggest(word, candidates) is { } s ? $" (did you mean '{s}'?)" : string.Empty;
+
+    private static string Fmt(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static BallastInputException Error(SpecNode node, string path, string message) =>
+        new(node.Location with { Field = path.Length == 0 ? null : path }, message);
+}

@@ -1,0 +1,124 @@
+using Ballast.Backtesting;
+using Ballast.Core.Tests.Policies;
+using Ballast.Data;
+using Ballast.Policies;
+using CsCheck;
+
+namespace Ballast.Core.Tests.Backtesting;
+
+/// <summary>Invariants of the trade step and the engine under random prices, targets and costs.</summary>
+public class BacktesterPropertyTests
+{
+    // 2..6 assets, 3..40 rows of prices in (0.2, 5), random targets.
+    private static readonly Gen<(string[] Names, double[][] Columns, double[] Targets)> Cases =
+        Gen.Int[2, 6].SelectMany(n => Gen.Int[3, 40].SelectMany(rows =>
+            Gen.Select(
+                Gen.Double[0.2, 5.0].Array[rows].Array[n],
+                Gen.Double[0.01, 1.0].Array[n],
+                (columns, raw) => (Enumerable.Range(0, n).Select(i => $"X{i}").ToArray(), columns, raw.Select(x => x / raw.Sum()).ToArray()))));
+
+    private static RebalancePolicy Policy(string[] names, double[] targets, TriggerSpec trigger, double bps = 0, double fixedCost = 0, ExecutionSpec? execution = null) =>
+        new(Specs.Fixed(names, NormalisedPpm(targets), trigger, capital: 1_000_000, bps: bps, fixedCost: fixedCost, execution: execution));
+
+    // Targets as parts per million so the spec's targets sum to 1 within 1e-9 exactly as validation demands.
+    private static double[] NormalisedPpm(double[] targets) => PartsPerMillion.Round(targets).Select(p => p / 1e6).ToArray();
+
+    /// <summary>The value at row t's prices of the holdings left after row t−1 (units recovered from the recorded weights, plus cash).</summary>
+    private static double HoldingsValue(PolicyRun run, PriceTable table, int t)
+    {
+        var n = table.ColumnCount;
+        var nav = run.Equity![t - 1];
+        var value = 0.0;
+        var invested = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            var weight = run.Weights![((t - 1) * n) + i];
+            invested += weight;
+            value += weight * nav / table.Prices[((t - 1) * n) + i] * table.Prices[(t * n) + i];
+        }
+
+        return value + (nav * (1 - invested));
+    }
+
+    [Fact]
+    public void Rebalance_WithZeroCosts_LeavesNavUnchangedAtThatInstant()
+    {
+        Cases.Sample(c =>
+        {
+            var table = Specs.Table(c.Names, c.Columns);
+            var run = Backtester.Run(table, Policy(c.Names, c.Targets, Specs.EveryRow), new BacktestSettings(252, Record: true));
+            var hold = Backtester.Run(table, Policy(c.Names, c.Targets, Specs.Never), new BacktestSettings(252, Record: true));
+            Assert.Equal(1_000_000, run.Equity![0], 6);
+
+            // On every row the NAV after rebalancing equals the value of the previous holdings at that row's prices.
+            for (var t = 1; t < table.RowCount; t++)
+            {
+                var before = HoldingsValue(run, table, t);
+                Assert.Equal(before, run.Equity[t], 1e-6 * before);
+            }
+
+            Assert.Equal(0, run.Metrics.CostsPaid);
+            Assert.True(hold.Equity![^1] > 0);
+        });
+    }
+
+    [Fact]
+    public void Rebalance_ToTarget_LeavesWeightsAtTheTargets()
+    {
+        Cases.Sample(c =>
+        {
+            var table = Specs.Table(c.Names, c.Columns);
+            var policy = Policy(c.Names, c.Targets, Specs.EveryRow, bps: 7);
+            var run = Backtester.Run(table, policy, new BacktestSettings(252, Record: true));
+            for (var t = 0; t < table.RowCount - 1; t++)
+            {
+                for (var i = 0; i < c.Names.Length; i++)
+                {
+                    Assert.Equal(policy.Targets[i], run.Weights![(t * c.Names.Length) + i], 1e-6);
+                }
+            }
+        });
+    }
+
+    [Fact]
+    public void Costs_NeverIncreaseNav()
+    {
+        Cases.Select(Gen.Double[0, 100], Gen.Double[0, 50], Gen.Double[0.01, 0.3]).Sample((c, bps, fixedCost, band) =>
+        {
+            var table = Specs.Table(c.Names, c.Columns);
+            foreach (var trigger in new[] { Specs.EveryRow, Specs.Band(band) })
+            {
+                var free = Backtester.Run(table, Policy(c.Names, c.Targets, trigger), new BacktestSettings(252, Record: true));
+                var costly = Backtester.Run(table, Policy(c.Names, c.Targets, trigger, bps, fixedCost), new BacktestSettings(252, Record: true));
+                Assert.True(costly.Metrics.CostsPaid >= 0);
+                Assert.All(costly.Trades!, t => Assert.True(t.Cost >= 0));
+
+                // Within one run, every rebalance's NAV after costs is at most the NAV before it.
+                for (var t = 1; t < table.RowCount; t++)
+                {
+                    var before = HoldingsValue(costly, table, t);
+                    Assert.True(costly.Equity![t] <= before * (1 + 1e-12), $"row {t}: NAV {costly.Equity[t]} after costs exceeds {before} before");
+                }
+
+                if (trigger is CalendarTrigger)
+                {
+                    Assert.True(costly.Equity![^1] <= free.Equity![^1] * (1 + 1e-12));
+                }
+            }
+        });
+    }
+
+    [Fact]
+    public void PlanTargets_AlwaysSumToOneMillionPartsPerMillion()
+    {
+        Cases.Select(Gen.Double[0.01, 0.2], Gen.Double[0.1, 1.0]).Sample((c, band, partial) =>
+        {
+            var table = Specs.Table(c.Names, c.Columns);
+            var execution = new ExecutionSpec(ExecutionTarget.BandEdge, partial, null, 0.5);
+            var policy = Policy(c.Names, c.Targets, Specs.Band(band), execution: execution);
+            var run = Backtester.Run(table, policy, new BacktestSettings(252, Record: true));
+            Assert.Equal(PartsPerMillion.One, policy.TargetPpm.ToArray().Sum());
+            Assert.All(run.Equity!, v => Assert.True(v > 0));
+        });
+    }
+}

@@ -1,0 +1,29 @@
+using Ballast.Policies;
+using CsCheck;
+
+namespace Ballast.Core.Tests.Policies;
+
+public class PartsPerMillionTests
+{
+    [Fact]
+    public void Round_Thirds_GivesTheLeftoverUnitToTheFirstByTieOrder()
+    {
+        Assert.Equal([333_334, 333_333, 333_333], PartsPerMillion.Round([1.0 / 3, 1.0 / 3, 1.0 / 3]));
+        Assert.Equal([333_333, 333_333, 333_334], PartsPerMillion.Round([1.0 / 3, 1.0 / 3, 1.0 / 3], [2, 1, 0]));
+    }
+
+    [Fact]
+    public void Round_AnyNonNegativeWeights_SumsToExactlyOneMillionAndStaysWithinOnePart()
+    {
+        Gen.Double[0, 1].Array[1, 30].Where(a => a.Sum() > 0).Sample(weights =>
+        {
+            var ppm = PartsPerMillion.Round(weights);
+            Assert.Equal(PartsPerMillion.One, ppm.Sum());
+            var sum = weights.Sum();
+            for (var i = 0; i < weights.Length; i++)
+            {
+                Assert.True(Math.Abs(ppm[i] - (weights[i] / sum * 1e6)) < 1 + 1e-6);
+            }
+        });
+    }
+}

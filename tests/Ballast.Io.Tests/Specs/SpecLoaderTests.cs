@@ -1,0 +1,225 @@
+using Ballast.Data;
+using Ballast.Io.Specs;
+using Ballast.Policies;
+using CsCheck;
+
+namespace Ballast.Io.Tests.Specs;
+
+public class SpecLoaderTests
+{
+    private const string SixtyFortyYaml = """
+        name: sixty-forty
+        universe: [SPY, AGG]            # columns of the data file
+        capital: 1000000
+        periods_per_year: 252
+        weights: { scheme: fixed, targets: { SPY: 0.6, AGG: 0.4 } }
+        costs: { proportional_bps: 5, fixed_per_trade: 0 }
+        policies:
+          - name: never
+            trigger: none
+          - name: monthly
+            trigger: { calendar: monthly }
+          - name: band-5pp-edge
+            trigger: { drift: { absolute: 0.05 }, check: daily }
+            execution: { to: band-edge }
+          - name: hybrid
+            trigger: { any: [ { calendar: quarterly }, { drift: { relative: 0.25 } } ] }
+        """;
+
+    private const string SixtyFortyJson = """
+        {
+          "policies": [
+            { "name": "never", "trigger": "none" },
+            { "trigger": { "calendar": "monthly" }, "name": "monthly" },
+            { "name": "band-5pp-edge", "execution": { "to": "band-edge" }, "trigger": { "check": "daily", "drift": { "absolute": 5e-2 } } },
+            { "name": "hybrid", "trigger": { "any": [ { "calendar": "quarterly" }, { "drift": { "relative": 0.250 } } ] } }
+          ],
+          "name": "sixty-forty",
+          "universe": ["AGG", "SPY"],
+          "periods_per_year": 252,
+          "capital": 1e6,
+          "weights": { "targets": { "AGG": 0.4, "SPY": 0.6 }, "scheme": "fixed" },
+          "costs": { "proportional_bps": { "SPY": 5, "AGG": 5 } }
+        }
+        """;
+
+    private static BallastInputException Bad(string yaml, string source = "spec.yaml") =>
+        Assert.Throws<BallastInputException>(() => SpecLoader.Load(yaml, source));
+
+    [Fact]
+    public void Load_IssueExample_BindsEveryPolicyWithDefaultsMergedIn()
+    {
+        var set = SpecLoader.Load(SixtyFortyYaml, "sixty-forty.yaml");
+
+        Assert.Equal("sixty-forty", set.Name);
+        Assert.Equal(252, set.PeriodsPerYear);
+        Assert.Equal(["never", "monthly", "band-5pp-edge", "hybrid"], set.Policies.Select(p => p.Name));
+        var band = set.Policies[2];
+        Assert.Equal(new DriftTrigger(DriftMeasure.Absolute, 0.05, CalendarFrequency.Daily), band.Trigger);
+        Assert.Equal(ExecutionTarget.BandEdge, band.Execution.To);
+        Assert.Equal([5.0, 5.0], band.Costs.ProportionalBps.ToArray());
+        Assert.IsType<AnyTrigger>(set.Policies[3].Trigger);
+    }
+
+    [Fact]
+    public void Hash_YamlAndJsonSpellingsOfTheSamePolicies_AreIdentical()
+    {
+        var yaml = SpecLoader.Load(SixtyFortyYaml, "a.yaml");
+        var json = SpecLoader.Load(SixtyFortyJson, "a.json");
+
+        Assert.Equal(yaml.Policies.Select(p => p.Hash), json.Policies.Select(p => p.Hash));
+        Assert.Equal(yaml.Policies.Select(p => p.CanonicalJson), json.Policies.Select(p => p.CanonicalJson));
+        Assert.Equal(4, yaml.Policies.Select(p => p.Hash).Distinct().Count());
+    }
+
+    [Fact]
+    public void Hash_RandomPoliciesSpelledInYamlAndJson_AreIdentical()
+    {
+        var frequencies = CalendarFrequencies.Names.ToArray();
+        Gen.Select(Gen.Int[1, 5], Gen.Int[0, 5].Select(i => frequencies[i]), Gen.Double[0.001, 0.5], Gen.Double[0, 50], Gen.Bool).Sample((assets, frequency, band, bps, relative) =>
+        {
+            var names = Enumerable.Range(0, assets).Select(i => $"S{i}").ToArray();
+            var ppm = PartsPerMillion.Round(Enumerable.Range(1, assets).Select(i => (double)i).ToArray());
+            var targets = names.Zip(ppm, (n, p) => (n, p / 1e6)).ToArray();
+            var measure = relative ? "relative" : "absolute";
+            var r = System.Globalization.CultureInfo.InvariantCulture;
+            var yaml = $"""
+                universe: [{string.Join(", ", names)}]
+                weights:
+                  scheme: fixed
+                  targets: {"{"} {string.Join(", ", targets.Select(t => $"{t.n}: {t.Item2.ToString("R", r)}"))} {"}"}
+                costs: {"{"} proportional_bps: {bps.ToString("R", r)} {"}"}
+                policies:
+                  - name: p
+                    trigger: {"{"} any: [ {"{"} calendar: {frequency} {"}"}, {"{"} drift: {"{"} {measure}: {band.ToString("R", r)} {"}"} {"}"} ] {"}"}
+                """;
+            var policy = "{\"policies\":[{\"trigger\":{\"any\":[{\"calendar\":\"" + frequency + "\"},{\"drift\":{\"" + measure + "\":" + band.ToString("E17", r) + "}}]},\"name\":\"p\"}],";
+            var costs = "\"costs\":{\"proportional_bps\":{" + string.Join(",", names.Select(n => "\"" + n + "\":" + bps.ToString("R", r))) + "}},";
+            var weights = "\"weights\":{\"targets\":{" + string.Join(",", targets.Reverse().Select(t => "\"" + t.n + "\":" + t.Item2.ToString("R", r))) + "},\"scheme\":\"fixed\"},";
+            var universe = "\"universe\":[" + string.Join(",", names.Reverse().Select(n => "\"" + n + "\"")) + "]}";
+            var json = policy + costs + weights + universe;
+            Assert.Equal(SpecLoader.Load(yaml, "r.yaml").Policies[0].Hash, SpecLoader.Load(json, "r.json").Policies[0].Hash);
+        });
+    }
+
+    [Fact]
+    public void Hash_DefaultsWrittenOrLeftOut_AreIdentical()
+    {
+        var terse = SpecLoader.Load("universe: [A, B]\nweights: { scheme: fixed, targets: { A: 0.5, B: 0.5 } }\ntrigger: { calendar: monthly }\n", "t.yaml");
+        var verbose = SpecLoader.Load("universe: [A, B]\nweights: { scheme: equal }\ntrigger: { calendar: monthly }\nexecution: { to: target }\ncosts: { proportional_bps: 0, spread_bps: { A: 0 }, fixed_per_trade: 0 }\n", "v.yaml");
+
+        Assert.Equal(terse.Policies[0].Hash, verbose.Policies[0].Hash);
+    }
+
+    [Fact]
+    public void Hash_DifferentRules_Differ()
+    {
+        var a = SpecLoader.Load("universe: [A, B]\nweights: { scheme: equal }\ntrigger: { calendar: monthly }\n", "a.yaml");
+        var b = SpecLoader.Load("universe: [A, B]\nweights: { scheme: equal }\ntrigger: { calendar: quarterly }\n", "b.yaml");
+
+        Assert.NotEqual(a.Policies[0].Hash, b.Policies[0].Hash);
+        Assert.Matches("^[0-9a-f]{64}$", a.Policies[0].Hash);
+    }
+
+    [Fact]
+    public void Load_UnknownKey_NamesItsLocationAndSuggestsTheClosest()
+    {
+        var e = Bad("universe: [A]\nweights: { scheme: equal }\npolicies:\n  - name: x\n    triger: none\n");
+
+        Assert.StartsWith("spec.yaml:5:5 (policies[0].triger): unknown key 'triger'; did you mean 'trigger'?", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_UnknownKeyInJson_NamesLineAndColumn()
+    {
+        var e = Bad("{\n  \"universe\": [\"A\"],\n  \"weights\": {\"scheme\": \"equal\"},\n  \"trigger\": {\"calender\": \"monthly\"}\n}", "s.json");
+
+        Assert.StartsWith("s.json:4:15 (trigger.calender): unknown key 'calender'; did you mean 'calendar'?", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("weights: { scheme: fixed, targets: { A: 0.5, B: 0.6 } }", "(weights.targets): targets must sum to 1 (within 1e-9), they sum to 1.1")]
+    [InlineData("weights: { scheme: fixed, targets: { A: -0.5, B: 1.5 } }", "(weights.targets.A): target weights must be >= 0")]
+    [InlineData("weights: { scheme: fixed, targets: { A: 1 } }", "(weights.targets): no target for 'B'")]
+    [InlineData("weights: { scheme: fixed, targets: { A: 0.5, C: 0.5 } }", "(weights.targets.C): 'C' is not in the universe")]
+    [InlineData("weights: { scheme: fixd }", "(weights.scheme): unknown value 'fixd'; expected one of: fixed, equal (did you mean 'fixed'?)")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { drift: { absolute: 0 } }", "(trigger.drift.absolute): the band must be > 0")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { drift: { absolute: -0.1 } }", "(trigger.drift.absolute): the band must be > 0")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { calendar: montly }", "(trigger.calendar): unknown value 'montly'; expected one of: daily, weekly, monthly, quarterly, semiannual, annual (did you mean 'monthly'?)")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { calendar: monthly, drift: { absolute: 0.1 } }", "a trigger takes exactly one of calendar, drift, any, all")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { calendar: monthly }\nexecution: { to: band-edge }", "(execution.to): band-edge needs a drift trigger")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { calendar: monthly }\ncapital: '100'", "(capital): expected a finite number, found the string \"100\"")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { calendar: monthly, check: daily }", "(trigger.check): check applies only to drift triggers")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { calendar: monthly }\nexecution: { partial: 1.5 }", "(execution.partial): must be in (0, 1]")]
+    [InlineData("weights: { scheme: equal }", "has no trigger; write trigger: none for buy and hold")]
+    public void Load_InvalidValues_AreErrorsNamingTheField(string body, string expected)
+    {
+        var e = Bad($"universe: [A, B]\n{body}\n");
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("spec.yaml:", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_DuplicatePolicyNames_AreAnError() =>
+        Assert.Contains("duplicate policy name 'x' (also policies[0])", Bad("universe: [A]\nweights: { scheme: equal }\ntrigger: none\npolicies:\n  - name: x\n  - name: x\n").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_DuplicateKeys_AreAnError() =>
+        Assert.StartsWith("spec.yaml:2:1: invalid YAML: Duplicate key", Bad("universe: [A]\nuniverse: [B]\n").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_MalformedYaml_NamesTheLine() =>
+        Assert.StartsWith("spec.yaml:1:11: invalid YAML", Bad("universe: [A\nweights: {").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_MalformedJson_NamesTheLine() =>
+        Assert.StartsWith("s.json:3:", Bad("{\n \"universe\": [\"A\"],\n \"weights\": }\n", "s.json").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_PolicyOverride_ReplacesTheTopLevelBlock()
+    {
+        var set = SpecLoader.Load("universe: [A, B]\nweights: { scheme: equal }\ncosts: { proportional_bps: 5, fixed_per_trade: 1 }\ntrigger: none\npolicies:\n  - name: cheap\n    costs: { spread_bps: { A: 2 } }\n  - name: default\n", "o.yaml");
+
+        Assert.Equal([0.0, 0.0], set.Policies[0].Costs.ProportionalBps.ToArray());
+        Assert.Equal([2.0, 0.0], set.Policies[0].Costs.SpreadBps.ToArray());
+        Assert.Equal(1, set.Policies[1].Costs.FixedPerTrade);
+        Assert.IsType<NoTrigger>(set.Policies[1].Trigger);
+    }
+
+    [Fact]
+    public void Load_Cooldown_WrapsTheTrigger()
+    {
+        var set = SpecLoader.Load("universe: [A, B]\nweights: { scheme: equal }\ntrigger: { drift: { relative: 0.2 }, cooldown: { days: 30 } }\n", "c.yaml");
+
+        var cooldown = Assert.IsType<CooldownTrigger>(set.Policies[0].Trigger);
+        Assert.Equal(30, cooldown.Days);
+        Assert.Contains("\"cooldown\":{\"days\":30}", set.Policies[0].CanonicalJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadFile_ShippedSamples_AreValid()
+    {
+        var samples = Path.Combine(RepoRoot(), "samples");
+        var files = Directory.GetFiles(samples, "*.yaml").Concat(Directory.GetFiles(samples, "*.json")).ToArray();
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            Assert.NotEmpty(SpecLoader.LoadFile(file).Policies);
+        }
+
+        Assert.Equal(
+            SpecLoader.LoadFile(Path.Combine(samples, "sixty-forty.yaml")).Policies.Select(p => p.Hash),
+            SpecLoader.LoadFile(Path.Combine(samples, "sixty-forty.json")).Policies.Select(p => p.Hash));
+    }
+
+    internal static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ballast.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root (Ballast.slnx) above " + AppContext.BaseDirectory);
+    }
+}
