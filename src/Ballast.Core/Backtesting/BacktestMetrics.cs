@@ -98,7 +98,7 @@ internal struct MetricsAccumulator
         }
     }
 
-    public void AddDrift(double sum, int count, double max)
+    public void AddDrift(double sum, long count, double max)
     {
         _driftSum += sum;
         _driftCount += count;

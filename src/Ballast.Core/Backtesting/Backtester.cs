@@ -10,8 +10,8 @@ namespace Ballast.Backtesting;
 /// </summary>
 public static class Backtester
 {
-    /// <summary>A trade smaller than one part per million of NAV is not executed: it is inside the rounding grid of the targets.</summary>
-    internal const double NoTradeFraction = 1e-6;
+    /// <summary>A trade smaller than half a part per million of NAV is not executed: it is inside the rounding grid of the targets.</summary>
+    internal const double NoTradeFraction = 0.5e-6;
 
     private static readonly TriggerReason InitialInvestment = new("initial", "initial investment");
 
@@ -41,46 +41,6 @@ public static class Backtester
         }
 
         return total;
-    }
-
-    /// <summary>Turns values into weights (times <paramref name="inverseNav"/>) in place; returns max |w − t| and the sum.</summary>
-    internal static double Drift(Span<double> weights, ReadOnlySpan<double> targets, double inverseNav, out double sum)
-    {
-        var i = 0;
-        var total = 0.0;
-        var max = 0.0;
-        if (Vector.IsHardwareAccelerated && weights.Length >= Vector<double>.Count)
-        {
-            var scale = new Vector<double>(inverseNav);
-            var sums = Vector<double>.Zero;
-            var maxes = Vector<double>.Zero;
-            for (; i <= weights.Length - Vector<double>.Count; i += Vector<double>.Count)
-            {
-                var w = new Vector<double>(weights[i..]) * scale;
-                w.CopyTo(weights[i..]);
-                var d = Vector.Abs(w - new Vector<double>(targets[i..]));
-                sums += d;
-                maxes = Vector.Max(maxes, d);
-            }
-
-            total = Vector.Sum(sums);
-            for (var k = 0; k < Vector<double>.Count; k++)
-            {
-                max = max > maxes[k] ? max : maxes[k];
-            }
-        }
-
-        for (; i < weights.Length; i++)
-        {
-            var w = weights[i] * inverseNav;
-            weights[i] = w;
-            var d = Math.Abs(w - targets[i]);
-            total += d;
-            max = max > d ? max : d;
-        }
-
-        sum = total;
-        return max;
     }
 
     /// <summary>
@@ -176,22 +136,27 @@ public static class Backtester
 
         var lastRebalance = 0;
         var units = state.Units;
+        var drift = new DriftTracker();
+        var rowMax = record || policy.UsesMaxAbsDrift;
+        var candidates = policy.CandidateRows(table.Calendar);
         for (var t = 1; t < rows; t++)
         {
             var p = prices.AsSpan(t * n, n);
             var value = state.Cash + Values(units, p, weights);
-            var driftMax = Drift(weights, targets, 1 / value, out var driftSum);
-            metrics.AddDrift(driftSum, n, driftMax);
+            var driftMax = drift.Accumulate(weights, targets, 1 / value, rowMax);
             var navAfter = value;
-            var context = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax);
-            if (policy.Decide(context) is { } reason && policy.PlanTargets(context, plan))
+            if (candidates is null || candidates[t])
             {
-                var result = trader.Execute(state, p, value, weights, plan, t, table.Dates[t], reason);
-                if (result.Traded)
+                var context = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax);
+                if (policy.Decide(context) is { } reason && policy.PlanTargets(context, plan))
                 {
-                    navAfter = value - result.Cost;
-                    metrics.AddRebalance(result.TurnoverOneWay, result.Cost, value);
-                    lastRebalance = t;
+                    var result = trader.Execute(state, p, value, weights, plan, t, table.Dates[t], reason);
+                    if (result.Traded)
+                    {
+                        navAfter = value - result.Cost;
+                        metrics.AddRebalance(result.TurnoverOneWay, result.Cost, value);
+                        lastRebalance = t;
+                    }
                 }
             }
 
@@ -203,6 +168,8 @@ public static class Backtester
             }
         }
 
+        var (driftSum, driftMaxAll) = drift.Totals();
+        metrics.AddDrift(driftSum, (long)(rows - 1) * n, driftMaxAll);
         var result2 = metrics.Finish(spec.Capital, nav, table.Dates[0], table.Dates[^1], settings.PeriodsPerYear);
         return new PolicyRun(policy, result2, equity, weightLog, driftLog, trader.Trades);
 
@@ -216,6 +183,75 @@ public static class Backtester
                 weightLog![(row * n) + i] = state.Units[i] * p[i] / navNow;
             }
         }
+    }
+}
+
+/// <summary>
+/// Turns values into weights in place and accumulates |w − t| over rows and assets in vector registers, reducing
+/// only at the end (the mean and max drift metrics); the per-row maximum is computed only when asked for.
+/// </summary>
+internal sealed class DriftTracker
+{
+    private Vector<double> _sums = Vector<double>.Zero;
+    private Vector<double> _maxes = Vector<double>.Zero;
+    private double _tailSum;
+    private double _tailMax;
+
+    /// <summary>Scales values to weights and accumulates drift; returns this row's max |w − t| when <paramref name="rowMax"/>, else NaN.</summary>
+    public double Accumulate(Span<double> weights, ReadOnlySpan<double> targets, double inverseNav, bool rowMax)
+    {
+        var i = 0;
+        var max = 0.0;
+        if (Vector.IsHardwareAccelerated && weights.Length >= Vector<double>.Count)
+        {
+            var scale = new Vector<double>(inverseNav);
+            var sums = _sums;
+            var maxes = _maxes;
+            var rowMaxes = Vector<double>.Zero;
+            for (; i <= weights.Length - Vector<double>.Count; i += Vector<double>.Count)
+            {
+                var w = new Vector<double>(weights[i..]) * scale;
+                w.CopyTo(weights[i..]);
+                var d = Vector.Abs(w - new Vector<double>(targets[i..]));
+                sums += d;
+                maxes = Vector.Max(maxes, d);
+                rowMaxes = Vector.Max(rowMaxes, d);
+            }
+
+            _sums = sums;
+            _maxes = maxes;
+            if (rowMax)
+            {
+                for (var k = 0; k < Vector<double>.Count; k++)
+                {
+                    max = max > rowMaxes[k] ? max : rowMaxes[k];
+                }
+            }
+        }
+
+        for (; i < weights.Length; i++)
+        {
+            var w = weights[i] * inverseNav;
+            weights[i] = w;
+            var d = Math.Abs(w - targets[i]);
+            _tailSum += d;
+            _tailMax = _tailMax > d ? _tailMax : d;
+            max = max > d ? max : d;
+        }
+
+        return rowMax ? max : double.NaN;
+    }
+
+    public (double Sum, double Max) Totals()
+    {
+        var sum = Vector.Sum(_sums) + _tailSum;
+        var max = _tailMax;
+        for (var k = 0; k < Vector<double>.Count; k++)
+        {
+            max = Math.Max(max, _maxes[k]);
+        }
+
+        return (sum, max);
     }
 }
 
@@ -236,20 +272,26 @@ internal readonly record struct TradeResult(bool Traded, double Cost, double Tur
 /// </summary>
 internal sealed class Trader
 {
-    private readonly CostSpec _costs;
+    private readonly double _fixedCost;
     private readonly double[] _rates;
     private readonly double[] _lots;
+    private readonly bool _anyLots;
     private readonly IReadOnlyList<string> _names;
     private readonly bool[] _keep;
+    private readonly double[] _current;
+    private readonly double[] _share;
     private readonly double[] _newValues;
 
     public Trader(CostSpec costs, IReadOnlyList<double> lots, IReadOnlyList<string> names, List<TradeRecord>? trades)
     {
-        _costs = costs;
+        _fixedCost = costs.FixedPerTrade;
         _names = names;
         _rates = [.. Enumerable.Range(0, names.Count).Select(costs.Rate)];
         _lots = [.. lots];
+        _anyLots = _lots.Any(l => l > 0);
         _keep = new bool[names.Count];
+        _current = new double[names.Count];
+        _share = new double[names.Count];
         _newValues = new double[names.Count];
         Trades = trades;
     }
@@ -257,81 +299,44 @@ internal sealed class Trader
     public List<TradeRecord>? Trades { get; }
 
     /// <summary>
-    /// Moves the portfolio to <paramref name="plan"/> (parts per million of NAV after costs). Assets whose move is
-    /// under one part per million of NAV are left alone. Costs: proportional and half-spread on traded value, plus a
-    /// fixed amount per traded asset, solved by fixed-point iteration (costs depend on the trades, the trades on NAV
-    /// after costs).
+    /// Moves the portfolio to <paramref name="plan"/> (parts per million of NAV after costs). Assets whose trade would be
+    /// under half a part per million of NAV are left alone; the trading assets share what the kept ones leave, pro rata
+    /// to their planned weights. Costs are proportional and half-spread on traded value plus a fixed amount per traded
+    /// asset; since they depend on the trades and the trades on NAV after costs, they are solved: in closed form when
+    /// the direction of every trade is known (no lots), otherwise by fixed-point iteration.
     /// </summary>
     public TradeResult Execute(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, int row, DateOnly date, TriggerReason reason)
     {
         var n = prices.Length;
         var units = state.Units;
-        var keptValue = 0.0;
-        var tradingWeight = 0.0;
-        var anyTrade = false;
         for (var i = 0; i < n; i++)
         {
-            var target = plan[i] / (double)PartsPerMillion.One;
-            var current = units[i] * prices[i];
-            _keep[i] = Math.Abs((target * nav) - current) < Backtester.NoTradeFraction * nav;
-            if (_keep[i])
+            _current[i] = units[i] * prices[i];
+            _keep[i] = false;
+        }
+
+        // First solve with every asset trading; then leave alone the assets whose trade would be under half a part
+        // per million of NAV (inside the rounding grid of the targets) and solve again for the others.
+        var cost = Solve(n, prices, plan, nav, out _);
+        var threshold = Backtester.NoTradeFraction * nav;
+        var kept = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (Math.Abs(_newValues[i] - _current[i]) < threshold)
             {
-                keptValue += current;
-            }
-            else
-            {
-                tradingWeight += target;
-                anyTrade = true;
+                _keep[i] = true;
+                kept++;
             }
         }
 
-        if (!anyTrade)
+        if (kept == n)
         {
             return new TradeResult(false, 0, 0);
         }
 
-        var cost = 0.0;
-        var investedNew = 0.0;
-        for (var iteration = 0; iteration < 60; iteration++)
+        if (kept > 0)
         {
-            var investable = nav - cost - keptValue;
-            var next = 0.0;
-            var traded = 0;
-            investedNew = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var current = units[i] * prices[i];
-                if (_keep[i])
-                {
-                    _newValues[i] = current;
-                    investedNew += current;
-                    continue;
-                }
-
-                var target = tradingWeight > 0 ? plan[i] / (double)PartsPerMillion.One / tradingWeight * investable : 0;
-                if (_lots[i] > 0)
-                {
-                    target = Math.Truncate(target / prices[i] / _lots[i]) * _lots[i] * prices[i];
-                }
-
-                _newValues[i] = Math.Max(0, target);
-                investedNew += _newValues[i];
-                var trade = Math.Abs(_newValues[i] - current);
-                if (trade > 0)
-                {
-                    traded++;
-                    next += trade * _rates[i];
-                }
-            }
-
-            next += traded * _costs.FixedPerTrade;
-            if (Math.Abs(next - cost) <= 1e-14 * nav)
-            {
-                cost = next;
-                break;
-            }
-
-            cost = next;
+            cost = Solve(n, prices, plan, nav, out _);
         }
 
         var turnover = 0.0;
@@ -339,25 +344,159 @@ internal sealed class Trader
         for (var i = 0; i < n; i++)
         {
             var before = units[i];
-            var current = before * prices[i];
-            var after = _keep[i] ? before : _newValues[i] / prices[i];
-            if (_lots[i] > 0 && !_keep[i])
+            var current = _current[i];
+            var after = before;
+            if (!_keep[i])
             {
-                after = Math.Round(after / _lots[i], MidpointRounding.AwayFromZero) * _lots[i];
+                after = _newValues[i] / prices[i];
+                if (_lots[i] > 0)
+                {
+                    after = Math.Round(after / _lots[i], MidpointRounding.AwayFromZero) * _lots[i];
+                }
             }
 
             units[i] = after;
-            invested += after * prices[i];
-            var tradeValue = (after * prices[i]) - current;
+            var value = after * prices[i];
+            invested += value;
+            var tradeValue = value - current;
             turnover += Math.Abs(tradeValue);
             if (Trades is not null && tradeValue != 0)
             {
-                var tradeCost = (Math.Abs(tradeValue) * _rates[i]) + _costs.FixedPerTrade;
-                Trades.Add(new TradeRecord(row, date, _names[i], prices[i], before, after, tradeValue, tradeCost, weightsBefore[i], after * prices[i] / (nav - cost), reason.Text));
+                var tradeCost = (Math.Abs(tradeValue) * _rates[i]) + _fixedCost;
+                Trades.Add(new TradeRecord(row, date, _names[i], prices[i], before, after, tradeValue, tradeCost, weightsBefore[i], value / (nav - cost), reason.Text));
             }
         }
 
         state.Cash = nav - cost - invested;
         return new TradeResult(true, cost, turnover / nav / 2);
+    }
+
+    /// <summary>Sets <c>_newValues</c> for the current keep flags and returns the cost of the trades.</summary>
+    private double Solve(int n, ReadOnlySpan<double> prices, ReadOnlySpan<int> plan, double nav, out double keptValue)
+    {
+        keptValue = 0.0;
+        var tradingWeight = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            if (_keep[i])
+            {
+                keptValue += _current[i];
+            }
+            else
+            {
+                tradingWeight += plan[i] * 1e-6;
+            }
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            _share[i] = _keep[i] || tradingWeight <= 0 ? 0 : plan[i] * 1e-6 / tradingWeight;
+        }
+
+        var total = nav - keptValue;
+        var cost = _anyLots ? double.NaN : ClosedFormCost(n, total);
+        if (double.IsNaN(cost))
+        {
+            return IteratedCost(n, prices, total, nav);
+        }
+
+        var investable = total - cost;
+        for (var i = 0; i < n; i++)
+        {
+            _newValues[i] = _keep[i] ? _current[i] : _share[i] * investable;
+        }
+
+        return cost;
+    }
+
+    /// <summary>
+    /// With fractional units, trade i is s_i·(share_i·(T − C) − v_i) with T the value to redistribute; if the signs s_i
+    /// are those at C = 0, C = Σ r_i·s_i·(share_i·(T − C) − v_i) + F·m is linear in C. Returns NaN when a sign flips
+    /// (then the caller iterates).
+    /// </summary>
+    private double ClosedFormCost(int n, double total)
+    {
+        var a = 0.0;
+        var b = 0.0;
+        var traded = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (_keep[i])
+            {
+                continue;
+            }
+
+            var trade = (_share[i] * total) - _current[i];
+            var sign = trade > 0 ? 1.0 : trade < 0 ? -1.0 : 0.0;
+            traded += sign != 0 ? 1 : 0;
+            a += sign * _rates[i] * _share[i];
+            b += sign * _rates[i] * trade;
+        }
+
+        var cost = (b + (_fixedCost * traded)) / (1 + a);
+        if (!(cost >= 0) || cost >= total)
+        {
+            return double.NaN;
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            if (_keep[i])
+            {
+                continue;
+            }
+
+            var trade = (_share[i] * total) - _current[i];
+            var after = (_share[i] * (total - cost)) - _current[i];
+            if ((trade > 0) != (after > 0) || (trade < 0) != (after < 0))
+            {
+                return double.NaN;
+            }
+        }
+
+        return cost;
+    }
+
+    private double IteratedCost(int n, ReadOnlySpan<double> prices, double total, double nav)
+    {
+        var cost = 0.0;
+        for (var iteration = 0; iteration < 60; iteration++)
+        {
+            var investable = total - cost;
+            var next = 0.0;
+            var traded = 0;
+            for (var i = 0; i < n; i++)
+            {
+                if (_keep[i])
+                {
+                    _newValues[i] = _current[i];
+                    continue;
+                }
+
+                var target = _share[i] * investable;
+                if (_lots[i] > 0)
+                {
+                    target = Math.Truncate(target / prices[i] / _lots[i]) * _lots[i] * prices[i];
+                }
+
+                _newValues[i] = Math.Max(0, target);
+                var trade = Math.Abs(_newValues[i] - _current[i]);
+                if (trade > 0)
+                {
+                    traded++;
+                    next += trade * _rates[i];
+                }
+            }
+
+            next += traded * _fixedCost;
+            var converged = Math.Abs(next - cost) <= 1e-14 * nav;
+            cost = next;
+            if (converged)
+            {
+                break;
+            }
+        }
+
+        return cost;
     }
 }

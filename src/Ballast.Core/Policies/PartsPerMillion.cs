@@ -48,6 +48,25 @@ public static class PartsPerMillion
         }
 
         var left = One - assigned;
+        if (left > 0 && fractions.Length <= 64)
+        {
+            // Few assets: pick the largest remaining remainder for each leftover unit (at most one per asset), no allocation.
+            for (; left > 0; left--)
+            {
+                var best = -1;
+                for (var i = 0; i < fractions.Length; i++)
+                {
+                    if (remainders[i] >= 0 && (best < 0 || remainders[i] > remainders[best] || (remainders[i] == remainders[best] && RankOf(tieOrder, i) < RankOf(tieOrder, best))))
+                    {
+                        best = i;
+                    }
+                }
+
+                result[best]++;
+                remainders[best] = -1;
+            }
+        }
+
         if (left > 0)
         {
             // Hand the leftover units to the largest remainders: sort once (remainder descending, then tie order).
@@ -89,6 +108,8 @@ public static class PartsPerMillion
             left++;
         }
     }
+
+    private static int RankOf(ReadOnlySpan<int> tieOrder, int index) => tieOrder.IsEmpty ? index : tieOrder[index];
 
     public static int[] Round(ReadOnlySpan<double> fractions, ReadOnlySpan<int> tieOrder = default)
     {

@@ -1,3 +1,5 @@
+using Ballast.Data;
+
 namespace Ballast.Policies;
 
 /// <summary>
@@ -32,6 +34,7 @@ public sealed class RebalancePolicy
 
         _trigger = TriggerRule.Compile(spec.Trigger, Names);
         _band = FindDrift(spec.Trigger);
+        UsesMaxAbsDrift = HasAbsoluteDrift(spec.Trigger);
         if (spec.Execution.To == ExecutionTarget.BandEdge && _band is null)
         {
             throw new ArgumentException("execution to: band-edge needs a drift trigger to define the bands", nameof(spec));
@@ -39,6 +42,9 @@ public sealed class RebalancePolicy
     }
 
     public PolicySpec Spec { get; }
+
+    /// <summary>True when a trigger can use <see cref="PolicyContext.MaxAbsDrift"/> (an absolute drift band), so callers know to compute it.</summary>
+    public bool UsesMaxAbsDrift { get; }
 
     /// <summary>The policy's content hash (its published identity).</summary>
     public string Hash { get; }
@@ -52,6 +58,16 @@ public sealed class RebalancePolicy
 
     /// <summary>Target weights as fractions (exactly <see cref="TargetPpm"/> / 10^6).</summary>
     public ReadOnlySpan<double> Targets => _targets;
+
+    /// <summary>
+    /// The rows of <paramref name="calendar"/> on which <see cref="Decide"/> can fire at all, or null when any row can.
+    /// Skipping the other rows changes no decision; the backtester uses it to stay off rows where nothing can happen.
+    /// </summary>
+    public bool[]? CandidateRows(MarketCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        return _trigger.Candidates(calendar);
+    }
 
     /// <summary>Whether this row rebalances, and why. Never fires on the last row of a window.</summary>
     public TriggerReason? Decide(in PolicyContext context) =>
@@ -219,6 +235,15 @@ public sealed class RebalancePolicy
 
         return true;
     }
+
+    private static bool HasAbsoluteDrift(TriggerSpec trigger) => trigger switch
+    {
+        DriftTrigger d => d.Measure == DriftMeasure.Absolute,
+        AnyTrigger a => a.Triggers.Any(HasAbsoluteDrift),
+        AllTrigger a => a.Triggers.Any(HasAbsoluteDrift),
+        CooldownTrigger c => HasAbsoluteDrift(c.Inner),
+        _ => false,
+    };
 
     private static DriftTrigger? FindDrift(TriggerSpec trigger) => trigger switch
     {

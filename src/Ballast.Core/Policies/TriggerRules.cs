@@ -9,6 +9,57 @@ internal abstract class TriggerRule
     /// <summary>The reason the trigger fires on this row, or null.</summary>
     public abstract TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets);
 
+    /// <summary>
+    /// The rows on which this trigger can fire at all (null: any row). <see cref="Evaluate"/> returns null on every other
+    /// row, so a caller may skip them; this is an optimisation only, never a change of decision.
+    /// </summary>
+    public abstract bool[]? Candidates(MarketCalendar calendar);
+
+    private static bool[]? Union(IEnumerable<bool[]?> sets)
+    {
+        bool[]? result = null;
+        foreach (var set in sets)
+        {
+            if (set is null)
+            {
+                return null;
+            }
+
+            result ??= new bool[set.Length];
+            for (var i = 0; i < set.Length; i++)
+            {
+                result[i] |= set[i];
+            }
+        }
+
+        return result;
+    }
+
+    private static bool[]? Intersection(IEnumerable<bool[]?> sets)
+    {
+        bool[]? result = null;
+        foreach (var set in sets)
+        {
+            if (set is null)
+            {
+                continue;
+            }
+
+            if (result is null)
+            {
+                result = (bool[])set.Clone();
+                continue;
+            }
+
+            for (var i = 0; i < set.Length; i++)
+            {
+                result[i] &= set[i];
+            }
+        }
+
+        return result;
+    }
+
     public static TriggerRule Compile(TriggerSpec spec, IReadOnlyList<string> names) => spec switch
     {
         NoTrigger => new NeverRule(),
@@ -23,6 +74,8 @@ internal abstract class TriggerRule
     private sealed class NeverRule : TriggerRule
     {
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets) => null;
+
+        public override bool[]? Candidates(MarketCalendar calendar) => new bool[calendar.Count];
     }
 
     private sealed class CalendarRule(CalendarFrequency frequency) : TriggerRule
@@ -43,6 +96,8 @@ internal abstract class TriggerRule
 
             return cache.Item2[context.Row] ? _reason : null;
         }
+
+        public override bool[]? Candidates(MarketCalendar calendar) => calendar.Starts(frequency);
     }
 
     private sealed class DriftRule(DriftTrigger spec, IReadOnlyList<string> names) : TriggerRule
@@ -81,6 +136,8 @@ internal abstract class TriggerRule
             return worst < 0 ? null : Describe(worst, weights[worst], targets[worst]);
         }
 
+        public override bool[]? Candidates(MarketCalendar calendar) => _check?.Candidates(calendar);
+
         private TriggerReason Describe(int asset, double weight, double target) => new("drift", () =>
         {
             var inv = CultureInfo.InvariantCulture;
@@ -93,6 +150,8 @@ internal abstract class TriggerRule
 
     private sealed class AnyRule(TriggerRule[] children) : TriggerRule
     {
+        public override bool[]? Candidates(MarketCalendar calendar) => Union(children.Select(c => c.Candidates(calendar)));
+
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
         {
             foreach (var child in children)
@@ -109,6 +168,8 @@ internal abstract class TriggerRule
 
     private sealed class AllRule(TriggerRule[] children) : TriggerRule
     {
+        public override bool[]? Candidates(MarketCalendar calendar) => Intersection(children.Select(c => c.Candidates(calendar)));
+
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
         {
             TriggerReason? first = null;
@@ -138,6 +199,8 @@ internal abstract class TriggerRule
 
     private sealed class CooldownRule(TriggerRule inner, int? rows, int? days) : TriggerRule
     {
+        public override bool[]? Candidates(MarketCalendar calendar) => inner.Candidates(calendar);
+
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
         {
             if (rows is { } r && context.Row - context.LastRebalanceRow < r)

@@ -1,0 +1,343 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ballast.Data;
+using Ballast.Io.Specs;
+using Json.Schema;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Ballast.Io.Tests.Specs;
+
+/// <summary>
+/// schemas/policy-spec.schema.json against the samples and against <see cref="SpecLoader"/>, the source of truth: the
+/// schema's keys are the loader's keys, specs the loader accepts pass the schema, and specs the schema rejects the
+/// loader rejects too. The rules the schema cannot express are pinned as known gaps.
+/// </summary>
+public class SchemaTests
+{
+    private static readonly string RepoRoot = FindRepoRoot();
+    private static readonly string SchemaPath = Path.Combine(RepoRoot, "schemas", "policy-spec.schema.json");
+    private static readonly JsonObject SchemaDocument = (JsonObject)JsonNode.Parse(File.ReadAllText(SchemaPath))!;
+    // Lazy, so that a schema JsonSchema.Net refuses to build fails the tests that evaluate it, not the meta-schema check.
+    private static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromText(File.ReadAllText(SchemaPath), new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
+
+    // A complete single-policy spec; each case below patches it (a null value removes the key).
+    private const string Base = "{ 'name': 't', 'universe': ['A', 'B'], 'weights': { 'scheme': 'equal' }, 'trigger': { 'calendar': 'monthly' } }";
+
+    public static TheoryData<string> JsonSamples => new(SampleFiles("*.json"));
+
+    public static TheoryData<string> YamlSamples => new(SampleFiles("*.yaml"));
+
+    [Fact]
+    public void Schema_IsValidDraft202012()
+    {
+        var results = MetaSchemas.Draft202012.Evaluate(JsonElement.Parse(File.ReadAllText(SchemaPath)), new EvaluationOptions { OutputFormat = OutputFormat.List });
+
+        Assert.True(results.IsValid, Describe(results));
+        Assert.Equal("https://json-schema.org/draft/2020-12/schema", (string?)SchemaDocument["$schema"]);
+        Assert.Equal("https://ballast.dev/schemas/policy-spec.schema.json", (string?)SchemaDocument["$id"]);
+    }
+
+    [Fact]
+    public void Schema_EveryDefinitionHasTitleAndDescription()
+    {
+        Assert.False(string.IsNullOrWhiteSpace((string?)SchemaDocument["title"]));
+        Assert.False(string.IsNullOrWhiteSpace((string?)SchemaDocument["description"]));
+        var defs = (JsonObject)SchemaDocument["$defs"]!;
+        foreach (var required in new[] { "trigger", "weights", "costs", "execution", "perAssetNumber", "frequency", "policy" })
+        {
+            Assert.True(defs.ContainsKey(required), $"missing $defs/{required}");
+        }
+
+        foreach (var (name, def) in defs)
+        {
+            Assert.False(string.IsNullOrWhiteSpace((string?)def!["title"]), $"$defs/{name} has no title");
+            Assert.False(string.IsNullOrWhiteSpace((string?)def["description"]), $"$defs/{name} has no description");
+        }
+    }
+
+    [Fact]
+    public void TopLevelProperties_AreSpecLoaderTopKeys() =>
+        AssertSameKeys(SpecLoader.TopKeys, PropertyNames(SchemaDocument));
+
+    [Fact]
+    public void PolicyProperties_AreSpecLoaderPolicyKeys() =>
+        AssertSameKeys(SpecLoader.PolicyKeys, PropertyNames(Definition("policy")));
+
+    [Theory]
+    [InlineData("WeightKeys", "weights")]
+    [InlineData("CostKeys", "costs")]
+    [InlineData("ExecutionKeys", "execution")]
+    [InlineData("MinTradeKeys", "minTrade")]
+    [InlineData("TriggerKeys", "trigger")]
+    [InlineData("DriftKeys", "drift")]
+    public void NestedProperties_AreSpecLoaderKeys(string loaderField, string definition) =>
+        AssertSameKeys(LoaderStrings(loaderField), PropertyNames(Definition(definition)));
+
+    [Fact]
+    public void CooldownMappingProperties_AreSpecLoaderCooldownKeys() =>
+        AssertSameKeys(LoaderStrings("CooldownKeys"), PropertyNames(Definition("cooldown")["oneOf"]![1]!.AsObject()));
+
+    [Fact]
+    public void Enums_AreSpecLoaderChoices()
+    {
+        AssertSameKeys(CalendarFrequencies.Names, Enum(Definition("frequency")));
+        AssertSameKeys(LoaderStrings("Schemes"), Enum(Definition("weights")["properties"]!["scheme"]!.AsObject()));
+        AssertSameKeys(LoaderStrings("ExecutionTargets"), Enum(Definition("execution")["properties"]!["to"]!.AsObject()));
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonSamples))]
+    public void JsonSample_PassesSchemaAndLoader(string file)
+    {
+        var path = Path.Combine(RepoRoot, "samples", file);
+        var results = Evaluate(JsonElement.Parse(File.ReadAllText(path)));
+
+        Assert.True(results.IsValid, Describe(results));
+        Assert.NotEmpty(SpecLoader.LoadFile(path).Policies);
+    }
+
+    [Theory]
+    [MemberData(nameof(YamlSamples))]
+    public void YamlSample_PassesSchemaAndLoader(string file)
+    {
+        var path = Path.Combine(RepoRoot, "samples", file);
+        var results = Evaluate(YamlToJson(File.ReadAllText(path)));
+
+        Assert.True(results.IsValid, Describe(results));
+        Assert.NotEmpty(SpecLoader.LoadFile(path).Policies);
+    }
+
+    [Fact]
+    public void YamlToJson_ConvertsPlainNumbersOnly()
+    {
+        var json = YamlToJson("a: 1_000\nb: '5'\nc: none\nd: [0.25, 1e-2, x]\ne: ~\nf: .nan\n");
+
+        Assert.Equal("""{"a":1000,"b":"5","c":"none","d":[0.25,0.01,"x"],"e":null,"f":".nan"}""", json.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{ 'name': 'weights given by targets alone', 'universe': null, 'weights': { 'scheme': 'fixed', 'targets': { 'A': 0.25, 'B': 0.75 } } }")]
+    [InlineData("{ 'capital': 250000.5, 'periods_per_year': 12, 'risk_free': -0.5, 'description': 'all the optional blocks' }")]
+    [InlineData("{ 'costs': { 'proportional_bps': { 'A': 5 }, 'spread_bps': 2, 'fixed_per_trade': 0 }, 'lot': { 'B': 10 } }")]
+    [InlineData("{ 'costs': {}, 'lot': 0.5, 'execution': { 'to': 'target', 'partial': 1, 'min_trade': { 'value': 100, 'weight': 0.001 }, 'max_turnover': 0.2 } }")]
+    [InlineData("{ 'trigger': 'none' }")]
+    [InlineData("{ 'trigger': { 'drift': { 'relative': 2.5 }, 'check': 'weekly', 'cooldown': 3 }, 'execution': { 'to': 'band-edge' } }")]
+    [InlineData("{ 'trigger': { 'all': [ { 'calendar': 'semiannual', 'cooldown': { 'days': 30 } }, { 'any': [ { 'drift': { 'absolute': 0.05 } } ] } ], 'cooldown': { 'rows': 2, 'days': 7 } } }")]
+    [InlineData("{ 'trigger': null, 'policies': [ { 'name': 'a', 'trigger': 'none' }, { 'name': 'b', 'trigger': { 'calendar': 'annual' }, 'capital': 5 } ] }")]
+    [InlineData("{ 'policies': [ { 'name': 'own universe', 'universe': ['C'], 'weights': { 'scheme': 'fixed', 'targets': { 'C': 1 } } }, { 'name': 'default' } ] }")]
+    [InlineData("{ 'universe': null, 'weights': null, 'policies': [ { 'name': 'from targets', 'weights': { 'scheme': 'fixed', 'targets': { 'X': 1 } } } ] }")]
+    [InlineData("{ 'universe': null, 'weights': { 'scheme': 'fixed', 'targets': { 'A': 0.5, 'B': 0.5 } }, 'policies': [ { 'name': 'default targets' } ] }")]
+    public void ValidSpec_PassesSchemaAndLoader(string patch)
+    {
+        var json = Spec(patch);
+        var results = Evaluate(JsonElement.Parse(json));
+
+        Assert.True(results.IsValid, Describe(results));
+        Assert.NotEmpty(SpecLoader.Load(json, "x.json").Policies);
+    }
+
+    [Theory]
+    [InlineData("{ 'capitol': 5 }", "unknown key 'capitol'")]
+    [InlineData("{ 'policies': [ { 'name': 'x', 'triger': 'none' } ] }", "unknown key 'triger'")]
+    [InlineData("{ 'policies': [ { 'name': 'x', 'periods_per_year': 12 } ] }", "unknown key 'periods_per_year'")]
+    [InlineData("{ 'weights': { 'scheme': 'equal', 'target': {} } }", "unknown key 'target'")]
+    [InlineData("{ 'costs': { 'commission': 1 } }", "unknown key 'commission'")]
+    [InlineData("{ 'execution': { 'partal': 0.5 } }", "unknown key 'partal'")]
+    [InlineData("{ 'execution': { 'min_trade': { 'weight': 0.1, 'units': 1 } } }", "unknown key 'units'")]
+    [InlineData("{ 'trigger': { 'calendar': 'monthly', 'delay': 1 } }", "unknown key 'delay'")]
+    [InlineData("{ 'trigger': { 'drift': { 'absolute': 0.1, 'band': 0.1 } } }", "unknown key 'band'")]
+    [InlineData("{ 'trigger': { 'calendar': 'monthly', 'cooldown': { 'weeks': 1 } } }", "unknown key 'weeks'")]
+    [InlineData("{ 'trigger': { 'calendar': 'montly' } }", "unknown value 'montly'")]
+    [InlineData("{ 'trigger': { 'calendar': 'Monthly' } }", "unknown value 'Monthly'")]
+    [InlineData("{ 'trigger': { 'drift': { 'absolute': 0.1 }, 'check': 'hourly' } }", "unknown value 'hourly'")]
+    [InlineData("{ 'trigger': { 'drift': { 'absolute': -0.1 } } }", "the band must be > 0")]
+    [InlineData("{ 'trigger': { 'drift': { 'relative': 0 } } }", "the band must be > 0")]
+    [InlineData("{ 'trigger': { 'drift': { 'absolute': 1 } } }", "must be < 1")]
+    [InlineData("{ 'trigger': { 'drift': { 'absolute': 0.1, 'relative': 0.1 } } }", "give exactly one of absolute")]
+    [InlineData("{ 'trigger': { 'drift': {} } }", "give exactly one of absolute")]
+    [InlineData("{ 'trigger': { 'calendar': 'monthly', 'drift': { 'absolute': 0.1 } } }", "a trigger takes exactly one of calendar, drift, any, all")]
+    [InlineData("{ 'trigger': { 'any': [ { 'calendar': 'monthly' } ], 'all': [ { 'calendar': 'annual' } ] } }", "a trigger takes exactly one of calendar, drift, any, all")]
+    [InlineData("{ 'trigger': { 'cooldown': 5 } }", "a trigger needs exactly one of calendar, drift, any, all")]
+    [InlineData("{ 'trigger': { 'calendar': 'monthly', 'check': 'daily' } }", "check applies only to drift triggers")]
+    [InlineData("{ 'trigger': { 'any': [ 'none' ] } }", "expected a trigger mapping")]
+    [InlineData("{ 'trigger': { 'any': [] } }", "any needs at least one trigger")]
+    [InlineData("{ 'trigger': { 'all': [ { 'drift': { 'relative': -1 } } ] } }", "the band must be > 0")]
+    [InlineData("{ 'trigger': 'never' }", "expected none or a mapping")]
+    [InlineData("{ 'trigger': { 'calendar': 'monthly', 'cooldown': 0 } }", "expected a whole number >= 1")]
+    [InlineData("{ 'trigger': { 'calendar': 'monthly', 'cooldown': 1.5 } }", "expected a whole number >= 1")]
+    [InlineData("{ 'trigger': { 'calendar': 'monthly', 'cooldown': {} } }", "give rows, days or both")]
+    [InlineData("{ 'trigger': { 'calendar': 'monthly', 'cooldown': { 'days': 0 } } }", "expected a whole number >= 1")]
+    [InlineData("{ 'weights': { 'scheme': 'fixd' } }", "unknown value 'fixd'")]
+    [InlineData("{ 'weights': { 'targets': { 'A': 0.5, 'B': 0.5 } } }", "missing scheme")]
+    [InlineData("{ 'weights': { 'scheme': 'equal', 'targets': { 'A': 0.5, 'B': 0.5 } } }", "scheme equal takes no targets")]
+    [InlineData("{ 'weights': { 'scheme': 'fixed' } }", "scheme fixed needs targets")]
+    [InlineData("{ 'weights': { 'scheme': 'fixed', 'targets': { 'A': -0.5, 'B': 1.5 } } }", "target weights must be >= 0")]
+    [InlineData("{ 'universe': [] }", "the universe is empty")]
+    [InlineData("{ 'universe': ['A', 'A'] }", "'A' is listed twice")]
+    [InlineData("{ 'universe': ['A', ''] }", "empty series name")]
+    [InlineData("{ 'capital': 0 }", "capital must be positive")]
+    [InlineData("{ 'capital': '100' }", "expected a finite number")]
+    [InlineData("{ 'periods_per_year': 0 }", "expected a whole number >= 1")]
+    [InlineData("{ 'periods_per_year': 2.5 }", "expected a whole number >= 1")]
+    [InlineData("{ 'risk_free': -1 }", "must be greater than -1")]
+    [InlineData("{ 'costs': { 'proportional_bps': -1 } }", "must be >= 0")]
+    [InlineData("{ 'costs': { 'spread_bps': { 'A': -1 } } }", "must be >= 0")]
+    [InlineData("{ 'costs': { 'fixed_per_trade': -1 } }", "must be >= 0")]
+    [InlineData("{ 'lot': 0 }", "must be > 0")]
+    [InlineData("{ 'lot': { 'A': 0 } }", "must be > 0")]
+    [InlineData("{ 'execution': { 'to': 'edge' } }", "unknown value 'edge'")]
+    [InlineData("{ 'execution': { 'partial': 0 } }", "must be in (0, 1]")]
+    [InlineData("{ 'execution': { 'partial': 1.5 } }", "must be in (0, 1]")]
+    [InlineData("{ 'execution': { 'max_turnover': 0 } }", "must be in (0, 1]")]
+    [InlineData("{ 'execution': { 'min_trade': {} } }", "give value (currency) or weight")]
+    [InlineData("{ 'execution': { 'min_trade': { 'weight': 1 } } }", "must be < 1")]
+    [InlineData("{ 'execution': { 'min_trade': { 'value': 0 } } }", "must be > 0")]
+    [InlineData("{ 'policies': [] }", "the list is empty")]
+    [InlineData("{ 'policies': [ { 'trigger': 'none' } ] }", "every policy needs a name")]
+    [InlineData("{ 'policies': [ { 'name': '' } ] }", "the name is empty")]
+    [InlineData("{ 'trigger': null }", "has no trigger")]
+    [InlineData("{ 'weights': null }", "has no weights")]
+    [InlineData("{ 'universe': null }", "has no universe")]
+    [InlineData("{ 'trigger': null, 'policies': [ { 'name': 'a', 'trigger': 'none' }, { 'name': 'b' } ] }", "policy 'b' has no trigger")]
+    [InlineData("{ 'weights': null, 'policies': [ { 'name': 'a', 'weights': { 'scheme': 'equal' } }, { 'name': 'b' } ] }", "policy 'b' has no weights")]
+    [InlineData("{ 'universe': null, 'policies': [ { 'name': 'a', 'universe': ['A'] }, { 'name': 'b' } ] }", "policy 'b' has no universe")]
+    [InlineData("{ 'universe': null, 'weights': { 'scheme': 'fixed', 'targets': { 'A': 1 } }, 'policies': [ { 'name': 'a' }, { 'name': 'b', 'weights': { 'scheme': 'equal' } } ] }", "policy 'b' has no universe")]
+    public void InvalidSpec_FailsSchemaAndLoader(string patch, string loaderMessage)
+    {
+        var json = Spec(patch);
+        var results = Evaluate(JsonElement.Parse(json));
+
+        Assert.False(results.IsValid, $"the schema accepted {json}");
+        var error = Assert.Throws<BallastInputException>(() => SpecLoader.Load(json, "x.json"));
+        Assert.Contains(loaderMessage, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>What JSON Schema cannot express: the schema passes these, the loader rejects them, and the schema says so in words.</summary>
+    [Theory]
+    [InlineData("{ 'weights': { 'scheme': 'fixed', 'targets': { 'A': 0.5, 'B': 0.6 } } }", "targets must sum to 1 (within 1e-9)", "1e-9")]
+    [InlineData("{ 'weights': { 'scheme': 'fixed', 'targets': { 'A': 0.5, 'C': 0.5 } } }", "'C' is not in the universe", "must be in the policy's universe")]
+    [InlineData("{ 'weights': { 'scheme': 'fixed', 'targets': { 'A': 1 } } }", "no target for 'B'", "name every asset of the policy's universe")]
+    [InlineData("{ 'costs': { 'spread_bps': { 'C': 1 } } }", "'C' is not in the universe", "per-asset cost map")]
+    [InlineData("{ 'lot': { 'C': 1 } }", "'C' is not in the universe", "per-asset lot map")]
+    [InlineData("{ 'execution': { 'to': 'band-edge' } }", "band-edge needs a drift trigger", "`execution.to: band-edge` needs a drift trigger")]
+    [InlineData("{ 'policies': [ { 'name': 'x' }, { 'name': 'x' } ] }", "duplicate policy name 'x'", "policy names must be unique")]
+    public void RuleBeyondTheSchema_IsDescribedAndLeftToTheLoader(string patch, string loaderMessage, string described)
+    {
+        var json = Spec(patch);
+        var results = Evaluate(JsonElement.Parse(json));
+
+        Assert.True(results.IsValid, Describe(results));
+        var error = Assert.Throws<BallastInputException>(() => SpecLoader.Load(json, "x.json"));
+        Assert.Contains(loaderMessage, error.Message, StringComparison.Ordinal);
+        Assert.Contains(described, (string?)SchemaDocument["description"], StringComparison.Ordinal);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Ballast.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no Ballast.slnx above {AppContext.BaseDirectory}");
+    }
+
+    private static string[] SampleFiles(string pattern)
+    {
+        var files = Directory.GetFiles(Path.Combine(RepoRoot, "samples"), pattern).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
+        return files.Length > 0 ? files : throw new InvalidOperationException($"no samples/{pattern}");
+    }
+
+    private static EvaluationResults Evaluate(JsonElement instance) =>
+        Schema.Value.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
+
+    private static string Describe(EvaluationResults results) =>
+        string.Join(Environment.NewLine, (results.Details ?? []).Prepend(results)
+            .Where(r => r.Errors is { Count: > 0 })
+            .SelectMany(r => r.Errors!.Select(e => $"{r.InstanceLocation} at {r.EvaluationPath}: {e.Key}: {e.Value}")));
+
+    /// <summary><see cref="Base"/> with the patch's keys set (null removes a key). Both are written with single quotes.</summary>
+    private static string Spec(string patch)
+    {
+        var spec = JsonNode.Parse(Base.Replace('\'', '"'))!.AsObject();
+        foreach (var (key, value) in JsonNode.Parse(patch.Replace('\'', '"'))!.AsObject())
+        {
+            spec.Remove(key);
+            if (value is not null)
+            {
+                spec[key] = value.DeepClone();
+            }
+        }
+
+        return spec.ToJsonString();
+    }
+
+    private static JsonObject Definition(string name) => SchemaDocument["$defs"]![name]!.AsObject();
+
+    private static string[] PropertyNames(JsonObject schema) => [.. schema["properties"]!.AsObject().Select(p => p.Key)];
+
+    private static string[] Enum(JsonObject schema) => [.. schema["enum"]!.AsArray().Select(v => (string)v!)];
+
+    private static string[] LoaderStrings(string field) =>
+        (string[])typeof(SpecLoader).GetField(field, BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+
+    private static void AssertSameKeys(IEnumerable<string> expected, IEnumerable<string> actual) =>
+        Assert.Equal(expected.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
+
+    /// <summary>
+    /// YAML to the JSON a schema validator sees, with SpecDocument's scalar rules: a plain scalar that parses as a
+    /// finite number (underscores allowed) is a number, a plain null (empty, ~, null) is null, anything else,
+    /// quoted scalars included, is a string.
+    /// </summary>
+    private static JsonElement YamlToJson(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        var root = ToJson(Assert.Single(stream.Documents).RootNode);
+        return JsonElement.Parse(root?.ToJsonString() ?? "null");
+    }
+
+    private static JsonNode? ToJson(YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlScalarNode scalar:
+                var text = scalar.Value ?? string.Empty;
+                if (scalar.Style is ScalarStyle.Plain or ScalarStyle.Any)
+                {
+                    if (text is "" or "~" or "null" or "Null" or "NULL")
+                    {
+                        return null;
+                    }
+
+                    if (double.TryParse(text.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+                    {
+                        return JsonValue.Create(number);
+                    }
+                }
+
+                return JsonValue.Create(text);
+            case YamlSequenceNode sequence:
+                return new JsonArray(sequence.Children.Select(ToJson).ToArray());
+            case YamlMappingNode mapping:
+                var map = new JsonObject();
+                foreach (var (key, value) in mapping.Children)
+                {
+                    map.Add(((YamlScalarNode)key).Value ?? string.Empty, ToJson(value));
+                }
+
+                return map;
+            default:
+                throw new NotSupportedException($"YAML node {node.NodeType}");
+        }
+    }
+}
