@@ -20,7 +20,8 @@ public static class Text
             }
         }
 
-        var limit = Math.Max(1, Math.Min(3, word.Length / 3));
+        // Short words only get a case-insensitive exact match: 'Q' should not suggest 'A'.
+        var limit = Math.Min(3, word.Length / 3);
         return bestDistance <= limit ? best : null;
     }
 

@@ -35,9 +35,9 @@ public sealed record BacktestOutcome(
 }
 
 /// <summary>
-/// The main job: a spec plus data gives every policy's run, with buy-and-hold always alongside. Buy-and-hold is the
-/// spec's first policy whose canonical form equals buy-and-hold of the top-level weights; otherwise one named
-/// "buy-and-hold" is added at the end.
+/// The main job: a spec plus data gives every policy's run, with buy-and-hold always alongside. The baseline is
+/// buy-and-hold of the spec's first policy (its universe, weights, costs, lots and capital): the first policy equal to
+/// it (same hash and capital) is marked as the baseline, otherwise a run named "buy-and-hold" is added at the end.
 /// </summary>
 public static class BacktestJob
 {
@@ -78,6 +78,11 @@ public static class BacktestJob
 
         if (baselineIndex < 0)
         {
+            if (spec.Policies.Any(p => p.Name == BuyAndHoldName))
+            {
+                baseline = baseline with { Name = BuyAndHoldName + " (baseline)" };
+            }
+
             policies.Add(new RebalancePolicy(baseline));
             baselineIndex = policies.Count - 1;
         }

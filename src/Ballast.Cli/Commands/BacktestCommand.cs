@@ -29,12 +29,12 @@ internal static class BacktestCommand
         command.SetAction(parse =>
         {
             var set = SpecLoader.LoadFile(parse.GetValue(spec)!);
-            var market = MarketDataCsv.ReadFile(parse.GetValue(data)!, parse.GetValue(returns));
+            var market = MarketDataCsv.ReadFile(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
             var options = new BacktestOptions
             {
                 From = parse.GetValue(from),
                 To = parse.GetValue(to),
-                Fill = parse.GetValue(fill),
+                Fill = Options.ToFillMode(parse.GetValue(fill)),
                 RiskFree = parse.GetValue(riskFree),
                 Record = parse.GetValue(output) is not null,
             };

@@ -23,45 +23,35 @@ internal static class Options
         },
     };
 
-    public static Option<ValueKind> Returns() => new("--returns")
+    public static Option<string> Returns()
     {
-        Description = "Read the data as period returns instead of prices: percent (1.23 = 1.23 %) or fraction (0.0123).",
-        DefaultValueFactory = _ => ValueKind.Prices,
-        CustomParser = result =>
+        var option = new Option<string>("--returns")
         {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-            switch (text)
-            {
-                case "percent":
-                    return ValueKind.ReturnsPercent;
-                case "fraction":
-                    return ValueKind.ReturnsFraction;
-                default:
-                    result.AddError($"--returns: expected percent or fraction, got '{text}'");
-                    return ValueKind.Prices;
-            }
-        },
+            Description = "Read the data as period returns instead of prices: percent (1.23 = 1.23 %) or fraction (0.0123).",
+        };
+        option.AcceptOnlyFromAmong("percent", "fraction");
+        return option;
+    }
+
+    public static ValueKind ToValueKind(string? returns) => returns switch
+    {
+        "percent" => ValueKind.ReturnsPercent,
+        "fraction" => ValueKind.ReturnsFraction,
+        _ => ValueKind.Prices,
     };
 
-    public static Option<FillMode> Fill() => new("--fill")
+    public static Option<string> Fill()
     {
-        Description = "How to treat an empty cell after a series' first value: none (an error, the default) or forward (carry the last value).",
-        DefaultValueFactory = _ => FillMode.None,
-        CustomParser = result =>
+        var option = new Option<string>("--fill")
         {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-            switch (text)
-            {
-                case "none":
-                    return FillMode.None;
-                case "forward":
-                    return FillMode.Forward;
-                default:
-                    result.AddError($"--fill: expected none or forward, got '{text}'");
-                    return FillMode.None;
-            }
-        },
-    };
+            Description = "An empty cell after a series' first value: none (an error, the default) or forward (carry the last value).",
+            DefaultValueFactory = _ => "none",
+        };
+        option.AcceptOnlyFromAmong("none", "forward");
+        return option;
+    }
+
+    public static FillMode ToFillMode(string? fill) => fill == "forward" ? FillMode.Forward : FillMode.None;
 
     public static Option<int> PositiveInt(string name, string description, int defaultValue, int max) => new(name)
     {

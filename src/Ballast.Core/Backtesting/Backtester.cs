@@ -339,6 +339,12 @@ internal sealed class Trader
             cost = Solve(n, prices, plan, nav, out _);
         }
 
+        if (!(cost < nav))
+        {
+            // The trades would cost the whole NAV (absurd costs for this size): do not trade.
+            return new TradeResult(false, 0, 0);
+        }
+
         var turnover = 0.0;
         var invested = 0.0;
         for (var i = 0; i < n; i++)
@@ -459,44 +465,72 @@ internal sealed class Trader
 
     private double IteratedCost(int n, ReadOnlySpan<double> prices, double total, double nav)
     {
+        // Fixed point: invest what is left after the cost of the trades that investing it takes.
+        var investable = total;
         var cost = 0.0;
         for (var iteration = 0; iteration < 60; iteration++)
         {
-            var investable = total - cost;
-            var next = 0.0;
-            var traded = 0;
-            for (var i = 0; i < n; i++)
-            {
-                if (_keep[i])
-                {
-                    _newValues[i] = _current[i];
-                    continue;
-                }
-
-                var target = _share[i] * investable;
-                if (_lots[i] > 0)
-                {
-                    target = Math.Truncate(target / prices[i] / _lots[i]) * _lots[i] * prices[i];
-                }
-
-                _newValues[i] = Math.Max(0, target);
-                var trade = Math.Abs(_newValues[i] - _current[i]);
-                if (trade > 0)
-                {
-                    traded++;
-                    next += trade * _rates[i];
-                }
-            }
-
-            next += traded * _fixedCost;
+            var next = CostOf(n, prices, investable);
             var converged = Math.Abs(next - cost) <= 1e-14 * nav;
             cost = next;
+            investable = total - cost;
             if (converged)
             {
                 break;
             }
         }
 
+        // The holdings must be paid for: if the last step left cash short (possible when whole lots flip between
+        // iterations), invest less until they are.
+        for (var repair = 0; repair < 60; repair++)
+        {
+            cost = CostOf(n, prices, investable);
+            var spent = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                spent += _keep[i] ? 0 : _newValues[i];
+            }
+
+            var slack = total - cost - spent;
+            if (slack >= 0)
+            {
+                break;
+            }
+
+            investable += Math.Min(slack * 1.0001, -1e-12 * nav);
+        }
+
         return cost;
+    }
+
+    /// <summary>Sets <c>_newValues</c> for investing <paramref name="investable"/> (whole lots where set) and returns the cost of those trades.</summary>
+    private double CostOf(int n, ReadOnlySpan<double> prices, double investable)
+    {
+        var cost = 0.0;
+        var traded = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (_keep[i])
+            {
+                _newValues[i] = _current[i];
+                continue;
+            }
+
+            var target = Math.Max(0, _share[i] * investable);
+            if (_lots[i] > 0)
+            {
+                target = Math.Truncate(target / prices[i] / _lots[i]) * _lots[i] * prices[i];
+            }
+
+            _newValues[i] = target;
+            var trade = Math.Abs(target - _current[i]);
+            if (trade > 0)
+            {
+                traded++;
+                cost += trade * _rates[i];
+            }
+        }
+
+        return cost + (traded * _fixedCost);
     }
 }

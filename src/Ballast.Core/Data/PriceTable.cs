@@ -93,7 +93,7 @@ public sealed class PriceTable
     }
 
     /// <summary>
-    /// Periods per year inferred from the spacing of dates: 12 for monthly, 52 for weekly, 365 for daily data that
+    /// Periods per year inferred from the median spacing of dates: 1 for annual, 4 for quarterly, 12 for monthly, 52 for weekly, 365 for daily data that
     /// includes weekends (calendar days, e.g. crypto), otherwise 252 (trading days).
     /// </summary>
     public int InferPeriodsPerYear()
@@ -119,6 +119,8 @@ public sealed class PriceTable
         var median = gaps[gaps.Length / 2];
         return median switch
         {
+            >= 300 => 1,
+            >= 80 => 4,
             >= 25 => 12,
             >= 5 => 52,
             _ => weekend ? 365 : 252,

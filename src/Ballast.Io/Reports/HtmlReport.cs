@@ -189,7 +189,7 @@ public static class HtmlReport
             "Drift is the absolute gap between an asset's weight and its target, in weight points (5% means, say, 65% held against a 60% target). The table gives the mean over all assets and rows and the largest seen.",
             "Rebalancing premium is the policy's CAGR minus buy-and-hold's CAGR over the same window: positive means rebalancing paid for itself after costs.",
             "Charts thin long series to at most " + HtmlText.Int(HtmlCharts.MaxPoints) + " points per line; drawdown keeps the lowest point of each stretch and drift the highest, so extremes stay visible. Hover a line for its policy's name.",
-            "A policy's hash is the SHA-256 of its canonical form (universe, weights, trigger, execution, costs, lots; not its name or capital). Two runs with the same hash made the same decisions from the same data.",
+            "A policy's hash is the SHA-256 of its canonical form (universe, weights, trigger, execution, costs, lots; not its name or capital). The same hash means the same rules; with the same data and capital they make the same decisions.",
         ];
         foreach (var point in points)
         {

@@ -162,7 +162,7 @@ public static class SpecLoader
             throw Error(map, universePath, $"policy '{name}' has no universe; list the data columns it holds, e.g. universe: [SPY, AGG]");
         }
 
-        var weights = BindWeights(weightsMap, weightsPath, universe);
+        var weights = Inherited(name, weightsPath, path, universe, () => BindWeights(weightsMap, weightsPath, universe));
         var (capitalNode, capitalPath) = Pick("capital");
         var capital = capitalNode is null ? DefaultCapital : Number(capitalNode, capitalPath);
         if (!(capital > 0))
@@ -171,9 +171,9 @@ public static class SpecLoader
         }
 
         var (costsNode, costsPath) = Pick("costs");
-        var costs = costsNode is null ? CostSpec.Zero(universe.Length) : BindCosts(costsNode, costsPath, universe);
+        var costs = costsNode is null ? CostSpec.Zero(universe.Length) : Inherited(name, costsPath, path, universe, () => BindCosts(costsNode, costsPath, universe));
         var (lotNode, lotPath) = Pick("lot");
-        var lot = lotNode is null ? [.. new double[universe.Length]] : PerAsset(lotNode, lotPath, universe, positive: true);
+        var lot = lotNode is null ? [.. new double[universe.Length]] : Inherited(name, lotPath, path, universe, () => PerAsset(lotNode, lotPath, universe, positive: true));
         var (triggerNode, triggerPath) = Pick("trigger");
         if (triggerNode is null)
         {
@@ -199,6 +199,19 @@ public static class SpecLoader
             Trigger = trigger,
             Execution = execution,
         };
+    }
+
+    /// <summary>Binds a block; when it was inherited from the top level, an error also names the policy it was applied to.</summary>
+    private static T Inherited<T>(string policy, string blockPath, string policyPath, ImmutableArray<string> universe, Func<T> bind)
+    {
+        try
+        {
+            return bind();
+        }
+        catch (BallastInputException e) when (policyPath.Length > 0 && !blockPath.StartsWith(policyPath, StringComparison.Ordinal) && e.Location is not null)
+        {
+            throw new BallastInputException(e.Location, $"{e.Detail} (the top-level value applied to policy '{policy}', whose universe is [{string.Join(", ", universe)}])");
+        }
     }
 
     private static FixedWeights BindWeights(MapNode map, string path, ImmutableArray<string> universe)
@@ -258,8 +271,8 @@ public static class SpecLoader
     {
         var map = AsMap(node, path);
         CheckKeys(map, CostKeys, path);
-        var proportional = Get(map, "proportional_bps") is { } pb ? PerAsset(pb, $"{path}.proportional_bps", universe, positive: false) : [.. new double[universe.Length]];
-        var spread = Get(map, "spread_bps") is { } sb ? PerAsset(sb, $"{path}.spread_bps", universe, positive: false) : [.. new double[universe.Length]];
+        var proportional = Get(map, "proportional_bps") is { } pb ? PerAsset(pb, $"{path}.proportional_bps", universe, positive: false, max: 10_000) : [.. new double[universe.Length]];
+        var spread = Get(map, "spread_bps") is { } sb ? PerAsset(sb, $"{path}.spread_bps", universe, positive: false, max: 10_000) : [.. new double[universe.Length]];
         var fixedCost = Get(map, "fixed_per_trade") is { } f ? Number(f, $"{path}.fixed_per_trade") : 0;
         if (fixedCost < 0)
         {
@@ -270,7 +283,7 @@ public static class SpecLoader
     }
 
     /// <summary>A number for every asset, or a map of asset to number (unlisted assets get 0).</summary>
-    private static ImmutableArray<double> PerAsset(SpecNode node, string path, ImmutableArray<string> universe, bool positive)
+    private static ImmutableArray<double> PerAsset(SpecNode node, string path, ImmutableArray<string> universe, bool positive, double max = double.PositiveInfinity)
     {
         var values = new double[universe.Length];
         if (node is MapNode map)
@@ -283,15 +296,26 @@ public static class SpecLoader
                     throw Error(key, $"{path}.{key.Text}", $"'{key.Text}' is not in the universe{SuggestText(key.Text, universe)}; the universe is [{string.Join(", ", universe)}]");
                 }
 
-                values[index] = NonNegative(value, $"{path}.{key.Text}", positive);
+                values[index] = Bounded(value, $"{path}.{key.Text}", positive, max);
             }
         }
         else
         {
-            Array.Fill(values, NonNegative(node, path, positive));
+            Array.Fill(values, Bounded(node, path, positive, max));
         }
 
         return [.. values];
+    }
+
+    private static double Bounded(SpecNode node, string path, bool positive, double max)
+    {
+        var value = NonNegative(node, path, positive);
+        if (value > max)
+        {
+            throw Error(node, path, $"must be at most {Fmt(max)} (100 %), got {Fmt(value)}");
+        }
+
+        return value;
     }
 
     private static double NonNegative(SpecNode node, string path, bool positive)

@@ -168,6 +168,30 @@ public class BacktestCommandTests
     }
 
     [Fact]
+    public void Backtest_UnknownReturnsKind_ExitsTwoListingTheChoices()
+    {
+        var result = CliRunner.Run("backtest", "x.yaml", "--data", "y.csv", "--returns", "percentage");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("percentage", result.Error, StringComparison.Ordinal);
+        Assert.Contains("percent", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Backtest_PolicyNamedBuyAndHoldThatRebalances_KeepsRunNamesUnique()
+    {
+        using var dir = new TempDir();
+        var spec = dir.Write("b.yaml", "universe: [A, B]\nweights: { scheme: equal }\npolicies:\n  - name: buy-and-hold\n    trigger: { calendar: monthly }\n");
+        var data = dir.Write("prices.csv", Prices(100));
+
+        var result = CliRunner.Run("backtest", spec, "--data", data, "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        var names = JsonDocument.Parse(result.Out).RootElement.GetProperty("policies").EnumerateArray().Select(p => p.GetProperty("name").GetString()!).ToArray();
+        Assert.Equal(["buy-and-hold", "buy-and-hold (baseline)"], names);
+    }
+
+    [Fact]
     public void Backtest_EtfData_RunsTheSixtyFortySample()
     {
         var shared = CliRunner.SharedData();

@@ -109,6 +109,29 @@ public class BacktesterPropertyTests
     }
 
     [Fact]
+    public void WholeLots_NeverLeaveCashNegativeAndHoldWholeLots()
+    {
+        Cases.Select(Gen.Double[0, 400], Gen.Double[0, 20], Gen.Int[1, 12].Array[6]).Sample((c, bps, fixedCost, lotSizes) =>
+        {
+            var table = Specs.Table(c.Names, c.Columns);
+            var lots = lotSizes.Take(c.Names.Length).Select(l => (double)l).ToArray();
+            var spec = Specs.Fixed(c.Names, NormalisedPpm(c.Targets), Specs.EveryRow, capital: 5_000, bps: bps, lot: lots, fixedCost: fixedCost);
+            var run = Backtester.Run(table, new RebalancePolicy(spec), new BacktestSettings(252, Record: true));
+            for (var t = 0; t < table.RowCount; t++)
+            {
+                var invested = Enumerable.Range(0, c.Names.Length).Sum(i => run.Weights![(t * c.Names.Length) + i]);
+                Assert.True(invested <= 1 + 1e-9, $"row {t}: holdings worth {invested} of NAV, cash is negative");
+            }
+
+            Assert.All(run.Trades!, trade =>
+            {
+                var lot = lots[Array.IndexOf(c.Names, trade.Asset)];
+                Assert.Equal(Math.Round(trade.UnitsAfter / lot), trade.UnitsAfter / lot, 9);
+            });
+        }, iter: 3000);
+    }
+
+    [Fact]
     public void PlanTargets_AlwaysSumToOneMillionPartsPerMillion()
     {
         Cases.Select(Gen.Double[0.01, 0.2], Gen.Double[0.1, 1.0]).Sample((c, band, partial) =>

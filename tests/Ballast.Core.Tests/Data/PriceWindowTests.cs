@@ -52,6 +52,8 @@ public class PriceWindowTests
 
     [Theory]
     [InlineData("Date,A\n2020-01,1\n2020-02,1\n2020-03,1\n", 12)]
+    [InlineData("Date,A\n2020-03,1\n2020-06,1\n2020-09,1\n", 4)]
+    [InlineData("Date,A\n2020-12,1\n2021-12,1\n2022-12,1\n", 1)]
     [InlineData("Date,A\n2024-01-05,1\n2024-01-06,1\n2024-01-07,1\n2024-01-08,1\n", 365)]
     [InlineData("Date,A\n2024-01-04,1\n2024-01-05,1\n2024-01-08,1\n2024-01-09,1\n", 252)]
     public void InferPeriodsPerYear_FollowsTheSpacingOfDates(string csv, int expected)

@@ -27,3 +27,14 @@ public class PartsPerMillionTests
         });
     }
 }
+
+public class TextTests
+{
+    [Theory]
+    [InlineData("triger", "trigger")]
+    [InlineData("b", "B")]
+    [InlineData("Q", null)]
+    [InlineData("SPYY", "SPY")]
+    public void Suggest_OffersOnlyLikelyTypos(string word, string? expected) =>
+        Assert.Equal(expected, Text.Suggest(word, ["trigger", "B", "A", "SPY"]));
+}

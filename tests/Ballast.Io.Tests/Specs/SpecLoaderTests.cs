@@ -160,6 +160,19 @@ public class SpecLoaderTests
     }
 
     [Fact]
+    public void Load_TopLevelBlockThatDoesNotFitAPolicy_NamesThePolicy()
+    {
+        var e = Bad("universe: [A, B]\nweights: { scheme: equal }\ncosts: { proportional_bps: { B: 5 } }\ntrigger: none\npolicies:\n  - name: only-a\n    universe: [A]\n");
+
+        Assert.Contains("(costs.proportional_bps.B): 'B' is not in the universe", e.Message, StringComparison.Ordinal);
+        Assert.Contains("applied to policy 'only-a', whose universe is [A]", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_CostAboveOneHundredPercent_IsAnError() =>
+        Assert.Contains("(costs.proportional_bps): must be at most 10000 (100 %)", Bad("universe: [A]\nweights: { scheme: equal }\ncosts: { proportional_bps: 20000 }\ntrigger: none\n").Message, StringComparison.Ordinal);
+
+    [Fact]
     public void Load_DuplicatePolicyNames_AreAnError() =>
         Assert.Contains("duplicate policy name 'x' (also policies[0])", Bad("universe: [A]\nweights: { scheme: equal }\ntrigger: none\npolicies:\n  - name: x\n  - name: x\n").Message, StringComparison.Ordinal);
 
