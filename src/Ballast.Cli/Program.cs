@@ -46,6 +46,12 @@ public static class Program
             stderr.WriteLine($"error: {e.Message}");
             return BadInput;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A path the user gave cannot be written or read: their input, not our bug.
+            stderr.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
         catch (OperationCanceledException)
         {
             stderr.WriteLine("cancelled");

@@ -16,11 +16,11 @@ internal static class BacktestCommand
         var data = new Option<string>("--data") { Description = "Data file: wide CSV, first column Date (YYYY-MM-DD or YYYY-MM), one column per series.", Required = true };
         var returns = Options.Returns();
         var fill = Options.Fill();
-        var from = Options.Date("--from", "First date of the window (default: the first date on which every series has a value).");
-        var to = Options.Date("--to", "Last date of the window (default: the last date of the data).");
+        var from = Options.Date("--from", "First date of the window, YYYY-MM-DD or YYYY-MM (its first day); default: the first date on which every series has a value.", startOfMonth: true);
+        var to = Options.Date("--to", "Last date of the window, YYYY-MM-DD or YYYY-MM (its last day); default: the last date of the data.");
         var output = new Option<string?>("--out") { Description = "Directory for metrics.json, equity.csv, weights.csv, trades.csv and report.html." };
         var json = new Option<bool>("--json") { Description = "Print metrics.json to stdout and nothing else there (notices go to stderr)." };
-        var riskFree = new Option<double?>("--risk-free") { Description = "Annual risk-free rate for Sharpe and Sortino (overrides the spec's risk_free; default 0)." };
+        var riskFree = Options.RiskFree();
 
         var command = new Command("backtest", "Backtest every policy of a spec, plus buy-and-hold, and compare them.")
         {
@@ -28,6 +28,7 @@ internal static class BacktestCommand
         };
         command.SetAction(parse =>
         {
+            CheckOutDir(parse.GetValue(output));
             var set = SpecLoader.LoadFile(parse.GetValue(spec)!);
             var market = MarketDataCsv.ReadFile(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
             var options = new BacktestOptions
@@ -80,14 +81,53 @@ internal static class BacktestCommand
         return Program.Ok;
     }
 
+    /// <summary>Refuses an output directory that cannot be one (an existing file), before any work is done.</summary>
+    public static void CheckOutDir(string? outDir)
+    {
+        if (outDir is null)
+        {
+            return;
+        }
+
+        if (File.Exists(outDir.TrimEnd('/', '\\')))
+        {
+            throw new BallastInputException(new InputLocation(outDir, Field: "--out"), "is an existing file; --out names a directory to write the results into");
+        }
+
+        foreach (var name in OutputFiles)
+        {
+            if (Directory.Exists(Path.Combine(outDir, name)))
+            {
+                throw new BallastInputException(new InputLocation(Path.Combine(outDir, name), Field: "--out"), "is a directory; the results need this name for a file");
+            }
+        }
+    }
+
+    private static readonly string[] OutputFiles = ["metrics.json", "equity.csv", "weights.csv", "trades.csv", "report.html"];
+
     private static void WriteOutputs(BacktestOutcome outcome, string outDir, string metrics)
     {
+        // Everything is rendered before anything is written, so a failure while computing leaves no partial set.
+        var files = new (string Name, string Content)[]
+        {
+            ("metrics.json", metrics),
+            ("equity.csv", Render(w => ResultFiles.WriteEquity(outcome, w))),
+            ("weights.csv", Render(w => ResultFiles.WriteWeights(outcome, w))),
+            ("trades.csv", Render(w => ResultFiles.WriteTrades(outcome, w))),
+            ("report.html", HtmlReport.Render(outcome)),
+        };
         Directory.CreateDirectory(outDir);
-        AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), metrics);
-        WriteText(Path.Combine(outDir, "equity.csv"), w => ResultFiles.WriteEquity(outcome, w));
-        WriteText(Path.Combine(outDir, "weights.csv"), w => ResultFiles.WriteWeights(outcome, w));
-        WriteText(Path.Combine(outDir, "trades.csv"), w => ResultFiles.WriteTrades(outcome, w));
-        AtomicFile.WriteAllText(Path.Combine(outDir, "report.html"), HtmlReport.Render(outcome));
+        foreach (var (name, content) in files)
+        {
+            AtomicFile.WriteAllText(Path.Combine(outDir, name), content);
+        }
+    }
+
+    private static string Render(Action<TextWriter> write)
+    {
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
+        write(writer);
+        return writer.ToString();
     }
 
     internal static void WriteText(string path, Action<TextWriter> write) => AtomicFile.Write(path, stream =>

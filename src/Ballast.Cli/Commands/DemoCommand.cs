@@ -15,13 +15,14 @@ internal static class DemoCommand
     public static Command Create(CliIo io)
     {
         var output = new Option<string>("--out") { Description = "Directory for the data, the spec, the results and report.html.", DefaultValueFactory = _ => "ballast-demo" };
-        var seed = Options.PositiveInt("--seed", "Seed of the synthetic data.", 42, int.MaxValue);
+        var seed = Options.PositiveInt("--seed", "Seed of the synthetic data.", 42, int.MaxValue, min: 0);
         var years = Options.PositiveInt("--years", "Years of synthetic daily data.", 20, 200);
         var json = new Option<bool>("--json") { Description = "Print metrics.json to stdout instead of the table." };
         var command = new Command("demo", "Run the built-in demo: five synthetic strategies, six rebalancing policies, buy-and-hold alongside.") { output, seed, years, json };
         command.SetAction(parse =>
         {
             var outDir = parse.GetValue(output)!;
+            BacktestCommand.CheckOutDir(outDir);
             var specText = DemoSpec();
             var set = SpecLoader.Load(specText, "demo.yaml");
             var table = StrategySynthesizer.Generate(5, parse.GetValue(years), parse.GetValue(seed));
@@ -60,7 +61,7 @@ internal static class DataCommand
     {
         var strategies = Options.PositiveInt("--strategies", "Number of strategies.", 5, 1000);
         var years = Options.PositiveInt("--years", "Years of daily (business-day) data.", 20, 200);
-        var seed = Options.PositiveInt("--seed", "Seed: the same seed gives the same bytes.", 42, int.MaxValue);
+        var seed = Options.PositiveInt("--seed", "Seed: the same seed gives the same bytes.", 42, int.MaxValue, min: 0);
         var start = Options.Date("--start", "First date (default 2000-01-03).");
         var output = new Option<string>("--out") { Description = "CSV file to write.", Required = true };
         var synth = new Command("synth", "Generate correlated strategy NAV series with distinct drifts, volatilities and volatility regimes (calm periods and spikes).")

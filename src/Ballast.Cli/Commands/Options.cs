@@ -7,15 +7,16 @@ namespace Ballast.Cli.Commands;
 /// <summary>Option parsers shared by commands; a bad value is a parse error naming the option.</summary>
 internal static class Options
 {
-    public static Option<DateOnly?> Date(string name, string description) => new(name)
+    /// <summary>A date option; <c>YYYY-MM</c> means the month's first day when <paramref name="startOfMonth"/>, else its last.</summary>
+    public static Option<DateOnly?> Date(string name, string description, bool startOfMonth = false) => new(name)
     {
         Description = description,
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-            if (DateText.TryParse(text, out var date, out _))
+            if (DateText.TryParse(text, out var date, out var monthly))
             {
-                return date;
+                return monthly && startOfMonth ? new DateOnly(date.Year, date.Month, 1) : date;
             }
 
             result.AddError($"{name}: cannot read date '{text}'; expected YYYY-MM-DD or YYYY-MM");
@@ -53,19 +54,35 @@ internal static class Options
 
     public static FillMode ToFillMode(string? fill) => fill == "forward" ? FillMode.Forward : FillMode.None;
 
-    public static Option<int> PositiveInt(string name, string description, int defaultValue, int max) => new(name)
+    public static Option<double?> RiskFree() => new("--risk-free")
+    {
+        Description = "Annual risk-free rate for Sharpe and Sortino, e.g. 0.02 (overrides the spec's risk_free; default 0).",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value > -1)
+            {
+                return value;
+            }
+
+            result.AddError($"--risk-free: expected an annual rate greater than -1, such as 0.02, got '{text}'");
+            return null;
+        },
+    };
+
+    public static Option<int> PositiveInt(string name, string description, int defaultValue, int max, int min = 1) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-            if (int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max)
+            if (int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
             {
                 return value;
             }
 
-            result.AddError($"{name}: expected a whole number from 1 to {max}, got '{text}'");
+            result.AddError($"{name}: expected a whole number from {min} to {max}, got '{text}'");
             return defaultValue;
         },
     };

@@ -73,11 +73,15 @@ internal static class ResultTable
         console.WriteLine("turnover is one-way per year; premium is CAGR minus buy-and-hold's; hash is the first 12 hex digits of the policy's SHA-256 identity");
     }
 
-    private static string Pct(double? value) => value is { } v ? (v * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%" : "-";
+    private static string Pct(double? value) => value is { } v && double.IsFinite(v) ? Big(v * 100, "0.00") + "%" : "-";
 
-    private static string SignedPct(double? value) => value is { } v ? (v * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) + "%" : "-";
+    private static string SignedPct(double? value) => value is { } v && double.IsFinite(v) ? Big(v * 100, "+0.00;-0.00;0.00") + "%" : "-";
 
-    private static string Num(double? value, string format = "0.00") => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+    private static string Num(double? value, string format = "0.00") => value is { } v && double.IsFinite(v) ? Big(v, format) : "-";
+
+    // Absurd magnitudes (a price file read as returns, say) stay one short cell.
+    private static string Big(double value, string format) =>
+        Math.Abs(value) < 1e7 ? value.ToString(format, CultureInfo.InvariantCulture) : value.ToString("0.00e+0", CultureInfo.InvariantCulture);
 }
 
 /// <summary>Shows progress on stderr for runs longer than a second (only on a terminal).</summary>

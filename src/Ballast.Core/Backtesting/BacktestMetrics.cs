@@ -132,6 +132,12 @@ internal struct MetricsAccumulator
         var downsideDeviation = _returns > 0 ? Math.Sqrt(_downside / _returns) : 0;
         double? sortino = downsideDeviation > 0 ? (mean - _riskFreePerPeriod) / downsideDeviation * sqrtP : null;
         double? calmar = cagr is { } c && _maxDrawdown < 0 ? c / Math.Abs(_maxDrawdown) : null;
+        static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+        cagr = Finite(cagr);
+        volatility = Finite(volatility);
+        sharpe = Finite(sharpe);
+        sortino = Finite(sortino);
+        calmar = Finite(calmar);
         return new BacktestMetrics
         {
             Start = start,

@@ -115,6 +115,7 @@ public static class Backtester
         var state = new PortfolioState(n, spec.Capital);
         var weights = new double[n];
         var plan = new int[n];
+        var hold = new bool[n];
         var trader = new Trader(spec.Costs, spec.Lot, policy.Names, record ? new List<TradeRecord>() : null);
         var equity = record ? new double[rows] : null;
         var weightLog = record ? new double[rows * n] : null;
@@ -125,7 +126,7 @@ public static class Backtester
         // Row 0: invest at the targets at the close, paying costs.
         var row0 = prices.AsSpan(0, n);
         weights.AsSpan().Clear();
-        var initial = trader.Execute(state, row0, spec.Capital, weights, policy.TargetPpm, 0, table.Dates[0], InitialInvestment);
+        var initial = trader.Execute(state, row0, spec.Capital, weights, policy.TargetPpm, hold, 0, table.Dates[0], InitialInvestment);
         var nav = spec.Capital - initial.Cost;
         metrics.Start(nav, riskFreePerPeriod);
         metrics.AddInitialCost(initial.Cost);
@@ -148,9 +149,9 @@ public static class Backtester
             if (candidates is null || candidates[t])
             {
                 var context = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax);
-                if (policy.Decide(context) is { } reason && policy.PlanTargets(context, plan))
+                if (policy.Decide(context) is { } reason && policy.PlanTargets(context, plan, hold))
                 {
-                    var result = trader.Execute(state, p, value, weights, plan, t, table.Dates[t], reason);
+                    var result = trader.Execute(state, p, value, weights, plan, hold, t, table.Dates[t], reason);
                     if (result.Traded)
                     {
                         navAfter = value - result.Cost;
@@ -305,14 +306,14 @@ internal sealed class Trader
     /// asset; since they depend on the trades and the trades on NAV after costs, they are solved: in closed form when
     /// the direction of every trade is known (no lots), otherwise by fixed-point iteration.
     /// </summary>
-    public TradeResult Execute(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, int row, DateOnly date, TriggerReason reason)
+    public TradeResult Execute(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, ReadOnlySpan<bool> hold, int row, DateOnly date, TriggerReason reason)
     {
         var n = prices.Length;
         var units = state.Units;
         for (var i = 0; i < n; i++)
         {
             _current[i] = units[i] * prices[i];
-            _keep[i] = false;
+            _keep[i] = hold[i];
         }
 
         // First solve with every asset trading; then leave alone the assets whose trade would be under half a part
@@ -320,9 +321,15 @@ internal sealed class Trader
         var cost = Solve(n, prices, plan, nav, out _);
         var threshold = Backtester.NoTradeFraction * nav;
         var kept = 0;
+        var held = 0;
         for (var i = 0; i < n; i++)
         {
-            if (Math.Abs(_newValues[i] - _current[i]) < threshold)
+            if (_keep[i])
+            {
+                held++;
+                kept++;
+            }
+            else if (Math.Abs(_newValues[i] - _current[i]) < threshold)
             {
                 _keep[i] = true;
                 kept++;
@@ -334,7 +341,7 @@ internal sealed class Trader
             return new TradeResult(false, 0, 0);
         }
 
-        if (kept > 0)
+        if (kept > held)
         {
             cost = Solve(n, prices, plan, nav, out _);
         }
@@ -345,8 +352,11 @@ internal sealed class Trader
             return new TradeResult(false, 0, 0);
         }
 
+        // Execute, and charge what the executed trades actually cost (whole lots may round a planned trade away).
         var turnover = 0.0;
         var invested = 0.0;
+        var charged = 0.0;
+        var firstTrade = Trades?.Count ?? 0;
         for (var i = 0; i < n; i++)
         {
             var before = units[i];
@@ -364,17 +374,28 @@ internal sealed class Trader
             units[i] = after;
             var value = after * prices[i];
             invested += value;
-            var tradeValue = value - current;
+            var tradeValue = after == before ? 0 : value - current;
+            var tradeCost = tradeValue == 0 ? 0 : (Math.Abs(tradeValue) * _rates[i]) + _fixedCost;
             turnover += Math.Abs(tradeValue);
+            charged += tradeCost;
             if (Trades is not null && tradeValue != 0)
             {
-                var tradeCost = (Math.Abs(tradeValue) * _rates[i]) + _fixedCost;
-                Trades.Add(new TradeRecord(row, date, _names[i], prices[i], before, after, tradeValue, tradeCost, weightsBefore[i], value / (nav - cost), reason.Text));
+                Trades.Add(new TradeRecord(row, date, _names[i], prices[i], before, after, tradeValue, tradeCost, weightsBefore[i], value, reason.Text));
             }
         }
 
-        state.Cash = nav - cost - invested;
-        return new TradeResult(true, cost, turnover / nav / 2);
+        // Weights after are relative to NAV after costs, known only now.
+        if (Trades is not null)
+        {
+            var navAfter = nav - charged;
+            for (var k = firstTrade; k < Trades.Count; k++)
+            {
+                Trades[k] = Trades[k] with { WeightAfter = Trades[k].WeightAfter / navAfter };
+            }
+        }
+
+        state.Cash = nav - charged - invested;
+        return new TradeResult(turnover > 0, charged, turnover / nav / 2);
     }
 
     /// <summary>Sets <c>_newValues</c> for the current keep flags and returns the cost of the trades.</summary>
@@ -394,9 +415,10 @@ internal sealed class Trader
             }
         }
 
+        var perPart = tradingWeight > 0 ? 1e-6 / tradingWeight : 0;
         for (var i = 0; i < n; i++)
         {
-            _share[i] = _keep[i] || tradingWeight <= 0 ? 0 : plan[i] * 1e-6 / tradingWeight;
+            _share[i] = _keep[i] ? 0 : plan[i] * perPart;
         }
 
         var total = nav - keptValue;
@@ -422,21 +444,17 @@ internal sealed class Trader
     /// </summary>
     private double ClosedFormCost(int n, double total)
     {
+        // Branch-free: trade directions are unpredictable, so signs enter through CopySign, not through branches.
         var a = 0.0;
         var b = 0.0;
         var traded = 0;
         for (var i = 0; i < n; i++)
         {
-            if (_keep[i])
-            {
-                continue;
-            }
-
+            var trading = _keep[i] ? 0.0 : 1.0;
             var trade = (_share[i] * total) - _current[i];
-            var sign = trade > 0 ? 1.0 : trade < 0 ? -1.0 : 0.0;
-            traded += sign != 0 ? 1 : 0;
-            a += sign * _rates[i] * _share[i];
-            b += sign * _rates[i] * trade;
+            a += trading * _rates[i] * Math.CopySign(_share[i], trade);
+            b += trading * _rates[i] * Math.Abs(trade);
+            traded += trading != 0 && trade != 0 ? 1 : 0;
         }
 
         var cost = (b + (_fixedCost * traded)) / (1 + a);
@@ -445,22 +463,17 @@ internal sealed class Trader
             return double.NaN;
         }
 
+        // Valid only if no trade changes direction between C = 0 and C: trade · trade(C) > 0 for every trading asset.
+        var worst = double.PositiveInfinity;
         for (var i = 0; i < n; i++)
         {
-            if (_keep[i])
-            {
-                continue;
-            }
-
             var trade = (_share[i] * total) - _current[i];
             var after = (_share[i] * (total - cost)) - _current[i];
-            if ((trade > 0) != (after > 0) || (trade < 0) != (after < 0))
-            {
-                return double.NaN;
-            }
+            var product = _keep[i] ? double.PositiveInfinity : trade * after;
+            worst = product < worst ? product : worst;
         }
 
-        return cost;
+        return worst > 0 ? cost : double.NaN;
     }
 
     private double IteratedCost(int n, ReadOnlySpan<double> prices, double total, double nav)
@@ -497,7 +510,8 @@ internal sealed class Trader
                 break;
             }
 
-            investable += Math.Min(slack * 1.0001, -1e-12 * nav);
+            // Whole lots move in steps: back off geometrically so a shortfall smaller than a lot is closed quickly.
+            investable -= Math.Max(-slack, 1e-12 * nav) * Math.Pow(2, repair);
         }
 
         return cost;

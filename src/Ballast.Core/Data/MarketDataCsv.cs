@@ -146,6 +146,10 @@ public static class MarketDataCsv
 
                     level[c] = (started[c] ? level[c] : 1.0) * (1 + r);
                     started[c] = true;
+                    if (!double.IsFinite(level[c]) || level[c] <= 0)
+                    {
+                        throw new BallastInputException(new InputLocation(source, lineNumber, c + 2, names[c]), $"compounding the returns overflows here (return {cell}); is this a price file? Leave out --returns to read prices");
+                    }
                     values.Add(level[c]);
                 }
                 else

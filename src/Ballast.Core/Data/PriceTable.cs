@@ -177,6 +177,11 @@ public static class PriceWindow
             }
         }
 
+        if (from is { } f && to is { } t && f > t)
+        {
+            throw new BallastInputException($"--from {data.FormatDate(f)} is after --to {data.FormatDate(t)}; the window would be empty");
+        }
+
         int start;
         if (from is { } fromDate)
         {
@@ -247,9 +252,27 @@ public static class PriceWindow
 
         for (var c = 0; c < columns.Length; c++)
         {
-            if (filled[c] > 0)
+            if (filled[c] == 0)
             {
-                notices.Add($"'{universe[c]}': {filled[c]} empty cell(s) filled forward");
+                continue;
+            }
+
+            // Cells after a series' last value are not gaps but an ended series: say so, it is held flat.
+            var trailing = 0;
+            for (var r = end; r >= start && double.IsNaN(data[r, columns[c]]); r--)
+            {
+                trailing++;
+            }
+
+            var interior = filled[c] - trailing;
+            if (interior > 0)
+            {
+                notices.Add($"'{universe[c]}': {interior} empty cell(s) filled forward");
+            }
+
+            if (trailing > 0)
+            {
+                notices.Add($"'{universe[c]}' has no values after {data.FormatDate(data.Dates[end - trailing])}: its last value is carried over the last {trailing} row(s), a flat price");
             }
         }
 

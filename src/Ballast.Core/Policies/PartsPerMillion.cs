@@ -48,44 +48,69 @@ public static class PartsPerMillion
         }
 
         var left = One - assigned;
-        if (left > 0 && fractions.Length <= 64)
-        {
-            // Few assets: pick the largest remaining remainder for each leftover unit (at most one per asset), no allocation.
-            for (; left > 0; left--)
-            {
-                var best = -1;
-                for (var i = 0; i < fractions.Length; i++)
-                {
-                    if (remainders[i] >= 0 && (best < 0 || remainders[i] > remainders[best] || (remainders[i] == remainders[best] && RankOf(tieOrder, i) < RankOf(tieOrder, best))))
-                    {
-                        best = i;
-                    }
-                }
-
-                result[best]++;
-                remainders[best] = -1;
-            }
-        }
-
         if (left > 0)
         {
-            // Hand the leftover units to the largest remainders: sort once (remainder descending, then tie order).
-            var order = new int[fractions.Length];
-            for (var i = 0; i < order.Length; i++)
+            // Hand the leftover units (fewer than one per weight) to the largest remainders: one sort, remainder
+            // descending, ties by tie order; a struct comparer on a stack buffer, so nothing is allocated.
+            var n = fractions.Length;
+            Span<(double Remainder, int Rank, int Index)> order = n <= 256 ? stackalloc (double, int, int)[n] : new (double, int, int)[n];
+            for (var i = 0; i < n; i++)
             {
-                order[i] = i;
+                order[i] = (remainders[i], tieOrder.IsEmpty ? i : tieOrder[i], i);
             }
 
-            var keys = remainders.ToArray();
-            var ranks = tieOrder.IsEmpty ? order.ToArray() : tieOrder.ToArray();
-            Array.Sort(order, (a, b) =>
+            if (n <= 64)
             {
-                var byRemainder = keys[b].CompareTo(keys[a]);
-                return byRemainder != 0 ? byRemainder : ranks[a].CompareTo(ranks[b]);
-            });
+                // Insertion sort: fastest for the few weights of a typical portfolio.
+                for (var i = 1; i < n; i++)
+                {
+                    var item = order[i];
+                    var j = i - 1;
+                    while (j >= 0 && Before(item, order[j]))
+                    {
+                        order[j + 1] = order[j];
+                        j--;
+                    }
+
+                    order[j + 1] = item;
+                }
+            }
+            else
+            {
+                // Many weights: sort by remainder with the primitive sort, then order each run of equal remainders by rank.
+                Span<double> keys = n <= 256 ? stackalloc double[n] : new double[n];
+                Span<int> items = n <= 256 ? stackalloc int[n] : new int[n];
+                for (var i = 0; i < n; i++)
+                {
+                    keys[i] = -remainders[i];
+                    items[i] = i;
+                }
+
+                keys.Sort(items);
+                for (var i = 0; i < n; i++)
+                {
+                    order[i] = (-keys[i], tieOrder.IsEmpty ? items[i] : tieOrder[items[i]], items[i]);
+                }
+
+                for (var start = 0; start < n;)
+                {
+                    var end = start + 1;
+                    while (end < n && order[end].Remainder == order[start].Remainder)
+                    {
+                        end++;
+                    }
+
+                    if (end - start > 1)
+                    {
+                        order[start..end].Sort(static (x, y) => x.Rank.CompareTo(y.Rank));
+                    }
+
+                    start = end;
+                }
+            }
             for (var k = 0; k < left; k++)
             {
-                result[order[k % order.Length]]++;
+                result[order[k % n].Index]++;
             }
 
             left = 0;
@@ -109,7 +134,9 @@ public static class PartsPerMillion
         }
     }
 
-    private static int RankOf(ReadOnlySpan<int> tieOrder, int index) => tieOrder.IsEmpty ? index : tieOrder[index];
+    private static bool Before((double Remainder, int Rank, int Index) x, (double Remainder, int Rank, int Index) y) =>
+        x.Remainder > y.Remainder || (x.Remainder == y.Remainder && x.Rank < y.Rank);
+
 
     public static int[] Round(ReadOnlySpan<double> fractions, ReadOnlySpan<int> tieOrder = default)
     {

@@ -3,7 +3,7 @@ using Ballast.Data;
 namespace Ballast.Policies;
 
 /// <summary>
-/// A policy compiled for evaluation. <see cref="Decide"/> and <see cref="PlanTargets"/> are pure functions of the
+/// A policy compiled for evaluation. <see cref="Decide"/> and <c>PlanTargets</c> are pure functions of the
 /// context: the backtester and the live vault engine call exactly this code.
 /// </summary>
 public sealed class RebalancePolicy
@@ -82,7 +82,19 @@ public sealed class RebalancePolicy
     /// </summary>
     public bool PlanTargets(in PolicyContext context, Span<int> targetPpm)
     {
+        Span<bool> hold = AssetCount <= 256 ? stackalloc bool[AssetCount] : new bool[AssetCount];
+        return PlanTargets(context, targetPpm, hold);
+    }
+
+    /// <summary>
+    /// As <see cref="PlanTargets(in PolicyContext, Span{int})"/>, and also says which assets must not trade at all
+    /// (<paramref name="hold"/>: those the minimum-trade rule keeps where they are), so that executing the plan does
+    /// not nudge them to pay for costs.
+    /// </summary>
+    public bool PlanTargets(in PolicyContext context, Span<int> targetPpm, Span<bool> hold)
+    {
         var n = AssetCount;
+        hold.Clear();
         var current = context.Weights;
         var execution = Spec.Execution;
         if (execution.To == ExecutionTarget.Target && execution.Partial is null && execution.MaxTurnover is null && execution.MinTrade is null)
@@ -127,7 +139,7 @@ public sealed class RebalancePolicy
             }
         }
 
-        if (Spec.Execution.MinTrade is { } minTrade && !ApplyMinTrade(minTrade, context.Nav, current, plan))
+        if (Spec.Execution.MinTrade is { } minTrade && !ApplyMinTrade(minTrade, context.Nav, current, plan, hold))
         {
             return false;
         }
@@ -181,14 +193,19 @@ public sealed class RebalancePolicy
             return false;
         }
 
+        var residual = 1 - fixedSum - absorbWeights;
         if (absorbTargets <= 0)
         {
-            // Nothing can absorb the difference: go to target.
-            _targets.CopyTo(plan);
+            // Every asset with a target is outside its band (always so with two assets and an absolute band): each
+            // goes to its nearest edge, and whatever those edges leave over or under 1 is spread pro rata to targets.
+            for (var i = 0; i < n; i++)
+            {
+                plan[i] += residual * _targets[i];
+            }
+
             return true;
         }
 
-        var residual = 1 - fixedSum - absorbWeights;
         for (var i = 0; i < n; i++)
         {
             if (!breach[i])
@@ -200,10 +217,9 @@ public sealed class RebalancePolicy
         return true;
     }
 
-    private static bool ApplyMinTrade(MinTrade minTrade, double nav, ReadOnlySpan<double> current, Span<double> plan)
+    private static bool ApplyMinTrade(MinTrade minTrade, double nav, ReadOnlySpan<double> current, Span<double> plan, Span<bool> keep)
     {
         var n = plan.Length;
-        Span<bool> keep = n <= 256 ? stackalloc bool[n] : new bool[n];
         var kept = 0.0;
         var trading = 0.0;
         var anyTrade = false;

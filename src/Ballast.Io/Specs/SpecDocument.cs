@@ -137,7 +137,8 @@ internal static class SpecDocument
             var column = (int)(e.BytePositionInLine ?? 0) + 1;
             var message = e.Message;
             var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            throw new BallastInputException(new InputLocation(source, line, column), $"invalid JSON: {(cut > 0 ? message[..cut] : message)}");
+            var reason = (cut > 0 ? message[..cut] : message).Replace(" Change the reader options.", string.Empty, StringComparison.Ordinal);
+            throw new BallastInputException(new InputLocation(source, line, column), $"invalid JSON: {reason}");
         }
     }
 

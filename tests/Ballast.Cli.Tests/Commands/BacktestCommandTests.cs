@@ -177,6 +177,49 @@ public class BacktestCommandTests
         Assert.Contains("percent", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("1e309")]
+    [InlineData("-1")]
+    [InlineData("abc")]
+    public void Backtest_BadRiskFree_ExitsTwo(string value)
+    {
+        var result = CliRunner.Run("backtest", "x.yaml", "--data", "y.csv", "--risk-free", value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--risk-free: expected an annual rate greater than -1", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Backtest_OutIsAnExistingFile_ExitsTwoBeforeRunning()
+    {
+        using var dir = new TempDir();
+        var spec = dir.Write("pair.yaml", Spec);
+        var data = dir.Write("prices.csv", Prices(50));
+        var file = dir.Write("taken", "x");
+
+        var result = CliRunner.Run("backtest", spec, "--data", data, "--out", file);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is an existing file; --out names a directory", result.Error, StringComparison.Ordinal);
+        Assert.Equal("x", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void Backtest_FromAsAMonth_StartsOnItsFirstDay()
+    {
+        using var dir = new TempDir();
+        var spec = dir.Write("pair.yaml", Spec);
+        var data = dir.Write("prices.csv", Prices(100));
+
+        var result = CliRunner.Run("backtest", spec, "--data", data, "--from", "2020-02", "--to", "2020-03", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.Out);
+        Assert.Equal("2020-02-01", doc.RootElement.GetProperty("start").GetString());
+        Assert.Equal("2020-03-31", doc.RootElement.GetProperty("end").GetString());
+    }
+
     [Fact]
     public void Backtest_PolicyNamedBuyAndHoldThatRebalances_KeepsRunNamesUnique()
     {

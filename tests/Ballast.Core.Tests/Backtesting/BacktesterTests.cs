@@ -107,6 +107,39 @@ public class BacktesterTests
     }
 
     [Fact]
+    public void Run_MinTradeWithCosts_LeavesTheHeldAssetUntouched()
+    {
+        // C drifts by 1.5 points, under the 2-point minimum trade; costs must not make it trade a few dollars.
+        var table = Specs.Table(["A", "B", "C"], [1, 1.3, 1.3], [1, 0.8, 0.8], [1, 0.98, 0.98]);
+        var spec = Specs.Fixed(["A", "B", "C"], [1.0 / 3, 1.0 / 3, 1.0 / 3], Specs.EveryRow, capital: 10_000, bps: 10, fixedCost: 5, execution: new ExecutionSpec(MinTrade: new MinTrade(null, 0.02)));
+        var run = Run(table, spec);
+
+        var row1 = run.Trades!.Where(t => t.Row == 1).Select(t => t.Asset).ToArray();
+        Assert.Equal(["A", "B"], row1);
+    }
+
+    [Fact]
+    public void Run_LotsThatLeaveEveryHoldingUnchanged_DoNotCountAsARebalance()
+    {
+        // Lots of 100 units on a 10,000 portfolio at price 50: a small drift never adds up to a whole lot.
+        var table = Specs.Table(["A", "B"], [50, 50.5, 50.2, 50.6], [50, 49.8, 50.1, 49.9]);
+        var run = Run(table, Specs.Fixed(["A", "B"], [0.5, 0.5], Specs.EveryRow, capital: 10_000, lot: [100, 100]));
+
+        Assert.Equal(0, run.Metrics.Rebalances);
+        Assert.DoesNotContain(run.Trades!, t => t.Row > 0);
+    }
+
+    [Fact]
+    public void Run_CostsLargerThanNav_DoNotTradeAndNavStaysPositive()
+    {
+        var table = Specs.Table(Pair, [1, 2, 1, 2, 1], [1, 1, 1, 1, 1]);
+        var run = Run(table, Specs.Fixed(Pair, [0.5, 0.5], Specs.EveryRow, capital: 1000, fixedCost: 300));
+
+        Assert.All(run.Equity!, nav => Assert.True(nav > 0));
+        Assert.NotNull(run.Metrics.Cagr);
+    }
+
+    [Fact]
     public void Run_FixedCostPerTrade_IsChargedOncePerTradedAsset()
     {
         var table = Specs.Table(["A", "B", "C"], [1, 1.2, 1.2], [1, 1, 1], [1, 1, 1]);

@@ -97,6 +97,16 @@ public class MarketDataCsvTests
         Assert.StartsWith("prices.csv:2:2 (A): return -100 % is a loss of 100 % or more", Bad("Date,A\n2020-01,-100\n", ValueKind.ReturnsPercent).Message, StringComparison.Ordinal);
 
     [Fact]
+    public void Read_PricesReadAsPercentReturns_OverflowWithAClearError()
+    {
+        var rows = string.Join('\n', Enumerable.Range(0, 1000).Select(i => $"{new DateOnly(2020, 1, 1).AddDays(i):yyyy-MM-dd},{300 + i}"));
+        var e = Bad("Date,SPY\n" + rows + "\n", ValueKind.ReturnsPercent);
+
+        Assert.Contains("(SPY): compounding the returns overflows here", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Leave out --returns", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_WrongFieldCount_NamesTheLine() =>
         Assert.StartsWith("prices.csv:3: expected 3 fields like the header, found 2", Bad("Date,A,B\n2020-01-01,1,2\n2020-01-02,1\n").Message, StringComparison.Ordinal);
 

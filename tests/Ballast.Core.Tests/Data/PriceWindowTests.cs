@@ -47,6 +47,20 @@ public class PriceWindowTests
     }
 
     [Fact]
+    public void Build_FromAfterTo_SaysSo() =>
+        Assert.Contains("--from 2020-01-04 is after --to 2020-01-03", Assert.Throws<BallastInputException>(() => PriceWindow.Build(LateStart, ["A"], new DateOnly(2020, 1, 4), new DateOnly(2020, 1, 3))).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Build_SeriesThatEnded_IsCarriedFlatAndSaysSo()
+    {
+        var data = MarketDataCsv.Read(new StringReader("Date,A,B\n2020-01-01,1,2\n2020-01-02,1,3\n2020-01-03,1,\n2020-01-04,1,\n"), "end.csv");
+
+        var table = PriceWindow.Build(data, ["A", "B"], fill: FillMode.Forward);
+
+        Assert.Contains(table.Notices, n => n == "'B' has no values after 2020-01-02: its last value is carried over the last 2 row(s), a flat price");
+    }
+
+    [Fact]
     public void Build_WindowOfOneRow_IsAnError() =>
         Assert.Contains("fewer than two rows", Assert.Throws<BallastInputException>(() => PriceWindow.Build(LateStart, ["A"], to: new DateOnly(2020, 1, 1))).Message, StringComparison.Ordinal);
 

@@ -69,6 +69,21 @@ public class RebalancePolicyTests
     }
 
     [Fact]
+    public void PlanTargets_BandEdgeWithTwoAssets_StopsAtTheEdgeNotTheTarget()
+    {
+        // With two assets an absolute breach on one side is a breach on the other: both go to their edges.
+        var policy = new RebalancePolicy(Specs.Fixed(["SPY", "AGG"], [0.6, 0.4], new DriftTrigger(DriftMeasure.Absolute, 0.05, null), execution: new ExecutionSpec(ExecutionTarget.BandEdge)));
+        double[] weights = [0.6525, 0.3475];
+        var calendar = new MarketCalendar([new DateOnly(2024, 1, 1), new DateOnly(2024, 1, 2), new DateOnly(2024, 1, 3)]);
+        var context = new PolicyContext(calendar, 1, weights, 1000, 0, false);
+        var plan = new int[2];
+
+        Assert.NotNull(policy.Decide(context));
+        Assert.True(policy.PlanTargets(context, plan));
+        Assert.Equal([650_000, 350_000], plan);
+    }
+
+    [Fact]
     public void PlanTargets_PartialAndMaxTurnover_MoveAFractionOfTheWay()
     {
         double[] weights = [0.7, 0.2, 0.1];
@@ -95,10 +110,12 @@ public class RebalancePolicyTests
         var plan = new int[3];
         var policy = new RebalancePolicy(Specs.Fixed(Names, [0.5, 0.3, 0.2], new CalendarTrigger(CalendarFrequency.Monthly), execution: new ExecutionSpec(MinTrade: new MinTrade(null, 0.01))));
 
-        Assert.True(policy.PlanTargets(context, plan));
+        var hold = new bool[3];
+        Assert.True(policy.PlanTargets(context, plan, hold));
 
-        // A moves 0.005 < 0.01: kept at 0.505; B and C share 0.495 in proportion 0.3 : 0.2.
+        // A moves 0.005 < 0.01: kept at 0.505 and held; B and C share 0.495 in proportion 0.3 : 0.2.
         Assert.Equal([505_000, 297_000, 198_000], plan);
+        Assert.Equal([true, false, false], hold);
     }
 
     [Fact]
