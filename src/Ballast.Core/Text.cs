@@ -25,6 +25,21 @@ public static class Text
         return bestDistance <= limit ? best : null;
     }
 
+    /// <summary>The index of <paramref name="name"/> in <paramref name="names"/> (ordinal comparison), or -1.</summary>
+    public static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>Levenshtein edit distance.</summary>
     public static int Distance(string a, string b)
     {

@@ -71,6 +71,7 @@ internal struct MetricsAccumulator
         _riskFreePerPeriod = riskFreePerPeriod;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void AddReturn(double r, double nav)
     {
         if (_returns++ == 0)

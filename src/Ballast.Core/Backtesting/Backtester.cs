@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Ballast.Data;
 using Ballast.Policies;
 
@@ -16,6 +17,7 @@ public static class Backtester
     private static readonly TriggerReason InitialInvestment = new("initial", "initial investment");
 
     /// <summary>Writes units · price per asset into <paramref name="values"/> and returns their sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double Values(ReadOnlySpan<double> units, ReadOnlySpan<double> prices, Span<double> values)
     {
         var i = 0;
@@ -199,6 +201,7 @@ internal sealed class DriftTracker
     private double _tailMax;
 
     /// <summary>Scales values to weights and accumulates drift; returns this row's max |w − t| when <paramref name="rowMax"/>, else NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Accumulate(Span<double> weights, ReadOnlySpan<double> targets, double inverseNav, bool rowMax)
     {
         var i = 0;

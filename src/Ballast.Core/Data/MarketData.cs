@@ -66,17 +66,7 @@ public sealed class MarketData
 
     /// <summary>The column index of a series, or -1.</summary>
     public int IndexOf(string name)
-    {
-        for (var i = 0; i < Names.Count; i++)
-        {
-            if (string.Equals(Names[i], name, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+        => Text.IndexOf(Names, name);
 
     /// <summary>The first row on which a column has a value, or -1 when it has none.</summary>
     public int FirstValidRow(int column)

@@ -46,17 +46,7 @@ public sealed class PriceTable
     public string FormatDate(DateOnly date) => DateText.Format(date, IsMonthly);
 
     public int IndexOf(string name)
-    {
-        for (var i = 0; i < Names.Count; i++)
-        {
-            if (string.Equals(Names[i], name, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+        => Text.IndexOf(Names, name);
 
     /// <summary>A table with only the given columns, in the given order (shares nothing mutable).</summary>
     public PriceTable Select(IReadOnlyList<string> columns)
