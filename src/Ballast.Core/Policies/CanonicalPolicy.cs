@@ -27,10 +27,13 @@ public static class CanonicalPolicy
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    public static string Hash(PolicySpec policy)
+    public static string Hash(PolicySpec policy) => HashOf(Json(policy));
+
+    /// <summary>SHA-256 of canonical JSON text, lowercase hex.</summary>
+    public static string HashOf(string canonicalJson)
     {
-        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(Json(policy)));
-        return Convert.ToHexStringLower(bytes);
+        ArgumentNullException.ThrowIfNull(canonicalJson);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalJson)));
     }
 
     /// <summary>Canonical number text: integral values up to 2^53 as integers, others in shortest round-trip form.</summary>

@@ -18,7 +18,8 @@ public sealed class RebalancePolicy
     {
         ArgumentNullException.ThrowIfNull(spec);
         Spec = spec;
-        Hash = spec.Hash;
+        CanonicalJson = CanonicalPolicy.Json(spec);
+        Hash = CanonicalPolicy.HashOf(CanonicalJson);
         Names = spec.Universe;
         _tieOrder = PartsPerMillion.OrdinalRanks(Names);
         _targets = spec.Weights switch
@@ -46,8 +47,11 @@ public sealed class RebalancePolicy
     /// <summary>True when a trigger can use <see cref="PolicyContext.MaxAbsDrift"/> (an absolute drift band), so callers know to compute it.</summary>
     public bool UsesMaxAbsDrift { get; }
 
-    /// <summary>The policy's content hash (its published identity).</summary>
+    /// <summary>The policy's content hash (its published identity): SHA-256 of <see cref="CanonicalJson"/>.</summary>
     public string Hash { get; }
+
+    /// <summary>The policy's canonical JSON, computed once.</summary>
+    public string CanonicalJson { get; }
 
     public IReadOnlyList<string> Names { get; }
 

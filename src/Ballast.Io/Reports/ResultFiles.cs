@@ -51,7 +51,7 @@ public static class ResultFiles
                 w.WriteString("hash", run.Hash);
                 w.WriteBoolean("baseline", i == outcome.BaselineIndex);
                 w.WritePropertyName("policy");
-                w.WriteRawValue(run.Policy.Spec.CanonicalJson);
+                w.WriteRawValue(run.Policy.CanonicalJson, skipInputValidation: true);
                 w.WritePropertyName("metrics");
                 WriteMetrics(w, run.Metrics);
                 w.WriteEndObject();
