@@ -138,6 +138,7 @@ public static class Backtester
         }
 
         var lastRebalance = 0;
+        var inverseNav = 1 / nav;
         var units = state.Units;
         var drift = new DriftTracker();
         var rowMax = record || policy.UsesMaxAbsDrift;
@@ -146,7 +147,8 @@ public static class Backtester
         {
             var p = prices.AsSpan(t * n, n);
             var value = state.Cash + Values(units, p, weights);
-            var driftMax = drift.Accumulate(weights, targets, 1 / value, rowMax);
+            var inverse = 1 / value;
+            var driftMax = drift.Accumulate(weights, targets, inverse, rowMax);
             var navAfter = value;
             if (candidates is null || candidates[t])
             {
@@ -163,7 +165,9 @@ public static class Backtester
                 }
             }
 
-            metrics.AddReturn((navAfter / nav) - 1, navAfter);
+            // One division per row: the previous row's 1/NAV is reused (and recomputed only after costs changed NAV).
+            metrics.AddReturn((navAfter * inverseNav) - 1, navAfter);
+            inverseNav = navAfter == value ? inverse : 1 / navAfter;
             nav = navAfter;
             if (record)
             {
