@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Ballast.Data;
 using Ballast.Policies;
 
@@ -20,29 +21,43 @@ public static class Backtester
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double Values(ReadOnlySpan<double> units, ReadOnlySpan<double> prices, Span<double> values)
     {
-        var i = 0;
-        var total = 0.0;
-        if (Vector.IsHardwareAccelerated && units.Length >= Vector<double>.Count)
+        // The three spans have the same length (checked once here), so the loops index them unchecked.
+        var n = units.Length;
+        if (prices.Length < n || values.Length < n)
         {
-            var sum = Vector<double>.Zero;
-            for (; i <= units.Length - Vector<double>.Count; i += Vector<double>.Count)
+            throw new ArgumentException("units, prices and values must have the same length");
+        }
+
+        unchecked
+        {
+            ref var u = ref MemoryMarshal.GetReference(units);
+            ref var p = ref MemoryMarshal.GetReference(prices);
+            ref var v = ref MemoryMarshal.GetReference(values);
+            var i = 0;
+            var total = 0.0;
+            var width = Vector<double>.Count;
+            if (Vector.IsHardwareAccelerated && n >= width)
             {
-                var v = new Vector<double>(units[i..]) * new Vector<double>(prices[i..]);
-                v.CopyTo(values[i..]);
-                sum += v;
+                var sum = Vector<double>.Zero;
+                for (; i <= n - width; i += width)
+                {
+                    var x = Vector.LoadUnsafe(ref u, (nuint)i) * Vector.LoadUnsafe(ref p, (nuint)i);
+                    x.StoreUnsafe(ref v, (nuint)i);
+                    sum += x;
+                }
+
+                total = Vector.Sum(sum);
             }
 
-            total = Vector.Sum(sum);
-        }
+            for (; i < n; i++)
+            {
+                var x = Unsafe.Add(ref u, i) * Unsafe.Add(ref p, i);
+                Unsafe.Add(ref v, i) = x;
+                total += x;
+            }
 
-        for (; i < units.Length; i++)
-        {
-            var v = units[i] * prices[i];
-            values[i] = v;
-            total += v;
+            return total;
         }
-
-        return total;
     }
 
     /// <summary>
@@ -119,9 +134,7 @@ public static class Backtester
         var plan = new int[n];
         var hold = new bool[n];
         var trader = new Trader(spec.Costs, spec.Lot, policy.Names, record ? new List<TradeRecord>() : null);
-        var equity = record ? new double[rows] : null;
-        var weightLog = record ? new double[rows * n] : null;
-        var driftLog = record ? new double[rows] : null;
+        var recorder = record ? new Recorder(rows, n) : null;
         var riskFreePerPeriod = Math.Pow(1 + settings.RiskFree, 1.0 / settings.PeriodsPerYear) - 1;
         var metrics = default(MetricsAccumulator);
 
@@ -132,10 +145,7 @@ public static class Backtester
         var nav = spec.Capital - initial.Cost;
         metrics.Start(nav, riskFreePerPeriod);
         metrics.AddInitialCost(initial.Cost);
-        if (record)
-        {
-            Record(0, nav, 0);
-        }
+        recorder?.Record(0, nav, 0, state.Units, prices.AsSpan(0, n));
 
         var lastRebalance = 0;
         var inverseNav = 1 / nav;
@@ -143,53 +153,43 @@ public static class Backtester
         var drift = new DriftTracker();
         var rowMax = record || policy.UsesMaxAbsDrift;
         var candidates = policy.CandidateRows(table.Calendar);
-        for (var t = 1; t < rows; t++)
+        // Row and index arithmetic here cannot overflow (rows · assets is an array length); skip the checks in the hot loop.
+        unchecked
         {
-            var p = prices.AsSpan(t * n, n);
-            var value = state.Cash + Values(units, p, weights);
-            var inverse = 1 / value;
-            var driftMax = drift.Accumulate(weights, targets, inverse, rowMax);
-            var navAfter = value;
-            if (candidates is null || candidates[t])
+            for (var t = 1; t < rows; t++)
             {
-                var context = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax);
-                if (policy.Decide(context) is { } reason && policy.PlanTargets(context, plan, hold))
+                var p = prices.AsSpan(t * n, n);
+                var value = state.Cash + Values(units, p, weights);
+                var inverse = 1 / value;
+                var driftMax = drift.Accumulate(weights, targets, inverse, rowMax);
+                var navAfter = value;
+                if (candidates is null || candidates[t])
                 {
-                    var result = trader.Execute(state, p, value, weights, plan, hold, t, table.Dates[t], reason);
-                    if (result.Traded)
+                    var context = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax);
+                    if (policy.Decide(context) is { } reason && policy.PlanTargets(context, plan, hold))
                     {
-                        navAfter = value - result.Cost;
-                        metrics.AddRebalance(result.TurnoverOneWay, result.Cost, value);
-                        lastRebalance = t;
+                        var result = trader.Execute(state, p, value, weights, plan, hold, t, table.Dates[t], reason);
+                        if (result.Traded)
+                        {
+                            navAfter = value - result.Cost;
+                            metrics.AddRebalance(result.TurnoverOneWay, result.Cost, value);
+                            lastRebalance = t;
+                        }
                     }
                 }
-            }
 
-            // One division per row: the previous row's 1/NAV is reused (and recomputed only after costs changed NAV).
-            metrics.AddReturn((navAfter * inverseNav) - 1, navAfter);
-            inverseNav = navAfter == value ? inverse : 1 / navAfter;
-            nav = navAfter;
-            if (record)
-            {
-                Record(t, nav, driftMax);
+                // One division per row: the previous row's 1/NAV is reused (and recomputed only after costs changed NAV).
+                metrics.AddReturn((navAfter * inverseNav) - 1, navAfter);
+                inverseNav = navAfter == value ? inverse : 1 / navAfter;
+                nav = navAfter;
+                recorder?.Record(t, nav, driftMax, units, p);
             }
         }
 
         var (driftSum, driftMaxAll) = drift.Totals();
         metrics.AddDrift(driftSum, (long)(rows - 1) * n, driftMaxAll);
         var result2 = metrics.Finish(spec.Capital, nav, table.Dates[0], table.Dates[^1], settings.PeriodsPerYear);
-        return new PolicyRun(policy, result2, equity, weightLog, driftLog, trader.Trades);
-
-        void Record(int row, double navNow, double drift)
-        {
-            equity![row] = navNow;
-            driftLog![row] = drift;
-            var p = prices.AsSpan(row * n, n);
-            for (var i = 0; i < n; i++)
-            {
-                weightLog![(row * n) + i] = state.Units[i] * p[i] / navNow;
-            }
-        }
+        return new PolicyRun(policy, result2, recorder?.Equity, recorder?.Weights, recorder?.Drift, trader.Trades);
     }
 }
 
@@ -208,46 +208,59 @@ internal sealed class DriftTracker
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Accumulate(Span<double> weights, ReadOnlySpan<double> targets, double inverseNav, bool rowMax)
     {
-        var i = 0;
-        var max = 0.0;
-        if (Vector.IsHardwareAccelerated && weights.Length >= Vector<double>.Count)
+        var n = weights.Length;
+        if (targets.Length < n)
         {
-            var scale = new Vector<double>(inverseNav);
-            var sums = _sums;
-            var maxes = _maxes;
-            var rowMaxes = Vector<double>.Zero;
-            for (; i <= weights.Length - Vector<double>.Count; i += Vector<double>.Count)
-            {
-                var w = new Vector<double>(weights[i..]) * scale;
-                w.CopyTo(weights[i..]);
-                var d = Vector.Abs(w - new Vector<double>(targets[i..]));
-                sums += d;
-                maxes = Vector.Max(maxes, d);
-                rowMaxes = Vector.Max(rowMaxes, d);
-            }
+            throw new ArgumentException("one target per weight is needed", nameof(targets));
+        }
 
-            _sums = sums;
-            _maxes = maxes;
-            if (rowMax)
+        // Drifts are finite and non-negative, so the platform's max (MaxNative) is exact here.
+        unchecked
+        {
+            ref var w = ref MemoryMarshal.GetReference(weights);
+            ref var t = ref MemoryMarshal.GetReference(targets);
+            var i = 0;
+            var max = 0.0;
+            var width = Vector<double>.Count;
+            if (Vector.IsHardwareAccelerated && n >= width)
             {
-                for (var k = 0; k < Vector<double>.Count; k++)
+                var scale = new Vector<double>(inverseNav);
+                var sums = _sums;
+                var maxes = _maxes;
+                var rowMaxes = Vector<double>.Zero;
+                for (; i <= n - width; i += width)
                 {
-                    max = max > rowMaxes[k] ? max : rowMaxes[k];
+                    var x = Vector.LoadUnsafe(ref w, (nuint)i) * scale;
+                    x.StoreUnsafe(ref w, (nuint)i);
+                    var d = Vector.Abs(x - Vector.LoadUnsafe(ref t, (nuint)i));
+                    sums += d;
+                    maxes = Vector.MaxNative(maxes, d);
+                    rowMaxes = Vector.MaxNative(rowMaxes, d);
+                }
+
+                _sums = sums;
+                _maxes = maxes;
+                if (rowMax)
+                {
+                    for (var k = 0; k < width; k++)
+                    {
+                        max = max > rowMaxes[k] ? max : rowMaxes[k];
+                    }
                 }
             }
-        }
 
-        for (; i < weights.Length; i++)
-        {
-            var w = weights[i] * inverseNav;
-            weights[i] = w;
-            var d = Math.Abs(w - targets[i]);
-            _tailSum += d;
-            _tailMax = _tailMax > d ? _tailMax : d;
-            max = max > d ? max : d;
-        }
+            for (; i < n; i++)
+            {
+                var x = Unsafe.Add(ref w, i) * inverseNav;
+                Unsafe.Add(ref w, i) = x;
+                var d = Math.Abs(x - Unsafe.Add(ref t, i));
+                _tailSum += d;
+                _tailMax = _tailMax > d ? _tailMax : d;
+                max = max > d ? max : d;
+            }
 
-        return rowMax ? max : double.NaN;
+            return rowMax ? max : double.NaN;
+        }
     }
 
     public (double Sum, double Max) Totals()
@@ -260,6 +273,26 @@ internal sealed class DriftTracker
         }
 
         return (sum, max);
+    }
+}
+
+/// <summary>Per-row series of a recorded run.</summary>
+internal sealed class Recorder(int rows, int assets)
+{
+    public double[] Equity { get; } = new double[rows];
+
+    public double[] Weights { get; } = new double[rows * assets];
+
+    public double[] Drift { get; } = new double[rows];
+
+    public void Record(int row, double nav, double drift, ReadOnlySpan<double> units, ReadOnlySpan<double> prices)
+    {
+        Equity[row] = nav;
+        Drift[row] = drift;
+        for (var i = 0; i < assets; i++)
+        {
+            Weights[(row * assets) + i] = units[i] * prices[i] / nav;
+        }
     }
 }
 
@@ -315,133 +348,139 @@ internal sealed class Trader
     /// </summary>
     public TradeResult Execute(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, ReadOnlySpan<bool> hold, int row, DateOnly date, TriggerReason reason)
     {
-        var n = prices.Length;
-        var units = state.Units;
-        for (var i = 0; i < n; i++)
+        unchecked
         {
-            _current[i] = units[i] * prices[i];
-            _keep[i] = hold[i];
-        }
-
-        // First solve with every asset trading; then leave alone the assets whose trade would be under half a part
-        // per million of NAV (inside the rounding grid of the targets) and solve again for the others.
-        var cost = Solve(n, prices, plan, nav, out _);
-        var threshold = Backtester.NoTradeFraction * nav;
-        var kept = 0;
-        var held = 0;
-        for (var i = 0; i < n; i++)
-        {
-            if (_keep[i])
+            var n = prices.Length;
+            var units = state.Units;
+            for (var i = 0; i < n; i++)
             {
-                held++;
-                kept++;
+                _current[i] = units[i] * prices[i];
+                _keep[i] = hold[i];
             }
-            else if (Math.Abs(_newValues[i] - _current[i]) < threshold)
+
+            // First solve with every asset trading; then leave alone the assets whose trade would be under half a part
+            // per million of NAV (inside the rounding grid of the targets) and solve again for the others.
+            var cost = Solve(n, prices, plan, nav, out _);
+            var threshold = Backtester.NoTradeFraction * nav;
+            var kept = 0;
+            var held = 0;
+            for (var i = 0; i < n; i++)
             {
-                _keep[i] = true;
-                kept++;
-            }
-        }
-
-        if (kept == n)
-        {
-            return new TradeResult(false, 0, 0);
-        }
-
-        if (kept > held)
-        {
-            cost = Solve(n, prices, plan, nav, out _);
-        }
-
-        if (!(cost < nav))
-        {
-            // The trades would cost the whole NAV (absurd costs for this size): do not trade.
-            return new TradeResult(false, 0, 0);
-        }
-
-        // Execute, and charge what the executed trades actually cost (whole lots may round a planned trade away).
-        var turnover = 0.0;
-        var invested = 0.0;
-        var charged = 0.0;
-        var firstTrade = Trades?.Count ?? 0;
-        for (var i = 0; i < n; i++)
-        {
-            var before = units[i];
-            var current = _current[i];
-            var after = before;
-            if (!_keep[i])
-            {
-                after = _newValues[i] / prices[i];
-                if (_lots[i] > 0)
+                if (_keep[i])
                 {
-                    after = Math.Round(after / _lots[i], MidpointRounding.AwayFromZero) * _lots[i];
+                    held++;
+                    kept++;
+                }
+                else if (Math.Abs(_newValues[i] - _current[i]) < threshold)
+                {
+                    _keep[i] = true;
+                    kept++;
                 }
             }
 
-            units[i] = after;
-            var value = after * prices[i];
-            invested += value;
-            var tradeValue = after == before ? 0 : value - current;
-            var tradeCost = tradeValue == 0 ? 0 : (Math.Abs(tradeValue) * _rates[i]) + _fixedCost;
-            turnover += Math.Abs(tradeValue);
-            charged += tradeCost;
-            if (Trades is not null && tradeValue != 0)
+            if (kept == n)
             {
-                Trades.Add(new TradeRecord(row, date, _names[i], prices[i], before, after, tradeValue, tradeCost, weightsBefore[i], value, reason.Text));
+                return new TradeResult(false, 0, 0);
             }
-        }
 
-        // Weights after are relative to NAV after costs, known only now.
-        if (Trades is not null)
-        {
-            var navAfter = nav - charged;
-            for (var k = firstTrade; k < Trades.Count; k++)
+            if (kept > held)
             {
-                Trades[k] = Trades[k] with { WeightAfter = Trades[k].WeightAfter / navAfter };
+                cost = Solve(n, prices, plan, nav, out _);
             }
-        }
 
-        state.Cash = nav - charged - invested;
-        return new TradeResult(turnover > 0, charged, turnover / nav / 2);
+            if (!(cost < nav))
+            {
+                // The trades would cost the whole NAV (absurd costs for this size): do not trade.
+                return new TradeResult(false, 0, 0);
+            }
+
+            // Execute, and charge what the executed trades actually cost (whole lots may round a planned trade away).
+            var turnover = 0.0;
+            var invested = 0.0;
+            var charged = 0.0;
+            var firstTrade = Trades?.Count ?? 0;
+            for (var i = 0; i < n; i++)
+            {
+                var before = units[i];
+                var current = _current[i];
+                var after = before;
+                if (!_keep[i])
+                {
+                    after = _newValues[i] / prices[i];
+                    if (_lots[i] > 0)
+                    {
+                        after = Math.Round(after / _lots[i], MidpointRounding.AwayFromZero) * _lots[i];
+                    }
+                }
+
+                units[i] = after;
+                var value = after * prices[i];
+                invested += value;
+                var tradeValue = after == before ? 0 : value - current;
+                var tradeCost = tradeValue == 0 ? 0 : (Math.Abs(tradeValue) * _rates[i]) + _fixedCost;
+                turnover += Math.Abs(tradeValue);
+                charged += tradeCost;
+                if (Trades is not null && tradeValue != 0)
+                {
+                    Trades.Add(new TradeRecord(row, date, _names[i], prices[i], before, after, tradeValue, tradeCost, weightsBefore[i], value, reason.Text));
+                }
+            }
+
+            // Weights after are relative to NAV after costs, known only now.
+            if (Trades is not null)
+            {
+                var navAfter = nav - charged;
+                for (var k = firstTrade; k < Trades.Count; k++)
+                {
+                    Trades[k] = Trades[k] with { WeightAfter = Trades[k].WeightAfter / navAfter };
+                }
+            }
+
+            state.Cash = nav - charged - invested;
+            return new TradeResult(turnover > 0, charged, turnover / nav / 2);
+        }
     }
 
     /// <summary>Sets <c>_newValues</c> for the current keep flags and returns the cost of the trades.</summary>
     private double Solve(int n, ReadOnlySpan<double> prices, ReadOnlySpan<int> plan, double nav, out double keptValue)
     {
-        keptValue = 0.0;
-        var tradingWeight = 0.0;
-        for (var i = 0; i < n; i++)
+        unchecked
         {
-            if (_keep[i])
+            keptValue = 0.0;
+            var tradingWeight = 0.0;
+            for (var i = 0; i < n; i++)
             {
-                keptValue += _current[i];
+                if (_keep[i])
+                {
+                    keptValue += _current[i];
+                }
+                else
+                {
+                    tradingWeight += plan[i] * 1e-6;
+                }
             }
-            else
+
+            var perPart = tradingWeight > 0 ? 1e-6 / tradingWeight : 0;
+            for (var i = 0; i < n; i++)
             {
-                tradingWeight += plan[i] * 1e-6;
+                _share[i] = _keep[i] ? 0 : plan[i] * perPart;
             }
-        }
 
-        var perPart = tradingWeight > 0 ? 1e-6 / tradingWeight : 0;
-        for (var i = 0; i < n; i++)
-        {
-            _share[i] = _keep[i] ? 0 : plan[i] * perPart;
-        }
+            var total = nav - keptValue;
+            var cost = _anyLots ? double.NaN : ClosedFormCost(n, total);
+            if (double.IsNaN(cost))
+            {
+                return IteratedCost(n, prices, total, nav);
+            }
 
-        var total = nav - keptValue;
-        var cost = _anyLots ? double.NaN : ClosedFormCost(n, total);
-        if (double.IsNaN(cost))
-        {
-            return IteratedCost(n, prices, total, nav);
-        }
+            var investable = total - cost;
+            for (var i = 0; i < n; i++)
+            {
+                _newValues[i] = _keep[i] ? _current[i] : _share[i] * investable;
+            }
 
-        var investable = total - cost;
-        for (var i = 0; i < n; i++)
-        {
-            _newValues[i] = _keep[i] ? _current[i] : _share[i] * investable;
+            return cost;
         }
-
-        return cost;
     }
 
     /// <summary>
@@ -451,107 +490,116 @@ internal sealed class Trader
     /// </summary>
     private double ClosedFormCost(int n, double total)
     {
-        // Branch-free: trade directions are unpredictable, so signs enter through CopySign, not through branches.
-        var a = 0.0;
-        var b = 0.0;
-        var traded = 0;
-        for (var i = 0; i < n; i++)
+        unchecked
         {
-            var trading = _keep[i] ? 0.0 : 1.0;
-            var trade = (_share[i] * total) - _current[i];
-            a += trading * _rates[i] * Math.CopySign(_share[i], trade);
-            b += trading * _rates[i] * Math.Abs(trade);
-            traded += trading != 0 && trade != 0 ? 1 : 0;
-        }
+            // Branch-free: trade directions are unpredictable, so signs enter through CopySign, not through branches.
+            var a = 0.0;
+            var b = 0.0;
+            var traded = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var trading = _keep[i] ? 0.0 : 1.0;
+                var trade = (_share[i] * total) - _current[i];
+                a += trading * _rates[i] * Math.CopySign(_share[i], trade);
+                b += trading * _rates[i] * Math.Abs(trade);
+                traded += trading != 0 && trade != 0 ? 1 : 0;
+            }
 
-        var cost = (b + (_fixedCost * traded)) / (1 + a);
-        if (!(cost >= 0) || cost >= total)
-        {
-            return double.NaN;
-        }
+            var cost = (b + (_fixedCost * traded)) / (1 + a);
+            if (!(cost >= 0) || cost >= total)
+            {
+                return double.NaN;
+            }
 
-        // Valid only if no trade changes direction between C = 0 and C: trade · trade(C) > 0 for every trading asset.
-        var worst = double.PositiveInfinity;
-        for (var i = 0; i < n; i++)
-        {
-            var trade = (_share[i] * total) - _current[i];
-            var after = (_share[i] * (total - cost)) - _current[i];
-            var product = _keep[i] ? double.PositiveInfinity : trade * after;
-            worst = product < worst ? product : worst;
-        }
+            // Valid only if no trade changes direction between C = 0 and C: trade · trade(C) > 0 for every trading asset.
+            var worst = double.PositiveInfinity;
+            for (var i = 0; i < n; i++)
+            {
+                var trade = (_share[i] * total) - _current[i];
+                var after = (_share[i] * (total - cost)) - _current[i];
+                var product = _keep[i] ? double.PositiveInfinity : trade * after;
+                worst = product < worst ? product : worst;
+            }
 
-        return worst > 0 ? cost : double.NaN;
+            return worst > 0 ? cost : double.NaN;
+        }
     }
 
     private double IteratedCost(int n, ReadOnlySpan<double> prices, double total, double nav)
     {
-        // Fixed point: invest what is left after the cost of the trades that investing it takes.
-        var investable = total;
-        var cost = 0.0;
-        for (var iteration = 0; iteration < 60; iteration++)
+        unchecked
         {
-            var next = CostOf(n, prices, investable);
-            var converged = Math.Abs(next - cost) <= 1e-14 * nav;
-            cost = next;
-            investable = total - cost;
-            if (converged)
+            // Fixed point: invest what is left after the cost of the trades that investing it takes.
+            var investable = total;
+            var cost = 0.0;
+            for (var iteration = 0; iteration < 60; iteration++)
             {
-                break;
+                var next = CostOf(n, prices, investable);
+                var converged = Math.Abs(next - cost) <= 1e-14 * nav;
+                cost = next;
+                investable = total - cost;
+                if (converged)
+                {
+                    break;
+                }
             }
+
+            // The holdings must be paid for: if the last step left cash short (possible when whole lots flip between
+            // iterations), invest less until they are.
+            for (var repair = 0; repair < 60; repair++)
+            {
+                cost = CostOf(n, prices, investable);
+                var spent = 0.0;
+                for (var i = 0; i < n; i++)
+                {
+                    spent += _keep[i] ? 0 : _newValues[i];
+                }
+
+                var slack = total - cost - spent;
+                if (slack >= 0)
+                {
+                    break;
+                }
+
+                // Whole lots move in steps: back off geometrically so a shortfall smaller than a lot is closed quickly.
+                investable -= Math.Max(-slack, 1e-12 * nav) * Math.Pow(2, repair);
+            }
+
+            return cost;
         }
-
-        // The holdings must be paid for: if the last step left cash short (possible when whole lots flip between
-        // iterations), invest less until they are.
-        for (var repair = 0; repair < 60; repair++)
-        {
-            cost = CostOf(n, prices, investable);
-            var spent = 0.0;
-            for (var i = 0; i < n; i++)
-            {
-                spent += _keep[i] ? 0 : _newValues[i];
-            }
-
-            var slack = total - cost - spent;
-            if (slack >= 0)
-            {
-                break;
-            }
-
-            // Whole lots move in steps: back off geometrically so a shortfall smaller than a lot is closed quickly.
-            investable -= Math.Max(-slack, 1e-12 * nav) * Math.Pow(2, repair);
-        }
-
-        return cost;
     }
 
     /// <summary>Sets <c>_newValues</c> for investing <paramref name="investable"/> (whole lots where set) and returns the cost of those trades.</summary>
     private double CostOf(int n, ReadOnlySpan<double> prices, double investable)
     {
-        var cost = 0.0;
-        var traded = 0;
-        for (var i = 0; i < n; i++)
+        unchecked
         {
-            if (_keep[i])
+            var cost = 0.0;
+            var traded = 0;
+            for (var i = 0; i < n; i++)
             {
-                _newValues[i] = _current[i];
-                continue;
+                if (_keep[i])
+                {
+                    _newValues[i] = _current[i];
+                    continue;
+                }
+
+                var target = Math.Max(0, _share[i] * investable);
+                if (_lots[i] > 0)
+                {
+                    target = Math.Truncate(target / prices[i] / _lots[i]) * _lots[i] * prices[i];
+                }
+
+                _newValues[i] = target;
+                var trade = Math.Abs(target - _current[i]);
+                if (trade > 0)
+                {
+                    traded++;
+                    cost += trade * _rates[i];
+                }
             }
 
-            var target = Math.Max(0, _share[i] * investable);
-            if (_lots[i] > 0)
-            {
-                target = Math.Truncate(target / prices[i] / _lots[i]) * _lots[i] * prices[i];
-            }
-
-            _newValues[i] = target;
-            var trade = Math.Abs(target - _current[i]);
-            if (trade > 0)
-            {
-                traded++;
-                cost += trade * _rates[i];
-            }
+            return cost + (traded * _fixedCost);
         }
-
-        return cost + (traded * _fixedCost);
     }
 }

@@ -42,7 +42,7 @@ public static class PartsPerMillion
         {
             var exact = fractions[i] / sum * One;
             var floor = Math.Floor(exact);
-            result[i] = (int)floor;
+            result[i] = unchecked((int)floor); // 0 ≤ floor ≤ 10^6
             remainders[i] = exact - floor;
             assigned += result[i];
         }

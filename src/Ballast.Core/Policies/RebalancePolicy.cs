@@ -159,101 +159,107 @@ public sealed class RebalancePolicy
 
     private bool BandEdge(ReadOnlySpan<double> current, Span<double> plan)
     {
-        var band = _band!;
-        var n = AssetCount;
-        Span<bool> breach = n <= 256 ? stackalloc bool[n] : new bool[n];
-        var any = false;
-        var fixedSum = 0.0;
-        var absorbWeights = 0.0;
-        var absorbTargets = 0.0;
-        for (var i = 0; i < n; i++)
+        unchecked
         {
-            var width = band.Measure == DriftMeasure.Absolute ? band.Band : band.Band * _targets[i];
-            if (current[i] > _targets[i] + width)
-            {
-                plan[i] = _targets[i] + width;
-                breach[i] = true;
-            }
-            else if (current[i] < _targets[i] - width)
-            {
-                plan[i] = Math.Max(0, _targets[i] - width);
-                breach[i] = true;
-            }
-
-            if (breach[i])
-            {
-                any = true;
-                fixedSum += plan[i];
-            }
-            else
-            {
-                absorbWeights += current[i];
-                absorbTargets += _targets[i];
-            }
-        }
-
-        if (!any)
-        {
-            return false;
-        }
-
-        var residual = 1 - fixedSum - absorbWeights;
-        if (absorbTargets <= 0)
-        {
-            // Every asset with a target is outside its band (always so with two assets and an absolute band): each
-            // goes to its nearest edge, and whatever those edges leave over or under 1 is spread pro rata to targets.
+            var band = _band!;
+            var n = AssetCount;
+            Span<bool> breach = n <= 256 ? stackalloc bool[n] : new bool[n];
+            var any = false;
+            var fixedSum = 0.0;
+            var absorbWeights = 0.0;
+            var absorbTargets = 0.0;
             for (var i = 0; i < n; i++)
             {
-                plan[i] += residual * _targets[i];
+                var width = band.Measure == DriftMeasure.Absolute ? band.Band : band.Band * _targets[i];
+                if (current[i] > _targets[i] + width)
+                {
+                    plan[i] = _targets[i] + width;
+                    breach[i] = true;
+                }
+                else if (current[i] < _targets[i] - width)
+                {
+                    plan[i] = Math.Max(0, _targets[i] - width);
+                    breach[i] = true;
+                }
+
+                if (breach[i])
+                {
+                    any = true;
+                    fixedSum += plan[i];
+                }
+                else
+                {
+                    absorbWeights += current[i];
+                    absorbTargets += _targets[i];
+                }
+            }
+
+            if (!any)
+            {
+                return false;
+            }
+
+            var residual = 1 - fixedSum - absorbWeights;
+            if (absorbTargets <= 0)
+            {
+                // Every asset with a target is outside its band (always so with two assets and an absolute band): each
+                // goes to its nearest edge, and whatever those edges leave over or under 1 is spread pro rata to targets.
+                for (var i = 0; i < n; i++)
+                {
+                    plan[i] += residual * _targets[i];
+                }
+
+                return true;
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                if (!breach[i])
+                {
+                    plan[i] = current[i] + (residual * _targets[i] / absorbTargets);
+                }
             }
 
             return true;
         }
-
-        for (var i = 0; i < n; i++)
-        {
-            if (!breach[i])
-            {
-                plan[i] = current[i] + (residual * _targets[i] / absorbTargets);
-            }
-        }
-
-        return true;
     }
 
     private static bool ApplyMinTrade(MinTrade minTrade, double nav, ReadOnlySpan<double> current, Span<double> plan, Span<bool> keep)
     {
-        var n = plan.Length;
-        var kept = 0.0;
-        var trading = 0.0;
-        var anyTrade = false;
-        for (var i = 0; i < n; i++)
+        unchecked
         {
-            var move = Math.Abs(plan[i] - current[i]);
-            keep[i] = (minTrade.Weight is { } w && move < w) || (minTrade.Value is { } v && move * nav < v);
-            if (keep[i])
+            var n = plan.Length;
+            var kept = 0.0;
+            var trading = 0.0;
+            var anyTrade = false;
+            for (var i = 0; i < n; i++)
             {
-                kept += current[i];
+                var move = Math.Abs(plan[i] - current[i]);
+                keep[i] = (minTrade.Weight is { } w && move < w) || (minTrade.Value is { } v && move * nav < v);
+                if (keep[i])
+                {
+                    kept += current[i];
+                }
+                else
+                {
+                    trading += plan[i];
+                    anyTrade = true;
+                }
             }
-            else
+
+            if (!anyTrade || trading <= 0)
             {
-                trading += plan[i];
-                anyTrade = true;
+                return false;
             }
-        }
 
-        if (!anyTrade || trading <= 0)
-        {
-            return false;
-        }
+            var scale = (1 - kept) / trading;
+            for (var i = 0; i < n; i++)
+            {
+                plan[i] = keep[i] ? current[i] : plan[i] * scale;
+            }
 
-        var scale = (1 - kept) / trading;
-        for (var i = 0; i < n; i++)
-        {
-            plan[i] = keep[i] ? current[i] : plan[i] * scale;
+            return true;
         }
-
-        return true;
     }
 
     private static bool HasAbsoluteDrift(TriggerSpec trigger) => trigger switch
