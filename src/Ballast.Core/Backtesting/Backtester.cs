@@ -352,40 +352,43 @@ internal sealed class Trader
         {
             var n = prices.Length;
             var units = state.Units;
-            for (var i = 0; i < n; i++)
+            if (!FastSolve(n, units, prices, plan, hold, nav, out var cost))
             {
-                _current[i] = units[i] * prices[i];
-                _keep[i] = hold[i];
-            }
-
-            // First solve with every asset trading; then leave alone the assets whose trade would be under half a part
-            // per million of NAV (inside the rounding grid of the targets) and solve again for the others.
-            var cost = Solve(n, prices, plan, nav, out _);
-            var threshold = Backtester.NoTradeFraction * nav;
-            var kept = 0;
-            var held = 0;
-            for (var i = 0; i < n; i++)
-            {
-                if (_keep[i])
+                for (var i = 0; i < n; i++)
                 {
-                    held++;
-                    kept++;
+                    _current[i] = units[i] * prices[i];
+                    _keep[i] = hold[i];
                 }
-                else if (Math.Abs(_newValues[i] - _current[i]) < threshold)
-                {
-                    _keep[i] = true;
-                    kept++;
-                }
-            }
 
-            if (kept == n)
-            {
-                return new TradeResult(false, 0, 0);
-            }
-
-            if (kept > held)
-            {
+                // First solve with every asset trading; then leave alone the assets whose trade would be under half a
+                // part per million of NAV (inside the rounding grid of the targets) and solve again for the others.
                 cost = Solve(n, prices, plan, nav, out _);
+                var threshold = Backtester.NoTradeFraction * nav;
+                var kept = 0;
+                var held = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    if (_keep[i])
+                    {
+                        held++;
+                        kept++;
+                    }
+                    else if (Math.Abs(_newValues[i] - _current[i]) < threshold)
+                    {
+                        _keep[i] = true;
+                        kept++;
+                    }
+                }
+
+                if (kept == n)
+                {
+                    return new TradeResult(false, 0, 0);
+                }
+
+                if (kept > held)
+                {
+                    cost = Solve(n, prices, plan, nav, out _);
+                }
             }
 
             if (!(cost < nav))
@@ -438,6 +441,70 @@ internal sealed class Trader
 
             state.Cash = nav - charged - invested;
             return new TradeResult(turnover > 0, charged, turnover / nav / 2);
+        }
+    }
+
+    /// <summary>
+    /// The common case in two passes: fractional units, nothing held, every asset trading, trade directions unchanged
+    /// by the costs (so the closed form holds). Returns false, having decided nothing, when any of that fails; the
+    /// general path then solves from scratch.
+    /// </summary>
+    private bool FastSolve(int n, double[] units, ReadOnlySpan<double> prices, ReadOnlySpan<int> plan, ReadOnlySpan<bool> hold, double nav, out double cost)
+    {
+        cost = 0;
+        if (_anyLots || hold.Contains(true))
+        {
+            return false;
+        }
+
+        unchecked
+        {
+            var parts = 0L;
+            for (var i = 0; i < n; i++)
+            {
+                parts += plan[i];
+            }
+
+            var perPart = parts > 0 ? 1.0 / parts : 0;
+            var a = 0.0;
+            var b = 0.0;
+            var traded = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var current = units[i] * prices[i];
+                _current[i] = current;
+                _keep[i] = false;
+                var share = plan[i] * perPart;
+                _share[i] = share;
+                var trade = (share * nav) - current;
+                a += _rates[i] * Math.CopySign(share, trade);
+                b += _rates[i] * Math.Abs(trade);
+                traded += trade != 0 ? 1 : 0;
+            }
+
+            cost = (b + (_fixedCost * traded)) / (1 + a);
+            if (!(cost >= 0) || cost >= nav)
+            {
+                return false;
+            }
+
+            var threshold = Backtester.NoTradeFraction * nav;
+            var investable = nav - cost;
+            var worst = double.PositiveInfinity;
+            var smallest = double.PositiveInfinity;
+            for (var i = 0; i < n; i++)
+            {
+                var current = _current[i];
+                var share = _share[i];
+                var target = share * investable;
+                _newValues[i] = target;
+                var product = ((share * nav) - current) * (target - current);
+                worst = product < worst ? product : worst;
+                var move = Math.Abs(target - current);
+                smallest = move < smallest ? move : smallest;
+            }
+
+            return worst > 0 && smallest >= threshold;
         }
     }
 
