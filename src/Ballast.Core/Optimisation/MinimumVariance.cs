@@ -1,0 +1,211 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Ballast.Optimisation;
+
+/// <summary>A constraint set that admits no portfolio; the message names the conflicting constraints.</summary>
+public sealed class InfeasibleConstraintsException(string message) : Exception(message)
+{
+    public InfeasibleConstraintsException()
+        : this("the constraints admit no portfolio")
+    {
+    }
+
+    public InfeasibleConstraintsException(string message, Exception inner)
+        : this(message + ": " + inner.Message)
+    {
+    }
+}
+
+/// <summary>
+/// Long-only global minimum variance with per-asset bounds: min ½ w'Σw subject to Σw = 1 and loᵢ ≤ wᵢ ≤ hiᵢ.
+/// Solved by a primal active-set method (a feasible start, equality-constrained steps on the free assets via the
+/// KKT system, a ratio test that fixes the first asset to hit a bound, and release of the bound with the most
+/// negative multiplier), finished by a KKT check: stationarity, feasibility and multiplier signs.
+/// </summary>
+public static class MinimumVariance
+{
+    public static double[] Solve(Matrix<double> covariance, IReadOnlyList<double>? lower = null, IReadOnlyList<double>? upper = null, IReadOnlyList<string>? names = null)
+    {
+        ArgumentNullException.ThrowIfNull(covariance);
+        var n = covariance.RowCount;
+        var lo = lower?.ToArray() ?? new double[n];
+        var hi = upper?.ToArray() ?? Enumerable.Repeat(1.0, n).ToArray();
+        if (lo.Length != n || hi.Length != n)
+        {
+            throw new ArgumentException("one lower and one upper bound per asset");
+        }
+
+        string Name(int i) => names is not null && i < names.Count ? names[i] : $"asset {i}";
+        for (var i = 0; i < n; i++)
+        {
+            if (lo[i] > hi[i])
+            {
+                throw new InfeasibleConstraintsException($"bounds of {Name(i)} conflict: lower {lo[i]} > upper {hi[i]}");
+            }
+        }
+
+        if (lo.Sum() > 1 + 1e-12)
+        {
+            throw new InfeasibleConstraintsException($"lower bounds sum to {lo.Sum():0.######} > 1: they conflict with the budget (weights sum to 1)");
+        }
+
+        if (hi.Sum() < 1 - 1e-12)
+        {
+            throw new InfeasibleConstraintsException($"upper bounds sum to {hi.Sum():0.######} < 1: they conflict with the budget (weights sum to 1)");
+        }
+
+        // Feasible start: lower bounds plus the rest spread in proportion to the room each asset has.
+        var room = hi.Zip(lo, (h, l) => h - l).ToArray();
+        var spare = 1 - lo.Sum();
+        var w = lo.Select((l, i) => l + (room.Sum() > 0 ? spare * room[i] / room.Sum() : 0)).ToArray();
+
+        // Working set: +1 fixed at upper, -1 fixed at lower, 0 free.
+        var fixedAt = new int[n];
+        for (var iteration = 0; iteration < 50 * (n + 1); iteration++)
+        {
+            var free = Enumerable.Range(0, n).Where(i => fixedAt[i] == 0).ToArray();
+            var target = EqualityStep(covariance, w, fixedAt, free, out var lambda);
+            var step = target.Zip(w, (t, x) => t - x).ToArray();
+            if (step.All(s => Math.Abs(s) < 1e-15))
+            {
+                // Stationary on the working set: check the multipliers of the fixed assets.
+                var gradient = covariance * Vector<double>.Build.DenseOfArray(w);
+                var worst = -1;
+                var worstMultiplier = -1e-12;
+                for (var i = 0; i < n; i++)
+                {
+                    var multiplier = fixedAt[i] == -1 ? gradient[i] - lambda : fixedAt[i] == 1 ? lambda - gradient[i] : 0;
+                    if (multiplier < worstMultiplier)
+                    {
+                        worst = i;
+                        worstMultiplier = multiplier;
+                    }
+                }
+
+                if (worst < 0)
+                {
+                    Check(covariance, w, lo, hi, fixedAt, lambda);
+                    return w;
+                }
+
+                fixedAt[worst] = 0;
+                continue;
+            }
+
+            // Ratio test: go as far towards the target as the bounds allow.
+            var alpha = 1.0;
+            var blocking = -1;
+            foreach (var i in free)
+            {
+                if (step[i] < 0 && w[i] + step[i] < lo[i])
+                {
+                    var a = (lo[i] - w[i]) / step[i];
+                    if (a < alpha)
+                    {
+                        alpha = a;
+                        blocking = i;
+                    }
+                }
+                else if (step[i] > 0 && w[i] + step[i] > hi[i])
+                {
+                    var a = (hi[i] - w[i]) / step[i];
+                    if (a < alpha)
+                    {
+                        alpha = a;
+                        blocking = i;
+                    }
+                }
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                w[i] += alpha * step[i];
+            }
+
+            if (blocking >= 0)
+            {
+                fixedAt[blocking] = step[blocking] < 0 ? -1 : 1;
+                w[blocking] = step[blocking] < 0 ? lo[blocking] : hi[blocking];
+            }
+        }
+
+        throw new InvalidOperationException("minimum variance: the active-set method did not converge");
+    }
+
+    /// <summary>Minimises over the free assets with the fixed ones held, subject to the budget; returns the full weight vector.</summary>
+    private static double[] EqualityStep(Matrix<double> covariance, double[] w, int[] fixedAt, int[] free, out double lambda)
+    {
+        var n = w.Length;
+        var result = (double[])w.Clone();
+        lambda = 0;
+        if (free.Length == 0)
+        {
+            // Every asset at a bound: the multiplier of the budget lies between the gradients; take the midpoint.
+            var gradient = covariance * Vector<double>.Build.DenseOfArray(w);
+            var upperMax = Enumerable.Range(0, n).Where(i => fixedAt[i] == 1).Select(i => gradient[i]).DefaultIfEmpty(double.NegativeInfinity).Max();
+            var lowerMin = Enumerable.Range(0, n).Where(i => fixedAt[i] == -1).Select(i => gradient[i]).DefaultIfEmpty(double.PositiveInfinity).Min();
+            lambda = double.IsInfinity(upperMax) ? lowerMin : double.IsInfinity(lowerMin) ? upperMax : (upperMax + lowerMin) / 2;
+            return result;
+        }
+
+        var f = free.Length;
+        var fixedSum = Enumerable.Range(0, n).Where(i => fixedAt[i] != 0).Sum(i => w[i]);
+
+        // KKT system: [Σ_FF  -1; 1'  0] [w_F; λ] = [-Σ_FB w_B; 1 - Σ w_B].
+        var kkt = Matrix<double>.Build.Dense(f + 1, f + 1);
+        var rhs = Vector<double>.Build.Dense(f + 1);
+        for (var a = 0; a < f; a++)
+        {
+            for (var b = 0; b < f; b++)
+            {
+                kkt[a, b] = covariance[free[a], free[b]];
+            }
+
+            kkt[a, f] = -1;
+            kkt[f, a] = 1;
+            var cross = 0.0;
+            for (var j = 0; j < n; j++)
+            {
+                if (fixedAt[j] != 0)
+                {
+                    cross += covariance[free[a], j] * w[j];
+                }
+            }
+
+            rhs[a] = -cross;
+        }
+
+        rhs[f] = 1 - fixedSum;
+        var solution = kkt.Solve(rhs);
+        for (var a = 0; a < f; a++)
+        {
+            result[free[a]] = solution[a];
+        }
+
+        lambda = solution[f];
+        return result;
+    }
+
+    private static void Check(Matrix<double> covariance, double[] w, double[] lo, double[] hi, int[] fixedAt, double lambda)
+    {
+        var gradient = covariance * Vector<double>.Build.DenseOfArray(w);
+        var scale = Math.Max(1e-300, gradient.AbsoluteMaximum());
+        if (Math.Abs(w.Sum() - 1) > 1e-9)
+        {
+            throw new InvalidOperationException($"minimum variance KKT check failed: weights sum to {w.Sum()}");
+        }
+
+        for (var i = 0; i < w.Length; i++)
+        {
+            if (w[i] < lo[i] - 1e-9 || w[i] > hi[i] + 1e-9)
+            {
+                throw new InvalidOperationException($"minimum variance KKT check failed: weight {i} = {w[i]} outside [{lo[i]}, {hi[i]}]");
+            }
+
+            if (fixedAt[i] == 0 && Math.Abs(gradient[i] - lambda) > 1e-8 * scale)
+            {
+                throw new InvalidOperationException($"minimum variance KKT check failed: stationarity residual {gradient[i] - lambda:E2} for asset {i}");
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Ballast.Optimisation;
+
+/// <summary>
+/// Long-only risk-budget portfolios: weights w ≥ 0, Σw = 1, whose risk contributions
+/// RCᵢ = wᵢ (Σw)ᵢ / (w'Σw) equal the budgets bᵢ (equal budgets: equal risk contribution, "risk parity").
+/// Solved by cyclical coordinate descent on the equivalent problem min ½x'Σx − Σ bᵢ ln xᵢ (Griveau-Billion,
+/// Richard and Roncalli 2013), whose unique solution, normalised, is the risk-budget portfolio; each coordinate
+/// step is the positive root of σᵢᵢxᵢ² + (Σ_{j≠i} σᵢⱼxⱼ)xᵢ − bᵢ = 0. Iterates until every relative risk
+/// contribution error is below the tolerance.
+/// </summary>
+public static class RiskBudgeting
+{
+    public static double[] Solve(Matrix<double> covariance, IReadOnlyList<double> budgets, double tolerance = 1e-12, int maxSweeps = 100_000)
+    {
+        ArgumentNullException.ThrowIfNull(covariance);
+        ArgumentNullException.ThrowIfNull(budgets);
+        var n = covariance.RowCount;
+        if (covariance.ColumnCount != n || budgets.Count != n)
+        {
+            throw new ArgumentException("the covariance must be square with one budget per asset");
+        }
+
+        var budgetSum = budgets.Sum();
+        if (budgets.Any(b => !(b > 0)) || Math.Abs(budgetSum - 1) > 1e-9)
+        {
+            throw new ArgumentException("risk budgets must be positive and sum to 1", nameof(budgets));
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            if (!(covariance[i, i] > 0))
+            {
+                throw new ArgumentException($"asset {i} has no variance; a risk budget needs every variance > 0", nameof(covariance));
+            }
+        }
+
+        // Start from inverse volatility, a good first guess.
+        var x = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            x[i] = 1 / Math.Sqrt(covariance[i, i]);
+        }
+
+        for (var sweep = 0; sweep < maxSweeps; sweep++)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var cross = 0.0;
+                for (var j = 0; j < n; j++)
+                {
+                    if (j != i)
+                    {
+                        cross += covariance[i, j] * x[j];
+                    }
+                }
+
+                var a = covariance[i, i];
+                x[i] = (-cross + Math.Sqrt((cross * cross) + (4 * a * budgets[i]))) / (2 * a);
+            }
+
+            if (sweep % 4 == 3 && MaxRelativeError(covariance, Normalise(x), budgets) < tolerance)
+            {
+                break;
+            }
+        }
+
+        var w = Normalise(x);
+        var error = MaxRelativeError(covariance, w, budgets);
+        if (error > Math.Max(tolerance * 100, 1e-10))
+        {
+            throw new InvalidOperationException($"risk budgeting did not converge: largest relative risk-contribution error {error:E2}");
+        }
+
+        return w;
+    }
+
+    /// <summary>Risk contributions RCᵢ = wᵢ (Σw)ᵢ / (w'Σw); they sum to 1.</summary>
+    public static double[] RiskContributions(Matrix<double> covariance, IReadOnlyList<double> weights)
+    {
+        ArgumentNullException.ThrowIfNull(covariance);
+        ArgumentNullException.ThrowIfNull(weights);
+        var w = Vector<double>.Build.DenseOfEnumerable(weights);
+        var marginal = covariance * w;
+        var variance = w.DotProduct(marginal);
+        return [.. Enumerable.Range(0, w.Count).Select(i => w[i] * marginal[i] / variance)];
+    }
+
+    /// <summary>Inverse-volatility weights: wᵢ ∝ 1/σᵢ.</summary>
+    public static double[] InverseVolatility(Matrix<double> covariance)
+    {
+        var vol = CovarianceEstimators.Volatilities(covariance);
+        if (vol.Any(v => !(v > 0)))
+        {
+            throw new ArgumentException("inverse volatility needs every variance > 0", nameof(covariance));
+        }
+
+        var inverse = vol.Select(v => 1 / v).ToArray();
+        var sum = inverse.Sum();
+        return [.. inverse.Select(v => v / sum)];
+    }
+
+    private static double[] Normalise(double[] x)
+    {
+        var sum = x.Sum();
+        return [.. x.Select(v => v / sum)];
+    }
+
+    private static double MaxRelativeError(Matrix<double> covariance, double[] w, IReadOnlyList<double> budgets)
+    {
+        var rc = RiskContributions(covariance, w);
+        var worst = 0.0;
+        for (var i = 0; i < rc.Length; i++)
+        {
+            worst = Math.Max(worst, Math.Abs(rc[i] - budgets[i]) / budgets[i]);
+        }
+
+        return worst;
+    }
+}

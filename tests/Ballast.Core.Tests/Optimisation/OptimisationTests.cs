@@ -1,0 +1,187 @@
+using Ballast.Optimisation;
+using CsCheck;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Ballast.Core.Tests.Optimisation;
+
+/// <summary>Published reference numbers for the estimators and weighting schemes.</summary>
+public class OptimisationTests
+{
+    private static Matrix<double> M(double[,] values) => Matrix<double>.Build.DenseOfArray(values);
+
+    private static Matrix<double> FromVolsAndCorrelations(double[] vols, double[,] rho) =>
+        Matrix<double>.Build.Dense(vols.Length, vols.Length, (i, j) => vols[i] * vols[j] * rho[i, j]);
+
+    private static void Near(double[] expected, double[] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"weight {i}: expected {expected[i]}, got {actual[i]} (all: {string.Join(", ", actual)})");
+        }
+    }
+
+    [Fact]
+    public void LedoitWolf_ScaledIdentityTarget_MatchesTheClosedForm()
+    {
+        var (covariance, shrinkage) = CovarianceEstimators.LedoitWolf(M(new double[,] { { 1, 2 }, { 2, 4 }, { 3, 5 } }));
+
+        Assert.Equal(0.34364, shrinkage, 5);
+        Assert.Equal(0.8193967163, covariance[0, 0], 9);
+        Assert.Equal(0.6563573883, covariance[0, 1], 9);
+        Assert.Equal(0.6563573883, covariance[1, 0], 9);
+        Assert.Equal(1.4028255059, covariance[1, 1], 9);
+    }
+
+    [Fact]
+    public void Sample_UsesDdofOne()
+    {
+        var covariance = CovarianceEstimators.Sample(M(new double[,] { { 1, 2 }, { 2, 4 }, { 3, 5 } }));
+
+        Assert.Equal(1.0, covariance[0, 0], 12);
+        Assert.Equal(1.5, covariance[0, 1], 12);
+        Assert.Equal(7.0 / 3, covariance[1, 1], 12);
+    }
+
+    [Fact]
+    public void Ewma_VeryLongHalflife_ApproachesTheMaximumLikelihoodCovariance()
+    {
+        var returns = M(new double[,] { { 1, 2 }, { 2, 4 }, { 3, 5 } });
+        var ewma = CovarianceEstimators.Ewma(returns, 1e9);
+        var sample = CovarianceEstimators.Sample(returns) * (2.0 / 3);
+
+        Assert.True((ewma - sample).FrobeniusNorm() < 1e-6);
+    }
+
+    [Fact]
+    public void RiskParity_DiagonalCovariance_IsInverseVolatility()
+    {
+        var w = RiskBudgeting.Solve(M(new double[,] { { 0.01, 0, 0, 0 }, { 0, 0.04, 0, 0 }, { 0, 0, 0.09, 0 }, { 0, 0, 0, 0.16 } }), [0.25, 0.25, 0.25, 0.25]);
+
+        Near([0.48, 0.24, 0.16, 0.12], w, 1e-10);
+    }
+
+    [Fact]
+    public void RiskParity_CorrelatedPairs_MatchesPublishedWeightsWithEqualContributions()
+    {
+        var cov = FromVolsAndCorrelations([0.1, 0.2, 0.3, 0.4], new double[,] { { 1, 0.8, 0, 0 }, { 0.8, 1, 0, 0 }, { 0, 0, 1, -0.5 }, { 0, 0, -0.5, 1 } });
+
+        var w = RiskBudgeting.Solve(cov, [0.25, 0.25, 0.25, 0.25]);
+
+        Near([0.383613, 0.191806, 0.242618, 0.181963], w, 1e-6);
+        Assert.All(RiskBudgeting.RiskContributions(cov, w), rc => Assert.Equal(0.25, rc, 10));
+    }
+
+    [Fact]
+    public void RiskParityAndBudgets_RoncalliExample_MatchPublishedWeights()
+    {
+        var cov = M(new double[,] { { 0.01, 0.0075, 0.01, 0.015 }, { 0.0075, 0.0225, 0.015, 0.0225 }, { 0.01, 0.015, 0.04, 0.045 }, { 0.015, 0.0225, 0.045, 0.09 } });
+
+        Near([0.4101, 0.2734, 0.1899, 0.1266], RiskBudgeting.Solve(cov, [0.25, 0.25, 0.25, 0.25]), 5e-5);
+        Near([0.4505, 0.3004, 0.1467, 0.1024], RiskBudgeting.Solve(cov, [0.3, 0.3, 0.195, 0.205]), 5e-5);
+    }
+
+    [Fact]
+    public void RiskBudgets_TwoAssets_MatchPublishedWeights()
+    {
+        var cov = M(new double[,] { { 1, 0.45 }, { 0.45, 0.25 } });
+
+        Near([0.3333, 0.6667], RiskBudgeting.Solve(cov, [0.5, 0.5]), 5e-5);
+        Near([0.1492, 0.8508], RiskBudgeting.Solve(cov, [0.25, 0.75]), 5e-5);
+    }
+
+    [Fact]
+    public void RiskBudgets_RandomCovariances_HitTheBudgetsWithin1e10Relative()
+    {
+        Gen.Select(Gen.Int[2, 8], Gen.Int[0, 1_000_000]).Sample((n, seed) =>
+        {
+            var rng = new Random(seed);
+            var a = Matrix<double>.Build.Dense(n + 3, n, (_, _) => rng.NextDouble() - 0.5);
+            var cov = (a.TransposeThisAndMultiply(a) / (n + 3)) + (Matrix<double>.Build.DenseIdentity(n) * 1e-3);
+            var raw = Enumerable.Range(0, n).Select(_ => 0.1 + rng.NextDouble()).ToArray();
+            var budgets = raw.Select(b => b / raw.Sum()).ToArray();
+
+            var w = RiskBudgeting.Solve(cov, budgets);
+            var rc = RiskBudgeting.RiskContributions(cov, w);
+
+            Assert.Equal(1.0, w.Sum(), 12);
+            for (var i = 0; i < n; i++)
+            {
+                Assert.True(w[i] > 0);
+                Assert.True(Math.Abs(rc[i] - budgets[i]) / budgets[i] < 1e-10, $"asset {i}: risk contribution {rc[i]} vs budget {budgets[i]}");
+            }
+        });
+    }
+
+    private static readonly Matrix<double> GmvCovariance = FromVolsAndCorrelations(
+        [0.15, 0.20, 0.25, 0.30],
+        new double[,] { { 1, 0.1, 0.4, 0.5 }, { 0.1, 1, 0.7, 0.4 }, { 0.4, 0.7, 1, 0.8 }, { 0.5, 0.4, 0.8, 1 } });
+
+    [Fact]
+    public void MinimumVariance_LongOnly_MatchesPublishedWeights() =>
+        Near([0.65487, 0.34513, 0, 0], MinimumVariance.Solve(GmvCovariance), 1e-5);
+
+    [Fact]
+    public void MinimumVariance_LowerBoundTenPercent_MatchesPublishedWeights() =>
+        Near([0.56195, 0.23805, 0.1, 0.1], MinimumVariance.Solve(GmvCovariance, [0.1, 0.1, 0.1, 0.1]), 1e-5);
+
+    [Fact]
+    public void MinimumVariance_LowerBoundTwentyPercent_MatchesPublishedWeights() =>
+        Near([0.4, 0.2, 0.2, 0.2], MinimumVariance.Solve(GmvCovariance, [0.2, 0.2, 0.2, 0.2]), 1e-9);
+
+    [Fact]
+    public void MinimumVariance_UpperBoundFiftyPercent_MatchesPublishedWeights() =>
+        Near([0.5, 0.5, 0, 0], MinimumVariance.Solve(GmvCovariance, null, [0.5, 0.5, 0.5, 0.5]), 1e-9);
+
+    [Fact]
+    public void MinimumVariance_BoundsThatCannotSumToOne_AreAnErrorNamingThem()
+    {
+        var e = Assert.Throws<InfeasibleConstraintsException>(() => MinimumVariance.Solve(GmvCovariance, [0.3, 0.3, 0.3, 0.3]));
+        Assert.Contains("lower bounds sum to 1.2 > 1", e.Message, StringComparison.Ordinal);
+
+        var e2 = Assert.Throws<InfeasibleConstraintsException>(() => MinimumVariance.Solve(GmvCovariance, null, [0.2, 0.2, 0.2, 0.2]));
+        Assert.Contains("upper bounds sum to 0.8 < 1", e2.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MinimumVariance_RandomProblems_NoFeasiblePerturbationLowersVariance()
+    {
+        Gen.Select(Gen.Int[2, 7], Gen.Int[0, 1_000_000]).Sample((n, seed) =>
+        {
+            var rng = new Random(seed);
+            var a = Matrix<double>.Build.Dense(n + 2, n, (_, _) => rng.NextDouble() - 0.5);
+            var cov = (a.TransposeThisAndMultiply(a) / (n + 2)) + (Matrix<double>.Build.DenseIdentity(n) * 1e-3);
+            var upper = Enumerable.Range(0, n).Select(_ => 0.3 + (0.7 * rng.NextDouble())).ToArray();
+            if (upper.Sum() < 1)
+            {
+                return;
+            }
+
+            var w = MinimumVariance.Solve(cov, null, upper);
+            double Variance(double[] x) => Vector<double>.Build.DenseOfArray(x) * cov * Vector<double>.Build.DenseOfArray(x);
+            var best = Variance(w);
+
+            // Moving a little weight from any asset to any other, within bounds, never lowers the variance.
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = 0; j < n; j++)
+                {
+                    var eps = Math.Min(1e-4, Math.Min(w[i], upper[j] - w[j]));
+                    if (i == j || eps <= 0)
+                    {
+                        continue;
+                    }
+
+                    var moved = (double[])w.Clone();
+                    moved[i] -= eps;
+                    moved[j] += eps;
+                    Assert.True(Variance(moved) >= best - 1e-15, $"moving {eps} from {i} to {j} lowers the variance");
+                }
+            }
+        });
+    }
+
+    [Fact]
+    public void InverseVolatility_WeightsAreProportionalToOneOverVolatility() =>
+        Near([0.48, 0.24, 0.16, 0.12], RiskBudgeting.InverseVolatility(M(new double[,] { { 0.01, 0, 0, 0 }, { 0, 0.04, 0, 0 }, { 0, 0, 0.09, 0 }, { 0, 0, 0, 0.16 } })), 1e-12);
+}
