@@ -24,6 +24,7 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create(io));
         root.Subcommands.Add(DataCommand.Create(io));
         root.Subcommands.Add(SpecCommand.Create(io));
+        root.Subcommands.Add(WeightsCommand.Create(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

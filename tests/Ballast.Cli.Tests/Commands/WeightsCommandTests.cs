@@ -1,0 +1,73 @@
+using System.Text.Json;
+
+namespace Ballast.Cli.Tests.Commands;
+
+public class WeightsCommandTests
+{
+    // Roncalli's example, written the way pandas writes DataFrame.cov(): names in the header and the first column.
+    private const string Pandas = ",A,B,C,D\nA,0.01,0.0075,0.01,0.015\nB,0.0075,0.0225,0.015,0.0225\nC,0.01,0.015,0.04,0.045\nD,0.015,0.0225,0.045,0.09\n";
+
+    private static Dictionary<string, double> Weights(string json, string key = "weights") =>
+        JsonDocument.Parse(json).RootElement.GetProperty("results")[0].GetProperty(key).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+
+    [Fact]
+    public void Weights_RiskParityFromAPandasCovariance_GivesEqualRiskContributions()
+    {
+        using var dir = new TempDir();
+        var result = CliRunner.Run("weights", "--covariance", dir.Write("cov.csv", Pandas), "--scheme", "risk-parity", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        var w = Weights(result.Out);
+        Assert.Equal(0.4101, w["A"], 4);
+        Assert.Equal(0.1266, w["D"], 4);
+        Assert.Equal(1.0, w.Values.Sum(), 12);
+        Assert.All(Weights(result.Out, "risk_contributions").Values, rc => Assert.Equal(0.25, rc, 5));
+    }
+
+    [Fact]
+    public void Weights_RiskBudgetsAndMinVarianceFromAPlainMatrix_Work()
+    {
+        using var dir = new TempDir();
+        var plain = dir.Write("plain.csv", "A,B,C,D\n0.01,0.0075,0.01,0.015\n0.0075,0.0225,0.015,0.0225\n0.01,0.015,0.04,0.045\n0.015,0.0225,0.045,0.09\n");
+
+        var budget = CliRunner.Run("weights", "--covariance", plain, "--scheme", "risk-budget", "--budgets", "A=0.3,B=0.3,C=0.195,D=0.205", "--json");
+        var gmv = CliRunner.Run("weights", "--covariance", plain, "--scheme", "min-variance", "--bounds", "0.1:0.6");
+        var text = CliRunner.Run("weights", "--covariance", plain, "--scheme", "inverse-vol");
+
+        Assert.Equal(0, budget.ExitCode);
+        Assert.Equal(0.4505, Weights(budget.Out)["A"], 4);
+        Assert.Equal(0, gmv.ExitCode);
+        Assert.Contains("min-variance", gmv.Out, StringComparison.Ordinal);
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("risk contr.", text.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(",A,B\nA,0.01,0.002\nB,0.003,0.04\n", "cov.csv:3:2 (A): the matrix is not symmetric")]
+    [InlineData(",A,B\nA,0.01,x\nB,0.002,0.04\n", "cov.csv:2:3 (B): cannot read number 'x'")]
+    [InlineData(",A,B\nA,-0.01,0.002\nB,0.002,0.04\n", "the variance of 'A' is -0.01")]
+    [InlineData("A,B,C\n0.01,0.002,0\n0.002,0.04,0\n", "the header names 3 assets but there are 2 rows")]
+    public void Weights_BadCovarianceFile_ExitsTwoNamingTheCell(string csv, string expected)
+    {
+        using var dir = new TempDir();
+        var result = CliRunner.Run("weights", "--covariance", dir.Write("cov.csv", csv), "--scheme", "risk-parity");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Weights_InfeasibleBoundsOrMissingBudgets_ExitTwo()
+    {
+        using var dir = new TempDir();
+        var path = dir.Write("cov.csv", Pandas);
+
+        var bounds = CliRunner.Run("weights", "--covariance", path, "--scheme", "min-variance", "--bounds", "0.3:1");
+        var budgets = CliRunner.Run("weights", "--covariance", path, "--scheme", "risk-budget", "--budgets", "A=0.5,B=0.5");
+
+        Assert.Equal(2, bounds.ExitCode);
+        Assert.Contains("lower bounds sum to 1.2 > 1", bounds.Error, StringComparison.Ordinal);
+        Assert.Equal(2, budgets.ExitCode);
+        Assert.Contains("no budget for C, D", budgets.Error, StringComparison.Ordinal);
+    }
+}
