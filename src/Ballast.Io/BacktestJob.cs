@@ -49,7 +49,7 @@ public static class BacktestJob
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         var series = spec.AllSeries();
-        var table = PriceWindow.Build(data, series, options.From, options.To, options.Fill, name => spec.UniverseLocations.TryGetValue(name, out var l) ? l : null);
+        var table = PriceWindow.Build(data, series, options.From, options.To, options.Fill, name => spec.UniverseLocations.TryGetValue(name, out var l) ? l : null, HistoryRows(spec));
         return Run(spec, table, data.Source, options, progress, cancellationToken);
     }
 
@@ -58,6 +58,7 @@ public static class BacktestJob
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(options);
+        table = table.WithHistory(HistoryRows(spec));
         var policies = new List<RebalancePolicy>(spec.Policies.Length + 1);
         foreach (var p in spec.Policies)
         {
@@ -92,6 +93,13 @@ public static class BacktestJob
         var settings = new BacktestSettings(periods, riskFree, options.Record);
         var runs = Backtester.RunAll(table, policies, settings, baselineIndex, progress, cancellationToken);
         return new BacktestOutcome(spec, table, dataSource, periods, spec.PeriodsPerYear is null, riskFree, runs, baselineIndex);
+    }
+
+    /// <summary>Rows of history the spec's risk-based policies need before the first investment (their longest lookback).</summary>
+    public static int HistoryRows(PolicySet spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Policies.Select(p => p.Weights is RiskWeights r ? r.Covariance.Lookback : 0).DefaultIfEmpty(0).Max();
     }
 
     /// <summary>Buy-and-hold of a policy's universe, weights, costs and capital.</summary>

@@ -60,6 +60,14 @@ public static class Backtester
         }
     }
 
+    private static void SetTargets(ReadOnlySpan<int> ppm, Span<double> targets)
+    {
+        for (var i = 0; i < ppm.Length; i++)
+        {
+            targets[i] = ppm[i] / (double)PartsPerMillion.One;
+        }
+    }
+
     /// <summary>
     /// Runs every policy on the table (each on the columns of its universe), in parallel, and fills in the
     /// rebalancing premium against <paramref name="baselineIndex"/> (buy and hold). Results are in policy order.
@@ -126,8 +134,12 @@ public static class Backtester
         var rows = table.RowCount;
         var prices = table.Prices;
         var spec = policy.Spec;
-        var targets = policy.Targets;
         var record = settings.Record;
+
+        // The targets in force: fixed, or for a risk-based policy those it computed at its last rebalance.
+        var targetPpm = new int[n];
+        var targets = new double[n];
+        var risk = policy.IsRiskBased;
 
         var state = new PortfolioState(n, spec.Capital);
         var weights = new double[n];
@@ -141,7 +153,9 @@ public static class Backtester
         // Row 0: invest at the targets at the close, paying costs.
         var row0 = prices.AsSpan(0, n);
         weights.AsSpan().Clear();
-        var initial = trader.Execute(state, row0, spec.Capital, weights, policy.TargetPpm, hold, 0, table.Dates[0], InitialInvestment);
+        policy.ComputeTargets(new PolicyContext(table.Calendar, 0, weights, spec.Capital, 0, false, prices: table), targetPpm);
+        SetTargets(targetPpm, targets);
+        var initial = trader.Execute(state, row0, spec.Capital, weights, targetPpm, hold, 0, table.Dates[0], InitialInvestment);
         var nav = spec.Capital - initial.Cost;
         metrics.Start(nav, riskFreePerPeriod);
         metrics.AddInitialCost(initial.Cost);
@@ -165,8 +179,16 @@ public static class Backtester
                 var navAfter = value;
                 if (candidates is null || candidates[t])
                 {
-                    var context = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax);
-                    if (policy.Decide(context) is { } reason && policy.PlanTargets(context, plan, hold))
+                    var context = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, risk ? targets : default, risk ? table : null);
+                    var reason = policy.Decide(context);
+                    if (reason is not null && risk)
+                    {
+                        // A risk-based policy sets new targets whenever it rebalances, from the returns up to this row.
+                        policy.ComputeTargets(context, targetPpm);
+                        SetTargets(targetPpm, targets);
+                    }
+
+                    if (reason is not null && policy.PlanTargets(context, plan, hold))
                     {
                         var result = trader.Execute(state, p, value, weights, plan, hold, t, table.Dates[t], reason);
                         if (result.Traded)

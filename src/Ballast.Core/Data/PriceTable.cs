@@ -28,6 +28,49 @@ public sealed class PriceTable
 
     public DateOnly[] Dates { get; }
 
+    /// <summary>
+    /// Rows before the window, kept for estimators that look back (covariance lookbacks): the same columns, ending on
+    /// the row just before <see cref="Dates"/>[0]. Null when none were asked for. Nothing trades on them.
+    /// </summary>
+    public PriceTable? History { get; init; }
+
+    /// <summary>Rows available for looking back from window row <paramref name="row"/>: the history rows plus rows 0..row.</summary>
+    public int RowsUpTo(int row) => (History?.RowCount ?? 0) + row + 1;
+
+    /// <summary>
+    /// The <paramref name="lookback"/> simple returns ending at window row <paramref name="row"/> (rows of the result
+    /// oldest first), reaching into <see cref="History"/> when needed. Nothing after <paramref name="row"/> is read.
+    /// </summary>
+    public double[,] ReturnsEndingAt(int row, int lookback)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lookback, 1);
+        if (RowsUpTo(row) < lookback + 1)
+        {
+            throw new ArgumentException($"{lookback} returns ending at row {row} need {lookback + 1} prices; only {RowsUpTo(row)} are available", nameof(lookback));
+        }
+
+        var n = ColumnCount;
+        var history = History;
+        var historyRows = history?.RowCount ?? 0;
+        double Price(int combinedRow, int column) => combinedRow < historyRows
+            ? history!.Prices[(combinedRow * n) + column]
+            : Prices[((combinedRow - historyRows) * n) + column];
+
+        var end = historyRows + row;
+        var result = new double[lookback, n];
+        for (var k = 0; k < lookback; k++)
+        {
+            var r = end - lookback + 1 + k;
+            for (var c = 0; c < n; c++)
+            {
+                result[k, c] = (Price(r, c) / Price(r - 1, c)) - 1;
+            }
+        }
+
+        return result;
+    }
+
     public double[] Prices { get; }
 
     public bool IsMonthly { get; }
@@ -47,6 +90,35 @@ public sealed class PriceTable
 
     public int IndexOf(string name)
         => Text.IndexOf(Names, name);
+
+    /// <summary>
+    /// This table with its first rows turned into history (for a lookback of <paramref name="rows"/> returns), when it
+    /// has less history than that; the window then starts later, and a notice says so.
+    /// </summary>
+    public PriceTable WithHistory(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        var have = History?.RowCount ?? 0;
+        if (have >= rows)
+        {
+            return this;
+        }
+
+        var move = rows - have;
+        if (RowCount - move < 2)
+        {
+            throw new BallastInputException($"the data has {RowCount + have} rows, but a covariance lookback of {rows} returns leaves fewer than two to backtest; shorten the lookback or use more data");
+        }
+
+        var n = ColumnCount;
+        var historyDates = (History?.Dates ?? []).Concat(Dates[..move]).ToArray();
+        var historyPrices = (History?.Prices ?? []).Concat(Prices[..(move * n)]).ToArray();
+        var notices = Notices.Append($"starting on {FormatDate(Dates[move])}: the {rows} rows before it are history for the covariance lookback").ToList();
+        return new PriceTable(Names, Dates[move..], Prices[(move * n)..], IsMonthly, notices)
+        {
+            History = new PriceTable(Names, historyDates, historyPrices, IsMonthly),
+        };
+    }
 
     /// <summary>A table with only the given columns, in the given order (shares nothing mutable).</summary>
     public PriceTable Select(IReadOnlyList<string> columns)
@@ -79,7 +151,7 @@ public sealed class PriceTable
             }
         }
 
-        return new PriceTable([.. columns], Dates, prices, IsMonthly, Notices);
+        return new PriceTable([.. columns], Dates, prices, IsMonthly, Notices) { History = History?.Select(columns) };
     }
 
     /// <summary>
@@ -126,7 +198,12 @@ public static class PriceWindow
     /// series has a value (and says so in <see cref="PriceTable.Notices"/>); an explicit <paramref name="from"/> before
     /// that is an error naming the late series. Interior gaps are an error unless <paramref name="fill"/> is forward.
     /// </summary>
-    public static PriceTable Build(MarketData data, IReadOnlyList<string> universe, DateOnly? from = null, DateOnly? to = null, FillMode fill = FillMode.None, Func<string, InputLocation?>? specLocation = null)
+    /// <remarks>
+    /// <c>historyRows</c>: rows of history to keep before the window for estimators (a covariance lookback of N
+    /// returns needs N rows); the default start moves later if the data has fewer, and an explicit <c>from</c> that
+    /// leaves too few is an error.
+    /// </remarks>
+    public static PriceTable Build(MarketData data, IReadOnlyList<string> universe, DateOnly? from = null, DateOnly? to = null, FillMode fill = FillMode.None, Func<string, InputLocation?>? specLocation = null, int historyRows = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(universe);
@@ -188,11 +265,26 @@ public static class PriceWindow
                     throw new BallastInputException($"--from {data.FormatDate(fromDate)} is before series '{universe[i]}' starts: its first value is on {data.FormatDate(data.Dates[firstRows[i]])} ({data.Source} line {data.Lines[firstRows[i]]}); use --from {data.FormatDate(data.Dates[firstRows[i]])} or later, or leave --from out");
                 }
             }
+
+            if (start - historyRows < commonStart)
+            {
+                var earliest = commonStart + historyRows;
+                throw new BallastInputException($"--from {data.FormatDate(fromDate)} leaves {start - commonStart} row(s) of history before it, but the covariance lookback needs {historyRows} returns; use --from {(earliest < data.RowCount ? data.FormatDate(data.Dates[earliest]) : "(none: the data is too short)")} or later");
+            }
         }
         else
         {
-            start = commonStart;
-            if (latest >= 0 && commonStart > 0)
+            start = commonStart + historyRows;
+            if (start >= data.RowCount)
+            {
+                throw new BallastInputException($"the data has {data.RowCount - commonStart} row(s) on which every series has a value, but the covariance lookback alone needs {historyRows}; shorten the lookback or use more data");
+            }
+
+            if (historyRows > 0)
+            {
+                notices.Add($"starting on {data.FormatDate(data.Dates[start])}: the {historyRows} rows before it are history for the covariance lookback");
+            }
+            else if (latest >= 0 && commonStart > 0)
             {
                 notices.Add($"starting on {data.FormatDate(data.Dates[commonStart])}, the first date on which every series has a value ('{universe[latest]}' starts then)");
             }
@@ -213,6 +305,8 @@ public static class PriceWindow
             throw new BallastInputException($"the window {data.FormatDate(data.Dates[Math.Min(start, data.RowCount - 1)])} .. {data.FormatDate(data.Dates[Math.Max(end, 0)])} has fewer than two rows; a backtest needs at least two dates");
         }
 
+        // The dense block runs from the first history row to the end; it is split into history and window below.
+        start -= historyRows;
         var rows = end - start + 1;
         var prices = new double[rows * columns.Length];
         var dates = new DateOnly[rows];
@@ -266,7 +360,14 @@ public static class PriceWindow
             }
         }
 
-        return new PriceTable([.. universe], dates, prices, data.IsMonthly, notices);
+        if (historyRows == 0)
+        {
+            return new PriceTable([.. universe], dates, prices, data.IsMonthly, notices);
+        }
+
+        var n = columns.Length;
+        var history = new PriceTable([.. universe], dates[..historyRows], prices[..(historyRows * n)], data.IsMonthly);
+        return new PriceTable([.. universe], dates[historyRows..], prices[(historyRows * n)..], data.IsMonthly, notices) { History = history };
     }
 
     private static double LastValueBefore(MarketData data, int row, int column)

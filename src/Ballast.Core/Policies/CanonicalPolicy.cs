@@ -145,6 +145,49 @@ public static class CanonicalPolicy
                 WriteAssetMap(w, "targets", sorted, fixedWeights.Targets.AsSpan());
                 w.WriteEndObject();
                 break;
+            case RiskWeights risk:
+                // Keys in ordinal order: bounds, budgets, covariance, scheme.
+                w.WriteStartObject();
+                if (!risk.Lower.IsDefaultOrEmpty)
+                {
+                    w.WritePropertyName("bounds");
+                    w.WriteStartObject();
+                    foreach (var (name, index) in sorted)
+                    {
+                        w.WritePropertyName(name);
+                        w.WriteStartArray();
+                        WriteNumber(w, risk.Lower[index]);
+                        WriteNumber(w, risk.Upper[index]);
+                        w.WriteEndArray();
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                if (!risk.Budgets.IsDefaultOrEmpty)
+                {
+                    WriteAssetMap(w, "budgets", sorted, risk.Budgets.AsSpan());
+                }
+
+                w.WritePropertyName("covariance");
+                w.WriteStartObject();
+                if (risk.Covariance.Halflife is { } halflife)
+                {
+                    w.WritePropertyName("halflife");
+                    WriteNumber(w, halflife);
+                }
+
+                w.WriteNumber("lookback", risk.Covariance.Lookback);
+                w.WriteString("method", risk.Covariance.Method switch
+                {
+                    CovarianceMethod.Sample => "sample",
+                    CovarianceMethod.Ewma => "ewma",
+                    _ => "ledoit-wolf",
+                });
+                w.WriteEndObject();
+                w.WriteString("scheme", RiskWeights.SchemeNames[(int)risk.Scheme]);
+                w.WriteEndObject();
+                break;
             default:
                 throw new NotSupportedException($"no canonical form for weights scheme {weights.GetType().Name}");
         }

@@ -9,9 +9,11 @@ namespace Ballast.Policies;
 /// </summary>
 public readonly ref struct PolicyContext
 {
-    public PolicyContext(MarketCalendar calendar, int row, ReadOnlySpan<double> weights, double nav, int lastRebalanceRow, bool isLastRow, double maxAbsDrift = double.NaN)
+    public PolicyContext(MarketCalendar calendar, int row, ReadOnlySpan<double> weights, double nav, int lastRebalanceRow, bool isLastRow, double maxAbsDrift = double.NaN, ReadOnlySpan<double> targets = default, PriceTable? prices = null)
     {
         MaxAbsDrift = maxAbsDrift;
+        Targets = targets;
+        Prices = prices;
         Calendar = calendar;
         Row = row;
         Weights = weights;
@@ -45,6 +47,15 @@ public readonly ref struct PolicyContext
     public double MaxAbsDrift { get; }
 
     public DateOnly Date => Calendar.Dates[Row];
+
+    /// <summary>
+    /// The targets in force (set by the last rebalance of a risk-based policy); empty for the policy's own fixed
+    /// targets. Drift is measured against these.
+    /// </summary>
+    public ReadOnlySpan<double> Targets { get; }
+
+    /// <summary>The price history (with rows before the window for lookbacks), for estimators; null when not needed.</summary>
+    public PriceTable? Prices { get; }
 }
 
 /// <summary>Why a rebalance fired, as recorded in trades.csv and the report. The text is built only when asked for.</summary>

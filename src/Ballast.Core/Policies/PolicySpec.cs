@@ -68,6 +68,44 @@ public abstract record WeightsSpec;
 /// <summary>Fixed targets per asset, in universe order, summing to 1.</summary>
 public sealed record FixedWeights(ImmutableArray<double> Targets) : WeightsSpec;
 
+/// <summary>How the covariance of returns is estimated.</summary>
+public enum CovarianceMethod
+{
+    /// <summary>Sample covariance, ddof = 1.</summary>
+    Sample,
+
+    /// <summary>Exponentially weighted, with a half-life in rows.</summary>
+    Ewma,
+
+    /// <summary>Ledoit-Wolf shrinkage towards the scaled identity.</summary>
+    LedoitWolf,
+}
+
+/// <summary>A covariance estimate over the <see cref="Lookback"/> simple returns ending at the decision row.</summary>
+public sealed record CovarianceSpec(CovarianceMethod Method, int Lookback, double? Halflife)
+{
+    public static CovarianceSpec Default { get; } = new(CovarianceMethod.Sample, 252, null);
+}
+
+/// <summary>Risk-based schemes: targets recomputed from the covariance estimate whenever the policy rebalances.</summary>
+public enum RiskScheme
+{
+    InverseVolatility,
+    RiskParity,
+    RiskBudget,
+    MinimumVariance,
+}
+
+/// <summary>
+/// Risk-based targets. <see cref="Budgets"/> (risk-budget) and <see cref="Lower"/>/<see cref="Upper"/>
+/// (min-variance bounds) are per asset in universe order; empty where the scheme does not use them.
+/// </summary>
+public sealed record RiskWeights(RiskScheme Scheme, CovarianceSpec Covariance, ImmutableArray<double> Budgets, ImmutableArray<double> Lower, ImmutableArray<double> Upper) : WeightsSpec
+{
+    /// <summary>The spec spelling of each scheme, in enum order.</summary>
+    public static readonly IReadOnlyList<string> SchemeNames = ["inverse-vol", "risk-parity", "risk-budget", "min-variance"];
+}
+
 /// <summary>
 /// One fully resolved policy: top-level defaults already merged in. Its <see cref="Hash"/> is the SHA-256 of its
 /// canonical JSON (see <see cref="CanonicalPolicy"/>) and is the policy's published identity.

@@ -13,6 +13,7 @@ public sealed class RebalancePolicy
     private readonly double[] _targets;
     private readonly int[] _tieOrder;
     private readonly DriftTrigger? _band;
+    private readonly RiskWeights? _risk;
 
     public RebalancePolicy(PolicySpec spec)
     {
@@ -25,8 +26,12 @@ public sealed class RebalancePolicy
         _targets = spec.Weights switch
         {
             FixedWeights f => [.. f.Targets],
+
+            // Risk-based targets come from the data at each rebalance; equal weights stand in until then.
+            RiskWeights => [.. Enumerable.Repeat(1.0 / spec.Universe.Length, spec.Universe.Length)],
             _ => throw new NotSupportedException($"weights scheme {spec.Weights.GetType().Name} is not supported"),
         };
+        _risk = spec.Weights as RiskWeights;
         _targetPpm = PartsPerMillion.Round(_targets, _tieOrder);
         for (var i = 0; i < _targets.Length; i++)
         {
@@ -44,6 +49,12 @@ public sealed class RebalancePolicy
 
     public PolicySpec Spec { get; }
 
+    /// <summary>True when targets are recomputed from a covariance estimate at each rebalance.</summary>
+    public bool IsRiskBased => _risk is not null;
+
+    /// <summary>Rows of price history the policy needs before its first decision (the covariance lookback), or 0.</summary>
+    public int HistoryRows => _risk?.Covariance.Lookback ?? 0;
+
     /// <summary>True when a trigger can use <see cref="PolicyContext.MaxAbsDrift"/> (an absolute drift band), so callers know to compute it.</summary>
     public bool UsesMaxAbsDrift { get; }
 
@@ -60,7 +71,7 @@ public sealed class RebalancePolicy
     /// <summary>Target weights in parts per million (summing to 1,000,000).</summary>
     public ReadOnlySpan<int> TargetPpm => _targetPpm;
 
-    /// <summary>Target weights as fractions (exactly <see cref="TargetPpm"/> / 10^6).</summary>
+    /// <summary>Fixed target weights as fractions (exactly <see cref="TargetPpm"/> / 10^6); equal weights for a risk-based policy, whose targets come from <see cref="ComputeTargets"/>.</summary>
     public ReadOnlySpan<double> Targets => _targets;
 
     /// <summary>
@@ -75,7 +86,42 @@ public sealed class RebalancePolicy
 
     /// <summary>Whether this row rebalances, and why. Never fires on the last row of a window.</summary>
     public TriggerReason? Decide(in PolicyContext context) =>
-        context.IsLastRow || context.Row == 0 ? null : _trigger.Evaluate(context, _targets);
+        context.IsLastRow || context.Row == 0 ? null : _trigger.Evaluate(context, TargetsOf(context));
+
+    /// <summary>
+    /// The targets this policy sets on the context's row, in exact parts per million: the fixed targets, or for a
+    /// risk-based scheme the weights solved from the covariance of the lookback returns ending at that row (never
+    /// later rows).
+    /// </summary>
+    public void ComputeTargets(in PolicyContext context, Span<int> targetPpm)
+    {
+        if (_risk is null)
+        {
+            _targetPpm.CopyTo(targetPpm);
+            return;
+        }
+
+        var prices = context.Prices ?? throw new InvalidOperationException("a risk-based policy needs the price history in its context");
+        var lookback = _risk.Covariance.Lookback;
+        var returns = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(prices.ReturnsEndingAt(context.Row, lookback));
+        var covariance = _risk.Covariance.Method switch
+        {
+            CovarianceMethod.Sample => Optimisation.CovarianceEstimators.Sample(returns),
+            CovarianceMethod.Ewma => Optimisation.CovarianceEstimators.Ewma(returns, _risk.Covariance.Halflife ?? 63),
+            _ => Optimisation.CovarianceEstimators.LedoitWolf(returns).Covariance,
+        };
+        var n = AssetCount;
+        var weights = _risk.Scheme switch
+        {
+            RiskScheme.InverseVolatility => Optimisation.RiskBudgeting.InverseVolatility(covariance),
+            RiskScheme.RiskParity => Optimisation.RiskBudgeting.Solve(covariance, Enumerable.Repeat(1.0 / n, n).ToArray()),
+            RiskScheme.RiskBudget => Optimisation.RiskBudgeting.Solve(covariance, _risk.Budgets),
+            _ => Optimisation.MinimumVariance.Solve(covariance, _risk.Lower.IsDefaultOrEmpty ? null : _risk.Lower, _risk.Upper.IsDefaultOrEmpty ? null : _risk.Upper, Names),
+        };
+        PartsPerMillion.Round(weights, targetPpm, _tieOrder);
+    }
+
+    private ReadOnlySpan<double> TargetsOf(in PolicyContext context) => context.Targets.IsEmpty ? _targets : context.Targets;
 
     /// <summary>
     /// The weights a fired rebalance moves to, as exact parts per million. Steps, in order: the execution target
@@ -101,17 +147,26 @@ public sealed class RebalancePolicy
         hold.Clear();
         var current = context.Weights;
         var execution = Spec.Execution;
+        var targets = TargetsOf(context);
         if (execution.To == ExecutionTarget.Target && execution.Partial is null && execution.MaxTurnover is null && execution.MinTrade is null)
         {
-            // Plain to-target: the exact targets, already rounded.
-            _targetPpm.CopyTo(targetPpm);
+            // Plain to-target: the exact targets, already rounded (targets in force are ppm values already).
+            if (context.Targets.IsEmpty)
+            {
+                _targetPpm.CopyTo(targetPpm);
+            }
+            else
+            {
+                PartsPerMillion.Round(targets, targetPpm, _tieOrder);
+            }
+
             return true;
         }
 
         Span<double> plan = n <= 128 ? stackalloc double[n] : new double[n];
-        _targets.CopyTo(plan);
+        targets.CopyTo(plan);
 
-        if (Spec.Execution.To == ExecutionTarget.BandEdge && !BandEdge(current, plan))
+        if (Spec.Execution.To == ExecutionTarget.BandEdge && !BandEdge(current, targets, plan))
         {
             return false;
         }
@@ -157,7 +212,7 @@ public sealed class RebalancePolicy
         return true;
     }
 
-    private bool BandEdge(ReadOnlySpan<double> current, Span<double> plan)
+    private bool BandEdge(ReadOnlySpan<double> current, ReadOnlySpan<double> targets, Span<double> plan)
     {
         unchecked
         {
@@ -170,15 +225,15 @@ public sealed class RebalancePolicy
             var absorbTargets = 0.0;
             for (var i = 0; i < n; i++)
             {
-                var width = band.Measure == DriftMeasure.Absolute ? band.Band : band.Band * _targets[i];
-                if (current[i] > _targets[i] + width)
+                var width = band.Measure == DriftMeasure.Absolute ? band.Band : band.Band * targets[i];
+                if (current[i] > targets[i] + width)
                 {
-                    plan[i] = _targets[i] + width;
+                    plan[i] = targets[i] + width;
                     breach[i] = true;
                 }
-                else if (current[i] < _targets[i] - width)
+                else if (current[i] < targets[i] - width)
                 {
-                    plan[i] = Math.Max(0, _targets[i] - width);
+                    plan[i] = Math.Max(0, targets[i] - width);
                     breach[i] = true;
                 }
 
@@ -190,7 +245,7 @@ public sealed class RebalancePolicy
                 else
                 {
                     absorbWeights += current[i];
-                    absorbTargets += _targets[i];
+                    absorbTargets += targets[i];
                 }
             }
 
@@ -206,7 +261,7 @@ public sealed class RebalancePolicy
                 // goes to its nearest edge, and whatever those edges leave over or under 1 is spread pro rata to targets.
                 for (var i = 0; i < n; i++)
                 {
-                    plan[i] += residual * _targets[i];
+                    plan[i] += residual * targets[i];
                 }
 
                 return true;
@@ -216,7 +271,7 @@ public sealed class RebalancePolicy
             {
                 if (!breach[i])
                 {
-                    plan[i] = current[i] + (residual * _targets[i] / absorbTargets);
+                    plan[i] = current[i] + (residual * targets[i] / absorbTargets);
                 }
             }
 

@@ -213,7 +213,7 @@ internal static class HtmlCharts
 
             var guides = new List<double>(n);
             var cumulative = 0.0;
-            var targets = run.Policy.Targets;
+            var targets = run.Policy.IsRiskBased ? [] : run.Policy.Targets;
             for (var a = 0; a < targets.Length - 1; a++)
             {
                 cumulative += targets[a];

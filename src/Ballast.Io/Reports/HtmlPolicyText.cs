@@ -10,6 +10,17 @@ internal static class HtmlPolicyText
     /// <summary>Universe with targets, e.g. "A 60%, B 40%".</summary>
     public static string Targets(RebalancePolicy policy)
     {
+        if (policy.Spec.Weights is RiskWeights risk)
+        {
+            var method = risk.Covariance.Method switch
+            {
+                CovarianceMethod.Sample => "sample",
+                CovarianceMethod.Ewma => $"EWMA (half-life {risk.Covariance.Halflife})",
+                _ => "Ledoit-Wolf",
+            };
+            return $"{string.Join(", ", policy.Names)}: {RiskWeights.SchemeNames[(int)risk.Scheme]} from the {method} covariance of the last {risk.Covariance.Lookback} returns, recomputed at each rebalance";
+        }
+
         var sb = new StringBuilder();
         var targets = policy.Targets;
         for (var i = 0; i < policy.Names.Count; i++)

@@ -12,10 +12,12 @@ namespace Ballast.Io.Specs;
 /// </summary>
 public static class SpecLoader
 {
-    internal static readonly string[] TopKeys = ["name", "description", "universe", "capital", "periods_per_year", "risk_free", "weights", "costs", "lot", "trigger", "execution", "policies"];
-    internal static readonly string[] PolicyKeys = ["name", "description", "universe", "capital", "weights", "costs", "lot", "trigger", "execution"];
-    private static readonly string[] WeightKeys = ["scheme", "targets"];
-    private static readonly string[] Schemes = ["fixed", "equal"];
+    internal static readonly string[] TopKeys = ["name", "description", "universe", "capital", "periods_per_year", "risk_free", "weights", "covariance", "costs", "lot", "trigger", "execution", "policies"];
+    internal static readonly string[] PolicyKeys = ["name", "description", "universe", "capital", "weights", "covariance", "costs", "lot", "trigger", "execution"];
+    private static readonly string[] WeightKeys = ["scheme", "targets", "budgets", "bounds"];
+    private static readonly string[] Schemes = ["fixed", "equal", "inverse-vol", "risk-parity", "risk-budget", "min-variance"];
+    private static readonly string[] CovarianceKeys = ["method", "lookback", "halflife"];
+    private static readonly string[] CovarianceMethods = ["sample", "ewma", "ledoit-wolf"];
     private static readonly string[] CostKeys = ["proportional_bps", "spread_bps", "fixed_per_trade"];
     private static readonly string[] ExecutionKeys = ["to", "partial", "min_trade", "max_turnover"];
     private static readonly string[] ExecutionTargets = ["target", "band-edge"];
@@ -162,7 +164,8 @@ public static class SpecLoader
             throw Error(map, universePath, $"policy '{name}' has no universe; list the data columns it holds, e.g. universe: [SPY, AGG]");
         }
 
-        var weights = Inherited(name, weightsPath, path, universe, () => BindWeights(weightsMap, weightsPath, universe));
+        var (covarianceNode, covariancePath) = Pick("covariance");
+        var weights = Inherited(name, weightsPath, path, universe, () => BindWeights(weightsMap, weightsPath, universe, covarianceNode, covariancePath));
         var (capitalNode, capitalPath) = Pick("capital");
         var capital = capitalNode is null ? DefaultCapital : Number(capitalNode, capitalPath);
         if (!(capital > 0))
@@ -214,10 +217,43 @@ public static class SpecLoader
         }
     }
 
-    private static FixedWeights BindWeights(MapNode map, string path, ImmutableArray<string> universe)
+    private static WeightsSpec BindWeights(MapNode map, string path, ImmutableArray<string> universe, SpecNode? covarianceNode, string covariancePath)
     {
         var schemeNode = Get(map, "scheme") ?? throw Error(map, $"{path}.scheme", $"missing scheme; expected one of: {string.Join(", ", Schemes)}");
         var scheme = Choice(schemeNode, $"{path}.scheme", Schemes);
+        var riskIndex = RiskWeights.SchemeNames.ToList().IndexOf(scheme);
+        foreach (var (key, only) in new[] { ("budgets", "risk-budget"), ("bounds", "min-variance") })
+        {
+            if (Get(map, key) is { } misplaced && scheme != only)
+            {
+                throw Error(misplaced, $"{path}.{key}", $"{key} applies only to scheme {only}");
+            }
+        }
+
+        if (riskIndex >= 0)
+        {
+            if (Get(map, "targets") is { } targetsGiven)
+            {
+                throw Error(targetsGiven, $"{path}.targets", $"scheme {scheme} sets its targets from the covariance estimate; remove targets or use scheme fixed");
+            }
+
+            var covariance = covarianceNode is null ? CovarianceSpec.Default : BindCovariance(covarianceNode, covariancePath);
+            var budgets = ImmutableArray<double>.Empty;
+            if (scheme == "risk-budget")
+            {
+                var budgetsNode = Get(map, "budgets") ?? throw Error(map, $"{path}.budgets", "scheme risk-budget needs budgets: { ASSET: share of risk, ... } summing to 1");
+                budgets = PositiveShares(budgetsNode, $"{path}.budgets", universe, "budget");
+            }
+
+            var (lower, upper) = (ImmutableArray<double>.Empty, ImmutableArray<double>.Empty);
+            if (Get(map, "bounds") is { } boundsNode)
+            {
+                (lower, upper) = BindBounds(boundsNode, $"{path}.bounds", universe);
+            }
+
+            return new RiskWeights((RiskScheme)riskIndex, covariance, budgets, lower, upper);
+        }
+
         if (scheme == "equal")
         {
             if (Get(map, "targets") is { } extra)
@@ -265,6 +301,129 @@ public static class SpecLoader
         }
 
         return new FixedWeights([.. values]);
+    }
+
+    private static CovarianceSpec BindCovariance(SpecNode node, string path)
+    {
+        var map = AsMap(node, path);
+        CheckKeys(map, CovarianceKeys, path);
+        var methodName = Get(map, "method") is { } m ? Choice(m, $"{path}.method", CovarianceMethods) : "sample";
+        var method = methodName switch
+        {
+            "sample" => CovarianceMethod.Sample,
+            "ewma" => CovarianceMethod.Ewma,
+            _ => CovarianceMethod.LedoitWolf,
+        };
+        var lookback = Get(map, "lookback") is { } l ? PositiveInt(l, $"{path}.lookback") : CovarianceSpec.Default.Lookback;
+        if (lookback < 2)
+        {
+            throw Error(Get(map, "lookback")!, $"{path}.lookback", "a covariance needs at least 2 returns");
+        }
+
+        double? halflife = null;
+        if (Get(map, "halflife") is { } h)
+        {
+            if (method != CovarianceMethod.Ewma)
+            {
+                throw Error(h, $"{path}.halflife", "halflife applies only to method ewma");
+            }
+
+            halflife = NonNegative(h, $"{path}.halflife", positive: true);
+        }
+        else if (method == CovarianceMethod.Ewma)
+        {
+            halflife = 63;
+        }
+
+        return new CovarianceSpec(method, lookback, halflife);
+    }
+
+    /// <summary>A map of asset to positive share, covering the universe and summing to 1.</summary>
+    private static ImmutableArray<double> PositiveShares(SpecNode node, string path, ImmutableArray<string> universe, string what)
+    {
+        var map = AsMap(node, path);
+        var values = new double[universe.Length];
+        var given = new bool[universe.Length];
+        foreach (var (key, value) in map.Entries)
+        {
+            var index = universe.IndexOf(key.Text);
+            if (index < 0)
+            {
+                throw Error(key, $"{path}.{key.Text}", $"'{key.Text}' is not in the universe{SuggestText(key.Text, universe)}; the universe is [{string.Join(", ", universe)}]");
+            }
+
+            values[index] = NonNegative(value, $"{path}.{key.Text}", positive: true);
+            given[index] = true;
+        }
+
+        var missing = universe.Where((_, i) => !given[i]).ToList();
+        if (missing.Count > 0)
+        {
+            throw Error(node, path, $"no {what} for {string.Join(", ", missing.Select(m => $"'{m}'"))}; every asset needs one");
+        }
+
+        if (Math.Abs(values.Sum() - 1) > 1e-9)
+        {
+            throw Error(node, path, $"{what}s must sum to 1 (within 1e-9), they sum to {Fmt(values.Sum())}");
+        }
+
+        return [.. values];
+    }
+
+    /// <summary>Bounds: [lo, hi] for every asset, or a map of asset to [lo, hi] (unlisted assets [0, 1]).</summary>
+    private static (ImmutableArray<double> Lower, ImmutableArray<double> Upper) BindBounds(SpecNode node, string path, ImmutableArray<string> universe)
+    {
+        var lower = new double[universe.Length];
+        var upper = Enumerable.Repeat(1.0, universe.Length).ToArray();
+        (double Lo, double Hi) Pair(SpecNode pairNode, string pairPath)
+        {
+            var list = AsList(pairNode, pairPath);
+            if (list.Items.Count != 2)
+            {
+                throw Error(pairNode, pairPath, "expected [lower, upper], e.g. [0.05, 0.5]");
+            }
+
+            var lo = Number(list.Items[0], $"{pairPath}[0]");
+            var hi = Number(list.Items[1], $"{pairPath}[1]");
+            if (lo < 0 || hi > 1 || lo > hi)
+            {
+                throw Error(pairNode, pairPath, $"bounds must satisfy 0 <= lower <= upper <= 1, got [{Fmt(lo)}, {Fmt(hi)}]");
+            }
+
+            return (lo, hi);
+        }
+
+        if (node is MapNode map)
+        {
+            foreach (var (key, value) in map.Entries)
+            {
+                var index = universe.IndexOf(key.Text);
+                if (index < 0)
+                {
+                    throw Error(key, $"{path}.{key.Text}", $"'{key.Text}' is not in the universe{SuggestText(key.Text, universe)}; the universe is [{string.Join(", ", universe)}]");
+                }
+
+                (lower[index], upper[index]) = Pair(value, $"{path}.{key.Text}");
+            }
+        }
+        else
+        {
+            var (lo, hi) = Pair(node, path);
+            Array.Fill(lower, lo);
+            Array.Fill(upper, hi);
+        }
+
+        if (lower.Sum() > 1 + 1e-12)
+        {
+            throw Error(node, path, $"lower bounds sum to {Fmt(lower.Sum())} > 1: no portfolio can meet them (weights sum to 1)");
+        }
+
+        if (upper.Sum() < 1 - 1e-12)
+        {
+            throw Error(node, path, $"upper bounds sum to {Fmt(upper.Sum())} < 1: no portfolio can meet them (weights sum to 1)");
+        }
+
+        return ([.. lower], [.. upper]);
     }
 
     private static CostSpec BindCosts(SpecNode node, string path, ImmutableArray<string> universe)

@@ -250,6 +250,24 @@ public class BacktestCommandTests
     }
 
     [Fact]
+    public void Backtest_RiskParitySample_RunsOnEtfDataWithALookbackOfHistory()
+    {
+        var shared = CliRunner.SharedData();
+        Assert.SkipWhen(shared is null, "../shared/data is absent: the real-data check needs it (CI always has it)");
+        var result = CliRunner.Run("backtest", Path.Combine(CliRunner.RepoRoot(), "samples", "risk-parity.yaml"), "--data", Path.Combine(shared!, "etf_daily_adjclose.csv"), "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("the 252 rows before it are history for the covariance lookback", result.Error, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(result.Out);
+        var policies = doc.RootElement.GetProperty("policies").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("metrics"));
+        Assert.Equal(7, policies.Count);
+
+        // Risk-based weights lean towards the calm assets (TLT, GLD): lower volatility than equal weights.
+        Assert.True(policies["risk-parity-monthly"].GetProperty("volatility").GetDouble() < policies["equal-quarterly"].GetProperty("volatility").GetDouble());
+        Assert.True(policies["min-variance-capped"].GetProperty("volatility").GetDouble() < policies["equal-quarterly"].GetProperty("volatility").GetDouble());
+    }
+
+    [Fact]
     public void Backtest_HedgeFundPercentReturns_RunsTheMonthlySample()
     {
         var shared = CliRunner.SharedData();

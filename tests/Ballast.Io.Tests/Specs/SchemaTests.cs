@@ -73,6 +73,7 @@ public class SchemaTests
     [InlineData("MinTradeKeys", "minTrade")]
     [InlineData("TriggerKeys", "trigger")]
     [InlineData("DriftKeys", "drift")]
+    [InlineData("CovarianceKeys", "covariance")]
     public void NestedProperties_AreSpecLoaderKeys(string loaderField, string definition) =>
         AssertSameKeys(LoaderStrings(loaderField), PropertyNames(Definition(definition)));
 
@@ -86,6 +87,7 @@ public class SchemaTests
         AssertSameKeys(CalendarFrequencies.Names, Enum(Definition("frequency")));
         AssertSameKeys(LoaderStrings("Schemes"), Enum(Definition("weights")["properties"]!["scheme"]!.AsObject()));
         AssertSameKeys(LoaderStrings("ExecutionTargets"), Enum(Definition("execution")["properties"]!["to"]!.AsObject()));
+        AssertSameKeys(LoaderStrings("CovarianceMethods"), Enum(Definition("covariance")["properties"]!["method"]!.AsObject()));
     }
 
     [Theory]
@@ -125,6 +127,8 @@ public class SchemaTests
     [InlineData("{ 'costs': { 'proportional_bps': { 'A': 5 }, 'spread_bps': 2, 'fixed_per_trade': 0 }, 'lot': { 'B': 10 } }")]
     [InlineData("{ 'costs': {}, 'lot': 0.5, 'execution': { 'to': 'target', 'partial': 1, 'min_trade': { 'value': 100, 'weight': 0.001 }, 'max_turnover': 0.2 } }")]
     [InlineData("{ 'trigger': 'none' }")]
+    [InlineData("{ 'weights': { 'scheme': 'risk-budget', 'budgets': { 'A': 0.4, 'B': 0.6 } }, 'covariance': { 'method': 'ewma', 'lookback': 100, 'halflife': 30 } }")]
+    [InlineData("{ 'weights': { 'scheme': 'min-variance', 'bounds': { 'A': [0.1, 0.9] } }, 'covariance': { 'method': 'ledoit-wolf' } }")]
     [InlineData("{ 'trigger': { 'drift': { 'relative': 2.5 }, 'check': 'weekly', 'cooldown': 3 }, 'execution': { 'to': 'band-edge' } }")]
     [InlineData("{ 'trigger': { 'all': [ { 'calendar': 'semiannual', 'cooldown': { 'days': 30 } }, { 'any': [ { 'drift': { 'absolute': 0.05 } } ] } ], 'cooldown': { 'rows': 2, 'days': 7 } } }")]
     [InlineData("{ 'trigger': null, 'policies': [ { 'name': 'a', 'trigger': 'none' }, { 'name': 'b', 'trigger': { 'calendar': 'annual' }, 'capital': 5 } ] }")]
@@ -152,6 +156,13 @@ public class SchemaTests
     [InlineData("{ 'trigger': { 'drift': { 'absolute': 0.1, 'band': 0.1 } } }", "unknown key 'band'")]
     [InlineData("{ 'trigger': { 'calendar': 'monthly', 'cooldown': { 'weeks': 1 } } }", "unknown key 'weeks'")]
     [InlineData("{ 'trigger': { 'calendar': 'montly' } }", "unknown value 'montly'")]
+    [InlineData("{ 'weights': { 'scheme': 'risk-budget' } }", "scheme risk-budget needs budgets")]
+    [InlineData("{ 'weights': { 'scheme': 'risk-parity', 'budgets': { 'A': 0.5, 'B': 0.5 } } }", "budgets applies only to scheme risk-budget")]
+    [InlineData("{ 'weights': { 'scheme': 'risk-parity', 'bounds': [0, 1] } }", "bounds applies only to scheme min-variance")]
+    [InlineData("{ 'weights': { 'scheme': 'inverse-vol', 'targets': { 'A': 0.5, 'B': 0.5 } } }", "sets its targets from the covariance estimate")]
+    [InlineData("{ 'weights': { 'scheme': 'risk-parity' }, 'covariance': { 'method': 'shrunk' } }", "unknown value 'shrunk'")]
+    [InlineData("{ 'weights': { 'scheme': 'risk-parity' }, 'covariance': { 'lookback': 1 } }", "a covariance needs at least 2 returns")]
+    [InlineData("{ 'weights': { 'scheme': 'risk-parity' }, 'covariance': { 'halflife': 20 } }", "halflife applies only to method ewma")]
     [InlineData("{ 'trigger': { 'calendar': 'Monthly' } }", "unknown value 'Monthly'")]
     [InlineData("{ 'trigger': { 'drift': { 'absolute': 0.1 }, 'check': 'hourly' } }", "unknown value 'hourly'")]
     [InlineData("{ 'trigger': { 'drift': { 'absolute': -0.1 } } }", "the band must be > 0")]
@@ -225,6 +236,8 @@ public class SchemaTests
     [InlineData("{ 'lot': { 'C': 1 } }", "'C' is not in the universe", "per-asset lot map")]
     [InlineData("{ 'execution': { 'to': 'band-edge' } }", "band-edge needs a drift trigger", "`execution.to: band-edge` needs a drift trigger")]
     [InlineData("{ 'policies': [ { 'name': 'x' }, { 'name': 'x' } ] }", "duplicate policy name 'x'", "policy names must be unique")]
+    [InlineData("{ 'weights': { 'scheme': 'min-variance', 'bounds': [0.6, 1] } }", "lower bounds sum to 1.2 > 1", "lower bounds sum to at most 1")]
+    [InlineData("{ 'weights': { 'scheme': 'risk-budget', 'budgets': { 'A': 0.5, 'B': 0.6 } } }", "budgets must sum to 1 (within 1e-9)", "sum to 1 within 1e-9")]
     public void RuleBeyondTheSchema_IsDescribedAndLeftToTheLoader(string patch, string loaderMessage, string described)
     {
         var json = Spec(patch);

@@ -112,6 +112,18 @@ public class SpecLoaderTests
     }
 
     [Fact]
+    public void Hash_RiskBasedPolicyInYamlAndJsonWithDefaultsWrittenOrNot_IsTheSame()
+    {
+        var yaml = SpecLoader.Load("universe: [A, B, C]\nweights: { scheme: risk-budget, budgets: { A: 0.5, B: 0.3, C: 0.2 } }\ntrigger: { calendar: monthly }\n", "r.yaml");
+        var json = SpecLoader.Load("""{"trigger":{"calendar":"monthly"},"covariance":{"method":"sample","lookback":252},"weights":{"budgets":{"C":0.2,"B":0.3,"A":0.5},"scheme":"risk-budget"},"universe":["C","B","A"]}""", "r.json");
+        var other = SpecLoader.Load("universe: [A, B, C]\nweights: { scheme: risk-budget, budgets: { A: 0.5, B: 0.3, C: 0.2 } }\ncovariance: { lookback: 126 }\ntrigger: { calendar: monthly }\n", "o.yaml");
+
+        Assert.Equal(yaml.Policies[0].Hash, json.Policies[0].Hash);
+        Assert.NotEqual(yaml.Policies[0].Hash, other.Policies[0].Hash);
+        Assert.Contains("\"covariance\":{\"lookback\":252,\"method\":\"sample\"},\"scheme\":\"risk-budget\"", yaml.Policies[0].CanonicalJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Hash_DifferentRules_Differ()
     {
         var a = SpecLoader.Load("universe: [A, B]\nweights: { scheme: equal }\ntrigger: { calendar: monthly }\n", "a.yaml");
@@ -142,7 +154,7 @@ public class SpecLoaderTests
     [InlineData("weights: { scheme: fixed, targets: { A: -0.5, B: 1.5 } }", "(weights.targets.A): target weights must be >= 0")]
     [InlineData("weights: { scheme: fixed, targets: { A: 1 } }", "(weights.targets): no target for 'B'")]
     [InlineData("weights: { scheme: fixed, targets: { A: 0.5, C: 0.5 } }", "(weights.targets.C): 'C' is not in the universe")]
-    [InlineData("weights: { scheme: fixd }", "(weights.scheme): unknown value 'fixd'; expected one of: fixed, equal (did you mean 'fixed'?)")]
+    [InlineData("weights: { scheme: fixd }", "(weights.scheme): unknown value 'fixd'; expected one of: fixed, equal, inverse-vol, risk-parity, risk-budget, min-variance (did you mean 'fixed'?)")]
     [InlineData("weights: { scheme: equal }\ntrigger: { drift: { absolute: 0 } }", "(trigger.drift.absolute): the band must be > 0")]
     [InlineData("weights: { scheme: equal }\ntrigger: { drift: { absolute: -0.1 } }", "(trigger.drift.absolute): the band must be > 0")]
     [InlineData("weights: { scheme: equal }\ntrigger: { calendar: montly }", "(trigger.calendar): unknown value 'montly'; expected one of: daily, weekly, monthly, quarterly, semiannual, annual (did you mean 'monthly'?)")]
