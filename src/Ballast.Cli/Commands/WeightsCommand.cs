@@ -18,18 +18,44 @@ internal static class WeightsCommand
 
     public static Command Create(CliIo io)
     {
-        var covariance = new Option<string>("--covariance") { Description = "Covariance matrix as CSV: a header row of asset names; rows may carry their name in the first column (as pandas writes them).", Required = true };
-        var scheme = new Option<string>("--scheme") { Description = "inverse-vol, risk-parity (equal risk contribution), risk-budget (with --budgets) or min-variance (long-only, with --bounds).", Required = true };
-        scheme.AcceptOnlyFromAmong(Schemes);
+        var spec = new Argument<string?>("spec") { Description = "A policy spec: print the weights each of its policies would set on --at, from --data.", Arity = ArgumentArity.ZeroOrOne };
+        var data = new Option<string?>("--data") { Description = "Data file for a spec (as for backtest)." };
+        var at = Options.Date("--at", "The decision date for a spec: the last row on or before it (YYYY-MM-DD, or YYYY-MM for its last day).");
+        var returns = Options.Returns();
+        var fill = Options.Fill();
+        var covariance = new Option<string?>("--covariance") { Description = "Covariance matrix as CSV: a header row of asset names; rows may carry their name in the first column (as pandas writes them)." };
+        var scheme = new Option<string?>("--scheme") { Description = "With --covariance: inverse-vol, risk-parity (equal risk contribution), risk-budget (with --budgets) or min-variance (long-only, with --bounds)." };
         var budgets = new Option<string?>("--budgets") { Description = "Risk budgets for risk-budget, e.g. SPY=0.3,AGG=0.7 (summing to 1)." };
         var bounds = new Option<string?>("--bounds") { Description = "Per-asset weight bounds for min-variance, LO:HI for every asset, e.g. 0.05:0.5 (default 0:1)." };
         var json = new Option<bool>("--json") { Description = "Print {\"results\":[{\"name\",\"weights\",\"risk_contributions\",\"volatilities\"}]}." };
-        var command = new Command("weights", "Weights of a risk-based scheme from a covariance matrix, with volatilities and risk contributions.") { covariance, scheme, budgets, bounds, json };
+        var command = new Command("weights", "The weights a spec's policies would set on a date (SPEC --data FILE --at DATE), or a risk-based scheme's weights from a covariance matrix (--covariance FILE --scheme ...), with volatilities and risk contributions.")
+        {
+            spec, data, at, returns, fill, covariance, scheme, budgets, bounds, json,
+        };
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(covariance)!;
+            if (parse.GetValue(spec) is { } specPath)
+            {
+                if (parse.GetValue(data) is not { } dataPath || parse.GetValue(at) is not { } date)
+                {
+                    throw new BallastInputException("weights SPEC needs --data FILE and --at DATE");
+                }
+
+                return FromSpec(io, specPath, dataPath, date, Options.ToValueKind(parse.GetValue(returns)), Options.ToFillMode(parse.GetValue(fill)), parse.GetValue(json));
+            }
+
+            if (parse.GetValue(covariance) is not { } path || parse.GetValue(scheme) is not { } schemeText)
+            {
+                throw new BallastInputException("give SPEC --data FILE --at DATE, or --covariance FILE --scheme " + string.Join('|', Schemes));
+            }
+
+            if (!Schemes.Contains(schemeText))
+            {
+                throw new BallastInputException($"--scheme: expected one of {string.Join(", ", Schemes)}, got '{schemeText}'");
+            }
+
             var (names, matrix) = CovarianceCsv.ReadFile(path);
-            var schemeName = parse.GetValue(scheme)!;
+            var schemeName = schemeText;
             var weights = Solve(schemeName, names, matrix, parse.GetValue(budgets), parse.GetValue(bounds));
             var ppm = PartsPerMillion.Round(weights, PartsPerMillion.OrdinalRanks(names));
             var exact = ppm.Select(p => p / (double)PartsPerMillion.One).ToArray();
@@ -141,24 +167,94 @@ internal static class WeightsCommand
         throw new BallastInputException($"--bounds: expected LO:HI with 0 <= LO <= HI <= 1, e.g. 0.05:0.5, got '{text}'");
     }
 
-    private static string Json(string scheme, IReadOnlyList<string> names, double[] weights, double[] rc, double[] vol)
+    private static string Json(string scheme, IReadOnlyList<string> names, double[] weights, double[] rc, double[] vol) =>
+        Json([new Result(scheme, null, names, weights, rc, vol)]);
+
+    private sealed record Result(string Name, string? Hash, IReadOnlyList<string> Names, double[] Weights, double[] RiskContributions, double[] Volatilities);
+
+    private static string Json(IEnumerable<Result> results)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteStartArray("results");
-            w.WriteStartObject();
-            w.WriteString("name", scheme);
-            Map(w, "weights", names, weights);
-            Map(w, "risk_contributions", names, rc);
-            Map(w, "volatilities", names, vol);
-            w.WriteEndObject();
+            foreach (var r in results)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", r.Name);
+                if (r.Hash is not null)
+                {
+                    w.WriteString("hash", r.Hash);
+                }
+
+                Map(w, "weights", r.Names, r.Weights);
+                Map(w, "risk_contributions", r.Names, r.RiskContributions);
+                Map(w, "volatilities", r.Names, r.Volatilities);
+                w.WriteEndObject();
+            }
+
             w.WriteEndArray();
             w.WriteEndObject();
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// The targets each policy of a spec would set on the last row on or before <paramref name="date"/>, with the
+    /// volatilities (annualised) and risk contributions of the policy's covariance estimate (the spec's covariance
+    /// block, or the default for fixed weights) on that row.
+    /// </summary>
+    private static int FromSpec(CliIo io, string specPath, string dataPath, DateOnly date, Ballast.Data.ValueKind kind, Ballast.Data.FillMode fill, bool json)
+    {
+        var set = Ballast.Io.Specs.SpecLoader.LoadFile(specPath);
+        var market = Ballast.Data.MarketDataCsv.ReadFile(dataPath, kind);
+        var history = Math.Max(BacktestJob.HistoryRows(set), CovarianceSpec.Default.Lookback);
+        var table = Ballast.Data.PriceWindow.Build(market, set.AllSeries(), null, date, fill, name => set.UniverseLocations.TryGetValue(name, out var l) ? l : null, history);
+        var row = table.RowCount - 1;
+        var annualise = Math.Sqrt(set.PeriodsPerYear ?? table.InferPeriodsPerYear());
+        var results = new List<Result>();
+        foreach (var spec in set.Policies)
+        {
+            var policy = new RebalancePolicy(spec);
+            var sub = table.Select(policy.Names);
+            var ppm = new int[policy.AssetCount];
+            policy.ComputeTargets(new PolicyContext(sub.Calendar, row, new double[policy.AssetCount], spec.Capital, 0, false, prices: sub), ppm);
+            var weights = ppm.Select(p => p / (double)PartsPerMillion.One).ToArray();
+            var estimate = spec.Weights is RiskWeights r ? r.Covariance : CovarianceSpec.Default;
+            var returns = Matrix<double>.Build.DenseOfArray(sub.ReturnsEndingAt(row, estimate.Lookback));
+            var cov = estimate.Method switch
+            {
+                CovarianceMethod.Sample => CovarianceEstimators.Sample(returns),
+                CovarianceMethod.Ewma => CovarianceEstimators.Ewma(returns, estimate.Halflife ?? 63),
+                _ => CovarianceEstimators.LedoitWolf(returns).Covariance,
+            };
+            results.Add(new Result(spec.Name, policy.Hash, policy.Names, weights, RiskBudgeting.RiskContributions(cov, weights), [.. CovarianceEstimators.Volatilities(cov).Select(v => v * annualise)]));
+        }
+
+        foreach (var notice in table.Notices)
+        {
+            io.Notice(notice);
+        }
+
+        if (json)
+        {
+            io.Out.WriteLine(Json(results));
+            return Program.Ok;
+        }
+
+        io.Out.WriteLine($"{set.Name}: the weights each policy would set on {table.FormatDate(table.Dates[row])}, with annualised volatilities and risk contributions from its covariance estimate");
+        foreach (var r in results)
+        {
+            io.Out.WriteLine($"{r.Name}  sha256:{r.Hash![..12]}");
+            for (var i = 0; i < r.Names.Count; i++)
+            {
+                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.Names[i],-16} {r.Weights[i],10:0.000000} vol {r.Volatilities[i] * 100,7:0.000}% risk {r.RiskContributions[i] * 100,7:0.00}%"));
+            }
+        }
+
+        return Program.Ok;
     }
 
     private static void Map(Utf8JsonWriter w, string key, IReadOnlyList<string> names, double[] values)

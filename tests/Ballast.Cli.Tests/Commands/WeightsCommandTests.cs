@@ -71,3 +71,32 @@ public class WeightsCommandTests
         Assert.Contains("no budget for C, D", budgets.Error, StringComparison.Ordinal);
     }
 }
+
+public class WeightsFromSpecTests
+{
+    [Fact]
+    public void Weights_SpecAtADate_GivesEachPolicysTargetsWithRiskContributions()
+    {
+        var shared = CliRunner.SharedData();
+        Assert.SkipWhen(shared is null, "../shared/data is absent: the real-data check needs it (CI always has it)");
+        var result = CliRunner.Run("weights", Path.Combine(CliRunner.RepoRoot(), "samples", "risk-parity.yaml"), "--data", Path.Combine(shared!, "etf_daily_adjclose.csv"), "--at", "2020-03-31", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(result.Out);
+        var results = doc.RootElement.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!);
+        Assert.Equal(6, results.Count);
+        var rp = results["risk-parity-monthly"];
+        Assert.All(rp.GetProperty("risk_contributions").EnumerateObject(), p => Assert.Equal(0.2, p.Value.GetDouble(), 4));
+        Assert.Equal(1.0, rp.GetProperty("weights").EnumerateObject().Sum(p => p.Value.GetDouble()), 12);
+        Assert.All(results["equal-quarterly"].GetProperty("weights").EnumerateObject(), p => Assert.Equal(0.2, p.Value.GetDouble(), 12));
+    }
+
+    [Fact]
+    public void Weights_SpecWithoutDataOrDate_ExitsTwo()
+    {
+        var result = CliRunner.Run("weights", Path.Combine(CliRunner.RepoRoot(), "samples", "risk-parity.yaml"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("weights SPEC needs --data FILE and --at DATE", result.Error, StringComparison.Ordinal);
+    }
+}
