@@ -95,11 +95,11 @@ public static class BacktestJob
         return new BacktestOutcome(spec, table, dataSource, periods, spec.PeriodsPerYear is null, riskFree, runs, baselineIndex);
     }
 
-    /// <summary>Rows of history the spec's risk-based policies need before the first investment (their longest lookback).</summary>
+    /// <summary>Rows of history the spec's policies need before the first investment (the longest covariance lookback or volatility window).</summary>
     public static int HistoryRows(PolicySet spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Policies.Select(p => p.Weights is RiskWeights r ? r.Covariance.Lookback : 0).DefaultIfEmpty(0).Max();
+        return spec.Policies.Select(RebalancePolicy.HistoryRowsOf).DefaultIfEmpty(0).Max();
     }
 
     /// <summary>Buy-and-hold of a policy's universe, weights, costs and capital.</summary>

@@ -140,6 +140,12 @@ public static class Backtester
         var targetPpm = new int[n];
         var targets = new double[n];
         var risk = policy.IsRiskBased;
+        var history = policy.NeedsPrices ? table : null;
+        var policyState = policy.ObservesVolatility ? new PolicyState() : null;
+        if (risk && table.RowsUpTo(0) <= policy.HistoryRows)
+        {
+            throw new ArgumentException($"policy '{spec.Name}' needs {policy.HistoryRows} rows of history before the first row; build the table with PriceWindow (historyRows) or PriceTable.WithHistory", nameof(table));
+        }
 
         var state = new PortfolioState(n, spec.Capital);
         var weights = new double[n];
@@ -153,7 +159,7 @@ public static class Backtester
         // Row 0: invest at the targets at the close, paying costs.
         var row0 = prices.AsSpan(0, n);
         weights.AsSpan().Clear();
-        policy.ComputeTargets(new PolicyContext(table.Calendar, 0, weights, spec.Capital, 0, false, prices: table), targetPpm);
+        policy.ComputeTargets(new PolicyContext(table.Calendar, 0, weights, spec.Capital, 0, false, prices: table, periodsPerYear: settings.PeriodsPerYear), targetPpm);
         SetTargets(targetPpm, targets);
         var initial = trader.Execute(state, row0, spec.Capital, weights, targetPpm, hold, 0, table.Dates[0], InitialInvestment);
         var nav = spec.Capital - initial.Cost;
@@ -177,9 +183,14 @@ public static class Backtester
                 var inverse = 1 / value;
                 var driftMax = drift.Accumulate(weights, targets, inverse, rowMax);
                 var navAfter = value;
+                if (policyState is not null)
+                {
+                    policy.Observe(new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, default, history, policyState, settings.PeriodsPerYear), policyState);
+                }
+
                 if (candidates is null || candidates[t])
                 {
-                    var context = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, risk ? targets : default, risk ? table : null);
+                    var context = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, risk ? targets : default, history, policyState, settings.PeriodsPerYear);
                     var reason = policy.Decide(context);
                     if (reason is not null && risk)
                     {

@@ -201,90 +201,89 @@ public static class CanonicalPolicy
             return;
         }
 
+        // A trigger mapping: its members (including the cooldown and volatility modifiers) in ordinal key order.
+        var members = new SortedDictionary<string, Action>(StringComparer.Ordinal);
+        Collect(w, trigger, members);
         w.WriteStartObject();
-        WriteTriggerBody(w, trigger);
+        foreach (var (key, write) in members)
+        {
+            w.WritePropertyName(key);
+            write();
+        }
+
         w.WriteEndObject();
     }
 
-    // Writes the members of a trigger mapping, in ordinal key order.
-    private static void WriteTriggerBody(Utf8JsonWriter w, TriggerSpec trigger)
+    private static void Collect(Utf8JsonWriter w, TriggerSpec trigger, SortedDictionary<string, Action> members)
     {
         switch (trigger)
         {
+            case NoTrigger:
+                break;
             case CalendarTrigger calendar:
-                w.WriteString("calendar", calendar.Frequency.ToSpecName());
+                members["calendar"] = () => w.WriteStringValue(calendar.Frequency.ToSpecName());
                 break;
             case DriftTrigger drift:
                 if (drift.Check is { } check)
                 {
-                    w.WriteString("check", check.ToSpecName());
+                    members["check"] = () => w.WriteStringValue(check.ToSpecName());
                 }
 
-                w.WritePropertyName("drift");
-                w.WriteStartObject();
-                w.WritePropertyName(drift.Measure == DriftMeasure.Absolute ? "absolute" : "relative");
-                WriteNumber(w, drift.Band);
-                w.WriteEndObject();
+                members["drift"] = () =>
+                {
+                    w.WriteStartObject();
+                    w.WritePropertyName(drift.Measure == DriftMeasure.Absolute ? "absolute" : "relative");
+                    WriteNumber(w, drift.Band);
+                    w.WriteEndObject();
+                };
                 break;
             case AnyTrigger any:
-                WriteList(w, "any", any.Triggers);
+                members["any"] = () => WriteList(w, any.Triggers);
                 break;
             case AllTrigger all:
-                WriteList(w, "all", all.Triggers);
+                members["all"] = () => WriteList(w, all.Triggers);
                 break;
             case CooldownTrigger cooldown:
-                // The cooldown key is merged into the inner trigger's mapping, in ordinal key order.
-                WriteCooldownMerged(w, cooldown);
+                Collect(w, cooldown.Inner, members);
+                members["cooldown"] = () =>
+                {
+                    w.WriteStartObject();
+                    if (cooldown.Days is { } days)
+                    {
+                        w.WriteNumber("days", days);
+                    }
+
+                    if (cooldown.Rows is { } rows)
+                    {
+                        w.WriteNumber("rows", rows);
+                    }
+
+                    w.WriteEndObject();
+                };
+                break;
+            case VolatilityTrigger volatility:
+                Collect(w, volatility.Normal, members);
+                members["volatility"] = () =>
+                {
+                    w.WriteStartObject();
+                    w.WritePropertyName("above");
+                    WriteNumber(w, volatility.Above);
+                    w.WritePropertyName("below");
+                    WriteNumber(w, volatility.Below);
+                    w.WriteString("scope", volatility.Scope == VolatilityScope.Portfolio ? "portfolio" : "any-asset");
+                    w.WritePropertyName("then");
+                    WriteTrigger(w, volatility.High);
+                    w.WriteNumber("window", volatility.Window);
+                    w.WriteEndObject();
+                };
                 break;
             default:
                 throw new NotSupportedException($"no canonical form for trigger {trigger.GetType().Name}");
         }
     }
 
-    private static void WriteCooldownMerged(Utf8JsonWriter w, CooldownTrigger cooldown)
+    private static void WriteList(Utf8JsonWriter w, IEnumerable<TriggerSpec> triggers)
     {
-        void WriteCooldown()
-        {
-            w.WritePropertyName("cooldown");
-            w.WriteStartObject();
-            if (cooldown.Days is { } days)
-            {
-                w.WriteNumber("days", days);
-            }
-
-            if (cooldown.Rows is { } rows)
-            {
-                w.WriteNumber("rows", rows);
-            }
-
-            w.WriteEndObject();
-        }
-
-        switch (cooldown.Inner)
-        {
-            case CalendarTrigger or AnyTrigger or AllTrigger:
-                // "all", "any", "calendar" sort before "cooldown".
-                WriteTriggerBody(w, cooldown.Inner);
-                WriteCooldown();
-                break;
-            case DriftTrigger drift:
-                // "check" < "cooldown" < "drift".
-                if (drift.Check is { } check)
-                {
-                    w.WriteString("check", check.ToSpecName());
-                }
-
-                WriteCooldown();
-                WriteTriggerBody(w, drift with { Check = null });
-                break;
-            default:
-                throw new NotSupportedException($"cooldown cannot wrap {cooldown.Inner.GetType().Name}");
-        }
-    }
-
-    private static void WriteList(Utf8JsonWriter w, string key, IEnumerable<TriggerSpec> triggers)
-    {
-        w.WritePropertyName(key);
         w.WriteStartArray();
         foreach (var child in triggers)
         {

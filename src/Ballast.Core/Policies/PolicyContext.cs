@@ -9,8 +9,10 @@ namespace Ballast.Policies;
 /// </summary>
 public readonly ref struct PolicyContext
 {
-    public PolicyContext(MarketCalendar calendar, int row, ReadOnlySpan<double> weights, double nav, int lastRebalanceRow, bool isLastRow, double maxAbsDrift = double.NaN, ReadOnlySpan<double> targets = default, PriceTable? prices = null)
+    public PolicyContext(MarketCalendar calendar, int row, ReadOnlySpan<double> weights, double nav, int lastRebalanceRow, bool isLastRow, double maxAbsDrift = double.NaN, ReadOnlySpan<double> targets = default, PriceTable? prices = null, PolicyState? state = null, int periodsPerYear = 252)
     {
+        State = state;
+        PeriodsPerYear = periodsPerYear;
         MaxAbsDrift = maxAbsDrift;
         Targets = targets;
         Prices = prices;
@@ -56,6 +58,24 @@ public readonly ref struct PolicyContext
 
     /// <summary>The price history (with rows before the window for lookbacks), for estimators; null when not needed.</summary>
     public PriceTable? Prices { get; }
+
+    /// <summary>What the policy carries from row to row (its volatility regime); null for a policy that carries nothing.</summary>
+    public PolicyState? State { get; }
+
+    /// <summary>Rows per year, for annualising realised volatility.</summary>
+    public int PeriodsPerYear { get; }
+}
+
+/// <summary>
+/// The little a policy remembers between rows: whether it is in its high-volatility regime, and the last realised
+/// volatility it measured. Updated only by <see cref="RebalancePolicy.Observe"/>, once per row, so replaying the
+/// rows rebuilds it exactly.
+/// </summary>
+public sealed class PolicyState
+{
+    public bool HighVolatility { get; set; }
+
+    public double Volatility { get; set; } = double.NaN;
 }
 
 /// <summary>Why a rebalance fired, as recorded in trades.csv and the report. The text is built only when asked for.</summary>

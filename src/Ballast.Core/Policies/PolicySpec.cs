@@ -34,6 +34,24 @@ public sealed record AllTrigger(ImmutableArray<TriggerSpec> Triggers) : TriggerS
 /// <summary>Fire when <see cref="Inner"/> fires and at least <see cref="Rows"/> rows and <see cref="Days"/> calendar days have passed since the last rebalance.</summary>
 public sealed record CooldownTrigger(TriggerSpec Inner, int? Rows, int? Days) : TriggerSpec;
 
+/// <summary>Whose realised volatility a volatility trigger watches.</summary>
+public enum VolatilityScope
+{
+    /// <summary>The portfolio as currently held: returns Σ wᵢ rᵢ over the window with today's weights.</summary>
+    Portfolio,
+
+    /// <summary>The most volatile single asset.</summary>
+    AnyAsset,
+}
+
+/// <summary>
+/// Volatility-aware triggering: while realised volatility (annualised sample standard deviation of the last
+/// <see cref="Window"/> simple returns) is high the <see cref="High"/> trigger applies, otherwise <see cref="Normal"/>.
+/// The regime turns high when volatility rises above <see cref="Above"/> and back to normal only when it falls below
+/// <see cref="Below"/> (hysteresis).
+/// </summary>
+public sealed record VolatilityTrigger(TriggerSpec Normal, int Window, double Above, double Below, TriggerSpec High, VolatilityScope Scope) : TriggerSpec;
+
 /// <summary>Where a rebalance moves the weights.</summary>
 public enum ExecutionTarget
 {

@@ -14,6 +14,7 @@ public sealed class RebalancePolicy
     private readonly int[] _tieOrder;
     private readonly DriftTrigger? _band;
     private readonly RiskWeights? _risk;
+    private readonly VolatilityTrigger? _volatility;
 
     public RebalancePolicy(PolicySpec spec)
     {
@@ -32,6 +33,7 @@ public sealed class RebalancePolicy
             _ => throw new NotSupportedException($"weights scheme {spec.Weights.GetType().Name} is not supported"),
         };
         _risk = spec.Weights as RiskWeights;
+        _volatility = FindVolatility(spec.Trigger);
         _targetPpm = PartsPerMillion.Round(_targets, _tieOrder);
         for (var i = 0; i < _targets.Length; i++)
         {
@@ -52,8 +54,99 @@ public sealed class RebalancePolicy
     /// <summary>True when targets are recomputed from a covariance estimate at each rebalance.</summary>
     public bool IsRiskBased => _risk is not null;
 
-    /// <summary>Rows of price history the policy needs before its first decision (the covariance lookback), or 0.</summary>
-    public int HistoryRows => _risk?.Covariance.Lookback ?? 0;
+    /// <summary>Rows of price history the policy needs before its first decision (the covariance lookback or the volatility window), or 0.</summary>
+    public int HistoryRows => HistoryRowsOf(Spec);
+
+    /// <summary>Rows of price history a policy spec needs before its first decision, without compiling it.</summary>
+    public static int HistoryRowsOf(PolicySpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Math.Max(spec.Weights is RiskWeights r ? r.Covariance.Lookback : 0, FindVolatility(spec.Trigger)?.Window ?? 0);
+    }
+
+    /// <summary>True when the policy carries a volatility regime: the caller calls <see cref="Observe"/> on every row.</summary>
+    public bool ObservesVolatility => _volatility is not null;
+
+    /// <summary>True when decisions read the price history (risk-based targets or a volatility trigger).</summary>
+    public bool NeedsPrices => _risk is not null || _volatility is not null;
+
+    /// <summary>
+    /// Updates the volatility regime from the row's realised volatility: annualised sample standard deviation of the
+    /// last <c>window</c> simple returns ending at the row (the portfolio with the row's weights, or the most volatile
+    /// asset). High above <c>above</c>, back to normal only below <c>below</c>. Rows without a full window keep the
+    /// regime as it is. Called once per row, before <see cref="Decide"/>.
+    /// </summary>
+    public void Observe(in PolicyContext context, PolicyState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (_volatility is not { } v || context.Prices is not { } prices || prices.RowsUpTo(context.Row) < v.Window + 1)
+        {
+            return;
+        }
+
+        var returns = prices.ReturnsEndingAt(context.Row, v.Window);
+        var n = AssetCount;
+        double volatility;
+        if (v.Scope == VolatilityScope.Portfolio)
+        {
+            Span<double> series = v.Window <= 512 ? stackalloc double[v.Window] : new double[v.Window];
+            for (var k = 0; k < v.Window; k++)
+            {
+                var r = 0.0;
+                for (var i = 0; i < n; i++)
+                {
+                    r += context.Weights[i] * returns[k, i];
+                }
+
+                series[k] = r;
+            }
+
+            volatility = StandardDeviation(series);
+        }
+        else
+        {
+            volatility = 0;
+            Span<double> series = v.Window <= 512 ? stackalloc double[v.Window] : new double[v.Window];
+            for (var i = 0; i < n; i++)
+            {
+                for (var k = 0; k < v.Window; k++)
+                {
+                    series[k] = returns[k, i];
+                }
+
+                volatility = Math.Max(volatility, StandardDeviation(series));
+            }
+        }
+
+        volatility *= Math.Sqrt(context.PeriodsPerYear);
+        state.Volatility = volatility;
+        if (!state.HighVolatility && volatility > v.Above)
+        {
+            state.HighVolatility = true;
+        }
+        else if (state.HighVolatility && volatility < v.Below)
+        {
+            state.HighVolatility = false;
+        }
+    }
+
+    private static double StandardDeviation(ReadOnlySpan<double> x)
+    {
+        var mean = 0.0;
+        foreach (var value in x)
+        {
+            mean += value;
+        }
+
+        mean /= x.Length;
+        var sum = 0.0;
+        foreach (var value in x)
+        {
+            sum += (value - mean) * (value - mean);
+        }
+
+        return Math.Sqrt(sum / (x.Length - 1));
+    }
 
     /// <summary>True when a trigger can use <see cref="PolicyContext.MaxAbsDrift"/> (an absolute drift band), so callers know to compute it.</summary>
     public bool UsesMaxAbsDrift { get; }
@@ -317,8 +410,16 @@ public sealed class RebalancePolicy
         }
     }
 
+    private static VolatilityTrigger? FindVolatility(TriggerSpec trigger) => trigger switch
+    {
+        VolatilityTrigger v => v,
+        CooldownTrigger c => FindVolatility(c.Inner),
+        _ => null,
+    };
+
     private static bool HasAbsoluteDrift(TriggerSpec trigger) => trigger switch
     {
+        VolatilityTrigger v => HasAbsoluteDrift(v.Normal) || HasAbsoluteDrift(v.High),
         DriftTrigger d => d.Measure == DriftMeasure.Absolute,
         AnyTrigger a => a.Triggers.Any(HasAbsoluteDrift),
         AllTrigger a => a.Triggers.Any(HasAbsoluteDrift),
@@ -328,6 +429,7 @@ public sealed class RebalancePolicy
 
     private static DriftTrigger? FindDrift(TriggerSpec trigger) => trigger switch
     {
+        VolatilityTrigger v => FindDrift(v.Normal) ?? FindDrift(v.High),
         DriftTrigger d => d,
         AnyTrigger a => a.Triggers.Select(FindDrift).FirstOrDefault(d => d is not null),
         AllTrigger a => a.Triggers.Select(FindDrift).FirstOrDefault(d => d is not null),

@@ -68,6 +68,7 @@ internal abstract class TriggerRule
         AnyTrigger a => new AnyRule([.. a.Triggers.Select(t => Compile(t, names))]),
         AllTrigger a => new AllRule([.. a.Triggers.Select(t => Compile(t, names))]),
         CooldownTrigger c => new CooldownRule(Compile(c.Inner, names), c.Rows, c.Days),
+        VolatilityTrigger v => new VolatilityRule(v, Compile(v.Normal, names), Compile(v.High, names)),
         _ => throw new NotSupportedException($"unknown trigger {spec.GetType().Name}"),
     };
 
@@ -194,6 +195,29 @@ internal abstract class TriggerRule
             }
 
             return texts is null ? first : new TriggerReason("all", string.Join(" and ", texts));
+        }
+    }
+
+    private sealed class VolatilityRule(VolatilityTrigger spec, TriggerRule normal, TriggerRule high) : TriggerRule
+    {
+        public override bool[]? Candidates(MarketCalendar calendar) => Union([normal.Candidates(calendar), high.Candidates(calendar)]);
+
+        public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
+        {
+            var state = context.State;
+            if (state is null || !state.HighVolatility)
+            {
+                return normal.Evaluate(context, targets);
+            }
+
+            var reason = high.Evaluate(context, targets);
+            if (reason is null)
+            {
+                return null;
+            }
+
+            var level = state.Volatility;
+            return new TriggerReason(reason.Kind, () => string.Format(CultureInfo.InvariantCulture, "volatility {0:0.0}% above {1:0.#}% regime: {2}", level * 100, spec.Above * 100, reason.Text));
         }
     }
 

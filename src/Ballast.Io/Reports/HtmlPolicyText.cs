@@ -52,6 +52,8 @@ internal static class HtmlPolicyText
         CooldownTrigger c => Trigger(c.Inner) + ", cooldown"
             + (c.Rows is { } rows ? " " + HtmlText.Int(rows) + " rows" : string.Empty)
             + (c.Days is { } days ? " " + HtmlText.Int(days) + " days" : string.Empty),
+        VolatilityTrigger v => Trigger(v.Normal) + "; while " + (v.Scope == VolatilityScope.Portfolio ? "portfolio" : "any asset's") + " volatility (" + HtmlText.Int(v.Window) + " returns) is above "
+            + HtmlText.Percent(v.Above, "0.##") + " until it falls below " + HtmlText.Percent(v.Below, "0.##") + ": " + Trigger(v.High),
         _ => trigger.GetType().Name,
     };
 

@@ -22,7 +22,9 @@ public static class SpecLoader
     private static readonly string[] ExecutionKeys = ["to", "partial", "min_trade", "max_turnover"];
     private static readonly string[] ExecutionTargets = ["target", "band-edge"];
     private static readonly string[] MinTradeKeys = ["value", "weight"];
-    private static readonly string[] TriggerKeys = ["calendar", "drift", "any", "all", "check", "cooldown"];
+    private static readonly string[] TriggerKeys = ["calendar", "drift", "any", "all", "check", "cooldown", "volatility"];
+    private static readonly string[] VolatilityKeys = ["window", "above", "below", "then", "scope"];
+    private static readonly string[] VolatilityScopes = ["portfolio", "any-asset"];
     private static readonly string[] DriftKeys = ["absolute", "relative"];
     private static readonly string[] CooldownKeys = ["rows", "days"];
 
@@ -551,6 +553,14 @@ public static class SpecLoader
         var map = AsMap(node, path);
         CheckKeys(map, TriggerKeys, path);
         var kinds = map.Entries.Where(e => e.Key.Text is "calendar" or "drift" or "any" or "all").ToList();
+        var volatilityNode = Get(map, "volatility");
+        if (kinds.Count == 0 && volatilityNode is not null)
+        {
+            // Only a volatility regime: nothing happens in calm markets, the `then` trigger applies in turbulent ones.
+            var calm = WrapVolatility(new NoTrigger(), volatilityNode, Join(path, "volatility"));
+            return Get(map, "cooldown") is { } c ? Cooldown(calm, c, Join(path, "cooldown")) : calm;
+        }
+
         if (kinds.Count != 1)
         {
             throw Error(map, path, kinds.Count == 0
@@ -607,30 +617,64 @@ public static class SpecLoader
                 break;
         }
 
-        if (Get(map, "cooldown") is { } cooldownNode)
+        if (volatilityNode is not null)
         {
-            var cooldownPath = Join(path, "cooldown");
-            int? rows = null;
-            int? days = null;
-            if (cooldownNode is MapNode cooldownMap)
-            {
-                CheckKeys(cooldownMap, CooldownKeys, cooldownPath);
-                rows = Get(cooldownMap, "rows") is { } r ? PositiveInt(r, Join(cooldownPath, "rows")) : null;
-                days = Get(cooldownMap, "days") is { } d ? PositiveInt(d, Join(cooldownPath, "days")) : null;
-                if (rows is null && days is null)
-                {
-                    throw Error(cooldownNode, cooldownPath, "give rows, days or both");
-                }
-            }
-            else
-            {
-                rows = PositiveInt(cooldownNode, cooldownPath);
-            }
-
-            trigger = new CooldownTrigger(trigger, rows, days);
+            trigger = WrapVolatility(trigger, volatilityNode, Join(path, "volatility"));
         }
 
-        return trigger;
+        return Get(map, "cooldown") is { } cooldownNode ? Cooldown(trigger, cooldownNode, Join(path, "cooldown")) : trigger;
+    }
+
+    private static TriggerSpec WrapVolatility(TriggerSpec normal, SpecNode node, string path)
+    {
+        var map = AsMap(node, path);
+        CheckKeys(map, VolatilityKeys, path);
+        var window = Get(map, "window") is { } w ? PositiveInt(w, Join(path, "window")) : 21;
+        if (window < 2)
+        {
+            throw Error(Get(map, "window")!, Join(path, "window"), "a realised volatility needs a window of at least 2 returns");
+        }
+
+        var aboveNode = Get(map, "above") ?? throw Error(map, Join(path, "above"), "give above: the annualised volatility (e.g. 0.25) above which the high-volatility regime starts");
+        var above = NonNegative(aboveNode, Join(path, "above"), positive: true);
+        var below = above * 0.8;
+        if (Get(map, "below") is { } belowNode)
+        {
+            below = NonNegative(belowNode, Join(path, "below"), positive: true);
+            if (below > above)
+            {
+                throw Error(belowNode, Join(path, "below"), $"below ({Fmt(below)}) must not exceed above ({Fmt(above)}): the regime ends when volatility falls back under it");
+            }
+        }
+
+        var thenNode = Get(map, "then") ?? throw Error(map, Join(path, "then"), "give then: the trigger of the high-volatility regime, a frequency (e.g. weekly) or a trigger mapping (e.g. { drift: { absolute: 0.02 } })");
+        var high = thenNode is ScalarNode scalar && CalendarFrequencies.TryParse(scalar.Text, out var frequency)
+            ? new CalendarTrigger(frequency)
+            : BindTrigger(thenNode, Join(path, "then"), allowNone: false);
+        var scope = Get(map, "scope") is { } s ? Choice(s, Join(path, "scope"), VolatilityScopes) : "portfolio";
+        return new VolatilityTrigger(normal, window, above, below, high, scope == "portfolio" ? VolatilityScope.Portfolio : VolatilityScope.AnyAsset);
+    }
+
+    private static TriggerSpec Cooldown(TriggerSpec trigger, SpecNode cooldownNode, string cooldownPath)
+    {
+        int? rows = null;
+        int? days = null;
+        if (cooldownNode is MapNode cooldownMap)
+        {
+            CheckKeys(cooldownMap, CooldownKeys, cooldownPath);
+            rows = Get(cooldownMap, "rows") is { } r ? PositiveInt(r, Join(cooldownPath, "rows")) : null;
+            days = Get(cooldownMap, "days") is { } d ? PositiveInt(d, Join(cooldownPath, "days")) : null;
+            if (rows is null && days is null)
+            {
+                throw Error(cooldownNode, cooldownPath, "give rows, days or both");
+            }
+        }
+        else
+        {
+            rows = PositiveInt(cooldownNode, cooldownPath);
+        }
+
+        return new CooldownTrigger(trigger, rows, days);
     }
 
     private static bool HasDrift(TriggerSpec trigger) => trigger switch
@@ -639,6 +683,7 @@ public static class SpecLoader
         AnyTrigger a => a.Triggers.Any(HasDrift),
         AllTrigger a => a.Triggers.Any(HasDrift),
         CooldownTrigger c => HasDrift(c.Inner),
+        VolatilityTrigger v => HasDrift(v.Normal) || HasDrift(v.High),
         _ => false,
     };
 

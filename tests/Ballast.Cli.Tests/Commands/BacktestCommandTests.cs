@@ -260,7 +260,8 @@ public class BacktestCommandTests
         Assert.Contains("the 252 rows before it are history for the covariance lookback", result.Error, StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(result.Out);
         var policies = doc.RootElement.GetProperty("policies").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("metrics"));
-        Assert.Equal(7, policies.Count);
+        Assert.Equal(8, policies.Count);
+        Assert.True(policies["equal-vol-aware"].GetProperty("rebalances").GetInt32() > policies["equal-quarterly"].GetProperty("rebalances").GetInt32());
 
         // Risk-based weights lean towards the calm assets (TLT, GLD): lower volatility than equal weights.
         Assert.True(policies["risk-parity-monthly"].GetProperty("volatility").GetDouble() < policies["equal-quarterly"].GetProperty("volatility").GetDouble());

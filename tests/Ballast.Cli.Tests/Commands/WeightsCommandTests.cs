@@ -84,7 +84,7 @@ public class WeightsFromSpecTests
         Assert.Equal(0, result.ExitCode);
         using var doc = System.Text.Json.JsonDocument.Parse(result.Out);
         var results = doc.RootElement.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!);
-        Assert.Equal(6, results.Count);
+        Assert.Equal(7, results.Count);
         var rp = results["risk-parity-monthly"];
         Assert.All(rp.GetProperty("risk_contributions").EnumerateObject(), p => Assert.Equal(0.2, p.Value.GetDouble(), 4));
         Assert.Equal(1.0, rp.GetProperty("weights").EnumerateObject().Sum(p => p.Value.GetDouble()), 12);

@@ -74,6 +74,7 @@ public class SchemaTests
     [InlineData("TriggerKeys", "trigger")]
     [InlineData("DriftKeys", "drift")]
     [InlineData("CovarianceKeys", "covariance")]
+    [InlineData("VolatilityKeys", "volatility")]
     public void NestedProperties_AreSpecLoaderKeys(string loaderField, string definition) =>
         AssertSameKeys(LoaderStrings(loaderField), PropertyNames(Definition(definition)));
 
@@ -127,6 +128,8 @@ public class SchemaTests
     [InlineData("{ 'costs': { 'proportional_bps': { 'A': 5 }, 'spread_bps': 2, 'fixed_per_trade': 0 }, 'lot': { 'B': 10 } }")]
     [InlineData("{ 'costs': {}, 'lot': 0.5, 'execution': { 'to': 'target', 'partial': 1, 'min_trade': { 'value': 100, 'weight': 0.001 }, 'max_turnover': 0.2 } }")]
     [InlineData("{ 'trigger': 'none' }")]
+    [InlineData("{ 'trigger': { 'calendar': 'quarterly', 'volatility': { 'window': 21, 'above': 0.25, 'below': 0.2, 'then': 'weekly' } } }")]
+    [InlineData("{ 'trigger': { 'volatility': { 'above': 0.3, 'then': { 'drift': { 'absolute': 0.02 } }, 'scope': 'any-asset' }, 'cooldown': 5 } }")]
     [InlineData("{ 'weights': { 'scheme': 'risk-budget', 'budgets': { 'A': 0.4, 'B': 0.6 } }, 'covariance': { 'method': 'ewma', 'lookback': 100, 'halflife': 30 } }")]
     [InlineData("{ 'weights': { 'scheme': 'min-variance', 'bounds': { 'A': [0.1, 0.9] } }, 'covariance': { 'method': 'ledoit-wolf' } }")]
     [InlineData("{ 'trigger': { 'drift': { 'relative': 2.5 }, 'check': 'weekly', 'cooldown': 3 }, 'execution': { 'to': 'band-edge' } }")]
@@ -156,6 +159,11 @@ public class SchemaTests
     [InlineData("{ 'trigger': { 'drift': { 'absolute': 0.1, 'band': 0.1 } } }", "unknown key 'band'")]
     [InlineData("{ 'trigger': { 'calendar': 'monthly', 'cooldown': { 'weeks': 1 } } }", "unknown key 'weeks'")]
     [InlineData("{ 'trigger': { 'calendar': 'montly' } }", "unknown value 'montly'")]
+    [InlineData("{ 'trigger': { 'calendar': 'monthly', 'volatility': { 'above': 0.25 } } }", "give then")]
+    [InlineData("{ 'trigger': { 'calendar': 'monthly', 'volatility': { 'then': 'weekly' } } }", "give above")]
+    [InlineData("{ 'trigger': { 'calendar': 'monthly', 'volatility': { 'above': 0.2, 'then': 'weekly', 'window': 1 } } }", "a window of at least 2 returns")]
+    [InlineData("{ 'trigger': { 'calendar': 'monthly', 'volatility': { 'above': 0.2, 'then': 'weekly', 'scope': 'asset' } } }", "unknown value 'asset'")]
+    [InlineData("{ 'trigger': { 'calendar': 'monthly', 'volatility': { 'above': 0.2, 'then': 'weekly', 'windw': 3 } } }", "unknown key 'windw'")]
     [InlineData("{ 'weights': { 'scheme': 'risk-budget' } }", "scheme risk-budget needs budgets")]
     [InlineData("{ 'weights': { 'scheme': 'risk-parity', 'budgets': { 'A': 0.5, 'B': 0.5 } } }", "budgets applies only to scheme risk-budget")]
     [InlineData("{ 'weights': { 'scheme': 'risk-parity', 'bounds': [0, 1] } }", "bounds applies only to scheme min-variance")]
