@@ -237,6 +237,20 @@ public static class CanonicalPolicy
                     w.WriteEndObject();
                 };
                 break;
+            case RiskDriftTrigger riskDrift:
+                if (riskDrift.Check is { } riskCheck)
+                {
+                    members["check"] = () => w.WriteStringValue(riskCheck.ToSpecName());
+                }
+
+                members["risk_drift"] = () =>
+                {
+                    w.WriteStartObject();
+                    w.WritePropertyName(riskDrift.Measure == DriftMeasure.Absolute ? "absolute" : "relative");
+                    WriteNumber(w, riskDrift.Band);
+                    w.WriteEndObject();
+                };
+                break;
             case AnyTrigger any:
                 members["any"] = () => WriteList(w, any.Triggers);
                 break;

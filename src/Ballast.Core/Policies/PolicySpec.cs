@@ -25,6 +25,13 @@ public sealed record CalendarTrigger(CalendarFrequency Frequency) : TriggerSpec;
 /// <summary>Fire when any asset's weight is outside its band; checked on every row, or only on rows that start a <see cref="Check"/> period.</summary>
 public sealed record DriftTrigger(DriftMeasure Measure, double Band, CalendarFrequency? Check) : TriggerSpec;
 
+/// <summary>
+/// Fire when any asset's risk contribution (from the policy's covariance estimate on the row, with the current
+/// weights) is outside its band around its risk budget: |RCᵢ − bᵢ| &gt; band (absolute) or &gt; band · bᵢ (relative).
+/// Only for risk-parity and risk-budget weights. Checked on every row, or on rows that start a <see cref="Check"/> period.
+/// </summary>
+public sealed record RiskDriftTrigger(DriftMeasure Measure, double Band, CalendarFrequency? Check) : TriggerSpec;
+
 /// <summary>Fire when any child fires (the first one that fires gives the reason).</summary>
 public sealed record AnyTrigger(ImmutableArray<TriggerSpec> Triggers) : TriggerSpec;
 

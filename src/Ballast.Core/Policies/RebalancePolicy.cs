@@ -40,7 +40,7 @@ public sealed class RebalancePolicy
             _targets[i] = _targetPpm[i] / (double)PartsPerMillion.One;
         }
 
-        _trigger = TriggerRule.Compile(spec.Trigger, Names);
+        _trigger = TriggerRule.Compile(spec.Trigger, Names, spec.Weights as RiskWeights);
         _band = FindDrift(spec.Trigger);
         UsesMaxAbsDrift = HasAbsoluteDrift(spec.Trigger);
         if (spec.Execution.To == ExecutionTarget.BandEdge && _band is null)
@@ -195,14 +195,7 @@ public sealed class RebalancePolicy
         }
 
         var prices = context.Prices ?? throw new InvalidOperationException("a risk-based policy needs the price history in its context");
-        var lookback = _risk.Covariance.Lookback;
-        var returns = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(prices.ReturnsEndingAt(context.Row, lookback));
-        var covariance = _risk.Covariance.Method switch
-        {
-            CovarianceMethod.Sample => Optimisation.CovarianceEstimators.Sample(returns),
-            CovarianceMethod.Ewma => Optimisation.CovarianceEstimators.Ewma(returns, _risk.Covariance.Halflife ?? 63),
-            _ => Optimisation.CovarianceEstimators.LedoitWolf(returns).Covariance,
-        };
+        var covariance = Estimate(_risk.Covariance, prices, context.Row);
         var n = AssetCount;
         var weights = _risk.Scheme switch
         {
@@ -212,6 +205,20 @@ public sealed class RebalancePolicy
             _ => Optimisation.MinimumVariance.Solve(covariance, _risk.Lower.IsDefaultOrEmpty ? null : _risk.Lower, _risk.Upper.IsDefaultOrEmpty ? null : _risk.Upper, Names),
         };
         PartsPerMillion.Round(weights, targetPpm, _tieOrder);
+    }
+
+    /// <summary>The covariance estimate of the lookback returns ending at <paramref name="row"/> (never later rows).</summary>
+    public static MathNet.Numerics.LinearAlgebra.Matrix<double> Estimate(CovarianceSpec spec, PriceTable prices, int row)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(prices);
+        var returns = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(prices.ReturnsEndingAt(row, spec.Lookback));
+        return spec.Method switch
+        {
+            CovarianceMethod.Sample => Optimisation.CovarianceEstimators.Sample(returns),
+            CovarianceMethod.Ewma => Optimisation.CovarianceEstimators.Ewma(returns, spec.Halflife ?? 63),
+            _ => Optimisation.CovarianceEstimators.LedoitWolf(returns).Covariance,
+        };
     }
 
     private ReadOnlySpan<double> TargetsOf(in PolicyContext context) => context.Targets.IsEmpty ? _targets : context.Targets;

@@ -60,15 +60,16 @@ internal abstract class TriggerRule
         return result;
     }
 
-    public static TriggerRule Compile(TriggerSpec spec, IReadOnlyList<string> names) => spec switch
+    public static TriggerRule Compile(TriggerSpec spec, IReadOnlyList<string> names, RiskWeights? risk = null) => spec switch
     {
         NoTrigger => new NeverRule(),
         CalendarTrigger c => new CalendarRule(c.Frequency),
         DriftTrigger d => new DriftRule(d, names),
-        AnyTrigger a => new AnyRule([.. a.Triggers.Select(t => Compile(t, names))]),
-        AllTrigger a => new AllRule([.. a.Triggers.Select(t => Compile(t, names))]),
-        CooldownTrigger c => new CooldownRule(Compile(c.Inner, names), c.Rows, c.Days),
-        VolatilityTrigger v => new VolatilityRule(v, Compile(v.Normal, names), Compile(v.High, names)),
+        RiskDriftTrigger r => new RiskDriftRule(r, names, risk ?? throw new ArgumentException("a risk-drift trigger needs risk-parity or risk-budget weights", nameof(risk))),
+        AnyTrigger a => new AnyRule([.. a.Triggers.Select(t => Compile(t, names, risk))]),
+        AllTrigger a => new AllRule([.. a.Triggers.Select(t => Compile(t, names, risk))]),
+        CooldownTrigger c => new CooldownRule(Compile(c.Inner, names, risk), c.Rows, c.Days),
+        VolatilityTrigger v => new VolatilityRule(v, Compile(v.Normal, names, risk), Compile(v.High, names, risk)),
         _ => throw new NotSupportedException($"unknown trigger {spec.GetType().Name}"),
     };
 
@@ -147,6 +148,62 @@ internal abstract class TriggerRule
                 ? string.Format(inv, "drift {0} {1:+0.00;-0.00}pp outside ±{2:0.##}pp (absolute)", names[asset], drift * 100, _band * 100)
                 : string.Format(inv, "drift {0} {1:+0.0;-0.0}% of target outside ±{2:0.##}% (relative)", names[asset], target > 0 ? drift / target * 100 : double.PositiveInfinity, _band * 100);
         });
+    }
+
+    private sealed class RiskDriftRule(RiskDriftTrigger spec, IReadOnlyList<string> names, RiskWeights risk) : TriggerRule
+    {
+        private readonly CalendarRule? _check = spec.Check is { } check ? new CalendarRule(check) : null;
+
+        public override bool[]? Candidates(MarketCalendar calendar) => _check?.Candidates(calendar);
+
+        public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
+        {
+            if ((_check is not null && _check.Evaluate(context, targets) is null) || context.Prices is not { } prices
+                || prices.RowsUpTo(context.Row) < risk.Covariance.Lookback + 1)
+            {
+                return null;
+            }
+
+            var covariance = RebalancePolicy.Estimate(risk.Covariance, prices, context.Row);
+            var n = names.Count;
+            var weights = new double[n];
+            var invested = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                weights[i] = context.Weights[i];
+                invested += weights[i];
+            }
+
+            if (!(invested > 0))
+            {
+                return null;
+            }
+
+            var contributions = Optimisation.RiskBudgeting.RiskContributions(covariance, weights);
+            var worst = -1;
+            var worstExcess = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                var budget = risk.Scheme == RiskScheme.RiskBudget ? risk.Budgets[i] : 1.0 / n;
+                var band = spec.Measure == DriftMeasure.Absolute ? spec.Band : spec.Band * budget;
+                var excess = Math.Abs(contributions[i] - budget) - band;
+                if (excess > 0 && (worst < 0 || excess > worstExcess))
+                {
+                    worst = i;
+                    worstExcess = excess;
+                }
+            }
+
+            if (worst < 0)
+            {
+                return null;
+            }
+
+            var asset = names[worst];
+            var rc = contributions[worst];
+            var b = risk.Scheme == RiskScheme.RiskBudget ? risk.Budgets[worst] : 1.0 / n;
+            return new TriggerReason("risk-drift", () => string.Format(CultureInfo.InvariantCulture, "risk drift {0}: contribution {1:0.0}% vs budget {2:0.0}% (band {3})", asset, rc * 100, b * 100, spec.Measure == DriftMeasure.Absolute ? $"±{spec.Band * 100:0.##}pp" : $"±{spec.Band * 100:0.##}% of budget"));
+        }
     }
 
     private sealed class AnyRule(TriggerRule[] children) : TriggerRule

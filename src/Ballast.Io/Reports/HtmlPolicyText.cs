@@ -47,6 +47,8 @@ internal static class HtmlPolicyText
         CalendarTrigger c => "calendar " + c.Frequency.ToSpecName(),
         DriftTrigger d => "drift " + (d.Measure == DriftMeasure.Absolute ? "absolute ±" + HtmlText.Percent(d.Band, "0.##") : "relative ±" + HtmlText.Percent(d.Band, "0.##") + " of target")
             + (d.Check is { } check ? ", checked " + check.ToSpecName() : string.Empty),
+        RiskDriftTrigger r => "risk contribution drift " + (r.Measure == DriftMeasure.Absolute ? "±" + HtmlText.Percent(r.Band, "0.##") : "±" + HtmlText.Percent(r.Band, "0.##") + " of budget")
+            + (r.Check is { } riskCheck ? ", checked " + riskCheck.ToSpecName() : string.Empty),
         AnyTrigger any => "any of (" + string.Join("; ", any.Triggers.Select(Trigger)) + ")",
         AllTrigger all => "all of (" + string.Join("; ", all.Triggers.Select(Trigger)) + ")",
         CooldownTrigger c => Trigger(c.Inner) + ", cooldown"

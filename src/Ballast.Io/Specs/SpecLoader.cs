@@ -22,7 +22,7 @@ public static class SpecLoader
     private static readonly string[] ExecutionKeys = ["to", "partial", "min_trade", "max_turnover"];
     private static readonly string[] ExecutionTargets = ["target", "band-edge"];
     private static readonly string[] MinTradeKeys = ["value", "weight"];
-    private static readonly string[] TriggerKeys = ["calendar", "drift", "any", "all", "check", "cooldown", "volatility"];
+    private static readonly string[] TriggerKeys = ["calendar", "drift", "risk_drift", "any", "all", "check", "cooldown", "volatility"];
     private static readonly string[] VolatilityKeys = ["window", "above", "below", "then", "scope"];
     private static readonly string[] VolatilityScopes = ["portfolio", "any-asset"];
     private static readonly string[] DriftKeys = ["absolute", "relative"];
@@ -188,6 +188,11 @@ public static class SpecLoader
         var trigger = BindTrigger(triggerNode, triggerPath, allowNone: true);
         var (executionNode, executionPath) = Pick("execution");
         var execution = executionNode is null ? ExecutionSpec.Default : BindExecution(executionNode, executionPath);
+        if (HasRiskDrift(trigger) && weights is not RiskWeights { Scheme: RiskScheme.RiskParity or RiskScheme.RiskBudget })
+        {
+            throw Error(triggerNode, triggerPath, "risk_drift compares risk contributions with risk budgets, so it needs weights with scheme risk-parity or risk-budget");
+        }
+
         if (execution.To == ExecutionTarget.BandEdge && !HasDrift(trigger))
         {
             throw Error(executionNode!, $"{executionPath}.to", "band-edge needs a drift trigger to define the bands; add trigger: { drift: { absolute: 0.05 } } or use to: target");
@@ -552,7 +557,7 @@ public static class SpecLoader
 
         var map = AsMap(node, path);
         CheckKeys(map, TriggerKeys, path);
-        var kinds = map.Entries.Where(e => e.Key.Text is "calendar" or "drift" or "any" or "all").ToList();
+        var kinds = map.Entries.Where(e => e.Key.Text is "calendar" or "drift" or "risk_drift" or "any" or "all").ToList();
         var volatilityNode = Get(map, "volatility");
         if (kinds.Count == 0 && volatilityNode is not null)
         {
@@ -564,14 +569,14 @@ public static class SpecLoader
         if (kinds.Count != 1)
         {
             throw Error(map, path, kinds.Count == 0
-                ? "a trigger needs exactly one of calendar, drift, any, all"
-                : $"a trigger takes exactly one of calendar, drift, any, all; found {string.Join(" and ", kinds.Select(k => k.Key.Text))} (combine them with any: [...] or all: [...])");
+                ? "a trigger needs exactly one of calendar, drift, risk_drift, any, all"
+                : $"a trigger takes exactly one of calendar, drift, risk_drift, any, all; found {string.Join(" and ", kinds.Select(k => k.Key.Text))} (combine them with any: [...] or all: [...])");
         }
 
         var (kindKey, body) = (kinds[0].Key.Text, kinds[0].Value);
         var bodyPath = Join(path, kindKey);
         var checkNode = Get(map, "check");
-        if (checkNode is not null && kindKey != "drift")
+        if (checkNode is not null && kindKey is not ("drift" or "risk_drift"))
         {
             throw Error(checkNode, Join(path, "check"), "check applies only to drift triggers (how often drift is checked)");
         }
@@ -582,7 +587,7 @@ public static class SpecLoader
             case "calendar":
                 trigger = new CalendarTrigger(Frequency(body, bodyPath));
                 break;
-            case "drift":
+            case "drift" or "risk_drift":
                 var drift = AsMap(body, bodyPath);
                 CheckKeys(drift, DriftKeys, bodyPath);
                 if (drift.Entries.Count != 1)
@@ -603,7 +608,8 @@ public static class SpecLoader
                 }
 
                 CalendarFrequency? check = checkNode is null ? null : Frequency(checkNode, Join(path, "check"));
-                trigger = new DriftTrigger(measureKey == "absolute" ? DriftMeasure.Absolute : DriftMeasure.Relative, band, check);
+                var measure = measureKey == "absolute" ? DriftMeasure.Absolute : DriftMeasure.Relative;
+                trigger = kindKey == "drift" ? new DriftTrigger(measure, band, check) : new RiskDriftTrigger(measure, band, check);
                 break;
             default:
                 var list = AsList(body, bodyPath);
@@ -676,6 +682,16 @@ public static class SpecLoader
 
         return new CooldownTrigger(trigger, rows, days);
     }
+
+    private static bool HasRiskDrift(TriggerSpec trigger) => trigger switch
+    {
+        RiskDriftTrigger => true,
+        AnyTrigger a => a.Triggers.Any(HasRiskDrift),
+        AllTrigger a => a.Triggers.Any(HasRiskDrift),
+        CooldownTrigger c => HasRiskDrift(c.Inner),
+        VolatilityTrigger v => HasRiskDrift(v.Normal) || HasRiskDrift(v.High),
+        _ => false,
+    };
 
     private static bool HasDrift(TriggerSpec trigger) => trigger switch
     {

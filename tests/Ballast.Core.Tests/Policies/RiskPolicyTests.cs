@@ -97,3 +97,31 @@ public class RiskPolicyTests
         Assert.Equal((full.Prices[20 * 2] / full.Prices[19 * 2]) - 1, table.ReturnsEndingAt(0, 20)[19, 0], 15);
     }
 }
+
+public class RiskDriftTriggerTests
+{
+    [Fact]
+    public void Run_RiskDrift_FiresWhenARiskContributionLeavesItsBandAndSaysWhich()
+    {
+        var table = Ballast.Synthesis.StrategySynthesizer.Generate(3, 4, 17).WithHistory(60);
+        var spec = new PolicySpec
+        {
+            Name = "rp-drift",
+            Universe = [.. table.Names],
+            Capital = 1_000_000,
+            Weights = new RiskWeights(RiskScheme.RiskParity, new CovarianceSpec(CovarianceMethod.Sample, 60, null), [], [], []),
+            Costs = CostSpec.Zero(3),
+            Trigger = new RiskDriftTrigger(DriftMeasure.Absolute, 0.05, CalendarFrequency.Weekly),
+            Lot = [0, 0, 0],
+        };
+        var run = Backtester.Run(table, new RebalancePolicy(spec), new BacktestSettings(252, Record: true));
+
+        var reasons = run.Trades!.Where(t => t.Row > 0).GroupBy(t => t.Row).Select(g => g.First().Reason).ToArray();
+        Assert.NotEmpty(reasons);
+        Assert.All(reasons, r => Assert.StartsWith("risk drift ", r, StringComparison.Ordinal));
+        Assert.All(reasons, r => Assert.Contains("vs budget 33.3%", r, StringComparison.Ordinal));
+
+        // Weekly checks on ~1,000 rows: it fires on some weeks, not all.
+        Assert.InRange(reasons.Length, 1, 150);
+    }
+}

@@ -158,12 +158,13 @@ public class SpecLoaderTests
     [InlineData("weights: { scheme: equal }\ntrigger: { drift: { absolute: 0 } }", "(trigger.drift.absolute): the band must be > 0")]
     [InlineData("weights: { scheme: equal }\ntrigger: { drift: { absolute: -0.1 } }", "(trigger.drift.absolute): the band must be > 0")]
     [InlineData("weights: { scheme: equal }\ntrigger: { calendar: montly }", "(trigger.calendar): unknown value 'montly'; expected one of: daily, weekly, monthly, quarterly, semiannual, annual (did you mean 'monthly'?)")]
-    [InlineData("weights: { scheme: equal }\ntrigger: { calendar: monthly, drift: { absolute: 0.1 } }", "a trigger takes exactly one of calendar, drift, any, all")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { calendar: monthly, drift: { absolute: 0.1 } }", "a trigger takes exactly one of calendar, drift, risk_drift, any, all")]
     [InlineData("weights: { scheme: equal }\ntrigger: { calendar: monthly }\nexecution: { to: band-edge }", "(execution.to): band-edge needs a drift trigger")]
     [InlineData("weights: { scheme: equal }\ntrigger: { calendar: monthly }\ncapital: '100'", "(capital): expected a finite number, found the string \"100\"")]
     [InlineData("weights: { scheme: equal }\ntrigger: { calendar: monthly, check: daily }", "(trigger.check): check applies only to drift triggers")]
     [InlineData("weights: { scheme: equal }\ntrigger: { calendar: monthly }\nexecution: { partial: 1.5 }", "(execution.partial): must be in (0, 1]")]
     [InlineData("weights: { scheme: equal }", "has no trigger; write trigger: none for buy and hold")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { risk_drift: { absolute: 0.05 } }", "(trigger): risk_drift compares risk contributions with risk budgets, so it needs weights with scheme risk-parity or risk-budget")]
     public void Load_InvalidValues_AreErrorsNamingTheField(string body, string expected)
     {
         var e = Bad($"universe: [A, B]\n{body}\n");
