@@ -25,8 +25,9 @@ public sealed record TradeRecord(
 /// <summary>The outcome of one policy over one window.</summary>
 public sealed class PolicyRun
 {
-    internal PolicyRun(RebalancePolicy policy, BacktestMetrics metrics, double[]? equity, double[]? weights, double[]? drift, IReadOnlyList<TradeRecord>? trades)
+    internal PolicyRun(RebalancePolicy policy, BacktestMetrics metrics, double[]? equity, double[]? weights, double[]? drift, IReadOnlyList<TradeRecord>? trades, double[]? riskContributions = null)
     {
+        RiskContributions = riskContributions;
         Policy = policy;
         Metrics = metrics;
         Equity = equity;
@@ -51,6 +52,12 @@ public sealed class PolicyRun
 
     /// <summary>Largest absolute drift from target at each row's close, before trades (recorded runs only).</summary>
     public double[]? MaxDrift { get; }
+
+    /// <summary>
+    /// Row-major risk contributions after each row's trades, from the covariance estimated at the policy's last
+    /// rebalance (recorded runs of risk-based policies only).
+    /// </summary>
+    public double[]? RiskContributions { get; }
 
     /// <summary>Every trade, including the initial investment on row 0 (recorded runs only).</summary>
     public IReadOnlyList<TradeRecord>? Trades { get; }

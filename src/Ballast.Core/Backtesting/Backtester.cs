@@ -152,7 +152,7 @@ public static class Backtester
         var plan = new int[n];
         var hold = new bool[n];
         var trader = new Trader(spec.Costs, spec.Lot, policy.Names, record ? new List<TradeRecord>() : null);
-        var recorder = record ? new Recorder(rows, n) : null;
+        var recorder = record ? new Recorder(rows, n, policy.IsRiskBased) : null;
         var riskFreePerPeriod = Math.Pow(1 + settings.RiskFree, 1.0 / settings.PeriodsPerYear) - 1;
         var metrics = default(MetricsAccumulator);
 
@@ -162,6 +162,10 @@ public static class Backtester
         policy.ComputeTargets(new PolicyContext(table.Calendar, 0, weights, spec.Capital, 0, false, prices: table, periodsPerYear: settings.PeriodsPerYear), targetPpm);
         SetTargets(targetPpm, targets);
         var initial = trader.Execute(state, row0, spec.Capital, weights, targetPpm, hold, 0, table.Dates[0], InitialInvestment);
+        if (recorder is not null && spec.Weights is RiskWeights riskWeights)
+        {
+            recorder.Covariance = RebalancePolicy.Estimate(riskWeights.Covariance, table, 0);
+        }
         var nav = spec.Capital - initial.Cost;
         metrics.Start(nav, riskFreePerPeriod);
         metrics.AddInitialCost(initial.Cost);
@@ -197,6 +201,10 @@ public static class Backtester
                         // A risk-based policy sets new targets whenever it rebalances, from the returns up to this row.
                         policy.ComputeTargets(context, targetPpm);
                         SetTargets(targetPpm, targets);
+                        if (recorder is not null && spec.Weights is RiskWeights rw)
+                        {
+                            recorder.Covariance = RebalancePolicy.Estimate(rw.Covariance, table, t);
+                        }
                     }
 
                     if (reason is not null && policy.PlanTargets(context, plan, hold))
@@ -222,7 +230,7 @@ public static class Backtester
         var (driftSum, driftMaxAll) = drift.Totals();
         metrics.AddDrift(driftSum, (long)(rows - 1) * n, driftMaxAll);
         var result2 = metrics.Finish(spec.Capital, nav, table.Dates[0], table.Dates[^1], settings.PeriodsPerYear);
-        return new PolicyRun(policy, result2, recorder?.Equity, recorder?.Weights, recorder?.Drift, trader.Trades);
+        return new PolicyRun(policy, result2, recorder?.Equity, recorder?.Weights, recorder?.Drift, trader.Trades, recorder?.RiskContributions);
     }
 }
 
@@ -310,8 +318,13 @@ internal sealed class DriftTracker
 }
 
 /// <summary>Per-row series of a recorded run.</summary>
-internal sealed class Recorder(int rows, int assets)
+internal sealed class Recorder(int rows, int assets, bool riskBased)
 {
+    /// <summary>The covariance estimated at the last rebalance of a risk-based policy (for its risk contributions).</summary>
+    public MathNet.Numerics.LinearAlgebra.Matrix<double>? Covariance { get; set; }
+
+    public double[]? RiskContributions { get; } = riskBased ? new double[rows * assets] : null;
+
     public double[] Equity { get; } = new double[rows];
 
     public double[] Weights { get; } = new double[rows * assets];
@@ -325,6 +338,12 @@ internal sealed class Recorder(int rows, int assets)
         for (var i = 0; i < assets; i++)
         {
             Weights[(row * assets) + i] = units[i] * prices[i] / nav;
+        }
+
+        if (RiskContributions is not null && Covariance is not null)
+        {
+            var rc = Optimisation.RiskBudgeting.RiskContributions(Covariance, Weights.AsSpan(row * assets, assets).ToArray());
+            rc.CopyTo(RiskContributions, row * assets);
         }
     }
 }

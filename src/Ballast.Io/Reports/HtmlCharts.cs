@@ -1,5 +1,6 @@
 using System.Text;
 using Ballast.Backtesting;
+using Ballast.Policies;
 
 namespace Ballast.Io.Reports;
 
@@ -71,7 +72,70 @@ internal static class HtmlCharts
         Equity(sb, outcome, shown, x);
         Drawdown(sb, outcome, shown, x);
         Allocation(sb, outcome, x);
+        RiskContributions(sb, outcome, x);
         Drift(sb, outcome, shown, x);
+    }
+
+    /// <summary>Stacked risk contributions over time for the risk-based policies, with their budgets as guides.</summary>
+    private static void RiskContributions(StringBuilder sb, BacktestOutcome outcome, double[] x)
+    {
+        var runs = outcome.Runs.Where(r => r.RiskContributions is not null).Take(MaxAllocationCharts).ToArray();
+        if (runs.Length == 0)
+        {
+            return;
+        }
+
+        var assetOrder = outcome.Spec.AllSeries();
+        Open(sb, "risk", "Risk contributions", "Each asset's share of portfolio risk after each row's trades, RCᵢ = wᵢ(Σw)ᵢ / w'Σw with the covariance estimated at the policy's last rebalance, stacked in universe order; dashed lines are the cumulative risk budgets.");
+        sb.Append("<div class=\"small-multiples\">\n");
+        var rows = SvgDownsample.Rows(x.Length, MaxSmallPoints);
+        var xs = rows.Select(r => x[r]).ToArray();
+        foreach (var run in runs)
+        {
+            var names = run.Policy.Names;
+            var n = names.Count;
+            var layers = new List<SvgLayer>(n);
+            for (var a = 0; a < n; a++)
+            {
+                var y = new double[rows.Length];
+                for (var j = 0; j < rows.Length; j++)
+                {
+                    var value = run.RiskContributions![(rows[j] * n) + a];
+                    y[j] = double.IsFinite(value) ? Math.Max(0, value) : 0;
+                }
+
+                layers.Add(new SvgLayer(names[a], AssetColor(assetOrder, names[a], a), y));
+            }
+
+            var guides = new List<double>(n);
+            if (run.Policy.Spec.Weights is RiskWeights { Scheme: RiskScheme.RiskParity or RiskScheme.RiskBudget } risk)
+            {
+                var cumulative = 0.0;
+                for (var a = 0; a < n - 1; a++)
+                {
+                    cumulative += risk.Scheme == RiskScheme.RiskBudget ? risk.Budgets[a] : 1.0 / n;
+                    guides.Add(cumulative);
+                }
+            }
+
+            sb.Append("<figure class=\"small\">\n<figcaption>");
+            HtmlText.AppendEscaped(sb, run.Name);
+            sb.Append("</figcaption>\n");
+            var options = new SvgChartOptions { Label = "Risk contributions over time: " + run.Name, FormatY = v => HtmlText.Percent(v, "0"), Width = 440, Height = 200 };
+            SvgChart.StackedAreas(sb, options, xs, layers, guides);
+            sb.Append("<ul class=\"legend\">");
+            foreach (var layer in layers)
+            {
+                sb.Append("<li>");
+                SvgChart.AppendSwatch(sb, layer.Color, null, area: true);
+                HtmlText.AppendEscaped(sb, layer.Name);
+                sb.Append("</li>");
+            }
+
+            sb.Append("</ul>\n</figure>\n");
+        }
+
+        sb.Append("</div>\n</section>\n");
     }
 
     private static int RowCount(BacktestOutcome outcome)

@@ -294,3 +294,26 @@ public sealed class HtmlReportTests
 
     private static string Footer(string html) => html[html.IndexOf("<footer>", StringComparison.Ordinal)..];
 }
+
+public class HtmlReportRiskTests
+{
+    [Fact]
+    public void Render_RiskBasedPolicy_HasARiskContributionChart()
+    {
+        var table = Ballast.Synthesis.StrategySynthesizer.Generate(3, 3, 4);
+        var spec = Ballast.Io.Specs.SpecLoader.Load("universe: [TREND, CARRY, VALUE]\ncovariance: { lookback: 60 }\nweights: { scheme: risk-parity }\npolicies:\n  - name: rp\n    trigger: { calendar: monthly }\n", "risk.yaml");
+        var outcome = BacktestJob.Run(spec, table, "synthetic", new BacktestOptions { Record = true }, cancellationToken: TestContext.Current.CancellationToken);
+
+        var html = Ballast.Io.Reports.HtmlReport.Render(outcome);
+
+        Assert.Contains("id=\"risk\"", html, StringComparison.Ordinal);
+        Assert.Contains("Risk contributions over time: rp", html, StringComparison.Ordinal);
+        Assert.Contains("risk-parity from the sample covariance of the last 60 returns", html, StringComparison.Ordinal);
+        var rp = outcome.Runs[0];
+        for (var row = 1; row < table.RowCount - 260; row += 97)
+        {
+            var sum = Enumerable.Range(0, 3).Sum(i => rp.RiskContributions![(row * 3) + i]);
+            Assert.Equal(1.0, sum, 9);
+        }
+    }
+}
