@@ -91,6 +91,14 @@ public static class CovarianceCsv
             }
         }
 
+        // A covariance matrix is positive semidefinite: a negative eigenvalue means impossible correlations.
+        var smallest = matrix.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric).EigenValues.Select(e => e.Real).Min();
+        var largestVariance = Enumerable.Range(0, n).Max(i => matrix[i, i]);
+        if (smallest < -1e-10 * largestVariance)
+        {
+            throw new BallastInputException(new InputLocation(source, lines[0].Line), $"the matrix is not a covariance matrix: it is not positive semidefinite (smallest eigenvalue {smallest.ToString("G4", CultureInfo.InvariantCulture)}), so some implied correlation is impossible");
+        }
+
         return (names, matrix);
     }
 }

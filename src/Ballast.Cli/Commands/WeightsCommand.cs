@@ -36,6 +36,11 @@ internal static class WeightsCommand
         {
             if (parse.GetValue(spec) is { } specPath)
             {
+                if (parse.GetValue(covariance) is not null || parse.GetValue(scheme) is not null)
+                {
+                    throw new BallastInputException("give either SPEC --data FILE --at DATE, or --covariance FILE --scheme ..., not both");
+                }
+
                 if (parse.GetValue(data) is not { } dataPath || parse.GetValue(at) is not { } date)
                 {
                     throw new BallastInputException("weights SPEC needs --data FILE and --at DATE");
@@ -102,7 +107,7 @@ internal static class WeightsCommand
                 }
                 catch (InfeasibleConstraintsException e)
                 {
-                    throw new BallastInputException(new InputLocation("--bounds", Field: "--bounds"), e.Message);
+                    throw new BallastInputException($"--bounds: {e.Message}");
                 }
         }
     }
@@ -210,8 +215,8 @@ internal static class WeightsCommand
     {
         var set = Ballast.Io.Specs.SpecLoader.LoadFile(specPath);
         var market = Ballast.Data.MarketDataCsv.ReadFile(dataPath, kind);
-        var history = Math.Max(BacktestJob.HistoryRows(set), CovarianceSpec.Default.Lookback);
-        var table = Ballast.Data.PriceWindow.Build(market, set.AllSeries(), null, date, fill, name => set.UniverseLocations.TryGetValue(name, out var l) ? l : null, history);
+        var history = BacktestJob.HistoryRows(set);
+        var table = Ballast.Data.PriceWindow.Build(market, set.AllSeries(), null, date, fill, name => set.UniverseLocations.TryGetValue(name, out var l) ? l : null, history, minRows: 1);
         var row = table.RowCount - 1;
         var annualise = Math.Sqrt(set.PeriodsPerYear ?? table.InferPeriodsPerYear());
         var results = new List<Result>();
@@ -222,7 +227,13 @@ internal static class WeightsCommand
             var ppm = new int[policy.AssetCount];
             policy.ComputeTargets(new PolicyContext(sub.Calendar, row, new double[policy.AssetCount], spec.Capital, 0, false, prices: sub), ppm);
             var weights = ppm.Select(p => p / (double)PartsPerMillion.One).ToArray();
-            var estimate = spec.Weights is RiskWeights r ? r.Covariance : CovarianceSpec.Default;
+            // Fixed weights have no estimate of their own: a sample covariance of up to 252 returns, as many as there are.
+            var estimate = spec.Weights is RiskWeights r ? r.Covariance : CovarianceSpec.Default with { Lookback = Math.Min(CovarianceSpec.Default.Lookback, sub.RowsUpTo(row) - 1) };
+            if (estimate.Lookback < 2)
+            {
+                throw new BallastInputException($"--at {table.FormatDate(date)}: there are not enough returns up to that date to estimate volatilities");
+            }
+
             var returns = Matrix<double>.Build.DenseOfArray(sub.ReturnsEndingAt(row, estimate.Lookback));
             var cov = estimate.Method switch
             {

@@ -93,11 +93,20 @@ public static class Backtester
         }
 
         var done = 0;
-        Parallel.For(0, policies.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        try
         {
-            runs[i] = Run(perPolicy[i], policies[i], settings);
-            progress?.Report(Interlocked.Increment(ref done));
-        });
+            Parallel.For(0, policies.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                runs[i] = Run(perPolicy[i], policies[i], settings);
+                progress?.Report(Interlocked.Increment(ref done));
+            });
+        }
+        catch (AggregateException e)
+        {
+            // Report the failure of the first policy (in spec order) that failed, as itself, not as "one or more errors".
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions.OrderBy(x => x is BallastInputException ? 0 : 1).First()).Throw();
+            throw;
+        }
 
         if (baselineIndex >= 0)
         {
@@ -139,6 +148,8 @@ public static class Backtester
         // The targets in force: fixed, or for a risk-based policy those it computed at its last rebalance.
         var targetPpm = new int[n];
         var targets = new double[n];
+        var proposedPpm = new int[n];
+        var proposed = new double[n];
         var risk = policy.IsRiskBased;
         var history = policy.NeedsPrices ? table : null;
         var policyState = policy.ObservesVolatility ? new PolicyState() : null;
@@ -196,25 +207,35 @@ public static class Backtester
                 {
                     var context = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, risk ? targets : default, history, policyState, settings.PeriodsPerYear);
                     var reason = policy.Decide(context);
-                    if (reason is not null && risk)
+                    if (reason is not null)
                     {
-                        // A risk-based policy sets new targets whenever it rebalances, from the returns up to this row.
-                        policy.ComputeTargets(context, targetPpm);
-                        SetTargets(targetPpm, targets);
-                        if (recorder is not null && spec.Weights is RiskWeights rw)
+                        // A risk-based policy proposes new targets from the returns up to this row; they come into
+                        // force only if the rebalance actually trades.
+                        var planning = context;
+                        if (risk)
                         {
-                            recorder.Covariance = RebalancePolicy.Estimate(rw.Covariance, table, t);
+                            policy.ComputeTargets(context, proposedPpm);
+                            SetTargets(proposedPpm, proposed);
+                            planning = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, proposed, history, policyState, settings.PeriodsPerYear);
                         }
-                    }
 
-                    if (reason is not null && policy.PlanTargets(context, plan, hold))
-                    {
-                        var result = trader.Execute(state, p, value, weights, plan, hold, t, table.Dates[t], reason);
-                        if (result.Traded)
+                        if (policy.PlanTargets(planning, plan, hold))
                         {
-                            navAfter = value - result.Cost;
-                            metrics.AddRebalance(result.TurnoverOneWay, result.Cost, value);
-                            lastRebalance = t;
+                            var result = trader.Execute(state, p, value, weights, plan, hold, t, table.Dates[t], reason);
+                            if (result.Traded)
+                            {
+                                navAfter = value - result.Cost;
+                                metrics.AddRebalance(result.TurnoverOneWay, result.Cost, value);
+                                lastRebalance = t;
+                                if (risk)
+                                {
+                                    proposed.CopyTo(targets, 0);
+                                    if (recorder is not null && spec.Weights is RiskWeights rw)
+                                    {
+                                        recorder.Covariance = RebalancePolicy.Estimate(rw.Covariance, table, t);
+                                    }
+                                }
+                            }
                         }
                     }
                 }

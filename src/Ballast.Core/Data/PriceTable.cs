@@ -203,7 +203,7 @@ public static class PriceWindow
     /// returns needs N rows); the default start moves later if the data has fewer, and an explicit <c>from</c> that
     /// leaves too few is an error.
     /// </remarks>
-    public static PriceTable Build(MarketData data, IReadOnlyList<string> universe, DateOnly? from = null, DateOnly? to = null, FillMode fill = FillMode.None, Func<string, InputLocation?>? specLocation = null, int historyRows = 0)
+    public static PriceTable Build(MarketData data, IReadOnlyList<string> universe, DateOnly? from = null, DateOnly? to = null, FillMode fill = FillMode.None, Func<string, InputLocation?>? specLocation = null, int historyRows = 0, int minRows = 2)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(universe);
@@ -266,19 +266,20 @@ public static class PriceWindow
                 }
             }
 
-            if (start - historyRows < commonStart)
+            if ((long)start - historyRows < commonStart)
             {
-                var earliest = commonStart + historyRows;
-                throw new BallastInputException($"--from {data.FormatDate(fromDate)} leaves {start - commonStart} row(s) of history before it, but the covariance lookback needs {historyRows} returns; use --from {(earliest < data.RowCount ? data.FormatDate(data.Dates[earliest]) : "(none: the data is too short)")} or later");
+                var earliest = (long)commonStart + historyRows;
+                throw new BallastInputException($"--from {data.FormatDate(fromDate)} leaves {start - commonStart} row(s) of history before it, but the covariance lookback needs {historyRows} returns; use --from {(earliest < data.RowCount ? data.FormatDate(data.Dates[(int)earliest]) : "(none: the data is too short)")} or later");
             }
         }
         else
         {
-            start = commonStart + historyRows;
-            if (start >= data.RowCount)
+            if ((long)commonStart + historyRows >= data.RowCount)
             {
-                throw new BallastInputException($"the data has {data.RowCount - commonStart} row(s) on which every series has a value, but the covariance lookback alone needs {historyRows}; shorten the lookback or use more data");
+                throw new BallastInputException($"the data has {data.RowCount - commonStart} row(s) on which every series has a value, but the spec's lookback (covariance.lookback or a volatility window) alone needs {historyRows}; shorten it or use more data");
             }
+
+            start = commonStart + historyRows;
 
             if (historyRows > 0)
             {
@@ -300,7 +301,7 @@ public static class PriceWindow
             }
         }
 
-        if (end - start + 1 < 2)
+        if (end - start + 1 < minRows)
         {
             throw new BallastInputException($"the window {data.FormatDate(data.Dates[Math.Min(start, data.RowCount - 1)])} .. {data.FormatDate(data.Dates[Math.Max(end, 0)])} has fewer than two rows; a backtest needs at least two dates");
         }

@@ -85,7 +85,7 @@ public static class MinimumVariance
                 if (worst < 0)
                 {
                     Check(covariance, w, lo, hi, fixedAt, lambda);
-                    return w;
+                    return Clamp(w, lo, hi);
                 }
 
                 fixedAt[worst] = 0;
@@ -130,6 +130,21 @@ public static class MinimumVariance
         }
 
         throw new InvalidOperationException("minimum variance: the active-set method did not converge");
+    }
+
+    /// <summary>Removes rounding-level excursions past the bounds (e.g. −3e−17 for a lower bound of 0), keeping the sum at 1.</summary>
+    private static double[] Clamp(double[] w, double[] lo, double[] hi)
+    {
+        var clamped = w.Select((x, i) => Math.Min(hi[i], Math.Max(lo[i], x))).ToArray();
+        var excess = clamped.Sum() - 1;
+        if (excess != 0)
+        {
+            // Take the difference from (or give it to) the asset with the most room, which stays inside its bounds.
+            var best = Enumerable.Range(0, w.Length).OrderByDescending(i => excess > 0 ? clamped[i] - lo[i] : hi[i] - clamped[i]).First();
+            clamped[best] -= excess;
+        }
+
+        return clamped;
     }
 
     /// <summary>Minimises over the free assets with the fixed ones held, subject to the budget; returns the full weight vector.</summary>

@@ -148,16 +148,18 @@ public static class CanonicalPolicy
             case RiskWeights risk:
                 // Keys in ordinal order: bounds, budgets, covariance, scheme.
                 w.WriteStartObject();
-                if (!risk.Lower.IsDefaultOrEmpty)
+                if (risk.Scheme == RiskScheme.MinimumVariance)
                 {
+                    // Bounds are always written for min-variance, defaults ([0, 1]) included, so omitting them and
+                    // writing the defaults give one hash.
                     w.WritePropertyName("bounds");
                     w.WriteStartObject();
                     foreach (var (name, index) in sorted)
                     {
                         w.WritePropertyName(name);
                         w.WriteStartArray();
-                        WriteNumber(w, risk.Lower[index]);
-                        WriteNumber(w, risk.Upper[index]);
+                        WriteNumber(w, risk.Lower.IsDefaultOrEmpty ? 0 : risk.Lower[index]);
+                        WriteNumber(w, risk.Upper.IsDefaultOrEmpty ? 1 : risk.Upper[index]);
                         w.WriteEndArray();
                     }
 

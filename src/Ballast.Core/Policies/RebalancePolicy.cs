@@ -197,13 +197,34 @@ public sealed class RebalancePolicy
         var prices = context.Prices ?? throw new InvalidOperationException("a risk-based policy needs the price history in its context");
         var covariance = Estimate(_risk.Covariance, prices, context.Row);
         var n = AssetCount;
-        var weights = _risk.Scheme switch
+        var scheme = RiskWeights.SchemeNames[(int)_risk.Scheme];
+        var date = prices.FormatDate(context.Date);
+        var lookback = _risk.Covariance.Lookback;
+        string Where() => $"policy '{Spec.Name}' on {date}: cannot compute {scheme} targets from the {lookback} returns ending that day";
+        for (var i = 0; i < n; i++)
         {
-            RiskScheme.InverseVolatility => Optimisation.RiskBudgeting.InverseVolatility(covariance),
-            RiskScheme.RiskParity => Optimisation.RiskBudgeting.Solve(covariance, Enumerable.Repeat(1.0 / n, n).ToArray()),
-            RiskScheme.RiskBudget => Optimisation.RiskBudgeting.Solve(covariance, _risk.Budgets),
-            _ => Optimisation.MinimumVariance.Solve(covariance, _risk.Lower.IsDefaultOrEmpty ? null : _risk.Lower, _risk.Upper.IsDefaultOrEmpty ? null : _risk.Upper, Names),
-        };
+            if (!(covariance[i, i] > 0))
+            {
+                throw new BallastInputException($"{Where()}: '{Names[i]}' has no variance there (a constant price?); drop it from the universe or use another scheme");
+            }
+        }
+
+        double[] weights;
+        try
+        {
+            weights = _risk.Scheme switch
+            {
+                RiskScheme.InverseVolatility => Optimisation.RiskBudgeting.InverseVolatility(covariance),
+                RiskScheme.RiskParity => Optimisation.RiskBudgeting.Solve(covariance, Enumerable.Repeat(1.0 / n, n).ToArray()),
+                RiskScheme.RiskBudget => Optimisation.RiskBudgeting.Solve(covariance, _risk.Budgets),
+                _ => Optimisation.MinimumVariance.Solve(covariance, _risk.Lower.IsDefaultOrEmpty ? null : _risk.Lower, _risk.Upper.IsDefaultOrEmpty ? null : _risk.Upper, Names),
+            };
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or Optimisation.InfeasibleConstraintsException)
+        {
+            throw new BallastInputException($"{Where()}: {e.Message} (the estimate is numerically degenerate there: nearly identical assets, or too few returns for the number of assets; a longer lookback or ledoit-wolf helps)", e);
+        }
+
         PartsPerMillion.Round(weights, targetPpm, _tieOrder);
     }
 

@@ -28,6 +28,9 @@ public static class SpecLoader
     private static readonly string[] DriftKeys = ["absolute", "relative"];
     private static readonly string[] CooldownKeys = ["rows", "days"];
 
+    /// <summary>The longest lookback or window accepted (rows).</summary>
+    public const int MaxRows = 1_000_000;
+
     /// <summary>The default capital when a spec gives none.</summary>
     public const double DefaultCapital = 1_000_000;
 
@@ -218,7 +221,8 @@ public static class SpecLoader
         {
             return bind();
         }
-        catch (BallastInputException e) when (policyPath.Length > 0 && !blockPath.StartsWith(policyPath, StringComparison.Ordinal) && e.Location is not null)
+        catch (BallastInputException e) when (policyPath.Length > 0 && !blockPath.StartsWith(policyPath, StringComparison.Ordinal) && e.Location is not null
+            && !(e.Location.Field ?? string.Empty).StartsWith(policyPath + ".", StringComparison.Ordinal))
         {
             throw new BallastInputException(e.Location, $"{e.Detail} (the top-level value applied to policy '{policy}', whose universe is [{string.Join(", ", universe)}])");
         }
@@ -237,6 +241,12 @@ public static class SpecLoader
             }
         }
 
+        if (riskIndex < 0 && covarianceNode is not null)
+        {
+            // Not used by fixed weights, but a typo in it must not pass silently.
+            _ = BindCovariance(covarianceNode, covariancePath);
+        }
+
         if (riskIndex >= 0)
         {
             if (Get(map, "targets") is { } targetsGiven)
@@ -245,6 +255,10 @@ public static class SpecLoader
             }
 
             var covariance = covarianceNode is null ? CovarianceSpec.Default : BindCovariance(covarianceNode, covariancePath);
+            if (covariance.Method != CovarianceMethod.LedoitWolf && covariance.Lookback < universe.Length + 1)
+            {
+                throw Error(covarianceNode ?? schemeNode, covarianceNode is null ? path : Join(covariancePath, "lookback"), $"a {(covariance.Method == CovarianceMethod.Sample ? "sample" : "ewma")} covariance of {universe.Length} assets needs a lookback of at least {universe.Length + 1} returns to be non-singular, got {covariance.Lookback}; lengthen it or use method ledoit-wolf");
+            }
             var budgets = ImmutableArray<double>.Empty;
             if (scheme == "risk-budget")
             {
@@ -322,9 +336,9 @@ public static class SpecLoader
             _ => CovarianceMethod.LedoitWolf,
         };
         var lookback = Get(map, "lookback") is { } l ? PositiveInt(l, $"{path}.lookback") : CovarianceSpec.Default.Lookback;
-        if (lookback < 2)
+        if (lookback < 2 || lookback > MaxRows)
         {
-            throw Error(Get(map, "lookback")!, $"{path}.lookback", "a covariance needs at least 2 returns");
+            throw Error(Get(map, "lookback")!, $"{path}.lookback", lookback < 2 ? "a covariance needs at least 2 returns" : $"at most {MaxRows:N0} returns");
         }
 
         double? halflife = null;
@@ -336,6 +350,10 @@ public static class SpecLoader
             }
 
             halflife = NonNegative(h, $"{path}.halflife", positive: true);
+            if (halflife < 1)
+            {
+                throw Error(h, $"{path}.halflife", $"a half-life under one row ({Fmt(halflife.Value)}) leaves almost all the weight on the newest return; use 1 or more");
+            }
         }
         else if (method == CovarianceMethod.Ewma)
         {
@@ -636,6 +654,11 @@ public static class SpecLoader
         var map = AsMap(node, path);
         CheckKeys(map, VolatilityKeys, path);
         var window = Get(map, "window") is { } w ? PositiveInt(w, Join(path, "window")) : 21;
+        if (window > MaxRows)
+        {
+            throw Error(Get(map, "window")!, Join(path, "window"), $"at most {MaxRows:N0} returns");
+        }
+
         if (window < 2)
         {
             throw Error(Get(map, "window")!, Join(path, "window"), "a realised volatility needs a window of at least 2 returns");
