@@ -93,19 +93,28 @@ public static class Backtester
         }
 
         var done = 0;
-        try
+        var failures = new Exception?[policies.Count];
+        Parallel.For(0, policies.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
-            Parallel.For(0, policies.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            try
             {
                 runs[i] = Run(perPolicy[i], policies[i], settings);
                 progress?.Report(Interlocked.Increment(ref done));
-            });
-        }
-        catch (AggregateException e)
+            }
+#pragma warning disable CA1031 // Collected and rethrown below, deterministically: the first failing policy in spec order.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                failures[i] = e;
+            }
+        });
+
+        if (Array.FindIndex(failures, f => f is not null) is var first and >= 0)
         {
-            // Report the failure of the first policy (in spec order) that failed, as itself, not as "one or more errors".
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions.OrderBy(x => x is BallastInputException ? 0 : 1).First()).Throw();
-            throw;
+            // Every policy runs, so the report is deterministic: the first bad-input failure in spec order (what the
+            // user can act on), else the first failure.
+            var chosen = failures.FirstOrDefault(f => f is BallastInputException) ?? failures[first]!;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(chosen).Throw();
         }
 
         if (baselineIndex >= 0)

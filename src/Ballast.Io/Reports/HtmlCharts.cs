@@ -123,16 +123,7 @@ internal static class HtmlCharts
             sb.Append("</figcaption>\n");
             var options = new SvgChartOptions { Label = "Risk contributions over time: " + run.Name, FormatY = v => HtmlText.Percent(v, "0"), Width = 440, Height = 200 };
             SvgChart.StackedAreas(sb, options, xs, layers, guides);
-            sb.Append("<ul class=\"legend\">");
-            foreach (var layer in layers)
-            {
-                sb.Append("<li>");
-                SvgChart.AppendSwatch(sb, layer.Color, null, area: true);
-                HtmlText.AppendEscaped(sb, layer.Name);
-                sb.Append("</li>");
-            }
-
-            sb.Append("</ul>\n</figure>\n");
+            AreaLegend(sb, layers);
         }
 
         sb.Append("</div>\n</section>\n");
@@ -294,19 +285,24 @@ internal static class HtmlCharts
             sb.Append("</figcaption>\n");
             var options = new SvgChartOptions { Label = "Allocation over time: " + run.Name, FormatY = v => HtmlText.Percent(v, "0"), Width = 440, Height = 200 };
             SvgChart.StackedAreas(sb, options, xs, layers, guides);
-            sb.Append("<ul class=\"legend\">");
-            foreach (var layer in layers)
-            {
-                sb.Append("<li>");
-                SvgChart.AppendSwatch(sb, layer.Color, null, area: true);
-                HtmlText.AppendEscaped(sb, layer.Name);
-                sb.Append("</li>");
-            }
-
-            sb.Append("</ul>\n</figure>\n");
+            AreaLegend(sb, layers);
         }
 
         sb.Append("</div>\n</section>\n");
+    }
+
+    private static void AreaLegend(StringBuilder sb, IEnumerable<SvgLayer> layers)
+    {
+        sb.Append("<ul class=\"legend\">");
+        foreach (var layer in layers)
+        {
+            sb.Append("<li>");
+            SvgChart.AppendSwatch(sb, layer.Color, null, area: true);
+            HtmlText.AppendEscaped(sb, layer.Name);
+            sb.Append("</li>");
+        }
+
+        sb.Append("</ul>\n</figure>\n");
     }
 
     private static string AssetColor(IReadOnlyList<string> order, string name, int fallback)
