@@ -24,7 +24,23 @@ public sealed class InfeasibleConstraintsException(string message) : Exception(m
 /// </summary>
 public static class MinimumVariance
 {
-    public static double[] Solve(Matrix<double> covariance, IReadOnlyList<double>? lower = null, IReadOnlyList<double>? upper = null, IReadOnlyList<string>? names = null)
+    public static double[] Solve(Matrix<double> covariance, IReadOnlyList<double>? lower = null, IReadOnlyList<double>? upper = null, IReadOnlyList<string>? names = null) =>
+        SolveQuadratic(covariance, null, lower, upper, names);
+
+    /// <summary>
+    /// Long-only mean-variance: max μ'w − (λ/2) w'Σw, i.e. min ½ w'(λΣ)w − μ'w, subject to Σw = 1 and the bounds;
+    /// <paramref name="riskAversion"/> is λ &gt; 0 (larger: closer to minimum variance).
+    /// </summary>
+    public static double[] MeanVariance(Matrix<double> covariance, IReadOnlyList<double> expectedReturns, double riskAversion, IReadOnlyList<double>? lower = null, IReadOnlyList<double>? upper = null, IReadOnlyList<string>? names = null)
+    {
+        ArgumentNullException.ThrowIfNull(covariance);
+        ArgumentNullException.ThrowIfNull(expectedReturns);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(riskAversion, 0);
+        return SolveQuadratic(covariance * riskAversion, [.. expectedReturns.Select(m => -m)], lower, upper, names);
+    }
+
+    /// <summary>min ½ w'Qw + c'w subject to Σw = 1 and lo ≤ w ≤ hi (c = 0: minimum variance).</summary>
+    private static double[] SolveQuadratic(Matrix<double> covariance, double[]? linear, IReadOnlyList<double>? lower, IReadOnlyList<double>? upper, IReadOnlyList<string>? names)
     {
         ArgumentNullException.ThrowIfNull(covariance);
         var n = covariance.RowCount;
@@ -64,12 +80,12 @@ public static class MinimumVariance
         for (var iteration = 0; iteration < 50 * (n + 1); iteration++)
         {
             var free = Enumerable.Range(0, n).Where(i => fixedAt[i] == 0).ToArray();
-            var target = EqualityStep(covariance, w, fixedAt, free, out var lambda);
+            var target = EqualityStep(covariance, linear, w, fixedAt, free, out var lambda);
             var step = target.Zip(w, (t, x) => t - x).ToArray();
             if (step.All(s => Math.Abs(s) < 1e-15))
             {
                 // Stationary on the working set: check the multipliers of the fixed assets.
-                var gradient = covariance * Vector<double>.Build.DenseOfArray(w);
+                var gradient = Gradient(covariance, linear, w);
                 var worst = -1;
                 var worstMultiplier = -1e-12;
                 for (var i = 0; i < n; i++)
@@ -84,7 +100,7 @@ public static class MinimumVariance
 
                 if (worst < 0)
                 {
-                    Check(covariance, w, lo, hi, fixedAt, lambda);
+                    Check(covariance, linear, w, lo, hi, fixedAt, lambda);
                     return Clamp(w, lo, hi);
                 }
 
@@ -148,7 +164,13 @@ public static class MinimumVariance
     }
 
     /// <summary>Minimises over the free assets with the fixed ones held, subject to the budget; returns the full weight vector.</summary>
-    private static double[] EqualityStep(Matrix<double> covariance, double[] w, int[] fixedAt, int[] free, out double lambda)
+    private static Vector<double> Gradient(Matrix<double> q, double[]? linear, double[] w)
+    {
+        var gradient = q * Vector<double>.Build.DenseOfArray(w);
+        return linear is null ? gradient : gradient + Vector<double>.Build.DenseOfArray(linear);
+    }
+
+    private static double[] EqualityStep(Matrix<double> covariance, double[]? linear, double[] w, int[] fixedAt, int[] free, out double lambda)
     {
         var n = w.Length;
         var result = (double[])w.Clone();
@@ -156,7 +178,7 @@ public static class MinimumVariance
         if (free.Length == 0)
         {
             // Every asset at a bound: the multiplier of the budget lies between the gradients; take the midpoint.
-            var gradient = covariance * Vector<double>.Build.DenseOfArray(w);
+            var gradient = Gradient(covariance, linear, w);
             var upperMax = Enumerable.Range(0, n).Where(i => fixedAt[i] == 1).Select(i => gradient[i]).DefaultIfEmpty(double.NegativeInfinity).Max();
             var lowerMin = Enumerable.Range(0, n).Where(i => fixedAt[i] == -1).Select(i => gradient[i]).DefaultIfEmpty(double.PositiveInfinity).Min();
             lambda = double.IsInfinity(upperMax) ? lowerMin : double.IsInfinity(lowerMin) ? upperMax : (upperMax + lowerMin) / 2;
@@ -187,7 +209,7 @@ public static class MinimumVariance
                 }
             }
 
-            rhs[a] = -cross;
+            rhs[a] = -cross - (linear?[free[a]] ?? 0);
         }
 
         rhs[f] = 1 - fixedSum;
@@ -201,9 +223,9 @@ public static class MinimumVariance
         return result;
     }
 
-    private static void Check(Matrix<double> covariance, double[] w, double[] lo, double[] hi, int[] fixedAt, double lambda)
+    private static void Check(Matrix<double> covariance, double[]? linear, double[] w, double[] lo, double[] hi, int[] fixedAt, double lambda)
     {
-        var gradient = covariance * Vector<double>.Build.DenseOfArray(w);
+        var gradient = Gradient(covariance, linear, w);
         var scale = Math.Max(1e-300, gradient.AbsoluteMaximum());
         if (Math.Abs(w.Sum() - 1) > 1e-9)
         {

@@ -148,7 +148,7 @@ public static class CanonicalPolicy
             case RiskWeights risk:
                 // Keys in ordinal order: bounds, budgets, covariance, scheme.
                 w.WriteStartObject();
-                if (risk.Scheme == RiskScheme.MinimumVariance)
+                if (risk.TakesBounds)
                 {
                     // Bounds are always written for min-variance, defaults ([0, 1]) included, so omitting them and
                     // writing the defaults give one hash.
@@ -187,6 +187,12 @@ public static class CanonicalPolicy
                     _ => "ledoit-wolf",
                 });
                 w.WriteEndObject();
+                if (risk.Scheme == RiskScheme.MeanVariance)
+                {
+                    w.WritePropertyName("risk_aversion");
+                    WriteNumber(w, risk.RiskAversion);
+                }
+
                 w.WriteString("scheme", RiskWeights.SchemeNames[(int)risk.Scheme]);
                 w.WriteEndObject();
                 break;

@@ -119,16 +119,21 @@ public enum RiskScheme
     RiskParity,
     RiskBudget,
     MinimumVariance,
+    MeanVariance,
 }
 
 /// <summary>
 /// Risk-based targets. <see cref="Budgets"/> (risk-budget) and <see cref="Lower"/>/<see cref="Upper"/>
 /// (min-variance bounds) are per asset in universe order; empty where the scheme does not use them.
 /// </summary>
-public sealed record RiskWeights(RiskScheme Scheme, CovarianceSpec Covariance, ImmutableArray<double> Budgets, ImmutableArray<double> Lower, ImmutableArray<double> Upper) : WeightsSpec
+/// <remarks><see cref="RiskAversion"/> (λ &gt; 0) is used by mean-variance only; expected returns are the sample means of the lookback returns.</remarks>
+public sealed record RiskWeights(RiskScheme Scheme, CovarianceSpec Covariance, ImmutableArray<double> Budgets, ImmutableArray<double> Lower, ImmutableArray<double> Upper, double RiskAversion = 0) : WeightsSpec
 {
     /// <summary>The spec spelling of each scheme, in enum order.</summary>
-    public static readonly IReadOnlyList<string> SchemeNames = ["inverse-vol", "risk-parity", "risk-budget", "min-variance"];
+    public static readonly IReadOnlyList<string> SchemeNames = ["inverse-vol", "risk-parity", "risk-budget", "min-variance", "mean-variance"];
+
+    /// <summary>True for the schemes that take bounds (min-variance, mean-variance).</summary>
+    public bool TakesBounds => Scheme is RiskScheme.MinimumVariance or RiskScheme.MeanVariance;
 }
 
 /// <summary>

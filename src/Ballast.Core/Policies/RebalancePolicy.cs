@@ -217,6 +217,7 @@ public sealed class RebalancePolicy
                 RiskScheme.InverseVolatility => Optimisation.RiskBudgeting.InverseVolatility(covariance),
                 RiskScheme.RiskParity => Optimisation.RiskBudgeting.Solve(covariance, Enumerable.Repeat(1.0 / n, n).ToArray()),
                 RiskScheme.RiskBudget => Optimisation.RiskBudgeting.Solve(covariance, _risk.Budgets),
+                RiskScheme.MeanVariance => Optimisation.MinimumVariance.MeanVariance(covariance, MeanReturns(prices, context.Row, lookback), _risk.RiskAversion, _risk.Lower.IsDefaultOrEmpty ? null : _risk.Lower, _risk.Upper.IsDefaultOrEmpty ? null : _risk.Upper, Names),
                 _ => Optimisation.MinimumVariance.Solve(covariance, _risk.Lower.IsDefaultOrEmpty ? null : _risk.Lower, _risk.Upper.IsDefaultOrEmpty ? null : _risk.Upper, Names),
             };
         }
@@ -240,6 +241,22 @@ public sealed class RebalancePolicy
             CovarianceMethod.Ewma => Optimisation.CovarianceEstimators.Ewma(returns, spec.Halflife ?? 63),
             _ => Optimisation.CovarianceEstimators.LedoitWolf(returns).Covariance,
         };
+    }
+
+    /// <summary>Sample mean of each asset's lookback returns ending at the row (the expected returns of mean-variance).</summary>
+    private static double[] MeanReturns(PriceTable prices, int row, int lookback)
+    {
+        var returns = prices.ReturnsEndingAt(row, lookback);
+        var means = new double[returns.GetLength(1)];
+        for (var k = 0; k < lookback; k++)
+        {
+            for (var i = 0; i < means.Length; i++)
+            {
+                means[i] += returns[k, i] / lookback;
+            }
+        }
+
+        return means;
     }
 
     private ReadOnlySpan<double> TargetsOf(in PolicyContext context) => context.Targets.IsEmpty ? _targets : context.Targets;

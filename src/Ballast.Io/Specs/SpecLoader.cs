@@ -14,8 +14,8 @@ public static class SpecLoader
 {
     internal static readonly string[] TopKeys = ["name", "description", "universe", "capital", "periods_per_year", "risk_free", "weights", "covariance", "costs", "lot", "trigger", "execution", "policies"];
     internal static readonly string[] PolicyKeys = ["name", "description", "universe", "capital", "weights", "covariance", "costs", "lot", "trigger", "execution"];
-    private static readonly string[] WeightKeys = ["scheme", "targets", "budgets", "bounds"];
-    private static readonly string[] Schemes = ["fixed", "equal", "inverse-vol", "risk-parity", "risk-budget", "min-variance"];
+    private static readonly string[] WeightKeys = ["scheme", "targets", "budgets", "bounds", "risk_aversion"];
+    private static readonly string[] Schemes = ["fixed", "equal", "inverse-vol", "risk-parity", "risk-budget", "min-variance", "mean-variance"];
     private static readonly string[] CovarianceKeys = ["method", "lookback", "halflife"];
     private static readonly string[] CovarianceMethods = ["sample", "ewma", "ledoit-wolf"];
     private static readonly string[] CostKeys = ["proportional_bps", "spread_bps", "fixed_per_trade"];
@@ -233,11 +233,11 @@ public static class SpecLoader
         var schemeNode = Get(map, "scheme") ?? throw Error(map, $"{path}.scheme", $"missing scheme; expected one of: {string.Join(", ", Schemes)}");
         var scheme = Choice(schemeNode, $"{path}.scheme", Schemes);
         var riskIndex = RiskWeights.SchemeNames.ToList().IndexOf(scheme);
-        foreach (var (key, only) in new[] { ("budgets", "risk-budget"), ("bounds", "min-variance") })
+        foreach (var (key, only) in new[] { ("budgets", "risk-budget"), ("bounds", "min-variance"), ("risk_aversion", "mean-variance") })
         {
-            if (Get(map, key) is { } misplaced && scheme != only)
+            if (Get(map, key) is { } misplaced && scheme != only && !(key == "bounds" && scheme == "mean-variance"))
             {
-                throw Error(misplaced, $"{path}.{key}", $"{key} applies only to scheme {only}");
+                throw Error(misplaced, $"{path}.{key}", key == "bounds" ? "bounds applies only to schemes min-variance and mean-variance" : $"{key} applies only to scheme {only}");
             }
         }
 
@@ -272,7 +272,14 @@ public static class SpecLoader
                 (lower, upper) = BindBounds(boundsNode, $"{path}.bounds", universe);
             }
 
-            return new RiskWeights((RiskScheme)riskIndex, covariance, budgets, lower, upper);
+            var riskAversion = 0.0;
+            if (scheme == "mean-variance")
+            {
+                var aversionNode = Get(map, "risk_aversion") ?? throw Error(map, $"{path}.risk_aversion", "scheme mean-variance needs risk_aversion (λ > 0 in max μ'w − λ/2 w'Σw; larger is closer to minimum variance)");
+                riskAversion = NonNegative(aversionNode, $"{path}.risk_aversion", positive: true);
+            }
+
+            return new RiskWeights((RiskScheme)riskIndex, covariance, budgets, lower, upper, riskAversion);
         }
 
         if (scheme == "equal")

@@ -185,3 +185,25 @@ public class OptimisationTests
     public void InverseVolatility_WeightsAreProportionalToOneOverVolatility() =>
         Near([0.48, 0.24, 0.16, 0.12], RiskBudgeting.InverseVolatility(M(new double[,] { { 0.01, 0, 0, 0 }, { 0, 0.04, 0, 0 }, { 0, 0, 0.09, 0 }, { 0, 0, 0, 0.16 } })), 1e-12);
 }
+
+public class MeanVarianceTests
+{
+    private static readonly Matrix<double> Diagonal = Matrix<double>.Build.DenseOfArray(new double[,] { { 0.04, 0 }, { 0, 0.09 } });
+
+    [Theory]
+    [InlineData(2.0, 0.5)]                    // 0.08 w − 0.10 = 0.18 (1 − w) − 0.15  →  w = 0.5
+    [InlineData(10.0, 0.85 / 1.3)]            // 0.4 w − 0.1 = 0.9 (1 − w) − 0.15   →  w = 0.653846
+    [InlineData(1e9, 0.09 / 0.13)]            // λ → ∞: minimum variance, w = σ₂² / (σ₁² + σ₂²)
+    [InlineData(0.5, 0.0)]                    // the unconstrained optimum is short asset 1: long-only stops at 0
+    public void MeanVariance_TwoAssets_MatchesTheFirstOrderCondition(double riskAversion, double expectedFirst)
+    {
+        var w = MinimumVariance.MeanVariance(Diagonal, [0.10, 0.15], riskAversion);
+
+        Assert.Equal(expectedFirst, w[0], 9);
+        Assert.Equal(1 - expectedFirst, w[1], 9);
+    }
+
+    [Fact]
+    public void MeanVariance_WithBounds_StaysInside() =>
+        Assert.Equal(0.2, MinimumVariance.MeanVariance(Diagonal, [0.10, 0.15], 0.5, [0.2, 0.2], [0.8, 0.8])[0], 12);
+}

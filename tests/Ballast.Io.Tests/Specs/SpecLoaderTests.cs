@@ -154,7 +154,7 @@ public class SpecLoaderTests
     [InlineData("weights: { scheme: fixed, targets: { A: -0.5, B: 1.5 } }", "(weights.targets.A): target weights must be >= 0")]
     [InlineData("weights: { scheme: fixed, targets: { A: 1 } }", "(weights.targets): no target for 'B'")]
     [InlineData("weights: { scheme: fixed, targets: { A: 0.5, C: 0.5 } }", "(weights.targets.C): 'C' is not in the universe")]
-    [InlineData("weights: { scheme: fixd }", "(weights.scheme): unknown value 'fixd'; expected one of: fixed, equal, inverse-vol, risk-parity, risk-budget, min-variance (did you mean 'fixed'?)")]
+    [InlineData("weights: { scheme: fixd }", "(weights.scheme): unknown value 'fixd'; expected one of: fixed, equal, inverse-vol, risk-parity, risk-budget, min-variance, mean-variance (did you mean 'fixed'?)")]
     [InlineData("weights: { scheme: equal }\ntrigger: { drift: { absolute: 0 } }", "(trigger.drift.absolute): the band must be > 0")]
     [InlineData("weights: { scheme: equal }\ntrigger: { drift: { absolute: -0.1 } }", "(trigger.drift.absolute): the band must be > 0")]
     [InlineData("weights: { scheme: equal }\ntrigger: { calendar: montly }", "(trigger.calendar): unknown value 'montly'; expected one of: daily, weekly, monthly, quarterly, semiannual, annual (did you mean 'monthly'?)")]
