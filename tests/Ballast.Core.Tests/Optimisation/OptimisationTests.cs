@@ -207,3 +207,79 @@ public class MeanVarianceTests
     public void MeanVariance_WithBounds_StaysInside() =>
         Assert.Equal(0.2, MinimumVariance.MeanVariance(Diagonal, [0.10, 0.15], 0.5, [0.2, 0.2], [0.8, 0.8])[0], 12);
 }
+
+/// <summary>The structural properties the issue lists, on random inputs.</summary>
+public class OptimisationPropertyTests
+{
+    private static Matrix<double> Covariance(double[] vols, double rho) =>
+        Matrix<double>.Build.Dense(vols.Length, vols.Length, (i, j) => vols[i] * vols[j] * (i == j ? 1 : rho));
+
+    [Fact]
+    public void TwoAssetErc_IsProportionalToInverseVolatility()
+    {
+        Gen.Select(Gen.Double[0.05, 0.6], Gen.Double[0.05, 0.6], Gen.Double[-0.9, 0.9]).Sample((s1, s2, rho) =>
+        {
+            var w = RiskBudgeting.Solve(Covariance([s1, s2], rho), [0.5, 0.5]);
+            Assert.Equal(1 / s1 / ((1 / s1) + (1 / s2)), w[0], 9);
+        });
+    }
+
+    [Fact]
+    public void DiagonalRiskBudgets_AreProportionalToRootBudgetOverVolatility()
+    {
+        Gen.Double[0.05, 0.6].Array[2, 8].Select(Gen.Double[0.05, 1].Array[8]).Sample((vols, raw) =>
+        {
+            var n = vols.Length;
+            var budgets = raw.Take(n).Select(b => b / raw.Take(n).Sum()).ToArray();
+            var w = RiskBudgeting.Solve(Covariance(vols, 0), budgets);
+            var expected = Enumerable.Range(0, n).Select(i => Math.Sqrt(budgets[i]) / vols[i]).ToArray();
+            for (var i = 0; i < n; i++)
+            {
+                Assert.Equal(expected[i] / expected.Sum(), w[i], 8);
+            }
+        });
+    }
+
+    [Fact]
+    public void ConstantCorrelationErc_IsInverseVolatility()
+    {
+        Gen.Double[0.05, 0.6].Array[2, 8].Select(Gen.Double[0, 0.9]).Sample((vols, rho) =>
+        {
+            var n = vols.Length;
+            var w = RiskBudgeting.Solve(Covariance(vols, rho), Enumerable.Repeat(1.0 / n, n).ToArray());
+            var inverse = RiskBudgeting.InverseVolatility(Covariance(vols, rho));
+            for (var i = 0; i < n; i++)
+            {
+                Assert.Equal(inverse[i], w[i], 8);
+            }
+        });
+    }
+
+    [Fact]
+    public void LongOnlyGmv_RiskContributionsEqualWeights_AndKktHolds()
+    {
+        Gen.Select(Gen.Int[2, 7], Gen.Int[0, 1_000_000]).Sample((n, seed) =>
+        {
+            var rng = new Random(seed);
+            var a = Matrix<double>.Build.Dense(n + 2, n, (_, _) => rng.NextDouble() - 0.5);
+            var cov = (a.TransposeThisAndMultiply(a) / (n + 2)) + (Matrix<double>.Build.DenseIdentity(n) * 1e-3);
+            var w = MinimumVariance.Solve(cov);
+            var rc = RiskBudgeting.RiskContributions(cov, w);
+            var gradient = cov * Vector<double>.Build.DenseOfArray(w);
+            var lambda = Enumerable.Range(0, n).Where(i => w[i] > 1e-9).Select(i => gradient[i]).Average();
+            for (var i = 0; i < n; i++)
+            {
+                Assert.Equal(w[i], rc[i], 7);
+                Assert.True(w[i] >= 0);
+                if (w[i] > 1e-9)
+                {
+                    Assert.Equal(lambda, gradient[i], 9);
+                }
+                else
+                {
+                    Assert.True(gradient[i] >= lambda - 1e-12, "an asset at zero must not lower the variance if bought");
+                }
+            }
+        });
+    }
+}
