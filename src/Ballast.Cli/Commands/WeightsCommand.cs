@@ -234,13 +234,7 @@ internal static class WeightsCommand
                 throw new BallastInputException($"--at {table.FormatDate(date)}: there are not enough returns up to that date to estimate volatilities");
             }
 
-            var returns = Matrix<double>.Build.DenseOfArray(sub.ReturnsEndingAt(row, estimate.Lookback));
-            var cov = estimate.Method switch
-            {
-                CovarianceMethod.Sample => CovarianceEstimators.Sample(returns),
-                CovarianceMethod.Ewma => CovarianceEstimators.Ewma(returns, estimate.Halflife ?? 63),
-                _ => CovarianceEstimators.LedoitWolf(returns).Covariance,
-            };
+            var cov = RebalancePolicy.Estimate(estimate, sub, row);
             results.Add(new Result(spec.Name, policy.Hash, policy.Names, weights, RiskBudgeting.RiskContributions(cov, weights), [.. CovarianceEstimators.Volatilities(cov).Select(v => v * annualise)]));
         }
 

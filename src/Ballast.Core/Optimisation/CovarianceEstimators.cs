@@ -99,6 +99,79 @@ public static class CovarianceEstimators
         return (shrunk, shrinkage);
     }
 
+    /// <summary>
+    /// Ledoit-Wolf shrinkage towards the constant-correlation target (Ledoit and Wolf 2004, "Honey, I shrunk the
+    /// sample covariance matrix"): F keeps the sample variances and sets every correlation to the average sample
+    /// correlation r̄; δ = max(0, min(1, (π̂ − ρ̂) / γ̂ / n)) with π̂ the summed asymptotic variances of the sample
+    /// covariances, ρ̂ their covariance with the target, γ̂ = ‖F − S‖²; S is the maximum-likelihood covariance.
+    /// </summary>
+    public static (Matrix<double> Covariance, double Shrinkage) LedoitWolfConstantCorrelation(Matrix<double> returns)
+    {
+        var (x, n) = Center(returns, minRows: 2);
+        var p = x.ColumnCount;
+        var s = x.TransposeThisAndMultiply(x) / n;
+        var sd = Enumerable.Range(0, p).Select(i => Math.Sqrt(s[i, i])).ToArray();
+        var rbar = 0.0;
+        if (p > 1)
+        {
+            for (var i = 0; i < p; i++)
+            {
+                for (var j = 0; j < p; j++)
+                {
+                    if (i != j)
+                    {
+                        rbar += s[i, j] / (sd[i] * sd[j]);
+                    }
+                }
+            }
+
+            rbar /= p * (p - 1);
+        }
+
+        var f = Matrix<double>.Build.Dense(p, p, (i, j) => i == j ? s[i, i] : rbar * sd[i] * sd[j]);
+
+        // π_ij = (1/n) Σ_t (x_ti x_tj − s_ij)²;  θ_ii,ij = (1/n) Σ_t (x_ti² − s_ii)(x_ti x_tj − s_ij).
+        var pi = 0.0;
+        var rho = 0.0;
+        var theta = new double[p, p];
+        for (var i = 0; i < p; i++)
+        {
+            for (var j = 0; j < p; j++)
+            {
+                var piIj = 0.0;
+                var thetaIj = 0.0;
+                for (var t = 0; t < n; t++)
+                {
+                    var cross = (x[t, i] * x[t, j]) - s[i, j];
+                    piIj += cross * cross;
+                    thetaIj += ((x[t, i] * x[t, i]) - s[i, i]) * cross;
+                }
+
+                pi += piIj / n;
+                theta[i, j] = thetaIj / n;
+                if (i == j)
+                {
+                    rho += piIj / n;
+                }
+            }
+        }
+
+        for (var i = 0; i < p; i++)
+        {
+            for (var j = 0; j < p; j++)
+            {
+                if (i != j)
+                {
+                    rho += rbar / 2 * ((Math.Sqrt(s[j, j] / s[i, i]) * theta[i, j]) + (Math.Sqrt(s[i, i] / s[j, j]) * theta[j, i]));
+                }
+            }
+        }
+
+        var gamma = (f - s).Enumerate().Sum(v => v * v);
+        var shrinkage = gamma > 0 ? Math.Max(0, Math.Min(1, (pi - rho) / gamma / n)) : 0;
+        return ((f * shrinkage) + (s * (1 - shrinkage)), shrinkage);
+    }
+
     /// <summary>Volatilities (square roots of the diagonal).</summary>
     public static double[] Volatilities(Matrix<double> covariance)
     {

@@ -186,6 +186,10 @@ public static class CanonicalPolicy
                     CovarianceMethod.Ewma => "ewma",
                     _ => "ledoit-wolf",
                 });
+                if (risk.Covariance.Method == CovarianceMethod.LedoitWolf)
+                {
+                    w.WriteString("target", risk.Covariance.Target == ShrinkageTarget.Identity ? "identity" : "constant-correlation");
+                }
                 w.WriteEndObject();
                 if (risk.Scheme == RiskScheme.MeanVariance)
                 {

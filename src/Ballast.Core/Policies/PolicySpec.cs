@@ -106,8 +106,18 @@ public enum CovarianceMethod
     LedoitWolf,
 }
 
-/// <summary>A covariance estimate over the <see cref="Lookback"/> simple returns ending at the decision row.</summary>
-public sealed record CovarianceSpec(CovarianceMethod Method, int Lookback, double? Halflife)
+/// <summary>The shrinkage target of Ledoit-Wolf.</summary>
+public enum ShrinkageTarget
+{
+    /// <summary>The scaled identity μI (μ = average variance).</summary>
+    Identity,
+
+    /// <summary>Sample variances with every correlation set to the average sample correlation.</summary>
+    ConstantCorrelation,
+}
+
+/// <summary>A covariance estimate over the <see cref="Lookback"/> simple returns ending at the decision row; <see cref="Target"/> applies to Ledoit-Wolf only.</summary>
+public sealed record CovarianceSpec(CovarianceMethod Method, int Lookback, double? Halflife, ShrinkageTarget Target = ShrinkageTarget.Identity)
 {
     public static CovarianceSpec Default { get; } = new(CovarianceMethod.Sample, 252, null);
 }

@@ -239,6 +239,7 @@ public sealed class RebalancePolicy
         {
             CovarianceMethod.Sample => Optimisation.CovarianceEstimators.Sample(returns),
             CovarianceMethod.Ewma => Optimisation.CovarianceEstimators.Ewma(returns, spec.Halflife ?? 63),
+            _ when spec.Target == ShrinkageTarget.ConstantCorrelation => Optimisation.CovarianceEstimators.LedoitWolfConstantCorrelation(returns).Covariance,
             _ => Optimisation.CovarianceEstimators.LedoitWolf(returns).Covariance,
         };
     }

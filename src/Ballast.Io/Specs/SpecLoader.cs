@@ -16,7 +16,8 @@ public static class SpecLoader
     internal static readonly string[] PolicyKeys = ["name", "description", "universe", "capital", "weights", "covariance", "costs", "lot", "trigger", "execution"];
     private static readonly string[] WeightKeys = ["scheme", "targets", "budgets", "bounds", "risk_aversion"];
     private static readonly string[] Schemes = ["fixed", "equal", "inverse-vol", "risk-parity", "risk-budget", "min-variance", "mean-variance"];
-    private static readonly string[] CovarianceKeys = ["method", "lookback", "halflife"];
+    private static readonly string[] CovarianceKeys = ["method", "lookback", "halflife", "target"];
+    private static readonly string[] ShrinkageTargets = ["identity", "constant-correlation"];
     private static readonly string[] CovarianceMethods = ["sample", "ewma", "ledoit-wolf"];
     private static readonly string[] CostKeys = ["proportional_bps", "spread_bps", "fixed_per_trade"];
     private static readonly string[] ExecutionKeys = ["to", "partial", "min_trade", "max_turnover"];
@@ -367,7 +368,18 @@ public static class SpecLoader
             halflife = 63;
         }
 
-        return new CovarianceSpec(method, lookback, halflife);
+        var target = ShrinkageTarget.Identity;
+        if (Get(map, "target") is { } targetNode)
+        {
+            if (method != CovarianceMethod.LedoitWolf)
+            {
+                throw Error(targetNode, $"{path}.target", "target applies only to method ledoit-wolf (the shrinkage target)");
+            }
+
+            target = Choice(targetNode, $"{path}.target", ShrinkageTargets) == "identity" ? ShrinkageTarget.Identity : ShrinkageTarget.ConstantCorrelation;
+        }
+
+        return new CovarianceSpec(method, lookback, halflife, target);
     }
 
     /// <summary>A map of asset to positive share, covering the universe and summing to 1.</summary>

@@ -283,3 +283,39 @@ public class OptimisationPropertyTests
         });
     }
 }
+
+public class LedoitWolfConstantCorrelationTests
+{
+    [Fact]
+    public void LedoitWolfConstantCorrelation_MatchesAnIndependentComputationOfThePapersFormulas()
+    {
+        // Reference values computed separately (plain Python over lists, written from Ledoit & Wolf 2004) for this data.
+        double[] loadings = [0.9, 0.1, 0.5, -0.3];
+        var returns = Matrix<double>.Build.Dense(500, 4, (t, j) => ((loadings[j] * Math.Sin(t * 1.3)) + (0.6 * Math.Sin((t * (j + 2) * 0.77) + (j * 1.1)))) * (0.01 + (0.004 * j)));
+
+        var (covariance, shrinkage) = CovarianceEstimators.LedoitWolfConstantCorrelation(returns);
+
+        Assert.Equal(0.017491126620939396, shrinkage, 12);
+        Assert.Equal(5.8764213808136616e-05, covariance[0, 0], 15);
+        Assert.Equal(6.084106540449512e-06, covariance[0, 1], 15);
+        Assert.Equal(-4.234874821090139e-06, covariance[1, 3], 15);
+        Assert.Equal(0.00010879381386270237, covariance[3, 3], 15);
+    }
+
+    [Fact]
+    public void LedoitWolfConstantCorrelation_KeepsVariancesAndShrinksCorrelationsTowardsTheirAverage()
+    {
+        Gen.Int[0, 100_000].Sample(seed =>
+        {
+            var rng = new Random(seed);
+            var returns = Matrix<double>.Build.Dense(30, 3, (_, _) => rng.NextDouble() - 0.5);
+            var (shrunk, delta) = CovarianceEstimators.LedoitWolfConstantCorrelation(returns);
+            var sample = CovarianceEstimators.Sample(returns) * (29.0 / 30);
+            Assert.InRange(delta, 0, 1);
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal(sample[i, i], shrunk[i, i], 1e-13);
+            }
+        });
+    }
+}
