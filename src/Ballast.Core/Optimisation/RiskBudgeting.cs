@@ -36,31 +36,72 @@ public static class RiskBudgeting
             }
         }
 
-        // Start from inverse volatility, a good first guess.
-        var x = new double[n];
+        // Flat row-major copy: the sweeps touch every element, and the indexer of a MathNet matrix costs several
+        // times more per element than an array.
+        var c = new double[n * n];
         for (var i = 0; i < n; i++)
         {
-            x[i] = 1 / Math.Sqrt(covariance[i, i]);
+            for (var j = 0; j < n; j++)
+            {
+                c[(i * n) + j] = covariance[i, j];
+            }
         }
 
+        // Start from inverse volatility, a good first guess; keep Σx up to date as coordinates move.
+        var x = new double[n];
+        var sx = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            x[i] = 1 / Math.Sqrt(c[(i * n) + i]);
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            var sum = 0.0;
+            for (var j = 0; j < n; j++)
+            {
+                sum += c[(i * n) + j] * x[j];
+            }
+
+            sx[i] = sum;
+        }
+
+        var b = budgets.ToArray();
         for (var sweep = 0; sweep < maxSweeps; sweep++)
         {
             for (var i = 0; i < n; i++)
             {
-                var cross = 0.0;
-                for (var j = 0; j < n; j++)
+                var a = c[(i * n) + i];
+                var cross = sx[i] - (a * x[i]);
+                var updated = (-cross + Math.Sqrt((cross * cross) + (4 * a * b[i]))) / (2 * a);
+                var delta = updated - x[i];
+                if (delta != 0)
                 {
-                    if (j != i)
+                    // Σ is symmetric: column i is row i.
+                    var row = i * n;
+                    for (var j = 0; j < n; j++)
                     {
-                        cross += covariance[i, j] * x[j];
+                        sx[j] += c[row + j] * delta;
                     }
-                }
 
-                var a = covariance[i, i];
-                x[i] = (-cross + Math.Sqrt((cross * cross) + (4 * a * budgets[i]))) / (2 * a);
+                    x[i] = updated;
+                }
             }
 
-            if (sweep % 4 == 3 && MaxRelativeError(covariance, Normalise(x), budgets) < tolerance)
+            // Risk contributions are scale-free, so they are checked on x directly, in O(n).
+            var variance = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                variance += x[i] * sx[i];
+            }
+
+            var worst = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                worst = Math.Max(worst, Math.Abs((x[i] * sx[i] / variance) - b[i]) / b[i]);
+            }
+
+            if (worst < tolerance)
             {
                 break;
             }
