@@ -319,3 +319,35 @@ public class LedoitWolfConstantCorrelationTests
         });
     }
 }
+
+public class MinimumVarianceLargeTests
+{
+    [Fact]
+    public void MinimumVariance_EightyAssetsWithCaps_IsFeasibleAndNoPairwiseMoveLowersVariance()
+    {
+        var rng = new Random(11);
+        const int n = 80;
+        var beta = Enumerable.Range(0, n).Select(_ => 0.3 + (0.6 * rng.NextDouble())).ToArray();
+        var vol = Enumerable.Range(0, n).Select(_ => 0.1 + (0.3 * rng.NextDouble())).ToArray();
+        var cov = Matrix<double>.Build.Dense(n, n, (i, j) => vol[i] * vol[j] * (i == j ? 1 : beta[i] * beta[j]));
+        var upper = Enumerable.Repeat(0.05, n).ToArray();
+
+        var w = MinimumVariance.Solve(cov, null, upper);
+
+        Assert.Equal(1.0, w.Sum(), 12);
+        Assert.All(w, x => Assert.InRange(x, 0, 0.05 + 1e-12));
+        var v = Vector<double>.Build.DenseOfArray(w);
+        var gradient = cov * v;
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                // Moving weight from i (above 0) to j (below its cap) cannot help: gradient_j >= gradient_i.
+                if (i != j && w[i] > 1e-9 && w[j] < 0.05 - 1e-9)
+                {
+                    Assert.True(gradient[j] >= gradient[i] - 1e-10, $"moving weight from {i} to {j} lowers the variance");
+                }
+            }
+        }
+    }
+}
