@@ -33,8 +33,8 @@ public static class CovarianceCsv
         var header = lines[0].Text.Split(',').Select(c => c.Trim().Trim('"')).ToList();
         var rows = lines.Skip(1).ToList();
         // Named rows (pandas): one more header cell than rows, and every row starts with a name, not a number.
-        var named = header.Count == rows.Count + 1
-            && rows.All(r => !double.TryParse(r.Text.Split(',')[0].Trim().Trim('"'), NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        var named = header[0].Length == 0
+            || (rows.Count > 0 && rows.All(r => !double.TryParse(r.Text.Split(',')[0].Trim().Trim('"'), NumberStyles.Float, CultureInfo.InvariantCulture, out _)));
         var names = named ? header.Skip(1).ToList() : header;
         if (names.Count != rows.Count)
         {

@@ -116,10 +116,17 @@ internal static class BacktestCommand
             ("trades.csv", Render(w => ResultFiles.WriteTrades(outcome, w))),
             ("report.html", HtmlReport.Render(outcome)),
         };
-        Directory.CreateDirectory(outDir);
-        foreach (var (name, content) in files)
+        try
         {
-            AtomicFile.WriteAllText(Path.Combine(outDir, name), content);
+            Directory.CreateDirectory(outDir);
+            foreach (var (name, content) in files)
+            {
+                AtomicFile.WriteAllText(Path.Combine(outDir, name), content);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BallastInputException(new InputLocation(outDir, Field: "--out"), $"cannot write the results there: {e.Message}");
         }
     }
 

@@ -90,6 +90,18 @@ internal static class WeightsCommand
 
     private static double[] Solve(string scheme, IReadOnlyList<string> names, Matrix<double> covariance, string? budgets, string? bounds)
     {
+        try
+        {
+            return SolveScheme(scheme, names, covariance, budgets, bounds);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new BallastInputException($"{scheme} cannot be solved for this matrix: {e.Message} (a singular matrix, e.g. two identical assets, or extreme budgets)", e);
+        }
+    }
+
+    private static double[] SolveScheme(string scheme, IReadOnlyList<string> names, Matrix<double> covariance, string? budgets, string? bounds)
+    {
         var n = names.Count;
         switch (scheme)
         {
@@ -133,6 +145,11 @@ internal static class WeightsCommand
             if (!double.TryParse(pieces[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0) || !double.IsFinite(value))
             {
                 throw new BallastInputException($"--budgets: the budget of {pieces[0]} must be a number > 0, got '{pieces[1]}'");
+            }
+
+            if (given[index])
+            {
+                throw new BallastInputException($"--budgets: {pieces[0]} is given twice");
             }
 
             budgets[index] = value;
@@ -216,6 +233,12 @@ internal static class WeightsCommand
         var set = Ballast.Io.Specs.SpecLoader.LoadFile(specPath);
         var market = Ballast.Data.MarketDataCsv.ReadFile(dataPath, kind);
         var history = BacktestJob.HistoryRows(set);
+        var earliest = Ballast.Data.PriceWindow.Build(market, set.AllSeries(), null, null, fill, name => set.UniverseLocations.TryGetValue(name, out var l) ? l : null, history, minRows: 1).Dates[0];
+        if (date < earliest)
+        {
+            throw new BallastInputException($"--at {market.FormatDate(date)} is before the first date with enough history for the spec's lookback ({market.FormatDate(earliest)}); use --at {market.FormatDate(earliest)} or later");
+        }
+
         var table = Ballast.Data.PriceWindow.Build(market, set.AllSeries(), null, date, fill, name => set.UniverseLocations.TryGetValue(name, out var l) ? l : null, history, minRows: 1);
         var row = table.RowCount - 1;
         var annualise = Math.Sqrt(set.PeriodsPerYear ?? table.InferPeriodsPerYear());
@@ -236,11 +259,6 @@ internal static class WeightsCommand
 
             var cov = RebalancePolicy.Estimate(estimate, sub, row);
             results.Add(new Result(spec.Name, policy.Hash, policy.Names, weights, RiskBudgeting.RiskContributions(cov, weights), [.. CovarianceEstimators.Volatilities(cov).Select(v => v * annualise)]));
-        }
-
-        foreach (var notice in table.Notices)
-        {
-            io.Notice(notice);
         }
 
         if (json)

@@ -113,7 +113,7 @@ public sealed class PriceTable
         var n = ColumnCount;
         var historyDates = (History?.Dates ?? []).Concat(Dates[..move]).ToArray();
         var historyPrices = (History?.Prices ?? []).Concat(Prices[..(move * n)]).ToArray();
-        var notices = Notices.Append($"starting on {FormatDate(Dates[move])}: the {rows} rows before it are history for the covariance lookback").ToList();
+        var notices = Notices.Append($"starting on {FormatDate(Dates[move])}: the {rows} rows before it are history for the lookback (covariance or volatility window)").ToList();
         return new PriceTable(Names, Dates[move..], Prices[(move * n)..], IsMonthly, notices)
         {
             History = new PriceTable(Names, historyDates, historyPrices, IsMonthly),
@@ -160,19 +160,21 @@ public sealed class PriceTable
     /// </summary>
     public int InferPeriodsPerYear()
     {
-        if (RowCount < 2)
+        if (RowCount + (History?.RowCount ?? 0) < 2)
         {
             return 252;
         }
 
-        var gaps = new int[RowCount - 1];
+        // History rows count too: a short window right after a lookback still has the data's rhythm.
+        var all = (History?.Dates ?? []).Concat(Dates).ToArray();
+        var gaps = new int[all.Length - 1];
         var weekend = false;
-        for (var i = 1; i < RowCount; i++)
+        for (var i = 1; i < all.Length; i++)
         {
-            gaps[i - 1] = Dates[i].DayNumber - Dates[i - 1].DayNumber;
+            gaps[i - 1] = all[i].DayNumber - all[i - 1].DayNumber;
         }
 
-        foreach (var d in Dates)
+        foreach (var d in all)
         {
             weekend |= d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
         }
@@ -283,7 +285,7 @@ public static class PriceWindow
 
             if (historyRows > 0)
             {
-                notices.Add($"starting on {data.FormatDate(data.Dates[start])}: the {historyRows} rows before it are history for the covariance lookback");
+                notices.Add($"starting on {data.FormatDate(data.Dates[start])}: the {historyRows} rows before it are history for the lookback (covariance or volatility window)");
             }
             else if (latest >= 0 && commonStart > 0)
             {

@@ -299,6 +299,11 @@ public static class MinimumVariance
 
     private static void Check(Matrix<double> covariance, double[]? linear, double[] w, double[] lo, double[] hi, int[] fixedAt, double lambda)
     {
+        if (!double.IsFinite(lambda) || w.Any(x => !double.IsFinite(x)))
+        {
+            throw new InvalidOperationException("minimum variance KKT check failed: the KKT system is singular here (e.g. two assets with identical returns)");
+        }
+
         var gradient = Gradient(covariance, linear, w);
         var scale = Math.Max(1e-300, gradient.AbsoluteMaximum());
         if (Math.Abs(w.Sum() - 1) > 1e-9)

@@ -274,7 +274,7 @@ internal abstract class TriggerRule
             }
 
             var level = state.Volatility;
-            return new TriggerReason(reason.Kind, () => string.Format(CultureInfo.InvariantCulture, "volatility {0:0.0}% above {1:0.#}% regime: {2}", level * 100, spec.Above * 100, reason.Text));
+            return new TriggerReason(reason.Kind, () => string.Format(CultureInfo.InvariantCulture, "high-volatility regime (volatility {0:0.0}%; entered above {1:0.#}%, ends below {2:0.#}%): {3}", level * 100, spec.Above * 100, spec.Below * 100, reason.Text));
         }
     }
 

@@ -79,14 +79,20 @@ internal static class HtmlCharts
     /// <summary>Stacked risk contributions over time for the risk-based policies, with their budgets as guides.</summary>
     private static void RiskContributions(StringBuilder sb, BacktestOutcome outcome, double[] x)
     {
-        var runs = outcome.Runs.Where(r => r.RiskContributions is not null).Take(MaxAllocationCharts).ToArray();
+        var all = outcome.Runs.Where(r => r.RiskContributions is not null).ToArray();
+        var runs = all.Take(MaxAllocationCharts).ToArray();
         if (runs.Length == 0)
         {
             return;
         }
 
         var assetOrder = outcome.Spec.AllSeries();
-        Open(sb, "risk", "Risk contributions", "Each asset's share of portfolio risk after each row's trades, RCᵢ = wᵢ(Σw)ᵢ / w'Σw with the covariance estimated at the policy's last rebalance, stacked in universe order; dashed lines are the cumulative risk budgets.");
+        Open(sb, "risk", "Risk contributions", "Each asset's share of portfolio risk after each row's trades, RCᵢ = wᵢ(Σw)ᵢ / w'Σw with the covariance estimated at the policy's last rebalance, stacked in universe order; dashed lines are the cumulative risk budgets. A negative contribution (an asset that hedges the rest) is drawn as zero.");
+        if (all.Length > runs.Length)
+        {
+            sb.Append("<p class=\"note\">Shown for the first ").Append(HtmlText.Int(runs.Length)).Append(" of ").Append(HtmlText.Int(all.Length)).Append(" risk-based policies; the per-row weights of every policy are in weights.csv.</p>\n");
+        }
+
         sb.Append("<div class=\"small-multiples\">\n");
         var rows = SvgDownsample.Rows(x.Length, MaxSmallPoints);
         var xs = rows.Select(r => x[r]).ToArray();

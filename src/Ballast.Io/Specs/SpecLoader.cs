@@ -258,7 +258,7 @@ public static class SpecLoader
             var covariance = covarianceNode is null ? CovarianceSpec.Default : BindCovariance(covarianceNode, covariancePath);
             if (covariance.Method != CovarianceMethod.LedoitWolf && covariance.Lookback < universe.Length + 1)
             {
-                throw Error(covarianceNode ?? schemeNode, covarianceNode is null ? path : Join(covariancePath, "lookback"), $"a {(covariance.Method == CovarianceMethod.Sample ? "sample" : "ewma")} covariance of {universe.Length} assets needs a lookback of at least {universe.Length + 1} returns to be non-singular, got {covariance.Lookback}; lengthen it or use method ledoit-wolf");
+                throw Error(covarianceNode ?? schemeNode, covarianceNode is null ? path : Join(covariancePath, "lookback"), $"{(covariance.Method == CovarianceMethod.Sample ? "a sample" : "an EWMA")} covariance of {universe.Length} assets needs a lookback of at least {universe.Length + 1} returns to be non-singular, got {covariance.Lookback}; lengthen it or use method ledoit-wolf");
             }
             var budgets = ImmutableArray<double>.Empty;
             if (scheme == "risk-budget")
@@ -596,6 +596,11 @@ public static class SpecLoader
         CheckKeys(map, TriggerKeys, path);
         var kinds = map.Entries.Where(e => e.Key.Text is "calendar" or "drift" or "risk_drift" or "any" or "all").ToList();
         var volatilityNode = Get(map, "volatility");
+        if (volatilityNode is not null && !allowNone)
+        {
+            // One regime per policy: a volatility block inside any/all or inside another's then would need state of its own.
+            throw Error(volatilityNode, Join(path, "volatility"), "volatility applies only to a policy's top-level trigger, not inside any, all or then; put it on the outer trigger");
+        }
         if (kinds.Count == 0 && volatilityNode is not null)
         {
             // Only a volatility regime: nothing happens in calm markets, the `then` trigger applies in turbulent ones.
@@ -629,7 +634,9 @@ public static class SpecLoader
                 CheckKeys(drift, DriftKeys, bodyPath);
                 if (drift.Entries.Count != 1)
                 {
-                    throw Error(drift, bodyPath, "give exactly one of absolute (weight points, e.g. 0.05) or relative (fraction of target, e.g. 0.25)");
+                    throw Error(drift, bodyPath, kindKey == "drift"
+                        ? "give exactly one of absolute (weight points, e.g. 0.05) or relative (fraction of target, e.g. 0.25)"
+                        : "give exactly one of absolute (points of risk contribution, e.g. 0.05) or relative (fraction of the risk budget, e.g. 0.25)");
                 }
 
                 var (measureKey, bandNode) = (drift.Entries[0].Key.Text, drift.Entries[0].Value);
@@ -641,7 +648,7 @@ public static class SpecLoader
 
                 if (measureKey == "absolute" && band >= 1)
                 {
-                    throw Error(bandNode, Join(bodyPath, measureKey), $"an absolute band is in weight points and must be < 1 (0.05 = 5 points), got {Fmt(band)}");
+                    throw Error(bandNode, Join(bodyPath, measureKey), $"an absolute band is in {(kindKey == "drift" ? "weight points" : "points of risk contribution")} and must be < 1 (0.05 = 5 points), got {Fmt(band)}");
                 }
 
                 CalendarFrequency? check = checkNode is null ? null : Frequency(checkNode, Join(path, "check"));
@@ -685,7 +692,8 @@ public static class SpecLoader
 
         var aboveNode = Get(map, "above") ?? throw Error(map, Join(path, "above"), "give above: the annualised volatility (e.g. 0.25) above which the high-volatility regime starts");
         var above = NonNegative(aboveNode, Join(path, "above"), positive: true);
-        var below = above * 0.8;
+        // Rounded so the default and the same value written out (0.2 → 0.16) are one number and one hash.
+        var below = Math.Round(above * 0.8, 12, MidpointRounding.AwayFromZero);
         if (Get(map, "below") is { } belowNode)
         {
             below = NonNegative(belowNode, Join(path, "below"), positive: true);

@@ -257,7 +257,7 @@ public class BacktestCommandTests
         var result = CliRunner.Run("backtest", Path.Combine(CliRunner.RepoRoot(), "samples", "risk-parity.yaml"), "--data", Path.Combine(shared!, "etf_daily_adjclose.csv"), "--json");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("the 252 rows before it are history for the covariance lookback", result.Error, StringComparison.Ordinal);
+        Assert.Contains("the 252 rows before it are history for the lookback (covariance or volatility window)", result.Error, StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(result.Out);
         var policies = doc.RootElement.GetProperty("policies").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("metrics"));
         Assert.Equal(8, policies.Count);

@@ -119,3 +119,49 @@ public class RiskReviewTests
         Assert.True(result.ExitCode == 0, result.Error);
     }
 }
+
+/// <summary>Cases from the second new-user trial of the risk features.</summary>
+public class RiskTrialTests
+{
+    [Fact]
+    public void Spec_VolatilityInsideAnyOrThen_IsRejected()
+    {
+        using var dir = new TempDir();
+        var inAny = CliRunner.Run("spec", dir.Write("a.yaml", "universe: [A, B]\nweights: { scheme: equal }\ntrigger: { any: [ { calendar: quarterly, volatility: { above: 0.2, then: weekly } }, { drift: { absolute: 0.1 } } ] }\n"));
+        var inThen = CliRunner.Run("spec", dir.Write("t.yaml", "universe: [A, B]\nweights: { scheme: equal }\ntrigger: { calendar: quarterly, volatility: { above: 0.2, then: { calendar: weekly, volatility: { above: 0.4, then: daily } } } }\n"));
+
+        Assert.Equal(2, inAny.ExitCode);
+        Assert.Contains("volatility applies only to a policy's top-level trigger", inAny.Error, StringComparison.Ordinal);
+        Assert.Equal(2, inThen.ExitCode);
+    }
+
+    [Fact]
+    public void Spec_VolatilityBelowDefaultWrittenOut_HashesTheSame()
+    {
+        using var dir = new TempDir();
+        var a = CliRunner.Run("spec", dir.Write("a.yaml", "universe: [A, B]\nweights: { scheme: equal }\ntrigger: { calendar: quarterly, volatility: { above: 0.2, then: weekly } }\n"), "--json");
+        var b = CliRunner.Run("spec", dir.Write("b.yaml", "universe: [A, B]\nweights: { scheme: equal }\ntrigger: { calendar: quarterly, volatility: { above: 0.2, below: 0.16, then: weekly } }\n"), "--json");
+
+        static string Hash(string json) => JsonDocument.Parse(json).RootElement.GetProperty("policies")[0].GetProperty("hash").GetString()!;
+        Assert.Equal(Hash(a.Out), Hash(b.Out));
+    }
+
+    [Theory]
+    [InlineData(",A,B\nA,0.04,0.04\nB,0.04,0.04\n", "min-variance", null, "cannot be solved for this matrix")]
+    [InlineData(",A,B\nA,0.04,0.01\nB,0.01,0.09\n", "risk-budget", "A=0.5,A=0.5", "--budgets: A is given twice")]
+    [InlineData(",A,B\nA,0.04,0.01\n", "risk-parity", null, "the header names 2 assets but there are 1 rows")]
+    public void Weights_BadMatricesAndOptions_ExitTwo(string csv, string scheme, string? budgets, string expected)
+    {
+        using var dir = new TempDir();
+        var args = new List<string> { "weights", "--covariance", dir.Write("c.csv", csv), "--scheme", scheme };
+        if (budgets is not null)
+        {
+            args.AddRange(["--budgets", budgets]);
+        }
+
+        var result = CliRunner.Run([.. args]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+    }
+}

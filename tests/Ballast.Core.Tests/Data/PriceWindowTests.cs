@@ -76,3 +76,17 @@ public class PriceWindowTests
         Assert.Equal(expected, PriceWindow.Build(data, ["A"]).InferPeriodsPerYear());
     }
 }
+
+public class PeriodsWithHistoryTests
+{
+    [Fact]
+    public void InferPeriodsPerYear_OneRowWindowAfterMonthlyHistory_IsStillMonthly()
+    {
+        var data = MarketDataCsv.Read(new StringReader("Date,A\n2020-01,1\n2020-02,1\n2020-03,1\n2020-04,1\n"), "m.csv");
+
+        var table = PriceWindow.Build(data, ["A"], historyRows: 3, minRows: 1);
+
+        Assert.Equal(1, table.RowCount);
+        Assert.Equal(12, table.InferPeriodsPerYear());
+    }
+}

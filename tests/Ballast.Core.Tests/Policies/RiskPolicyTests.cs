@@ -92,7 +92,7 @@ public class RiskPolicyTests
         Assert.Equal(full.Dates[20], table.Dates[0]);
         Assert.Equal(20, table.History!.RowCount);
         Assert.Equal(20 + 1, table.RowsUpTo(0));
-        Assert.Contains(table.Notices, n => n.Contains("history for the covariance lookback", StringComparison.Ordinal));
+        Assert.Contains(table.Notices, n => n.Contains("history for the lookback (covariance or volatility window)", StringComparison.Ordinal));
         Assert.Throws<ArgumentException>(() => table.ReturnsEndingAt(0, 21));
         Assert.Equal((full.Prices[20 * 2] / full.Prices[19 * 2]) - 1, table.ReturnsEndingAt(0, 20)[19, 0], 15);
     }

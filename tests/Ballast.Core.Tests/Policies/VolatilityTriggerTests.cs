@@ -41,8 +41,8 @@ public class VolatilityTriggerTests
 
         // About one rebalance a week while turbulent (100 + 21 rows of calendar days ~ 17 weeks), each saying why.
         Assert.InRange(turbulent.Length, 14, 19);
-        Assert.All(turbulent, r => Assert.StartsWith("volatility ", r.Reason, StringComparison.Ordinal));
-        Assert.Contains(turbulent, r => r.Reason.Contains("regime: calendar weekly", StringComparison.Ordinal));
+        Assert.All(turbulent, r => Assert.StartsWith("high-volatility regime (volatility ", r.Reason, StringComparison.Ordinal));
+        Assert.Contains(turbulent, r => r.Reason.Contains("entered above 25%, ends below 20%): calendar weekly", StringComparison.Ordinal));
 
         // Calm: only the annual calendar may fire (the one new year of this window falls in the turbulent stretch,
         // where the weekly trigger rules instead).
