@@ -299,11 +299,7 @@ public static class SpecLoader
         var given = new bool[universe.Length];
         foreach (var (key, value) in targets.Entries)
         {
-            var index = universe.IndexOf(key.Text);
-            if (index < 0)
-            {
-                throw Error(key, $"{path}.targets.{key.Text}", $"'{key.Text}' is not in the universe{SuggestText(key.Text, universe)}; the universe is [{string.Join(", ", universe)}]");
-            }
+            var index = AssetIndex(key, $"{path}.targets", universe);
 
             var weight = Number(value, $"{path}.targets.{key.Text}");
             if (weight < 0)
@@ -390,11 +386,7 @@ public static class SpecLoader
         var given = new bool[universe.Length];
         foreach (var (key, value) in map.Entries)
         {
-            var index = universe.IndexOf(key.Text);
-            if (index < 0)
-            {
-                throw Error(key, $"{path}.{key.Text}", $"'{key.Text}' is not in the universe{SuggestText(key.Text, universe)}; the universe is [{string.Join(", ", universe)}]");
-            }
+            var index = AssetIndex(key, path, universe);
 
             values[index] = NonNegative(value, $"{path}.{key.Text}", positive: true);
             given[index] = true;
@@ -441,11 +433,7 @@ public static class SpecLoader
         {
             foreach (var (key, value) in map.Entries)
             {
-                var index = universe.IndexOf(key.Text);
-                if (index < 0)
-                {
-                    throw Error(key, $"{path}.{key.Text}", $"'{key.Text}' is not in the universe{SuggestText(key.Text, universe)}; the universe is [{string.Join(", ", universe)}]");
-                }
+                var index = AssetIndex(key, path, universe);
 
                 (lower[index], upper[index]) = Pair(value, $"{path}.{key.Text}");
             }
@@ -493,11 +481,7 @@ public static class SpecLoader
         {
             foreach (var (key, value) in map.Entries)
             {
-                var index = universe.IndexOf(key.Text);
-                if (index < 0)
-                {
-                    throw Error(key, $"{path}.{key.Text}", $"'{key.Text}' is not in the universe{SuggestText(key.Text, universe)}; the universe is [{string.Join(", ", universe)}]");
-                }
+                var index = AssetIndex(key, path, universe);
 
                 values[index] = Bounded(value, $"{path}.{key.Text}", positive, max);
             }
@@ -832,6 +816,15 @@ public static class SpecLoader
         }
 
         return (int)value;
+    }
+
+    /// <summary>The universe index of an asset named as a map key, or an error naming the key and the universe.</summary>
+    private static int AssetIndex(ScalarNode key, string path, ImmutableArray<string> universe)
+    {
+        var index = universe.IndexOf(key.Text);
+        return index >= 0
+            ? index
+            : throw Error(key, $"{path}.{key.Text}", $"'{key.Text}' is not in the universe{SuggestText(key.Text, universe)}; the universe is [{string.Join(", ", universe)}]");
     }
 
     private static string SuggestText(string word, IEnumerable<string> candidates) =>
