@@ -44,6 +44,12 @@ public static class MinimumVariance
     {
         ArgumentNullException.ThrowIfNull(covariance);
         var n = covariance.RowCount;
+
+        // A ridge of 1e-10 of the average variance: immaterial for a well-conditioned matrix, but it makes a singular
+        // one (two assets with identical returns) strictly convex, so the optimum is unique (an even split between
+        // the twins) instead of an unsolvable KKT system.
+        var ridge = 1e-10 * Enumerable.Range(0, n).Average(i => covariance[i, i]);
+        covariance = covariance + (Matrix<double>.Build.DenseIdentity(n) * ridge);
         var lo = lower?.ToArray() ?? new double[n];
         var hi = upper?.ToArray() ?? Enumerable.Repeat(1.0, n).ToArray();
         if (lo.Length != n || hi.Length != n)

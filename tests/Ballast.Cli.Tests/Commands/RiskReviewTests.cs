@@ -136,6 +136,17 @@ public class RiskTrialTests
     }
 
     [Fact]
+    public void Weights_MinVarianceOfTwoIdenticalAssets_SplitsEvenly()
+    {
+        using var dir = new TempDir();
+        var result = CliRunner.Run("weights", "--covariance", dir.Write("c.csv", ",A,B\nA,0.04,0.04\nB,0.04,0.04\n"), "--scheme", "min-variance", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        var w = JsonDocument.Parse(result.Out).RootElement.GetProperty("results")[0].GetProperty("weights");
+        Assert.Equal(0.5, w.GetProperty("A").GetDouble(), 1e-5);
+    }
+
+    [Fact]
     public void Spec_VolatilityBelowDefaultWrittenOut_HashesTheSame()
     {
         using var dir = new TempDir();
@@ -147,7 +158,6 @@ public class RiskTrialTests
     }
 
     [Theory]
-    [InlineData(",A,B\nA,0.04,0.04\nB,0.04,0.04\n", "min-variance", null, "cannot be solved for this matrix")]
     [InlineData(",A,B\nA,0.04,0.01\nB,0.01,0.09\n", "risk-budget", "A=0.5,A=0.5", "--budgets: A is given twice")]
     [InlineData(",A,B\nA,0.04,0.01\n", "risk-parity", null, "the header names 2 assets but there are 1 rows")]
     public void Weights_BadMatricesAndOptions_ExitTwo(string csv, string scheme, string? budgets, string expected)
