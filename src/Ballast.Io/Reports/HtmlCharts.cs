@@ -47,7 +47,37 @@ internal static class HtmlCharts
     }
 
     /// <summary>The colour of the <paramref name="slot"/>-th series of a chart.</summary>
-    public static string Color(int slot) => Palette[slot % Palette.Length];
+    public static string Color(int slot)
+    {
+        if (slot < Palette.Length)
+        {
+            return Palette[slot];
+        }
+
+        // Beyond the palette: hues spread by the golden angle, so every asset of a large universe gets its own
+        // colour (deterministically), at a saturation and lightness that read on white.
+        var hue = ((slot - Palette.Length) * 137.508) % 360;
+        var (r, g, b) = Hsl(hue, 0.55, 0.48);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"#{r:x2}{g:x2}{b:x2}");
+    }
+
+    private static (int R, int G, int B) Hsl(double hue, double saturation, double lightness)
+    {
+        var c = (1 - Math.Abs((2 * lightness) - 1)) * saturation;
+        var x = c * (1 - Math.Abs((hue / 60 % 2) - 1));
+        var m = lightness - (c / 2);
+        var (r, g, b) = hue switch
+        {
+            < 60 => (c, x, 0.0),
+            < 120 => (x, c, 0.0),
+            < 180 => (0.0, c, x),
+            < 240 => (0.0, x, c),
+            < 300 => (x, 0.0, c),
+            _ => (c, 0.0, x),
+        };
+        static int Byte(double v) => (int)Math.Floor((v * 255) + 0.5);
+        return (Byte(r + m), Byte(g + m), Byte(b + m));
+    }
 
     /// <summary>The dash pattern of the <paramref name="slot"/>-th series (null = solid).</summary>
     public static string? Dash(int slot) => slot % MaxSeries >= 6 ? "7 3" : null;

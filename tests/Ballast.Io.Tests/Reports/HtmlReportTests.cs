@@ -317,3 +317,15 @@ public class HtmlReportRiskTests
         }
     }
 }
+
+public class HtmlChartColourTests
+{
+    [Fact]
+    public void Color_FortyAssets_AllDistinctAndWellFormed()
+    {
+        var colours = Enumerable.Range(0, 40).Select(Ballast.Io.Reports.HtmlCharts.Color).ToArray();
+
+        Assert.Equal(40, colours.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(colours, c => Assert.Matches("^#[0-9a-f]{6}$", c));
+    }
+}
