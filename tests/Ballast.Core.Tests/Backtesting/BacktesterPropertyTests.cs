@@ -48,7 +48,7 @@ public class BacktesterPropertyTests
             var table = Specs.Table(c.Names, c.Columns);
             var run = Backtester.Run(table, Policy(c.Names, c.Targets, Specs.EveryRow), new BacktestSettings(252, Record: true));
             var hold = Backtester.Run(table, Policy(c.Names, c.Targets, Specs.Never), new BacktestSettings(252, Record: true));
-            Assert.Equal(1_000_000, run.Equity![0], 6);
+            Assert.Equal(1_000_000, run.Equity![0], 1e-6);
 
             // On every row the NAV after rebalancing equals the value of the previous holdings at that row's prices.
             for (var t = 1; t < table.RowCount; t++)
@@ -126,7 +126,7 @@ public class BacktesterPropertyTests
             Assert.All(run.Trades!, trade =>
             {
                 var lot = lots[Array.IndexOf(c.Names, trade.Asset)];
-                Assert.Equal(Math.Round(trade.UnitsAfter / lot), trade.UnitsAfter / lot, 9);
+                Assert.Equal(Math.Round(trade.UnitsAfter / lot), trade.UnitsAfter / lot, 1e-9);
             });
         }, iter: 3000);
     }

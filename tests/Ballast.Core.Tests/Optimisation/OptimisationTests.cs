@@ -104,7 +104,7 @@ public class OptimisationTests
             var w = RiskBudgeting.Solve(cov, budgets);
             var rc = RiskBudgeting.RiskContributions(cov, w);
 
-            Assert.Equal(1.0, w.Sum(), 12);
+            Assert.Equal(1.0, w.Sum(), 1e-12);
             for (var i = 0; i < n; i++)
             {
                 Assert.True(w[i] > 0);
@@ -220,7 +220,7 @@ public class OptimisationPropertyTests
         Gen.Select(Gen.Double[0.05, 0.6], Gen.Double[0.05, 0.6], Gen.Double[-0.9, 0.9]).Sample((s1, s2, rho) =>
         {
             var w = RiskBudgeting.Solve(Covariance([s1, s2], rho), [0.5, 0.5]);
-            Assert.Equal(1 / s1 / ((1 / s1) + (1 / s2)), w[0], 9);
+            Assert.Equal(1 / s1 / ((1 / s1) + (1 / s2)), w[0], 1e-9);
         });
     }
 
@@ -235,7 +235,7 @@ public class OptimisationPropertyTests
             var expected = Enumerable.Range(0, n).Select(i => Math.Sqrt(budgets[i]) / vols[i]).ToArray();
             for (var i = 0; i < n; i++)
             {
-                Assert.Equal(expected[i] / expected.Sum(), w[i], 8);
+                Assert.Equal(expected[i] / expected.Sum(), w[i], 1e-8);
             }
         });
     }
@@ -250,7 +250,7 @@ public class OptimisationPropertyTests
             var inverse = RiskBudgeting.InverseVolatility(Covariance(vols, rho));
             for (var i = 0; i < n; i++)
             {
-                Assert.Equal(inverse[i], w[i], 8);
+                Assert.Equal(inverse[i], w[i], 1e-8);
             }
         });
     }
@@ -269,11 +269,11 @@ public class OptimisationPropertyTests
             var lambda = Enumerable.Range(0, n).Where(i => w[i] > 1e-9).Select(i => gradient[i]).Average();
             for (var i = 0; i < n; i++)
             {
-                Assert.Equal(w[i], rc[i], 7);
+                Assert.Equal(w[i], rc[i], 1e-8);
                 Assert.True(w[i] >= 0);
                 if (w[i] > 1e-9)
                 {
-                    Assert.Equal(lambda, gradient[i], 9);
+                    Assert.Equal(lambda, gradient[i], 1e-9);
                 }
                 else
                 {
