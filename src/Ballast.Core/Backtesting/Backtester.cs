@@ -197,6 +197,7 @@ public static class Backtester
         var drift = new DriftTracker();
         var rowMax = record || policy.UsesMaxAbsDrift;
         var candidates = policy.CandidateRows(table.Calendar);
+        var firesAbove = policy.FiresOnlyAboveDrift;
         // Row and index arithmetic here cannot overflow (rows · assets is an array length); skip the checks in the hot loop.
         unchecked
         {
@@ -212,7 +213,7 @@ public static class Backtester
                     policy.Observe(new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, default, history, policyState, settings.PeriodsPerYear), policyState);
                 }
 
-                if (candidates is null || candidates[t])
+                if ((candidates is null || candidates[t]) && (firesAbove is not { } band || driftMax > band))
                 {
                     var context = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, risk ? targets : default, history, policyState, settings.PeriodsPerYear);
                     var reason = policy.Decide(context);

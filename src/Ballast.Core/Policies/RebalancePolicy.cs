@@ -43,6 +43,12 @@ public sealed class RebalancePolicy
         _trigger = TriggerRule.Compile(spec.Trigger, Names, spec.Weights as RiskWeights);
         _band = FindDrift(spec.Trigger);
         UsesMaxAbsDrift = HasAbsoluteDrift(spec.Trigger);
+        FiresOnlyAboveDrift = spec.Trigger switch
+        {
+            DriftTrigger { Measure: DriftMeasure.Absolute } d => d.Band,
+            CooldownTrigger { Inner: DriftTrigger { Measure: DriftMeasure.Absolute } d } => d.Band,
+            _ => null,
+        };
         if (spec.Execution.To == ExecutionTarget.BandEdge && _band is null)
         {
             throw new ArgumentException("execution to: band-edge needs a drift trigger to define the bands", nameof(spec));
@@ -147,6 +153,13 @@ public sealed class RebalancePolicy
 
         return Math.Sqrt(sum / (x.Length - 1));
     }
+
+    /// <summary>
+    /// When the trigger is an absolute drift band (possibly with a check frequency or a cooldown), the band: nothing
+    /// can fire on a row whose largest |weight − target| is not above it, so a caller that knows that number may skip
+    /// <see cref="Decide"/> there. Null when no such shortcut holds. An optimisation only, never a change of decision.
+    /// </summary>
+    public double? FiresOnlyAboveDrift { get; }
 
     /// <summary>True when a trigger can use <see cref="PolicyContext.MaxAbsDrift"/> (an absolute drift band), so callers know to compute it.</summary>
     public bool UsesMaxAbsDrift { get; }
