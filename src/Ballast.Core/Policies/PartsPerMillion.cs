@@ -50,34 +50,32 @@ public static class PartsPerMillion
         var left = One - assigned;
         if (left > 0)
         {
-            // Hand the leftover units (fewer than one per weight) to the largest remainders: one sort, remainder
-            // descending, ties by tie order; a struct comparer on a stack buffer, so nothing is allocated.
+            // Hand the leftover units (fewer than one per weight) to the largest remainders, equal remainders in tie
+            // order; nothing is allocated for up to 256 weights.
             var n = fractions.Length;
-            Span<(double Remainder, int Rank, int Index)> order = n <= 256 ? stackalloc (double, int, int)[n] : new (double, int, int)[n];
-            for (var i = 0; i < n; i++)
-            {
-                order[i] = (remainders[i], tieOrder.IsEmpty ? i : tieOrder[i], i);
-            }
-
             if (n <= 64)
             {
-                // Insertion sort: fastest for the few weights of a typical portfolio.
-                for (var i = 1; i < n; i++)
+                // Few weights: pick the largest remaining remainder once per leftover unit.
+                for (var k = 0; k < left; k++)
                 {
-                    var item = order[i];
-                    var j = i - 1;
-                    while (j >= 0 && Before(item, order[j]))
+                    var best = -1;
+                    for (var i = 0; i < n; i++)
                     {
-                        order[j + 1] = order[j];
-                        j--;
+                        var r = remainders[i];
+                        if (r >= 0 && (best < 0 || r > remainders[best] || (r == remainders[best] && RankOf(tieOrder, i) < RankOf(tieOrder, best))))
+                        {
+                            best = i;
+                        }
                     }
 
-                    order[j + 1] = item;
+                    result[best]++;
+                    remainders[best] = -1;
                 }
             }
             else
             {
                 // Many weights: sort by remainder with the primitive sort, then order each run of equal remainders by rank.
+                Span<(double Remainder, int Rank, int Index)> order = n <= 256 ? stackalloc (double, int, int)[n] : new (double, int, int)[n];
                 Span<double> keys = n <= 256 ? stackalloc double[n] : new double[n];
                 Span<int> items = n <= 256 ? stackalloc int[n] : new int[n];
                 for (var i = 0; i < n; i++)
@@ -107,10 +105,11 @@ public static class PartsPerMillion
 
                     start = end;
                 }
-            }
-            for (var k = 0; k < left; k++)
-            {
-                result[order[k % n].Index]++;
+
+                for (var k = 0; k < left; k++)
+                {
+                    result[order[k % n].Index]++;
+                }
             }
 
             left = 0;
@@ -134,9 +133,7 @@ public static class PartsPerMillion
         }
     }
 
-    private static bool Before((double Remainder, int Rank, int Index) x, (double Remainder, int Rank, int Index) y) =>
-        x.Remainder > y.Remainder || (x.Remainder == y.Remainder && x.Rank < y.Rank);
-
+    private static int RankOf(ReadOnlySpan<int> tieOrder, int index) => tieOrder.IsEmpty ? index : tieOrder[index];
 
     public static int[] Round(ReadOnlySpan<double> fractions, ReadOnlySpan<int> tieOrder = default)
     {
