@@ -96,11 +96,20 @@ public class TriggerReason
         _describe = describe;
     }
 
+    /// <summary>For subclasses that build their text in <see cref="Describe"/> (no closure allocated per reason).</summary>
+    protected TriggerReason(string kind)
+    {
+        Kind = kind;
+    }
+
     /// <summary>calendar, drift or all.</summary>
     public string Kind { get; }
 
     /// <summary>A one-line explanation, e.g. "drift SPY +5.20pp outside ±5pp (absolute)".</summary>
-    public string Text => _text ??= _describe!();
+    public string Text => _text ??= _describe is null ? Describe() : _describe();
+
+    /// <summary>Builds the text when it is first asked for.</summary>
+    protected virtual string Describe() => Kind;
 
     public override string ToString() => Text;
 }

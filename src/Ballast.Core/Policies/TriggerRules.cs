@@ -140,14 +140,20 @@ internal abstract class TriggerRule
 
         public override bool[]? Candidates(MarketCalendar calendar) => _check?.Candidates(calendar);
 
-        private TriggerReason Describe(int asset, double weight, double target) => new("drift", () =>
+        private DriftReason Describe(int asset, double weight, double target) => new(names[asset], weight, target, _band, _absolute);
+    }
+
+    /// <summary>A drift reason: one small object per firing, its text formatted only if someone reads it.</summary>
+    private sealed class DriftReason(string asset, double weight, double target, double band, bool absolute) : TriggerReason("drift")
+    {
+        protected override string Describe()
         {
             var inv = CultureInfo.InvariantCulture;
             var drift = weight - target;
-            return _absolute
-                ? string.Format(inv, "drift {0} {1:+0.00;-0.00}pp outside ±{2:0.##}pp (absolute)", names[asset], drift * 100, _band * 100)
-                : string.Format(inv, "drift {0} {1:+0.0;-0.0}% of target outside ±{2:0.##}% (relative)", names[asset], target > 0 ? drift / target * 100 : double.PositiveInfinity, _band * 100);
-        });
+            return absolute
+                ? string.Format(inv, "drift {0} {1:+0.00;-0.00}pp outside ±{2:0.##}pp (absolute)", asset, drift * 100, band * 100)
+                : string.Format(inv, "drift {0} {1:+0.0;-0.0}% of target outside ±{2:0.##}% (relative)", asset, target > 0 ? drift / target * 100 : double.PositiveInfinity, band * 100);
+        }
     }
 
     private sealed class RiskDriftRule(RiskDriftTrigger spec, IReadOnlyList<string> names, RiskWeights risk) : TriggerRule
