@@ -236,32 +236,10 @@ public static class CanonicalPolicy
                 members["calendar"] = () => w.WriteStringValue(calendar.Frequency.ToSpecName());
                 break;
             case DriftTrigger drift:
-                if (drift.Check is { } check)
-                {
-                    members["check"] = () => w.WriteStringValue(check.ToSpecName());
-                }
-
-                members["drift"] = () =>
-                {
-                    w.WriteStartObject();
-                    w.WritePropertyName(drift.Measure == DriftMeasure.Absolute ? "absolute" : "relative");
-                    WriteNumber(w, drift.Band);
-                    w.WriteEndObject();
-                };
+                CollectBand(w, members, "drift", drift.Measure, drift.Band, drift.Check);
                 break;
             case RiskDriftTrigger riskDrift:
-                if (riskDrift.Check is { } riskCheck)
-                {
-                    members["check"] = () => w.WriteStringValue(riskCheck.ToSpecName());
-                }
-
-                members["risk_drift"] = () =>
-                {
-                    w.WriteStartObject();
-                    w.WritePropertyName(riskDrift.Measure == DriftMeasure.Absolute ? "absolute" : "relative");
-                    WriteNumber(w, riskDrift.Band);
-                    w.WriteEndObject();
-                };
+                CollectBand(w, members, "risk_drift", riskDrift.Measure, riskDrift.Band, riskDrift.Check);
                 break;
             case AnyTrigger any:
                 members["any"] = () => WriteList(w, any.Triggers);
@@ -306,6 +284,23 @@ public static class CanonicalPolicy
             default:
                 throw new NotSupportedException($"no canonical form for trigger {trigger.GetType().Name}");
         }
+    }
+
+    /// <summary>A band trigger's members: <c>check</c> when given, and <c>{key}: {absolute|relative: band}</c>.</summary>
+    private static void CollectBand(Utf8JsonWriter w, SortedDictionary<string, Action> members, string key, DriftMeasure measure, double band, CalendarFrequency? check)
+    {
+        if (check is { } frequency)
+        {
+            members["check"] = () => w.WriteStringValue(frequency.ToSpecName());
+        }
+
+        members[key] = () =>
+        {
+            w.WriteStartObject();
+            w.WritePropertyName(measure == DriftMeasure.Absolute ? "absolute" : "relative");
+            WriteNumber(w, band);
+            w.WriteEndObject();
+        };
     }
 
     private static void WriteList(Utf8JsonWriter w, IEnumerable<TriggerSpec> triggers)

@@ -59,6 +59,35 @@ public enum VolatilityScope
 /// </summary>
 public sealed record VolatilityTrigger(TriggerSpec Normal, int Window, double Above, double Below, TriggerSpec High, VolatilityScope Scope) : TriggerSpec;
 
+/// <summary>Walking a trigger tree.</summary>
+public static class TriggerTree
+{
+    /// <summary>
+    /// The trigger and every trigger nested in it, depth first in written order (any/all children in list order,
+    /// a cooldown's inner trigger, a volatility regime's normal then high trigger).
+    /// </summary>
+    public static IEnumerable<TriggerSpec> Walk(this TriggerSpec trigger)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        yield return trigger;
+        IEnumerable<TriggerSpec> children = trigger switch
+        {
+            AnyTrigger a => a.Triggers,
+            AllTrigger a => a.Triggers,
+            CooldownTrigger c => [c.Inner],
+            VolatilityTrigger v => [v.Normal, v.High],
+            _ => [],
+        };
+        foreach (var child in children)
+        {
+            foreach (var descendant in child.Walk())
+            {
+                yield return descendant;
+            }
+        }
+    }
+}
+
 /// <summary>Where a rebalance moves the weights.</summary>
 public enum ExecutionTarget
 {

@@ -41,8 +41,8 @@ public sealed class RebalancePolicy
         }
 
         _trigger = TriggerRule.Compile(spec.Trigger, Names, spec.Weights as RiskWeights);
-        _band = FindDrift(spec.Trigger);
-        UsesMaxAbsDrift = HasAbsoluteDrift(spec.Trigger);
+        _band = spec.Trigger.Walk().OfType<DriftTrigger>().FirstOrDefault();
+        UsesMaxAbsDrift = spec.Trigger.Walk().Any(t => t is DriftTrigger { Measure: DriftMeasure.Absolute });
         FiresOnlyAboveDrift = spec.Trigger switch
         {
             DriftTrigger { Measure: DriftMeasure.Absolute } d => d.Band,
@@ -476,23 +476,4 @@ public sealed class RebalancePolicy
         _ => null,
     };
 
-    private static bool HasAbsoluteDrift(TriggerSpec trigger) => trigger switch
-    {
-        VolatilityTrigger v => HasAbsoluteDrift(v.Normal) || HasAbsoluteDrift(v.High),
-        DriftTrigger d => d.Measure == DriftMeasure.Absolute,
-        AnyTrigger a => a.Triggers.Any(HasAbsoluteDrift),
-        AllTrigger a => a.Triggers.Any(HasAbsoluteDrift),
-        CooldownTrigger c => HasAbsoluteDrift(c.Inner),
-        _ => false,
-    };
-
-    private static DriftTrigger? FindDrift(TriggerSpec trigger) => trigger switch
-    {
-        VolatilityTrigger v => FindDrift(v.Normal) ?? FindDrift(v.High),
-        DriftTrigger d => d,
-        AnyTrigger a => a.Triggers.Select(FindDrift).FirstOrDefault(d => d is not null),
-        AllTrigger a => a.Triggers.Select(FindDrift).FirstOrDefault(d => d is not null),
-        CooldownTrigger c => FindDrift(c.Inner),
-        _ => null,
-    };
 }

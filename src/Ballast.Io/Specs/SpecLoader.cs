@@ -192,12 +192,12 @@ public static class SpecLoader
         var trigger = BindTrigger(triggerNode, triggerPath, allowNone: true);
         var (executionNode, executionPath) = Pick("execution");
         var execution = executionNode is null ? ExecutionSpec.Default : BindExecution(executionNode, executionPath);
-        if (HasRiskDrift(trigger) && weights is not RiskWeights { Scheme: RiskScheme.RiskParity or RiskScheme.RiskBudget })
+        if (trigger.Walk().Any(t => t is RiskDriftTrigger) && weights is not RiskWeights { Scheme: RiskScheme.RiskParity or RiskScheme.RiskBudget })
         {
             throw Error(triggerNode, triggerPath, "risk_drift compares risk contributions with risk budgets, so it needs weights with scheme risk-parity or risk-budget");
         }
 
-        if (execution.To == ExecutionTarget.BandEdge && !HasDrift(trigger))
+        if (execution.To == ExecutionTarget.BandEdge && !trigger.Walk().Any(t => t is DriftTrigger))
         {
             throw Error(executionNode!, $"{executionPath}.to", "band-edge needs a drift trigger to define the bands; add trigger: { drift: { absolute: 0.05 } } or use to: target");
         }
@@ -716,26 +716,6 @@ public static class SpecLoader
 
         return new CooldownTrigger(trigger, rows, days);
     }
-
-    private static bool HasRiskDrift(TriggerSpec trigger) => trigger switch
-    {
-        RiskDriftTrigger => true,
-        AnyTrigger a => a.Triggers.Any(HasRiskDrift),
-        AllTrigger a => a.Triggers.Any(HasRiskDrift),
-        CooldownTrigger c => HasRiskDrift(c.Inner),
-        VolatilityTrigger v => HasRiskDrift(v.Normal) || HasRiskDrift(v.High),
-        _ => false,
-    };
-
-    private static bool HasDrift(TriggerSpec trigger) => trigger switch
-    {
-        DriftTrigger => true,
-        AnyTrigger a => a.Triggers.Any(HasDrift),
-        AllTrigger a => a.Triggers.Any(HasDrift),
-        CooldownTrigger c => HasDrift(c.Inner),
-        VolatilityTrigger v => HasDrift(v.Normal) || HasDrift(v.High),
-        _ => false,
-    };
 
     private static CalendarFrequency Frequency(SpecNode node, string path)
     {
