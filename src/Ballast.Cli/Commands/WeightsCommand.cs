@@ -246,7 +246,7 @@ internal static class WeightsCommand
         foreach (var spec in set.Policies)
         {
             var policy = new RebalancePolicy(spec);
-            var sub = table.Select(policy.Names);
+            var sub = table.SelectFor(policy.Names, [.. spec.ReferenceSeries]);
             var ppm = new int[policy.AssetCount];
             policy.ComputeTargets(new PolicyContext(sub.Calendar, row, new double[policy.AssetCount], spec.Capital, 0, false, prices: sub), ppm);
             var weights = ppm.Select(p => p / (double)PartsPerMillion.One).ToArray();

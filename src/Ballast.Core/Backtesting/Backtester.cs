@@ -82,10 +82,11 @@ public static class Backtester
         var perPolicy = new PriceTable[policies.Count];
         for (var i = 0; i < policies.Count; i++)
         {
-            var key = string.Join('\u001f', policies[i].Names);
+            var references = policies[i].Spec.ReferenceSeries.ToArray();
+            var key = string.Join('\u001f', policies[i].Names) + '\u001e' + string.Join('\u001f', references);
             if (!tables.TryGetValue(key, out var selected))
             {
-                selected = table.Select(policies[i].Names);
+                selected = table.SelectFor(policies[i].Names, references);
                 tables[key] = selected;
             }
 

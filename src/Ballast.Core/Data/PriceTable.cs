@@ -34,6 +34,49 @@ public sealed class PriceTable
     /// </summary>
     public PriceTable? History { get; init; }
 
+    /// <summary>
+    /// Series the policy reads but does not hold (e.g. a beta reference outside the universe): the same dates, with
+    /// their own <see cref="History"/>. Null when there are none.
+    /// </summary>
+    public PriceTable? References { get; init; }
+
+    /// <summary>The columns a policy holds, with the series it only reads attached as <see cref="References"/>.</summary>
+    public PriceTable SelectFor(IReadOnlyList<string> columns, IReadOnlyList<string> references)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        var selected = Select(columns);
+        return references.Count == 0 ? selected : selected.WithReferences(Select(references));
+    }
+
+    /// <summary>This table with <paramref name="references"/> attached (same dates required).</summary>
+    public PriceTable WithReferences(PriceTable references)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        if (references.RowCount != RowCount || (references.History?.RowCount ?? 0) != (History?.RowCount ?? 0))
+        {
+            throw new ArgumentException("reference series must cover the same rows as the table", nameof(references));
+        }
+
+        return new PriceTable(Names, Dates, Prices, IsMonthly, Notices) { History = History, References = references };
+    }
+
+    /// <summary>
+    /// The <paramref name="lookback"/> returns of one series ending at <paramref name="row"/>: a column of this table
+    /// or of <see cref="References"/>.
+    /// </summary>
+    public double[] SeriesReturnsEndingAt(string name, int row, int lookback)
+    {
+        var table = IndexOf(name) >= 0 ? this : References is { } r && r.IndexOf(name) >= 0 ? r : null;
+        if (table is null)
+        {
+            throw new BallastInputException($"the series '{name}' is not in the data given to this policy");
+        }
+
+        var column = table.IndexOf(name);
+        var all = table.ReturnsEndingAt(row, lookback);
+        return [.. Enumerable.Range(0, lookback).Select(k => all[k, column])];
+    }
+
     /// <summary>Rows available for looking back from window row <paramref name="row"/>: the history rows plus rows 0..row.</summary>
     public int RowsUpTo(int row) => (History?.RowCount ?? 0) + row + 1;
 

@@ -39,6 +39,239 @@ public static class MinimumVariance
         return SolveQuadratic(covariance * riskAversion, [.. expectedReturns.Select(m => -m)], lower, upper, names);
     }
 
+    /// <summary>Minimum variance under <paramref name="constraints"/> (bounds, groups, clusters, beta, turnover).</summary>
+    public static double[] Solve(Matrix<double> covariance, PortfolioConstraints constraints, IReadOnlyList<string>? names = null)
+    {
+        ArgumentNullException.ThrowIfNull(constraints);
+        return constraints.BoundsOnly
+            ? SolveQuadratic(covariance, null, NullIfEmpty(constraints.Lower), NullIfEmpty(constraints.Upper), names)
+            : SolveGeneral(covariance, null, constraints, names);
+    }
+
+    /// <summary>Mean-variance (see the other overload) under <paramref name="constraints"/>.</summary>
+    public static double[] MeanVariance(Matrix<double> covariance, IReadOnlyList<double> expectedReturns, double riskAversion, PortfolioConstraints constraints, IReadOnlyList<string>? names = null)
+    {
+        ArgumentNullException.ThrowIfNull(covariance);
+        ArgumentNullException.ThrowIfNull(expectedReturns);
+        ArgumentNullException.ThrowIfNull(constraints);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(riskAversion, 0);
+        return constraints.BoundsOnly
+            ? MeanVariance(covariance, expectedReturns, riskAversion, NullIfEmpty(constraints.Lower), NullIfEmpty(constraints.Upper), names)
+            : SolveGeneral(covariance * riskAversion, [.. expectedReturns.Select(m => -m)], constraints, names);
+    }
+
+    private static double[]? NullIfEmpty(System.Collections.Immutable.ImmutableArray<double> values) => values.IsDefaultOrEmpty ? null : [.. values];
+
+    /// <summary>
+    /// min ½ w'Qw + c'w under the budget, bounds, general linear constraints and an L1 turnover limit, by the
+    /// Goldfarb–Idnani dual active-set method (<see cref="DualActiveSet"/>). The turnover ball is imposed lazily by
+    /// its supporting half-spaces sᵀ(w − w₀) ≤ T with s = sign(w − w₀) at the current iterate, each an exact consequence
+    /// of the L1 constraint, so the answer is the exact L1-constrained optimum. The result passes a KKT check.
+    /// </summary>
+    internal static double[] SolveGeneral(Matrix<double> covariance, double[]? linear, PortfolioConstraints constraints, IReadOnlyList<string>? names)
+    {
+        ArgumentNullException.ThrowIfNull(covariance);
+        var n = covariance.RowCount;
+        string Name(int i) => names is not null && i < names.Count ? names[i] : $"asset {i}";
+        string Fmt(double v) => v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
+        var lo = constraints.Lower.IsDefaultOrEmpty ? new double[n] : constraints.Lower.ToArray();
+        var hi = constraints.Upper.IsDefaultOrEmpty ? Enumerable.Repeat(1.0, n).ToArray() : constraints.Upper.ToArray();
+        if (lo.Length != n || hi.Length != n)
+        {
+            throw new ArgumentException("one lower and one upper bound per asset");
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            if (lo[i] > hi[i])
+            {
+                throw new InfeasibleConstraintsException($"bounds of {Name(i)} conflict: lower {lo[i]} > upper {hi[i]}");
+            }
+        }
+
+        // Scale to unit average variance (the answer is unchanged) and add the same tiny ridge as the bounded solver.
+        var scale = Enumerable.Range(0, n).Average(i => covariance[i, i]);
+        if (!(scale > 0))
+        {
+            throw new ArgumentException("the covariance matrix has no variance");
+        }
+
+        var q = (covariance / scale) + (Matrix<double>.Build.DenseIdentity(n) * 1e-10);
+        var c = linear is null ? new double[n] : linear.Select(v => v / scale).ToArray();
+
+        var rows = new List<QpConstraint> { new("budget (weights sum to 1)", Enumerable.Repeat(1.0, n).ToArray(), 1, true) };
+        for (var i = 0; i < n; i++)
+        {
+            if (lo[i] == hi[i])
+            {
+                rows.Add(new QpConstraint($"bounds of {Name(i)}: weight = {Fmt(lo[i])}", [1.0], lo[i], true, [i]));
+                continue;
+            }
+
+            rows.Add(QpConstraint.AtLeast(lo[i] > 0 ? $"lower bound of {Name(i)}: weight >= {Fmt(lo[i])}" : $"long-only: {Name(i)} >= 0", i, lo[i]));
+            if (hi[i] < 1)
+            {
+                rows.Add(QpConstraint.AtMost($"upper bound of {Name(i)}: weight <= {Fmt(hi[i])}", i, hi[i]));
+            }
+        }
+
+        foreach (var constraint in constraints.Linear.IsDefault ? [] : constraints.Linear)
+        {
+            if (constraint.Coefficients.Length != n)
+            {
+                throw new ArgumentException($"constraint '{constraint.Name}' has {constraint.Coefficients.Length} coefficients for {n} assets");
+            }
+
+            if (constraint.Lower > constraint.Upper)
+            {
+                throw new InfeasibleConstraintsException($"{constraint.Name}: lower {Fmt(constraint.Lower)} > upper {Fmt(constraint.Upper)}");
+            }
+
+            var a = constraint.Coefficients.ToArray();
+            if (constraint.Lower == constraint.Upper)
+            {
+                rows.Add(new QpConstraint(constraint.Name, a, constraint.Lower, true));
+                continue;
+            }
+
+            if (double.IsFinite(constraint.Lower))
+            {
+                rows.Add(new QpConstraint(constraint.Name, a, constraint.Lower, false));
+            }
+
+            if (double.IsFinite(constraint.Upper))
+            {
+                rows.Add(new QpConstraint(constraint.Name, [.. a.Select(v => -v)], -constraint.Upper, false));
+            }
+        }
+
+        Func<double[], QpConstraint?>? separate = null;
+        double[]? current = null;
+        var turnover = constraints.MaxTurnover ?? double.PositiveInfinity;
+        if (constraints.MaxTurnover is { } limit)
+        {
+            current = constraints.Current.IsDefaultOrEmpty ? throw new ArgumentException("max_turnover needs the current weights") : constraints.Current.ToArray();
+            var label = $"max_turnover: sum of |weight - current weight| <= {Fmt(limit)}";
+            separate = x =>
+            {
+                var distance = 0.0;
+                for (var i = 0; i < n; i++)
+                {
+                    distance += Math.Abs(x[i] - current[i]);
+                }
+
+                if (distance <= limit + 1e-11)
+                {
+                    return null;
+                }
+
+                // -sᵀw >= -(T + sᵀw₀), s = sign(w - w₀) (0 where they agree to rounding).
+                var s = new double[n];
+                var bound = -limit;
+                for (var i = 0; i < n; i++)
+                {
+                    var d = x[i] - current[i];
+                    s[i] = Math.Abs(d) <= 1e-14 ? 0 : -Math.Sign(d);
+                    bound += s[i] * current[i];
+                }
+
+                return new QpConstraint(label, s, bound, false);
+            };
+        }
+
+        var outcome = DualActiveSet.Solve(q, c, [.. rows], separate);
+        if (!outcome.Feasible)
+        {
+            throw new InfeasibleConstraintsException($"the constraints conflict: {string.Join("; ", Irreducible(q, c, rows, outcome.Conflict, separate))}");
+        }
+
+        var w = outcome.X!;
+        CheckGeneral(q, c, w, rows, outcome, current, turnover);
+        return Clamp(w, lo, hi);
+    }
+
+    /// <summary>
+    /// Shrinks a conflicting set of constraints (named by label) to an irreducible one by a deletion filter: a label is
+    /// dropped when the constraints left without it still admit no portfolio. Only runs on the error path.
+    /// </summary>
+    private static List<string> Irreducible(Matrix<double> q, double[] c, List<QpConstraint> rows, IReadOnlyList<string> conflict, Func<double[], QpConstraint?>? separate)
+    {
+        // Start from the certificate plus every per-asset bound (the certificate may have used another constraint
+        // where a bound would do); try the general constraints first, so the answer names them rather than bounds.
+        var bounds = rows.Where(r => r.Index is { Length: 1 }).Select(r => r.Label).Where(l => !conflict.Contains(l)).ToList();
+        var order = conflict.Where(l => !bounds.Contains(l)).Concat(bounds).ToList();
+        var kept = conflict.Concat(bounds).ToList();
+        foreach (var label in order)
+        {
+            var trial = kept.Where(l => l != label).ToHashSet();
+            if (trial.Count == 0)
+            {
+                continue;
+            }
+
+            var subset = rows.Where(r => trial.Contains(r.Label)).ToList();
+            var withTurnover = separate is not null && trial.Any(l => l.StartsWith("max_turnover", StringComparison.Ordinal));
+            if (!DualActiveSet.Solve(q, c, subset, withTurnover ? separate : null).Feasible)
+            {
+                kept.Remove(label);
+            }
+        }
+
+        // Report in constraint order: general ones as found, then the bounds.
+        return [.. kept.OrderBy(l => bounds.Contains(l) || rows.Any(r => r.Label == l && r.Index is { Length: 1 }) ? 1 : 0)];
+    }
+
+    /// <summary>KKT check of a general solve: feasibility, stationarity Qw + c = Σ uᵢaᵢ, dual signs, complementarity.</summary>
+    private static void CheckGeneral(Matrix<double> q, double[] c, double[] w, List<QpConstraint> rows, QpOutcome outcome, double[]? current, double turnover)
+    {
+        if (w.Any(v => !double.IsFinite(v)))
+        {
+            throw new InvalidOperationException("constrained optimisation KKT check failed: non-finite weights");
+        }
+
+        foreach (var row in rows)
+        {
+            var slack = row.Dot(w) - row.Bound;
+            if (row.Equality ? Math.Abs(slack) > 1e-9 : slack < -1e-9)
+            {
+                throw new InvalidOperationException($"constrained optimisation KKT check failed: '{row.Label}' violated by {slack:E2}");
+            }
+        }
+
+        if (current is not null && w.Zip(current, (a, b) => Math.Abs(a - b)).Sum() > turnover + 1e-9)
+        {
+            throw new InvalidOperationException("constrained optimisation KKT check failed: turnover limit violated");
+        }
+
+        var residual = (q * Vector<double>.Build.DenseOfArray(w)).ToArray();
+        for (var i = 0; i < residual.Length; i++)
+        {
+            residual[i] += c[i];
+        }
+
+        var size = Math.Max(1e-300, residual.Max(Math.Abs));
+        foreach (var (row, multiplier) in outcome.Active)
+        {
+            if (!row.Equality && multiplier < -1e-9 * size)
+            {
+                throw new InvalidOperationException($"constrained optimisation KKT check failed: '{row.Label}' has multiplier {multiplier:E2} < 0");
+            }
+
+            if (Math.Abs(row.Dot(w) - row.Bound) > 1e-9)
+            {
+                throw new InvalidOperationException($"constrained optimisation KKT check failed: active '{row.Label}' is not tight");
+            }
+
+            row.AddTo(residual, -multiplier);
+        }
+
+        var worst = residual.Max(Math.Abs);
+        if (worst > 1e-8 * Math.Max(1, size))
+        {
+            throw new InvalidOperationException($"constrained optimisation KKT check failed: stationarity residual {worst:E2}");
+        }
+    }
+
     /// <summary>min ½ w'Qw + c'w subject to Σw = 1 and lo ≤ w ≤ hi (c = 0: minimum variance).</summary>
     private static double[] SolveQuadratic(Matrix<double> covariance, double[]? linear, IReadOnlyList<double>? lower, IReadOnlyList<double>? upper, IReadOnlyList<string>? names)
     {

@@ -146,8 +146,26 @@ public static class CanonicalPolicy
                 w.WriteEndObject();
                 break;
             case RiskWeights risk:
-                // Keys in ordinal order: bounds, budgets, covariance, scheme.
+                // Keys in ordinal order: beta_limit, bounds, budgets, correlation_clusters, covariance, groups,
+                // max_turnover, risk_aversion, scheme.
                 w.WriteStartObject();
+                var limits = risk.Constraints;
+                if (limits.Beta is { } beta)
+                {
+                    w.WritePropertyName("beta_limit");
+                    w.WriteStartObject();
+                    w.WritePropertyName("max");
+                    WriteNumber(w, beta.Max);
+                    if (beta.Min is { } betaMin)
+                    {
+                        w.WritePropertyName("min");
+                        WriteNumber(w, betaMin);
+                    }
+
+                    w.WriteString("reference", beta.Reference);
+                    w.WriteEndObject();
+                }
+
                 if (risk.TakesBounds)
                 {
                     // Bounds are always written for min-variance, defaults ([0, 1]) included, so omitting them and
@@ -171,6 +189,17 @@ public static class CanonicalPolicy
                     WriteAssetMap(w, "budgets", sorted, risk.Budgets.AsSpan());
                 }
 
+                if (limits.Clusters is { } clusters)
+                {
+                    w.WritePropertyName("correlation_clusters");
+                    w.WriteStartObject();
+                    w.WritePropertyName("max_weight");
+                    WriteNumber(w, clusters.MaxWeight);
+                    w.WritePropertyName("threshold");
+                    WriteNumber(w, clusters.Threshold);
+                    w.WriteEndObject();
+                }
+
                 w.WritePropertyName("covariance");
                 w.WriteStartObject();
                 if (risk.Covariance.Halflife is { } halflife)
@@ -191,6 +220,45 @@ public static class CanonicalPolicy
                     w.WriteString("target", risk.Covariance.Target == ShrinkageTarget.Identity ? "identity" : "constant-correlation");
                 }
                 w.WriteEndObject();
+                if (!limits.Groups.IsDefaultOrEmpty)
+                {
+                    // Groups by name; members by asset name (the universe is written sorted, so order carries no meaning).
+                    var names = new string[sorted.Length];
+                    foreach (var (name, index) in sorted)
+                    {
+                        names[index] = name;
+                    }
+
+                    w.WritePropertyName("groups");
+                    w.WriteStartObject();
+                    foreach (var group in limits.Groups.OrderBy(g => g.Name, StringComparer.Ordinal))
+                    {
+                        w.WritePropertyName(group.Name);
+                        w.WriteStartObject();
+                        w.WritePropertyName("assets");
+                        w.WriteStartArray();
+                        foreach (var member in group.Members.Select(m => names[m]).Order(StringComparer.Ordinal))
+                        {
+                            w.WriteStringValue(member);
+                        }
+
+                        w.WriteEndArray();
+                        w.WritePropertyName("max");
+                        WriteNumber(w, group.Max);
+                        w.WritePropertyName("min");
+                        WriteNumber(w, group.Min);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                if (limits.MaxTurnover is { } turnover)
+                {
+                    w.WritePropertyName("max_turnover");
+                    WriteNumber(w, turnover);
+                }
+
                 if (risk.Scheme == RiskScheme.MeanVariance)
                 {
                     w.WritePropertyName("risk_aversion");

@@ -173,7 +173,40 @@ public sealed record RiskWeights(RiskScheme Scheme, CovarianceSpec Covariance, I
 
     /// <summary>True for the schemes that take bounds (min-variance, mean-variance).</summary>
     public bool TakesBounds => Scheme is RiskScheme.MinimumVariance or RiskScheme.MeanVariance;
+
+    /// <summary>Constraints beyond bounds (min-variance and mean-variance only): groups, clusters, beta, turnover.</summary>
+    public WeightConstraints Constraints { get; init; } = WeightConstraints.None;
 }
+
+/// <summary>
+/// Linear constraints of the optimising schemes beyond per-asset bounds (see docs/policy-spec.md): named groups with
+/// a total-weight range, a cap on each cluster of highly correlated assets, a limit on portfolio beta to a reference
+/// series, and a limit on the L1 distance from the current weights.
+/// </summary>
+public sealed record WeightConstraints
+{
+    public static WeightConstraints None { get; } = new();
+
+    public ImmutableArray<GroupLimit> Groups { get; init; } = [];
+
+    public ClusterLimit? Clusters { get; init; }
+
+    public BetaLimit? Beta { get; init; }
+
+    /// <summary>Σ|wᵢ − currentᵢ| ≤ this at each rebalance (not applied to the initial allocation).</summary>
+    public double? MaxTurnover { get; init; }
+
+    public bool IsEmpty => Groups.IsDefaultOrEmpty && Clusters is null && Beta is null && MaxTurnover is null;
+}
+
+/// <summary>A named set of assets (universe indexes) whose total weight stays within [<see cref="Min"/>, <see cref="Max"/>].</summary>
+public sealed record GroupLimit(string Name, ImmutableArray<int> Members, double Min, double Max);
+
+/// <summary>Assets whose pairwise correlation over the lookback exceeds <see cref="Threshold"/> form clusters (complete linkage); each cluster's total weight is at most <see cref="MaxWeight"/>.</summary>
+public sealed record ClusterLimit(double Threshold, double MaxWeight);
+
+/// <summary>Portfolio beta to the <see cref="Reference"/> series (a data column, in the universe or not) within [<see cref="Min"/>, <see cref="Max"/>].</summary>
+public sealed record BetaLimit(string Reference, double Max, double? Min = null);
 
 /// <summary>
 /// One fully resolved policy: top-level defaults already merged in. Its <see cref="Hash"/> is the SHA-256 of its
@@ -197,6 +230,10 @@ public sealed record PolicySpec
 
     /// <summary>Lot size per asset in universe order; 0 = fractional units.</summary>
     public required ImmutableArray<double> Lot { get; init; }
+
+    /// <summary>Series the policy reads but does not hold (a beta reference outside the universe).</summary>
+    public IEnumerable<string> ReferenceSeries =>
+        Weights is RiskWeights { Constraints.Beta: { } beta } && !Universe.Contains(beta.Reference) ? [beta.Reference] : [];
 
     /// <summary>The canonical JSON text (decision-relevant content only; see docs/policy-spec.md).</summary>
     public string CanonicalJson => CanonicalPolicy.Json(this);
@@ -223,14 +260,14 @@ public sealed record PolicySet
     /// <summary>Where each universe entry was written in the spec, for messages about the data.</summary>
     public IReadOnlyDictionary<string, InputLocation> UniverseLocations { get; init; } = new Dictionary<string, InputLocation>();
 
-    /// <summary>Every series any policy uses, in first-use order.</summary>
+    /// <summary>Every series any policy uses (universes and references), in first-use order.</summary>
     public IReadOnlyList<string> AllSeries()
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var list = new List<string>();
         foreach (var policy in Policies)
         {
-            foreach (var name in policy.Universe)
+            foreach (var name in policy.Universe.Concat(policy.ReferenceSeries))
             {
                 if (seen.Add(name))
                 {

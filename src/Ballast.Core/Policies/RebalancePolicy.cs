@@ -230,16 +230,71 @@ public sealed class RebalancePolicy
                 RiskScheme.InverseVolatility => Optimisation.RiskBudgeting.InverseVolatility(covariance),
                 RiskScheme.RiskParity => Optimisation.RiskBudgeting.Solve(covariance, Enumerable.Repeat(1.0 / n, n).ToArray()),
                 RiskScheme.RiskBudget => Optimisation.RiskBudgeting.Solve(covariance, _risk.Budgets),
-                RiskScheme.MeanVariance => Optimisation.MinimumVariance.MeanVariance(covariance, MeanReturns(prices, context.Row, lookback), _risk.RiskAversion, _risk.Lower.IsDefaultOrEmpty ? null : _risk.Lower, _risk.Upper.IsDefaultOrEmpty ? null : _risk.Upper, Names),
-                _ => Optimisation.MinimumVariance.Solve(covariance, _risk.Lower.IsDefaultOrEmpty ? null : _risk.Lower, _risk.Upper.IsDefaultOrEmpty ? null : _risk.Upper, Names),
+                RiskScheme.MeanVariance => Optimisation.MinimumVariance.MeanVariance(covariance, MeanReturns(prices, context.Row, lookback), _risk.RiskAversion, Constraints(context, prices, covariance), Names),
+                _ => Optimisation.MinimumVariance.Solve(covariance, Constraints(context, prices, covariance), Names),
             };
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or Optimisation.InfeasibleConstraintsException)
+        catch (Optimisation.InfeasibleConstraintsException e)
+        {
+            throw new BallastInputException($"{Where()}: {e.Message} (the policy's constraints admit no portfolio that day; relax one of those named)", e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             throw new BallastInputException($"{Where()}: {e.Message} (the estimate is numerically degenerate there: nearly identical assets, or too few returns for the number of assets; a longer lookback or ledoit-wolf helps)", e);
         }
 
         PartsPerMillion.Round(weights, targetPpm, _tieOrder);
+    }
+
+    /// <summary>
+    /// The optimiser's constraints on this row: bounds, groups, a cap per correlation cluster of this row's estimate,
+    /// the beta limit from this row's lookback returns, and the turnover limit from the current weights (not on the
+    /// initial allocation, when nothing is held yet).
+    /// </summary>
+    private Optimisation.PortfolioConstraints Constraints(in PolicyContext context, PriceTable prices, MathNet.Numerics.LinearAlgebra.Matrix<double> covariance)
+    {
+        var limits = _risk!.Constraints;
+        var bounds = new Optimisation.PortfolioConstraints { Lower = _risk.Lower, Upper = _risk.Upper };
+        if (limits.IsEmpty)
+        {
+            return bounds;
+        }
+
+        var n = AssetCount;
+        var linear = System.Collections.Immutable.ImmutableArray.CreateBuilder<Optimisation.LinearConstraint>();
+        foreach (var group in limits.Groups)
+        {
+            linear.Add(Optimisation.ConstraintBuilder.Group(group.Name, group.Members, Names, n, group.Min, group.Max));
+        }
+
+        if (limits.Clusters is { } clusters)
+        {
+            foreach (var cluster in Optimisation.ConstraintBuilder.CorrelationClusters(covariance, clusters.Threshold))
+            {
+                linear.Add(Optimisation.ConstraintBuilder.ClusterCap(cluster, Names, n, clusters.Threshold, clusters.MaxWeight));
+            }
+        }
+
+        if (limits.Beta is { } beta)
+        {
+            var lookback = _risk.Covariance.Lookback;
+            var betas = Optimisation.ConstraintBuilder.Betas(prices.ReturnsEndingAt(context.Row, lookback), prices.SeriesReturnsEndingAt(beta.Reference, context.Row, lookback));
+            linear.Add(Optimisation.ConstraintBuilder.Beta(beta.Reference, betas, beta.Min ?? double.NegativeInfinity, beta.Max));
+        }
+
+        var invested = 0.0;
+        foreach (var w in context.Weights)
+        {
+            invested += w;
+        }
+
+        var turnover = limits.MaxTurnover is { } t && invested > 0.5;
+        return bounds with
+        {
+            Linear = linear.ToImmutable(),
+            Current = turnover ? [.. context.Weights] : default,
+            MaxTurnover = turnover ? limits.MaxTurnover : null,
+        };
     }
 
     /// <summary>The covariance estimate of the lookback returns ending at <paramref name="row"/> (never later rows).</summary>

@@ -269,6 +269,37 @@ public class BacktestCommandTests
     }
 
     [Fact]
+    public void Backtest_ConstrainedSample_RunsAndInfeasibleGroupsNameTheConflict()
+    {
+        var shared = CliRunner.SharedData();
+        Assert.SkipWhen(shared is null, "../shared/data is absent: the real-data check needs it (CI always has it)");
+        var sample = Path.Combine(CliRunner.RepoRoot(), "samples", "constrained-min-variance.yaml");
+        var data = Path.Combine(shared!, "etf_daily_adjclose.csv");
+        var ok = CliRunner.Run("backtest", sample, "--data", data, "--json");
+        Assert.Equal(0, ok.ExitCode);
+        using (var doc = JsonDocument.Parse(ok.Out))
+        {
+            Assert.Equal(5, doc.RootElement.GetProperty("policies").GetArrayLength());
+        }
+
+        var dir = Directory.CreateTempSubdirectory("ballast-infeasible-");
+        try
+        {
+            var bad = Path.Combine(dir.FullName, "bad.yaml");
+            File.WriteAllText(bad, File.ReadAllText(sample).Replace("real-assets: { assets: [VNQ, DBC, GLD], min: 0.15 }", "real-assets: { assets: [VNQ, DBC, GLD], min: 0.95 }", StringComparison.Ordinal));
+            var result = CliRunner.Run("backtest", bad, "--data", data);
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("the constraints conflict", result.Error, StringComparison.Ordinal);
+            Assert.Contains("group 'real-assets'", result.Error, StringComparison.Ordinal);
+            Assert.Contains("group 'equity'", result.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
     public void Backtest_HedgeFundPercentReturns_RunsTheMonthlySample()
     {
         var shared = CliRunner.SharedData();

@@ -92,6 +92,44 @@ public class WeightsFromSpecTests
     }
 
     [Fact]
+    public void Weights_ConstrainedSample_MeetsGroupsBoundsAndTheBetaLimitOnTheDay()
+    {
+        var shared = CliRunner.SharedData();
+        Assert.SkipWhen(shared is null, "../shared/data is absent: the real-data check needs it (CI always has it)");
+        var data = Path.Combine(shared!, "etf_daily_adjclose.csv");
+        var result = CliRunner.Run("weights", Path.Combine(CliRunner.RepoRoot(), "samples", "constrained-min-variance.yaml"), "--data", data, "--at", "2020-03-31", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(result.Out);
+        var results = doc.RootElement.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("weights").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()));
+        const double ppm = 1e-6;
+        var groups = results["min-variance-groups"];
+        Assert.All(groups.Values, w => Assert.InRange(w, 0, 0.4 + ppm));
+        Assert.InRange(groups["TLT"] + groups["IEF"] + groups["AGG"], 0, 0.6 + (3 * ppm));
+        Assert.True(groups["VNQ"] + groups["DBC"] + groups["GLD"] >= 0.15 - (3 * ppm));
+        Assert.InRange(groups["EFA"] + groups["EEM"], 0.1 - (2 * ppm), 0.4 + (2 * ppm));
+
+        // Beta to SPY (not held) over the same 252 returns, computed here from the data file.
+        var market = Ballast.Data.MarketDataCsv.ReadFile(data, Ballast.Data.ValueKind.Prices);
+        var table = Ballast.Data.PriceWindow.Build(market, ["SPY", .. groups.Keys], null, new DateOnly(2020, 3, 31));
+        var returns = table.ReturnsEndingAt(table.RowCount - 1, 252);
+        var betas = Ballast.Optimisation.ConstraintBuilder.Betas(
+            System.Linq.Enumerable.Range(0, 252).Aggregate(new double[252, groups.Count], (m, k) =>
+            {
+                for (var c = 0; c < groups.Count; c++)
+                {
+                    m[k, c] = returns[k, c + 1];
+                }
+
+                return m;
+            }),
+            [.. Enumerable.Range(0, 252).Select(k => returns[k, 0])]);
+        var capped = results["min-variance-clusters-beta"];
+        var beta = groups.Keys.Select((name, i) => betas[i] * capped[name]).Sum();
+        Assert.True(beta <= 0.3 + 1e-4, $"portfolio beta {beta} above the 0.3 limit");
+    }
+
+    [Fact]
     public void Weights_SpecWithoutDataOrDate_ExitsTwo()
     {
         var result = CliRunner.Run("weights", Path.Combine(CliRunner.RepoRoot(), "samples", "risk-parity.yaml"));

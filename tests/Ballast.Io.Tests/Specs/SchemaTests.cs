@@ -75,6 +75,9 @@ public class SchemaTests
     [InlineData("DriftKeys", "drift")]
     [InlineData("CovarianceKeys", "covariance")]
     [InlineData("VolatilityKeys", "volatility")]
+    [InlineData("GroupKeys", "group")]
+    [InlineData("ClusterKeys", "correlationClusters")]
+    [InlineData("BetaKeys", "betaLimit")]
     public void NestedProperties_AreSpecLoaderKeys(string loaderField, string definition) =>
         AssertSameKeys(LoaderStrings(loaderField), PropertyNames(Definition(definition)));
 
@@ -129,6 +132,7 @@ public class SchemaTests
     [InlineData("{ 'costs': {}, 'lot': 0.5, 'execution': { 'to': 'target', 'partial': 1, 'min_trade': { 'value': 100, 'weight': 0.001 }, 'max_turnover': 0.2 } }")]
     [InlineData("{ 'trigger': 'none' }")]
     [InlineData("{ 'weights': { 'scheme': 'mean-variance', 'risk_aversion': 4, 'bounds': [0, 0.6] } }")]
+    [InlineData("{ 'weights': { 'scheme': 'min-variance', 'groups': { 'g': { 'assets': ['A'], 'max': 0.5 } }, 'correlation_clusters': { 'threshold': 0.8, 'max_weight': 0.5 }, 'beta_limit': { 'reference': 'SPY', 'max': 0.6, 'min': 0 }, 'max_turnover': 0.3 } }")]
     [InlineData("{ 'weights': { 'scheme': 'risk-parity' }, 'covariance': { 'method': 'ledoit-wolf', 'target': 'constant-correlation' } }")]
     [InlineData("{ 'weights': { 'scheme': 'risk-parity' }, 'trigger': { 'risk_drift': { 'relative': 0.25 }, 'check': 'monthly' } }")]
     [InlineData("{ 'trigger': { 'calendar': 'quarterly', 'volatility': { 'window': 21, 'above': 0.25, 'below': 0.2, 'then': 'weekly' } } }")]
@@ -175,6 +179,13 @@ public class SchemaTests
     [InlineData("{ 'weights': { 'scheme': 'risk-parity', 'budgets': { 'A': 0.5, 'B': 0.5 } } }", "budgets applies only to scheme risk-budget")]
     [InlineData("{ 'weights': { 'scheme': 'risk-parity', 'bounds': [0, 1] } }", "bounds applies only to schemes min-variance and mean-variance")]
     [InlineData("{ 'weights': { 'scheme': 'inverse-vol', 'targets': { 'A': 0.5, 'B': 0.5 } } }", "sets its targets from the covariance estimate")]
+    [InlineData("{ 'weights': { 'scheme': 'risk-parity', 'groups': { 'g': { 'assets': ['A'], 'max': 0.5 } } } }", "groups applies only to schemes min-variance and mean-variance")]
+    [InlineData("{ 'weights': { 'scheme': 'min-variance', 'groups': { 'g': { 'assets': ['A'] } } } }", "a group needs min, max or both")]
+    [InlineData("{ 'weights': { 'scheme': 'min-variance', 'groups': { 'g': { 'assets': ['A'], 'max': 0.5, 'cap': 1 } } } }", "unknown key 'cap'")]
+    [InlineData("{ 'weights': { 'scheme': 'min-variance', 'correlation_clusters': { 'threshold': 1.2, 'max_weight': 0.5 } } }", "strictly between -1 and 1")]
+    [InlineData("{ 'weights': { 'scheme': 'min-variance', 'correlation_clusters': { 'threshold': 0.8 } } }", "correlation_clusters needs max_weight")]
+    [InlineData("{ 'weights': { 'scheme': 'min-variance', 'beta_limit': { 'max': 0.6 } } }", "beta_limit needs reference")]
+    [InlineData("{ 'weights': { 'scheme': 'min-variance', 'max_turnover': 3 } }", "in (0, 2]")]
     [InlineData("{ 'weights': { 'scheme': 'risk-parity' }, 'covariance': { 'method': 'shrunk' } }", "unknown value 'shrunk'")]
     [InlineData("{ 'weights': { 'scheme': 'risk-parity' }, 'covariance': { 'lookback': 1 } }", "a covariance needs at least 2 returns")]
     [InlineData("{ 'weights': { 'scheme': 'risk-parity' }, 'covariance': { 'halflife': 20 } }", "halflife applies only to method ewma")]
@@ -253,6 +264,10 @@ public class SchemaTests
     [InlineData("{ 'policies': [ { 'name': 'x' }, { 'name': 'x' } ] }", "duplicate policy name 'x'", "policy names must be unique")]
     [InlineData("{ 'weights': { 'scheme': 'min-variance', 'bounds': [0.6, 1] } }", "lower bounds sum to 1.2 > 1", "lower bounds sum to at most 1")]
     [InlineData("{ 'weights': { 'scheme': 'risk-budget', 'budgets': { 'A': 0.5, 'B': 0.6 } } }", "budgets must sum to 1 (within 1e-9)", "sum to 1 within 1e-9")]
+    [InlineData("{ 'weights': { 'scheme': 'min-variance', 'groups': { 'g': { 'assets': ['Z'], 'max': 0.5 } } } }", "'Z' is not in the universe", "every asset of a group must be in the universe")]
+    [InlineData("{ 'weights': { 'scheme': 'min-variance', 'groups': { 'g': { 'assets': ['A'], 'min': 0.7, 'max': 0.5 } } } }", "0 <= min <= max <= 1", "a group's [min, max] must be reachable")]
+    [InlineData("{ 'weights': { 'scheme': 'min-variance', 'bounds': { 'A': [0.6, 1] }, 'groups': { 'g': { 'assets': ['A'], 'max': 0.5 } } } }", "conflicts with the bounds of its assets", "a group's [min, max] must be reachable within its assets' bounds")]
+    [InlineData("{ 'weights': { 'scheme': 'min-variance', 'beta_limit': { 'reference': 'SPY', 'max': 0.2, 'min': 0.5 } } }", "is above max", "a beta_limit's min must not exceed its max")]
     public void RuleBeyondTheSchema_IsDescribedAndLeftToTheLoader(string patch, string loaderMessage, string described)
     {
         var json = Spec(patch);
