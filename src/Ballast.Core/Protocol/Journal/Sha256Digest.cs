@@ -1,0 +1,137 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Ballast.Protocol.Journal;
+
+/// <summary>
+/// An immutable SHA-256 digest: exactly 32 bytes, compared by value. Written as 64 lowercase hexadecimal digits,
+/// the only spelling <see cref="Parse"/> accepts, so a digest has one text form.
+/// </summary>
+public readonly struct Sha256Digest : IEquatable<Sha256Digest>
+{
+    /// <summary>The length of a digest in bytes.</summary>
+    public const int Length = 32;
+
+    /// <summary>The length of a digest in hexadecimal digits.</summary>
+    public const int HexLength = 64;
+
+    // The 32 bytes as four big-endian words: value equality and copying without an array.
+    private readonly ulong _a;
+    private readonly ulong _b;
+    private readonly ulong _c;
+    private readonly ulong _d;
+
+    private Sha256Digest(ReadOnlySpan<byte> bytes)
+    {
+        _a = BinaryPrimitives.ReadUInt64BigEndian(bytes);
+        _b = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
+        _c = BinaryPrimitives.ReadUInt64BigEndian(bytes[16..]);
+        _d = BinaryPrimitives.ReadUInt64BigEndian(bytes[24..]);
+    }
+
+    /// <summary>32 zero bytes: the previous hash of the first event of a journal.</summary>
+    public static Sha256Digest Zero => default;
+
+    /// <summary>Whether every byte is zero.</summary>
+    public bool IsZero => (_a | _b | _c | _d) == 0;
+
+    /// <summary>The digest of exactly 32 bytes.</summary>
+    /// <exception cref="ArgumentException">The span is not 32 bytes long.</exception>
+    public static Sha256Digest FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length != Length)
+        {
+            throw new ArgumentException($"a SHA-256 digest is {Length} bytes, got {bytes.Length}", nameof(bytes));
+        }
+
+        return new Sha256Digest(bytes);
+    }
+
+    /// <summary>SHA-256 of <paramref name="data"/>.</summary>
+    public static Sha256Digest Of(ReadOnlySpan<byte> data)
+    {
+        Span<byte> hash = stackalloc byte[Length];
+        SHA256.HashData(data, hash);
+        return new Sha256Digest(hash);
+    }
+
+    /// <summary>SHA-256 of the UTF-8 bytes of <paramref name="text"/> (lone surrogates are rejected).</summary>
+    public static Sha256Digest OfUtf8(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Of(JournalHash.StrictUtf8.GetBytes(text));
+    }
+
+    /// <summary>Parses 64 lowercase hexadecimal digits.</summary>
+    /// <exception cref="FormatException">The text is not exactly 64 lowercase hexadecimal digits.</exception>
+    public static Sha256Digest Parse(string hex) =>
+        TryParse(hex, out var digest)
+            ? digest
+            : throw new FormatException($"expected a SHA-256 digest as {HexLength} lowercase hexadecimal digits, got '{Shorten(hex)}'");
+
+    /// <summary>Parses 64 lowercase hexadecimal digits; false for anything else (upper case included).</summary>
+    public static bool TryParse(string? hex, out Sha256Digest digest)
+    {
+        digest = default;
+        if (hex is null || hex.Length != HexLength)
+        {
+            return false;
+        }
+
+        foreach (var c in hex)
+        {
+            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
+            {
+                return false;
+            }
+        }
+
+        Span<byte> bytes = stackalloc byte[Length];
+        Convert.FromHexString(hex, bytes, out _, out _);
+        digest = new Sha256Digest(bytes);
+        return true;
+    }
+
+    /// <summary>Copies the 32 bytes to <paramref name="destination"/>.</summary>
+    public void CopyTo(Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, Length, nameof(destination));
+        BinaryPrimitives.WriteUInt64BigEndian(destination, _a);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], _b);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[16..], _c);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[24..], _d);
+    }
+
+    /// <summary>The 32 bytes in a new array.</summary>
+    public byte[] ToArray()
+    {
+        var bytes = new byte[Length];
+        CopyTo(bytes);
+        return bytes;
+    }
+
+    /// <summary>64 lowercase hexadecimal digits.</summary>
+    public string ToHex()
+    {
+        Span<byte> bytes = stackalloc byte[Length];
+        CopyTo(bytes);
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    /// <inheritdoc cref="ToHex"/>
+    public override string ToString() => ToHex();
+
+    public bool Equals(Sha256Digest other) => _a == other._a && _b == other._b && _c == other._c && _d == other._d;
+
+    public override bool Equals(object? obj) => obj is Sha256Digest other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(_a, _b, _c, _d);
+
+    public static bool operator ==(Sha256Digest left, Sha256Digest right) => left.Equals(right);
+
+    public static bool operator !=(Sha256Digest left, Sha256Digest right) => !left.Equals(right);
+
+    private static string Shorten(string? text) =>
+        text is null ? "(null)" : text.Length <= 80 ? text : new StringBuilder(text, 0, 77, 80).Append("...").ToString();
+}

@@ -1,0 +1,102 @@
+using System.Data;
+using System.Data.Common;
+using Npgsql;
+
+namespace Ballast.Io.Storage;
+
+/// <summary>
+/// The journal in a PostgreSQL schema. Each write transaction starts with <c>LOCK TABLE journal_commands IN
+/// EXCLUSIVE MODE</c>, which admits one writer at a time (readers are not blocked) and is released at commit or
+/// rollback, so two writers, in this process or another, cannot interleave: the second reads the head only after
+/// the first has committed. Connections come from Npgsql's pool, one per call, so a dropped connection costs one
+/// call, not the store.
+/// </summary>
+public sealed class PostgresJournalStore : DbJournalStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>
+    /// Opens the journal in <paramref name="schema"/> (created with its tables if absent) of the database that
+    /// <paramref name="connectionString"/> names.
+    /// </summary>
+    /// <param name="connectionString">An Npgsql connection string, e.g. <c>Host=127.0.0.1;Port=5432;Username=u;Database=d</c>.</param>
+    /// <param name="schema">A plain identifier: letters, digits and underscores, not starting with a digit.</param>
+    public PostgresJournalStore(string connectionString, string schema = DefaultSchema)
+        : base(Quote(schema) + ".")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        Schema = schema;
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+        try
+        {
+            using var connection = _dataSource.OpenConnection();
+            using var transaction = connection.BeginTransaction();
+            // Two processes creating the same schema at once would race on the catalog; one at a time.
+            Execute(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@schema))", ("schema", "ballast.journal." + schema));
+            EnsureSchema(connection, transaction, CreateTables(Prefix));
+            transaction.Commit();
+        }
+        catch
+        {
+            _dataSource.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The schema used when none is named.</summary>
+    public const string DefaultSchema = "ballast_journal";
+
+    /// <summary>The schema holding the tables.</summary>
+    public string Schema { get; }
+
+    private protected override DbConnection Acquire() => _dataSource.OpenConnection();
+
+    private protected override void Release(DbConnection connection) => connection.Dispose();
+
+    private protected override DbTransaction BeginWrite(DbConnection connection)
+    {
+        var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
+        try
+        {
+            Execute(connection, transaction, $"LOCK TABLE {Prefix}journal_commands IN EXCLUSIVE MODE");
+            return transaction;
+        }
+        catch
+        {
+            transaction.Dispose();
+            throw;
+        }
+    }
+
+    private protected override void DisposeCore() => _dataSource.Dispose();
+
+    // Time stays text, as hashed: timestamptz keeps microseconds and the hash covers 100 ns ticks.
+    private static string CreateTables(string p) => $"""
+        CREATE SCHEMA IF NOT EXISTS {p.TrimEnd('.')};
+        CREATE TABLE IF NOT EXISTS {p}journal_schema (key text PRIMARY KEY, value text NOT NULL);
+        CREATE TABLE IF NOT EXISTS {p}journal_events (
+            sequence bigint PRIMARY KEY CHECK (sequence >= 1),
+            time text NOT NULL,
+            type text NOT NULL,
+            command_id text NOT NULL,
+            payload text NOT NULL,
+            previous_hash text NOT NULL,
+            hash text NOT NULL);
+        CREATE TABLE IF NOT EXISTS {p}journal_commands (
+            command_id text PRIMARY KEY,
+            first_sequence bigint NOT NULL UNIQUE REFERENCES {p}journal_events (sequence),
+            last_sequence bigint NOT NULL);
+        CREATE TABLE IF NOT EXISTS {p}journal_snapshots (sequence bigint PRIMARY KEY, state text NOT NULL);
+        CREATE TABLE IF NOT EXISTS {p}journal_blobs (hash text PRIMARY KEY, text text NOT NULL);
+        """;
+
+    private static string Quote(string schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var valid = schema.Length is > 0 and <= 63 && !char.IsAsciiDigit(schema[0])
+            && schema.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+        return valid
+            ? "\"" + schema + "\""
+            : throw new ArgumentException($"a PostgreSQL schema name here is 1 to 63 letters, digits or underscores, not starting with a digit; got '{schema}'", nameof(schema));
+    }
+}

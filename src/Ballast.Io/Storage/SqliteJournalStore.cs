@@ -1,0 +1,83 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Ballast.Io.Storage;
+
+/// <summary>
+/// The journal in one SQLite file: the embedded default. WAL mode with <c>synchronous=FULL</c>, so a commit is on
+/// disk when <c>Append</c> returns (NORMAL would let the last commits vanish on power loss, and the contract is that
+/// an acknowledged command survives). Writes run in <c>BEGIN IMMEDIATE</c> transactions, which take SQLite's single
+/// write lock up front, so writers in other processes wait (up to 30 s) instead of interleaving; readers never wait.
+/// One instance keeps one connection open and serialises its own calls.
+/// </summary>
+public sealed class SqliteJournalStore : DbJournalStore
+{
+    private const string CreateTables = """
+        CREATE TABLE IF NOT EXISTS journal_schema (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS journal_events (
+            sequence INTEGER PRIMARY KEY CHECK (sequence >= 1),
+            time TEXT NOT NULL,
+            type TEXT NOT NULL,
+            command_id TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            previous_hash TEXT NOT NULL,
+            hash TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS journal_commands (
+            command_id TEXT PRIMARY KEY,
+            first_sequence INTEGER NOT NULL UNIQUE REFERENCES journal_events (sequence),
+            last_sequence INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS journal_snapshots (sequence INTEGER PRIMARY KEY, state TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS journal_blobs (hash TEXT PRIMARY KEY, text TEXT NOT NULL);
+        """;
+
+    private readonly SqliteConnection _connection;
+
+    /// <summary>Opens (creating if absent) the journal in the SQLite file at <paramref name="path"/>.</summary>
+    /// <exception cref="Ballast.Protocol.Journal.JournalSchemaException">The file holds another schema version.</exception>
+    public SqliteJournalStore(string path)
+        : base(tablePrefix: "")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+        var directory = System.IO.Path.GetDirectoryName(Path);
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        };
+        _connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            _connection.Open();
+            Execute(_connection, null, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;");
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            EnsureSchema(_connection, transaction, CreateTables);
+            transaction.Commit();
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string Path { get; }
+
+    private protected override DbConnection Acquire() => _connection;
+
+    private protected override void Release(DbConnection connection)
+    {
+    }
+
+    private protected override DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+    private protected override void DisposeCore() => _connection.Dispose();
+}

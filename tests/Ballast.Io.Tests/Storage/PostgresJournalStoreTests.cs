@@ -1,0 +1,114 @@
+using Ballast.Io.Storage;
+using Ballast.Protocol.Journal;
+using Npgsql;
+
+namespace Ballast.Io.Tests.Storage;
+
+/// <summary>
+/// The store contract on PostgreSQL, on the server named by BALLAST_TEST_POSTGRES (.ci/run starts one with
+/// .ci/postgres.sh). Every test gets its own schema, dropped afterwards, so tests and classes never share tables.
+/// Without the variable every test here is reported as skipped.
+/// </summary>
+public sealed class PostgresJournalStoreTests : JournalStoreContractTests
+{
+    public const string Variable = "BALLAST_TEST_POSTGRES";
+
+    private static readonly string? ConnectionString = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+
+    private readonly string _schema = "journal_test_" + Guid.NewGuid().ToString("N");
+    private bool _used;
+
+    protected override void RequireAvailable() =>
+        Assert.SkipWhen(ConnectionString is null,
+            $"{Variable} is not set: PostgreSQL journal tests need a server (run `source .ci/postgres.sh` first; .ci/run does)");
+
+    protected override IJournalStore OpenCore()
+    {
+        _used = true;
+        return new PostgresJournalStore(ConnectionString!, _schema);
+    }
+
+    protected override int ExecuteSql(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = Connect();
+        using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+
+    protected override object? QueryScalar(string sql)
+    {
+        using var connection = Connect();
+        using var command = new NpgsqlCommand(sql, connection);
+        return command.ExecuteScalar();
+    }
+
+    protected override void Cleanup()
+    {
+        if (_used)
+        {
+            using var connection = Connect();
+            using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE", connection);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>
+    /// The server ends the writer's session in the middle of an append (after its first insert, via
+    /// pg_terminate_backend from another connection): the append fails and the server has rolled back all of it.
+    /// </summary>
+    [Fact]
+    public void Append_BackendKilledMidTransaction_LeavesNoPartialCommand()
+    {
+        var store = (PostgresJournalStore)Open();
+        Fill(store, 2);
+        var head = store.Head();
+        var inserts = 0;
+        object? killed = null;
+        store.AfterEventInsert = _ =>
+        {
+            if (++inserts == 1)
+            {
+                killed = QueryScalar($"""
+                    SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                    WHERE pid <> pg_backend_pid() AND state = 'idle in transaction'
+                      AND query LIKE '%"{_schema}".journal_events%'
+                    """);
+            }
+        };
+
+        Assert.ThrowsAny<NpgsqlException>(() => store.Append("killed", Command(new JournalBuilder(head), "killed", 3)));
+        store.AfterEventInsert = null;
+
+        Assert.Equal(1L, killed); // the writer's own backend, and only it, was terminated
+        Assert.Equal(head, store.Head());
+        Assert.Null(store.FindCommand("killed"));
+        Assert.Equal(head.Sequence, (long)QueryScalar("SELECT count(*) FROM journal_events")!);
+    }
+
+    [Fact]
+    public void JournalStoresOpen_PostgresSchemeWithSearchPath_OpensThatSchema()
+    {
+        RequireAvailable();
+        _used = true;
+        using (var store = JournalStores.Open($"postgres:{ConnectionString};Search Path={_schema}"))
+        {
+            Assert.Equal(_schema, Assert.IsType<PostgresJournalStore>(store).Schema);
+            Fill(store, 1);
+        }
+
+        Assert.Equal(1L, (long)QueryScalar("SELECT count(*) FROM journal_events")!);
+    }
+
+    private NpgsqlConnection Connect()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = _schema, Pooling = false };
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+}
