@@ -166,7 +166,7 @@ public static class CanonicalPolicy
                     w.WriteEndObject();
                 }
 
-                if (risk.TakesBounds)
+                if (risk.TakesBounds || risk.HasBounds)
                 {
                     // Bounds are always written for min-variance, defaults ([0, 1]) included, so omitting them and
                     // writing the defaults give one hash.

@@ -171,8 +171,12 @@ public sealed record RiskWeights(RiskScheme Scheme, CovarianceSpec Covariance, I
     /// <summary>The spec spelling of each scheme, in enum order.</summary>
     public static readonly IReadOnlyList<string> SchemeNames = ["inverse-vol", "risk-parity", "risk-budget", "min-variance", "mean-variance"];
 
-    /// <summary>True for the schemes that take bounds (min-variance, mean-variance).</summary>
+    /// <summary>True for the optimising schemes (min-variance, mean-variance), whose bounds are always part of the canonical form.</summary>
     public bool TakesBounds => Scheme is RiskScheme.MinimumVariance or RiskScheme.MeanVariance;
+
+    /// <summary>True when some bound differs from [0, 1] (risk-parity and risk-budget then solve the bounded problem).</summary>
+    public bool HasBounds =>
+        (!Lower.IsDefaultOrEmpty && Lower.Any(l => l > 0)) || (!Upper.IsDefaultOrEmpty && Upper.Any(u => u < 1));
 
     /// <summary>Constraints beyond bounds (min-variance and mean-variance only): groups, clusters, beta, turnover.</summary>
     public WeightConstraints Constraints { get; init; } = WeightConstraints.None;

@@ -228,6 +228,8 @@ public sealed class RebalancePolicy
             weights = _risk.Scheme switch
             {
                 RiskScheme.InverseVolatility => Optimisation.RiskBudgeting.InverseVolatility(covariance),
+                RiskScheme.RiskParity when _risk.HasBounds => Optimisation.BoundedRiskBudgeting.Solve(covariance, Enumerable.Repeat(1.0 / n, n).ToArray(), Bound(_risk.Lower, 0), Bound(_risk.Upper, 1), Names),
+                RiskScheme.RiskBudget when _risk.HasBounds => Optimisation.BoundedRiskBudgeting.Solve(covariance, _risk.Budgets, Bound(_risk.Lower, 0), Bound(_risk.Upper, 1), Names),
                 RiskScheme.RiskParity => Optimisation.RiskBudgeting.Solve(covariance, Enumerable.Repeat(1.0 / n, n).ToArray()),
                 RiskScheme.RiskBudget => Optimisation.RiskBudgeting.Solve(covariance, _risk.Budgets),
                 RiskScheme.MeanVariance => Optimisation.MinimumVariance.MeanVariance(covariance, MeanReturns(prices, context.Row, lookback), _risk.RiskAversion, Constraints(context, prices, covariance), Names),
@@ -245,6 +247,9 @@ public sealed class RebalancePolicy
 
         PartsPerMillion.Round(weights, targetPpm, _tieOrder);
     }
+
+    private double[] Bound(System.Collections.Immutable.ImmutableArray<double> values, double fallback) =>
+        values.IsDefaultOrEmpty ? [.. Enumerable.Repeat(fallback, AssetCount)] : [.. values];
 
     /// <summary>
     /// The optimiser's constraints on this row: bounds, groups, a cap per correlation cluster of this row's estimate,

@@ -247,9 +247,9 @@ public static class SpecLoader
         var riskIndex = RiskWeights.SchemeNames.ToList().IndexOf(scheme);
         foreach (var (key, only) in new[] { ("budgets", "risk-budget"), ("bounds", "min-variance"), ("risk_aversion", "mean-variance") })
         {
-            if (Get(map, key) is { } misplaced && scheme != only && !(key == "bounds" && scheme == "mean-variance"))
+            if (Get(map, key) is { } misplaced && scheme != only && !(key == "bounds" && scheme is "mean-variance" or "risk-parity" or "risk-budget"))
             {
-                throw Error(misplaced, $"{path}.{key}", key == "bounds" ? "bounds applies only to schemes min-variance and mean-variance" : $"{key} applies only to scheme {only}");
+                throw Error(misplaced, $"{path}.{key}", key == "bounds" ? "bounds applies only to schemes risk-parity, risk-budget, min-variance and mean-variance" : $"{key} applies only to scheme {only}");
             }
         }
 

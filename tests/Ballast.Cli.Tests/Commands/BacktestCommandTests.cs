@@ -279,7 +279,7 @@ public class BacktestCommandTests
         Assert.Equal(0, ok.ExitCode);
         using (var doc = JsonDocument.Parse(ok.Out))
         {
-            Assert.Equal(5, doc.RootElement.GetProperty("policies").GetArrayLength());
+            Assert.Equal(6, doc.RootElement.GetProperty("policies").GetArrayLength());
         }
 
         var dir = Directory.CreateTempSubdirectory("ballast-infeasible-");
