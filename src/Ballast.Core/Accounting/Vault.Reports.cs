@@ -1,0 +1,146 @@
+namespace Ballast.Accounting;
+
+/// <summary>Decisions for NAV reports, fees charged at reports, and pausing.</summary>
+public sealed partial class Vault
+{
+    /// <summary>
+    /// A NAV report from <paramref name="reporter"/> setting total assets to <paramref name="totalAssets"/>.
+    /// Within bounds it is applied (<see cref="NavReportApplied"/>, fees minted); out of bounds or too soon it is
+    /// recorded and pauses the vault (<see cref="NavReportHeld"/>). Rejected from anyone but the reporter and while paused.
+    /// </summary>
+    /// <remarks>
+    /// The change is measured against the total assets before the report (the last applied report plus flows
+    /// since): a rise <c>r</c> is out of bounds when <c>r · 10⁴ &gt; maxUpBps · A</c>, a fall likewise with
+    /// <c>maxDownBps</c>; from <c>A = 0</c> any rise is out of bounds unless the rise is unlimited
+    /// (<see cref="NavReportBounds.NoLimit"/>).
+    /// </remarks>
+    public Decision<VaultOperation> DecideReport(AccountId reporter, UInt128 totalAssets, DateTimeOffset now)
+    {
+        if (CheckTime(now) is { } late)
+        {
+            return late;
+        }
+
+        if (reporter != Config.Reporter)
+        {
+            return Rejections.WrongReporter(reporter);
+        }
+
+        if (IsPaused)
+        {
+            return Rejections.Paused();
+        }
+
+        if (totalAssets > ShareLedger.MaxTotal)
+        {
+            return Rejections.Capacity();
+        }
+
+        var bounds = Config.ReportBounds;
+        if (LastReportAt is { } last && now - last < bounds.MinInterval)
+        {
+            return new NavReportHeld(totalAssets, Rejections.NavReportTooSoon, now);
+        }
+
+        var current = TotalAssets;
+        var outOfBounds = totalAssets >= current
+            ? bounds.MaxUpBps != NavReportBounds.NoLimit && BasisPoints.Exceeds(totalAssets - current, current, bounds.MaxUpBps)
+            : BasisPoints.Exceeds(current - totalAssets, current, bounds.MaxDownBps);
+        if (outOfBounds)
+        {
+            return new NavReportHeld(totalAssets, Rejections.NavChangeExceedsBounds, now);
+        }
+
+        return ComputeReport(totalAssets, now) is { } applied ? applied : Rejections.Capacity();
+    }
+
+    /// <summary>The operator pauses the vault.</summary>
+    public Decision<VaultPaused> DecidePause(AccountId @operator, DateTimeOffset now)
+    {
+        if (CheckTime(now) is { } late)
+        {
+            return late;
+        }
+
+        if (@operator != Config.Operator)
+        {
+            return Rejections.WrongOperator(@operator);
+        }
+
+        return IsPaused ? Rejections.IsPaused() : new VaultPaused(@operator, now);
+    }
+
+    /// <summary>
+    /// The operator unpauses the vault. With <paramref name="acceptPendingReport"/> the pending report is applied
+    /// as of its own time (fees accrue to then); without it a pending report is dropped.
+    /// </summary>
+    public Decision<VaultUnpaused> DecideUnpause(AccountId @operator, bool acceptPendingReport, DateTimeOffset now)
+    {
+        if (CheckTime(now) is { } late)
+        {
+            return late;
+        }
+
+        if (@operator != Config.Operator)
+        {
+            return Rejections.WrongOperator(@operator);
+        }
+
+        if (!IsPaused)
+        {
+            return Rejections.IsNotPaused();
+        }
+
+        if (!acceptPendingReport)
+        {
+            return new VaultUnpaused(@operator, null, now);
+        }
+
+        if (PendingReport is not { } pending)
+        {
+            return Rejections.NothingPending();
+        }
+
+        return ComputeReport(pending.ReportedAssets, pending.ReportedAt) is { } applied
+            ? new VaultUnpaused(@operator, applied, now)
+            : Rejections.Capacity();
+    }
+
+    /// <summary>
+    /// Applies a report in thought: total assets become <paramref name="reported"/>; the management fee for the
+    /// seconds since <see cref="FeesAccruedTo"/> is minted, then the performance fee on the price above the
+    /// high-water mark (after the management fee); the mark becomes the higher of itself and the price after fees.
+    /// Null when the fee shares would exceed the ledger's capacity.
+    /// </summary>
+    private NavReportApplied? ComputeReport(UInt128 reported, DateTimeOffset at)
+    {
+        var virtualShares = Ledger.VirtualShares;
+        var supply = TotalSupply;
+        UInt128 managementShares = 0, performanceShares = 0;
+        if (supply != 0)
+        {
+            var seconds = Math.Max(0, (at - FeesAccruedTo).Ticks / TimeSpan.TicksPerSecond);
+            var managementFee = FeeMath.ManagementFeeAssets(reported, Config.ManagementFeeBps, seconds);
+            var management = FeeMath.SharesForFeeExact(managementFee, reported, supply, virtualShares);
+            if (management > ShareLedger.MaxTotal - supply)
+            {
+                return null;
+            }
+
+            managementShares = (UInt128)management;
+            supply += managementShares;
+            var performanceFee = FeeMath.PerformanceFeeAssets(reported, supply, virtualShares, HighWaterMark, Config.PerformanceFeeBps);
+            var performance = FeeMath.SharesForFeeExact(performanceFee, reported, supply, virtualShares);
+            if (performance > ShareLedger.MaxTotal - supply)
+            {
+                return null;
+            }
+
+            performanceShares = (UInt128)performance;
+            supply += performanceShares;
+        }
+
+        var mark = SharePrice.Max(HighWaterMark, new SharePrice(reported + 1, supply + virtualShares));
+        return new NavReportApplied(reported, managementShares, performanceShares, Config.FeeRecipient, mark, at);
+    }
+}

@@ -1,0 +1,76 @@
+namespace Ballast.Accounting;
+
+/// <summary>
+/// The fixed rules of one vault: its asset, decimals offset, roles, fees (all in basis points), NAV report bounds
+/// and withdrawal rules.
+/// </summary>
+public sealed record VaultConfig
+{
+    /// <summary>Highest entry or exit fee accepted (50%).</summary>
+    public const int MaxFlowFeeBps = 5_000;
+
+    /// <summary>The asset the vault holds.</summary>
+    public required Asset Asset { get; init; }
+
+    /// <summary>Extra decimals of the share over the asset (0 to 18); also the virtual shares <c>10^offset</c>.</summary>
+    public int DecimalsOffset { get; init; }
+
+    /// <summary>The account that may pause and unpause the vault.</summary>
+    public required AccountId Operator { get; init; }
+
+    /// <summary>The only account whose NAV reports the vault takes.</summary>
+    public required AccountId Reporter { get; init; }
+
+    /// <summary>The account management and performance fee shares are minted to.</summary>
+    public required AccountId FeeRecipient { get; init; }
+
+    /// <summary>Entry fee in bps of the assets paid in; retained by the vault.</summary>
+    public int EntryFeeBps { get; init; }
+
+    /// <summary>Exit fee in bps of the gross value of the shares redeemed; retained by the vault.</summary>
+    public int ExitFeeBps { get; init; }
+
+    /// <summary>Management fee in bps of NAV per year (365 days), accrued per second at each applied report.</summary>
+    public int ManagementFeeBps { get; init; }
+
+    /// <summary>Performance fee in bps of the gain of the share price above its high-water mark.</summary>
+    public int PerformanceFeeBps { get; init; }
+
+    /// <summary>Limits on NAV reports.</summary>
+    public NavReportBounds ReportBounds { get; init; } = NavReportBounds.Unbounded;
+
+    /// <summary>Whether <c>Withdraw</c> and <c>Redeem</c> pay at once; withdrawal requests are always available.</summary>
+    public bool InstantWithdrawals { get; init; } = true;
+
+    /// <summary>How long after a withdrawal request it may be settled.</summary>
+    public TimeSpan WithdrawalDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first value out of range.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Asset);
+        ArgumentNullException.ThrowIfNull(ReportBounds);
+        ArgumentOutOfRangeException.ThrowIfNegative(DecimalsOffset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(DecimalsOffset, ShareLedger.MaxDecimalsOffset);
+        CheckBps(EntryFeeBps, MaxFlowFeeBps, nameof(EntryFeeBps));
+        CheckBps(ExitFeeBps, MaxFlowFeeBps, nameof(ExitFeeBps));
+        CheckBps(ManagementFeeBps, BasisPoints.One, nameof(ManagementFeeBps));
+        CheckBps(PerformanceFeeBps, BasisPoints.One, nameof(PerformanceFeeBps));
+        ArgumentOutOfRangeException.ThrowIfLessThan(WithdrawalDelay, TimeSpan.Zero);
+        foreach (var id in (ReadOnlySpan<AccountId>)[Operator, Reporter, FeeRecipient])
+        {
+            if (id.Value is null)
+            {
+                throw new ArgumentException("operator, reporter and fee recipient must be set", nameof(id));
+            }
+        }
+    }
+
+    private static void CheckBps(int bps, int max, string name)
+    {
+        if (bps < 0 || bps > max)
+        {
+            throw new ArgumentOutOfRangeException(name, bps, $"{name} must be 0 to {max}");
+        }
+    }
+}
