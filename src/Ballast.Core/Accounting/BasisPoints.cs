@@ -17,6 +17,23 @@ public static class BasisPoints
         return bps == 0 ? UInt128.Zero : ExactMath.MulDiv(gross, (UInt128)bps, One, Rounding.Ceiling);
     }
 
+    /// <summary>The fee on top of a net amount: <c>ceil(net * bps / 10,000)</c> (an entry fee on the assets credited).</summary>
+    public static UInt128 FeeOnNet(UInt128 net, int bps)
+    {
+        CheckFee(bps);
+        return bps == 0 ? UInt128.Zero : ExactMath.MulDiv(net, (UInt128)bps, One, Rounding.Ceiling);
+    }
+
+    /// <summary>
+    /// The net amount credited out of a total that pays its own fee on top: <c>floor(total * 10,000 / (10,000 + bps))</c>
+    /// (the fee, <c>total - net</c>, is then at least <see cref="FeeOnNet"/> of the net).
+    /// </summary>
+    public static UInt128 NetOfTotal(UInt128 total, int bps)
+    {
+        CheckFee(bps);
+        return bps == 0 ? total : ExactMath.MulDiv(total, One, (UInt128)(One + bps), Rounding.Floor);
+    }
+
     /// <summary>
     /// The smallest gross amount <c>g</c> whose remainder after <see cref="FeeOnGross"/> is at least
     /// <paramref name="net"/>: <c>g = ceil(net * 10,000 / (10,000 - bps))</c>.

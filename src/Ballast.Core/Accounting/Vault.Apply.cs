@@ -19,12 +19,12 @@ public sealed partial class Vault
         switch (operation)
         {
             case Deposited d:
-                Ledger.AddAssets(d.Assets);
+                Ledger.AddAssets(Config.FlowFeesPaidOut ? d.Assets - d.EntryFee : d.Assets);
                 Ledger.Mint(d.Receiver, d.Shares);
                 break;
             case Withdrawn w:
                 Ledger.Burn(w.Owner, w.Shares);
-                Ledger.RemoveAssets(w.Assets);
+                Ledger.RemoveAssets(Config.FlowFeesPaidOut ? w.Assets + w.ExitFee : w.Assets);
                 break;
             case AssetsDonated g:
                 Ledger.AddAssets(g.Assets);
@@ -57,7 +57,7 @@ public sealed partial class Vault
             case WithdrawalSettled s:
                 TakeRequest(s.RequestId, s.Owner, s.Shares);
                 Ledger.BurnLocked(s.Shares);
-                Ledger.RemoveAssets(s.AssetsPaid);
+                Ledger.RemoveAssets(Config.FlowFeesPaidOut ? s.AssetsPaid + s.ExitFee : s.AssetsPaid);
                 break;
             case WithdrawalRefused f:
                 TakeRequest(f.RequestId, f.Owner, f.Shares);

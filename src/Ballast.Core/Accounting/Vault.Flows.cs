@@ -27,7 +27,7 @@ public sealed partial class Vault
             return Rejections.NoShares(assets);
         }
 
-        var fee = BasisPoints.FeeOnGross(assets, Config.EntryFeeBps);
+        var fee = assets - BasisPoints.NetOfTotal(assets, Config.EntryFeeBps);
         return new Deposited(receiver, assets, (UInt128)shares, fee, now);
     }
 

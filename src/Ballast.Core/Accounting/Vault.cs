@@ -165,10 +165,16 @@ public sealed partial class Vault
 
     private bool InstantExitOpen => !IsPaused && Config.InstantWithdrawals;
 
+    /// <summary>Shares for a deposit of <paramref name="assets"/> in total: the entry fee is on top of the net credited, so net = floor(total·10⁴/(10⁴ + bps)).</summary>
     private BigInteger SharesForDeposit(UInt128 assets) =>
-        Ledger.SharesFor(assets - BasisPoints.FeeOnGross(assets, Config.EntryFeeBps), Rounding.Floor);
+        Ledger.SharesFor(BasisPoints.NetOfTotal(assets, Config.EntryFeeBps), Rounding.Floor);
 
-    private BigInteger AssetsForMint(UInt128 shares) => GrossForNet(Ledger.AssetsFor(shares, Rounding.Ceiling), Config.EntryFeeBps);
+    /// <summary>Assets a mint costs: the shares' value rounded up, plus the entry fee ceil(net·bps/10⁴) on top.</summary>
+    private BigInteger AssetsForMint(UInt128 shares)
+    {
+        var net = Ledger.AssetsFor(shares, Rounding.Ceiling);
+        return Config.EntryFeeBps == 0 ? net : net + ExactMath.MulDiv(net, Config.EntryFeeBps, BasisPoints.One, Rounding.Ceiling);
+    }
 
     private static BigInteger GrossForNet(BigInteger net, int bps) =>
         bps == 0 ? net : ExactMath.MulDiv(net, BasisPoints.One, BasisPoints.One - bps, Rounding.Ceiling);

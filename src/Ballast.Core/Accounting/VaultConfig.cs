@@ -24,11 +24,22 @@ public sealed record VaultConfig
     /// <summary>The account management and performance fee shares are minted to.</summary>
     public required AccountId FeeRecipient { get; init; }
 
-    /// <summary>Entry fee in bps of the assets paid in; retained by the vault.</summary>
+    /// <summary>
+    /// Entry fee in bps of the net assets credited, paid on top (a deposit of total T credits floor(T·10⁴/(10⁴+bps));
+    /// a mint pays its value plus ceil(value·bps/10⁴)). With the exit fee below, a round trip costs bps of the value
+    /// moved on each side, the cost model of the backtester.
+    /// </summary>
     public int EntryFeeBps { get; init; }
 
-    /// <summary>Exit fee in bps of the gross value of the shares redeemed; retained by the vault.</summary>
+    /// <summary>Exit fee in bps of the gross value of the shares redeemed.</summary>
     public int ExitFeeBps { get; init; }
+
+    /// <summary>
+    /// False (default): entry and exit fees stay in the vault and benefit the remaining holders. True: they leave the
+    /// vault (paid to the <see cref="FeeRecipient"/> outside the share ledger), so they are a cost to the system, as
+    /// trading costs are when a composed vault moves money between children.
+    /// </summary>
+    public bool FlowFeesPaidOut { get; init; }
 
     /// <summary>Management fee in bps of NAV per year (365 days), accrued per second at each applied report.</summary>
     public int ManagementFeeBps { get; init; }

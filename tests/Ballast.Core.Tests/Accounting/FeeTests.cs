@@ -105,7 +105,7 @@ public class FeeTests
         var h = new VaultHarness(Config(0, 6) with { EntryFeeBps = 10, ExitFeeBps = 20 });
         var first = h.Deposit(Alice, 1_000_000);
 
-        // fee ceil(10^6 · 10 / 10^4) = 1,000; shares on the 999,000 left.
+        // net floor(10^6 · 10^4 / 10,010) = 999,000, fee 1,000 on top of it; shares on the net.
         Assert.Equal((UInt128)1_000, first.EntryFee);
         Assert.Equal((UInt128)999_000, first.Shares);
         Assert.Equal((UInt128)1_000_000, h.Vault.TotalAssets);
@@ -130,8 +130,25 @@ public class FeeTests
 
         var minted = h.Mint(Alice, 999_000);
 
-        // ceil(999,000 · 10^4 / 9,990) = 1,000,000: the same as depositing 1,000,000.
-        Assert.Equal((UInt128)1_000_000, minted.Assets);
-        Assert.Equal((UInt128)1_000, minted.EntryFee);
+        // value 999,000 plus the fee on top, ceil(999,000 · 10 / 10^4) = 999.
+        Assert.Equal((UInt128)999_999, minted.Assets);
+        Assert.Equal((UInt128)999, minted.EntryFee);
+    }
+
+    [Fact]
+    public void FlowFeesPaidOut_LeaveTheVault_SoTheyAreACostToEveryHolder()
+    {
+        var h = new VaultHarness(Config(0, 6) with { EntryFeeBps = 10, ExitFeeBps = 20, FlowFeesPaidOut = true });
+        var first = h.Deposit(Alice, 1_001_000);
+
+        // net floor(1,001,000 · 10^4 / 10,010) = 1,000,000 credited; the 1,000 fee is not in the vault.
+        Assert.Equal((UInt128)1_000, first.EntryFee);
+        Assert.Equal((UInt128)1_000_000, h.Vault.TotalAssets);
+        var redeemed = h.Redeem(Alice, first.Shares / 2);
+
+        // Gross 500,000, fee 1,000 (20 bps): 499,000 paid, and the vault loses the gross.
+        Assert.Equal((UInt128)1_000, redeemed.ExitFee);
+        Assert.Equal((UInt128)499_000, redeemed.Assets);
+        Assert.Equal((UInt128)500_000, h.Vault.TotalAssets);
     }
 }

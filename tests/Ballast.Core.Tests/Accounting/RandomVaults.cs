@@ -30,7 +30,7 @@ internal sealed record RandomVault(int Offset, int EntryBps, int ExitBps, ulong 
 
     public VaultHarness Build()
     {
-        var h = new VaultHarness(Config(Offset, 6) with { EntryFeeBps = EntryBps, ExitFeeBps = ExitBps });
+        var h = new VaultHarness(Config(Offset, 6) with { EntryFeeBps = EntryBps, ExitFeeBps = ExitBps, FlowFeesPaidOut = Offset % 2 == 1 });
         h.Try((v, now) => v.DecideDeposit(Alice, AliceOpening, now));
         foreach (var step in Steps)
         {
