@@ -25,6 +25,9 @@ public static class Program
         root.Subcommands.Add(DataCommand.Create(io));
         root.Subcommands.Add(SpecCommand.Create(io));
         root.Subcommands.Add(WeightsCommand.Create(io));
+        root.Subcommands.Add(SimCommand.Create(io));
+        root.Subcommands.Add(VerifyCommand.Create(io));
+        root.Subcommands.Add(JournalCommand.Create(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -5,6 +5,19 @@ namespace Ballast.Accounting;
 /// <see cref="Vault.Apply(VaultOperation)"/> only moves numbers and a replay of the records rebuilds the exact
 /// state. <see cref="At"/> is the time the decision was made at.
 /// </summary>
+[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Deposited), "deposited")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Withdrawn), "withdrawn")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(AssetsDonated), "assets-donated")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(LossRecorded), "loss-recorded")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(NavReportApplied), "nav-report-applied")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(NavReportHeld), "nav-report-held")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(VaultPaused), "vault-paused")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(VaultUnpaused), "vault-unpaused")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(WithdrawalRequested), "withdrawal-requested")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(WithdrawalSettled), "withdrawal-settled")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(WithdrawalRefused), "withdrawal-refused")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(WithdrawalCancelled), "withdrawal-cancelled")]
 public abstract record VaultOperation(DateTimeOffset At);
 
 /// <summary>Assets paid in, shares minted to <paramref name="Receiver"/> (deposit or mint); the entry fee stays in the vault.</summary>

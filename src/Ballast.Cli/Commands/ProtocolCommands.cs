@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Globalization;
+using Ballast.Io.Protocol;
+using Ballast.Io.Storage;
+using Ballast.Protocol;
+
+namespace Ballast.Cli.Commands;
+
+/// <summary><c>ballast sim SCENARIO --db LOCATION</c>: drives the vault protocol from a scenario and writes its journal.</summary>
+internal static class SimCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var scenario = new Argument<string>("SCENARIO") { Description = "Scenario file (YAML): data, asset, policy, children, composed vault, investors, keeper." };
+        var db = new Option<string>("--db") { Description = "Journal: sqlite:FILE, postgres:CONNSTR or a SQLite file path. Must be new or empty.", DefaultValueFactory = _ => "ballast-sim.db" };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
+        var command = new Command("sim", "Run a protocol simulation: vaults, a composed vault following its policy, investors and a keeper; writes a verifiable journal.") { scenario, db, json };
+        command.SetAction(parse =>
+        {
+            var loaded = Scenario.LoadFile(parse.GetValue(scenario)!);
+            var location = parse.GetValue(db)!;
+            using var store = JournalStores.Open(location);
+            var summary = Progress.Run(io, loaded.Prices.RowCount, progress => SimRunner.Run(loaded, store, progress));
+            var decimals = loaded.AssetDecimals;
+            if (parse.GetValue(json))
+            {
+                io.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    scenario = summary.Scenario,
+                    rows = summary.Rows,
+                    events = summary.Events,
+                    vaults = summary.Vaults,
+                    rebalances = summary.Rebalances,
+                    keeper_calls_unchanged = summary.KeeperCallsUnchanged,
+                    nav = summary.Nav.ToString(CultureInfo.InvariantCulture),
+                    supply = summary.Supply.ToString(CultureInfo.InvariantCulture),
+                    flow_fees = summary.FlowFees.ToString(CultureInfo.InvariantCulture),
+                    fixed_costs = summary.FixedCosts.ToString(CultureInfo.InvariantCulture),
+                    rejections = summary.Rejections,
+                    journal = location,
+                }));
+                return Program.Ok;
+            }
+
+            io.Out.WriteLine($"{summary.Scenario}: {summary.Rows} rows of {loaded.DataDescription}, policy '{loaded.PolicyName}'");
+            io.Out.WriteLine($"  vaults          {summary.Vaults} ({summary.Vaults - 1} simple, 1 composed '{loaded.ComposedId}')");
+            io.Out.WriteLine($"  events          {summary.Events} journaled in {location}");
+            io.Out.WriteLine($"  rebalances      {summary.Rebalances} (keeper calls with nothing to do: {summary.KeeperCallsUnchanged})");
+            io.Out.WriteLine($"  NAV             {SimRunner.Format(summary.Nav, decimals)} {loaded.AssetSymbol}, {summary.Supply} shares");
+            io.Out.WriteLine($"  costs           flow fees {SimRunner.Format(summary.FlowFees, decimals)}, fixed {SimRunner.Format(summary.FixedCosts, decimals)} {loaded.AssetSymbol}");
+            io.Out.WriteLine($"  refused         {summary.Rejections.Count}");
+            foreach (var r in summary.Rejections.Take(10))
+            {
+                io.Out.WriteLine($"    {r}");
+            }
+
+            io.Out.WriteLine($"verify: ballast verify {location}");
+            return Program.Ok;
+        });
+        return command;
+    }
+}
+
+/// <summary><c>ballast verify JOURNAL</c>: hash chain, replay, and every rebalance re-derived from its policy.</summary>
+internal static class VerifyCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var journal = new Argument<string>("JOURNAL") { Description = "sqlite:FILE, postgres:CONNSTR or a SQLite file path." };
+        var command = new Command("verify", "Verify a journal: check the hash chain, replay the state, and re-derive every rebalance from the recorded policy and inputs.") { journal };
+        command.SetAction(parse =>
+        {
+            var location = parse.GetValue(journal)!;
+            if (!location.Contains(':', StringComparison.Ordinal) && !File.Exists(location))
+            {
+                throw new BallastInputException(new InputLocation(location), "journal file not found");
+            }
+
+            using var store = JournalStores.Open(location);
+            var report = JournalReplay.Verify(store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance));
+            if (report.Discrepancy is { } d)
+            {
+                io.Error.WriteLine($"verification FAILED at event {d.Sequence}: {d.What}");
+                io.Error.WriteLine($"({report.EventsChecked} events before it checked)");
+                return Program.BadInput;
+            }
+
+            io.Out.WriteLine($"verified: {report.EventsChecked} events checked, {report.Vaults} vaults verified, {report.RebalancesRederived} rebalances re-derived from their policies");
+            return Program.Ok;
+        });
+        return command;
+    }
+}
+
+/// <summary><c>ballast journal show JOURNAL [--vault V] [--type T]</c>: the events, readably.</summary>
+internal static class JournalCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var journal = new Argument<string>("JOURNAL") { Description = "sqlite:FILE, postgres:CONNSTR or a SQLite file path." };
+        var vault = new Option<string?>("--vault") { Description = "Only events about this vault." };
+        var type = new Option<string?>("--type") { Description = $"Only events of this type ({string.Join(", ", EventTypes.Names)})." };
+        var limit = Options.PositiveInt("--limit", "Show at most this many events.", int.MaxValue, int.MaxValue);
+        var show = new Command("show", "List a journal's events: sequence, time, type, command and payload.") { journal, vault, type, limit };
+        show.SetAction(parse =>
+        {
+            var t = parse.GetValue(type);
+            if (t is not null && !EventTypes.Names.Contains(t))
+            {
+                throw new BallastInputException($"--type: unknown event type '{t}'; known: {string.Join(", ", EventTypes.Names)}");
+            }
+
+            var location = parse.GetValue(journal)!;
+            if (!location.Contains(':', StringComparison.Ordinal) && !File.Exists(location))
+            {
+                throw new BallastInputException(new InputLocation(location), "journal file not found");
+            }
+
+            using var store = JournalStores.Open(location);
+            var v = parse.GetValue(vault);
+            var shown = 0;
+            var max = parse.GetValue(limit);
+            foreach (var e in store.Read())
+            {
+                if ((t is not null && e.Type != t) || (v is not null && !MentionsVault(e.Payload, v)))
+                {
+                    continue;
+                }
+
+                io.Out.WriteLine($"{e.Sequence,8}  {JournalTime(e.Time)}  {e.Type,-22}  {e.CommandId,-24}  {e.Payload}");
+                if (++shown >= max)
+                {
+                    break;
+                }
+            }
+
+            io.Error.WriteLine($"{shown} events shown");
+            return Program.Ok;
+        });
+        var command = new Command("journal", "Read a protocol journal.") { show };
+        return command;
+    }
+
+    private static string JournalTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static bool MentionsVault(string payload, string vault)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(payload);
+        return doc.RootElement.TryGetProperty("vault", out var p) && p.GetString() == vault;
+    }
+}

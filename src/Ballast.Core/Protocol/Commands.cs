@@ -1,0 +1,87 @@
+using Ballast.Accounting;
+
+namespace Ballast.Protocol;
+
+/// <summary>
+/// A request to change the protocol state, by <see cref="Actor"/>. <see cref="Id"/> is its idempotency key: a
+/// command whose id was already applied is not applied again. The sequencer validates it against the state and
+/// either rejects it (state unchanged), finds nothing to do (state unchanged, with the reason), or journals events.
+/// </summary>
+public abstract record ProtocolCommand(string Id, AccountId Actor);
+
+public sealed record CreateAsset(string Id, AccountId Actor, string Symbol, int Decimals) : ProtocolCommand(Id, Actor);
+
+public sealed record IssueAsset(string Id, AccountId Actor, string Symbol, AccountId To, UInt128 Amount) : ProtocolCommand(Id, Actor);
+
+public sealed record TransferAsset(string Id, AccountId Actor, string Symbol, AccountId To, UInt128 Amount) : ProtocolCommand(Id, Actor);
+
+public sealed record CreateSimpleVault(string Id, AccountId Actor, string Vault, SimpleVaultSpec Spec) : ProtocolCommand(Id, Actor);
+
+public sealed record CreateComposedVault(string Id, AccountId Actor, string Vault, ComposedVaultSpec Spec) : ProtocolCommand(Id, Actor);
+
+/// <summary>Deposit assets (simple or composed vault); shares go to the actor.</summary>
+public sealed record DepositCommand(string Id, AccountId Actor, string Vault, UInt128 Assets) : ProtocolCommand(Id, Actor);
+
+/// <summary>Mint exactly this many shares of a simple vault.</summary>
+public sealed record MintCommand(string Id, AccountId Actor, string Vault, UInt128 Shares) : ProtocolCommand(Id, Actor);
+
+/// <summary>Redeem shares (simple or composed vault); assets go to the actor, who must own them.</summary>
+public sealed record RedeemCommand(string Id, AccountId Actor, string Vault, UInt128 Shares) : ProtocolCommand(Id, Actor);
+
+/// <summary>Withdraw exactly this many assets from a simple vault.</summary>
+public sealed record WithdrawCommand(string Id, AccountId Actor, string Vault, UInt128 Assets) : ProtocolCommand(Id, Actor);
+
+public sealed record RequestWithdrawalCommand(string Id, AccountId Actor, string Vault, UInt128 Shares, int MaxLossBps) : ProtocolCommand(Id, Actor);
+
+/// <summary>Settle a withdrawal request that is due; anyone may call it, the owner is paid.</summary>
+public sealed record SettleWithdrawalCommand(string Id, AccountId Actor, string Vault, long RequestId) : ProtocolCommand(Id, Actor);
+
+public sealed record CancelWithdrawalCommand(string Id, AccountId Actor, string Vault, long RequestId) : ProtocolCommand(Id, Actor);
+
+/// <summary>A NAV (total assets) report for a simple vault; only its reporter may send it.</summary>
+public sealed record ReportNavCommand(string Id, AccountId Actor, string Vault, UInt128 TotalAssets) : ProtocolCommand(Id, Actor);
+
+public sealed record PauseCommand(string Id, AccountId Actor, string Vault) : ProtocolCommand(Id, Actor);
+
+public sealed record UnpauseCommand(string Id, AccountId Actor, string Vault, bool AcceptPendingReport) : ProtocolCommand(Id, Actor);
+
+/// <summary>Attach a policy to a composed vault (its operator): <paramref name="Text"/> is a policy spec (YAML or JSON) holding a policy named <paramref name="Policy"/>.</summary>
+public sealed record SetPolicyCommand(string Id, AccountId Actor, string Vault, string Policy, string Text) : ProtocolCommand(Id, Actor);
+
+/// <summary>Ask a composed vault to rebalance; anyone may call it, the policy and rails decide whether anything happens.</summary>
+public sealed record RebalanceCommand(string Id, AccountId Actor, string Vault) : ProtocolCommand(Id, Actor);
+
+/// <summary>What a command did.</summary>
+public enum CommandStatus
+{
+    /// <summary>Events were journaled.</summary>
+    Applied,
+
+    /// <summary>The command was refused; nothing changed.</summary>
+    Rejected,
+
+    /// <summary>The command was valid but there was nothing to do (e.g. no trigger fired); nothing changed.</summary>
+    Unchanged,
+
+    /// <summary>A command with this id was applied before; its events are returned and nothing new is written.</summary>
+    AlreadyApplied,
+}
+
+/// <summary>The result of one command.</summary>
+public sealed record CommandOutcome(CommandStatus Status, IReadOnlyList<ProtocolEvent> Events, Rejection? Rejection = null, string? Note = null)
+{
+    public static CommandOutcome Reject(string code, string message) => new(CommandStatus.Rejected, [], new Rejection(code, message));
+
+    public static CommandOutcome Reject(Rejection rejection) => new(CommandStatus.Rejected, [], rejection);
+
+    public static CommandOutcome Nothing(string note) => new(CommandStatus.Unchanged, [], null, note);
+
+    public static CommandOutcome Of(params ProtocolEvent[] events) => new(CommandStatus.Applied, events);
+}
+
+/// <summary>Turns a stored policy text into the policy it names (the spec loader lives outside the domain).</summary>
+public interface IPolicyCompiler
+{
+    /// <summary>The policy named <paramref name="name"/> in <paramref name="text"/>; throws <see cref="BallastInputException"/> when the text is not a valid spec or has no such policy.</summary>
+    Policies.PolicySpec Compile(string name, string text);
+}

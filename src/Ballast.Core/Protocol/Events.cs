@@ -1,0 +1,128 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using Ballast.Accounting;
+
+namespace Ballast.Protocol;
+
+/// <summary>
+/// A protocol event: what an accepted command changed, with every number computed, so that applying events in
+/// journal order rebuilds the state exactly. Journaled as canonical JSON (<see cref="ProtocolJson"/>) under its
+/// <see cref="EventTypes"/> name.
+/// </summary>
+public abstract record ProtocolEvent;
+
+/// <summary>An asset (a token with decimals) and the account that may issue it.</summary>
+public sealed record AssetCreated(string Symbol, int Decimals, AccountId Issuer) : ProtocolEvent;
+
+/// <summary>New units of an asset credited to a wallet by its issuer.</summary>
+public sealed record AssetIssued(string Symbol, AccountId To, UInt128 Amount) : ProtocolEvent;
+
+/// <summary>Units moved between wallets.</summary>
+public sealed record AssetTransferred(string Symbol, AccountId From, AccountId To, UInt128 Amount) : ProtocolEvent;
+
+public sealed record SimpleVaultCreated(string Vault, SimpleVaultSpec Spec, DateTimeOffset At) : ProtocolEvent;
+
+public sealed record ComposedVaultCreated(string Vault, ComposedVaultSpec Spec, DateTimeOffset At) : ProtocolEvent;
+
+/// <summary>
+/// An operation on a simple vault by <paramref name="Account"/> (who pays for a deposit, receives a withdrawal).
+/// Wallets move with it: a deposit debits the payer, a withdrawal credits the owner, paid-out flow fees go to the
+/// vault's fee recipient.
+/// </summary>
+public sealed record SimpleVaultOperation(string Vault, AccountId Account, VaultOperation Operation) : ProtocolEvent;
+
+/// <summary>A policy's text, stored once under its content hash (the SHA-256 of its canonical JSON).</summary>
+public sealed record PolicyStored(string Hash, string Name, string Text) : ProtocolEvent;
+
+/// <summary>A composed vault now follows the policy with this hash.</summary>
+public sealed record PolicyAttached(string Vault, string Hash, DateTimeOffset At) : ProtocolEvent;
+
+/// <summary>One child operation of a composed vault (deposit into or withdrawal from a child).</summary>
+public sealed record ChildFlow(string Child, VaultOperation Operation);
+
+/// <summary>An investor deposit into a composed vault, split across its children by the targets in force.</summary>
+public sealed record ComposedDeposited(string Vault, AccountId Investor, UInt128 Assets, UInt128 Shares, UInt128 NavBefore, ImmutableArray<ChildFlow> Children, DateTimeOffset At) : ProtocolEvent;
+
+/// <summary>An investor redemption from a composed vault: idle cash first, then children pro rata.</summary>
+public sealed record ComposedRedeemed(string Vault, AccountId Investor, UInt128 Shares, UInt128 Assets, UInt128 NavBefore, ImmutableArray<ChildFlow> Children, DateTimeOffset At) : ProtocolEvent;
+
+/// <summary>
+/// A rebalance: why it fired, the digest of the inputs the policy saw, the targets in parts per million, the child
+/// operations, the costs (flow fees plus fixed costs) and NAV before and after.
+/// </summary>
+public sealed record Rebalanced(
+    string Vault,
+    string Policy,
+    string Trigger,
+    string Reason,
+    string InputsDigest,
+    int Row,
+    ImmutableArray<int> TargetsPpm,
+    ImmutableArray<ChildFlow> Trades,
+    UInt128 FlowFees,
+    UInt128 FixedCosts,
+    UInt128 NavBefore,
+    UInt128 NavAfter,
+    UInt128? CostBudgetAfter,
+    DateTimeOffset At) : ProtocolEvent;
+
+public sealed record ComposedPaused(string Vault, AccountId Operator, DateTimeOffset At) : ProtocolEvent;
+
+public sealed record ComposedUnpaused(string Vault, AccountId Operator, DateTimeOffset At) : ProtocolEvent;
+
+/// <summary>Journal type names of the events, and their payload (de)serialisation.</summary>
+public static class EventTypes
+{
+    private static readonly (string Name, Type Type)[] All =
+    [
+        ("asset-created", typeof(AssetCreated)),
+        ("asset-issued", typeof(AssetIssued)),
+        ("asset-transferred", typeof(AssetTransferred)),
+        ("simple-vault-created", typeof(SimpleVaultCreated)),
+        ("composed-vault-created", typeof(ComposedVaultCreated)),
+        ("simple-vault-operation", typeof(SimpleVaultOperation)),
+        ("policy-stored", typeof(PolicyStored)),
+        ("policy-attached", typeof(PolicyAttached)),
+        ("composed-deposited", typeof(ComposedDeposited)),
+        ("composed-redeemed", typeof(ComposedRedeemed)),
+        ("rebalanced", typeof(Rebalanced)),
+        ("composed-paused", typeof(ComposedPaused)),
+        ("composed-unpaused", typeof(ComposedUnpaused)),
+    ];
+
+    public static IEnumerable<string> Names => All.Select(a => a.Name);
+
+    public static string NameOf(ProtocolEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        foreach (var (name, type) in All)
+        {
+            if (type == e.GetType())
+            {
+                return name;
+            }
+        }
+
+        throw new ArgumentException($"no journal name for {e.GetType().Name}", nameof(e));
+    }
+
+    public static string Payload(ProtocolEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return ProtocolJson.Canonical(System.Text.Json.JsonSerializer.SerializeToNode(e, e.GetType(), ProtocolJson.Options));
+    }
+
+    /// <summary>The event of a journal entry; a <see cref="System.Text.Json.JsonException"/> or <see cref="ArgumentException"/> when it does not parse.</summary>
+    public static ProtocolEvent Parse(string type, string payload)
+    {
+        foreach (var (name, t) in All)
+        {
+            if (name == type)
+            {
+                return (ProtocolEvent)(System.Text.Json.JsonSerializer.Deserialize(payload, t, ProtocolJson.Options) ?? throw new System.Text.Json.JsonException("null payload"));
+            }
+        }
+
+        throw new ArgumentException($"unknown event type '{type}'; known: {string.Join(", ", Names)}");
+    }
+}

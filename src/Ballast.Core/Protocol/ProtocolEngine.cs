@@ -1,0 +1,282 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Ballast.Accounting;
+using Ballast.Policies;
+
+namespace Ballast.Protocol;
+
+/// <summary>
+/// The protocol's rules: <see cref="Decide"/> validates a command against the state and returns its events (or a
+/// rejection, or "nothing to do") without changing anything; <see cref="Apply"/> applies one event. Replaying the
+/// journal through <see cref="Apply"/> rebuilds the state; re-running <see cref="Decide"/> on a rebalance re-derives
+/// it (see <see cref="JournalReplay.Verify"/>).
+/// </summary>
+public sealed partial class ProtocolEngine(IPolicyCompiler compiler)
+{
+    private readonly IPolicyCompiler _compiler = compiler ?? throw new ArgumentNullException(nameof(compiler));
+
+    /// <summary>The events <paramref name="command"/> produces at <paramref name="now"/>, or why not. Never changes <paramref name="state"/>.</summary>
+    public CommandOutcome Decide(ProtocolState state, ProtocolCommand command, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(command);
+        if (now.Offset != TimeSpan.Zero)
+        {
+            throw new ArgumentException("protocol time must be UTC", nameof(now));
+        }
+
+        if (state.LastEventAt is { } last && now < last)
+        {
+            return CommandOutcome.Reject(Rejections.TimeWentBack(now, last));
+        }
+
+        return command switch
+        {
+            CreateAsset c => DecideCreateAsset(state, c),
+            IssueAsset c => DecideIssue(state, c),
+            TransferAsset c => DecideTransfer(state, c),
+            CreateSimpleVault c => DecideCreateSimple(state, c, now),
+            CreateComposedVault c => DecideCreateComposed(state, c, now),
+            DepositCommand c when state.ComposedVaults.TryGetValue(c.Vault, out var cv) => DecideComposedDeposit(state, cv, c, now),
+            RedeemCommand c when state.ComposedVaults.TryGetValue(c.Vault, out var cv) => DecideComposedRedeem(state, cv, c, now),
+            PauseCommand c when state.ComposedVaults.TryGetValue(c.Vault, out var cv) => DecideComposedPause(cv, c, now, pause: true),
+            UnpauseCommand c when state.ComposedVaults.TryGetValue(c.Vault, out var cv) => DecideComposedPause(cv, c, now, pause: false),
+            SetPolicyCommand c => DecideSetPolicy(state, c, now),
+            RebalanceCommand c => DecideRebalance(state, c.Vault, now),
+            _ => DecideSimple(state, command, now),
+        };
+    }
+
+    /// <summary>Applies one event (from <see cref="Decide"/> or from the journal).</summary>
+    public void Apply(ProtocolState state, ProtocolEvent e, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(e);
+        switch (e)
+        {
+            case AssetCreated a:
+                state.Assets.Add(a.Symbol, (new Asset(a.Symbol, a.Decimals), a.Issuer));
+                break;
+            case AssetIssued i:
+                state.Credit(i.Symbol, i.To, i.Amount);
+                break;
+            case AssetTransferred t:
+                state.Debit(t.Symbol, t.From, t.Amount);
+                state.Credit(t.Symbol, t.To, t.Amount);
+                break;
+            case SimpleVaultCreated s:
+                var config = s.Spec.ToConfig(state.Assets[s.Spec.Asset].Asset);
+                config.Validate();
+                state.SimpleVaults.Add(s.Vault, new SimpleVaultState(s.Vault, s.Spec, new Vault(config, s.At)));
+                break;
+            case ComposedVaultCreated c:
+                state.ComposedVaults.Add(c.Vault, new ComposedVaultState(c.Vault, c.Spec) { CostBudget = c.Spec.Rails.CostBudget ?? UInt128.Zero, CostBudgetAt = c.At });
+                break;
+            case SimpleVaultOperation op:
+                ApplySimple(state, state.SimpleVaults[op.Vault], op.Account, op.Operation);
+                break;
+            case PolicyStored p:
+                state.Policies[p.Hash] = p;
+                break;
+            case PolicyAttached p:
+                {
+                    var cv = state.ComposedVaults[p.Vault];
+                    var policy = Policy(state, p.Hash);
+                    cv.PolicyHash = p.Hash;
+                    cv.TargetsPpm = InitialTargets(cv, policy);
+                    break;
+                }
+
+            case ComposedDeposited d:
+                {
+                    var cv = state.ComposedVaults[d.Vault];
+                    var symbol = cv.Spec.Asset;
+                    state.Debit(symbol, d.Investor, d.Assets);
+                    state.Credit(symbol, cv.Account, d.Assets);
+                    foreach (var flow in d.Children)
+                    {
+                        ApplySimple(state, state.SimpleVaults[flow.Child], cv.Account, flow.Operation);
+                    }
+
+                    cv.Ledger.Mint(d.Investor, d.Shares);
+                    SyncNav(state, cv);
+                    break;
+                }
+
+            case ComposedRedeemed r:
+                {
+                    var cv = state.ComposedVaults[r.Vault];
+                    foreach (var flow in r.Children)
+                    {
+                        ApplySimple(state, state.SimpleVaults[flow.Child], cv.Account, flow.Operation);
+                    }
+
+                    cv.Ledger.Burn(r.Investor, r.Shares);
+                    state.Debit(cv.Spec.Asset, cv.Account, r.Assets);
+                    state.Credit(cv.Spec.Asset, r.Investor, r.Assets);
+                    SyncNav(state, cv);
+                    break;
+                }
+
+            case Rebalanced r:
+                {
+                    var cv = state.ComposedVaults[r.Vault];
+                    foreach (var flow in r.Trades)
+                    {
+                        ApplySimple(state, state.SimpleVaults[flow.Child], cv.Account, flow.Operation);
+                    }
+
+                    state.Debit(cv.Spec.Asset, cv.Account, r.FixedCosts);
+                    state.Credit(cv.Spec.Asset, cv.Spec.CostRecipient, r.FixedCosts);
+                    cv.TargetsPpm = [.. r.TargetsPpm];
+                    cv.LastRebalanceAt = r.At;
+                    if (r.CostBudgetAfter is { } budget)
+                    {
+                        cv.CostBudget = budget;
+                        cv.CostBudgetAt = r.At;
+                    }
+
+                    SyncNav(state, cv);
+                    break;
+                }
+
+            case ComposedPaused p:
+                state.ComposedVaults[p.Vault].Paused = true;
+                break;
+            case ComposedUnpaused u:
+                state.ComposedVaults[u.Vault].Paused = false;
+                break;
+            default:
+                throw new ArgumentException($"no rule applies {e.GetType().Name}", nameof(e));
+        }
+
+        state.LastEventAt = at;
+        state.EventCount++;
+    }
+
+    /// <summary>The compiled policy with this hash (compiled once from its stored text, which must hash to it).</summary>
+    internal RebalancePolicy Policy(ProtocolState state, string hash)
+    {
+        if (state.Compiled.TryGetValue(hash, out var compiled))
+        {
+            return compiled;
+        }
+
+        var stored = state.Policies.TryGetValue(hash, out var s) ? s : throw new AccountingInvariantException($"policy {hash} was never stored");
+        compiled = new RebalancePolicy(_compiler.Compile(stored.Name, stored.Text));
+        if (compiled.Hash != hash)
+        {
+            throw new AccountingInvariantException($"stored policy '{stored.Name}' hashes to {compiled.Hash}, not {hash}");
+        }
+
+        state.Compiled[hash] = compiled;
+        return compiled;
+    }
+
+    /// <summary>Targets when a policy is attached: its fixed targets, or equal weights for a risk-based one until its first rebalance.</summary>
+    private static int[] InitialTargets(ComposedVaultState cv, RebalancePolicy policy)
+    {
+        var children = cv.Spec.Children;
+        if (policy.IsRiskBased)
+        {
+            var equal = new double[children.Length];
+            Array.Fill(equal, 1.0 / children.Length);
+            var ppm = new int[children.Length];
+            PartsPerMillion.Round(equal, ppm);
+            return ppm;
+        }
+
+        var result = new int[children.Length];
+        for (var i = 0; i < children.Length; i++)
+        {
+            result[i] = policy.TargetPpm[IndexOf(policy.Names, children[i])];
+        }
+
+        return result;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+
+        throw new AccountingInvariantException($"'{name}' is not in the policy's universe");
+    }
+
+    private static void ApplySimple(ProtocolState state, SimpleVaultState sv, AccountId account, VaultOperation op)
+    {
+        var symbol = sv.Spec.Asset;
+        var paidOut = sv.Spec.FlowFeesPaidOut;
+        switch (op)
+        {
+            case Deposited d:
+                state.Debit(symbol, account, d.Assets);
+                sv.Vault.Apply(d);
+                if (paidOut)
+                {
+                    state.Credit(symbol, sv.Spec.FeeRecipient, d.EntryFee);
+                }
+
+                break;
+            case Withdrawn w:
+                sv.Vault.Apply(w);
+                state.Credit(symbol, account, w.Assets);
+                if (paidOut)
+                {
+                    state.Credit(symbol, sv.Spec.FeeRecipient, w.ExitFee);
+                }
+
+                break;
+            case WithdrawalSettled s:
+                sv.Vault.Apply(s);
+                state.Credit(symbol, s.Owner, s.AssetsPaid);
+                if (paidOut)
+                {
+                    state.Credit(symbol, sv.Spec.FeeRecipient, s.ExitFee);
+                }
+
+                break;
+            case AssetsDonated g:
+                state.Debit(symbol, account, g.Assets);
+                sv.Vault.Apply(g);
+                break;
+            case NavReportApplied r:
+                sv.Vault.Apply(r);
+                sv.History.Add((r.At, sv.Vault.Ledger.Price));
+                break;
+            case VaultUnpaused { AcceptedReport: { } accepted } u:
+                sv.Vault.Apply(u);
+                sv.History.Add((accepted.At, sv.Vault.Ledger.Price));
+                break;
+            default:
+                sv.Vault.Apply(op);
+                break;
+        }
+    }
+
+    /// <summary>Exact NAV of a composed vault: idle cash plus what each child's shares would redeem for at their value (floor).</summary>
+    public static UInt128 Nav(ProtocolState state, ComposedVaultState cv)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(cv);
+        var nav = state.Balance(cv.Spec.Asset, cv.Account);
+        foreach (var child in cv.Spec.Children)
+        {
+            var vault = state.SimpleVaults[child].Vault;
+            nav = checked(nav + vault.ConvertToAssets(vault.BalanceOf(cv.Account)));
+        }
+
+        return nav;
+    }
+
+    private static void SyncNav(ProtocolState state, ComposedVaultState cv) => cv.Ledger.SetTotalAssets(Nav(state, cv));
+
+    private static string Text(UInt128 value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static CommandOutcome UnknownVault(string vault) => CommandOutcome.Reject("unknown-vault", $"no vault '{vault}'");
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Ballast.Accounting;
+
+namespace Ballast.Protocol;
+
+/// <summary>
+/// The canonical JSON of protocol events: snake_case keys sorted by ordinal order at every level, no whitespace,
+/// integers in base units as decimal strings (UInt128 does not fit a JSON number safely), times as
+/// <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>. The same event always gives the same bytes, so the journal hash covers it.
+/// </summary>
+public static class ProtocolJson
+{
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DictionaryKeyPolicy = null,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            WriteIndented = false,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        options.Converters.Add(new UInt128Converter());
+        options.Converters.Add(new AccountIdConverter());
+        options.Converters.Add(new TimeConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    /// <summary>Serialises <paramref name="value"/> and sorts every object's keys.</summary>
+    public static string Canonical<T>(T value)
+    {
+        var node = JsonSerializer.SerializeToNode(value, Options);
+        return Canonical(node);
+    }
+
+    /// <summary>The canonical text of a JSON tree.</summary>
+    public static string Canonical(JsonNode? node)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = Options.Encoder, Indented = false }))
+        {
+            Write(writer, node);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    public static T Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"expected a {typeof(T).Name}, found null");
+
+    private static void Write(Utf8JsonWriter writer, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case JsonObject obj:
+                writer.WriteStartObject();
+                foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(key);
+                    Write(writer, value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonArray array:
+                writer.WriteStartArray();
+                foreach (var item in array)
+                {
+                    Write(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                node.WriteTo(writer);
+                break;
+        }
+    }
+
+    private sealed class UInt128Converter : JsonConverter<UInt128>
+    {
+        public override UInt128 Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            return text is not null && UInt128.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw new JsonException("expected a base-unit amount as a string of decimal digits");
+        }
+
+        public override void Write(Utf8JsonWriter writer, UInt128 value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private sealed class AccountIdConverter : JsonConverter<AccountId>
+    {
+        public override AccountId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var text = reader.GetString();
+            return AccountId.IsValid(text) ? new AccountId(text!) : throw new JsonException($"'{text}' is not a valid account id");
+        }
+
+        public override void Write(Utf8JsonWriter writer, AccountId value, JsonSerializerOptions options) => writer.WriteStringValue(value.Value);
+    }
+
+    private sealed class TimeConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            DateTimeOffset.ParseExact(reader.GetString() ?? string.Empty, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+    }
+}

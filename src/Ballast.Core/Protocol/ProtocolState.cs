@@ -1,0 +1,94 @@
+using Ballast.Accounting;
+using Ballast.Policies;
+
+namespace Ballast.Protocol;
+
+/// <summary>A simple vault: its accounting, rules, and the share prices of its applied NAV reports (the NAV history composed vaults read).</summary>
+public sealed class SimpleVaultState(string id, SimpleVaultSpec spec, Vault vault)
+{
+    public string Id { get; } = id;
+
+    public SimpleVaultSpec Spec { get; } = spec;
+
+    public Vault Vault { get; } = vault;
+
+    /// <summary>Share price after each applied NAV report, in order (the last report of a day wins when read by day).</summary>
+    public List<(DateTimeOffset At, SharePrice Price)> History { get; } = [];
+}
+
+/// <summary>A composed vault: its own share ledger (total assets kept equal to its NAV), policy, targets in force and rail state.</summary>
+public sealed class ComposedVaultState(string id, ComposedVaultSpec spec)
+{
+    public string Id { get; } = id;
+
+    public ComposedVaultSpec Spec { get; } = spec;
+
+    /// <summary>The account that holds the children's shares and the idle cash.</summary>
+    public AccountId Account { get; } = new("vault:" + id);
+
+    public ShareLedger Ledger { get; } = new(spec.DecimalsOffset);
+
+    public bool Paused { get; set; }
+
+    public string? PolicyHash { get; set; }
+
+    /// <summary>Targets in force, in parts per million in <see cref="ComposedVaultSpec.Children"/> order (null before a policy).</summary>
+    public int[]? TargetsPpm { get; set; }
+
+    public DateTimeOffset? LastRebalanceAt { get; set; }
+
+    /// <summary>Cost budget available at <see cref="CostBudgetAt"/> (rails with a budget only).</summary>
+    public UInt128 CostBudget { get; set; }
+
+    public DateTimeOffset CostBudgetAt { get; set; }
+}
+
+/// <summary>The whole protocol state, rebuilt by applying journaled events in order.</summary>
+public sealed class ProtocolState
+{
+    public Dictionary<string, (Asset Asset, AccountId Issuer)> Assets { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<(string Symbol, AccountId Account), UInt128> Wallets { get; } = [];
+
+    public Dictionary<string, SimpleVaultState> SimpleVaults { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, ComposedVaultState> ComposedVaults { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, PolicyStored> Policies { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Compiled policies by hash (a cache; rebuilt from <see cref="Policies"/> on demand).</summary>
+    internal Dictionary<string, RebalancePolicy> Compiled { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Time of the last applied event.</summary>
+    public DateTimeOffset? LastEventAt { get; set; }
+
+    public long EventCount { get; set; }
+
+    public UInt128 Balance(string symbol, AccountId account) => Wallets.GetValueOrDefault((symbol, account));
+
+    internal void Credit(string symbol, AccountId account, UInt128 amount)
+    {
+        if (amount == 0)
+        {
+            return;
+        }
+
+        Wallets[(symbol, account)] = checked(Balance(symbol, account) + amount);
+    }
+
+    internal void Debit(string symbol, AccountId account, UInt128 amount)
+    {
+        if (amount == 0)
+        {
+            return;
+        }
+
+        var have = Balance(symbol, account);
+        if (have < amount)
+        {
+            throw new AccountingInvariantException($"wallet {account} holds {have} {symbol}, cannot debit {amount}");
+        }
+
+        Wallets[(symbol, account)] = have - amount;
+    }
+}

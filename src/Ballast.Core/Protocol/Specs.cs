@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using Ballast.Accounting;
+
+namespace Ballast.Protocol;
+
+/// <summary>The rules of a simple vault, as journaled when it is created (times in whole seconds).</summary>
+public sealed record SimpleVaultSpec
+{
+    public required string Asset { get; init; }
+
+    public int DecimalsOffset { get; init; }
+
+    public required AccountId Operator { get; init; }
+
+    public required AccountId Reporter { get; init; }
+
+    public required AccountId FeeRecipient { get; init; }
+
+    public int EntryFeeBps { get; init; }
+
+    public int ExitFeeBps { get; init; }
+
+    public bool FlowFeesPaidOut { get; init; }
+
+    public int ManagementFeeBps { get; init; }
+
+    public int PerformanceFeeBps { get; init; }
+
+    /// <summary>Largest rise of one NAV report in bps; <see cref="NavReportBounds.NoLimit"/> for none.</summary>
+    public int MaxReportUpBps { get; init; } = NavReportBounds.NoLimit;
+
+    public int MaxReportDownBps { get; init; } = BasisPoints.One;
+
+    public long MinReportIntervalSeconds { get; init; }
+
+    public bool InstantWithdrawals { get; init; } = true;
+
+    public long WithdrawalDelaySeconds { get; init; }
+
+    public VaultConfig ToConfig(Asset asset) => new()
+    {
+        Asset = asset,
+        DecimalsOffset = DecimalsOffset,
+        Operator = Operator,
+        Reporter = Reporter,
+        FeeRecipient = FeeRecipient,
+        EntryFeeBps = EntryFeeBps,
+        ExitFeeBps = ExitFeeBps,
+        FlowFeesPaidOut = FlowFeesPaidOut,
+        ManagementFeeBps = ManagementFeeBps,
+        PerformanceFeeBps = PerformanceFeeBps,
+        ReportBounds = new NavReportBounds(MaxReportUpBps, MaxReportDownBps, TimeSpan.FromSeconds(MinReportIntervalSeconds)),
+        InstantWithdrawals = InstantWithdrawals,
+        WithdrawalDelay = TimeSpan.FromSeconds(WithdrawalDelaySeconds),
+    };
+}
+
+/// <summary>
+/// The rails of a composed vault's rebalances, each optional: caps per child (absolute, and as parts per million
+/// of NAV), the largest weight change per child per rebalance, a minimum trade, a cooldown between rebalances, a
+/// fixed cost per child operation (paid to the cost recipient), a cost budget that replenishes over time, and the
+/// tolerance of the conservation check.
+/// </summary>
+public sealed record RebalanceRails
+{
+    public static RebalanceRails None { get; } = new();
+
+    /// <summary>Most assets any one child may hold after a rebalance (null: no cap).</summary>
+    public UInt128? MaxChildAssets { get; init; }
+
+    /// <summary>Most weight any one child may hold after a rebalance, in ppm of NAV (null: no cap).</summary>
+    public int? MaxChildPpm { get; init; }
+
+    /// <summary>Largest change of one child's weight in one rebalance, in ppm (null: none).</summary>
+    public int? MaxStepPpm { get; init; }
+
+    /// <summary>Child trades smaller than this (in assets) are not made.</summary>
+    public UInt128 MinTradeAssets { get; init; }
+
+    /// <summary>Seconds that must pass after a rebalance before the next one.</summary>
+    public long CooldownSeconds { get; init; }
+
+    /// <summary>Fixed cost of each child operation, paid from idle cash to the cost recipient.</summary>
+    public UInt128 FixedCostPerOperation { get; init; }
+
+    /// <summary>Cost budget capacity (null: unlimited); a rebalance whose costs exceed what is available is refused.</summary>
+    public UInt128? CostBudget { get; init; }
+
+    /// <summary>Cost budget replenished per day, up to <see cref="CostBudget"/>.</summary>
+    public UInt128 CostBudgetPerDay { get; init; }
+
+    /// <summary>NAV after may be below NAV before minus costs by at most this (rounding of the child operations).</summary>
+    public UInt128 ConservationTolerance { get; init; } = 16;
+}
+
+/// <summary>The rules of a composed vault: its asset, share decimals offset, operator, children (simple vault ids) and rails.</summary>
+public sealed record ComposedVaultSpec
+{
+    public required string Asset { get; init; }
+
+    public int DecimalsOffset { get; init; }
+
+    public required AccountId Operator { get; init; }
+
+    /// <summary>Receives the fixed costs of rebalancing operations.</summary>
+    public required AccountId CostRecipient { get; init; }
+
+    public required ImmutableArray<string> Children { get; init; }
+
+    public RebalanceRails Rails { get; init; } = RebalanceRails.None;
+
+    /// <summary>Periods per year for the policy's volatility and risk estimates (null: inferred from the NAV history's dates).</summary>
+    public int? PeriodsPerYear { get; init; }
+}

@@ -1,0 +1,354 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Ballast.Accounting;
+using Ballast.Data;
+using Ballast.Io.Specs;
+using Ballast.Protocol;
+
+namespace Ballast.Io.Protocol;
+
+/// <summary>One investor action on a date: a deposit of whole asset units, or a redemption of a fraction of the investor's shares.</summary>
+public sealed record InvestorFlow(string Account, DateOnly? On, double? Deposit, double? RedeemFraction, InputLocation Location);
+
+/// <summary>
+/// A simulation scenario for <c>ballast sim</c>: data (a CSV file or built-in synthetic strategies), the asset, the
+/// composed vault's policy (a spec file and a policy name), the child vaults' fees and report bounds, the rails,
+/// the investors' flows and the keeper's schedule. See docs/protocol.md for the format.
+/// </summary>
+public sealed record Scenario
+{
+    public required string Name { get; init; }
+
+    public required string Source { get; init; }
+
+    public required PriceTable Prices { get; init; }
+
+    public required string DataDescription { get; init; }
+
+    public required string PolicyName { get; init; }
+
+    public required string PolicyText { get; init; }
+
+    public required string AssetSymbol { get; init; }
+
+    public required int AssetDecimals { get; init; }
+
+    public required SimpleVaultSpec ChildDefaults { get; init; }
+
+    public required string ComposedId { get; init; }
+
+    public required ComposedVaultSpec Composed { get; init; }
+
+    public required ImmutableArray<InvestorFlow> Flows { get; init; }
+
+    /// <summary>Keeper schedule: every row, or never.</summary>
+    public required bool KeeperEveryRow { get; init; }
+
+    private static readonly string[] TopKeys = ["name", "data", "asset", "policy", "children", "composed", "investors", "keeper"];
+    private static readonly string[] DataKeys = ["file", "returns", "fill", "synth"];
+    private static readonly string[] SynthKeys = ["strategies", "years", "seed"];
+    private static readonly string[] ChildKeys = ["entry_fee_bps", "exit_fee_bps", "flow_fees_paid_out", "management_fee_bps", "performance_fee_bps", "max_report_up_bps", "max_report_down_bps", "decimals_offset"];
+    private static readonly string[] ComposedKeys = ["id", "decimals_offset", "rails", "periods_per_year"];
+    private static readonly string[] RailKeys = ["max_child_weight", "max_child_assets", "max_step", "min_trade", "cooldown_days", "fixed_cost", "cost_budget", "cost_budget_per_day"];
+    private static readonly string[] FlowKeys = ["account", "on", "deposit", "redeem"];
+
+    public static Scenario LoadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new BallastInputException(new InputLocation(path), "scenario file not found");
+        }
+
+        return Load(File.ReadAllText(path), path);
+    }
+
+    public static Scenario Load(string text, string source)
+    {
+        var root = SpecDocument.Parse(text, source) as MapNode ?? throw new BallastInputException(new InputLocation(source, 1, 1), "a scenario is a mapping of name, data, asset, policy, children, composed, investors, keeper");
+        Check(root, TopKeys, string.Empty);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(source)) ?? ".";
+        var name = Get(root, "name") is { } n ? Str(n, "name") : Path.GetFileNameWithoutExtension(source);
+
+        // Policy first: its universe names the data columns.
+        var policyMap = Map(Required(root, "policy", "policy: { file: SPEC, name: POLICY }"), "policy");
+        Check(policyMap, ["file", "name"], "policy");
+        var policyFileNode = Required(policyMap, "file", "the policy spec file, relative to the scenario", "policy");
+        var policyFile = Path.Combine(directory, Str(policyFileNode, "policy.file"));
+        if (!File.Exists(policyFile))
+        {
+            throw Error(policyFileNode, "policy.file", $"policy spec not found: {policyFile}");
+        }
+
+        var policyText = File.ReadAllText(policyFile);
+        var policyName = Str(Required(policyMap, "name", "the name of a policy in that spec", "policy"), "policy.name");
+        var compiled = Wrap(policyFileNode, "policy", () => SpecPolicyCompiler.Instance.Compile(policyName, policyText));
+
+        // Data.
+        var dataMap = Map(Required(root, "data", "data: { file: CSV, returns: percent } or data: { synth: { strategies: 5, years: 10, seed: 1 } }"), "data");
+        Check(dataMap, DataKeys, "data");
+        PriceTable prices;
+        string description;
+        if (Get(dataMap, "synth") is { } synthNode)
+        {
+            var synth = Map(synthNode, "data.synth");
+            Check(synth, SynthKeys, "data.synth");
+            var strategies = Int(Get(synth, "strategies"), "data.synth.strategies", 5);
+            var years = Int(Get(synth, "years"), "data.synth.years", 10);
+            var seed = Int(Get(synth, "seed"), "data.synth.seed", 1);
+            var table = Synthesis.StrategySynthesizer.Generate(strategies, years, seed);
+            foreach (var asset in compiled.Universe)
+            {
+                if (table.IndexOf(asset) < 0)
+                {
+                    throw Error(synthNode, "data.synth", $"the policy holds '{asset}', which the synthetic data does not have (it has {string.Join(", ", table.Names)})");
+                }
+            }
+
+            prices = table.Select([.. compiled.Universe]);
+            description = $"synthetic: {strategies} strategies, {years} years, seed {seed}";
+        }
+        else
+        {
+            var fileNode = Required(dataMap, "file", "a CSV file relative to the scenario, or synth", "data");
+            var file = Path.Combine(directory, Str(fileNode, "data.file"));
+            var kind = Get(dataMap, "returns") is { } returnsNode
+                ? Str(returnsNode, "data.returns") switch
+                {
+                    "percent" => ValueKind.ReturnsPercent,
+                    "fraction" => ValueKind.ReturnsFraction,
+                    var other => throw Error(returnsNode, "data.returns", $"unknown value '{other}'; expected percent or fraction (omit for prices)"),
+                }
+                : ValueKind.Prices;
+            var fill = Get(dataMap, "fill") is { } fillNode && Str(fillNode, "data.fill") == "forward" ? FillMode.Forward : FillMode.None;
+            if (!File.Exists(file))
+            {
+                throw Error(fileNode, "data.file", $"data file not found: {file}");
+            }
+
+            var market = MarketDataCsv.ReadFile(file, kind);
+            prices = PriceWindow.Build(market, [.. compiled.Universe], null, null, fill);
+            description = file;
+        }
+
+        // Asset.
+        var assetMap = Map(Required(root, "asset", "asset: { symbol: USD, decimals: 6 }"), "asset");
+        Check(assetMap, ["symbol", "decimals"], "asset");
+        var symbolNode = Required(assetMap, "symbol", "a symbol such as USD", "asset");
+        var symbol = Str(symbolNode, "asset.symbol");
+        if (!AccountId.IsValid(symbol))
+        {
+            throw Error(symbolNode, "asset.symbol", $"'{symbol}' is not a valid symbol (letters, digits, - _ . :)");
+        }
+
+        var decimals = Int(Get(assetMap, "decimals"), "asset.decimals", 6);
+        if (decimals is < 0 or > 18)
+        {
+            throw Error(assetMap, "asset.decimals", $"decimals must be 0..18, got {decimals}");
+        }
+
+        // Children.
+        var childDefaults = new SimpleVaultSpec { Asset = symbol, Operator = new AccountId("operator"), Reporter = new AccountId("reporter"), FeeRecipient = new AccountId("fees") };
+        if (Get(root, "children") is { } childrenNode)
+        {
+            var children = Map(childrenNode, "children");
+            Check(children, ChildKeys, "children");
+            childDefaults = childDefaults with
+            {
+                EntryFeeBps = Int(Get(children, "entry_fee_bps"), "children.entry_fee_bps", 0),
+                ExitFeeBps = Int(Get(children, "exit_fee_bps"), "children.exit_fee_bps", 0),
+                FlowFeesPaidOut = Bool(Get(children, "flow_fees_paid_out"), "children.flow_fees_paid_out", true),
+                ManagementFeeBps = Int(Get(children, "management_fee_bps"), "children.management_fee_bps", 0),
+                PerformanceFeeBps = Int(Get(children, "performance_fee_bps"), "children.performance_fee_bps", 0),
+                MaxReportUpBps = Int(Get(children, "max_report_up_bps"), "children.max_report_up_bps", NavReportBounds.NoLimit),
+                MaxReportDownBps = Int(Get(children, "max_report_down_bps"), "children.max_report_down_bps", BasisPoints.One),
+                DecimalsOffset = Int(Get(children, "decimals_offset"), "children.decimals_offset", 6),
+            };
+            Wrap(childrenNode, "children", () => childDefaults.ToConfig(new Asset(symbol, decimals)).Validate());
+        }
+
+        // Composed vault and rails.
+        var composedMap = Get(root, "composed") is { } cn ? Map(cn, "composed") : null;
+        if (composedMap is not null)
+        {
+            Check(composedMap, ComposedKeys, "composed");
+        }
+
+        var composedId = composedMap is not null && Get(composedMap, "id") is { } idNode ? Str(idNode, "composed.id") : "composed";
+        if (!AccountId.IsValid("vault:" + composedId))
+        {
+            throw Error(composedMap!, "composed.id", $"'{composedId}' is not a valid composed vault id (letters, digits, - _ . :)");
+        }
+
+        var rails = RebalanceRails.None;
+        if (composedMap is not null && Get(composedMap, "rails") is { } railsNode)
+        {
+            var r = Map(railsNode, "composed.rails");
+            Check(r, RailKeys, "composed.rails");
+            var scale = Math.Pow(10, decimals);
+            rails = new RebalanceRails
+            {
+                MaxChildPpm = Get(r, "max_child_weight") is { } mw ? Ppm(mw, "composed.rails.max_child_weight") : null,
+                MaxChildAssets = Get(r, "max_child_assets") is { } ma ? Units(ma, "composed.rails.max_child_assets", scale) : null,
+                MaxStepPpm = Get(r, "max_step") is { } ms ? Ppm(ms, "composed.rails.max_step") : null,
+                MinTradeAssets = Get(r, "min_trade") is { } mt ? Units(mt, "composed.rails.min_trade", scale) : UInt128.Zero,
+                CooldownSeconds = (long)(Num(Get(r, "cooldown_days"), "composed.rails.cooldown_days", 0) * 86_400),
+                FixedCostPerOperation = Get(r, "fixed_cost") is { } fc ? Units(fc, "composed.rails.fixed_cost", scale) : UInt128.Zero,
+                CostBudget = Get(r, "cost_budget") is { } cb ? Units(cb, "composed.rails.cost_budget", scale) : null,
+                CostBudgetPerDay = Get(r, "cost_budget_per_day") is { } cd ? Units(cd, "composed.rails.cost_budget_per_day", scale) : UInt128.Zero,
+            };
+        }
+
+        var composed = new ComposedVaultSpec
+        {
+            Asset = symbol,
+            DecimalsOffset = composedMap is not null ? Int(Get(composedMap, "decimals_offset"), "composed.decimals_offset", 6) : 6,
+            Operator = new AccountId("operator"),
+            CostRecipient = new AccountId("costs"),
+            Children = compiled.Universe,
+            Rails = rails,
+            PeriodsPerYear = composedMap is not null && Get(composedMap, "periods_per_year") is { } ppy ? Int(ppy, "composed.periods_per_year", 0) : null,
+        };
+
+        // Investors.
+        var flows = ImmutableArray.CreateBuilder<InvestorFlow>();
+        var investors = AsList(Required(root, "investors", "a list of { account, deposit: UNITS or redeem: FRACTION, on: DATE or first }"), "investors");
+        for (var i = 0; i < investors.Items.Count; i++)
+        {
+            var path = $"investors[{i}]";
+            var flow = Map(investors.Items[i], path);
+            Check(flow, FlowKeys, path);
+            var account = Str(Required(flow, "account", "an account name", path), $"{path}.account");
+            if (!AccountId.IsValid(account))
+            {
+                throw Error(flow, $"{path}.account", $"'{account}' is not a valid account name");
+            }
+
+            DateOnly? on = null;
+            if (Get(flow, "on") is { } onNode && Str(onNode, $"{path}.on") is var onText && onText != "first")
+            {
+                on = DateText.TryParse(onText, out var d, out _) ? d : throw Error(onNode, $"{path}.on", $"expected a date (YYYY-MM-DD or YYYY-MM) or first, found '{onText}'");
+            }
+
+            var deposit = Get(flow, "deposit") is { } dn ? Num(dn, $"{path}.deposit", 0) : (double?)null;
+            var redeem = Get(flow, "redeem") is { } rn ? Num(rn, $"{path}.redeem", 0) : (double?)null;
+            if ((deposit is null) == (redeem is null))
+            {
+                throw Error(flow, path, "give exactly one of deposit (whole asset units) or redeem (a fraction of the account's shares, in (0, 1])");
+            }
+
+            if (deposit is <= 0 || redeem is <= 0 or > 1)
+            {
+                throw Error(flow, path, "deposit must be > 0 and redeem in (0, 1]");
+            }
+
+            flows.Add(new InvestorFlow(account, on, deposit, redeem, flow.Location with { Field = path }));
+        }
+
+        var keeper = Get(root, "keeper") is { } keeperNode ? Str(keeperNode, "keeper") : "every-row";
+        if (keeper is not ("every-row" or "none"))
+        {
+            throw Error(Get(root, "keeper")!, "keeper", $"unknown value '{keeper}'; expected every-row or none");
+        }
+
+        return new Scenario
+        {
+            Name = name,
+            Source = source,
+            Prices = prices,
+            DataDescription = description,
+            PolicyName = policyName,
+            PolicyText = policyText,
+            AssetSymbol = symbol,
+            AssetDecimals = decimals,
+            ChildDefaults = childDefaults,
+            ComposedId = composedId,
+            Composed = composed,
+            Flows = flows.ToImmutable(),
+            KeeperEveryRow = keeper == "every-row",
+        };
+    }
+
+    private static T Wrap<T>(SpecNode node, string path, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (BallastInputException e)
+        {
+            throw Error(node, path, e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            throw Error(node, path, e.Message);
+        }
+    }
+
+    private static void Wrap(SpecNode node, string path, Action action) => Wrap(node, path, () =>
+    {
+        action();
+        return 0;
+    });
+
+    private static SpecNode? Get(MapNode map, string key) => map.Entries.FirstOrDefault(e => e.Key.Text == key).Value;
+
+    private static SpecNode Required(MapNode map, string key, string expected, string path = "") =>
+        Get(map, key) ?? throw Error(map, path.Length == 0 ? key : $"{path}.{key}", $"missing {key}: {expected}");
+
+    private static void Check(MapNode map, string[] known, string path)
+    {
+        foreach (var (key, _) in map.Entries)
+        {
+            if (Array.IndexOf(known, key.Text) < 0)
+            {
+                var suggestion = Ballast.Text.Suggest(key.Text, known);
+                throw Error(key, path.Length == 0 ? key.Text : $"{path}.{key.Text}", $"unknown key '{key.Text}'; {(suggestion is null ? $"known keys here: {string.Join(", ", known)}" : $"did you mean '{suggestion}'?")}");
+            }
+        }
+    }
+
+    private static MapNode Map(SpecNode node, string path) => node as MapNode ?? throw Error(node, path, $"expected a mapping, found {node.Describe}");
+
+    private static ListNode AsList(SpecNode node, string path) => node as ListNode ?? throw Error(node, path, $"expected a list, found {node.Describe}");
+
+    private static string Str(SpecNode node, string path) =>
+        node is ScalarNode { IsNull: false } s ? s.Text : throw Error(node, path, $"expected text, found {node.Describe}");
+
+    private static double Num(SpecNode? node, string path, double fallback)
+    {
+        if (node is null)
+        {
+            return fallback;
+        }
+
+        return node is ScalarNode { Plain: true, IsNull: false } s && double.TryParse(s.Text.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v >= 0
+            ? v
+            : throw Error(node, path, $"expected a non-negative number, found {node.Describe}");
+    }
+
+    private static int Int(SpecNode? node, string path, int fallback)
+    {
+        var value = Num(node, path, fallback);
+        return value == Math.Floor(value) && value <= int.MaxValue ? (int)value : throw Error(node!, path, $"expected a whole number, found {node!.Describe}");
+    }
+
+    private static bool Bool(SpecNode? node, string path, bool fallback) => node switch
+    {
+        null => fallback,
+        ScalarNode { Text: "true" } => true,
+        ScalarNode { Text: "false" } => false,
+        _ => throw Error(node, path, $"expected true or false, found {node.Describe}"),
+    };
+
+    private static int Ppm(SpecNode node, string path)
+    {
+        var value = Num(node, path, 0);
+        return value is > 0 and <= 1 ? (int)Math.Round(value * 1_000_000, MidpointRounding.AwayFromZero) : throw Error(node, path, $"expected a weight in (0, 1], found {node.Describe}");
+    }
+
+    private static UInt128 Units(SpecNode node, string path, double scale) => (UInt128)Math.Floor(Num(node, path, 0) * scale);
+
+    private static BallastInputException Error(SpecNode node, string path, string message) =>
+        new(node.Location with { Field = path.Length == 0 ? null : path }, message);
+}

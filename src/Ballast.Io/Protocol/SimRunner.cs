@@ -1,0 +1,183 @@
+using System.Globalization;
+using Ballast.Accounting;
+using Ballast.Protocol;
+using Ballast.Protocol.Journal;
+
+namespace Ballast.Io.Protocol;
+
+/// <summary>What a simulation did.</summary>
+public sealed record SimSummary(
+    string Scenario,
+    int Rows,
+    long Events,
+    int Vaults,
+    int Rebalances,
+    int KeeperCallsUnchanged,
+    IReadOnlyList<string> Rejections,
+    UInt128 Nav,
+    UInt128 Supply,
+    UInt128 FlowFees,
+    UInt128 FixedCosts,
+    IReadOnlyList<(DateOnly Date, UInt128 Nav, UInt128 Supply)> NavHistory);
+
+/// <summary>
+/// Drives the protocol from a <see cref="Scenario"/> through the sequencer: set-up (asset, child vaults, composed
+/// vault, policy), then for each data row: the children's NAV reports (each child's total assets times the row's
+/// price ratio, floored), the investors' flows dated that row, and the keeper's rebalance call. Every command goes
+/// through <see cref="ProtocolSequencer.Submit"/> at the scenario's clock, so the journal is the whole story.
+/// </summary>
+public static class SimRunner
+{
+    private static readonly AccountId Issuer = new("issuer");
+    private static readonly AccountId Operator = new("operator");
+    private static readonly AccountId Reporter = new("reporter");
+    private static readonly AccountId Keeper = new("keeper");
+
+    public static SimSummary Run(Scenario scenario, IJournalStore store, IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(store);
+        if (store.Head().Sequence != 0)
+        {
+            throw new BallastInputException("the journal is not empty: a simulation starts a new journal (give a new --db file)");
+        }
+
+        var prices = scenario.Prices;
+        var names = prices.Names;
+        var clock = new ManualClock(At(prices.Dates[0], 0));
+        var sequencer = new ProtocolSequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance), clock);
+        var rejections = new List<string>();
+        var unchanged = 0;
+        var rebalances = 0;
+        var flowFees = UInt128.Zero;
+        var fixedCosts = UInt128.Zero;
+        var history = new List<(DateOnly, UInt128, UInt128)>();
+
+        void Must(ProtocolCommand command)
+        {
+            var outcome = sequencer.Submit(command);
+            if (outcome.Status == CommandStatus.Rejected)
+            {
+                throw new BallastInputException($"{scenario.Source}: set-up command {command.Id} was refused: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
+            }
+        }
+
+        var symbol = scenario.AssetSymbol;
+        Must(new CreateAsset("setup-asset", Issuer, symbol, scenario.AssetDecimals));
+        foreach (var name in names)
+        {
+            Must(new CreateSimpleVault($"setup-vault-{name}", Operator, name, scenario.ChildDefaults));
+        }
+
+        Must(new CreateComposedVault("setup-composed", Operator, scenario.ComposedId, scenario.Composed));
+        Must(new SetPolicyCommand("setup-policy", Operator, scenario.ComposedId, scenario.PolicyName, scenario.PolicyText));
+
+        var scale = Math.Pow(10, scenario.AssetDecimals);
+        var done = new bool[scenario.Flows.Length];
+        for (var row = 0; row < prices.RowCount; row++)
+        {
+            var date = prices.Dates[row];
+
+            // 1. NAV reports (from the second row; the first row's report records the starting price after the deposits).
+            if (row > 0)
+            {
+                clock.Now = At(date, 1);
+                Report(row);
+            }
+
+            // 2. Investor flows dated today (or "first" on the first row).
+            clock.Now = At(date, 2);
+            for (var f = 0; f < scenario.Flows.Length; f++)
+            {
+                // A flow runs on the first row on or after its date ("first": the first row).
+                var flow = scenario.Flows[f];
+                if (done[f] || (flow.On is { } on && date < on))
+                {
+                    continue;
+                }
+
+                done[f] = true;
+
+                var investor = new AccountId(flow.Account);
+                ProtocolCommand command;
+                if (flow.Deposit is { } units)
+                {
+                    var amount = (UInt128)Math.Floor(units * scale);
+                    Must(new IssueAsset($"r{row}-fund-{f}", Issuer, symbol, investor, amount));
+                    command = new DepositCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, amount);
+                }
+                else
+                {
+                    var shares = sequencer.State.ComposedVaults[scenario.ComposedId].Ledger.BalanceOf(investor);
+                    var redeem = ExactMath.MulDiv(shares, (UInt128)Math.Round(flow.RedeemFraction!.Value * 1_000_000), 1_000_000, Rounding.Floor);
+                    command = new RedeemCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, redeem);
+                }
+
+                var outcome = sequencer.Submit(command);
+                if (outcome.Status == CommandStatus.Rejected)
+                {
+                    rejections.Add($"{prices.FormatDate(date)} {flow.Account}: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
+                }
+
+            }
+
+            if (row == 0)
+            {
+                clock.Now = At(date, 3);
+                Report(row);
+            }
+
+            // 3. The keeper.
+            if (scenario.KeeperEveryRow)
+            {
+                clock.Now = At(date, 4);
+                var outcome = sequencer.Submit(new RebalanceCommand($"r{row}-keeper", Keeper, scenario.ComposedId));
+                switch (outcome.Status)
+                {
+                    case CommandStatus.Applied:
+                        var e = (Rebalanced)outcome.Events[0];
+                        rebalances++;
+                        flowFees += e.FlowFees;
+                        fixedCosts += e.FixedCosts;
+                        break;
+                    case CommandStatus.Unchanged:
+                        unchanged++;
+                        break;
+                    case CommandStatus.Rejected:
+                        rejections.Add($"{prices.FormatDate(date)} keeper: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
+                        break;
+                }
+            }
+
+            var cv = sequencer.State.ComposedVaults[scenario.ComposedId];
+            history.Add((date, ProtocolEngine.Nav(sequencer.State, cv), cv.Ledger.TotalSupply));
+            progress?.Report(row + 1);
+        }
+
+        var final = sequencer.State.ComposedVaults[scenario.ComposedId];
+        return new SimSummary(scenario.Name, prices.RowCount, sequencer.State.EventCount, sequencer.State.SimpleVaults.Count + sequencer.State.ComposedVaults.Count, rebalances, unchanged, rejections, ProtocolEngine.Nav(sequencer.State, final), final.Ledger.TotalSupply, flowFees, fixedCosts, history);
+
+        void Report(int row)
+        {
+            for (var i = 0; i < names.Count; i++)
+            {
+                var vault = sequencer.State.SimpleVaults[names[i]].Vault;
+                var ratio = row == 0 ? 1.0 : prices.Prices[(row * names.Count) + i] / prices.Prices[((row - 1) * names.Count) + i];
+                var reported = ExactMath.MulDiv(vault.TotalAssets, (UInt128)Math.Round(ratio * 1e15), (UInt128)1_000_000_000_000_000, Rounding.Floor);
+                var outcome = sequencer.Submit(new ReportNavCommand($"r{row}-report-{i}", Reporter, names[i], reported));
+                if (outcome.Status == CommandStatus.Rejected)
+                {
+                    rejections.Add($"{prices.FormatDate(prices.Dates[row])} report {names[i]}: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
+                }
+            }
+        }
+    }
+
+    private static DateTimeOffset At(DateOnly date, int second) => new(date.ToDateTime(new TimeOnly(0, 0, second)), TimeSpan.Zero);
+
+    public static string Format(UInt128 amount, int decimals)
+    {
+        var text = amount.ToString(CultureInfo.InvariantCulture).PadLeft(decimals + 1, '0');
+        return decimals == 0 ? text : $"{text[..^decimals]}.{text[^decimals..]}";
+    }
+}
