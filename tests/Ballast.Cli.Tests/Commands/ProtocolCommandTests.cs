@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Ballast.Cli.Tests.Commands;
+
+/// <summary><c>ballast sim</c>, <c>verify</c> and <c>journal show</c> on the sample scenario (synthetic data: runs everywhere).</summary>
+public sealed class ProtocolCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("ballast-sim-");
+
+    private string Scenario => Path.Combine(CliRunner.RepoRoot(), "samples", "scenarios", "sim-demo.yaml");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _dir.Delete(true);
+    }
+
+    [Fact]
+    public void Sim_ThenVerify_ThenShow_WorkEndToEnd()
+    {
+        var db = Path.Combine(_dir.FullName, "sim.db");
+        var sim = CliRunner.Run("sim", Scenario, "--db", db, "--json");
+        Assert.Equal(0, sim.ExitCode);
+        using (var doc = JsonDocument.Parse(sim.Out))
+        {
+            Assert.Equal(6, doc.RootElement.GetProperty("vaults").GetInt32());
+            Assert.True(doc.RootElement.GetProperty("rebalances").GetInt32() > 0);
+            Assert.Equal(0, doc.RootElement.GetProperty("rejections").GetArrayLength());
+        }
+
+        var verify = CliRunner.Run("verify", db);
+        Assert.Equal(0, verify.ExitCode);
+        Assert.Matches(@"verified: \d+ events checked, 6 vaults verified, \d+ rebalances re-derived", verify.Out);
+
+        var show = CliRunner.Run("journal", "show", db, "--type", "rebalanced", "--vault", "demo-mix");
+        Assert.Equal(0, show.ExitCode);
+        Assert.All(show.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Contains(" rebalanced ", line, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Sim_IsDeterministic_SameJournalBytesTwice()
+    {
+        var first = Path.Combine(_dir.FullName, "a.db");
+        var second = Path.Combine(_dir.FullName, "b.db");
+        Assert.Equal(0, CliRunner.Run("sim", Scenario, "--db", first).ExitCode);
+        Assert.Equal(0, CliRunner.Run("sim", Scenario, "--db", second).ExitCode);
+
+        Assert.Equal(Hashes(first), Hashes(second));
+    }
+
+    [Fact]
+    public void Verify_TamperedJournal_ExitsTwoNamingTheEvent()
+    {
+        var db = Path.Combine(_dir.FullName, "sim.db");
+        Assert.Equal(0, CliRunner.Run("sim", Scenario, "--db", db).ExitCode);
+        using (var connection = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE journal_events SET payload = replace(payload, '\"nav_after\":\"', '\"nav_after\":\"9') WHERE sequence = (SELECT min(sequence) FROM journal_events WHERE type = 'rebalanced')";
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        var verify = CliRunner.Run("verify", db);
+
+        Assert.Equal(2, verify.ExitCode);
+        Assert.Matches(@"verification FAILED at event \d+: HashMismatch", verify.Error);
+    }
+
+    [Fact]
+    public void Sim_BadScenario_ExitsTwoWithTheFieldAndWritesNothing()
+    {
+        var scenario = Path.Combine(_dir.FullName, "bad.yaml");
+        File.WriteAllText(scenario, File.ReadAllText(Scenario).Replace("entry_fee_bps: 10", "entry_fe_bps: 10", StringComparison.Ordinal).Replace("../demo.yaml", Path.Combine(CliRunner.RepoRoot(), "samples", "demo.yaml"), StringComparison.Ordinal));
+        var db = Path.Combine(_dir.FullName, "bad.db");
+
+        var result = CliRunner.Run("sim", scenario, "--db", db);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("bad.yaml:", result.Error, StringComparison.Ordinal);
+        Assert.Contains("unknown key 'entry_fe_bps'; did you mean 'entry_fee_bps'?", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(db));
+    }
+
+    [Fact]
+    public void Verify_MissingFile_ExitsTwo()
+    {
+        var result = CliRunner.Run("verify", Path.Combine(_dir.FullName, "nope.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("journal file not found", result.Error, StringComparison.Ordinal);
+    }
+
+    private static List<string> Hashes(string db)
+    {
+        using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT hash FROM journal_events ORDER BY sequence";
+        using var reader = command.ExecuteReader();
+        var hashes = new List<string>();
+        while (reader.Read())
+        {
+            hashes.Add(reader.GetValue(0)?.ToString() ?? string.Empty);
+        }
+
+        return hashes;
+    }
+}
