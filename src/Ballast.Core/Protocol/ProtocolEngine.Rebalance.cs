@@ -170,11 +170,12 @@ public sealed partial class ProtocolEngine
         var risk = policy.IsRiskBased;
         var context = new PolicyContext(table.Calendar, row, weights, navD, lastRow, false, maxDrift, risk ? targets : default, table, regime, periods);
         var reason = policy.Decide(context);
-        var digest = InputsDigest(table, names, values, idle, inForce, lastRow, row);
         if (reason is null)
         {
             return CommandOutcome.Nothing($"no trigger fired on {table.FormatDate(table.Dates[row])} (largest drift {maxDrift:P3}); nothing changed");
         }
+
+        var digest = InputsDigest(table, names, values, idle, inForce, lastRow, row);
 
         var plan = new int[n];
         var hold = new bool[n];
