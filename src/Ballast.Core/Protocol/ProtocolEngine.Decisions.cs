@@ -345,12 +345,18 @@ public sealed partial class ProtocolEngine
         var nav = Nav(state, cv);
         var value = AssetsFor(cv.Ledger, nav, c.Shares, Rounding.Floor);
         var idle = state.Balance(cv.Spec.Asset, cv.Account);
+        var inFlight = InFlight(state, cv);
+        if (value > nav - inFlight)
+        {
+            return CommandOutcome.Reject("insufficient-liquidity", $"the shares are worth {Text(value)}, but {Text(inFlight)} of the vault's {Text(nav)} is in flight from children that settle later; redeem less or after the settlements");
+        }
+
         var flows = ImmutableArray.CreateBuilder<ChildFlow>();
         var paid = UInt128.Min(idle, value);
         if (value > idle)
         {
-            // Redeem from every child the same fraction of its shares: (value − idle) / (NAV − idle), rounded up.
-            var invested = nav - idle;
+            // Redeem from every child the same fraction of its free shares: (value − idle) / (liquid NAV − idle), rounded up.
+            var invested = nav - inFlight - idle;
             var fromChildren = value - idle;
             foreach (var childId in cv.Spec.Children)
             {

@@ -130,7 +130,8 @@ public sealed partial class ProtocolEngine
         var children = new SimpleVaultState[n];
         var values = new UInt128[n];
         var idle = state.Balance(symbol, cv.Account);
-        var nav = idle;
+        var inFlight = InFlight(state, cv);
+        var nav = checked(idle + inFlight);
         for (var i = 0; i < n; i++)
         {
             children[i] = state.SimpleVaults[names[i]];
@@ -203,7 +204,7 @@ public sealed partial class ProtocolEngine
         }
 
         ApplyWeightRails(rails, plan, weights, nav);
-        return Execute(state, cv, policy, children, values, idle, nav, plan, hold, proposed, reason, digest, row, now);
+        return Execute(state, cv, policy, children, values, idle, inFlight, nav, plan, hold, proposed, reason, digest, row, now);
     }
 
     private static int LastRebalanceRow(PriceTable table, DateTimeOffset? last)
@@ -260,7 +261,7 @@ public sealed partial class ProtocolEngine
     /// child exit fee on value sold, the entry fee on value bought, and a fixed cost per operation), then turns them
     /// into exact child operations: redemptions first, then deposits paid from idle cash.
     /// </summary>
-    private static CommandOutcome Execute(ProtocolState state, ComposedVaultState cv, RebalancePolicy policy, SimpleVaultState[] children, UInt128[] values, UInt128 idle, UInt128 nav, int[] plan, bool[] hold, double[] proposed, TriggerReason reason, string digest, int row, DateTimeOffset now)
+    private static CommandOutcome Execute(ProtocolState state, ComposedVaultState cv, RebalancePolicy policy, SimpleVaultState[] children, UInt128[] values, UInt128 idle, UInt128 inFlight, UInt128 nav, int[] plan, bool[] hold, double[] proposed, TriggerReason reason, string digest, int row, DateTimeOffset now)
     {
         var n = children.Length;
         var rails = cv.Spec.Rails;
@@ -330,7 +331,37 @@ public sealed partial class ProtocolEngine
                 continue;
             }
 
+            if (!children[i].Spec.InstantWithdrawals)
+            {
+                // The child pays later: file a request; its value is cash in flight until a settlement pays it.
+                var request = vault.DecideRequestWithdrawal(account, shares, rails.RequestMaxLossBps, now);
+                if (request.Rejection is { Code: Rejections.ZeroAssets })
+                {
+                    continue; // worth less than one base unit: not a trade
+                }
+
+                if (request.Rejection is { } rr)
+                {
+                    return CommandOutcome.Reject(rr.Code, $"child '{children[i].Id}': {rr.Message}");
+                }
+
+                var filed = request.Operation!;
+                flows.Add(new ChildFlow(children[i].Id, filed));
+                operations++;
+                valueAfter[i] = ExactMath.MulDiv(vault.BalanceOf(account) - shares, vault.Ledger.TotalAssets + 1, vault.Ledger.TotalSupply + vault.Ledger.VirtualShares, Rounding.Floor);
+                // In flight at what settling would pay now (value less exit fee); the exit fee it will pay counts as a cost now.
+                var expected = UInt128.Min(filed.AssetsAtRequest, vault.PreviewRedeem(shares));
+                inFlight += expected;
+                flowFees += filed.AssetsAtRequest - expected;
+                continue;
+            }
+
             var decision = vault.DecideRedeem(account, shares, now);
+            if (decision.Rejection is { Code: Rejections.ZeroAssets })
+            {
+                continue; // worth less than one base unit after the exit fee: not a trade
+            }
+
             if (decision.Rejection is { } r)
             {
                 return CommandOutcome.Reject(r.Code, $"child '{children[i].Id}': {r.Message}");
@@ -395,7 +426,7 @@ public sealed partial class ProtocolEngine
         }
 
         cash -= fixedCosts;
-        navAfter = cash;
+        navAfter = cash + inFlight;
         foreach (var value in valueAfter)
         {
             navAfter += value;

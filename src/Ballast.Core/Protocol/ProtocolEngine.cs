@@ -259,12 +259,15 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler)
         }
     }
 
-    /// <summary>Exact NAV of a composed vault: idle cash plus what each child's shares would redeem for at their value (floor).</summary>
+    /// <summary>
+    /// Exact NAV of a composed vault: idle cash, plus what each child's free shares are worth (floor), plus the cash
+    /// in flight (<see cref="InFlight"/>).
+    /// </summary>
     public static UInt128 Nav(ProtocolState state, ComposedVaultState cv)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(cv);
-        var nav = state.Balance(cv.Spec.Asset, cv.Account);
+        var nav = checked(state.Balance(cv.Spec.Asset, cv.Account) + InFlight(state, cv));
         foreach (var child in cv.Spec.Children)
         {
             var vault = state.SimpleVaults[child].Vault;
@@ -272,6 +275,28 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler)
         }
 
         return nav;
+    }
+
+    /// <summary>
+    /// Cash in flight: the composed vault's withdrawal requests with children that settle later, each valued at the
+    /// lower of its value at request and its shares' value now less the exit fee (what settling now would pay at
+    /// most), so NAV never counts more than will arrive.
+    /// </summary>
+    public static UInt128 InFlight(ProtocolState state, ComposedVaultState cv)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(cv);
+        var total = UInt128.Zero;
+        foreach (var child in cv.Spec.Children)
+        {
+            var vault = state.SimpleVaults[child].Vault;
+            foreach (var request in vault.PendingWithdrawals(cv.Account))
+            {
+                total = checked(total + UInt128.Min(request.AssetsAtRequest, vault.PreviewRedeem(request.Shares)));
+            }
+        }
+
+        return total;
     }
 
     private static void SyncNav(ProtocolState state, ComposedVaultState cv) => cv.Ledger.SetTotalAssets(Nav(state, cv));

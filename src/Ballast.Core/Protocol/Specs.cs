@@ -89,6 +89,12 @@ public sealed record RebalanceRails
     /// <summary>Cost budget replenished per day, up to <see cref="CostBudget"/>.</summary>
     public UInt128 CostBudgetPerDay { get; init; }
 
+    /// <summary>
+    /// Max loss (bps) accepted on a withdrawal request the rebalancer files with a child that has no instant
+    /// withdrawals (default 10,000: settle whatever the price then).
+    /// </summary>
+    public int RequestMaxLossBps { get; init; } = 10_000;
+
     /// <summary>NAV after may be below NAV before minus costs by at most this (rounding of the child operations).</summary>
     public UInt128 ConservationTolerance { get; init; } = 16;
 }

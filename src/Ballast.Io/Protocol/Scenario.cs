@@ -47,7 +47,7 @@ public sealed record Scenario
     private static readonly string[] TopKeys = ["name", "data", "asset", "policy", "children", "composed", "investors", "keeper"];
     private static readonly string[] DataKeys = ["file", "returns", "fill", "synth"];
     private static readonly string[] SynthKeys = ["strategies", "years", "seed"];
-    private static readonly string[] ChildKeys = ["entry_fee_bps", "exit_fee_bps", "flow_fees_paid_out", "management_fee_bps", "performance_fee_bps", "max_report_up_bps", "max_report_down_bps", "decimals_offset"];
+    private static readonly string[] ChildKeys = ["entry_fee_bps", "exit_fee_bps", "flow_fees_paid_out", "management_fee_bps", "performance_fee_bps", "max_report_up_bps", "max_report_down_bps", "decimals_offset", "instant_withdrawals", "withdrawal_delay_days"];
     private static readonly string[] ComposedKeys = ["id", "decimals_offset", "rails", "periods_per_year"];
     private static readonly string[] RailKeys = ["max_child_weight", "max_child_assets", "max_step", "min_trade", "cooldown_days", "fixed_cost", "cost_budget", "cost_budget_per_day"];
     private static readonly string[] FlowKeys = ["account", "on", "deposit", "redeem"];
@@ -163,6 +163,8 @@ public sealed record Scenario
                 MaxReportUpBps = Int(Get(children, "max_report_up_bps"), "children.max_report_up_bps", NavReportBounds.NoLimit),
                 MaxReportDownBps = Int(Get(children, "max_report_down_bps"), "children.max_report_down_bps", BasisPoints.One),
                 DecimalsOffset = Int(Get(children, "decimals_offset"), "children.decimals_offset", 6),
+                InstantWithdrawals = Bool(Get(children, "instant_withdrawals"), "children.instant_withdrawals", true),
+                WithdrawalDelaySeconds = (long)(Num(Get(children, "withdrawal_delay_days"), "children.withdrawal_delay_days", 0) * 86_400),
             };
             Wrap(childrenNode, "children", () => childDefaults.ToConfig(new Asset(symbol, decimals)).Validate());
         }

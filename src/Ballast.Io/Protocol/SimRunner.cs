@@ -127,10 +127,23 @@ public static class SimRunner
                 Report(row);
             }
 
-            // 3. The keeper.
+            // 3. The keeper: settles the composed vault's withdrawal requests that are due, then asks it to rebalance.
             if (scenario.KeeperEveryRow)
             {
                 clock.Now = At(date, 4);
+                var account = sequencer.State.ComposedVaults[scenario.ComposedId].Account;
+                foreach (var name in names)
+                {
+                    foreach (var request in sequencer.State.SimpleVaults[name].Vault.PendingWithdrawals(account).Where(r => r.NotBefore <= clock.Now).ToList())
+                    {
+                        var settled = sequencer.Submit(new SettleWithdrawalCommand($"r{row}-settle-{name}-{request.Id}", Keeper, name, request.Id));
+                        if (settled.Status == CommandStatus.Rejected)
+                        {
+                            rejections.Add($"{prices.FormatDate(date)} settle {name} #{request.Id}: {settled.Rejection!.Code}: {settled.Rejection.Message}");
+                        }
+                    }
+                }
+
                 var outcome = sequencer.Submit(new RebalanceCommand($"r{row}-keeper", Keeper, scenario.ComposedId));
                 switch (outcome.Status)
                 {

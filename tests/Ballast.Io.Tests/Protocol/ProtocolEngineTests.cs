@@ -212,6 +212,53 @@ public class ProtocolEngineTests
     }
 
     [Fact]
+    public void Rebalance_WithChildrenThatSettleLater_CountsCashInFlightUntilSettled()
+    {
+        using var h = new ProtocolHarness(instant: false, delayDays: 7);
+        h.Deposit(Alice, 1_000_000);
+        h.Day();
+        h.Day(1.5, 1.0, 1.0);
+        var navBefore = h.Nav;
+
+        var e = Assert.IsType<Rebalanced>(Assert.Single(h.Keep().Events));
+
+        // A is sold through a withdrawal request: its value is in flight, not idle, and NAV keeps counting it.
+        var request = Assert.IsType<WithdrawalRequested>(Assert.Single(e.Trades, t => t.Child == "A").Operation);
+        var inFlight = ProtocolEngine.InFlight(h.State, h.Mix);
+        Assert.True(inFlight > 0);
+        Assert.True(e.NavAfter + e.FlowFees + 16 >= navBefore);
+        Assert.Equal(h.Nav, e.NavAfter);
+
+        // An investor cannot take out value that is in flight.
+        var refused = h.Submit(new RedeemCommand(h.Id(), Alice, "mix", h.Mix.Ledger.BalanceOf(Alice)));
+        Assert.Equal("insufficient-liquidity", refused.Rejection?.Code);
+
+        // Not due yet; then settled a week later: the cash arrives idle and NAV does not jump.
+        Assert.Equal(Rejections.WithdrawalNotDue, h.Submit(new SettleWithdrawalCommand(h.Id(), Keeper, "A", request.RequestId)).Rejection?.Code);
+        for (var i = 0; i < 7; i++)
+        {
+            h.Day();
+        }
+
+        var navBeforeSettle = h.Nav;
+        var idleBefore = h.State.Balance("USD", h.Mix.Account);
+        h.Must(new SettleWithdrawalCommand(h.Id(), Keeper, "A", request.RequestId));
+        Assert.Equal(UInt128.Zero, ProtocolEngine.InFlight(h.State, h.Mix));
+        Assert.True(h.State.Balance("USD", h.Mix.Account) > idleBefore);
+        Assert.True(h.Nav <= navBeforeSettle + 2 && h.Nav + (navBeforeSettle / 500) >= navBeforeSettle, $"settling turns in-flight value into cash (within a unit or two of rounding): NAV {navBeforeSettle} -> {h.Nav}");
+
+        // The next rebalance spends that cash on the underweight children.
+        var next = h.Keep();
+        Assert.True(next.Status == CommandStatus.Applied, $"{next.Status}: {next.Rejection?.Code} {next.Rejection?.Message} {next.Note}");
+        Assert.Contains(((Rebalanced)next.Events[0]).Trades, t => t.Operation is Deposited);
+
+        var live = h.Fingerprint();
+        h.Reopen();
+        Assert.Equal(live, h.Fingerprint());
+        Assert.True(JournalReplay.Verify(h.Store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance)).IsValid);
+    }
+
+    [Fact]
     public void Replay_OfTheJournal_EqualsTheLiveState()
     {
         using var h = new ProtocolHarness(new RebalanceRails { MaxStepPpm = 50_000, CostBudget = 1_000_000_000, CostBudgetPerDay = 100_000_000 });
