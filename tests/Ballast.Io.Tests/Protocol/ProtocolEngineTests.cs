@@ -1,4 +1,5 @@
 using Ballast.Accounting;
+using CsCheck;
 using Ballast.Io.Protocol;
 using Ballast.Protocol;
 using Microsoft.Data.Sqlite;
@@ -190,6 +191,53 @@ public class ProtocolEngineTests
 
         Assert.InRange(WeightOfA(h), 0.39, 0.4 + 1e-9); // a base unit of rounding against NAV after costs
         Assert.True(h.State.Balance("USD", h.Mix.Account) > 90_000_000_000, "the capped part stays idle");
+    }
+
+    [Fact]
+    public void Rails_MinTradeAndFixedCost_SkipSmallTradesAndChargeEachOperation()
+    {
+        // A up 30 %: A would sell ~75,000 USD, B buy ~46,000 and C ~30,000. A 50,000 USD minimum trade keeps B and C
+        // (the proceeds stay idle); the one operation pays the 5 USD fixed cost.
+        using var h = new ProtocolHarness(new RebalanceRails { MinTradeAssets = 50_000_000_000, FixedCostPerOperation = 5_000_000 });
+        h.Deposit(Alice, 1_000_000);
+        h.Day();
+        h.Day(1.3, 1.0, 1.0);
+        var costsBefore = h.State.Balance("USD", new AccountId("costs"));
+
+        var e = Assert.IsType<Rebalanced>(Assert.Single(h.Keep().Events));
+
+        Assert.Equal("A", Assert.Single(e.Trades).Child);
+        Assert.Equal((UInt128)5_000_000, e.FixedCosts);
+        Assert.Equal(costsBefore + 5_000_000, h.State.Balance("USD", new AccountId("costs")));
+    }
+
+    [Fact]
+    public void Rebalances_UnderRandomMoves_NeverCreateValue_AndKeepEveryHoldersShareOfNav()
+    {
+        Gen.Int[0, 1_000_000].Sample(seed =>
+        {
+            var random = new Random(seed);
+            using var h = new ProtocolHarness(new RebalanceRails { MaxStepPpm = random.Next(10_000, 1_000_000) }, feeBps: random.Next(0, 50));
+            h.Deposit(Alice, (ulong)random.Next(1, 1_000_000));
+            h.Deposit(Bob, (ulong)random.Next(1, 1_000_000));
+            for (var day = 0; day < 12; day++)
+            {
+                h.Day(0.8 + (0.4 * random.NextDouble()), 0.8 + (0.4 * random.NextDouble()), 0.8 + (0.4 * random.NextDouble()));
+                var supply = h.Mix.Ledger.TotalSupply;
+                var alice = h.Mix.Ledger.BalanceOf(Alice);
+                var outcome = h.Keep();
+                if (outcome.Status != CommandStatus.Applied)
+                {
+                    continue;
+                }
+
+                var e = (Rebalanced)outcome.Events[0];
+                Assert.True(e.NavAfter <= e.NavBefore, $"seed {seed}: a rebalance created value");
+                Assert.True(e.NavAfter + e.FlowFees + e.FixedCosts + 16 >= e.NavBefore, $"seed {seed}: value left beyond costs");
+                Assert.Equal(supply, h.Mix.Ledger.TotalSupply);
+                Assert.Equal(alice, h.Mix.Ledger.BalanceOf(Alice));
+            }
+        }, iter: 15);
     }
 
     [Fact]
