@@ -50,6 +50,12 @@ public static class Program
             stderr.WriteLine($"error: {e.Message}");
             return BadInput;
         }
+        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode is 26 or 11)
+        {
+            // SQLITE_NOTADB / SQLITE_CORRUPT: the file the user named is not a (sound) journal.
+            stderr.WriteLine($"error: not a readable journal: {e.Message}");
+            return BadInput;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A path the user gave cannot be written or read: their input, not our bug.

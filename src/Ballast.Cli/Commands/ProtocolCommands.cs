@@ -67,28 +67,61 @@ internal static class VerifyCommand
     public static Command Create(CliIo io)
     {
         var journal = new Argument<string>("JOURNAL") { Description = "sqlite:FILE, postgres:CONNSTR or a SQLite file path." };
-        var command = new Command("verify", "Verify a journal: check the hash chain, replay the state, and re-derive every rebalance from the recorded policy and inputs.") { journal };
+        var expect = new Option<string?>("--expect-head") { Description = "The head you trust (SEQUENCE:HASH as printed by verify, or the hash alone); verification fails unless the journal ends exactly there." };
+        var command = new Command("verify", "Verify a journal: check the hash chain, and decide every command again on the replayed state: each must give exactly its journaled events (so every rebalance is re-derived from its policy).") { journal, expect };
         command.SetAction(parse =>
         {
             var location = parse.GetValue(journal)!;
-            if (!location.Contains(':', StringComparison.Ordinal) && !File.Exists(location))
+            using var store = OpenExisting(location);
+            ReplayReport report;
+            try
             {
-                throw new BallastInputException(new InputLocation(location), "journal file not found");
+                report = JournalReplay.Verify(store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance));
+            }
+            catch (Ballast.Protocol.Journal.JournalCorruptedException e)
+            {
+                io.Error.WriteLine($"verification FAILED at event {e.Sequence}: {e.Message}");
+                return Program.BadInput;
             }
 
-            using var store = JournalStores.Open(location);
-            var report = JournalReplay.Verify(store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance));
             if (report.Discrepancy is { } d)
             {
-                io.Error.WriteLine($"verification FAILED at event {d.Sequence}: {d.What}");
+                io.Error.WriteLine(d.Sequence == 0 ? $"verification FAILED: {d.What}" : $"verification FAILED at event {d.Sequence}: {d.What}");
                 io.Error.WriteLine($"({report.EventsChecked} events before it checked)");
                 return Program.BadInput;
             }
 
-            io.Out.WriteLine($"verified: {report.EventsChecked} events checked, {report.Vaults} vaults verified, {report.RebalancesRederived} rebalances re-derived from their policies");
+            var head = $"{report.Head.Sequence}:{report.Head.Hash.ToHex()}";
+            if (parse.GetValue(expect) is { } expected && expected != head && expected != report.Head.Hash.ToHex())
+            {
+                io.Error.WriteLine($"verification FAILED: the journal ends at {head}, not at the expected head {expected} (events added, removed or rewritten)");
+                return Program.BadInput;
+            }
+
+            io.Out.WriteLine($"verified: {report.EventsChecked} events checked, {report.Vaults} vaults verified, {report.CommandsRederived} commands re-decided ({report.RebalancesRederived} rebalances re-derived from their policies)");
+            io.Out.WriteLine($"head: {head}");
             return Program.Ok;
         });
         return command;
+    }
+
+    /// <summary>Opens a journal that must already exist (a SQLite path is not created); a file that is not a journal is bad input.</summary>
+    internal static Ballast.Protocol.Journal.IJournalStore OpenExisting(string location)
+    {
+        var path = location.StartsWith("sqlite:", StringComparison.Ordinal) ? location["sqlite:".Length..] : location.StartsWith("postgres:", StringComparison.Ordinal) ? null : location;
+        if (path is not null && !File.Exists(path))
+        {
+            throw new BallastInputException(new InputLocation(path), "journal file not found");
+        }
+
+        try
+        {
+            return JournalStores.Open(location);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            throw new BallastInputException(new InputLocation(path ?? location), $"not a readable journal: {e.Message}");
+        }
     }
 }
 
@@ -111,12 +144,7 @@ internal static class JournalCommand
             }
 
             var location = parse.GetValue(journal)!;
-            if (!location.Contains(':', StringComparison.Ordinal) && !File.Exists(location))
-            {
-                throw new BallastInputException(new InputLocation(location), "journal file not found");
-            }
-
-            using var store = JournalStores.Open(location);
+            using var store = VerifyCommand.OpenExisting(location);
             var v = parse.GetValue(vault);
             var shown = 0;
             var max = parse.GetValue(limit);

@@ -208,7 +208,7 @@ internal abstract class TriggerRule
             var asset = names[worst];
             var rc = contributions[worst];
             var b = risk.Scheme == RiskScheme.RiskBudget ? risk.Budgets[worst] : 1.0 / n;
-            return new TriggerReason("risk-drift", () => string.Format(CultureInfo.InvariantCulture, "risk drift {0}: contribution {1:0.0}% vs budget {2:0.0}% (band {3})", asset, rc * 100, b * 100, spec.Measure == DriftMeasure.Absolute ? $"±{spec.Band * 100:0.##}pp" : $"±{spec.Band * 100:0.##}% of budget"));
+            return new TriggerReason("risk-drift", () => string.Format(CultureInfo.InvariantCulture, "risk drift {0}: contribution {1:0.0}% vs budget {2:0.0}% (band {3})", asset, rc * 100, b * 100, spec.Measure == DriftMeasure.Absolute ? string.Create(CultureInfo.InvariantCulture, $"±{spec.Band * 100:0.##}pp") : string.Create(CultureInfo.InvariantCulture, $"±{spec.Band * 100:0.##}% of budget")));
         }
     }
 

@@ -7,6 +7,24 @@ namespace Ballast.Protocol;
 /// command whose id was already applied is not applied again. The sequencer validates it against the state and
 /// either rejects it (state unchanged), finds nothing to do (state unchanged, with the reason), or journals events.
 /// </summary>
+[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(CreateAsset), "create-asset")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(IssueAsset), "issue-asset")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(TransferAsset), "transfer-asset")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(CreateSimpleVault), "create-simple-vault")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(CreateComposedVault), "create-composed-vault")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(DepositCommand), "deposit")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(MintCommand), "mint")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(RedeemCommand), "redeem")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(WithdrawCommand), "withdraw")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(RequestWithdrawalCommand), "request-withdrawal")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(SettleWithdrawalCommand), "settle-withdrawal")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(CancelWithdrawalCommand), "cancel-withdrawal")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(ReportNavCommand), "report-nav")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(PauseCommand), "pause")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(UnpauseCommand), "unpause")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(SetPolicyCommand), "set-policy")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(RebalanceCommand), "rebalance")]
 public abstract record ProtocolCommand(string Id, AccountId Actor);
 
 public sealed record CreateAsset(string Id, AccountId Actor, string Symbol, int Decimals) : ProtocolCommand(Id, Actor);
@@ -46,7 +64,14 @@ public sealed record PauseCommand(string Id, AccountId Actor, string Vault) : Pr
 public sealed record UnpauseCommand(string Id, AccountId Actor, string Vault, bool AcceptPendingReport) : ProtocolCommand(Id, Actor);
 
 /// <summary>Attach a policy to a composed vault (its operator): <paramref name="Text"/> is a policy spec (YAML or JSON) holding a policy named <paramref name="Policy"/>.</summary>
-public sealed record SetPolicyCommand(string Id, AccountId Actor, string Vault, string Policy, string Text) : ProtocolCommand(Id, Actor);
+public sealed record SetPolicyCommand(string Id, AccountId Actor, string Vault, string Policy, string Text) : ProtocolCommand(Id, Actor)
+{
+    /// <summary>
+    /// In the journaled form only: the SHA-256 (hex) of <see cref="Text"/>, which is then left empty, because the
+    /// text itself is journaled once, in <see cref="PolicyStored"/>.
+    /// </summary>
+    public string? TextHash { get; init; }
+}
 
 /// <summary>Ask a composed vault to rebalance; anyone may call it, the policy and rails decide whether anything happens.</summary>
 public sealed record RebalanceCommand(string Id, AccountId Actor, string Vault) : ProtocolCommand(Id, Actor);

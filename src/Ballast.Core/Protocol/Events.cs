@@ -11,6 +11,21 @@ namespace Ballast.Protocol;
 /// </summary>
 public abstract record ProtocolEvent;
 
+/// <summary>
+/// The command whose events follow (the first event of every command): verification decides it again on the state
+/// the journal built so far and requires the same events. Applying it changes nothing.
+/// </summary>
+public sealed record CommandAccepted(ProtocolCommand Command) : ProtocolEvent
+{
+    /// <summary>The journaled form of a command: a policy text is replaced by its SHA-256 (the text is journaled once, in <see cref="PolicyStored"/>).</summary>
+    public static CommandAccepted Of(ProtocolCommand command) => new(command is SetPolicyCommand p && p.Text.Length > 0
+        ? p with { Text = string.Empty, TextHash = Sha256(p.Text) }
+        : command);
+
+    public static string Sha256(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+}
+
 /// <summary>An asset (a token with decimals) and the account that may issue it.</summary>
 public sealed record AssetCreated(string Symbol, int Decimals, AccountId Issuer) : ProtocolEvent;
 
@@ -75,6 +90,7 @@ public static class EventTypes
 {
     private static readonly (string Name, Type Type)[] All =
     [
+        ("command", typeof(CommandAccepted)),
         ("asset-created", typeof(AssetCreated)),
         ("asset-issued", typeof(AssetIssued)),
         ("asset-transferred", typeof(AssetTransferred)),

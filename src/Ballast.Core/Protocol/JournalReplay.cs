@@ -7,16 +7,18 @@ namespace Ballast.Protocol;
 public sealed record ReplayDiscrepancy(long Sequence, string What);
 
 /// <summary>What <see cref="JournalReplay.Verify"/> found.</summary>
-public sealed record ReplayReport(long EventsChecked, int Vaults, int RebalancesRederived, ReplayDiscrepancy? Discrepancy, ProtocolState State)
+public sealed record ReplayReport(long EventsChecked, int Vaults, long CommandsRederived, int RebalancesRederived, JournalHead Head, ReplayDiscrepancy? Discrepancy, ProtocolState State)
 {
     public bool IsValid => Discrepancy is null;
 }
 
 /// <summary>
-/// Verification of a journal by anyone: the hash chain, then a replay of every event into a fresh state (each
-/// payload must parse and be in canonical form, and apply cleanly), re-deriving every rebalance from the recorded
-/// policy and the state the journal had built up to it: the re-derived event must equal the stored one byte for
-/// byte. Stops at the first discrepancy.
+/// Verification of a journal by anyone. For every event: the hash chain (sequence, previous hash, hash) and the
+/// canonical form of its payload. For every command (each command's events start with the command itself): the
+/// command is decided again by the protocol's rules on the state the journal has built up to it, at its journaled
+/// time, and must give exactly the journaled events, byte for byte; then they are applied. So a rebalance is
+/// re-derived from its policy and inputs, and a forged deposit, report, fee or share count is caught where it was
+/// forged. Stops at the first discrepancy.
 /// </summary>
 public static class JournalReplay
 {
@@ -26,13 +28,18 @@ public static class JournalReplay
         ArgumentNullException.ThrowIfNull(engine);
         var state = new ProtocolState();
         var head = JournalHead.Empty;
+        var commands = 0L;
         var rebalances = 0;
         long checkedCount = 0;
+        var group = new List<(JournalEvent Stored, ProtocolEvent Parsed)>();
+        ReplayDiscrepancy? failure = null;
+
         foreach (var stored in events)
         {
             if (JournalVerifier.Check(head, stored) is { } chain)
             {
-                return Fail(chain.Sequence, $"{chain.Kind}: expected {chain.Expected}, stored {chain.Actual}");
+                failure = new(chain.Sequence, $"{chain.Kind}: expected {chain.Expected}, stored {chain.Actual}");
+                break;
             }
 
             ProtocolEvent parsed;
@@ -40,49 +47,137 @@ public static class JournalReplay
             {
                 parsed = EventTypes.Parse(stored.Type, stored.Payload);
             }
-            catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
+            catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or NotSupportedException or InvalidOperationException or FormatException)
             {
-                return Fail(stored.Sequence, $"the {stored.Type} payload does not parse: {e.Message}");
+                failure = new(stored.Sequence, $"the {stored.Type} payload does not parse: {e.Message}");
+                break;
             }
 
             var canonical = EventTypes.Payload(parsed);
             if (canonical != stored.Payload)
             {
-                return Fail(stored.Sequence, $"the payload is not in canonical form (expected {canonical})");
+                failure = new(stored.Sequence, $"the payload is not in canonical form (expected {canonical})");
+                break;
             }
 
-            if (parsed is Rebalanced rebalanced)
+            if (group.Count > 0 && (stored.CommandId != group[0].Stored.CommandId || parsed is CommandAccepted))
             {
-                var outcome = engine.Decide(state, new RebalanceCommand(stored.CommandId, new AccountId("verifier"), rebalanced.Vault), stored.Time);
-                var rederived = outcome.Status == CommandStatus.Applied && outcome.Events.Count == 1 ? EventTypes.Payload(outcome.Events[0]) : null;
-                if (rederived != stored.Payload)
+                failure = Rederive(group, state, engine, ref commands, ref rebalances);
+                if (failure is not null)
                 {
-                    var what = rederived is null
-                        ? $"the policy does not rebalance '{rebalanced.Vault}' here: {outcome.Rejection?.Message ?? outcome.Note}"
-                        : $"the rebalance of '{rebalanced.Vault}' re-derived from its policy differs: {FirstDifference(stored.Payload, rederived)}";
-                    return Fail(stored.Sequence, what);
+                    break;
                 }
 
-                rebalances++;
+                checkedCount += group.Count;
+                group.Clear();
             }
 
-            try
+            group.Add((stored, parsed));
+            head = JournalHead.After(stored);
+        }
+
+        if (failure is null && group.Count > 0)
+        {
+            failure = Rederive(group, state, engine, ref commands, ref rebalances);
+            if (failure is null)
+            {
+                checkedCount += group.Count;
+            }
+        }
+
+        if (failure is null && checkedCount == 0)
+        {
+            failure = new(0, "the journal is empty");
+        }
+
+        return new ReplayReport(checkedCount, state.SimpleVaults.Count + state.ComposedVaults.Count, commands, rebalances, head, failure, state);
+    }
+
+    /// <summary>Decides one journaled command again and compares; applies its events when they match.</summary>
+    private static ReplayDiscrepancy? Rederive(List<(JournalEvent Stored, ProtocolEvent Parsed)> group, ProtocolState state, ProtocolEngine engine, ref long commands, ref int rebalances)
+    {
+        var first = group[0].Stored;
+        if (group[0].Parsed is not CommandAccepted accepted)
+        {
+            return new(first.Sequence, $"a {first.Type} event without the command that produced it (command id {first.CommandId})");
+        }
+
+        foreach (var (stored, _) in group)
+        {
+            if (stored.Time != first.Time)
+            {
+                return new(stored.Sequence, $"the events of command {first.CommandId} carry different times ({stored.Time:O} vs {first.Time:O})");
+            }
+        }
+
+        var command = accepted.Command;
+        if (command is SetPolicyCommand { TextHash: { } textHash } setPolicy)
+        {
+            var text = group.Select(g => g.Parsed).OfType<PolicyStored>().Select(p => p.Text).Concat(state.Policies.Values.Select(p => p.Text))
+                .FirstOrDefault(t => CommandAccepted.Sha256(t) == textHash);
+            if (text is null)
+            {
+                return new(first.Sequence, $"the policy text with SHA-256 {textHash} is neither stored with this command nor before it");
+            }
+
+            command = setPolicy with { Text = text, TextHash = null };
+        }
+
+        if (command.Id != first.CommandId)
+        {
+            return new(first.Sequence, $"the command's id '{command.Id}' differs from its journal command id '{first.CommandId}'");
+        }
+
+        CommandOutcome outcome;
+        try
+        {
+            outcome = engine.Decide(state, command, first.Time);
+        }
+        catch (Exception e) when (e is AccountingInvariantException or KeyNotFoundException or ArgumentException or OverflowException or BallastInputException or InvalidOperationException)
+        {
+            return new(first.Sequence, $"deciding the {first.CommandId} command again fails: {e.Message}");
+        }
+
+        if (outcome.Status != CommandStatus.Applied)
+        {
+            return new(first.Sequence, $"the rules do not accept command {first.CommandId} here: {outcome.Status}: {outcome.Rejection?.Code} {outcome.Rejection?.Message ?? outcome.Note}");
+        }
+
+        var expected = outcome.Events.Select(EventTypes.Payload).ToList();
+        for (var i = 0; i < Math.Max(expected.Count, group.Count - 1); i++)
+        {
+            if (i >= group.Count - 1)
+            {
+                return new(group[^1].Stored.Sequence, $"command {first.CommandId} produces {expected.Count} events; the journal holds {group.Count - 1}");
+            }
+
+            var stored = group[i + 1].Stored;
+            if (i >= expected.Count)
+            {
+                return new(stored.Sequence, $"command {first.CommandId} produces {expected.Count} events; this one is extra");
+            }
+
+            if (stored.Type != EventTypes.NameOf(outcome.Events[i]) || stored.Payload != expected[i])
+            {
+                return new(stored.Sequence, $"the {stored.Type} event differs from what the rules give for command {first.CommandId}: {FirstDifference(stored.Payload, expected[i])}");
+            }
+        }
+
+        try
+        {
+            foreach (var (stored, parsed) in group)
             {
                 engine.Apply(state, parsed, stored.Time);
             }
-            catch (Exception e) when (e is AccountingInvariantException or KeyNotFoundException or ArgumentException or OverflowException or BallastInputException)
-            {
-                return Fail(stored.Sequence, $"the {stored.Type} event does not apply to the state built so far: {e.Message}");
-            }
-
-            head = JournalHead.After(stored);
-            checkedCount++;
+        }
+        catch (Exception e) when (e is AccountingInvariantException or KeyNotFoundException or ArgumentException or OverflowException or BallastInputException)
+        {
+            return new(first.Sequence, $"the events of command {first.CommandId} do not apply: {e.Message}");
         }
 
-        return new ReplayReport(checkedCount, state.SimpleVaults.Count + state.ComposedVaults.Count, rebalances, null, state);
-
-        ReplayReport Fail(long sequence, string what) =>
-            new(checkedCount, state.SimpleVaults.Count + state.ComposedVaults.Count, rebalances, new ReplayDiscrepancy(sequence, what), state);
+        commands++;
+        rebalances += outcome.Events.Count(e => e is Rebalanced);
+        return null;
     }
 
     /// <summary>The first top-level field whose canonical value differs between two event payloads.</summary>
@@ -99,7 +194,7 @@ public static class JournalReplay
             }
         }
 
-        return "field order or extra fields";
+        return "the event type or extra fields";
     }
 
     private static string Clip(string text) => text.Length <= 200 ? text : text[..200] + "…";

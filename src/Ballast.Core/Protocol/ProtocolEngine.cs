@@ -54,6 +54,8 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler)
         ArgumentNullException.ThrowIfNull(e);
         switch (e)
         {
+            case CommandAccepted:
+                break;
             case AssetCreated a:
                 state.Assets.Add(a.Symbol, (new Asset(a.Symbol, a.Decimals), a.Issuer));
                 break;
@@ -182,7 +184,7 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler)
             var equal = new double[children.Length];
             Array.Fill(equal, 1.0 / children.Length);
             var ppm = new int[children.Length];
-            PartsPerMillion.Round(equal, ppm);
+            PartsPerMillion.Round(equal.AsSpan(), ppm.AsSpan(), default);
             return ppm;
         }
 

@@ -3,10 +3,12 @@ using Ballast.Protocol.Journal;
 namespace Ballast.Protocol;
 
 /// <summary>
-/// The one deterministic sequencer: commands are decided against the current state at the injected clock's time,
-/// their events are appended to the journal in one transaction (keyed by the command id, so a retried command is
-/// applied once), and only then applied to the in-memory state. A rejected command, or one that finds nothing to
-/// do, writes nothing. The state is rebuilt from the journal when the sequencer starts.
+/// The one deterministic sequencer: commands are decided against the current state at the injected clock's time;
+/// the command itself (<see cref="CommandAccepted"/>) and its events are appended to the journal in one transaction
+/// (keyed by the command id, so a retried command is applied once), and only then applied to the in-memory state.
+/// A rejected command, or one that finds nothing to do, writes nothing. The state is rebuilt from the journal (its
+/// hash chain checked) when the sequencer starts, and again whenever the journal and memory might disagree (a failed
+/// or raced append).
 /// </summary>
 public sealed class ProtocolSequencer
 {
@@ -32,7 +34,7 @@ public sealed class ProtocolSequencer
         ArgumentNullException.ThrowIfNull(command);
         if (_store.FindCommand(command.Id) is { } stored)
         {
-            return new CommandOutcome(CommandStatus.AlreadyApplied, [.. stored.Select(e => EventTypes.Parse(e.Type, e.Payload))]);
+            return Replayed(stored);
         }
 
         var now = _clock.GetUtcNow();
@@ -42,20 +44,48 @@ public sealed class ProtocolSequencer
             return outcome;
         }
 
-        var events = JournalBuilder.Build(_head, outcome.Events.Select(e => new JournalEventDraft(now, EventTypes.NameOf(e), command.Id, EventTypes.Payload(e))));
-        var result = _store.Append(command.Id, events);
-        if (result.AlreadyApplied)
+        var all = WithCommand(command, outcome.Events);
+        var events = Journaled(_head, command.Id, all, now);
+        AppendResult result;
+        try
         {
-            return new CommandOutcome(CommandStatus.AlreadyApplied, [.. result.Events.Select(e => EventTypes.Parse(e.Type, e.Payload))]);
+            result = _store.Append(command.Id, events);
+        }
+        catch
+        {
+            Reload();
+            throw;
         }
 
-        ApplyOrReload(outcome.Events, now, events[^1]);
+        if (result.AlreadyApplied)
+        {
+            // Another writer applied this command first: memory is behind the journal.
+            Reload();
+            return Replayed(result.Events);
+        }
+
+        try
+        {
+            foreach (var e in all)
+            {
+                _engine.Apply(State, e, now);
+            }
+
+            _head = JournalHead.After(events[^1]);
+        }
+        catch
+        {
+            Reload();
+            throw;
+        }
+
         return outcome;
     }
 
     /// <summary>
-    /// Decides and applies several commands in order, journaling all of their events in one transaction (group
-    /// commit). If the append fails, the in-memory state is rebuilt from the journal and the exception rethrown.
+    /// Decides and applies several commands in order, journaling all of them in one transaction (group commit). If
+    /// the append fails, or the store skipped a member another writer had applied, the in-memory state is rebuilt
+    /// from the journal.
     /// </summary>
     public IReadOnlyList<CommandOutcome> SubmitBatch(IReadOnlyList<ProtocolCommand> commands)
     {
@@ -82,8 +112,9 @@ public sealed class ProtocolSequencer
                     continue;
                 }
 
-                var events = JournalBuilder.Build(head, outcome.Events.Select(e => new JournalEventDraft(now, EventTypes.NameOf(e), command.Id, EventTypes.Payload(e))));
-                foreach (var e in outcome.Events)
+                var all = WithCommand(command, outcome.Events);
+                var events = Journaled(head, command.Id, all, now);
+                foreach (var e in all)
                 {
                     _engine.Apply(State, e, now);
                 }
@@ -92,9 +123,10 @@ public sealed class ProtocolSequencer
                 batch.Add((command.Id, events));
             }
 
-            if (batch.Count > 0)
+            if (batch.Count > 0 && _store.AppendBatch(batch).Any(r => r.AlreadyApplied))
             {
-                _store.AppendBatch(batch);
+                Reload();
+                return outcomes;
             }
 
             _head = head;
@@ -102,28 +134,20 @@ public sealed class ProtocolSequencer
         }
         catch
         {
-            (State, _head) = Load();
+            Reload();
             throw;
         }
     }
 
-    private void ApplyOrReload(IReadOnlyList<ProtocolEvent> events, DateTimeOffset now, JournalEvent last)
-    {
-        try
-        {
-            foreach (var e in events)
-            {
-                _engine.Apply(State, e, now);
-            }
+    private static ProtocolEvent[] WithCommand(ProtocolCommand command, IReadOnlyList<ProtocolEvent> events) => [CommandAccepted.Of(command), .. events];
 
-            _head = JournalHead.After(last);
-        }
-        catch
-        {
-            (State, _head) = Load();
-            throw;
-        }
-    }
+    private static IReadOnlyList<JournalEvent> Journaled(JournalHead head, string commandId, IReadOnlyList<ProtocolEvent> events, DateTimeOffset now) =>
+        JournalBuilder.Build(head, events.Select(e => new JournalEventDraft(now, EventTypes.NameOf(e), commandId, EventTypes.Payload(e))));
+
+    private static CommandOutcome Replayed(IReadOnlyList<JournalEvent> stored) =>
+        new(CommandStatus.AlreadyApplied, [.. stored.Where(e => e.Type != "command").Select(e => EventTypes.Parse(e.Type, e.Payload))]);
+
+    private void Reload() => (State, _head) = Load();
 
     private (ProtocolState State, JournalHead Head) Load()
     {
@@ -131,6 +155,11 @@ public sealed class ProtocolSequencer
         var head = JournalHead.Empty;
         foreach (var e in _store.Read())
         {
+            if (JournalVerifier.Check(head, e) is { } broken)
+            {
+                throw new JournalCorruptedException(broken.Sequence, $"the hash chain is broken there ({broken.Kind}); run ballast verify");
+            }
+
             _engine.Apply(state, EventTypes.Parse(e.Type, e.Payload), e.Time);
             head = JournalHead.After(e);
         }

@@ -31,11 +31,30 @@ public sealed class ProtocolCommandTests : IDisposable
 
         var verify = CliRunner.Run("verify", db);
         Assert.Equal(0, verify.ExitCode);
-        Assert.Matches(@"verified: \d+ events checked, 6 vaults verified, \d+ rebalances re-derived", verify.Out);
+        Assert.Matches(@"verified: \d+ events checked, 6 vaults verified, \d+ commands re-decided \(\d+ rebalances re-derived from their policies\)", verify.Out);
 
-        var show = CliRunner.Run("journal", "show", db, "--type", "rebalanced", "--vault", "demo-mix");
+        var show = CliRunner.Run("journal", "show", db, "--type", "composed-deposited", "--vault", "demo-mix");
         Assert.Equal(0, show.ExitCode);
-        Assert.All(show.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Contains(" rebalanced ", line, StringComparison.Ordinal));
+        Assert.Equal(2, show.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.All(show.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Contains(" composed-deposited ", line, StringComparison.Ordinal));
+
+        var head = System.Text.RegularExpressions.Regex.Match(verify.Out, @"head: (\d+:[0-9a-f]{64})").Groups[1].Value;
+        Assert.Equal(0, CliRunner.Run("verify", db, "--expect-head", head).ExitCode);
+
+        // A journal cut short still chains; only the head you trust tells.
+        using (var connection = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            // Cut at a command boundary after event 100 (a cut inside a command is caught without the head).
+            command.CommandText = "CREATE TEMP TABLE cut AS SELECT min(first_sequence) AS at FROM journal_commands WHERE first_sequence > 100; "
+                + "DELETE FROM journal_commands WHERE first_sequence >= (SELECT at FROM cut); DELETE FROM journal_events WHERE sequence >= (SELECT at FROM cut)";
+            command.ExecuteNonQuery();
+        }
+
+        var cut = CliRunner.Run("verify", db, "--expect-head", head);
+        Assert.Equal(2, cut.ExitCode);
+        Assert.Contains("not at the expected head", cut.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,12 +103,22 @@ public sealed class ProtocolCommandTests : IDisposable
     }
 
     [Fact]
-    public void Verify_MissingFile_ExitsTwo()
+    public void Verify_MissingFileOrNotAJournal_ExitsTwo()
     {
-        var result = CliRunner.Run("verify", Path.Combine(_dir.FullName, "nope.db"));
+        var missing = Path.Combine(_dir.FullName, "nope.db");
+        foreach (var location in new[] { missing, "sqlite:" + missing })
+        {
+            var result = CliRunner.Run("verify", location);
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("journal file not found", result.Error, StringComparison.Ordinal);
+            Assert.False(File.Exists(missing));
+        }
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("journal file not found", result.Error, StringComparison.Ordinal);
+        var text = Path.Combine(_dir.FullName, "text.db");
+        File.WriteAllText(text, "not a database at all, just some text that is long enough to be read as a header..........");
+        var notJournal = CliRunner.Run("verify", text);
+        Assert.Equal(2, notJournal.ExitCode);
+        Assert.Contains("not a readable journal", notJournal.Error, StringComparison.Ordinal);
     }
 
     private static List<string> Hashes(string db)

@@ -401,6 +401,43 @@ public class ProtocolEngineTests
         Assert.Contains("targets_ppm", report.Discrepancy.What, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Verify_AForgedDepositWithARecomputedChain_FailsAtThatEvent()
+    {
+        using var h = new ProtocolHarness();
+        h.Deposit(Alice, 1_000_000);
+        h.Deposit(Bob, 100_000);
+        var events = h.Store.Read().ToList();
+        var index = events.FindLastIndex(x => x.Type == "composed-deposited");
+        var deposit = (ComposedDeposited)EventTypes.Parse(events[index].Type, events[index].Payload);
+
+        // Bob's shares times ten, the chain rebuilt from there on.
+        var rebuilt = events.Take(index).ToList();
+        rebuilt.AddRange(Ballast.Protocol.Journal.JournalBuilder.Build(Ballast.Protocol.Journal.JournalHead.After(rebuilt[^1]), events.Skip(index).Select((e, i) =>
+            new Ballast.Protocol.Journal.JournalEventDraft(e.Time, e.Type, e.CommandId, i == 0 ? EventTypes.Payload(deposit with { Shares = deposit.Shares * 10 }) : e.Payload))));
+
+        var report = JournalReplay.Verify(rebuilt, new ProtocolEngine(SpecPolicyCompiler.Instance));
+
+        Assert.False(report.IsValid);
+        Assert.Equal(events[index].Sequence, report.Discrepancy!.Sequence);
+        Assert.Contains("shares", report.Discrepancy.What, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_AnEventWithoutItsCommand_Fails()
+    {
+        using var h = new ProtocolHarness();
+        h.Deposit(Alice, 1_000);
+        var events = h.Store.Read().ToList();
+        var without = events.Where((e, i) => i != events.FindLastIndex(x => x.Type == "command")).ToList();
+        var rebuilt = Ballast.Protocol.Journal.JournalBuilder.Build(Ballast.Protocol.Journal.JournalHead.Empty, without.Select(e => new Ballast.Protocol.Journal.JournalEventDraft(e.Time, e.Type, e.CommandId, e.Payload)));
+
+        var report = JournalReplay.Verify(rebuilt, new ProtocolEngine(SpecPolicyCompiler.Instance));
+
+        Assert.False(report.IsValid);
+        Assert.Contains("without the command", report.Discrepancy!.What, StringComparison.Ordinal);
+    }
+
     private static IEnumerable<Ballast.Protocol.Journal.JournalEvent> ReadSafely(Ballast.Protocol.Journal.IJournalStore store) => store.Read().ToList();
 
     private static void Execute(string path, string sql)
