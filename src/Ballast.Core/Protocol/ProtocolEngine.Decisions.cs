@@ -7,6 +7,9 @@ namespace Ballast.Protocol;
 /// <summary>Decisions for assets, simple vaults, composed-vault flows and policies.</summary>
 public sealed partial class ProtocolEngine
 {
+    /// <summary>The longest cooldown accepted: ten years.</summary>
+    public const long MaxCooldownSeconds = 10L * 365 * 86_400;
+
     private static bool ValidSymbol(string symbol) => AccountId.IsValid(symbol) && symbol.Length <= 16;
 
     private static CommandOutcome DecideCreateAsset(ProtocolState state, CreateAsset c)
@@ -119,9 +122,19 @@ public sealed partial class ProtocolEngine
         }
 
         var rails = c.Spec.Rails;
-        if (rails.MaxChildPpm is < 1 or > PartsPerMillion.One || rails.MaxStepPpm is < 1 or > PartsPerMillion.One || rails.CooldownSeconds < 0)
+        if (rails.MaxChildPpm is < 1 or > PartsPerMillion.One || rails.MaxStepPpm is < 1 or > PartsPerMillion.One)
         {
-            return CommandOutcome.Reject("invalid-rails", "max_child_ppm and max_step_ppm must be 1..1,000,000 and the cooldown non-negative");
+            return CommandOutcome.Reject("invalid-rails", "max_child_ppm and max_step_ppm must be 1..1,000,000");
+        }
+
+        if (rails.CooldownSeconds is < 0 or > MaxCooldownSeconds)
+        {
+            return CommandOutcome.Reject("invalid-rails", $"the cooldown must be 0 to {MaxCooldownSeconds / 86_400} days, got {rails.CooldownSeconds} seconds");
+        }
+
+        if (rails.RequestMaxLossBps is < 0 or > BasisPoints.One)
+        {
+            return CommandOutcome.Reject("invalid-rails", $"request_max_loss_bps must be 0..10,000, got {rails.RequestMaxLossBps}");
         }
 
         return CommandOutcome.Of(new ComposedVaultCreated(c.Vault, c.Spec, now));
@@ -268,8 +281,8 @@ public sealed partial class ProtocolEngine
 
     /// <summary>
     /// An investor deposit: split across the children by the targets in force (each child's entry fee paid from its
-    /// part; rounding dust stays idle), shares priced on NAV before the deposit for the assets that arrive net of
-    /// those fees (floor), so the fees are the depositor's, not the other holders'.
+    /// part; rounding dust stays idle), shares priced on NAV before the deposit for what NAV gains (floor), so the
+    /// fees and the children's rounding are the depositor's, not the other holders'.
     /// </summary>
     private static CommandOutcome DecideComposedDeposit(ProtocolState state, ComposedVaultState cv, DepositCommand c, DateTimeOffset now)
     {
@@ -296,7 +309,6 @@ public sealed partial class ProtocolEngine
 
         var nav = Nav(state, cv);
         var flows = ImmutableArray.CreateBuilder<ChildFlow>();
-        var fees = UInt128.Zero;
         for (var i = 0; i < targets.Length; i++)
         {
             var part = ExactMath.MulDiv(c.Assets, (UInt128)targets[i], PartsPerMillion.One, Rounding.Floor);
@@ -312,11 +324,20 @@ public sealed partial class ProtocolEngine
                 return CommandOutcome.Reject(r.Code, $"child '{child.Id}': {r.Message}");
             }
 
-            fees += decision.Operation!.EntryFee;
-            flows.Add(new ChildFlow(child.Id, decision.Operation));
+            flows.Add(new ChildFlow(child.Id, decision.Operation!));
         }
 
-        var shares = SharesFor(cv.Ledger, nav, c.Assets - fees, Rounding.Floor);
+        // Shares for what NAV actually gains (exact: idle plus each child's value after its deposit), not for what
+        // was paid: whatever the children's rounding keeps is the depositor's cost, not the other holders'.
+        var navAfter = checked(nav + c.Assets);
+        foreach (var flow in flows)
+        {
+            var child = state.SimpleVaults[flow.Child];
+            var op = (Deposited)flow.Operation;
+            navAfter = navAfter - op.Assets - child.Vault.ConvertToAssets(child.Vault.BalanceOf(cv.Account)) + ValueAfter(child, cv.Account, op);
+        }
+
+        var shares = navAfter > nav ? SharesFor(cv.Ledger, nav, navAfter - nav, Rounding.Floor) : UInt128.Zero;
         if (shares == 0)
         {
             return CommandOutcome.Reject(Rejections.NoShares(c.Assets));
@@ -351,36 +372,38 @@ public sealed partial class ProtocolEngine
             return CommandOutcome.Reject("insufficient-liquidity", $"the shares are worth {Text(value)}, but {Text(inFlight)} of the vault's {Text(nav)} is in flight from children that settle later; redeem less or after the settlements");
         }
 
+        // Pro rata: the same fraction value / liquid NAV of the idle cash (floor) and of every child's free shares
+        // (rounded up, so the vault is never short), so the redeemer pays the exit fees of the part they take.
+        var liquid = nav - inFlight;
         var flows = ImmutableArray.CreateBuilder<ChildFlow>();
-        var paid = UInt128.Min(idle, value);
-        if (value > idle)
+        var paid = ExactMath.MulDiv(idle, value, liquid, Rounding.Floor);
+        foreach (var childId in cv.Spec.Children)
         {
-            // Redeem from every child the same fraction of its free shares: (value − idle) / (liquid NAV − idle), rounded up.
-            var invested = nav - inFlight - idle;
-            var fromChildren = value - idle;
-            foreach (var childId in cv.Spec.Children)
+            var child = state.SimpleVaults[childId].Vault;
+            var held = child.BalanceOf(cv.Account);
+            var shares = held == 0 ? UInt128.Zero : UInt128.Min(held, ExactMath.MulDiv(held, value, liquid, Rounding.Ceiling));
+            if (shares == 0)
             {
-                var child = state.SimpleVaults[childId].Vault;
-                var held = child.BalanceOf(cv.Account);
-                if (held == 0)
-                {
-                    continue;
-                }
-
-                var shares = UInt128.Min(held, ExactMath.MulDiv(held, fromChildren, invested, Rounding.Ceiling));
-                var decision = child.DecideRedeem(cv.Account, shares, now);
-                if (decision.Rejection is { } r)
-                {
-                    return CommandOutcome.Reject(r.Code, $"child '{childId}' cannot pay its part now: {r.Message}");
-                }
-
-                paid += decision.Operation!.Assets;
-                flows.Add(new ChildFlow(childId, decision.Operation));
+                continue;
             }
 
-            // What the children paid beyond the value stays idle (rounding in the vault's favour); never pay more than the value less exit fees.
-            paid = UInt128.Min(paid, value);
+            var decision = child.DecideRedeem(cv.Account, shares, now);
+            if (decision.Rejection is { Code: Rejections.ZeroAssets })
+            {
+                continue;
+            }
+
+            if (decision.Rejection is { } r)
+            {
+                return CommandOutcome.Reject(r.Code, $"child '{childId}' cannot pay its part now: {r.Message}");
+            }
+
+            paid += decision.Operation!.Assets;
+            flows.Add(new ChildFlow(childId, decision.Operation));
         }
+
+        // Rounding up the children's parts may bring in a little more than the value: it stays idle (in the vault's favour).
+        paid = UInt128.Min(paid, value);
 
         if (paid == 0)
         {

@@ -103,7 +103,16 @@ public sealed partial class ProtocolEngine
             return CommandOutcome.Nothing($"cooldown: the last rebalance was at {lastAt:O}; the next may come from {lastAt.AddSeconds(rails.CooldownSeconds):O}");
         }
 
-        var policy = Policy(state, hash);
+        RebalancePolicy policy;
+        try
+        {
+            policy = Policy(state, hash);
+        }
+        catch (BallastInputException e)
+        {
+            return CommandOutcome.Reject("policy-failed", $"the policy attached to '{cv.Id}' does not compile: {e.Message}");
+        }
+
         var names = policy.Names;
         var n = names.Count;
         var table = NavTable(state, cv, names, now);
@@ -123,6 +132,11 @@ public sealed partial class ProtocolEngine
         }
 
         var row = table.RowCount - 1;
+        if (cv.LastRebalanceAt is { } previous && DateOnly.FromDateTime(previous.UtcDateTime) >= table.Dates[row])
+        {
+            return CommandOutcome.Nothing($"already rebalanced on {table.FormatDate(table.Dates[row])}: at most one rebalance per row of NAV history (as in a backtest)");
+        }
+
         var periods = cv.Spec.PeriodsPerYear ?? table.InferPeriodsPerYear();
 
         // Holdings in policy order, exact, and as weights of NAV.
@@ -224,6 +238,13 @@ public sealed partial class ProtocolEngine
     {
         for (var i = 0; i < plan.Length; i++)
         {
+            // The step first, then the caps: a cap always holds, even if it takes a bigger step to get under it.
+            if (rails.MaxStepPpm is { } step)
+            {
+                var current = (int)Math.Round(weights[i] * PartsPerMillion.One, MidpointRounding.AwayFromZero);
+                plan[i] = Math.Clamp(plan[i], Math.Max(0, current - step), current + step);
+            }
+
             if (rails.MaxChildPpm is { } cap)
             {
                 plan[i] = Math.Min(plan[i], cap);
@@ -233,12 +254,6 @@ public sealed partial class ProtocolEngine
             {
                 var ppm = capAssets >= nav ? PartsPerMillion.One : (int)ExactMath.MulDiv(capAssets, PartsPerMillion.One, nav, Rounding.Floor);
                 plan[i] = Math.Min(plan[i], ppm);
-            }
-
-            if (rails.MaxStepPpm is { } step)
-            {
-                var current = (int)Math.Round(weights[i] * PartsPerMillion.One, MidpointRounding.AwayFromZero);
-                plan[i] = Math.Clamp(plan[i], Math.Max(0, current - step), current + step);
             }
         }
 
@@ -448,10 +463,18 @@ public sealed partial class ProtocolEngine
             budgetAfter = available - costs;
         }
 
-        // Conservation: nothing but costs (and rounding within the tolerance) may leave the vault.
-        if (checked(navAfter + costs + rails.ConservationTolerance) < nav)
+        // Conservation: nothing but costs and rounding may leave the vault. Each child operation may round away up to
+        // one child share's worth (the shares minted or burned are whole), so the tolerance grows with them.
+        var tolerance = rails.ConservationTolerance;
+        foreach (var flow in flows)
         {
-            throw new AccountingInvariantException($"rebalance of '{cv.Id}' would lose value: NAV {Text(nav)} -> {Text(navAfter)} with costs {Text(costs)}");
+            var ledger = state.SimpleVaults[flow.Child].Vault.Ledger;
+            tolerance += ExactMath.MulDiv(1, ledger.TotalAssets + 1, ledger.TotalSupply + ledger.VirtualShares, Rounding.Ceiling) + 1;
+        }
+
+        if (checked(navAfter + costs + tolerance) < nav)
+        {
+            return CommandOutcome.Reject("conservation-check-failed", $"{reason.Text}: the trades would take NAV from {Text(nav)} to {Text(navAfter)} with costs {Text(costs)}, losing more than the rounding tolerance {Text(tolerance)}; refused");
         }
 
         // Targets in force from now on: a risk-based policy's new targets (exact ppm, as it computed them); fixed ones unchanged.

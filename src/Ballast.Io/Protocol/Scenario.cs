@@ -148,21 +148,21 @@ public sealed record Scenario
         }
 
         // Children.
-        var childDefaults = new SimpleVaultSpec { Asset = symbol, Operator = new AccountId("operator"), Reporter = new AccountId("reporter"), FeeRecipient = new AccountId("fees") };
+        var childDefaults = new SimpleVaultSpec { Asset = symbol, Operator = new AccountId("operator"), Reporter = new AccountId("reporter"), FeeRecipient = new AccountId("fees"), DecimalsOffset = 6, FlowFeesPaidOut = true };
         if (Get(root, "children") is { } childrenNode)
         {
             var children = Map(childrenNode, "children");
             Check(children, ChildKeys, "children");
             childDefaults = childDefaults with
             {
-                EntryFeeBps = Int(Get(children, "entry_fee_bps"), "children.entry_fee_bps", 0),
-                ExitFeeBps = Int(Get(children, "exit_fee_bps"), "children.exit_fee_bps", 0),
+                EntryFeeBps = Ranged(children, "entry_fee_bps", "children", 0, 0, VaultConfig.MaxFlowFeeBps),
+                ExitFeeBps = Ranged(children, "exit_fee_bps", "children", 0, 0, VaultConfig.MaxFlowFeeBps),
                 FlowFeesPaidOut = Bool(Get(children, "flow_fees_paid_out"), "children.flow_fees_paid_out", true),
-                ManagementFeeBps = Int(Get(children, "management_fee_bps"), "children.management_fee_bps", 0),
-                PerformanceFeeBps = Int(Get(children, "performance_fee_bps"), "children.performance_fee_bps", 0),
-                MaxReportUpBps = Int(Get(children, "max_report_up_bps"), "children.max_report_up_bps", NavReportBounds.NoLimit),
-                MaxReportDownBps = Int(Get(children, "max_report_down_bps"), "children.max_report_down_bps", BasisPoints.One),
-                DecimalsOffset = Int(Get(children, "decimals_offset"), "children.decimals_offset", 6),
+                ManagementFeeBps = Ranged(children, "management_fee_bps", "children", 0, 0, BasisPoints.One),
+                PerformanceFeeBps = Ranged(children, "performance_fee_bps", "children", 0, 0, BasisPoints.One),
+                MaxReportUpBps = Ranged(children, "max_report_up_bps", "children", NavReportBounds.NoLimit, 1, NavReportBounds.NoLimit),
+                MaxReportDownBps = Ranged(children, "max_report_down_bps", "children", BasisPoints.One, 1, BasisPoints.One),
+                DecimalsOffset = Ranged(children, "decimals_offset", "children", 6, 0, ShareLedger.MaxDecimalsOffset),
                 InstantWithdrawals = Bool(Get(children, "instant_withdrawals"), "children.instant_withdrawals", true),
                 WithdrawalDelaySeconds = (long)(Num(Get(children, "withdrawal_delay_days"), "children.withdrawal_delay_days", 0) * 86_400),
             };
@@ -194,7 +194,7 @@ public sealed record Scenario
                 MaxChildAssets = Get(r, "max_child_assets") is { } ma ? Units(ma, "composed.rails.max_child_assets", scale) : null,
                 MaxStepPpm = Get(r, "max_step") is { } ms ? Ppm(ms, "composed.rails.max_step") : null,
                 MinTradeAssets = Get(r, "min_trade") is { } mt ? Units(mt, "composed.rails.min_trade", scale) : UInt128.Zero,
-                CooldownSeconds = (long)(Num(Get(r, "cooldown_days"), "composed.rails.cooldown_days", 0) * 86_400),
+                CooldownSeconds = (long)(Bounded(Get(r, "cooldown_days"), "composed.rails.cooldown_days", 0, ProtocolEngine.MaxCooldownSeconds / 86_400) * 86_400),
                 FixedCostPerOperation = Get(r, "fixed_cost") is { } fc ? Units(fc, "composed.rails.fixed_cost", scale) : UInt128.Zero,
                 CostBudget = Get(r, "cost_budget") is { } cb ? Units(cb, "composed.rails.cost_budget", scale) : null,
                 CostBudgetPerDay = Get(r, "cost_budget_per_day") is { } cd ? Units(cd, "composed.rails.cost_budget_per_day", scale) : UInt128.Zero,
@@ -204,7 +204,7 @@ public sealed record Scenario
         var composed = new ComposedVaultSpec
         {
             Asset = symbol,
-            DecimalsOffset = composedMap is not null ? Int(Get(composedMap, "decimals_offset"), "composed.decimals_offset", 6) : 6,
+            DecimalsOffset = composedMap is not null ? Ranged(composedMap, "decimals_offset", "composed", 6, 0, ShareLedger.MaxDecimalsOffset) : 6,
             Operator = new AccountId("operator"),
             CostRecipient = new AccountId("costs"),
             Children = compiled.Universe,
@@ -242,6 +242,16 @@ public sealed record Scenario
             if (deposit is <= 0 || redeem is <= 0 or > 1)
             {
                 throw Error(flow, path, "deposit must be > 0 and redeem in (0, 1]");
+            }
+
+            if (on is { } day && (day < prices.Dates[0] || day > prices.Dates[^1]))
+            {
+                throw Error(Get(flow, "on")!, $"{path}.on", $"{prices.FormatDate(day)} is outside the data ({prices.FormatDate(prices.Dates[0])} .. {prices.FormatDate(prices.Dates[^1])}); the flow would never run on its date");
+            }
+
+            if (deposit is { } units && units * Math.Pow(10, decimals) > MaxAmount)
+            {
+                throw Error(Get(flow, "deposit")!, $"{path}.deposit", $"{units} {symbol} is more than this simulation handles (at most {MaxAmount / Math.Pow(10, decimals):G3} at {decimals} decimals)");
             }
 
             flows.Add(new InvestorFlow(account, on, deposit, redeem, flow.Location with { Field = path }));
@@ -349,7 +359,27 @@ public sealed record Scenario
         return value is > 0 and <= 1 ? (int)Math.Round(value * 1_000_000, MidpointRounding.AwayFromZero) : throw Error(node, path, $"expected a weight in (0, 1], found {node.Describe}");
     }
 
-    private static UInt128 Units(SpecNode node, string path, double scale) => (UInt128)Math.Floor(Num(node, path, 0) * scale);
+    /// <summary>The largest amount in base units a scenario may name (1e30: far beyond any real supply, well inside UInt128).</summary>
+    private const double MaxAmount = 1e30;
+
+    private static UInt128 Units(SpecNode node, string path, double scale)
+    {
+        var value = Num(node, path, 0) * scale;
+        return value <= MaxAmount ? (UInt128)Math.Floor(value) : throw Error(node, path, $"{node.Describe} is too large (at most {MaxAmount / scale:G3} whole units)");
+    }
+
+    private static int Ranged(MapNode map, string key, string path, int fallback, int min, int max)
+    {
+        var node = Get(map, key);
+        var value = Int(node, $"{path}.{key}", fallback);
+        return node is null || (value >= min && value <= max) ? value : throw Error(node, $"{path}.{key}", $"expected a whole number from {min} to {max}, found {node.Describe}");
+    }
+
+    private static double Bounded(SpecNode? node, string path, double fallback, double max)
+    {
+        var value = Num(node, path, fallback);
+        return value <= max ? value : throw Error(node!, path, $"expected at most {max}, found {node!.Describe}");
+    }
 
     private static BallastInputException Error(SpecNode node, string path, string message) =>
         new(node.Location with { Field = path.Length == 0 ? null : path }, message);

@@ -44,6 +44,7 @@ public static class SimRunner
 
         var prices = scenario.Prices;
         var names = prices.Names;
+        DryRunSetUp(scenario, At(prices.Dates[0], 0));
         var clock = new ManualClock(At(prices.Dates[0], 0));
         var sequencer = new ProtocolSequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance), clock);
         var rejections = new List<string>();
@@ -63,14 +64,10 @@ public static class SimRunner
         }
 
         var symbol = scenario.AssetSymbol;
-        Must(new CreateAsset("setup-asset", Issuer, symbol, scenario.AssetDecimals));
-        foreach (var name in names)
+        foreach (var command in SetUp(scenario))
         {
-            Must(new CreateSimpleVault($"setup-vault-{name}", Operator, name, scenario.ChildDefaults));
+            Must(command);
         }
-
-        Must(new CreateComposedVault("setup-composed", Operator, scenario.ComposedId, scenario.Composed));
-        Must(new SetPolicyCommand("setup-policy", Operator, scenario.ComposedId, scenario.PolicyName, scenario.PolicyText));
 
         var scale = Math.Pow(10, scenario.AssetDecimals);
         var done = new bool[scenario.Flows.Length];
@@ -182,6 +179,39 @@ public static class SimRunner
                 {
                     rejections.Add($"{prices.FormatDate(prices.Dates[row])} report {names[i]}: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
                 }
+            }
+        }
+    }
+
+    /// <summary>The scenario's set-up commands.</summary>
+    private static IEnumerable<ProtocolCommand> SetUp(Scenario scenario)
+    {
+        yield return new CreateAsset("setup-asset", Issuer, scenario.AssetSymbol, scenario.AssetDecimals);
+        foreach (var name in scenario.Prices.Names)
+        {
+            yield return new CreateSimpleVault($"setup-vault-{name}", Operator, name, scenario.ChildDefaults);
+        }
+
+        yield return new CreateComposedVault("setup-composed", Operator, scenario.ComposedId, scenario.Composed);
+        yield return new SetPolicyCommand("setup-policy", Operator, scenario.ComposedId, scenario.PolicyName, scenario.PolicyText);
+    }
+
+    /// <summary>Decides the set-up in memory first, so a scenario the protocol refuses writes nothing to the journal.</summary>
+    private static void DryRunSetUp(Scenario scenario, DateTimeOffset at)
+    {
+        var engine = new ProtocolEngine(SpecPolicyCompiler.Instance);
+        var state = new ProtocolState();
+        foreach (var command in SetUp(scenario))
+        {
+            var outcome = engine.Decide(state, command, at);
+            if (outcome.Status != CommandStatus.Applied)
+            {
+                throw new BallastInputException(new InputLocation(scenario.Source), $"the protocol refuses the scenario's set-up ({command.GetType().Name}): {outcome.Rejection?.Code}: {outcome.Rejection?.Message ?? outcome.Note}");
+            }
+
+            foreach (var e in outcome.Events)
+            {
+                engine.Apply(state, e, at);
             }
         }
     }

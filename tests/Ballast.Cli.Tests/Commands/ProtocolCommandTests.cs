@@ -87,6 +87,29 @@ public sealed class ProtocolCommandTests : IDisposable
         Assert.Matches(@"verification FAILED at event \d+: HashMismatch", verify.Error);
     }
 
+    [Theory]
+    [InlineData("on: 2002-06-03", "on: 2040-01-01", "investors[1].on", "outside the data")]
+    [InlineData("id: demo-mix", "id: demo-mix\n  decimals_offset: 30", "composed.decimals_offset", "from 0 to 18")]
+    [InlineData("exit_fee_bps: 10", "exit_fee_bps: 9000", "children.exit_fee_bps", "from 0 to 5000")]
+    [InlineData("deposit: 250000", "deposit: 1e40", "investors[1].deposit", "more than this simulation handles")]
+    [InlineData("min_trade: 100", "min_trade: 1e300", "composed.rails.min_trade", "too large")]
+    [InlineData("rails: { max_step: 0.10,", "rails: { cooldown_days: 1e300, max_step: 0.10,", "composed.rails.cooldown_days", "expected at most")]
+    public void Sim_OutOfRangeScenarioValues_ExitTwoNamingTheFieldAndWriteNothing(string find, string replace, string field, string message)
+    {
+        var scenario = Path.Combine(_dir.FullName, "bad.yaml");
+        var text = File.ReadAllText(Scenario).Replace("../demo.yaml", Path.Combine(CliRunner.RepoRoot(), "samples", "demo.yaml"), StringComparison.Ordinal);
+        Assert.Contains(find, text, StringComparison.Ordinal);
+        File.WriteAllText(scenario, text.Replace(find, replace, StringComparison.Ordinal));
+        var db = Path.Combine(_dir.FullName, "bad.db");
+
+        var result = CliRunner.Run("sim", scenario, "--db", db);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"({field})", result.Error, StringComparison.Ordinal);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(db));
+    }
+
     [Fact]
     public void Sim_BadScenario_ExitsTwoWithTheFieldAndWritesNothing()
     {

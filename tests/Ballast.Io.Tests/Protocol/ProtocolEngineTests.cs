@@ -307,6 +307,96 @@ public class ProtocolEngineTests
     }
 
     [Fact]
+    public void RiskBasedPolicy_InvestsAtEqualWeights_ThenRebalancesToItsEstimate()
+    {
+        using var h = new ProtocolHarness(trigger: "{ calendar: weekly }", weights: "{ scheme: inverse-vol }\ncovariance: { lookback: 5 }");
+        h.Deposit(Alice, 1_000_000);
+        Assert.Equal([333_334, 333_333, 333_333], h.Mix.TargetsPpm!);
+        Assert.All(h.Mix.Spec.Children, c => Assert.True(h.State.SimpleVaults[c].Vault.TotalAssets > 0, $"{c} got nothing"));
+
+        // A moves the most, C the least: inverse volatility leans to C.
+        Rebalanced? e = null;
+        for (var day = 0; day < 15 && e is null; day++)
+        {
+            var sign = day % 2 == 0 ? 1 : -1;
+            h.Day(1 + (sign * 0.04), 1 + (sign * 0.02), 1 + (sign * 0.005));
+            e = h.Keep().Events.OfType<Rebalanced>().FirstOrDefault();
+        }
+
+        Assert.NotNull(e);
+        Assert.Equal(1_000_000, e.TargetsPpm.Sum());
+        Assert.True(e.TargetsPpm[2] > e.TargetsPpm[1] && e.TargetsPpm[1] > e.TargetsPpm[0], string.Join(",", e.TargetsPpm));
+    }
+
+    [Fact]
+    public void Keeper_CalledTwiceOnOneRow_RebalancesOnce()
+    {
+        using var h = new ProtocolHarness(new RebalanceRails { MaxStepPpm = 20_000 });
+        h.Deposit(Alice, 1_000_000);
+        h.Day();
+        h.Day(1.5, 1.0, 1.0);
+        Assert.Equal(CommandStatus.Applied, h.Keep().Status);
+
+        var again = h.Keep();
+
+        Assert.Equal(CommandStatus.Unchanged, again.Status);
+        Assert.Contains("at most one rebalance per row", again.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rails_CapBelowTheStep_StillHolds()
+    {
+        using var h = new ProtocolHarness(new RebalanceRails { MaxStepPpm = 20_000, MaxChildPpm = 400_000 });
+        h.Deposit(Alice, 1_000_000);
+        h.Day();
+        h.Day(1.5, 1.0, 1.0);
+
+        Assert.Equal(CommandStatus.Applied, h.Keep().Status);
+
+        Assert.True(WeightOfA(h) <= 0.4 + 1e-9, $"A at {WeightOfA(h)} above its 0.4 cap");
+    }
+
+    [Fact]
+    public void Deposit_WhereChildrenRoundAgainstTheVault_CostsTheDepositorNotTheHolders()
+    {
+        // Children without a decimals offset and a share price of ~1,000 base units round away up to a share's worth.
+        using var h = new ProtocolHarness(childOffset: 0, feeBps: 0);
+        h.Fund(Bob, 10);
+        h.Must(new DepositCommand(h.Id(), Bob, "A", 1_000_000));
+        h.Day();
+        h.Day(1000.0, 1000.0, 1000.0);
+        h.Deposit(Alice, 1_000_000);
+        var aliceBefore = h.Mix.Ledger.ConvertToAssets(h.Mix.Ledger.BalanceOf(Alice), Rounding.Floor);
+        var navBefore = h.Nav;
+
+        h.Fund(Bob, 1);
+        h.Must(new DepositCommand(h.Id(), Bob, "mix", 999_999));
+
+        var gained = h.Nav - navBefore;
+        Assert.True(h.Mix.Ledger.ConvertToAssets(h.Mix.Ledger.BalanceOf(Bob), Rounding.Floor) <= gained, "the depositor's shares are worth no more than what NAV gained");
+        Assert.True(h.Mix.Ledger.ConvertToAssets(h.Mix.Ledger.BalanceOf(Alice), Rounding.Floor) >= aliceBefore, "an existing holder loses nothing");
+    }
+
+    [Fact]
+    public void Redeem_WithIdleCash_TakesIdleAndChildrenProRata_SoTheRedeemerPaysExitFees()
+    {
+        using var h = new ProtocolHarness(new RebalanceRails { MaxChildPpm = 400_000 }, feeBps: 100);
+        h.Deposit(Alice, 1_000_000);
+        h.Deposit(Bob, 1_000_000);
+        h.Day();
+        h.Day(1.5, 1.0, 1.0);
+        Assert.Equal(CommandStatus.Applied, h.Keep().Status);
+        Assert.True(h.State.Balance("USD", h.Mix.Account) > 0);
+        var aliceBefore = h.Mix.Ledger.ConvertToAssets(h.Mix.Ledger.BalanceOf(Alice), Rounding.Floor);
+        var bobShares = h.Mix.Ledger.BalanceOf(Bob) / 4;
+
+        var e = Assert.IsType<ComposedRedeemed>(Assert.Single(h.Must(new RedeemCommand(h.Id(), Bob, "mix", bobShares)).Events));
+
+        Assert.Equal(3, e.Children.Length);
+        Assert.True(h.Mix.Ledger.ConvertToAssets(h.Mix.Ledger.BalanceOf(Alice), Rounding.Floor) >= aliceBefore, "the other holder's value is untouched by a redemption");
+    }
+
+    [Fact]
     public void Replay_OfTheJournal_EqualsTheLiveState()
     {
         using var h = new ProtocolHarness(new RebalanceRails { MaxStepPpm = 50_000, CostBudget = 1_000_000_000, CostBudgetPerDay = 100_000_000 });

@@ -19,7 +19,7 @@ internal sealed class ProtocolHarness : IDisposable
 
     private int _next;
 
-    public ProtocolHarness(RebalanceRails? rails = null, string trigger = "{ drift: { absolute: 0.05 } }", int feeBps = 10, bool instant = true, int delayDays = 0)
+    public ProtocolHarness(RebalanceRails? rails = null, string trigger = "{ drift: { absolute: 0.05 } }", int feeBps = 10, bool instant = true, int delayDays = 0, int childOffset = 6, string? weights = null)
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ballast-protocol-{Guid.NewGuid():N}.db");
         Store = JournalStores.Open(Path);
@@ -28,11 +28,11 @@ internal sealed class ProtocolHarness : IDisposable
         Must(new CreateAsset(Id(), Issuer, "USD", 6));
         foreach (var child in Children)
         {
-            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = feeBps, ExitFeeBps = feeBps, FlowFeesPaidOut = true, InstantWithdrawals = instant, WithdrawalDelaySeconds = delayDays * 86_400L }));
+            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = "USD", DecimalsOffset = childOffset, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = feeBps, ExitFeeBps = feeBps, FlowFeesPaidOut = true, InstantWithdrawals = instant, WithdrawalDelaySeconds = delayDays * 86_400L }));
         }
 
         Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. Children], Rails = rails ?? RebalanceRails.None }));
-        PolicyText = $"name: p\nuniverse: [A, B, C]\nweights: {{ scheme: fixed, targets: {{ A: 0.5, B: 0.3, C: 0.2 }} }}\ntrigger: {trigger}\n";
+        PolicyText = $"name: p\nuniverse: [A, B, C]\nweights: {weights ?? "{ scheme: fixed, targets: { A: 0.5, B: 0.3, C: 0.2 } }"}\ntrigger: {trigger}\n";
         Must(new SetPolicyCommand(Id(), Operator, "mix", "p", PolicyText));
     }
 
