@@ -138,6 +138,12 @@ public sealed partial class GaugeController
     private static (BigInteger Rps, BigInteger Carry, UInt128 Unattributed) AccrualAt(GaugeState g, long t)
     {
         var delta = t > g.LastAccrued ? Released(g, t) - Released(g, g.LastAccrued) : 0;
+        return Spread(g, delta);
+    }
+
+    /// <summary>The accumulator, carry and unattributed total after spreading <paramref name="delta"/> over the current shares.</summary>
+    private static (BigInteger Rps, BigInteger Carry, UInt128 Unattributed) Spread(GaugeState g, UInt128 delta)
+    {
         if (delta == 0)
         {
             return (g.RewardPerShare, g.Carry, g.Unattributed);
@@ -184,7 +190,11 @@ public sealed partial class GaugeController
         {
             var g = Gauge(share.Gauge);
             Accrue(g, e.At);
+            var before = Released(g, e.At);
             g.Emissions[e.Week] = share.Amount;
+
+            // Distributed after its week started: the part already due goes to the holders at distribution time.
+            (g.RewardPerShare, g.Carry, g.Unattributed) = Spread(g, Released(g, e.At) - before);
         }
     }
 
