@@ -1,0 +1,13 @@
+namespace Ballast.Governance;
+
+/// <summary>A BANK token record, with every number computed; <see cref="At"/> is the unix time (UTC, seconds) it was decided at.</summary>
+[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(BankMinted), "bank-minted")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(BankTransferred), "bank-transferred")]
+public abstract record BankOperation(long At);
+
+/// <summary>New BANK minted by the minter to <paramref name="To"/>.</summary>
+public sealed record BankMinted(Accounting.AccountId Minter, Accounting.AccountId To, UInt128 Amount, long At) : BankOperation(At);
+
+/// <summary>BANK moved from one account to another.</summary>
+public sealed record BankTransferred(Accounting.AccountId From, Accounting.AccountId To, UInt128 Amount, long At) : BankOperation(At);

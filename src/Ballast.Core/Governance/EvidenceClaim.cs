@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Ballast.Protocol;
+
+namespace Ballast.Governance;
+
+/// <summary>
+/// A backtest claim carried by a proposal that adopts or launches a policy: what was run (<paramref name="Subject"/>:
+/// the spec text or the policy hash), on which data (<paramref name="DataDigest"/>: SHA-256 lowercase hex of the
+/// data file's bytes), over which period (inclusive dates), and the metrics claimed (name → text formatted by
+/// <see cref="FormatMetric"/>).
+/// </summary>
+public sealed record EvidenceClaim(
+    string Subject,
+    string DataDigest,
+    DateOnly PeriodFrom,
+    DateOnly PeriodTo,
+    IReadOnlyDictionary<string, string> Metrics)
+{
+    /// <summary>The canonical JSON of the claim (keys sorted, metrics as strings).</summary>
+    public string CanonicalJson() => ProtocolJson.Canonical(this);
+
+    /// <summary>SHA-256 of <see cref="CanonicalJson"/>, lowercase hex: the claim's identity.</summary>
+    public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson())));
+
+    /// <summary>SHA-256 lowercase hex of a data file's bytes (the <see cref="DataDigest"/> to claim).</summary>
+    public static string DigestOf(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+
+    /// <summary>
+    /// The one metric format claims use: the shortest text that round-trips the double ("R", invariant culture).
+    /// A deterministic backtest gives the same doubles, hence the same text, on every machine.
+    /// </summary>
+    public static string FormatMetric(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

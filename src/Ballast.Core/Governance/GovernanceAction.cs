@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+
+namespace Ballast.Governance;
+
+/// <summary>
+/// One action of a proposal, as data. <see cref="ChangeGovernanceParameters"/> is applied by the
+/// <see cref="Governor"/> itself; every other kind is decided and applied by the <see cref="IGovernanceTarget{TRecord}"/>.
+/// Vault and gauge ids are the protocol's composed vault ids.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$type")]
+[JsonDerivedType(typeof(AdoptPolicy), "adopt-policy")]
+[JsonDerivedType(typeof(LaunchComposedVault), "launch-composed-vault")]
+[JsonDerivedType(typeof(ChangeVaultSettings), "change-vault-settings")]
+[JsonDerivedType(typeof(AddGauge), "add-gauge")]
+[JsonDerivedType(typeof(RemoveGauge), "remove-gauge")]
+[JsonDerivedType(typeof(ChangeGovernanceParameters), "change-governance-parameters")]
+public abstract record GovernanceAction;
+
+/// <summary>Attach the policy <paramref name="PolicyText"/> (content hash <paramref name="PolicyHash"/>) to composed vault <paramref name="VaultId"/>, with its backtest claim.</summary>
+public sealed record AdoptPolicy(string VaultId, string PolicyHash, string PolicyText, EvidenceClaim? Evidence) : GovernanceAction;
+
+/// <summary>Launch composed vault <paramref name="VaultId"/> from <paramref name="SpecText"/> (the protocol's composed-vault spec), with its backtest claim.</summary>
+public sealed record LaunchComposedVault(string VaultId, string SpecText, EvidenceClaim? Evidence) : GovernanceAction;
+
+/// <summary>Change rails, fees or caps of <paramref name="VaultId"/>: opaque key/value settings the target interprets.</summary>
+public sealed record ChangeVaultSettings(string VaultId, IReadOnlyDictionary<string, string> Settings) : GovernanceAction;
+
+/// <summary>Add a gauge for composed vault <paramref name="GaugeId"/>.</summary>
+public sealed record AddGauge(string GaugeId) : GovernanceAction;
+
+/// <summary>Remove gauge <paramref name="GaugeId"/> (it gets no further emissions).</summary>
+public sealed record RemoveGauge(string GaugeId) : GovernanceAction;
+
+/// <summary>Replace the governor's parameters (applied by the governor itself, validated at execution).</summary>
+public sealed record ChangeGovernanceParameters(GovernanceParameters Parameters) : GovernanceAction;

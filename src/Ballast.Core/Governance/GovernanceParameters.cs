@@ -1,0 +1,30 @@
+using Ballast.Accounting;
+
+namespace Ballast.Governance;
+
+/// <summary>
+/// The governor's parameters, changed only by an executed <see cref="ChangeGovernanceParameters"/> action. Times
+/// are seconds; <paramref name="QuorumBps"/> is basis points of the veBANK total supply at a proposal's snapshot;
+/// <paramref name="ProposalThreshold"/> is veBANK base units at the proposal time.
+/// </summary>
+public sealed record GovernanceParameters(
+    long VotingDelay,
+    long VotingPeriod,
+    int QuorumBps,
+    UInt128 ProposalThreshold,
+    long TimelockDelay,
+    long GracePeriod,
+    AccountId Guardian)
+{
+    /// <summary>The longest delay, period, timelock or grace accepted: ten years.</summary>
+    public const long MaxDuration = 315_360_000;
+
+    /// <summary>Why these parameters are invalid, or null when they are valid.</summary>
+    public string? Problem() =>
+        VotingDelay is < 0 or > MaxDuration ? $"voting delay {VotingDelay} must be 0 to {MaxDuration} s"
+        : VotingPeriod is < 1 or > MaxDuration ? $"voting period {VotingPeriod} must be 1 to {MaxDuration} s"
+        : QuorumBps is < 0 or > BasisPoints.One ? $"quorum {QuorumBps} must be 0 to 10,000 bps"
+        : TimelockDelay is < 0 or > MaxDuration ? $"timelock delay {TimelockDelay} must be 0 to {MaxDuration} s"
+        : GracePeriod is < 1 or > MaxDuration ? $"grace period {GracePeriod} must be 1 to {MaxDuration} s"
+        : null;
+}

@@ -1,0 +1,185 @@
+using Ballast.Accounting;
+
+namespace Ballast.Governance;
+
+/// <summary>The governor's pure decisions.</summary>
+public sealed partial class Governor
+{
+    /// <summary>
+    /// Propose <paramref name="actions"/>: the proposer needs veBANK ≥ the threshold at <paramref name="now"/>;
+    /// snapshot = now + voting delay, deadline = snapshot + voting period, the quorum fraction is fixed now.
+    /// </summary>
+    public GovernanceDecision<ProposalCreated> DecidePropose(AccountId proposer, IReadOnlyList<GovernanceAction> actions, string description, long now)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        ArgumentNullException.ThrowIfNull(description);
+        if (now < LastAt)
+        {
+            return GovernanceRejections.TimeWentBack(now, LastAt);
+        }
+
+        if (actions.Count == 0)
+        {
+            return GovernanceRejections.NoActions();
+        }
+
+        var power = Power.BalanceOfAt(proposer, now);
+        if (power < Parameters.ProposalThreshold)
+        {
+            return GovernanceRejections.Threshold(proposer, power, Parameters.ProposalThreshold);
+        }
+
+        var frozen = actions.ToArray();
+        var snapshot = checked(now + Parameters.VotingDelay);
+        return new ProposalCreated(
+            NextProposalId,
+            proposer,
+            frozen,
+            description,
+            ProposalContent.Hash(frozen, description),
+            power,
+            snapshot,
+            checked(snapshot + Parameters.VotingPeriod),
+            Parameters.QuorumBps,
+            now);
+    }
+
+    /// <summary>
+    /// Vote <paramref name="support"/> (0 Against, 1 For, 2 Abstain) while the proposal is Active, once per account,
+    /// with the voter's veBANK at the snapshot as weight (power gained after the snapshot adds nothing).
+    /// </summary>
+    public GovernanceDecision<VoteCast> DecideVote(long proposalId, AccountId voter, int support, long now)
+    {
+        if (Find(proposalId, now, out var p) is { } refused)
+        {
+            return refused;
+        }
+
+        if (support is < 0 or > 2)
+        {
+            return GovernanceRejections.Support(support);
+        }
+
+        var state = StateOf(p!, now);
+        if (state != ProposalState.Active)
+        {
+            return GovernanceRejections.Closed(proposalId, state);
+        }
+
+        if (p!.Votes.ContainsKey(voter))
+        {
+            return GovernanceRejections.Voted(proposalId, voter);
+        }
+
+        var weight = Power.BalanceOfAt(voter, p.Created.Snapshot);
+        return weight == 0
+            ? GovernanceRejections.NoPower(proposalId, voter, p.Created.Snapshot)
+            : new VoteCast(proposalId, voter, (VoteSupport)support, weight, now);
+    }
+
+    /// <summary>Queue a Succeeded proposal: eta = now + timelock delay, expiry = eta + grace (parameters in force now).</summary>
+    public GovernanceDecision<ProposalQueued> DecideQueue(long proposalId, long now)
+    {
+        if (Find(proposalId, now, out var p) is { } refused)
+        {
+            return refused;
+        }
+
+        var state = StateOf(p!, now);
+        if (state != ProposalState.Succeeded)
+        {
+            return GovernanceRejections.NotSuccess(proposalId, state);
+        }
+
+        var eta = checked(now + Parameters.TimelockDelay);
+        return new ProposalQueued(proposalId, eta, checked(eta + Parameters.GracePeriod), now);
+    }
+
+    /// <summary>
+    /// Execute a Queued proposal in [eta, eta + grace): every action at once. Parameter changes are validated here;
+    /// the others go to <paramref name="target"/> in one call. If any action is refused nothing is applied, the
+    /// proposal stays Queued (it may be retried until it expires) and the rejection names the action.
+    /// </summary>
+    public GovernanceDecision<ProposalExecution<TRecord>> DecideExecute<TRecord>(long proposalId, IGovernanceTarget<TRecord> target, long now)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (Find(proposalId, now, out var p) is { } refused)
+        {
+            return refused;
+        }
+
+        var state = StateOf(p!, now);
+        if (state == ProposalState.Expired)
+        {
+            return GovernanceRejections.PastGrace(proposalId, p!.Queued!.ExpiresAt);
+        }
+
+        if (state != ProposalState.Queued)
+        {
+            return GovernanceRejections.NotInQueue(proposalId, state);
+        }
+
+        if (now < p!.Queued!.Eta)
+        {
+            return GovernanceRejections.Timelock(proposalId, p.Queued.Eta);
+        }
+
+        GovernanceParameters? parameters = null;
+        var actions = p.Created.Actions;
+        for (var i = 0; i < actions.Count; i++)
+        {
+            if (actions[i] is ChangeGovernanceParameters change)
+            {
+                if (change.Parameters.Problem() is { } problem)
+                {
+                    return GovernanceRejections.Refused(proposalId, i, GovernanceRejections.BadParameters(problem));
+                }
+
+                parameters = change.Parameters;
+            }
+        }
+
+        var decided = target.DecideActions(actions, now);
+        if (decided.Rejection is { } inner)
+        {
+            return GovernanceRejections.Refused(proposalId, decided.RefusedIndex, inner);
+        }
+
+        return new ProposalExecution<TRecord>(new ProposalExecuted(proposalId, parameters, decided.Records.Count, now), decided.Records);
+    }
+
+    /// <summary>Cancel: the proposer while Pending, or the guardian (veto) while Queued.</summary>
+    public GovernanceDecision<ProposalCanceled> DecideCancel(long proposalId, AccountId by, long now)
+    {
+        if (Find(proposalId, now, out var p) is { } refused)
+        {
+            return refused;
+        }
+
+        var state = StateOf(p!, now);
+        if (by != p!.Created.Proposer && by != Parameters.Guardian)
+        {
+            return GovernanceRejections.Unauthorized(proposalId, by);
+        }
+
+        if (state == ProposalState.Pending && by == p.Created.Proposer)
+        {
+            return new ProposalCanceled(proposalId, by, false, now);
+        }
+
+        return state == ProposalState.Queued && by == Parameters.Guardian
+            ? new ProposalCanceled(proposalId, by, true, now)
+            : GovernanceRejections.CannotCancel(proposalId, state);
+    }
+
+    private Rejection? Find(long proposalId, long now, out Proposal? proposal)
+    {
+        proposal = null;
+        if (now < LastAt)
+        {
+            return GovernanceRejections.TimeWentBack(now, LastAt);
+        }
+
+        return _proposals.TryGetValue(proposalId, out proposal) ? null : GovernanceRejections.NoProposal(proposalId);
+    }
+}
