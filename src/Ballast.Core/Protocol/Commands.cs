@@ -25,6 +25,21 @@ namespace Ballast.Protocol;
 [System.Text.Json.Serialization.JsonDerivedType(typeof(UnpauseCommand), "unpause")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(SetPolicyCommand), "set-policy")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(RebalanceCommand), "rebalance")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(InitGovernance), "init-governance")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(MintBank), "mint-bank")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(TransferBank), "transfer-bank")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(CreateLock), "create-lock")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(IncreaseLockAmount), "increase-lock-amount")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(IncreaseUnlockTime), "increase-unlock-time")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(WithdrawLock), "withdraw-lock")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Propose), "propose")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(CastVote), "cast-vote")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(QueueProposal), "queue-proposal")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(ExecuteProposal), "execute-proposal")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(CancelProposal), "cancel-proposal")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(VoteGauge), "vote-gauge")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(DistributeEmission), "distribute-emission")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(ClaimGaugeReward), "claim-gauge-reward")]
 public abstract record ProtocolCommand(string Id, AccountId Actor);
 
 public sealed record CreateAsset(string Id, AccountId Actor, string Symbol, int Decimals) : ProtocolCommand(Id, Actor);
@@ -109,4 +124,7 @@ public interface IPolicyCompiler
 {
     /// <summary>The policy named <paramref name="name"/> in <paramref name="text"/>; throws <see cref="BallastInputException"/> when the text is not a valid spec or has no such policy.</summary>
     Policies.PolicySpec Compile(string name, string text);
+
+    /// <summary>Every policy in <paramref name="text"/>; throws <see cref="BallastInputException"/> when the text is not a valid spec.</summary>
+    IReadOnlyList<Policies.PolicySpec> CompileAll(string text);
 }

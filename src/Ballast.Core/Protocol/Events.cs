@@ -104,6 +104,12 @@ public static class EventTypes
         ("rebalanced", typeof(Rebalanced)),
         ("composed-paused", typeof(ComposedPaused)),
         ("composed-unpaused", typeof(ComposedUnpaused)),
+        ("governance-initialized", typeof(GovernanceInitialized)),
+        ("bank", typeof(BankRecorded)),
+        ("escrow", typeof(EscrowRecorded)),
+        ("governor", typeof(GovernorRecorded)),
+        ("gauge", typeof(GaugeRecorded)),
+        ("evidence-checked", typeof(EvidenceChecked)),
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);

@@ -343,7 +343,7 @@ public sealed partial class ProtocolEngine
             return CommandOutcome.Reject(Rejections.NoShares(c.Assets));
         }
 
-        return CommandOutcome.Of(new ComposedDeposited(cv.Id, c.Actor, c.Assets, shares, nav, flows.ToImmutable(), now));
+        return CommandOutcome.Of([new ComposedDeposited(cv.Id, c.Actor, c.Assets, shares, nav, flows.ToImmutable(), now), .. GaugeShares(state, cv.Id, c.Actor, cv.Ledger.BalanceOf(c.Actor) + shares, now)]);
     }
 
     /// <summary>
@@ -410,6 +410,6 @@ public sealed partial class ProtocolEngine
             return CommandOutcome.Reject(Rejections.NoAssets(c.Shares));
         }
 
-        return CommandOutcome.Of(new ComposedRedeemed(cv.Id, c.Actor, c.Shares, paid, nav, flows.ToImmutable(), now));
+        return CommandOutcome.Of([new ComposedRedeemed(cv.Id, c.Actor, c.Shares, paid, nav, flows.ToImmutable(), now), .. GaugeShares(state, cv.Id, c.Actor, cv.Ledger.BalanceOf(c.Actor) - c.Shares, now)]);
     }
 }

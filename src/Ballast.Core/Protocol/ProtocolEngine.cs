@@ -11,9 +11,10 @@ namespace Ballast.Protocol;
 /// journal through <see cref="Apply"/> rebuilds the state; re-running <see cref="Decide"/> on a rebalance re-derives
 /// it (see <see cref="JournalReplay.Verify"/>).
 /// </summary>
-public sealed partial class ProtocolEngine(IPolicyCompiler compiler)
+public sealed partial class ProtocolEngine(IPolicyCompiler compiler, IEvidenceVerifier? evidence = null)
 {
     private readonly IPolicyCompiler _compiler = compiler ?? throw new ArgumentNullException(nameof(compiler));
+    private readonly IEvidenceVerifier _evidence = evidence ?? NoEvidenceVerifier.Instance;
 
     /// <summary>The events <paramref name="command"/> produces at <paramref name="now"/>, or why not. Never changes <paramref name="state"/>.</summary>
     public CommandOutcome Decide(ProtocolState state, ProtocolCommand command, DateTimeOffset now)
@@ -43,6 +44,9 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler)
             UnpauseCommand c when state.ComposedVaults.TryGetValue(c.Vault, out var cv) => DecideComposedPause(cv, c, now, pause: false),
             SetPolicyCommand c => DecideSetPolicy(state, c, now),
             RebalanceCommand c => DecideRebalance(state, c.Vault, now),
+            InitGovernance or MintBank or TransferBank or CreateLock or IncreaseLockAmount or IncreaseUnlockTime or WithdrawLock
+                or Propose or CastVote or QueueProposal or ExecuteProposal or CancelProposal or VoteGauge or DistributeEmission or ClaimGaugeReward
+                => DecideGovernance(state, command, now),
             _ => DecideSimple(state, command, now),
         };
     }
@@ -142,6 +146,24 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler)
                     break;
                 }
 
+            case GovernanceInitialized g:
+                state.Governance = new GovernanceState(g.Minter, g.Parameters);
+                break;
+            case BankRecorded b:
+                state.Governance!.Bank.Apply(b.Operation);
+                break;
+            case EscrowRecorded x:
+                state.Governance!.Escrow.Apply(x.Operation);
+                break;
+            case GovernorRecorded g:
+                state.Governance!.Governor.Apply(g.Operation);
+                break;
+            case GaugeRecorded g:
+                state.Governance!.Gauges.Apply(g.Operation);
+                break;
+            case EvidenceChecked ev:
+                state.Governance!.Evidence[(ev.ProposalId, ev.ActionIndex)] = ev;
+                break;
             case ComposedPaused p:
                 state.ComposedVaults[p.Vault].Paused = true;
                 break;

@@ -56,6 +56,9 @@ public sealed class ProtocolState
 
     public Dictionary<string, PolicyStored> Policies { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>BANK, veBANK, proposals and gauges, once governance is initialised.</summary>
+    public GovernanceState? Governance { get; set; }
+
     /// <summary>Compiled policies by hash (a cache; rebuilt from <see cref="Policies"/> on demand).</summary>
     internal Dictionary<string, RebalancePolicy> Compiled { get; } = new(StringComparer.Ordinal);
 

@@ -13,10 +13,16 @@ public sealed class SpecPolicyCompiler : IPolicyCompiler
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(text);
+        var policies = CompileAll(text);
+        return policies.FirstOrDefault(p => p.Name == name)
+            ?? throw new BallastInputException($"the policy spec has no policy named '{name}'; it has: {string.Join(", ", policies.Select(p => p.Name))}");
+    }
+
+    public IReadOnlyList<PolicySpec> CompileAll(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
         var source = text.TrimStart().StartsWith('{') ? "policy.json" : "policy.yaml";
-        var set = SpecLoader.Load(text, source);
-        return set.Policies.FirstOrDefault(p => p.Name == name)
-            ?? throw new BallastInputException($"the policy spec has no policy named '{name}'; it has: {string.Join(", ", set.Policies.Select(p => p.Name))}");
+        return SpecLoader.Load(text, source).Policies;
     }
 }
 

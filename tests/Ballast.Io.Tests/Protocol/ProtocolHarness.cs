@@ -116,6 +116,14 @@ internal sealed class ProtocolHarness : IDisposable
             lines.AddRange(cv.Ledger.Balances.OrderBy(b => b.Key).Select(b => $"  shares {b.Key} {b.Value}"));
         }
 
+        if (s.Governance is { } g)
+        {
+            lines.Add(g.Bank.Snapshot());
+            lines.Add(g.Escrow.Snapshot());
+            lines.Add(g.Governor.Snapshot());
+            lines.Add(g.Gauges.Snapshot());
+        }
+
         lines.Add($"events {s.EventCount} head {Sequencer.Head}");
         return string.Join('\n', lines);
     }

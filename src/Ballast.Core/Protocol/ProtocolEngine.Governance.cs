@@ -1,0 +1,236 @@
+using System.Collections.Immutable;
+using Ballast.Accounting;
+using Ballast.Governance;
+
+namespace Ballast.Protocol;
+
+/// <summary>Governance commands: the governance domain decides, the protocol journals its records as events.</summary>
+public sealed partial class ProtocolEngine
+{
+    private CommandOutcome DecideGovernance(ProtocolState state, ProtocolCommand command, DateTimeOffset now)
+    {
+        var t = now.ToUnixTimeSeconds();
+        if (command is InitGovernance init)
+        {
+            if (state.Governance is not null)
+            {
+                return CommandOutcome.Reject("governance-exists", "governance is already initialised");
+            }
+
+            return init.Parameters.Problem() is { } problem
+                ? CommandOutcome.Reject("invalid-parameters", problem)
+                : CommandOutcome.Of(new GovernanceInitialized(init.Actor, init.Parameters, now));
+        }
+
+        if (state.Governance is not { } g)
+        {
+            return CommandOutcome.Reject("no-governance", "governance is not initialised (InitGovernance first)");
+        }
+
+        return command switch
+        {
+            MintBank c => One(g.Bank.DecideMint(c.Actor, c.To, c.Amount, t), r => new BankRecorded(r)),
+            TransferBank c => One(g.Bank.DecideTransfer(c.Actor, c.To, c.Amount, t), r => new BankRecorded(r)),
+            CreateLock c => One(g.Escrow.DecideCreateLock(c.Actor, c.Amount, c.UnlockTime, t), r => new EscrowRecorded(r)),
+            IncreaseLockAmount c => One(g.Escrow.DecideIncreaseAmount(c.Actor, c.Amount, t), r => new EscrowRecorded(r)),
+            IncreaseUnlockTime c => One(g.Escrow.DecideIncreaseUnlockTime(c.Actor, c.UnlockTime, t), r => new EscrowRecorded(r)),
+            WithdrawLock c => One(g.Escrow.DecideWithdraw(c.Actor, t), r => new EscrowRecorded(r)),
+            Propose c => DecidePropose(state, g, c, t),
+            CastVote c => One(g.Governor.DecideVote(c.ProposalId, c.Actor, c.Support, t), r => new GovernorRecorded(r)),
+            QueueProposal c => One(g.Governor.DecideQueue(c.ProposalId, t), r => new GovernorRecorded(r)),
+            CancelProposal c => One(g.Governor.DecideCancel(c.ProposalId, c.Actor, t), r => new GovernorRecorded(r)),
+            ExecuteProposal c => DecideExecute(state, g, c, now),
+            VoteGauge c => One(g.Gauges.DecideVote(c.Actor, c.Gauge, c.Bps, t), r => new GaugeRecorded(r)),
+            DistributeEmission c => DecideDistribute(g, c, t),
+            ClaimGaugeReward c => DecideClaim(g, c, t),
+            _ => throw new ArgumentException($"no rule decides {command.GetType().Name}", nameof(command)),
+        };
+    }
+
+    private static CommandOutcome One<T>(GovernanceDecision<T> decision, Func<T, ProtocolEvent> wrap)
+        where T : class => decision.Rejection is { } r ? CommandOutcome.Reject(r) : CommandOutcome.Of(wrap(decision.Record!));
+
+    /// <summary>
+    /// A proposal: its actions are checked now (the vault exists, the policy text holds a policy with the hash), and
+    /// every piece of evidence is re-run by the system; both the proposal and the evidence results are journaled.
+    /// </summary>
+    private CommandOutcome DecidePropose(ProtocolState state, GovernanceState g, Propose c, long t)
+    {
+        for (var i = 0; i < c.Actions.Length; i++)
+        {
+            if (CheckAction(state, c.Actions[i]) is { } problem)
+            {
+                return CommandOutcome.Reject("invalid-action", $"action {i + 1}: {problem}");
+            }
+        }
+
+        var decision = g.Governor.DecidePropose(c.Actor, c.Actions, c.Description, t);
+        if (decision.Rejection is { } rejection)
+        {
+            return CommandOutcome.Reject(rejection);
+        }
+
+        var created = decision.Record!;
+        var events = new List<ProtocolEvent> { new GovernorRecorded(created) };
+        for (var i = 0; i < c.Actions.Length; i++)
+        {
+            if (c.Actions[i] is AdoptPolicy { Evidence: { } claim } adopt)
+            {
+                var result = _evidence.Check(claim, adopt.PolicyText, adopt.PolicyHash);
+                events.Add(new EvidenceChecked(created.ProposalId, i, result is null ? "data-unknown" : result.Verified ? "verified" : "mismatch", result is null ? [] : [.. result.Mismatches]));
+            }
+        }
+
+        return CommandOutcome.Of([.. events]);
+    }
+
+    private string? CheckAction(ProtocolState state, GovernanceAction action)
+    {
+        switch (action)
+        {
+            case AdoptPolicy adopt:
+                if (!state.ComposedVaults.TryGetValue(adopt.VaultId, out var cv))
+                {
+                    return $"'{adopt.VaultId}' is not a composed vault";
+                }
+
+                Policies.PolicySpec? spec;
+                try
+                {
+                    spec = _compiler.CompileAll(adopt.PolicyText).FirstOrDefault(p => p.Hash == adopt.PolicyHash);
+                }
+                catch (BallastInputException e)
+                {
+                    return $"the policy text is not a valid spec: {e.Message}";
+                }
+
+                if (spec is null)
+                {
+                    return $"the policy text holds no policy with hash {adopt.PolicyHash}";
+                }
+
+                return spec.Universe.Order(StringComparer.Ordinal).SequenceEqual(cv.Spec.Children.Order(StringComparer.Ordinal), StringComparer.Ordinal)
+                    ? null
+                    : $"policy '{spec.Name}' holds [{string.Join(", ", spec.Universe)}], the vault's children are [{string.Join(", ", cv.Spec.Children)}]";
+            case AddGauge add:
+                return state.ComposedVaults.ContainsKey(add.GaugeId) ? null : $"gauge '{add.GaugeId}' is not a composed vault";
+            case RemoveGauge or ChangeGovernanceParameters:
+                return null;
+            default:
+                return $"{action.GetType().Name} is not supported by this protocol yet";
+        }
+    }
+
+    /// <summary>Executes a queued proposal atomically: the governor checks its state, this protocol decides every action (all or none).</summary>
+    private CommandOutcome DecideExecute(ProtocolState state, GovernanceState g, ExecuteProposal c, DateTimeOffset now)
+    {
+        var decision = g.Governor.DecideExecute(c.ProposalId, new Target(this, state, now), now.ToUnixTimeSeconds());
+        if (decision.Rejection is { } rejection)
+        {
+            return CommandOutcome.Reject(rejection);
+        }
+
+        var execution = decision.Record!;
+        return CommandOutcome.Of([new GovernorRecorded(execution.Executed), .. execution.TargetRecords]);
+    }
+
+    private static CommandOutcome DecideDistribute(GovernanceState g, DistributeEmission c, long t)
+    {
+        if (c.Actor != g.Bank.Minter)
+        {
+            return CommandOutcome.Reject(GovernanceRejections.NotMinter, $"{c.Actor} is not BANK's minter");
+        }
+
+        var distribution = g.Gauges.DecideDistribute(c.Week, c.Amount, t);
+        if (distribution.Rejection is { } rejection)
+        {
+            return CommandOutcome.Reject(rejection);
+        }
+
+        var record = distribution.Record!;
+        var cap = g.Bank.DecideMint(c.Actor, c.Actor, record.Shares.Aggregate(UInt128.Zero, (sum, s) => sum + s.Amount), t);
+        if (cap.Rejection is { } capped && record.Shares.Any(s => s.Amount > 0))
+        {
+            return CommandOutcome.Reject(capped);
+        }
+
+        var events = new List<ProtocolEvent> { new GaugeRecorded(record) };
+        events.AddRange(record.Shares.Where(s => s.Amount > 0).Select(s => new BankRecorded(new BankMinted(c.Actor, GovernanceState.GaugeAccount(s.Gauge), s.Amount, t))));
+        return CommandOutcome.Of([.. events]);
+    }
+
+    private static CommandOutcome DecideClaim(GovernanceState g, ClaimGaugeReward c, long t)
+    {
+        var claim = g.Gauges.DecideClaim(c.Gauge, c.Actor, t);
+        if (claim.Rejection is { } rejection)
+        {
+            return CommandOutcome.Reject(rejection);
+        }
+
+        var record = claim.Record!;
+        return CommandOutcome.Of(new GaugeRecorded(record), new BankRecorded(new BankTransferred(GovernanceState.GaugeAccount(c.Gauge), c.Actor, record.Amount, t)));
+    }
+
+    /// <summary>The gauge share records that keep a composed vault's gauge in step with its share balances (when it is a gauge).</summary>
+    private static IEnumerable<ProtocolEvent> GaugeShares(ProtocolState state, string vault, AccountId investor, UInt128 balanceAfter, DateTimeOffset now)
+    {
+        if (state.Governance is { } g && g.Gauges.IsActive(vault))
+        {
+            var set = g.Gauges.DecideSetShares(vault, investor, balanceAfter, now.ToUnixTimeSeconds());
+            if (set.Record is { } record)
+            {
+                yield return new GaugeRecorded(record);
+            }
+        }
+    }
+
+    /// <summary>Decides a proposal's actions for this protocol, in order, against the current state.</summary>
+    private sealed class Target(ProtocolEngine engine, ProtocolState state, DateTimeOffset now) : IGovernanceTarget<ProtocolEvent>
+    {
+        public ActionsDecision<ProtocolEvent> DecideActions(IReadOnlyList<GovernanceAction> actions, long at)
+        {
+            var records = new List<ProtocolEvent>();
+            var stored = new HashSet<string>(state.Policies.Keys, StringComparer.Ordinal);
+            for (var i = 0; i < actions.Count; i++)
+            {
+                if (engine.CheckAction(state, actions[i]) is { } problem)
+                {
+                    return ActionsDecision<ProtocolEvent>.Refuse(i, new Rejection("invalid-action", problem));
+                }
+
+                switch (actions[i])
+                {
+                    case AdoptPolicy adopt:
+                        var spec = engine._compiler.CompileAll(adopt.PolicyText).First(p => p.Hash == adopt.PolicyHash);
+                        if (stored.Add(adopt.PolicyHash))
+                        {
+                            records.Add(new PolicyStored(adopt.PolicyHash, spec.Name, adopt.PolicyText));
+                        }
+
+                        records.Add(new PolicyAttached(adopt.VaultId, adopt.PolicyHash, now));
+                        break;
+                    case AddGauge add:
+                        var added = state.Governance!.Gauges.DecideAdd(add.GaugeId, at);
+                        if (added.Rejection is { } r1)
+                        {
+                            return ActionsDecision<ProtocolEvent>.Refuse(i, r1);
+                        }
+
+                        records.Add(new GaugeRecorded(added.Record!));
+                        break;
+                    case RemoveGauge remove:
+                        var removed = state.Governance!.Gauges.DecideRemove(remove.GaugeId, at);
+                        if (removed.Rejection is { } r2)
+                        {
+                            return ActionsDecision<ProtocolEvent>.Refuse(i, r2);
+                        }
+
+                        records.Add(new GaugeRecorded(removed.Record!));
+                        break;
+                }
+            }
+
+            return ActionsDecision<ProtocolEvent>.Accept(records);
+        }
+    }
+}

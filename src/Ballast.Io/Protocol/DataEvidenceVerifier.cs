@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Ballast.Data;
+using Ballast.Governance;
+using Ballast.Io.Specs;
+using Ballast.Protocol;
+
+namespace Ballast.Io.Protocol;
+
+/// <summary>
+/// Re-runs evidence: knows data files by the SHA-256 of their bytes, and for a claim on known data runs the claimed
+/// policy through <see cref="BacktestJob"/> over the claimed period and compares the metrics exactly (formatted
+/// with <see cref="EvidenceClaim.FormatMetric"/>). A claim on unknown data is "data-unknown", never a guess.
+/// </summary>
+public sealed class DataEvidenceVerifier : IEvidenceVerifier
+{
+    /// <summary>The metrics a claim carries, by the names used in claims.</summary>
+    public static readonly IReadOnlyList<string> MetricNames = ["cagr", "volatility", "sharpe", "max_drawdown", "rebalances", "turnover_one_way", "final_nav"];
+
+    private readonly Dictionary<string, (string Path, ValueKind Kind, FillMode Fill)> _known = new(StringComparer.Ordinal);
+
+    /// <summary>Makes a data file known; returns its digest.</summary>
+    public string Register(string path, ValueKind kind, FillMode fill = FillMode.None)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var digest = EvidenceClaim.DigestOf(File.ReadAllBytes(path));
+        _known[digest] = (path, kind, fill);
+        return digest;
+    }
+
+    public EvidenceResult? Check(EvidenceClaim claim, string policyText, string policyHash)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        if (!_known.TryGetValue(claim.DataDigest, out var data))
+        {
+            return null;
+        }
+
+        var recomputed = Claim(policyText, policyHash, data.Path, data.Kind, data.Fill, claim.PeriodFrom, claim.PeriodTo);
+        return EvidenceCheck.Compare(claim, recomputed);
+    }
+
+    /// <summary>The claim a backtest of the policy with <paramref name="policyHash"/> in <paramref name="policyText"/> makes on the data file over the period.</summary>
+    public static EvidenceClaim Claim(string policyText, string policyHash, string dataPath, ValueKind kind, FillMode fill, DateOnly from, DateOnly to)
+    {
+        ArgumentNullException.ThrowIfNull(policyText);
+        var set = SpecLoader.Load(policyText, policyText.TrimStart().StartsWith('{') ? "policy.json" : "policy.yaml");
+        var policy = set.Policies.FirstOrDefault(p => p.Hash == policyHash)
+            ?? throw new BallastInputException($"the policy text holds no policy with hash {policyHash}");
+        var single = set with { Policies = [policy] };
+        var outcome = BacktestJob.Run(single, MarketDataCsv.ReadFile(dataPath, kind), new BacktestOptions { From = from, To = to, Fill = fill });
+        var m = outcome.Runs[0].Metrics;
+        string F(double? v) => v is { } x ? EvidenceClaim.FormatMetric(x) : "null";
+        var metrics = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["cagr"] = F(m.Cagr),
+            ["volatility"] = F(m.Volatility),
+            ["sharpe"] = F(m.Sharpe),
+            ["max_drawdown"] = F(m.MaxDrawdown),
+            ["rebalances"] = m.Rebalances.ToString(CultureInfo.InvariantCulture),
+            ["turnover_one_way"] = F(m.TurnoverOneWayAnnual),
+            ["final_nav"] = F(m.FinalNav),
+        };
+        return new EvidenceClaim(policyHash, EvidenceClaim.DigestOf(File.ReadAllBytes(dataPath)), from, to, metrics.ToImmutableSortedDictionary(StringComparer.Ordinal));
+    }
+}

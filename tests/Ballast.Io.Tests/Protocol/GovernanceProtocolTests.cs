@@ -1,0 +1,135 @@
+using System.Collections.Immutable;
+using Ballast.Accounting;
+using Ballast.Governance;
+using Ballast.Io.Protocol;
+using Ballast.Protocol;
+using static Ballast.Io.Tests.Protocol.ProtocolHarness;
+
+namespace Ballast.Io.Tests.Protocol;
+
+/// <summary>Governance through the protocol's sequencer and journal: BANK, veBANK, a proposal that adopts a policy, gauges.</summary>
+public class GovernanceProtocolTests
+{
+    private const long Day = 86_400;
+    private static readonly UInt128 Token = ExactMath.Pow10(18);
+    private static readonly AccountId Guardian = new("guardian");
+
+    private static readonly GovernanceParameters Parameters = new(Day, 3 * Day, 1_000, 0, 2 * Day, 7 * Day, Guardian);
+
+    private const string BandPolicy = "name: band\nuniverse: [A, B, C]\nweights: { scheme: fixed, targets: { A: 0.4, B: 0.4, C: 0.2 } }\ntrigger: { drift: { relative: 0.2 } }\n";
+
+    private static void Advance(ProtocolHarness h, long seconds) => h.Clock.Now = h.Clock.Now.AddSeconds(seconds);
+
+    private static string BandHash => SpecPolicyCompiler.Instance.Compile("band", BandPolicy).Hash;
+
+    private static long Open(ProtocolHarness h)
+    {
+        h.Must(new InitGovernance(h.Id(), Issuer, Parameters));
+        h.Must(new MintBank(h.Id(), Issuer, Alice, 1_000 * Token));
+        h.Must(new MintBank(h.Id(), Issuer, Bob, 500 * Token));
+        var year = h.Clock.Now.ToUnixTimeSeconds() + (365 * Day);
+        h.Must(new CreateLock(h.Id(), Alice, 1_000 * Token, year));
+        h.Must(new CreateLock(h.Id(), Bob, 500 * Token, year));
+        Advance(h, 1);
+        var e = h.Must(new Propose(h.Id(), Alice, [new AdoptPolicy("mix", BandHash, BandPolicy, null), new AddGauge("mix")], "switch mix to a 20% band; make it a gauge"));
+        return ((ProposalCreated)((GovernorRecorded)e.Events[0]).Operation).ProposalId;
+    }
+
+    [Fact]
+    public void Proposal_AdoptingAPolicy_RunsItsLifecycleAndSwitchesTheVault()
+    {
+        using var h = new ProtocolHarness();
+        h.Deposit(Alice, 1_000_000);
+        var before = h.Mix.PolicyHash;
+        var id = Open(h);
+
+        Assert.Equal(CommandStatus.Rejected, h.Submit(new CastVote(h.Id(), Alice, id, 1)).Status); // still Pending
+        Advance(h, Day + 1);
+        h.Must(new CastVote(h.Id(), Alice, id, 1));
+        h.Must(new CastVote(h.Id(), Bob, id, 0));
+        Assert.Equal(CommandStatus.Rejected, h.Submit(new CastVote(h.Id(), Alice, id, 1)).Status);
+        Advance(h, 3 * Day);
+        h.Must(new QueueProposal(h.Id(), Alice, id));
+        Assert.Equal(CommandStatus.Rejected, h.Submit(new ExecuteProposal(h.Id(), Bob, id)).Status);
+        Assert.Equal(before, h.Mix.PolicyHash);
+
+        Advance(h, 2 * Day);
+        h.Must(new ExecuteProposal(h.Id(), Bob, id));
+
+        Assert.Equal(BandHash, h.Mix.PolicyHash);
+        Assert.Equal([400_000, 400_000, 200_000], h.Mix.TargetsPpm!);
+        Assert.True(h.State.Governance!.Gauges.IsActive("mix"));
+
+        // The vault now follows the band policy: the next keeper call rebalances to 40/40/20.
+        h.Day();
+        h.Day();
+        var e = Assert.IsType<Rebalanced>(Assert.Single(h.Keep().Events));
+        Assert.Equal(BandHash, e.Policy);
+
+        var live = h.Fingerprint();
+        h.Reopen();
+        Assert.Equal(live, h.Fingerprint());
+        var report = JournalReplay.Verify(h.Store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance));
+        Assert.True(report.IsValid, report.Discrepancy?.ToString());
+    }
+
+    [Fact]
+    public void Execution_WithARefusedAction_AppliesNothing()
+    {
+        using var h = new ProtocolHarness();
+        h.Deposit(Alice, 1_000_000);
+        var first = Open(h);
+        Advance(h, Day + 1);
+        h.Must(new CastVote(h.Id(), Alice, first, 1));
+        var second = ((ProposalCreated)((GovernorRecorded)h.Must(new Propose(h.Id(), Alice, [new AdoptPolicy("mix", BandHash, BandPolicy, null), new AddGauge("mix")], "again")).Events[0]).Operation).ProposalId;
+        Advance(h, Day + 1);
+        h.Must(new CastVote(h.Id(), Alice, second, 1));
+        Advance(h, 3 * Day);
+        h.Must(new QueueProposal(h.Id(), Alice, first));
+        h.Must(new QueueProposal(h.Id(), Alice, second));
+        Advance(h, 2 * Day);
+        h.Must(new ExecuteProposal(h.Id(), Alice, first));
+
+        // Put the original policy back by hand, then the second proposal's gauge action fails (the gauge exists):
+        // its policy action must not apply either.
+        h.Must(new SetPolicyCommand(h.Id(), Operator, "mix", "p", h.PolicyText));
+        var before = h.Fingerprint();
+        var refused = h.Submit(new ExecuteProposal(h.Id(), Alice, second));
+
+        Assert.Equal(CommandStatus.Rejected, refused.Status);
+        Assert.Equal(before, h.Fingerprint());
+        Assert.NotEqual(BandHash, h.Mix.PolicyHash);
+    }
+
+    [Fact]
+    public void Gauge_VotesAndEmissions_PayDepositorsAndConserveBank()
+    {
+        using var h = new ProtocolHarness();
+        h.Deposit(Alice, 1_000_000);
+        var id = Open(h);
+        Advance(h, Day + 1);
+        h.Must(new CastVote(h.Id(), Alice, id, 1));
+        Advance(h, 3 * Day);
+        h.Must(new QueueProposal(h.Id(), Alice, id));
+        Advance(h, 2 * Day);
+        h.Must(new ExecuteProposal(h.Id(), Alice, id));
+
+        h.Must(new VoteGauge(h.Id(), Alice, "mix", 10_000));
+        h.Deposit(Bob, 500_000);                                  // gauge shares follow the vault's shares
+        Assert.Equal(CommandStatus.Rejected, h.Submit(new VoteGauge(h.Id(), Alice, "mix", 5_000)).Status); // 10-day cooldown
+        var week = ((h.Clock.Now.ToUnixTimeSeconds() / Weeks.Week) + 1) * Weeks.Week;
+        h.Clock.Now = DateTimeOffset.FromUnixTimeSeconds(week + Weeks.Week + 1);
+        var emitted = 1_000 * Token;
+        h.Must(new DistributeEmission(h.Id(), Issuer, week, emitted));
+        h.Clock.Now = DateTimeOffset.FromUnixTimeSeconds(week + (2 * Weeks.Week) + 1);
+        h.Must(new ClaimGaugeReward(h.Id(), Bob, "mix"));
+
+        var g = h.State.Governance!;
+        var bob = g.Bank.BalanceOf(Bob);
+        Assert.True(bob > 0, "Bob held shares in the gauge's vault and is paid");
+        var report = g.Gauges.RewardsAt("mix", h.Clock.Now.ToUnixTimeSeconds());
+        Assert.Equal(report.Emitted, report.Claimed + report.Claimable + report.Dust + report.Unattributed + (report.Emitted - report.Released));
+        Assert.Equal(emitted - report.Claimed, g.Bank.BalanceOf(GovernanceState.GaugeAccount("mix")));
+        Assert.True(JournalReplay.Verify(h.Store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance)).IsValid);
+    }
+}
