@@ -68,15 +68,35 @@ internal static class VerifyCommand
     {
         var journal = new Argument<string>("JOURNAL") { Description = "sqlite:FILE, postgres:CONNSTR or a SQLite file path." };
         var expect = new Option<string?>("--expect-head") { Description = "The head you trust (SEQUENCE:HASH as printed by verify, or the hash alone); verification fails unless the journal ends exactly there." };
-        var command = new Command("verify", "Verify a journal: check the hash chain, and decide every command again on the replayed state: each must give exactly its journaled events (so every rebalance is re-derived from its policy).") { journal, expect };
+        var data = new Option<string[]>("--data") { Description = "Data files that governance evidence claims were made on (by SHA-256), so their backtests are re-run; repeat for several.", AllowMultipleArgumentsPerToken = true };
+        var returns = new Option<string?>("--returns") { Description = "How the --data files hold values: percent or fraction (period returns); omit for prices." };
+        var command = new Command("verify", "Verify a journal: check the hash chain, and decide every command again on the replayed state: each must give exactly its journaled events (so every rebalance is re-derived from its policy, every evidence claim re-run).") { journal, expect, data, returns };
         command.SetAction(parse =>
         {
             var location = parse.GetValue(journal)!;
+            var evidence = new DataEvidenceVerifier();
+            var kind = parse.GetValue(returns) switch
+            {
+                null => Ballast.Data.ValueKind.Prices,
+                "percent" => Ballast.Data.ValueKind.ReturnsPercent,
+                "fraction" => Ballast.Data.ValueKind.ReturnsFraction,
+                var other => throw new BallastInputException($"--returns: unknown value '{other}'; expected percent or fraction"),
+            };
+            foreach (var file in parse.GetValue(data) ?? [])
+            {
+                if (!File.Exists(file))
+                {
+                    throw new BallastInputException(new InputLocation(file), "data file not found");
+                }
+
+                evidence.Register(file, kind);
+            }
+
             using var store = OpenExisting(location);
             ReplayReport report;
             try
             {
-                report = JournalReplay.Verify(store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance));
+                report = JournalReplay.Verify(store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance, evidence));
             }
             catch (Ballast.Protocol.Journal.JournalCorruptedException e)
             {
@@ -88,6 +108,11 @@ internal static class VerifyCommand
             {
                 io.Error.WriteLine(d.Sequence == 0 ? $"verification FAILED: {d.What}" : $"verification FAILED at event {d.Sequence}: {d.What}");
                 io.Error.WriteLine($"({report.EventsChecked} events before it checked)");
+                if (d.What.Contains("data-unknown", StringComparison.Ordinal))
+                {
+                    io.Error.WriteLine("the journal holds evidence re-run on a data file this run does not know: pass it with --data FILE (and --returns percent|fraction if it holds returns)");
+                }
+
                 return Program.BadInput;
             }
 

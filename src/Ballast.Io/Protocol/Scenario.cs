@@ -44,7 +44,19 @@ public sealed record Scenario
     /// <summary>Keeper schedule: every row, or never.</summary>
     public required bool KeeperEveryRow { get; init; }
 
-    private static readonly string[] TopKeys = ["name", "data", "asset", "policy", "children", "composed", "investors", "keeper"];
+    /// <summary>The data file and how it was read (null for synthetic data): evidence claims are made and re-run on it.</summary>
+    public (string Path, ValueKind Kind, FillMode Fill)? DataFile { get; init; }
+
+    /// <summary>Governance parameters, when the scenario has a governance section.</summary>
+    public Ballast.Governance.GovernanceParameters? Governance { get; init; }
+
+    /// <summary>Governance steps in file order, each on the first row on or after its date.</summary>
+    public ImmutableArray<GovernanceStep> GovernanceSteps { get; init; } = [];
+
+    private static readonly string[] TopKeys = ["name", "data", "asset", "policy", "children", "composed", "investors", "keeper", "governance"];
+    private static readonly string[] GovernanceKeys = ["parameters", "steps"];
+    private static readonly string[] ParameterKeys = ["voting_delay_days", "voting_period_days", "quorum", "threshold", "timelock_days", "grace_days"];
+    private static readonly string[] StepKinds = ["mint", "lock", "propose", "vote", "queue", "execute", "cancel", "gauge_vote"];
     private static readonly string[] DataKeys = ["file", "returns", "fill", "synth"];
     private static readonly string[] SynthKeys = ["strategies", "years", "seed"];
     private static readonly string[] ChildKeys = ["entry_fee_bps", "exit_fee_bps", "flow_fees_paid_out", "management_fee_bps", "performance_fee_bps", "max_report_up_bps", "max_report_down_bps", "decimals_offset", "instant_withdrawals", "withdrawal_delay_days"];
@@ -89,6 +101,7 @@ public sealed record Scenario
         Check(dataMap, DataKeys, "data");
         PriceTable prices;
         string description;
+        (string, ValueKind, FillMode)? dataFile = null;
         if (Get(dataMap, "synth") is { } synthNode)
         {
             var synth = Map(synthNode, "data.synth");
@@ -129,6 +142,7 @@ public sealed record Scenario
             var market = MarketDataCsv.ReadFile(file, kind);
             prices = PriceWindow.Build(market, [.. compiled.Universe], null, null, fill);
             description = file;
+            dataFile = (file, kind, fill);
         }
 
         // Asset.
@@ -263,8 +277,42 @@ public sealed record Scenario
             throw Error(Get(root, "keeper")!, "keeper", $"unknown value '{keeper}'; expected every-row or none");
         }
 
+        Ballast.Governance.GovernanceParameters? governance = null;
+        var steps = ImmutableArray.CreateBuilder<GovernanceStep>();
+        if (Get(root, "governance") is { } govNode)
+        {
+            var gov = Map(govNode, "governance");
+            Check(gov, GovernanceKeys, "governance");
+            var parameters = Get(gov, "parameters") is { } pn ? Map(pn, "governance.parameters") : new MapNode(govNode.Location, []);
+            Check(parameters, ParameterKeys, "governance.parameters");
+            long Days(string key, double fallback) => (long)Math.Round(Bounded(Get(parameters, key), $"governance.parameters.{key}", fallback, 3650) * 86_400);
+            var quorum = Bounded(Get(parameters, "quorum"), "governance.parameters.quorum", 0.1, 1);
+            governance = new Ballast.Governance.GovernanceParameters(
+                Days("voting_delay_days", 1), Days("voting_period_days", 7), (int)Math.Round(quorum * 10_000), BankUnits(Get(parameters, "threshold"), "governance.parameters.threshold"),
+                Days("timelock_days", 2), Days("grace_days", 14), new AccountId("guardian"));
+            if (governance.Problem() is { } problem)
+            {
+                throw Error(parameters, "governance.parameters", problem);
+            }
+
+            var list = Get(gov, "steps") is { } sn ? AsList(sn, "governance.steps") : new ListNode(govNode.Location, []);
+            for (var i = 0; i < list.Items.Count; i++)
+            {
+                var step = GovernanceStep.Parse(Map(list.Items[i], $"governance.steps[{i}]"), $"governance.steps[{i}]", prices, compiled.Universe, policyText);
+                if (step.Evidence && dataFile is null)
+                {
+                    throw Error(list.Items[i], $"governance.steps[{i}].propose.evidence", "evidence is a backtest re-run on a data file; synthetic data has none (use data: { file: ... })");
+                }
+
+                steps.Add(step);
+            }
+        }
+
         return new Scenario
         {
+            DataFile = dataFile,
+            Governance = governance,
+            GovernanceSteps = steps.ToImmutable(),
             Name = name,
             Source = source,
             Prices = prices,
@@ -367,6 +415,27 @@ public sealed record Scenario
         var value = Num(node, path, 0) * scale;
         return value <= MaxAmount ? (UInt128)Math.Floor(value) : throw Error(node, path, $"{node.Describe} is too large (at most {MaxAmount / scale:G3} whole units)");
     }
+
+    /// <summary>Whole BANK (18 decimals) in base units.</summary>
+    internal static UInt128 BankUnits(SpecNode? node, string path)
+    {
+        var value = Num(node, path, 0);
+        return value <= 2.1e9 ? (UInt128)Math.Round(value * 1e6) * ExactMath.Pow10(12) : throw Error(node!, path, $"at most 2,100,000,000 BANK exist, found {node!.Describe}");
+    }
+
+    internal static SpecNode? GetNode(MapNode map, string key) => Get(map, key);
+
+    internal static string Text(SpecNode node, string path) => Str(node, path);
+
+    internal static double Number(SpecNode? node, string path, double fallback) => Num(node, path, fallback);
+
+    internal static void Keys(MapNode map, string[] known, string path) => Check(map, known, path);
+
+    internal static MapNode Mapping(SpecNode node, string path) => Map(node, path);
+
+    internal static BallastInputException Fail(SpecNode node, string path, string message) => Error(node, path, message);
+
+    internal static IReadOnlyList<string> Kinds => StepKinds;
 
     private static int Ranged(MapNode map, string key, string path, int fallback, int min, int max)
     {

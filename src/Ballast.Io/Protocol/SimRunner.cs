@@ -46,7 +46,14 @@ public static class SimRunner
         var names = prices.Names;
         DryRunSetUp(scenario, At(prices.Dates[0], 0));
         var clock = new ManualClock(At(prices.Dates[0], 0));
-        var sequencer = new ProtocolSequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance), clock);
+        var evidence = new DataEvidenceVerifier();
+        if (scenario.DataFile is { } file)
+        {
+            evidence.Register(file.Path, file.Kind, file.Fill);
+        }
+
+        var sequencer = new ProtocolSequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance, evidence), clock);
+        var stepDone = new bool[scenario.GovernanceSteps.Length];
         var rejections = new List<string>();
         var unchanged = 0;
         var rebalances = 0;
@@ -124,10 +131,28 @@ public static class SimRunner
                 Report(row);
             }
 
+            // Governance steps dated today (the first row on or after their date), in file order.
+            clock.Now = At(date, 4);
+            for (var s = 0; s < scenario.GovernanceSteps.Length; s++)
+            {
+                var step = scenario.GovernanceSteps[s];
+                if (stepDone[s] || date < step.On)
+                {
+                    continue;
+                }
+
+                stepDone[s] = true;
+                var outcome = sequencer.Submit(GovernanceCommand(scenario, step, $"r{row}-gov-{s}", row, clock.Now));
+                if (outcome.Status == CommandStatus.Rejected)
+                {
+                    rejections.Add($"{prices.FormatDate(date)} {step.Location}: {step.Kind}: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
+                }
+            }
+
             // 3. The keeper: settles the composed vault's withdrawal requests that are due, then asks it to rebalance.
             if (scenario.KeeperEveryRow)
             {
-                clock.Now = At(date, 4);
+                clock.Now = At(date, 5);
                 var account = sequencer.State.ComposedVaults[scenario.ComposedId].Account;
                 foreach (var name in names)
                 {
@@ -183,9 +208,50 @@ public static class SimRunner
         }
     }
 
+    /// <summary>The protocol command of a governance step.</summary>
+    private static ProtocolCommand GovernanceCommand(Scenario scenario, GovernanceStep step, string id, int row, DateTimeOffset now)
+    {
+        var actor = new AccountId(step.Account);
+        switch (step.Kind)
+        {
+            case "mint":
+                return new MintBank(id, Issuer, actor, step.Bank);
+            case "lock":
+                return new CreateLock(id, actor, step.Bank, now.ToUnixTimeSeconds() + (step.Weeks * Ballast.Governance.Weeks.Week));
+            case "propose":
+                var policy = SpecPolicyCompiler.Instance.Compile(step.Policy!, scenario.PolicyText);
+                Ballast.Governance.EvidenceClaim? claim = null;
+                if (step.Evidence && scenario.DataFile is { } file && row > 0)
+                {
+                    // The claim a proposer can make on the day: a backtest up to the previous row.
+                    claim = DataEvidenceVerifier.Claim(scenario.PolicyText, policy.Hash, file.Path, file.Kind, file.Fill, scenario.Prices.Dates[0], scenario.Prices.Dates[row - 1]);
+                }
+
+                System.Collections.Immutable.ImmutableArray<Ballast.Governance.GovernanceAction> actions = step.Gauge
+                    ? [new Ballast.Governance.AdoptPolicy(scenario.ComposedId, policy.Hash, scenario.PolicyText, claim), new Ballast.Governance.AddGauge(scenario.ComposedId)]
+                    : [new Ballast.Governance.AdoptPolicy(scenario.ComposedId, policy.Hash, scenario.PolicyText, claim)];
+                return new Propose(id, actor, actions, step.Description);
+            case "vote":
+                return new CastVote(id, actor, step.ProposalId, step.Support);
+            case "queue":
+                return new QueueProposal(id, Keeper, step.ProposalId);
+            case "execute":
+                return new ExecuteProposal(id, Keeper, step.ProposalId);
+            case "cancel":
+                return new CancelProposal(id, actor, step.ProposalId);
+            default:
+                return new VoteGauge(id, actor, scenario.ComposedId, step.Bps);
+        }
+    }
+
     /// <summary>The scenario's set-up commands.</summary>
     private static IEnumerable<ProtocolCommand> SetUp(Scenario scenario)
     {
+        if (scenario.Governance is { } parameters)
+        {
+            yield return new InitGovernance("setup-governance", Issuer, parameters);
+        }
+
         yield return new CreateAsset("setup-asset", Issuer, scenario.AssetSymbol, scenario.AssetDecimals);
         foreach (var name in scenario.Prices.Names)
         {

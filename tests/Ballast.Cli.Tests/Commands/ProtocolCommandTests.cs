@@ -58,6 +58,40 @@ public sealed class ProtocolCommandTests : IDisposable
     }
 
     [Fact]
+    public void GovernanceSeason_SwitchesThePolicyOnEvidence_AndVerifiesWithTheData()
+    {
+        var shared = CliRunner.SharedData();
+        Assert.SkipWhen(shared is null, "../shared/data is absent: the governance season runs on the EDHEC data (CI always has it)");
+        var db = Path.Combine(_dir.FullName, "season.db");
+        var data = Path.Combine(shared!, "edhec_hedgefund_indices_monthly.csv");
+
+        var sim = CliRunner.Run("sim", Path.Combine(CliRunner.RepoRoot(), "samples", "scenarios", "governance-season.yaml"), "--db", db, "--json");
+
+        Assert.Equal(0, sim.ExitCode);
+        using (var doc = JsonDocument.Parse(sim.Out))
+        {
+            Assert.Equal(0, doc.RootElement.GetProperty("rejections").GetArrayLength());
+        }
+
+        var evidence = CliRunner.Run("journal", "show", db, "--type", "evidence-checked");
+        Assert.Contains("\"result\":\"verified\"", evidence.Out, StringComparison.Ordinal);
+        var attached = CliRunner.Run("journal", "show", db, "--type", "policy-attached").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, attached.Length);
+
+        // After the switch, rebalances are fired by the band, not the calendar.
+        var rebalances = CliRunner.Run("journal", "show", db, "--type", "rebalanced").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var after = rebalances.Where(l => string.CompareOrdinal(l.Substring(10, 10), "2005-04-30") > 0).ToList();
+        Assert.All(after, l => Assert.Contains("\"trigger\":\"drift\"", l, StringComparison.Ordinal));
+        Assert.Contains(rebalances, l => l.Contains("\"trigger\":\"calendar\"", StringComparison.Ordinal));
+
+        var unverified = CliRunner.Run("verify", db);
+        Assert.Equal(2, unverified.ExitCode);
+        Assert.Contains("pass it with --data FILE", unverified.Error, StringComparison.Ordinal);
+        var verified = CliRunner.Run("verify", db, "--data", data, "--returns", "percent");
+        Assert.Equal(0, verified.ExitCode);
+    }
+
+    [Fact]
     public void Sim_IsDeterministic_SameJournalBytesTwice()
     {
         var first = Path.Combine(_dir.FullName, "a.db");

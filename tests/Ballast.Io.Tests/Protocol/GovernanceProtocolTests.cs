@@ -102,6 +102,56 @@ public class GovernanceProtocolTests
     }
 
     [Fact]
+    public void Evidence_HonestClaimIsVerified_TamperedMetricIsFlagged_UnknownDataSaysSo()
+    {
+        // A small price file for A, B and C; the claim is a backtest of the band policy on it.
+        var csv = Path.Combine(Path.GetTempPath(), $"ballast-evidence-{Guid.NewGuid():N}.csv");
+        var lines = new List<string> { "Date,A,B,C" };
+        var random = new Random(7);
+        double a = 100, b = 100, c = 100;
+        for (var d = 0; d < 60; d++)
+        {
+            lines.Add(FormattableString.Invariant($"{new DateOnly(2023, 1, 2).AddDays(d):yyyy-MM-dd},{a:F4},{b:F4},{c:F4}"));
+            a *= 1 + ((random.NextDouble() - 0.5) * 0.04);
+            b *= 1 + ((random.NextDouble() - 0.5) * 0.02);
+            c *= 1 + ((random.NextDouble() - 0.5) * 0.01);
+        }
+
+        File.WriteAllLines(csv, lines);
+        try
+        {
+            var verifier = new DataEvidenceVerifier();
+            verifier.Register(csv, Ballast.Data.ValueKind.Prices);
+            var honest = DataEvidenceVerifier.Claim(BandPolicy, BandHash, csv, Ballast.Data.ValueKind.Prices, Ballast.Data.FillMode.None, new DateOnly(2023, 1, 2), new DateOnly(2023, 3, 2));
+            var tampered = honest with { Metrics = new Dictionary<string, string>(honest.Metrics) { ["cagr"] = "0.5" } };
+            var unknown = honest with { DataDigest = new string('0', 64) };
+
+            using var h = new ProtocolHarness(evidence: verifier);
+            h.Must(new InitGovernance(h.Id(), Issuer, Parameters));
+            h.Must(new MintBank(h.Id(), Issuer, Alice, 1_000 * Token));
+            h.Must(new CreateLock(h.Id(), Alice, 1_000 * Token, h.Clock.Now.ToUnixTimeSeconds() + (365 * Day)));
+            var results = new[] { honest, tampered, unknown }.Select(claim =>
+            {
+                Advance(h, 1);
+                var outcome = h.Must(new Propose(h.Id(), Alice, [new AdoptPolicy("mix", BandHash, BandPolicy, claim)], "with evidence"));
+                return Assert.IsType<EvidenceChecked>(outcome.Events[1]);
+            }).ToList();
+
+            Assert.Equal("verified", results[0].Result);
+            Assert.Equal("mismatch", results[1].Result);
+            var mismatch = Assert.Single(results[1].Mismatches);
+            Assert.Contains("cagr", mismatch.Field, StringComparison.Ordinal);
+            Assert.Equal("0.5", mismatch.Claimed);
+            Assert.Equal("data-unknown", results[2].Result);
+            Assert.True(JournalReplay.Verify(h.Store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance, verifier)).IsValid);
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
+
+    [Fact]
     public void Gauge_VotesAndEmissions_PayDepositorsAndConserveBank()
     {
         using var h = new ProtocolHarness();

@@ -19,12 +19,13 @@ internal sealed class ProtocolHarness : IDisposable
 
     private int _next;
 
-    public ProtocolHarness(RebalanceRails? rails = null, string trigger = "{ drift: { absolute: 0.05 } }", int feeBps = 10, bool instant = true, int delayDays = 0, int childOffset = 6, string? weights = null)
+    public ProtocolHarness(RebalanceRails? rails = null, string trigger = "{ drift: { absolute: 0.05 } }", int feeBps = 10, bool instant = true, int delayDays = 0, int childOffset = 6, string? weights = null, IEvidenceVerifier? evidence = null)
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ballast-protocol-{Guid.NewGuid():N}.db");
         Store = JournalStores.Open(Path);
         Clock = new ManualClock(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        Sequencer = new ProtocolSequencer(Store, new ProtocolEngine(SpecPolicyCompiler.Instance), Clock);
+        Evidence = evidence;
+        Sequencer = new ProtocolSequencer(Store, new ProtocolEngine(SpecPolicyCompiler.Instance, evidence), Clock);
         Must(new CreateAsset(Id(), Issuer, "USD", 6));
         foreach (var child in Children)
         {
@@ -45,6 +46,8 @@ internal sealed class ProtocolHarness : IDisposable
     public ProtocolSequencer Sequencer { get; private set; }
 
     public string PolicyText { get; }
+
+    public IEvidenceVerifier? Evidence { get; }
 
     public ProtocolState State => Sequencer.State;
 
@@ -94,7 +97,7 @@ internal sealed class ProtocolHarness : IDisposable
     {
         Store.Dispose();
         Store = JournalStores.Open(Path);
-        Sequencer = new ProtocolSequencer(Store, new ProtocolEngine(SpecPolicyCompiler.Instance), Clock);
+        Sequencer = new ProtocolSequencer(Store, new ProtocolEngine(SpecPolicyCompiler.Instance, Evidence), Clock);
     }
 
     /// <summary>Everything observable about the state, as text (for before/after and live/replay comparisons).</summary>
