@@ -110,6 +110,7 @@ public static class EventTypes
         ("governor", typeof(GovernorRecorded)),
         ("gauge", typeof(GaugeRecorded)),
         ("evidence-checked", typeof(EvidenceChecked)),
+        ("rails-changed", typeof(RailsChanged)),
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);

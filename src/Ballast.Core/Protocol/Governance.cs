@@ -95,3 +95,78 @@ public sealed record GaugeRecorded(GaugeOperation Operation) : ProtocolEvent;
 /// "data-unknown" (no data with the claimed digest here). Journaled with the proposal, so voters see both.
 /// </summary>
 public sealed record EvidenceChecked(long ProposalId, int ActionIndex, string Result, ImmutableArray<EvidenceMismatch> Mismatches) : ProtocolEvent;
+
+/// <summary>A composed vault's rails replaced by an executed proposal.</summary>
+public sealed record RailsChanged(string Vault, RebalanceRails Rails, DateTimeOffset At) : ProtocolEvent;
+
+/// <summary>Settings of a <see cref="ChangeVaultSettings"/> action, read as rails of a composed vault.</summary>
+public static class RailsSettings
+{
+    /// <summary>The keys a proposal may set, with what they hold.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Keys = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["max_step_ppm"] = "largest weight change per child per rebalance, ppm (or 'none')",
+        ["max_child_ppm"] = "cap on a child's weight, ppm (or 'none')",
+        ["max_child_assets"] = "cap on a child's value, base units (or 'none')",
+        ["min_trade_assets"] = "smallest child trade, base units",
+        ["cooldown_seconds"] = "seconds between rebalances",
+        ["fixed_cost"] = "fixed cost per child operation, base units",
+        ["cost_budget"] = "cost budget capacity, base units (or 'none')",
+        ["cost_budget_per_day"] = "cost budget refill per day, base units",
+        ["request_max_loss_bps"] = "max loss of the rebalancer's withdrawal requests, bps",
+    };
+
+    /// <summary>The rails with the settings applied, or the first problem (key and what was expected).</summary>
+    public static (RebalanceRails? Rails, string? Problem) Apply(RebalanceRails rails, IReadOnlyDictionary<string, string> settings)
+    {
+        ArgumentNullException.ThrowIfNull(rails);
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var (key, value) in settings.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!Keys.TryGetValue(key, out var expected))
+            {
+                return (null, $"unknown setting '{key}'; known: {string.Join(", ", Keys.Keys)}");
+            }
+
+            var none = value == "none";
+            var isInt = int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i);
+            var isLong = long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l);
+            var isAmount = UInt128.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var u);
+            string Bad() => $"setting '{key}' = '{value}': expected {expected}";
+            switch (key)
+            {
+                case "max_step_ppm" when none || (isInt && i is >= 1 and <= 1_000_000):
+                    rails = rails with { MaxStepPpm = none ? null : i };
+                    break;
+                case "max_child_ppm" when none || (isInt && i is >= 1 and <= 1_000_000):
+                    rails = rails with { MaxChildPpm = none ? null : i };
+                    break;
+                case "max_child_assets" when none || isAmount:
+                    rails = rails with { MaxChildAssets = none ? null : u };
+                    break;
+                case "min_trade_assets" when isAmount:
+                    rails = rails with { MinTradeAssets = u };
+                    break;
+                case "cooldown_seconds" when isLong && l <= ProtocolEngine.MaxCooldownSeconds:
+                    rails = rails with { CooldownSeconds = l };
+                    break;
+                case "fixed_cost" when isAmount:
+                    rails = rails with { FixedCostPerOperation = u };
+                    break;
+                case "cost_budget" when none || isAmount:
+                    rails = rails with { CostBudget = none ? null : u };
+                    break;
+                case "cost_budget_per_day" when isAmount:
+                    rails = rails with { CostBudgetPerDay = u };
+                    break;
+                case "request_max_loss_bps" when isInt && i <= 10_000:
+                    rails = rails with { RequestMaxLossBps = i };
+                    break;
+                default:
+                    return (null, Bad());
+            }
+        }
+
+        return (rails, null);
+    }
+}

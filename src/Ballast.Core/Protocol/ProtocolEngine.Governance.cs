@@ -56,8 +56,14 @@ public sealed partial class ProtocolEngine
     /// </summary>
     private CommandOutcome DecidePropose(ProtocolState state, GovernanceState g, Propose c, long t)
     {
+        var launching = c.Actions.OfType<LaunchComposedVault>().Select(l => l.VaultId).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < c.Actions.Length; i++)
         {
+            if (c.Actions[i] is AddGauge { GaugeId: var gauge } && launching.Contains(gauge))
+            {
+                continue;
+            }
+
             if (CheckAction(state, c.Actions[i]) is { } problem)
             {
                 return CommandOutcome.Reject("invalid-action", $"action {i + 1}: {problem}");
@@ -74,9 +80,15 @@ public sealed partial class ProtocolEngine
         var events = new List<ProtocolEvent> { new GovernorRecorded(created) };
         for (var i = 0; i < c.Actions.Length; i++)
         {
-            if (c.Actions[i] is AdoptPolicy { Evidence: { } claim } adopt)
+            var (claim, text, hash) = c.Actions[i] switch
             {
-                var result = _evidence.Check(claim, adopt.PolicyText, adopt.PolicyHash);
+                AdoptPolicy { Evidence: { } e } adopt => (e, adopt.PolicyText, adopt.PolicyHash),
+                LaunchComposedVault { Evidence: { } e } launch => (e, launch.SpecText, _compiler.CompileAll(launch.SpecText)[0].Hash),
+                _ => (null, null, null),
+            };
+            if (claim is not null)
+            {
+                var result = _evidence.Check(claim, text!, hash!);
                 events.Add(new EvidenceChecked(created.ProposalId, i, result is null ? "data-unknown" : result.Verified ? "verified" : "mismatch", result is null ? [] : [.. result.Mismatches]));
             }
         }
@@ -114,11 +126,65 @@ public sealed partial class ProtocolEngine
                     : $"policy '{spec.Name}' holds [{string.Join(", ", spec.Universe)}], the vault's children are [{string.Join(", ", cv.Spec.Children)}]";
             case AddGauge add:
                 return state.ComposedVaults.ContainsKey(add.GaugeId) ? null : $"gauge '{add.GaugeId}' is not a composed vault";
+            case ChangeVaultSettings change:
+                if (!state.ComposedVaults.TryGetValue(change.VaultId, out var target))
+                {
+                    return state.SimpleVaults.ContainsKey(change.VaultId)
+                        ? $"'{change.VaultId}' is a simple vault: its fees and bounds are fixed at creation; only a composed vault's rails change by proposal"
+                        : $"'{change.VaultId}' is not a vault";
+                }
+
+                return RailsSettings.Apply(target.Spec.Rails, change.Settings).Problem;
+            case LaunchComposedVault launch:
+                return LaunchProblem(state, launch).Problem;
             case RemoveGauge or ChangeGovernanceParameters:
                 return null;
             default:
                 return $"{action.GetType().Name} is not supported by this protocol yet";
         }
+    }
+
+    /// <summary>
+    /// A launch: the spec holds exactly one policy whose universe is simple vaults of one asset; the new composed
+    /// vault is operated by governance itself (account <c>governance</c>), with no rails, and follows that policy.
+    /// </summary>
+    private (ComposedVaultSpec? Spec, Policies.PolicySpec? Policy, string? Problem) LaunchProblem(ProtocolState state, LaunchComposedVault launch)
+    {
+        if (!AccountId.IsValid("vault:" + launch.VaultId) || state.ComposedVaults.ContainsKey(launch.VaultId) || state.SimpleVaults.ContainsKey(launch.VaultId))
+        {
+            return (null, null, $"'{launch.VaultId}' is not a free composed vault id");
+        }
+
+        IReadOnlyList<Policies.PolicySpec> policies;
+        try
+        {
+            policies = _compiler.CompileAll(launch.SpecText);
+        }
+        catch (BallastInputException e)
+        {
+            return (null, null, $"the spec is not valid: {e.Message}");
+        }
+
+        if (policies.Count != 1)
+        {
+            return (null, null, $"a launch spec holds exactly one policy; this one has {policies.Count}");
+        }
+
+        var policy = policies[0];
+        var missing = policy.Universe.FirstOrDefault(c => !state.SimpleVaults.ContainsKey(c));
+        if (missing is not null)
+        {
+            return (null, null, $"the policy holds '{missing}', which is not a simple vault");
+        }
+
+        var assets = policy.Universe.Select(c => state.SimpleVaults[c].Spec.Asset).Distinct(StringComparer.Ordinal).ToList();
+        if (assets.Count != 1)
+        {
+            return (null, null, $"the children hold different assets ({string.Join(", ", assets)})");
+        }
+
+        var governance = new AccountId("governance");
+        return (new ComposedVaultSpec { Asset = assets[0], DecimalsOffset = 6, Operator = governance, CostRecipient = governance, Children = policy.Universe }, policy, null);
     }
 
     /// <summary>Executes a queued proposal atomically: the governor checks its state, this protocol decides every action (all or none).</summary>
@@ -191,9 +257,12 @@ public sealed partial class ProtocolEngine
         {
             var records = new List<ProtocolEvent>();
             var stored = new HashSet<string>(state.Policies.Keys, StringComparer.Ordinal);
+            var launched = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < actions.Count; i++)
             {
-                if (engine.CheckAction(state, actions[i]) is { } problem)
+                // A gauge for a vault launched earlier in the same proposal is fine: the vault exists once the launch applies.
+                var launchedGauge = actions[i] is AddGauge { GaugeId: var gaugeId } && launched.Contains(gaugeId);
+                if (!launchedGauge && engine.CheckAction(state, actions[i]) is { } problem)
                 {
                     return ActionsDecision<ProtocolEvent>.Refuse(i, new Rejection("invalid-action", problem));
                 }
@@ -208,6 +277,20 @@ public sealed partial class ProtocolEngine
                         }
 
                         records.Add(new PolicyAttached(adopt.VaultId, adopt.PolicyHash, now));
+                        break;
+                    case ChangeVaultSettings change:
+                        records.Add(new RailsChanged(change.VaultId, RailsSettings.Apply(state.ComposedVaults[change.VaultId].Spec.Rails, change.Settings).Rails!, now));
+                        break;
+                    case LaunchComposedVault launch:
+                        var (launchSpec, launchPolicy, _) = engine.LaunchProblem(state, launch);
+                        records.Add(new ComposedVaultCreated(launch.VaultId, launchSpec!, now));
+                        if (stored.Add(launchPolicy!.Hash))
+                        {
+                            records.Add(new PolicyStored(launchPolicy.Hash, launchPolicy.Name, launch.SpecText));
+                        }
+
+                        records.Add(new PolicyAttached(launch.VaultId, launchPolicy.Hash, now));
+                        launched.Add(launch.VaultId);
                         break;
                     case AddGauge add:
                         var added = state.Governance!.Gauges.DecideAdd(add.GaugeId, at);

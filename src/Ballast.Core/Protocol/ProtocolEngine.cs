@@ -164,6 +164,13 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler, IEvidenceVe
             case EvidenceChecked ev:
                 state.Governance!.Evidence[(ev.ProposalId, ev.ActionIndex)] = ev;
                 break;
+            case RailsChanged r:
+                {
+                    var cv = state.ComposedVaults[r.Vault];
+                    cv.Spec = cv.Spec with { Rails = r.Rails };
+                    break;
+                }
+
             case ComposedPaused p:
                 state.ComposedVaults[p.Vault].Paused = true;
                 break;

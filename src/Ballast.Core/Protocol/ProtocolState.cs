@@ -21,7 +21,8 @@ public sealed class ComposedVaultState(string id, ComposedVaultSpec spec)
 {
     public string Id { get; } = id;
 
-    public ComposedVaultSpec Spec { get; } = spec;
+    /// <summary>The vault's rules; its rails change only by a governance action (<see cref="RailsChanged"/>).</summary>
+    public ComposedVaultSpec Spec { get; internal set; } = spec;
 
     /// <summary>The account that holds the children's shares and the idle cash.</summary>
     public AccountId Account { get; } = new("vault:" + id);

@@ -151,6 +151,50 @@ public class GovernanceProtocolTests
         }
     }
 
+    private static long Pass(ProtocolHarness h, params GovernanceAction[] actions)
+    {
+        Advance(h, 1);
+        var id = ((ProposalCreated)((GovernorRecorded)h.Must(new Propose(h.Id(), Alice, [.. actions], "test")).Events[0]).Operation).ProposalId;
+        Advance(h, Day + 1);
+        h.Must(new CastVote(h.Id(), Alice, id, 1));
+        Advance(h, 3 * Day);
+        h.Must(new QueueProposal(h.Id(), Alice, id));
+        Advance(h, 2 * Day);
+        h.Must(new ExecuteProposal(h.Id(), Alice, id));
+        return id;
+    }
+
+    [Fact]
+    public void Proposals_ChangeRails_AndLaunchAVaultThatBecomesAGauge()
+    {
+        using var h = new ProtocolHarness();
+        h.Must(new InitGovernance(h.Id(), Issuer, Parameters));
+        h.Must(new MintBank(h.Id(), Issuer, Alice, 1_000 * Token));
+        h.Must(new CreateLock(h.Id(), Alice, 1_000 * Token, h.Clock.Now.ToUnixTimeSeconds() + (365 * Day)));
+
+        var refused = h.Submit(new Propose(h.Id(), Alice, [new ChangeVaultSettings("mix", new Dictionary<string, string> { ["max_stp_ppm"] = "1" })], "typo"));
+        Assert.Equal("invalid-action", refused.Rejection?.Code);
+        Assert.Contains("unknown setting 'max_stp_ppm'", refused.Rejection!.Message, StringComparison.Ordinal);
+        Assert.Equal("invalid-action", h.Submit(new Propose(h.Id(), Alice, [new ChangeVaultSettings("A", new Dictionary<string, string> { ["max_step_ppm"] = "1" })], "simple")).Rejection?.Code);
+
+        Pass(h, new ChangeVaultSettings("mix", new Dictionary<string, string> { ["max_step_ppm"] = "50000", ["cost_budget"] = "1000000000" }));
+        Assert.Equal(50_000, h.Mix.Spec.Rails.MaxStepPpm);
+        Assert.Equal((UInt128)1_000_000_000, h.Mix.Spec.Rails.CostBudget);
+
+        Pass(h, new LaunchComposedVault("mix2", BandPolicy, null), new AddGauge("mix2"));
+        var launched = h.State.ComposedVaults["mix2"];
+        Assert.Equal(BandHash, launched.PolicyHash);
+        Assert.Equal("governance", launched.Spec.Operator.Value);
+        Assert.True(h.State.Governance!.Gauges.IsActive("mix2"));
+        h.Fund(Bob, 1_000);
+        h.Must(new DepositCommand(h.Id(), Bob, "mix2", 1_000_000_000));
+
+        var live = h.Fingerprint();
+        h.Reopen();
+        Assert.Equal(live, h.Fingerprint());
+        Assert.True(JournalReplay.Verify(h.Store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance)).IsValid);
+    }
+
     [Fact]
     public void Gauge_VotesAndEmissions_PayDepositorsAndConserveBank()
     {

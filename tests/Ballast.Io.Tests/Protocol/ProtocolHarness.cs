@@ -115,7 +115,7 @@ internal sealed class ProtocolHarness : IDisposable
 
         foreach (var (id, cv) in s.ComposedVaults.OrderBy(v => v.Key, StringComparer.Ordinal))
         {
-            lines.Add($"composed {id} assets {cv.Ledger.TotalAssets} supply {cv.Ledger.TotalSupply} paused {cv.Paused} policy {cv.PolicyHash} targets {string.Join(",", cv.TargetsPpm ?? [])} last {cv.LastRebalanceAt:O} budget {cv.CostBudget}");
+            lines.Add($"composed {id} assets {cv.Ledger.TotalAssets} supply {cv.Ledger.TotalSupply} paused {cv.Paused} policy {cv.PolicyHash} targets {string.Join(",", cv.TargetsPpm ?? [])} last {cv.LastRebalanceAt:O} budget {cv.CostBudget} rails {cv.Spec.Rails} operator {cv.Spec.Operator}");
             lines.AddRange(cv.Ledger.Balances.OrderBy(b => b.Key).Select(b => $"  shares {b.Key} {b.Value}"));
         }
 
