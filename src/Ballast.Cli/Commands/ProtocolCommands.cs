@@ -68,15 +68,28 @@ internal static class VerifyCommand
     {
         var journal = new Argument<string>("JOURNAL") { Description = "sqlite:FILE, postgres:CONNSTR or a SQLite file path." };
         var expect = new Option<string?>("--expect-head") { Description = "The head you trust (SEQUENCE:HASH as printed by verify, or the hash alone); verification fails unless the journal ends exactly there." };
-        var command = new Command("verify", "Verify a journal: check the hash chain, and decide every command again on the replayed state: each must give exactly its journaled events (so every rebalance is re-derived from its policy).") { journal, expect };
+        var data = new Option<string[]>("--data") { Description = "A data file governance evidence was re-run on (repeatable): the re-run is repeated on it. Without it, a journaled evidence check on known data cannot be re-derived.", AllowMultipleArgumentsPerToken = false };
+        var returns = Options.Returns();
+        var command = new Command("verify", "Verify a journal: check the hash chain, and decide every command again on the replayed state: each must give exactly its journaled events (so every rebalance is re-derived from its policy).") { journal, expect, data, returns };
         command.SetAction(parse =>
         {
             var location = parse.GetValue(journal)!;
+            var verifier = new DataEvidenceVerifier();
+            foreach (var file in parse.GetValue(data) ?? [])
+            {
+                if (!File.Exists(file))
+                {
+                    throw new BallastInputException(new InputLocation(file), "data file not found (--data)");
+                }
+
+                verifier.Register(file, Options.ToValueKind(parse.GetValue(returns)));
+            }
+
             using var store = OpenExisting(location);
             ReplayReport report;
             try
             {
-                report = JournalReplay.Verify(store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance));
+                report = JournalReplay.Verify(store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance, verifier));
             }
             catch (Ballast.Protocol.Journal.JournalCorruptedException e)
             {
@@ -88,6 +101,11 @@ internal static class VerifyCommand
             {
                 io.Error.WriteLine(d.Sequence == 0 ? $"verification FAILED: {d.What}" : $"verification FAILED at event {d.Sequence}: {d.What}");
                 io.Error.WriteLine($"({report.EventsChecked} events before it checked)");
+                if (d.What.StartsWith("the evidence-checked event", StringComparison.Ordinal) && d.What.Contains("re-derived \"data-unknown\"", StringComparison.Ordinal))
+                {
+                    io.Error.WriteLine("(that evidence was re-run on a data file this verification does not know: give it with --data FILE)");
+                }
+
                 return Program.BadInput;
             }
 
