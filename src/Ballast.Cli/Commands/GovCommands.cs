@@ -128,6 +128,12 @@ internal static class GovCommand
                 Duration(parse.GetValue(timelock) ?? "2d", "--timelock"),
                 Duration(parse.GetValue(grace) ?? "14d", "--grace"),
                 parse.GetValue(guardian) is { } g ? Account(g, "--guardian") : who);
+            if (parameters.Problem() is { } problem)
+            {
+                // Checked before the journal is opened, so a refused init does not leave a new, empty journal behind.
+                throw new BallastInputException($"invalid-parameters: {problem}");
+            }
+
             return Run(io, parse, c, create: true, (_, _) => new InitGovernance(string.Empty, who, parameters));
         });
         return command;
@@ -560,6 +566,7 @@ internal static class GovCommand
                         claimed = Units(x.rewards.Claimed),
                         claimable = Units(x.rewards.Claimable),
                         dust = Units(x.rewards.Dust),
+                        unattributed = Units(x.rewards.Unattributed),
                         by_account = x.claimable,
                     }),
                 }));
@@ -581,7 +588,7 @@ internal static class GovCommand
                     o.WriteLine($"    vote  {a.account,-20} {a.bps,6} bps from {a.since}");
                 }
 
-                o.WriteLine($"    BANK  emitted {GovernanceText.Format(x.rewards.Emitted)}, released {GovernanceText.Format(x.rewards.Released)}, claimed {GovernanceText.Format(x.rewards.Claimed)}, claimable {GovernanceText.Format(x.rewards.Claimable)}, dust {GovernanceText.Format(x.rewards.Dust)}");
+                o.WriteLine($"    BANK  emitted {GovernanceText.Format(x.rewards.Emitted)}, released {GovernanceText.Format(x.rewards.Released)}, claimed {GovernanceText.Format(x.rewards.Claimed)}, claimable {GovernanceText.Format(x.rewards.Claimable)}, dust {GovernanceText.Format(x.rewards.Dust)} (of which released while no depositor was registered with the gauge: {GovernanceText.Format(x.rewards.Unattributed)})");
                 foreach (var cl in x.claimable)
                 {
                     o.WriteLine($"    claimable  {cl.account,-20} {GovernanceText.Format(UInt128.Parse(cl.amount, CultureInfo.InvariantCulture))}");

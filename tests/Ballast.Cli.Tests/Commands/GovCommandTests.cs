@@ -170,6 +170,21 @@ public sealed class GovCommandTests : IClassFixture<GovJournalFixture>, IDisposa
             Assert.Equal(10_000, g.GetProperty("allocations")[0].GetProperty("bps").GetInt32());
         }
 
+        // A week's emission goes to the gauge by weight and is minted to the gauge's account.
+        var distribute = Must("distribute", "--week", "2005-01-20", "--amount", "1000", "--as", "treasury", "--at", "2005-01-27T00:00:01Z");
+        Assert.Contains("week of 2005-01-20T00:00:00Z: 1000 BANK split demo-mix 1000", distribute.Out, StringComparison.Ordinal);
+        var again = Gov("distribute", "--week", "2005-01-20", "--amount", "1000", "--as", "treasury", "--at", "2005-01-28T00:00:00Z");
+        Assert.Equal(2, again.ExitCode);
+        Assert.StartsWith("error: already-distributed: ", again.Error, StringComparison.Ordinal);
+        using (var doc = JsonDocument.Parse(Must("gauges", "--at", "2005-02-03T00:00:00Z", "--json").Out))
+        {
+            var g = doc.RootElement.GetProperty("gauges")[0];
+            Assert.Equal("1000000000000000000000", g.GetProperty("emitted").GetString());
+            Assert.Equal("1000000000000000000000", g.GetProperty("released").GetString());
+            Assert.Equal("1000000000000000000000", doc.RootElement.GetProperty("distributed")[0].GetProperty("amount").GetString());
+        }
+
+        Assert.Contains("emissions distributed: 1 weeks, 1000 BANK", Must("gauges", "--at", "2005-02-03T00:00:00Z").Out, StringComparison.Ordinal);
         Assert.Equal(0, CliRunner.Run("verify", _db, "--data", _fixture.Data).ExitCode);
     }
 
@@ -261,6 +276,14 @@ public sealed class GovCommandTests : IClassFixture<GovJournalFixture>, IDisposa
         }
 
         Assert.Equal(before, Events());
+
+        var fresh = Path.Combine(_dir.FullName, "fresh.db");
+        var zero = CliRunner.Run("gov", "init", "--as", "treasury", "--voting-period", "0s", "--db", fresh, "--at", T0);
+        Assert.Equal(2, zero.ExitCode);
+        Assert.Contains("error: invalid-parameters: voting period 0", zero.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(fresh));
+        Assert.Equal(0, CliRunner.Run("gov", "init", "--as", "treasury", "--db", fresh, "--at", T0).ExitCode);
+        Assert.Contains("none", CliRunner.Run("gov", "status", "--db", fresh, "--at", T0).Out, StringComparison.Ordinal);
 
         var missing = CliRunner.Run("gov", "status", "--db", Path.Combine(_dir.FullName, "nope.db"));
         Assert.Equal(2, missing.ExitCode);
