@@ -28,6 +28,7 @@ public static class Program
         root.Subcommands.Add(SimCommand.Create(io));
         root.Subcommands.Add(VerifyCommand.Create(io));
         root.Subcommands.Add(JournalCommand.Create(io));
+        root.Subcommands.Add(GovCommand.Create(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
