@@ -300,6 +300,16 @@ public sealed partial class ProtocolEngine
                         }
 
                         records.Add(new GaugeRecorded(added.Record!));
+
+                        // Holders the vault already has join the gauge with their current shares (in account order).
+                        if (state.ComposedVaults.TryGetValue(add.GaugeId, out var gaugeVault))
+                        {
+                            foreach (var (holder, shares) in gaugeVault.Ledger.Balances.Where(b => b.Value > 0).OrderBy(b => b.Key))
+                            {
+                                records.Add(new GaugeRecorded(new GaugeSharesSet(add.GaugeId, holder, shares, at)));
+                            }
+                        }
+
                         break;
                     case RemoveGauge remove:
                         var removed = state.Governance!.Gauges.DecideRemove(remove.GaugeId, at);

@@ -217,6 +217,8 @@ public class GovernanceProtocolTests
         h.Must(new DistributeEmission(h.Id(), Issuer, week, emitted));
         h.Clock.Now = DateTimeOffset.FromUnixTimeSeconds(week + (2 * Weeks.Week) + 1);
         h.Must(new ClaimGaugeReward(h.Id(), Bob, "mix"));
+        h.Must(new ClaimGaugeReward(h.Id(), Alice, "mix"));      // Alice held shares before the gauge existed: she joined it when it was added
+        Assert.True(h.State.Governance!.Bank.BalanceOf(Alice) > 0);
 
         var g = h.State.Governance!;
         var bob = g.Bank.BalanceOf(Bob);
