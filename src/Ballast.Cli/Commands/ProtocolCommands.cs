@@ -54,6 +54,11 @@ internal static class SimCommand
                 io.Out.WriteLine($"    {r}");
             }
 
+            if (summary.Rejections.Count > 10)
+            {
+                io.Out.WriteLine($"    ... and {summary.Rejections.Count - 10} more (--json lists them all)");
+            }
+
             io.Out.WriteLine($"verify: ballast verify {location}");
             return Program.Ok;
         });

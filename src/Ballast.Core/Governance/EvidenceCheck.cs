@@ -33,6 +33,8 @@ public static class EvidenceCheck
 
         Field("subject", claimed.Subject, recomputed.Subject);
         Field("data_digest", claimed.DataDigest, recomputed.DataDigest);
+        Field("values", claimed.Values, recomputed.Values);
+        Field("fill", claimed.Fill, recomputed.Fill);
         Field("period_from", claimed.PeriodFrom.ToString("O", System.Globalization.CultureInfo.InvariantCulture), recomputed.PeriodFrom.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         Field("period_to", claimed.PeriodTo.ToString("O", System.Globalization.CultureInfo.InvariantCulture), recomputed.PeriodTo.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         var names = claimed.Metrics.Keys.Union(recomputed.Metrics.Keys).Order(StringComparer.Ordinal);

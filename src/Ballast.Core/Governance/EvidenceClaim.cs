@@ -18,6 +18,12 @@ public sealed record EvidenceClaim(
     DateOnly PeriodTo,
     IReadOnlyDictionary<string, string> Metrics)
 {
+    /// <summary>How the data file's values are read: <c>prices</c>, <c>percent</c> or <c>fraction</c> (period returns).</summary>
+    public string Values { get; init; } = "prices";
+
+    /// <summary>How interior gaps are treated: <c>none</c> (an error) or <c>forward</c>.</summary>
+    public string Fill { get; init; } = "none";
+
     /// <summary>The canonical JSON of the claim (keys sorted, metrics as strings).</summary>
     public string CanonicalJson() => ProtocolJson.Canonical(this);
 

@@ -56,18 +56,10 @@ public sealed partial class ProtocolEngine
     /// </summary>
     private CommandOutcome DecidePropose(ProtocolState state, GovernanceState g, Propose c, long t)
     {
-        var launching = c.Actions.OfType<LaunchComposedVault>().Select(l => l.VaultId).ToHashSet(StringComparer.Ordinal);
-        for (var i = 0; i < c.Actions.Length; i++)
+        // The same sequential check execution will make, so a proposal that passes here can execute.
+        if (new Target(this, state, DateTimeOffset.FromUnixTimeSeconds(t)).Check(c.Actions, t) is { } refused)
         {
-            if (c.Actions[i] is AddGauge { GaugeId: var gauge } && launching.Contains(gauge))
-            {
-                continue;
-            }
-
-            if (CheckAction(state, c.Actions[i]) is { } problem)
-            {
-                return CommandOutcome.Reject("invalid-action", $"action {i + 1}: {problem}");
-            }
+            return CommandOutcome.Reject("invalid-action", $"action {refused.Index + 1}: {refused.Rejection.Message}");
         }
 
         var decision = g.Governor.DecidePropose(c.Actor, c.Actions, c.Description, t);
@@ -250,26 +242,38 @@ public sealed partial class ProtocolEngine
         }
     }
 
-    /// <summary>Decides a proposal's actions for this protocol, in order, against the current state.</summary>
+    /// <summary>
+    /// Decides a proposal's actions for this protocol, in order: each against the state as the earlier actions of the
+    /// same proposal leave it (launched vaults, gauges added or removed, rails changed, policies stored), so every
+    /// record it returns applies.
+    /// </summary>
     private sealed class Target(ProtocolEngine engine, ProtocolState state, DateTimeOffset now) : IGovernanceTarget<ProtocolEvent>
     {
         public ActionsDecision<ProtocolEvent> DecideActions(IReadOnlyList<GovernanceAction> actions, long at)
         {
             var records = new List<ProtocolEvent>();
+            var refused = Run(actions, at, records);
+            return refused is { } r ? ActionsDecision<ProtocolEvent>.Refuse(r.Index, r.Rejection) : ActionsDecision<ProtocolEvent>.Accept(records);
+        }
+
+        /// <summary>The first refused action, or null when all of them would apply.</summary>
+        public (int Index, Rejection Rejection)? Check(IReadOnlyList<GovernanceAction> actions, long at) => Run(actions, at, []);
+
+        private (int Index, Rejection Rejection)? Run(IReadOnlyList<GovernanceAction> actions, long at, List<ProtocolEvent> records)
+        {
             var stored = new HashSet<string>(state.Policies.Keys, StringComparer.Ordinal);
             var launched = new HashSet<string>(StringComparer.Ordinal);
+            var gauges = new Dictionary<string, bool>(StringComparer.Ordinal);
+            var rails = new Dictionary<string, RebalanceRails>(StringComparer.Ordinal);
+            bool GaugeActive(string id) => gauges.TryGetValue(id, out var active) ? active : state.Governance!.Gauges.IsActive(id);
+            bool GaugeKnown(string id) => gauges.ContainsKey(id) || state.Governance!.Gauges.Gauges.Contains(id);
+            (int, Rejection) Refuse(int i, string message) => (i, new Rejection("invalid-action", message));
+
             for (var i = 0; i < actions.Count; i++)
             {
-                // A gauge for a vault launched earlier in the same proposal is fine: the vault exists once the launch applies.
-                var launchedGauge = actions[i] is AddGauge { GaugeId: var gaugeId } && launched.Contains(gaugeId);
-                if (!launchedGauge && engine.CheckAction(state, actions[i]) is { } problem)
-                {
-                    return ActionsDecision<ProtocolEvent>.Refuse(i, new Rejection("invalid-action", problem));
-                }
-
                 switch (actions[i])
                 {
-                    case AdoptPolicy adopt:
+                    case AdoptPolicy adopt when engine.CheckAction(state, adopt) is null:
                         var spec = engine._compiler.CompileAll(adopt.PolicyText).First(p => p.Hash == adopt.PolicyHash);
                         if (stored.Add(adopt.PolicyHash))
                         {
@@ -278,11 +282,28 @@ public sealed partial class ProtocolEngine
 
                         records.Add(new PolicyAttached(adopt.VaultId, adopt.PolicyHash, now));
                         break;
-                    case ChangeVaultSettings change:
-                        records.Add(new RailsChanged(change.VaultId, RailsSettings.Apply(state.ComposedVaults[change.VaultId].Spec.Rails, change.Settings).Rails!, now));
+                    case ChangeVaultSettings change when state.ComposedVaults.TryGetValue(change.VaultId, out var vault):
+                        var (changed, problem) = RailsSettings.Apply(rails.GetValueOrDefault(change.VaultId, vault.Spec.Rails), change.Settings);
+                        if (changed is null)
+                        {
+                            return Refuse(i, problem!);
+                        }
+
+                        rails[change.VaultId] = changed;
+                        records.Add(new RailsChanged(change.VaultId, changed, now));
                         break;
                     case LaunchComposedVault launch:
-                        var (launchSpec, launchPolicy, _) = engine.LaunchProblem(state, launch);
+                        if (launched.Contains(launch.VaultId))
+                        {
+                            return Refuse(i, $"'{launch.VaultId}' is launched twice in this proposal");
+                        }
+
+                        var (launchSpec, launchPolicy, launchProblem) = engine.LaunchProblem(state, launch);
+                        if (launchProblem is not null)
+                        {
+                            return Refuse(i, launchProblem);
+                        }
+
                         records.Add(new ComposedVaultCreated(launch.VaultId, launchSpec!, now));
                         if (stored.Add(launchPolicy!.Hash))
                         {
@@ -293,13 +314,18 @@ public sealed partial class ProtocolEngine
                         launched.Add(launch.VaultId);
                         break;
                     case AddGauge add:
-                        var added = state.Governance!.Gauges.DecideAdd(add.GaugeId, at);
-                        if (added.Rejection is { } r1)
+                        if (!state.ComposedVaults.ContainsKey(add.GaugeId) && !launched.Contains(add.GaugeId))
                         {
-                            return ActionsDecision<ProtocolEvent>.Refuse(i, r1);
+                            return Refuse(i, $"gauge '{add.GaugeId}' is not a composed vault (a vault launched by this proposal must be launched before its gauge is added)");
                         }
 
-                        records.Add(new GaugeRecorded(added.Record!));
+                        if (GaugeKnown(add.GaugeId))
+                        {
+                            return Refuse(i, $"gauge '{add.GaugeId}' already exists");
+                        }
+
+                        gauges[add.GaugeId] = true;
+                        records.Add(new GaugeRecorded(new GaugeAdded(add.GaugeId, at)));
 
                         // Holders the vault already has join the gauge with their current shares (in account order).
                         if (state.ComposedVaults.TryGetValue(add.GaugeId, out var gaugeVault))
@@ -312,18 +338,22 @@ public sealed partial class ProtocolEngine
 
                         break;
                     case RemoveGauge remove:
-                        var removed = state.Governance!.Gauges.DecideRemove(remove.GaugeId, at);
-                        if (removed.Rejection is { } r2)
+                        if (!GaugeActive(remove.GaugeId))
                         {
-                            return ActionsDecision<ProtocolEvent>.Refuse(i, r2);
+                            return Refuse(i, $"gauge '{remove.GaugeId}' is not an active gauge");
                         }
 
-                        records.Add(new GaugeRecorded(removed.Record!));
+                        gauges[remove.GaugeId] = false;
+                        records.Add(new GaugeRecorded(new GaugeRemoved(remove.GaugeId, at)));
                         break;
+                    case ChangeGovernanceParameters:
+                        break;
+                    default:
+                        return Refuse(i, engine.CheckAction(state, actions[i]) ?? $"{actions[i].GetType().Name} does not apply here");
                 }
             }
 
-            return ActionsDecision<ProtocolEvent>.Accept(records);
+            return null;
         }
     }
 }

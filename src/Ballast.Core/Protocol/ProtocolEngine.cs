@@ -31,6 +31,21 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler, IEvidenceVe
             return CommandOutcome.Reject(Rejections.TimeWentBack(now, last));
         }
 
+        // System accounts (a composed vault's idle cash, the veBANK escrow, gauge reward pools) move only by the
+        // protocol's own events: nobody acts as them or sends them anything.
+        var recipient = command switch
+        {
+            IssueAsset c => c.To,
+            TransferAsset c => c.To,
+            MintBank c => c.To,
+            TransferBank c => c.To,
+            _ => (AccountId?)null,
+        };
+        if (IsSystemAccount(command.Actor) || (recipient is { } to && IsSystemAccount(to)))
+        {
+            return CommandOutcome.Reject("reserved-account", $"{(IsSystemAccount(command.Actor) ? command.Actor : recipient)} is a system account (vault:, escrow:, gauge:); it cannot act or be sent to directly");
+        }
+
         return command switch
         {
             CreateAsset c => DecideCreateAsset(state, c),
@@ -184,6 +199,10 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler, IEvidenceVe
         state.LastEventAt = at;
         state.EventCount++;
     }
+
+    /// <summary>Accounts the protocol itself holds: <c>vault:*</c>, <c>escrow:*</c>, <c>gauge:*</c>.</summary>
+    public static bool IsSystemAccount(AccountId account) =>
+        account.Value is { } v && (v.StartsWith("vault:", StringComparison.Ordinal) || v.StartsWith("escrow:", StringComparison.Ordinal) || v.StartsWith("gauge:", StringComparison.Ordinal));
 
     /// <summary>The compiled policy with this hash (compiled once from its stored text, which must hash to it).</summary>
     internal RebalancePolicy Policy(ProtocolState state, string hash)

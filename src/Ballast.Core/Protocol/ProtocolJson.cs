@@ -9,7 +9,7 @@ namespace Ballast.Protocol;
 
 /// <summary>
 /// The canonical JSON of protocol events: snake_case keys sorted by ordinal order at every level, no whitespace,
-/// integers in base units as decimal strings (UInt128 does not fit a JSON number safely), times as
+/// 128-bit integers (amounts in base units, veBANK slopes and biases) as decimal strings (they do not fit a JSON number safely), times as
 /// <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>. The same event always gives the same bytes, so the journal hash covers it.
 /// </summary>
 public static class ProtocolJson
@@ -27,6 +27,7 @@ public static class ProtocolJson
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new UInt128Converter());
+        options.Converters.Add(new Int128Converter());
         options.Converters.Add(new AccountIdConverter());
         options.Converters.Add(new TimeConverter());
         options.MakeReadOnly(populateMissingResolver: true);
@@ -98,6 +99,20 @@ public static class ProtocolJson
         }
 
         public override void Write(Utf8JsonWriter writer, UInt128 value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private sealed class Int128Converter : JsonConverter<Int128>
+    {
+        public override Int128 Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            return text is not null && Int128.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw new JsonException("expected a signed integer as a string of decimal digits");
+        }
+
+        public override void Write(Utf8JsonWriter writer, Int128 value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
     }
 

@@ -8,9 +8,10 @@ using Ballast.Protocol;
 namespace Ballast.Io.Protocol;
 
 /// <summary>
-/// Re-runs evidence: knows data files by the SHA-256 of their bytes, and for a claim on known data runs the claimed
-/// policy through <see cref="BacktestJob"/> over the claimed period and compares the metrics exactly (formatted
-/// with <see cref="EvidenceClaim.FormatMetric"/>). A claim on unknown data is "data-unknown", never a guess.
+/// Re-runs evidence: knows data files by the SHA-256 of their bytes, and for a claim on known data reads the file as
+/// the claim says (prices or returns, fill), runs the claimed policy through <see cref="BacktestJob"/> over the
+/// claimed period and compares the metrics exactly (formatted with <see cref="EvidenceClaim.FormatMetric"/>). A
+/// claim on unknown data is "data-unknown", never a guess. How a file is registered does not change a verdict.
 /// </summary>
 public sealed class DataEvidenceVerifier : IEvidenceVerifier
 {
@@ -36,7 +37,35 @@ public sealed class DataEvidenceVerifier : IEvidenceVerifier
             return null;
         }
 
-        var recomputed = Claim(policyText, policyHash, data.Path, data.Kind, data.Fill, claim.PeriodFrom, claim.PeriodTo);
+        // The claim says how to read the file; the registration only says where it is.
+        ValueKind? kind = claim.Values switch
+        {
+            "prices" => ValueKind.Prices,
+            "percent" => ValueKind.ReturnsPercent,
+            "fraction" => ValueKind.ReturnsFraction,
+            _ => null,
+        };
+        FillMode? fill = claim.Fill switch
+        {
+            "none" => FillMode.None,
+            "forward" => FillMode.Forward,
+            _ => null,
+        };
+        if (kind is null || fill is null)
+        {
+            return new EvidenceResult([new EvidenceMismatch(kind is null ? "values" : "fill", kind is null ? claim.Values : claim.Fill, "prices|percent|fraction, none|forward")]);
+        }
+
+        EvidenceClaim recomputed;
+        try
+        {
+            recomputed = Claim(policyText, policyHash, data.Path, kind.Value, fill.Value, claim.PeriodFrom, claim.PeriodTo);
+        }
+        catch (BallastInputException e)
+        {
+            return new EvidenceResult([new EvidenceMismatch("backtest", "runs", e.Message)]);
+        }
+
         return EvidenceCheck.Compare(claim, recomputed);
     }
 
@@ -61,6 +90,10 @@ public sealed class DataEvidenceVerifier : IEvidenceVerifier
             ["turnover_one_way"] = F(m.TurnoverOneWayAnnual),
             ["final_nav"] = F(m.FinalNav),
         };
-        return new EvidenceClaim(policyHash, EvidenceClaim.DigestOf(File.ReadAllBytes(dataPath)), from, to, metrics.ToImmutableSortedDictionary(StringComparer.Ordinal));
+        return new EvidenceClaim(policyHash, EvidenceClaim.DigestOf(File.ReadAllBytes(dataPath)), from, to, metrics.ToImmutableSortedDictionary(StringComparer.Ordinal))
+        {
+            Values = kind switch { ValueKind.ReturnsPercent => "percent", ValueKind.ReturnsFraction => "fraction", _ => "prices" },
+            Fill = fill == FillMode.Forward ? "forward" : "none",
+        };
     }
 }

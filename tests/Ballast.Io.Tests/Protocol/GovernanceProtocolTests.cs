@@ -144,6 +144,22 @@ public class GovernanceProtocolTests
             Assert.Equal("0.5", mismatch.Claimed);
             Assert.Equal("data-unknown", results[2].Result);
             Assert.True(JournalReplay.Verify(h.Store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance, verifier)).IsValid);
+
+            // Submitted where the data was unknown: "data-unknown" stays a true record even for a verifier that knows the data.
+            using var blind = new ProtocolHarness();
+            blind.Must(new InitGovernance(blind.Id(), Issuer, Parameters));
+            blind.Must(new MintBank(blind.Id(), Issuer, Alice, 1_000 * Token));
+            blind.Must(new CreateLock(blind.Id(), Alice, 1_000 * Token, blind.Clock.Now.ToUnixTimeSeconds() + (365 * Day)));
+            Advance(blind, 1);
+            Assert.Equal("data-unknown", Assert.IsType<EvidenceChecked>(blind.Must(new Propose(blind.Id(), Alice, [new AdoptPolicy("mix", BandHash, BandPolicy, honest)], "blind")).Events[1]).Result);
+            Assert.True(JournalReplay.Verify(blind.Store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance, verifier)).IsValid);
+
+            // The claim says how the file is read: the same metrics claimed for the file read as returns are false.
+            Assert.Equal("prices", honest.Values);
+            var asReturns = verifier.Check(honest with { Values = "fraction" }, BandPolicy, BandHash);
+            Assert.NotNull(asReturns);
+            Assert.False(asReturns.Verified);
+            Assert.Contains(asReturns.Mismatches, m => m.Field == "metric:rebalances");
         }
         finally
         {
@@ -193,6 +209,48 @@ public class GovernanceProtocolTests
         h.Reopen();
         Assert.Equal(live, h.Fingerprint());
         Assert.True(JournalReplay.Verify(h.Store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance)).IsValid);
+    }
+
+    [Fact]
+    public void Proposals_ThatCouldNotApply_AreRefusedWhenProposed_AndSettingsCombine()
+    {
+        using var h = new ProtocolHarness();
+        h.Must(new InitGovernance(h.Id(), Issuer, Parameters));
+        h.Must(new MintBank(h.Id(), Issuer, Alice, 1_000 * Token));
+        h.Must(new CreateLock(h.Id(), Alice, 1_000 * Token, h.Clock.Now.ToUnixTimeSeconds() + (365 * Day)));
+
+        Assert.Contains("already exists", h.Submit(new Propose(h.Id(), Alice, [new AddGauge("mix"), new AddGauge("mix")], "twice")).Rejection!.Message, StringComparison.Ordinal);
+        Assert.Contains("launched twice", h.Submit(new Propose(h.Id(), Alice, [new LaunchComposedVault("m2", BandPolicy, null), new LaunchComposedVault("m2", BandPolicy, null)], "twice")).Rejection!.Message, StringComparison.Ordinal);
+        Assert.Contains("must be launched before", h.Submit(new Propose(h.Id(), Alice, [new AddGauge("m2"), new LaunchComposedVault("m2", BandPolicy, null)], "order")).Rejection!.Message, StringComparison.Ordinal);
+
+        Pass(h, new ChangeVaultSettings("mix", new Dictionary<string, string> { ["max_step_ppm"] = "50000" }), new ChangeVaultSettings("mix", new Dictionary<string, string> { ["cost_budget"] = "1000" }));
+        Assert.Equal(50_000, h.Mix.Spec.Rails.MaxStepPpm);
+        Assert.Equal((UInt128)1_000, h.Mix.Spec.Rails.CostBudget);
+    }
+
+    [Fact]
+    public void SystemAccounts_CannotActOrBePaid()
+    {
+        using var h = new ProtocolHarness();
+        h.Deposit(Alice, 1_000);
+        h.Must(new InitGovernance(h.Id(), Issuer, Parameters));
+        h.Must(new MintBank(h.Id(), Issuer, Alice, 1_000 * Token));
+        h.Must(new CreateLock(h.Id(), Alice, 1_000 * Token, h.Clock.Now.ToUnixTimeSeconds() + (365 * Day)));
+        var before = h.Fingerprint();
+
+        foreach (var command in new ProtocolCommand[]
+        {
+            new TransferBank(h.Id(), GovernanceState.EscrowAccount, Bob, 1_000 * Token),
+            new TransferAsset(h.Id(), h.Mix.Account, "USD", Bob, 1),
+            new TransferBank(h.Id(), GovernanceState.GaugeAccount("mix"), Bob, 1),
+            new MintBank(h.Id(), Issuer, GovernanceState.GaugeAccount("mix"), 1),
+            new IssueAsset(h.Id(), Issuer, "USD", h.Mix.Account, 1),
+        })
+        {
+            Assert.Equal("reserved-account", h.Submit(command).Rejection?.Code);
+        }
+
+        Assert.Equal(before, h.Fingerprint());
     }
 
     [Fact]
