@@ -42,6 +42,14 @@ public sealed partial class Vault
             case VaultPaused:
                 IsPaused = true;
                 break;
+            case FeesChanged f:
+                {
+                    var config = Config with { EntryFeeBps = f.EntryFeeBps, ExitFeeBps = f.ExitFeeBps, ManagementFeeBps = f.ManagementFeeBps, PerformanceFeeBps = f.PerformanceFeeBps };
+                    config.Validate();
+                    Config = config;
+                    break;
+                }
+
             case VaultUnpaused u:
                 if (u.AcceptedReport is { } accepted)
                 {

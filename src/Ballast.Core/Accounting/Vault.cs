@@ -31,7 +31,8 @@ public sealed partial class Vault
     }
 
     /// <summary>The vault's fixed rules.</summary>
-    public VaultConfig Config { get; }
+    /// <summary>The vault's rules; only its fees change after creation (<see cref="FeesChanged"/>, by governance).</summary>
+    public VaultConfig Config { get; private set; }
 
     /// <summary>The share ledger (read it here; it changes only through <see cref="Apply(VaultOperation)"/>).</summary>
     public ShareLedger Ledger { get; }

@@ -18,6 +18,7 @@ namespace Ballast.Accounting;
 [System.Text.Json.Serialization.JsonDerivedType(typeof(WithdrawalSettled), "withdrawal-settled")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(WithdrawalRefused), "withdrawal-refused")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(WithdrawalCancelled), "withdrawal-cancelled")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(FeesChanged), "fees-changed")]
 public abstract record VaultOperation(DateTimeOffset At);
 
 /// <summary>Assets paid in, shares minted to <paramref name="Receiver"/> (deposit or mint); the entry fee stays in the vault.</summary>
@@ -78,3 +79,6 @@ public sealed record WithdrawalRefused(long RequestId, AccountId Owner, UInt128 
 
 /// <summary>A withdrawal request cancelled by its owner; its shares go back to the owner.</summary>
 public sealed record WithdrawalCancelled(long RequestId, AccountId Owner, UInt128 Shares, DateTimeOffset At) : VaultOperation(At);
+
+/// <summary>The vault's fees replaced (by a governance decision); everything else in its config is unchanged.</summary>
+public sealed record FeesChanged(int EntryFeeBps, int ExitFeeBps, int ManagementFeeBps, int PerformanceFeeBps, DateTimeOffset At) : VaultOperation(At);

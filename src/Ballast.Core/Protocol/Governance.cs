@@ -170,3 +170,40 @@ public static class RailsSettings
         return (rails, null);
     }
 }
+
+/// <summary>Settings of a <see cref="ChangeVaultSettings"/> action, read as a simple vault's fees (bps).</summary>
+public static class FeeSettings
+{
+    public static readonly IReadOnlyList<string> Keys = ["entry_fee_bps", "exit_fee_bps", "management_fee_bps", "performance_fee_bps"];
+
+    /// <summary>The fee change, or the first problem (key and what was expected).</summary>
+    public static (FeesChanged? Change, string? Problem) Apply(VaultConfig config, IReadOnlyDictionary<string, string> settings, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(settings);
+        var fees = new Dictionary<string, int>(StringComparer.Ordinal)
+        {
+            ["entry_fee_bps"] = config.EntryFeeBps,
+            ["exit_fee_bps"] = config.ExitFeeBps,
+            ["management_fee_bps"] = config.ManagementFeeBps,
+            ["performance_fee_bps"] = config.PerformanceFeeBps,
+        };
+        foreach (var (key, value) in settings.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!fees.ContainsKey(key))
+            {
+                return (null, $"unknown setting '{key}' for a simple vault; known: {string.Join(", ", Keys)}");
+            }
+
+            var max = key is "entry_fee_bps" or "exit_fee_bps" ? VaultConfig.MaxFlowFeeBps : BasisPoints.One;
+            if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bps) || bps > max)
+            {
+                return (null, $"setting '{key}' = '{value}': expected whole basis points from 0 to {max}");
+            }
+
+            fees[key] = bps;
+        }
+
+        return (new FeesChanged(fees["entry_fee_bps"], fees["exit_fee_bps"], fees["management_fee_bps"], fees["performance_fee_bps"], at), null);
+    }
+}

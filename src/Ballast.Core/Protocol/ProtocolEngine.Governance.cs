@@ -119,14 +119,14 @@ public sealed partial class ProtocolEngine
             case AddGauge add:
                 return state.ComposedVaults.ContainsKey(add.GaugeId) ? null : $"gauge '{add.GaugeId}' is not a composed vault";
             case ChangeVaultSettings change:
-                if (!state.ComposedVaults.TryGetValue(change.VaultId, out var target))
+                if (state.SimpleVaults.TryGetValue(change.VaultId, out var simple))
                 {
-                    return state.SimpleVaults.ContainsKey(change.VaultId)
-                        ? $"'{change.VaultId}' is a simple vault: its fees and bounds are fixed at creation; only a composed vault's rails change by proposal"
-                        : $"'{change.VaultId}' is not a vault";
+                    return FeeSettings.Apply(simple.Vault.Config, change.Settings, DateTimeOffset.UnixEpoch).Problem;
                 }
 
-                return RailsSettings.Apply(target.Spec.Rails, change.Settings).Problem;
+                return state.ComposedVaults.TryGetValue(change.VaultId, out var target)
+                    ? RailsSettings.Apply(target.Spec.Rails, change.Settings).Problem
+                    : $"'{change.VaultId}' is not a vault";
             case LaunchComposedVault launch:
                 return LaunchProblem(state, launch).Problem;
             case RemoveGauge or ChangeGovernanceParameters:
@@ -281,6 +281,15 @@ public sealed partial class ProtocolEngine
                         }
 
                         records.Add(new PolicyAttached(adopt.VaultId, adopt.PolicyHash, now));
+                        break;
+                    case ChangeVaultSettings change when state.SimpleVaults.TryGetValue(change.VaultId, out var simple):
+                        var (fees, feeProblem) = FeeSettings.Apply(simple.Vault.Config, change.Settings, now);
+                        if (fees is null)
+                        {
+                            return Refuse(i, feeProblem!);
+                        }
+
+                        records.Add(new SimpleVaultOperation(change.VaultId, new AccountId("governance"), fees));
                         break;
                     case ChangeVaultSettings change when state.ComposedVaults.TryGetValue(change.VaultId, out var vault):
                         var (changed, problem) = RailsSettings.Apply(rails.GetValueOrDefault(change.VaultId, vault.Spec.Rails), change.Settings);

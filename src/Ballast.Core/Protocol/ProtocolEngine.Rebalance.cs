@@ -307,7 +307,7 @@ public sealed partial class ProtocolEngine
 
                 numerator -= fixedCost;
                 var buy = (w[i] * after) > v[i];
-                var rate = (buy ? children[i].Spec.EntryFeeBps : children[i].Spec.ExitFeeBps) / (double)BasisPoints.One;
+                var rate = (buy ? children[i].Vault.Config.EntryFeeBps : children[i].Vault.Config.ExitFeeBps) / (double)BasisPoints.One;
                 numerator += buy ? rate * v[i] : -rate * v[i];
                 denominator += buy ? rate * w[i] : -rate * w[i];
             }
@@ -401,7 +401,7 @@ public sealed partial class ProtocolEngine
             }
 
             var net = (UInt128)Math.Floor(target - v[i]);
-            var total = net + BasisPoints.FeeOnNet(net, children[i].Spec.EntryFeeBps);
+            var total = net + BasisPoints.FeeOnNet(net, children[i].Vault.Config.EntryFeeBps);
             var spendable = cash > fixedCosts ? cash - fixedCosts : UInt128.Zero;
             total = UInt128.Min(total, spendable);
             if (total == 0)

@@ -50,7 +50,9 @@ public class ReplayTests
         }, iter: 500);
 
         // The streams reach every kind of operation record.
-        var kinds = typeof(VaultOperation).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(VaultOperation))).Select(t => t.Name);
+        // FeesChanged is decided by governance in the protocol, not by the vault: its replay is covered by
+        // GovernanceProtocolTests (Ballast.Io.Tests), which compares live and replayed state after a fee change.
+        var kinds = typeof(VaultOperation).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(VaultOperation)) && t != typeof(FeesChanged)).Select(t => t.Name);
         Assert.All(kinds, kind => Assert.True(seen.ContainsKey(kind), $"no {kind} in any stream; seen: {string.Join(", ", seen.Keys.Order())}"));
     }
 

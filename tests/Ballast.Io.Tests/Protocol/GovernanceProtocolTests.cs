@@ -191,11 +191,17 @@ public class GovernanceProtocolTests
         var refused = h.Submit(new Propose(h.Id(), Alice, [new ChangeVaultSettings("mix", new Dictionary<string, string> { ["max_stp_ppm"] = "1" })], "typo"));
         Assert.Equal("invalid-action", refused.Rejection?.Code);
         Assert.Contains("unknown setting 'max_stp_ppm'", refused.Rejection!.Message, StringComparison.Ordinal);
-        Assert.Equal("invalid-action", h.Submit(new Propose(h.Id(), Alice, [new ChangeVaultSettings("A", new Dictionary<string, string> { ["max_step_ppm"] = "1" })], "simple")).Rejection?.Code);
+        Assert.Contains("unknown setting 'max_step_ppm' for a simple vault", h.Submit(new Propose(h.Id(), Alice, [new ChangeVaultSettings("A", new Dictionary<string, string> { ["max_step_ppm"] = "1" })], "simple")).Rejection!.Message, StringComparison.Ordinal);
 
         Pass(h, new ChangeVaultSettings("mix", new Dictionary<string, string> { ["max_step_ppm"] = "50000", ["cost_budget"] = "1000000000" }));
         Assert.Equal(50_000, h.Mix.Spec.Rails.MaxStepPpm);
         Assert.Equal((UInt128)1_000_000_000, h.Mix.Spec.Rails.CostBudget);
+
+        Assert.Contains("expected whole basis points from 0 to 5000", h.Submit(new Propose(h.Id(), Alice, [new ChangeVaultSettings("A", new Dictionary<string, string> { ["exit_fee_bps"] = "9000" })], "too high")).Rejection!.Message, StringComparison.Ordinal);
+        Pass(h, new ChangeVaultSettings("A", new Dictionary<string, string> { ["entry_fee_bps"] = "30", ["exit_fee_bps"] = "25" }));
+        Assert.Equal(30, h.State.SimpleVaults["A"].Vault.Config.EntryFeeBps);
+        Assert.Equal(25, h.State.SimpleVaults["A"].Vault.Config.ExitFeeBps);
+        Assert.Equal(10, h.State.SimpleVaults["B"].Vault.Config.EntryFeeBps);
 
         Pass(h, new LaunchComposedVault("mix2", BandPolicy, null), new AddGauge("mix2"));
         var launched = h.State.ComposedVaults["mix2"];

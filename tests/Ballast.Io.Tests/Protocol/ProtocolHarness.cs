@@ -109,7 +109,7 @@ internal sealed class ProtocolHarness : IDisposable
         foreach (var (id, sv) in s.SimpleVaults.OrderBy(v => v.Key, StringComparer.Ordinal))
         {
             var v = sv.Vault;
-            lines.Add($"simple {id} assets {v.TotalAssets} supply {v.TotalSupply} locked {v.Ledger.LockedShares} paused {v.IsPaused} hwm {v.HighWaterMark} history {string.Join(";", sv.History.Select(h => $"{h.At:O}={h.Price}"))}");
+            lines.Add($"simple {id} assets {v.TotalAssets} supply {v.TotalSupply} locked {v.Ledger.LockedShares} paused {v.IsPaused} hwm {v.HighWaterMark} fees {v.Config.EntryFeeBps}/{v.Config.ExitFeeBps}/{v.Config.ManagementFeeBps}/{v.Config.PerformanceFeeBps} history {string.Join(";", sv.History.Select(h => $"{h.At:O}={h.Price}"))}");
             lines.AddRange(v.Ledger.Balances.OrderBy(b => b.Key).Select(b => $"  shares {b.Key} {b.Value}"));
         }
 
