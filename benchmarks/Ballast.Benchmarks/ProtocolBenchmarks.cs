@@ -111,7 +111,7 @@ public class ProtocolBenchmarks
         return applied;
     }
 
-    [Benchmark(Description = "replay: rebuild state from a 20,003-event journal (per event)", OperationsPerInvoke = ReplayCommands + 3)]
+    [Benchmark(Description = "replay: rebuild state from a journal of 20,003 commands, 40,006 events (per command)", OperationsPerInvoke = ReplayCommands + 3)]
     public long Replay()
     {
         var sequencer = new ProtocolSequencer(_replayStore, _engine, _clock);
