@@ -37,6 +37,7 @@ internal static class SimCommand
                     flow_fees = summary.FlowFees.ToString(CultureInfo.InvariantCulture),
                     fixed_costs = summary.FixedCosts.ToString(CultureInfo.InvariantCulture),
                     rejections = summary.Rejections,
+                    governance = summary.Governance is { } gov ? new { proposals = gov.Proposals, executed = gov.Executed, bank_supply = gov.BankSupply.ToString(CultureInfo.InvariantCulture), locked = gov.Locked.ToString(CultureInfo.InvariantCulture) } : null,
                     journal = location,
                 }));
                 return Program.Ok;
@@ -48,6 +49,11 @@ internal static class SimCommand
             io.Out.WriteLine($"  rebalances      {summary.Rebalances} (keeper calls with nothing to do: {summary.KeeperCallsUnchanged})");
             io.Out.WriteLine($"  NAV             {SimRunner.Format(summary.Nav, decimals)} {loaded.AssetSymbol}, {summary.Supply} shares");
             io.Out.WriteLine($"  costs           flow fees {SimRunner.Format(summary.FlowFees, decimals)}, fixed {SimRunner.Format(summary.FixedCosts, decimals)} {loaded.AssetSymbol}");
+            if (summary.Governance is { } g)
+            {
+                io.Out.WriteLine($"  governance      {g.Proposals} proposals ({g.Executed} executed), {SimRunner.Format(g.BankSupply, 18)} BANK, {SimRunner.Format(g.Locked, 18)} locked in veBANK");
+            }
+
             io.Out.WriteLine($"  refused         {summary.Rejections.Count}");
             foreach (var r in summary.Rejections.Take(10))
             {

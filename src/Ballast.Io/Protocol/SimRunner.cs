@@ -18,7 +18,11 @@ public sealed record SimSummary(
     UInt128 Supply,
     UInt128 FlowFees,
     UInt128 FixedCosts,
-    IReadOnlyList<(DateOnly Date, UInt128 Nav, UInt128 Supply)> NavHistory);
+    IReadOnlyList<(DateOnly Date, UInt128 Nav, UInt128 Supply)> NavHistory)
+{
+    /// <summary>Governance at the end, when the scenario has it: proposals made and executed, BANK supply, BANK locked in veBANK.</summary>
+    public (int Proposals, int Executed, UInt128 BankSupply, UInt128 Locked)? Governance { get; init; }
+}
 
 /// <summary>
 /// Drives the protocol from a <see cref="Scenario"/> through the sequencer: set-up (asset, child vaults, composed
@@ -190,7 +194,11 @@ public static class SimRunner
         }
 
         var final = sequencer.State.ComposedVaults[scenario.ComposedId];
-        return new SimSummary(scenario.Name, prices.RowCount, sequencer.State.EventCount, sequencer.State.SimpleVaults.Count + sequencer.State.ComposedVaults.Count, rebalances, unchanged, rejections, ProtocolEngine.Nav(sequencer.State, final), final.Ledger.TotalSupply, flowFees, fixedCosts, history);
+        var g = sequencer.State.Governance;
+        return new SimSummary(scenario.Name, prices.RowCount, sequencer.State.EventCount, sequencer.State.SimpleVaults.Count + sequencer.State.ComposedVaults.Count, rebalances, unchanged, rejections, ProtocolEngine.Nav(sequencer.State, final), final.Ledger.TotalSupply, flowFees, fixedCosts, history)
+        {
+            Governance = g is null ? null : (g.Governor.Proposals.Count, g.Governor.Proposals.Values.Count(p => p.Executed), g.Bank.TotalSupply, g.Escrow.Supply),
+        };
 
         void Report(int row)
         {

@@ -71,6 +71,7 @@ public sealed class ProtocolCommandTests : IDisposable
         using (var doc = JsonDocument.Parse(sim.Out))
         {
             Assert.Equal(0, doc.RootElement.GetProperty("rejections").GetArrayLength());
+            Assert.Equal(1, doc.RootElement.GetProperty("governance").GetProperty("executed").GetInt32());
         }
 
         var evidence = CliRunner.Run("journal", "show", db, "--type", "evidence-checked");
