@@ -618,10 +618,18 @@ internal static class GovCommand
     private static (GovernanceState Governance, long T) ReadState(string location, DateTimeOffset? at, out ProtocolState state)
     {
         using var store = VerifyCommand.OpenExisting(location);
-        TimeProvider clock = at is { } fixedAt ? new ManualClock(fixedAt) : TimeProvider.System;
-        state = new ProtocolSequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance), clock).State;
+        state = new ProtocolSequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance), new ManualClock(DateTimeOffset.UnixEpoch)).State;
         var g = state.Governance ?? throw new BallastInputException($"{location}: governance is not initialised on this journal (run gov init first)");
-        return (g, clock.GetUtcNow().ToUnixTimeSeconds());
+
+        // Read-only views show the journal's own time by default (not the wall clock: a simulated journal lives in
+        // its own years). The state is the journal's end, so a time before its last event would be a false label.
+        var end = state.LastEventAt ?? DateTimeOffset.UnixEpoch;
+        if (at is { } asked && asked < end)
+        {
+            throw new BallastInputException($"--at {asked:yyyy-MM-ddTHH:mm:ssZ} is before the journal's last event ({end:yyyy-MM-ddTHH:mm:ssZ}); status shows the state at the end of the journal, so --at may only look later");
+        }
+
+        return (g, (at ?? end).ToUnixTimeSeconds());
     }
 
     // ---------------------------------------------------------------- describing

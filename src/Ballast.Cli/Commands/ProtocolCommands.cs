@@ -65,7 +65,9 @@ internal static class SimCommand
                 io.Out.WriteLine($"    ... and {summary.Rejections.Count - 10} more (--json lists them all)");
             }
 
-            io.Out.WriteLine($"verify: ballast verify {location}");
+            io.Out.WriteLine(loaded.GovernanceSteps.Any(s => s.Evidence) && loaded.DataFile is { } evidenceData
+                ? $"verify: ballast verify {location} --data {evidenceData.Path}"
+                : $"verify: ballast verify {location}");
             return Program.Ok;
         });
         return command;
@@ -80,19 +82,11 @@ internal static class VerifyCommand
         var journal = new Argument<string>("JOURNAL") { Description = "sqlite:FILE, postgres:CONNSTR or a SQLite file path." };
         var expect = new Option<string?>("--expect-head") { Description = "The head you trust (SEQUENCE:HASH as printed by verify, or the hash alone); verification fails unless the journal ends exactly there." };
         var data = new Option<string[]>("--data") { Description = "Data files that governance evidence claims were made on (by SHA-256), so their backtests are re-run; repeat for several.", AllowMultipleArgumentsPerToken = true };
-        var returns = new Option<string?>("--returns") { Description = "How the --data files hold values: percent or fraction (period returns); omit for prices." };
-        var command = new Command("verify", "Verify a journal: check the hash chain, and decide every command again on the replayed state: each must give exactly its journaled events (so every rebalance is re-derived from its policy, every evidence claim re-run).") { journal, expect, data, returns };
+        var command = new Command("verify", "Verify a journal: check the hash chain, and decide every command again on the replayed state: each must give exactly its journaled events (so every rebalance is re-derived from its policy, every evidence claim re-run; a claim says how its data file is read).") { journal, expect, data };
         command.SetAction(parse =>
         {
             var location = parse.GetValue(journal)!;
             var evidence = new DataEvidenceVerifier();
-            var kind = parse.GetValue(returns) switch
-            {
-                null => Ballast.Data.ValueKind.Prices,
-                "percent" => Ballast.Data.ValueKind.ReturnsPercent,
-                "fraction" => Ballast.Data.ValueKind.ReturnsFraction,
-                var other => throw new BallastInputException($"--returns: unknown value '{other}'; expected percent or fraction"),
-            };
             foreach (var file in parse.GetValue(data) ?? [])
             {
                 if (!File.Exists(file))
@@ -100,7 +94,7 @@ internal static class VerifyCommand
                     throw new BallastInputException(new InputLocation(file), "data file not found");
                 }
 
-                evidence.Register(file, kind);
+                evidence.Register(file, Ballast.Data.ValueKind.Prices);
             }
 
             using var store = OpenExisting(location);
@@ -117,13 +111,16 @@ internal static class VerifyCommand
 
             if (report.Discrepancy is { } d)
             {
-                io.Error.WriteLine(d.Sequence == 0 ? $"verification FAILED: {d.What}" : $"verification FAILED at event {d.Sequence}: {d.What}");
-                io.Error.WriteLine($"({report.EventsChecked} events before it checked)");
-                if (d.What.Contains("data-unknown", StringComparison.Ordinal))
+                if (d.What.Contains("re-derived \"data-unknown\"", StringComparison.Ordinal))
                 {
-                    io.Error.WriteLine("the journal holds evidence re-run on a data file this run does not know: pass it with --data FILE (and --returns percent|fraction if it holds returns)");
+                    // Not a forgery: this run lacks the data an evidence check was made on.
+                    io.Error.WriteLine($"verification INCOMPLETE at event {d.Sequence}: the journal holds an evidence check re-run on a data file this run does not know, so it cannot be re-derived; pass it with --data FILE");
+                    io.Error.WriteLine($"({report.EventsChecked} events before it checked, all consistent)");
+                    return Program.BadInput;
                 }
 
+                io.Error.WriteLine(d.Sequence == 0 ? $"verification FAILED: {d.What}" : $"verification FAILED at event {d.Sequence}: {d.What}");
+                io.Error.WriteLine($"({report.EventsChecked} events before it checked)");
                 return Program.BadInput;
             }
 

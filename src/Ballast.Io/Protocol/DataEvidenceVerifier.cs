@@ -79,6 +79,11 @@ public sealed class DataEvidenceVerifier : IEvidenceVerifier
         var single = set with { Policies = [policy] };
         var outcome = BacktestJob.Run(single, MarketDataCsv.ReadFile(dataPath, kind), new BacktestOptions { From = from, To = to, Fill = fill });
         var m = outcome.Runs[0].Metrics;
+
+        // The period is the window the backtest actually ran (the data's dates inside the asked range, after any
+        // lookback history): a claim over years the data does not have is not verified by the years it has.
+        from = outcome.Table.Dates[0];
+        to = outcome.Table.Dates[^1];
         string F(double? v) => v is { } x ? EvidenceClaim.FormatMetric(x) : "null";
         var metrics = new Dictionary<string, string>(StringComparer.Ordinal)
         {

@@ -126,6 +126,13 @@ public class GovernanceProtocolTests
             var tampered = honest with { Metrics = new Dictionary<string, string>(honest.Metrics) { ["cagr"] = "0.5" } };
             var unknown = honest with { DataDigest = new string('0', 64) };
 
+            // A claim over years the data does not have is not verified by the years it has.
+            var stretched = DataEvidenceVerifier.Claim(BandPolicy, BandHash, csv, Ballast.Data.ValueKind.Prices, Ballast.Data.FillMode.None, new DateOnly(2023, 1, 2), new DateOnly(2023, 3, 2)) with { PeriodFrom = new DateOnly(2020, 1, 1), PeriodTo = new DateOnly(2030, 1, 1) };
+            var widened = verifier.Check(stretched, BandPolicy, BandHash);
+            Assert.NotNull(widened);
+            Assert.Contains(widened.Mismatches, m => m.Field == "period_from");
+            Assert.Contains(widened.Mismatches, m => m.Field == "period_to");
+
             using var h = new ProtocolHarness(evidence: verifier);
             h.Must(new InitGovernance(h.Id(), Issuer, Parameters));
             h.Must(new MintBank(h.Id(), Issuer, Alice, 1_000 * Token));
