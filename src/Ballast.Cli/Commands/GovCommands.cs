@@ -416,6 +416,7 @@ internal static class GovCommand
                 abstain = p.AbstainVotes,
                 quorum = g.Governor.QuorumOf(p),
                 reached = g.Governor.QuorumReached(p),
+                evidence = EvidenceSummary(g, p.Id),
                 description = p.Created.Description,
             }).ToList();
             if (parse.GetValue(json))
@@ -423,7 +424,7 @@ internal static class GovCommand
                 io.Out.WriteLine(JsonSerializer.Serialize(new
                 {
                     at = Time(DateTimeOffset.FromUnixTimeSeconds(t)),
-                    proposals = rows.Select(r => new { r.id, r.state, @for = Units(r.@for), against = Units(r.against), abstain = Units(r.abstain), quorum = Units(r.quorum), r.reached, r.description }),
+                    proposals = rows.Select(r => new { r.id, r.state, @for = Units(r.@for), against = Units(r.against), abstain = Units(r.abstain), quorum = Units(r.quorum), r.reached, r.evidence, r.description }),
                 }));
                 return Program.Ok;
             }
@@ -435,15 +436,35 @@ internal static class GovCommand
                 return Program.Ok;
             }
 
-            io.Out.WriteLine($"  {"id",4}  {"state",-10}  {"for",16}  {"against",16}  {"abstain",16}  {"quorum",16}  reached  description");
+            io.Out.WriteLine($"  {"id",4}  {"state",-10}  {"for",16}  {"against",16}  {"abstain",16}  {"quorum",16}  reached  {"evidence",-12}  description");
             foreach (var r in rows)
             {
-                io.Out.WriteLine($"  {r.id,4}  {r.state,-10}  {Short(r.@for),16}  {Short(r.against),16}  {Short(r.abstain),16}  {Short(r.quorum),16}  {(r.reached ? "yes" : "no"),-7}  {r.description}");
+                io.Out.WriteLine($"  {r.id,4}  {r.state,-10}  {Short(r.@for),16}  {Short(r.against),16}  {Short(r.abstain),16}  {Short(r.quorum),16}  {(r.reached ? "yes" : "no"),-7}  {r.evidence,-12}  {r.description}");
             }
 
             return Program.Ok;
         });
         return command;
+    }
+
+    /// <summary>The name of the policy with this hash in its spec text (for voters: a name says more than a hash).</summary>
+    private static string PolicyName(string text, string hash)
+    {
+        try
+        {
+            return SpecPolicyCompiler.Instance.CompileAll(text).FirstOrDefault(x => x.Hash == hash)?.Name ?? "?";
+        }
+        catch (BallastInputException)
+        {
+            return "?";
+        }
+    }
+
+    /// <summary>The evidence results of a proposal, one word per checked action ("-" when it carries none).</summary>
+    private static string EvidenceSummary(GovernanceState g, long proposalId)
+    {
+        var results = g.Evidence.Where(e => e.Key.ProposalId == proposalId).OrderBy(e => e.Key.ActionIndex).Select(e => e.Value.Result).ToList();
+        return results.Count == 0 ? "-" : string.Join(",", results);
     }
 
     private static int ShowProposal(CliIo io, GovernanceState g, Proposal p, long t, bool json)
@@ -668,7 +689,7 @@ internal static class GovCommand
 
     private static string DescribeAction(GovernanceAction action) => action switch
     {
-        AdoptPolicy a => $"adopt policy {a.PolicyHash} for vault {a.VaultId}{(a.Evidence is { } e ? $" with evidence on data {e.DataDigest[..12]}… from {e.PeriodFrom:yyyy-MM-dd} to {e.PeriodTo:yyyy-MM-dd}: {string.Join(", ", e.Metrics.Select(m => $"{m.Key} {m.Value}"))}" : " (no evidence)")}",
+        AdoptPolicy a => $"adopt policy '{PolicyName(a.PolicyText, a.PolicyHash)}' ({a.PolicyHash[..12]}) for vault {a.VaultId}{(a.Evidence is { } e ? $" with evidence on data {e.DataDigest[..12]}… from {e.PeriodFrom:yyyy-MM-dd} to {e.PeriodTo:yyyy-MM-dd}: {string.Join(", ", e.Metrics.Select(m => $"{m.Key} {m.Value}"))}" : " (no evidence)")}",
         LaunchComposedVault l => $"launch composed vault {l.VaultId}",
         ChangeVaultSettings s => $"change settings of {s.VaultId}: {string.Join(", ", s.Settings.Select(x => $"{x.Key}={x.Value}"))}",
         AddGauge a => $"add gauge {a.GaugeId}",
