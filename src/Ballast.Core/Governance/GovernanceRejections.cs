@@ -49,8 +49,12 @@ public static class GovernanceRejections
 
     private static string N(UInt128 v) => v.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A unix time as readable UTC with the seconds beside it, e.g. "2005-01-14T00:00:00Z (1105660800)".</summary>
+    private static string T(long unixSeconds) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DateTimeOffset.FromUnixTimeSeconds(unixSeconds).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} ({unixSeconds})");
+
     internal static Rejection TimeWentBack(long now, long last) =>
-        new(TimeRegression, $"time {now} is before the last governance operation at {last}");
+        new(TimeRegression, $"time {T(now)} is before the last governance operation at {T(last)}");
 
     internal static Rejection Zero(string what) => new(ZeroAmount, $"the {what} must be more than zero");
 
@@ -68,19 +72,19 @@ public static class GovernanceRejections
     internal static Rejection WithoutLock(AccountId who) => new(NoLock, $"{who} has no lock");
 
     internal static Rejection NotFuture(long rounded, long now) =>
-        new(UnlockNotInFuture, $"the unlock time rounded down to a week ({rounded}) must be after now ({now})");
+        new(UnlockNotInFuture, $"the unlock time rounded down to a week ({T(rounded)}) must be after now ({T(now)})");
 
     internal static Rejection TooFar(long rounded, long now) =>
-        new(UnlockTooFar, $"the unlock time rounded down to a week ({rounded}) is more than 4 years (126,144,000 s) after now ({now})");
+        new(UnlockTooFar, $"the unlock time rounded down to a week ({T(rounded)}) is more than 4 years (126,144,000 s) after now ({T(now)})");
 
     internal static Rejection Expired(AccountId who, long end) =>
-        new(LockExpired, $"the lock of {who} expired at {end}; withdraw it and create a new one");
+        new(LockExpired, $"the lock of {who} expired at {T(end)}; withdraw it and create a new one");
 
     internal static Rejection NotLater(long rounded, long end) =>
-        new(UnlockNotLater, $"the new unlock time rounded down to a week ({rounded}) must be after the current end ({end})");
+        new(UnlockNotLater, $"the new unlock time rounded down to a week ({T(rounded)}) must be after the current end ({T(end)})");
 
     internal static Rejection NotExpired(AccountId who, long end) =>
-        new(LockNotExpired, $"the lock of {who} ends at {end}; it can be withdrawn at or after that time");
+        new(LockNotExpired, $"the lock of {who} ends at {T(end)}; it can be withdrawn at or after that time");
 
     internal static Rejection NoActions() => new(EmptyProposal, "a proposal needs at least one action");
 
@@ -98,7 +102,7 @@ public static class GovernanceRejections
         new(UnknownSupport, $"support {support} is unknown: use 0 (Against), 1 (For) or 2 (Abstain)");
 
     internal static Rejection NoPower(long id, AccountId who, long snapshot) =>
-        new(NoVotingPower, $"{who} had no veBANK at the snapshot of proposal {id} ({snapshot})");
+        new(NoVotingPower, $"{who} had no veBANK at the snapshot of proposal {id} ({T(snapshot)})");
 
     internal static Rejection NotSuccess(long id, ProposalState state) =>
         new(NotSucceeded, $"proposal {id} is {state}; only a Succeeded proposal can be queued");
@@ -107,10 +111,10 @@ public static class GovernanceRejections
         new(NotQueued, $"proposal {id} is {state}; only a Queued proposal can be executed");
 
     internal static Rejection Timelock(long id, long eta) =>
-        new(TimelockPending, $"proposal {id} can be executed from {eta}");
+        new(TimelockPending, $"proposal {id} can be executed from {T(eta)}");
 
     internal static Rejection PastGrace(long id, long expiresAt) =>
-        new(ProposalExpired, $"proposal {id} expired at {expiresAt} without being executed");
+        new(ProposalExpired, $"proposal {id} expired at {T(expiresAt)} without being executed");
 
     internal static Rejection CannotCancel(long id, ProposalState state) =>
         new(NotCancelable, $"proposal {id} is {state}: the proposer cancels only while Pending, the guardian only while Queued");
@@ -133,16 +137,16 @@ public static class GovernanceRejections
         new(VotePowerExceeded, $"{who} would allocate {used} basis points of voting power; at most 10,000 in total");
 
     internal static Rejection Cooldown(AccountId who, string gauge, long from) =>
-        new(VoteCooldown, $"{who} can change the vote on gauge '{gauge}' from {from} (10 days after the last)");
+        new(VoteCooldown, $"{who} can change the vote on gauge '{gauge}' from {T(from)} (10 days after the last)");
 
     internal static Rejection TooSoon(AccountId who, long end, long nextWeek) =>
-        new(LockExpiresTooSoon, $"the lock of {who} ends at {end}; it must outlast the next week boundary ({nextWeek})");
+        new(LockExpiresTooSoon, $"the lock of {who} ends at {T(end)}; it must outlast the next week boundary ({T(nextWeek)})");
 
-    internal static Rejection NotWeek(long t) => new(NotWeekStart, $"{t} is not a week boundary (a multiple of 604,800), or the week has not started");
+    internal static Rejection NotWeek(long t) => new(NotWeekStart, $"{T(t)} is not a week boundary (a multiple of 604,800), or the week has not started");
 
-    internal static Rejection Distributed(long week) => new(AlreadyDistributed, $"the emission of week {week} has already been distributed");
+    internal static Rejection Distributed(long week) => new(AlreadyDistributed, $"the emission of week {T(week)} has already been distributed");
 
-    internal static Rejection NoWeight(long week) => new(NoGaugeWeight, $"no active gauge has weight at week {week}; nothing to distribute to");
+    internal static Rejection NoWeight(long week) => new(NoGaugeWeight, $"no active gauge has weight at week {T(week)}; nothing to distribute to");
 
     internal static Rejection Nothing(AccountId who, string gauge) => new(NothingToClaim, $"{who} has no reward to claim from gauge '{gauge}'");
 }

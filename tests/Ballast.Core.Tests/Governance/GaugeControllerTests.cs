@@ -82,7 +82,7 @@ public class GaugeControllerTests
         var s = new Setup();
         s.Do(g => g.DecideVote(Alice, "g1", 6_000, T0 + Day));
         Assert.Equal(
-            $"alice can change the vote on gauge 'g1' from {T0 + (11 * Day)} (10 days after the last)",
+            $"alice can change the vote on gauge 'g1' from {GovTime.T(T0 + (11 * Day))} (10 days after the last)",
             s.Refuse(g => g.DecideVote(Alice, "g1", 1_000, T0 + (11 * Day) - 1), GovernanceRejections.VoteCooldown).Message);
         s.Do(g => g.DecideVote(Alice, "g2", 1_000, T0 + (2 * Day))); // another gauge is not held back
         s.Do(g => g.DecideVote(Alice, "g1", 1_000, T0 + (11 * Day)));
@@ -94,7 +94,7 @@ public class GaugeControllerTests
     {
         var s = new Setup();
         Assert.Equal(
-            $"the lock of carol ends at {T0 + Weeks.Week}; it must outlast the next week boundary ({T0 + Weeks.Week})",
+            $"the lock of carol ends at {GovTime.T(T0 + Weeks.Week)}; it must outlast the next week boundary ({GovTime.T(T0 + Weeks.Week)})",
             s.Refuse(g => g.DecideVote(Carol, "g1", 1_000, T0 + Day), GovernanceRejections.LockExpiresTooSoon).Message);
     }
 

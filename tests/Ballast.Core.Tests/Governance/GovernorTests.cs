@@ -149,14 +149,14 @@ public class GovernorTests
             "proposal 1 is Queued; only a Succeeded proposal can be queued",
             h.Refuse(g => g.DecideQueue(id, Deadline + 2), GovernanceRejections.NotSucceeded).Message);
         Assert.Equal(
-            $"proposal 1 can be executed from {queued.Eta}",
+            $"proposal 1 can be executed from {GovTime.T(queued.Eta)}",
             h.Refuse(g => g.DecideExecute(id, h.Target, queued.Eta - 1), GovernanceRejections.TimelockPending).Message);
 
         var p = h.Governor.Proposals[id];
         Assert.Equal(ProposalState.Queued, h.Governor.StateOf(p, queued.ExpiresAt - 1));
         Assert.Equal(ProposalState.Expired, h.Governor.StateOf(p, queued.ExpiresAt));
         Assert.Equal(
-            $"proposal 1 expired at {queued.ExpiresAt} without being executed",
+            $"proposal 1 expired at {GovTime.T(queued.ExpiresAt)} without being executed",
             h.Refuse(g => g.DecideExecute(id, h.Target, queued.ExpiresAt), GovernanceRejections.ProposalExpired).Message);
 
         var executed = h.Execute(id, queued.ExpiresAt - 1); // the last executable second

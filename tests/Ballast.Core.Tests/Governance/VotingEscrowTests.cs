@@ -127,10 +127,10 @@ public class VotingEscrowTests
         var h = Funded(Alice, Bob);
         var now = T0 + Hour;
         Assert.Equal(
-            "the unlock time rounded down to a week (1693440000) must be after now (1693443600)",
+            "the unlock time rounded down to a week (2023-08-31T00:00:00Z (1693440000)) must be after now (2023-08-31T01:00:00Z (1693443600))",
             h.Refuse(ve => ve.DecideCreateLock(Alice, Thousand, T0 + Day, now), GovernanceRejections.UnlockNotInFuture).Message);
         Assert.Equal(
-            "the unlock time rounded down to a week (1819843200) is more than 4 years (126,144,000 s) after now (1693443600)",
+            "the unlock time rounded down to a week (2027-09-02T00:00:00Z (1819843200)) is more than 4 years (126,144,000 s) after now (2023-08-31T01:00:00Z (1693443600))",
             h.Refuse(ve => ve.DecideCreateLock(Alice, Thousand, T0 + Weeks.MaxTime + Weeks.Week, now), GovernanceRejections.UnlockTooFar).Message);
         Assert.Equal(
             "the lock amount must be more than zero",
@@ -147,13 +147,13 @@ public class VotingEscrowTests
             "alice already has a lock; withdraw the old tokens first, or increase its amount or unlock time",
             h.Refuse(ve => ve.DecideCreateLock(Alice, 1, T0 + Weeks.Week, now), GovernanceRejections.LockExists).Message);
         Assert.Equal(
-            "the new unlock time rounded down to a week (1694649600) must be after the current end (1694649600)",
+            "the new unlock time rounded down to a week (2023-09-14T00:00:00Z (1694649600)) must be after the current end (2023-09-14T00:00:00Z (1694649600))",
             h.Refuse(ve => ve.DecideIncreaseUnlockTime(Alice, T0 + (2 * Weeks.Week) + Day, now), GovernanceRejections.UnlockNotLater).Message);
         Assert.Equal(
-            "the unlock time rounded down to a week (1819843200) is more than 4 years (126,144,000 s) after now (1693443600)",
+            "the unlock time rounded down to a week (2027-09-02T00:00:00Z (1819843200)) is more than 4 years (126,144,000 s) after now (2023-08-31T01:00:00Z (1693443600))",
             h.Refuse(ve => ve.DecideIncreaseUnlockTime(Alice, T0 + Weeks.MaxTime + Weeks.Week, now), GovernanceRejections.UnlockTooFar).Message);
         Assert.Equal(
-            "the lock of alice ends at 1694649600; it can be withdrawn at or after that time",
+            "the lock of alice ends at 2023-09-14T00:00:00Z (1694649600); it can be withdrawn at or after that time",
             h.Refuse(ve => ve.DecideWithdraw(Alice, T0 + (2 * Weeks.Week) - 1), GovernanceRejections.LockNotExpired).Message);
         Assert.Equal(
             "the amount added must be more than zero",
@@ -161,13 +161,13 @@ public class VotingEscrowTests
 
         var expired = T0 + (2 * Weeks.Week);
         Assert.Equal(
-            "the lock of alice expired at 1694649600; withdraw it and create a new one",
+            "the lock of alice expired at 2023-09-14T00:00:00Z (1694649600); withdraw it and create a new one",
             h.Refuse(ve => ve.DecideIncreaseAmount(Alice, 1, expired), GovernanceRejections.LockExpired).Message);
         Assert.Equal(
-            "the lock of alice expired at 1694649600; withdraw it and create a new one",
+            "the lock of alice expired at 2023-09-14T00:00:00Z (1694649600); withdraw it and create a new one",
             h.Refuse(ve => ve.DecideIncreaseUnlockTime(Alice, expired + Weeks.Week, expired), GovernanceRejections.LockExpired).Message);
         Assert.Equal(
-            "time 1693443599 is before the last governance operation at 1693443600",
+            "time 2023-08-31T00:59:59Z (1693443599) is before the last governance operation at 2023-08-31T01:00:00Z (1693443600)",
             h.Refuse(ve => ve.DecideWithdraw(Alice, now - 1), GovernanceRejections.TimeRegression).Message);
     }
 
