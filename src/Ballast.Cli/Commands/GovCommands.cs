@@ -677,6 +677,10 @@ internal static class GovCommand
         GaugeRecorded { Operation: GaugeVoted v } => $"{v.Account} allocates {v.Bps} bps to gauge {v.Gauge} from {Time(v.EffectiveFrom)} ({v.PowerUsed} bps used in total)",
         GaugeRecorded { Operation: EmissionDistributed d } => $"week of {Time(d.Week)}: {GovernanceText.Format(d.Amount)} BANK split {string.Join(", ", d.Shares.Select(s => $"{s.Gauge} {GovernanceText.Format(s.Amount)}"))}",
         GaugeRecorded { Operation: GaugeRewardClaimed c } => $"{c.Account} claimed {GovernanceText.Format(c.Amount)} BANK from gauge {c.Gauge}",
+        GaugeRecorded { Operation: GaugeSharesSet x } => $"gauge {x.Gauge}: {x.Account} holds {x.Shares} shares of the vault",
+        RailsChanged r => $"vault {r.Vault}: rails now {r.Rails}",
+        ComposedVaultCreated c => $"composed vault {c.Vault} launched over {string.Join(", ", c.Spec.Children)} (operator {c.Spec.Operator})",
+        SimpleVaultOperation { Operation: FeesChanged f } x => $"vault {x.Vault}: fees now entry {f.EntryFeeBps}, exit {f.ExitFeeBps}, management {f.ManagementFeeBps}, performance {f.PerformanceFeeBps} bps",
         _ => $"{EventTypes.NameOf(e)} {EventTypes.Payload(e)}",
     };
 

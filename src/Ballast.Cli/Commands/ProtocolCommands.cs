@@ -51,7 +51,7 @@ internal static class SimCommand
             io.Out.WriteLine($"  costs           flow fees {SimRunner.Format(summary.FlowFees, decimals)}, fixed {SimRunner.Format(summary.FixedCosts, decimals)} {loaded.AssetSymbol}");
             if (summary.Governance is { } g)
             {
-                io.Out.WriteLine($"  governance      {g.Proposals} proposals ({g.Executed} executed), {SimRunner.Format(g.BankSupply, 18)} BANK, {SimRunner.Format(g.Locked, 18)} locked in veBANK");
+                io.Out.WriteLine($"  governance      {g.Proposals} proposals ({g.Executed} executed), {Ballast.Io.Protocol.GovernanceText.Format(g.BankSupply)} BANK, {Ballast.Io.Protocol.GovernanceText.Format(g.Locked)} locked in veBANK");
             }
 
             io.Out.WriteLine($"  refused         {summary.Rejections.Count}");
