@@ -236,7 +236,7 @@ internal static class GovCommand
                 }
 
                 evidence = new EvidenceData(path, Options.ToValueKind(parse.GetValue(returns)), Options.ToFillMode(parse.GetValue(fill)));
-                verifier.Register(path, evidence.Kind, evidence.Fill);
+                verifier.Register(path);
             }
 
             return Run(io, parse, c, false, (state, _) =>

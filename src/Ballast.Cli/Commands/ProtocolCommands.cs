@@ -94,7 +94,7 @@ internal static class VerifyCommand
                     throw new BallastInputException(new InputLocation(file), "data file not found");
                 }
 
-                evidence.Register(file, Ballast.Data.ValueKind.Prices);
+                evidence.Register(file);
             }
 
             using var store = OpenExisting(location);

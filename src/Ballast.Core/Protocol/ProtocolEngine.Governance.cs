@@ -88,52 +88,32 @@ public sealed partial class ProtocolEngine
         return CommandOutcome.Of([.. events]);
     }
 
-    private string? CheckAction(ProtocolState state, GovernanceAction action)
+    /// <summary>Why an adopt action cannot apply (the vault, the policy text and its hash, the universe), or null.</summary>
+    private string? AdoptProblem(ProtocolState state, AdoptPolicy adopt)
     {
-        switch (action)
+        if (!state.ComposedVaults.TryGetValue(adopt.VaultId, out var cv))
         {
-            case AdoptPolicy adopt:
-                if (!state.ComposedVaults.TryGetValue(adopt.VaultId, out var cv))
-                {
-                    return $"'{adopt.VaultId}' is not a composed vault";
-                }
-
-                Policies.PolicySpec? spec;
-                try
-                {
-                    spec = _compiler.CompileAll(adopt.PolicyText).FirstOrDefault(p => p.Hash == adopt.PolicyHash);
-                }
-                catch (BallastInputException e)
-                {
-                    return $"the policy text is not a valid spec: {e.Message}";
-                }
-
-                if (spec is null)
-                {
-                    return $"the policy text holds no policy with hash {adopt.PolicyHash}";
-                }
-
-                return spec.Universe.Order(StringComparer.Ordinal).SequenceEqual(cv.Spec.Children.Order(StringComparer.Ordinal), StringComparer.Ordinal)
-                    ? null
-                    : $"policy '{spec.Name}' holds [{string.Join(", ", spec.Universe)}], the vault's children are [{string.Join(", ", cv.Spec.Children)}]";
-            case AddGauge add:
-                return state.ComposedVaults.ContainsKey(add.GaugeId) ? null : $"gauge '{add.GaugeId}' is not a composed vault";
-            case ChangeVaultSettings change:
-                if (state.SimpleVaults.TryGetValue(change.VaultId, out var simple))
-                {
-                    return FeeSettings.Apply(simple.Vault.Config, change.Settings, DateTimeOffset.UnixEpoch).Problem;
-                }
-
-                return state.ComposedVaults.TryGetValue(change.VaultId, out var target)
-                    ? RailsSettings.Apply(target.Spec.Rails, change.Settings).Problem
-                    : $"'{change.VaultId}' is not a vault";
-            case LaunchComposedVault launch:
-                return LaunchProblem(state, launch).Problem;
-            case RemoveGauge or ChangeGovernanceParameters:
-                return null;
-            default:
-                return $"{action.GetType().Name} is not supported by this protocol yet";
+            return $"'{adopt.VaultId}' is not a composed vault";
         }
+
+        Policies.PolicySpec? spec;
+        try
+        {
+            spec = _compiler.CompileAll(adopt.PolicyText).FirstOrDefault(p => p.Hash == adopt.PolicyHash);
+        }
+        catch (BallastInputException e)
+        {
+            return $"the policy text is not a valid spec: {e.Message}";
+        }
+
+        if (spec is null)
+        {
+            return $"the policy text holds no policy with hash {adopt.PolicyHash}";
+        }
+
+        return spec.Universe.Order(StringComparer.Ordinal).SequenceEqual(cv.Spec.Children.Order(StringComparer.Ordinal), StringComparer.Ordinal)
+            ? null
+            : $"policy '{spec.Name}' holds [{string.Join(", ", spec.Universe)}], the vault's children are [{string.Join(", ", cv.Spec.Children)}]";
     }
 
     /// <summary>
@@ -273,7 +253,12 @@ public sealed partial class ProtocolEngine
             {
                 switch (actions[i])
                 {
-                    case AdoptPolicy adopt when engine.CheckAction(state, adopt) is null:
+                    case AdoptPolicy adopt:
+                        if (engine.AdoptProblem(state, adopt) is { } adoptProblem)
+                        {
+                            return Refuse(i, adoptProblem);
+                        }
+
                         var spec = engine._compiler.CompileAll(adopt.PolicyText).First(p => p.Hash == adopt.PolicyHash);
                         if (stored.Add(adopt.PolicyHash))
                         {
@@ -358,7 +343,7 @@ public sealed partial class ProtocolEngine
                     case ChangeGovernanceParameters:
                         break;
                     default:
-                        return Refuse(i, engine.CheckAction(state, actions[i]) ?? $"{actions[i].GetType().Name} does not apply here");
+                        return Refuse(i, actions[i] is ChangeVaultSettings missing ? $"'{missing.VaultId}' is not a vault" : $"{actions[i].GetType().Name} is not supported by this protocol yet");
                 }
             }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -26,8 +27,8 @@ public static class ProtocolJson
             WriteIndented = false,
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
-        options.Converters.Add(new UInt128Converter());
-        options.Converters.Add(new Int128Converter());
+        options.Converters.Add(new IntegerTextConverter<UInt128>(NumberStyles.None, "expected a base-unit amount as a string of decimal digits"));
+        options.Converters.Add(new IntegerTextConverter<Int128>(NumberStyles.AllowLeadingSign, "expected a signed integer as a string of decimal digits"));
         options.Converters.Add(new AccountIdConverter());
         options.Converters.Add(new TimeConverter());
         options.MakeReadOnly(populateMissingResolver: true);
@@ -88,32 +89,20 @@ public static class ProtocolJson
         }
     }
 
-    private sealed class UInt128Converter : JsonConverter<UInt128>
+    /// <summary>A 128-bit integer as a string of decimal digits (<paramref name="styles"/>: whether a sign is allowed).</summary>
+    private sealed class IntegerTextConverter<T>(NumberStyles styles, string expected) : JsonConverter<T>
+        where T : IBinaryInteger<T>
     {
-        public override UInt128 Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            return text is not null && UInt128.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            return text is not null && T.TryParse(text, styles, CultureInfo.InvariantCulture, out var value)
                 ? value
-                : throw new JsonException("expected a base-unit amount as a string of decimal digits");
+                : throw new JsonException(expected);
         }
 
-        public override void Write(Utf8JsonWriter writer, UInt128 value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
-    }
-
-    private sealed class Int128Converter : JsonConverter<Int128>
-    {
-        public override Int128 Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            return text is not null && Int128.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-                ? value
-                : throw new JsonException("expected a signed integer as a string of decimal digits");
-        }
-
-        public override void Write(Utf8JsonWriter writer, Int128 value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString(null, CultureInfo.InvariantCulture));
     }
 
     private sealed class AccountIdConverter : JsonConverter<AccountId>

@@ -18,21 +18,21 @@ public sealed class DataEvidenceVerifier : IEvidenceVerifier
     /// <summary>The metrics a claim carries, by the names used in claims.</summary>
     public static readonly IReadOnlyList<string> MetricNames = ["cagr", "volatility", "sharpe", "max_drawdown", "rebalances", "turnover_one_way", "final_nav"];
 
-    private readonly Dictionary<string, (string Path, ValueKind Kind, FillMode Fill)> _known = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _known = new(StringComparer.Ordinal);
 
-    /// <summary>Makes a data file known; returns its digest.</summary>
-    public string Register(string path, ValueKind kind, FillMode fill = FillMode.None)
+    /// <summary>Makes a data file known by its digest (a claim says how to read it); returns the digest.</summary>
+    public string Register(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         var digest = EvidenceClaim.DigestOf(File.ReadAllBytes(path));
-        _known[digest] = (path, kind, fill);
+        _known[digest] = path;
         return digest;
     }
 
     public EvidenceResult? Check(EvidenceClaim claim, string policyText, string policyHash)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        if (!_known.TryGetValue(claim.DataDigest, out var data))
+        if (!_known.TryGetValue(claim.DataDigest, out var path))
         {
             return null;
         }
@@ -59,7 +59,7 @@ public sealed class DataEvidenceVerifier : IEvidenceVerifier
         EvidenceClaim recomputed;
         try
         {
-            recomputed = Claim(policyText, policyHash, data.Path, kind.Value, fill.Value, claim.PeriodFrom, claim.PeriodTo);
+            recomputed = Claim(policyText, policyHash, path, kind.Value, fill.Value, claim.PeriodFrom, claim.PeriodTo);
         }
         catch (BallastInputException e)
         {

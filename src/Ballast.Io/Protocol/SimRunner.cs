@@ -53,7 +53,7 @@ public static class SimRunner
         var evidence = new DataEvidenceVerifier();
         if (scenario.DataFile is { } file)
         {
-            evidence.Register(file.Path, file.Kind, file.Fill);
+            evidence.Register(file.Path);
         }
 
         var sequencer = new ProtocolSequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance, evidence), clock);

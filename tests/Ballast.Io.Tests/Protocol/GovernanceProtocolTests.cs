@@ -121,7 +121,7 @@ public class GovernanceProtocolTests
         try
         {
             var verifier = new DataEvidenceVerifier();
-            verifier.Register(csv, Ballast.Data.ValueKind.Prices);
+            verifier.Register(csv);
             var honest = DataEvidenceVerifier.Claim(BandPolicy, BandHash, csv, Ballast.Data.ValueKind.Prices, Ballast.Data.FillMode.None, new DateOnly(2023, 1, 2), new DateOnly(2023, 3, 2));
             var tampered = honest with { Metrics = new Dictionary<string, string>(honest.Metrics) { ["cagr"] = "0.5" } };
             var unknown = honest with { DataDigest = new string('0', 64) };
