@@ -17,49 +17,6 @@ public static class Backtester
 
     private static readonly TriggerReason InitialInvestment = new("initial", "initial investment");
 
-    /// <summary>Writes units · price per asset into <paramref name="values"/> and returns their sum.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static double Values(ReadOnlySpan<double> units, ReadOnlySpan<double> prices, Span<double> values)
-    {
-        // The three spans have the same length (checked once here), so the loops index them unchecked.
-        var n = units.Length;
-        if (prices.Length < n || values.Length < n)
-        {
-            throw new ArgumentException("units, prices and values must have the same length");
-        }
-
-        unchecked
-        {
-            ref var u = ref MemoryMarshal.GetReference(units);
-            ref var p = ref MemoryMarshal.GetReference(prices);
-            ref var v = ref MemoryMarshal.GetReference(values);
-            var i = 0;
-            var total = 0.0;
-            var width = Vector<double>.Count;
-            if (Vector.IsHardwareAccelerated && n >= width)
-            {
-                var sum = Vector<double>.Zero;
-                for (; i <= n - width; i += width)
-                {
-                    var x = Vector.LoadUnsafe(ref u, (nuint)i) * Vector.LoadUnsafe(ref p, (nuint)i);
-                    x.StoreUnsafe(ref v, (nuint)i);
-                    sum += x;
-                }
-
-                total = Vector.Sum(sum);
-            }
-
-            for (; i < n; i++)
-            {
-                var x = Unsafe.Add(ref u, i) * Unsafe.Add(ref p, i);
-                Unsafe.Add(ref v, i) = x;
-                total += x;
-            }
-
-            return total;
-        }
-    }
-
     private static void SetTargets(ReadOnlySpan<int> ppm, Span<double> targets)
     {
         for (var i = 0; i < ppm.Length; i++)
@@ -188,33 +145,52 @@ public static class Backtester
             recorder.Covariance = RebalancePolicy.Estimate(riskWeights.Covariance, table, 0);
         }
         var nav = spec.Capital - initial.Cost;
-        metrics.Start(nav, riskFreePerPeriod);
+        var typicalReturn = 0.0;
+        if (rows > 1)
+        {
+            // The first row's return at unchanged holdings: the shift of the streaming variance.
+            var next = state.Cash;
+            for (var i = 0; i < n; i++)
+            {
+                next += state.Units[i] * prices[n + i];
+            }
+
+            typicalReturn = (next / nav) - 1;
+        }
+
+        metrics.Start(nav, riskFreePerPeriod, typicalReturn);
         metrics.AddInitialCost(initial.Cost);
         recorder?.Record(0, nav, 0, state.Units, prices.AsSpan(0, n));
 
         var lastRebalance = 0;
         var inverseNav = 1 / nav;
         var units = state.Units;
-        var drift = new DriftTracker();
+        var scanner = new RowScanner(prices, n);
         var rowMax = record || policy.UsesMaxAbsDrift;
         var candidates = policy.CandidateRows(table.Calendar);
-        var firesAbove = policy.FiresOnlyAboveDrift;
+        var band = policy.FiresOnlyAboveDrift;
+        // Rows where the policy cannot fire are scanned in one tight loop; the scan stops where it must be asked, or
+        // on every row when the run is recorded or a volatility regime observes each row.
+        var everyRow = record || policyState is not null;
         // Row and index arithmetic here cannot overflow (rows · assets is an array length); skip the checks in the hot loop.
         unchecked
         {
             for (var t = 1; t < rows; t++)
             {
+                t = scanner.Scan(t, rows, units, state.Cash, targets, weights, candidates, band is not null, band ?? 0, rowMax, everyRow, ref metrics, ref nav, ref inverseNav, out var value, out var inverse, out var driftMax);
+                if (t == rows)
+                {
+                    break;
+                }
+
                 var p = prices.AsSpan(t * n, n);
-                var value = state.Cash + Values(units, p, weights);
-                var inverse = 1 / value;
-                var driftMax = drift.Accumulate(weights, targets, inverse, rowMax);
                 var navAfter = value;
                 if (policyState is not null)
                 {
                     policy.Observe(new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, default, history, policyState, settings.PeriodsPerYear), policyState);
                 }
 
-                if ((candidates is null || candidates[t]) && (firesAbove is not { } band || driftMax > band))
+                if ((candidates is null || candidates[t]) && (band is not { } b || driftMax > b))
                 {
                     var context = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, risk ? targets : default, history, policyState, settings.PeriodsPerYear);
                     var reason = policy.Decide(context);
@@ -259,93 +235,10 @@ public static class Backtester
             }
         }
 
-        var (driftSum, driftMaxAll) = drift.Totals();
+        var (driftSum, driftMaxAll) = scanner.DriftTotals();
         metrics.AddDrift(driftSum, (long)(rows - 1) * n, driftMaxAll);
         var result2 = metrics.Finish(spec.Capital, nav, table.Dates[0], table.Dates[^1], settings.PeriodsPerYear);
         return new PolicyRun(policy, result2, recorder?.Equity, recorder?.Weights, recorder?.Drift, trader.Trades, recorder?.RiskContributions);
-    }
-}
-
-/// <summary>
-/// Turns values into weights in place and accumulates |w − t| over rows and assets in vector registers, reducing
-/// only at the end (the mean and max drift metrics); the per-row maximum is computed only when asked for.
-/// </summary>
-internal sealed class DriftTracker
-{
-    private Vector<double> _sums = Vector<double>.Zero;
-    private Vector<double> _maxes = Vector<double>.Zero;
-    private double _tailSum;
-    private double _tailMax;
-
-    /// <summary>Scales values to weights and accumulates drift; returns this row's max |w − t| when <paramref name="rowMax"/>, else NaN.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double Accumulate(Span<double> weights, ReadOnlySpan<double> targets, double inverseNav, bool rowMax)
-    {
-        var n = weights.Length;
-        if (targets.Length < n)
-        {
-            throw new ArgumentException("one target per weight is needed", nameof(targets));
-        }
-
-        // Drifts are finite and non-negative, so the platform's max (MaxNative) is exact here.
-        unchecked
-        {
-            ref var w = ref MemoryMarshal.GetReference(weights);
-            ref var t = ref MemoryMarshal.GetReference(targets);
-            var i = 0;
-            var max = 0.0;
-            var width = Vector<double>.Count;
-            if (Vector.IsHardwareAccelerated && n >= width)
-            {
-                var scale = new Vector<double>(inverseNav);
-                var sums = _sums;
-                var maxes = _maxes;
-                var rowMaxes = Vector<double>.Zero;
-                for (; i <= n - width; i += width)
-                {
-                    var x = Vector.LoadUnsafe(ref w, (nuint)i) * scale;
-                    x.StoreUnsafe(ref w, (nuint)i);
-                    var d = Vector.Abs(x - Vector.LoadUnsafe(ref t, (nuint)i));
-                    sums += d;
-                    maxes = Vector.MaxNative(maxes, d);
-                    rowMaxes = Vector.MaxNative(rowMaxes, d);
-                }
-
-                _sums = sums;
-                _maxes = maxes;
-                if (rowMax)
-                {
-                    for (var k = 0; k < width; k++)
-                    {
-                        max = max > rowMaxes[k] ? max : rowMaxes[k];
-                    }
-                }
-            }
-
-            for (; i < n; i++)
-            {
-                var x = Unsafe.Add(ref w, i) * inverseNav;
-                Unsafe.Add(ref w, i) = x;
-                var d = Math.Abs(x - Unsafe.Add(ref t, i));
-                _tailSum += d;
-                _tailMax = _tailMax > d ? _tailMax : d;
-                max = max > d ? max : d;
-            }
-
-            return rowMax ? max : double.NaN;
-        }
-    }
-
-    public (double Sum, double Max) Totals()
-    {
-        var sum = Vector.Sum(_sums) + _tailSum;
-        var max = _tailMax;
-        for (var k = 0; k < Vector<double>.Count; k++)
-        {
-            max = Math.Max(max, _maxes[k]);
-        }
-
-        return (sum, max);
     }
 }
 
@@ -376,381 +269,6 @@ internal sealed class Recorder(int rows, int assets, bool riskBased)
         {
             var rc = Optimisation.RiskBudgeting.RiskContributions(Covariance, Weights.AsSpan(row * assets, assets).ToArray());
             rc.CopyTo(RiskContributions, row * assets);
-        }
-    }
-}
-
-/// <summary>Holdings of one simulated portfolio: units per asset and cash.</summary>
-internal sealed class PortfolioState(int assets, double cash)
-{
-    public double[] Units { get; } = new double[assets];
-
-    public double Cash { get; set; } = cash;
-}
-
-/// <summary>The outcome of executing one planned rebalance.</summary>
-internal readonly record struct TradeResult(bool Traded, double Cost, double TurnoverOneWay);
-
-/// <summary>
-/// Turns planned weights into trades at one row's close: whole lots where configured, costs paid out of NAV,
-/// solved so that the holdings after costs sit at the planned weights.
-/// </summary>
-internal sealed class Trader
-{
-    private readonly double _fixedCost;
-    private readonly double[] _rates;
-    private readonly double[] _lots;
-    private readonly bool _anyLots;
-    private readonly IReadOnlyList<string> _names;
-    private readonly bool[] _keep;
-    private readonly double[] _current;
-    private readonly double[] _share;
-    private readonly double[] _newValues;
-
-    public Trader(CostSpec costs, IReadOnlyList<double> lots, IReadOnlyList<string> names, List<TradeRecord>? trades)
-    {
-        _fixedCost = costs.FixedPerTrade;
-        _names = names;
-        _rates = [.. Enumerable.Range(0, names.Count).Select(costs.Rate)];
-        _lots = [.. lots];
-        _anyLots = _lots.Any(l => l > 0);
-        _keep = new bool[names.Count];
-        _current = new double[names.Count];
-        _share = new double[names.Count];
-        _newValues = new double[names.Count];
-        Trades = trades;
-    }
-
-    public List<TradeRecord>? Trades { get; }
-
-    /// <summary>
-    /// Moves the portfolio to <paramref name="plan"/> (parts per million of NAV after costs). Assets whose trade would be
-    /// under half a part per million of NAV are left alone; the trading assets share what the kept ones leave, pro rata
-    /// to their planned weights. Costs are proportional and half-spread on traded value plus a fixed amount per traded
-    /// asset; since they depend on the trades and the trades on NAV after costs, they are solved: in closed form when
-    /// the direction of every trade is known (no lots), otherwise by fixed-point iteration.
-    /// </summary>
-    public TradeResult Execute(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, ReadOnlySpan<bool> hold, int row, DateOnly date, TriggerReason reason)
-    {
-        unchecked
-        {
-            var n = prices.Length;
-            var units = state.Units;
-            if (!FastSolve(n, units, prices, plan, hold, nav, out var cost))
-            {
-                for (var i = 0; i < n; i++)
-                {
-                    _current[i] = units[i] * prices[i];
-                    _keep[i] = hold[i];
-                }
-
-                // First solve with every asset trading; then leave alone the assets whose trade would be under half a
-                // part per million of NAV (inside the rounding grid of the targets) and solve again for the others.
-                cost = Solve(n, prices, plan, nav, out _);
-                var threshold = Backtester.NoTradeFraction * nav;
-                var kept = 0;
-                var held = 0;
-                for (var i = 0; i < n; i++)
-                {
-                    if (_keep[i])
-                    {
-                        held++;
-                        kept++;
-                    }
-                    else if (Math.Abs(_newValues[i] - _current[i]) < threshold)
-                    {
-                        _keep[i] = true;
-                        kept++;
-                    }
-                }
-
-                if (kept == n)
-                {
-                    return new TradeResult(false, 0, 0);
-                }
-
-                if (kept > held)
-                {
-                    cost = Solve(n, prices, plan, nav, out _);
-                }
-            }
-
-            if (!(cost < nav))
-            {
-                // The trades would cost the whole NAV (absurd costs for this size): do not trade.
-                return new TradeResult(false, 0, 0);
-            }
-
-            // Execute, and charge what the executed trades actually cost (whole lots may round a planned trade away).
-            var turnover = 0.0;
-            var invested = 0.0;
-            var charged = 0.0;
-            var firstTrade = Trades?.Count ?? 0;
-            for (var i = 0; i < n; i++)
-            {
-                var before = units[i];
-                var current = _current[i];
-                var after = before;
-                if (!_keep[i])
-                {
-                    after = _newValues[i] / prices[i];
-                    if (_lots[i] > 0)
-                    {
-                        after = Math.Round(after / _lots[i], MidpointRounding.AwayFromZero) * _lots[i];
-                    }
-                }
-
-                units[i] = after;
-                var value = after * prices[i];
-                invested += value;
-                var tradeValue = after == before ? 0 : value - current;
-                var tradeCost = tradeValue == 0 ? 0 : (Math.Abs(tradeValue) * _rates[i]) + _fixedCost;
-                turnover += Math.Abs(tradeValue);
-                charged += tradeCost;
-                if (Trades is not null && tradeValue != 0)
-                {
-                    Trades.Add(new TradeRecord(row, date, _names[i], prices[i], before, after, tradeValue, tradeCost, weightsBefore[i], value, reason.Text));
-                }
-            }
-
-            // Weights after are relative to NAV after costs, known only now.
-            if (Trades is not null)
-            {
-                var navAfter = nav - charged;
-                for (var k = firstTrade; k < Trades.Count; k++)
-                {
-                    Trades[k] = Trades[k] with { WeightAfter = Trades[k].WeightAfter / navAfter };
-                }
-            }
-
-            state.Cash = nav - charged - invested;
-            return new TradeResult(turnover > 0, charged, turnover / nav / 2);
-        }
-    }
-
-    /// <summary>
-    /// The common case in two passes: fractional units, nothing held, every asset trading, trade directions unchanged
-    /// by the costs (so the closed form holds). Returns false, having decided nothing, when any of that fails; the
-    /// general path then solves from scratch.
-    /// </summary>
-    private bool FastSolve(int n, double[] units, ReadOnlySpan<double> prices, ReadOnlySpan<int> plan, ReadOnlySpan<bool> hold, double nav, out double cost)
-    {
-        cost = 0;
-        if (_anyLots || hold.Contains(true))
-        {
-            return false;
-        }
-
-        unchecked
-        {
-            var parts = 0L;
-            for (var i = 0; i < n; i++)
-            {
-                parts += plan[i];
-            }
-
-            var perPart = parts > 0 ? 1.0 / parts : 0;
-            var a = 0.0;
-            var b = 0.0;
-            var traded = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var current = units[i] * prices[i];
-                _current[i] = current;
-                _keep[i] = false;
-                var share = plan[i] * perPart;
-                _share[i] = share;
-                var trade = (share * nav) - current;
-                a += _rates[i] * Math.CopySign(share, trade);
-                b += _rates[i] * Math.Abs(trade);
-                traded += trade != 0 ? 1 : 0;
-            }
-
-            cost = (b + (_fixedCost * traded)) / (1 + a);
-            if (!(cost >= 0) || cost >= nav)
-            {
-                return false;
-            }
-
-            var threshold = Backtester.NoTradeFraction * nav;
-            var investable = nav - cost;
-            var worst = double.PositiveInfinity;
-            var smallest = double.PositiveInfinity;
-            for (var i = 0; i < n; i++)
-            {
-                var current = _current[i];
-                var share = _share[i];
-                var target = share * investable;
-                _newValues[i] = target;
-                var product = ((share * nav) - current) * (target - current);
-                worst = product < worst ? product : worst;
-                var move = Math.Abs(target - current);
-                smallest = move < smallest ? move : smallest;
-            }
-
-            return worst > 0 && smallest >= threshold;
-        }
-    }
-
-    /// <summary>Sets <c>_newValues</c> for the current keep flags and returns the cost of the trades.</summary>
-    private double Solve(int n, ReadOnlySpan<double> prices, ReadOnlySpan<int> plan, double nav, out double keptValue)
-    {
-        unchecked
-        {
-            keptValue = 0.0;
-            var tradingWeight = 0.0;
-            for (var i = 0; i < n; i++)
-            {
-                if (_keep[i])
-                {
-                    keptValue += _current[i];
-                }
-                else
-                {
-                    tradingWeight += plan[i] * 1e-6;
-                }
-            }
-
-            var perPart = tradingWeight > 0 ? 1e-6 / tradingWeight : 0;
-            for (var i = 0; i < n; i++)
-            {
-                _share[i] = _keep[i] ? 0 : plan[i] * perPart;
-            }
-
-            var total = nav - keptValue;
-            var cost = _anyLots ? double.NaN : ClosedFormCost(n, total);
-            if (double.IsNaN(cost))
-            {
-                return IteratedCost(n, prices, total, nav);
-            }
-
-            var investable = total - cost;
-            for (var i = 0; i < n; i++)
-            {
-                _newValues[i] = _keep[i] ? _current[i] : _share[i] * investable;
-            }
-
-            return cost;
-        }
-    }
-
-    /// <summary>
-    /// With fractional units, trade i is s_i·(share_i·(T − C) − v_i) with T the value to redistribute; if the signs s_i
-    /// are those at C = 0, C = Σ r_i·s_i·(share_i·(T − C) − v_i) + F·m is linear in C. Returns NaN when a sign flips
-    /// (then the caller iterates).
-    /// </summary>
-    private double ClosedFormCost(int n, double total)
-    {
-        unchecked
-        {
-            // Branch-free: trade directions are unpredictable, so signs enter through CopySign, not through branches.
-            var a = 0.0;
-            var b = 0.0;
-            var traded = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var trading = _keep[i] ? 0.0 : 1.0;
-                var trade = (_share[i] * total) - _current[i];
-                a += trading * _rates[i] * Math.CopySign(_share[i], trade);
-                b += trading * _rates[i] * Math.Abs(trade);
-                traded += trading != 0 && trade != 0 ? 1 : 0;
-            }
-
-            var cost = (b + (_fixedCost * traded)) / (1 + a);
-            if (!(cost >= 0) || cost >= total)
-            {
-                return double.NaN;
-            }
-
-            // Valid only if no trade changes direction between C = 0 and C: trade · trade(C) > 0 for every trading asset.
-            var worst = double.PositiveInfinity;
-            for (var i = 0; i < n; i++)
-            {
-                var trade = (_share[i] * total) - _current[i];
-                var after = (_share[i] * (total - cost)) - _current[i];
-                var product = _keep[i] ? double.PositiveInfinity : trade * after;
-                worst = product < worst ? product : worst;
-            }
-
-            return worst > 0 ? cost : double.NaN;
-        }
-    }
-
-    private double IteratedCost(int n, ReadOnlySpan<double> prices, double total, double nav)
-    {
-        unchecked
-        {
-            // Fixed point: invest what is left after the cost of the trades that investing it takes.
-            var investable = total;
-            var cost = 0.0;
-            for (var iteration = 0; iteration < 60; iteration++)
-            {
-                var next = CostOf(n, prices, investable);
-                var converged = Math.Abs(next - cost) <= 1e-14 * nav;
-                cost = next;
-                investable = total - cost;
-                if (converged)
-                {
-                    break;
-                }
-            }
-
-            // The holdings must be paid for: if the last step left cash short (possible when whole lots flip between
-            // iterations), invest less until they are.
-            for (var repair = 0; repair < 60; repair++)
-            {
-                cost = CostOf(n, prices, investable);
-                var spent = 0.0;
-                for (var i = 0; i < n; i++)
-                {
-                    spent += _keep[i] ? 0 : _newValues[i];
-                }
-
-                var slack = total - cost - spent;
-                if (slack >= 0)
-                {
-                    break;
-                }
-
-                // Whole lots move in steps: back off geometrically so a shortfall smaller than a lot is closed quickly.
-                investable -= Math.Max(-slack, 1e-12 * nav) * Math.Pow(2, repair);
-            }
-
-            return cost;
-        }
-    }
-
-    /// <summary>Sets <c>_newValues</c> for investing <paramref name="investable"/> (whole lots where set) and returns the cost of those trades.</summary>
-    private double CostOf(int n, ReadOnlySpan<double> prices, double investable)
-    {
-        unchecked
-        {
-            var cost = 0.0;
-            var traded = 0;
-            for (var i = 0; i < n; i++)
-            {
-                if (_keep[i])
-                {
-                    _newValues[i] = _current[i];
-                    continue;
-                }
-
-                var target = Math.Max(0, _share[i] * investable);
-                if (_lots[i] > 0)
-                {
-                    target = Math.Truncate(target / prices[i] / _lots[i]) * _lots[i] * prices[i];
-                }
-
-                _newValues[i] = target;
-                var trade = Math.Abs(target - _current[i]);
-                if (trade > 0)
-                {
-                    traded++;
-                    cost += trade * _rates[i];
-                }
-            }
-
-            return cost + (traded * _fixedCost);
         }
     }
 }

@@ -1,0 +1,286 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Ballast.Backtesting;
+
+/// <summary>
+/// The backtester's row loop between decisions. Each row values the holdings at the close, turns values into
+/// weights, accumulates |w − t| for the drift metrics and, on rows where nothing can fire, books the row's return
+/// and moves on; it stops on the first row where the policy must be asked (or on every row when asked to).
+/// </summary>
+/// <remarks>
+/// Kept small and free of calls so the JIT holds the loop state in registers: this loop is most of a backtest's
+/// time. Sums run in vector registers; a universe that is not a whole number of vectors ends with one vector that
+/// overlaps the previous one, its already-counted lanes masked out, so there is no scalar tail. The drift totals
+/// stay in vector lanes and are reduced once, at the end.
+/// </remarks>
+internal sealed class RowScanner
+{
+    /// <summary>
+    /// How far below the band a row's drift, as scanned, still stops the scan: far above the last-bit difference
+    /// between the scanned form and the exact one, far below any band a policy states.
+    /// </summary>
+    internal const double BandMargin = 1e-12;
+
+    private static readonly int Width = Vector<double>.Count;
+
+    private readonly int _n;
+    private readonly double[] _prices;
+    private readonly Layout _layout;
+    private readonly int _last;
+    private readonly int _mid;
+    private readonly Vector<double> _fresh;
+    private Vector<double> _sums;
+    private Vector<double> _maxes;
+    private double _scalarSum;
+    private double _scalarMax;
+
+    public RowScanner(double[] prices, int assets)
+    {
+        _n = assets;
+        _prices = prices;
+        _layout = !Vector.IsHardwareAccelerated || assets < Width ? Layout.Scalar : assets <= 3 * Width ? Layout.Registers : Layout.Loop;
+        if (_layout != Layout.Scalar)
+        {
+            // The last vector starts at n − width; lanes below the end of the whole vectors before it are counted already.
+            _last = assets - Width;
+            var overlap = ((_last + Width - 1) / Width * Width) - _last;
+            Span<long> lanes = stackalloc long[Width];
+            for (var k = 0; k < Width; k++)
+            {
+                lanes[k] = k < overlap ? 0 : -1;
+            }
+
+            _fresh = Vector.AsVectorDouble(new Vector<long>(lanes));
+            _mid = assets > 2 * Width ? Width : 0;
+        }
+    }
+
+    private enum Layout
+    {
+        /// <summary>Fewer assets than a vector holds (or no vector hardware): plain loops.</summary>
+        Scalar,
+
+        /// <summary>One to three vectors: units and targets held in registers.</summary>
+        Registers,
+
+        /// <summary>More: loops over whole vectors.</summary>
+        Loop,
+    }
+
+    /// <summary>Sum and maximum of |w − t| over every row and asset scanned so far.</summary>
+    public (double Sum, double Max) DriftTotals()
+    {
+        var max = _scalarMax;
+        for (var k = 0; k < Width; k++)
+        {
+            max = Math.Max(max, _maxes[k]);
+        }
+
+        return (Vector.Sum(_sums) + _scalarSum, max);
+    }
+
+    /// <summary>
+    /// Scans rows from <paramref name="row"/> on. A row is a stop when <paramref name="everyRow"/>, or when it is a
+    /// candidate row (<paramref name="candidates"/> null means all are) and, with <paramref name="checkBand"/>, its
+    /// largest drift may exceed <paramref name="band"/>. Other rows are finished here: their return is booked at
+    /// NAV = value (<paramref name="nav"/> and <paramref name="inverseNav"/> follow). Returns the stop row with its
+    /// value, 1/value, weights (in <paramref name="weights"/>) and largest drift max |w − t| (NaN unless
+    /// <paramref name="rowMax"/>), its return not yet booked; or the row count when none is left.
+    /// </summary>
+    /// <remarks>
+    /// The drift totals use |w − t| = |x − t·V| / V (x = units · price, V the value): the products' distance from
+    /// their targets needs only V, not 1/V, so the division runs beside it rather than before it, which shortens
+    /// the chain of dependent steps in each row (the loop is bound by that chain). That form can differ from
+    /// |x/V − t| in the last bits, so the band test here only decides where to stop (with a margin far above that
+    /// difference); the stop row's drift is recomputed from its weights, and that is what the policy sees.
+    /// </remarks>
+    public int Scan(int row, int rows, ReadOnlySpan<double> units, double cash, ReadOnlySpan<double> targets, Span<double> weights, bool[]? candidates, bool checkBand, double band, bool rowMax, bool everyRow, ref MetricsAccumulator metrics, ref double nav, ref double inverseNav, out double value, out double inverse, out double driftMax)
+    {
+        var n = _n;
+        if (units.Length != n || targets.Length != n || weights.Length != n || (long)rows * n > _prices.Length || row < 1)
+        {
+            throw new ArgumentException("units, targets and weights need one entry per asset, and the rows must be in the table");
+        }
+
+        if (candidates is not null && candidates.Length < rows)
+        {
+            throw new ArgumentException("one candidate flag per row is needed", nameof(candidates));
+        }
+
+        value = double.NaN;
+        inverse = double.NaN;
+        driftMax = double.NaN;
+        var stopAbove = band - BandMargin;
+
+        // Without a band to test, the stop is known before scanning: this row, or the next candidate row. Rows before
+        // it then need no test at all.
+        var limit = rows;
+        if (everyRow || (!checkBand && candidates is null))
+        {
+            limit = row;
+        }
+        else if (!checkBand && candidates is not null)
+        {
+            var next = candidates.AsSpan(row, rows - row).IndexOf(true);
+            limit = next < 0 ? rows : row + next;
+        }
+
+        // Lengths are checked above, so the loops index unchecked. The accumulators live in locals for the whole scan.
+        unchecked
+        {
+            ref var u = ref MemoryMarshal.GetReference(units);
+            ref var tg = ref MemoryMarshal.GetReference(targets);
+            ref var prices = ref MemoryMarshal.GetArrayDataReference(_prices);
+            var m = metrics;
+            var inverseLast = inverseNav;
+            var navLast = nav;
+            var sums = _sums;
+            var maxes = _maxes;
+            var scalarSum = _scalarSum;
+            var scalarMax = _scalarMax;
+            var layout = _layout;
+            var last = _last;
+            var mid = _mid;
+            var fresh = _fresh;
+            var width = Width;
+
+            // Up to three vectors: units and (negated) targets stay in registers for the whole scan. A vector that
+            // is not needed (the first when one vector is the whole universe, the middle when two suffice) is zero
+            // and reads the row's start.
+            var small = layout == Layout.Registers;
+            var u0 = small && last > 0 ? Vector.LoadUnsafe(ref u) : default;
+            var u1 = small && mid > 0 ? Vector.LoadUnsafe(ref u, (nuint)mid) : default;
+            var uT = small ? Vector.LoadUnsafe(ref u, (nuint)last) : default;
+            var t0 = small && last > 0 ? -Vector.LoadUnsafe(ref tg) : default;
+            var t1 = small && mid > 0 ? -Vector.LoadUnsafe(ref tg, (nuint)mid) : default;
+            var tT = small ? -Vector.LoadUnsafe(ref tg, (nuint)last) : default;
+            var t = row;
+            for (; t < rows; t++)
+            {
+                ref var p = ref Unsafe.Add(ref prices, (nint)t * n);
+                double total;
+                double scale;
+                double largest;
+                if (small)
+                {
+                    var x0 = u0 * Vector.LoadUnsafe(ref p);
+                    var x1 = u1 * Vector.LoadUnsafe(ref p, (nuint)mid);
+                    var xT = uT * Vector.LoadUnsafe(ref p, (nuint)last);
+                    total = cash + Vector.Sum((x0 + x1) + (xT & fresh));
+                    scale = 1 / total;
+                    var v = new Vector<double>(total);
+                    var d0 = Vector.Abs(Vector.FusedMultiplyAdd(t0, v, x0));
+                    var d1 = Vector.Abs(Vector.FusedMultiplyAdd(t1, v, x1));
+                    var dT = Vector.Abs(Vector.FusedMultiplyAdd(tT, v, xT)) & fresh;
+                    var s = new Vector<double>(scale);
+                    sums += ((d0 + d1) + dT) * s;
+                    var rowMaxes = Vector.MaxNative(Vector.MaxNative(d0, d1), dT) * s;
+                    maxes = Vector.MaxNative(maxes, rowMaxes);
+                    largest = rowMax ? MaxLane(rowMaxes) : double.NaN;
+                }
+                else if (layout == Layout.Loop)
+                {
+                    var tail = Vector.LoadUnsafe(ref u, (nuint)last) * Vector.LoadUnsafe(ref p, (nuint)last);
+                    var acc = tail & fresh;
+                    for (var i = 0; i < last; i += width)
+                    {
+                        acc += Vector.LoadUnsafe(ref u, (nuint)i) * Vector.LoadUnsafe(ref p, (nuint)i);
+                    }
+
+                    total = cash + Vector.Sum(acc);
+                    scale = 1 / total;
+                    var v = new Vector<double>(total);
+
+                    // Products are recomputed rather than stored and reloaded: a load that spans two recent
+                    // overlapping stores cannot be forwarded and stalls the row.
+                    var rowSums = Vector.Abs(Vector.FusedMultiplyAdd(-Vector.LoadUnsafe(ref tg, (nuint)last), v, tail)) & fresh;
+                    var rowMaxes = rowSums;
+                    for (var i = 0; i < last; i += width)
+                    {
+                        var x = Vector.LoadUnsafe(ref u, (nuint)i) * Vector.LoadUnsafe(ref p, (nuint)i);
+                        var d = Vector.Abs(Vector.FusedMultiplyAdd(-Vector.LoadUnsafe(ref tg, (nuint)i), v, x));
+                        rowSums += d;
+                        rowMaxes = Vector.MaxNative(rowMaxes, d);
+                    }
+
+                    var s = new Vector<double>(scale);
+                    sums += rowSums * s;
+                    rowMaxes *= s;
+                    maxes = Vector.MaxNative(maxes, rowMaxes);
+                    largest = rowMax ? MaxLane(rowMaxes) : double.NaN;
+                }
+                else
+                {
+                    var sum = 0.0;
+                    for (var i = 0; i < n; i++)
+                    {
+                        sum += Unsafe.Add(ref u, i) * Unsafe.Add(ref p, i);
+                    }
+
+                    total = cash + sum;
+                    scale = 1 / total;
+                    var rowSum = 0.0;
+                    var rowLargest = 0.0;
+                    for (var i = 0; i < n; i++)
+                    {
+                        var d = Math.Abs(Math.FusedMultiplyAdd(-Unsafe.Add(ref tg, i), total, Unsafe.Add(ref u, i) * Unsafe.Add(ref p, i)));
+                        rowSum += d;
+                        rowLargest = double.MaxNative(rowLargest, d);
+                    }
+
+                    scalarSum += rowSum * scale;
+                    rowLargest *= scale;
+                    scalarMax = double.MaxNative(scalarMax, rowLargest);
+                    largest = rowMax ? rowLargest : double.NaN;
+                }
+
+                if (t == limit || (checkBand && largest > stopAbove && (candidates is null || candidates[t])))
+                {
+                    // The weights, x·(1/V), and the exact largest |w − t| from them: needed only where the policy is asked.
+                    var exact = 0.0;
+                    for (var i = 0; i < n; i++)
+                    {
+                        var w = Unsafe.Add(ref u, i) * Unsafe.Add(ref p, i) * scale;
+                        weights[i] = w;
+                        var d = Math.Abs(w - Unsafe.Add(ref tg, i));
+                        exact = double.MaxNative(exact, d);
+                    }
+
+                    value = total;
+                    inverse = scale;
+                    driftMax = rowMax ? exact : double.NaN;
+                    break;
+                }
+
+                // Nothing can fire here: the row ends at NAV = value. The previous row's 1/NAV spares a division.
+                m.AddReturn((total * inverseLast) - 1, total);
+                inverseLast = scale;
+                navLast = total;
+            }
+
+            metrics = m;
+            inverseNav = inverseLast;
+            nav = navLast;
+            _sums = sums;
+            _maxes = maxes;
+            _scalarSum = scalarSum;
+            _scalarMax = scalarMax;
+            return t;
+        }
+    }
+
+    /// <summary>The largest lane; drifts are finite and non-negative, so the platform's max (MaxNative) is exact here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double MaxLane(Vector<double> lanes)
+    {
+        var largest = 0.0;
+        for (var k = 0; k < Vector<double>.Count; k++)
+        {
+            largest = double.MaxNative(largest, lanes[k]);
+        }
+
+        return largest;
+    }
+}

@@ -1,0 +1,623 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Ballast.Policies;
+
+namespace Ballast.Backtesting;
+
+/// <summary>Holdings of one simulated portfolio: units per asset and cash.</summary>
+internal sealed class PortfolioState(int assets, double cash)
+{
+    public double[] Units { get; } = new double[assets];
+
+    public double Cash { get; set; } = cash;
+}
+
+/// <summary>The outcome of executing one planned rebalance.</summary>
+internal readonly record struct TradeResult(bool Traded, double Cost, double TurnoverOneWay);
+
+/// <summary>
+/// Turns planned weights into trades at one row's close: whole lots where configured, costs paid out of NAV,
+/// solved so that the holdings after costs sit at the planned weights.
+/// </summary>
+internal sealed class Trader
+{
+    private readonly double _fixedCost;
+    private readonly double[] _rates;
+    private readonly double[] _lots;
+    private readonly bool _anyLots;
+    private readonly IReadOnlyList<string> _names;
+    private readonly bool[] _keep;
+    private readonly double[] _current;
+    private readonly double[] _share;
+    private readonly double[] _newValues;
+    private readonly bool _vectorised;
+    private readonly int _last;
+    private readonly int _tailSlot;
+    private readonly Vector<long> _fresh;
+    private readonly int[] _plan;
+    private readonly double[] _slotRate;
+    private readonly double[] _slotShare;
+    private readonly double[] _slotCurrent;
+    private readonly double[] _slotAfter;
+    private readonly double[] _slotPerValue;
+    private readonly double[] _slotBefore;
+    private readonly double[] _slotPrice;
+
+    private static int Width => Vector<double>.Count;
+
+    public Trader(CostSpec costs, IReadOnlyList<double> lots, IReadOnlyList<string> names, List<TradeRecord>? trades)
+    {
+        _fixedCost = costs.FixedPerTrade;
+        _names = names;
+        _rates = [.. Enumerable.Range(0, names.Count).Select(costs.Rate)];
+        _lots = [.. lots];
+        _anyLots = _lots.Any(l => l > 0);
+        _keep = new bool[names.Count];
+        _current = new double[names.Count];
+        _share = new double[names.Count];
+        _newValues = new double[names.Count];
+        Trades = trades;
+        var n = names.Count;
+        _vectorised = !_anyLots && Vector.IsHardwareAccelerated && n >= Width;
+        if (_vectorised)
+        {
+            // As in RowScanner: the last vector starts at n − width, its lanes already covered by whole vectors masked out.
+            _last = n - Width;
+            var overlap = ((_last + Width - 1) / Width * Width) - _last;
+            Span<long> lanes = stackalloc long[Width];
+            for (var k = 0; k < Width; k++)
+            {
+                lanes[k] = k < overlap ? 0 : -1;
+            }
+
+            _fresh = new Vector<long>(lanes);
+        }
+
+        // Slot-ordered scratch (see TryExecuteVector): the whole vectors, then the last vector in a slot of its own.
+        _tailSlot = _vectorised ? (_last + Width - 1) / Width * Width : 0;
+        var slots = _vectorised ? _tailSlot + Width : 0;
+        _plan = new int[n];
+        _plan.AsSpan().Fill(-1);
+        _slotRate = new double[slots];
+        _slotShare = new double[slots];
+        _slotCurrent = new double[slots];
+        _slotAfter = new double[slots];
+        _slotPerValue = new double[slots];
+        _slotBefore = new double[slots];
+        _slotPrice = new double[slots];
+        if (_vectorised)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                _slotRate[Slot(i)] = _rates[i];
+            }
+
+            for (var i = _last; i < n; i++)
+            {
+                _slotRate[_tailSlot + i - _last] = _rates[i];
+            }
+        }
+    }
+
+    public List<TradeRecord>? Trades { get; }
+
+    /// <summary>
+    /// Moves the portfolio to <paramref name="plan"/> (parts per million of NAV after costs). Assets whose trade would be
+    /// under half a part per million of NAV are left alone; the trading assets share what the kept ones leave, pro rata
+    /// to their planned weights. Costs are proportional and half-spread on traded value plus a fixed amount per traded
+    /// asset; since they depend on the trades and the trades on NAV after costs, they are solved: in closed form when
+    /// the direction of every trade is known (no lots), otherwise by fixed-point iteration.
+    /// </summary>
+    public TradeResult Execute(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, ReadOnlySpan<bool> hold, int row, DateOnly date, TriggerReason reason)
+    {
+        unchecked
+        {
+            var n = prices.Length;
+            var units = state.Units;
+            if (_vectorised && n == _rates.Length && !hold.Contains(true) && TryExecuteVector(state, prices, nav, weightsBefore, plan, row, date, reason, out var fast))
+            {
+                return fast;
+            }
+
+            if (!FastSolve(n, units, prices, plan, hold, nav, out var cost))
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    _current[i] = units[i] * prices[i];
+                    _keep[i] = hold[i];
+                }
+
+                // First solve with every asset trading; then leave alone the assets whose trade would be under half a
+                // part per million of NAV (inside the rounding grid of the targets) and solve again for the others.
+                cost = Solve(n, prices, plan, nav, out _);
+                var threshold = Backtester.NoTradeFraction * nav;
+                var kept = 0;
+                var held = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    if (_keep[i])
+                    {
+                        held++;
+                        kept++;
+                    }
+                    else if (Math.Abs(_newValues[i] - _current[i]) < threshold)
+                    {
+                        _keep[i] = true;
+                        kept++;
+                    }
+                }
+
+                if (kept == n)
+                {
+                    return new TradeResult(false, 0, 0);
+                }
+
+                if (kept > held)
+                {
+                    cost = Solve(n, prices, plan, nav, out _);
+                }
+            }
+
+            if (!(cost < nav))
+            {
+                // The trades would cost the whole NAV (absurd costs for this size): do not trade.
+                return new TradeResult(false, 0, 0);
+            }
+
+            // Execute, and charge what the executed trades actually cost (whole lots may round a planned trade away).
+            var turnover = 0.0;
+            var invested = 0.0;
+            var charged = 0.0;
+            var firstTrade = Trades?.Count ?? 0;
+            for (var i = 0; i < n; i++)
+            {
+                var before = units[i];
+                var current = _current[i];
+                var after = before;
+                if (!_keep[i])
+                {
+                    after = _newValues[i] / prices[i];
+                    if (_lots[i] > 0)
+                    {
+                        after = Math.Round(after / _lots[i], MidpointRounding.AwayFromZero) * _lots[i];
+                    }
+                }
+
+                units[i] = after;
+                var value = after * prices[i];
+                invested += value;
+                var tradeValue = after == before ? 0 : value - current;
+                var tradeCost = tradeValue == 0 ? 0 : (Math.Abs(tradeValue) * _rates[i]) + _fixedCost;
+                turnover += Math.Abs(tradeValue);
+                charged += tradeCost;
+                if (Trades is not null && tradeValue != 0)
+                {
+                    Trades.Add(new TradeRecord(row, date, _names[i], prices[i], before, after, tradeValue, tradeCost, weightsBefore[i], value, reason.Text));
+                }
+            }
+
+            // Weights after are relative to NAV after costs, known only now.
+            if (Trades is not null)
+            {
+                var navAfter = nav - charged;
+                for (var k = firstTrade; k < Trades.Count; k++)
+                {
+                    Trades[k] = Trades[k] with { WeightAfter = Trades[k].WeightAfter / navAfter };
+                }
+            }
+
+            state.Cash = nav - charged - invested;
+            return new TradeResult(turnover > 0, charged, turnover / nav / 2);
+        }
+    }
+
+    /// <summary>
+    /// The common case, in vector registers: fractional units, nothing held, every asset trading and every trade's
+    /// direction unchanged by the costs, so the cost has the closed form C = (Σ r·|trade| + F·m) / (1 + Σ r·s·share)
+    /// (see <see cref="ClosedFormCost"/>). Returns false, having changed nothing, when any of that fails; the general
+    /// path then solves from scratch. The arithmetic per asset is that of the general path.
+    /// </summary>
+    /// <remarks>
+    /// The universe is covered by whole vectors and a last vector at n − width that may overlap the one before it
+    /// (its repeated lanes are masked out of every sum; their checks repeat identical arithmetic). Scratch values are
+    /// kept per vector in <see cref="Slot"/> order, where the last vector has a slot of its own: every scratch load
+    /// then reads exactly one earlier store, which the processor forwards, instead of straddling two overlapping
+    /// stores, which it cannot forward and stalls on.
+    /// </remarks>
+    private bool TryExecuteVector(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, int row, DateOnly date, TriggerReason reason, out TradeResult result)
+    {
+        result = default;
+        var n = _rates.Length;
+        var units = state.Units;
+        if (prices.Length != n || plan.Length != n || units.Length != n)
+        {
+            throw new ArgumentException("prices, plan and units need one entry per asset");
+        }
+
+        if (!plan.SequenceEqual(_plan))
+        {
+            // A new plan: its shares of NAV, in slot order. A fixed-target policy plans the same targets every time.
+            plan.CopyTo(_plan);
+            var parts = 0L;
+            foreach (var part in plan)
+            {
+                parts += part;
+            }
+
+            var perPart = parts > 0 ? 1.0 / parts : 0;
+            for (var i = 0; i < n; i++)
+            {
+                _slotShare[Slot(i)] = plan[i] * perPart;
+            }
+
+            for (var i = _last; i < n; i++)
+            {
+                _slotShare[_tailSlot + i - _last] = plan[i] * perPart;
+            }
+        }
+
+        unchecked
+        {
+            ref var u = ref MemoryMarshal.GetArrayDataReference(units);
+            ref var p = ref MemoryMarshal.GetReference(prices);
+            ref var rates = ref MemoryMarshal.GetArrayDataReference(_slotRate);
+            ref var shares = ref MemoryMarshal.GetArrayDataReference(_slotShare);
+            ref var currents = ref MemoryMarshal.GetArrayDataReference(_slotCurrent);
+            ref var afters = ref MemoryMarshal.GetArrayDataReference(_slotAfter);
+            ref var perValue = ref MemoryMarshal.GetArrayDataReference(_slotPerValue);
+            ref var befores = ref MemoryMarshal.GetArrayDataReference(_slotBefore);
+            ref var pricesHere = ref MemoryMarshal.GetArrayDataReference(_slotPrice);
+            var width = Width;
+            var last = _last;
+            var tailSlot = (nuint)_tailSlot;
+            var all = Vector.AsVectorDouble(Vector<long>.AllBitsSet);
+            var fresh = Vector.AsVectorDouble(_fresh);
+            var navV = new Vector<double>(nav);
+
+            // Pass 1: current values, trades at zero cost, and the closed form's two sums.
+            var a = Vector<double>.Zero;
+            var b = Vector<double>.Zero;
+            var traded = Vector<double>.Zero;
+            for (var i = 0; ; i += width)
+            {
+                var whole = i < last;
+                var at = (nuint)(whole ? i : last);
+                var slot = whole ? (nuint)i : tailSlot;
+                var mask = whole ? all : fresh;
+                var held = Vector.LoadUnsafe(ref u, at);
+                var price = Vector.LoadUnsafe(ref p, at);
+                held.StoreUnsafe(ref befores, slot);
+                price.StoreUnsafe(ref pricesHere, slot);
+                var current = held * price;
+                current.StoreUnsafe(ref currents, slot);
+                var share = Vector.LoadUnsafe(ref shares, slot);
+                var rate = Vector.LoadUnsafe(ref rates, slot);
+
+                // Units per unit of investable value, so that pass 2 multiplies: the division is off the path to the cost.
+                (share / price).StoreUnsafe(ref perValue, slot);
+                var trade = (share * navV) - current;
+                a += (rate * Vector.CopySign(share, trade)) & mask;
+                b += (rate * Vector.Abs(trade)) & mask;
+                traded += Vector.AndNot(Vector<double>.One, Vector.AsVectorDouble(Vector.Equals(trade, Vector<double>.Zero))) & mask;
+                if (!whole)
+                {
+                    break;
+                }
+            }
+
+            var cost = (Vector.Sum(b) + (_fixedCost * Vector.Sum(traded))) / (1 + Vector.Sum(a));
+            if (!(cost >= 0) || cost >= nav)
+            {
+                return false;
+            }
+
+            // Pass 2: the holdings after costs and what executing them costs, into scratch. They stand only if no trade
+            // changes direction and none is below the threshold (checked as one mask, with no branch per vector).
+            var investable = new Vector<double>(nav - cost);
+            var threshold = new Vector<double>(Backtester.NoTradeFraction * nav);
+            var valid = Vector<long>.AllBitsSet;
+            var invested = Vector<double>.Zero;
+            var turnover = Vector<double>.Zero;
+            var charged = Vector<double>.Zero;
+            var fixedCost = new Vector<double>(_fixedCost);
+            for (var i = 0; ; i += width)
+            {
+                var whole = i < last;
+                var slot = whole ? (nuint)i : tailSlot;
+                var mask = whole ? all : fresh;
+                var share = Vector.LoadUnsafe(ref shares, slot);
+                var current = Vector.LoadUnsafe(ref currents, slot);
+                var target = share * investable;
+                valid &= Vector.GreaterThan(((share * navV) - current) * (target - current), Vector<double>.Zero)
+                    & Vector.GreaterThanOrEqual(Vector.Abs(target - current), threshold);
+                var price = Vector.LoadUnsafe(ref pricesHere, slot);
+                var after = investable * Vector.LoadUnsafe(ref perValue, slot);
+                after.StoreUnsafe(ref afters, slot);
+                var value = after * price;
+                var moved = Vector.AsVectorDouble(~Vector.Equals(after, Vector.LoadUnsafe(ref befores, slot)));
+                var tradeValue = (value - current) & moved;
+                var trading = Vector.AsVectorDouble(~Vector.Equals(tradeValue, Vector<double>.Zero));
+                var tradeCost = ((Vector.Abs(tradeValue) * Vector.LoadUnsafe(ref rates, slot)) + fixedCost) & trading;
+                invested += value & mask;
+                turnover += Vector.Abs(tradeValue) & mask;
+                charged += tradeCost & mask;
+                if (!whole)
+                {
+                    break;
+                }
+            }
+
+            if (!Vector.EqualsAll(valid, Vector<long>.AllBitsSet))
+            {
+                return false;
+            }
+
+            // Commit: the units after (the last vector rewrites its repeated lanes with the same values).
+            for (var i = 0; ; i += width)
+            {
+                var whole = i < last;
+                var at = (nuint)(whole ? i : last);
+                Vector.LoadUnsafe(ref afters, whole ? (nuint)i : tailSlot).StoreUnsafe(ref u, at);
+                if (!whole)
+                {
+                    break;
+                }
+            }
+
+            var investedTotal = Vector.Sum(invested);
+            var turnoverTotal = Vector.Sum(turnover);
+            var chargedTotal = Vector.Sum(charged);
+            if (Trades is not null)
+            {
+                var navAfter = nav - chargedTotal;
+                for (var i = 0; i < n; i++)
+                {
+                    var slot = Slot(i);
+                    var before = _slotBefore[slot];
+                    var after = units[i];
+                    var value = after * prices[i];
+                    var tradeValue = after == before ? 0 : value - _slotCurrent[slot];
+                    if (tradeValue != 0)
+                    {
+                        var tradeCost = (Math.Abs(tradeValue) * _rates[i]) + _fixedCost;
+                        Trades.Add(new TradeRecord(row, date, _names[i], prices[i], before, after, tradeValue, tradeCost, weightsBefore[i], value / navAfter, reason.Text));
+                    }
+                }
+            }
+
+            state.Cash = nav - chargedTotal - investedTotal;
+            result = new TradeResult(turnoverTotal > 0, chargedTotal, turnoverTotal / nav / 2);
+            return true;
+        }
+    }
+
+    /// <summary>Where asset <paramref name="asset"/> sits in the slot-ordered scratch: in its whole vector if it has one, else in the last vector's slot.</summary>
+    private int Slot(int asset) => asset < _tailSlot ? asset : _tailSlot + asset - _last;
+
+    /// <summary>
+    /// The common case in two passes: fractional units, nothing held, every asset trading, trade directions unchanged
+    /// by the costs (so the closed form holds). Returns false, having decided nothing, when any of that fails; the
+    /// general path then solves from scratch.
+    /// </summary>
+    private bool FastSolve(int n, double[] units, ReadOnlySpan<double> prices, ReadOnlySpan<int> plan, ReadOnlySpan<bool> hold, double nav, out double cost)
+    {
+        cost = 0;
+        if (_anyLots || hold.Contains(true))
+        {
+            return false;
+        }
+
+        unchecked
+        {
+            var parts = 0L;
+            for (var i = 0; i < n; i++)
+            {
+                parts += plan[i];
+            }
+
+            var perPart = parts > 0 ? 1.0 / parts : 0;
+            var a = 0.0;
+            var b = 0.0;
+            var traded = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var current = units[i] * prices[i];
+                _current[i] = current;
+                _keep[i] = false;
+                var share = plan[i] * perPart;
+                _share[i] = share;
+                var trade = (share * nav) - current;
+                a += _rates[i] * Math.CopySign(share, trade);
+                b += _rates[i] * Math.Abs(trade);
+                traded += trade != 0 ? 1 : 0;
+            }
+
+            cost = (b + (_fixedCost * traded)) / (1 + a);
+            if (!(cost >= 0) || cost >= nav)
+            {
+                return false;
+            }
+
+            var threshold = Backtester.NoTradeFraction * nav;
+            var investable = nav - cost;
+            var worst = double.PositiveInfinity;
+            var smallest = double.PositiveInfinity;
+            for (var i = 0; i < n; i++)
+            {
+                var current = _current[i];
+                var share = _share[i];
+                var target = share * investable;
+                _newValues[i] = target;
+                var product = ((share * nav) - current) * (target - current);
+                worst = product < worst ? product : worst;
+                var move = Math.Abs(target - current);
+                smallest = move < smallest ? move : smallest;
+            }
+
+            return worst > 0 && smallest >= threshold;
+        }
+    }
+
+    /// <summary>Sets <c>_newValues</c> for the current keep flags and returns the cost of the trades.</summary>
+    private double Solve(int n, ReadOnlySpan<double> prices, ReadOnlySpan<int> plan, double nav, out double keptValue)
+    {
+        unchecked
+        {
+            keptValue = 0.0;
+            var tradingWeight = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                if (_keep[i])
+                {
+                    keptValue += _current[i];
+                }
+                else
+                {
+                    tradingWeight += plan[i] * 1e-6;
+                }
+            }
+
+            var perPart = tradingWeight > 0 ? 1e-6 / tradingWeight : 0;
+            for (var i = 0; i < n; i++)
+            {
+                _share[i] = _keep[i] ? 0 : plan[i] * perPart;
+            }
+
+            var total = nav - keptValue;
+            var cost = _anyLots ? double.NaN : ClosedFormCost(n, total);
+            if (double.IsNaN(cost))
+            {
+                return IteratedCost(n, prices, total, nav);
+            }
+
+            var investable = total - cost;
+            for (var i = 0; i < n; i++)
+            {
+                _newValues[i] = _keep[i] ? _current[i] : _share[i] * investable;
+            }
+
+            return cost;
+        }
+    }
+
+    /// <summary>
+    /// With fractional units, trade i is s_i·(share_i·(T − C) − v_i) with T the value to redistribute; if the signs s_i
+    /// are those at C = 0, C = Σ r_i·s_i·(share_i·(T − C) − v_i) + F·m is linear in C. Returns NaN when a sign flips
+    /// (then the caller iterates).
+    /// </summary>
+    private double ClosedFormCost(int n, double total)
+    {
+        unchecked
+        {
+            // Branch-free: trade directions are unpredictable, so signs enter through CopySign, not through branches.
+            var a = 0.0;
+            var b = 0.0;
+            var traded = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var trading = _keep[i] ? 0.0 : 1.0;
+                var trade = (_share[i] * total) - _current[i];
+                a += trading * _rates[i] * Math.CopySign(_share[i], trade);
+                b += trading * _rates[i] * Math.Abs(trade);
+                traded += trading != 0 && trade != 0 ? 1 : 0;
+            }
+
+            var cost = (b + (_fixedCost * traded)) / (1 + a);
+            if (!(cost >= 0) || cost >= total)
+            {
+                return double.NaN;
+            }
+
+            // Valid only if no trade changes direction between C = 0 and C: trade · trade(C) > 0 for every trading asset.
+            var worst = double.PositiveInfinity;
+            for (var i = 0; i < n; i++)
+            {
+                var trade = (_share[i] * total) - _current[i];
+                var after = (_share[i] * (total - cost)) - _current[i];
+                var product = _keep[i] ? double.PositiveInfinity : trade * after;
+                worst = product < worst ? product : worst;
+            }
+
+            return worst > 0 ? cost : double.NaN;
+        }
+    }
+
+    private double IteratedCost(int n, ReadOnlySpan<double> prices, double total, double nav)
+    {
+        unchecked
+        {
+            // Fixed point: invest what is left after the cost of the trades that investing it takes.
+            var investable = total;
+            var cost = 0.0;
+            for (var iteration = 0; iteration < 60; iteration++)
+            {
+                var next = CostOf(n, prices, investable);
+                var converged = Math.Abs(next - cost) <= 1e-14 * nav;
+                cost = next;
+                investable = total - cost;
+                if (converged)
+                {
+                    break;
+                }
+            }
+
+            // The holdings must be paid for: if the last step left cash short (possible when whole lots flip between
+            // iterations), invest less until they are.
+            for (var repair = 0; repair < 60; repair++)
+            {
+                cost = CostOf(n, prices, investable);
+                var spent = 0.0;
+                for (var i = 0; i < n; i++)
+                {
+                    spent += _keep[i] ? 0 : _newValues[i];
+                }
+
+                var slack = total - cost - spent;
+                if (slack >= 0)
+                {
+                    break;
+                }
+
+                // Whole lots move in steps: back off geometrically so a shortfall smaller than a lot is closed quickly.
+                investable -= Math.Max(-slack, 1e-12 * nav) * Math.Pow(2, repair);
+            }
+
+            return cost;
+        }
+    }
+
+    /// <summary>Sets <c>_newValues</c> for investing <paramref name="investable"/> (whole lots where set) and returns the cost of those trades.</summary>
+    private double CostOf(int n, ReadOnlySpan<double> prices, double investable)
+    {
+        unchecked
+        {
+            var cost = 0.0;
+            var traded = 0;
+            for (var i = 0; i < n; i++)
+            {
+                if (_keep[i])
+                {
+                    _newValues[i] = _current[i];
+                    continue;
+                }
+
+                var target = Math.Max(0, _share[i] * investable);
+                if (_lots[i] > 0)
+                {
+                    target = Math.Truncate(target / prices[i] / _lots[i]) * _lots[i] * prices[i];
+                }
+
+                _newValues[i] = target;
+                var trade = Math.Abs(target - _current[i]);
+                if (trade > 0)
+                {
+                    traded++;
+                    cost += trade * _rates[i];
+                }
+            }
+
+            return cost + (traded * _fixedCost);
+        }
+    }
+}
