@@ -46,17 +46,22 @@ public sealed record BacktestMetrics
     public double? RebalancingPremium { get; init; }
 }
 
-/// <summary>Streaming accumulator for <see cref="BacktestMetrics"/>: constant memory per policy.</summary>
+/// <summary>
+/// The row loop's part of the metrics: the streaming sums of the per-row returns and the deepest drawdown (kept by
+/// <see cref="RowScanner"/>, which books every row).
+/// </summary>
+/// <param name="Count">Returns booked (one per row after the first).</param>
+/// <param name="Shift">The constant every return was shifted by before summing.</param>
+/// <param name="Sum">Σ (r − shift).</param>
+/// <param name="SumSquares">Σ (r − shift)².</param>
+/// <param name="Downside">Σ min(0, r − risk-free)².</param>
+/// <param name="MaxDrawdown">The deepest NAV / running peak − 1 (≤ 0).</param>
+/// <param name="RiskFreePerPeriod">The per-period risk-free rate the downside was measured against.</param>
+internal readonly record struct ReturnStatistics(long Count, double Shift, double Sum, double SumSquares, double Downside, double MaxDrawdown, double RiskFreePerPeriod);
+
+/// <summary>Streaming accumulator for the rest of <see cref="BacktestMetrics"/>: constant memory per policy.</summary>
 internal struct MetricsAccumulator
 {
-    private long _returns;
-    private double _sum;
-    private double _sumSquares;
-    private double _shift;
-    private double _downside;
-    private double _peak;
-    private double _maxDrawdown;
-    private double _floorFactor;
     private double _driftSum;
     private long _driftCount;
     private double _driftMax;
@@ -64,43 +69,6 @@ internal struct MetricsAccumulator
     private double _turnoverOneWay;
     private double _costs;
     private double _costFractions;
-    private double _riskFreePerPeriod;
-
-    /// <summary>
-    /// Starts at <paramref name="nav"/>. Returns are summed shifted by <paramref name="typicalReturn"/>, any constant
-    /// near them (the backtester passes the first row's return at unchanged holdings): shifted sums keep the variance
-    /// free of cancellation without a division per row, and a shift known up front spares a branch per row.
-    /// </summary>
-    public void Start(double nav, double riskFreePerPeriod, double typicalReturn)
-    {
-        _peak = nav;
-        _floorFactor = 1;
-        _riskFreePerPeriod = riskFreePerPeriod;
-        _shift = double.IsFinite(typicalReturn) ? typicalReturn : 0;
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public void AddReturn(double r, double nav)
-    {
-        unchecked
-        {
-            _returns++;
-        }
-
-        var x = r - _shift;
-        _sum += x;
-        _sumSquares += x * x;
-        var shortfall = Math.Min(0, r - _riskFreePerPeriod);
-        _downside += shortfall * shortfall;
-        // Branch-free peak (a new high comes at random, so a branch on it mispredicts and stalls the row loop); the
-        // floor peak·(1 + max drawdown) spares a division per row: only a new deepest drawdown divides, and rarely.
-        _peak = double.MaxNative(_peak, nav);
-        if (nav < _peak * _floorFactor)
-        {
-            _maxDrawdown = (nav / _peak) - 1;
-            _floorFactor = 1 + _maxDrawdown;
-        }
-    }
 
     public void AddDrift(double sum, long count, double max)
     {
@@ -122,20 +90,21 @@ internal struct MetricsAccumulator
         _costFractions += cost / navBefore;
     }
 
-    public readonly BacktestMetrics Finish(double capital, double finalNav, DateOnly start, DateOnly end, int periodsPerYear)
+    public readonly BacktestMetrics Finish(double capital, double finalNav, DateOnly start, DateOnly end, int periodsPerYear, in ReturnStatistics returns)
     {
+        var count = returns.Count;
         var years = (end.DayNumber - start.DayNumber) / 365.25;
         var totalReturn = (finalNav / capital) - 1;
         double? cagr = years > 0 ? Math.Pow(finalNav / capital, 1 / years) - 1 : null;
-        var shiftedMean = _returns > 0 ? _sum / _returns : 0;
-        var mean = _shift + shiftedMean;
-        var sd = _returns > 1 ? Math.Sqrt(Math.Max(0, (_sumSquares - (_returns * shiftedMean * shiftedMean)) / (_returns - 1))) : (double?)null;
+        var shiftedMean = count > 0 ? returns.Sum / count : 0;
+        var mean = returns.Shift + shiftedMean;
+        var sd = count > 1 ? Math.Sqrt(Math.Max(0, (returns.SumSquares - (count * shiftedMean * shiftedMean)) / (count - 1))) : (double?)null;
         var sqrtP = Math.Sqrt(periodsPerYear);
         double? volatility = sd * sqrtP;
-        double? sharpe = sd is > 0 ? (mean - _riskFreePerPeriod) / sd * sqrtP : null;
-        var downsideDeviation = _returns > 0 ? Math.Sqrt(_downside / _returns) : 0;
-        double? sortino = downsideDeviation > 0 ? (mean - _riskFreePerPeriod) / downsideDeviation * sqrtP : null;
-        double? calmar = cagr is { } c && _maxDrawdown < 0 ? c / Math.Abs(_maxDrawdown) : null;
+        double? sharpe = sd is > 0 ? (mean - returns.RiskFreePerPeriod) / sd * sqrtP : null;
+        var downsideDeviation = count > 0 ? Math.Sqrt(returns.Downside / count) : 0;
+        double? sortino = downsideDeviation > 0 ? (mean - returns.RiskFreePerPeriod) / downsideDeviation * sqrtP : null;
+        double? calmar = cagr is { } c && returns.MaxDrawdown < 0 ? c / Math.Abs(returns.MaxDrawdown) : null;
         static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
         cagr = Finite(cagr);
         volatility = Finite(volatility);
@@ -153,7 +122,7 @@ internal struct MetricsAccumulator
             Volatility = volatility,
             Sharpe = sharpe,
             Sortino = sortino,
-            MaxDrawdown = _maxDrawdown,
+            MaxDrawdown = returns.MaxDrawdown,
             Calmar = calmar,
             Rebalances = _rebalances,
             TurnoverOneWayAnnual = years > 0 ? _turnoverOneWay / years : null,

@@ -139,12 +139,12 @@ public static class Backtester
         weights.AsSpan().Clear();
         policy.ComputeTargets(new PolicyContext(table.Calendar, 0, weights, spec.Capital, 0, false, prices: table, periodsPerYear: settings.PeriodsPerYear), targetPpm);
         SetTargets(targetPpm, targets);
-        var initial = trader.Execute(state, row0, spec.Capital, weights, targetPpm, hold, 0, table.Dates[0], InitialInvestment);
+        trader.Execute(state, row0, spec.Capital, weights, targetPpm, hold, 0, table.Dates[0], InitialInvestment, out var initialCost, out _);
         if (recorder is not null && spec.Weights is RiskWeights riskWeights)
         {
             recorder.Covariance = RebalancePolicy.Estimate(riskWeights.Covariance, table, 0);
         }
-        var nav = spec.Capital - initial.Cost;
+        var nav = spec.Capital - initialCost;
         var typicalReturn = 0.0;
         if (rows > 1)
         {
@@ -158,26 +158,34 @@ public static class Backtester
             typicalReturn = (next / nav) - 1;
         }
 
-        metrics.Start(nav, riskFreePerPeriod, typicalReturn);
-        metrics.AddInitialCost(initial.Cost);
+        metrics.AddInitialCost(initialCost);
         recorder?.Record(0, nav, 0, state.Units, prices.AsSpan(0, n));
 
         var lastRebalance = 0;
-        var inverseNav = 1 / nav;
         var units = state.Units;
         var scanner = new RowScanner(prices, n);
+        scanner.Start(nav, riskFreePerPeriod, typicalReturn);
         var rowMax = record || policy.UsesMaxAbsDrift;
         var candidates = policy.CandidateRows(table.Calendar);
         var band = policy.FiresOnlyAboveDrift;
         // Rows where the policy cannot fire are scanned in one tight loop; the scan stops where it must be asked, or
         // on every row when the run is recorded or a volatility regime observes each row.
         var everyRow = record || policyState is not null;
+
+        // Fixed targets executed plainly: every plan is the targets, holding nothing, so it is made once here.
+        var fixedPlan = policy.PlansFixedTargets;
+        if (fixedPlan)
+        {
+            targetPpm.CopyTo(plan, 0);
+            Array.Clear(hold);
+        }
+
         // Row and index arithmetic here cannot overflow (rows · assets is an array length); skip the checks in the hot loop.
         unchecked
         {
             for (var t = 1; t < rows; t++)
             {
-                t = scanner.Scan(t, rows, units, state.Cash, targets, weights, candidates, band is not null, band ?? 0, rowMax, everyRow, ref metrics, ref nav, ref inverseNav, out var value, out var inverse, out var driftMax);
+                t = scanner.Scan(t, rows, units, state.Cash, targets, weights, candidates, band is not null, band ?? 0, rowMax, everyRow, out var value, out var inverse, out var driftMax);
                 if (t == rows)
                 {
                     break;
@@ -198,21 +206,30 @@ public static class Backtester
                     {
                         // A risk-based policy proposes new targets from the returns up to this row; they come into
                         // force only if the rebalance actually trades.
-                        var planning = context;
+                        // (The context is not copied otherwise: it was just written field by field, and a copy would
+                        // read it back in wide loads the processor cannot forward from those stores.)
+                        bool planned;
                         if (risk)
                         {
                             policy.ComputeTargets(context, proposedPpm);
                             SetTargets(proposedPpm, proposed);
-                            planning = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, proposed, history, policyState, settings.PeriodsPerYear);
+                            planned = policy.PlanTargets(new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, proposed, history, policyState, settings.PeriodsPerYear), plan, hold);
+                        }
+                        else if (fixedPlan)
+                        {
+                            planned = true;
+                        }
+                        else
+                        {
+                            planned = policy.PlanTargets(context, plan, hold);
                         }
 
-                        if (policy.PlanTargets(planning, plan, hold))
+                        if (planned)
                         {
-                            var result = trader.Execute(state, p, value, weights, plan, hold, t, table.Dates[t], reason);
-                            if (result.Traded)
+                            if (trader.Execute(state, p, value, weights, plan, hold, t, table.Dates[t], reason, out var cost, out var turnover))
                             {
-                                navAfter = value - result.Cost;
-                                metrics.AddRebalance(result.TurnoverOneWay, result.Cost, value);
+                                navAfter = value - cost;
+                                metrics.AddRebalance(turnover, cost, value);
                                 lastRebalance = t;
                                 if (risk)
                                 {
@@ -228,16 +245,14 @@ public static class Backtester
                 }
 
                 // One division per row: the previous row's 1/NAV is reused (and recomputed only after costs changed NAV).
-                metrics.AddReturn((navAfter * inverseNav) - 1, navAfter);
-                inverseNav = navAfter == value ? inverse : 1 / navAfter;
-                nav = navAfter;
-                recorder?.Record(t, nav, driftMax, units, p);
+                scanner.Book(navAfter, value, inverse);
+                recorder?.Record(t, navAfter, driftMax, units, p);
             }
         }
 
         var (driftSum, driftMaxAll) = scanner.DriftTotals();
         metrics.AddDrift(driftSum, (long)(rows - 1) * n, driftMaxAll);
-        var result2 = metrics.Finish(spec.Capital, nav, table.Dates[0], table.Dates[^1], settings.PeriodsPerYear);
+        var result2 = metrics.Finish(spec.Capital, scanner.Nav, table.Dates[0], table.Dates[^1], settings.PeriodsPerYear, scanner.Returns);
         return new PolicyRun(policy, result2, recorder?.Equity, recorder?.Weights, recorder?.Drift, trader.Trades, recorder?.RiskContributions);
     }
 }

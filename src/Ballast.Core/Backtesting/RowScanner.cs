@@ -23,7 +23,7 @@ internal sealed class RowScanner
     /// </summary>
     internal const double BandMargin = 1e-12;
 
-    private static readonly int Width = Vector<double>.Count;
+    private static int Width => Lanes.Width;
 
     private readonly int _n;
     private readonly double[] _prices;
@@ -36,6 +36,21 @@ internal sealed class RowScanner
     private double _scalarSum;
     private double _scalarMax;
 
+    // The return statistics (see ReturnStatistics) and the last booked row's NAV and 1/NAV. Plain fields, read into
+    // locals one by one at the start of a scan and written back one by one at its end, so no wide copy ever reads
+    // them back from narrower stores (which the processor cannot forward).
+    private long _count;
+    private double _shift;
+    private double _sum;
+    private double _sumSquares;
+    private double _downside;
+    private double _riskFree;
+    private double _peak;
+    private double _floorFactor;
+    private double _maxDrawdown;
+    private double _nav;
+    private double _inverseNav;
+
     public RowScanner(double[] prices, int assets)
     {
         _n = assets;
@@ -43,16 +58,8 @@ internal sealed class RowScanner
         _layout = !Vector.IsHardwareAccelerated || assets < Width ? Layout.Scalar : assets <= 3 * Width ? Layout.Registers : Layout.Loop;
         if (_layout != Layout.Scalar)
         {
-            // The last vector starts at n − width; lanes below the end of the whole vectors before it are counted already.
-            _last = assets - Width;
-            var overlap = ((_last + Width - 1) / Width * Width) - _last;
-            Span<long> lanes = stackalloc long[Width];
-            for (var k = 0; k < Width; k++)
-            {
-                lanes[k] = k < overlap ? 0 : -1;
-            }
-
-            _fresh = Vector.AsVectorDouble(new Vector<long>(lanes));
+            _last = Lanes.Last(assets);
+            _fresh = Lanes.Fresh(assets);
             _mid = assets > 2 * Width ? Width : 0;
         }
     }
@@ -81,13 +88,78 @@ internal sealed class RowScanner
         return (Vector.Sum(_sums) + _scalarSum, max);
     }
 
+    /// <summary>The NAV of the last row booked.</summary>
+    public double Nav => _nav;
+
+    /// <summary>The return statistics of the rows booked so far.</summary>
+    public ReturnStatistics Returns => new(_count, _shift, _sum, _sumSquares, _downside, _maxDrawdown, _riskFree);
+
+    /// <summary>
+    /// Starts at row 0's NAV. Returns are summed shifted by <paramref name="typicalReturn"/>, any constant near them
+    /// (the backtester passes row 1's return at unchanged holdings): shifted sums keep the variance free of
+    /// cancellation without a division per row, and a shift known up front spares a branch per row.
+    /// </summary>
+    public void Start(double nav, double riskFreePerPeriod, double typicalReturn)
+    {
+        _nav = nav;
+        _inverseNav = 1 / nav;
+        _peak = nav;
+        _floorFactor = 1;
+        _riskFree = riskFreePerPeriod;
+        _shift = double.IsFinite(typicalReturn) ? typicalReturn : 0;
+    }
+
+    /// <summary>
+    /// Books a stop row (see <see cref="Scan"/>) that ended at <paramref name="navAfter"/>: <paramref name="value"/>
+    /// and <paramref name="inverse"/> are what the scan reported for it, reused when nothing changed the NAV.
+    /// </summary>
+    public void Book(double navAfter, double value, double inverse)
+    {
+        var sum = _sum;
+        var sumSquares = _sumSquares;
+        var downside = _downside;
+        var peak = _peak;
+        var floorFactor = _floorFactor;
+        var maxDrawdown = _maxDrawdown;
+        Accumulate((navAfter * _inverseNav) - 1, navAfter, _shift, _riskFree, ref sum, ref sumSquares, ref downside, ref peak, ref floorFactor, ref maxDrawdown);
+        _sum = sum;
+        _sumSquares = sumSquares;
+        _downside = downside;
+        _peak = peak;
+        _floorFactor = floorFactor;
+        _maxDrawdown = maxDrawdown;
+        _count++;
+        _inverseNav = navAfter == value ? inverse : 1 / navAfter;
+        _nav = navAfter;
+    }
+
+    /// <summary>One row's return r at NAV <paramref name="nav"/> into the running sums and the drawdown.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(double r, double nav, double shift, double riskFree, ref double sum, ref double sumSquares, ref double downside, ref double peak, ref double floorFactor, ref double maxDrawdown)
+    {
+        var x = r - shift;
+        sum += x;
+        sumSquares += x * x;
+        var shortfall = Math.Min(0, r - riskFree);
+        downside += shortfall * shortfall;
+
+        // Branch-free peak (a new high comes at random, so a branch on it mispredicts and stalls the row loop); the
+        // floor peak·(1 + max drawdown) spares a division per row: only a new deepest drawdown divides, and rarely.
+        peak = double.MaxNative(peak, nav);
+        if (nav < peak * floorFactor)
+        {
+            maxDrawdown = (nav / peak) - 1;
+            floorFactor = 1 + maxDrawdown;
+        }
+    }
+
     /// <summary>
     /// Scans rows from <paramref name="row"/> on. A row is a stop when <paramref name="everyRow"/>, or when it is a
     /// candidate row (<paramref name="candidates"/> null means all are) and, with <paramref name="checkBand"/>, its
     /// largest drift may exceed <paramref name="band"/>. Other rows are finished here: their return is booked at
-    /// NAV = value (<paramref name="nav"/> and <paramref name="inverseNav"/> follow). Returns the stop row with its
+    /// NAV = value. Returns the stop row with its
     /// value, 1/value, weights (in <paramref name="weights"/>) and largest drift max |w − t| (NaN unless
-    /// <paramref name="rowMax"/>), its return not yet booked; or the row count when none is left.
+    /// <paramref name="rowMax"/>), its return not yet booked (<see cref="Book"/>); or the row count when none is left.
     /// </summary>
     /// <remarks>
     /// The drift totals use |w − t| = |x − t·V| / V (x = units · price, V the value): the products' distance from
@@ -96,7 +168,7 @@ internal sealed class RowScanner
     /// |x/V − t| in the last bits, so the band test here only decides where to stop (with a margin far above that
     /// difference); the stop row's drift is recomputed from its weights, and that is what the policy sees.
     /// </remarks>
-    public int Scan(int row, int rows, ReadOnlySpan<double> units, double cash, ReadOnlySpan<double> targets, Span<double> weights, bool[]? candidates, bool checkBand, double band, bool rowMax, bool everyRow, ref MetricsAccumulator metrics, ref double nav, ref double inverseNav, out double value, out double inverse, out double driftMax)
+    public int Scan(int row, int rows, ReadOnlySpan<double> units, double cash, ReadOnlySpan<double> targets, Span<double> weights, bool[]? candidates, bool checkBand, double band, bool rowMax, bool everyRow, out double value, out double inverse, out double driftMax)
     {
         var n = _n;
         if (units.Length != n || targets.Length != n || weights.Length != n || (long)rows * n > _prices.Length || row < 1)
@@ -133,9 +205,17 @@ internal sealed class RowScanner
             ref var u = ref MemoryMarshal.GetReference(units);
             ref var tg = ref MemoryMarshal.GetReference(targets);
             ref var prices = ref MemoryMarshal.GetArrayDataReference(_prices);
-            var m = metrics;
-            var inverseLast = inverseNav;
-            var navLast = nav;
+            var inverseLast = _inverseNav;
+            var navLast = _nav;
+            var count = _count;
+            var shift = _shift;
+            var riskFree = _riskFree;
+            var returnSum = _sum;
+            var sumSquares = _sumSquares;
+            var downside = _downside;
+            var peak = _peak;
+            var floorFactor = _floorFactor;
+            var maxDrawdown = _maxDrawdown;
             var sums = _sums;
             var maxes = _maxes;
             var scalarSum = _scalarSum;
@@ -168,7 +248,7 @@ internal sealed class RowScanner
                     var x0 = u0 * Vector.LoadUnsafe(ref p);
                     var x1 = u1 * Vector.LoadUnsafe(ref p, (nuint)mid);
                     var xT = uT * Vector.LoadUnsafe(ref p, (nuint)last);
-                    total = cash + Vector.Sum((x0 + x1) + (xT & fresh));
+                    total = cash + Lanes.Sum((x0 + x1) + (xT & fresh));
                     scale = 1 / total;
                     var v = new Vector<double>(total);
                     var d0 = Vector.Abs(Vector.FusedMultiplyAdd(t0, v, x0));
@@ -178,7 +258,7 @@ internal sealed class RowScanner
                     sums += ((d0 + d1) + dT) * s;
                     var rowMaxes = Vector.MaxNative(Vector.MaxNative(d0, d1), dT) * s;
                     maxes = Vector.MaxNative(maxes, rowMaxes);
-                    largest = rowMax ? MaxLane(rowMaxes) : double.NaN;
+                    largest = rowMax ? Lanes.Max(rowMaxes) : double.NaN;
                 }
                 else if (layout == Layout.Loop)
                 {
@@ -189,7 +269,7 @@ internal sealed class RowScanner
                         acc += Vector.LoadUnsafe(ref u, (nuint)i) * Vector.LoadUnsafe(ref p, (nuint)i);
                     }
 
-                    total = cash + Vector.Sum(acc);
+                    total = cash + Lanes.Sum(acc);
                     scale = 1 / total;
                     var v = new Vector<double>(total);
 
@@ -209,7 +289,7 @@ internal sealed class RowScanner
                     sums += rowSums * s;
                     rowMaxes *= s;
                     maxes = Vector.MaxNative(maxes, rowMaxes);
-                    largest = rowMax ? MaxLane(rowMaxes) : double.NaN;
+                    largest = rowMax ? Lanes.Max(rowMaxes) : double.NaN;
                 }
                 else
                 {
@@ -255,32 +335,26 @@ internal sealed class RowScanner
                 }
 
                 // Nothing can fire here: the row ends at NAV = value. The previous row's 1/NAV spares a division.
-                m.AddReturn((total * inverseLast) - 1, total);
+                Accumulate((total * inverseLast) - 1, total, shift, riskFree, ref returnSum, ref sumSquares, ref downside, ref peak, ref floorFactor, ref maxDrawdown);
+                count++;
                 inverseLast = scale;
                 navLast = total;
             }
 
-            metrics = m;
-            inverseNav = inverseLast;
-            nav = navLast;
+            _inverseNav = inverseLast;
+            _nav = navLast;
+            _count = count;
+            _sum = returnSum;
+            _sumSquares = sumSquares;
+            _downside = downside;
+            _peak = peak;
+            _floorFactor = floorFactor;
+            _maxDrawdown = maxDrawdown;
             _sums = sums;
             _maxes = maxes;
             _scalarSum = scalarSum;
             _scalarMax = scalarMax;
             return t;
         }
-    }
-
-    /// <summary>The largest lane; drifts are finite and non-negative, so the platform's max (MaxNative) is exact here.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double MaxLane(Vector<double> lanes)
-    {
-        var largest = 0.0;
-        for (var k = 0; k < Vector<double>.Count; k++)
-        {
-            largest = double.MaxNative(largest, lanes[k]);
-        }
-
-        return largest;
     }
 }

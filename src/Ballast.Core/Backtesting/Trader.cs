@@ -13,9 +13,6 @@ internal sealed class PortfolioState(int assets, double cash)
     public double Cash { get; set; } = cash;
 }
 
-/// <summary>The outcome of executing one planned rebalance.</summary>
-internal readonly record struct TradeResult(bool Traded, double Cost, double TurnoverOneWay);
-
 /// <summary>
 /// Turns planned weights into trades at one row's close: whole lots where configured, costs paid out of NAV,
 /// solved so that the holdings after costs sit at the planned weights.
@@ -34,7 +31,7 @@ internal sealed class Trader
     private readonly bool _vectorised;
     private readonly int _last;
     private readonly int _tailSlot;
-    private readonly Vector<long> _fresh;
+    private readonly Vector<double> _fresh;
     private readonly int[] _plan;
     private readonly double[] _slotRate;
     private readonly double[] _slotShare;
@@ -44,7 +41,7 @@ internal sealed class Trader
     private readonly double[] _slotBefore;
     private readonly double[] _slotPrice;
 
-    private static int Width => Vector<double>.Count;
+    private static int Width => Lanes.Width;
 
     public Trader(CostSpec costs, IReadOnlyList<double> lots, IReadOnlyList<string> names, List<TradeRecord>? trades)
     {
@@ -62,20 +59,12 @@ internal sealed class Trader
         _vectorised = !_anyLots && Vector.IsHardwareAccelerated && n >= Width;
         if (_vectorised)
         {
-            // As in RowScanner: the last vector starts at n − width, its lanes already covered by whole vectors masked out.
-            _last = n - Width;
-            var overlap = ((_last + Width - 1) / Width * Width) - _last;
-            Span<long> lanes = stackalloc long[Width];
-            for (var k = 0; k < Width; k++)
-            {
-                lanes[k] = k < overlap ? 0 : -1;
-            }
-
-            _fresh = new Vector<long>(lanes);
+            _last = Lanes.Last(n);
+            _fresh = Lanes.Fresh(n);
         }
 
         // Slot-ordered scratch (see TryExecuteVector): the whole vectors, then the last vector in a slot of its own.
-        _tailSlot = _vectorised ? (_last + Width - 1) / Width * Width : 0;
+        _tailSlot = _vectorised ? Lanes.WholeEnd(n) : 0;
         var slots = _vectorised ? _tailSlot + Width : 0;
         _plan = new int[n];
         _plan.AsSpan().Fill(-1);
@@ -109,18 +98,21 @@ internal sealed class Trader
     /// asset; since they depend on the trades and the trades on NAV after costs, they are solved: in closed form when
     /// the direction of every trade is known (no lots), otherwise by fixed-point iteration.
     /// </summary>
-    public TradeResult Execute(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, ReadOnlySpan<bool> hold, int row, DateOnly date, TriggerReason reason)
+    /// <returns>Whether anything traded; <paramref name="cost"/> is what the trades cost and <paramref name="turnoverOneWay"/> their one-way turnover (½ Σ |Δ value| / NAV).</returns>
+    public bool Execute(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, ReadOnlySpan<bool> hold, int row, DateOnly date, TriggerReason reason, out double cost, out double turnoverOneWay)
     {
+        cost = 0;
+        turnoverOneWay = 0;
         unchecked
         {
             var n = prices.Length;
             var units = state.Units;
-            if (_vectorised && n == _rates.Length && !hold.Contains(true) && TryExecuteVector(state, prices, nav, weightsBefore, plan, row, date, reason, out var fast))
+            if (_vectorised && n == _rates.Length && !hold.Contains(true) && TryExecuteVector(state, prices, nav, weightsBefore, plan, row, date, reason, out var traded, out cost, out turnoverOneWay))
             {
-                return fast;
+                return traded;
             }
 
-            if (!FastSolve(n, units, prices, plan, hold, nav, out var cost))
+            if (!FastSolve(n, units, prices, plan, hold, nav, out cost))
             {
                 for (var i = 0; i < n; i++)
                 {
@@ -150,7 +142,7 @@ internal sealed class Trader
 
                 if (kept == n)
                 {
-                    return new TradeResult(false, 0, 0);
+                    return Nothing(out cost);
                 }
 
                 if (kept > held)
@@ -162,7 +154,7 @@ internal sealed class Trader
             if (!(cost < nav))
             {
                 // The trades would cost the whole NAV (absurd costs for this size): do not trade.
-                return new TradeResult(false, 0, 0);
+                return Nothing(out cost);
             }
 
             // Execute, and charge what the executed trades actually cost (whole lots may round a planned trade away).
@@ -208,7 +200,9 @@ internal sealed class Trader
             }
 
             state.Cash = nav - charged - invested;
-            return new TradeResult(turnover > 0, charged, turnover / nav / 2);
+            cost = charged;
+            turnoverOneWay = turnover / nav / 2;
+            return turnover > 0;
         }
     }
 
@@ -225,9 +219,11 @@ internal sealed class Trader
     /// then reads exactly one earlier store, which the processor forwards, instead of straddling two overlapping
     /// stores, which it cannot forward and stalls on.
     /// </remarks>
-    private bool TryExecuteVector(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, int row, DateOnly date, TriggerReason reason, out TradeResult result)
+    private bool TryExecuteVector(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, int row, DateOnly date, TriggerReason reason, out bool traded, out double cost, out double turnoverOneWay)
     {
-        result = default;
+        traded = false;
+        cost = 0;
+        turnoverOneWay = 0;
         var n = _rates.Length;
         var units = state.Units;
         if (prices.Length != n || plan.Length != n || units.Length != n)
@@ -272,13 +268,13 @@ internal sealed class Trader
             var last = _last;
             var tailSlot = (nuint)_tailSlot;
             var all = Vector.AsVectorDouble(Vector<long>.AllBitsSet);
-            var fresh = Vector.AsVectorDouble(_fresh);
+            var fresh = _fresh;
             var navV = new Vector<double>(nav);
 
             // Pass 1: current values, trades at zero cost, and the closed form's two sums.
             var a = Vector<double>.Zero;
             var b = Vector<double>.Zero;
-            var traded = Vector<double>.Zero;
+            var trades = Vector<double>.Zero;
             for (var i = 0; ; i += width)
             {
                 var whole = i < last;
@@ -299,22 +295,22 @@ internal sealed class Trader
                 var trade = (share * navV) - current;
                 a += (rate * Vector.CopySign(share, trade)) & mask;
                 b += (rate * Vector.Abs(trade)) & mask;
-                traded += Vector.AndNot(Vector<double>.One, Vector.AsVectorDouble(Vector.Equals(trade, Vector<double>.Zero))) & mask;
+                trades += Vector.AndNot(Vector<double>.One, Vector.AsVectorDouble(Vector.Equals(trade, Vector<double>.Zero))) & mask;
                 if (!whole)
                 {
                     break;
                 }
             }
 
-            var cost = (Vector.Sum(b) + (_fixedCost * Vector.Sum(traded))) / (1 + Vector.Sum(a));
-            if (!(cost >= 0) || cost >= nav)
+            var solved = (Lanes.Sum(b) + (_fixedCost * Lanes.Sum(trades))) / (1 + Lanes.Sum(a));
+            if (!(solved >= 0) || solved >= nav)
             {
                 return false;
             }
 
             // Pass 2: the holdings after costs and what executing them costs, into scratch. They stand only if no trade
             // changes direction and none is below the threshold (checked as one mask, with no branch per vector).
-            var investable = new Vector<double>(nav - cost);
+            var investable = new Vector<double>(nav - solved);
             var threshold = new Vector<double>(Backtester.NoTradeFraction * nav);
             var valid = Vector<long>.AllBitsSet;
             var invested = Vector<double>.Zero;
@@ -365,9 +361,9 @@ internal sealed class Trader
                 }
             }
 
-            var investedTotal = Vector.Sum(invested);
-            var turnoverTotal = Vector.Sum(turnover);
-            var chargedTotal = Vector.Sum(charged);
+            var investedTotal = Lanes.Sum(invested);
+            var turnoverTotal = Lanes.Sum(turnover);
+            var chargedTotal = Lanes.Sum(charged);
             if (Trades is not null)
             {
                 var navAfter = nav - chargedTotal;
@@ -387,13 +383,21 @@ internal sealed class Trader
             }
 
             state.Cash = nav - chargedTotal - investedTotal;
-            result = new TradeResult(turnoverTotal > 0, chargedTotal, turnoverTotal / nav / 2);
+            traded = turnoverTotal > 0;
+            cost = chargedTotal;
+            turnoverOneWay = turnoverTotal / nav / 2;
             return true;
         }
     }
 
     /// <summary>Where asset <paramref name="asset"/> sits in the slot-ordered scratch: in its whole vector if it has one, else in the last vector's slot.</summary>
     private int Slot(int asset) => asset < _tailSlot ? asset : _tailSlot + asset - _last;
+
+    private static bool Nothing(out double cost)
+    {
+        cost = 0;
+        return false;
+    }
 
     /// <summary>
     /// The common case in two passes: fractional units, nothing held, every asset trading, trade directions unchanged

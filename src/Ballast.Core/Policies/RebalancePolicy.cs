@@ -161,6 +161,13 @@ public sealed class RebalancePolicy
     /// </summary>
     public double? FiresOnlyAboveDrift { get; }
 
+    /// <summary>
+    /// True when every rebalance plans exactly <see cref="TargetPpm"/> and holds nothing: fixed targets executed
+    /// plainly to target (no band edge, partial move, turnover cap or minimum trade). <see cref="PlanTargets(in PolicyContext, Span{int}, Span{bool})"/>
+    /// would return those targets every time, so a caller may plan them once. An optimisation only.
+    /// </summary>
+    public bool PlansFixedTargets => _risk is null && Spec.Execution is { To: ExecutionTarget.Target, Partial: null, MaxTurnover: null, MinTrade: null };
+
     /// <summary>True when a trigger can use <see cref="PolicyContext.MaxAbsDrift"/> (an absolute drift band), so callers know to compute it.</summary>
     public bool UsesMaxAbsDrift { get; }
 
