@@ -82,12 +82,13 @@ internal struct MetricsAccumulator
 
     public void AddInitialCost(double cost) => _costs += cost;
 
-    public void AddRebalance(double turnoverOneWay, double cost, double navBefore)
+    /// <summary>A rebalance that moved <paramref name="traded"/> in value (Σ |Δ value|) and cost <paramref name="cost"/>, at a NAV before it of 1 / <paramref name="inverseNav"/>.</summary>
+    public void AddRebalance(double traded, double cost, double inverseNav)
     {
         _rebalances++;
-        _turnoverOneWay += turnoverOneWay;
+        _turnoverOneWay += traded * inverseNav * 0.5;
         _costs += cost;
-        _costFractions += cost / navBefore;
+        _costFractions += cost * inverseNav;
     }
 
     public readonly BacktestMetrics Finish(double capital, double finalNav, DateOnly start, DateOnly end, int periodsPerYear, in ReturnStatistics returns)

@@ -226,10 +226,10 @@ public static class Backtester
 
                         if (planned)
                         {
-                            if (trader.Execute(state, p, value, weights, plan, hold, t, table.Dates[t], reason, out var cost, out var turnover))
+                            if (trader.Execute(state, p, value, weights, plan, hold, t, table.Dates[t], reason, out var cost, out var traded))
                             {
                                 navAfter = value - cost;
-                                metrics.AddRebalance(turnover, cost, value);
+                                metrics.AddRebalance(traded, cost, inverse);
                                 lastRebalance = t;
                                 if (risk)
                                 {

@@ -121,7 +121,7 @@ internal sealed class RowScanner
         var peak = _peak;
         var floorFactor = _floorFactor;
         var maxDrawdown = _maxDrawdown;
-        Accumulate((navAfter * _inverseNav) - 1, navAfter, _shift, _riskFree, ref sum, ref sumSquares, ref downside, ref peak, ref floorFactor, ref maxDrawdown);
+        Accumulate(Math.FusedMultiplyAdd(navAfter, _inverseNav, -1), navAfter, _shift, _riskFree, ref sum, ref sumSquares, ref downside, ref peak, ref floorFactor, ref maxDrawdown);
         _sum = sum;
         _sumSquares = sumSquares;
         _downside = downside;
@@ -139,9 +139,9 @@ internal sealed class RowScanner
     {
         var x = r - shift;
         sum += x;
-        sumSquares += x * x;
+        sumSquares = Math.FusedMultiplyAdd(x, x, sumSquares);
         var shortfall = Math.Min(0, r - riskFree);
-        downside += shortfall * shortfall;
+        downside = Math.FusedMultiplyAdd(shortfall, shortfall, downside);
 
         // Branch-free peak (a new high comes at random, so a branch on it mispredicts and stalls the row loop); the
         // floor peak·(1 + max drawdown) spares a division per row: only a new deepest drawdown divides, and rarely.
@@ -255,7 +255,7 @@ internal sealed class RowScanner
                     var d1 = Vector.Abs(Vector.FusedMultiplyAdd(t1, v, x1));
                     var dT = Vector.Abs(Vector.FusedMultiplyAdd(tT, v, xT)) & fresh;
                     var s = new Vector<double>(scale);
-                    sums += ((d0 + d1) + dT) * s;
+                    sums = Vector.FusedMultiplyAdd((d0 + d1) + dT, s, sums);
                     var rowMaxes = Vector.MaxNative(Vector.MaxNative(d0, d1), dT) * s;
                     maxes = Vector.MaxNative(maxes, rowMaxes);
                     largest = rowMax ? Lanes.Max(rowMaxes) : double.NaN;
@@ -286,7 +286,7 @@ internal sealed class RowScanner
                     }
 
                     var s = new Vector<double>(scale);
-                    sums += rowSums * s;
+                    sums = Vector.FusedMultiplyAdd(rowSums, s, sums);
                     rowMaxes *= s;
                     maxes = Vector.MaxNative(maxes, rowMaxes);
                     largest = rowMax ? Lanes.Max(rowMaxes) : double.NaN;
@@ -310,7 +310,7 @@ internal sealed class RowScanner
                         rowLargest = double.MaxNative(rowLargest, d);
                     }
 
-                    scalarSum += rowSum * scale;
+                    scalarSum = Math.FusedMultiplyAdd(rowSum, scale, scalarSum);
                     rowLargest *= scale;
                     scalarMax = double.MaxNative(scalarMax, rowLargest);
                     largest = rowMax ? rowLargest : double.NaN;
@@ -335,7 +335,7 @@ internal sealed class RowScanner
                 }
 
                 // Nothing can fire here: the row ends at NAV = value. The previous row's 1/NAV spares a division.
-                Accumulate((total * inverseLast) - 1, total, shift, riskFree, ref returnSum, ref sumSquares, ref downside, ref peak, ref floorFactor, ref maxDrawdown);
+                Accumulate(Math.FusedMultiplyAdd(total, inverseLast, -1), total, shift, riskFree, ref returnSum, ref sumSquares, ref downside, ref peak, ref floorFactor, ref maxDrawdown);
                 count++;
                 inverseLast = scale;
                 navLast = total;

@@ -98,18 +98,18 @@ internal sealed class Trader
     /// asset; since they depend on the trades and the trades on NAV after costs, they are solved: in closed form when
     /// the direction of every trade is known (no lots), otherwise by fixed-point iteration.
     /// </summary>
-    /// <returns>Whether anything traded; <paramref name="cost"/> is what the trades cost and <paramref name="turnoverOneWay"/> their one-way turnover (½ Σ |Δ value| / NAV).</returns>
-    public bool Execute(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, ReadOnlySpan<bool> hold, int row, DateOnly date, TriggerReason reason, out double cost, out double turnoverOneWay)
+    /// <returns>Whether anything traded; <paramref name="cost"/> is what the trades cost and <paramref name="traded"/> the value they moved, Σ |Δ value| (twice the one-way turnover times NAV).</returns>
+    public bool Execute(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, ReadOnlySpan<bool> hold, int row, DateOnly date, TriggerReason reason, out double cost, out double traded)
     {
         cost = 0;
-        turnoverOneWay = 0;
+        traded = 0;
         unchecked
         {
             var n = prices.Length;
             var units = state.Units;
-            if (_vectorised && n == _rates.Length && !hold.Contains(true) && TryExecuteVector(state, prices, nav, weightsBefore, plan, row, date, reason, out var traded, out cost, out turnoverOneWay))
+            if (_vectorised && n == _rates.Length && !hold.Contains(true) && TryExecuteVector(state, prices, nav, weightsBefore, plan, row, date, reason, out var any, out cost, out traded))
             {
-                return traded;
+                return any;
             }
 
             if (!FastSolve(n, units, prices, plan, hold, nav, out cost))
@@ -201,7 +201,7 @@ internal sealed class Trader
 
             state.Cash = nav - charged - invested;
             cost = charged;
-            turnoverOneWay = turnover / nav / 2;
+            traded = turnover;
             return turnover > 0;
         }
     }
@@ -219,11 +219,11 @@ internal sealed class Trader
     /// then reads exactly one earlier store, which the processor forwards, instead of straddling two overlapping
     /// stores, which it cannot forward and stalls on.
     /// </remarks>
-    private bool TryExecuteVector(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, int row, DateOnly date, TriggerReason reason, out bool traded, out double cost, out double turnoverOneWay)
+    private bool TryExecuteVector(PortfolioState state, ReadOnlySpan<double> prices, double nav, ReadOnlySpan<double> weightsBefore, ReadOnlySpan<int> plan, int row, DateOnly date, TriggerReason reason, out bool any, out double cost, out double traded)
     {
-        traded = false;
+        any = false;
         cost = 0;
-        turnoverOneWay = 0;
+        traded = 0;
         var n = _rates.Length;
         var units = state.Units;
         if (prices.Length != n || plan.Length != n || units.Length != n)
@@ -383,9 +383,9 @@ internal sealed class Trader
             }
 
             state.Cash = nav - chargedTotal - investedTotal;
-            traded = turnoverTotal > 0;
+            any = turnoverTotal > 0;
             cost = chargedTotal;
-            turnoverOneWay = turnoverTotal / nav / 2;
+            traded = turnoverTotal;
             return true;
         }
     }
