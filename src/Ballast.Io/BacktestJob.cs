@@ -59,11 +59,30 @@ public static class BacktestJob
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(options);
         table = table.WithHistory(HistoryRows(spec));
-        var policies = new List<RebalancePolicy>(spec.Policies.Length + 1);
-        foreach (var p in spec.Policies)
+        // Compiling a policy (its canonical form and hash) is pure: thousands compile in parallel, kept in spec order;
+        // a policy that does not compile fails the job with its own error, the first in spec order.
+        var compiled = new RebalancePolicy[spec.Policies.Length];
+        var failures = new Exception?[compiled.Length];
+        Parallel.For(0, compiled.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
-            policies.Add(new RebalancePolicy(p));
+            try
+            {
+                compiled[i] = new RebalancePolicy(spec.Policies[i]);
+            }
+#pragma warning disable CA1031 // Rethrown below, deterministically.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                failures[i] = e;
+            }
+        });
+        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         }
+
+        var policies = new List<RebalancePolicy>(compiled.Length + 1);
+        policies.AddRange(compiled);
 
         var baseline = BuyAndHold(spec.Policies[0]);
         var baselineHash = baseline.Hash;
