@@ -155,7 +155,7 @@ public static class Backtester
                 next += state.Units[i] * prices[n + i];
             }
 
-            typicalReturn = (next / nav) - 1;
+            typicalReturn = (next - nav) / nav;
         }
 
         metrics.AddInitialCost(initialCost);

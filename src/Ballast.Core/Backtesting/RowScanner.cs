@@ -95,7 +95,8 @@ internal sealed class RowScanner
     public ReturnStatistics Returns => new(_count, _shift, _sum, _sumSquares, _downside, _maxDrawdown, _riskFree);
 
     /// <summary>
-    /// Starts at row 0's NAV. Returns are summed shifted by <paramref name="typicalReturn"/>, any constant near them
+    /// Starts at row 0's NAV. A row's return is (N − N₋₁) · (1/N₋₁): exactly 0 when the NAV did not move (N·(1/N) − 1
+    /// is not, and a flat NAV would then show cancellation noise as volatility). Returns are summed shifted by <paramref name="typicalReturn"/>, any constant near them
     /// (the backtester passes row 1's return at unchanged holdings): shifted sums keep the variance free of
     /// cancellation without a division per row, and a shift known up front spares a branch per row.
     /// </summary>
@@ -121,7 +122,7 @@ internal sealed class RowScanner
         var peak = _peak;
         var floorFactor = _floorFactor;
         var maxDrawdown = _maxDrawdown;
-        Accumulate(Math.FusedMultiplyAdd(navAfter, _inverseNav, -1), navAfter, _shift, _riskFree, ref sum, ref sumSquares, ref downside, ref peak, ref floorFactor, ref maxDrawdown);
+        Accumulate((navAfter - _nav) * _inverseNav, navAfter, _shift, _riskFree, ref sum, ref sumSquares, ref downside, ref peak, ref floorFactor, ref maxDrawdown);
         _sum = sum;
         _sumSquares = sumSquares;
         _downside = downside;
@@ -162,7 +163,7 @@ internal sealed class RowScanner
     /// <paramref name="rowMax"/>), its return not yet booked (<see cref="Book"/>); or the row count when none is left.
     /// </summary>
     /// <remarks>
-    /// The drift totals use |w − t| = |x − t·V| / V (x = units · price, V the value): the products' distance from
+    /// The drift totals use |w − t| = |x − t·V| / |V| (x = units · price, V the value): the products' distance from
     /// their targets needs only V, not 1/V, so the division runs beside it rather than before it, which shortens
     /// the chain of dependent steps in each row (the loop is bound by that chain). That form can differ from
     /// |x/V − t| in the last bits, so the band test here only decides where to stop (with a margin far above that
@@ -254,7 +255,7 @@ internal sealed class RowScanner
                     var d0 = Vector.Abs(Vector.FusedMultiplyAdd(t0, v, x0));
                     var d1 = Vector.Abs(Vector.FusedMultiplyAdd(t1, v, x1));
                     var dT = Vector.Abs(Vector.FusedMultiplyAdd(tT, v, xT)) & fresh;
-                    var s = new Vector<double>(scale);
+                    var s = new Vector<double>(Math.Abs(scale));
                     sums = Vector.FusedMultiplyAdd((d0 + d1) + dT, s, sums);
                     var rowMaxes = Vector.MaxNative(Vector.MaxNative(d0, d1), dT) * s;
                     maxes = Vector.MaxNative(maxes, rowMaxes);
@@ -285,7 +286,7 @@ internal sealed class RowScanner
                         rowMaxes = Vector.MaxNative(rowMaxes, d);
                     }
 
-                    var s = new Vector<double>(scale);
+                    var s = new Vector<double>(Math.Abs(scale));
                     sums = Vector.FusedMultiplyAdd(rowSums, s, sums);
                     rowMaxes *= s;
                     maxes = Vector.MaxNative(maxes, rowMaxes);
@@ -310,8 +311,8 @@ internal sealed class RowScanner
                         rowLargest = double.MaxNative(rowLargest, d);
                     }
 
-                    scalarSum = Math.FusedMultiplyAdd(rowSum, scale, scalarSum);
-                    rowLargest *= scale;
+                    scalarSum = Math.FusedMultiplyAdd(rowSum, Math.Abs(scale), scalarSum);
+                    rowLargest *= Math.Abs(scale);
                     scalarMax = double.MaxNative(scalarMax, rowLargest);
                     largest = rowMax ? rowLargest : double.NaN;
                 }
@@ -335,7 +336,7 @@ internal sealed class RowScanner
                 }
 
                 // Nothing can fire here: the row ends at NAV = value. The previous row's 1/NAV spares a division.
-                Accumulate(Math.FusedMultiplyAdd(total, inverseLast, -1), total, shift, riskFree, ref returnSum, ref sumSquares, ref downside, ref peak, ref floorFactor, ref maxDrawdown);
+                Accumulate((total - navLast) * inverseLast, total, shift, riskFree, ref returnSum, ref sumSquares, ref downside, ref peak, ref floorFactor, ref maxDrawdown);
                 count++;
                 inverseLast = scale;
                 navLast = total;

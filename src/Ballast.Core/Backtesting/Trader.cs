@@ -112,6 +112,8 @@ internal sealed class Trader
                 return any;
             }
 
+            // What the trading assets have between them to pay the costs from: all of NAV, less what untouched assets keep.
+            var available = nav;
             if (!FastSolve(n, units, prices, plan, hold, nav, out cost))
             {
                 for (var i = 0; i < n; i++)
@@ -122,7 +124,7 @@ internal sealed class Trader
 
                 // First solve with every asset trading; then leave alone the assets whose trade would be under half a
                 // part per million of NAV (inside the rounding grid of the targets) and solve again for the others.
-                cost = Solve(n, prices, plan, nav, out _);
+                cost = Solve(n, prices, plan, nav, out var keptValue);
                 var threshold = Backtester.NoTradeFraction * nav;
                 var kept = 0;
                 var held = 0;
@@ -147,13 +149,16 @@ internal sealed class Trader
 
                 if (kept > held)
                 {
-                    cost = Solve(n, prices, plan, nav, out _);
+                    cost = Solve(n, prices, plan, nav, out keptValue);
                 }
+
+                available = nav - keptValue;
             }
 
-            if (!(cost < nav))
+            if (!(cost < available))
             {
-                // The trades would cost the whole NAV (absurd costs for this size): do not trade.
+                // The trades would cost all the trading assets have (absurd costs for this size, or a minimum-trade rule
+                // that leaves too little trading to pay them): do not trade, rather than hold negative amounts.
                 return Nothing(out cost);
             }
 
@@ -210,7 +215,9 @@ internal sealed class Trader
     /// The common case, in vector registers: fractional units, nothing held, every asset trading and every trade's
     /// direction unchanged by the costs, so the cost has the closed form C = (Σ r·|trade| + F·m) / (1 + Σ r·s·share)
     /// (see <see cref="ClosedFormCost"/>). Returns false, having changed nothing, when any of that fails; the general
-    /// path then solves from scratch. The arithmetic per asset is that of the general path.
+    /// path then solves from scratch. The arithmetic is the general path's but for the units after, investable ·
+    /// (share / price) rather than (share · investable) / price (the division then runs before the cost is known), so
+    /// the two can differ in the last bits.
     /// </summary>
     /// <remarks>
     /// The universe is covered by whole vectors and a last vector at n − width that may overlap the one before it

@@ -144,4 +144,44 @@ public class BacktesterPropertyTests
             Assert.All(run.Equity!, v => Assert.True(v > 0));
         });
     }
+
+    [Fact]
+    public void AbsurdCosts_NeverDriveNavOrHoldingsNegative()
+    {
+        // Tiny capital against large proportional and fixed costs, with a minimum-trade rule that can leave too little
+        // trading to pay them: a rebalance the trading assets cannot pay for does not happen.
+        var walks = Gen.Int[2, 12].SelectMany(n => Gen.Int[20, 450].SelectMany(rows =>
+            Gen.Double[-0.03, 0.03].Array[rows].Array[n].Select(steps => steps.Select(s =>
+            {
+                var prices = new double[s.Length];
+                var p = 50.0;
+                for (var t = 0; t < s.Length; t++)
+                {
+                    prices[t] = p;
+                    p *= 1 + s[t];
+                }
+
+                return prices;
+            }).ToArray())));
+        Gen.Select(walks, Gen.Double[100, 2_000], Gen.Double[0, 100], Gen.Double[0, 30], Gen.Double[0, 0.02], Gen.Bool).Sample((columns, capital, bps, fixedCost, minTrade, lots) =>
+        {
+            var names = Enumerable.Range(0, columns.Length).Select(i => $"X{i}").ToArray();
+            var targets = NormalisedPpm([.. Enumerable.Repeat(1.0 / names.Length, names.Length)]);
+            var execution = new ExecutionSpec(MinTrade: new MinTrade(null, minTrade));
+            var spec = Specs.Fixed(names, targets, Specs.EveryRow, capital: capital, bps: bps, fixedCost: fixedCost, execution: execution, lot: lots ? [.. Enumerable.Repeat(0.1, names.Length)] : null);
+            var run = Backtester.Run(Specs.Table(names, columns), new RebalancePolicy(spec), new BacktestSettings(252, Record: true));
+            Assert.All(run.Equity!, nav => Assert.True(nav > 0, $"NAV {nav}"));
+            Assert.All(run.Weights!, w => Assert.True(w >= 0, $"weight {w}"));
+            var n = names.Length;
+            for (var t = 0; t < run.Equity!.Length; t++)
+            {
+                // Weights above 1 in total would mean negative cash: holdings bought on credit.
+                var invested = run.Weights!.Skip(t * n).Take(n).Sum();
+                Assert.True(invested <= 1 + 1e-9, $"row {t}: weights sum to {invested}, cash is negative");
+            }
+
+            Assert.True(run.Metrics.MaxDrawdown >= -1, $"max drawdown {run.Metrics.MaxDrawdown}");
+            Assert.True(run.Metrics.MeanAbsDrift >= 0);
+        });
+    }
 }

@@ -184,4 +184,28 @@ public class BacktesterTests
         var u2 = rng.NextDouble();
         return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
+
+    [Theory]
+    [InlineData(1, 1_000_000, 0)]
+    [InlineData(1, 123_456.78, 0)]
+    [InlineData(5, 123_456.78, 0.02)]
+    [InlineData(5, 49, 0)]
+    public void Run_FlatNav_HasZeroVolatilityAndNoSharpe(int assets, double capital, double riskFree)
+    {
+        // Every price constant: every return must be exactly 0, not the last-bit noise of N · (1/N) − 1, which the
+        // variance would turn into a volatility and a huge Sharpe ratio.
+        var names = Enumerable.Range(0, assets).Select(i => $"X{i}").ToArray();
+        var columns = names.Select((_, i) => Enumerable.Repeat(10.0 + i, 300).ToArray()).ToArray();
+        var table = Specs.Table(names, columns);
+        var policy = new RebalancePolicy(Specs.Fixed(names, [.. Enumerable.Repeat(1.0 / assets, assets)], Specs.Never, capital: capital));
+        var m = Backtester.Run(table, policy, new BacktestSettings(252, riskFree)).Metrics;
+        Assert.Equal(0, m.Volatility);
+        Assert.Null(m.Sharpe);
+        if (riskFree == 0)
+        {
+            Assert.Null(m.Sortino);
+        }
+
+        Assert.Equal(0, m.MaxDrawdown);
+    }
 }
