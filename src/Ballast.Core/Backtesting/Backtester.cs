@@ -1,6 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Ballast.Data;
 using Ballast.Policies;
 
@@ -145,18 +142,6 @@ public static class Backtester
             recorder.Covariance = RebalancePolicy.Estimate(riskWeights.Covariance, table, 0);
         }
         var nav = spec.Capital - initialCost;
-        var typicalReturn = 0.0;
-        if (rows > 1)
-        {
-            // The first row's return at unchanged holdings: the shift of the streaming variance.
-            var next = state.Cash;
-            for (var i = 0; i < n; i++)
-            {
-                next += state.Units[i] * prices[n + i];
-            }
-
-            typicalReturn = (next - nav) / nav;
-        }
 
         metrics.AddInitialCost(initialCost);
         recorder?.Record(0, nav, 0, state.Units, prices.AsSpan(0, n));
@@ -164,7 +149,7 @@ public static class Backtester
         var lastRebalance = 0;
         var units = state.Units;
         var scanner = new RowScanner(prices, n);
-        scanner.Start(nav, riskFreePerPeriod, typicalReturn);
+        scanner.Start(nav, riskFreePerPeriod, units, state.Cash);
         var rowMax = record || policy.UsesMaxAbsDrift;
         var candidates = policy.CandidateRows(table.Calendar);
         var band = policy.FiresOnlyAboveDrift;
@@ -177,7 +162,6 @@ public static class Backtester
         if (fixedPlan)
         {
             targetPpm.CopyTo(plan, 0);
-            Array.Clear(hold);
         }
 
         // Row and index arithmetic here cannot overflow (rows · assets is an array length); skip the checks in the hot loop.
@@ -244,7 +228,6 @@ public static class Backtester
                     }
                 }
 
-                // One division per row: the previous row's 1/NAV is reused (and recomputed only after costs changed NAV).
                 scanner.Book(navAfter, value, inverse);
                 recorder?.Record(t, navAfter, driftMax, units, p);
             }

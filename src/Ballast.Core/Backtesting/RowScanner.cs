@@ -77,16 +77,7 @@ internal sealed class RowScanner
     }
 
     /// <summary>Sum and maximum of |w − t| over every row and asset scanned so far.</summary>
-    public (double Sum, double Max) DriftTotals()
-    {
-        var max = _scalarMax;
-        for (var k = 0; k < Width; k++)
-        {
-            max = Math.Max(max, _maxes[k]);
-        }
-
-        return (Vector.Sum(_sums) + _scalarSum, max);
-    }
+    public (double Sum, double Max) DriftTotals() => (Lanes.Sum(_sums) + _scalarSum, Math.Max(_scalarMax, Lanes.Max(_maxes)));
 
     /// <summary>The NAV of the last row booked.</summary>
     public double Nav => _nav;
@@ -95,40 +86,46 @@ internal sealed class RowScanner
     public ReturnStatistics Returns => new(_count, _shift, _sum, _sumSquares, _downside, _maxDrawdown, _riskFree);
 
     /// <summary>
-    /// Starts at row 0's NAV. A row's return is (N − N₋₁) · (1/N₋₁): exactly 0 when the NAV did not move (N·(1/N) − 1
-    /// is not, and a flat NAV would then show cancellation noise as volatility). Returns are summed shifted by <paramref name="typicalReturn"/>, any constant near them
-    /// (the backtester passes row 1's return at unchanged holdings): shifted sums keep the variance free of
-    /// cancellation without a division per row, and a shift known up front spares a branch per row.
+    /// Starts at row 0's NAV, holding <paramref name="units"/> and <paramref name="cash"/>. A row's return is
+    /// (N − N₋₁) · (1/N₋₁): exactly 0 when the NAV did not move (N · (1/N) − 1 is not, and a flat NAV would then show
+    /// cancellation noise as volatility). Returns are summed shifted by a constant near them, row 1's return at
+    /// these holdings: shifted sums keep the variance free of cancellation without a division per row, and a shift
+    /// known up front spares a branch per row.
     /// </summary>
-    public void Start(double nav, double riskFreePerPeriod, double typicalReturn)
+    public void Start(double nav, double riskFreePerPeriod, ReadOnlySpan<double> units, double cash)
     {
+        if (units.Length != _n)
+        {
+            throw new ArgumentException("one unit count per asset is needed", nameof(units));
+        }
+
+        var shift = 0.0;
+        if (_prices.Length >= 2 * _n)
+        {
+            var next = cash;
+            for (var i = 0; i < _n; i++)
+            {
+                next += units[i] * _prices[_n + i];
+            }
+
+            shift = (next - nav) / nav;
+        }
+
         _nav = nav;
         _inverseNav = 1 / nav;
         _peak = nav;
         _floorFactor = 1;
         _riskFree = riskFreePerPeriod;
-        _shift = double.IsFinite(typicalReturn) ? typicalReturn : 0;
+        _shift = double.IsFinite(shift) ? shift : 0;
     }
 
     /// <summary>
     /// Books a stop row (see <see cref="Scan"/>) that ended at <paramref name="navAfter"/>: <paramref name="value"/>
-    /// and <paramref name="inverse"/> are what the scan reported for it, reused when nothing changed the NAV.
+    /// and <paramref name="inverse"/> are what the scan reported for it, its 1/NAV reused when nothing changed the NAV.
     /// </summary>
     public void Book(double navAfter, double value, double inverse)
     {
-        var sum = _sum;
-        var sumSquares = _sumSquares;
-        var downside = _downside;
-        var peak = _peak;
-        var floorFactor = _floorFactor;
-        var maxDrawdown = _maxDrawdown;
-        Accumulate((navAfter - _nav) * _inverseNav, navAfter, _shift, _riskFree, ref sum, ref sumSquares, ref downside, ref peak, ref floorFactor, ref maxDrawdown);
-        _sum = sum;
-        _sumSquares = sumSquares;
-        _downside = downside;
-        _peak = peak;
-        _floorFactor = floorFactor;
-        _maxDrawdown = maxDrawdown;
+        Accumulate((navAfter - _nav) * _inverseNav, navAfter, _shift, _riskFree, ref _sum, ref _sumSquares, ref _downside, ref _peak, ref _floorFactor, ref _maxDrawdown);
         _count++;
         _inverseNav = navAfter == value ? inverse : 1 / navAfter;
         _nav = navAfter;
@@ -158,9 +155,9 @@ internal sealed class RowScanner
     /// Scans rows from <paramref name="row"/> on. A row is a stop when <paramref name="everyRow"/>, or when it is a
     /// candidate row (<paramref name="candidates"/> null means all are) and, with <paramref name="checkBand"/>, its
     /// largest drift may exceed <paramref name="band"/>. Other rows are finished here: their return is booked at
-    /// NAV = value. Returns the stop row with its
-    /// value, 1/value, weights (in <paramref name="weights"/>) and largest drift max |w − t| (NaN unless
-    /// <paramref name="rowMax"/>), its return not yet booked (<see cref="Book"/>); or the row count when none is left.
+    /// NAV = value. Returns the stop row with its value, 1/value, weights (in <paramref name="weights"/>) and largest
+    /// drift max |w − t| (NaN unless <paramref name="rowMax"/>), its return not yet booked (<see cref="Book"/>); or the
+    /// row count when none is left.
     /// </summary>
     /// <remarks>
     /// The drift totals use |w − t| = |x − t·V| / |V| (x = units · price, V the value): the products' distance from

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Ballast.Policies;
 
@@ -79,12 +78,7 @@ internal sealed class Trader
         {
             for (var i = 0; i < n; i++)
             {
-                _slotRate[Slot(i)] = _rates[i];
-            }
-
-            for (var i = _last; i < n; i++)
-            {
-                _slotRate[_tailSlot + i - _last] = _rates[i];
+                SetSlots(_slotRate, i, _rates[i]);
             }
         }
     }
@@ -107,14 +101,17 @@ internal sealed class Trader
         {
             var n = prices.Length;
             var units = state.Units;
-            if (_vectorised && n == _rates.Length && !hold.Contains(true) && TryExecuteVector(state, prices, nav, weightsBefore, plan, row, date, reason, out var any, out cost, out traded))
+            // The common case in vectors; when it refuses, the scalar closed form (the same checks) would too, so the
+            // general path solves from scratch.
+            var vector = _vectorised && n == _rates.Length && !hold.Contains(true);
+            if (vector && TryExecuteVector(state, prices, nav, weightsBefore, plan, row, date, reason, out var any, out cost, out traded))
             {
                 return any;
             }
 
             // What the trading assets have between them to pay the costs from: all of NAV, less what untouched assets keep.
             var available = nav;
-            if (!FastSolve(n, units, prices, plan, hold, nav, out cost))
+            if (vector || !FastSolve(n, units, prices, plan, hold, nav, out cost))
             {
                 for (var i = 0; i < n; i++)
                 {
@@ -251,12 +248,7 @@ internal sealed class Trader
             var perPart = parts > 0 ? 1.0 / parts : 0;
             for (var i = 0; i < n; i++)
             {
-                _slotShare[Slot(i)] = plan[i] * perPart;
-            }
-
-            for (var i = _last; i < n; i++)
-            {
-                _slotShare[_tailSlot + i - _last] = plan[i] * perPart;
+                SetSlots(_slotShare, i, plan[i] * perPart);
             }
         }
 
@@ -400,6 +392,16 @@ internal sealed class Trader
     /// <summary>Where asset <paramref name="asset"/> sits in the slot-ordered scratch: in its whole vector if it has one, else in the last vector's slot.</summary>
     private int Slot(int asset) => asset < _tailSlot ? asset : _tailSlot + asset - _last;
 
+    /// <summary>Writes an asset's value into slot-ordered scratch: its <see cref="Slot"/>, and its lane of the last vector's slot when it has one there too.</summary>
+    private void SetSlots(double[] slots, int asset, double value)
+    {
+        slots[Slot(asset)] = value;
+        if (asset >= _last)
+        {
+            slots[_tailSlot + asset - _last] = value;
+        }
+    }
+
     private static bool Nothing(out double cost)
     {
         cost = 0;
@@ -407,9 +409,9 @@ internal sealed class Trader
     }
 
     /// <summary>
-    /// The common case in two passes: fractional units, nothing held, every asset trading, trade directions unchanged
-    /// by the costs (so the closed form holds). Returns false, having decided nothing, when any of that fails; the
-    /// general path then solves from scratch.
+    /// The common case in two scalar passes, for universes narrower than a vector (else <see cref="TryExecuteVector"/>):
+    /// fractional units, nothing held, every asset trading, trade directions unchanged by the costs (so the closed form
+    /// holds). Returns false, having decided nothing, when any of that fails; the general path then solves from scratch.
     /// </summary>
     private bool FastSolve(int n, double[] units, ReadOnlySpan<double> prices, ReadOnlySpan<int> plan, ReadOnlySpan<bool> hold, double nav, out double cost)
     {
