@@ -100,7 +100,7 @@ public sealed partial class ProtocolEngine
         var rails = cv.Spec.Rails;
         if (cv.LastRebalanceAt is { } lastAt && rails.CooldownSeconds > 0 && now < lastAt.AddSeconds(rails.CooldownSeconds))
         {
-            return CommandOutcome.Nothing($"cooldown: the last rebalance was at {lastAt:O}; the next may come from {lastAt.AddSeconds(rails.CooldownSeconds):O}");
+            return Unchanged(state, cv, now, $"cooldown: the last rebalance was at {lastAt:O}; the next may come from {lastAt.AddSeconds(rails.CooldownSeconds):O}");
         }
 
         RebalancePolicy policy;
@@ -118,14 +118,14 @@ public sealed partial class ProtocolEngine
         var table = NavTable(state, cv, names, now);
         if (table is null)
         {
-            return CommandOutcome.Nothing("not enough NAV history yet: the policy needs two days on which every child has reported");
+            return Unchanged(state, cv, now, "not enough NAV history yet: the policy needs two days on which every child has reported");
         }
 
         if (policy.NeedsPrices && policy.HistoryRows > 0)
         {
             if (table.RowCount <= policy.HistoryRows + 1)
             {
-                return CommandOutcome.Nothing($"not enough NAV history yet: the policy looks back {policy.HistoryRows} rows, the children have {table.RowCount}");
+                return Unchanged(state, cv, now, $"not enough NAV history yet: the policy looks back {policy.HistoryRows} rows, the children have {table.RowCount}");
             }
 
             table = table.WithHistory(policy.HistoryRows);
@@ -134,26 +134,14 @@ public sealed partial class ProtocolEngine
         var row = table.RowCount - 1;
         if (cv.LastRebalanceAt is { } previous && DateOnly.FromDateTime(previous.UtcDateTime) >= table.Dates[row])
         {
-            return CommandOutcome.Nothing($"already rebalanced on {table.FormatDate(table.Dates[row])}: at most one rebalance per row of NAV history (as in a backtest)");
+            return Unchanged(state, cv, now, $"already rebalanced on {table.FormatDate(table.Dates[row])}: at most one rebalance per row of NAV history (as in a backtest)");
         }
 
         var periods = cv.Spec.PeriodsPerYear ?? table.InferPeriodsPerYear();
 
         // Holdings in policy order, exact, and as weights of NAV.
-        var symbol = cv.Spec.Asset;
-        var children = new SimpleVaultState[n];
-        var values = new UInt128[n];
-        var idle = state.Balance(symbol, cv.Account);
-        var inFlight = InFlight(state, cv);
-        var nav = checked(idle + inFlight);
-        for (var i = 0; i < n; i++)
-        {
-            children[i] = state.SimpleVaults[names[i]];
-            var vault = children[i].Vault;
-            values[i] = vault.ConvertToAssets(vault.BalanceOf(cv.Account));
-            nav = checked(nav + values[i]);
-        }
-
+        var held = RebalanceHoldings.Of(state, cv, names);
+        var (values, idle, nav) = (held.Values, held.Idle, held.Nav);
         if (nav == 0)
         {
             return CommandOutcome.Nothing("the vault holds nothing to rebalance");
@@ -187,7 +175,7 @@ public sealed partial class ProtocolEngine
         var reason = policy.Decide(context);
         if (reason is null)
         {
-            return CommandOutcome.Nothing($"no trigger fired on {table.FormatDate(table.Dates[row])} (largest drift {maxDrift:P3}); nothing changed");
+            return Unchanged(state, cv, now, $"no trigger fired on {table.FormatDate(table.Dates[row])} (largest drift {maxDrift:P3}); nothing changed");
         }
 
         var digest = InputsDigest(table, names, values, idle, inForce, lastRow, row);
@@ -214,12 +202,26 @@ public sealed partial class ProtocolEngine
 
         if (!policy.PlanTargets(planning, plan, hold))
         {
-            return CommandOutcome.Nothing($"{reason.Text}, but the plan leaves nothing to trade");
+            return Unchanged(state, cv, now, $"{reason.Text}, but the plan leaves nothing to trade");
         }
 
         ApplyWeightRails(rails, plan, weights, nav);
-        return Execute(state, cv, policy, children, values, idle, inFlight, nav, plan, hold, proposed, reason, digest, row, now);
+
+        // Targets in force from now on: a risk-based policy's new targets (exact ppm, as it computed them); fixed ones unchanged.
+        var targetsPpm = new int[n];
+        PartsPerMillion.Round(proposed.AsSpan(), targetsPpm.AsSpan(), default);
+        var byChild = risk ? cv.Spec.Children.Select(c => targetsPpm[IndexOf(names, c)]).ToImmutableArray() : [.. inForce];
+        var record = new RebalanceRecord(policy.Hash, reason, digest, row, byChild);
+        var outcome = RebalanceExecution.Execute(state, cv, held, plan, hold, record, now, trim: false);
+        return outcome.Status == CommandStatus.Unchanged ? Unchanged(state, cv, now, outcome.Note!) : outcome;
     }
+
+    /// <summary>
+    /// The policy does not rebalance now (cooldown, a row already rebalanced, too little history, no trigger, nothing
+    /// to trade): a child above its cap is still sold down to it (<see cref="RebalanceExecution.TrimToCaps"/>), else nothing changes.
+    /// </summary>
+    private static CommandOutcome Unchanged(ProtocolState state, ComposedVaultState cv, DateTimeOffset now, string why) =>
+        RebalanceExecution.TrimToCaps(state, cv, now) ?? CommandOutcome.Nothing(why);
 
     private static int LastRebalanceRow(PriceTable table, DateTimeOffset? last)
     {
@@ -271,232 +273,8 @@ public sealed partial class ProtocolEngine
         }
     }
 
-    /// <summary>
-    /// Sizes the child trades so that weights after costs are the plan (the backtester's closed form: costs are the
-    /// child exit fee on value sold, the entry fee on value bought, and a fixed cost per operation), then turns them
-    /// into exact child operations: redemptions first, then deposits paid from idle cash.
-    /// </summary>
-    private static CommandOutcome Execute(ProtocolState state, ComposedVaultState cv, RebalancePolicy policy, SimpleVaultState[] children, UInt128[] values, UInt128 idle, UInt128 inFlight, UInt128 nav, int[] plan, bool[] hold, double[] proposed, TriggerReason reason, string digest, int row, DateTimeOffset now)
-    {
-        var n = children.Length;
-        var rails = cv.Spec.Rails;
-        var navD = (double)nav;
-        var w = plan.Select(p => p / (double)PartsPerMillion.One).ToArray();
-        var v = values.Select(x => (double)x).ToArray();
-        var fixedCost = (double)rails.FixedCostPerOperation;
-        var minTrade = (double)rails.MinTradeAssets;
-        var trading = new bool[n];
-        for (var i = 0; i < n; i++)
-        {
-            var delta = Math.Abs((w[i] * navD) - v[i]);
-            trading[i] = !hold[i] && delta >= Backtesting.Backtester.NoTradeFraction * navD && delta >= minTrade && delta >= 1;
-        }
-
-        // NAV after costs N' solves N' = N − F·k − Σ rᵢ|wᵢN' − vᵢ|; closed form once the directions are known.
-        var after = navD;
-        for (var iteration = 0; iteration < 20; iteration++)
-        {
-            var numerator = navD;
-            var denominator = 1.0;
-            for (var i = 0; i < n; i++)
-            {
-                if (!trading[i])
-                {
-                    continue;
-                }
-
-                numerator -= fixedCost;
-                var buy = (w[i] * after) > v[i];
-                var rate = (buy ? children[i].Vault.Config.EntryFeeBps : children[i].Vault.Config.ExitFeeBps) / (double)BasisPoints.One;
-                numerator += buy ? rate * v[i] : -rate * v[i];
-                denominator += buy ? rate * w[i] : -rate * w[i];
-            }
-
-            var next = numerator / denominator;
-            if (next == after)
-            {
-                break;
-            }
-
-            after = next;
-        }
-
-        var account = cv.Account;
-        var flows = ImmutableArray.CreateBuilder<ChildFlow>();
-        var cash = idle;
-        var flowFees = UInt128.Zero;
-        var operations = 0;
-        var navAfter = UInt128.Zero;
-        var valueAfter = new UInt128[n];
-        Array.Copy(values, valueAfter, n);
-
-        // Redemptions first: they fund the deposits.
-        for (var i = 0; i < n; i++)
-        {
-            var target = w[i] * after;
-            if (!trading[i] || target >= v[i])
-            {
-                continue;
-            }
-
-            var vault = children[i].Vault;
-            var shares = vault.ConvertToShares((UInt128)Math.Floor(v[i] - target));
-            if (shares == 0)
-            {
-                continue;
-            }
-
-            if (!children[i].Spec.InstantWithdrawals)
-            {
-                // The child pays later: file a request; its value is cash in flight until a settlement pays it.
-                var request = vault.DecideRequestWithdrawal(account, shares, rails.RequestMaxLossBps, now);
-                if (request.Rejection is { Code: Rejections.ZeroAssets })
-                {
-                    continue; // worth less than one base unit: not a trade
-                }
-
-                if (request.Rejection is { } rr)
-                {
-                    return CommandOutcome.Reject(rr.Code, $"child '{children[i].Id}': {rr.Message}");
-                }
-
-                var filed = request.Operation!;
-                flows.Add(new ChildFlow(children[i].Id, filed));
-                operations++;
-                valueAfter[i] = ExactMath.MulDiv(vault.BalanceOf(account) - shares, vault.Ledger.TotalAssets + 1, vault.Ledger.TotalSupply + vault.Ledger.VirtualShares, Rounding.Floor);
-                // In flight at what settling would pay now (value less exit fee); the exit fee it will pay counts as a cost now.
-                var expected = UInt128.Min(filed.AssetsAtRequest, vault.PreviewRedeem(shares));
-                inFlight += expected;
-                flowFees += filed.AssetsAtRequest - expected;
-                continue;
-            }
-
-            var decision = vault.DecideRedeem(account, shares, now);
-            if (decision.Rejection is { Code: Rejections.ZeroAssets })
-            {
-                continue; // worth less than one base unit after the exit fee: not a trade
-            }
-
-            if (decision.Rejection is { } r)
-            {
-                return CommandOutcome.Reject(r.Code, $"child '{children[i].Id}': {r.Message}");
-            }
-
-            var op = decision.Operation!;
-            flows.Add(new ChildFlow(children[i].Id, op));
-            cash += op.Assets;
-            flowFees += op.ExitFee;
-            operations++;
-            valueAfter[i] = ValueAfter(children[i], account, op);
-        }
-
-        // Keep the fixed cost of every planned operation back from the deposits.
-        var fixedCosts = checked(rails.FixedCostPerOperation * (UInt128)trading.Count(t => t));
-        for (var i = 0; i < n; i++)
-        {
-            var target = w[i] * after;
-            if (!trading[i] || target <= v[i])
-            {
-                continue;
-            }
-
-            var net = (UInt128)Math.Floor(target - v[i]);
-            var total = net + BasisPoints.FeeOnNet(net, children[i].Vault.Config.EntryFeeBps);
-            var spendable = cash > fixedCosts ? cash - fixedCosts : UInt128.Zero;
-            total = UInt128.Min(total, spendable);
-            if (total == 0)
-            {
-                continue;
-            }
-
-            var vault = children[i].Vault;
-            var decision = vault.DecideDeposit(account, total, now);
-            if (decision.Rejection is { Code: Rejections.ZeroShares })
-            {
-                continue;
-            }
-
-            if (decision.Rejection is { } r)
-            {
-                return CommandOutcome.Reject(r.Code, $"child '{children[i].Id}': {r.Message}");
-            }
-
-            var op = decision.Operation!;
-            flows.Add(new ChildFlow(children[i].Id, op));
-            cash -= op.Assets;
-            flowFees += op.EntryFee;
-            operations++;
-            valueAfter[i] = ValueAfter(children[i], account, op);
-        }
-
-        if (operations == 0)
-        {
-            return CommandOutcome.Nothing($"{reason.Text}, but every child trade is below the minimum trade or rounds to nothing");
-        }
-
-        fixedCosts = checked(rails.FixedCostPerOperation * (UInt128)operations);
-        if (cash < fixedCosts)
-        {
-            return CommandOutcome.Reject("insufficient-idle", $"the fixed costs {Text(fixedCosts)} exceed the idle cash {Text(cash)} after the trades");
-        }
-
-        cash -= fixedCosts;
-        navAfter = cash + inFlight;
-        foreach (var value in valueAfter)
-        {
-            navAfter += value;
-        }
-
-        // Cost budget: replenished linearly per day up to its capacity.
-        UInt128? budgetAfter = null;
-        var costs = flowFees + fixedCosts;
-        if (rails.CostBudget is { } capacity)
-        {
-            var elapsed = (UInt128)Math.Max(0, (now - cv.CostBudgetAt).Ticks);
-            var refill = ExactMath.MulDiv(rails.CostBudgetPerDay, elapsed, (UInt128)TimeSpan.TicksPerDay, Rounding.Floor);
-            var available = UInt128.Min(capacity, cv.CostBudget + refill);
-            if (costs > available)
-            {
-                return CommandOutcome.Reject("cost-budget-exceeded", $"{reason.Text}: the rebalance would cost {Text(costs)}, the cost budget has {Text(available)} available");
-            }
-
-            budgetAfter = available - costs;
-        }
-
-        // Conservation: nothing but costs and rounding may leave the vault. Each child operation may round away up to
-        // one child share's worth (the shares minted or burned are whole), so the tolerance grows with them.
-        var tolerance = rails.ConservationTolerance;
-        foreach (var flow in flows)
-        {
-            var ledger = state.SimpleVaults[flow.Child].Vault.Ledger;
-            tolerance += ExactMath.MulDiv(1, ledger.TotalAssets + 1, ledger.TotalSupply + ledger.VirtualShares, Rounding.Ceiling) + 1;
-        }
-
-        if (checked(navAfter + costs + tolerance) < nav)
-        {
-            return CommandOutcome.Reject("conservation-check-failed", $"{reason.Text}: the trades would take NAV from {Text(nav)} to {Text(navAfter)} with costs {Text(costs)}, losing more than the rounding tolerance {Text(tolerance)}; refused");
-        }
-
-        // Targets in force from now on: a risk-based policy's new targets (exact ppm, as it computed them); fixed ones unchanged.
-        var targetsPpm = new int[n];
-        PartsPerMillion.Round(proposed.AsSpan(), targetsPpm.AsSpan(), default);
-        var byChild = policy.IsRiskBased ? cv.Spec.Children.Select(c => targetsPpm[IndexOf(policy.Names, c)]).ToImmutableArray() : [.. cv.TargetsPpm!];
-        return CommandOutcome.Of(new Rebalanced(cv.Id, policy.Hash, reason.Kind, reason.Text, digest, row, byChild, flows.ToImmutable(), flowFees, fixedCosts, nav, navAfter, budgetAfter, now));
-    }
-
     /// <summary>What the composed vault's shares of a child are worth after one operation on that child (exact).</summary>
-    private static UInt128 ValueAfter(SimpleVaultState child, AccountId account, VaultOperation op)
-    {
-        var ledger = child.Vault.Ledger;
-        var paidOut = child.Spec.FlowFeesPaidOut;
-        var (assets, supply, held) = op switch
-        {
-            Deposited d => (ledger.TotalAssets + (paidOut ? d.Assets - d.EntryFee : d.Assets), ledger.TotalSupply + d.Shares, ledger.BalanceOf(account) + d.Shares),
-            Withdrawn x => (ledger.TotalAssets - (paidOut ? x.Assets + x.ExitFee : x.Assets), ledger.TotalSupply - x.Shares, ledger.BalanceOf(account) - x.Shares),
-            _ => throw new ArgumentException("not a flow", nameof(op)),
-        };
-        return ExactMath.MulDiv(held, assets + 1, supply + ledger.VirtualShares, Rounding.Floor);
-    }
+    private static UInt128 ValueAfter(SimpleVaultState child, AccountId account, VaultOperation op) => RebalanceExecution.ValueAfter(child, account, op).Value;
 
     /// <summary>SHA-256 of everything the policy saw: the NAV table, holdings, idle cash, targets in force and rows.</summary>
     private static string InputsDigest(PriceTable table, IReadOnlyList<string> names, UInt128[] values, UInt128 idle, int[] inForce, int lastRow, int row)

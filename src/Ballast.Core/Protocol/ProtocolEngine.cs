@@ -150,7 +150,10 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler, IEvidenceVe
                     state.Debit(cv.Spec.Asset, cv.Account, r.FixedCosts);
                     state.Credit(cv.Spec.Asset, cv.Spec.CostRecipient, r.FixedCosts);
                     cv.TargetsPpm = [.. r.TargetsPpm];
-                    cv.LastRebalanceAt = r.At;
+                    if (r.Trigger != ChildCaps.TrimTrigger)
+                    {
+                        cv.LastRebalanceAt = r.At; // a trim to the caps is not the policy's rebalance
+                    }
                     if (r.CostBudgetAfter is { } budget)
                     {
                         cv.CostBudget = budget;
@@ -351,7 +354,7 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler, IEvidenceVe
 
     private static void SyncNav(ProtocolState state, ComposedVaultState cv) => cv.Ledger.SetTotalAssets(Nav(state, cv));
 
-    private static string Text(UInt128 value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Text(UInt128 value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static CommandOutcome UnknownVault(string vault) => CommandOutcome.Reject("unknown-vault", $"no vault '{vault}'");
 }

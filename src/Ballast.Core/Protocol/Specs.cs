@@ -65,16 +65,16 @@ public sealed record RebalanceRails
 {
     public static RebalanceRails None { get; } = new();
 
-    /// <summary>Most assets any one child may hold after a rebalance (null: no cap).</summary>
+    /// <summary>Most assets any one child may hold after a rebalance (null: no cap); enforced before every other rail (<see cref="ChildCaps"/>).</summary>
     public UInt128? MaxChildAssets { get; init; }
 
-    /// <summary>Most weight any one child may hold after a rebalance, in ppm of NAV (null: no cap).</summary>
+    /// <summary>Most weight any one child may hold after a rebalance, in ppm of NAV after it (null: no cap); enforced before every other rail (<see cref="ChildCaps"/>).</summary>
     public int? MaxChildPpm { get; init; }
 
     /// <summary>Largest change of one child's weight in one rebalance, in ppm (null: none).</summary>
     public int? MaxStepPpm { get; init; }
 
-    /// <summary>Child trades smaller than this (in assets) are not made.</summary>
+    /// <summary>Child trades smaller than this (in assets) are not made, unless they enforce a cap.</summary>
     public UInt128 MinTradeAssets { get; init; }
 
     /// <summary>Seconds that must pass after a rebalance before the next one.</summary>
@@ -83,7 +83,7 @@ public sealed record RebalanceRails
     /// <summary>Fixed cost of each child operation, paid from idle cash to the cost recipient.</summary>
     public UInt128 FixedCostPerOperation { get; init; }
 
-    /// <summary>Cost budget capacity (null: unlimited); a rebalance whose costs exceed what is available is refused.</summary>
+    /// <summary>Cost budget capacity (null: unlimited); a rebalance whose costs exceed what is available is refused (a trim to the caps is not: it empties the budget).</summary>
     public UInt128? CostBudget { get; init; }
 
     /// <summary>Cost budget replenished per day, up to <see cref="CostBudget"/>.</summary>
