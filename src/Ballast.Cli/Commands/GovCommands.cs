@@ -115,7 +115,8 @@ internal static class GovCommand
         var timelock = Text("--timelock", "Delay from queue to execution. Default 2d.");
         var grace = Text("--grace", "How long a queued proposal stays executable after its eta. Default 14d.");
         var guardian = Text("--guardian", "The account that may veto a queued proposal. Default: the --as account.");
-        var command = new Command("init", "Initialise governance on the journal: BANK's minter and the governor's parameters.") { actor, delay, period, quorum, threshold, timelock, grace, guardian };
+        var evidenceRequired = new Option<bool>("--evidence-required") { Description = "Whether a proposal whose evidence the system did not verify (data-unknown, mismatch) is refused at execution: true or false. Default true.", DefaultValueFactory = _ => true };
+        var command = new Command("init", "Initialise governance on the journal: BANK's minter and the governor's parameters.") { actor, delay, period, quorum, threshold, timelock, grace, guardian, evidenceRequired };
         c.AddTo(command);
         command.SetAction(parse =>
         {
@@ -127,7 +128,10 @@ internal static class GovCommand
                 Bank(parse.GetValue(threshold) ?? "0", "--threshold"),
                 Duration(parse.GetValue(timelock) ?? "2d", "--timelock"),
                 Duration(parse.GetValue(grace) ?? "14d", "--grace"),
-                parse.GetValue(guardian) is { } g ? Account(g, "--guardian") : who);
+                parse.GetValue(guardian) is { } g ? Account(g, "--guardian") : who)
+            {
+                EvidenceRequired = parse.GetValue(evidenceRequired),
+            };
             if (parameters.Problem() is { } problem)
             {
                 // Checked before the journal is opened, so a refused init does not leave a new, empty journal behind.
@@ -472,6 +476,7 @@ internal static class GovCommand
         var created = p.Created;
         var state = g.Governor.StateOf(p, t);
         var evidence = g.Evidence.Where(e => e.Key.ProposalId == p.Id).OrderBy(e => e.Key.ActionIndex).Select(e => e.Value).ToList();
+        var blocked = state is ProposalState.Executed or ProposalState.Canceled or ProposalState.Defeated or ProposalState.Expired ? null : EvidenceGate.Check(g, p.Id);
         if (json)
         {
             io.Out.WriteLine(JsonSerializer.Serialize(new
@@ -497,6 +502,7 @@ internal static class GovCommand
                 canceled = p.Canceled is { } cx ? new { by = cx.By.Value, vetoed = cx.Vetoed, at = Time(cx.At) } : null,
                 actions = created.Actions.Select(DescribeAction),
                 evidence = evidence.Select(e => new { action = e.ActionIndex + 1, result = e.Result, mismatches = e.Mismatches.Select(m => new { field = m.Field, claimed = m.Claimed, recomputed = m.Recomputed }) }),
+                cannot_execute = blocked is { } b ? new { code = b.Code, message = b.Message } : null,
             }));
             return Program.Ok;
         }
@@ -523,6 +529,11 @@ internal static class GovCommand
         if (p.Canceled is { } canceled)
         {
             o.WriteLine($"  canceled      by {canceled.By}{(canceled.Vetoed ? " (guardian veto)" : string.Empty)} at {Time(canceled.At)}");
+        }
+
+        if (blocked is { } why)
+        {
+            o.WriteLine($"  cannot execute {why.Code}: {why.Message}");
         }
 
         o.WriteLine("  actions");
@@ -657,7 +668,7 @@ internal static class GovCommand
 
     private static string Describe(ProtocolEvent e, GovernanceState? g, long t) => e switch
     {
-        GovernanceInitialized i => $"governance initialised: minter {i.Minter}; voting delay {Span(i.Parameters.VotingDelay)}, period {Span(i.Parameters.VotingPeriod)}, quorum {i.Parameters.QuorumBps} bps, threshold {GovernanceText.Format(i.Parameters.ProposalThreshold)} veBANK, timelock {Span(i.Parameters.TimelockDelay)}, grace {Span(i.Parameters.GracePeriod)}, guardian {i.Parameters.Guardian}",
+        GovernanceInitialized i => $"governance initialised: minter {i.Minter}; voting delay {Span(i.Parameters.VotingDelay)}, period {Span(i.Parameters.VotingPeriod)}, quorum {i.Parameters.QuorumBps} bps, threshold {GovernanceText.Format(i.Parameters.ProposalThreshold)} veBANK, timelock {Span(i.Parameters.TimelockDelay)}, grace {Span(i.Parameters.GracePeriod)}, guardian {i.Parameters.Guardian}, evidence required {(i.Parameters.EvidenceRequired ? "yes" : "no")}",
         BankRecorded { Operation: BankMinted m } => $"minted {GovernanceText.Format(m.Amount)} BANK to {m.To} (balance {Bal(g, m.To)}; supply {(g is null ? "?" : GovernanceText.Format(g.Bank.TotalSupply))})",
         BankRecorded { Operation: BankTransferred x } => $"transferred {GovernanceText.Format(x.Amount)} BANK from {x.From} to {x.To} (balances {Bal(g, x.From)} and {Bal(g, x.To)})",
         EscrowRecorded { Operation: LockCreated l } => $"locked {GovernanceText.Format(l.Amount)} BANK for {l.Account} until {Time(l.End)}: veBANK now {Power(g, l.Account, t)}",
@@ -698,7 +709,7 @@ internal static class GovCommand
         ChangeVaultSettings s => $"change settings of {s.VaultId}: {string.Join(", ", s.Settings.Select(x => $"{x.Key}={x.Value}"))}",
         AddGauge a => $"add gauge {a.GaugeId}",
         RemoveGauge r => $"remove gauge {r.GaugeId}",
-        ChangeGovernanceParameters c => $"change governance parameters: voting delay {Span(c.Parameters.VotingDelay)}, period {Span(c.Parameters.VotingPeriod)}, quorum {c.Parameters.QuorumBps} bps, threshold {GovernanceText.Format(c.Parameters.ProposalThreshold)}, timelock {Span(c.Parameters.TimelockDelay)}, grace {Span(c.Parameters.GracePeriod)}, guardian {c.Parameters.Guardian}",
+        ChangeGovernanceParameters c => $"change governance parameters: voting delay {Span(c.Parameters.VotingDelay)}, period {Span(c.Parameters.VotingPeriod)}, quorum {c.Parameters.QuorumBps} bps, threshold {GovernanceText.Format(c.Parameters.ProposalThreshold)}, timelock {Span(c.Parameters.TimelockDelay)}, grace {Span(c.Parameters.GracePeriod)}, guardian {c.Parameters.Guardian}, evidence required {(c.Parameters.EvidenceRequired ? "yes" : "no")}",
         _ => action.ToString(),
     };
 

@@ -124,6 +124,11 @@ internal static class VerifyCommand
                 return Program.BadInput;
             }
 
+            if (!VerifyEvidence.Report(io, report))
+            {
+                return Program.BadInput;
+            }
+
             var head = $"{report.Head.Sequence}:{report.Head.Hash.ToHex()}";
             if (parse.GetValue(expect) is { } expected && expected != head && expected != report.Head.Hash.ToHex())
             {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ballast.Accounting;
 
 namespace Ballast.Governance;
@@ -16,6 +17,13 @@ public sealed record GovernanceParameters(
     long GracePeriod,
     AccountId Guardian)
 {
+    /// <summary>
+    /// Whether a proposal whose evidence the system did not verify (an evidence claim journaled <c>data-unknown</c>
+    /// or <c>mismatch</c>) is refused at execution (default true). Actions without a claim carry no evidence to verify.
+    /// </summary>
+    [JsonIgnore]
+    public bool EvidenceRequired { get; init; } = true;
+
     /// <summary>The longest delay, period, timelock or grace accepted: ten years.</summary>
     public const long MaxDuration = 315_360_000;
 
@@ -27,4 +35,16 @@ public sealed record GovernanceParameters(
         : TimelockDelay is < 0 or > MaxDuration ? $"timelock delay {TimelockDelay} must be 0 to {MaxDuration} s"
         : GracePeriod is < 1 or > MaxDuration ? $"grace period {GracePeriod} must be 1 to {MaxDuration} s"
         : null;
+
+    /// <summary>
+    /// <see cref="EvidenceRequired"/> as journaled: absent when true (the default), so journals written before the
+    /// parameter existed keep their canonical bytes; <c>false</c> when evidence is not required.
+    /// </summary>
+    [JsonInclude]
+    [JsonPropertyName("evidence_required")]
+    private bool? EvidenceRequiredJournaled
+    {
+        get => EvidenceRequired ? null : false;
+        init => EvidenceRequired = value ?? true;
+    }
 }

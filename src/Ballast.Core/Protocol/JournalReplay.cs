@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Ballast.Accounting;
 using Ballast.Protocol.Journal;
 
@@ -10,6 +11,15 @@ public sealed record ReplayDiscrepancy(long Sequence, string What);
 public sealed record ReplayReport(long EventsChecked, int Vaults, long CommandsRederived, int RebalancesRederived, JournalHead Head, ReplayDiscrepancy? Discrepancy, ProtocolState State)
 {
     public bool IsValid => Discrepancy is null;
+
+    /// <summary>
+    /// Evidence claims journaled <c>data-unknown</c> that this verification re-ran, because its verifier knows the data:
+    /// the results as re-derived now (<c>verified</c> or <c>mismatch</c> with every differing field).
+    /// </summary>
+    public ImmutableArray<EvidenceChecked> EvidenceRerun { get; init; } = [];
+
+    /// <summary>The re-run claims that do not hold on the data (<see cref="EvidenceRerun"/> with result <c>mismatch</c>).</summary>
+    public IEnumerable<EvidenceChecked> FalseClaims => EvidenceRerun.Where(e => e.Result != "verified");
 }
 
 /// <summary>
@@ -32,6 +42,7 @@ public static class JournalReplay
         var rebalances = 0;
         long checkedCount = 0;
         var group = new List<(JournalEvent Stored, ProtocolEvent Parsed)>();
+        var rerun = new List<EvidenceChecked>();
         ReplayDiscrepancy? failure = null;
 
         foreach (var stored in events)
@@ -62,7 +73,7 @@ public static class JournalReplay
 
             if (group.Count > 0 && (stored.CommandId != group[0].Stored.CommandId || parsed is CommandAccepted))
             {
-                failure = Rederive(group, state, engine, ref commands, ref rebalances);
+                failure = Rederive(group, state, engine, rerun, ref commands, ref rebalances);
                 if (failure is not null)
                 {
                     break;
@@ -78,7 +89,7 @@ public static class JournalReplay
 
         if (failure is null && group.Count > 0)
         {
-            failure = Rederive(group, state, engine, ref commands, ref rebalances);
+            failure = Rederive(group, state, engine, rerun, ref commands, ref rebalances);
             if (failure is null)
             {
                 checkedCount += group.Count;
@@ -90,11 +101,11 @@ public static class JournalReplay
             failure = new(0, "the journal is empty");
         }
 
-        return new ReplayReport(checkedCount, state.SimpleVaults.Count + state.ComposedVaults.Count, commands, rebalances, head, failure, state);
+        return new ReplayReport(checkedCount, state.SimpleVaults.Count + state.ComposedVaults.Count, commands, rebalances, head, failure, state) { EvidenceRerun = [.. rerun] };
     }
 
     /// <summary>Decides one journaled command again and compares; applies its events when they match.</summary>
-    private static ReplayDiscrepancy? Rederive(List<(JournalEvent Stored, ProtocolEvent Parsed)> group, ProtocolState state, ProtocolEngine engine, ref long commands, ref int rebalances)
+    private static ReplayDiscrepancy? Rederive(List<(JournalEvent Stored, ProtocolEvent Parsed)> group, ProtocolState state, ProtocolEngine engine, List<EvidenceChecked> rerun, ref long commands, ref int rebalances)
     {
         var first = group[0].Stored;
         if (group[0].Parsed is not CommandAccepted accepted)
@@ -158,9 +169,13 @@ public static class JournalReplay
             }
 
             // "data-unknown" records what the submitting system knew; a verifier that knows the data re-runs more
-            // than was run then, which does not make the record false.
+            // than was run then, which does not make the record false, but the claim may be: the re-run is reported.
             var unknownThen = group[i + 1].Parsed is EvidenceChecked { Result: "data-unknown" } then
                 && outcome.Events[i] is EvidenceChecked now && now.ProposalId == then.ProposalId && now.ActionIndex == then.ActionIndex;
+            if (unknownThen && outcome.Events[i] is EvidenceChecked { Result: not "data-unknown" } known)
+            {
+                rerun.Add(known);
+            }
             if (!unknownThen && (stored.Type != EventTypes.NameOf(outcome.Events[i]) || stored.Payload != expected[i]))
             {
                 return new(stored.Sequence, $"the {stored.Type} event differs from what the rules give for command {first.CommandId}: {FirstDifference(stored.Payload, expected[i])}");

@@ -168,6 +168,11 @@ public sealed partial class ProtocolEngine
             return CommandOutcome.Reject(rejection);
         }
 
+        if (EvidenceGate.Check(g, c.ProposalId) is { } unverified)
+        {
+            return CommandOutcome.Reject(unverified);
+        }
+
         var execution = decision.Record!;
         return CommandOutcome.Of([new GovernorRecorded(execution.Executed), .. execution.TargetRecords]);
     }

@@ -22,7 +22,7 @@ public sealed record ProposalDraft(string Description, ImmutableArray<Governance
 ///   - adopt_policy: { vault: demo-mix, spec: ../demo.yaml, policy: quarterly, evidence: { from: 2000-01-03, to: 2004-12-31 } }
 ///   - add_gauge: demo-mix
 ///   - remove_gauge: old-mix
-///   - change_parameters: { voting_delay: 1d, voting_period: 7d, quorum: 0.1, threshold: 100, timelock: 2d, grace: 14d, guardian: alice }
+///   - change_parameters: { voting_delay: 1d, voting_period: 7d, quorum: 0.1, threshold: 100, timelock: 2d, grace: 14d, guardian: alice, evidence_required: true }
 /// </code>
 /// The spec path is relative to the file. The policy hash is computed from the spec. An adopt_policy's evidence is
 /// the honest claim of a backtest over the given data (<see cref="DataEvidenceVerifier.Claim"/>), or, with
@@ -35,7 +35,7 @@ public static class ProposalFile
     private static readonly string[] AdoptKeys = ["vault", "spec", "policy", "evidence"];
     private static readonly string[] EvidenceKeys = ["from", "to", "claim"];
     private static readonly string[] ClaimKeys = ["metrics", "data_digest", "subject"];
-    private static readonly string[] ParameterKeys = ["voting_delay", "voting_period", "quorum", "threshold", "timelock", "grace", "guardian"];
+    private static readonly string[] ParameterKeys = ["voting_delay", "voting_period", "quorum", "threshold", "timelock", "grace", "guardian", "evidence_required"];
     private static readonly string[] ActionKinds = ["adopt_policy", "add_gauge", "remove_gauge", "change_parameters"];
 
     public static ProposalDraft LoadFile(string path, GovernanceParameters current, EvidenceData? data)
@@ -177,6 +177,7 @@ public static class ProposalFile
             TimelockDelay = Field("timelock", current.TimelockDelay, GovernanceText.Duration),
             GracePeriod = Field("grace", current.GracePeriod, GovernanceText.Duration),
             Guardian = Field("guardian", current.Guardian, GovernanceText.Account),
+            EvidenceRequired = Field("evidence_required", current.EvidenceRequired, GovernanceText.Flag),
         };
         return result.Problem() is { } problem ? throw Error(map, path, problem) : result;
     }
@@ -269,6 +270,14 @@ public static class GovernanceText
         var units = BigInteger.Parse(whole + fraction.PadRight(BankToken.Decimals, '0'), CultureInfo.InvariantCulture);
         return units <= (BigInteger)BankToken.MaxSupply ? (UInt128)units : throw new BallastInputException($"BANK amount '{text}' is more than the supply cap (2,100,000,000)");
     }
+
+    /// <summary>A yes/no setting: <c>true</c> or <c>false</c>.</summary>
+    public static bool Flag(string text) => text switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => throw new BallastInputException($"expected true or false, found '{text}'"),
+    };
 
     /// <summary>A quorum: a fraction 0..1 (<c>0.1</c>) or a percentage (<c>10%</c>), in whole basis points.</summary>
     public static int QuorumBps(string text)

@@ -55,7 +55,7 @@ public sealed record Scenario
 
     private static readonly string[] TopKeys = ["name", "data", "asset", "policy", "children", "composed", "investors", "keeper", "governance"];
     private static readonly string[] GovernanceKeys = ["parameters", "steps"];
-    private static readonly string[] ParameterKeys = ["voting_delay_days", "voting_period_days", "quorum", "threshold", "timelock_days", "grace_days"];
+    private static readonly string[] ParameterKeys = ["voting_delay_days", "voting_period_days", "quorum", "threshold", "timelock_days", "grace_days", "evidence_required"];
     private static readonly string[] StepKinds = ["mint", "lock", "propose", "vote", "queue", "execute", "cancel", "gauge_vote"];
     private static readonly string[] DataKeys = ["file", "returns", "fill", "synth"];
     private static readonly string[] SynthKeys = ["strategies", "years", "seed"];
@@ -289,7 +289,10 @@ public sealed record Scenario
             var quorum = Bounded(Get(parameters, "quorum"), "governance.parameters.quorum", 0.1, 1);
             governance = new Ballast.Governance.GovernanceParameters(
                 Days("voting_delay_days", 1), Days("voting_period_days", 7), (int)Math.Round(quorum * 10_000), BankUnits(Get(parameters, "threshold"), "governance.parameters.threshold"),
-                Days("timelock_days", 2), Days("grace_days", 14), new AccountId("guardian"));
+                Days("timelock_days", 2), Days("grace_days", 14), new AccountId("guardian"))
+            {
+                EvidenceRequired = Bool(Get(parameters, "evidence_required"), "governance.parameters.evidence_required", true),
+            };
             if (governance.Problem() is { } problem)
             {
                 throw Error(parameters, "governance.parameters", problem);
