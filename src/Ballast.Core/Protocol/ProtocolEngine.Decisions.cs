@@ -377,7 +377,7 @@ public sealed partial class ProtocolEngine
     }
 
     /// <summary>The most one child may hold after a flow: <c>max_child_assets</c> and <c>max_child_ppm</c> of <paramref name="nav"/> (floor), whichever is lower; null without caps.</summary>
-    internal static UInt128? CapOf(RebalanceRails rails, UInt128 nav)
+    public static UInt128? CapOf(RebalanceRails rails, UInt128 nav)
     {
         UInt128? cap = rails.MaxChildAssets;
         if (rails.MaxChildPpm is { } ppm)
@@ -422,6 +422,7 @@ public sealed partial class ProtocolEngine
         var liquid = nav - inFlight;
         var flows = ImmutableArray.CreateBuilder<ChildFlow>();
         var paid = ExactMath.MulDiv(idle, value, liquid, Rounding.Floor);
+        var childNet = System.Numerics.BigInteger.Zero; // Σ (cash a child pays − value the vault's holding of it loses), exact
         foreach (var childId in cv.Spec.Children)
         {
             var child = state.SimpleVaults[childId].Vault;
@@ -445,10 +446,14 @@ public sealed partial class ProtocolEngine
 
             paid += decision.Operation!.Assets;
             flows.Add(new ChildFlow(childId, decision.Operation));
+            childNet += (System.Numerics.BigInteger)decision.Operation.Assets - child.ConvertToAssets(held) + ValueAfter(state.SimpleVaults[childId], cv.Account, decision.Operation);
         }
 
-        // Rounding up the children's parts may bring in a little more than the value: it stays idle (in the vault's favour).
-        paid = UInt128.Min(paid, value);
+        // Never pay more than NAV loses beyond the shares' value: NAV after = NAV − paid + childNet must stay at least
+        // NAV − value, so the exit fees and every rounding of the children's parts are the redeemer's; what rounding
+        // up the parts brings in beyond that stays idle (in the vault's favour).
+        var most = (System.Numerics.BigInteger)value + childNet;
+        paid = most <= 0 ? UInt128.Zero : UInt128.Min(paid, (UInt128)System.Numerics.BigInteger.Min(most, paid));
 
         if (paid == 0)
         {
