@@ -71,6 +71,12 @@ public sealed partial class Vault
                 TakeRequest(f.RequestId, f.Owner, f.Shares);
                 Ledger.Unlock(f.Owner, f.Shares);
                 break;
+            case SharesLocked l:
+                Ledger.Lock(l.Owner, l.Shares);
+                break;
+            case SharesReleased r:
+                Ledger.Unlock(r.Owner, r.Shares);
+                break;
             case WithdrawalCancelled c:
                 TakeRequest(c.RequestId, c.Owner, c.Shares);
                 Ledger.Unlock(c.Owner, c.Shares);

@@ -19,6 +19,8 @@ namespace Ballast.Accounting;
 [System.Text.Json.Serialization.JsonDerivedType(typeof(WithdrawalRefused), "withdrawal-refused")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(WithdrawalCancelled), "withdrawal-cancelled")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(FeesChanged), "fees-changed")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(SharesLocked), "shares-locked")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(SharesReleased), "shares-released")]
 public abstract record VaultOperation(DateTimeOffset At);
 
 /// <summary>Assets paid in, shares minted to <paramref name="Receiver"/> (deposit or mint); the entry fee stays in the vault.</summary>
@@ -82,3 +84,9 @@ public sealed record WithdrawalCancelled(long RequestId, AccountId Owner, UInt12
 
 /// <summary>The vault's fees replaced (by a governance decision); everything else in its config is unchanged.</summary>
 public sealed record FeesChanged(int EntryFeeBps, int ExitFeeBps, int ManagementFeeBps, int PerformanceFeeBps, DateTimeOffset At) : VaultOperation(At);
+
+/// <summary>Shares moved from the owner's free balance into a lock held outside the vault (a forward-priced redemption request); still in the supply.</summary>
+public sealed record SharesLocked(AccountId Owner, UInt128 Shares, DateTimeOffset At) : VaultOperation(At);
+
+/// <summary>Shares locked by <see cref="SharesLocked"/> returned to the owner's free balance (the request was cancelled, or is being filled).</summary>
+public sealed record SharesReleased(AccountId Owner, UInt128 Shares, DateTimeOffset At) : VaultOperation(At);

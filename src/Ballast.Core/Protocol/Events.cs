@@ -44,7 +44,11 @@ public sealed record ComposedVaultCreated(string Vault, ComposedVaultSpec Spec, 
 /// Wallets move with it: a deposit debits the payer, a withdrawal credits the owner, paid-out flow fees go to the
 /// vault's fee recipient.
 /// </summary>
-public sealed record SimpleVaultOperation(string Vault, AccountId Account, VaultOperation Operation) : ProtocolEvent;
+public sealed record SimpleVaultOperation(string Vault, AccountId Account, VaultOperation Operation) : ProtocolEvent
+{
+    /// <summary>The forward-priced request this deposit or redemption fills (null for an immediate one).</summary>
+    public long? RequestId { get; init; }
+}
 
 /// <summary>A policy's text, stored once under its content hash (the SHA-256 of its canonical JSON).</summary>
 public sealed record PolicyStored(string Hash, string Name, string Text) : ProtocolEvent;
@@ -56,10 +60,18 @@ public sealed record PolicyAttached(string Vault, string Hash, DateTimeOffset At
 public sealed record ChildFlow(string Child, VaultOperation Operation);
 
 /// <summary>An investor deposit into a composed vault, split across its children by the targets in force.</summary>
-public sealed record ComposedDeposited(string Vault, AccountId Investor, UInt128 Assets, UInt128 Shares, UInt128 NavBefore, ImmutableArray<ChildFlow> Children, DateTimeOffset At) : ProtocolEvent;
+public sealed record ComposedDeposited(string Vault, AccountId Investor, UInt128 Assets, UInt128 Shares, UInt128 NavBefore, ImmutableArray<ChildFlow> Children, DateTimeOffset At) : ProtocolEvent
+{
+    /// <summary>The forward-priced request this deposit fills (its assets come from escrow); null for an immediate one.</summary>
+    public long? RequestId { get; init; }
+}
 
 /// <summary>An investor redemption from a composed vault: idle cash first, then children pro rata.</summary>
-public sealed record ComposedRedeemed(string Vault, AccountId Investor, UInt128 Shares, UInt128 Assets, UInt128 NavBefore, ImmutableArray<ChildFlow> Children, DateTimeOffset At) : ProtocolEvent;
+public sealed record ComposedRedeemed(string Vault, AccountId Investor, UInt128 Shares, UInt128 Assets, UInt128 NavBefore, ImmutableArray<ChildFlow> Children, DateTimeOffset At) : ProtocolEvent
+{
+    /// <summary>The forward-priced request this redemption fills (its shares were locked); null for an immediate one.</summary>
+    public long? RequestId { get; init; }
+}
 
 /// <summary>
 /// A rebalance: why it fired, the digest of the inputs the policy saw, the targets in parts per million, the child
@@ -111,6 +123,8 @@ public static class EventTypes
         ("gauge", typeof(GaugeRecorded)),
         ("evidence-checked", typeof(EvidenceChecked)),
         ("rails-changed", typeof(RailsChanged)),
+        ("flow-requested", typeof(FlowRequested)),
+        ("flow-request-returned", typeof(FlowRequestReturned)),
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);

@@ -281,10 +281,12 @@ public sealed partial class ProtocolEngine
 
     /// <summary>
     /// An investor deposit: split across the children by the targets in force (each child's entry fee paid from its
-    /// part; rounding dust stays idle), shares priced on NAV before the deposit for what NAV gains (floor), so the
-    /// fees and the children's rounding are the depositor's, not the other holders'.
+    /// part; rounding dust stays idle), a part cut where it would carry a child over its cap (<c>max_child_assets</c>,
+    /// <c>max_child_ppm</c> of NAV after the deposit; the cut stays idle), shares priced on NAV before the deposit for
+    /// what NAV gains (floor), so the fees and the children's rounding are the depositor's, not the other holders'.
+    /// With <paramref name="filling"/> it fills that forward-priced request: the assets come from its escrow.
     /// </summary>
-    private static CommandOutcome DecideComposedDeposit(ProtocolState state, ComposedVaultState cv, DepositCommand c, DateTimeOffset now)
+    internal static CommandOutcome DecideComposedDeposit(ProtocolState state, ComposedVaultState cv, DepositCommand c, DateTimeOffset now, FlowRequest? filling = null)
     {
         if (cv.Paused)
         {
@@ -297,7 +299,7 @@ public sealed partial class ProtocolEngine
         }
 
         var have = state.Balance(cv.Spec.Asset, c.Actor);
-        if (have < c.Assets)
+        if (filling is null && have < c.Assets)
         {
             return CommandOutcome.Reject("insufficient-balance", $"{c.Actor} holds {Text(have)} {cv.Spec.Asset}; the deposit needs {Text(c.Assets)}");
         }
@@ -308,56 +310,99 @@ public sealed partial class ProtocolEngine
         }
 
         var nav = Nav(state, cv);
-        var flows = ImmutableArray.CreateBuilder<ChildFlow>();
+        var parts = new UInt128[targets.Length];
         for (var i = 0; i < targets.Length; i++)
         {
-            var part = ExactMath.MulDiv(c.Assets, (UInt128)targets[i], PartsPerMillion.One, Rounding.Floor);
-            if (part == 0)
+            parts[i] = ExactMath.MulDiv(c.Assets, (UInt128)targets[i], PartsPerMillion.One, Rounding.Floor);
+        }
+
+        // Split, then check every cap on the exact result; a part that carries its child over a cap is cut by the
+        // excess (grossed up for the entry fee) and the split decided again; what is cut stays idle.
+        for (var round = 0; ; round++)
+        {
+            var flows = ImmutableArray.CreateBuilder<ChildFlow>();
+            var after = new UInt128[targets.Length];
+            var navAfter = checked(nav + c.Assets);
+            for (var i = 0; i < targets.Length; i++)
+            {
+                var child = state.SimpleVaults[cv.Spec.Children[i]];
+                var held = child.Vault.ConvertToAssets(child.Vault.BalanceOf(cv.Account));
+                after[i] = held;
+                if (parts[i] == 0)
+                {
+                    continue;
+                }
+
+                var decision = child.Vault.DecideDeposit(cv.Account, parts[i], now);
+                if (decision.Rejection is { } r)
+                {
+                    return CommandOutcome.Reject(r.Code, $"child '{child.Id}': {r.Message}");
+                }
+
+                var op = decision.Operation!;
+                flows.Add(new ChildFlow(child.Id, op));
+
+                // Shares for what NAV actually gains (exact: idle plus each child's value after its deposit), not for
+                // what was paid: whatever the children's rounding keeps is the depositor's cost, not the other holders'.
+                after[i] = ValueAfter(child, cv.Account, op);
+                navAfter = navAfter - op.Assets - held + after[i];
+            }
+
+            var cut = false;
+            for (var i = 0; i < targets.Length; i++)
+            {
+                if (parts[i] != 0 && CapOf(cv.Spec.Rails, navAfter) is { } cap && after[i] > cap)
+                {
+                    var excess = after[i] - cap;
+                    var gross = excess + BasisPoints.FeeOnNet(excess, state.SimpleVaults[cv.Spec.Children[i]].Vault.Config.EntryFeeBps) + 1;
+                    parts[i] = round < 8 && parts[i] > gross ? parts[i] - gross : UInt128.Zero;
+                    cut = true;
+                }
+            }
+
+            if (cut)
             {
                 continue;
             }
 
-            var child = state.SimpleVaults[cv.Spec.Children[i]];
-            var decision = child.Vault.DecideDeposit(cv.Account, part, now);
-            if (decision.Rejection is { } r)
+            var shares = navAfter > nav ? SharesFor(cv.Ledger, nav, navAfter - nav, Rounding.Floor) : UInt128.Zero;
+            if (shares == 0)
             {
-                return CommandOutcome.Reject(r.Code, $"child '{child.Id}': {r.Message}");
+                return CommandOutcome.Reject(Rejections.NoShares(c.Assets));
             }
 
-            flows.Add(new ChildFlow(child.Id, decision.Operation!));
+            var balanceAfter = cv.Ledger.BalanceOf(c.Actor) + state.Requests.Locked(cv.Id, c.Actor) + shares;
+            return CommandOutcome.Of([new ComposedDeposited(cv.Id, c.Actor, c.Assets, shares, nav, flows.ToImmutable(), now), .. GaugeShares(state, cv.Id, c.Actor, balanceAfter, now)]);
         }
+    }
 
-        // Shares for what NAV actually gains (exact: idle plus each child's value after its deposit), not for what
-        // was paid: whatever the children's rounding keeps is the depositor's cost, not the other holders'.
-        var navAfter = checked(nav + c.Assets);
-        foreach (var flow in flows)
+    /// <summary>The most one child may hold after a flow: <c>max_child_assets</c> and <c>max_child_ppm</c> of <paramref name="nav"/> (floor), whichever is lower; null without caps.</summary>
+    public static UInt128? CapOf(RebalanceRails rails, UInt128 nav)
+    {
+        UInt128? cap = rails.MaxChildAssets;
+        if (rails.MaxChildPpm is { } ppm)
         {
-            var child = state.SimpleVaults[flow.Child];
-            var op = (Deposited)flow.Operation;
-            navAfter = navAfter - op.Assets - child.Vault.ConvertToAssets(child.Vault.BalanceOf(cv.Account)) + ValueAfter(child, cv.Account, op);
+            var byWeight = ExactMath.MulDiv(nav, (UInt128)ppm, PartsPerMillion.One, Rounding.Floor);
+            cap = cap is { } assets ? UInt128.Min(assets, byWeight) : byWeight;
         }
 
-        var shares = navAfter > nav ? SharesFor(cv.Ledger, nav, navAfter - nav, Rounding.Floor) : UInt128.Zero;
-        if (shares == 0)
-        {
-            return CommandOutcome.Reject(Rejections.NoShares(c.Assets));
-        }
-
-        return CommandOutcome.Of([new ComposedDeposited(cv.Id, c.Actor, c.Assets, shares, nav, flows.ToImmutable(), now), .. GaugeShares(state, cv.Id, c.Actor, cv.Ledger.BalanceOf(c.Actor) + shares, now)]);
+        return cap;
     }
 
     /// <summary>
     /// An investor redemption: the shares' value on NAV (floor), paid from idle cash first, then by redeeming each
-    /// child's shares pro rata to its value (exit fees reduce what is paid: they are the redeemer's).
+    /// child's shares pro rata to its value (exit fees reduce what is paid: they are the redeemer's). With
+    /// <paramref name="filling"/> it fills that forward-priced request: the shares are the ones it locked.
     /// </summary>
-    private static CommandOutcome DecideComposedRedeem(ProtocolState state, ComposedVaultState cv, RedeemCommand c, DateTimeOffset now)
+    internal static CommandOutcome DecideComposedRedeem(ProtocolState state, ComposedVaultState cv, RedeemCommand c, DateTimeOffset now, FlowRequest? filling = null)
     {
         if (cv.Paused)
         {
             return CommandOutcome.Reject(Rejections.Paused());
         }
 
-        var owned = cv.Ledger.BalanceOf(c.Actor);
+        // A fill redeems the shares its request locked; an immediate redemption needs them free.
+        var owned = filling is null ? cv.Ledger.BalanceOf(c.Actor) : c.Shares;
         if (c.Shares == 0 || c.Shares > owned)
         {
             return CommandOutcome.Reject(c.Shares == 0 ? Rejections.ZeroAmount : Rejections.InsufficientShares, $"{c.Actor} owns {Text(owned)} shares of '{cv.Id}'; cannot redeem {Text(c.Shares)}");
@@ -377,6 +422,7 @@ public sealed partial class ProtocolEngine
         var liquid = nav - inFlight;
         var flows = ImmutableArray.CreateBuilder<ChildFlow>();
         var paid = ExactMath.MulDiv(idle, value, liquid, Rounding.Floor);
+        var childNet = System.Numerics.BigInteger.Zero; // Σ (cash a child pays − value the vault's holding of it loses), exact
         foreach (var childId in cv.Spec.Children)
         {
             var child = state.SimpleVaults[childId].Vault;
@@ -400,16 +446,20 @@ public sealed partial class ProtocolEngine
 
             paid += decision.Operation!.Assets;
             flows.Add(new ChildFlow(childId, decision.Operation));
+            childNet += (System.Numerics.BigInteger)decision.Operation.Assets - child.ConvertToAssets(held) + ValueAfter(state.SimpleVaults[childId], cv.Account, decision.Operation);
         }
 
-        // Rounding up the children's parts may bring in a little more than the value: it stays idle (in the vault's favour).
-        paid = UInt128.Min(paid, value);
+        // Never pay more than NAV loses beyond the shares' value: NAV after = NAV − paid + childNet must stay at least
+        // NAV − value, so the exit fees and every rounding of the children's parts are the redeemer's; what rounding
+        // up the parts brings in beyond that stays idle (in the vault's favour).
+        var most = (System.Numerics.BigInteger)value + childNet;
+        paid = most <= 0 ? UInt128.Zero : UInt128.Min(paid, (UInt128)System.Numerics.BigInteger.Min(most, paid));
 
         if (paid == 0)
         {
             return CommandOutcome.Reject(Rejections.NoAssets(c.Shares));
         }
 
-        return CommandOutcome.Of([new ComposedRedeemed(cv.Id, c.Actor, c.Shares, paid, nav, flows.ToImmutable(), now), .. GaugeShares(state, cv.Id, c.Actor, cv.Ledger.BalanceOf(c.Actor) - c.Shares, now)]);
+        return CommandOutcome.Of([new ComposedRedeemed(cv.Id, c.Actor, c.Shares, paid, nav, flows.ToImmutable(), now), .. GaugeShares(state, cv.Id, c.Actor, cv.Ledger.BalanceOf(c.Actor) + state.Requests.Locked(cv.Id, c.Actor) - c.Shares, now)]);
     }
 }

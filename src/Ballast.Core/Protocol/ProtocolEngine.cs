@@ -46,8 +46,17 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler, IEvidenceVe
             return CommandOutcome.Reject("reserved-account", $"{(IsSystemAccount(command.Actor) ? command.Actor : recipient)} is a system account (vault:, escrow:, gauge:); it cannot act or be sent to directly");
         }
 
+        if (ForwardPricing.Precheck(state, command) is { } refused)
+        {
+            return refused;
+        }
+
         return command switch
         {
+            RequestDepositCommand c => ForwardPricing.DecideRequestDeposit(state, c, now),
+            RequestRedeemCommand c => ForwardPricing.DecideRequestRedeem(state, c, now),
+            CancelRequestCommand c => ForwardPricing.DecideCancel(state, c, now),
+            FillRequestCommand c => ForwardPricing.DecideFill(state, c, now),
             CreateAsset c => DecideCreateAsset(state, c),
             IssueAsset c => DecideIssue(state, c),
             TransferAsset c => DecideTransfer(state, c),
@@ -93,8 +102,42 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler, IEvidenceVe
             case ComposedVaultCreated c:
                 state.ComposedVaults.Add(c.Vault, new ComposedVaultState(c.Vault, c.Spec) { CostBudget = c.Spec.Rails.CostBudget ?? UInt128.Zero, CostBudgetAt = c.At });
                 break;
+            case SimpleVaultOperation { RequestId: { } requestId } op:
+                {
+                    // A fill: the deposit is paid from escrow, the redemption burns the shares the request locked.
+                    var sv = state.SimpleVaults[op.Vault];
+                    var amount = op.Operation switch
+                    {
+                        Deposited d => d.Assets,
+                        Withdrawn w => w.Shares,
+                        _ => throw new AccountingInvariantException($"a fill of request {requestId} must be a deposit or a redemption"),
+                    };
+                    ForwardPricing.TakeFilled(state, requestId, op.Vault, op.Account, amount);
+                    if (op.Operation is Deposited paid)
+                    {
+                        sv.Vault.Apply(paid);
+                        if (sv.Spec.FlowFeesPaidOut)
+                        {
+                            state.Credit(sv.Spec.Asset, sv.Spec.FeeRecipient, paid.EntryFee);
+                        }
+                    }
+                    else
+                    {
+                        sv.Vault.Apply(new SharesReleased(op.Account, amount, op.Operation.At));
+                        ApplySimple(state, sv, op.Account, op.Operation);
+                    }
+
+                    break;
+                }
+
             case SimpleVaultOperation op:
                 ApplySimple(state, state.SimpleVaults[op.Vault], op.Account, op.Operation);
+                break;
+            case FlowRequested r:
+                ForwardPricing.ApplyRequested(state, r);
+                break;
+            case FlowRequestReturned r:
+                ForwardPricing.ApplyReturned(state, r);
                 break;
             case PolicyStored p:
                 state.Policies[p.Hash] = p;
@@ -112,7 +155,15 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler, IEvidenceVe
                 {
                     var cv = state.ComposedVaults[d.Vault];
                     var symbol = cv.Spec.Asset;
-                    state.Debit(symbol, d.Investor, d.Assets);
+                    if (d.RequestId is { } requestId)
+                    {
+                        ForwardPricing.TakeFilled(state, requestId, d.Vault, d.Investor, d.Assets); // paid from escrow
+                    }
+                    else
+                    {
+                        state.Debit(symbol, d.Investor, d.Assets);
+                    }
+
                     state.Credit(symbol, cv.Account, d.Assets);
                     foreach (var flow in d.Children)
                     {
@@ -130,6 +181,12 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler, IEvidenceVe
                     foreach (var flow in r.Children)
                     {
                         ApplySimple(state, state.SimpleVaults[flow.Child], cv.Account, flow.Operation);
+                    }
+
+                    if (r.RequestId is { } requestId)
+                    {
+                        ForwardPricing.TakeFilled(state, requestId, r.Vault, r.Investor, r.Shares);
+                        cv.Ledger.Unlock(r.Investor, r.Shares);
                     }
 
                     cv.Ledger.Burn(r.Investor, r.Shares);

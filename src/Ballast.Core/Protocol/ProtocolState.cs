@@ -57,6 +57,9 @@ public sealed class ProtocolState
 
     public Dictionary<string, PolicyStored> Policies { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Pending deposit and redemption requests of forward-priced vaults.</summary>
+    public FlowRequestBook Requests { get; } = new();
+
     /// <summary>BANK, veBANK, proposals and gauges, once governance is initialised.</summary>
     public GovernanceState? Governance { get; set; }
 

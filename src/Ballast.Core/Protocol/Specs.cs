@@ -37,6 +37,9 @@ public sealed record SimpleVaultSpec
 
     public long WithdrawalDelaySeconds { get; init; }
 
+    /// <summary>How investor flows are priced: <see cref="PricingMode.Forward"/> (default) or, by the operator's opt-in, <see cref="PricingMode.Immediate"/>.</summary>
+    public PricingMode Pricing { get; init; } = PricingMode.Forward;
+
     public VaultConfig ToConfig(Asset asset) => new()
     {
         Asset = asset,
@@ -117,4 +120,7 @@ public sealed record ComposedVaultSpec
 
     /// <summary>Periods per year for the policy's volatility and risk estimates (null: inferred from the NAV history's dates).</summary>
     public int? PeriodsPerYear { get; init; }
+
+    /// <summary>How investor flows are priced: <see cref="PricingMode.Forward"/> (default) or, by the operator's opt-in, <see cref="PricingMode.Immediate"/>.</summary>
+    public PricingMode Pricing { get; init; } = PricingMode.Forward;
 }

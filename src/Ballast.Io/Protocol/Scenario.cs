@@ -59,8 +59,8 @@ public sealed record Scenario
     private static readonly string[] StepKinds = ["mint", "lock", "propose", "vote", "queue", "execute", "cancel", "gauge_vote"];
     private static readonly string[] DataKeys = ["file", "returns", "fill", "synth"];
     private static readonly string[] SynthKeys = ["strategies", "years", "seed"];
-    private static readonly string[] ChildKeys = ["entry_fee_bps", "exit_fee_bps", "flow_fees_paid_out", "management_fee_bps", "performance_fee_bps", "max_report_up_bps", "max_report_down_bps", "decimals_offset", "instant_withdrawals", "withdrawal_delay_days"];
-    private static readonly string[] ComposedKeys = ["id", "decimals_offset", "rails", "periods_per_year"];
+    private static readonly string[] ChildKeys = ["entry_fee_bps", "exit_fee_bps", "flow_fees_paid_out", "management_fee_bps", "performance_fee_bps", "max_report_up_bps", "max_report_down_bps", "decimals_offset", "instant_withdrawals", "withdrawal_delay_days", "pricing"];
+    private static readonly string[] ComposedKeys = ["id", "decimals_offset", "rails", "periods_per_year", "pricing"];
     private static readonly string[] RailKeys = ["max_child_weight", "max_child_assets", "max_step", "min_trade", "cooldown_days", "fixed_cost", "cost_budget", "cost_budget_per_day"];
     private static readonly string[] FlowKeys = ["account", "on", "deposit", "redeem"];
 
@@ -179,6 +179,7 @@ public sealed record Scenario
                 DecimalsOffset = Ranged(children, "decimals_offset", "children", 6, 0, ShareLedger.MaxDecimalsOffset),
                 InstantWithdrawals = Bool(Get(children, "instant_withdrawals"), "children.instant_withdrawals", true),
                 WithdrawalDelaySeconds = (long)(Num(Get(children, "withdrawal_delay_days"), "children.withdrawal_delay_days", 0) * 86_400),
+                Pricing = Pricing(Get(children, "pricing"), "children.pricing"),
             };
             Wrap(childrenNode, "children", () => childDefaults.ToConfig(new Asset(symbol, decimals)).Validate());
         }
@@ -224,6 +225,7 @@ public sealed record Scenario
             Children = compiled.Universe,
             Rails = rails,
             PeriodsPerYear = composedMap is not null && Get(composedMap, "periods_per_year") is { } ppy ? Int(ppy, "composed.periods_per_year", 0) : null,
+            Pricing = Pricing(composedMap is null ? null : Get(composedMap, "pricing"), "composed.pricing"),
         };
 
         // Investors.
@@ -403,6 +405,16 @@ public sealed record Scenario
         ScalarNode { Text: "false" } => false,
         _ => throw Error(node, path, $"expected true or false, found {node.Describe}"),
     };
+
+    /// <summary><c>forward</c> (the default) or <c>immediate</c> (the operator's opt-in to stale-price flows).</summary>
+    private static PricingMode Pricing(SpecNode? node, string path) => node is null
+        ? PricingMode.Forward
+        : Str(node, path) switch
+        {
+            "forward" => PricingMode.Forward,
+            "immediate" => PricingMode.Immediate,
+            var other => throw Error(node, path, $"unknown value '{other}'; expected forward (the default) or immediate"),
+        };
 
     private static int Ppm(SpecNode node, string path)
     {

@@ -86,10 +86,12 @@ public static class SimRunner
         {
             var date = prices.Dates[row];
 
-            // 1. NAV reports (from the second row; the first row's report records the starting price after the deposits).
+            // 1. NAV reports (from the second row; the first row's report records the starting price). Requests due
+            //    at yesterday's NAV are filled first (a report never reprices a due request).
             if (row > 0)
             {
                 clock.Now = At(date, 1);
+                FillDue(row, "pre");
                 Report(row);
             }
 
@@ -106,19 +108,25 @@ public static class SimRunner
 
                 done[f] = true;
 
+                // Forward pricing (the default): the flow is a request, filled at the next NAV reported after it.
                 var investor = new AccountId(flow.Account);
+                var forward = scenario.Composed.Pricing == PricingMode.Forward;
                 ProtocolCommand command;
                 if (flow.Deposit is { } units)
                 {
                     var amount = (UInt128)Math.Floor(units * scale);
                     Must(new IssueAsset($"r{row}-fund-{f}", Issuer, symbol, investor, amount));
-                    command = new DepositCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, amount);
+                    command = forward
+                        ? new RequestDepositCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, amount)
+                        : new DepositCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, amount);
                 }
                 else
                 {
                     var shares = sequencer.State.ComposedVaults[scenario.ComposedId].Ledger.BalanceOf(investor);
                     var redeem = ExactMath.MulDiv(shares, (UInt128)Math.Round(flow.RedeemFraction!.Value * 1_000_000), 1_000_000, Rounding.Floor);
-                    command = new RedeemCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, redeem);
+                    command = forward
+                        ? new RequestRedeemCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, redeem)
+                        : new RedeemCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, redeem);
                 }
 
                 var outcome = sequencer.Submit(command);
@@ -153,7 +161,11 @@ public static class SimRunner
                 }
             }
 
-            // 3. The keeper: settles the composed vault's withdrawal requests that are due, then asks it to rebalance.
+            // 3. Requests due at today's NAV are filled (the keeper's duty, done on every row whatever its schedule).
+            clock.Now = At(date, 5);
+            FillDue(row, "fill");
+
+            // 4. The keeper: settles the composed vault's withdrawal requests that are due, then asks it to rebalance.
             if (scenario.KeeperEveryRow)
             {
                 clock.Now = At(date, 5);
@@ -199,6 +211,24 @@ public static class SimRunner
         {
             Governance = g is null ? null : (g.Governor.Proposals.Count, g.Governor.Proposals.Values.Count(p => p.Executed), g.Bank.TotalSupply, g.Escrow.Supply),
         };
+
+        // Fills the composed vault's due requests, oldest first, one command each.
+        void FillDue(int row, string step)
+        {
+            var due = ForwardPricing.DueCount(sequencer.State, scenario.ComposedId);
+            for (var k = 0; k < due; k++)
+            {
+                var outcome = sequencer.Submit(new FillRequestCommand($"r{row}-{step}-{k}", Keeper, scenario.ComposedId));
+                if (outcome.Status == CommandStatus.Rejected)
+                {
+                    rejections.Add($"{prices.FormatDate(prices.Dates[row])} fill: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
+                }
+                else if (outcome.Events.FirstOrDefault() is FlowRequestReturned returned)
+                {
+                    rejections.Add($"{prices.FormatDate(prices.Dates[row])} {returned.Owner}: request {returned.RequestId} returned: {returned.Reason}");
+                }
+            }
+        }
 
         void Report(int row)
         {

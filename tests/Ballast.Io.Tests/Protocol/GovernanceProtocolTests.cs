@@ -216,7 +216,12 @@ public class GovernanceProtocolTests
         Assert.Equal("governance", launched.Spec.Operator.Value);
         Assert.True(h.State.Governance!.Gauges.IsActive("mix2"));
         h.Fund(Bob, 1_000);
-        h.Must(new DepositCommand(h.Id(), Bob, "mix2", 1_000_000_000));
+        // A vault launched by governance prices flows forward (the default): a request, filled after every child reports.
+        Assert.Equal(FlowRejections.ForwardPricing, h.Submit(new DepositCommand(h.Id(), Bob, "mix2", 1_000_000_000)).Rejection!.Code);
+        h.Must(new RequestDepositCommand(h.Id(), Bob, "mix2", 1_000_000_000));
+        h.Day();
+        h.Must(new FillRequestCommand(h.Id(), Keeper, "mix2"));
+        Assert.NotEqual(UInt128.Zero, launched.Ledger.BalanceOf(Bob));
 
         var live = h.Fingerprint();
         h.Reopen();

@@ -6,7 +6,11 @@ using Ballast.Protocol;
 
 namespace Ballast.Io.Tests.Protocol;
 
-/// <summary>A protocol on a temporary SQLite journal with a hand-moved clock: an asset, three simple vaults and a composed vault over them.</summary>
+/// <summary>
+/// A protocol on a temporary SQLite journal with a hand-moved clock: an asset, three simple vaults and a composed
+/// vault over them. Flows are priced immediately unless <c>pricing</c> says forward (the protocol's default): the
+/// tests of deposit, redemption and rebalance mechanics use the immediate path, ForwardPricingTests the requests.
+/// </summary>
 internal sealed class ProtocolHarness : IDisposable
 {
     public static readonly AccountId Issuer = new("issuer");
@@ -19,7 +23,7 @@ internal sealed class ProtocolHarness : IDisposable
 
     private int _next;
 
-    public ProtocolHarness(RebalanceRails? rails = null, string trigger = "{ drift: { absolute: 0.05 } }", int feeBps = 10, bool instant = true, int delayDays = 0, int childOffset = 6, string? weights = null, IEvidenceVerifier? evidence = null)
+    public ProtocolHarness(RebalanceRails? rails = null, string trigger = "{ drift: { absolute: 0.05 } }", int feeBps = 10, bool instant = true, int delayDays = 0, int childOffset = 6, string? weights = null, IEvidenceVerifier? evidence = null, PricingMode pricing = PricingMode.Immediate)
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ballast-protocol-{Guid.NewGuid():N}.db");
         Store = JournalStores.Open(Path);
@@ -29,10 +33,10 @@ internal sealed class ProtocolHarness : IDisposable
         Must(new CreateAsset(Id(), Issuer, "USD", 6));
         foreach (var child in Children)
         {
-            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = "USD", DecimalsOffset = childOffset, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = feeBps, ExitFeeBps = feeBps, FlowFeesPaidOut = true, InstantWithdrawals = instant, WithdrawalDelaySeconds = delayDays * 86_400L }));
+            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = "USD", DecimalsOffset = childOffset, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = feeBps, ExitFeeBps = feeBps, FlowFeesPaidOut = true, InstantWithdrawals = instant, WithdrawalDelaySeconds = delayDays * 86_400L, Pricing = pricing }));
         }
 
-        Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. Children], Rails = rails ?? RebalanceRails.None }));
+        Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. Children], Rails = rails ?? RebalanceRails.None, Pricing = pricing }));
         PolicyText = $"name: p\nuniverse: [A, B, C]\nweights: {weights ?? "{ scheme: fixed, targets: { A: 0.5, B: 0.3, C: 0.2 } }"}\ntrigger: {trigger}\n";
         Must(new SetPolicyCommand(Id(), Operator, "mix", "p", PolicyText));
     }
@@ -127,6 +131,8 @@ internal sealed class ProtocolHarness : IDisposable
             lines.Add(g.Gauges.Snapshot());
         }
 
+        lines.Add($"requests next {s.Requests.NextId}");
+        lines.AddRange(s.Requests.Pending.Select(r => $"  request {r}"));
         lines.Add($"events {s.EventCount} head {Sequencer.Head}");
         return string.Join('\n', lines);
     }
