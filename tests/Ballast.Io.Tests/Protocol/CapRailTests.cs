@@ -72,9 +72,13 @@ public class CapRailTests
     [Fact]
     public void Rebalance_WhenNoTriggerFires_StillTrimsAChildAboveItsCap_AndLeavesTheRestIdle()
     {
-        // 50/30/20 targets and a 400,000 USD cap: the deposit puts ~499,500 in A; no drift, no trigger.
+        // 50/30/20 targets and a 400,000 USD cap: the deposit fills A to its cap (the rest of A's part stays idle), then
+        // A's NAV rises 10 %: A is over its cap, the drift is far inside the 20-point band, no trigger.
         using var h = new ProtocolHarness(new RebalanceRails { MaxChildAssets = 400_000 * Usd }, trigger: "{ drift: { absolute: 0.2 } }");
         h.Deposit(Alice, 1_000_000);
+        h.Day();
+        h.Day(1.1, 1.0, 1.0);
+        Assert.True(HeldBy(h, "A") > 430_000 * Usd);
         var idle = h.State.Balance("USD", h.Mix.Account);
 
         var e = Assert.IsType<Rebalanced>(Assert.Single(h.Keep().Events));
@@ -82,7 +86,7 @@ public class CapRailTests
         Assert.Equal(ChildCaps.TrimTrigger, e.Trigger);
         Assert.All(e.Trades, t => Assert.IsType<Withdrawn>(t.Operation));
         Assert.InRange(HeldBy(h, "A"), (399_999 * Usd) - (Usd / 2), 400_000 * Usd);
-        Assert.True(h.State.Balance("USD", h.Mix.Account) > idle + (99_000 * Usd), "the proceeds stay idle");
+        Assert.True(h.State.Balance("USD", h.Mix.Account) > idle + (39_000 * Usd), "the proceeds stay idle");
         Assert.Equal(e.TargetsPpm, h.Mix.TargetsPpm);
     }
 
@@ -105,9 +109,14 @@ public class CapRailTests
     [Fact]
     public void Rebalance_ChildrenThatSettleLaterAndNoIdleCash_StillTrimToTheCap_PayingTheFixedCostsIdleCanPay()
     {
+        // 800,000 USD at 50/30/20 puts A just under its 400,000 USD cap (entry fees) and leaves nothing idle; then A's
+        // NAV rises 10 %: A is over its cap, no trigger, and idle cash cannot pay the fixed cost of the trim.
         using var h = new ProtocolHarness(new RebalanceRails { MaxChildAssets = 400_000 * Usd, FixedCostPerOperation = 5 * Usd }, trigger: "{ drift: { absolute: 0.2 } }", instant: false, delayDays: 3);
-        h.Deposit(Alice, 1_000_000);
+        h.Deposit(Alice, 800_000);
         Assert.Equal(UInt128.Zero, h.State.Balance("USD", h.Mix.Account));
+        h.Day();
+        h.Day(1.1, 1.0, 1.0);
+        Assert.True(HeldBy(h, "A") > 430_000 * Usd);
 
         var e = Assert.IsType<Rebalanced>(Assert.Single(h.Keep().Events));
 
