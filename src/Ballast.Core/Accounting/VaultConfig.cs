@@ -9,6 +9,9 @@ public sealed record VaultConfig
     /// <summary>Highest entry or exit fee accepted (50%).</summary>
     public const int MaxFlowFeeBps = 5_000;
 
+    /// <summary>The longest withdrawal delay accepted: ten years (3,650 days).</summary>
+    public static readonly TimeSpan MaxWithdrawalDelay = TimeSpan.FromDays(3_650);
+
     /// <summary>The asset the vault holds.</summary>
     public required Asset Asset { get; init; }
 
@@ -68,6 +71,7 @@ public sealed record VaultConfig
         CheckBps(ManagementFeeBps, BasisPoints.One, nameof(ManagementFeeBps));
         CheckBps(PerformanceFeeBps, BasisPoints.One, nameof(PerformanceFeeBps));
         ArgumentOutOfRangeException.ThrowIfLessThan(WithdrawalDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(WithdrawalDelay, MaxWithdrawalDelay);
         foreach (var id in (ReadOnlySpan<AccountId>)[Operator, Reporter, FeeRecipient])
         {
             if (id.Value is null)

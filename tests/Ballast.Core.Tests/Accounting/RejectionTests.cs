@@ -36,6 +36,7 @@ public class RejectionTests
         Refuse((v, now) => v.DecideCancelWithdrawal(Bob, request.RequestId, now), Rejections.NotRequestOwner);
         Refuse((v, now) => v.DecideSettleWithdrawal(request.RequestId, now), Rejections.WithdrawalNotDue);
         Refuse((v, now) => v.DecideRequestWithdrawal(Alice, 1, -1, now), Rejections.InvalidMaxLoss);
+        Refuse((v, _) => v.DecideRequestWithdrawal(Alice, 100, 0, new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero)), Rejections.TimeOutOfRange);
         Refuse((v, now) => v.DecideRedeem(Alice, 1, now), Rejections.ZeroAssets);
         h.Do((v, now) => v.DecidePause(Operator, now));
         Refuse((v, now) => v.DecidePause(Operator, now), Rejections.AlreadyPaused);
