@@ -32,6 +32,12 @@ public static class Rejections
     /// <summary>Reason code of a NAV report held (and the vault paused) because it moved NAV more than the bounds allow.</summary>
     public const string NavChangeExceedsBounds = "nav-change-exceeds-bounds";
 
+    /// <summary>
+    /// Reason code of a NAV report held (and the vault paused) because, compounded with the reports applied within
+    /// the bounds' rolling window, it moves NAV more than the window allows.
+    /// </summary>
+    public const string NavWindowExceedsBounds = "nav-window-exceeds-bounds";
+
     /// <summary>Reason code of a NAV report held (and the vault paused) because it came sooner than the minimum interval.</summary>
     public const string NavReportTooSoon = "nav-report-too-soon";
 

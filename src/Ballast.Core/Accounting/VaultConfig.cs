@@ -15,8 +15,14 @@ public sealed record VaultConfig
     /// <summary>The asset the vault holds.</summary>
     public required Asset Asset { get; init; }
 
-    /// <summary>Extra decimals of the share over the asset (0 to 18); also the virtual shares <c>10^offset</c>.</summary>
-    public int DecimalsOffset { get; init; }
+    /// <summary>The default decimals offset: 6, so a donation to an empty vault costs a victim at most about 10⁻⁶ of it.</summary>
+    public const int DefaultDecimalsOffset = 6;
+
+    /// <summary>
+    /// Extra decimals of the share over the asset (0 to 18, default <see cref="DefaultDecimalsOffset"/>); also the
+    /// virtual shares <c>10^offset</c>. At 0 a griefer's donation can cost a depositor up to about a third of a deposit.
+    /// </summary>
+    public int DecimalsOffset { get; init; } = DefaultDecimalsOffset;
 
     /// <summary>The account that may pause and unpause the vault.</summary>
     public required AccountId Operator { get; init; }
@@ -50,8 +56,8 @@ public sealed record VaultConfig
     /// <summary>Performance fee in bps of the gain of the share price above its high-water mark.</summary>
     public int PerformanceFeeBps { get; init; }
 
-    /// <summary>Limits on NAV reports.</summary>
-    public NavReportBounds ReportBounds { get; init; } = NavReportBounds.Unbounded;
+    /// <summary>Limits on NAV reports (default <see cref="NavReportBounds.Default"/>: at most one report an hour).</summary>
+    public NavReportBounds ReportBounds { get; init; } = NavReportBounds.Default;
 
     /// <summary>Whether <c>Withdraw</c> and <c>Redeem</c> pay at once; withdrawal requests are always available.</summary>
     public bool InstantWithdrawals { get; init; } = true;

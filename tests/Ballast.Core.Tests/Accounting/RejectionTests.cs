@@ -51,7 +51,7 @@ public class RejectionTests
 
         // exceeds-max-loss is not a rejection but the reason of a refusal that returns the shares.
         var expected = typeof(Rejections).GetFields()
-            .Where(f => f.IsLiteral && f.Name is not (nameof(Rejections.ExceedsMaxLoss) or nameof(Rejections.NavChangeExceedsBounds) or nameof(Rejections.NavReportTooSoon)))
+            .Where(f => f.IsLiteral && f.Name is not (nameof(Rejections.ExceedsMaxLoss) or nameof(Rejections.NavChangeExceedsBounds) or nameof(Rejections.NavReportTooSoon) or nameof(Rejections.NavWindowExceedsBounds)))
             .Select(f => (string)f.GetRawConstantValue()!)
             .ToHashSet();
         Assert.Equal(expected.Order(), seen.Order());
