@@ -26,14 +26,26 @@ public static class Rejections
     public const string InvalidMaxLoss = "invalid-max-loss";
     public const string ExceedsMaxLoss = "exceeds-max-loss";
 
+    /// <summary>A time the operation needs (a request's settlement date) is beyond what a date can hold.</summary>
+    public const string TimeOutOfRange = "time-out-of-range";
+
     /// <summary>Reason code of a NAV report held (and the vault paused) because it moved NAV more than the bounds allow.</summary>
     public const string NavChangeExceedsBounds = "nav-change-exceeds-bounds";
+
+    /// <summary>
+    /// Reason code of a NAV report held (and the vault paused) because, compounded with the reports applied within
+    /// the bounds' rolling window, it moves NAV more than the window allows.
+    /// </summary>
+    public const string NavWindowExceedsBounds = "nav-window-exceeds-bounds";
 
     /// <summary>Reason code of a NAV report held (and the vault paused) because it came sooner than the minimum interval.</summary>
     public const string NavReportTooSoon = "nav-report-too-soon";
 
     internal static Rejection TimeWentBack(DateTimeOffset now, DateTimeOffset last) =>
         new(TimeRegression, $"time {now:O} is before the vault's last operation at {last:O}");
+
+    internal static Rejection TimeRange(DateTimeOffset now, TimeSpan delay) =>
+        new(TimeOutOfRange, $"{now:O} plus the withdrawal delay of {delay.TotalDays:0.#} days is beyond the last representable date");
 
     internal static Rejection Paused() =>
         new(VaultPaused, "the vault is paused; deposits, withdrawals, requests and settlements wait until an operator unpauses it");

@@ -90,6 +90,14 @@ public sealed partial class Vault
 
     private void ApplyReport(NavReportApplied report)
     {
+        // The reports inside the rolling window (before → reported) for the compounded bound; older ones drop out.
+        var window = Config.ReportBounds.Window;
+        _recentReports.RemoveAll(r => r.At.UtcTicks <= report.At.UtcTicks - window.Ticks);
+        if (window > TimeSpan.Zero)
+        {
+            _recentReports.Add(new RecentReport(report.At, Ledger.TotalAssets, report.ReportedAssets));
+        }
+
         Ledger.SetTotalAssets(report.ReportedAssets);
         Ledger.Mint(report.FeeRecipient, report.ManagementFeeShares);
         Ledger.Mint(report.FeeRecipient, report.PerformanceFeeShares);

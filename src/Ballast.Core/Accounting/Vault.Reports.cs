@@ -51,7 +51,42 @@ public sealed partial class Vault
             return new NavReportHeld(totalAssets, Rejections.NavChangeExceedsBounds, now);
         }
 
+        if (WindowExceeded(bounds, current, totalAssets, now))
+        {
+            return new NavReportHeld(totalAssets, Rejections.NavWindowExceedsBounds, now);
+        }
+
         return ComputeReport(totalAssets, now) is { } applied ? applied : Rejections.Capacity();
+    }
+
+    /// <summary>
+    /// Whether this report, compounded with the reports applied within the window before <paramref name="now"/>,
+    /// moves NAV beyond the window's bounds: with <c>Bᵢ → Rᵢ</c> each report's total assets before and reported,
+    /// the change is <c>Π Rᵢ / Π Bᵢ</c> (flows between reports do not count; reports from zero assets are left to
+    /// the per-report bound), out of bounds when <c>Π Rᵢ · 10⁴ &gt; (10⁴ + up) · Π Bᵢ</c> or
+    /// <c>Π Rᵢ · 10⁴ &lt; (10⁴ − down) · Π Bᵢ</c>. Exact (<see cref="System.Numerics.BigInteger"/>).
+    /// </summary>
+    private bool WindowExceeded(NavReportBounds bounds, UInt128 before, UInt128 reported, DateTimeOffset now)
+    {
+        if (!bounds.HasWindowBound || before == 0)
+        {
+            return false;
+        }
+
+        System.Numerics.BigInteger product = reported, basis = before;
+        var from = now.UtcTicks - bounds.Window.Ticks;
+        foreach (var r in _recentReports)
+        {
+            if (r.At.UtcTicks > from && r.Before != 0)
+            {
+                product *= r.Reported;
+                basis *= r.Before;
+            }
+        }
+
+        product *= BasisPoints.One;
+        return (bounds.MaxWindowUpBps != NavReportBounds.NoLimit && product > basis * (BasisPoints.One + (long)bounds.MaxWindowUpBps))
+            || product < basis * (BasisPoints.One - bounds.MaxWindowDownBps);
     }
 
     /// <summary>The operator pauses the vault.</summary>

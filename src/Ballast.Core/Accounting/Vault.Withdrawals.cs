@@ -33,6 +33,11 @@ public sealed partial class Vault
             return Rejections.NoAssets(shares);
         }
 
+        if (now > DateTimeOffset.MaxValue - Config.WithdrawalDelay)
+        {
+            return Rejections.TimeRange(now, Config.WithdrawalDelay);
+        }
+
         return new WithdrawalRequested(NextRequestId, owner, shares, value, maxLossBps, now + Config.WithdrawalDelay, now);
     }
 

@@ -17,6 +17,9 @@ public sealed partial class Vault
 {
     private readonly SortedDictionary<long, WithdrawalRequest> _requests = [];
 
+    /// <summary>The applied reports still inside the report bounds' rolling window, oldest first.</summary>
+    private readonly List<RecentReport> _recentReports = [];
+
     /// <summary>An empty vault created at <paramref name="createdAt"/> (management fees accrue from then).</summary>
     public Vault(VaultConfig config, DateTimeOffset createdAt)
     {
@@ -218,4 +221,7 @@ public sealed partial class Vault
         RequireUtc(now);
         return now < LastEventAt ? Rejections.TimeWentBack(now, LastEventAt) : null;
     }
+
+    /// <summary>An applied NAV report as the rolling window sees it: when, total assets before, and reported.</summary>
+    private readonly record struct RecentReport(DateTimeOffset At, UInt128 Before, UInt128 Reported);
 }

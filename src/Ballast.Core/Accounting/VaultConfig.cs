@@ -9,11 +9,20 @@ public sealed record VaultConfig
     /// <summary>Highest entry or exit fee accepted (50%).</summary>
     public const int MaxFlowFeeBps = 5_000;
 
+    /// <summary>The longest withdrawal delay accepted: ten years (3,650 days).</summary>
+    public static readonly TimeSpan MaxWithdrawalDelay = TimeSpan.FromDays(3_650);
+
     /// <summary>The asset the vault holds.</summary>
     public required Asset Asset { get; init; }
 
-    /// <summary>Extra decimals of the share over the asset (0 to 18); also the virtual shares <c>10^offset</c>.</summary>
-    public int DecimalsOffset { get; init; }
+    /// <summary>The default decimals offset: 6, so a donation to an empty vault costs a victim at most about 10⁻⁶ of it.</summary>
+    public const int DefaultDecimalsOffset = 6;
+
+    /// <summary>
+    /// Extra decimals of the share over the asset (0 to 18, default <see cref="DefaultDecimalsOffset"/>); also the
+    /// virtual shares <c>10^offset</c>. At 0 a griefer's donation can cost a depositor up to about a third of a deposit.
+    /// </summary>
+    public int DecimalsOffset { get; init; } = DefaultDecimalsOffset;
 
     /// <summary>The account that may pause and unpause the vault.</summary>
     public required AccountId Operator { get; init; }
@@ -47,8 +56,8 @@ public sealed record VaultConfig
     /// <summary>Performance fee in bps of the gain of the share price above its high-water mark.</summary>
     public int PerformanceFeeBps { get; init; }
 
-    /// <summary>Limits on NAV reports.</summary>
-    public NavReportBounds ReportBounds { get; init; } = NavReportBounds.Unbounded;
+    /// <summary>Limits on NAV reports (default <see cref="NavReportBounds.Default"/>: at most one report an hour).</summary>
+    public NavReportBounds ReportBounds { get; init; } = NavReportBounds.Default;
 
     /// <summary>Whether <c>Withdraw</c> and <c>Redeem</c> pay at once; withdrawal requests are always available.</summary>
     public bool InstantWithdrawals { get; init; } = true;
@@ -68,6 +77,7 @@ public sealed record VaultConfig
         CheckBps(ManagementFeeBps, BasisPoints.One, nameof(ManagementFeeBps));
         CheckBps(PerformanceFeeBps, BasisPoints.One, nameof(PerformanceFeeBps));
         ArgumentOutOfRangeException.ThrowIfLessThan(WithdrawalDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(WithdrawalDelay, MaxWithdrawalDelay);
         foreach (var id in (ReadOnlySpan<AccountId>)[Operator, Reporter, FeeRecipient])
         {
             if (id.Value is null)

@@ -41,7 +41,16 @@ public sealed partial class ProtocolEngine
             return CommandOutcome.Reject("not-issuer", $"{c.Actor} is not the issuer of {c.Symbol}");
         }
 
-        return c.Amount == 0 ? CommandOutcome.Reject(Rejections.ZeroAmount, "the amount must be more than zero") : CommandOutcome.Of(new AssetIssued(c.Symbol, c.To, c.Amount));
+        if (c.Amount == 0)
+        {
+            return CommandOutcome.Reject(Rejections.ZeroAmount, "the amount must be more than zero");
+        }
+
+        // The issued total stays within UInt128, so no wallet or sum of wallets of issued units can overflow.
+        var issued = state.Issued.GetValueOrDefault(c.Symbol);
+        return c.Amount > UInt128.MaxValue - issued
+            ? CommandOutcome.Reject(ProtocolRejections.Supply(c.Symbol, issued, c.Amount))
+            : CommandOutcome.Of(new AssetIssued(c.Symbol, c.To, c.Amount));
     }
 
     private static CommandOutcome DecideTransfer(ProtocolState state, TransferAsset c)
@@ -267,14 +276,13 @@ public sealed partial class ProtocolEngine
             return CommandOutcome.Nothing($"'{cv.Id}' already follows policy {hash[..12]}");
         }
 
-        ProtocolEvent[] events = state.Policies.ContainsKey(hash)
+        // The journaled command keeps only the text's SHA-256, so the text itself must be in the journal: stored again
+        // when a different text compiles to a policy already stored (verify finds the command's text by its digest).
+        ProtocolEvent[] events = state.Policies.TryGetValue(hash, out var known) && known.Text == c.Text
             ? [new PolicyAttached(cv.Id, hash, now)]
             : [new PolicyStored(hash, c.Policy, c.Text), new PolicyAttached(cv.Id, hash, now)];
         return CommandOutcome.Of(events);
     }
-
-    private static UInt128 SharesFor(ShareLedger ledger, UInt128 nav, UInt128 assets, Rounding rounding) =>
-        ExactMath.MulDiv(assets, ledger.TotalSupply + ledger.VirtualShares, nav + 1, rounding);
 
     private static UInt128 AssetsFor(ShareLedger ledger, UInt128 nav, UInt128 shares, Rounding rounding) =>
         ExactMath.MulDiv(shares, nav + 1, ledger.TotalSupply + ledger.VirtualShares, rounding);
@@ -365,7 +373,20 @@ public sealed partial class ProtocolEngine
                 continue;
             }
 
-            var shares = navAfter > nav ? SharesFor(cv.Ledger, nav, navAfter - nav, Rounding.Floor) : UInt128.Zero;
+            if (navAfter > ShareLedger.MaxTotal)
+            {
+                return CommandOutcome.Reject(ProtocolRejections.Nav(cv.Id, $"its NAV after the deposit ({Text(navAfter)})"));
+            }
+
+            var exactShares = navAfter > nav
+                ? ExactMath.MulDiv((System.Numerics.BigInteger)(navAfter - nav), (System.Numerics.BigInteger)cv.Ledger.TotalSupply + cv.Ledger.VirtualShares, (System.Numerics.BigInteger)nav + 1, Rounding.Floor)
+                : System.Numerics.BigInteger.Zero;
+            if (exactShares > ShareLedger.MaxTotal - cv.Ledger.TotalSupply)
+            {
+                return CommandOutcome.Reject(ProtocolRejections.Nav(cv.Id, $"its share supply after minting {exactShares} shares"));
+            }
+
+            var shares = (UInt128)exactShares;
             if (shares == 0)
             {
                 return CommandOutcome.Reject(Rejections.NoShares(c.Assets));

@@ -26,6 +26,31 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler, IEvidenceVe
             throw new ArgumentException("protocol time must be UTC", nameof(now));
         }
 
+        // Whatever goes out of range inside a decision refuses the command: an exception here must never become an
+        // internal error, and a command is accepted only when every event it produces applies (ApplyBounds).
+        CommandOutcome outcome;
+        try
+        {
+            outcome = DecideCommand(state, command, now);
+            if (outcome.Status == CommandStatus.Applied && ApplyBounds.Check(state, outcome.Events) is { } bound)
+            {
+                return CommandOutcome.Reject(bound);
+            }
+        }
+        catch (ArithmeticException e)
+        {
+            return CommandOutcome.Reject(ProtocolRejections.Arithmetic(command, e));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return CommandOutcome.Reject(ProtocolRejections.Failed(command, e));
+        }
+
+        return outcome;
+    }
+
+    private CommandOutcome DecideCommand(ProtocolState state, ProtocolCommand command, DateTimeOffset now)
+    {
         if (state.LastEventAt is { } last && now < last)
         {
             return CommandOutcome.Reject(Rejections.TimeWentBack(now, last));
@@ -88,6 +113,7 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler, IEvidenceVe
                 state.Assets.Add(a.Symbol, (new Asset(a.Symbol, a.Decimals), a.Issuer));
                 break;
             case AssetIssued i:
+                state.Issued[i.Symbol] = checked(state.Issued.GetValueOrDefault(i.Symbol) + i.Amount);
                 state.Credit(i.Symbol, i.To, i.Amount);
                 break;
             case AssetTransferred t:

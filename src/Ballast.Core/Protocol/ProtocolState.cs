@@ -51,6 +51,9 @@ public sealed class ProtocolState
 
     public Dictionary<(string Symbol, AccountId Account), UInt128> Wallets { get; } = [];
 
+    /// <summary>Base units of each asset its issuer has issued in total (at most <see cref="UInt128.MaxValue"/>).</summary>
+    public Dictionary<string, UInt128> Issued { get; } = new(StringComparer.Ordinal);
+
     public Dictionary<string, SimpleVaultState> SimpleVaults { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, ComposedVaultState> ComposedVaults { get; } = new(StringComparer.Ordinal);

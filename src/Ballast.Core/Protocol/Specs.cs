@@ -8,7 +8,8 @@ public sealed record SimpleVaultSpec
 {
     public required string Asset { get; init; }
 
-    public int DecimalsOffset { get; init; }
+    /// <summary>Extra decimals of the share over the asset, also the virtual shares' exponent (default <see cref="VaultConfig.DefaultDecimalsOffset"/>, 6).</summary>
+    public int DecimalsOffset { get; init; } = VaultConfig.DefaultDecimalsOffset;
 
     public required AccountId Operator { get; init; }
 
@@ -31,7 +32,17 @@ public sealed record SimpleVaultSpec
 
     public int MaxReportDownBps { get; init; } = BasisPoints.One;
 
-    public long MinReportIntervalSeconds { get; init; }
+    /// <summary>Shortest time between applied NAV reports (default one hour; a report sooner is held and pauses the vault).</summary>
+    public long MinReportIntervalSeconds { get; init; } = (long)NavReportBounds.DefaultMinInterval.TotalSeconds;
+
+    /// <summary>The rolling window of the compounded report bound, in seconds (default one day; 0: none).</summary>
+    public long ReportWindowSeconds { get; init; } = (long)NavReportBounds.DefaultWindow.TotalSeconds;
+
+    /// <summary>Largest compounded rise of the reports within the window, in bps (null: <see cref="MaxReportUpBps"/>).</summary>
+    public int? MaxWindowUpBps { get; init; }
+
+    /// <summary>Largest compounded fall of the reports within the window, in bps (null: <see cref="MaxReportDownBps"/>).</summary>
+    public int? MaxWindowDownBps { get; init; }
 
     public bool InstantWithdrawals { get; init; } = true;
 
@@ -52,7 +63,7 @@ public sealed record SimpleVaultSpec
         FlowFeesPaidOut = FlowFeesPaidOut,
         ManagementFeeBps = ManagementFeeBps,
         PerformanceFeeBps = PerformanceFeeBps,
-        ReportBounds = new NavReportBounds(MaxReportUpBps, MaxReportDownBps, TimeSpan.FromSeconds(MinReportIntervalSeconds)),
+        ReportBounds = new NavReportBounds(MaxReportUpBps, MaxReportDownBps, TimeSpan.FromSeconds(MinReportIntervalSeconds), TimeSpan.FromSeconds(ReportWindowSeconds), MaxWindowUpBps, MaxWindowDownBps),
         InstantWithdrawals = InstantWithdrawals,
         WithdrawalDelay = TimeSpan.FromSeconds(WithdrawalDelaySeconds),
     };
@@ -107,7 +118,8 @@ public sealed record ComposedVaultSpec
 {
     public required string Asset { get; init; }
 
-    public int DecimalsOffset { get; init; }
+    /// <summary>Extra decimals of the share over the asset, also the virtual shares' exponent (default <see cref="VaultConfig.DefaultDecimalsOffset"/>, 6).</summary>
+    public int DecimalsOffset { get; init; } = VaultConfig.DefaultDecimalsOffset;
 
     public required AccountId Operator { get; init; }
 

@@ -59,7 +59,7 @@ public sealed record Scenario
     private static readonly string[] StepKinds = ["mint", "lock", "propose", "vote", "queue", "execute", "cancel", "gauge_vote"];
     private static readonly string[] DataKeys = ["file", "returns", "fill", "synth"];
     private static readonly string[] SynthKeys = ["strategies", "years", "seed"];
-    private static readonly string[] ChildKeys = ["entry_fee_bps", "exit_fee_bps", "flow_fees_paid_out", "management_fee_bps", "performance_fee_bps", "max_report_up_bps", "max_report_down_bps", "decimals_offset", "instant_withdrawals", "withdrawal_delay_days", "pricing"];
+    private static readonly string[] ChildKeys = ["entry_fee_bps", "exit_fee_bps", "flow_fees_paid_out", "management_fee_bps", "performance_fee_bps", "max_report_up_bps", "max_report_down_bps", "min_report_interval_hours", "report_window_days", "max_window_up_bps", "max_window_down_bps", "decimals_offset", "instant_withdrawals", "withdrawal_delay_days", "pricing"];
     private static readonly string[] ComposedKeys = ["id", "decimals_offset", "rails", "periods_per_year", "pricing"];
     private static readonly string[] RailKeys = ["max_child_weight", "max_child_assets", "max_step", "min_trade", "cooldown_days", "fixed_cost", "cost_budget", "cost_budget_per_day"];
     private static readonly string[] FlowKeys = ["account", "on", "deposit", "redeem"];
@@ -176,6 +176,10 @@ public sealed record Scenario
                 PerformanceFeeBps = Ranged(children, "performance_fee_bps", "children", 0, 0, BasisPoints.One),
                 MaxReportUpBps = Ranged(children, "max_report_up_bps", "children", NavReportBounds.NoLimit, 1, NavReportBounds.NoLimit),
                 MaxReportDownBps = Ranged(children, "max_report_down_bps", "children", BasisPoints.One, 1, BasisPoints.One),
+                MinReportIntervalSeconds = (long)(Bounded(Get(children, "min_report_interval_hours"), "children.min_report_interval_hours", NavReportBounds.DefaultMinInterval.TotalHours, 24 * 366) * 3_600),
+                ReportWindowSeconds = (long)(Bounded(Get(children, "report_window_days"), "children.report_window_days", NavReportBounds.DefaultWindow.TotalDays, NavReportBounds.MaxWindow.TotalDays) * 86_400),
+                MaxWindowUpBps = Get(children, "max_window_up_bps") is not null ? Ranged(children, "max_window_up_bps", "children", NavReportBounds.NoLimit, 1, NavReportBounds.NoLimit) : null,
+                MaxWindowDownBps = Get(children, "max_window_down_bps") is not null ? Ranged(children, "max_window_down_bps", "children", BasisPoints.One, 1, BasisPoints.One) : null,
                 DecimalsOffset = Ranged(children, "decimals_offset", "children", 6, 0, ShareLedger.MaxDecimalsOffset),
                 InstantWithdrawals = Bool(Get(children, "instant_withdrawals"), "children.instant_withdrawals", true),
                 WithdrawalDelaySeconds = (long)(Num(Get(children, "withdrawal_delay_days"), "children.withdrawal_delay_days", 0) * 86_400),

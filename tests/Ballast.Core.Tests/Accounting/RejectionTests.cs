@@ -36,6 +36,7 @@ public class RejectionTests
         Refuse((v, now) => v.DecideCancelWithdrawal(Bob, request.RequestId, now), Rejections.NotRequestOwner);
         Refuse((v, now) => v.DecideSettleWithdrawal(request.RequestId, now), Rejections.WithdrawalNotDue);
         Refuse((v, now) => v.DecideRequestWithdrawal(Alice, 1, -1, now), Rejections.InvalidMaxLoss);
+        Refuse((v, _) => v.DecideRequestWithdrawal(Alice, 100, 0, new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero)), Rejections.TimeOutOfRange);
         Refuse((v, now) => v.DecideRedeem(Alice, 1, now), Rejections.ZeroAssets);
         h.Do((v, now) => v.DecidePause(Operator, now));
         Refuse((v, now) => v.DecidePause(Operator, now), Rejections.AlreadyPaused);
@@ -50,7 +51,7 @@ public class RejectionTests
 
         // exceeds-max-loss is not a rejection but the reason of a refusal that returns the shares.
         var expected = typeof(Rejections).GetFields()
-            .Where(f => f.IsLiteral && f.Name is not (nameof(Rejections.ExceedsMaxLoss) or nameof(Rejections.NavChangeExceedsBounds) or nameof(Rejections.NavReportTooSoon)))
+            .Where(f => f.IsLiteral && f.Name is not (nameof(Rejections.ExceedsMaxLoss) or nameof(Rejections.NavChangeExceedsBounds) or nameof(Rejections.NavReportTooSoon) or nameof(Rejections.NavWindowExceedsBounds)))
             .Select(f => (string)f.GetRawConstantValue()!)
             .ToHashSet();
         Assert.Equal(expected.Order(), seen.Order());

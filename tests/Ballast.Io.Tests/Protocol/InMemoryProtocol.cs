@@ -27,7 +27,7 @@ internal sealed class InMemoryProtocol
         Must(new CreateAsset(Id(), Issuer, "USD", 6));
         foreach (var child in Kids)
         {
-            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = entryBps, ExitFeeBps = exitBps, FlowFeesPaidOut = true, Pricing = pricing }));
+            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = entryBps, ExitFeeBps = exitBps, FlowFeesPaidOut = true, Pricing = pricing, MinReportIntervalSeconds = 0 }));
         }
 
         Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. Kids], Rails = rails ?? RebalanceRails.None, Pricing = pricing }));

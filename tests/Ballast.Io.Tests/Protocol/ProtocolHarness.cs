@@ -33,7 +33,7 @@ internal sealed class ProtocolHarness : IDisposable
         Must(new CreateAsset(Id(), Issuer, "USD", 6));
         foreach (var child in Children)
         {
-            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = "USD", DecimalsOffset = childOffset, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = feeBps, ExitFeeBps = feeBps, FlowFeesPaidOut = true, InstantWithdrawals = instant, WithdrawalDelaySeconds = delayDays * 86_400L, Pricing = pricing }));
+            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = "USD", DecimalsOffset = childOffset, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = feeBps, ExitFeeBps = feeBps, FlowFeesPaidOut = true, InstantWithdrawals = instant, WithdrawalDelaySeconds = delayDays * 86_400L, Pricing = pricing, MinReportIntervalSeconds = 0 }));
         }
 
         Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. Children], Rails = rails ?? RebalanceRails.None, Pricing = pricing }));

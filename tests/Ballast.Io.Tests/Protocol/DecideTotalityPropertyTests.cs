@@ -1,0 +1,401 @@
+using System.Collections.Immutable;
+using Ballast.Accounting;
+using Ballast.Governance;
+using Ballast.Io.Protocol;
+using Ballast.Io.Storage;
+using Ballast.Protocol;
+using Ballast.Protocol.Journal;
+using CsCheck;
+
+namespace Ballast.Io.Tests.Protocol;
+
+/// <summary>
+/// Every command <see cref="ProtocolEngine.Decide"/> accepts applies: random command streams (assets, issues and
+/// transfers, simple and composed vaults, flows, requests, NAV reports, policies, rebalances, BANK and veBANK) with
+/// amounts drawn from the whole <see cref="UInt128"/> range (small, near the maximum, the maximum, the ledger's
+/// capacity). Decide never throws; every accepted outcome applies; the journal written replays and verifies.
+/// </summary>
+public class DecideTotalityPropertyTests
+{
+    private static readonly AccountId[] Users = [new("alice"), new("bob"), new("carol"), new("fees"), new("operator"), new("reporter")];
+    private static readonly string[] Symbols = ["USD", "EUR"];
+    private static readonly string[] SimpleIds = ["A", "B", "C", "D"];
+    private static readonly string[] ComposedIds = ["mix", "mix2"];
+
+    /// <summary>Amounts: small, mid-sized, powers of ten, near and at the ledger's capacity and UInt128.MaxValue.</summary>
+    internal static readonly Gen<UInt128> Amount = Gen.Frequency(
+        (4, Gen.ULong[0, 2_000].Select(x => (UInt128)x)),
+        (3, Gen.ULong.Select(x => (UInt128)x)),
+        (2, Gen.Int[0, 38].Select(e => ExactMath.Pow10(e))),
+        (2, Gen.ULong[0, 1_000].Select(x => UInt128.MaxValue - x)),
+        (2, Gen.ULong[0, 1_000].Select(x => ShareLedger.MaxTotal - x)),
+        (1, Gen.Const(UInt128.MaxValue)),
+        (1, Gen.Select(Gen.ULong, Gen.ULong).Select((hi, lo) => new UInt128(hi, lo))));
+
+    /// <summary>One step: what to do, four choices, an amount, and how far the clock moves first.</summary>
+    internal static readonly Gen<Step> StepGen = Gen.Select(Gen.Int[0, 29], Gen.Int[0, 1_000_000], Gen.Int[0, 1_000_000], Amount, Gen.Int[0, 5])
+        .Select((kind, a, b, amount, dt) => new Step(kind, a, b, amount, dt));
+
+    /// <summary>Set-up kinds every stream starts with (assets, issues, vaults, a composed vault with a policy, governance), then random steps.</summary>
+    private static readonly int[] SetUp = [0, 0, 1, 2, 1, 2, 1, 4, 4, 4, 4, 5, 20, 23, 6, 6, 6, 7, 28, 28, 23, 6, 28];
+
+    internal static readonly Gen<Step[]> Stream = Gen.Select(StepGen.Array[SetUp.Length], StepGen.Array[1, 60])
+        .Select((setUp, steps) => setUp.Select((s, i) => s with { Kind = SetUp[i] }).Concat(steps).ToArray());
+
+    [Fact]
+    public void RandomCommandStreams_EveryAcceptedCommandApplies_AndTheJournalVerifies()
+    {
+        var engine = new ProtocolEngine(SpecPolicyCompiler.Instance);
+        long commands = 0, applied = 0;
+        var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        Stream.Sample(steps =>
+        {
+            var run = new Run(engine, outcomes: outcomes);
+            foreach (var step in steps)
+            {
+                run.Do(step);
+            }
+
+            commands += run.Commands;
+            applied += run.Applied;
+            if (run.Journal.Count == 0)
+            {
+                return;
+            }
+
+            var report = JournalReplay.Verify(run.Journal, new ProtocolEngine(SpecPolicyCompiler.Instance));
+            Assert.True(report.IsValid, $"journal fails verify at {report.Discrepancy?.Sequence}: {report.Discrepancy?.What}");
+            Assert.Equal(run.State.EventCount, report.State.EventCount);
+        }, iter: Iterations(4_000));
+        TestContext.Current.TestOutputHelper?.WriteLine($"{commands} commands, {applied} applied; " + string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}")));
+        Assert.True(applied > commands / 10, $"only {applied} of {commands} commands applied: the generator explores too little");
+    }
+
+    [Fact]
+    public void RandomCommandStreams_ThroughTheSqliteSequencer_ReopenAndVerify()
+    {
+        Stream.Sample(steps =>
+        {
+            var path = Path.Combine(Path.GetTempPath(), $"ballast-totality-{Guid.NewGuid():N}.db");
+            try
+            {
+                var clock = new ManualClock(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
+                using (var store = JournalStores.Open(path))
+                {
+                    var sequencer = new ProtocolSequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance), clock);
+                    var run = new Run(new ProtocolEngine(SpecPolicyCompiler.Instance), sequencer, clock);
+                    foreach (var step in steps)
+                    {
+                        run.Do(step);
+                    }
+                }
+
+                using var reopened = JournalStores.Open(path);
+                _ = new ProtocolSequencer(reopened, new ProtocolEngine(SpecPolicyCompiler.Instance), clock);
+                if (reopened.Head() == JournalHead.Empty)
+                {
+                    return;
+                }
+
+                var report = JournalReplay.Verify(reopened.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance));
+                Assert.True(report.IsValid, $"journal fails verify at {report.Discrepancy?.Sequence}: {report.Discrepancy?.What}");
+            }
+            finally
+            {
+                foreach (var f in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(path) + "*"))
+                {
+                    File.Delete(f);
+                }
+            }
+        }, iter: Iterations(150));
+    }
+
+    [Fact]
+    public void IssueAsset_PastTheUInt128Range_IsRejectedWithACode()
+    {
+        var engine = new ProtocolEngine(SpecPolicyCompiler.Instance);
+        var state = new ProtocolState();
+        var now = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var issuer = new AccountId("issuer");
+        foreach (var e in engine.Decide(state, new CreateAsset("c0", issuer, "USD", 6), now).Events)
+        {
+            engine.Apply(state, e, now);
+        }
+
+        foreach (var e in engine.Decide(state, new IssueAsset("c1", issuer, "USD", Users[0], UInt128.MaxValue), now).Events)
+        {
+            engine.Apply(state, e, now);
+        }
+
+        var toSame = engine.Decide(state, new IssueAsset("c2", issuer, "USD", Users[0], 1), now);
+        var toOther = engine.Decide(state, new IssueAsset("c3", issuer, "USD", Users[1], 1), now);
+        Assert.Equal(CommandStatus.Rejected, toSame.Status);
+        Assert.Equal(ProtocolRejections.SupplyOverflow, toSame.Rejection!.Code);
+        Assert.Equal(CommandStatus.Rejected, toOther.Status);
+        Assert.Equal(ProtocolRejections.SupplyOverflow, toOther.Rejection!.Code);
+    }
+
+    /// <summary>The case count, scaled by BALLAST_PROPERTY_SCALE (default 1) for longer runs.</summary>
+    private static int Iterations(int baseline) =>
+        int.TryParse(Environment.GetEnvironmentVariable("BALLAST_PROPERTY_SCALE"), out var scale) && scale > 0 ? baseline * scale : baseline;
+
+    internal readonly record struct Step(int Kind, int A, int B, UInt128 Amount, int Dt);
+
+    /// <summary>Interprets steps as commands against the current state (so they mostly name things that exist) and applies what is accepted.</summary>
+    internal sealed class Run
+    {
+        private static readonly TimeSpan[] Moves = [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), TimeSpan.FromDays(1), TimeSpan.FromDays(30), TimeSpan.FromDays(400)];
+        private readonly ProtocolEngine _engine;
+        private readonly ProtocolSequencer? _sequencer;
+        private readonly ManualClock _clock;
+        private readonly ProtocolState _state = new();
+        private readonly List<JournalEvent> _journal = [];
+        private JournalHead _head = JournalHead.Empty;
+        private int _next;
+
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long>? _outcomes;
+
+        public Run(ProtocolEngine engine, ProtocolSequencer? sequencer = null, ManualClock? clock = null, System.Collections.Concurrent.ConcurrentDictionary<string, long>? outcomes = null)
+        {
+            _outcomes = outcomes;
+            _engine = engine;
+            _sequencer = sequencer;
+            _clock = clock ?? new ManualClock(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        }
+
+        public ProtocolState State => _sequencer?.State ?? _state;
+
+        public IReadOnlyList<JournalEvent> Journal => _journal;
+
+        public long Commands { get; private set; }
+
+        public long Applied { get; private set; }
+
+        public void Do(Step s)
+        {
+            _clock.Now = _clock.Now.Add(Moves[s.Dt]);
+            if (Command(s) is { } command)
+            {
+                Submit(command);
+            }
+        }
+
+        private void Submit(ProtocolCommand command)
+        {
+            Commands++;
+            if (_sequencer is { } sequencer)
+            {
+                var outcome = sequencer.Submit(command);
+                Applied += outcome.Status == CommandStatus.Applied ? 1 : 0;
+                return;
+            }
+
+            var now = _clock.Now;
+            var decided = _engine.Decide(_state, command, now);
+            _outcomes?.AddOrUpdate($"{command.GetType().Name}:{decided.Rejection?.Code ?? decided.Status.ToString()}", 1, (_, n) => n + 1);
+            if (decided.Status != CommandStatus.Applied)
+            {
+                Assert.True(decided.Rejection?.Code != ProtocolRejections.DecisionFailed, $"{command}: {decided.Rejection}");
+                return;
+            }
+
+            Applied++;
+            ProtocolEvent[] all = [CommandAccepted.Of(command), .. decided.Events];
+            var events = JournalBuilder.Build(_head, all.Select(e => new JournalEventDraft(now, EventTypes.NameOf(e), command.Id, EventTypes.Payload(e))));
+            foreach (var e in all)
+            {
+                var applying = e;
+                var thrown = Record.Exception(() => _engine.Apply(_state, applying, now));
+                Assert.True(thrown is null, $"{command} was accepted but {e.GetType().Name} does not apply: {thrown}");
+            }
+
+            _journal.AddRange(events);
+            _head = JournalHead.After(events[^1]);
+        }
+
+        private static T Pick<T>(IReadOnlyList<T> items, int i) => items[i % items.Count];
+
+        private AccountId User(int i) => Pick(Users, i);
+
+        private string Id() => $"c{_next++}";
+
+        private string? SimpleId(int i) => State.SimpleVaults.Count == 0 ? null : Pick(State.SimpleVaults.Keys.Order(StringComparer.Ordinal).ToList(), i);
+
+        private string? ComposedId(int i) => State.ComposedVaults.Count == 0 ? null : Pick(State.ComposedVaults.Keys.Order(StringComparer.Ordinal).ToList(), i);
+
+        private string? Symbol(int i) => State.Assets.Count == 0 ? null : Pick(State.Assets.Keys.Order(StringComparer.Ordinal).ToList(), i);
+
+        private ProtocolCommand? Command(Step s)
+        {
+            var (a, b, amount) = (s.A, s.B, s.Amount);
+            switch (s.Kind)
+            {
+                case 0:
+                    return new CreateAsset(Id(), User(a), Pick(Symbols, b), (a / 7) % 20);
+                case 1 or 2:
+                    return Symbol(a) is { } issued ? new IssueAsset(Id(), State.Assets[issued].Issuer, issued, User(b), amount) : null;
+                case 3:
+                    return Symbol(a) is { } moved ? new TransferAsset(Id(), User(a / 3), moved, User(b), amount) : null;
+                case 4:
+                    return Symbol(a) is { } asset ? new CreateSimpleVault(Id(), User(b), Pick(SimpleIds, b / 7), SimpleSpec(asset, a, b)) : null;
+                case 5:
+                    return ComposedVault(a, b);
+                case 6:
+                    return (ComposedId(a) ?? SimpleId(a)) is { } composedInto ? new DepositCommand(Id(), User(b), composedInto, Affordable(composedInto, User(b), amount, b)) : null;
+                case 7:
+                    return Vault(a) is { } into ? new DepositCommand(Id(), User(b), into, Affordable(into, User(b), amount, b)) : null;
+                case 8:
+                    return SimpleId(a) is { } minted ? new MintCommand(Id(), User(b), minted, amount) : null;
+                case 9 or 10:
+                    return Vault(a) is { } from ? new RedeemCommand(Id(), User(b), from, Shares(from, User(b), amount, b)) : null;
+                case 11:
+                    return SimpleId(a) is { } w ? new WithdrawCommand(Id(), User(b), w, amount % 3 == 0 ? amount : amount % 1_000_000) : null;
+                case 12:
+                    return SimpleId(a) is { } rq ? new RequestWithdrawalCommand(Id(), User(b), rq, Shares(rq, User(b), amount, b), (b / 5) % 10_001) : null;
+                case 13:
+                    return SimpleId(a) is { } st ? new SettleWithdrawalCommand(Id(), User(b), st, 1 + (b % 4)) : null;
+                case 14:
+                    return SimpleId(a) is { } cn ? new CancelWithdrawalCommand(Id(), User(b), cn, 1 + (b % 4)) : null;
+                case 28 or 29:
+                    // A day passes and every simple vault reports a move of a few percent (NAV history for the keeper).
+                    _clock.Now = _clock.Now.AddDays(1);
+                    foreach (var id in State.SimpleVaults.Keys.Order(StringComparer.Ordinal).ToList())
+                    {
+                        var vault = State.SimpleVaults[id];
+                        var current = vault.Vault.TotalAssets;
+                        var reported = (a + id.Length) % 3 == 0 ? current + (current / 25) : current - (current / 40);
+                        Submit(new ReportNavCommand(Id(), vault.Spec.Reporter, id, reported));
+                    }
+
+                    return ComposedId(b) is { } kept ? new RebalanceCommand(Id(), User(a), kept) : null;
+                case 15 or 16 or 17:
+                    return SimpleId(a) is { } rep ? new ReportNavCommand(Id(), State.SimpleVaults[rep].Spec.Reporter, rep, Reported(rep, amount, b)) : null;
+                case 18:
+                    return Vault(a) is { } p ? new PauseCommand(Id(), Operator(p), p) : null;
+                case 19:
+                    return Vault(a) is { } u ? new UnpauseCommand(Id(), Operator(u), u, b % 2 == 0) : null;
+                case 20:
+                    return ComposedId(a) is { } pol ? Policy(pol, b) : null;
+                case 21 or 22:
+                    return ComposedId(a) is { } reb ? new RebalanceCommand(Id(), User(b), reb) : null;
+                case 23:
+                    return State.Governance is null
+                        ? new InitGovernance(Id(), User(a), new GovernanceParameters(0, 86_400, 0, 0, 0, 86_400, User(b)))
+                        : new MintBank(Id(), State.Governance.Bank.Minter, User(b), amount % 5 == 0 ? amount : amount % BankToken.MaxSupply);
+                case 24:
+                    return new TransferBank(Id(), User(a), User(b), amount);
+                case 25:
+                    return new CreateLock(Id(), User(a), amount, _clock.Now.ToUnixTimeSeconds() + (b * 200L));
+                case 26:
+                    return new IncreaseLockAmount(Id(), User(a), amount);
+                default:
+                    return new WithdrawLock(Id(), User(a));
+            }
+        }
+
+        private string? Vault(int i) => (i % 3 == 0 ? ComposedId(i) : SimpleId(i)) ?? SimpleId(i) ?? ComposedId(i);
+
+        private AccountId Operator(string vault) =>
+            State.SimpleVaults.TryGetValue(vault, out var sv) ? sv.Spec.Operator : State.ComposedVaults[vault].Spec.Operator;
+
+        private string? AssetOf(string vault) =>
+            State.SimpleVaults.TryGetValue(vault, out var sv) ? sv.Spec.Asset : State.ComposedVaults[vault].Spec.Asset;
+
+        /// <summary>Mostly what the user holds (all of it, or a part), sometimes the raw amount.</summary>
+        private UInt128 Affordable(string vault, AccountId who, UInt128 amount, int b)
+        {
+            var held = State.Balance(AssetOf(vault)!, who);
+            return (b % 4) switch
+            {
+                0 => held,
+                1 => held == 0 ? amount : amount % held + 1,
+                2 => amount,
+                _ => UInt128.Min(amount, held),
+            };
+        }
+
+        private UInt128 Shares(string vault, AccountId who, UInt128 amount, int b)
+        {
+            var held = State.SimpleVaults.TryGetValue(vault, out var sv) ? sv.Vault.BalanceOf(who) : State.ComposedVaults[vault].Ledger.BalanceOf(who);
+            return (b % 3) switch
+            {
+                0 => held,
+                1 => held == 0 ? amount : amount % held + 1,
+                _ => amount,
+            };
+        }
+
+        /// <summary>A NAV report: the raw amount, or the current total assets moved by a few percent (up or down).</summary>
+        private UInt128 Reported(string vault, UInt128 amount, int b)
+        {
+            var current = State.SimpleVaults[vault].Vault.TotalAssets;
+            return (b % 4) switch
+            {
+                0 => amount,
+                1 => current + (current / 10),
+                2 => current - (current / 20),
+                _ => current / 2 * 3 > current ? current / 2 * 3 : amount,
+            };
+        }
+
+        private SimpleVaultSpec SimpleSpec(string asset, int a, int b) => new()
+        {
+            Asset = asset,
+            DecimalsOffset = (a / 11) % 19,
+            Operator = User(b / 3),
+            Reporter = User(b / 5),
+            FeeRecipient = User(a / 13),
+            EntryFeeBps = (a / 17) % 3 == 0 ? 0 : (b / 7) % 5_001,
+            ExitFeeBps = (a / 19) % 3 == 0 ? 0 : (b / 11) % 5_001,
+            FlowFeesPaidOut = b % 2 == 0,
+            ManagementFeeBps = (a / 23) % 2 == 0 ? 0 : (b / 13) % 10_001,
+            PerformanceFeeBps = (a / 29) % 2 == 0 ? 0 : (b / 17) % 10_001,
+            MaxReportUpBps = (a / 31) % 2 == 0 ? NavReportBounds.NoLimit : 2_000,
+            MaxReportDownBps = (a / 37) % 2 == 0 ? BasisPoints.One : 2_000,
+            MinReportIntervalSeconds = (a / 41) % 3 == 0 ? 0 : 3_600,
+            InstantWithdrawals = (a / 43) % 3 != 0,
+            WithdrawalDelaySeconds = ((a / 47) % 4) switch { 0 => 0, 1 => 86_400, 2 => 400L * 86_400, _ => 300_000_000_000L },
+        };
+
+        private CreateComposedVault? ComposedVault(int a, int b)
+        {
+            if (SimpleId(a) is not { } first)
+            {
+                return null;
+            }
+
+            var asset = State.SimpleVaults[first].Spec.Asset;
+            var children = State.SimpleVaults.Values.Where(v => v.Spec.Asset == asset).Select(v => v.Id).Order(StringComparer.Ordinal)
+                .Where((_, i) => i == 0 || ((b >> i) & 1) == 1).ToImmutableArray();
+            var rails = new RebalanceRails
+            {
+                MaxChildPpm = (a / 3) % 3 == 0 ? null : 600_000,
+                MaxChildAssets = (a / 5) % 3 == 0 ? null : (UInt128)(b % 7) * 1_000_000_000,
+                MaxStepPpm = (a / 7) % 3 == 0 ? null : 100_000,
+                MinTradeAssets = (UInt128)((a / 11) % 3 == 0 ? 0 : b % 1_000),
+                FixedCostPerOperation = ((a / 13) % 4) switch { 0 => UInt128.Zero, 1 => UInt128.One, 2 => (UInt128)1_000_000, _ => UInt128.MaxValue / 3 },
+                CostBudget = (a / 17) % 2 == 0 ? null : (UInt128)b,
+                CostBudgetPerDay = (UInt128)(b % 1_000),
+            };
+            return new CreateComposedVault(Id(), User(a), Pick(ComposedIds, b / 3), new ComposedVaultSpec
+            {
+                Asset = asset,
+                DecimalsOffset = (a / 19) % 19,
+                Operator = User(b / 7),
+                CostRecipient = User(a / 23),
+                Children = children,
+                Rails = rails,
+            });
+        }
+
+        private SetPolicyCommand Policy(string vault, int b)
+        {
+            var cv = State.ComposedVaults[vault];
+            var children = cv.Spec.Children;
+            var weights = string.Join(", ", children.Select((c, i) => $"'{c}': {(i == 0 ? 1.0 - ((children.Length - 1) * (1.0 / (children.Length + 1))) : 1.0 / (children.Length + 1)):R}"));
+            var trigger = (b % 3) switch { 0 => "{ drift: { absolute: 0.0001 } }", 1 => "{ calendar: monthly }", _ => "{ drift: { relative: 0.2 } }" };
+            var text = $"name: p{b % 5}\nuniverse: [{string.Join(", ", children.Select(c => $"'{c}'"))}]\nweights: {{ scheme: fixed, targets: {{ {weights} }} }}\ntrigger: {trigger}\n";
+            return new SetPolicyCommand(Id(), cv.Spec.Operator, vault, $"p{b % 5}", text);
+        }
+    }
+}
