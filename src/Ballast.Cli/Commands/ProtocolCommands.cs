@@ -82,7 +82,8 @@ internal static class VerifyCommand
         var journal = new Argument<string>("JOURNAL") { Description = "sqlite:FILE, postgres:CONNSTR or a SQLite file path." };
         var expect = new Option<string?>("--expect-head") { Description = "The head you trust (SEQUENCE:HASH as printed by verify, or the hash alone); verification fails unless the journal ends exactly there." };
         var data = new Option<string[]>("--data") { Description = "Data files that governance evidence claims were made on (by SHA-256), so their backtests are re-run; repeat for several.", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("verify", "Verify a journal: check the hash chain, and decide every command again on the replayed state: each must give exactly its journaled events (so every rebalance is re-derived from its policy, every evidence claim re-run; a claim says how its data file is read).") { journal, expect, data };
+        var json = new Option<bool>("--json") { Description = "On success, print what was covered as JSON (first and last sequence, events, commands, head)." };
+        var command = new Command("verify", "Verify a journal: check that it holds every event 1..head and its hash chain, that each command id appears once, and decide every command again on the replayed state: each must give exactly its journaled events (so every rebalance is re-derived from its policy, every evidence claim re-run; a claim says how its data file is read).") { journal, expect, data, json };
         command.SetAction(parse =>
         {
             var location = parse.GetValue(journal)!;
@@ -98,6 +99,11 @@ internal static class VerifyCommand
             }
 
             using var store = OpenExisting(location);
+            if (store is DbJournalStore { CommandIndexRebuiltAt: { } rebuiltAt })
+            {
+                io.Notice($"the command index (journal_commands) disagreed with the chained events at command '{rebuiltAt}' and was rebuilt from them (it is derived; retries look commands up in the events)");
+            }
+
             ReplayReport report;
             try
             {
@@ -131,7 +137,25 @@ internal static class VerifyCommand
                 return Program.BadInput;
             }
 
+            if (parse.GetValue(json))
+            {
+                io.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    verified = true,
+                    first_sequence = report.FirstSequence,
+                    last_sequence = report.LastSequence,
+                    events = report.EventsChecked,
+                    commands = report.CommandsRederived,
+                    vaults = report.Vaults,
+                    rebalances = report.RebalancesRederived,
+                    head_sequence = report.Head.Sequence,
+                    head_hash = report.Head.Hash.ToHex(),
+                }));
+                return Program.Ok;
+            }
+
             io.Out.WriteLine($"verified: {report.EventsChecked} events checked, {report.Vaults} vaults verified, {report.CommandsRederived} commands re-decided ({report.RebalancesRederived} rebalances re-derived from their policies)");
+            io.Out.WriteLine($"covered: events {report.FirstSequence}..{report.LastSequence}, contiguous ({report.EventsChecked} events, {report.CommandsRederived} commands, each command id once)");
             io.Out.WriteLine($"head: {head}");
             return Program.Ok;
         });

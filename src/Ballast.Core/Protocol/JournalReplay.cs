@@ -7,9 +7,23 @@ namespace Ballast.Protocol;
 public sealed record ReplayDiscrepancy(long Sequence, string What);
 
 /// <summary>What <see cref="JournalReplay.Verify"/> found.</summary>
+/// <param name="EventsChecked">Events found sound, in order from sequence 1: the coverage is 1..<see cref="LastSequence"/>.</param>
+/// <param name="Vaults">Vaults in the replayed state.</param>
+/// <param name="CommandsRederived">Commands decided again and matched (each command id once).</param>
+/// <param name="RebalancesRederived">Rebalances among their events.</param>
+/// <param name="Head">The head after the last event read (the last sound one when there is a discrepancy in the chain).</param>
+/// <param name="Discrepancy">The first discrepancy, or null.</param>
+/// <param name="State">The state replayed so far.</param>
 public sealed record ReplayReport(long EventsChecked, int Vaults, long CommandsRederived, int RebalancesRederived, JournalHead Head, ReplayDiscrepancy? Discrepancy, ProtocolState State)
 {
+    /// <summary>Whether every event checked out.</summary>
     public bool IsValid => Discrepancy is null;
+
+    /// <summary>The first sequence covered: 1, or 0 when nothing was.</summary>
+    public long FirstSequence => EventsChecked > 0 ? 1 : 0;
+
+    /// <summary>The last sequence covered (every event 1..this one was checked).</summary>
+    public long LastSequence => EventsChecked;
 }
 
 /// <summary>
@@ -18,7 +32,8 @@ public sealed record ReplayReport(long EventsChecked, int Vaults, long CommandsR
 /// command is decided again by the protocol's rules on the state the journal has built up to it, at its journaled
 /// time, and must give exactly the journaled events, byte for byte; then they are applied. So a rebalance is
 /// re-derived from its policy and inputs, and a forged deposit, report, fee or share count is caught where it was
-/// forged. Stops at the first discrepancy.
+/// forged. A command id appears once in the chain: a second command with an id already journaled (an idempotent
+/// retry applied twice) is a discrepancy. Stops at the first discrepancy.
 /// </summary>
 public static class JournalReplay
 {
@@ -32,6 +47,7 @@ public static class JournalReplay
         var rebalances = 0;
         long checkedCount = 0;
         var group = new List<(JournalEvent Stored, ProtocolEvent Parsed)>();
+        var commandStarts = new Dictionary<string, long>(StringComparer.Ordinal);
         ReplayDiscrepancy? failure = null;
 
         foreach (var stored in events)
@@ -70,6 +86,12 @@ public static class JournalReplay
 
                 checkedCount += group.Count;
                 group.Clear();
+            }
+
+            if (group.Count == 0 && !commandStarts.TryAdd(stored.CommandId, stored.Sequence))
+            {
+                failure = new(stored.Sequence, $"command id '{stored.CommandId}' appears twice in the chain: first at event {commandStarts[stored.CommandId]}, again here (a command applies once)");
+                break;
             }
 
             group.Add((stored, parsed));

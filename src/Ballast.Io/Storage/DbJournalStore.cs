@@ -201,6 +201,47 @@ public abstract class DbJournalStore : IJournalStore
         }
     }
 
+    /// <summary>
+    /// The first command id whose <c>journal_commands</c> row disagreed with the events when this store was opened
+    /// (missing, altered or stray), after which the table was rebuilt from the events; null when it agreed.
+    /// </summary>
+    public string? CommandIndexRebuiltAt { get; private set; }
+
+    /// <summary>
+    /// Compares <c>journal_commands</c> with the index derived from the chained events (per command id: first and last
+    /// sequence) and, if they differ anywhere, rebuilds the table from the events under the write lock. The table is a
+    /// cache; lookups read the events.
+    /// </summary>
+    private protected void ReconcileCommandIndex(DbConnection connection)
+    {
+        if (FirstIndexDiscrepancy(connection, null) is null)
+        {
+            return;
+        }
+
+        using var transaction = BeginWrite(connection);
+        var differs = FirstIndexDiscrepancy(connection, transaction);
+        if (differs is null)
+        {
+            return;
+        }
+
+        Execute(connection, transaction, $"DELETE FROM {Commands}");
+        Execute(connection, transaction,
+            $"INSERT INTO {Commands} (command_id, first_sequence, last_sequence) SELECT command_id, min(sequence), max(sequence) FROM {Events} GROUP BY command_id");
+        transaction.Commit();
+        CommandIndexRebuiltAt = differs;
+    }
+
+    private string? FirstIndexDiscrepancy(DbConnection connection, DbTransaction? transaction)
+    {
+        var derived = $"SELECT command_id, min(sequence) AS first_sequence, max(sequence) AS last_sequence FROM {Events} GROUP BY command_id";
+        var stored = $"SELECT command_id, first_sequence, last_sequence FROM {Commands}";
+        using var command = Command(connection, transaction,
+            $"SELECT command_id FROM ({derived} EXCEPT {stored}) AS missing UNION ALL SELECT command_id FROM ({stored} EXCEPT {derived}) AS stray LIMIT 1");
+        return command.ExecuteScalar() as string;
+    }
+
     private protected static int Execute(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);
@@ -292,6 +333,10 @@ public abstract class DbJournalStore : IJournalStore
             }
 
             var last = events[^1];
+            // The events say the command is new, so a row naming it (or these sequences) is stale: the index follows the chain.
+            Execute(connection, transaction,
+                $"DELETE FROM {Commands} WHERE command_id = @command_id OR first_sequence BETWEEN @first AND @last",
+                ("command_id", commandId), ("first", first.Sequence), ("last", last.Sequence));
             Execute(connection, transaction,
                 $"INSERT INTO {Commands} (command_id, first_sequence, last_sequence) VALUES (@command_id, @first, @last)",
                 ("command_id", commandId), ("first", first.Sequence), ("last", last.Sequence));
@@ -309,20 +354,41 @@ public abstract class DbJournalStore : IJournalStore
         var next = fromSequence;
         while (next <= to)
         {
-            var page = Run(connection => ReadRange(connection, null, next, Math.Min(to, next + PageSize - 1)));
-            if (page.Count == 0)
-            {
-                yield break;
-            }
-
+            var end = Math.Min(to, next + PageSize - 1);
+            var page = Run(connection => ReadRange(connection, null, next, end));
+            RequireContiguous(page, next, end, to);
             foreach (var e in page)
             {
                 yield return e;
             }
 
-            next = page[^1].Sequence + 1;
+            next = end + 1;
         }
     }
+
+    /// <summary>
+    /// Requires <paramref name="page"/> to hold exactly the events <paramref name="from"/>..<paramref name="to"/>:
+    /// the journal is 1..head without a hole, so a missing row (deleted, or a stray row written past a gap) is
+    /// corruption, named by the first sequence that is absent.
+    /// </summary>
+    private static void RequireContiguous(List<JournalEvent> page, long from, long to, long head)
+    {
+        for (var i = 0; i < page.Count; i++)
+        {
+            if (page[i].Sequence != from + i)
+            {
+                throw Missing(from + i, head);
+            }
+        }
+
+        if (page.Count != to - from + 1)
+        {
+            throw Missing(from + page.Count, head);
+        }
+    }
+
+    private static JournalCorruptedException Missing(long sequence, long head) =>
+        new(sequence, $"the event is missing: the journal's last event is {head}, so every event 1..{head} must be present (rows deleted, or a row written past a gap)");
 
     private JournalHead ReadHead(DbConnection connection, DbTransaction? transaction)
     {
@@ -337,31 +403,45 @@ public abstract class DbJournalStore : IJournalStore
         return new JournalHead(sequence, ParseHash(sequence, reader.GetString(1), "hash"));
     }
 
+    /// <summary>
+    /// A command's events, looked up in the chained events themselves (by the <c>command_id</c> column, indexed), not
+    /// in <c>journal_commands</c>: the index table is outside the hash chain, so a deleted or altered index row must
+    /// not make a retried command look new. The events of one command are consecutive; if they are not (the command
+    /// id appears twice in the chain, or one of its events is missing), the journal is corrupted.
+    /// </summary>
     private List<JournalEvent>? FindCommand(DbConnection connection, DbTransaction? transaction, string commandId)
     {
-        long first, last;
-        using (var command = Command(connection, transaction,
-                   $"SELECT first_sequence, last_sequence FROM {Commands} WHERE command_id = @command_id", ("command_id", commandId)))
-        using (var reader = command.ExecuteReader())
+        using var command = Command(connection, transaction,
+            $"SELECT {Columns} FROM {Events} WHERE command_id = @command_id ORDER BY sequence", ("command_id", commandId));
+        var events = ReadEvents(command, 4);
+        if (events.Count == 0)
         {
-            if (!reader.Read())
-            {
-                return null;
-            }
-
-            first = reader.GetInt64(0);
-            last = reader.GetInt64(1);
+            return null;
         }
 
-        return ReadRange(connection, transaction, first, last);
+        for (var i = 1; i < events.Count; i++)
+        {
+            if (events[i].Sequence != events[0].Sequence + i)
+            {
+                throw new JournalCorruptedException(events[0].Sequence + i,
+                    $"command '{commandId}' has events at {events[0].Sequence}..{events[i - 1].Sequence} and again at {events[i].Sequence}: a command's events are consecutive and a command id appears once");
+            }
+        }
+
+        return events;
     }
 
     private List<JournalEvent> ReadRange(DbConnection connection, DbTransaction? transaction, long from, long to)
     {
         using var command = Command(connection, transaction,
             $"SELECT {Columns} FROM {Events} WHERE sequence >= @from AND sequence <= @to ORDER BY sequence", ("from", from), ("to", to));
+        return ReadEvents(command, (int)Math.Min(to - from + 1, PageSize));
+    }
+
+    private static List<JournalEvent> ReadEvents(DbCommand command, int capacity)
+    {
         using var reader = command.ExecuteReader(CommandBehavior.SequentialAccess);
-        var events = new List<JournalEvent>((int)Math.Min(to - from + 1, PageSize));
+        var events = new List<JournalEvent>(capacity);
         while (reader.Read())
         {
             var sequence = reader.GetInt64(0);

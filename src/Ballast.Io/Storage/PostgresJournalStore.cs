@@ -30,11 +30,15 @@ public sealed class PostgresJournalStore : DbJournalStore
         try
         {
             using var connection = _dataSource.OpenConnection();
-            using var transaction = connection.BeginTransaction();
-            // Two processes creating the same schema at once would race on the catalog; one at a time.
-            Execute(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@schema))", ("schema", "ballast.journal." + schema));
-            EnsureSchema(connection, transaction, CreateTables(Prefix));
-            transaction.Commit();
+            using (var transaction = connection.BeginTransaction())
+            {
+                // Two processes creating the same schema at once would race on the catalog; one at a time.
+                Execute(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@schema))", ("schema", "ballast.journal." + schema));
+                EnsureSchema(connection, transaction, CreateTables(Prefix));
+                transaction.Commit();
+            }
+
+            ReconcileCommandIndex(connection);
         }
         catch
         {
@@ -82,6 +86,7 @@ public sealed class PostgresJournalStore : DbJournalStore
             payload text NOT NULL,
             previous_hash text NOT NULL,
             hash text NOT NULL);
+        CREATE INDEX IF NOT EXISTS journal_events_command_id ON {p}journal_events (command_id);
         CREATE TABLE IF NOT EXISTS {p}journal_commands (
             command_id text PRIMARY KEY,
             first_sequence bigint NOT NULL UNIQUE REFERENCES {p}journal_events (sequence),

@@ -22,6 +22,7 @@ public sealed class SqliteJournalStore : DbJournalStore
             payload TEXT NOT NULL,
             previous_hash TEXT NOT NULL,
             hash TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS journal_events_command_id ON journal_events (command_id);
         CREATE TABLE IF NOT EXISTS journal_commands (
             command_id TEXT PRIMARY KEY,
             first_sequence INTEGER NOT NULL UNIQUE REFERENCES journal_events (sequence),
@@ -60,6 +61,7 @@ public sealed class SqliteJournalStore : DbJournalStore
             using var transaction = _connection.BeginTransaction(deferred: false);
             EnsureSchema(_connection, transaction, CreateTables);
             transaction.Commit();
+            ReconcileCommandIndex(_connection);
         }
         catch
         {
