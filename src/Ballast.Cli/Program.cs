@@ -51,9 +51,9 @@ public static class Program
             stderr.WriteLine($"error: {e.Message}");
             return BadInput;
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode is 26 or 11)
+        catch (Ballast.Protocol.Journal.JournalCorruptedException e)
         {
-            // SQLITE_NOTADB / SQLITE_CORRUPT: the file the user named is not a (sound) journal.
+            // The journal the user named is not a (sound) journal: a damaged file, a missing event, a broken chain.
             stderr.WriteLine($"error: not a readable journal: {e.Message}");
             return BadInput;
         }

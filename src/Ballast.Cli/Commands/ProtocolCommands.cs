@@ -175,8 +175,9 @@ internal static class VerifyCommand
         {
             return JournalStores.Open(location);
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
+        catch (Ballast.Protocol.Journal.JournalStoreException e) when (!e.IsTransient)
         {
+            // Not a journal, a damaged one, another schema version, or a file that cannot be opened: the location given.
             throw new BallastInputException(new InputLocation(path ?? location), $"not a readable journal: {e.Message}");
         }
     }

@@ -60,6 +60,9 @@ public abstract class DbJournalStore : IJournalStore
     /// <summary>Frees what the store holds for its lifetime.</summary>
     private protected abstract void DisposeCore();
 
+    /// <summary>The database's error as the journal's own exception (the store boundary: no provider exception leaves it).</summary>
+    private protected abstract JournalStoreException Translate(DbException exception);
+
     public JournalHead Head() => Run(connection => ReadHead(connection, null));
 
     public AppendResult Append(string commandId, IReadOnlyList<JournalEvent> events)
@@ -479,14 +482,21 @@ public abstract class DbJournalStore : IJournalStore
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var connection = Acquire();
             try
             {
-                return operation(connection);
+                var connection = Acquire();
+                try
+                {
+                    return operation(connection);
+                }
+                finally
+                {
+                    Release(connection);
+                }
             }
-            finally
+            catch (DbException e)
             {
-                Release(connection);
+                throw Translate(e);
             }
         }
     }

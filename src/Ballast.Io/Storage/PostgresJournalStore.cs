@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Ballast.Protocol.Journal;
 using Npgsql;
 
 namespace Ballast.Io.Storage;
@@ -40,11 +41,27 @@ public sealed class PostgresJournalStore : DbJournalStore
 
             ReconcileCommandIndex(connection);
         }
+        catch (NpgsqlException e)
+        {
+            _dataSource.Dispose();
+            throw Translate(e, schema);
+        }
         catch
         {
             _dataSource.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The PostgreSQL error codes (SQLSTATE) this store tells apart.</summary>
+    internal static class SqlStates
+    {
+        public const string SerializationFailure = "40001";
+        public const string DeadlockDetected = "40P01";
+        public const string LockNotAvailable = "55P03";
+        public const string UniqueViolation = "23505";
+        public const string DataCorrupted = "XX001";
+        public const string IndexCorrupted = "XX002";
     }
 
     /// <summary>The schema used when none is named.</summary>
@@ -73,6 +90,24 @@ public sealed class PostgresJournalStore : DbJournalStore
     }
 
     private protected override void DisposeCore() => _dataSource.Dispose();
+
+    private protected override JournalStoreException Translate(DbException exception) =>
+        exception is NpgsqlException npgsql ? Translate(npgsql, Schema) : new JournalStoreException($"the PostgreSQL journal (schema {Schema}) failed: {exception.Message}", exception.IsTransient, exception);
+
+    /// <summary>
+    /// Npgsql's error as the journal's: a serialization failure, a deadlock, a lock not available in time or a
+    /// duplicate key (another writer's row) is a transient conflict; data or index corruption reported by the server
+    /// is corruption; anything else keeps Npgsql's own judgement of whether it is transient (a connection refused or
+    /// lost, a timeout, the server shutting down: transient; a permission, a syntax: not).
+    /// </summary>
+    internal static JournalStoreException Translate(NpgsqlException exception, string schema) => exception switch
+    {
+        PostgresException { SqlState: SqlStates.SerializationFailure or SqlStates.DeadlockDetected or SqlStates.LockNotAvailable or SqlStates.UniqueViolation } p =>
+            new JournalConflictException($"the PostgreSQL journal (schema {schema}) refused the write because of another writer ({p.SqlState}: {p.MessageText}); nothing was written, try again", p),
+        PostgresException { SqlState: SqlStates.DataCorrupted or SqlStates.IndexCorrupted } p =>
+            new JournalCorruptedException($"schema {schema}: {p.SqlState}: {p.MessageText}", p),
+        _ => new JournalStoreException($"the PostgreSQL journal (schema {schema}) failed: {exception.Message}", exception.IsTransient, exception),
+    };
 
     // Time stays text, as hashed: timestamptz keeps microseconds and the hash covers 100 ns ticks.
     private static string CreateTables(string p) => $"""

@@ -164,7 +164,9 @@ public abstract class JournalStoreContractTests : IDisposable
         var staleHead = a.Head();
         a.Append("from-a", new JournalBuilder(staleHead).Add("from-a", (T0, "x", "{}")));
 
-        Assert.Throws<JournalConcurrencyException>(() => b.Append("from-b", new JournalBuilder(staleHead).Add("from-b", (T0, "x", "{}"))));
+        var conflict = Assert.Throws<JournalConcurrencyException>(() => b.Append("from-b", new JournalBuilder(staleHead).Add("from-b", (T0, "x", "{}"))));
+        Assert.IsAssignableFrom<JournalConflictException>(conflict);
+        Assert.True(conflict.IsTransient);
 
         var fresh = b.Head();
         Assert.Equal(AppendStatus.Appended, b.Append("from-b", new JournalBuilder(fresh).Add("from-b", (T0, "x", "{}"))).Status);
