@@ -44,7 +44,8 @@ public static class Program
 
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            // Journal commands are asynchronous; this is the one place that waits for them (a console has no synchronization context).
+            return parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }).GetAwaiter().GetResult();
         }
         catch (BallastInputException e)
         {

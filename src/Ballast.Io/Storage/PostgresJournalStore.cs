@@ -70,9 +70,25 @@ public sealed class PostgresJournalStore : DbJournalStore
     /// <summary>The schema holding the tables.</summary>
     public string Schema { get; }
 
-    private protected override DbConnection Acquire() => _dataSource.OpenConnection();
+    private protected override async ValueTask<DbConnection> AcquireAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    private protected override void Release(DbConnection connection) => connection.Dispose();
+    private protected override ValueTask ReleaseAsync(DbConnection connection) => connection.DisposeAsync();
+
+    private protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync(connection, transaction, $"LOCK TABLE {Prefix}journal_commands IN EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     private protected override DbTransaction BeginWrite(DbConnection connection)
     {

@@ -96,13 +96,18 @@ public sealed class SqliteJournalStore : DbJournalStore
     /// <summary>The full path of the database file.</summary>
     public string Path { get; }
 
-    private protected override DbConnection Acquire() => _connection;
+    private protected override ValueTask<DbConnection> AcquireAsync(CancellationToken cancellationToken) => ValueTask.FromResult<DbConnection>(_connection);
 
-    private protected override void Release(DbConnection connection)
-    {
-    }
+    private protected override ValueTask ReleaseAsync(DbConnection connection) => ValueTask.CompletedTask;
 
     private protected override DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+    // Microsoft.Data.Sqlite has no asynchronous I/O: BEGIN IMMEDIATE waits for the lock (up to the busy timeout) here.
+    private protected override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(BeginWrite(connection));
+    }
 
     private protected override void DisposeCore() => _connection.Dispose();
 

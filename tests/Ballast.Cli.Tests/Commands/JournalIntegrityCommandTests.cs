@@ -21,16 +21,16 @@ public sealed class JournalIntegrityCommandTests : IDisposable
     }
 
     /// <summary>A protocol journal of <c>1 + 2 × issues</c> commands (an asset, then issues), written in batches.</summary>
-    private string Journal(int issues)
+    private async Task<string> JournalAsync(int issues)
     {
         var path = Path.Combine(_dir.FullName, "journal.db");
         using var store = new SqliteJournalStore(path);
-        var sequencer = new ProtocolSequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance), new ManualClock(T0));
+        var sequencer = await ProtocolSequencer.OpenAsync(store, new ProtocolEngine(SpecPolicyCompiler.Instance), new ManualClock(T0));
         var issuer = new AccountId("issuer");
-        sequencer.Submit(new CreateAsset("asset", issuer, "USD", 6));
+        await sequencer.SubmitAsync(new CreateAsset("asset", issuer, "USD", 6));
         for (var from = 0; from < issues; from += 500)
         {
-            var outcomes = sequencer.SubmitBatch([.. Enumerable.Range(from, Math.Min(500, issues - from)).Select(i => (ProtocolCommand)new IssueAsset($"issue-{i}", issuer, "USD", new AccountId($"holder-{i % 7}"), 1_000_000))]);
+            var outcomes = await sequencer.SubmitBatchAsync([.. Enumerable.Range(from, Math.Min(500, issues - from)).Select(i => (ProtocolCommand)new IssueAsset($"issue-{i}", issuer, "USD", new AccountId($"holder-{i % 7}"), 1_000_000))]);
             Assert.All(outcomes, o => Assert.Equal(CommandStatus.Applied, o.Status));
         }
 
@@ -56,9 +56,9 @@ public sealed class JournalIntegrityCommandTests : IDisposable
     }
 
     [Fact]
-    public void Verify_SoundJournal_PrintsWhatItCovered()
+    public async Task Verify_SoundJournal_PrintsWhatItCovered()
     {
-        var db = Journal(100); // 2 + 100 × 2 events, 101 commands
+        var db = await JournalAsync(100); // 2 + 100 × 2 events, 101 commands
 
         var text = CliRunner.Run("verify", db);
         var json = CliRunner.Run("verify", db, "--json");
@@ -79,9 +79,9 @@ public sealed class JournalIntegrityCommandTests : IDisposable
 
     /// <summary>Thousands of events deleted from the middle (more than a 4,096-event read page): verify fails naming the first missing one.</summary>
     [Fact]
-    public void Verify_HoleLargerThanAReadPage_FailsNamingTheFirstMissingEvent()
+    public async Task Verify_HoleLargerThanAReadPage_FailsNamingTheFirstMissingEvent()
     {
-        var db = Journal(4000); // 8,002 events
+        var db = await JournalAsync(4000); // 8,002 events
         Sql(db, "DELETE FROM journal_commands WHERE first_sequence BETWEEN 1001 AND 6000; DELETE FROM journal_events WHERE sequence BETWEEN 1001 AND 6000");
 
         var verify = CliRunner.Run("verify", db);
@@ -94,9 +94,9 @@ public sealed class JournalIntegrityCommandTests : IDisposable
 
     /// <summary>A stray event written far past the head: verify fails at the first missing event, not silently at the old head.</summary>
     [Fact]
-    public void Verify_StrayEventPastAGap_FailsNamingTheFirstMissingEvent()
+    public async Task Verify_StrayEventPastAGap_FailsNamingTheFirstMissingEvent()
     {
-        var db = Journal(10); // 22 events
+        var db = await JournalAsync(10); // 22 events
         Sql(db, "INSERT INTO journal_events (sequence, time, type, command_id, payload, previous_hash, hash) SELECT 10000, time, type, 'stray', payload, previous_hash, hash FROM journal_events WHERE sequence = 22");
 
         var verify = CliRunner.Run("verify", db);

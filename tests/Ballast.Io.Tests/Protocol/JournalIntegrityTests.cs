@@ -83,7 +83,7 @@ public sealed class JournalIntegrityTests
         Sql(h.Path, "DELETE FROM journal_commands WHERE first_sequence BETWEEN 40 AND 120; DELETE FROM journal_events WHERE sequence BETWEEN 40 AND 120");
 
         using var store = new Ballast.Io.Storage.SqliteJournalStore(h.Path) { PageSize = 16 };
-        var error = Assert.Throws<JournalCorruptedException>(() => new ProtocolSequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance), h.Clock));
+        var error = Assert.Throws<JournalCorruptedException>(() => BlockingJournal.Sequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance), h.Clock));
         Assert.Equal(40, error.Sequence);
         Assert.Equal(40, Assert.Throws<JournalCorruptedException>(() => JournalReplay.Verify(store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance))).Sequence);
     }

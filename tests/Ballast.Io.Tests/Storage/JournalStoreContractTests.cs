@@ -617,6 +617,50 @@ public abstract class JournalStoreContractTests : IDisposable
         Assert.Contains("again at 7", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>The asynchronous read streams page by page and stops with a cancellation at the next page it fetches.</summary>
+    [Fact]
+    public async Task ReadAsync_CancelledDuringEnumeration_ThrowsOperationCanceled()
+    {
+        var store = Open();
+        ((DbJournalStore)store).PageSize = 2;
+        Fill(store, 3); // 6 events, 3 pages
+        var ct = TestContext.Current.CancellationToken;
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var seen = new List<long>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var e in store.ReadAsync(1, cancellation.Token))
+            {
+                seen.Add(e.Sequence);
+                await cancellation.CancelAsync();
+            }
+        });
+
+        Assert.Equal([1, 2], seen); // the first page, then the cancelled fetch of the second
+        Assert.Equal(6, await store.ReadAsync(1, ct).CountAsync(ct));
+    }
+
+    /// <summary>A write with a cancelled token writes nothing; every member takes a token.</summary>
+    [Fact]
+    public async Task AppendAsync_Cancelled_WritesNothing()
+    {
+        var store = Open();
+        var builder = Fill(store, 2);
+        var ct = TestContext.Current.CancellationToken;
+        var head = await store.HeadAsync(ct);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.AppendAsync("late", Command(builder, "late"), cancellation.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.HeadAsync(cancellation.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.FindCommandAsync("c0", cancellation.Token));
+
+        Assert.Equal(head, await store.HeadAsync(ct));
+        Assert.Null(await store.FindCommandAsync("late", ct));
+        Assert.Equal(head, (await JournalVerifier.VerifyChainAsync(store.ReadAsync(1, ct), ct)).Head);
+    }
+
     // One or two different characters in place of c: another of its class (hex digit, digit, letter) so that values
     // stay well-formed where possible, and for a separator something else entirely.
     private static IEnumerable<char> Replacements(char c) => c switch
