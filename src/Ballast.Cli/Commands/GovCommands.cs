@@ -323,7 +323,7 @@ internal static class GovCommand
     private static async Task<int> RunAsync(CliIo io, ParseResult parse, CancellationToken cancellationToken, Common c, bool create, Func<ProtocolState, DateTimeOffset, ProtocolCommand> build, IEvidenceVerifier? verifier = null)
     {
         var location = parse.GetValue(c.Db)!;
-        using var store = create ? OpenOrCreate(location) : VerifyCommand.OpenExisting(location);
+        using var store = io.Journal(create ? OpenOrCreate(location) : VerifyCommand.OpenExisting(location));
         var at = parse.GetValue(c.At);
         TimeProvider clock = at is { } fixedAt ? new ManualClock(fixedAt) : TimeProvider.System;
         var sequencer = await ProtocolSequencer.OpenAsync(store, new ProtocolEngine(SpecPolicyCompiler.Instance, verifier), clock, cancellationToken);
@@ -331,6 +331,11 @@ internal static class GovCommand
         var command = build(sequencer.State, now);
         command = command with { Id = parse.GetValue(c.Id) ?? DefaultId(command, now) };
         var outcome = await sequencer.SubmitAsync(command, cancellationToken);
+        if (sequencer.ConflictRetries > 0)
+        {
+            io.Notice($"another writer appended first {sequencer.ConflictRetries} time(s): the journal was re-read and the command decided again each time");
+        }
+
         switch (outcome.Status)
         {
             case CommandStatus.Rejected:

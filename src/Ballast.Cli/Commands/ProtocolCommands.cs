@@ -19,7 +19,7 @@ internal static class SimCommand
         {
             var loaded = Scenario.LoadFile(parse.GetValue(scenario)!);
             var location = parse.GetValue(db)!;
-            using var store = JournalStores.Open(location);
+            using var store = io.Journal(JournalStores.Open(location));
             var summary = await Progress.RunAsync(io, loaded.Prices.RowCount, progress => SimRunner.RunAsync(loaded, store, progress, ct));
             var decimals = loaded.AssetDecimals;
             if (parse.GetValue(json))
