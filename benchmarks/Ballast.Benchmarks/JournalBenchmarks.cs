@@ -24,7 +24,7 @@ public class JournalBenchmarks
     private int _next;
 
     [GlobalSetup]
-    public void Setup()
+    public async Task Setup()
     {
         _directory = Directory.CreateTempSubdirectory("ballast-journal-bench-").FullName;
         _appendStore = new SqliteJournalStore(Path.Combine(_directory, "append.db"));
@@ -39,10 +39,10 @@ public class JournalBenchmarks
                 batch.Add((id, Build(builder, id, _next)));
             }
 
-            _readStore.AppendBatch(batch);
+            await _readStore.AppendBatchAsync(batch);
         }
 
-        _inMemory = [.. _readStore.Read()];
+        _inMemory = await _readStore.ReadAsync().ToListAsync();
         Console.WriteLine($"// read journal: {_inMemory.Count:N0} events, {new FileInfo(_readStore.Path).Length / 1024:N0} KiB");
     }
 
@@ -55,22 +55,22 @@ public class JournalBenchmarks
     }
 
     [Benchmark(Description = "Append, 1 transaction per command (per command)", OperationsPerInvoke = Commands)]
-    public long AppendOnePerTransaction()
+    public async Task<long> AppendOnePerTransaction()
     {
-        var builder = new JournalBuilder(_appendStore.Head());
+        var builder = new JournalBuilder(await _appendStore.HeadAsync());
         for (var i = 0; i < Commands; i++)
         {
             var id = "a" + _next++.ToString(CultureInfo.InvariantCulture);
-            _appendStore.Append(id, Build(builder, id, _next));
+            await _appendStore.AppendAsync(id, Build(builder, id, _next));
         }
 
         return builder.Head.Sequence;
     }
 
     [Benchmark(Description = "Append, 100 commands per transaction (per command)", OperationsPerInvoke = Commands)]
-    public long AppendBatched100()
+    public async Task<long> AppendBatched100()
     {
-        var builder = new JournalBuilder(_appendStore.Head());
+        var builder = new JournalBuilder(await _appendStore.HeadAsync());
         for (var b = 0; b < Commands / 100; b++)
         {
             var batch = new List<(string, IReadOnlyList<JournalEvent>)>(100);
@@ -80,17 +80,17 @@ public class JournalBenchmarks
                 batch.Add((id, Build(builder, id, _next)));
             }
 
-            _appendStore.AppendBatch(batch);
+            await _appendStore.AppendBatchAsync(batch);
         }
 
         return builder.Head.Sequence;
     }
 
     [Benchmark(Description = "Read 20,000 events from SQLite (per event)", OperationsPerInvoke = ReadEvents)]
-    public long Read()
+    public async Task<long> Read()
     {
         long sum = 0;
-        foreach (var e in _readStore.Read())
+        await foreach (var e in _readStore.ReadAsync())
         {
             sum += e.Sequence;
         }
@@ -99,9 +99,9 @@ public class JournalBenchmarks
     }
 
     [Benchmark(Description = "Read + VerifyChain, 20,000 events (per event)", OperationsPerInvoke = ReadEvents)]
-    public long ReadAndVerify()
+    public async Task<long> ReadAndVerify()
     {
-        var result = JournalVerifier.VerifyChain(_readStore.Read());
+        var result = await JournalVerifier.VerifyChainAsync(_readStore.ReadAsync());
         return result.IsValid ? result.Checked : throw new InvalidOperationException(result.ToString());
     }
 

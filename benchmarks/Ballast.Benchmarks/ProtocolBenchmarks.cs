@@ -35,27 +35,27 @@ public class ProtocolBenchmarks
     private int _next;
 
     [GlobalSetup]
-    public void Setup()
+    public async Task Setup()
     {
         _directory = Directory.CreateTempSubdirectory("ballast-protocol-bench-").FullName;
         _store = new SqliteJournalStore(Path.Combine(_directory, "protocol.db"));
         _clock = new ManualClock(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
         _engine = new ProtocolEngine(SpecPolicyCompiler.Instance);
-        _sequencer = new ProtocolSequencer(_store, _engine, _clock);
-        Submit(new CreateAsset("asset", Issuer, "USD", 6));
-        Submit(new CreateSimpleVault("vault", Operator, "V", Spec()));
+        _sequencer = await ProtocolSequencer.OpenAsync(_store, _engine, _clock);
+        await Submit(new CreateAsset("asset", Issuer, "USD", 6));
+        await Submit(new CreateSimpleVault("vault", Operator, "V", Spec()));
         for (var i = 0; i < 100; i++)
         {
-            Submit(new IssueAsset($"fund-{i}", Issuer, "USD", Investor(i), (UInt128)1_000_000_000_000_000));
+            await Submit(new IssueAsset($"fund-{i}", Issuer, "USD", Investor(i), (UInt128)1_000_000_000_000_000));
         }
 
         // A journal of set-up plus 20,000 deposits for the replay benchmark.
         _replayStore = new SqliteJournalStore(Path.Combine(_directory, "replay.db"));
         var replayClock = new ManualClock(_clock.Now);
-        var replaySequencer = new ProtocolSequencer(_replayStore, _engine, replayClock);
-        replaySequencer.Submit(new CreateAsset("asset", Issuer, "USD", 6));
-        replaySequencer.Submit(new CreateSimpleVault("vault", Operator, "V", Spec()));
-        replaySequencer.Submit(new IssueAsset("fund", Issuer, "USD", Investor(0), (UInt128)1_000_000_000_000_000));
+        var replaySequencer = await ProtocolSequencer.OpenAsync(_replayStore, _engine, replayClock);
+        await replaySequencer.SubmitAsync(new CreateAsset("asset", Issuer, "USD", 6));
+        await replaySequencer.SubmitAsync(new CreateSimpleVault("vault", Operator, "V", Spec()));
+        await replaySequencer.SubmitAsync(new IssueAsset("fund", Issuer, "USD", Investor(0), (UInt128)1_000_000_000_000_000));
         for (var b = 0; b < ReplayCommands / 100; b++)
         {
             var batch = new ProtocolCommand[100];
@@ -65,10 +65,10 @@ public class ProtocolBenchmarks
                 batch[i] = new DepositCommand($"rd{b}-{i}", Investor(0), "V", 1_000_000);
             }
 
-            replaySequencer.SubmitBatch(batch);
+            await replaySequencer.SubmitBatchAsync(batch);
         }
 
-        Console.WriteLine($"// replay journal: {_replayStore.Head().Sequence:N0} events");
+        Console.WriteLine($"// replay journal: {(await _replayStore.HeadAsync()).Sequence:N0} events");
         _keeperState = BuildKeeperState(out _keeperNow);
         Console.WriteLine($"// keeper state: {_keeperState.ComposedVaults.Count:N0} composed vaults, {_keeperState.EventCount:N0} events applied");
     }
@@ -82,19 +82,19 @@ public class ProtocolBenchmarks
     }
 
     [Benchmark(Description = "sequencer: deposit, 1 transaction per command (per command)", OperationsPerInvoke = Commands)]
-    public CommandStatus OnePerTransaction()
+    public async Task<CommandStatus> OnePerTransaction()
     {
         var status = CommandStatus.Rejected;
         for (var i = 0; i < Commands; i++)
         {
-            status = _sequencer.Submit(Deposit()).Status;
+            status = (await _sequencer.SubmitAsync(Deposit())).Status;
         }
 
         return status;
     }
 
     [Benchmark(Description = "sequencer: deposit, 100 commands per transaction (per command)", OperationsPerInvoke = Commands)]
-    public int Batched()
+    public async Task<int> Batched()
     {
         var applied = 0;
         for (var b = 0; b < Commands / 100; b++)
@@ -105,16 +105,16 @@ public class ProtocolBenchmarks
                 batch[i] = Deposit();
             }
 
-            applied += _sequencer.SubmitBatch(batch).Count(o => o.Status == CommandStatus.Applied);
+            applied += (await _sequencer.SubmitBatchAsync(batch)).Count(o => o.Status == CommandStatus.Applied);
         }
 
         return applied;
     }
 
     [Benchmark(Description = "replay: rebuild state from a journal of 20,003 commands, 40,006 events (per command)", OperationsPerInvoke = ReplayCommands + 3)]
-    public long Replay()
+    public async Task<long> Replay()
     {
-        var sequencer = new ProtocolSequencer(_replayStore, _engine, _clock);
+        var sequencer = await ProtocolSequencer.OpenAsync(_replayStore, _engine, _clock);
         return sequencer.State.EventCount;
     }
 
@@ -145,9 +145,9 @@ public class ProtocolBenchmarks
     // Immediate pricing (opted in) keeps one command per deposit, as the published figures measured.
     private static SimpleVaultSpec Spec() => new() { Asset = "USD", DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = 10, ExitFeeBps = 10, FlowFeesPaidOut = true, Pricing = PricingMode.Immediate };
 
-    private void Submit(ProtocolCommand command)
+    private async Task Submit(ProtocolCommand command)
     {
-        var outcome = _sequencer.Submit(command);
+        var outcome = await _sequencer.SubmitAsync(command);
         if (outcome.Status != CommandStatus.Applied)
         {
             throw new InvalidOperationException($"{command.Id}: {outcome.Rejection?.Message}");

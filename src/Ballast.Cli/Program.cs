@@ -3,20 +3,28 @@ using Ballast.Cli.Commands;
 
 namespace Ballast.Cli;
 
-/// <summary>The <c>ballast</c> command line. Exit codes: 0 ok, 2 bad input, 1 internal error.</summary>
+/// <summary>
+/// The <c>ballast</c> command line. Exit codes: 0 ok, 2 bad input, 1 internal error, 3 the journal was busy (another
+/// writer kept appending first, or held its lock, through every retry; or the database was unreachable): nothing of
+/// the command was written, run it again later.
+/// </summary>
 public static class Program
 {
     public const int Ok = 0;
     public const int InternalError = 1;
     public const int BadInput = 2;
+    public const int JournalBusy = 3;
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error, interactive: !Console.IsErrorRedirected);
 
     /// <summary>Runs one command line with the given output streams (tests call this in-process).</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false) => Run(args, stdout, stderr, interactive, wrapJournal: null);
+
+    /// <summary>As <see cref="Run(string[], TextWriter, TextWriter, bool)"/>, with every journal the command opens passed through <paramref name="wrapJournal"/> (tests inject store failures).</summary>
+    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive, Func<Ballast.Protocol.Journal.IJournalStore, Ballast.Protocol.Journal.IJournalStore>? wrapJournal)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var io = new CliIo(stdout, stderr, interactive);
+        var io = new CliIo(stdout, stderr, interactive) { WrapJournal = wrapJournal };
         var verbose = new Option<bool>("--verbose") { Description = "Show stack traces for internal errors.", Recursive = true };
         var root = new RootCommand("Ballast: composed portfolios that rebalance themselves by published rules. Backtest rebalancing policies, compare them, publish them.");
         root.Options.Add(verbose);
@@ -44,16 +52,25 @@ public static class Program
 
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            // Journal commands are asynchronous; this is the one place that waits for them (a console has no synchronization context).
+            return parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }).GetAwaiter().GetResult();
         }
         catch (BallastInputException e)
         {
             stderr.WriteLine($"error: {e.Message}");
             return BadInput;
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode is 26 or 11)
+        catch (Ballast.Protocol.Journal.JournalStoreException e) when (e.IsTransient)
         {
-            // SQLITE_NOTADB / SQLITE_CORRUPT: the file the user named is not a (sound) journal.
+            // Another writer kept winning the race (the sequencer re-read the journal and decided again each time), or
+            // the database could not be reached: nothing of this command was written.
+            stderr.WriteLine($"error: the journal is busy: {e.Message}");
+            stderr.WriteLine($"nothing of this command was written; run it again later (exit {JournalBusy})");
+            return JournalBusy;
+        }
+        catch (Ballast.Protocol.Journal.JournalCorruptedException e)
+        {
+            // The journal the user named is not a (sound) journal: a damaged file, a missing event, a broken chain.
             stderr.WriteLine($"error: not a readable journal: {e.Message}");
             return BadInput;
         }
@@ -90,5 +107,11 @@ public static class Program
 /// <summary>Where a command writes: results to <see cref="Out"/>, progress and notices to <see cref="Error"/>.</summary>
 internal sealed record CliIo(TextWriter Out, TextWriter Error, bool Interactive)
 {
+    /// <summary>Applied to every journal a command opens (a test seam: a store that loses races); null: the store itself.</summary>
+    public Func<Ballast.Protocol.Journal.IJournalStore, Ballast.Protocol.Journal.IJournalStore>? WrapJournal { get; init; }
+
+    /// <summary>The journal a command works on: <paramref name="store"/>, through <see cref="WrapJournal"/> if set.</summary>
+    public Ballast.Protocol.Journal.IJournalStore Journal(Ballast.Protocol.Journal.IJournalStore store) => WrapJournal?.Invoke(store) ?? store;
+
     public void Notice(string message) => Error.WriteLine($"note: {message}");
 }

@@ -118,7 +118,7 @@ internal static class GovCommand
         var evidenceRequired = new Option<bool>("--evidence-required") { Description = "Whether a proposal whose evidence the system did not verify (data-unknown, mismatch) is refused at execution: true or false. Default true.", DefaultValueFactory = _ => true };
         var command = new Command("init", "Initialise governance on the journal: BANK's minter and the governor's parameters.") { actor, delay, period, quorum, threshold, timelock, grace, guardian, evidenceRequired };
         c.AddTo(command);
-        command.SetAction(parse =>
+        command.SetAction((parse, ct) =>
         {
             var who = Account(parse.GetValue(actor)!, "--as");
             var parameters = new GovernanceParameters(
@@ -138,7 +138,7 @@ internal static class GovCommand
                 throw new BallastInputException($"invalid-parameters: {problem}");
             }
 
-            return Run(io, parse, c, create: true, (_, _) => new InitGovernance(string.Empty, who, parameters));
+            return RunAsync(io, parse, ct, c, create: true, (_, _) => new InitGovernance(string.Empty, who, parameters));
         });
         return command;
     }
@@ -151,7 +151,7 @@ internal static class GovCommand
         var amount = Text("--amount", "BANK tokens (up to 18 decimals).", required: true);
         var command = new Command("mint", "Mint BANK (the minter only; capped at 2,100,000,000).") { actor, to, amount };
         c.AddTo(command);
-        command.SetAction(parse => Run(io, parse, c, false, (_, _) =>
+        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, _) =>
             new MintBank(string.Empty, Account(parse.GetValue(actor)!, "--as"), Account(parse.GetValue(to)!, "--to"), Bank(parse.GetValue(amount)!, "--amount"))));
         return command;
     }
@@ -164,7 +164,7 @@ internal static class GovCommand
         var amount = Text("--amount", "BANK tokens.", required: true);
         var command = new Command("transfer", "Transfer BANK.") { actor, to, amount };
         c.AddTo(command);
-        command.SetAction(parse => Run(io, parse, c, false, (_, _) =>
+        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, _) =>
             new TransferBank(string.Empty, Account(parse.GetValue(actor)!, "--as"), Account(parse.GetValue(to)!, "--to"), Bank(parse.GetValue(amount)!, "--amount"))));
         return command;
     }
@@ -178,7 +178,7 @@ internal static class GovCommand
         var span = Text("--for", "Or the lock's length from now (e.g. 52w; at most 4 years).");
         var command = new Command("lock", "Lock BANK into veBANK until a week boundary (at most 4 years ahead).") { actor, amount, until, span };
         c.AddTo(command);
-        command.SetAction(parse => Run(io, parse, c, false, (_, now) =>
+        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, now) =>
             new CreateLock(string.Empty, Account(parse.GetValue(actor)!, "--as"), Bank(parse.GetValue(amount)!, "--amount"), Unlock(parse.GetValue(until), parse.GetValue(span), now))));
         return command;
     }
@@ -190,7 +190,7 @@ internal static class GovCommand
         var amount = Text("--amount", "BANK tokens to add.", required: true);
         var command = new Command("increase", "Add BANK to an unexpired lock (its end is unchanged).") { actor, amount };
         c.AddTo(command);
-        command.SetAction(parse => Run(io, parse, c, false, (_, _) =>
+        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, _) =>
             new IncreaseLockAmount(string.Empty, Account(parse.GetValue(actor)!, "--as"), Bank(parse.GetValue(amount)!, "--amount"))));
         return command;
     }
@@ -203,7 +203,7 @@ internal static class GovCommand
         var span = Text("--for", "Or the new length from now (e.g. 104w).");
         var command = new Command("extend", "Move an unexpired lock's end later (at most 4 years ahead).") { actor, until, span };
         c.AddTo(command);
-        command.SetAction(parse => Run(io, parse, c, false, (_, now) =>
+        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, now) =>
             new IncreaseUnlockTime(string.Empty, Account(parse.GetValue(actor)!, "--as"), Unlock(parse.GetValue(until), parse.GetValue(span), now))));
         return command;
     }
@@ -214,7 +214,7 @@ internal static class GovCommand
         var actor = c.As(true, "The lock's owner.");
         var command = new Command("withdraw", "Withdraw an expired lock's whole amount.") { actor };
         c.AddTo(command);
-        command.SetAction(parse => Run(io, parse, c, false, (_, _) => new WithdrawLock(string.Empty, Account(parse.GetValue(actor)!, "--as"))));
+        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, _) => new WithdrawLock(string.Empty, Account(parse.GetValue(actor)!, "--as"))));
         return command;
     }
 
@@ -228,7 +228,7 @@ internal static class GovCommand
         var fill = Options.Fill();
         var command = new Command("propose", "Make a proposal from a file; the system re-runs every evidence claim and journals the result.") { file, actor, data, returns, fill };
         c.AddTo(command);
-        command.SetAction(parse =>
+        command.SetAction((parse, ct) =>
         {
             var verifier = new DataEvidenceVerifier();
             EvidenceData? evidence = null;
@@ -243,7 +243,7 @@ internal static class GovCommand
                 verifier.Register(path);
             }
 
-            return Run(io, parse, c, false, (state, _) =>
+            return RunAsync(io, parse, ct, c, false, (state, _) =>
             {
                 var g = state.Governance ?? throw new BallastInputException("governance is not initialised on this journal (run gov init first)");
                 var draft = ProposalFile.LoadFile(parse.GetValue(file)!, g.Governor.Parameters, evidence);
@@ -262,7 +262,7 @@ internal static class GovCommand
         var actor = c.As(true, "The voter (weight: veBANK at the proposal's snapshot).");
         var command = new Command("vote", "Vote on an active proposal.") { id, support, actor };
         c.AddTo(command);
-        command.SetAction(parse => Run(io, parse, c, false, (_, _) =>
+        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, _) =>
             new CastVote(string.Empty, Account(parse.GetValue(actor)!, "--as"), parse.GetValue(id), parse.GetValue(support) switch { "for" => 1, "against" => 0, _ => 2 })));
         return command;
     }
@@ -280,7 +280,7 @@ internal static class GovCommand
         var actor = c.As(asRequired, asHelp);
         var command = new Command(name, description) { id, actor };
         c.AddTo(command);
-        command.SetAction(parse => Run(io, parse, c, false, (_, _) => make(parse.GetValue(id), Account(parse.GetValue(actor) ?? "anyone", "--as"))));
+        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, _) => make(parse.GetValue(id), Account(parse.GetValue(actor) ?? "anyone", "--as"))));
         return command;
     }
 
@@ -292,7 +292,7 @@ internal static class GovCommand
         var actor = c.As(true, "The veBANK holder.");
         var command = new Command("gauge-vote", "Allocate veBANK to a gauge (from next week; one change per gauge per 10 days).") { gauge, bps, actor };
         c.AddTo(command);
-        command.SetAction(parse => Run(io, parse, c, false, (_, _) => new VoteGauge(string.Empty, Account(parse.GetValue(actor)!, "--as"), parse.GetValue(gauge)!, parse.GetValue(bps))));
+        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, _) => new VoteGauge(string.Empty, Account(parse.GetValue(actor)!, "--as"), parse.GetValue(gauge)!, parse.GetValue(bps))));
         return command;
     }
 
@@ -304,7 +304,7 @@ internal static class GovCommand
         var actor = c.As(true, "BANK's minter.");
         var command = new Command("distribute", "Emit a week's BANK to the gauges by weight (the minter only, once per week).") { week, amount, actor };
         c.AddTo(command);
-        command.SetAction(parse => Run(io, parse, c, false, (_, now) =>
+        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, now) =>
         {
             var w = parse.GetValue(week) is { } text ? ParseTime(text) ?? throw new BallastInputException($"--week: cannot read time '{text}'") : now;
             return new DistributeEmission(string.Empty, Account(parse.GetValue(actor)!, "--as"), Weeks.Floor(w.ToUnixTimeSeconds()), Bank(parse.GetValue(amount)!, "--amount"));
@@ -319,22 +319,27 @@ internal static class GovCommand
         var actor = c.As(true, "The depositor claiming.");
         var command = new Command("claim", "Claim the BANK a gauge has released to you.") { gauge, actor };
         c.AddTo(command);
-        command.SetAction(parse => Run(io, parse, c, false, (_, _) => new ClaimGaugeReward(string.Empty, Account(parse.GetValue(actor)!, "--as"), parse.GetValue(gauge)!)));
+        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, _) => new ClaimGaugeReward(string.Empty, Account(parse.GetValue(actor)!, "--as"), parse.GetValue(gauge)!)));
         return command;
     }
 
     /// <summary>Opens the journal, builds the command on the replayed state and submits it once; prints the outcome.</summary>
-    private static int Run(CliIo io, ParseResult parse, Common c, bool create, Func<ProtocolState, DateTimeOffset, ProtocolCommand> build, IEvidenceVerifier? verifier = null)
+    private static async Task<int> RunAsync(CliIo io, ParseResult parse, CancellationToken cancellationToken, Common c, bool create, Func<ProtocolState, DateTimeOffset, ProtocolCommand> build, IEvidenceVerifier? verifier = null)
     {
         var location = parse.GetValue(c.Db)!;
-        using var store = create ? OpenOrCreate(location) : VerifyCommand.OpenExisting(location);
+        using var store = io.Journal(create ? OpenOrCreate(location) : VerifyCommand.OpenExisting(location));
         var at = parse.GetValue(c.At);
         TimeProvider clock = at is { } fixedAt ? new ManualClock(fixedAt) : TimeProvider.System;
-        var sequencer = new ProtocolSequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance, verifier), clock);
+        var sequencer = await ProtocolSequencer.OpenAsync(store, new ProtocolEngine(SpecPolicyCompiler.Instance, verifier), clock, cancellationToken);
         var now = clock.GetUtcNow();
         var command = build(sequencer.State, now);
         command = command with { Id = parse.GetValue(c.Id) ?? DefaultId(command, now) };
-        var outcome = sequencer.Submit(command);
+        var outcome = await sequencer.SubmitAsync(command, cancellationToken);
+        if (sequencer.ConflictRetries > 0)
+        {
+            io.Notice($"another writer appended first {sequencer.ConflictRetries} time(s): the journal was re-read and the command decided again each time");
+        }
+
         switch (outcome.Status)
         {
             case CommandStatus.Rejected:
@@ -398,9 +403,9 @@ internal static class GovCommand
         var at = AtOption();
         var json = new Option<bool>("--json") { Description = "Print JSON." };
         var command = new Command("status", "Proposals: state at the time, votes, quorum, timelock, evidence checks. Reads only.") { id, db, at, json };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, ct) =>
         {
-            var (g, t) = ReadState(parse.GetValue(db)!, parse.GetValue(at));
+            var (g, t, _) = await ReadStateAsync(parse.GetValue(db)!, parse.GetValue(at), ct);
             if (parse.GetValue(id) is { } pid)
             {
                 if (!g.Governor.Proposals.TryGetValue(pid, out var p))
@@ -555,9 +560,9 @@ internal static class GovCommand
         var at = AtOption();
         var json = new Option<bool>("--json") { Description = "Print JSON." };
         var command = new Command("gauges", "Gauges: weights this week and next, each account's allocation, emissions and rewards. Reads only.") { db, at, json };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, ct) =>
         {
-            var (g, t) = ReadState(parse.GetValue(db)!, parse.GetValue(at), out var state);
+            var (g, t, state) = await ReadStateAsync(parse.GetValue(db)!, parse.GetValue(at), ct);
             var books = Math.Max(t, g.Gauges.LastAt);
             var week = Weeks.Floor(t);
             var next = Weeks.Next(t);
@@ -644,13 +649,11 @@ internal static class GovCommand
         return accounts;
     }
 
-    private static (GovernanceState Governance, long T) ReadState(string location, DateTimeOffset? at) => ReadState(location, at, out _);
-
-    /// <summary>Replays the journal through a sequencer (reading only) and returns the governance state and the time asked.</summary>
-    private static (GovernanceState Governance, long T) ReadState(string location, DateTimeOffset? at, out ProtocolState state)
+    /// <summary>Replays the journal through a sequencer (reading only) and returns the governance state, the time asked and the whole state.</summary>
+    private static async Task<(GovernanceState Governance, long T, ProtocolState State)> ReadStateAsync(string location, DateTimeOffset? at, CancellationToken cancellationToken)
     {
         using var store = VerifyCommand.OpenExisting(location);
-        state = new ProtocolSequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance), new ManualClock(DateTimeOffset.UnixEpoch)).State;
+        var state = (await ProtocolSequencer.OpenAsync(store, new ProtocolEngine(SpecPolicyCompiler.Instance), new ManualClock(DateTimeOffset.UnixEpoch), cancellationToken)).State;
         var g = state.Governance ?? throw new BallastInputException($"{location}: governance is not initialised on this journal (run gov init first)");
 
         // Read-only views show the journal's own time by default (not the wall clock: a simulated journal lives in
@@ -661,7 +664,7 @@ internal static class GovCommand
             throw new BallastInputException($"--at {asked:yyyy-MM-ddTHH:mm:ssZ} is before the journal's last event ({end:yyyy-MM-ddTHH:mm:ssZ}); status shows the state at the end of the journal, so --at may only look later");
         }
 
-        return (g, (at ?? end).ToUnixTimeSeconds());
+        return (g, (at ?? end).ToUnixTimeSeconds(), state);
     }
 
     // ---------------------------------------------------------------- describing

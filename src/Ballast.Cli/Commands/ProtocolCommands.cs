@@ -15,12 +15,12 @@ internal static class SimCommand
         var db = new Option<string>("--db") { Description = "Journal: sqlite:FILE, postgres:CONNSTR or a SQLite file path. Must be new or empty.", DefaultValueFactory = _ => "ballast-sim.db" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var command = new Command("sim", "Run a protocol simulation: vaults, a composed vault following its policy, investors and a keeper; writes a verifiable journal.") { scenario, db, json };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, ct) =>
         {
             var loaded = Scenario.LoadFile(parse.GetValue(scenario)!);
             var location = parse.GetValue(db)!;
-            using var store = JournalStores.Open(location);
-            var summary = Progress.Run(io, loaded.Prices.RowCount, progress => SimRunner.Run(loaded, store, progress));
+            using var store = io.Journal(JournalStores.Open(location));
+            var summary = await Progress.RunAsync(io, loaded.Prices.RowCount, progress => SimRunner.RunAsync(loaded, store, progress, ct));
             var decimals = loaded.AssetDecimals;
             if (parse.GetValue(json))
             {
@@ -82,8 +82,9 @@ internal static class VerifyCommand
         var journal = new Argument<string>("JOURNAL") { Description = "sqlite:FILE, postgres:CONNSTR or a SQLite file path." };
         var expect = new Option<string?>("--expect-head") { Description = "The head you trust (SEQUENCE:HASH as printed by verify, or the hash alone); verification fails unless the journal ends exactly there." };
         var data = new Option<string[]>("--data") { Description = "Data files that governance evidence claims were made on (by SHA-256), so their backtests are re-run; repeat for several.", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("verify", "Verify a journal: check the hash chain, and decide every command again on the replayed state: each must give exactly its journaled events (so every rebalance is re-derived from its policy, every evidence claim re-run; a claim says how its data file is read).") { journal, expect, data };
-        command.SetAction(parse =>
+        var json = new Option<bool>("--json") { Description = "On success, print what was covered as JSON (first and last sequence, events, commands, head)." };
+        var command = new Command("verify", "Verify a journal: check that it holds every event 1..head and its hash chain, that each command id appears once, and decide every command again on the replayed state: each must give exactly its journaled events (so every rebalance is re-derived from its policy, every evidence claim re-run; a claim says how its data file is read).") { journal, expect, data, json };
+        command.SetAction(async (parse, ct) =>
         {
             var location = parse.GetValue(journal)!;
             var evidence = new DataEvidenceVerifier();
@@ -98,10 +99,15 @@ internal static class VerifyCommand
             }
 
             using var store = OpenExisting(location);
+            if (store is DbJournalStore { CommandIndexRebuiltAt: { } rebuiltAt })
+            {
+                io.Notice($"the command index (journal_commands) disagreed with the chained events at command '{rebuiltAt}' and was rebuilt from them (it is derived; retries look commands up in the events)");
+            }
+
             ReplayReport report;
             try
             {
-                report = JournalReplay.Verify(store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance, evidence));
+                report = await JournalReplay.VerifyAsync(store.ReadAsync(1, ct), new ProtocolEngine(SpecPolicyCompiler.Instance, evidence), ct);
             }
             catch (Ballast.Protocol.Journal.JournalCorruptedException e)
             {
@@ -136,7 +142,25 @@ internal static class VerifyCommand
                 return Program.BadInput;
             }
 
+            if (parse.GetValue(json))
+            {
+                io.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    verified = true,
+                    first_sequence = report.FirstSequence,
+                    last_sequence = report.LastSequence,
+                    events = report.EventsChecked,
+                    commands = report.CommandsRederived,
+                    vaults = report.Vaults,
+                    rebalances = report.RebalancesRederived,
+                    head_sequence = report.Head.Sequence,
+                    head_hash = report.Head.Hash.ToHex(),
+                }));
+                return Program.Ok;
+            }
+
             io.Out.WriteLine($"verified: {report.EventsChecked} events checked, {report.Vaults} vaults verified, {report.CommandsRederived} commands re-decided ({report.RebalancesRederived} rebalances re-derived from their policies)");
+            io.Out.WriteLine($"covered: events {report.FirstSequence}..{report.LastSequence}, contiguous ({report.EventsChecked} events, {report.CommandsRederived} commands, each command id once)");
             io.Out.WriteLine($"head: {head}");
             return Program.Ok;
         });
@@ -156,8 +180,9 @@ internal static class VerifyCommand
         {
             return JournalStores.Open(location);
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
+        catch (Ballast.Protocol.Journal.JournalStoreException e) when (!e.IsTransient)
         {
+            // Not a journal, a damaged one, another schema version, or a file that cannot be opened: the location given.
             throw new BallastInputException(new InputLocation(path ?? location), $"not a readable journal: {e.Message}");
         }
     }
@@ -173,7 +198,7 @@ internal static class JournalCommand
         var type = new Option<string?>("--type") { Description = $"Only events of this type ({string.Join(", ", EventTypes.Names)})." };
         var limit = Options.PositiveInt("--limit", "Show at most this many events.", int.MaxValue, int.MaxValue);
         var show = new Command("show", "List a journal's events: sequence, time, type, command and payload.") { journal, vault, type, limit };
-        show.SetAction(parse =>
+        show.SetAction(async (parse, ct) =>
         {
             var t = parse.GetValue(type);
             if (t is not null && !EventTypes.Names.Contains(t))
@@ -186,7 +211,7 @@ internal static class JournalCommand
             var v = parse.GetValue(vault);
             var shown = 0;
             var max = parse.GetValue(limit);
-            foreach (var e in store.Read())
+            await foreach (var e in store.ReadAsync(1, ct))
             {
                 if ((t is not null && e.Type != t) || (v is not null && !MentionsVault(e.Payload, v)))
                 {

@@ -87,13 +87,17 @@ internal static class ResultTable
 /// <summary>Shows progress on stderr for runs longer than a second (only on a terminal).</summary>
 internal static class Progress
 {
-    public static T Run<T>(CliIo io, int total, Func<IProgress<int>, T> work)
+    /// <summary>Runs synchronous work (it completes before this returns).</summary>
+    public static T Run<T>(CliIo io, int total, Func<IProgress<int>, T> work) =>
+        RunAsync(io, total, progress => Task.FromResult(work(progress))).GetAwaiter().GetResult();
+
+    public static async Task<T> RunAsync<T>(CliIo io, int total, Func<IProgress<int>, Task<T>> work)
     {
         var done = 0;
         var reporter = new Reporter(value => Volatile.Write(ref done, value));
         if (!io.Interactive)
         {
-            return work(reporter);
+            return await work(reporter);
         }
 
         var shown = false;
@@ -107,7 +111,7 @@ internal static class Progress
             null,
             TimeSpan.FromSeconds(1),
             TimeSpan.FromMilliseconds(250));
-        var result = work(reporter);
+        var result = await work(reporter);
         timer.Dispose();
         if (shown)
         {

@@ -8,8 +8,16 @@ namespace Ballast.Protocol;
 public sealed record ReplayDiscrepancy(long Sequence, string What);
 
 /// <summary>What <see cref="JournalReplay.Verify"/> found.</summary>
+/// <param name="EventsChecked">Events found sound, in order from sequence 1: the coverage is 1..<see cref="LastSequence"/>.</param>
+/// <param name="Vaults">Vaults in the replayed state.</param>
+/// <param name="CommandsRederived">Commands decided again and matched (each command id once).</param>
+/// <param name="RebalancesRederived">Rebalances among their events.</param>
+/// <param name="Head">The head after the last event read (the last sound one when there is a discrepancy in the chain).</param>
+/// <param name="Discrepancy">The first discrepancy, or null.</param>
+/// <param name="State">The state replayed so far.</param>
 public sealed record ReplayReport(long EventsChecked, int Vaults, long CommandsRederived, int RebalancesRederived, JournalHead Head, ReplayDiscrepancy? Discrepancy, ProtocolState State)
 {
+    /// <summary>Whether every event checked out.</summary>
     public bool IsValid => Discrepancy is null;
 
     /// <summary>
@@ -20,6 +28,12 @@ public sealed record ReplayReport(long EventsChecked, int Vaults, long CommandsR
 
     /// <summary>The re-run claims that do not hold on the data (<see cref="EvidenceRerun"/> with result <c>mismatch</c>).</summary>
     public IEnumerable<EvidenceChecked> FalseClaims => EvidenceRerun.Where(e => e.Result != "verified");
+
+    /// <summary>The first sequence covered: 1, or 0 when nothing was.</summary>
+    public long FirstSequence => EventsChecked > 0 ? 1 : 0;
+
+    /// <summary>The last sequence covered (every event 1..this one was checked).</summary>
+    public long LastSequence => EventsChecked;
 }
 
 /// <summary>
@@ -28,29 +42,90 @@ public sealed record ReplayReport(long EventsChecked, int Vaults, long CommandsR
 /// command is decided again by the protocol's rules on the state the journal has built up to it, at its journaled
 /// time, and must give exactly the journaled events, byte for byte; then they are applied. So a rebalance is
 /// re-derived from its policy and inputs, and a forged deposit, report, fee or share count is caught where it was
-/// forged. Stops at the first discrepancy.
+/// forged. A command id appears once in the chain: a second command with an id already journaled (an idempotent
+/// retry applied twice) is a discrepancy. Stops at the first discrepancy.
 /// </summary>
 public static class JournalReplay
 {
+    /// <summary>Verifies <paramref name="events"/> (a whole journal, from sequence 1) held in memory.</summary>
     public static ReplayReport Verify(IEnumerable<JournalEvent> events, ProtocolEngine engine)
     {
         ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(engine);
-        var state = new ProtocolState();
-        var head = JournalHead.Empty;
-        var commands = 0L;
-        var rebalances = 0;
-        long checkedCount = 0;
-        var group = new List<(JournalEvent Stored, ProtocolEvent Parsed)>();
-        var rerun = new List<EvidenceChecked>();
-        ReplayDiscrepancy? failure = null;
-
+        var replay = new Replay(engine);
         foreach (var stored in events)
         {
-            if (JournalVerifier.Check(head, stored) is { } chain)
+            if (!replay.Add(stored))
             {
-                failure = new(chain.Sequence, $"{chain.Kind}: expected {chain.Expected}, stored {chain.Actual}");
                 break;
+            }
+        }
+
+        return replay.Finish();
+    }
+
+    /// <summary>Verifies a journal as a store reads it (<see cref="IJournalStore.ReadAsync"/>): memory does not grow with the events.</summary>
+    /// <exception cref="JournalCorruptedException">The store cannot read an event, or one is missing.</exception>
+    public static async Task<ReplayReport> VerifyAsync(IAsyncEnumerable<JournalEvent> events, ProtocolEngine engine, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var replay = new Replay(engine);
+        await foreach (var stored in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (!replay.Add(stored))
+            {
+                break;
+            }
+        }
+
+        return replay.Finish();
+    }
+
+    /// <summary>One verification in progress: events are added in order until the first discrepancy.</summary>
+    private sealed class Replay(ProtocolEngine engine)
+    {
+        private readonly ProtocolEngine _engine = engine ?? throw new ArgumentNullException(nameof(engine));
+        private readonly ProtocolState _state = new();
+        private readonly List<(JournalEvent Stored, ProtocolEvent Parsed)> _group = [];
+        private readonly Dictionary<string, long> _commandStarts = new(StringComparer.Ordinal);
+        private readonly List<EvidenceChecked> _rerun = [];
+        private JournalHead _head = JournalHead.Empty;
+        private long _commands;
+        private int _rebalances;
+        private long _checked;
+        private ReplayDiscrepancy? _failure;
+
+        /// <summary>Checks one more event; false once a discrepancy is found (stop adding).</summary>
+        public bool Add(JournalEvent stored)
+        {
+            _failure = Step(stored);
+            return _failure is null;
+        }
+
+        public ReplayReport Finish()
+        {
+            if (_failure is null && _group.Count > 0)
+            {
+                _failure = Rederive(_group, _state, _engine, _rerun, ref _commands, ref _rebalances);
+                if (_failure is null)
+                {
+                    _checked += _group.Count;
+                }
+            }
+
+            if (_failure is null && _checked == 0)
+            {
+                _failure = new(0, "the journal is empty");
+            }
+
+            return new ReplayReport(_checked, _state.SimpleVaults.Count + _state.ComposedVaults.Count, _commands, _rebalances, _head, _failure, _state) { EvidenceRerun = [.. _rerun] };
+        }
+
+        private ReplayDiscrepancy? Step(JournalEvent stored)
+        {
+            ArgumentNullException.ThrowIfNull(stored);
+            if (JournalVerifier.Check(_head, stored) is { } chain)
+            {
+                return new(chain.Sequence, $"{chain.Kind}: expected {chain.Expected}, stored {chain.Actual}");
             }
 
             ProtocolEvent parsed;
@@ -60,48 +135,35 @@ public static class JournalReplay
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or NotSupportedException or InvalidOperationException or FormatException)
             {
-                failure = new(stored.Sequence, $"the {stored.Type} payload does not parse: {e.Message}");
-                break;
+                return new(stored.Sequence, $"the {stored.Type} payload does not parse: {e.Message}");
             }
 
             var canonical = EventTypes.Payload(parsed);
             if (canonical != stored.Payload)
             {
-                failure = new(stored.Sequence, $"the payload is not in canonical form (expected {canonical})");
-                break;
+                return new(stored.Sequence, $"the payload is not in canonical form (expected {canonical})");
             }
 
-            if (group.Count > 0 && (stored.CommandId != group[0].Stored.CommandId || parsed is CommandAccepted))
+            if (_group.Count > 0 && (stored.CommandId != _group[0].Stored.CommandId || parsed is CommandAccepted))
             {
-                failure = Rederive(group, state, engine, rerun, ref commands, ref rebalances);
-                if (failure is not null)
+                if (Rederive(_group, _state, _engine, _rerun, ref _commands, ref _rebalances) is { } failure)
                 {
-                    break;
+                    return failure;
                 }
 
-                checkedCount += group.Count;
-                group.Clear();
+                _checked += _group.Count;
+                _group.Clear();
             }
 
-            group.Add((stored, parsed));
-            head = JournalHead.After(stored);
-        }
-
-        if (failure is null && group.Count > 0)
-        {
-            failure = Rederive(group, state, engine, rerun, ref commands, ref rebalances);
-            if (failure is null)
+            if (_group.Count == 0 && !_commandStarts.TryAdd(stored.CommandId, stored.Sequence))
             {
-                checkedCount += group.Count;
+                return new(stored.Sequence, $"command id '{stored.CommandId}' appears twice in the chain: first at event {_commandStarts[stored.CommandId]}, again here (a command applies once)");
             }
-        }
 
-        if (failure is null && checkedCount == 0)
-        {
-            failure = new(0, "the journal is empty");
+            _group.Add((stored, parsed));
+            _head = JournalHead.After(stored);
+            return null;
         }
-
-        return new ReplayReport(checkedCount, state.SimpleVaults.Count + state.ComposedVaults.Count, commands, rebalances, head, failure, state) { EvidenceRerun = [.. rerun] };
     }
 
     /// <summary>Decides one journaled command again and compares; applies its events when they match.</summary>

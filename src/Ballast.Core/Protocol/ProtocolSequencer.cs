@@ -3,36 +3,111 @@ using Ballast.Protocol.Journal;
 namespace Ballast.Protocol;
 
 /// <summary>
+/// How a sequencer retries a write that lost a race (a transient <see cref="JournalStoreException"/>: another writer
+/// appended first, or held the lock): it re-reads the journal, decides the command again on the new state and
+/// appends again, up to <see cref="MaxRetries"/> times, waiting <see cref="BaseDelay"/> × 2ⁿ before retry n (real
+/// time, not the protocol clock); then the last conflict is thrown.
+/// </summary>
+/// <param name="MaxRetries">Retries after the first attempt (0: none).</param>
+/// <param name="BaseDelay">The wait before the first retry; it doubles each time.</param>
+public sealed record ConflictRetryPolicy(int MaxRetries, TimeSpan BaseDelay)
+{
+    /// <summary>Five retries after 10, 20, 40, 80 and 160 ms (310 ms in all).</summary>
+    public static ConflictRetryPolicy Default { get; } = new(5, TimeSpan.FromMilliseconds(10));
+
+    /// <summary>No retry: the first conflict is thrown.</summary>
+    public static ConflictRetryPolicy None { get; } = new(0, TimeSpan.Zero);
+
+    /// <summary>The wait before retry <paramref name="retry"/> (0-based).</summary>
+    public TimeSpan DelayBefore(int retry) => BaseDelay * Math.Pow(2, retry);
+}
+
+/// <summary>
 /// The one deterministic sequencer: commands are decided against the current state at the injected clock's time;
 /// the command itself (<see cref="CommandAccepted"/>) and its events are appended to the journal in one transaction
 /// (keyed by the command id, so a retried command is applied once), and only then applied to the in-memory state.
 /// A rejected command, or one that finds nothing to do, writes nothing. The state is rebuilt from the journal (its
-/// hash chain checked) when the sequencer starts, and again whenever the journal and memory might disagree (a failed
-/// or raced append).
+/// hash chain checked, every event 1..head present) when the sequencer opens, and again whenever the journal and
+/// memory might disagree (a failed or raced append). A write that loses a race to another writer is decided again on
+/// the re-read state and retried (<see cref="ConflictRetryPolicy"/>). Asynchronous throughout; one caller at a time.
 /// </summary>
 public sealed class ProtocolSequencer
 {
     private readonly IJournalStore _store;
     private readonly ProtocolEngine _engine;
     private readonly TimeProvider _clock;
+    private readonly ConflictRetryPolicy _retry;
     private JournalHead _head;
+    private bool _stale;
 
-    public ProtocolSequencer(IJournalStore store, ProtocolEngine engine, TimeProvider clock)
+    private ProtocolSequencer(IJournalStore store, ProtocolEngine engine, TimeProvider clock, ConflictRetryPolicy retry, ProtocolState state, JournalHead head)
     {
-        _store = store ?? throw new ArgumentNullException(nameof(store));
-        _engine = engine ?? throw new ArgumentNullException(nameof(engine));
-        _clock = clock ?? throw new ArgumentNullException(nameof(clock));
-        (State, _head) = Load();
+        _store = store;
+        _engine = engine;
+        _clock = clock;
+        _retry = retry;
+        State = state;
+        _head = head;
     }
 
+    /// <summary>How this sequencer retries a write that lost a race.</summary>
+    public ConflictRetryPolicy RetryPolicy => _retry;
+
+    /// <summary>Retries (writes that lost a race and were decided again) since the sequencer opened.</summary>
+    public int ConflictRetries { get; private set; }
+
+    /// <summary>The state after every journaled event.</summary>
     public ProtocolState State { get; private set; }
 
+    /// <summary>The last journaled event this state includes.</summary>
     public JournalHead Head => _head;
 
-    public CommandOutcome Submit(ProtocolCommand command)
+    /// <summary>Opens a sequencer on <paramref name="store"/>: replays the whole journal, checking its chain.</summary>
+    /// <exception cref="JournalCorruptedException">An event is missing, malformed, or breaks the hash chain.</exception>
+    public static Task<ProtocolSequencer> OpenAsync(IJournalStore store, ProtocolEngine engine, TimeProvider clock, CancellationToken cancellationToken = default) =>
+        OpenAsync(store, engine, clock, ConflictRetryPolicy.Default, cancellationToken);
+
+    /// <summary>Opens a sequencer that retries writes that lost a race as <paramref name="retry"/> says.</summary>
+    public static async Task<ProtocolSequencer> OpenAsync(IJournalStore store, ProtocolEngine engine, TimeProvider clock, ConflictRetryPolicy retry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(retry);
+        ArgumentOutOfRangeException.ThrowIfNegative(retry.MaxRetries);
+        var (state, head) = await LoadAsync(store, engine, cancellationToken).ConfigureAwait(false);
+        return new ProtocolSequencer(store, engine, clock, retry, state, head);
+    }
+
+    /// <summary>
+    /// Decides <paramref name="command"/> on the current state at the clock's time and, if applied, journals and
+    /// applies it. A command id already in the journal returns its stored outcome (<see cref="CommandStatus.AlreadyApplied"/>).
+    /// If the write loses a race to another writer, the journal is re-read and the command decided again, as
+    /// <see cref="RetryPolicy"/> says.
+    /// </summary>
+    /// <exception cref="JournalStoreException">The store failed; if <see cref="JournalStoreException.IsTransient"/>, after every retry.</exception>
+    public async Task<CommandOutcome> SubmitAsync(ProtocolCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (_store.FindCommand(command.Id) is { } stored)
+        for (var retry = 0; ; retry++)
+        {
+            try
+            {
+                return await SubmitOnceAsync(command, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JournalStoreException e) when (e.IsTransient && retry < _retry.MaxRetries)
+            {
+                // The state was re-read after the failed append; wait a little, then decide again on it.
+                ConflictRetries++;
+                await Task.Delay(_retry.DelayBefore(retry), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<CommandOutcome> SubmitOnceAsync(ProtocolCommand command, CancellationToken cancellationToken)
+    {
+        await EnsureCurrentAsync(cancellationToken).ConfigureAwait(false);
+        if (await _store.FindCommandAsync(command.Id, cancellationToken).ConfigureAwait(false) is { } stored)
         {
             return Replayed(stored);
         }
@@ -49,18 +124,18 @@ public sealed class ProtocolSequencer
         AppendResult result;
         try
         {
-            result = _store.Append(command.Id, events);
+            result = await _store.AppendAsync(command.Id, events, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            Reload();
+            await ReloadAfterFailureAsync().ConfigureAwait(false);
             throw;
         }
 
         if (result.AlreadyApplied)
         {
             // Another writer applied this command first: memory is behind the journal.
-            Reload();
+            await ReloadAsync(cancellationToken).ConfigureAwait(false);
             return Replayed(result.Events);
         }
 
@@ -75,7 +150,7 @@ public sealed class ProtocolSequencer
         }
         catch
         {
-            Reload();
+            await ReloadAfterFailureAsync().ConfigureAwait(false);
             throw;
         }
 
@@ -85,11 +160,28 @@ public sealed class ProtocolSequencer
     /// <summary>
     /// Decides and applies several commands in order, journaling all of them in one transaction (group commit). If
     /// the append fails, or the store skipped a member another writer had applied, the in-memory state is rebuilt
-    /// from the journal.
+    /// from the journal; a batch that lost a race is decided again whole on it (<see cref="RetryPolicy"/>).
     /// </summary>
-    public IReadOnlyList<CommandOutcome> SubmitBatch(IReadOnlyList<ProtocolCommand> commands)
+    public async Task<IReadOnlyList<CommandOutcome>> SubmitBatchAsync(IReadOnlyList<ProtocolCommand> commands, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commands);
+        for (var retry = 0; ; retry++)
+        {
+            try
+            {
+                return await SubmitBatchOnceAsync(commands, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JournalStoreException e) when (e.IsTransient && retry < _retry.MaxRetries)
+            {
+                ConflictRetries++;
+                await Task.Delay(_retry.DelayBefore(retry), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<CommandOutcome>> SubmitBatchOnceAsync(IReadOnlyList<ProtocolCommand> commands, CancellationToken cancellationToken)
+    {
+        await EnsureCurrentAsync(cancellationToken).ConfigureAwait(false);
         var outcomes = new List<CommandOutcome>(commands.Count);
         var batch = new List<(string CommandId, IReadOnlyList<JournalEvent> Events)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -98,7 +190,7 @@ public sealed class ProtocolSequencer
         {
             foreach (var command in commands)
             {
-                if (!seen.Add(command.Id) || _store.FindCommand(command.Id) is not null)
+                if (!seen.Add(command.Id) || await _store.FindCommandAsync(command.Id, cancellationToken).ConfigureAwait(false) is not null)
                 {
                     outcomes.Add(new CommandOutcome(CommandStatus.AlreadyApplied, []));
                     continue;
@@ -123,9 +215,9 @@ public sealed class ProtocolSequencer
                 batch.Add((command.Id, events));
             }
 
-            if (batch.Count > 0 && _store.AppendBatch(batch).Any(r => r.AlreadyApplied))
+            if (batch.Count > 0 && (await _store.AppendBatchAsync(batch, cancellationToken).ConfigureAwait(false)).Any(r => r.AlreadyApplied))
             {
-                Reload();
+                await ReloadAsync(cancellationToken).ConfigureAwait(false);
                 return outcomes;
             }
 
@@ -134,7 +226,7 @@ public sealed class ProtocolSequencer
         }
         catch
         {
-            Reload();
+            await ReloadAfterFailureAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -147,20 +239,49 @@ public sealed class ProtocolSequencer
     private static CommandOutcome Replayed(IReadOnlyList<JournalEvent> stored) =>
         new(CommandStatus.AlreadyApplied, [.. stored.Where(e => e.Type != "command").Select(e => EventTypes.Parse(e.Type, e.Payload))]);
 
-    private void Reload() => (State, _head) = Load();
+    private async Task ReloadAsync(CancellationToken cancellationToken) =>
+        (State, _head) = await LoadAsync(_store, _engine, cancellationToken).ConfigureAwait(false);
 
-    private (ProtocolState State, JournalHead Head) Load()
+    /// <summary>
+    /// After a failed append or apply, memory may be ahead of the journal: rebuild it (not cancellable: the caller's
+    /// token may be the reason it failed). If the rebuild fails too, the original exception is the one to report.
+    /// </summary>
+    private async Task ReloadAfterFailureAsync()
+    {
+        try
+        {
+            await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // the caller rethrows the original failure; this one would hide it
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            _stale = true;
+        }
+    }
+
+    /// <summary>Rebuilds the state first if a rebuild after a failure could not be done then.</summary>
+    private async Task EnsureCurrentAsync(CancellationToken cancellationToken)
+    {
+        if (_stale)
+        {
+            await ReloadAsync(cancellationToken).ConfigureAwait(false);
+            _stale = false;
+        }
+    }
+
+    private static async Task<(ProtocolState State, JournalHead Head)> LoadAsync(IJournalStore store, ProtocolEngine engine, CancellationToken cancellationToken)
     {
         var state = new ProtocolState();
         var head = JournalHead.Empty;
-        foreach (var e in _store.Read())
+        await foreach (var e in store.ReadAsync(1, cancellationToken).ConfigureAwait(false))
         {
             if (JournalVerifier.Check(head, e) is { } broken)
             {
                 throw new JournalCorruptedException(broken.Sequence, $"the hash chain is broken there ({broken.Kind}); run ballast verify");
             }
 
-            _engine.Apply(state, EventTypes.Parse(e.Type, e.Payload), e.Time);
+            engine.Apply(state, EventTypes.Parse(e.Type, e.Payload), e.Time);
             head = JournalHead.After(e);
         }
 

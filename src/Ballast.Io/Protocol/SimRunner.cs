@@ -28,7 +28,7 @@ public sealed record SimSummary(
 /// Drives the protocol from a <see cref="Scenario"/> through the sequencer: set-up (asset, child vaults, composed
 /// vault, policy), then for each data row: the children's NAV reports (each child's total assets times the row's
 /// price ratio, floored), the investors' flows dated that row, and the keeper's rebalance call. Every command goes
-/// through <see cref="ProtocolSequencer.Submit"/> at the scenario's clock, so the journal is the whole story.
+/// through <see cref="ProtocolSequencer.SubmitAsync"/> at the scenario's clock, so the journal is the whole story.
 /// </summary>
 public static class SimRunner
 {
@@ -37,11 +37,11 @@ public static class SimRunner
     private static readonly AccountId Reporter = new("reporter");
     private static readonly AccountId Keeper = new("keeper");
 
-    public static SimSummary Run(Scenario scenario, IJournalStore store, IProgress<int>? progress = null)
+    public static async Task<SimSummary> RunAsync(Scenario scenario, IJournalStore store, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(store);
-        if (store.Head().Sequence != 0)
+        if ((await store.HeadAsync(cancellationToken).ConfigureAwait(false)).Sequence != 0)
         {
             throw new BallastInputException("the journal is not empty: a simulation starts a new journal (give a new --db file)");
         }
@@ -56,7 +56,7 @@ public static class SimRunner
             evidence.Register(file.Path);
         }
 
-        var sequencer = new ProtocolSequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance, evidence), clock);
+        var sequencer = await ProtocolSequencer.OpenAsync(store, new ProtocolEngine(SpecPolicyCompiler.Instance, evidence), clock, cancellationToken).ConfigureAwait(false);
         var stepDone = new bool[scenario.GovernanceSteps.Length];
         var rejections = new List<string>();
         var unchanged = 0;
@@ -65,9 +65,9 @@ public static class SimRunner
         var fixedCosts = UInt128.Zero;
         var history = new List<(DateOnly, UInt128, UInt128)>();
 
-        void Must(ProtocolCommand command)
+        async Task Must(ProtocolCommand command)
         {
-            var outcome = sequencer.Submit(command);
+            var outcome = await sequencer.SubmitAsync(command, cancellationToken).ConfigureAwait(false);
             if (outcome.Status == CommandStatus.Rejected)
             {
                 throw new BallastInputException($"{scenario.Source}: set-up command {command.Id} was refused: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
@@ -77,7 +77,7 @@ public static class SimRunner
         var symbol = scenario.AssetSymbol;
         foreach (var command in SetUp(scenario))
         {
-            Must(command);
+            await Must(command).ConfigureAwait(false);
         }
 
         var scale = Math.Pow(10, scenario.AssetDecimals);
@@ -91,8 +91,8 @@ public static class SimRunner
             if (row > 0)
             {
                 clock.Now = At(date, 1);
-                FillDue(row, "pre");
-                Report(row);
+                await FillDue(row, "pre").ConfigureAwait(false);
+                await Report(row).ConfigureAwait(false);
             }
 
             // 2. Investor flows dated today (or "first" on the first row).
@@ -115,7 +115,7 @@ public static class SimRunner
                 if (flow.Deposit is { } units)
                 {
                     var amount = (UInt128)Math.Floor(units * scale);
-                    Must(new IssueAsset($"r{row}-fund-{f}", Issuer, symbol, investor, amount));
+                    await Must(new IssueAsset($"r{row}-fund-{f}", Issuer, symbol, investor, amount)).ConfigureAwait(false);
                     command = forward
                         ? new RequestDepositCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, amount)
                         : new DepositCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, amount);
@@ -129,7 +129,7 @@ public static class SimRunner
                         : new RedeemCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, redeem);
                 }
 
-                var outcome = sequencer.Submit(command);
+                var outcome = await sequencer.SubmitAsync(command, cancellationToken).ConfigureAwait(false);
                 if (outcome.Status == CommandStatus.Rejected)
                 {
                     rejections.Add($"{prices.FormatDate(date)} {flow.Account}: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
@@ -140,7 +140,7 @@ public static class SimRunner
             if (row == 0)
             {
                 clock.Now = At(date, 3);
-                Report(row);
+                await Report(row).ConfigureAwait(false);
             }
 
             // Governance steps dated today (the first row on or after their date), in file order.
@@ -154,7 +154,7 @@ public static class SimRunner
                 }
 
                 stepDone[s] = true;
-                var outcome = sequencer.Submit(GovernanceCommand(scenario, step, $"r{row}-gov-{s}", row, clock.Now));
+                var outcome = await sequencer.SubmitAsync(GovernanceCommand(scenario, step, $"r{row}-gov-{s}", row, clock.Now), cancellationToken).ConfigureAwait(false);
                 if (outcome.Status == CommandStatus.Rejected)
                 {
                     rejections.Add($"{prices.FormatDate(date)} {step.Location}: {step.Kind}: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
@@ -163,7 +163,7 @@ public static class SimRunner
 
             // 3. Requests due at today's NAV are filled (the keeper's duty, done on every row whatever its schedule).
             clock.Now = At(date, 5);
-            FillDue(row, "fill");
+            await FillDue(row, "fill").ConfigureAwait(false);
 
             // 4. The keeper: settles the composed vault's withdrawal requests that are due, then asks it to rebalance.
             if (scenario.KeeperEveryRow)
@@ -174,7 +174,7 @@ public static class SimRunner
                 {
                     foreach (var request in sequencer.State.SimpleVaults[name].Vault.PendingWithdrawals(account).Where(r => r.NotBefore <= clock.Now).ToList())
                     {
-                        var settled = sequencer.Submit(new SettleWithdrawalCommand($"r{row}-settle-{name}-{request.Id}", Keeper, name, request.Id));
+                        var settled = await sequencer.SubmitAsync(new SettleWithdrawalCommand($"r{row}-settle-{name}-{request.Id}", Keeper, name, request.Id), cancellationToken).ConfigureAwait(false);
                         if (settled.Status == CommandStatus.Rejected)
                         {
                             rejections.Add($"{prices.FormatDate(date)} settle {name} #{request.Id}: {settled.Rejection!.Code}: {settled.Rejection.Message}");
@@ -182,7 +182,7 @@ public static class SimRunner
                     }
                 }
 
-                var outcome = sequencer.Submit(new RebalanceCommand($"r{row}-keeper", Keeper, scenario.ComposedId));
+                var outcome = await sequencer.SubmitAsync(new RebalanceCommand($"r{row}-keeper", Keeper, scenario.ComposedId), cancellationToken).ConfigureAwait(false);
                 switch (outcome.Status)
                 {
                     case CommandStatus.Applied:
@@ -213,12 +213,12 @@ public static class SimRunner
         };
 
         // Fills the composed vault's due requests, oldest first, one command each.
-        void FillDue(int row, string step)
+        async Task FillDue(int row, string step)
         {
             var due = ForwardPricing.DueCount(sequencer.State, scenario.ComposedId);
             for (var k = 0; k < due; k++)
             {
-                var outcome = sequencer.Submit(new FillRequestCommand($"r{row}-{step}-{k}", Keeper, scenario.ComposedId));
+                var outcome = await sequencer.SubmitAsync(new FillRequestCommand($"r{row}-{step}-{k}", Keeper, scenario.ComposedId), cancellationToken).ConfigureAwait(false);
                 if (outcome.Status == CommandStatus.Rejected)
                 {
                     rejections.Add($"{prices.FormatDate(prices.Dates[row])} fill: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
@@ -230,14 +230,14 @@ public static class SimRunner
             }
         }
 
-        void Report(int row)
+        async Task Report(int row)
         {
             for (var i = 0; i < names.Count; i++)
             {
                 var vault = sequencer.State.SimpleVaults[names[i]].Vault;
                 var ratio = row == 0 ? 1.0 : prices.Prices[(row * names.Count) + i] / prices.Prices[((row - 1) * names.Count) + i];
                 var reported = ExactMath.MulDiv(vault.TotalAssets, (UInt128)Math.Round(ratio * 1e15), (UInt128)1_000_000_000_000_000, Rounding.Floor);
-                var outcome = sequencer.Submit(new ReportNavCommand($"r{row}-report-{i}", Reporter, names[i], reported));
+                var outcome = await sequencer.SubmitAsync(new ReportNavCommand($"r{row}-report-{i}", Reporter, names[i], reported), cancellationToken).ConfigureAwait(false);
                 if (outcome.Status == CommandStatus.Rejected)
                 {
                     rejections.Add($"{prices.FormatDate(prices.Dates[row])} report {names[i]}: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");

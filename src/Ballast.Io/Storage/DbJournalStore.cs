@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Ballast.Protocol.Journal;
 
 namespace Ballast.Io.Storage;
@@ -7,15 +8,17 @@ namespace Ballast.Io.Storage;
 /// <summary>
 /// The part of a journal store that is plain SQL over ADO.NET, shared by <see cref="SqliteJournalStore"/> and
 /// <see cref="PostgresJournalStore"/>: the same tables, statements and checks; each subclass supplies its
-/// connections, its DDL and how a write transaction takes the journal's write lock.
+/// connections, its DDL, how a write transaction takes the journal's write lock, and how its provider's errors
+/// translate into the journal's exceptions.
 /// </summary>
 /// <remarks>
 /// Tables (names prefixed by a PostgreSQL schema where there is one): <c>journal_schema(key, value)</c> with the row
 /// <c>schema_version = 1</c>; <c>journal_events(sequence primary key, time, type, command_id, payload,
-/// previous_hash, hash)</c>, all text but the sequence, hashes as lowercase hex; <c>journal_commands(command_id
-/// primary key, first_sequence, last_sequence)</c>: one row per applied command, whose primary key is the unique
-/// index that makes a command id apply once; <c>journal_snapshots(sequence primary key, state)</c>;
-/// <c>journal_blobs(hash primary key, text)</c>.
+/// previous_hash, hash)</c>, all text but the sequence, hashes as lowercase hex, indexed by command id;
+/// <c>journal_commands(command_id primary key, first_sequence, last_sequence)</c>: one row per applied command, a
+/// cache derived from the events (checked and rebuilt on open; lookups read the events);
+/// <c>journal_snapshots(sequence primary key, state)</c>; <c>journal_blobs(hash primary key, text)</c>.
+/// Every operation is asynchronous and cancellable; one instance runs one operation at a time.
 /// </remarks>
 public abstract class DbJournalStore : IJournalStore
 {
@@ -24,16 +27,22 @@ public abstract class DbJournalStore : IJournalStore
 
     private const string Columns = "sequence, time, type, command_id, payload, previous_hash, hash";
 
-    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _disposed;
 
     private protected DbJournalStore(string tablePrefix) => Prefix = tablePrefix;
 
-    /// <summary>Events fetched per query by <see cref="Read"/>.</summary>
+    /// <summary>Events fetched per query by <see cref="ReadAsync"/>.</summary>
     internal int PageSize { get; set; } = 4096;
 
     /// <summary>Test hook: called inside the append transaction after each event row is inserted (a throw aborts it).</summary>
     internal Action<JournalEvent>? AfterEventInsert { get; set; }
+
+    /// <summary>
+    /// The first command id whose <c>journal_commands</c> row disagreed with the events when this store was opened
+    /// (missing, altered or stray), after which the table was rebuilt from the events; null when it agreed.
+    /// </summary>
+    public string? CommandIndexRebuiltAt { get; private set; }
 
     /// <summary>Prepended to every table name (a quoted schema and a dot, or empty).</summary>
     private protected string Prefix { get; }
@@ -49,31 +58,39 @@ public abstract class DbJournalStore : IJournalStore
     private protected string SchemaTable => Prefix + "journal_schema";
 
     /// <summary>A connection for one operation.</summary>
-    private protected abstract DbConnection Acquire();
+    private protected abstract ValueTask<DbConnection> AcquireAsync(CancellationToken cancellationToken);
 
-    /// <summary>Gives back what <see cref="Acquire"/> gave.</summary>
-    private protected abstract void Release(DbConnection connection);
+    /// <summary>Gives back what <see cref="AcquireAsync"/> gave.</summary>
+    private protected abstract ValueTask ReleaseAsync(DbConnection connection);
+
+    /// <summary>Starts a transaction that holds the journal's write lock until it ends, so writers run one at a time (opening only).</summary>
+    private protected abstract DbTransaction BeginWrite(DbConnection connection);
 
     /// <summary>Starts a transaction that holds the journal's write lock until it ends, so writers run one at a time.</summary>
-    private protected abstract DbTransaction BeginWrite(DbConnection connection);
+    private protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>Frees what the store holds for its lifetime.</summary>
     private protected abstract void DisposeCore();
 
-    public JournalHead Head() => Run(connection => ReadHead(connection, null));
+    /// <summary>The database's error as the journal's own exception (the store boundary: no provider exception leaves it).</summary>
+    private protected abstract JournalStoreException Translate(DbException exception);
 
-    public AppendResult Append(string commandId, IReadOnlyList<JournalEvent> events)
+    public Task<JournalHead> HeadAsync(CancellationToken cancellationToken = default) =>
+        RunAsync((connection, ct) => ReadHeadAsync(connection, null, ct), cancellationToken);
+
+    public async Task<AppendResult> AppendAsync(string commandId, IReadOnlyList<JournalEvent> events, CancellationToken cancellationToken = default)
     {
         CheckCommand(commandId, events, nameof(events));
-        return AppendAll([(commandId, events)])[0];
+        var results = await AppendAllAsync([(commandId, events)], cancellationToken).ConfigureAwait(false);
+        return results[0];
     }
 
-    public IReadOnlyList<AppendResult> AppendBatch(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands)
+    public Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commands);
         if (commands.Count == 0)
         {
-            return [];
+            return Task.FromResult<IReadOnlyList<AppendResult>>([]);
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -86,57 +103,57 @@ public abstract class DbJournalStore : IJournalStore
             }
         }
 
-        return AppendAll(commands);
+        return AppendAllAsync(commands, cancellationToken);
     }
 
-    public IEnumerable<JournalEvent> Read(long fromSequence = 1)
+    public IAsyncEnumerable<JournalEvent> ReadAsync(long fromSequence = 1, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(fromSequence, 1);
-        return ReadIterator(fromSequence);
+        return ReadIterator(fromSequence, cancellationToken);
     }
 
-    public IReadOnlyList<JournalEvent>? FindCommand(string commandId)
+    public async Task<IReadOnlyList<JournalEvent>?> FindCommandAsync(string commandId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commandId);
-        return Run(connection => FindCommand(connection, null, commandId));
+        return await RunAsync((connection, ct) => FindCommandAsync(connection, null, commandId, ct), cancellationToken).ConfigureAwait(false);
     }
 
-    public void SaveSnapshot(long sequence, string stateJson)
+    public Task SaveSnapshotAsync(long sequence, string stateJson, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
         ArgumentNullException.ThrowIfNull(stateJson);
-        Run(connection =>
+        return RunAsync(async (connection, ct) =>
         {
-            using var transaction = connection.BeginTransaction();
-            var head = ReadHead(connection, transaction);
+            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var head = await ReadHeadAsync(connection, transaction, ct).ConfigureAwait(false);
             if (sequence > head.Sequence)
             {
                 throw new ArgumentOutOfRangeException(nameof(sequence), sequence, $"a snapshot must be at an existing event: the head is {head.Sequence}");
             }
 
-            Execute(connection, transaction,
-                $"INSERT INTO {Snapshots} (sequence, state) VALUES (@sequence, @state) ON CONFLICT (sequence) DO UPDATE SET state = excluded.state",
-                ("sequence", sequence), ("state", stateJson));
-            transaction.Commit();
+            await ExecuteAsync(connection, transaction,
+                $"INSERT INTO {Snapshots} (sequence, state) VALUES (@sequence, @state) ON CONFLICT (sequence) DO UPDATE SET state = excluded.state", ct,
+                ("sequence", sequence), ("state", stateJson)).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
             return 0;
-        });
+        }, cancellationToken);
     }
 
-    public JournalSnapshot? LatestSnapshot() => Run(connection =>
+    public Task<JournalSnapshot?> LatestSnapshotAsync(CancellationToken cancellationToken = default) => RunAsync(async (connection, ct) =>
     {
-        using var command = Command(connection, null,
+        await using var command = Command(connection, null,
             $"SELECT s.sequence, s.state, e.hash FROM {Snapshots} s JOIN {Events} e ON e.sequence = s.sequence ORDER BY s.sequence DESC LIMIT 1");
-        using var reader = command.ExecuteReader();
-        if (!reader.Read())
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
         {
             return null;
         }
 
         var sequence = reader.GetInt64(0);
         return new JournalSnapshot(sequence, ParseHash(sequence, reader.GetString(2), "hash"), reader.GetString(1));
-    });
+    }, cancellationToken);
 
-    public bool PutBlob(string sha256Hex, string text)
+    public Task<bool> PutBlobAsync(string sha256Hex, string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sha256Hex);
         ArgumentNullException.ThrowIfNull(text);
@@ -156,23 +173,25 @@ public abstract class DbJournalStore : IJournalStore
             throw new ArgumentException("a blob's text must not contain U+0000", nameof(text));
         }
 
-        return Run(connection => Execute(connection, null,
-            $"INSERT INTO {Blobs} (hash, text) VALUES (@hash, @text) ON CONFLICT (hash) DO NOTHING", ("hash", sha256Hex), ("text", text)) == 1);
+        return RunAsync(async (connection, ct) => await ExecuteAsync(connection, null,
+            $"INSERT INTO {Blobs} (hash, text) VALUES (@hash, @text) ON CONFLICT (hash) DO NOTHING", ct, ("hash", sha256Hex), ("text", text)).ConfigureAwait(false) == 1,
+            cancellationToken);
     }
 
-    public string? GetBlob(string sha256Hex)
+    public Task<string?> GetBlobAsync(string sha256Hex, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sha256Hex);
-        return Run(connection =>
+        return RunAsync(async (connection, ct) =>
         {
-            using var command = Command(connection, null, $"SELECT text FROM {Blobs} WHERE hash = @hash", ("hash", sha256Hex));
-            return command.ExecuteScalar() as string;
-        });
+            await using var command = Command(connection, null, $"SELECT text FROM {Blobs} WHERE hash = @hash", ("hash", sha256Hex));
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
+        }, cancellationToken);
     }
 
     public void Dispose()
     {
-        lock (_gate)
+        _gate.Wait();
+        try
         {
             if (_disposed)
             {
@@ -181,6 +200,10 @@ public abstract class DbJournalStore : IJournalStore
 
             _disposed = true;
             DisposeCore();
+        }
+        finally
+        {
+            _gate.Release();
         }
 
         GC.SuppressFinalize(this);
@@ -201,10 +224,51 @@ public abstract class DbJournalStore : IJournalStore
         }
     }
 
+    /// <summary>
+    /// Compares <c>journal_commands</c> with the index derived from the chained events (per command id: first and last
+    /// sequence) and, if they differ anywhere, rebuilds the table from the events under the write lock. The table is a
+    /// cache; lookups read the events.
+    /// </summary>
+    private protected void ReconcileCommandIndex(DbConnection connection)
+    {
+        if (FirstIndexDiscrepancy(connection, null) is null)
+        {
+            return;
+        }
+
+        using var transaction = BeginWrite(connection);
+        var differs = FirstIndexDiscrepancy(connection, transaction);
+        if (differs is null)
+        {
+            return;
+        }
+
+        Execute(connection, transaction, $"DELETE FROM {Commands}");
+        Execute(connection, transaction,
+            $"INSERT INTO {Commands} (command_id, first_sequence, last_sequence) SELECT command_id, min(sequence), max(sequence) FROM {Events} GROUP BY command_id");
+        transaction.Commit();
+        CommandIndexRebuiltAt = differs;
+    }
+
+    private string? FirstIndexDiscrepancy(DbConnection connection, DbTransaction? transaction)
+    {
+        var derived = $"SELECT command_id, min(sequence) AS first_sequence, max(sequence) AS last_sequence FROM {Events} GROUP BY command_id";
+        var stored = $"SELECT command_id, first_sequence, last_sequence FROM {Commands}";
+        using var command = Command(connection, transaction,
+            $"SELECT command_id FROM ({derived} EXCEPT {stored}) AS missing UNION ALL SELECT command_id FROM ({stored} EXCEPT {derived}) AS stray LIMIT 1");
+        return command.ExecuteScalar() as string;
+    }
+
     private protected static int Execute(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);
         return command.ExecuteNonQuery();
+    }
+
+    private protected static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
@@ -254,18 +318,18 @@ public abstract class DbJournalStore : IJournalStore
         }
     }
 
-    private IReadOnlyList<AppendResult> AppendAll(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands) => Run(connection =>
+    private Task<IReadOnlyList<AppendResult>> AppendAllAsync(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands, CancellationToken cancellationToken) => RunAsync(async (connection, ct) =>
     {
-        using var transaction = BeginWrite(connection);
-        var head = ReadHead(connection, transaction);
+        await using var transaction = await BeginWriteAsync(connection, ct).ConfigureAwait(false);
+        var head = await ReadHeadAsync(connection, transaction, ct).ConfigureAwait(false);
         var results = new AppendResult[commands.Count];
-        using var insert = Command(connection, transaction,
+        await using var insert = Command(connection, transaction,
             $"INSERT INTO {Events} ({Columns}) VALUES (@sequence, @time, @type, @command_id, @payload, @previous_hash, @hash)",
             ("sequence", 0L), ("time", ""), ("type", ""), ("command_id", ""), ("payload", ""), ("previous_hash", ""), ("hash", ""));
         for (var c = 0; c < commands.Count; c++)
         {
             var (commandId, events) = commands[c];
-            var stored = FindCommand(connection, transaction, commandId);
+            var stored = await FindCommandAsync(connection, transaction, commandId, ct).ConfigureAwait(false);
             if (stored is not null)
             {
                 results[c] = new AppendResult(AppendStatus.AlreadyApplied, stored);
@@ -287,48 +351,74 @@ public abstract class DbJournalStore : IJournalStore
                 insert.Parameters[4].Value = e.Payload;
                 insert.Parameters[5].Value = e.PreviousHash.ToHex();
                 insert.Parameters[6].Value = e.Hash.ToHex();
-                insert.ExecuteNonQuery();
+                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 AfterEventInsert?.Invoke(e);
             }
 
             var last = events[^1];
-            Execute(connection, transaction,
-                $"INSERT INTO {Commands} (command_id, first_sequence, last_sequence) VALUES (@command_id, @first, @last)",
-                ("command_id", commandId), ("first", first.Sequence), ("last", last.Sequence));
+            // The events say the command is new, so a row naming it (or these sequences) is stale: the index follows the chain.
+            await ExecuteAsync(connection, transaction,
+                $"DELETE FROM {Commands} WHERE command_id = @command_id OR first_sequence BETWEEN @first AND @last", ct,
+                ("command_id", commandId), ("first", first.Sequence), ("last", last.Sequence)).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction,
+                $"INSERT INTO {Commands} (command_id, first_sequence, last_sequence) VALUES (@command_id, @first, @last)", ct,
+                ("command_id", commandId), ("first", first.Sequence), ("last", last.Sequence)).ConfigureAwait(false);
             head = JournalHead.After(last);
             results[c] = new AppendResult(AppendStatus.Appended, events);
         }
 
-        transaction.Commit();
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
         return (IReadOnlyList<AppendResult>)results;
-    });
+    }, cancellationToken);
 
-    private IEnumerable<JournalEvent> ReadIterator(long fromSequence)
+    private async IAsyncEnumerable<JournalEvent> ReadIterator(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var to = Head().Sequence;
+        var to = (await HeadAsync(cancellationToken).ConfigureAwait(false)).Sequence;
         var next = fromSequence;
         while (next <= to)
         {
-            var page = Run(connection => ReadRange(connection, null, next, Math.Min(to, next + PageSize - 1)));
-            if (page.Count == 0)
-            {
-                yield break;
-            }
-
+            var end = Math.Min(to, next + PageSize - 1);
+            var from = next;
+            var page = await RunAsync((connection, ct) => ReadRangeAsync(connection, null, from, end, ct), cancellationToken).ConfigureAwait(false);
+            RequireContiguous(page, next, end, to);
             foreach (var e in page)
             {
                 yield return e;
             }
 
-            next = page[^1].Sequence + 1;
+            next = end + 1;
         }
     }
 
-    private JournalHead ReadHead(DbConnection connection, DbTransaction? transaction)
+    /// <summary>
+    /// Requires <paramref name="page"/> to hold exactly the events <paramref name="from"/>..<paramref name="to"/>:
+    /// the journal is 1..head without a hole, so a missing row (deleted, or a stray row written past a gap) is
+    /// corruption, named by the first sequence that is absent.
+    /// </summary>
+    private static void RequireContiguous(List<JournalEvent> page, long from, long to, long head)
     {
-        using var command = Command(connection, transaction, $"SELECT sequence, hash FROM {Events} ORDER BY sequence DESC LIMIT 1");
-        using var reader = command.ExecuteReader();
-        if (!reader.Read())
+        for (var i = 0; i < page.Count; i++)
+        {
+            if (page[i].Sequence != from + i)
+            {
+                throw Missing(from + i, head);
+            }
+        }
+
+        if (page.Count != to - from + 1)
+        {
+            throw Missing(from + page.Count, head);
+        }
+    }
+
+    private static JournalCorruptedException Missing(long sequence, long head) =>
+        new(sequence, $"the event is missing: the journal's last event is {head}, so every event 1..{head} must be present (rows deleted, or a row written past a gap)");
+
+    private async Task<JournalHead> ReadHeadAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, $"SELECT sequence, hash FROM {Events} ORDER BY sequence DESC LIMIT 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             return JournalHead.Empty;
         }
@@ -337,40 +427,54 @@ public abstract class DbJournalStore : IJournalStore
         return new JournalHead(sequence, ParseHash(sequence, reader.GetString(1), "hash"));
     }
 
-    private List<JournalEvent>? FindCommand(DbConnection connection, DbTransaction? transaction, string commandId)
+    /// <summary>
+    /// A command's events, looked up in the chained events themselves (by the <c>command_id</c> column, indexed), not
+    /// in <c>journal_commands</c>: the index table is outside the hash chain, so a deleted or altered index row must
+    /// not make a retried command look new. The events of one command are consecutive; if they are not (the command
+    /// id appears twice in the chain, or one of its events is missing), the journal is corrupted.
+    /// </summary>
+    private async Task<IReadOnlyList<JournalEvent>?> FindCommandAsync(DbConnection connection, DbTransaction? transaction, string commandId, CancellationToken cancellationToken)
     {
-        long first, last;
-        using (var command = Command(connection, transaction,
-                   $"SELECT first_sequence, last_sequence FROM {Commands} WHERE command_id = @command_id", ("command_id", commandId)))
-        using (var reader = command.ExecuteReader())
+        await using var command = Command(connection, transaction,
+            $"SELECT {Columns} FROM {Events} WHERE command_id = @command_id ORDER BY sequence", ("command_id", commandId));
+        var events = await ReadEventsAsync(command, 4, cancellationToken).ConfigureAwait(false);
+        if (events.Count == 0)
         {
-            if (!reader.Read())
-            {
-                return null;
-            }
-
-            first = reader.GetInt64(0);
-            last = reader.GetInt64(1);
+            return null;
         }
 
-        return ReadRange(connection, transaction, first, last);
+        for (var i = 1; i < events.Count; i++)
+        {
+            if (events[i].Sequence != events[0].Sequence + i)
+            {
+                throw new JournalCorruptedException(events[0].Sequence + i,
+                    $"command '{commandId}' has events at {events[0].Sequence}..{events[i - 1].Sequence} and again at {events[i].Sequence}: a command's events are consecutive and a command id appears once");
+            }
+        }
+
+        return events;
     }
 
-    private List<JournalEvent> ReadRange(DbConnection connection, DbTransaction? transaction, long from, long to)
+    private async Task<List<JournalEvent>> ReadRangeAsync(DbConnection connection, DbTransaction? transaction, long from, long to, CancellationToken cancellationToken)
     {
-        using var command = Command(connection, transaction,
+        await using var command = Command(connection, transaction,
             $"SELECT {Columns} FROM {Events} WHERE sequence >= @from AND sequence <= @to ORDER BY sequence", ("from", from), ("to", to));
-        using var reader = command.ExecuteReader(CommandBehavior.SequentialAccess);
-        var events = new List<JournalEvent>((int)Math.Min(to - from + 1, PageSize));
-        while (reader.Read())
+        return await ReadEventsAsync(command, (int)Math.Min(to - from + 1, PageSize), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<JournalEvent>> ReadEventsAsync(DbCommand command, int capacity, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        var events = new List<JournalEvent>(capacity);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var sequence = reader.GetInt64(0);
-            var timeText = reader.GetString(1);
-            var type = reader.GetString(2);
-            var commandId = reader.GetString(3);
-            var payload = reader.GetString(4);
-            var previous = ParseHash(sequence, reader.GetString(5), "previous_hash");
-            var hash = ParseHash(sequence, reader.GetString(6), "hash");
+            var timeText = await reader.GetFieldValueAsync<string>(1, cancellationToken).ConfigureAwait(false);
+            var type = await reader.GetFieldValueAsync<string>(2, cancellationToken).ConfigureAwait(false);
+            var commandId = await reader.GetFieldValueAsync<string>(3, cancellationToken).ConfigureAwait(false);
+            var payload = await reader.GetFieldValueAsync<string>(4, cancellationToken).ConfigureAwait(false);
+            var previous = ParseHash(sequence, await reader.GetFieldValueAsync<string>(5, cancellationToken).ConfigureAwait(false), "previous_hash");
+            var hash = ParseHash(sequence, await reader.GetFieldValueAsync<string>(6, cancellationToken).ConfigureAwait(false), "hash");
             if (!JournalHash.TryParseTime(timeText, out var time))
             {
                 throw new JournalCorruptedException(sequence, $"time '{timeText}' is not in the form {JournalHash.TimeFormat}");
@@ -394,20 +498,30 @@ public abstract class DbJournalStore : IJournalStore
             ? digest
             : throw new JournalCorruptedException(sequence, $"{column} '{text}' is not {Sha256Digest.HexLength} lowercase hexadecimal digits");
 
-    private T Run<T>(Func<DbConnection, T> operation)
+    /// <summary>Runs one operation on a connection, one at a time per instance, translating the provider's errors.</summary>
+    private async Task<T> RunAsync<T>(Func<DbConnection, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var connection = Acquire();
+            var connection = await AcquireAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return operation(connection);
+                return await operation(connection, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                Release(connection);
+                await ReleaseAsync(connection).ConfigureAwait(false);
             }
+        }
+        catch (DbException e)
+        {
+            throw Translate(e);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 }

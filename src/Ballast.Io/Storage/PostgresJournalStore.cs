@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Ballast.Protocol.Journal;
 using Npgsql;
 
 namespace Ballast.Io.Storage;
@@ -30,11 +31,20 @@ public sealed class PostgresJournalStore : DbJournalStore
         try
         {
             using var connection = _dataSource.OpenConnection();
-            using var transaction = connection.BeginTransaction();
-            // Two processes creating the same schema at once would race on the catalog; one at a time.
-            Execute(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@schema))", ("schema", "ballast.journal." + schema));
-            EnsureSchema(connection, transaction, CreateTables(Prefix));
-            transaction.Commit();
+            using (var transaction = connection.BeginTransaction())
+            {
+                // Two processes creating the same schema at once would race on the catalog; one at a time.
+                Execute(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@schema))", ("schema", "ballast.journal." + schema));
+                EnsureSchema(connection, transaction, CreateTables(Prefix));
+                transaction.Commit();
+            }
+
+            ReconcileCommandIndex(connection);
+        }
+        catch (NpgsqlException e)
+        {
+            _dataSource.Dispose();
+            throw Translate(e, schema);
         }
         catch
         {
@@ -43,15 +53,42 @@ public sealed class PostgresJournalStore : DbJournalStore
         }
     }
 
+    /// <summary>The PostgreSQL error codes (SQLSTATE) this store tells apart.</summary>
+    internal static class SqlStates
+    {
+        public const string SerializationFailure = "40001";
+        public const string DeadlockDetected = "40P01";
+        public const string LockNotAvailable = "55P03";
+        public const string UniqueViolation = "23505";
+        public const string DataCorrupted = "XX001";
+        public const string IndexCorrupted = "XX002";
+    }
+
     /// <summary>The schema used when none is named.</summary>
     public const string DefaultSchema = "ballast_journal";
 
     /// <summary>The schema holding the tables.</summary>
     public string Schema { get; }
 
-    private protected override DbConnection Acquire() => _dataSource.OpenConnection();
+    private protected override async ValueTask<DbConnection> AcquireAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    private protected override void Release(DbConnection connection) => connection.Dispose();
+    private protected override ValueTask ReleaseAsync(DbConnection connection) => connection.DisposeAsync();
+
+    private protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync(connection, transaction, $"LOCK TABLE {Prefix}journal_commands IN EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     private protected override DbTransaction BeginWrite(DbConnection connection)
     {
@@ -70,6 +107,24 @@ public sealed class PostgresJournalStore : DbJournalStore
 
     private protected override void DisposeCore() => _dataSource.Dispose();
 
+    private protected override JournalStoreException Translate(DbException exception) =>
+        exception is NpgsqlException npgsql ? Translate(npgsql, Schema) : new JournalStoreException($"the PostgreSQL journal (schema {Schema}) failed: {exception.Message}", exception.IsTransient, exception);
+
+    /// <summary>
+    /// Npgsql's error as the journal's: a serialization failure, a deadlock, a lock not available in time or a
+    /// duplicate key (another writer's row) is a transient conflict; data or index corruption reported by the server
+    /// is corruption; anything else keeps Npgsql's own judgement of whether it is transient (a connection refused or
+    /// lost, a timeout, the server shutting down: transient; a permission, a syntax: not).
+    /// </summary>
+    internal static JournalStoreException Translate(NpgsqlException exception, string schema) => exception switch
+    {
+        PostgresException { SqlState: SqlStates.SerializationFailure or SqlStates.DeadlockDetected or SqlStates.LockNotAvailable or SqlStates.UniqueViolation } p =>
+            new JournalConflictException($"the PostgreSQL journal (schema {schema}) refused the write because of another writer ({p.SqlState}: {p.MessageText}); nothing was written, try again", p),
+        PostgresException { SqlState: SqlStates.DataCorrupted or SqlStates.IndexCorrupted } p =>
+            new JournalCorruptedException($"schema {schema}: {p.SqlState}: {p.MessageText}", p),
+        _ => new JournalStoreException($"the PostgreSQL journal (schema {schema}) failed: {exception.Message}", exception.IsTransient, exception),
+    };
+
     // Time stays text, as hashed: timestamptz keeps microseconds and the hash covers 100 ns ticks.
     private static string CreateTables(string p) => $"""
         CREATE SCHEMA IF NOT EXISTS {p.TrimEnd('.')};
@@ -82,6 +137,7 @@ public sealed class PostgresJournalStore : DbJournalStore
             payload text NOT NULL,
             previous_hash text NOT NULL,
             hash text NOT NULL);
+        CREATE INDEX IF NOT EXISTS journal_events_command_id ON {p}journal_events (command_id);
         CREATE TABLE IF NOT EXISTS {p}journal_commands (
             command_id text PRIMARY KEY,
             first_sequence bigint NOT NULL UNIQUE REFERENCES {p}journal_events (sequence),

@@ -50,7 +50,7 @@ public class BacktestEquivalenceTests(ITestOutputHelper output)
             SimSummary summary;
             using (var store = JournalStores.Open(db))
             {
-                summary = SimRunner.Run(scenario, store);
+                summary = BlockingJournal.RunSim(scenario, store);
             }
 
             Assert.Empty(summary.Rejections);

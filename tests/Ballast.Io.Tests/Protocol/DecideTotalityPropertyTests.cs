@@ -82,7 +82,7 @@ public class DecideTotalityPropertyTests
                 var clock = new ManualClock(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
                 using (var store = JournalStores.Open(path))
                 {
-                    var sequencer = new ProtocolSequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance), clock);
+                    var sequencer = BlockingJournal.Sequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance), clock);
                     var run = new Run(new ProtocolEngine(SpecPolicyCompiler.Instance), sequencer, clock);
                     foreach (var step in steps)
                     {
@@ -91,7 +91,7 @@ public class DecideTotalityPropertyTests
                 }
 
                 using var reopened = JournalStores.Open(path);
-                _ = new ProtocolSequencer(reopened, new ProtocolEngine(SpecPolicyCompiler.Instance), clock);
+                _ = BlockingJournal.Sequencer(reopened, new ProtocolEngine(SpecPolicyCompiler.Instance), clock);
                 if (reopened.Head() == JournalHead.Empty)
                 {
                     return;

@@ -47,12 +47,12 @@ public sealed class PostgresProtocolTests : IDisposable
         SimSummary summary;
         using (var store = new PostgresJournalStore(ConnectionString!, _schema))
         {
-            summary = SimRunner.Run(scenario, store);
+            summary = BlockingJournal.RunSim(scenario, store);
         }
 
         Assert.True(summary.Rebalances > 0);
         using var reopened = JournalStores.Open($"postgres:{ConnectionString};Search Path={_schema}");
-        var sequencer = new ProtocolSequencer(reopened, new ProtocolEngine(SpecPolicyCompiler.Instance), new ManualClock(DateTimeOffset.UnixEpoch));
+        var sequencer = BlockingJournal.Sequencer(reopened, new ProtocolEngine(SpecPolicyCompiler.Instance), new ManualClock(DateTimeOffset.UnixEpoch));
         Assert.Equal(summary.Nav, ProtocolEngine.Nav(sequencer.State, sequencer.State.ComposedVaults["composed"]));
         var report = JournalReplay.Verify(reopened.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance));
         Assert.True(report.IsValid, report.Discrepancy?.ToString());

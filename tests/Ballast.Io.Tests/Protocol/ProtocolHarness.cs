@@ -29,7 +29,7 @@ internal sealed class ProtocolHarness : IDisposable
         Store = JournalStores.Open(Path);
         Clock = new ManualClock(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Evidence = evidence;
-        Sequencer = new ProtocolSequencer(Store, new ProtocolEngine(SpecPolicyCompiler.Instance, evidence), Clock);
+        Sequencer = BlockingJournal.Sequencer(Store, new ProtocolEngine(SpecPolicyCompiler.Instance, evidence), Clock);
         Must(new CreateAsset(Id(), Issuer, "USD", 6));
         foreach (var child in Children)
         {
@@ -101,7 +101,7 @@ internal sealed class ProtocolHarness : IDisposable
     {
         Store.Dispose();
         Store = JournalStores.Open(Path);
-        Sequencer = new ProtocolSequencer(Store, new ProtocolEngine(SpecPolicyCompiler.Instance, Evidence), Clock);
+        Sequencer = BlockingJournal.Sequencer(Store, new ProtocolEngine(SpecPolicyCompiler.Instance, Evidence), Clock);
     }
 
     /// <summary>Everything observable about the state, as text (for before/after and live/replay comparisons).</summary>

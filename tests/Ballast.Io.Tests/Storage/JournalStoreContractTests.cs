@@ -164,7 +164,9 @@ public abstract class JournalStoreContractTests : IDisposable
         var staleHead = a.Head();
         a.Append("from-a", new JournalBuilder(staleHead).Add("from-a", (T0, "x", "{}")));
 
-        Assert.Throws<JournalConcurrencyException>(() => b.Append("from-b", new JournalBuilder(staleHead).Add("from-b", (T0, "x", "{}"))));
+        var conflict = Assert.Throws<JournalConcurrencyException>(() => b.Append("from-b", new JournalBuilder(staleHead).Add("from-b", (T0, "x", "{}"))));
+        Assert.IsAssignableFrom<JournalConflictException>(conflict);
+        Assert.True(conflict.IsTransient);
 
         var fresh = b.Head();
         Assert.Equal(AppendStatus.Appended, b.Append("from-b", new JournalBuilder(fresh).Add("from-b", (T0, "x", "{}"))).Status);
@@ -500,6 +502,163 @@ public abstract class JournalStoreContractTests : IDisposable
         Assert.Equal(expected, discrepancy.Expected);
         Assert.Equal(actual, discrepancy.Actual);
         Assert.Contains("event 2:", discrepancy.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Appends <paramref name="events"/> one-event commands <c>s1</c>, <c>s2</c>, … in batches (fast even for thousands).</summary>
+    protected static JournalBuilder FillSingles(IJournalStore store, int events)
+    {
+        var builder = new JournalBuilder(store.Head());
+        for (var from = 1; from <= events; from += 1000)
+        {
+            store.AppendBatch(Enumerable.Range(from, Math.Min(1000, events - from + 1)).Select(i => ($"s{i}", Command(builder, $"s{i}", 1))).ToList());
+        }
+
+        return builder;
+    }
+
+    /// <summary>Deletes events <paramref name="from"/>..<paramref name="to"/> (one-event commands) and their index rows, directly.</summary>
+    protected void DeleteEvents(long from, long to)
+    {
+        ExecuteSql("DELETE FROM journal_commands WHERE first_sequence BETWEEN @a AND @b", ("a", from), ("b", to));
+        Assert.Equal((int)(to - from + 1), ExecuteSql("DELETE FROM journal_events WHERE sequence BETWEEN @a AND @b", ("a", from), ("b", to)));
+    }
+
+    /// <summary>
+    /// A hole of any size in the middle (one event, a few, or more than the 4,096 a page reads) is corruption named
+    /// by the first missing sequence, also when the reader starts inside or before the hole.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(5000)]
+    public void Read_HoleInTheMiddle_FailsNamingTheFirstMissingSequence(int holeSize)
+    {
+        var store = Open();
+        FillSingles(store, 6000);
+        DeleteEvents(501, 500 + holeSize);
+
+        var error = Assert.Throws<JournalCorruptedException>(() => JournalVerifier.VerifyChain(store.Read()));
+        Assert.Equal(501, error.Sequence);
+        Assert.Contains("missing", error.Message, StringComparison.Ordinal);
+        Assert.Equal(501, Assert.Throws<JournalCorruptedException>(() => store.Read(400).Count()).Sequence);
+        Assert.Equal(6000, store.Head().Sequence);
+        var reopened = Open();
+        Assert.Equal(501, Assert.Throws<JournalCorruptedException>(() => reopened.Read().Count()).Sequence);
+    }
+
+    /// <summary>The last events deleted and one stray event written far past the head: the gap before it is found.</summary>
+    [Fact]
+    public void Read_StrayEventPastAGap_FailsNamingTheFirstMissingSequence()
+    {
+        var store = Open();
+        FillSingles(store, 10);
+        ExecuteSql("INSERT INTO journal_events (sequence, time, type, command_id, payload, previous_hash, hash) "
+            + "SELECT 9000, time, type, 'stray', payload, previous_hash, hash FROM journal_events WHERE sequence = 10");
+
+        Assert.Equal(9000, store.Head().Sequence);
+        var error = Assert.Throws<JournalCorruptedException>(() => JournalVerifier.VerifyChain(store.Read()));
+        Assert.Equal(11, error.Sequence);
+    }
+
+    /// <summary>
+    /// The index row of a command deleted (or pointed at another command) outside the store: the command is still
+    /// found in the chained events, so its identical retry is not applied twice; the next open rebuilds the index.
+    /// </summary>
+    [Theory]
+    [InlineData("DELETE FROM journal_commands WHERE command_id = 'c2'")]
+    [InlineData("UPDATE journal_commands SET command_id = 'elsewhere' WHERE command_id = 'c2'")]
+    [InlineData("DELETE FROM journal_commands")]
+    public void Append_RetryAfterIndexRowTampered_IsNotAppliedAgain(string tamper)
+    {
+        var store = Open();
+        Fill(store, 5);
+        var head = store.Head();
+        var original = store.Read().Where(e => e.CommandId == "c2").ToList();
+        ExecuteSql(tamper);
+
+        Assert.Equal(original, store.FindCommand("c2"));
+        var retry = store.Append("c2", new JournalBuilder(head).Add("c2", (T0.AddDays(1), "command.accepted", "{\"retry\":true}")));
+        Assert.True(retry.AlreadyApplied);
+        Assert.Equal(original, retry.Events);
+        Assert.Equal(head, store.Head());
+
+        var reopened = (DbJournalStore)Open();
+        Assert.NotNull(reopened.CommandIndexRebuiltAt);
+        Assert.Equal(5L, Convert.ToInt64(QueryScalar("SELECT count(*) FROM journal_commands"), CultureInfo.InvariantCulture));
+        Assert.Equal(4L, Convert.ToInt64(QueryScalar("SELECT first_sequence FROM journal_commands WHERE command_id = 'c2'"), CultureInfo.InvariantCulture));
+        Assert.Null(((DbJournalStore)Open()).CommandIndexRebuiltAt);
+    }
+
+    /// <summary>A stale index row naming a command the chain does not hold does not block that command.</summary>
+    [Fact]
+    public void Append_StaleIndexRowForANewCommand_AppendsAndFixesTheRow()
+    {
+        var store = Open();
+        var builder = Fill(store, 3);
+        ExecuteSql("UPDATE journal_commands SET command_id = 'next' WHERE command_id = 'c0'");
+
+        var result = store.Append("next", Command(builder, "next"));
+
+        Assert.False(result.AlreadyApplied);
+        Assert.Equal(7, store.FindCommand("next")![0].Sequence);
+        Assert.Equal(7L, Convert.ToInt64(QueryScalar("SELECT first_sequence FROM journal_commands WHERE command_id = 'next'"), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A command id in two places of the chain is corruption, not a command to return half of.</summary>
+    [Fact]
+    public void FindCommand_CommandIdTwiceInTheChain_ThrowsCorruptedNamingTheSecond()
+    {
+        var store = Open();
+        Fill(store, 4); // c0: 1, c1: 2-3, c2: 4-6, c3: 7
+        ExecuteSql("UPDATE journal_events SET command_id = 'c1' WHERE sequence = 7");
+
+        var error = Assert.Throws<JournalCorruptedException>(() => store.FindCommand("c1"));
+        Assert.Equal(4, error.Sequence);
+        Assert.Contains("again at 7", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The asynchronous read streams page by page and stops with a cancellation at the next page it fetches.</summary>
+    [Fact]
+    public async Task ReadAsync_CancelledDuringEnumeration_ThrowsOperationCanceled()
+    {
+        var store = Open();
+        ((DbJournalStore)store).PageSize = 2;
+        Fill(store, 3); // 6 events, 3 pages
+        var ct = TestContext.Current.CancellationToken;
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var seen = new List<long>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var e in store.ReadAsync(1, cancellation.Token))
+            {
+                seen.Add(e.Sequence);
+                await cancellation.CancelAsync();
+            }
+        });
+
+        Assert.Equal([1, 2], seen); // the first page, then the cancelled fetch of the second
+        Assert.Equal(6, await store.ReadAsync(1, ct).CountAsync(ct));
+    }
+
+    /// <summary>A write with a cancelled token writes nothing; every member takes a token.</summary>
+    [Fact]
+    public async Task AppendAsync_Cancelled_WritesNothing()
+    {
+        var store = Open();
+        var builder = Fill(store, 2);
+        var ct = TestContext.Current.CancellationToken;
+        var head = await store.HeadAsync(ct);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.AppendAsync("late", Command(builder, "late"), cancellation.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.HeadAsync(cancellation.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.FindCommandAsync("c0", cancellation.Token));
+
+        Assert.Equal(head, await store.HeadAsync(ct));
+        Assert.Null(await store.FindCommandAsync("late", ct));
+        Assert.Equal(head, (await JournalVerifier.VerifyChainAsync(store.ReadAsync(1, ct), ct)).Head);
     }
 
     // One or two different characters in place of c: another of its class (hex digit, digit, letter) so that values

@@ -81,13 +81,40 @@ public sealed class PostgresJournalStoreTests : JournalStoreContractTests
             }
         };
 
-        Assert.ThrowsAny<NpgsqlException>(() => store.Append("killed", Command(new JournalBuilder(head), "killed", 3)));
+        var error = Assert.ThrowsAny<JournalStoreException>(() => store.Append("killed", Command(new JournalBuilder(head), "killed", 3)));
+        Assert.IsAssignableFrom<NpgsqlException>(error.InnerException); // translated at the store boundary
         store.AfterEventInsert = null;
 
         Assert.Equal(1L, killed); // the writer's own backend, and only it, was terminated
         Assert.Equal(head, store.Head());
         Assert.Null(store.FindCommand("killed"));
         Assert.Equal(head.Sequence, (long)QueryScalar("SELECT count(*) FROM journal_events")!);
+    }
+
+    /// <summary>
+    /// Another session holds the journal's tables locked past the writer's lock timeout: the server's
+    /// lock_not_available reaches the caller as a transient conflict, and nothing was written.
+    /// </summary>
+    [Fact]
+    public void Append_LockHeldByAnotherSession_IsATransientConflict()
+    {
+        Open().Dispose();
+        using var store = new PostgresJournalStore(ConnectionString + ";Options=-c lock_timeout=200", _schema);
+        var head = store.Head();
+        using var holder = Connect();
+        using var transaction = holder.BeginTransaction();
+        using (var lockCommand = new NpgsqlCommand($"LOCK TABLE \"{_schema}\".journal_commands IN ACCESS EXCLUSIVE MODE", holder, transaction))
+        {
+            lockCommand.ExecuteNonQuery();
+        }
+
+        var error = Assert.ThrowsAny<JournalConflictException>(() => store.Append("blocked", Command(new JournalBuilder(head), "blocked")));
+        transaction.Rollback();
+
+        Assert.True(error.IsTransient);
+        Assert.Equal(PostgresJournalStore.SqlStates.LockNotAvailable, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+        Assert.Equal(head, store.Head());
+        Assert.Equal(AppendStatus.Appended, store.Append("blocked", Command(new JournalBuilder(head), "blocked")).Status);
     }
 
     [Fact]

@@ -32,14 +32,17 @@ public sealed record JournalSnapshot(long Sequence, Sha256Digest Hash, string St
 /// <summary>
 /// Durable storage of one hash-chained journal, plus snapshots and content-addressed blobs. Implementations:
 /// <c>Ballast.Io.Storage.SqliteJournalStore</c> and <c>PostgresJournalStore</c>, both held to one contract test
-/// suite. Every write is one transaction: after a crash a command's events are all there or none are.
+/// suite. Every write is one transaction: after a crash a command's events are all there or none are. Every member
+/// is asynchronous and takes a <see cref="CancellationToken"/>; a cancelled write writes nothing. Failures of the
+/// database are translated at this boundary into <see cref="JournalStoreException"/> and its subclasses, which say
+/// whether retrying can help (<see cref="JournalStoreException.IsTransient"/>).
 /// Not meant for concurrent use of one instance from several threads without the caller's own ordering; two
 /// instances (or processes) on one store are serialised by the store.
 /// </summary>
 public interface IJournalStore : IDisposable
 {
     /// <summary>The last committed event's sequence and hash, or <see cref="JournalHead.Empty"/>.</summary>
-    JournalHead Head();
+    Task<JournalHead> HeadAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Appends one command's events in one transaction. If <paramref name="commandId"/> is already in the journal,
@@ -49,41 +52,46 @@ public interface IJournalStore : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">No events, another command id on an event, or events not chained among themselves.</exception>
     /// <exception cref="JournalConcurrencyException">The first event does not continue the head; nothing was written.</exception>
-    AppendResult Append(string commandId, IReadOnlyList<JournalEvent> events);
+    Task<AppendResult> AppendAsync(string commandId, IReadOnlyList<JournalEvent> events, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Appends several commands in one transaction (group commit): each member as <see cref="Append"/>, the events of
-    /// each appended member continuing the one before. If any member fails, nothing of the batch is written. Command
-    /// ids within a batch must differ.
+    /// Appends several commands in one transaction (group commit): each member as <see cref="AppendAsync"/>, the
+    /// events of each appended member continuing the one before. If any member fails, nothing of the batch is
+    /// written. Command ids within a batch must differ.
     /// </summary>
-    IReadOnlyList<AppendResult> AppendBatch(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands);
+    Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The committed events from <paramref name="fromSequence"/> up to the head as of the first
-    /// <c>MoveNext</c>, in order, fetched page by page (memory does not grow with the journal).
+    /// <c>MoveNextAsync</c>, in order, fetched page by page (memory does not grow with the journal). Every sequence in
+    /// that range must be present.
     /// </summary>
-    /// <exception cref="JournalCorruptedException">A row is not in the form the store writes.</exception>
-    IEnumerable<JournalEvent> Read(long fromSequence = 1);
+    /// <exception cref="JournalCorruptedException">A row is not in the form the store writes, or an event in the range is missing (the first missing sequence is named).</exception>
+    IAsyncEnumerable<JournalEvent> ReadAsync(long fromSequence = 1, CancellationToken cancellationToken = default);
 
-    /// <summary>The events <paramref name="commandId"/> produced, in order, or null if it was never applied.</summary>
-    IReadOnlyList<JournalEvent>? FindCommand(string commandId);
+    /// <summary>
+    /// The events <paramref name="commandId"/> produced, in order, or null if it was never applied; looked up in the
+    /// chained events, not in an index outside the chain.
+    /// </summary>
+    /// <exception cref="JournalCorruptedException">The command's events are not consecutive (its id appears twice, or one is missing).</exception>
+    Task<IReadOnlyList<JournalEvent>?> FindCommandAsync(string commandId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Saves the state after replaying up to <paramref name="sequence"/> (1..head). A later save at the same
     /// sequence replaces it: a snapshot is a cache, rebuilt by replay.
     /// </summary>
-    void SaveSnapshot(long sequence, string stateJson);
+    Task SaveSnapshotAsync(long sequence, string stateJson, CancellationToken cancellationToken = default);
 
     /// <summary>The snapshot with the highest sequence, or null.</summary>
-    JournalSnapshot? LatestSnapshot();
+    Task<JournalSnapshot?> LatestSnapshotAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores <paramref name="text"/> under its SHA-256 (of its UTF-8 bytes, lowercase hex), once: putting the same
     /// text again changes nothing. Returns whether it was new.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="sha256Hex"/> is not the SHA-256 of <paramref name="text"/>.</exception>
-    bool PutBlob(string sha256Hex, string text);
+    Task<bool> PutBlobAsync(string sha256Hex, string text, CancellationToken cancellationToken = default);
 
     /// <summary>The text stored under <paramref name="sha256Hex"/>, or null.</summary>
-    string? GetBlob(string sha256Hex);
+    Task<string?> GetBlobAsync(string sha256Hex, CancellationToken cancellationToken = default);
 }

@@ -75,6 +75,32 @@ public static class JournalVerifier
         return new ChainVerification(count, head, null);
     }
 
+    /// <summary>Checks a whole journal as a store reads it (<see cref="IJournalStore.ReadAsync"/>), from sequence 1.</summary>
+    public static Task<ChainVerification> VerifyChainAsync(IAsyncEnumerable<JournalEvent> events, CancellationToken cancellationToken = default) =>
+        VerifyChainAsync(events, JournalHead.Empty, cancellationToken);
+
+    /// <summary>As <see cref="VerifyChain(IEnumerable{JournalEvent}, JournalHead)"/>, over events read asynchronously (memory does not grow with them).</summary>
+    public static async Task<ChainVerification> VerifyChainAsync(IAsyncEnumerable<JournalEvent> events, JournalHead start, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var head = start;
+        long count = 0;
+        await foreach (var e in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            ArgumentNullException.ThrowIfNull(e, nameof(events));
+            var discrepancy = Check(head, e);
+            if (discrepancy is not null)
+            {
+                return new ChainVerification(count, head, discrepancy);
+            }
+
+            head = JournalHead.After(e);
+            count++;
+        }
+
+        return new ChainVerification(count, head, null);
+    }
+
     /// <summary>The discrepancy of <paramref name="journalEvent"/> as the event right after <paramref name="head"/>, or null.</summary>
     public static ChainDiscrepancy? Check(JournalHead head, JournalEvent journalEvent)
     {
