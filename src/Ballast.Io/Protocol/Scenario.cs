@@ -67,12 +67,7 @@ public sealed record Scenario
     public static Scenario LoadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-        {
-            throw new BallastInputException(new InputLocation(path), "scenario file not found");
-        }
-
-        return Load(File.ReadAllText(path), path);
+        return Load(DocumentLimits.ReadFile(path, "scenario"), path);
     }
 
     public static Scenario Load(string text, string source)
@@ -92,7 +87,9 @@ public sealed record Scenario
             throw Error(policyFileNode, "policy.file", $"policy spec not found: {policyFile}");
         }
 
-        var policyText = File.ReadAllText(policyFile);
+        // Read and checked under its own name first, so an error in the spec names the spec's file and line.
+        var policyText = DocumentLimits.ReadFile(policyFile, "policy spec");
+        SpecLoader.Load(policyText, policyFile);
         var policyName = Str(Required(policyMap, "name", "the name of a policy in that spec", "policy"), "policy.name");
         var compiled = Wrap(policyFileNode, "policy", () => SpecPolicyCompiler.Instance.Compile(policyName, policyText));
 
