@@ -42,9 +42,10 @@ public static class StagedJournal
         var directory = Path.GetDirectoryName(full)!;
         var createdDirectory = !Directory.Exists(directory);
         var staging = StagingPath(full);
-        DeleteDatabase(staging);
         try
         {
+            Directory.CreateDirectory(directory);
+            DeleteDatabase(staging);
             T result;
             using (var store = new SqliteJournalStore(staging))
             {
