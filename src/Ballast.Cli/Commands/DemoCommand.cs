@@ -16,7 +16,7 @@ internal static class DemoCommand
     {
         var output = new Option<string>("--out") { Description = "Directory for the data, the spec, the results and report.html.", DefaultValueFactory = _ => "ballast-demo" };
         var seed = Options.PositiveInt("--seed", "Seed of the synthetic data.", 42, int.MaxValue, min: 0);
-        var years = Options.PositiveInt("--years", "Years of synthetic daily data.", 20, 200);
+        var years = Options.PositiveInt("--years", "Years of synthetic daily data.", 20, StrategySynthesizer.MaxYears);
         var json = new Option<bool>("--json") { Description = "Print metrics.json to stdout instead of the table." };
         var command = new Command("demo", "Run the built-in demo: five synthetic strategies, six rebalancing policies, buy-and-hold alongside.") { output, seed, years, json };
         command.SetAction(parse =>
@@ -59,8 +59,8 @@ internal static class DataCommand
 {
     public static Command Create(CliIo io)
     {
-        var strategies = Options.PositiveInt("--strategies", "Number of strategies.", 5, 1000);
-        var years = Options.PositiveInt("--years", "Years of daily (business-day) data.", 20, 200);
+        var strategies = Options.PositiveInt("--strategies", "Number of strategies.", 5, StrategySynthesizer.MaxStrategies);
+        var years = Options.PositiveInt("--years", "Years of daily (business-day) data.", 20, StrategySynthesizer.MaxYears);
         var seed = Options.PositiveInt("--seed", "Seed: the same seed gives the same bytes.", 42, int.MaxValue, min: 0);
         var start = Options.Date("--start", "First date (default 2000-01-03).");
         var output = new Option<string>("--out") { Description = "CSV file to write.", Required = true };
@@ -70,7 +70,13 @@ internal static class DataCommand
         };
         synth.SetAction(parse =>
         {
-            var table = StrategySynthesizer.Generate(parse.GetValue(strategies), parse.GetValue(years), parse.GetValue(seed), parse.GetValue(start));
+            var first = parse.GetValue(start) ?? StrategySynthesizer.DefaultStart;
+            if (first.Year > DateOnly.MaxValue.Year - parse.GetValue(years))
+            {
+                throw new BallastInputException($"--start {first:yyyy-MM-dd} with --years {parse.GetValue(years)}: the data would run past 9999-12-31; start by {DateOnly.MaxValue.Year - parse.GetValue(years)}-12-31 or give fewer years");
+            }
+
+            var table = StrategySynthesizer.Generate(parse.GetValue(strategies), parse.GetValue(years), parse.GetValue(seed), first);
             var path = parse.GetValue(output)!;
             BacktestCommand.WriteText(path, w => PriceTableCsv.Write(table, w));
             io.Out.WriteLine($"wrote {path}: {table.ColumnCount} strategies ({string.Join(", ", table.Names)}) x {table.RowCount} rows, {table.FormatDate(table.Dates[0])} .. {table.FormatDate(table.Dates[^1])}");

@@ -37,7 +37,7 @@ internal static class GovCommand
     {
         public Option<string> Db { get; } = new("--db") { Description = DbHelp, Required = true };
 
-        public Option<DateTimeOffset?> At { get; } = AtOption();
+        public Option<DateTimeOffset?> At { get; } = AtOption("Default: now (the system clock); it may not be before the journal's last event.");
 
         public Option<string?> Id { get; } = new("--id") { Description = "The command id (default: derived from the command and its time, so an identical retry is applied once)." };
 
@@ -51,9 +51,12 @@ internal static class GovCommand
         }
     }
 
-    private static Option<DateTimeOffset?> AtOption() => new("--at")
+    /// <summary>Read-only views (status, gauges) look at the journal's own time, not the wall clock: a simulated journal lives in its own years.</summary>
+    private const string ReadAtDefault = "Default: the journal's own time, its last event (not the wall clock); it may only look later.";
+
+    private static Option<DateTimeOffset?> AtOption(string defaultText) => new("--at")
     {
-        Description = "The time the command happens: ISO 8601 UTC (2024-03-01T00:00:00Z, or a date) or unix seconds. Default: now.",
+        Description = $"The time: ISO 8601 UTC (2024-03-01T00:00:00Z, or a date) or unix seconds. {defaultText}",
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
@@ -400,7 +403,7 @@ internal static class GovCommand
             },
         };
         var db = new Option<string>("--db") { Description = DbHelp, Required = true };
-        var at = AtOption();
+        var at = AtOption(ReadAtDefault);
         var json = new Option<bool>("--json") { Description = "Print JSON." };
         var command = new Command("status", "Proposals: state at the time, votes, quorum, timelock, evidence checks. Reads only.") { id, db, at, json };
         command.SetAction(async (parse, ct) =>
@@ -557,7 +560,7 @@ internal static class GovCommand
     private static Command Gauges(CliIo io)
     {
         var db = new Option<string>("--db") { Description = DbHelp, Required = true };
-        var at = AtOption();
+        var at = AtOption(ReadAtDefault);
         var json = new Option<bool>("--json") { Description = "Print JSON." };
         var command = new Command("gauges", "Gauges: weights this week and next, each account's allocation, emissions and rewards. Reads only.") { db, at, json };
         command.SetAction(async (parse, ct) =>
@@ -661,7 +664,7 @@ internal static class GovCommand
         var end = state.LastEventAt ?? DateTimeOffset.UnixEpoch;
         if (at is { } asked && asked < end)
         {
-            throw new BallastInputException($"--at {asked:yyyy-MM-ddTHH:mm:ssZ} is before the journal's last event ({end:yyyy-MM-ddTHH:mm:ssZ}); status shows the state at the end of the journal, so --at may only look later");
+            throw new BallastInputException($"--at {Time(asked)} is before the journal's last event ({Time(end)}); status shows the state at the end of the journal, so --at may only look later");
         }
 
         return (g, (at ?? end).ToUnixTimeSeconds(), state);
@@ -733,7 +736,7 @@ internal static class GovCommand
 
     private static string Time(long unix) => Time(DateTimeOffset.FromUnixTimeSeconds(unix));
 
-    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset t) => JournalClock.Format(t);
 
     private static string Span(long seconds) =>
         seconds % 604_800 == 0 && seconds > 0 ? $"{seconds / 604_800}w"

@@ -6,21 +6,24 @@ using Ballast.Protocol;
 
 namespace Ballast.Cli.Commands;
 
-/// <summary><c>ballast sim SCENARIO --db LOCATION</c>: drives the vault protocol from a scenario and writes its journal.</summary>
+/// <summary>
+/// <c>ballast sim SCENARIO --db LOCATION</c>: drives the vault protocol from a scenario and writes its journal. The
+/// whole scenario is validated before the first event; a SQLite journal is built in a temporary file moved into place
+/// only when the run succeeds, so a run that fails leaves no journal behind.
+/// </summary>
 internal static class SimCommand
 {
     public static Command Create(CliIo io)
     {
         var scenario = new Argument<string>("SCENARIO") { Description = "Scenario file (YAML): data, asset, policy, children, composed vault, investors, keeper." };
-        var db = new Option<string>("--db") { Description = "Journal: sqlite:FILE, postgres:CONNSTR or a SQLite file path. Must be new or empty.", DefaultValueFactory = _ => "ballast-sim.db" };
+        var db = new Option<string>("--db") { Description = "Journal: sqlite:FILE, postgres:CONNSTR or a SQLite file path. Must be new or empty; a SQLite file appears only when the run succeeds.", DefaultValueFactory = _ => "ballast-sim.db" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var command = new Command("sim", "Run a protocol simulation: vaults, a composed vault following its policy, investors and a keeper; writes a verifiable journal.") { scenario, db, json };
         command.SetAction(async (parse, ct) =>
         {
             var loaded = Scenario.LoadFile(parse.GetValue(scenario)!);
             var location = parse.GetValue(db)!;
-            using var store = io.Journal(JournalStores.Open(location));
-            var summary = await Progress.RunAsync(io, loaded.Prices.RowCount, progress => SimRunner.RunAsync(loaded, store, progress, ct));
+            var summary = await StagedJournal.BuildAsync(location, store => Progress.RunAsync(io, loaded.Prices.RowCount, progress => SimRunner.RunAsync(loaded, io.Journal(store), progress, ct)));
             var decimals = loaded.AssetDecimals;
             if (parse.GetValue(json))
             {

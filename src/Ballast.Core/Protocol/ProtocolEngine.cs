@@ -53,7 +53,7 @@ public sealed partial class ProtocolEngine(IPolicyCompiler compiler, IEvidenceVe
     {
         if (state.LastEventAt is { } last && now < last)
         {
-            return CommandOutcome.Reject(Rejections.TimeWentBack(now, last));
+            return CommandOutcome.Reject(JournalClock.TimeWentBack(command, now, last));
         }
 
         // System accounts (a composed vault's idle cash, the veBANK escrow, gauge reward pools) move only by the

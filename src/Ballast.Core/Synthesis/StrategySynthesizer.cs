@@ -17,6 +17,12 @@ public static class StrategySynthesizer
 {
     private const int DaysPerYear = 252;
 
+    /// <summary>The most strategies one call generates (the CLI's and the scenarios' allowed range is 1 to this).</summary>
+    public const int MaxStrategies = 1_000;
+
+    /// <summary>The most years one call generates (the CLI's and the scenarios' allowed range is 1 to this).</summary>
+    public const int MaxYears = 200;
+
     private static readonly StrategyProfile[] Profiles =
     [
         new("TREND", 0.070, 0.15, 0.10, 1.6),
@@ -45,13 +51,28 @@ public static class StrategySynthesizer
         return list;
     }
 
+    /// <summary>The first date when none is given: Monday 3 January 2000.</summary>
+    public static DateOnly DefaultStart { get; } = new(2000, 1, 3);
+
+    /// <summary>
+    /// Daily business-day NAVs of <paramref name="strategies"/> strategies (1 to <see cref="MaxStrategies"/>) over
+    /// <paramref name="years"/> years (1 to <see cref="MaxYears"/>) from <paramref name="start"/>; the last year must
+    /// end by 9999-12-31.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A count out of its range, or a span past 9999-12-31.</exception>
     public static PriceTable Generate(int strategies, int years, int seed, DateOnly? start = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(strategies, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(strategies, MaxStrategies);
         ArgumentOutOfRangeException.ThrowIfLessThan(years, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(years, 500);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(years, MaxYears);
+        var first = start ?? DefaultStart;
+        if (first.Year > DateOnly.MaxValue.Year - years)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), start, $"{years} years from {first:yyyy-MM-dd} run past 9999-12-31");
+        }
+
         var profiles = ProfilesFor(strategies, seed);
-        var first = start ?? new DateOnly(2000, 1, 3);
         var end = first.AddYears(years);
         var dates = new List<DateOnly>();
         for (var d = first; d < end; d = d.AddDays(1))

@@ -77,15 +77,14 @@ public sealed record GovernanceStep
         string Account(string key)
         {
             var node = Scenario.GetNode(body, key) ?? throw Scenario.Fail(body, $"{bodyPath}.{key}", $"missing {key}: an account name");
-            var text = Scenario.Text(node, $"{bodyPath}.{key}");
-            return AccountId.IsValid(text) ? text : throw Scenario.Fail(node, $"{bodyPath}.{key}", $"'{text}' is not a valid account name");
+            return Scenario.InvestorAccount(node, $"{bodyPath}.{key}");
         }
 
         long Proposal()
         {
             var node = Scenario.GetNode(body, "proposal") ?? throw Scenario.Fail(body, $"{bodyPath}.proposal", "missing proposal: its number (1 for the first)");
             var value = Scenario.Number(node, $"{bodyPath}.proposal", 0);
-            return value >= 1 && value == Math.Floor(value) ? (long)value : throw Scenario.Fail(node, $"{bodyPath}.proposal", "expected a proposal number >= 1");
+            return value >= 1 && value <= int.MaxValue && value == Math.Floor(value) ? (long)value : throw Scenario.Fail(node, $"{bodyPath}.proposal", $"expected a proposal number >= 1 (1 for the first), found {node.Describe}");
         }
 
         bool Flag(string key) => Scenario.GetNode(body, key) is { } node && (Scenario.Text(node, $"{bodyPath}.{key}") switch
@@ -139,6 +138,11 @@ public sealed record GovernanceStep
                 return new GovernanceStep { On = on, Kind = kind, Account = Account("by"), ProposalId = Proposal(), Location = location };
             default:
                 var bps = Scenario.Number(Scenario.GetNode(body, "bps"), $"{bodyPath}.bps", 10_000);
+                if (bps > BasisPoints.One || bps != Math.Floor(bps))
+                {
+                    throw Scenario.Fail(Scenario.GetNode(body, "bps")!, $"{bodyPath}.bps", $"expected whole basis points from 0 to 10000 of the account's veBANK, found {bps}");
+                }
+
                 return new GovernanceStep { On = on, Kind = kind, Account = Account("by"), Bps = (int)bps, Location = location };
         }
     }

@@ -41,12 +41,7 @@ public static class ProposalFile
     public static ProposalDraft LoadFile(string path, GovernanceParameters current, EvidenceData? data)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-        {
-            throw new BallastInputException(new InputLocation(path), "proposal file not found");
-        }
-
-        return Load(File.ReadAllText(path), path, current, data);
+        return Load(DocumentLimits.ReadFile(path, "proposal"), path, current, data);
     }
 
     public static ProposalDraft Load(string text, string source, GovernanceParameters current, EvidenceData? data)
@@ -99,7 +94,9 @@ public static class ProposalFile
             throw Error(specNode, $"{path}.spec", $"spec file not found: {specFile}");
         }
 
-        var specText = File.ReadAllText(specFile);
+        // Read and checked under its own name first, so an error in the spec names the spec's file and line.
+        var specText = DocumentLimits.ReadFile(specFile, "spec");
+        SpecLoader.Load(specText, specFile);
         var policyNode = Required(map, "policy", "the name of a policy in that spec", path);
         var policyName = Str(policyNode, $"{path}.policy");
         string hash;

@@ -67,12 +67,7 @@ public sealed record Scenario
     public static Scenario LoadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-        {
-            throw new BallastInputException(new InputLocation(path), "scenario file not found");
-        }
-
-        return Load(File.ReadAllText(path), path);
+        return Load(DocumentLimits.ReadFile(path, "scenario"), path);
     }
 
     public static Scenario Load(string text, string source)
@@ -92,7 +87,9 @@ public sealed record Scenario
             throw Error(policyFileNode, "policy.file", $"policy spec not found: {policyFile}");
         }
 
-        var policyText = File.ReadAllText(policyFile);
+        // Read and checked under its own name first, so an error in the spec names the spec's file and line.
+        var policyText = DocumentLimits.ReadFile(policyFile, "policy spec");
+        SpecLoader.Load(policyText, policyFile);
         var policyName = Str(Required(policyMap, "name", "the name of a policy in that spec", "policy"), "policy.name");
         var compiled = Wrap(policyFileNode, "policy", () => SpecPolicyCompiler.Instance.Compile(policyName, policyText));
 
@@ -106,8 +103,8 @@ public sealed record Scenario
         {
             var synth = Map(synthNode, "data.synth");
             Check(synth, SynthKeys, "data.synth");
-            var strategies = Int(Get(synth, "strategies"), "data.synth.strategies", 5);
-            var years = Int(Get(synth, "years"), "data.synth.years", 10);
+            var strategies = Ranged(synth, "strategies", "data.synth", 5, 1, Synthesis.StrategySynthesizer.MaxStrategies);
+            var years = Ranged(synth, "years", "data.synth", 10, 1, Synthesis.StrategySynthesizer.MaxYears);
             var seed = Int(Get(synth, "seed"), "data.synth.seed", 1);
             var table = Synthesis.StrategySynthesizer.Generate(strategies, years, seed);
             foreach (var asset in compiled.Universe)
@@ -182,7 +179,7 @@ public sealed record Scenario
                 MaxWindowDownBps = Get(children, "max_window_down_bps") is not null ? Ranged(children, "max_window_down_bps", "children", BasisPoints.One, 1, BasisPoints.One) : null,
                 DecimalsOffset = Ranged(children, "decimals_offset", "children", 6, 0, ShareLedger.MaxDecimalsOffset),
                 InstantWithdrawals = Bool(Get(children, "instant_withdrawals"), "children.instant_withdrawals", true),
-                WithdrawalDelaySeconds = (long)(Num(Get(children, "withdrawal_delay_days"), "children.withdrawal_delay_days", 0) * 86_400),
+                WithdrawalDelaySeconds = (long)(Bounded(Get(children, "withdrawal_delay_days"), "children.withdrawal_delay_days", 0, MaxWithdrawalDelayDays) * 86_400),
                 Pricing = Pricing(Get(children, "pricing"), "children.pricing"),
             };
             Wrap(childrenNode, "children", () => childDefaults.ToConfig(new Asset(symbol, decimals)).Validate());
@@ -228,7 +225,7 @@ public sealed record Scenario
             CostRecipient = new AccountId("costs"),
             Children = compiled.Universe,
             Rails = rails,
-            PeriodsPerYear = composedMap is not null && Get(composedMap, "periods_per_year") is { } ppy ? Int(ppy, "composed.periods_per_year", 0) : null,
+            PeriodsPerYear = composedMap is not null && Get(composedMap, "periods_per_year") is not null ? Ranged(composedMap, "periods_per_year", "composed", 0, 1, int.MaxValue) : null,
             Pricing = Pricing(composedMap is null ? null : Get(composedMap, "pricing"), "composed.pricing"),
         };
 
@@ -240,11 +237,7 @@ public sealed record Scenario
             var path = $"investors[{i}]";
             var flow = Map(investors.Items[i], path);
             Check(flow, FlowKeys, path);
-            var account = Str(Required(flow, "account", "an account name", path), $"{path}.account");
-            if (!AccountId.IsValid(account))
-            {
-                throw Error(flow, $"{path}.account", $"'{account}' is not a valid account name");
-            }
+            var account = InvestorAccount(Required(flow, "account", "an account name", path), $"{path}.account");
 
             DateOnly? on = null;
             if (Get(flow, "on") is { } onNode && Str(onNode, $"{path}.on") is var onText && onText != "first")
@@ -272,6 +265,16 @@ public sealed record Scenario
             if (deposit is { } units && units * Math.Pow(10, decimals) > MaxAmount)
             {
                 throw Error(Get(flow, "deposit")!, $"{path}.deposit", $"{units} {symbol} is more than this simulation handles (at most {MaxAmount / Math.Pow(10, decimals):G3} at {decimals} decimals)");
+            }
+
+            if (deposit is { } small && Math.Floor(small * Math.Pow(10, decimals)) < 1)
+            {
+                throw Error(Get(flow, "deposit")!, $"{path}.deposit", $"{Plain(small)} {symbol} is less than one base unit ({Plain(Math.Pow(10, -decimals))} {symbol} at {decimals} decimals); nothing would be deposited");
+            }
+
+            if (redeem is { } fraction && Math.Round(fraction * 1_000_000) < 1)
+            {
+                throw Error(Get(flow, "redeem")!, $"{path}.redeem", $"{Plain(fraction)} is less than the smallest fraction a redemption takes (0.000001); nothing would be redeemed");
             }
 
             flows.Add(new InvestorFlow(account, on, deposit, redeem, flow.Location with { Field = path }));
@@ -305,12 +308,18 @@ public sealed record Scenario
             }
 
             var list = Get(gov, "steps") is { } sn ? AsList(sn, "governance.steps") : new ListNode(govNode.Location, []);
+            var proposals = list.Items.Count(item => item is MapNode m && Get(m, "propose") is not null);
             for (var i = 0; i < list.Items.Count; i++)
             {
                 var step = GovernanceStep.Parse(Map(list.Items[i], $"governance.steps[{i}]"), $"governance.steps[{i}]", prices, compiled.Universe, policyText);
                 if (step.Evidence && dataFile is null)
                 {
                     throw Error(list.Items[i], $"governance.steps[{i}].propose.evidence", "evidence is a backtest re-run on a data file; synthetic data has none (use data: { file: ... })");
+                }
+
+                if (step.ProposalId > proposals)
+                {
+                    throw Error(list.Items[i], $"governance.steps[{i}].{step.Kind}.proposal", $"proposal {step.ProposalId} is never made: the scenario's steps propose {proposals} (numbered from 1 in file order)");
                 }
 
                 steps.Add(step);
@@ -426,6 +435,26 @@ public sealed record Scenario
         return value is > 0 and <= 1 ? (int)Math.Round(value * 1_000_000, MidpointRounding.AwayFromZero) : throw Error(node, path, $"expected a weight in (0, 1], found {node.Describe}");
     }
 
+    /// <summary>The longest withdrawal delay a scenario may give its child vaults: ten years, as governance's longest duration.</summary>
+    public const double MaxWithdrawalDelayDays = 3_650;
+
+    /// <summary>
+    /// An account a scenario acts as (an investor, a governance step's account): a valid name, and not a system
+    /// account (<c>vault:</c>, <c>escrow:</c>, <c>gauge:</c>), which the protocol moves only by its own events.
+    /// </summary>
+    internal static string InvestorAccount(SpecNode node, string path)
+    {
+        var account = Str(node, path);
+        if (!AccountId.IsValid(account))
+        {
+            throw Error(node, path, $"'{account}' is not a valid account name (1 to 64 ASCII letters, digits, '-', '_', '.' or ':', starting with a letter or digit)");
+        }
+
+        return ProtocolEngine.IsSystemAccount(new AccountId(account))
+            ? throw Error(node, path, $"'{account}' is a system account (vault:, escrow:, gauge:): the protocol moves it only by its own events, so nobody can act as it or be paid into it; choose another name")
+            : account;
+    }
+
     /// <summary>The largest amount in base units a scenario may name (1e30: far beyond any real supply, well inside UInt128).</summary>
     private const double MaxAmount = 1e30;
 
@@ -441,6 +470,9 @@ public sealed record Scenario
         var value = Num(node, path, 0);
         return value <= 2.1e9 ? (UInt128)Math.Round(value * 1e6) * ExactMath.Pow10(12) : throw Error(node!, path, $"at most 2,100,000,000 BANK exist, found {node!.Describe}");
     }
+
+    /// <summary>A number as plain decimal text (0.0000001, not 1E-07).</summary>
+    private static string Plain(double value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
 
     internal static SpecNode? GetNode(MapNode map, string key) => Get(map, key);
 

@@ -65,19 +65,20 @@ public static class SimRunner
         var fixedCosts = UInt128.Zero;
         var history = new List<(DateOnly, UInt128, UInt128)>();
 
-        async Task Must(ProtocolCommand command)
+        // A command the scenario cannot do without; refused, it is bad input at the place in the scenario that asked for it.
+        async Task Must(ProtocolCommand command, InputLocation where)
         {
             var outcome = await sequencer.SubmitAsync(command, cancellationToken).ConfigureAwait(false);
             if (outcome.Status == CommandStatus.Rejected)
             {
-                throw new BallastInputException($"{scenario.Source}: set-up command {command.Id} was refused: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
+                throw new BallastInputException(where, $"the protocol refused command {command.Id}: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
             }
         }
 
         var symbol = scenario.AssetSymbol;
         foreach (var command in SetUp(scenario))
         {
-            await Must(command).ConfigureAwait(false);
+            await Must(command, new InputLocation(scenario.Source)).ConfigureAwait(false);
         }
 
         var scale = Math.Pow(10, scenario.AssetDecimals);
@@ -115,7 +116,7 @@ public static class SimRunner
                 if (flow.Deposit is { } units)
                 {
                     var amount = (UInt128)Math.Floor(units * scale);
-                    await Must(new IssueAsset($"r{row}-fund-{f}", Issuer, symbol, investor, amount)).ConfigureAwait(false);
+                    await Must(new IssueAsset($"r{row}-fund-{f}", Issuer, symbol, investor, amount), flow.Location).ConfigureAwait(false);
                     command = forward
                         ? new RequestDepositCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, amount)
                         : new DepositCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, amount);
@@ -236,7 +237,7 @@ public static class SimRunner
             {
                 var vault = sequencer.State.SimpleVaults[names[i]].Vault;
                 var ratio = row == 0 ? 1.0 : prices.Prices[(row * names.Count) + i] / prices.Prices[((row - 1) * names.Count) + i];
-                var reported = ExactMath.MulDiv(vault.TotalAssets, (UInt128)Math.Round(ratio * 1e15), (UInt128)1_000_000_000_000_000, Rounding.Floor);
+                var reported = ReportedAssets(scenario, vault.TotalAssets, ratio, names[i], prices.Dates[row]);
                 var outcome = await sequencer.SubmitAsync(new ReportNavCommand($"r{row}-report-{i}", Reporter, names[i], reported), cancellationToken).ConfigureAwait(false);
                 if (outcome.Status == CommandStatus.Rejected)
                 {
@@ -244,6 +245,28 @@ public static class SimRunner
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A child's reported total assets: its assets times the day's price ratio, floored. A ratio whose report would not
+    /// fit the ledger (a price that jumps by a factor of 10²³ in a day) is bad data, named by column and date.
+    /// </summary>
+    private static UInt128 ReportedAssets(Scenario scenario, UInt128 totalAssets, double ratio, string column, DateOnly date)
+    {
+        var scaled = Math.Round(ratio * 1e15);
+        if (double.IsFinite(scaled) && scaled < 1e38)
+        {
+            try
+            {
+                return ExactMath.MulDiv(totalAssets, (UInt128)scaled, (UInt128)1_000_000_000_000_000, Rounding.Floor);
+            }
+            catch (OverflowException)
+            {
+            }
+        }
+
+        var where = new InputLocation(scenario.DataFile?.Path ?? scenario.Source, Field: column);
+        throw new BallastInputException(where, $"on {scenario.Prices.FormatDate(date)} the price moves by a factor of {ratio:G3}: the child's report ({totalAssets} base units times that) would be more than the ledger holds");
     }
 
     /// <summary>The protocol command of a governance step.</summary>

@@ -1,15 +1,25 @@
 using System.Text;
 using System.Text.Json;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Ballast.Io.Specs;
 
-/// <summary>Parses YAML or JSON text into a <see cref="SpecNode"/> tree with locations.</summary>
+/// <summary>
+/// Parses YAML or JSON text into a <see cref="SpecNode"/> tree with locations: the one reading path of policy specs,
+/// scenarios and proposal files, inside <see cref="DocumentLimits"/>.
+/// </summary>
 internal static class SpecDocument
 {
     public static SpecNode Parse(string text, string source)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > DocumentLimits.MaxSize)
+        {
+            // The line the limit falls on: where the reader would have stopped.
+            var line = 1 + text.AsSpan(0, DocumentLimits.MaxSize).Count('\n');
+            throw new BallastInputException(new InputLocation(source, line), DocumentLimits.TooLarge(text.Length, "characters"));
+        }
+
         var trimmed = text.AsSpan().TrimStart();
         if (trimmed.IsEmpty)
         {
@@ -22,11 +32,10 @@ internal static class SpecDocument
 
     private static SpecNode ParseYaml(string text, string source)
     {
-        var stream = new YamlStream();
         var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(parser);
+            return new YamlTreeBuilder(parser, source).Build();
         }
         catch (YamlException e)
         {
@@ -39,18 +48,6 @@ internal static class SpecDocument
             var mark = parser.Current?.End;
             throw new BallastInputException(new InputLocation(source, mark is null ? null : (int)mark.Value.Line, mark is null ? null : (int)mark.Value.Column), "invalid YAML: unexpected end or malformed flow collection (check brackets and braces)");
         }
-
-        if (stream.Documents.Count == 0)
-        {
-            throw new BallastInputException(new InputLocation(source, 1), "the spec is empty");
-        }
-
-        if (stream.Documents.Count > 1)
-        {
-            throw new BallastInputException(new InputLocation(source, (int)stream.Documents[1].RootNode.Start.Line), "the spec holds more than one YAML document; expected one");
-        }
-
-        return Convert(stream.Documents[0].RootNode, source);
     }
 
     private static string StripMark(string message)
@@ -58,42 +55,6 @@ internal static class SpecDocument
         // YamlDotNet prefixes "(Line: a, Col: b, Idx: c) - (Line: ...): "; the location is reported separately.
         var index = message.LastIndexOf("): ", StringComparison.Ordinal);
         return index >= 0 && message.StartsWith("(Line", StringComparison.Ordinal) ? message[(index + 3)..] : message;
-    }
-
-    private static SpecNode Convert(YamlNode node, string source)
-    {
-        var location = new InputLocation(source, (int)node.Start.Line, (int)node.Start.Column);
-        switch (node)
-        {
-            case YamlScalarNode scalar:
-                var plain = scalar.Style is ScalarStyle.Plain or ScalarStyle.Any;
-                var value = scalar.Value ?? string.Empty;
-                var isNull = plain && value is "" or "~" or "null" or "Null" or "NULL";
-                return new ScalarNode(location, value, plain, isNull);
-            case YamlSequenceNode sequence:
-                return new ListNode(location, [.. sequence.Children.Select(c => Convert(c, source))]);
-            case YamlMappingNode mapping:
-                var entries = new List<KeyValuePair<ScalarNode, SpecNode>>();
-                var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-                foreach (var (key, value2) in mapping.Children)
-                {
-                    if (Convert(key, source) is not ScalarNode keyNode)
-                    {
-                        throw new BallastInputException(new InputLocation(source, (int)key.Start.Line, (int)key.Start.Column), "a mapping key must be a plain name");
-                    }
-
-                    if (!seen.TryAdd(keyNode.Text, keyNode.Location.Line ?? 0))
-                    {
-                        throw new BallastInputException(keyNode.Location, $"duplicate key '{keyNode.Text}' (also on line {seen[keyNode.Text]})");
-                    }
-
-                    entries.Add(new(keyNode, Convert(value2, source)));
-                }
-
-                return new MapNode(location, entries);
-            default:
-                throw new BallastInputException(location, $"unsupported YAML node {node.NodeType}");
-        }
     }
 
     private static SpecNode ParseJson(string text, string source)
@@ -115,7 +76,8 @@ internal static class SpecDocument
             return new InputLocation(source, line + 1, (int)(offset - lineStarts[line]) + 1);
         }
 
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false });
+        // The reader's own depth bound sits above ours, so ours (with its message) is the one met.
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false, MaxDepth = DocumentLimits.MaxDepth + 1 });
         try
         {
             if (!reader.Read())
@@ -123,7 +85,8 @@ internal static class SpecDocument
                 throw new BallastInputException(new InputLocation(source, 1), "the spec is empty");
             }
 
-            var root = ReadJson(ref reader, At);
+            var values = 0L;
+            var root = ReadJson(ref reader, At, 0, ref values);
             if (reader.Read())
             {
                 throw new BallastInputException(At(reader.TokenStartIndex), "unexpected content after the end of the JSON document");
@@ -142,9 +105,19 @@ internal static class SpecDocument
         }
     }
 
-    private static SpecNode ReadJson(ref Utf8JsonReader reader, Func<long, InputLocation> at)
+    private static SpecNode ReadJson(ref Utf8JsonReader reader, Func<long, InputLocation> at, int depth, ref long values)
     {
         var location = at(reader.TokenStartIndex);
+        if (++values > DocumentLimits.MaxValues)
+        {
+            throw new BallastInputException(location, DocumentLimits.TooManyValues());
+        }
+
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && depth + 1 > DocumentLimits.MaxDepth)
+        {
+            throw new BallastInputException(location, DocumentLimits.TooDeep());
+        }
+
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
@@ -160,7 +133,7 @@ internal static class SpecDocument
                     }
 
                     reader.Read();
-                    entries.Add(new(new ScalarNode(keyLocation, key, plain: false), ReadJson(ref reader, at)));
+                    entries.Add(new(new ScalarNode(keyLocation, key, plain: false), ReadJson(ref reader, at, depth + 1, ref values)));
                 }
 
                 return new MapNode(location, entries);
@@ -168,7 +141,7 @@ internal static class SpecDocument
                 var items = new List<SpecNode>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    items.Add(ReadJson(ref reader, at));
+                    items.Add(ReadJson(ref reader, at, depth + 1, ref values));
                 }
 
                 return new ListNode(location, items);

@@ -44,12 +44,7 @@ public static class SpecLoader
     public static PolicySet LoadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-        {
-            throw new BallastInputException(new InputLocation(path), "spec file not found");
-        }
-
-        return Load(File.ReadAllText(path), path);
+        return Load(DocumentLimits.ReadFile(path, "spec"), path);
     }
 
     /// <summary>Parses and validates a spec. <paramref name="source"/> names it in messages and picks the syntax (.json or .yaml/.yml).</summary>

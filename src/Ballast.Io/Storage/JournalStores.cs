@@ -23,10 +23,7 @@ public static class JournalStores
             throw new ArgumentException($"journal location is empty; expected {ExpectedForms}", nameof(location));
         }
 
-        var colon = location.IndexOf(':', StringComparison.Ordinal);
-        // A scheme is two or more letters before the first colon; 'C:\x' is a Windows path, not a scheme.
-        var scheme = colon >= 2 && location[..colon].All(char.IsAsciiLetter) ? location[..colon].ToLowerInvariant() : null;
-        var rest = scheme is null ? location : location[(colon + 1)..];
+        var (scheme, rest) = Split(location);
         switch (scheme)
         {
             case null:
@@ -40,6 +37,26 @@ public static class JournalStores
             default:
                 throw new ArgumentException($"journal location '{location}' has an unknown scheme '{scheme}:'; expected {ExpectedForms}", nameof(location));
         }
+    }
+
+    /// <summary>
+    /// The file of a SQLite location (<c>sqlite:FILE</c> or a plain path), as <see cref="Open"/> would open it; null
+    /// for any other scheme or an empty file part.
+    /// </summary>
+    public static string? SqlitePath(string location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        var (scheme, rest) = Split(location);
+        return scheme is null or "sqlite" && !string.IsNullOrWhiteSpace(rest) ? rest : null;
+    }
+
+    /// <summary>The scheme (lower case; null when there is none) and the rest of a location.</summary>
+    private static (string? Scheme, string Remainder) Split(string location)
+    {
+        var colon = location.IndexOf(':', StringComparison.Ordinal);
+        // A scheme is two or more letters before the first colon; 'C:\x' is a Windows path, not a scheme.
+        var scheme = colon >= 2 && location[..colon].All(char.IsAsciiLetter) ? location[..colon].ToLowerInvariant() : null;
+        return (scheme, scheme is null ? location : location[(colon + 1)..]);
     }
 
     private static PostgresJournalStore OpenPostgres(string location, string connectionString)

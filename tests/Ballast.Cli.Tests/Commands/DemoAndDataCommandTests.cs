@@ -60,6 +60,24 @@ public class DemoAndDataCommandTests
         Assert.Contains("--strategies: expected a whole number from 1 to 1000, got '0'", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--years", "0", "--years: expected a whole number from 1 to 200, got '0'")]
+    [InlineData("--years", "100000", "--years: expected a whole number from 1 to 200, got '100000'")]
+    [InlineData("--strategies", "1000000000", "--strategies: expected a whole number from 1 to 1000, got '1000000000'")]
+    [InlineData("--strategies", "-1", "--strategies: expected a whole number from 1 to 1000, got '-1'")]
+    [InlineData("--seed", "-5", "--seed: expected a whole number from 0 to 2147483647, got '-5'")]
+    [InlineData("--start", "9999-01-01", "--start 9999-01-01 with --years 20: the data would run past 9999-12-31; start by 9979-12-31 or give fewer years")]
+    public void DataSynth_OutOfRange_ExitsTwoNamingTheAllowedRangeAndWritesNothing(string option, string value, string message)
+    {
+        using var dir = new TempDir();
+
+        var result = CliRunner.Run("data", "synth", option, value, "--out", dir.File("x.csv"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("x.csv")));
+    }
+
     [Fact]
     public void Spec_PrintsEveryPolicyHash()
     {

@@ -191,7 +191,7 @@ public class SpecLoaderTests
 
     [Fact]
     public void Load_DuplicateKeys_AreAnError() =>
-        Assert.StartsWith("spec.yaml:2:1: invalid YAML: Duplicate key", Bad("universe: [A]\nuniverse: [B]\n").Message, StringComparison.Ordinal);
+        Assert.StartsWith("spec.yaml:2:1: duplicate key 'universe' (also on line 1)", Bad("universe: [A]\nuniverse: [B]\n").Message, StringComparison.Ordinal);
 
     [Fact]
     public void Load_MalformedYaml_NamesTheLine() =>
