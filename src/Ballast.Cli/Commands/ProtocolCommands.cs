@@ -46,7 +46,8 @@ internal static class SimCommand
                 return Program.Ok;
             }
 
-            io.Out.WriteLine($"{summary.Scenario}: {summary.Rows} rows of {loaded.DataDescription}, policy '{loaded.PolicyName}'");
+            var dataDescription = loaded.DataFile is { } dataFile ? ShownPath(dataFile.Path) : loaded.DataDescription;
+            io.Out.WriteLine($"{summary.Scenario}: {summary.Rows} rows of {dataDescription}, policy '{loaded.PolicyName}'");
             io.Out.WriteLine($"  vaults          {summary.Vaults} ({summary.Vaults - 1} simple, 1 composed '{loaded.ComposedId}')");
             io.Out.WriteLine($"  events          {summary.Events} journaled in {location}");
             io.Out.WriteLine($"  rebalances      {summary.Rebalances} (keeper calls with nothing to do: {summary.KeeperCallsUnchanged})");
@@ -69,11 +70,23 @@ internal static class SimCommand
             }
 
             io.Out.WriteLine(loaded.GovernanceSteps.Any(s => s.Evidence) && loaded.DataFile is { } evidenceData
-                ? $"verify: ballast verify {location} --data {evidenceData.Path}"
+                ? $"verify: ballast verify {location} --data {ShownPath(evidenceData.Path)}"
                 : $"verify: ballast verify {location}");
             return Program.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// A scenario's data file as a user would type it from the current directory: resolved (no <c>..</c> segments
+    /// left from joining it to the scenario's folder) and relative to the working directory when it is on the same
+    /// root, so the printed <c>verify</c> line can be run as it stands.
+    /// </summary>
+    internal static string ShownPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), full);
+        return Path.IsPathRooted(relative) ? full : relative;
     }
 }
 

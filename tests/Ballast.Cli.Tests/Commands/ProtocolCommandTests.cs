@@ -16,6 +16,50 @@ public sealed class ProtocolCommandTests : IDisposable
         _dir.Delete(true);
     }
 
+    /// <summary>
+    /// A scenario's data file is named by a path relative to the scenario (<c>../data.csv</c>); the summary and the
+    /// printed <c>verify</c> line name it resolved (no <c>scenarios/..</c> left in it), so the line runs as shown.
+    /// </summary>
+    [Fact]
+    public void Sim_DataFileBesideTheScenario_SummaryAndVerifyLineNameItResolved()
+    {
+        var scenarios = Directory.CreateDirectory(Path.Combine(_dir.FullName, "scenarios"));
+        var data = Path.Combine(_dir.FullName, "data.csv");
+        Assert.Equal(0, CliRunner.Run("data", "synth", "--strategies", "5", "--years", "2", "--seed", "42", "--out", data).ExitCode);
+        File.Copy(Path.Combine(CliRunner.RepoRoot(), "samples", "demo.yaml"), Path.Combine(_dir.FullName, "demo.yaml"));
+        var scenario = Path.Combine(scenarios.FullName, "s.yaml");
+        File.WriteAllText(scenario, """
+            name: paths
+            data: { file: ../data.csv }
+            asset: { symbol: USD, decimals: 6 }
+            policy: { file: ../demo.yaml, name: hybrid }
+            children: { entry_fee_bps: 10, exit_fee_bps: 10 }
+            composed: { id: mix }
+            investors:
+              - { account: alice, deposit: 1000000, on: first }
+            keeper: every-row
+            governance:
+              steps:
+                - { on: 2001-06-01, mint: { to: alice, bank: 1000 } }
+                - { on: 2001-06-01, lock: { account: alice, bank: 1000, weeks: 52 } }
+                - { on: 2001-06-05, propose: { by: alice, policy: quarterly, evidence: true, description: quarterly } }
+            """);
+        var db = Path.Combine(_dir.FullName, "paths.db");
+        var sim = CliRunner.Run("sim", scenario, "--db", db);
+        Assert.True(sim.ExitCode == 0, sim.Error);
+        var header = System.Text.RegularExpressions.Regex.Match(sim.Out, @"^paths: \d+ rows of (.+), policy 'hybrid'");
+        Assert.True(header.Success, sim.Out);
+        var hint = System.Text.RegularExpressions.Regex.Match(sim.Out, @"verify: ballast verify (.+) --data (.+)\n");
+        Assert.True(hint.Success, sim.Out);
+        foreach (var shown in new[] { header.Groups[1].Value, hint.Groups[2].Value.TrimEnd('\r') })
+        {
+            Assert.DoesNotContain("scenarios", shown, StringComparison.Ordinal);
+            Assert.Equal(data, Path.GetFullPath(shown));
+        }
+
+        Assert.Equal(0, CliRunner.Run("verify", db, "--data", hint.Groups[2].Value.TrimEnd('\r')).ExitCode);
+    }
+
     [Fact]
     public void Sim_ThenVerify_ThenShow_WorkEndToEnd()
     {

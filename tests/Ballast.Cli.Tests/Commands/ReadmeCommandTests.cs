@@ -1,0 +1,132 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+
+namespace Ballast.Cli.Tests.Commands;
+
+/// <summary>
+/// The README's commands run as the README writes them, so a stale command (a file a fresh clone does not have, an
+/// option that changed, a placeholder such as <c>[ID]</c>) fails here instead of in a new user's shell. Lines are
+/// read from the README's <c>sh</c> blocks; <c>ballast</c> and <c>dotnet run --project src/Ballast.Cli --</c> are
+/// stripped; paths under <c>samples/</c> and <c>../shared/</c> resolve against the repository, every other file
+/// argument (the journal, the synthesised data) lands in a temporary folder.
+/// </summary>
+public sealed class ReadmeCommandTests : IDisposable
+{
+    private const string CliPrefix = "dotnet run --project src/Ballast.Cli --";
+    private static readonly Regex ShellBlock = new(@"```sh\n(.*?)```", RegexOptions.Singleline);
+    private static readonly Regex FileArgument = new(@"\.(db|csv|yaml|yml|json)$");
+    private readonly TempDir _dir = new();
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    /// <summary>The README's simulation and its governance flow on <c>sim-demo.db</c>, in README order.</summary>
+    [Fact]
+    public void GovernanceFlow_OnTheSimJournal_RunsAsWritten()
+    {
+        var lines = ReadmeCommandLines().Where(l => l.Contains("sim-demo.db", StringComparison.Ordinal) || l.Contains("sim-data.csv", StringComparison.Ordinal)).ToList();
+        foreach (var expected in new[] { "sim samples/scenarios/sim-demo.yaml", "gov init", "gov mint", "gov lock", "data synth", "gov propose", "gov vote", "gov queue", "gov execute", "gov status", "gov gauges", "verify sim-demo.db" })
+        {
+            Assert.True(lines.Any(l => l.StartsWith(expected, StringComparison.Ordinal)), $"the README no longer shows '{expected}' on sim-demo.db:\n{string.Join('\n', lines)}");
+        }
+
+        var outputs = new List<(string Line, CliResult Result)>();
+        foreach (var line in lines)
+        {
+            var result = CliRunner.Run(Arguments(line));
+            Assert.True(result.ExitCode == 0, $"README: ballast {line}\nexit {result.ExitCode}\n{result.Out}\n{result.Error}");
+            outputs.Add((line, result));
+        }
+
+        string Out(string prefix) => outputs.Last(o => o.Line.StartsWith(prefix, StringComparison.Ordinal)).Result.Out;
+
+        Assert.Contains("evidence of proposal 1 action 1: verified", Out("gov propose"), StringComparison.Ordinal);
+        Assert.Contains("proposal 1 executed", Out("gov execute"), StringComparison.Ordinal);
+        Assert.Contains("vault demo-mix now follows policy ", Out("gov execute"), StringComparison.Ordinal);
+        Assert.Contains("gauge demo-mix added", Out("gov execute"), StringComparison.Ordinal);
+        var detail = outputs.Single(o => o.Line.StartsWith("gov status 1 ", StringComparison.Ordinal)).Result.Out;
+        Assert.StartsWith("proposal 1: Executed", detail, StringComparison.Ordinal);
+        Assert.Contains("evidence: verified", detail, StringComparison.Ordinal);
+        var json = outputs.Single(o => o.Line.StartsWith("gov status ", StringComparison.Ordinal) && o.Line.Contains("--json", StringComparison.Ordinal)).Result.Out;
+        using (var doc = JsonDocument.Parse(json))
+        {
+            Assert.Equal("Executed", doc.RootElement.GetProperty("proposals")[0].GetProperty("state").GetString());
+        }
+
+        Assert.Contains("gauges at ", Out("gov gauges"), StringComparison.Ordinal);
+        var verify = Out("verify sim-demo.db --data");
+        Assert.StartsWith("verified: ", verify, StringComparison.Ordinal);
+        Assert.Contains("covered: events 1..", verify, StringComparison.Ordinal);
+    }
+
+    /// <summary>The README's commands that need nothing but the repository's own files run as written.</summary>
+    [Fact]
+    public void SampleOnlyCommands_RunAsWritten()
+    {
+        var lines = ReadmeCommandLines()
+            .Where(l => l.StartsWith("spec ", StringComparison.Ordinal) || l.StartsWith("weights --covariance ", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(2, lines.Count);
+        foreach (var line in lines)
+        {
+            var result = CliRunner.Run(Arguments(line));
+            Assert.True(result.ExitCode == 0, $"README: ballast {line}\nexit {result.ExitCode}\n{result.Out}\n{result.Error}");
+        }
+    }
+
+    /// <summary>Every <c>ballast</c> command line of the README's <c>sh</c> blocks, without the program name and comments.</summary>
+    private static List<string> ReadmeCommandLines()
+    {
+        var readme = File.ReadAllText(Path.Combine(CliRunner.RepoRoot(), "README.md"));
+        var lines = new List<string>();
+        foreach (Match block in ShellBlock.Matches(readme))
+        {
+            foreach (var raw in block.Groups[1].Value.Split('\n'))
+            {
+                var line = raw.Trim();
+                var comment = line.IndexOf(" #", StringComparison.Ordinal);
+                line = (comment >= 0 ? line[..comment] : line).Trim();
+                if (line.StartsWith(CliPrefix + " ", StringComparison.Ordinal))
+                {
+                    lines.Add(line[(CliPrefix.Length + 1)..]);
+                }
+                else if (line.StartsWith("ballast ", StringComparison.Ordinal))
+                {
+                    lines.Add(line["ballast ".Length..]);
+                }
+            }
+        }
+
+        return lines;
+    }
+
+    private string[] Arguments(string line)
+    {
+        Assert.DoesNotContain(">", line, StringComparison.Ordinal);
+        return [.. line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Map)];
+    }
+
+    private string Map(string token)
+    {
+        if (token.StartsWith('-') || !token.Contains('.', StringComparison.Ordinal) || !FileArgument.IsMatch(token))
+        {
+            return token;
+        }
+
+        if (token.StartsWith("samples/", StringComparison.Ordinal))
+        {
+            return Path.Combine(CliRunner.RepoRoot(), token);
+        }
+
+        if (token.StartsWith("../shared/", StringComparison.Ordinal))
+        {
+            return Path.GetFullPath(Path.Combine(CliRunner.RepoRoot(), token));
+        }
+
+        return _dir.File(token);
+    }
+}
