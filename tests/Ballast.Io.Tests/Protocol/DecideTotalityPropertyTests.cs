@@ -75,6 +75,23 @@ public class DecideTotalityPropertyTests
         }, iter: Iterations(4_000));
         TestContext.Current.TestOutputHelper?.WriteLine($"{commands} commands, {applied} applied; " + string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}")));
         Assert.True(applied > commands / 10, $"only {applied} of {commands} commands applied: the generator explores too little");
+
+        // Each kind the streams are meant to cover is applied often enough to matter (about a third of what a
+        // 4,000-case run applies), so a rule that starts refusing one kind wholesale cannot go unnoticed.
+        (string Key, long Least)[] least =
+        [
+            ("RequestDepositCommand:Applied", 1_300), ("RequestRedeemCommand:Applied", 250), ("CancelRequestCommand:Applied", 60),
+            ("FillRequestCommand:Applied", 1_300), ("event fill of a composed deposit", 250), ("event fill of a composed redemption", 15),
+            ("event fill of a simple Deposited", 600), ("event fill of a simple Withdrawn", 80), ("DepositCommand:Applied", 400),
+            ("RedeemCommand:Applied", 35), ("ReportNavCommand:Applied", 15_000), ("RebalanceCommand:Applied", 250),
+            ("event Rebalanced(caps trim)", 40), ("event Rebalanced(with a withdrawal request)", 35), ("RequestWithdrawalCommand:Applied", 100),
+            ("SettleWithdrawalCommand:Applied", 50), ("MintBank:Applied", 3_000), ("CreateLock:Applied", 300),
+        ];
+        foreach (var (key, floor) in least)
+        {
+            var seen = outcomes.GetValueOrDefault(key);
+            Assert.True(seen * 4_000 >= floor * (long)Iterations(4_000), $"{key}: {seen} in {Iterations(4_000)} streams, fewer than {floor} per 4,000: the generator no longer covers it");
+        }
     }
 
     [Fact]
@@ -139,6 +156,55 @@ public class DecideTotalityPropertyTests
         Assert.Equal(ProtocolRejections.SupplyOverflow, toSame.Rejection!.Code);
         Assert.Equal(CommandStatus.Rejected, toOther.Status);
         Assert.Equal(ProtocolRejections.SupplyOverflow, toOther.Rejection!.Code);
+    }
+
+    /// <summary>
+    /// Found by the random streams: a fill whose payment would overflow the owner's wallet (a redemption after NAV
+    /// gains, the owner holding nearly all the asset's supply) was rejected as a whole command, so the due request
+    /// could be neither filled nor cancelled and every later report of the vault was refused (requests-due). The
+    /// fill now gives the request back with the bound's code, and the vault reports again.
+    /// </summary>
+    [Fact]
+    public void FillRequest_WhosePaymentWouldOverflowTheWallet_ReturnsTheRequest_AndReportsResume()
+    {
+        var engine = new ProtocolEngine(SpecPolicyCompiler.Instance);
+        var state = new ProtocolState();
+        var now = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var (issuer, alice, reporter) = (new AccountId("issuer"), Users[0], Users[5]);
+        var n = 0;
+        CommandOutcome Do(ProtocolCommand command)
+        {
+            var outcome = engine.Decide(state, command with { Id = $"c{n++}" }, now);
+            foreach (var e in outcome.Status == CommandStatus.Applied ? outcome.Events : [])
+            {
+                engine.Apply(state, e, now);
+            }
+
+            return outcome;
+        }
+
+        Do(new CreateAsset("", issuer, "USD", 6));
+        Do(new IssueAsset("", issuer, "USD", alice, UInt128.MaxValue));
+        var spec = new SimpleVaultSpec { Asset = "USD", Operator = Users[4], Reporter = reporter, FeeRecipient = Users[3] };
+        Assert.Equal(CommandStatus.Applied, Do(new CreateSimpleVault("", Users[4], "A", spec)).Status);
+        Assert.Equal(CommandStatus.Applied, Do(new RequestDepositCommand("", alice, "A", 1_000_000)).Status);
+        now = now.AddHours(2);
+        Assert.Equal(CommandStatus.Applied, Do(new ReportNavCommand("", reporter, "A", 0)).Status);
+        Assert.IsType<SimpleVaultOperation>(Assert.Single(Do(new FillRequestCommand("", Users[4], "A")).Events));
+        now = now.AddHours(2);
+        Assert.Equal(CommandStatus.Applied, Do(new ReportNavCommand("", reporter, "A", 3_000_000)).Status);
+        Assert.Equal(CommandStatus.Applied, Do(new RequestRedeemCommand("", alice, "A", state.SimpleVaults["A"].Vault.BalanceOf(alice))).Status);
+        now = now.AddHours(2);
+        Assert.Equal(CommandStatus.Applied, Do(new ReportNavCommand("", reporter, "A", 3_000_000)).Status);
+
+        var fill = Do(new FillRequestCommand("", Users[4], "A"));
+
+        Assert.Equal(CommandStatus.Applied, fill.Status);
+        var returned = Assert.IsType<FlowRequestReturned>(Assert.Single(fill.Events));
+        Assert.Equal(ProtocolRejections.BalanceOverflow, returned.Reason);
+        Assert.Equal(0, state.Requests.Count);
+        now = now.AddHours(2);
+        Assert.Equal(CommandStatus.Applied, Do(new ReportNavCommand("", reporter, "A", 3_000_000)).Status);
     }
 
     /// <summary>The case count, scaled by BALLAST_PROPERTY_SCALE (default 1) for longer runs.</summary>
@@ -244,6 +310,10 @@ public class DecideTotalityPropertyTests
             if (decided.Status != CommandStatus.Applied)
             {
                 Assert.True(decided.Rejection?.Code != ProtocolRejections.DecisionFailed, $"{command}: {decided.Rejection}");
+
+                // Liveness of forward pricing: a due request is filled or given back, never left stuck (a stuck due
+                // request can be neither cancelled nor filled, and holds every later report of the vaults pricing it).
+                Assert.False(command is FillRequestCommand && decided.Status == CommandStatus.Rejected && decided.Rejection?.Code != "unknown-vault", $"{command}: a due request is stuck: {decided.Rejection}");
                 return decided.Status;
             }
 
