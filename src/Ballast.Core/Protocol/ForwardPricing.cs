@@ -201,7 +201,24 @@ public static class ForwardPricing
                 : $"none of the {pending} pending requests of '{c.Vault}' is due: each fills at the next NAV that includes a report, made after it, of every vault pricing it");
         }
 
-        var fill = state.SimpleVaults.TryGetValue(c.Vault, out var sv) ? FillSimple(state, sv, request, now) : FillComposed(state, state.ComposedVaults[c.Vault], request, now);
+        // A due request is filled or given back, never left stuck: a fill whose arithmetic goes out of range (a
+        // payment past a wallet's range, a NAV the ledger cannot hold, ...) returns the request with the bound's code
+        // like any other refused fill; rejecting the command would leave a request nobody can fill or cancel, holding
+        // every later report of the vaults that price it (requests-due).
+        CommandOutcome fill;
+        try
+        {
+            fill = state.SimpleVaults.TryGetValue(c.Vault, out var sv) ? FillSimple(state, sv, request, now) : FillComposed(state, state.ComposedVaults[c.Vault], request, now);
+            if (fill.Status == CommandStatus.Applied && ApplyBounds.Check(state, fill.Events) is { } bound)
+            {
+                fill = CommandOutcome.Reject(bound);
+            }
+        }
+        catch (ArithmeticException e)
+        {
+            fill = CommandOutcome.Reject(ProtocolRejections.Arithmetic(c, e));
+        }
+
         return fill.Status == CommandStatus.Rejected
             ? CommandOutcome.Of(new FlowRequestReturned(request.Id, request.Vault, request.Kind, request.Owner, request.Amount, fill.Rejection!.Code, now))
             : fill;

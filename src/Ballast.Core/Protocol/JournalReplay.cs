@@ -129,16 +129,19 @@ public static class JournalReplay
             }
 
             ProtocolEvent parsed;
+            string canonical;
             try
             {
                 parsed = EventTypes.Parse(stored.Type, stored.Payload);
+
+                // A payload that parses with a field missing (an array left default, ...) may not write back at all.
+                canonical = EventTypes.Payload(parsed);
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or NotSupportedException or InvalidOperationException or FormatException)
             {
                 return new(stored.Sequence, $"the {stored.Type} payload does not parse: {e.Message}");
             }
 
-            var canonical = EventTypes.Payload(parsed);
             if (canonical != stored.Payload)
             {
                 return new(stored.Sequence, $"the payload is not in canonical form (expected {canonical})");
