@@ -238,13 +238,13 @@ public static class ForwardPricing
     {
         if (request.Kind == FlowKind.Deposit)
         {
-            var outcome = ProtocolEngine.DecideComposedDeposit(state, cv, new DepositCommand(string.Empty, request.Owner, cv.Id, request.Amount), now, request);
+            var outcome = ComposedVaultDecisions.DecideDeposit(state, cv, new DepositCommand(string.Empty, request.Owner, cv.Id, request.Amount), now, request);
             return outcome.Status == CommandStatus.Applied
                 ? outcome with { Events = [((ComposedDeposited)outcome.Events[0]) with { RequestId = request.Id }, .. outcome.Events.Skip(1)] }
                 : outcome;
         }
 
-        var redeemed = ProtocolEngine.DecideComposedRedeem(state, cv, new RedeemCommand(string.Empty, request.Owner, cv.Id, request.Amount), now, request);
+        var redeemed = ComposedVaultDecisions.DecideRedeem(state, cv, new RedeemCommand(string.Empty, request.Owner, cv.Id, request.Amount), now, request);
         return redeemed.Status == CommandStatus.Applied
             ? redeemed with { Events = [((ComposedRedeemed)redeemed.Events[0]) with { RequestId = request.Id }, .. redeemed.Events.Skip(1)] }
             : redeemed;
