@@ -112,14 +112,14 @@ public static class ForwardPricing
 
             if (cv.TargetsPpm is null)
             {
-                return CommandOutcome.Reject("no-policy", $"'{cv.Id}' has no policy yet, so no targets to split a deposit by");
+                return CommandOutcome.Reject(VaultRejections.NoPolicy, $"'{cv.Id}' has no policy yet, so no targets to split a deposit by");
             }
         }
 
         var have = state.Balance(symbol, c.Actor);
         if (have < c.Assets)
         {
-            return CommandOutcome.Reject("insufficient-balance", $"{c.Actor} holds {Text(have)} {symbol}; the deposit request needs {Text(c.Assets)}");
+            return CommandOutcome.Reject(ProtocolRejections.InsufficientBalance, $"{c.Actor} holds {Text(have)} {symbol}; the deposit request needs {Text(c.Assets)}");
         }
 
         return CommandOutcome.Of(new FlowRequested(state.Requests.NextId, c.Vault, FlowKind.Deposit, c.Actor, c.Assets, ReportsNow(state, c.Vault), now));
@@ -190,7 +190,7 @@ public static class ForwardPricing
     {
         if (!state.SimpleVaults.ContainsKey(c.Vault) && !state.ComposedVaults.ContainsKey(c.Vault))
         {
-            return CommandOutcome.Reject("unknown-vault", $"no vault '{c.Vault}'");
+            return CommandOutcome.Reject(VaultRejections.UnknownVault, $"no vault '{c.Vault}'");
         }
 
         if (NextDue(state, c.Vault) is not { } request)
@@ -331,7 +331,7 @@ public static class ForwardPricing
     {
         if (!state.SimpleVaults.ContainsKey(vault) && !state.ComposedVaults.ContainsKey(vault))
         {
-            return CommandOutcome.Reject("unknown-vault", $"no vault '{vault}'");
+            return CommandOutcome.Reject(VaultRejections.UnknownVault, $"no vault '{vault}'");
         }
 
         return IsForward(state, vault)

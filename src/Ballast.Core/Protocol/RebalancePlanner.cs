@@ -87,14 +87,14 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         }
         catch (BallastInputException e)
         {
-            return CommandOutcome.Reject(PolicyRejections.InvalidPolicy, e.Message);
+            return CommandOutcome.Reject(RebalanceRejections.InvalidPolicy, e.Message);
         }
 
         var universe = spec.Universe.Order(StringComparer.Ordinal).ToArray();
         var children = cv.Spec.Children.Order(StringComparer.Ordinal).ToArray();
         if (!universe.SequenceEqual(children, StringComparer.Ordinal))
         {
-            return CommandOutcome.Reject(PolicyRejections.UniverseMismatch, $"policy '{spec.Name}' holds [{string.Join(", ", spec.Universe)}], the vault's children are [{string.Join(", ", cv.Spec.Children)}]");
+            return CommandOutcome.Reject(RebalanceRejections.UniverseMismatch, $"policy '{spec.Name}' holds [{string.Join(", ", spec.Universe)}], the vault's children are [{string.Join(", ", cv.Spec.Children)}]");
         }
 
         var hash = spec.Hash;
@@ -242,7 +242,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         }
         catch (BallastInputException e)
         {
-            return CommandOutcome.Reject(PolicyRejections.PolicyFailed, $"the policy attached to '{cv.Id}' does not compile: {e.Message}");
+            return CommandOutcome.Reject(RebalanceRejections.PolicyFailed, $"the policy attached to '{cv.Id}' does not compile: {e.Message}");
         }
 
         var names = policy.Names;
@@ -325,7 +325,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
             }
             catch (BallastInputException e)
             {
-                return CommandOutcome.Reject(PolicyRejections.PolicyFailed, e.Message);
+                return CommandOutcome.Reject(RebalanceRejections.PolicyFailed, e.Message);
             }
 
             proposed = [.. proposedPpm.Select(p => p / (double)PartsPerMillion.One)];
@@ -443,8 +443,8 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
     }
 }
 
-/// <summary>Rejection codes of policies and the keeper's rebalance (the codes are journaled and tested: never change them).</summary>
-public static class PolicyRejections
+/// <summary>Rejection codes of policies and the keeper's rebalance (the codes are journaled and tested: never change them); see also <see cref="RebalanceExecution.CapNotEnforceable"/>.</summary>
+public static class RebalanceRejections
 {
     /// <summary>The policy text does not compile.</summary>
     public const string InvalidPolicy = "invalid-policy";
@@ -454,4 +454,13 @@ public static class PolicyRejections
 
     /// <summary>The attached policy failed to compile or to compute its targets.</summary>
     public const string PolicyFailed = "policy-failed";
+
+    /// <summary>The fixed costs of a rebalance exceed the idle cash after its trades.</summary>
+    public const string InsufficientIdle = "insufficient-idle";
+
+    /// <summary>A rebalance would cost more than the cost budget has available.</summary>
+    public const string CostBudgetExceeded = "cost-budget-exceeded";
+
+    /// <summary>The trades would lose more NAV than their costs and the rounding tolerance.</summary>
+    public const string ConservationCheckFailed = "conservation-check-failed";
 }
