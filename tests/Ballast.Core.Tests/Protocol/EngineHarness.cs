@@ -1,5 +1,6 @@
 using Ballast.Accounting;
 using Ballast.Governance;
+using Ballast.Policies;
 using Ballast.Protocol;
 
 namespace Ballast.Core.Tests.Protocol;
@@ -24,18 +25,18 @@ internal sealed class EngineHarness
 
     private int _next;
 
-    public EngineHarness(FakePolicyCompiler? compiler = null, ProtocolEngine? engine = null)
+    public EngineHarness(FakePolicyCompiler? compiler = null, ProtocolEngine? engine = null, TriggerSpec? trigger = null, RebalanceRails? rails = null)
     {
         Compiler = compiler ?? new FakePolicyCompiler();
         Engine = engine ?? new ProtocolEngine(Compiler);
-        PolicyText = Compiler.Register("fixed A 0.5 B 0.5", FakePolicyCompiler.Fixed("p", ["A", "B"], [0.5, 0.5]));
+        PolicyText = Compiler.Register($"fixed A 0.5 B 0.5 {trigger}", FakePolicyCompiler.Fixed("p", ["A", "B"], [0.5, 0.5]) with { Trigger = trigger ?? new NoTrigger() });
         Must(new CreateAsset(Id(), Issuer, "USD", 6));
         foreach (var child in new[] { "A", "B" })
         {
             Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = 10, ExitFeeBps = 10, FlowFeesPaidOut = true, Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
         }
 
-        Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = ["A", "B"], Rails = RebalanceRails.None, Pricing = PricingMode.Immediate }));
+        Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = ["A", "B"], Rails = rails ?? RebalanceRails.None, Pricing = PricingMode.Immediate }));
         Must(new SetPolicyCommand(Id(), Operator, "mix", "p", PolicyText));
     }
 
@@ -89,6 +90,29 @@ internal sealed class EngineHarness
     {
         Fund(who, usd);
         Must(new DepositCommand(Id(), who, "mix", usd * 1_000_000));
+    }
+
+    /// <summary>The next day: each child reports its total assets times its factor (1 when not given).</summary>
+    public void NextDay(params double[] factors)
+    {
+        Now = Now.AddDays(1);
+        string[] children = ["A", "B"];
+        for (var i = 0; i < children.Length; i++)
+        {
+            var vault = State.SimpleVaults[children[i]].Vault;
+            var factor = factors.Length > i ? factors[i] : 1.0;
+            Must(new ReportNavCommand(Id(), Reporter, children[i], (UInt128)Math.Floor((double)vault.TotalAssets * factor)));
+        }
+    }
+
+    /// <summary>The keeper's rebalance of "mix".</summary>
+    public CommandOutcome Keep() => Submit(new RebalanceCommand(Id(), Keeper, "mix"));
+
+    /// <summary>The weight of child A in "mix" at NAV.</summary>
+    public double WeightOfA()
+    {
+        var a = State.SimpleVaults["A"].Vault;
+        return (double)a.ConvertToAssets(a.BalanceOf(Mix.Account)) / (double)ProtocolEngine.Nav(State, Mix);
     }
 
     /// <summary>A text that equal states share: event count, wallets, vault totals and composed ledgers.</summary>
