@@ -112,14 +112,14 @@ public static class ForwardPricing
 
             if (cv.TargetsPpm is null)
             {
-                return CommandOutcome.Reject("no-policy", $"'{cv.Id}' has no policy yet, so no targets to split a deposit by");
+                return CommandOutcome.Reject(VaultRejections.NoPolicy, $"'{cv.Id}' has no policy yet, so no targets to split a deposit by");
             }
         }
 
         var have = state.Balance(symbol, c.Actor);
         if (have < c.Assets)
         {
-            return CommandOutcome.Reject("insufficient-balance", $"{c.Actor} holds {Text(have)} {symbol}; the deposit request needs {Text(c.Assets)}");
+            return CommandOutcome.Reject(ProtocolRejections.InsufficientBalance, $"{c.Actor} holds {Text(have)} {symbol}; the deposit request needs {Text(c.Assets)}");
         }
 
         return CommandOutcome.Of(new FlowRequested(state.Requests.NextId, c.Vault, FlowKind.Deposit, c.Actor, c.Assets, ReportsNow(state, c.Vault), now));
@@ -190,7 +190,7 @@ public static class ForwardPricing
     {
         if (!state.SimpleVaults.ContainsKey(c.Vault) && !state.ComposedVaults.ContainsKey(c.Vault))
         {
-            return CommandOutcome.Reject("unknown-vault", $"no vault '{c.Vault}'");
+            return CommandOutcome.Reject(VaultRejections.UnknownVault, $"no vault '{c.Vault}'");
         }
 
         if (NextDue(state, c.Vault) is not { } request)
@@ -255,13 +255,13 @@ public static class ForwardPricing
     {
         if (request.Kind == FlowKind.Deposit)
         {
-            var outcome = ProtocolEngine.DecideComposedDeposit(state, cv, new DepositCommand(string.Empty, request.Owner, cv.Id, request.Amount), now, request);
+            var outcome = ComposedVaultDecisions.DecideDeposit(state, cv, new DepositCommand(string.Empty, request.Owner, cv.Id, request.Amount), now, request);
             return outcome.Status == CommandStatus.Applied
                 ? outcome with { Events = [((ComposedDeposited)outcome.Events[0]) with { RequestId = request.Id }, .. outcome.Events.Skip(1)] }
                 : outcome;
         }
 
-        var redeemed = ProtocolEngine.DecideComposedRedeem(state, cv, new RedeemCommand(string.Empty, request.Owner, cv.Id, request.Amount), now, request);
+        var redeemed = ComposedVaultDecisions.DecideRedeem(state, cv, new RedeemCommand(string.Empty, request.Owner, cv.Id, request.Amount), now, request);
         return redeemed.Status == CommandStatus.Applied
             ? redeemed with { Events = [((ComposedRedeemed)redeemed.Events[0]) with { RequestId = request.Id }, .. redeemed.Events.Skip(1)] }
             : redeemed;
@@ -348,7 +348,7 @@ public static class ForwardPricing
     {
         if (!state.SimpleVaults.ContainsKey(vault) && !state.ComposedVaults.ContainsKey(vault))
         {
-            return CommandOutcome.Reject("unknown-vault", $"no vault '{vault}'");
+            return CommandOutcome.Reject(VaultRejections.UnknownVault, $"no vault '{vault}'");
         }
 
         return IsForward(state, vault)

@@ -27,7 +27,7 @@ public sealed record ReplayReport(long EventsChecked, int Vaults, long CommandsR
     public ImmutableArray<EvidenceChecked> EvidenceRerun { get; init; } = [];
 
     /// <summary>The re-run claims that do not hold on the data (<see cref="EvidenceRerun"/> with result <c>mismatch</c>).</summary>
-    public IEnumerable<EvidenceChecked> FalseClaims => EvidenceRerun.Where(e => e.Result != "verified");
+    public IEnumerable<EvidenceChecked> FalseClaims => EvidenceRerun.Where(e => e.Result != EvidenceResults.Verified);
 
     /// <summary>The first sequence covered: 1, or 0 when nothing was.</summary>
     public long FirstSequence => EventsChecked > 0 ? 1 : 0;
@@ -235,9 +235,9 @@ public static class JournalReplay
 
             // "data-unknown" records what the submitting system knew; a verifier that knows the data re-runs more
             // than was run then, which does not make the record false, but the claim may be: the re-run is reported.
-            var unknownThen = group[i + 1].Parsed is EvidenceChecked { Result: "data-unknown" } then
+            var unknownThen = group[i + 1].Parsed is EvidenceChecked { Result: EvidenceResults.DataUnknown } then
                 && outcome.Events[i] is EvidenceChecked now && now.ProposalId == then.ProposalId && now.ActionIndex == then.ActionIndex;
-            if (unknownThen && outcome.Events[i] is EvidenceChecked { Result: not "data-unknown" } known)
+            if (unknownThen && outcome.Events[i] is EvidenceChecked { Result: not EvidenceResults.DataUnknown } known)
             {
                 rerun.Add(known);
             }

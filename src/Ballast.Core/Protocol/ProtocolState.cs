@@ -13,7 +13,10 @@ public sealed class SimpleVaultState(string id, SimpleVaultSpec spec, Vault vaul
     public Vault Vault { get; } = vault;
 
     /// <summary>Share price after each applied NAV report, in order (the last report of a day wins when read by day).</summary>
-    public List<(DateTimeOffset At, SharePrice Price)> History { get; } = [];
+    public IReadOnlyList<(DateTimeOffset At, SharePrice Price)> History => HistoryMutable;
+
+    /// <summary>The engine's write access to <see cref="History"/>.</summary>
+    internal List<(DateTimeOffset At, SharePrice Price)> HistoryMutable { get; } = [];
 }
 
 /// <summary>A composed vault: its own share ledger (total assets kept equal to its NAV), policy, targets in force and rail state.</summary>
@@ -29,50 +32,65 @@ public sealed class ComposedVaultState(string id, ComposedVaultSpec spec)
 
     public ShareLedger Ledger { get; } = new(spec.DecimalsOffset);
 
-    public bool Paused { get; set; }
+    public bool Paused { get; internal set; }
 
-    public string? PolicyHash { get; set; }
+    public string? PolicyHash { get; internal set; }
 
     /// <summary>Targets in force, in parts per million in <see cref="ComposedVaultSpec.Children"/> order (null before a policy).</summary>
-    public int[]? TargetsPpm { get; set; }
+    public int[]? TargetsPpm { get; internal set; }
 
-    public DateTimeOffset? LastRebalanceAt { get; set; }
+    public DateTimeOffset? LastRebalanceAt { get; internal set; }
 
     /// <summary>Cost budget available at <see cref="CostBudgetAt"/> (rails with a budget only).</summary>
-    public UInt128 CostBudget { get; set; }
+    public UInt128 CostBudget { get; internal set; }
 
-    public DateTimeOffset CostBudgetAt { get; set; }
+    public DateTimeOffset CostBudgetAt { get; internal set; }
 }
 
 /// <summary>The whole protocol state, rebuilt by applying journaled events in order.</summary>
 public sealed class ProtocolState
 {
-    public Dictionary<string, (Asset Asset, AccountId Issuer)> Assets { get; } = new(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, (Asset Asset, AccountId Issuer)> Assets => AssetsMutable;
 
-    public Dictionary<(string Symbol, AccountId Account), UInt128> Wallets { get; } = [];
+    /// <summary>The engine's write access to <see cref="Assets"/> (its Apply only).</summary>
+    internal Dictionary<string, (Asset Asset, AccountId Issuer)> AssetsMutable { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<(string Symbol, AccountId Account), UInt128> Wallets => WalletsMutable;
+
+    /// <summary>The engine's write access to <see cref="Wallets"/> (its Apply only).</summary>
+    internal Dictionary<(string Symbol, AccountId Account), UInt128> WalletsMutable { get; } = [];
 
     /// <summary>Base units of each asset its issuer has issued in total (at most <see cref="UInt128.MaxValue"/>).</summary>
-    public Dictionary<string, UInt128> Issued { get; } = new(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, UInt128> Issued => IssuedMutable;
 
-    public Dictionary<string, SimpleVaultState> SimpleVaults { get; } = new(StringComparer.Ordinal);
+    /// <summary>The engine's write access to <see cref="Issued"/> (its Apply only).</summary>
+    internal Dictionary<string, UInt128> IssuedMutable { get; } = new(StringComparer.Ordinal);
 
-    public Dictionary<string, ComposedVaultState> ComposedVaults { get; } = new(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, SimpleVaultState> SimpleVaults => SimpleVaultsMutable;
 
-    public Dictionary<string, PolicyStored> Policies { get; } = new(StringComparer.Ordinal);
+    /// <summary>The engine's write access to <see cref="SimpleVaults"/> (its Apply only).</summary>
+    internal Dictionary<string, SimpleVaultState> SimpleVaultsMutable { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, ComposedVaultState> ComposedVaults => ComposedVaultsMutable;
+
+    /// <summary>The engine's write access to <see cref="ComposedVaults"/> (its Apply only).</summary>
+    internal Dictionary<string, ComposedVaultState> ComposedVaultsMutable { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, PolicyStored> Policies => PoliciesMutable;
+
+    /// <summary>The engine's write access to <see cref="Policies"/> (its Apply only).</summary>
+    internal Dictionary<string, PolicyStored> PoliciesMutable { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Pending deposit and redemption requests of forward-priced vaults.</summary>
     public FlowRequestBook Requests { get; } = new();
 
     /// <summary>BANK, veBANK, proposals and gauges, once governance is initialised.</summary>
-    public GovernanceState? Governance { get; set; }
-
-    /// <summary>Compiled policies by hash (a cache; rebuilt from <see cref="Policies"/> on demand).</summary>
-    internal Dictionary<string, RebalancePolicy> Compiled { get; } = new(StringComparer.Ordinal);
+    public GovernanceState? Governance { get; internal set; }
 
     /// <summary>Time of the last applied event.</summary>
-    public DateTimeOffset? LastEventAt { get; set; }
+    public DateTimeOffset? LastEventAt { get; internal set; }
 
-    public long EventCount { get; set; }
+    public long EventCount { get; internal set; }
 
     public UInt128 Balance(string symbol, AccountId account) => Wallets.GetValueOrDefault((symbol, account));
 
@@ -83,7 +101,7 @@ public sealed class ProtocolState
             return;
         }
 
-        Wallets[(symbol, account)] = checked(Balance(symbol, account) + amount);
+        WalletsMutable[(symbol, account)] = checked(Balance(symbol, account) + amount);
     }
 
     internal void Debit(string symbol, AccountId account, UInt128 amount)
@@ -99,6 +117,6 @@ public sealed class ProtocolState
             throw new AccountingInvariantException($"wallet {account} holds {have} {symbol}, cannot debit {amount}");
         }
 
-        Wallets[(symbol, account)] = have - amount;
+        WalletsMutable[(symbol, account)] = have - amount;
     }
 }

@@ -239,7 +239,7 @@ internal static class RebalanceExecution
         var fixedCosts = trial.FixedCosts;
         if (trial.Cash < fixedCosts)
         {
-            var refused = CommandOutcome.Reject("insufficient-idle", $"the fixed costs {ProtocolEngine.Text(fixedCosts)} exceed the idle cash {ProtocolEngine.Text(trial.Cash)} after the trades");
+            var refused = CommandOutcome.Reject(RebalanceRejections.InsufficientIdle, $"the fixed costs {ProtocolEngine.Text(fixedCosts)} exceed the idle cash {ProtocolEngine.Text(trial.Cash)} after the trades");
             if (!forced)
             {
                 return refused;
@@ -269,7 +269,7 @@ internal static class RebalanceExecution
             var available = UInt128.Min(capacity, cv.CostBudget + refill);
             if (costs > available && !trim)
             {
-                var refused = CommandOutcome.Reject("cost-budget-exceeded", $"{record.Reason.Text}: the rebalance would cost {ProtocolEngine.Text(costs)}, the cost budget has {ProtocolEngine.Text(available)} available");
+                var refused = CommandOutcome.Reject(RebalanceRejections.CostBudgetExceeded, $"{record.Reason.Text}: the rebalance would cost {ProtocolEngine.Text(costs)}, the cost budget has {ProtocolEngine.Text(available)} available");
                 return forced ? TrimToCaps(state, cv, now) ?? refused : refused;
             }
 
@@ -287,7 +287,7 @@ internal static class RebalanceExecution
 
         if (checked(navAfter + costs + tolerance) < nav)
         {
-            return CommandOutcome.Reject("conservation-check-failed", $"{record.Reason.Text}: the trades would take NAV from {ProtocolEngine.Text(nav)} to {ProtocolEngine.Text(navAfter)} with costs {ProtocolEngine.Text(costs)}, losing more than the rounding tolerance {ProtocolEngine.Text(tolerance)}; refused");
+            return CommandOutcome.Reject(RebalanceRejections.ConservationCheckFailed, $"{record.Reason.Text}: the trades would take NAV from {ProtocolEngine.Text(nav)} to {ProtocolEngine.Text(navAfter)} with costs {ProtocolEngine.Text(costs)}, losing more than the rounding tolerance {ProtocolEngine.Text(tolerance)}; refused");
         }
 
         return CommandOutcome.Of(new Rebalanced(cv.Id, record.Policy, record.Reason.Kind, record.Reason.Text, record.Digest, record.Row, record.TargetsPpm, trial.Flows, flowFees, fixedCosts, nav, navAfter, budgetAfter, now));

@@ -11,24 +11,6 @@ namespace Ballast.Io.Tests.Protocol;
 public class ProtocolEngineTests
 {
     [Fact]
-    public void Deposit_IntoComposedVault_SplitsByTargetsAndPricesSharesNetOfEntryFees()
-    {
-        using var h = new ProtocolHarness();
-        h.Deposit(Alice, 1_000_000);
-
-        // 50/30/20 of 10^12 base units, each part paying 10 bps on top of what it credits.
-        var a = h.State.SimpleVaults["A"].Vault;
-        Assert.Equal((UInt128)499_500_499_500, a.TotalAssets);
-        var nav = h.Nav;
-        Assert.Equal(nav, h.Mix.Ledger.TotalAssets);
-        Assert.True(nav < 1_000_000_000_000 && nav > 998_000_000_000);
-
-        // Shares are worth at most what arrived net of fees (rounding favours the vault).
-        Assert.True(h.Mix.Ledger.ConvertToAssets(h.Mix.Ledger.BalanceOf(Alice), Rounding.Floor) <= nav);
-        Assert.Equal(UInt128.Zero, h.State.Balance("USD", Alice));
-    }
-
-    [Fact]
     public void RejectedCommands_LeaveStateAndJournalUnchanged()
     {
         using var h = new ProtocolHarness();
@@ -95,46 +77,6 @@ public class ProtocolEngineTests
     }
 
     [Fact]
-    public void Keeper_AfterDrift_RebalancesToTargets_WithoutCreatingValue()
-    {
-        using var h = new ProtocolHarness();
-        h.Deposit(Alice, 1_000_000);
-        h.Day();
-        h.Day(1.4, 0.9, 1.0);
-        var supply = h.Mix.Ledger.TotalSupply;
-        var navBefore = h.Nav;
-
-        var outcome = h.Keep();
-
-        var e = Assert.IsType<Rebalanced>(Assert.Single(outcome.Events));
-        Assert.StartsWith("drift", e.Reason, StringComparison.Ordinal);
-        Assert.Equal(navBefore, e.NavBefore);
-        Assert.Equal(h.Nav, e.NavAfter);
-        Assert.True(e.NavAfter <= e.NavBefore, "a rebalance never creates value");
-        Assert.True(e.NavAfter + e.FlowFees + e.FixedCosts + 16 >= e.NavBefore, "only costs leave");
-        Assert.Equal(supply, h.Mix.Ledger.TotalSupply);
-        var weights = h.Mix.Spec.Children.Select(c => (double)h.State.SimpleVaults[c].Vault.ConvertToAssets(h.State.SimpleVaults[c].Vault.BalanceOf(h.Mix.Account)) / (double)h.Nav).ToArray();
-        Assert.Equal(0.5, weights[0], 5);
-        Assert.Equal(0.3, weights[1], 5);
-        Assert.Equal(0.2, weights[2], 5);
-    }
-
-    [Fact]
-    public void Rails_MaxStep_ClipsEachChildsMove()
-    {
-        using var h = new ProtocolHarness(new RebalanceRails { MaxStepPpm = 20_000 });
-        h.Deposit(Alice, 1_000_000);
-        h.Day();
-        h.Day(1.5, 1.0, 1.0);
-        var before = WeightOfA(h);
-
-        Assert.Equal(CommandStatus.Applied, h.Keep().Status);
-
-        // A was ~0.6 and wants 0.5: it moves by at most 2 points.
-        Assert.InRange(before - WeightOfA(h), 0.019, 0.0201);
-    }
-
-    [Fact]
     public void Rails_CostBudget_RefusesARebalanceThatCostsMore_AndReplenishes()
     {
         // 400 USD capacity (full at creation), 30 USD a day; each of these rebalances costs about 260-320 USD.
@@ -161,22 +103,6 @@ public class ProtocolEngineTests
 
         var later = h.Keep();
         Assert.True(later.Status == CommandStatus.Applied, $"{later.Status}: {later.Rejection?.Message} {later.Note}");
-    }
-
-    [Fact]
-    public void Rails_Cooldown_DefersTheNextRebalance()
-    {
-        using var h = new ProtocolHarness(new RebalanceRails { CooldownSeconds = 7 * 86_400 });
-        h.Deposit(Alice, 1_000_000);
-        h.Day();
-        h.Day(1.5, 1.0, 1.0);
-        Assert.Equal(CommandStatus.Applied, h.Keep().Status);
-        h.Day(1.5, 1.0, 1.0);
-
-        var deferred = h.Keep();
-
-        Assert.Equal(CommandStatus.Unchanged, deferred.Status);
-        Assert.Contains("cooldown", deferred.Note, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,14 +9,145 @@ using Ballast.Policies;
 namespace Ballast.Protocol;
 
 /// <summary>
-/// The keeper's rebalance: the composed vault's policy (the backtester's code: <see cref="RebalancePolicy.Decide"/>,
+/// The keeper's rebalance planner: a composed vault's policy (stored and attached by <see cref="SetPolicyCommand"/>
+/// or a governance action), evaluated with the backtester's code (<see cref="RebalancePolicy.Decide"/>,
 /// <see cref="RebalancePolicy.ComputeTargets"/>, <see cref="RebalancePolicy.PlanTargets(in PolicyContext, Span{int}, Span{bool})"/>)
-/// evaluated on the journaled NAV history of its children, then the rails, then exact child operations.
+/// on the journaled NAV history of its children (<see cref="NavTable"/>), then the rails, then exact child
+/// operations (<see cref="RebalanceExecution"/>).
 /// </summary>
-public sealed partial class ProtocolEngine
+internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cache)
 {
+    private readonly IPolicyCompiler _compiler = compiler;
+    private readonly PolicyCache _cache = cache;
+
+    /// <summary>Applies <see cref="PolicyStored"/>, <see cref="PolicyAttached"/> and <see cref="Rebalanced"/>.</summary>
+    internal void Apply(ProtocolState state, ProtocolEvent e)
+    {
+        switch (e)
+        {
+            case PolicyStored p:
+                state.PoliciesMutable[p.Hash] = p;
+                break;
+            case PolicyAttached p:
+                {
+                    var cv = state.ComposedVaults[p.Vault];
+                    var policy = _cache.Get(state, p.Hash);
+                    cv.PolicyHash = p.Hash;
+                    cv.TargetsPpm = InitialTargets(cv, policy);
+                    break;
+                }
+
+            case Rebalanced r:
+                {
+                    var cv = state.ComposedVaults[r.Vault];
+                    foreach (var flow in r.Trades)
+                    {
+                        SimpleVaultDecisions.ApplyOperation(state, state.SimpleVaults[flow.Child], cv.Account, flow.Operation);
+                    }
+
+                    state.Debit(cv.Spec.Asset, cv.Account, r.FixedCosts);
+                    state.Credit(cv.Spec.Asset, cv.Spec.CostRecipient, r.FixedCosts);
+                    cv.TargetsPpm = [.. r.TargetsPpm];
+                    if (r.Trigger != ChildCaps.TrimTrigger)
+                    {
+                        cv.LastRebalanceAt = r.At; // a trim to the caps is not the policy's rebalance
+                    }
+                    if (r.CostBudgetAfter is { } budget)
+                    {
+                        cv.CostBudget = budget;
+                        cv.CostBudgetAt = r.At;
+                    }
+
+                    ComposedVaultDecisions.SyncNav(state, cv);
+                    break;
+                }
+
+            default:
+                throw new ArgumentException($"no policy rule applies {e.GetType().Name}", nameof(e));
+        }
+    }
+
+    /// <summary>Decides <see cref="SetPolicyCommand"/>: the policy text compiles, holds the vault's children, and is stored (when new) and attached.</summary>
+    internal CommandOutcome DecideSetPolicy(ProtocolState state, SetPolicyCommand c, DateTimeOffset now)
+    {
+        if (!state.ComposedVaults.TryGetValue(c.Vault, out var cv))
+        {
+            return state.SimpleVaults.ContainsKey(c.Vault) ? CommandOutcome.Reject(VaultRejections.NotSupported, $"'{c.Vault}' is a simple vault; only composed vaults follow a policy") : SimpleVaultDecisions.UnknownVault(c.Vault);
+        }
+
+        if (c.Actor != cv.Spec.Operator)
+        {
+            return CommandOutcome.Reject(Rejections.NotOperator, $"{c.Actor} is not the operator of '{cv.Id}'");
+        }
+
+        PolicySpec spec;
+        try
+        {
+            spec = _compiler.Compile(c.Policy, c.Text);
+        }
+        catch (BallastInputException e)
+        {
+            return CommandOutcome.Reject(RebalanceRejections.InvalidPolicy, e.Message);
+        }
+
+        var universe = spec.Universe.Order(StringComparer.Ordinal).ToArray();
+        var children = cv.Spec.Children.Order(StringComparer.Ordinal).ToArray();
+        if (!universe.SequenceEqual(children, StringComparer.Ordinal))
+        {
+            return CommandOutcome.Reject(RebalanceRejections.UniverseMismatch, $"policy '{spec.Name}' holds [{string.Join(", ", spec.Universe)}], the vault's children are [{string.Join(", ", cv.Spec.Children)}]");
+        }
+
+        var hash = spec.Hash;
+        if (cv.PolicyHash == hash)
+        {
+            return CommandOutcome.Nothing($"'{cv.Id}' already follows policy {hash[..12]}");
+        }
+
+        // The journaled command keeps only the text's SHA-256, so the text itself must be in the journal: stored again
+        // when a different text compiles to a policy already stored (verify finds the command's text by its digest).
+        ProtocolEvent[] events = state.Policies.TryGetValue(hash, out var known) && known.Text == c.Text
+            ? [new PolicyAttached(cv.Id, hash, now)]
+            : [new PolicyStored(hash, c.Policy, c.Text), new PolicyAttached(cv.Id, hash, now)];
+        return CommandOutcome.Of(events);
+    }
+
+    /// <summary>Targets when a policy is attached: its fixed targets, or equal weights for a risk-based one until its first rebalance.</summary>
+    private static int[] InitialTargets(ComposedVaultState cv, RebalancePolicy policy)
+    {
+        var children = cv.Spec.Children;
+        if (policy.IsRiskBased)
+        {
+            var equal = new double[children.Length];
+            Array.Fill(equal, 1.0 / children.Length);
+            var ppm = new int[children.Length];
+            PartsPerMillion.Round(equal.AsSpan(), ppm.AsSpan(), default);
+            return ppm;
+        }
+
+        var result = new int[children.Length];
+        for (var i = 0; i < children.Length; i++)
+        {
+            result[i] = policy.TargetPpm[IndexOf(policy.Names, children[i])];
+        }
+
+        return result;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+
+        throw new AccountingInvariantException($"'{name}' is not in the policy's universe");
+    }
+
     /// <summary>The children's NAV history as a price table (one row per day with a report, forward filled from the day every child has one), or null before two such days.</summary>
-    public static PriceTable? NavTable(ProtocolState state, ComposedVaultState cv, IReadOnlyList<string> names, DateTimeOffset now)
+    internal static PriceTable? NavTable(ProtocolState state, ComposedVaultState cv, IReadOnlyList<string> names, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(cv);
@@ -80,11 +211,12 @@ public sealed partial class ProtocolEngine
         return new PriceTable([.. names], rows, prices);
     }
 
-    private CommandOutcome DecideRebalance(ProtocolState state, string vaultId, DateTimeOffset now)
+    /// <summary>The keeper's rebalance of a composed vault: the policy on the NAV table, the rails, exact child operations (or a trim to the caps, or nothing).</summary>
+    internal CommandOutcome DecideRebalance(ProtocolState state, string vaultId, DateTimeOffset now)
     {
         if (!state.ComposedVaults.TryGetValue(vaultId, out var cv))
         {
-            return state.SimpleVaults.ContainsKey(vaultId) ? CommandOutcome.Reject("not-supported", $"'{vaultId}' is a simple vault; only composed vaults rebalance") : UnknownVault(vaultId);
+            return state.SimpleVaults.ContainsKey(vaultId) ? CommandOutcome.Reject(VaultRejections.NotSupported, $"'{vaultId}' is a simple vault; only composed vaults rebalance") : SimpleVaultDecisions.UnknownVault(vaultId);
         }
 
         if (cv.Paused)
@@ -94,7 +226,7 @@ public sealed partial class ProtocolEngine
 
         if (cv.PolicyHash is not { } hash || cv.TargetsPpm is not { } inForce)
         {
-            return CommandOutcome.Reject("no-policy", $"'{cv.Id}' has no policy");
+            return CommandOutcome.Reject(VaultRejections.NoPolicy, $"'{cv.Id}' has no policy");
         }
 
         var rails = cv.Spec.Rails;
@@ -106,11 +238,11 @@ public sealed partial class ProtocolEngine
         RebalancePolicy policy;
         try
         {
-            policy = Policy(state, hash);
+            policy = _cache.Get(state, hash);
         }
         catch (BallastInputException e)
         {
-            return CommandOutcome.Reject("policy-failed", $"the policy attached to '{cv.Id}' does not compile: {e.Message}");
+            return CommandOutcome.Reject(RebalanceRejections.PolicyFailed, $"the policy attached to '{cv.Id}' does not compile: {e.Message}");
         }
 
         var names = policy.Names;
@@ -193,7 +325,7 @@ public sealed partial class ProtocolEngine
             }
             catch (BallastInputException e)
             {
-                return CommandOutcome.Reject("policy-failed", e.Message);
+                return CommandOutcome.Reject(RebalanceRejections.PolicyFailed, e.Message);
             }
 
             proposed = [.. proposedPpm.Select(p => p / (double)PartsPerMillion.One)];
@@ -273,9 +405,6 @@ public sealed partial class ProtocolEngine
         }
     }
 
-    /// <summary>What the composed vault's shares of a child are worth after one operation on that child (exact).</summary>
-    private static UInt128 ValueAfter(SimpleVaultState child, AccountId account, VaultOperation op) => RebalanceExecution.ValueAfter(child, account, op).Value;
-
     /// <summary>SHA-256 of everything the policy saw: the NAV table, holdings, idle cash, targets in force and rows.</summary>
     private static string InputsDigest(PriceTable table, IReadOnlyList<string> names, UInt128[] values, UInt128 idle, int[] inForce, int lastRow, int row)
     {
@@ -306,10 +435,32 @@ public sealed partial class ProtocolEngine
             }
         }
 
-        text.Append("values:").AppendJoin(',', values.Select(Text)).Append('\n');
-        text.Append("idle:").Append(Text(idle)).Append('\n');
+        text.Append("values:").AppendJoin(',', values.Select(ProtocolEngine.Text)).Append('\n');
+        text.Append("idle:").Append(ProtocolEngine.Text(idle)).Append('\n');
         text.Append("targets:").AppendJoin(',', inForce).Append('\n');
         text.Append("rows:").Append(lastRow).Append(',').Append(row).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
+}
+
+/// <summary>Rejection codes of policies and the keeper's rebalance (the codes are journaled and tested: never change them); see also <see cref="RebalanceExecution.CapNotEnforceable"/>.</summary>
+public static class RebalanceRejections
+{
+    /// <summary>The policy text does not compile.</summary>
+    public const string InvalidPolicy = "invalid-policy";
+
+    /// <summary>The policy's universe is not the vault's children.</summary>
+    public const string UniverseMismatch = "policy-universe-mismatch";
+
+    /// <summary>The attached policy failed to compile or to compute its targets.</summary>
+    public const string PolicyFailed = "policy-failed";
+
+    /// <summary>The fixed costs of a rebalance exceed the idle cash after its trades.</summary>
+    public const string InsufficientIdle = "insufficient-idle";
+
+    /// <summary>A rebalance would cost more than the cost budget has available.</summary>
+    public const string CostBudgetExceeded = "cost-budget-exceeded";
+
+    /// <summary>The trades would lose more NAV than their costs and the rounding tolerance.</summary>
+    public const string ConservationCheckFailed = "conservation-check-failed";
 }

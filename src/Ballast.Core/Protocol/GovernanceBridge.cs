@@ -1,30 +1,75 @@
 using System.Collections.Immutable;
 using Ballast.Accounting;
 using Ballast.Governance;
+using Ballast.Policies;
 
 namespace Ballast.Protocol;
 
-/// <summary>Governance commands: the governance domain decides, the protocol journals its records as events.</summary>
-public sealed partial class ProtocolEngine
+/// <summary>
+/// The bridge to the governance domain: BANK (<see cref="BankToken"/>), veBANK (<see cref="VotingEscrow"/>), the
+/// <see cref="Governor"/> and the <see cref="GaugeController"/> decide; the bridge journals their records as protocol
+/// events, re-runs proposal evidence, and decides a proposal's actions on the protocol (<see cref="ProposalActions"/>).
+/// </summary>
+internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifier evidence)
 {
-    private CommandOutcome DecideGovernance(ProtocolState state, ProtocolCommand command, DateTimeOffset now)
+    private readonly IPolicyCompiler _compiler = compiler;
+    private readonly IEvidenceVerifier _evidence = evidence;
+
+    /// <summary>The compiler that reads the policy texts of proposals.</summary>
+    internal IPolicyCompiler Compiler => _compiler;
+
+    /// <summary>Whether <paramref name="command"/> is a governance command.</summary>
+    internal static bool Decides(ProtocolCommand command) => command is InitGovernance or MintBank or TransferBank or CreateLock or IncreaseLockAmount
+        or IncreaseUnlockTime or WithdrawLock or Propose or CastVote or QueueProposal or ExecuteProposal or CancelProposal or VoteGauge
+        or DistributeEmission or ClaimGaugeReward;
+
+    /// <summary>Applies the governance events: initialised, and the records of BANK, veBANK, the governor, the gauges and evidence.</summary>
+    internal static void Apply(ProtocolState state, ProtocolEvent e)
+    {
+        switch (e)
+        {
+            case GovernanceInitialized g:
+                state.Governance = new GovernanceState(g.Minter, g.Parameters);
+                break;
+            case BankRecorded b:
+                state.Governance!.Bank.Apply(b.Operation);
+                break;
+            case EscrowRecorded x:
+                state.Governance!.Escrow.Apply(x.Operation);
+                break;
+            case GovernorRecorded g:
+                state.Governance!.Governor.Apply(g.Operation);
+                break;
+            case GaugeRecorded g:
+                state.Governance!.Gauges.Apply(g.Operation);
+                break;
+            case EvidenceChecked ev:
+                state.Governance!.Evidence[(ev.ProposalId, ev.ActionIndex)] = ev;
+                break;
+            default:
+                throw new ArgumentException($"no governance rule applies {e.GetType().Name}", nameof(e));
+        }
+    }
+
+    /// <summary>Decides a governance command (<see cref="Decides"/>): the governance domain decides, its records are journaled as events.</summary>
+    internal CommandOutcome Decide(ProtocolState state, ProtocolCommand command, DateTimeOffset now)
     {
         var t = now.ToUnixTimeSeconds();
         if (command is InitGovernance init)
         {
             if (state.Governance is not null)
             {
-                return CommandOutcome.Reject("governance-exists", "governance is already initialised");
+                return CommandOutcome.Reject(GovernanceBridgeRejections.GovernanceExists, "governance is already initialised");
             }
 
             return init.Parameters.Problem() is { } problem
-                ? CommandOutcome.Reject("invalid-parameters", problem)
+                ? CommandOutcome.Reject(GovernanceBridgeRejections.InvalidParameters, problem)
                 : CommandOutcome.Of(new GovernanceInitialized(init.Actor, init.Parameters, now));
         }
 
         if (state.Governance is not { } g)
         {
-            return CommandOutcome.Reject("no-governance", "governance is not initialised (InitGovernance first)");
+            return CommandOutcome.Reject(GovernanceBridgeRejections.NoGovernance, "governance is not initialised (InitGovernance first)");
         }
 
         return command switch
@@ -57,9 +102,9 @@ public sealed partial class ProtocolEngine
     private CommandOutcome DecidePropose(ProtocolState state, GovernanceState g, Propose c, long t)
     {
         // The same sequential check execution will make, so a proposal that passes here can execute.
-        if (new Target(this, state, DateTimeOffset.FromUnixTimeSeconds(t)).Check(c.Actions, t) is { } refused)
+        if (new ProposalActions(this, state, DateTimeOffset.FromUnixTimeSeconds(t)).Check(c.Actions, t) is { } refused)
         {
-            return CommandOutcome.Reject("invalid-action", $"action {refused.Index + 1}: {refused.Rejection.Message}");
+            return CommandOutcome.Reject(GovernanceBridgeRejections.InvalidAction, $"action {refused.Index + 1}: {refused.Rejection.Message}");
         }
 
         var decision = g.Governor.DecidePropose(c.Actor, c.Actions, c.Description, t);
@@ -81,7 +126,7 @@ public sealed partial class ProtocolEngine
             if (claim is not null)
             {
                 var result = _evidence.Check(claim, text!, hash!);
-                events.Add(new EvidenceChecked(created.ProposalId, i, result is null ? "data-unknown" : result.Verified ? "verified" : "mismatch", result is null ? [] : [.. result.Mismatches]));
+                events.Add(new EvidenceChecked(created.ProposalId, i, result is null ? EvidenceResults.DataUnknown : result.Verified ? EvidenceResults.Verified : EvidenceResults.Mismatch, result is null ? [] : [.. result.Mismatches]));
             }
         }
 
@@ -89,7 +134,7 @@ public sealed partial class ProtocolEngine
     }
 
     /// <summary>Why an adopt action cannot apply (the vault, the policy text and its hash, the universe), or null.</summary>
-    private string? AdoptProblem(ProtocolState state, AdoptPolicy adopt)
+    internal string? AdoptProblem(ProtocolState state, AdoptPolicy adopt)
     {
         if (!state.ComposedVaults.TryGetValue(adopt.VaultId, out var cv))
         {
@@ -120,7 +165,7 @@ public sealed partial class ProtocolEngine
     /// A launch: the spec holds exactly one policy whose universe is simple vaults of one asset; the new composed
     /// vault is operated by governance itself (account <c>governance</c>), with no rails, and follows that policy.
     /// </summary>
-    private (ComposedVaultSpec? Spec, Policies.PolicySpec? Policy, string? Problem) LaunchProblem(ProtocolState state, LaunchComposedVault launch)
+    internal (ComposedVaultSpec? Spec, Policies.PolicySpec? Policy, string? Problem) LaunchProblem(ProtocolState state, LaunchComposedVault launch)
     {
         if (!AccountId.IsValid("vault:" + launch.VaultId) || state.ComposedVaults.ContainsKey(launch.VaultId) || state.SimpleVaults.ContainsKey(launch.VaultId))
         {
@@ -162,7 +207,7 @@ public sealed partial class ProtocolEngine
     /// <summary>Executes a queued proposal atomically: the governor checks its state, this protocol decides every action (all or none).</summary>
     private CommandOutcome DecideExecute(ProtocolState state, GovernanceState g, ExecuteProposal c, DateTimeOffset now)
     {
-        var decision = g.Governor.DecideExecute(c.ProposalId, new Target(this, state, now), now.ToUnixTimeSeconds());
+        var decision = g.Governor.DecideExecute(c.ProposalId, new ProposalActions(this, state, now), now.ToUnixTimeSeconds());
         if (decision.Rejection is { } rejection)
         {
             return CommandOutcome.Reject(rejection);
@@ -215,7 +260,7 @@ public sealed partial class ProtocolEngine
     }
 
     /// <summary>The gauge share records that keep a composed vault's gauge in step with its share balances (when it is a gauge).</summary>
-    private static IEnumerable<ProtocolEvent> GaugeShares(ProtocolState state, string vault, AccountId investor, UInt128 balanceAfter, DateTimeOffset now)
+    internal static IEnumerable<ProtocolEvent> GaugeShares(ProtocolState state, string vault, AccountId investor, UInt128 balanceAfter, DateTimeOffset now)
     {
         if (state.Governance is { } g && g.Gauges.IsActive(vault))
         {
@@ -227,132 +272,33 @@ public sealed partial class ProtocolEngine
         }
     }
 
-    /// <summary>
-    /// Decides a proposal's actions for this protocol, in order: each against the state as the earlier actions of the
-    /// same proposal leave it (launched vaults, gauges added or removed, rails changed, policies stored), so every
-    /// record it returns applies.
-    /// </summary>
-    private sealed class Target(ProtocolEngine engine, ProtocolState state, DateTimeOffset now) : IGovernanceTarget<ProtocolEvent>
-    {
-        public ActionsDecision<ProtocolEvent> DecideActions(IReadOnlyList<GovernanceAction> actions, long at)
-        {
-            var records = new List<ProtocolEvent>();
-            var refused = Run(actions, at, records);
-            return refused is { } r ? ActionsDecision<ProtocolEvent>.Refuse(r.Index, r.Rejection) : ActionsDecision<ProtocolEvent>.Accept(records);
-        }
+}
 
-        /// <summary>The first refused action, or null when all of them would apply.</summary>
-        public (int Index, Rejection Rejection)? Check(IReadOnlyList<GovernanceAction> actions, long at) => Run(actions, at, []);
+/// <summary>Rejection codes of the governance bridge (the codes are journaled and tested: never change them).</summary>
+public static class GovernanceBridgeRejections
+{
+    /// <summary>Governance is initialised already.</summary>
+    public const string GovernanceExists = "governance-exists";
 
-        private (int Index, Rejection Rejection)? Run(IReadOnlyList<GovernanceAction> actions, long at, List<ProtocolEvent> records)
-        {
-            var stored = new HashSet<string>(state.Policies.Keys, StringComparer.Ordinal);
-            var launched = new HashSet<string>(StringComparer.Ordinal);
-            var gauges = new Dictionary<string, bool>(StringComparer.Ordinal);
-            var rails = new Dictionary<string, RebalanceRails>(StringComparer.Ordinal);
-            bool GaugeActive(string id) => gauges.TryGetValue(id, out var active) ? active : state.Governance!.Gauges.IsActive(id);
-            bool GaugeKnown(string id) => gauges.ContainsKey(id) || state.Governance!.Gauges.Gauges.Contains(id);
-            (int, Rejection) Refuse(int i, string message) => (i, new Rejection("invalid-action", message));
+    /// <summary>The governance parameters are out of range.</summary>
+    public const string InvalidParameters = "invalid-parameters";
 
-            for (var i = 0; i < actions.Count; i++)
-            {
-                switch (actions[i])
-                {
-                    case AdoptPolicy adopt:
-                        if (engine.AdoptProblem(state, adopt) is { } adoptProblem)
-                        {
-                            return Refuse(i, adoptProblem);
-                        }
+    /// <summary>A governance command before <see cref="InitGovernance"/>.</summary>
+    public const string NoGovernance = "no-governance";
 
-                        var spec = engine._compiler.CompileAll(adopt.PolicyText).First(p => p.Hash == adopt.PolicyHash);
-                        if (stored.Add(adopt.PolicyHash))
-                        {
-                            records.Add(new PolicyStored(adopt.PolicyHash, spec.Name, adopt.PolicyText));
-                        }
+    /// <summary>A proposal's action cannot apply to the protocol.</summary>
+    public const string InvalidAction = "invalid-action";
+}
 
-                        records.Add(new PolicyAttached(adopt.VaultId, adopt.PolicyHash, now));
-                        break;
-                    case ChangeVaultSettings change when state.SimpleVaults.TryGetValue(change.VaultId, out var simple):
-                        var (fees, feeProblem) = FeeSettings.Apply(simple.Vault.Config, change.Settings, now);
-                        if (fees is null)
-                        {
-                            return Refuse(i, feeProblem!);
-                        }
+/// <summary>What re-running a proposal's evidence found (<see cref="EvidenceChecked.Result"/>).</summary>
+public static class EvidenceResults
+{
+    /// <summary>The data the claim names was not available: the claim is not checked.</summary>
+    public const string DataUnknown = "data-unknown";
 
-                        records.Add(new SimpleVaultOperation(change.VaultId, new AccountId("governance"), fees));
-                        break;
-                    case ChangeVaultSettings change when state.ComposedVaults.TryGetValue(change.VaultId, out var vault):
-                        var (changed, problem) = RailsSettings.Apply(rails.GetValueOrDefault(change.VaultId, vault.Spec.Rails), change.Settings);
-                        if (changed is null)
-                        {
-                            return Refuse(i, problem!);
-                        }
+    /// <summary>The claim holds on the data.</summary>
+    public const string Verified = "verified";
 
-                        rails[change.VaultId] = changed;
-                        records.Add(new RailsChanged(change.VaultId, changed, now));
-                        break;
-                    case LaunchComposedVault launch:
-                        if (launched.Contains(launch.VaultId))
-                        {
-                            return Refuse(i, $"'{launch.VaultId}' is launched twice in this proposal");
-                        }
-
-                        var (launchSpec, launchPolicy, launchProblem) = engine.LaunchProblem(state, launch);
-                        if (launchProblem is not null)
-                        {
-                            return Refuse(i, launchProblem);
-                        }
-
-                        records.Add(new ComposedVaultCreated(launch.VaultId, launchSpec!, now));
-                        if (stored.Add(launchPolicy!.Hash))
-                        {
-                            records.Add(new PolicyStored(launchPolicy.Hash, launchPolicy.Name, launch.SpecText));
-                        }
-
-                        records.Add(new PolicyAttached(launch.VaultId, launchPolicy.Hash, now));
-                        launched.Add(launch.VaultId);
-                        break;
-                    case AddGauge add:
-                        if (!state.ComposedVaults.ContainsKey(add.GaugeId) && !launched.Contains(add.GaugeId))
-                        {
-                            return Refuse(i, $"gauge '{add.GaugeId}' is not a composed vault (a vault launched by this proposal must be launched before its gauge is added)");
-                        }
-
-                        if (GaugeKnown(add.GaugeId))
-                        {
-                            return Refuse(i, $"gauge '{add.GaugeId}' already exists");
-                        }
-
-                        gauges[add.GaugeId] = true;
-                        records.Add(new GaugeRecorded(new GaugeAdded(add.GaugeId, at)));
-
-                        // Holders the vault already has join the gauge with their current shares (in account order).
-                        if (state.ComposedVaults.TryGetValue(add.GaugeId, out var gaugeVault))
-                        {
-                            foreach (var (holder, shares) in gaugeVault.Ledger.Balances.Where(b => b.Value > 0).OrderBy(b => b.Key))
-                            {
-                                records.Add(new GaugeRecorded(new GaugeSharesSet(add.GaugeId, holder, shares, at)));
-                            }
-                        }
-
-                        break;
-                    case RemoveGauge remove:
-                        if (!GaugeActive(remove.GaugeId))
-                        {
-                            return Refuse(i, $"gauge '{remove.GaugeId}' is not an active gauge");
-                        }
-
-                        gauges[remove.GaugeId] = false;
-                        records.Add(new GaugeRecorded(new GaugeRemoved(remove.GaugeId, at)));
-                        break;
-                    case ChangeGovernanceParameters:
-                        break;
-                    default:
-                        return Refuse(i, actions[i] is ChangeVaultSettings missing ? $"'{missing.VaultId}' is not a vault" : $"{actions[i].GetType().Name} is not supported by this protocol yet");
-                }
-            }
-
-            return null;
-        }
-    }
+    /// <summary>The claim does not hold: the differing fields are listed.</summary>
+    public const string Mismatch = "mismatch";
 }

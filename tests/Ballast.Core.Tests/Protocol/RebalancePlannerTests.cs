@@ -1,0 +1,92 @@
+using Ballast.Policies;
+using Ballast.Protocol;
+using static Ballast.Core.Tests.Protocol.EngineHarness;
+
+namespace Ballast.Core.Tests.Protocol;
+
+/// <summary>The keeper's rebalance planner: policy on the NAV table, rails, exact child operations.</summary>
+public class RebalancePlannerTests
+{
+    private static readonly TriggerSpec Drift5 = new DriftTrigger(DriftMeasure.Absolute, 0.05, null);
+
+    [Fact]
+    public void Keeper_AfterDrift_RebalancesToTargets_WithoutCreatingValue()
+    {
+        var h = new EngineHarness(trigger: Drift5);
+        h.Deposit(Alice, 1_000_000);
+        h.NextDay();
+        h.NextDay(1.4, 0.9);
+        var supply = h.Mix.Ledger.TotalSupply;
+        var navBefore = ProtocolEngine.Nav(h.State, h.Mix);
+
+        var outcome = h.Keep();
+
+        var e = Assert.IsType<Rebalanced>(Assert.Single(outcome.Events));
+        Assert.StartsWith("drift", e.Reason, StringComparison.Ordinal);
+        Assert.Equal(navBefore, e.NavBefore);
+        Assert.Equal(ProtocolEngine.Nav(h.State, h.Mix), e.NavAfter);
+        Assert.True(e.NavAfter <= e.NavBefore, "a rebalance never creates value");
+        Assert.True(e.NavAfter + e.FlowFees + e.FixedCosts + 16 >= e.NavBefore, "only costs leave");
+        Assert.Equal(supply, h.Mix.Ledger.TotalSupply);
+        Assert.Equal(0.5, h.WeightOfA(), 5);
+    }
+
+    [Fact]
+    public void Keeper_WithoutATrigger_ChangesNothing()
+    {
+        var h = new EngineHarness();
+        h.Deposit(Alice, 1_000_000);
+        h.NextDay();
+        h.NextDay(1.4, 0.9);
+        var before = h.Fingerprint();
+
+        var outcome = h.Keep();
+
+        Assert.Equal(CommandStatus.Unchanged, outcome.Status);
+        Assert.Contains("no trigger fired", outcome.Note, StringComparison.Ordinal);
+        Assert.Equal(before, h.Fingerprint());
+    }
+
+    [Fact]
+    public void Keeper_BeforeTwoDaysOfReports_WaitsForHistory()
+    {
+        var h = new EngineHarness(trigger: Drift5);
+        h.Deposit(Alice, 1_000_000);
+
+        var outcome = h.Keep();
+
+        Assert.Equal(CommandStatus.Unchanged, outcome.Status);
+        Assert.Contains("not enough NAV history", outcome.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rails_MaxStep_ClipsEachChildsMove()
+    {
+        var h = new EngineHarness(trigger: Drift5, rails: new RebalanceRails { MaxStepPpm = 20_000 });
+        h.Deposit(Alice, 1_000_000);
+        h.NextDay();
+        h.NextDay(1.5, 1.0);
+        var before = h.WeightOfA();
+
+        Assert.Equal(CommandStatus.Applied, h.Keep().Status);
+
+        // A was ~0.6 and wants 0.5: it moves by at most 2 points.
+        Assert.InRange(before - h.WeightOfA(), 0.019, 0.0201);
+    }
+
+    [Fact]
+    public void Rails_Cooldown_DefersTheNextRebalance()
+    {
+        var h = new EngineHarness(trigger: Drift5, rails: new RebalanceRails { CooldownSeconds = 7 * Day });
+        h.Deposit(Alice, 1_000_000);
+        h.NextDay();
+        h.NextDay(1.5, 1.0);
+        Assert.Equal(CommandStatus.Applied, h.Keep().Status);
+        h.NextDay(1.5, 1.0);
+
+        var deferred = h.Keep();
+
+        Assert.Equal(CommandStatus.Unchanged, deferred.Status);
+        Assert.Contains("cooldown", deferred.Note, StringComparison.Ordinal);
+    }
+}
