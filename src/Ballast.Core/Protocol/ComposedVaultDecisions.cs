@@ -214,6 +214,10 @@ internal static class ComposedVaultDecisions
     private static UInt128 AssetsFor(ShareLedger ledger, UInt128 nav, UInt128 shares, Rounding rounding) =>
         ExactMath.MulDiv(shares, nav + 1, ledger.TotalSupply + ledger.VirtualShares, rounding);
 
+    /// <summary>Shares for <paramref name="assets"/> at <paramref name="nav"/>, unbounded (the caller checks the supply's capacity).</summary>
+    private static System.Numerics.BigInteger SharesFor(ShareLedger ledger, UInt128 nav, UInt128 assets, Rounding rounding) =>
+        ExactMath.MulDiv((System.Numerics.BigInteger)assets, (System.Numerics.BigInteger)ledger.TotalSupply + ledger.VirtualShares, (System.Numerics.BigInteger)nav + 1, rounding);
+
     /// <summary>
     /// An investor deposit: split across the children by the targets in force (each child's entry fee paid from its
     /// part; rounding dust stays idle), a part cut where it would carry a child over its cap (<c>max_child_assets</c>,
@@ -305,9 +309,7 @@ internal static class ComposedVaultDecisions
                 return CommandOutcome.Reject(ProtocolRejections.Nav(cv.Id, $"its NAV after the deposit ({ProtocolEngine.Text(navAfter)})"));
             }
 
-            var exactShares = navAfter > nav
-                ? ExactMath.MulDiv((System.Numerics.BigInteger)(navAfter - nav), (System.Numerics.BigInteger)cv.Ledger.TotalSupply + cv.Ledger.VirtualShares, (System.Numerics.BigInteger)nav + 1, Rounding.Floor)
-                : System.Numerics.BigInteger.Zero;
+            var exactShares = navAfter > nav ? SharesFor(cv.Ledger, nav, navAfter - nav, Rounding.Floor) : System.Numerics.BigInteger.Zero;
             if (exactShares > ShareLedger.MaxTotal - cv.Ledger.TotalSupply)
             {
                 return CommandOutcome.Reject(ProtocolRejections.Nav(cv.Id, $"its share supply after minting {exactShares} shares"));
