@@ -270,32 +270,8 @@ public static class ForwardPricing
     /// <summary>Applies a request: escrows a deposit's assets, or locks a redemption's shares.</summary>
     internal static void ApplyRequested(ProtocolState state, FlowRequested e)
     {
-        var request = new FlowRequest(e.RequestId, e.Vault, e.Kind, e.Owner, e.Amount, e.ReportsSeen, e.At);
-        if (state.SimpleVaults.TryGetValue(e.Vault, out var sv))
-        {
-            if (e.Kind == FlowKind.Deposit)
-            {
-                state.Debit(sv.Spec.Asset, e.Owner, e.Amount);
-            }
-            else
-            {
-                sv.Vault.Apply(new SharesLocked(e.Owner, e.Amount, e.At));
-            }
-        }
-        else
-        {
-            var cv = state.ComposedVaults[e.Vault];
-            if (e.Kind == FlowKind.Deposit)
-            {
-                state.Debit(cv.Spec.Asset, e.Owner, e.Amount);
-            }
-            else
-            {
-                cv.Ledger.Lock(e.Owner, e.Amount);
-            }
-        }
-
-        state.Requests.Add(request);
+        Hold(state, e.Vault, e.Kind, e.Owner, e.Amount, e.At, hold: true);
+        state.Requests.Add(new FlowRequest(e.RequestId, e.Vault, e.Kind, e.Owner, e.Amount, e.ReportsSeen, e.At));
     }
 
     /// <summary>Applies a request given back: the escrow to the owner's wallet, or the locked shares to the owner's free balance.</summary>
@@ -307,28 +283,40 @@ public static class ForwardPricing
             throw new AccountingInvariantException($"flow request {e.RequestId} returned does not match the pending request");
         }
 
-        if (state.SimpleVaults.TryGetValue(e.Vault, out var sv))
+        Hold(state, e.Vault, e.Kind, e.Owner, e.Amount, e.At, hold: false);
+    }
+
+    /// <summary>
+    /// Takes a request's assets from the owner's wallet into escrow, or locks its shares (<paramref name="hold"/>);
+    /// or gives them back exactly.
+    /// </summary>
+    private static void Hold(ProtocolState state, string vault, FlowKind kind, AccountId owner, UInt128 amount, DateTimeOffset at, bool hold)
+    {
+        var simple = state.SimpleVaults.TryGetValue(vault, out var sv) ? sv : null;
+        var composed = simple is null ? state.ComposedVaults[vault] : null;
+        if (kind == FlowKind.Deposit)
         {
-            if (e.Kind == FlowKind.Deposit)
+            var symbol = simple?.Spec.Asset ?? composed!.Spec.Asset;
+            if (hold)
             {
-                state.Credit(sv.Spec.Asset, e.Owner, e.Amount);
+                state.Debit(symbol, owner, amount);
             }
             else
             {
-                sv.Vault.Apply(new SharesReleased(e.Owner, e.Amount, e.At));
+                state.Credit(symbol, owner, amount);
             }
+        }
+        else if (simple is not null)
+        {
+            simple.Vault.Apply(hold ? new SharesLocked(owner, amount, at) : new SharesReleased(owner, amount, at));
+        }
+        else if (hold)
+        {
+            composed!.Ledger.Lock(owner, amount);
         }
         else
         {
-            var cv = state.ComposedVaults[e.Vault];
-            if (e.Kind == FlowKind.Deposit)
-            {
-                state.Credit(cv.Spec.Asset, e.Owner, e.Amount);
-            }
-            else
-            {
-                cv.Ledger.Unlock(e.Owner, e.Amount);
-            }
+            composed!.Ledger.Unlock(owner, amount);
         }
     }
 
