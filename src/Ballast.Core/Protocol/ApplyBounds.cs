@@ -257,10 +257,13 @@ internal static class ApplyBounds
 
         private Rejection? Credit(string symbol, AccountId account, UInt128 amount)
         {
+            // A wallet's pending deposit requests hold part of it in escrow and may come back to it, so the room
+            // left is what neither the wallet nor its escrow uses (the escrow taken as it stood before the command).
             var held = Balance(symbol, account);
-            if (amount > UInt128.MaxValue - held)
+            var escrowed = state.Escrowed(symbol, account);
+            if (amount > UInt128.MaxValue - escrowed - held)
             {
-                return ProtocolRejections.Overflow(symbol, account, held, amount);
+                return ProtocolRejections.Overflow(symbol, account, held, escrowed, amount);
             }
 
             _wallets[(symbol, account)] = held + amount;

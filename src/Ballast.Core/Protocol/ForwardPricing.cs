@@ -297,12 +297,20 @@ public static class ForwardPricing
         if (kind == FlowKind.Deposit)
         {
             var symbol = simple?.Spec.Asset ?? composed!.Spec.Asset;
+            var escrowed = state.Escrowed(symbol, owner);
             if (hold)
             {
                 state.Debit(symbol, owner, amount);
+                state.EscrowedMutable[(symbol, owner)] = checked(escrowed + amount);
             }
             else
             {
+                if (escrowed < amount)
+                {
+                    throw new AccountingInvariantException($"{owner} has {escrowed} {symbol} in escrow, cannot return {amount}");
+                }
+
+                SetEscrow(state, symbol, owner, escrowed - amount);
                 state.Credit(symbol, owner, amount);
             }
         }
@@ -329,7 +337,32 @@ public static class ForwardPricing
             throw new AccountingInvariantException($"the fill of flow request {requestId} does not match it ({request.Owner}, {request.Amount})");
         }
 
+        if (request.Kind == FlowKind.Deposit)
+        {
+            // The escrow pays the vault: it leaves the owner's escrow without passing through the wallet.
+            var symbol = state.SimpleVaults.TryGetValue(vault, out var sv) ? sv.Spec.Asset : state.ComposedVaults[vault].Spec.Asset;
+            var escrowed = state.Escrowed(symbol, owner);
+            if (escrowed < amount)
+            {
+                throw new AccountingInvariantException($"{owner} has {escrowed} {symbol} in escrow, cannot pay {amount} from it");
+            }
+
+            SetEscrow(state, symbol, owner, escrowed - amount);
+        }
+
         return request;
+    }
+
+    private static void SetEscrow(ProtocolState state, string symbol, AccountId owner, UInt128 amount)
+    {
+        if (amount == 0)
+        {
+            state.EscrowedMutable.Remove((symbol, owner));
+        }
+        else
+        {
+            state.EscrowedMutable[(symbol, owner)] = amount;
+        }
     }
 
     private static CommandOutcome? Target(ProtocolState state, string vault)

@@ -94,6 +94,16 @@ public sealed class ProtocolState
 
     public UInt128 Balance(string symbol, AccountId account) => Wallets.GetValueOrDefault((symbol, account));
 
+    /// <summary>
+    /// Base units of <paramref name="symbol"/> that <paramref name="account"/>'s pending deposit requests hold in
+    /// escrow. They return to the wallet when a request is cancelled or refused, so a wallet's balance plus its
+    /// escrow stays within <see cref="UInt128.MaxValue"/>.
+    /// </summary>
+    public UInt128 Escrowed(string symbol, AccountId account) => EscrowedMutable.GetValueOrDefault((symbol, account));
+
+    /// <summary>The engine's write access to <see cref="Escrowed"/> (forward pricing's Apply only).</summary>
+    internal Dictionary<(string Symbol, AccountId Account), UInt128> EscrowedMutable { get; } = [];
+
     internal void Credit(string symbol, AccountId account, UInt128 amount)
     {
         if (amount == 0)
