@@ -98,7 +98,7 @@ internal static class VerifyCommand
         var journal = new Argument<string>("JOURNAL") { Description = "sqlite:FILE, postgres:CONNSTR or a SQLite file path." };
         var expect = new Option<string?>("--expect-head") { Description = "The head you trust (SEQUENCE:HASH as printed by verify, or the hash alone); verification fails unless the journal ends exactly there." };
         var data = new Option<string[]>("--data") { Description = "Data files that governance evidence claims were made on (by SHA-256), so their backtests are re-run; repeat for several.", AllowMultipleArgumentsPerToken = true };
-        var json = new Option<bool>("--json") { Description = "On success, print what was covered as JSON (first and last sequence, events, commands, head)." };
+        var json = new Option<bool>("--json") { Description = "Print the outcome as JSON on standard output: on success what was covered (first and last sequence, events, commands, head); on failure where and why (the message still goes to standard error)." };
         var command = new Command("verify", "Verify a journal: check that it holds every event 1..head and its hash chain, that each command id appears once, and decide every command again on the replayed state: each must give exactly its journaled events (so every rebalance is re-derived from its policy, every evidence claim re-run; a claim says how its data file is read).") { journal, expect, data, json };
         command.SetAction(async (parse, ct) =>
         {
@@ -120,6 +120,25 @@ internal static class VerifyCommand
                 io.Notice($"the command index (journal_commands) disagreed with the chained events at command '{rebuiltAt}' and was rebuilt from them (it is derived; retries look commands up in the events)");
             }
 
+            var asJson = parse.GetValue(json);
+
+            // A failure: the message on standard error, and with --json the same facts on standard output.
+            int Fail(string status, long? sequence, string message, long eventsChecked, string? detail = null)
+            {
+                io.Error.WriteLine(message);
+                if (detail is not null)
+                {
+                    io.Error.WriteLine(detail);
+                }
+
+                if (asJson)
+                {
+                    io.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { verified = false, status, sequence, events_checked = eventsChecked, reason = message }));
+                }
+
+                return Program.BadInput;
+            }
+
             ReplayReport report;
             try
             {
@@ -127,8 +146,9 @@ internal static class VerifyCommand
             }
             catch (Ballast.Protocol.Journal.JournalCorruptedException e)
             {
-                io.Error.WriteLine($"verification FAILED at event {e.Sequence}: {e.Message}");
-                return Program.BadInput;
+                return e.Sequence == 0
+                    ? Fail("failed", null, $"verification FAILED: {e.Message}", 0)
+                    : Fail("failed", e.Sequence, $"verification FAILED at event {e.Sequence}: {e.Message}", e.Sequence - 1);
             }
 
             if (report.Discrepancy is { } d)
@@ -136,29 +156,34 @@ internal static class VerifyCommand
                 if (d.What.Contains("re-derived \"data-unknown\"", StringComparison.Ordinal))
                 {
                     // Not a forgery: this run lacks the data an evidence check was made on.
-                    io.Error.WriteLine($"verification INCOMPLETE at event {d.Sequence}: the journal holds an evidence check re-run on a data file this run does not know, so it cannot be re-derived; pass it with --data FILE");
-                    io.Error.WriteLine($"({report.EventsChecked} events before it checked, all consistent)");
-                    return Program.BadInput;
+                    return Fail(
+                        "incomplete",
+                        d.Sequence,
+                        $"verification INCOMPLETE at event {d.Sequence}: the journal holds an evidence check re-run on a data file this run does not know, so it cannot be re-derived; pass it with --data FILE",
+                        report.EventsChecked,
+                        $"({report.EventsChecked} events before it checked, all consistent)");
                 }
 
-                io.Error.WriteLine(d.Sequence == 0 ? $"verification FAILED: {d.What}" : $"verification FAILED at event {d.Sequence}: {d.What}");
-                io.Error.WriteLine($"({report.EventsChecked} events before it checked)");
-                return Program.BadInput;
+                return Fail(
+                    "failed",
+                    d.Sequence == 0 ? null : d.Sequence,
+                    d.Sequence == 0 ? $"verification FAILED: {d.What}" : $"verification FAILED at event {d.Sequence}: {d.What}",
+                    report.EventsChecked,
+                    $"({report.EventsChecked} events before it checked)");
             }
 
-            if (!VerifyEvidence.Report(io, report))
+            if (!VerifyEvidence.Report(io, report, asJson ? io.Error : io.Out))
             {
-                return Program.BadInput;
+                return Fail("failed", null, "verification FAILED: an evidence claim does not hold (see above)", report.EventsChecked);
             }
 
             var head = $"{report.Head.Sequence}:{report.Head.Hash.ToHex()}";
             if (parse.GetValue(expect) is { } expected && expected != head && expected != report.Head.Hash.ToHex())
             {
-                io.Error.WriteLine($"verification FAILED: the journal ends at {head}, not at the expected head {expected} (events added, removed or rewritten)");
-                return Program.BadInput;
+                return Fail("failed", report.Head.Sequence, $"verification FAILED: the journal ends at {head}, not at the expected head {expected} (events added, removed or rewritten)", report.EventsChecked);
             }
 
-            if (parse.GetValue(json))
+            if (asJson)
             {
                 io.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
                 {

@@ -9,8 +9,11 @@ namespace Ballast.Cli.Commands;
 /// </summary>
 internal static class VerifyEvidence
 {
-    /// <summary>Prints the re-run claims; false when one of them does not hold (verification fails).</summary>
-    public static bool Report(CliIo io, ReplayReport report)
+    /// <summary>
+    /// Prints the re-run claims (those that hold to <paramref name="verified"/>: standard output, or standard error
+    /// when standard output carries JSON); false when one of them does not hold (verification fails).
+    /// </summary>
+    public static bool Report(CliIo io, ReplayReport report, TextWriter verified)
     {
         var holds = true;
         foreach (var claim in report.FalseClaims)
@@ -27,7 +30,7 @@ internal static class VerifyEvidence
 
         foreach (var claim in report.EvidenceRerun)
         {
-            io.Out.WriteLine($"evidence of proposal {claim.ProposalId} action {claim.ActionIndex + 1}, journaled data-unknown, re-run on the data given: verified");
+            verified.WriteLine($"evidence of proposal {claim.ProposalId} action {claim.ActionIndex + 1}, journaled data-unknown, re-run on the data given: verified");
         }
 
         return true;

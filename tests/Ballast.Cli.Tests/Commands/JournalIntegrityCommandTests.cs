@@ -92,6 +92,37 @@ public sealed class JournalIntegrityCommandTests : IDisposable
         Assert.DoesNotContain("verified", verify.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>With --json a failed verification still prints one JSON object: not verified, why, and at which event.</summary>
+    [Fact]
+    public async Task VerifyJson_Failures_PrintWhereAndWhyAsJson()
+    {
+        var db = await JournalAsync(10); // 22 events
+        var sound = CliRunner.Run("verify", db, "--json");
+        var head = JsonDocument.Parse(sound.Out).RootElement.GetProperty("head_hash").GetString()!;
+
+        var wrongHead = CliRunner.Run("verify", db, "--json", "--expect-head", "21:" + head);
+        Sql(db, "DELETE FROM journal_commands WHERE first_sequence BETWEEN 5 AND 6; DELETE FROM journal_events WHERE sequence BETWEEN 5 AND 6");
+        var hole = CliRunner.Run("verify", db, "--json");
+
+        Assert.Equal(2, wrongHead.ExitCode);
+        using (var doc = JsonDocument.Parse(wrongHead.Out))
+        {
+            Assert.False(doc.RootElement.GetProperty("verified").GetBoolean());
+            Assert.Equal("failed", doc.RootElement.GetProperty("status").GetString());
+            Assert.Contains("not at the expected head", doc.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, hole.ExitCode);
+        Assert.Contains("verification FAILED at event 5", hole.Error, StringComparison.Ordinal);
+        using (var doc = JsonDocument.Parse(hole.Out))
+        {
+            Assert.False(doc.RootElement.GetProperty("verified").GetBoolean());
+            Assert.Equal(5, doc.RootElement.GetProperty("sequence").GetInt64());
+            Assert.Equal(4, doc.RootElement.GetProperty("events_checked").GetInt64());
+            Assert.Contains("missing", doc.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>A stray event written far past the head: verify fails at the first missing event, not silently at the old head.</summary>
     [Fact]
     public async Task Verify_StrayEventPastAGap_FailsNamingTheFirstMissingEvent()
