@@ -40,6 +40,7 @@ internal static class SimCommand
                     flow_fees = summary.FlowFees.ToString(CultureInfo.InvariantCulture),
                     fixed_costs = summary.FixedCosts.ToString(CultureInfo.InvariantCulture),
                     rejections = summary.Rejections,
+                    pending = new { deposits = summary.Pending.Deposits, escrowed = summary.Pending.Escrowed.ToString(CultureInfo.InvariantCulture), redemptions = summary.Pending.Redemptions, shares_locked = summary.Pending.Locked.ToString(CultureInfo.InvariantCulture) },
                     governance = summary.Governance is { } gov ? new { proposals = gov.Proposals, executed = gov.Executed, bank_supply = gov.BankSupply.ToString(CultureInfo.InvariantCulture), locked = gov.Locked.ToString(CultureInfo.InvariantCulture) } : null,
                     journal = location,
                 }));
@@ -53,6 +54,11 @@ internal static class SimCommand
             io.Out.WriteLine($"  rebalances      {summary.Rebalances} (keeper calls with nothing to do: {summary.KeeperCallsUnchanged})");
             io.Out.WriteLine($"  NAV             {SimRunner.Format(summary.Nav, decimals)} {loaded.AssetSymbol}, {summary.Supply} shares");
             io.Out.WriteLine($"  costs           flow fees {SimRunner.Format(summary.FlowFees, decimals)}, fixed {SimRunner.Format(summary.FixedCosts, decimals)} {loaded.AssetSymbol}");
+            if (summary.Pending is { Deposits: > 0 } or { Redemptions: > 0 })
+            {
+                io.Out.WriteLine($"  pending         {summary.Pending.Deposits} deposit requests ({SimRunner.Format(summary.Pending.Escrowed, decimals)} {loaded.AssetSymbol} in escrow), {summary.Pending.Redemptions} redemption requests ({summary.Pending.Locked} shares locked), to fill after the next NAV reports");
+            }
+
             if (summary.Governance is { } g)
             {
                 io.Out.WriteLine($"  governance      {g.Proposals} proposals ({g.Executed} executed), {Ballast.Io.Protocol.GovernanceText.Format(g.BankSupply)} BANK, {Ballast.Io.Protocol.GovernanceText.Format(g.Locked)} locked in veBANK");

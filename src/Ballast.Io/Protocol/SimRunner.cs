@@ -22,6 +22,12 @@ public sealed record SimSummary(
 {
     /// <summary>Governance at the end, when the scenario has it: proposals made and executed, BANK supply, BANK locked in veBANK.</summary>
     public (int Proposals, int Executed, UInt128 BankSupply, UInt128 Locked)? Governance { get; init; }
+
+    /// <summary>
+    /// Forward-priced requests still pending at the end (made after the last NAV report that could fill them):
+    /// deposits with the assets they hold in escrow, and redemptions with the shares they lock.
+    /// </summary>
+    public (int Deposits, UInt128 Escrowed, int Redemptions, UInt128 Locked) Pending { get; init; }
 }
 
 /// <summary>
@@ -211,6 +217,7 @@ public static class SimRunner
         return new SimSummary(scenario.Name, prices.RowCount, sequencer.State.EventCount, sequencer.State.SimpleVaults.Count + sequencer.State.ComposedVaults.Count, rebalances, unchanged, rejections, ProtocolEngine.Nav(sequencer.State, final), final.Ledger.TotalSupply, flowFees, fixedCosts, history)
         {
             Governance = g is null ? null : (g.Governor.Proposals.Count, g.Governor.Proposals.Values.Count(p => p.Executed), g.Bank.TotalSupply, g.Escrow.Supply),
+            Pending = PendingRequests(sequencer.State),
         };
 
         // Fills the composed vault's due requests, oldest first, one command each.
@@ -321,6 +328,26 @@ public static class SimRunner
 
         yield return new CreateComposedVault("setup-composed", Operator, scenario.ComposedId, scenario.Composed);
         yield return new SetPolicyCommand("setup-policy", Operator, scenario.ComposedId, scenario.PolicyName, scenario.PolicyText);
+    }
+
+    private static (int Deposits, UInt128 Escrowed, int Redemptions, UInt128 Locked) PendingRequests(ProtocolState state)
+    {
+        var (deposits, escrowed, redemptions, locked) = (0, UInt128.Zero, 0, UInt128.Zero);
+        foreach (var request in state.Requests.Pending)
+        {
+            if (request.Kind == FlowKind.Deposit)
+            {
+                deposits++;
+                escrowed += request.Amount;
+            }
+            else
+            {
+                redemptions++;
+                locked += request.Amount;
+            }
+        }
+
+        return (deposits, escrowed, redemptions, locked);
     }
 
     /// <summary>Decides the set-up in memory first, so a scenario the protocol refuses writes nothing to the journal.</summary>

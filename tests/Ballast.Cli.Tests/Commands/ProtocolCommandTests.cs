@@ -17,6 +17,42 @@ public sealed class ProtocolCommandTests : IDisposable
     }
 
     /// <summary>
+    /// Requests made on the last row (2001-01-02 for one year of synthetic data; forward pricing: after that row's NAV reports) are still pending at the end:
+    /// the summary says so, with the assets in escrow and the shares locked, in text and JSON.
+    /// </summary>
+    [Fact]
+    public void Sim_RequestsOnTheLastRow_SummaryShowsThemPending()
+    {
+        File.Copy(Path.Combine(CliRunner.RepoRoot(), "samples", "demo.yaml"), Path.Combine(_dir.FullName, "demo.yaml"));
+        var scenario = Path.Combine(_dir.FullName, "pending.yaml");
+        File.WriteAllText(scenario, """
+            name: pending
+            data: { synth: { strategies: 5, years: 1, seed: 7 } }
+            asset: { symbol: USD, decimals: 6 }
+            policy: { file: demo.yaml, name: hybrid }
+            children: { entry_fee_bps: 10, exit_fee_bps: 10 }
+            composed: { id: mix }
+            investors:
+              - { account: alice, deposit: 1000000, on: first }
+              - { account: bob, deposit: 2500, on: 2001-01-02 }
+              - { account: alice, redeem: 0.5, on: 2001-01-02 }
+            keeper: every-row
+            """);
+
+        var text = CliRunner.Run("sim", scenario, "--db", Path.Combine(_dir.FullName, "a.db"));
+        var json = CliRunner.Run("sim", scenario, "--db", Path.Combine(_dir.FullName, "b.db"), "--json");
+
+        Assert.True(text.ExitCode == 0, text.Error);
+        Assert.Contains("pending         1 deposit requests (2500.000000 USD in escrow), 1 redemption requests (", text.Out, StringComparison.Ordinal);
+        Assert.Equal(0, json.ExitCode);
+        var pending = JsonDocument.Parse(json.Out).RootElement.GetProperty("pending");
+        Assert.Equal(1, pending.GetProperty("deposits").GetInt32());
+        Assert.Equal("2500000000", pending.GetProperty("escrowed").GetString());
+        Assert.Equal(1, pending.GetProperty("redemptions").GetInt32());
+        Assert.NotEqual("0", pending.GetProperty("shares_locked").GetString());
+    }
+
+    /// <summary>
     /// A scenario's data file is named by a path relative to the scenario (<c>../data.csv</c>); the summary and the
     /// printed <c>verify</c> line name it resolved (no <c>scenarios/..</c> left in it), so the line runs as shown.
     /// </summary>
