@@ -76,7 +76,7 @@ public class OptimisationErcBenchmarks
 }
 
 /// <summary>
-/// Long-only global minimum variance with bounds: <see cref="MinimumVariance.Solve"/> with lower 0 and upper 0.1
+/// Long-only global minimum variance with bounds: <c>MinimumVariance.Solve</c> with lower 0 and upper 0.1
 /// (0.5 below 20 assets) on a one-factor covariance (<see cref="OptimisationData"/>). Reported Mean is the time per
 /// solve. Target: 100 assets ≤ 5 ms. 1,000 assets is left out: one solve takes over a minute.
 /// </summary>

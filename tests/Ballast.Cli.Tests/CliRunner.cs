@@ -1,4 +1,3 @@
-using Ballast.Cli;
 
 namespace Ballast.Cli.Tests;
 

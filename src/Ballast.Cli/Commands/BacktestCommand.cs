@@ -3,7 +3,6 @@ using Ballast.Data;
 using Ballast.Io;
 using Ballast.Io.Reports;
 using Ballast.Io.Specs;
-using Ballast.Policies;
 
 namespace Ballast.Cli.Commands;
 

@@ -1,7 +1,5 @@
-using System.Collections.Immutable;
 using Ballast.Accounting;
 using Ballast.Governance;
-using Ballast.Policies;
 
 namespace Ballast.Protocol;
 

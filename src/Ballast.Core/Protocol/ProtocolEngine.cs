@@ -1,7 +1,6 @@
 using System.Globalization;
 using Ballast.Accounting;
 using Ballast.Data;
-using Ballast.Policies;
 
 namespace Ballast.Protocol;
 

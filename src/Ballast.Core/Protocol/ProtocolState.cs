@@ -1,5 +1,4 @@
 using Ballast.Accounting;
-using Ballast.Policies;
 
 namespace Ballast.Protocol;
 

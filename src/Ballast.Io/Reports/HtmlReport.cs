@@ -1,5 +1,4 @@
 using System.Text;
-using Ballast.Backtesting;
 
 namespace Ballast.Io.Reports;
 

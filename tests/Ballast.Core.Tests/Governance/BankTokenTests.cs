@@ -1,4 +1,3 @@
-using Ballast.Accounting;
 using Ballast.Governance;
 using static Ballast.Core.Tests.Governance.EscrowHarness;
 

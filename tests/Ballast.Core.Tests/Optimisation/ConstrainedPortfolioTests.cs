@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Ballast.Optimisation;
 using CsCheck;
 using MathNet.Numerics.LinearAlgebra;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Ballast.Accounting;
 using Ballast.Governance;
 using Ballast.Io.Protocol;

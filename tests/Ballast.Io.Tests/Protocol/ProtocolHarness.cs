@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Ballast.Accounting;
 using Ballast.Io.Protocol;
 using Ballast.Io.Storage;
