@@ -104,6 +104,44 @@ public class EngineKernelTests
         Assert.Equal(EngineKernel.Scalar, new RowScanner(new double[4], 1).Kernel);
     }
 
+    [Fact]
+    public void TradeStep_WithAModelThatCostsMoreToSell_ChargesEachTradeTheRateOfItsDirection()
+    {
+        // Entry 1 %, exit 3 %, fixed 0.5 per trade (a composed vault's children as the backtester would see them); eight
+        // assets so that the universe would fill a vector: the asymmetric model runs the scalar kernel all the same.
+        const int n = 8;
+        var names = Enumerable.Range(0, n).Select(i => $"X{i}").ToArray();
+        var costs = new CostModel([.. Enumerable.Repeat(0.01, n)], [.. Enumerable.Repeat(0.03, n)], 0.5);
+        var trader = new Trader(costs, new double[n], names, []);
+        Assert.Equal(EngineKernel.Scalar, trader.Kernel);
+        var state = new PortfolioState(n, 0);
+        var prices = Enumerable.Range(0, n).Select(i => 10.0 + i).ToArray();
+        for (var i = 0; i < n; i++)
+        {
+            state.Units[i] = (i % 2 == 0 ? 30.0 : 5.0) / prices[i] * 10;
+        }
+
+        var nav = state.Units.Select((u, i) => u * prices[i]).Sum();
+        var plan = PartsPerMillion.Round([.. Enumerable.Repeat(1.0 / n, n)]);
+        Assert.True(trader.Execute(state, prices, nav, new double[n], plan, new bool[n], 1, new DateOnly(2020, 1, 1), Reason, out var cost, out _));
+        var expected = 0.0;
+        foreach (var trade in trader.Trades!)
+        {
+            var rate = trade.Value > 0 ? 0.01 : 0.03;
+            Assert.Equal((Math.Abs(trade.Value) * rate) + 0.5, trade.Cost, 9);
+            expected += trade.Cost;
+        }
+
+        Assert.Equal(n, trader.Trades.Count);
+        Assert.Equal(expected, cost, 9);
+        Assert.Equal(nav - cost, state.Cash + state.Units.Select((u, i) => u * prices[i]).Sum(), 6);
+        for (var i = 0; i < n; i++)
+        {
+            // After costs, every asset sits at its planned weight of what is left.
+            Assert.True(Math.Abs((state.Units[i] * prices[i]) - (plan[i] / 1e6 * (nav - cost))) <= 1e-9 * nav, $"asset {i} is off its planned weight after costs");
+        }
+    }
+
     private static (List<int> Stops, double Nav, (double Sum, double Max) Drift, ReturnStatistics Returns) Scan(ScanCase c, EngineKernel kernel)
     {
         var n = c.Assets;
