@@ -51,11 +51,18 @@ internal sealed class RowScanner
     private double _nav;
     private double _inverseNav;
 
+    /// <summary>A scanner over <paramref name="prices"/> (rows of <paramref name="assets"/> prices), vectorised where it can be.</summary>
     public RowScanner(double[] prices, int assets)
+        : this(prices, assets, EngineKernel.Auto)
+    {
+    }
+
+    /// <summary>A scanner with the given kernel: <see cref="EngineKernel.Scalar"/> forces the scalar reference loop, the oracle the vector layouts are tested against.</summary>
+    public RowScanner(double[] prices, int assets, EngineKernel kernel)
     {
         _n = assets;
         _prices = prices;
-        _layout = !Vector.IsHardwareAccelerated || assets < Width ? Layout.Scalar : assets <= 3 * Width ? Layout.Registers : Layout.Loop;
+        _layout = EngineKernels.ForRowScan(kernel, assets) == EngineKernel.Scalar ? Layout.Scalar : assets <= 3 * Width ? Layout.Registers : Layout.Loop;
         if (_layout != Layout.Scalar)
         {
             _last = Lanes.Last(assets);
@@ -66,7 +73,7 @@ internal sealed class RowScanner
 
     private enum Layout
     {
-        /// <summary>Fewer assets than a vector holds (or no vector hardware): plain loops.</summary>
+        /// <summary>Fewer assets than a vector holds, no vector hardware, or the scalar kernel asked for: plain loops (the reference).</summary>
         Scalar,
 
         /// <summary>One to three vectors: units and targets held in registers.</summary>
@@ -75,6 +82,9 @@ internal sealed class RowScanner
         /// <summary>More: loops over whole vectors.</summary>
         Loop,
     }
+
+    /// <summary>The kernel this scanner runs: <see cref="EngineKernel.Vector"/> or <see cref="EngineKernel.Scalar"/>.</summary>
+    public EngineKernel Kernel => _layout == Layout.Scalar ? EngineKernel.Scalar : EngineKernel.Vector;
 
     /// <summary>Sum and maximum of |w − t| over every row and asset scanned so far.</summary>
     public (double Sum, double Max) DriftTotals() => (Lanes.Sum(_sums) + _scalarSum, Math.Max(_scalarMax, Lanes.Max(_maxes)));

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Ballast.Costs;
 using Ballast.Policies;
 
 namespace Ballast.Backtesting;
@@ -18,6 +19,7 @@ internal sealed class PortfolioState(int assets, double cash)
 /// </summary>
 internal sealed class Trader
 {
+    private readonly SizingSolve _solve;
     private readonly double _fixedCost;
     private readonly double[] _rates;
     private readonly double[] _lots;
@@ -42,11 +44,30 @@ internal sealed class Trader
 
     private static int Width => Lanes.Width;
 
+    /// <summary>A trader paying a policy's costs (<see cref="CostModel.FromSpec"/>), with the kernel chosen for the universe.</summary>
     public Trader(CostSpec costs, IReadOnlyList<double> lots, IReadOnlyList<string> names, List<TradeRecord>? trades)
+        : this(CostModel.FromSpec(costs, names.Count), lots, names, trades)
     {
+    }
+
+    /// <summary>A trader paying <paramref name="costs"/>, with the kernel chosen for the universe (<see cref="EngineKernels.ForTrades"/>).</summary>
+    public Trader(ICostModel costs, IReadOnlyList<double> lots, IReadOnlyList<string> names, List<TradeRecord>? trades)
+        : this(costs, lots, names, trades, EngineKernel.Auto)
+    {
+    }
+
+    /// <summary>A trader paying <paramref name="costs"/> with the given kernel: <see cref="EngineKernel.Scalar"/> forces the scalar reference, the oracle the vector kernel is tested against.</summary>
+    public Trader(ICostModel costs, IReadOnlyList<double> lots, IReadOnlyList<string> names, List<TradeRecord>? trades, EngineKernel kernel)
+    {
+        if (costs.Assets != names.Count)
+        {
+            throw new ArgumentException($"the cost model prices {costs.Assets} assets, the universe has {names.Count}", nameof(costs));
+        }
+
+        _solve = new SizingSolve(costs);
         _fixedCost = costs.FixedPerTrade;
         _names = names;
-        _rates = [.. Enumerable.Range(0, names.Count).Select(costs.Rate)];
+        _rates = [.. Enumerable.Range(0, names.Count).Select(costs.BuyRate)];
         _lots = [.. lots];
         _anyLots = _lots.Any(l => l > 0);
         _keep = new bool[names.Count];
@@ -55,7 +76,7 @@ internal sealed class Trader
         _newValues = new double[names.Count];
         Trades = trades;
         var n = names.Count;
-        _vectorised = !_anyLots && Vector.IsHardwareAccelerated && n >= Width;
+        _vectorised = EngineKernels.ForTrades(kernel, n, _anyLots, _solve.Symmetric) == EngineKernel.Vector;
         if (_vectorised)
         {
             _last = Lanes.Last(n);
@@ -84,6 +105,9 @@ internal sealed class Trader
     }
 
     public List<TradeRecord>? Trades { get; }
+
+    /// <summary>The kernel this trader runs the common case in: <see cref="EngineKernel.Vector"/> or <see cref="EngineKernel.Scalar"/>.</summary>
+    public EngineKernel Kernel => _vectorised ? EngineKernel.Vector : EngineKernel.Scalar;
 
     /// <summary>
     /// Moves the portfolio to <paramref name="plan"/> (parts per million of NAV after costs). Assets whose trade would be
@@ -182,7 +206,7 @@ internal sealed class Trader
                 var value = after * prices[i];
                 invested += value;
                 var tradeValue = after == before ? 0 : value - current;
-                var tradeCost = tradeValue == 0 ? 0 : (Math.Abs(tradeValue) * _rates[i]) + _fixedCost;
+                var tradeCost = tradeValue == 0 ? 0 : (Math.Abs(tradeValue) * _solve.Rate(i, tradeValue > 0)) + _fixedCost;
                 turnover += Math.Abs(tradeValue);
                 charged += tradeCost;
                 if (Trades is not null && tradeValue != 0)
@@ -211,7 +235,7 @@ internal sealed class Trader
     /// <summary>
     /// The common case, in vector registers: fractional units, nothing held, every asset trading and every trade's
     /// direction unchanged by the costs, so the cost has the closed form C = (Σ r·|trade| + F·m) / (1 + Σ r·s·share)
-    /// (see <see cref="ClosedFormCost"/>). Returns false, having changed nothing, when any of that fails; the general
+    /// (see <see cref="SizingSolve.ClosedFormCost"/>). Returns false, having changed nothing, when any of that fails; the general
     /// path then solves from scratch. The arithmetic is the general path's but for the units after, investable ·
     /// (share / price) rather than (share · investable) / price (the division then runs before the cost is known), so
     /// the two can differ in the last bits.
@@ -409,9 +433,10 @@ internal sealed class Trader
     }
 
     /// <summary>
-    /// The common case in two scalar passes, for universes narrower than a vector (else <see cref="TryExecuteVector"/>):
-    /// fractional units, nothing held, every asset trading, trade directions unchanged by the costs (so the closed form
-    /// holds). Returns false, having decided nothing, when any of that fails; the general path then solves from scratch.
+    /// The common case in scalar passes, the reference the vector kernel (<see cref="TryExecuteVector"/>) is held to and
+    /// the fallback where it does not apply: fractional units, nothing held, every asset trading, trade directions
+    /// unchanged by the costs (so <see cref="SizingSolve.ClosedFormCost"/> holds) and no trade under the threshold.
+    /// Returns false, having decided nothing, when any of that fails; the general path then solves from scratch.
     /// </summary>
     private bool FastSolve(int n, double[] units, ReadOnlySpan<double> prices, ReadOnlySpan<int> plan, ReadOnlySpan<bool> hold, double nav, out double cost)
     {
@@ -430,45 +455,31 @@ internal sealed class Trader
             }
 
             var perPart = parts > 0 ? 1.0 / parts : 0;
-            var a = 0.0;
-            var b = 0.0;
-            var traded = 0;
             for (var i = 0; i < n; i++)
             {
-                var current = units[i] * prices[i];
-                _current[i] = current;
+                _current[i] = units[i] * prices[i];
                 _keep[i] = false;
-                var share = plan[i] * perPart;
-                _share[i] = share;
-                var trade = (share * nav) - current;
-                a += _rates[i] * Math.CopySign(share, trade);
-                b += _rates[i] * Math.Abs(trade);
-                traded += trade != 0 ? 1 : 0;
+                _share[i] = plan[i] * perPart;
             }
 
-            cost = (b + (_fixedCost * traded)) / (1 + a);
-            if (!(cost >= 0) || cost >= nav)
+            cost = _solve.ClosedFormCost(_share, _current, _keep, nav);
+            if (double.IsNaN(cost))
             {
                 return false;
             }
 
             var threshold = Backtester.NoTradeFraction * nav;
             var investable = nav - cost;
-            var worst = double.PositiveInfinity;
             var smallest = double.PositiveInfinity;
             for (var i = 0; i < n; i++)
             {
-                var current = _current[i];
-                var share = _share[i];
-                var target = share * investable;
+                var target = _share[i] * investable;
                 _newValues[i] = target;
-                var product = ((share * nav) - current) * (target - current);
-                worst = product < worst ? product : worst;
-                var move = Math.Abs(target - current);
+                var move = Math.Abs(target - _current[i]);
                 smallest = move < smallest ? move : smallest;
             }
 
-            return worst > 0 && smallest >= threshold;
+            return smallest >= threshold;
         }
     }
 
@@ -497,140 +508,7 @@ internal sealed class Trader
                 _share[i] = _keep[i] ? 0 : plan[i] * perPart;
             }
 
-            var total = nav - keptValue;
-            var cost = _anyLots ? double.NaN : ClosedFormCost(n, total);
-            if (double.IsNaN(cost))
-            {
-                return IteratedCost(n, prices, total, nav);
-            }
-
-            var investable = total - cost;
-            for (var i = 0; i < n; i++)
-            {
-                _newValues[i] = _keep[i] ? _current[i] : _share[i] * investable;
-            }
-
-            return cost;
-        }
-    }
-
-    /// <summary>
-    /// With fractional units, trade i is s_i·(share_i·(T − C) − v_i) with T the value to redistribute; if the signs s_i
-    /// are those at C = 0, C = Σ r_i·s_i·(share_i·(T − C) − v_i) + F·m is linear in C. Returns NaN when a sign flips
-    /// (then the caller iterates).
-    /// </summary>
-    private double ClosedFormCost(int n, double total)
-    {
-        unchecked
-        {
-            // Branch-free: trade directions are unpredictable, so signs enter through CopySign, not through branches.
-            var a = 0.0;
-            var b = 0.0;
-            var traded = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var trading = _keep[i] ? 0.0 : 1.0;
-                var trade = (_share[i] * total) - _current[i];
-                a += trading * _rates[i] * Math.CopySign(_share[i], trade);
-                b += trading * _rates[i] * Math.Abs(trade);
-                traded += trading != 0 && trade != 0 ? 1 : 0;
-            }
-
-            var cost = (b + (_fixedCost * traded)) / (1 + a);
-            if (!(cost >= 0) || cost >= total)
-            {
-                return double.NaN;
-            }
-
-            // Valid only if no trade changes direction between C = 0 and C: trade · trade(C) > 0 for every trading asset.
-            var worst = double.PositiveInfinity;
-            for (var i = 0; i < n; i++)
-            {
-                var trade = (_share[i] * total) - _current[i];
-                var after = (_share[i] * (total - cost)) - _current[i];
-                var product = _keep[i] ? double.PositiveInfinity : trade * after;
-                worst = product < worst ? product : worst;
-            }
-
-            return worst > 0 ? cost : double.NaN;
-        }
-    }
-
-    private double IteratedCost(int n, ReadOnlySpan<double> prices, double total, double nav)
-    {
-        unchecked
-        {
-            // Fixed point: invest what is left after the cost of the trades that investing it takes.
-            var investable = total;
-            var cost = 0.0;
-            for (var iteration = 0; iteration < 60; iteration++)
-            {
-                var next = CostOf(n, prices, investable);
-                var converged = Math.Abs(next - cost) <= 1e-14 * nav;
-                cost = next;
-                investable = total - cost;
-                if (converged)
-                {
-                    break;
-                }
-            }
-
-            // The holdings must be paid for: if the last step left cash short (possible when whole lots flip between
-            // iterations), invest less until they are.
-            for (var repair = 0; repair < 60; repair++)
-            {
-                cost = CostOf(n, prices, investable);
-                var spent = 0.0;
-                for (var i = 0; i < n; i++)
-                {
-                    spent += _keep[i] ? 0 : _newValues[i];
-                }
-
-                var slack = total - cost - spent;
-                if (slack >= 0)
-                {
-                    break;
-                }
-
-                // Whole lots move in steps: back off geometrically so a shortfall smaller than a lot is closed quickly.
-                investable -= Math.Max(-slack, 1e-12 * nav) * Math.Pow(2, repair);
-            }
-
-            return cost;
-        }
-    }
-
-    /// <summary>Sets <c>_newValues</c> for investing <paramref name="investable"/> (whole lots where set) and returns the cost of those trades.</summary>
-    private double CostOf(int n, ReadOnlySpan<double> prices, double investable)
-    {
-        unchecked
-        {
-            var cost = 0.0;
-            var traded = 0;
-            for (var i = 0; i < n; i++)
-            {
-                if (_keep[i])
-                {
-                    _newValues[i] = _current[i];
-                    continue;
-                }
-
-                var target = Math.Max(0, _share[i] * investable);
-                if (_lots[i] > 0)
-                {
-                    target = Math.Truncate(target / prices[i] / _lots[i]) * _lots[i] * prices[i];
-                }
-
-                _newValues[i] = target;
-                var trade = Math.Abs(target - _current[i]);
-                if (trade > 0)
-                {
-                    traded++;
-                    cost += trade * _rates[i];
-                }
-            }
-
-            return cost + (traded * _fixedCost);
+            return _solve.Solve(_share, _current, _keep, nav - keptValue, _anyLots ? _lots : default, prices, nav, _newValues);
         }
     }
 }

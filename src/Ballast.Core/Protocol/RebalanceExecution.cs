@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Ballast.Accounting;
+using Ballast.Costs;
 using Ballast.Policies;
 
 namespace Ballast.Protocol;
@@ -86,10 +87,10 @@ internal static class RebalanceExecution
     }
 
     /// <summary>
-    /// Sizes the child trades so that weights after costs are the plan (the backtester's closed form: costs are the
-    /// child exit fee on value sold, the entry fee on value bought, and a fixed cost per operation), then turns them
-    /// into exact child operations: redemptions first, then deposits paid from idle cash; then corrects them, exactly,
-    /// until every child is within its caps against NAV after the trades.
+    /// Sizes the child trades so that weights after costs are the plan (the backtester's <see cref="SizingSolve"/> against
+    /// <see cref="CostsOf"/>: the child exit fee on value sold, the entry fee on value bought, and a fixed cost per
+    /// operation), then turns them into exact child operations: redemptions first, then deposits paid from idle cash;
+    /// then corrects them, exactly, until every child is within its caps against NAV after the trades.
     /// </summary>
     public static CommandOutcome Execute(ProtocolState state, ComposedVaultState cv, RebalanceHoldings held, int[] plan, bool[] hold, RebalanceRecord record, DateTimeOffset now, bool trim)
     {
@@ -101,7 +102,6 @@ internal static class RebalanceExecution
         var navD = (double)nav;
         var w = plan.Select(p => p / (double)PartsPerMillion.One).ToArray();
         var v = values.Select(x => (double)x).ToArray();
-        var fixedCost = (double)rails.FixedCostPerOperation;
         var minTrade = (double)rails.MinTradeAssets;
         var limit = ChildCaps.Limit(rails, nav);
         var forced = false;
@@ -115,34 +115,17 @@ internal static class RebalanceExecution
             trading[i] = over || (!trim && !hold[i] && delta >= Backtesting.Backtester.NoTradeFraction * navD && delta >= minTrade && delta >= 1);
         }
 
-        // NAV after costs N' solves N' = N − F·k − Σ rᵢ|wᵢN' − vᵢ|; closed form once the directions are known.
-        var after = navD;
-        for (var iteration = 0; iteration < 20; iteration++)
+        // NAV after costs N' = N − C, C the cost of the trades (the shared sizing solve, as in the backtester: trading
+        // children go to wᵢ · N', the others keep their value).
+        var solve = new SizingSolve(CostsOf(cv, children));
+        var untouched = new bool[n];
+        for (var i = 0; i < n; i++)
         {
-            var numerator = navD;
-            var denominator = 1.0;
-            for (var i = 0; i < n; i++)
-            {
-                if (!trading[i])
-                {
-                    continue;
-                }
-
-                numerator -= fixedCost;
-                var buy = (w[i] * after) > v[i];
-                var rate = (buy ? children[i].Vault.Config.EntryFeeBps : children[i].Vault.Config.ExitFeeBps) / (double)BasisPoints.One;
-                numerator += buy ? rate * v[i] : -rate * v[i];
-                denominator += buy ? rate * w[i] : -rate * w[i];
-            }
-
-            var next = numerator / denominator;
-            if (next == after)
-            {
-                break;
-            }
-
-            after = next;
+            untouched[i] = !trading[i];
         }
+
+        var cost = solve.Solve(w, v, untouched, navD, default, default, navD, new double[n]);
+        var after = navD - Math.Clamp(cost, 0, navD);
 
         // The orders: shares to sell, assets (with the entry fee) to deposit.
         var sell = new UInt128[n];
@@ -292,6 +275,13 @@ internal static class RebalanceExecution
 
         return CommandOutcome.Of(new Rebalanced(cv.Id, record.Policy, record.Reason.Kind, record.Reason.Text, record.Digest, record.Row, record.TargetsPpm, trial.Flows, flowFees, fixedCosts, nav, navAfter, budgetAfter, now));
     }
+
+    /// <summary>
+    /// The composed vault's cost model for its children (<see cref="CostModel.ForChildVaults"/>): each child's entry fee
+    /// on value bought, its exit fee on value sold, and the rails' fixed cost per operation.
+    /// </summary>
+    internal static CostModel CostsOf(ComposedVaultState cv, IReadOnlyList<SimpleVaultState> children) =>
+        CostModel.ForChildVaults([.. children.Select(c => c.Vault.Config)], cv.Spec.Rails.FixedCostPerOperation);
 
     /// <summary>
     /// Pays a shortfall of idle cash for the fixed costs of cap-enforcing trades by selling more of a child with

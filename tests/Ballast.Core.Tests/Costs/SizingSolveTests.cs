@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using Ballast.Costs;
+using CsCheck;
+
+namespace Ballast.Core.Tests.Costs;
+
+/// <summary>The shared sizing solve satisfies its own equation, whichever way (closed form or fixed point) it solved it.</summary>
+public class SizingSolveTests
+{
+    private sealed record Case(double[] Buy, double[] Sell, double Fixed, double[] Shares, double[] Current, bool[] Keep, double Total);
+
+    // 1..12 assets, rates up to 200 bps each way (asymmetric half the time), holdings up to twice the total.
+    private static readonly Gen<Case> Cases =
+        Gen.Int[1, 12].SelectMany(n => Gen.Select(
+            Gen.Double[0, 0.02].Array[n],
+            Gen.Double[0, 0.02].Array[n],
+            Gen.Bool,
+            Gen.Double[0, 5],
+            Gen.Double[0.01, 1].Array[n],
+            Gen.Double[0, 2000].Array[n],
+            Gen.Bool.Array[n],
+            (buy, sell, symmetric, fixedCost, raw, current, keep) => new Case(
+                buy,
+                symmetric ? buy : sell,
+                fixedCost,
+                [.. raw.Select(x => x / raw.Sum())],
+                current,
+                keep,
+                10_000)));
+
+    [Fact]
+    public void Solve_MeetsTheCostEquation_AndLeavesTradingAssetsAtTheirShareOfWhatIsLeft()
+    {
+        Cases.Sample(c =>
+        {
+            var solve = new SizingSolve(new CostModel([.. c.Buy], [.. c.Sell], c.Fixed));
+            var values = new double[c.Shares.Length];
+            var cost = solve.Solve(c.Shares, c.Current, c.Keep, c.Total, default, default, c.Total, values);
+
+            // The cost of the trades the solve chose, from first principles.
+            var expected = 0.0;
+            for (var i = 0; i < values.Length; i++)
+            {
+                var trade = values[i] - c.Current[i];
+                if (c.Keep[i])
+                {
+                    Assert.Equal(c.Current[i], values[i]);
+                }
+                else
+                {
+                    Assert.True(Math.Abs(values[i] - Math.Max(0, c.Shares[i] * (c.Total - cost))) <= 1e-9 * c.Total, $"asset {i}: {values[i]:R} is not its share of {c.Total - cost:R}");
+                }
+
+                expected += trade == 0 ? 0 : (Math.Abs(trade) * (trade > 0 ? c.Buy[i] : c.Sell[i])) + c.Fixed;
+            }
+
+            Assert.True(Math.Abs(expected - cost) <= 1e-9 * c.Total, $"solved cost {cost:R}, the trades cost {expected:R}");
+        });
+    }
+
+    [Fact]
+    public void ClosedForm_PicksTheRateOfEachTradesDirection()
+    {
+        // One asset sold (exit 1 %), one bought (entry 2 %), T = 100, solved by hand:
+        // sell a: 90 → 0.5(T − C), buy b: 10 → 0.5(T − C); C = 0.01(90 − 0.5(100 − C)) + 0.02(0.5(100 − C) − 10)
+        // = 0.4 + 0.005C + 0.8 − 0.01C, so C = 1.2 / 1.005.
+        var solve = new SizingSolve(new CostModel([0.5, 0.02], [0.01, 0.5], 0));
+        var cost = solve.ClosedFormCost([0.5, 0.5], [90, 10], [false, false], 100);
+        Assert.Equal(1.2 / 1.005, cost, 12);
+    }
+
+    [Fact]
+    public void ClosedForm_RefusesWhenATradeChangesDirection()
+    {
+        // Asset a sits just below its share of T before costs (a buy); after costs its share is below what it holds (a sell).
+        var solve = new SizingSolve(new CostModel([0.01, 0.01], [0.01, 0.01], 1));
+        Assert.True(double.IsNaN(solve.ClosedFormCost([0.5, 0.5], [49.9999, 40], [false, false], 100)));
+
+        // The full solve still answers, by fixed point, and its cost is what its trades cost.
+        var values = new double[2];
+        var cost = solve.Solve([0.5, 0.5], [49.9999, 40], [false, false], 100, default, default, 100, values);
+        var expected = (0.01 * (Math.Abs(values[0] - 49.9999) + Math.Abs(values[1] - 40))) + 2;
+        Assert.Equal(expected, cost, 12);
+        Assert.True(values[0] < 49.9999, "asset a ends as a sale");
+    }
+}
