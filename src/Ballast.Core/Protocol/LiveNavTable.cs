@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Ballast.Data;
 
 namespace Ballast.Protocol;
@@ -16,6 +19,7 @@ namespace Ballast.Protocol;
 /// </remarks>
 internal sealed class LiveNavTable
 {
+    private readonly object _gate;
     private readonly string[] _names;
     private readonly SimpleVaultState[] _children;
     private readonly int[] _merged;
@@ -25,11 +29,13 @@ internal sealed class LiveNavTable
     private readonly List<double> _prices = [];
     private readonly List<(DateOnly Day, int Child, int Index, double Price)> _pending = [];
     private int _unreported;
+    private readonly Dictionary<int, (IncrementalHash Hash, int Rows)> _windowHashes = [];
     private DateOnly _lastDay = DateOnly.MinValue;
     private PriceTable? _table;
 
-    private LiveNavTable(string[] names, SimpleVaultState[] children)
+    private LiveNavTable(object gate, string[] names, SimpleVaultState[] children)
     {
+        _gate = gate;
         _names = names;
         _children = children;
         _merged = new int[names.Length];
@@ -44,20 +50,93 @@ internal sealed class LiveNavTable
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(names);
-        var tables = state.NavTables;
-        lock (tables)
+        var table = For(state, names);
+        lock (state.NavTables)
         {
-            var key = string.Join('\n', names);
-            if (!tables.TryGetValue(key, out var table))
-            {
-                table = new LiveNavTable([.. names], [.. names.Select(name => state.SimpleVaults[name])]);
-                tables.Add(key, table);
-            }
-
-            table.CatchUp();
             return table._lastDay > today ? NavTableReference.Build(state, names, today) : table.Current();
         }
     }
+
+    /// <summary>The live table of <paramref name="names"/> (created empty on first use), brought up to date.</summary>
+    public static LiveNavTable For(ProtocolState state, IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(names);
+        lock (state.NavTables)
+        {
+            var key = string.Join('\n', names);
+            if (!state.NavTables.TryGetValue(key, out var table))
+            {
+                table = new LiveNavTable(state.NavTables, [.. names], [.. names.Select(name => state.SimpleVaults[name])]);
+                state.NavTables.Add(key, table);
+            }
+
+            table.CatchUp();
+            return table;
+        }
+    }
+
+    /// <summary>
+    /// SHA-256 fed with the table's part of the rebalance inputs digest: <c>names:</c> and the names, then the rows
+    /// after the first <paramref name="historyRows"/> (date, then each price in round-trip format), then those first
+    /// rows prefixed <c>history </c> (none when <paramref name="historyRows"/> is 0), one line each, exactly the text
+    /// written for the whole table split by <see cref="PriceTable.WithHistory"/>. The caller appends the rest and
+    /// finishes the hash. Costs O(columns × (new rows + <paramref name="historyRows"/>)): the rows before the last,
+    /// which no report can change any more, are hashed once and the hash is cloned.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The table has no more rows than <paramref name="historyRows"/>.</exception>
+    public IncrementalHash InputsHash(int historyRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(historyRows);
+        lock (_gate)
+        {
+            if (_dates.Count <= historyRows)
+            {
+                throw new InvalidOperationException($"the table has {_dates.Count} rows; a window after {historyRows} history rows needs more");
+            }
+
+            if (!_windowHashes.TryGetValue(historyRows, out var window))
+            {
+                var start = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                Append(start, "names:" + string.Join(',', _names) + "\n");
+                window = (start, historyRows);
+            }
+
+            // Every row but the last is final: hash those not hashed yet into the kept hash.
+            for (; window.Rows < _dates.Count - 1; window.Rows++)
+            {
+                Append(window.Hash, RowText(window.Rows, ""));
+            }
+
+            _windowHashes[historyRows] = window;
+            var hash = window.Hash.Clone();
+            if (window.Rows == _dates.Count - 1)
+            {
+                Append(hash, RowText(_dates.Count - 1, ""));
+            }
+
+            for (var r = 0; r < historyRows; r++)
+            {
+                Append(hash, RowText(r, "history "));
+            }
+
+            return hash;
+        }
+    }
+
+    private string RowText(int row, string prefix)
+    {
+        var n = _names.Length;
+        var text = new StringBuilder(prefix).Append(_dates[row].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        for (var i = 0; i < n; i++)
+        {
+            text.Append(',').Append(_prices[(row * n) + i].ToString("R", CultureInfo.InvariantCulture));
+        }
+
+        return text.Append('\n').ToString();
+    }
+
+    private static void Append(IncrementalHash hash, string text) => hash.AppendData(Encoding.UTF8.GetBytes(text));
 
     /// <summary>The table as merged so far (built once per change), or null before two complete rows.</summary>
     private PriceTable? Current()
@@ -140,6 +219,12 @@ internal sealed class LiveNavTable
 
     private void Reset()
     {
+        foreach (var (hash, _) in _windowHashes.Values)
+        {
+            hash.Dispose();
+        }
+
+        _windowHashes.Clear();
         Array.Clear(_merged);
         Array.Clear(_latest);
         Array.Clear(_reported);

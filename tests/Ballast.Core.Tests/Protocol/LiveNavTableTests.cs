@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Ballast.Accounting;
 using Ballast.Data;
 using Ballast.Protocol;
@@ -61,6 +64,58 @@ public class LiveNavTableTests
         var first = LiveNavTable.Of(harness.State, ["A", "B"], today);
         AssertSame(NavTableReference.Build(harness.State, ["A", "B"], today), first);
         Assert.Same(first, LiveNavTable.Of(harness.State, ["A", "B"], today));
+    }
+
+    [Fact]
+    public void InputsHash_EqualsTheHashOfTheWholeTableText_AfterEveryReport()
+    {
+        Step.Array[1, 80].Sample(steps =>
+        {
+            var state = NewHarness().State;
+            var day = new DateTimeOffset(2024, 1, 1, 12, 0, 0, TimeSpan.Zero);
+            foreach (var (child, days, assets, _) in steps)
+            {
+                day = day.AddDays(Math.Max(0, days));
+                state.SimpleVaults[new[] { "A", "B", "C" }[child]].HistoryMutable.Add((day, new SharePrice(assets, 1_000_000)));
+                foreach (var names in Orders)
+                {
+                    var live = LiveNavTable.For(state, names);
+                    var table = LiveNavTable.Of(state, names, DateOnly.FromDateTime(day.UtcDateTime));
+                    foreach (var historyRows in (int[])[0, 1, 3])
+                    {
+                        if (table is null || table.RowCount < historyRows + 2)
+                        {
+                            continue;
+                        }
+
+                        using var hash = live.InputsHash(historyRows);
+                        Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes(TableText(historyRows > 0 ? table.WithHistory(historyRows) : table))), hash.GetHashAndReset());
+                    }
+                }
+            }
+        }, iter: 200);
+    }
+
+    /// <summary>The table's part of the text <c>RebalancePlanner.InputsDigest</c> hashes (names, window rows, history rows).</summary>
+    private static string TableText(PriceTable table)
+    {
+        var text = new StringBuilder();
+        text.Append("names:").AppendJoin(',', table.Names).Append('\n');
+        foreach (var (part, prefix) in new[] { (table, ""), (table.History, "history ") })
+        {
+            for (var r = 0; r < (part?.RowCount ?? 0); r++)
+            {
+                text.Append(prefix).Append(part!.Dates[r].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                foreach (var p in part.Row(r))
+                {
+                    text.Append(',').Append(p.ToString("R", CultureInfo.InvariantCulture));
+                }
+
+                text.Append('\n');
+            }
+        }
+
+        return text.ToString();
     }
 
     private static EngineHarness NewHarness()
