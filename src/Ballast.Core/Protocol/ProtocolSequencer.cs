@@ -28,7 +28,10 @@ public sealed record ConflictRetryPolicy(int MaxRetries, TimeSpan BaseDelay)
 /// (keyed by the command id, so a retried command is applied once), and only then applied to the in-memory state.
 /// A rejected command, or one that finds nothing to do, writes nothing. The state is rebuilt from the journal (its
 /// hash chain checked, every event 1..head present) when the sequencer opens, and again whenever the journal and
-/// memory might disagree (a failed or raced append). A write that loses a race to another writer is decided again on
+/// memory might disagree (a failed or raced append). The ids of the commands journaled are kept in memory with the
+/// state: the journal is asked for a command's stored outcome only for an id it holds, or when the command would not
+/// apply (another writer may have journaled it since); an id another writer journaled is also caught by the store
+/// inside the append's transaction. A write that loses a race to another writer is decided again on
 /// the re-read state and retried (<see cref="ConflictRetryPolicy"/>). Asynchronous throughout; one caller at a time.
 /// </summary>
 public sealed class ProtocolSequencer
@@ -38,16 +41,18 @@ public sealed class ProtocolSequencer
     private readonly TimeProvider _clock;
     private readonly ConflictRetryPolicy _retry;
     private JournalHead _head;
+    private HashSet<string> _journaled;
     private bool _stale;
 
-    private ProtocolSequencer(IJournalStore store, ProtocolEngine engine, TimeProvider clock, ConflictRetryPolicy retry, ProtocolState state, JournalHead head)
+    private ProtocolSequencer(IJournalStore store, ProtocolEngine engine, TimeProvider clock, ConflictRetryPolicy retry, Loaded loaded)
     {
         _store = store;
         _engine = engine;
         _clock = clock;
         _retry = retry;
-        State = state;
-        _head = head;
+        State = loaded.State;
+        _head = loaded.Head;
+        _journaled = loaded.Commands;
     }
 
     /// <summary>How this sequencer retries a write that lost a race.</summary>
@@ -75,8 +80,8 @@ public sealed class ProtocolSequencer
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(retry);
         ArgumentOutOfRangeException.ThrowIfNegative(retry.MaxRetries);
-        var (state, head) = await LoadAsync(store, engine, cancellationToken).ConfigureAwait(false);
-        return new ProtocolSequencer(store, engine, clock, retry, state, head);
+        var loaded = await LoadAsync(store, engine, cancellationToken).ConfigureAwait(false);
+        return new ProtocolSequencer(store, engine, clock, retry, loaded);
     }
 
     /// <summary>
@@ -107,7 +112,7 @@ public sealed class ProtocolSequencer
     private async Task<CommandOutcome> SubmitOnceAsync(ProtocolCommand command, CancellationToken cancellationToken)
     {
         await EnsureCurrentAsync(cancellationToken).ConfigureAwait(false);
-        if (await _store.FindCommandAsync(command.Id, cancellationToken).ConfigureAwait(false) is { } stored)
+        if (_journaled.Contains(command.Id) && await _store.FindCommandAsync(command.Id, cancellationToken).ConfigureAwait(false) is { } stored)
         {
             return Replayed(stored);
         }
@@ -116,7 +121,8 @@ public sealed class ProtocolSequencer
         var outcome = _engine.Decide(State, command, now);
         if (outcome.Status != CommandStatus.Applied)
         {
-            return outcome;
+            // Another writer may have journaled this command since the state was read: its stored outcome wins.
+            return await _store.FindCommandAsync(command.Id, cancellationToken).ConfigureAwait(false) is { } raced ? Replayed(raced) : outcome;
         }
 
         var all = WithCommand(command, outcome.Events);
@@ -147,6 +153,7 @@ public sealed class ProtocolSequencer
             }
 
             _head = JournalHead.After(events[^1]);
+            _journaled.Add(command.Id);
         }
         catch
         {
@@ -185,12 +192,13 @@ public sealed class ProtocolSequencer
         var outcomes = new List<CommandOutcome>(commands.Count);
         var batch = new List<(string CommandId, IReadOnlyList<JournalEvent> Events)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var indexes = new List<int>();
         var head = _head;
         try
         {
             foreach (var command in commands)
             {
-                if (!seen.Add(command.Id) || await _store.FindCommandAsync(command.Id, cancellationToken).ConfigureAwait(false) is not null)
+                if (!seen.Add(command.Id) || (_journaled.Contains(command.Id) && await _store.FindCommandAsync(command.Id, cancellationToken).ConfigureAwait(false) is not null))
                 {
                     outcomes.Add(new CommandOutcome(CommandStatus.AlreadyApplied, []));
                     continue;
@@ -198,11 +206,14 @@ public sealed class ProtocolSequencer
 
                 var now = _clock.GetUtcNow();
                 var outcome = _engine.Decide(State, command, now);
-                outcomes.Add(outcome);
                 if (outcome.Status != CommandStatus.Applied)
                 {
+                    // Another writer may have journaled this command since the state was read.
+                    outcomes.Add(await _store.FindCommandAsync(command.Id, cancellationToken).ConfigureAwait(false) is not null ? new CommandOutcome(CommandStatus.AlreadyApplied, []) : outcome);
                     continue;
                 }
+
+                outcomes.Add(outcome);
 
                 var all = WithCommand(command, outcome.Events);
                 var events = Journaled(head, command.Id, all, now);
@@ -213,15 +224,31 @@ public sealed class ProtocolSequencer
 
                 head = JournalHead.After(events[^1]);
                 batch.Add((command.Id, events));
+                indexes.Add(outcomes.Count - 1);
             }
 
-            if (batch.Count > 0 && (await _store.AppendBatchAsync(batch, cancellationToken).ConfigureAwait(false)).Any(r => r.AlreadyApplied))
+            IReadOnlyList<AppendResult> results = batch.Count > 0 ? await _store.AppendBatchAsync(batch, cancellationToken).ConfigureAwait(false) : [];
+            if (results.Any(r => r.AlreadyApplied))
             {
+                // Another writer applied some of these first: memory is behind the journal, and their outcomes are the stored ones.
+                for (var i = 0; i < results.Count; i++)
+                {
+                    if (results[i].AlreadyApplied)
+                    {
+                        outcomes[indexes[i]] = Replayed(results[i].Events);
+                    }
+                }
+
                 await ReloadAsync(cancellationToken).ConfigureAwait(false);
                 return outcomes;
             }
 
             _head = head;
+            foreach (var (commandId, _) in batch)
+            {
+                _journaled.Add(commandId);
+            }
+
             return outcomes;
         }
         catch
@@ -239,8 +266,11 @@ public sealed class ProtocolSequencer
     private static CommandOutcome Replayed(IReadOnlyList<JournalEvent> stored) =>
         new(CommandStatus.AlreadyApplied, [.. stored.Where(e => e.Type != "command").Select(e => EventTypes.Parse(e.Type, e.Payload))]);
 
-    private async Task ReloadAsync(CancellationToken cancellationToken) =>
-        (State, _head) = await LoadAsync(_store, _engine, cancellationToken).ConfigureAwait(false);
+    private async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        var loaded = await LoadAsync(_store, _engine, cancellationToken).ConfigureAwait(false);
+        (State, _head, _journaled) = (loaded.State, loaded.Head, loaded.Commands);
+    }
 
     /// <summary>
     /// After a failed append or apply, memory may be ahead of the journal: rebuild it (not cancellable: the caller's
@@ -270,10 +300,11 @@ public sealed class ProtocolSequencer
         }
     }
 
-    private static async Task<(ProtocolState State, JournalHead Head)> LoadAsync(IJournalStore store, ProtocolEngine engine, CancellationToken cancellationToken)
+    private static async Task<Loaded> LoadAsync(IJournalStore store, ProtocolEngine engine, CancellationToken cancellationToken)
     {
         var state = new ProtocolState();
         var head = JournalHead.Empty;
+        var commands = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var e in store.ReadAsync(1, cancellationToken).ConfigureAwait(false))
         {
             if (JournalVerifier.Check(head, e) is { } broken)
@@ -283,8 +314,12 @@ public sealed class ProtocolSequencer
 
             engine.Apply(state, EventTypes.Parse(e.Type, e.Payload), e.Time);
             head = JournalHead.After(e);
+            commands.Add(e.CommandId);
         }
 
-        return (state, head);
+        return new Loaded(state, head, commands);
     }
+
+    /// <summary>A state rebuilt from the journal: the state, the last event it includes, and the ids of the commands journaled.</summary>
+    private sealed record Loaded(ProtocolState State, JournalHead Head, HashSet<string> Commands);
 }

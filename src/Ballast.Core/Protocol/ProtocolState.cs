@@ -100,6 +100,13 @@ public sealed class ProtocolState
     /// </summary>
     public UInt128 Escrowed(string symbol, AccountId account) => EscrowedMutable.GetValueOrDefault((symbol, account));
 
+    /// <summary>
+    /// The children's NAV tables keepers read, by column order (<see cref="LiveNavTable"/>): derived from the
+    /// simple vaults' NAV histories alone and brought up to date when read, so they are no part of what is journaled
+    /// or compared; a replayed state rebuilds the same tables.
+    /// </summary>
+    internal Dictionary<string, LiveNavTable> NavTables { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The engine's write access to <see cref="Escrowed"/> (forward pricing's Apply only).</summary>
     internal Dictionary<(string Symbol, AccountId Account), UInt128> EscrowedMutable { get; } = [];
 

@@ -147,68 +147,11 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
     }
 
     /// <summary>The children's NAV history as a price table (one row per day with a report, forward filled from the day every child has one), or null before two such days.</summary>
+    /// <remarks>Kept by appending (<see cref="LiveNavTable"/>): a call merges only the reports applied since the last one.</remarks>
     internal static PriceTable? NavTable(ProtocolState state, ComposedVaultState cv, IReadOnlyList<string> names, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(cv);
-        ArgumentNullException.ThrowIfNull(names);
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var series = new SortedDictionary<DateOnly, double>[names.Count];
-        var dates = new SortedSet<DateOnly>();
-        var start = DateOnly.MinValue;
-        for (var i = 0; i < names.Count; i++)
-        {
-            series[i] = [];
-            foreach (var (at, price) in state.SimpleVaults[names[i]].History)
-            {
-                var day = DateOnly.FromDateTime(at.UtcDateTime);
-                if (day <= today)
-                {
-                    series[i][day] = (double)price.Assets / (double)price.Shares;
-                    dates.Add(day);
-                }
-            }
-
-            if (series[i].Count == 0)
-            {
-                return null;
-            }
-
-            var first = series[i].Keys.First();
-            start = first > start ? first : start;
-        }
-
-        var rows = dates.Where(d => d >= start).ToArray();
-        if (rows.Length < 2)
-        {
-            return null;
-        }
-
-        var prices = new double[rows.Length * names.Count];
-        for (var i = 0; i < names.Count; i++)
-        {
-            var last = double.NaN;
-            var history = series[i];
-            foreach (var (day, price) in history)
-            {
-                if (day <= start)
-                {
-                    last = price;
-                }
-            }
-
-            for (var r = 0; r < rows.Length; r++)
-            {
-                if (history.TryGetValue(rows[r], out var p))
-                {
-                    last = p;
-                }
-
-                prices[(r * names.Count) + i] = last;
-            }
-        }
-
-        return new PriceTable([.. names], rows, prices);
+        return LiveNavTable.Of(state, names, DateOnly.FromDateTime(now.UtcDateTime));
     }
 
     /// <summary>The keeper's rebalance of a composed vault: the policy on the NAV table, the rails, exact child operations (or a trim to the caps, or nothing).</summary>

@@ -326,10 +326,18 @@ public abstract class DbJournalStore : IJournalStore
         await using var insert = Command(connection, transaction,
             $"INSERT INTO {Events} ({Columns}) VALUES (@sequence, @time, @type, @command_id, @payload, @previous_hash, @hash)",
             ("sequence", 0L), ("time", ""), ("type", ""), ("command_id", ""), ("payload", ""), ("previous_hash", ""), ("hash", ""));
+
+        // Each statement is prepared once per transaction and run once per command with new values.
+        await using var find = FindCommandStatement(connection, transaction, "");
+        await using var unindex = Command(connection, transaction,
+            $"DELETE FROM {Commands} WHERE command_id = @command_id OR first_sequence BETWEEN @first AND @last", ("command_id", ""), ("first", 0L), ("last", 0L));
+        await using var index = Command(connection, transaction,
+            $"INSERT INTO {Commands} (command_id, first_sequence, last_sequence) VALUES (@command_id, @first, @last)", ("command_id", ""), ("first", 0L), ("last", 0L));
         for (var c = 0; c < commands.Count; c++)
         {
             var (commandId, events) = commands[c];
-            var stored = await FindCommandAsync(connection, transaction, commandId, ct).ConfigureAwait(false);
+            find.Parameters[0].Value = commandId;
+            var stored = await FindCommandAsync(find, commandId, ct).ConfigureAwait(false);
             if (stored is not null)
             {
                 results[c] = new AppendResult(AppendStatus.AlreadyApplied, stored);
@@ -357,12 +365,13 @@ public abstract class DbJournalStore : IJournalStore
 
             var last = events[^1];
             // The events say the command is new, so a row naming it (or these sequences) is stale: the index follows the chain.
-            await ExecuteAsync(connection, transaction,
-                $"DELETE FROM {Commands} WHERE command_id = @command_id OR first_sequence BETWEEN @first AND @last", ct,
-                ("command_id", commandId), ("first", first.Sequence), ("last", last.Sequence)).ConfigureAwait(false);
-            await ExecuteAsync(connection, transaction,
-                $"INSERT INTO {Commands} (command_id, first_sequence, last_sequence) VALUES (@command_id, @first, @last)", ct,
-                ("command_id", commandId), ("first", first.Sequence), ("last", last.Sequence)).ConfigureAwait(false);
+            foreach (var statement in (DbCommand[])[unindex, index])
+            {
+                statement.Parameters[0].Value = commandId;
+                statement.Parameters[1].Value = first.Sequence;
+                statement.Parameters[2].Value = last.Sequence;
+                await statement.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
             head = JournalHead.After(last);
             results[c] = new AppendResult(AppendStatus.Appended, events);
         }
@@ -435,8 +444,17 @@ public abstract class DbJournalStore : IJournalStore
     /// </summary>
     private async Task<IReadOnlyList<JournalEvent>?> FindCommandAsync(DbConnection connection, DbTransaction? transaction, string commandId, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction,
-            $"SELECT {Columns} FROM {Events} WHERE command_id = @command_id ORDER BY sequence", ("command_id", commandId));
+        await using var command = FindCommandStatement(connection, transaction, commandId);
+        return await FindCommandAsync(command, commandId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The query of <see cref="FindCommandAsync(DbConnection, DbTransaction?, string, CancellationToken)"/>, its one parameter the command id.</summary>
+    private DbCommand FindCommandStatement(DbConnection connection, DbTransaction? transaction, string commandId) =>
+        Command(connection, transaction, $"SELECT {Columns} FROM {Events} WHERE command_id = @command_id ORDER BY sequence", ("command_id", commandId));
+
+    /// <summary>Runs a <see cref="FindCommandStatement"/> for <paramref name="commandId"/> and checks that the events it finds are consecutive.</summary>
+    private static async Task<IReadOnlyList<JournalEvent>?> FindCommandAsync(DbCommand command, string commandId, CancellationToken cancellationToken)
+    {
         var events = await ReadEventsAsync(command, 4, cancellationToken).ConfigureAwait(false);
         if (events.Count == 0)
         {

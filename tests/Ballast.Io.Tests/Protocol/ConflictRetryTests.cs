@@ -41,6 +41,46 @@ public sealed class ConflictRetryTests
         Assert.Equal(sequencer.Head, await h.Store.HeadAsync(ct));
     }
 
+    /// <summary>
+    /// Commands another writer journaled after this sequencer read the journal return their stored outcome, whether
+    /// the stale state would apply them (the store finds them inside the append) or refuse them (the sequencer asks
+    /// the journal before reporting a refusal), one at a time or in a batch; nothing is written twice.
+    /// </summary>
+    [Fact]
+    public async Task CommandJournaledByAnotherWriter_ReturnsItsStoredOutcome_WhateverTheStaleStateWouldDecide()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var h = new ProtocolHarness();
+        h.Fund(Alice, 1_000);
+        var engine = new ProtocolEngine(SpecPolicyCompiler.Instance);
+        var stale = new List<ProtocolSequencer>();
+        for (var i = 0; i < 4; i++)
+        {
+            stale.Add(await ProtocolSequencer.OpenAsync(h.Store, engine, h.Clock, Fast, ct));
+        }
+
+        var writer = await ProtocolSequencer.OpenAsync(h.Store, engine, h.Clock, ct);
+        var fund = new IssueAsset("fund-bob", Issuer, "USD", Bob, 5_000_000);
+        var pay = new TransferAsset("bob-pays-alice", Bob, "USD", Alice, 5_000_000);
+        Assert.Equal(CommandStatus.Applied, (await writer.SubmitAsync(fund, ct)).Status);
+        Assert.Equal(CommandStatus.Applied, (await writer.SubmitAsync(pay, ct)).Status);
+        var head = await h.Store.HeadAsync(ct);
+
+        // On the stale states Bob was never funded: the issue would apply again, the transfer would be refused.
+        var applies = await stale[0].SubmitAsync(fund, ct);
+        var refused = await stale[1].SubmitAsync(pay, ct);
+        var appliesInBatch = await stale[2].SubmitBatchAsync([fund], ct);
+        var refusedInBatch = await stale[3].SubmitBatchAsync([pay], ct);
+
+        Assert.Equal(CommandStatus.AlreadyApplied, applies.Status);
+        Assert.Equal(CommandStatus.AlreadyApplied, refused.Status);
+        Assert.Equal(CommandStatus.AlreadyApplied, Assert.Single(appliesInBatch).Status);
+        Assert.Equal(CommandStatus.AlreadyApplied, Assert.Single(refusedInBatch).Status);
+        Assert.Equal(head, await h.Store.HeadAsync(ct));
+        Assert.Equal(head, stale[0].Head);
+        Assert.Equal(head, stale[2].Head);
+    }
+
     /// <summary>The other writer spent the funds first: decided again, the command is rejected (not appended on the stale decision).</summary>
     [Fact]
     public async Task Submit_TheWinnerSpentTheFunds_DecidedAgainItIsRejected()

@@ -1,0 +1,100 @@
+using System.Globalization;
+using Ballast.Accounting;
+using Ballast.Io.Protocol;
+using Ballast.Protocol;
+using BenchmarkDotNet.Attributes;
+
+namespace Ballast.Benchmarks;
+
+/// <summary>
+/// One keeper call (a rebalance decision, in memory) on a composed vault over three children that have reported
+/// their NAV every day for 1, 5 or 20 years: how the call's cost grows with the length of the history. Two policies:
+/// fixed 50/30/20 targets with a 5-point drift band (no lookback), and inverse volatility over a 63-row covariance
+/// lookback with a 5-point band. The children drift so the call decides a rebalance (the whole decision runs).
+/// </summary>
+[MemoryDiagnoser]
+public class KeeperHistoryBenchmarks
+{
+    private static readonly AccountId Issuer = new("issuer");
+    private static readonly AccountId Operator = new("operator");
+    private static readonly AccountId Reporter = new("reporter");
+    private static readonly string[] Children = ["A", "B", "C"];
+    private ProtocolEngine _engine = null!;
+    private ProtocolState _state = null!;
+    private DateTimeOffset _now;
+
+    /// <summary>Years of daily NAV reports.</summary>
+    [Params(1, 5, 20)]
+    public int Years { get; set; }
+
+    /// <summary>The policy attached to the composed vault.</summary>
+    [Params("fixed", "inverse-vol")]
+    public string Policy { get; set; } = "fixed";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _engine = new ProtocolEngine(SpecPolicyCompiler.Instance);
+        _state = Build(_engine, Years * 365, Policy, out _now);
+        var outcome = Keeper();
+        Console.WriteLine($"// {Years} years, {Policy}: {outcome}");
+    }
+
+    [Benchmark(Description = "keeper: one rebalance decision")]
+    public CommandStatus Keeper() => _engine.Decide(_state, new RebalanceCommand("k", Issuer, "mix"), _now).Status;
+
+    /// <summary>A state with one composed vault over three children that reported daily for <paramref name="days"/> days, the last moves drifting it past its band.</summary>
+    public static ProtocolState Build(ProtocolEngine engine, int days, string policy, out DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var state = new ProtocolState();
+        now = new DateTimeOffset(2000, 1, 3, 0, 0, 0, TimeSpan.Zero);
+        var weights = policy == "fixed"
+            ? "weights: { scheme: fixed, targets: { A: 0.5, B: 0.3, C: 0.2 } }\n"
+            : "weights: { scheme: inverse-vol }\ncovariance: { method: sample, lookback: 63 }\n";
+        var spec = "name: p\nuniverse: [A, B, C]\n" + weights + "trigger: { drift: { absolute: 0.05 } }\n";
+        void Do(ProtocolCommand command, DateTimeOffset at)
+        {
+            var outcome = engine.Decide(state, command, at);
+            if (outcome.Status != CommandStatus.Applied)
+            {
+                throw new InvalidOperationException($"{command.Id}: {outcome.Rejection?.Message} {outcome.Note}");
+            }
+
+            foreach (var e in outcome.Events)
+            {
+                engine.Apply(state, e, at);
+            }
+        }
+
+        Do(new CreateAsset("a", Issuer, "USD", 6), now);
+        foreach (var child in Children)
+        {
+            Do(new CreateSimpleVault("v" + child, Operator, child, ChildSpec()), now);
+        }
+
+        Do(new IssueAsset("fund", Issuer, "USD", Issuer, UInt128.MaxValue / 4), now);
+        Do(new CreateComposedVault("cmix", Operator, "mix", new ComposedVaultSpec { Asset = "USD", Operator = Operator, CostRecipient = Operator, Children = [.. Children], Pricing = PricingMode.Immediate }), now);
+        Do(new SetPolicyCommand("pmix", Operator, "mix", "p", spec), now);
+        Do(new DepositCommand("dmix", Issuer, "mix", 1_000_000_000_000), now);
+        var random = new Random(BenchData.Seed);
+        for (var day = 0; day < days; day++)
+        {
+            now = now.AddDays(1);
+            for (var c = 0; c < Children.Length; c++)
+            {
+                var vault = state.SimpleVaults[Children[c]].Vault;
+                // A trends up, C down: the drift band is crossed near the end whatever the history length.
+                var trend = day >= days - 20 ? (c - 1) * -0.01 : 0;
+                var factor = 1 + trend + ((random.NextDouble() - 0.5) * 0.004);
+                var id = string.Create(CultureInfo.InvariantCulture, $"r{day}{Children[c]}");
+                Do(new ReportNavCommand(id, Reporter, Children[c], (UInt128)Math.Floor((double)vault.TotalAssets * factor)), now);
+            }
+        }
+
+        now = now.AddSeconds(1);
+        return state;
+    }
+
+    private static SimpleVaultSpec ChildSpec() => new() { Asset = "USD", DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), Pricing = PricingMode.Immediate };
+}

@@ -1,0 +1,237 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Ballast.Data;
+
+namespace Ballast.Protocol;
+
+/// <summary>
+/// The NAV table of a set of children (one column per child, in the policy's order), kept by appending: each call
+/// merges only the NAV reports applied since the last one (a calendar row for a new day, a price cell for a report on
+/// the last day) and reuses the table it built when nothing was reported since. It holds exactly what
+/// <see cref="NavTableReference.Build"/> computes from the whole history (one row per day with a report, from the
+/// first day on which every child has one, forward filled), and is derived from the journaled reports alone, so a
+/// replayed state rebuilds it identically.
+/// </summary>
+/// <remarks>
+/// Reports reach the history in journal order, so their days never go back; if a merge ever finds a report dated
+/// before the last day merged, the table is rebuilt from the start (the same result, the reference's cost once).
+/// </remarks>
+internal sealed class LiveNavTable
+{
+    private readonly object _gate;
+    private readonly string[] _names;
+    private readonly SimpleVaultState[] _children;
+    private readonly int[] _merged;
+    private readonly double[] _latest;
+    private readonly bool[] _reported;
+    private readonly List<DateOnly> _dates = [];
+    private readonly List<double> _prices = [];
+    private readonly List<(DateOnly Day, int Child, int Index, double Price)> _pending = [];
+    private int _unreported;
+    private readonly Dictionary<int, (IncrementalHash Hash, int Rows)> _windowHashes = [];
+    private DateOnly _lastDay = DateOnly.MinValue;
+    private PriceTable? _table;
+
+    private LiveNavTable(object gate, string[] names, SimpleVaultState[] children)
+    {
+        _gate = gate;
+        _names = names;
+        _children = children;
+        _merged = new int[names.Length];
+        _latest = new double[names.Length];
+        _reported = new bool[names.Length];
+        _unreported = names.Length;
+    }
+
+    /// <summary>The children's NAV table up to <paramref name="today"/>, or null before two days on which every child has reported.</summary>
+    /// <remarks>Appends what was reported since the last call; only a day before the last report merged falls back to <see cref="NavTableReference.Build"/>.</remarks>
+    public static PriceTable? Of(ProtocolState state, IReadOnlyList<string> names, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(names);
+        var table = For(state, names);
+        lock (state.NavTables)
+        {
+            return table._lastDay > today ? NavTableReference.Build(state, names, today) : table.Current();
+        }
+    }
+
+    /// <summary>The live table of <paramref name="names"/> (created empty on first use), brought up to date.</summary>
+    public static LiveNavTable For(ProtocolState state, IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(names);
+        lock (state.NavTables)
+        {
+            var key = string.Join('\n', names);
+            if (!state.NavTables.TryGetValue(key, out var table))
+            {
+                table = new LiveNavTable(state.NavTables, [.. names], [.. names.Select(name => state.SimpleVaults[name])]);
+                state.NavTables.Add(key, table);
+            }
+
+            table.CatchUp();
+            return table;
+        }
+    }
+
+    /// <summary>
+    /// SHA-256 fed with the table's part of the rebalance inputs digest: <c>names:</c> and the names, then the rows
+    /// after the first <paramref name="historyRows"/> (date, then each price in round-trip format), then those first
+    /// rows prefixed <c>history </c> (none when <paramref name="historyRows"/> is 0), one line each, exactly the text
+    /// written for the whole table split by <see cref="PriceTable.WithHistory"/>. The caller appends the rest and
+    /// finishes the hash. Costs O(columns × (new rows + <paramref name="historyRows"/>)): the rows before the last,
+    /// which no report can change any more, are hashed once and the hash is cloned.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The table has no more rows than <paramref name="historyRows"/>.</exception>
+    public IncrementalHash InputsHash(int historyRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(historyRows);
+        lock (_gate)
+        {
+            if (_dates.Count <= historyRows)
+            {
+                throw new InvalidOperationException($"the table has {_dates.Count} rows; a window after {historyRows} history rows needs more");
+            }
+
+            if (!_windowHashes.TryGetValue(historyRows, out var window))
+            {
+                var start = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                Append(start, "names:" + string.Join(',', _names) + "\n");
+                window = (start, historyRows);
+            }
+
+            // Every row but the last is final: hash those not hashed yet into the kept hash.
+            for (; window.Rows < _dates.Count - 1; window.Rows++)
+            {
+                Append(window.Hash, RowText(window.Rows, ""));
+            }
+
+            _windowHashes[historyRows] = window;
+            var hash = window.Hash.Clone();
+            if (window.Rows == _dates.Count - 1)
+            {
+                Append(hash, RowText(_dates.Count - 1, ""));
+            }
+
+            for (var r = 0; r < historyRows; r++)
+            {
+                Append(hash, RowText(r, "history "));
+            }
+
+            return hash;
+        }
+    }
+
+    private string RowText(int row, string prefix)
+    {
+        var n = _names.Length;
+        var text = new StringBuilder(prefix).Append(_dates[row].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        for (var i = 0; i < n; i++)
+        {
+            text.Append(',').Append(_prices[(row * n) + i].ToString("R", CultureInfo.InvariantCulture));
+        }
+
+        return text.Append('\n').ToString();
+    }
+
+    private static void Append(IncrementalHash hash, string text) => hash.AppendData(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>The table as merged so far (built once per change), or null before two complete rows.</summary>
+    private PriceTable? Current()
+    {
+        if (_dates.Count < 2)
+        {
+            return null;
+        }
+
+        return _table ??= new PriceTable([.. _names], [.. _dates], [.. _prices]);
+    }
+
+    /// <summary>Merges every report applied since the last call, in day order (a child's reports of one day in the order they applied).</summary>
+    private void CatchUp()
+    {
+        _pending.Clear();
+        for (var i = 0; i < _children.Length; i++)
+        {
+            var history = _children[i].History;
+            for (var k = _merged[i]; k < history.Count; k++)
+            {
+                var (at, price) = history[k];
+                _pending.Add((DateOnly.FromDateTime(at.UtcDateTime), i, k, (double)price.Assets / (double)price.Shares));
+            }
+        }
+
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        _pending.Sort(static (a, b) => a.Day != b.Day ? a.Day.CompareTo(b.Day) : a.Child != b.Child ? a.Child.CompareTo(b.Child) : a.Index.CompareTo(b.Index));
+        if (_pending[0].Day < _lastDay)
+        {
+            Reset();
+            CatchUp();
+            return;
+        }
+
+        foreach (var (day, child, _, price) in _pending)
+        {
+            Merge(day, child, price);
+        }
+
+        for (var i = 0; i < _children.Length; i++)
+        {
+            _merged[i] = _children[i].History.Count;
+        }
+
+        _table = null;
+    }
+
+    private void Merge(DateOnly day, int child, double price)
+    {
+        var n = _names.Length;
+        _latest[child] = price;
+        if (!_reported[child])
+        {
+            _reported[child] = true;
+            _unreported--;
+        }
+
+        _lastDay = day;
+        if (_unreported > 0)
+        {
+            // Before every child has reported there is no row: the first row is the day the last child first reports.
+            return;
+        }
+
+        if (_dates.Count == 0 || day > _dates[^1])
+        {
+            _dates.Add(day);
+            _prices.AddRange(_latest);
+        }
+        else
+        {
+            _prices[((_dates.Count - 1) * n) + child] = price;
+        }
+    }
+
+    private void Reset()
+    {
+        foreach (var (hash, _) in _windowHashes.Values)
+        {
+            hash.Dispose();
+        }
+
+        _windowHashes.Clear();
+        Array.Clear(_merged);
+        Array.Clear(_latest);
+        Array.Clear(_reported);
+        _unreported = _names.Length;
+        _dates.Clear();
+        _prices.Clear();
+        _lastDay = DateOnly.MinValue;
+        _table = null;
+    }
+}
