@@ -60,11 +60,11 @@ public class SchemaTests
 
     [Fact]
     public void TopLevelProperties_AreSpecLoaderTopKeys() =>
-        AssertSameKeys(SpecLoader.TopKeys, PropertyNames(SchemaDocument));
+        AssertSameKeys(SpecKeys.TopKeys, PropertyNames(SchemaDocument));
 
     [Fact]
     public void PolicyProperties_AreSpecLoaderPolicyKeys() =>
-        AssertSameKeys(SpecLoader.PolicyKeys, PropertyNames(Definition("policy")));
+        AssertSameKeys(SpecKeys.PolicyKeys, PropertyNames(Definition("policy")));
 
     [Theory]
     [InlineData("WeightKeys", "weights")]
@@ -332,7 +332,7 @@ public class SchemaTests
     private static string[] Enum(JsonObject schema) => [.. schema["enum"]!.AsArray().Select(v => (string)v!)];
 
     private static string[] LoaderStrings(string field) =>
-        (string[])typeof(SpecLoader).GetField(field, BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+        (string[])typeof(SpecKeys).GetField(field, BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
 
     private static void AssertSameKeys(IEnumerable<string> expected, IEnumerable<string> actual) =>
         Assert.Equal(expected.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
