@@ -167,14 +167,15 @@ public static class ProposalFile
         }
 
         T Field<T>(string key, T fallback, Func<string, T> parse) => Get(map, key) is { } n ? Parsed(n, Join(path, key), parse) : fallback;
+        long Seconds(string key, long fallback) => Get(map, key) is { } n ? Duration(n, Join(path, key)) : fallback;
         var result = current with
         {
-            VotingDelay = Field("voting_delay", current.VotingDelay, GovernanceText.Duration),
-            VotingPeriod = Field("voting_period", current.VotingPeriod, GovernanceText.Duration),
+            VotingDelay = Seconds("voting_delay", current.VotingDelay),
+            VotingPeriod = Seconds("voting_period", current.VotingPeriod),
             QuorumBps = Field("quorum", current.QuorumBps, GovernanceText.QuorumBps),
             ProposalThreshold = Field("threshold", current.ProposalThreshold, GovernanceText.Bank),
-            TimelockDelay = Field("timelock", current.TimelockDelay, GovernanceText.Duration),
-            GracePeriod = Field("grace", current.GracePeriod, GovernanceText.Duration),
+            TimelockDelay = Seconds("timelock", current.TimelockDelay),
+            GracePeriod = Seconds("grace", current.GracePeriod),
             Guardian = Field("guardian", current.Guardian, GovernanceText.Account),
             EvidenceRequired = Field("evidence_required", current.EvidenceRequired, GovernanceText.Flag),
         };

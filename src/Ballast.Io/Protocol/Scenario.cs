@@ -291,7 +291,12 @@ public sealed record Scenario
             var parameters = Get(gov, "parameters") is { } pn ? AsMap(pn, "governance.parameters") : new MapNode(govNode.Location, []);
             CheckKeys(parameters, ParameterKeys, "governance.parameters");
             long Days(string key, double fallback) => (long)Math.Round(AtMost(Get(parameters, key), $"governance.parameters.{key}", fallback, 3650) * 86_400);
-            var quorum = AtMost(Get(parameters, "quorum"), "governance.parameters.quorum", 0.1, 1);
+            var quorum = Get(parameters, "quorum") is { } quorumNode ? Decimal(quorumNode, "governance.parameters.quorum") : 0.1m;
+            if (quorum is < 0 or > 1)
+            {
+                throw Fail(Get(parameters, "quorum")!, "governance.parameters.quorum", $"expected a fraction from 0 to 1, found {Get(parameters, "quorum")!.Describe}");
+            }
+
             governance = new Ballast.Governance.GovernanceParameters(
                 Days("voting_delay_days", 1), Days("voting_period_days", 7), (int)Math.Round(quorum * 10_000), BankUnits(Get(parameters, "threshold"), "governance.parameters.threshold"),
                 Days("timelock_days", 2), Days("grace_days", 14), new AccountId("guardian"))
