@@ -169,7 +169,7 @@ internal static class NodeReader
         _ => throw Fail(node, path, $"expected true or false, found {node.Describe}"),
     };
 
-    /// <summary>A date: <c>YYYY-MM-DD</c>, or <c>YYYY-MM</c> (the first of the month) where <paramref name="allowMonth"/>.</summary>
+    /// <summary>A date: <c>YYYY-MM-DD</c>, or <c>YYYY-MM</c> (the last day of the month, as data files read it) where <paramref name="allowMonth"/>.</summary>
     public static DateOnly Date(SpecNode node, string path, bool allowMonth = true)
     {
         var text = Text(node, path);
@@ -236,9 +236,9 @@ internal static class NodeReader
             return false;
         }
 
-        if (Math.Abs(exponent) > 60)
+        if (Math.Abs(exponent) > 400)
         {
-            // Far beyond any amount a scenario may name; refused rather than building a huge power of ten.
+            // Beyond the range of a double; refused rather than building a huge power of ten.
             return false;
         }
 
