@@ -40,15 +40,20 @@ public static class ProposalFile
     internal static readonly string[] ParameterKeys = ["voting_delay", "voting_period", "quorum", "threshold", "timelock", "grace", "guardian", "evidence_required"];
     internal static readonly string[] ActionKinds = ["adopt_policy", "add_gauge", "remove_gauge", "change_parameters"];
 
+    /// <summary>Reads a proposal file (at most <see cref="DocumentLimits.MaxSize"/> bytes) against the governance parameters in force and the evidence data, if any.</summary>
+    /// <exception cref="BallastInputException">Anything wrong with the proposal or the spec it names, naming file, line, column and field.</exception>
     public static ProposalDraft LoadFile(string path, GovernanceParameters current, EvidenceData? data)
     {
         ArgumentNullException.ThrowIfNull(path);
         return Load(DocumentLimits.ReadFile(path, "proposal"), path, current, data);
     }
 
+    /// <summary>Parses a proposal; <paramref name="source"/> names it in messages, picks the syntax and anchors its relative paths.</summary>
+    /// <exception cref="BallastInputException">Anything wrong with the proposal or the spec it names, naming file, line, column and field.</exception>
     public static ProposalDraft Load(string text, string source, GovernanceParameters current, EvidenceData? data)
     {
         ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(current);
         var root = SpecDocument.Parse(text, source) as MapNode ?? throw new BallastInputException(new InputLocation(source, 1, 1), "a proposal is a mapping of description and actions");
         CheckKeys(root, TopKeys, string.Empty);

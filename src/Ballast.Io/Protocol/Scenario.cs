@@ -74,14 +74,20 @@ public sealed record Scenario
     internal static readonly string[] PricingModes = ["forward", "immediate"];
     internal static readonly string[] KeeperSchedules = ["every-row", "none"];
 
+    /// <summary>Reads and checks a scenario file (at most <see cref="DocumentLimits.MaxSize"/> bytes); paths in it are relative to it.</summary>
+    /// <exception cref="BallastInputException">Anything wrong with the scenario, its policy spec or its data, naming file, line, column and field.</exception>
     public static Scenario LoadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         return Load(DocumentLimits.ReadFile(path, "scenario"), path);
     }
 
+    /// <summary>Parses and checks a scenario; <paramref name="source"/> names it in messages, picks the syntax and anchors its relative paths.</summary>
+    /// <exception cref="BallastInputException">Anything wrong with the scenario, its policy spec or its data, naming file, line, column and field.</exception>
     public static Scenario Load(string text, string source)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(source);
         var root = SpecDocument.Parse(text, source) as MapNode ?? throw new BallastInputException(new InputLocation(source, 1, 1), "a scenario is a mapping of name, data, asset, policy, children, composed, investors, keeper");
         CheckKeys(root, TopKeys, string.Empty);
         var directory = Path.GetDirectoryName(Path.GetFullPath(source)) ?? ".";
@@ -106,46 +112,7 @@ public sealed record Scenario
         // Data.
         var dataMap = AsMap(Required(root, "data", "", "data: { file: CSV, returns: percent } or data: { synth: { strategies: 5, years: 10, seed: 1 } }"), "data");
         CheckKeys(dataMap, DataKeys, "data");
-        PriceTable prices;
-        string description;
-        (string, ValueKind, FillMode)? dataFile = null;
-        if (Get(dataMap, "synth") is { } synthNode)
-        {
-            var synth = AsMap(synthNode, "data.synth");
-            CheckKeys(synth, SynthKeys, "data.synth");
-            var strategies = Ranged(synth, "strategies", "data.synth", 5, 1, Synthesis.StrategySynthesizer.MaxStrategies);
-            var years = Ranged(synth, "years", "data.synth", 10, 1, Synthesis.StrategySynthesizer.MaxYears);
-            var seed = Get(synth, "seed") is { } seedNode ? Int(seedNode, "data.synth.seed", 0) : 1;
-            var table = Synthesis.StrategySynthesizer.Generate(strategies, years, seed);
-            foreach (var asset in compiled.Universe)
-            {
-                if (table.IndexOf(asset) < 0)
-                {
-                    throw Fail(synthNode, "data.synth", $"the policy holds '{asset}', which the synthetic data does not have (it has {string.Join(", ", table.Names)})");
-                }
-            }
-
-            prices = table.Select([.. compiled.Universe]);
-            description = $"synthetic: {strategies} strategies, {years} years, seed {seed}";
-        }
-        else
-        {
-            var fileNode = Required(dataMap, "file", "data", "a CSV file relative to the scenario, or synth");
-            var file = Path.Combine(directory, Text(fileNode, "data.file"));
-            var kind = Get(dataMap, "returns") is { } returnsNode
-                ? Choice(returnsNode, "data.returns", ReturnKinds) == "percent" ? ValueKind.ReturnsPercent : ValueKind.ReturnsFraction
-                : ValueKind.Prices;
-            var fill = Get(dataMap, "fill") is { } fillNode && Choice(fillNode, "data.fill", FillModes) == "forward" ? FillMode.Forward : FillMode.None;
-            if (!File.Exists(file))
-            {
-                throw Fail(fileNode, "data.file", $"data file not found: {file}");
-            }
-
-            var market = MarketDataCsv.ReadFile(file, kind);
-            prices = PriceWindow.Build(market, [.. compiled.Universe], null, null, fill);
-            description = file;
-            dataFile = (file, kind, fill);
-        }
+        var (prices, description, dataFile) = BindData(dataMap, directory, compiled.Universe);
 
         // Asset.
         var assetMap = AsMap(Required(root, "asset", "", "asset: { symbol: USD, decimals: 6 }"), "asset");
@@ -165,24 +132,7 @@ public sealed record Scenario
         {
             var children = AsMap(childrenNode, "children");
             CheckKeys(children, ChildKeys, "children");
-            childDefaults = childDefaults with
-            {
-                EntryFeeBps = Ranged(children, "entry_fee_bps", "children", 0, 0, VaultConfig.MaxFlowFeeBps),
-                ExitFeeBps = Ranged(children, "exit_fee_bps", "children", 0, 0, VaultConfig.MaxFlowFeeBps),
-                FlowFeesPaidOut = Bool(Get(children, "flow_fees_paid_out"), "children.flow_fees_paid_out", true),
-                ManagementFeeBps = Ranged(children, "management_fee_bps", "children", 0, 0, BasisPoints.One),
-                PerformanceFeeBps = Ranged(children, "performance_fee_bps", "children", 0, 0, BasisPoints.One),
-                MaxReportUpBps = Ranged(children, "max_report_up_bps", "children", NavReportBounds.NoLimit, 1, NavReportBounds.NoLimit),
-                MaxReportDownBps = Ranged(children, "max_report_down_bps", "children", BasisPoints.One, 1, BasisPoints.One),
-                MinReportIntervalSeconds = (long)(AtMost(Get(children, "min_report_interval_hours"), "children.min_report_interval_hours", NavReportBounds.DefaultMinInterval.TotalHours, 24 * 366) * 3_600),
-                ReportWindowSeconds = (long)(AtMost(Get(children, "report_window_days"), "children.report_window_days", NavReportBounds.DefaultWindow.TotalDays, NavReportBounds.MaxWindow.TotalDays) * 86_400),
-                MaxWindowUpBps = Get(children, "max_window_up_bps") is not null ? Ranged(children, "max_window_up_bps", "children", NavReportBounds.NoLimit, 1, NavReportBounds.NoLimit) : null,
-                MaxWindowDownBps = Get(children, "max_window_down_bps") is not null ? Ranged(children, "max_window_down_bps", "children", BasisPoints.One, 1, BasisPoints.One) : null,
-                DecimalsOffset = Ranged(children, "decimals_offset", "children", 6, 0, ShareLedger.MaxDecimalsOffset),
-                InstantWithdrawals = Bool(Get(children, "instant_withdrawals"), "children.instant_withdrawals", true),
-                WithdrawalDelaySeconds = (long)(AtMost(Get(children, "withdrawal_delay_days"), "children.withdrawal_delay_days", 0, MaxWithdrawalDelayDays) * 86_400),
-                Pricing = Pricing(Get(children, "pricing"), "children.pricing"),
-            };
+            childDefaults = BindChildren(children, childDefaults);
             Located(childrenNode, "children", () => childDefaults.ToConfig(new Asset(symbol, decimals)).Validate());
         }
 
@@ -202,19 +152,7 @@ public sealed record Scenario
         var rails = RebalanceRails.None;
         if (composedMap is not null && Get(composedMap, "rails") is { } railsNode)
         {
-            var r = AsMap(railsNode, "composed.rails");
-            CheckKeys(r, RailKeys, "composed.rails");
-            rails = new RebalanceRails
-            {
-                MaxChildPpm = Get(r, "max_child_weight") is { } mw ? Ppm(mw, "composed.rails.max_child_weight") : null,
-                MaxChildAssets = Get(r, "max_child_assets") is { } ma ? BaseUnits(ma, "composed.rails.max_child_assets", decimals, MaxBaseUnits) : null,
-                MaxStepPpm = Get(r, "max_step") is { } ms ? Ppm(ms, "composed.rails.max_step") : null,
-                MinTradeAssets = Get(r, "min_trade") is { } mt ? BaseUnits(mt, "composed.rails.min_trade", decimals, MaxBaseUnits) : UInt128.Zero,
-                CooldownSeconds = (long)(AtMost(Get(r, "cooldown_days"), "composed.rails.cooldown_days", 0, ProtocolEngine.MaxCooldownSeconds / 86_400) * 86_400),
-                FixedCostPerOperation = Get(r, "fixed_cost") is { } fc ? BaseUnits(fc, "composed.rails.fixed_cost", decimals, MaxBaseUnits) : UInt128.Zero,
-                CostBudget = Get(r, "cost_budget") is { } cb ? BaseUnits(cb, "composed.rails.cost_budget", decimals, MaxBaseUnits) : null,
-                CostBudgetPerDay = Get(r, "cost_budget_per_day") is { } cd ? BaseUnits(cd, "composed.rails.cost_budget_per_day", decimals, MaxBaseUnits) : UInt128.Zero,
-            };
+            rails = BindRails(railsNode, decimals);
         }
 
         var composed = new ComposedVaultSpec
@@ -234,104 +172,23 @@ public sealed record Scenario
         var investors = AsList(Required(root, "investors", "", "a list of { account, deposit: UNITS or redeem: FRACTION, on: DATE or first }"), "investors");
         for (var i = 0; i < investors.Items.Count; i++)
         {
-            var path = $"investors[{i}]";
-            var flow = AsMap(investors.Items[i], path);
-            CheckKeys(flow, FlowKeys, path);
-            var account = InvestorAccount(Required(flow, "account", path, "an account name"), $"{path}.account");
-
-            DateOnly? on = null;
-            if (Get(flow, "on") is { } onNode && Text(onNode, $"{path}.on") is var onText && onText != "first")
-            {
-                on = DateText.TryParse(onText, out var d, out _) ? d : throw Fail(onNode, $"{path}.on", $"expected a date (YYYY-MM-DD or YYYY-MM) or first, found '{onText}'");
-            }
-
-            var deposit = Get(flow, "deposit") is { } dn ? NonNegative(dn, $"{path}.deposit", 0) : (double?)null;
-            var redeem = Get(flow, "redeem") is { } rn ? NonNegative(rn, $"{path}.redeem", 0) : (double?)null;
-            if ((deposit is null) == (redeem is null))
-            {
-                throw Fail(flow, path, "give exactly one of deposit (whole asset units) or redeem (a fraction of the account's shares, in (0, 1])");
-            }
-
-            if (deposit is <= 0 || redeem is <= 0 or > 1)
-            {
-                throw Fail(flow, path, "deposit must be > 0 and redeem in (0, 1]");
-            }
-
-            if (on is { } day && (day < prices.Dates[0] || day > prices.Dates[^1]))
-            {
-                throw Fail(Get(flow, "on")!, $"{path}.on", $"{prices.FormatDate(day)} is outside the data ({prices.FormatDate(prices.Dates[0])} .. {prices.FormatDate(prices.Dates[^1])}); the flow would never run on its date");
-            }
-
-            if (deposit is { } units && units * Math.Pow(10, decimals) > MaxAmount)
-            {
-                throw Fail(Get(flow, "deposit")!, $"{path}.deposit", $"{units} {symbol} is more than this simulation handles (at most {MaxAmount / Math.Pow(10, decimals):G3} at {decimals} decimals)");
-            }
-
-            if (deposit is { } small && Math.Floor(small * Math.Pow(10, decimals)) < 1)
-            {
-                throw Fail(Get(flow, "deposit")!, $"{path}.deposit", $"{Plain(small)} {symbol} is less than one base unit ({Plain(Math.Pow(10, -decimals))} {symbol} at {decimals} decimals); nothing would be deposited");
-            }
-
-            if (redeem is { } fraction && Math.Round(fraction * 1_000_000) < 1)
-            {
-                throw Fail(Get(flow, "redeem")!, $"{path}.redeem", $"{Plain(fraction)} is less than the smallest fraction a redemption takes (0.000001); nothing would be redeemed");
-            }
-
-            flows.Add(new InvestorFlow(account, on, deposit, redeem, flow.Location with { Field = path }));
+            flows.Add(BindFlow(investors.Items[i], $"investors[{i}]", prices, symbol, decimals));
         }
 
         var keeper = Get(root, "keeper") is { } keeperNode ? Choice(keeperNode, "keeper", KeeperSchedules) : "every-row";
 
         Ballast.Governance.GovernanceParameters? governance = null;
-        var steps = ImmutableArray.CreateBuilder<GovernanceStep>();
+        var steps = ImmutableArray<GovernanceStep>.Empty;
         if (Get(root, "governance") is { } govNode)
         {
-            var gov = AsMap(govNode, "governance");
-            CheckKeys(gov, GovernanceKeys, "governance");
-            var parameters = Get(gov, "parameters") is { } pn ? AsMap(pn, "governance.parameters") : new MapNode(govNode.Location, []);
-            CheckKeys(parameters, ParameterKeys, "governance.parameters");
-            long Days(string key, double fallback) => (long)Math.Round(AtMost(Get(parameters, key), $"governance.parameters.{key}", fallback, 3650) * 86_400);
-            var quorum = Get(parameters, "quorum") is { } quorumNode ? Decimal(quorumNode, "governance.parameters.quorum") : 0.1m;
-            if (quorum is < 0 or > 1)
-            {
-                throw Fail(Get(parameters, "quorum")!, "governance.parameters.quorum", $"expected a fraction from 0 to 1, found {Get(parameters, "quorum")!.Describe}");
-            }
-
-            governance = new Ballast.Governance.GovernanceParameters(
-                Days("voting_delay_days", 1), Days("voting_period_days", 7), (int)Math.Round(quorum * 10_000), BankUnits(Get(parameters, "threshold"), "governance.parameters.threshold"),
-                Days("timelock_days", 2), Days("grace_days", 14), new AccountId("guardian"))
-            {
-                EvidenceRequired = Bool(Get(parameters, "evidence_required"), "governance.parameters.evidence_required", true),
-            };
-            if (governance.Problem() is { } problem)
-            {
-                throw Fail(parameters, "governance.parameters", problem);
-            }
-
-            var list = Get(gov, "steps") is { } sn ? AsList(sn, "governance.steps") : new ListNode(govNode.Location, []);
-            var proposals = list.Items.Count(item => item is MapNode m && Get(m, "propose") is not null);
-            for (var i = 0; i < list.Items.Count; i++)
-            {
-                var step = GovernanceStep.Parse(AsMap(list.Items[i], $"governance.steps[{i}]"), $"governance.steps[{i}]", prices, compiled.Universe, policyText);
-                if (step.Evidence && dataFile is null)
-                {
-                    throw Fail(list.Items[i], $"governance.steps[{i}].propose.evidence", "evidence is a backtest re-run on a data file; synthetic data has none (use data: { file: ... })");
-                }
-
-                if (step.ProposalId > proposals)
-                {
-                    throw Fail(list.Items[i], $"governance.steps[{i}].{step.Kind}.proposal", $"proposal {step.ProposalId} is never made: the scenario's steps propose {proposals} (numbered from 1 in file order)");
-                }
-
-                steps.Add(step);
-            }
+            (governance, steps) = BindGovernance(govNode, prices, compiled.Universe, policyText, dataFile is not null);
         }
 
         return new Scenario
         {
             DataFile = dataFile,
             Governance = governance,
-            GovernanceSteps = steps.ToImmutable(),
+            GovernanceSteps = steps,
             Name = name,
             Source = source,
             Prices = prices,
@@ -346,6 +203,180 @@ public sealed record Scenario
             Flows = flows.ToImmutable(),
             KeeperEveryRow = keeper == "every-row",
         };
+    }
+
+    /// <summary>The data block: synthetic strategies or a CSV file, cut to the policy's universe; the file and how it was read, for evidence.</summary>
+    private static (PriceTable Prices, string Description, (string Path, ValueKind Kind, FillMode Fill)? File) BindData(MapNode dataMap, string directory, ImmutableArray<string> universe)
+    {
+        if (Get(dataMap, "synth") is { } synthNode)
+        {
+            var synth = AsMap(synthNode, "data.synth");
+            CheckKeys(synth, SynthKeys, "data.synth");
+            var strategies = Ranged(synth, "strategies", "data.synth", 5, 1, Synthesis.StrategySynthesizer.MaxStrategies);
+            var years = Ranged(synth, "years", "data.synth", 10, 1, Synthesis.StrategySynthesizer.MaxYears);
+            var seed = Get(synth, "seed") is { } seedNode ? Int(seedNode, "data.synth.seed", 0) : 1;
+            var table = Synthesis.StrategySynthesizer.Generate(strategies, years, seed);
+            foreach (var asset in universe)
+            {
+                if (table.IndexOf(asset) < 0)
+                {
+                    throw Fail(synthNode, "data.synth", $"the policy holds '{asset}', which the synthetic data does not have (it has {string.Join(", ", table.Names)})");
+                }
+            }
+
+            return (table.Select([.. universe]), $"synthetic: {strategies} strategies, {years} years, seed {seed}", null);
+        }
+        else
+        {
+            var fileNode = Required(dataMap, "file", "data", "a CSV file relative to the scenario, or synth");
+            var file = Path.Combine(directory, Text(fileNode, "data.file"));
+            var kind = Get(dataMap, "returns") is { } returnsNode
+                ? Choice(returnsNode, "data.returns", ReturnKinds) == "percent" ? ValueKind.ReturnsPercent : ValueKind.ReturnsFraction
+                : ValueKind.Prices;
+            var fill = Get(dataMap, "fill") is { } fillNode && Choice(fillNode, "data.fill", FillModes) == "forward" ? FillMode.Forward : FillMode.None;
+            if (!File.Exists(file))
+            {
+                throw Fail(fileNode, "data.file", $"data file not found: {file}");
+            }
+
+            var market = MarketDataCsv.ReadFile(file, kind);
+            return (PriceWindow.Build(market, [.. universe], null, null, fill), file, (file, kind, fill));
+        }
+    }
+
+    /// <summary>The children block over the default child vault settings; ranges per field (their combination is checked by the caller).</summary>
+    private static SimpleVaultSpec BindChildren(MapNode children, SimpleVaultSpec defaults) =>
+        defaults with
+        {
+            EntryFeeBps = Ranged(children, "entry_fee_bps", "children", 0, 0, VaultConfig.MaxFlowFeeBps),
+            ExitFeeBps = Ranged(children, "exit_fee_bps", "children", 0, 0, VaultConfig.MaxFlowFeeBps),
+            FlowFeesPaidOut = Bool(Get(children, "flow_fees_paid_out"), "children.flow_fees_paid_out", true),
+            ManagementFeeBps = Ranged(children, "management_fee_bps", "children", 0, 0, BasisPoints.One),
+            PerformanceFeeBps = Ranged(children, "performance_fee_bps", "children", 0, 0, BasisPoints.One),
+            MaxReportUpBps = Ranged(children, "max_report_up_bps", "children", NavReportBounds.NoLimit, 1, NavReportBounds.NoLimit),
+            MaxReportDownBps = Ranged(children, "max_report_down_bps", "children", BasisPoints.One, 1, BasisPoints.One),
+            MinReportIntervalSeconds = (long)(AtMost(Get(children, "min_report_interval_hours"), "children.min_report_interval_hours", NavReportBounds.DefaultMinInterval.TotalHours, 24 * 366) * 3_600),
+            ReportWindowSeconds = (long)(AtMost(Get(children, "report_window_days"), "children.report_window_days", NavReportBounds.DefaultWindow.TotalDays, NavReportBounds.MaxWindow.TotalDays) * 86_400),
+            MaxWindowUpBps = Get(children, "max_window_up_bps") is not null ? Ranged(children, "max_window_up_bps", "children", NavReportBounds.NoLimit, 1, NavReportBounds.NoLimit) : null,
+            MaxWindowDownBps = Get(children, "max_window_down_bps") is not null ? Ranged(children, "max_window_down_bps", "children", BasisPoints.One, 1, BasisPoints.One) : null,
+            DecimalsOffset = Ranged(children, "decimals_offset", "children", 6, 0, ShareLedger.MaxDecimalsOffset),
+            InstantWithdrawals = Bool(Get(children, "instant_withdrawals"), "children.instant_withdrawals", true),
+            WithdrawalDelaySeconds = (long)(AtMost(Get(children, "withdrawal_delay_days"), "children.withdrawal_delay_days", 0, MaxWithdrawalDelayDays) * 86_400),
+            Pricing = Pricing(Get(children, "pricing"), "children.pricing"),
+        };
+
+    /// <summary>The composed vault's rails; amounts in whole units read exactly into base units.</summary>
+    private static RebalanceRails BindRails(SpecNode railsNode, int decimals)
+    {
+        var r = AsMap(railsNode, "composed.rails");
+        CheckKeys(r, RailKeys, "composed.rails");
+        return new RebalanceRails
+        {
+            MaxChildPpm = Get(r, "max_child_weight") is { } mw ? Ppm(mw, "composed.rails.max_child_weight") : null,
+            MaxChildAssets = Get(r, "max_child_assets") is { } ma ? BaseUnits(ma, "composed.rails.max_child_assets", decimals, MaxBaseUnits) : null,
+            MaxStepPpm = Get(r, "max_step") is { } ms ? Ppm(ms, "composed.rails.max_step") : null,
+            MinTradeAssets = Get(r, "min_trade") is { } mt ? BaseUnits(mt, "composed.rails.min_trade", decimals, MaxBaseUnits) : UInt128.Zero,
+            CooldownSeconds = (long)(AtMost(Get(r, "cooldown_days"), "composed.rails.cooldown_days", 0, ProtocolEngine.MaxCooldownSeconds / 86_400) * 86_400),
+            FixedCostPerOperation = Get(r, "fixed_cost") is { } fc ? BaseUnits(fc, "composed.rails.fixed_cost", decimals, MaxBaseUnits) : UInt128.Zero,
+            CostBudget = Get(r, "cost_budget") is { } cb ? BaseUnits(cb, "composed.rails.cost_budget", decimals, MaxBaseUnits) : null,
+            CostBudgetPerDay = Get(r, "cost_budget_per_day") is { } cd ? BaseUnits(cd, "composed.rails.cost_budget_per_day", decimals, MaxBaseUnits) : UInt128.Zero,
+        };
+    }
+
+    /// <summary>One investor flow: a deposit of whole units or a redemption of a fraction of the account's shares, on a date inside the data.</summary>
+    private static InvestorFlow BindFlow(SpecNode item, string path, PriceTable prices, string symbol, int decimals)
+    {
+        var flow = AsMap(item, path);
+        CheckKeys(flow, FlowKeys, path);
+        var account = InvestorAccount(Required(flow, "account", path, "an account name"), $"{path}.account");
+
+        DateOnly? on = null;
+        if (Get(flow, "on") is { } onNode && Text(onNode, $"{path}.on") is var onText && onText != "first")
+        {
+            on = DateText.TryParse(onText, out var d, out _) ? d : throw Fail(onNode, $"{path}.on", $"expected a date (YYYY-MM-DD or YYYY-MM) or first, found '{onText}'");
+        }
+
+        var deposit = Get(flow, "deposit") is { } dn ? NonNegative(dn, $"{path}.deposit", 0) : (double?)null;
+        var redeem = Get(flow, "redeem") is { } rn ? NonNegative(rn, $"{path}.redeem", 0) : (double?)null;
+        if ((deposit is null) == (redeem is null))
+        {
+            throw Fail(flow, path, "give exactly one of deposit (whole asset units) or redeem (a fraction of the account's shares, in (0, 1])");
+        }
+
+        if (deposit is <= 0 || redeem is <= 0 or > 1)
+        {
+            throw Fail(flow, path, "deposit must be > 0 and redeem in (0, 1]");
+        }
+
+        if (on is { } day && (day < prices.Dates[0] || day > prices.Dates[^1]))
+        {
+            throw Fail(Get(flow, "on")!, $"{path}.on", $"{prices.FormatDate(day)} is outside the data ({prices.FormatDate(prices.Dates[0])} .. {prices.FormatDate(prices.Dates[^1])}); the flow would never run on its date");
+        }
+
+        if (deposit is { } units && units * Math.Pow(10, decimals) > MaxAmount)
+        {
+            throw Fail(Get(flow, "deposit")!, $"{path}.deposit", $"{units} {symbol} is more than this simulation handles (at most {MaxAmount / Math.Pow(10, decimals):G3} at {decimals} decimals)");
+        }
+
+        if (deposit is { } small && Math.Floor(small * Math.Pow(10, decimals)) < 1)
+        {
+            throw Fail(Get(flow, "deposit")!, $"{path}.deposit", $"{Plain(small)} {symbol} is less than one base unit ({Plain(Math.Pow(10, -decimals))} {symbol} at {decimals} decimals); nothing would be deposited");
+        }
+
+        if (redeem is { } fraction && Math.Round(fraction * 1_000_000) < 1)
+        {
+            throw Fail(Get(flow, "redeem")!, $"{path}.redeem", $"{Plain(fraction)} is less than the smallest fraction a redemption takes (0.000001); nothing would be redeemed");
+        }
+
+        return new InvestorFlow(account, on, deposit, redeem, flow.Location with { Field = path });
+    }
+
+    /// <summary>The governance block: the parameters and the steps in file order, each checked against the data and the policy spec.</summary>
+    private static (Ballast.Governance.GovernanceParameters Parameters, ImmutableArray<GovernanceStep> Steps) BindGovernance(SpecNode govNode, PriceTable prices, ImmutableArray<string> universe, string policyText, bool hasDataFile)
+    {
+        var steps = ImmutableArray.CreateBuilder<GovernanceStep>();
+        var gov = AsMap(govNode, "governance");
+        CheckKeys(gov, GovernanceKeys, "governance");
+        var parameters = Get(gov, "parameters") is { } pn ? AsMap(pn, "governance.parameters") : new MapNode(govNode.Location, []);
+        CheckKeys(parameters, ParameterKeys, "governance.parameters");
+        long Days(string key, double fallback) => (long)Math.Round(AtMost(Get(parameters, key), $"governance.parameters.{key}", fallback, 3650) * 86_400);
+        var quorumNode = Get(parameters, "quorum");
+        var quorum = quorumNode is null ? 0.1m : Decimal(quorumNode, "governance.parameters.quorum");
+        if (quorumNode is not null && quorum is < 0 or > 1)
+        {
+            throw Fail(quorumNode, "governance.parameters.quorum", $"expected a fraction from 0 to 1, found {quorumNode.Describe}");
+        }
+
+        var governance = new Ballast.Governance.GovernanceParameters(
+            Days("voting_delay_days", 1), Days("voting_period_days", 7), (int)Math.Round(quorum * 10_000), BankUnits(Get(parameters, "threshold"), "governance.parameters.threshold"),
+            Days("timelock_days", 2), Days("grace_days", 14), new AccountId("guardian"))
+        {
+            EvidenceRequired = Bool(Get(parameters, "evidence_required"), "governance.parameters.evidence_required", true),
+        };
+        if (governance.Problem() is { } problem)
+        {
+            throw Fail(parameters, "governance.parameters", problem);
+        }
+
+        var list = Get(gov, "steps") is { } sn ? AsList(sn, "governance.steps") : new ListNode(govNode.Location, []);
+        var proposals = list.Items.Count(item => item is MapNode m && Get(m, "propose") is not null);
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            var step = GovernanceStep.Parse(AsMap(list.Items[i], $"governance.steps[{i}]"), $"governance.steps[{i}]", prices, universe, policyText);
+            if (step.Evidence && !hasDataFile)
+            {
+                throw Fail(list.Items[i], $"governance.steps[{i}].propose.evidence", "evidence is a backtest re-run on a data file; synthetic data has none (use data: { file: ... })");
+            }
+
+            if (step.ProposalId > proposals)
+            {
+                throw Fail(list.Items[i], $"governance.steps[{i}].{step.Kind}.proposal", $"proposal {step.ProposalId} is never made: the scenario's steps propose {proposals} (numbered from 1 in file order)");
+            }
+
+            steps.Add(step);
+        }
+
+        return (governance, steps.ToImmutable());
     }
 
     /// <summary><c>forward</c> (the default) or <c>immediate</c> (the operator's opt-in to stale-price flows).</summary>

@@ -25,6 +25,8 @@ public static class SpecLoader
     /// <summary>The default capital when a spec gives none.</summary>
     public const double DefaultCapital = 1_000_000;
 
+    /// <summary>Reads and validates a spec file of at most <see cref="DocumentLimits.MaxSize"/> bytes.</summary>
+    /// <exception cref="BallastInputException">Anything wrong with the spec, naming file, line, column and field.</exception>
     public static PolicySet LoadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
