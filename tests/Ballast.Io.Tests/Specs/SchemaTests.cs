@@ -1,12 +1,9 @@
-using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ballast.Data;
 using Ballast.Io.Specs;
 using Json.Schema;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Ballast.Io.Tests.Specs;
 
@@ -17,7 +14,7 @@ namespace Ballast.Io.Tests.Specs;
 /// </summary>
 public class SchemaTests
 {
-    private static readonly string RepoRoot = FindRepoRoot();
+    private static readonly string RepoRoot = SchemaSupport.RepoRoot;
     private static readonly string SchemaPath = Path.Combine(RepoRoot, "schemas", "policy-spec.schema.json");
     private static readonly JsonObject SchemaDocument = (JsonObject)JsonNode.Parse(File.ReadAllText(SchemaPath))!;
     // Lazy, so that a schema JsonSchema.Net refuses to build fails the tests that evaluate it, not the meta-schema check.
@@ -60,11 +57,11 @@ public class SchemaTests
 
     [Fact]
     public void TopLevelProperties_AreSpecLoaderTopKeys() =>
-        AssertSameKeys(SpecLoader.TopKeys, PropertyNames(SchemaDocument));
+        AssertSameKeys(SpecKeys.TopKeys, PropertyNames(SchemaDocument));
 
     [Fact]
     public void PolicyProperties_AreSpecLoaderPolicyKeys() =>
-        AssertSameKeys(SpecLoader.PolicyKeys, PropertyNames(Definition("policy")));
+        AssertSameKeys(SpecKeys.PolicyKeys, PropertyNames(Definition("policy")));
 
     [Theory]
     [InlineData("WeightKeys", "weights")]
@@ -110,7 +107,7 @@ public class SchemaTests
     public void YamlSample_PassesSchemaAndLoader(string file)
     {
         var path = Path.Combine(RepoRoot, "samples", file);
-        var results = Evaluate(YamlToJson(File.ReadAllText(path)));
+        var results = Evaluate(SchemaSupport.YamlToJson(File.ReadAllText(path)));
 
         Assert.True(results.IsValid, Describe(results));
         Assert.NotEmpty(SpecLoader.LoadFile(path).Policies);
@@ -119,7 +116,7 @@ public class SchemaTests
     [Fact]
     public void YamlToJson_ConvertsPlainNumbersOnly()
     {
-        var json = YamlToJson("a: 1_000\nb: '5'\nc: none\nd: [0.25, 1e-2, x]\ne: ~\nf: .nan\n");
+        var json = SchemaSupport.YamlToJson("a: 1_000\nb: '5'\nc: none\nd: [0.25, 1e-2, x]\ne: ~\nf: .nan\n");
 
         Assert.Equal("""{"a":1000,"b":"5","c":"none","d":[0.25,0.01,"x"],"e":null,"f":".nan"}""", json.GetRawText());
     }
@@ -282,19 +279,6 @@ public class SchemaTests
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Ballast.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no Ballast.slnx above {AppContext.BaseDirectory}");
-    }
-
     private static string[] SampleFiles(string pattern)
     {
         var files = Directory.GetFiles(Path.Combine(RepoRoot, "samples"), pattern).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
@@ -304,10 +288,7 @@ public class SchemaTests
     private static EvaluationResults Evaluate(JsonElement instance) =>
         Schema.Value.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
 
-    private static string Describe(EvaluationResults results) =>
-        string.Join(Environment.NewLine, (results.Details ?? []).Prepend(results)
-            .Where(r => r.Errors is { Count: > 0 })
-            .SelectMany(r => r.Errors!.Select(e => $"{r.InstanceLocation} at {r.EvaluationPath}: {e.Key}: {e.Value}")));
+    private static string Describe(EvaluationResults results) => SchemaSupport.Describe(results);
 
     /// <summary><see cref="Base"/> with the patch's keys set (null removes a key). Both are written with single quotes.</summary>
     private static string Spec(string patch)
@@ -332,56 +313,8 @@ public class SchemaTests
     private static string[] Enum(JsonObject schema) => [.. schema["enum"]!.AsArray().Select(v => (string)v!)];
 
     private static string[] LoaderStrings(string field) =>
-        (string[])typeof(SpecLoader).GetField(field, BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+        (string[])typeof(SpecKeys).GetField(field, BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
 
     private static void AssertSameKeys(IEnumerable<string> expected, IEnumerable<string> actual) =>
         Assert.Equal(expected.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
-
-    /// <summary>
-    /// YAML to the JSON a schema validator sees, with SpecDocument's scalar rules: a plain scalar that parses as a
-    /// finite number (underscores allowed) is a number, a plain null (empty, ~, null) is null, anything else,
-    /// quoted scalars included, is a string.
-    /// </summary>
-    private static JsonElement YamlToJson(string yaml)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        var root = ToJson(Assert.Single(stream.Documents).RootNode);
-        return JsonElement.Parse(root?.ToJsonString() ?? "null");
-    }
-
-    private static JsonNode? ToJson(YamlNode node)
-    {
-        switch (node)
-        {
-            case YamlScalarNode scalar:
-                var text = scalar.Value ?? string.Empty;
-                if (scalar.Style is ScalarStyle.Plain or ScalarStyle.Any)
-                {
-                    if (text is "" or "~" or "null" or "Null" or "NULL")
-                    {
-                        return null;
-                    }
-
-                    if (double.TryParse(text.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
-                    {
-                        return JsonValue.Create(number);
-                    }
-                }
-
-                return JsonValue.Create(text);
-            case YamlSequenceNode sequence:
-                return new JsonArray(sequence.Children.Select(ToJson).ToArray());
-            case YamlMappingNode mapping:
-                var map = new JsonObject();
-                foreach (var (key, value) in mapping.Children)
-                {
-                    map.Add(((YamlScalarNode)key).Value ?? string.Empty, ToJson(value));
-                }
-
-                return map;
-            default:
-                throw new NotSupportedException($"YAML node {node.NodeType}");
-        }
-    }
 }

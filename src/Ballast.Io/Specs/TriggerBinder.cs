@@ -1,0 +1,172 @@
+using System.Collections.Immutable;
+using Ballast.Data;
+using Ballast.Policies;
+using static Ballast.Io.Specs.NodeReader;
+using static Ballast.Io.Specs.SpecKeys;
+using static Ballast.Io.Specs.SpecValues;
+
+namespace Ballast.Io.Specs;
+
+/// <summary>Binds a policy's <c>trigger</c>: calendar, drift and risk-drift bands, any/all, cooldowns and the volatility regime.</summary>
+internal static class TriggerBinder
+{
+    internal static TriggerSpec BindTrigger(SpecNode node, string path, bool allowNone)
+    {
+        if (node is ScalarNode scalar)
+        {
+            if (allowNone && scalar.Text == "none")
+            {
+                return new NoTrigger();
+            }
+
+            throw Fail(node, path, allowNone ? $"expected none or a mapping such as {{ calendar: monthly }}, found {node.Describe}" : $"expected a trigger mapping such as {{ calendar: monthly }}, found {node.Describe}");
+        }
+
+        var map = AsMap(node, path);
+        CheckKeys(map, TriggerKeys, path);
+        var kinds = map.Entries.Where(e => e.Key.Text is "calendar" or "drift" or "risk_drift" or "any" or "all").ToList();
+        var volatilityNode = Get(map, "volatility");
+        if (volatilityNode is not null && !allowNone)
+        {
+            // One regime per policy: a volatility block inside any/all or inside another's then would need state of its own.
+            throw Fail(volatilityNode, Join(path, "volatility"), "volatility applies only to a policy's top-level trigger, not inside any, all or then; put it on the outer trigger");
+        }
+        if (kinds.Count == 0 && volatilityNode is not null)
+        {
+            // Only a volatility regime: nothing happens in calm markets, the `then` trigger applies in turbulent ones.
+            var calm = WrapVolatility(new NoTrigger(), volatilityNode, Join(path, "volatility"));
+            return Get(map, "cooldown") is { } c ? Cooldown(calm, c, Join(path, "cooldown")) : calm;
+        }
+
+        if (kinds.Count != 1)
+        {
+            throw Fail(map, path, kinds.Count == 0
+                ? "a trigger needs exactly one of calendar, drift, risk_drift, any, all"
+                : $"a trigger takes exactly one of calendar, drift, risk_drift, any, all; found {string.Join(" and ", kinds.Select(k => k.Key.Text))} (combine them with any: [...] or all: [...])");
+        }
+
+        var (kindKey, body) = (kinds[0].Key.Text, kinds[0].Value);
+        var bodyPath = Join(path, kindKey);
+        var checkNode = Get(map, "check");
+        if (checkNode is not null && kindKey is not ("drift" or "risk_drift"))
+        {
+            throw Fail(checkNode, Join(path, "check"), "check applies only to drift triggers (how often drift is checked)");
+        }
+
+        TriggerSpec trigger;
+        switch (kindKey)
+        {
+            case "calendar":
+                trigger = new CalendarTrigger(Frequency(body, bodyPath));
+                break;
+            case "drift" or "risk_drift":
+                var drift = AsMap(body, bodyPath);
+                CheckKeys(drift, DriftKeys, bodyPath);
+                if (drift.Entries.Count != 1)
+                {
+                    throw Fail(drift, bodyPath, kindKey == "drift"
+                        ? "give exactly one of absolute (weight points, e.g. 0.05) or relative (fraction of target, e.g. 0.25)"
+                        : "give exactly one of absolute (points of risk contribution, e.g. 0.05) or relative (fraction of the risk budget, e.g. 0.25)");
+                }
+
+                var (measureKey, bandNode) = (drift.Entries[0].Key.Text, drift.Entries[0].Value);
+                var band = Number(bandNode, Join(bodyPath, measureKey));
+                if (!(band > 0))
+                {
+                    throw Fail(bandNode, Join(bodyPath, measureKey), $"the band must be > 0, got {Fmt(band)}");
+                }
+
+                if (measureKey == "absolute" && band >= 1)
+                {
+                    throw Fail(bandNode, Join(bodyPath, measureKey), $"an absolute band is in {(kindKey == "drift" ? "weight points" : "points of risk contribution")} and must be < 1 (0.05 = 5 points), got {Fmt(band)}");
+                }
+
+                CalendarFrequency? check = checkNode is null ? null : Frequency(checkNode, Join(path, "check"));
+                var measure = measureKey == "absolute" ? DriftMeasure.Absolute : DriftMeasure.Relative;
+                trigger = kindKey == "drift" ? new DriftTrigger(measure, band, check) : new RiskDriftTrigger(measure, band, check);
+                break;
+            default:
+                var list = AsList(body, bodyPath);
+                if (list.Items.Count == 0)
+                {
+                    throw Fail(body, bodyPath, $"{kindKey} needs at least one trigger");
+                }
+
+                var children = list.Items.Select((item, i) => BindTrigger(item, $"{bodyPath}[{i}]", allowNone: false)).ToImmutableArray();
+                trigger = kindKey == "any" ? new AnyTrigger(children) : new AllTrigger(children);
+                break;
+        }
+
+        if (volatilityNode is not null)
+        {
+            trigger = WrapVolatility(trigger, volatilityNode, Join(path, "volatility"));
+        }
+
+        return Get(map, "cooldown") is { } cooldownNode ? Cooldown(trigger, cooldownNode, Join(path, "cooldown")) : trigger;
+    }
+
+    internal static TriggerSpec WrapVolatility(TriggerSpec normal, SpecNode node, string path)
+    {
+        var map = AsMap(node, path);
+        CheckKeys(map, VolatilityKeys, path);
+        var window = Get(map, "window") is { } w ? PositiveInt(w, Join(path, "window")) : 21;
+        if (window > SpecLoader.MaxRows)
+        {
+            throw Fail(Get(map, "window")!, Join(path, "window"), $"at most {SpecLoader.MaxRows:N0} returns");
+        }
+
+        if (window < 2)
+        {
+            throw Fail(Get(map, "window")!, Join(path, "window"), "a realised volatility needs a window of at least 2 returns");
+        }
+
+        var aboveNode = Get(map, "above") ?? throw Fail(map, Join(path, "above"), "give above: the annualised volatility (e.g. 0.25) above which the high-volatility regime starts");
+        var above = NonNegativeNumber(aboveNode, Join(path, "above"), positive: true);
+        // Rounded so the default and the same value written out (0.2 → 0.16) are one number and one hash.
+        var below = Math.Round(above * 0.8, 12, MidpointRounding.AwayFromZero);
+        if (Get(map, "below") is { } belowNode)
+        {
+            below = NonNegativeNumber(belowNode, Join(path, "below"), positive: true);
+            if (below > above)
+            {
+                throw Fail(belowNode, Join(path, "below"), $"below ({Fmt(below)}) must not exceed above ({Fmt(above)}): the regime ends when volatility falls back under it");
+            }
+        }
+
+        var thenNode = Get(map, "then") ?? throw Fail(map, Join(path, "then"), "give then: the trigger of the high-volatility regime, a frequency (e.g. weekly) or a trigger mapping (e.g. { drift: { absolute: 0.02 } })");
+        var high = thenNode is ScalarNode scalar && CalendarFrequencies.TryParse(scalar.Text, out var frequency)
+            ? new CalendarTrigger(frequency)
+            : BindTrigger(thenNode, Join(path, "then"), allowNone: false);
+        var scope = Get(map, "scope") is { } s ? Choice(s, Join(path, "scope"), VolatilityScopes) : "portfolio";
+        return new VolatilityTrigger(normal, window, above, below, high, scope == "portfolio" ? VolatilityScope.Portfolio : VolatilityScope.AnyAsset);
+    }
+
+    internal static TriggerSpec Cooldown(TriggerSpec trigger, SpecNode cooldownNode, string cooldownPath)
+    {
+        int? rows = null;
+        int? days = null;
+        if (cooldownNode is MapNode cooldownMap)
+        {
+            CheckKeys(cooldownMap, CooldownKeys, cooldownPath);
+            rows = Get(cooldownMap, "rows") is { } r ? PositiveInt(r, Join(cooldownPath, "rows")) : null;
+            days = Get(cooldownMap, "days") is { } d ? PositiveInt(d, Join(cooldownPath, "days")) : null;
+            if (rows is null && days is null)
+            {
+                throw Fail(cooldownNode, cooldownPath, "give rows, days or both");
+            }
+        }
+        else
+        {
+            rows = PositiveInt(cooldownNode, cooldownPath);
+        }
+
+        return new CooldownTrigger(trigger, rows, days);
+    }
+
+    internal static CalendarFrequency Frequency(SpecNode node, string path)
+    {
+        var text = Choice(node, path, CalendarFrequencies.Names);
+        CalendarFrequencies.TryParse(text, out var frequency);
+        return frequency;
+    }
+}
