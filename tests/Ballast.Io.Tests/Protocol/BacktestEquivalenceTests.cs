@@ -3,16 +3,49 @@ using Ballast.Data;
 using Ballast.Io.Protocol;
 using Ballast.Io.Specs;
 using Ballast.Io.Storage;
+using Ballast.Io.Tests.Protocol.Equivalence;
 
 namespace Ballast.Io.Tests.Protocol;
 
 /// <summary>
-/// The proof that matters: the same policy on the same data, once through the backtester and once through the
-/// protocol (one investor, NAV reports from the data, the keeper every row, the policy's proportional costs as
-/// the children's entry and exit fees), gives the same NAV path up to integer rounding.
+/// The proof on real data (the EDHEC hedge-fund indices in ../shared/data; skipped with a message where it is
+/// absent, while the synthetic families in <c>Protocol/Equivalence</c> always run): the same policy on the same
+/// data, once through the backtester and once through the protocol, gives the same decisions and the same NAV path
+/// up to integer rounding. Two ways: through <c>ballast sim</c> with its journal and the policy's proportional costs
+/// as the children's entry and exit fees (NAV only), and through the equivalence harness with zero costs (rebalance
+/// rows, reasons, targets and NAV).
 /// </summary>
 public class BacktestEquivalenceTests(ITestOutputHelper output)
 {
+    private static readonly string[] HedgeFunds = ["CTA Global", "Equity Market Neutral", "Global Macro", "Merger Arbitrage", "Long/Short Equity"];
+
+    private static readonly Dictionary<string, string> RealDataCases = new()
+    {
+        ["quarterly"] = EquivalenceHarness.Spec("quarterly", HedgeFunds, "{ scheme: equal }", "{ calendar: quarterly }"),
+        ["band-relative-checked-monthly"] = EquivalenceHarness.Spec("band-relative-checked-monthly", HedgeFunds, "{ scheme: equal }", "{ drift: { relative: 0.05 }, check: monthly }"),
+        ["band-edge-partial"] = EquivalenceHarness.Spec("band-edge-partial", HedgeFunds, "{ scheme: equal }", "{ drift: { absolute: 0.01 } }", "{ to: band-edge, partial: 0.5 }"),
+        ["any-cooldown"] = EquivalenceHarness.Spec("any-cooldown", HedgeFunds, "{ scheme: equal }", "{ any: [ { calendar: annual }, { drift: { absolute: 0.01 } } ], cooldown: 3 }"),
+        ["risk-parity"] = EquivalenceHarness.Spec("risk-parity", HedgeFunds, "{ scheme: risk-parity }", "{ calendar: quarterly }", covariance: "{ method: sample, lookback: 36 }"),
+    };
+
+    /// <summary>As in <see cref="RiskWeightEquivalenceTests"/>: a risk-based policy's first investment is at equal weights in the protocol.</summary>
+    private static readonly Dictionary<string, Parts> KnownDivergences = new()
+    {
+        ["risk-parity"] = Parts.Nav,
+    };
+
+    public static TheoryData<string> RealDataKinds => EquivalenceCases.Names(RealDataCases);
+
+    [Theory]
+    [MemberData(nameof(RealDataKinds))]
+    public void RealData_BacktestAndProtocolAgree(string kind)
+    {
+        var shared = Paths.SharedData;
+        Assert.SkipWhen(shared is null, "../shared/data is absent: the equivalence families run on synthetic data (Protocol/Equivalence); this run on the EDHEC data needs ../shared/data");
+        var data = EquivalenceData.File(Path.Combine(shared!, "edhec_hedgefund_indices_monthly.csv"), ValueKind.ReturnsPercent);
+        EquivalenceAssert.Check(kind, RealDataCases[kind], data, KnownDivergences, output, TestContext.Current.CancellationToken);
+    }
+
     [Theory]
     [InlineData("quarterly")]
     [InlineData("band-relative-20")]

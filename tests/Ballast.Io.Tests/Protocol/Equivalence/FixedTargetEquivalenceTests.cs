@@ -1,0 +1,59 @@
+using static Ballast.Io.Tests.Protocol.Equivalence.EquivalenceCases;
+
+namespace Ballast.Io.Tests.Protocol.Equivalence;
+
+/// <summary>
+/// Backtest and protocol agree for fixed-target policies (and equal weights): calendar triggers, absolute and
+/// relative bands, drift checked on a calendar, band-edge, partial and minimum-trade execution, a turnover cap,
+/// cooldowns in rows and days, and any/all combinations; on built-in synthetic data, so this never skips.
+/// </summary>
+public class FixedTargetEquivalenceTests(ITestOutputHelper output)
+{
+    private static readonly Dictionary<string, string> Cases = new()
+    {
+        ["calendar-monthly"] = EquivalenceHarness.Spec("calendar-monthly", Universe, FixedWeights, "{ calendar: monthly }"),
+        ["calendar-weekly"] = EquivalenceHarness.Spec("calendar-weekly", Universe, FixedWeights, "{ calendar: weekly }"),
+        ["calendar-quarterly-equal"] = EquivalenceHarness.Spec("calendar-quarterly-equal", Universe, "{ scheme: equal }", "{ calendar: quarterly }"),
+        ["band-absolute"] = EquivalenceHarness.Spec("band-absolute", Universe, FixedWeights, "{ drift: { absolute: 0.01 } }"),
+        ["band-relative"] = EquivalenceHarness.Spec("band-relative", Universe, FixedWeights, "{ drift: { relative: 0.05 } }"),
+        ["band-checked-weekly"] = EquivalenceHarness.Spec("band-checked-weekly", Universe, FixedWeights, "{ drift: { absolute: 0.01 }, check: weekly }"),
+        ["band-edge"] = EquivalenceHarness.Spec("band-edge", Universe, FixedWeights, "{ drift: { absolute: 0.01 } }", "{ to: band-edge }"),
+        ["band-edge-relative"] = EquivalenceHarness.Spec("band-edge-relative", Universe, FixedWeights, "{ drift: { relative: 0.05 } }", "{ to: band-edge }"),
+        ["partial"] = EquivalenceHarness.Spec("partial", Universe, FixedWeights, "{ calendar: monthly }", "{ partial: 0.5 }"),
+        ["min-trade-weight"] = EquivalenceHarness.Spec("min-trade-weight", Universe, FixedWeights, "{ calendar: weekly }", "{ min_trade: { weight: 0.002 } }"),
+        ["min-trade-value"] = EquivalenceHarness.Spec("min-trade-value", Universe, FixedWeights, "{ calendar: weekly }", "{ min_trade: { value: 2000 } }"),
+        ["max-turnover"] = EquivalenceHarness.Spec("max-turnover", Universe, FixedWeights, "{ drift: { absolute: 0.01 } }", "{ max_turnover: 0.005 }"),
+        ["band-edge-skewed"] = EquivalenceHarness.Spec("band-edge-skewed", Universe, "{ scheme: fixed, targets: { TREND: 0.069961, CARRY: 0.10288, VALUE: 0.358024, MACRO: 0.395061, ARB: 0.074074 } }", "{ drift: { absolute: 0.0235 } }", "{ to: band-edge }"),
+        ["max-turnover-any-cooldown"] = EquivalenceHarness.Spec("max-turnover-any-cooldown", Universe, "{ scheme: fixed, targets: { TREND: 0.341586, CARRY: 0.00495, VALUE: 0.158415, MACRO: 0.430693, ARB: 0.064356 } }", "{ any: [ { calendar: weekly }, { drift: { relative: 0.0333 } } ], cooldown: { days: 3 } }", "{ max_turnover: 0.0357 }"),
+        ["cooldown-rows"] = EquivalenceHarness.Spec("cooldown-rows", Universe, FixedWeights, "{ drift: { absolute: 0.005 }, cooldown: 10 }"),
+        ["cooldown-days"] = EquivalenceHarness.Spec("cooldown-days", Universe, FixedWeights, "{ drift: { absolute: 0.005 }, cooldown: { days: 14 } }"),
+        ["any"] = EquivalenceHarness.Spec("any", Universe, FixedWeights, "{ any: [ { calendar: quarterly }, { drift: { relative: 0.05 } } ] }"),
+        ["all"] = EquivalenceHarness.Spec("all", Universe, FixedWeights, "{ all: [ { calendar: weekly }, { drift: { absolute: 0.005 } } ] }"),
+    };
+
+    /// <summary>
+    /// Kinds that diverge on the current code, and in what; each must still diverge there (see <see cref="EquivalenceAssert"/>).
+    /// A minimum trade sizes the remaining trades differently in the backtester's trader and the protocol's planner
+    /// (two sizing solves; the cost-model work unifies them): with a minimum weight the rebalance rows agree but the
+    /// NAV leaves the bound on the sixth row (2000-01-11: backtest 1013404856964 vs protocol 1013404856411 base
+    /// units, bound 43); with a minimum value the trades differ from that row too and the protocol then rebalances on
+    /// 2000-02-14, a week before the backtest. Band-edge and turnover-capped execution agree with the targets above,
+    /// but the random-policy property found targets on which the sizings part while every decision still agrees:
+    /// band-edge on 2000-02-10 (backtest 1034523223651 vs protocol 1034523216947 base units, bound 180), a turnover cap
+    /// on 2000-05-09 (1011454378200 vs 1011454376380, bound 558).
+    /// </summary>
+    private static readonly Dictionary<string, Parts> KnownDivergences = new()
+    {
+        ["band-edge-skewed"] = Parts.Nav,
+        ["max-turnover-any-cooldown"] = Parts.Nav,
+        ["min-trade-weight"] = Parts.Nav,
+        ["min-trade-value"] = Parts.Both,
+    };
+
+    public static TheoryData<string> Kinds => Names(Cases);
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void BacktestAndProtocolAgree(string kind) =>
+        EquivalenceAssert.Check(kind, Cases[kind], OneYear, KnownDivergences, output, TestContext.Current.CancellationToken);
+}
