@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Ballast.Policies;
 using static Ballast.Io.Specs.NodeReader;
 using static Ballast.Io.Specs.SpecKeys;

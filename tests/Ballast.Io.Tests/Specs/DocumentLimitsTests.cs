@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Ballast.Accounting;
 using Ballast.Governance;
@@ -69,13 +68,14 @@ public sealed class DocumentLimitsTests : IDisposable
         return text.ToString();
     }
 
-    /// <summary>Runs <paramref name="load"/>, which must fail as bad input within ten seconds (a loaded CI machine) and 64 MB of allocations.</summary>
+    /// <summary>
+    /// Runs <paramref name="load"/>, which must fail as bad input within 64 MB of allocations (the work a bomb
+    /// would cost shows in what it allocates; no wall-clock bound, which would only measure the machine's load).
+    /// </summary>
     private static BallastInputException Refused(Action load)
     {
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        var clock = Stopwatch.StartNew();
         var e = Assert.Throws<BallastInputException>(load);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 64 << 20, $"allocated {(GC.GetAllocatedBytesForCurrentThread() - allocated) >> 20} MB");
         return e;
     }
