@@ -53,6 +53,15 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void Core_DoesNotTouchTheFileSystem()
+    {
+        // Reading and writing files is Ballast.Io's job: the domain takes text, streams and values.
+        var result = Types.InAssembly(Core).Should().NotHaveDependencyOnAny("System.IO.File", "System.IO.Directory", "System.IO.FileStream").GetResult();
+
+        Assert.True(result.IsSuccessful, $"these Core types touch the file system: {string.Join(", ", result.FailingTypes?.Select(t => t.FullName) ?? [])}");
+    }
+
+    [Fact]
     public void CorePublicStructs_AreReadOnly()
     {
         var mutable = Core.GetExportedTypes()

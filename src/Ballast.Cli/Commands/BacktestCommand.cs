@@ -29,7 +29,7 @@ internal static class BacktestCommand
         {
             CheckOutDir(parse.GetValue(output));
             var set = SpecLoader.LoadFile(parse.GetValue(spec)!);
-            var market = MarketDataCsv.ReadFile(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
+            var market = Ballast.Io.MarketDataFile.Read(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
             var options = new BacktestOptions
             {
                 From = parse.GetValue(from),

@@ -231,7 +231,7 @@ internal static class WeightsCommand
     private static int FromSpec(CliIo io, string specPath, string dataPath, DateOnly date, Ballast.Data.ValueKind kind, Ballast.Data.FillMode fill, bool json)
     {
         var set = Ballast.Io.Specs.SpecLoader.LoadFile(specPath);
-        var market = Ballast.Data.MarketDataCsv.ReadFile(dataPath, kind);
+        var market = Ballast.Io.MarketDataFile.Read(dataPath, kind);
         var history = BacktestJob.HistoryRows(set);
         var earliest = Ballast.Data.PriceWindow.Build(market, set.AllSeries(), null, null, fill, name => set.UniverseLocations.TryGetValue(name, out var l) ? l : null, history, minRows: 1).Dates[0];
         if (date < earliest)

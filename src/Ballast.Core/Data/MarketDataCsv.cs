@@ -9,18 +9,6 @@ namespace Ballast.Data;
 /// </summary>
 public static class MarketDataCsv
 {
-    public static MarketData ReadFile(string path, ValueKind kind = ValueKind.Prices)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-        {
-            throw new BallastInputException(new InputLocation(path), "data file not found");
-        }
-
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Read(reader, path, kind);
-    }
-
     public static MarketData Read(TextReader reader, string source, ValueKind kind = ValueKind.Prices)
     {
         ArgumentNullException.ThrowIfNull(reader);

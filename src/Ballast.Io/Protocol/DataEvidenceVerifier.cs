@@ -77,7 +77,7 @@ public sealed class DataEvidenceVerifier : IEvidenceVerifier
         var policy = set.Policies.FirstOrDefault(p => p.Hash == policyHash)
             ?? throw new BallastInputException($"the policy text holds no policy with hash {policyHash}");
         var single = set with { Policies = [policy] };
-        var outcome = BacktestJob.Run(single, MarketDataCsv.ReadFile(dataPath, kind), new BacktestOptions { From = from, To = to, Fill = fill });
+        var outcome = BacktestJob.Run(single, Ballast.Io.MarketDataFile.Read(dataPath, kind), new BacktestOptions { From = from, To = to, Fill = fill });
         var m = outcome.Runs[0].Metrics;
 
         // The period is the window the backtest actually ran (the data's dates inside the asked range, after any

@@ -239,7 +239,7 @@ public sealed record Scenario
                 throw Fail(fileNode, "data.file", $"data file not found: {file}");
             }
 
-            var market = MarketDataCsv.ReadFile(file, kind);
+            var market = Ballast.Io.MarketDataFile.Read(file, kind);
             return (PriceWindow.Build(market, [.. universe], null, null, fill), file, (file, kind, fill));
         }
     }

@@ -110,7 +110,7 @@ public class WeightsFromSpecTests
         Assert.InRange(groups["EFA"] + groups["EEM"], 0.1 - (2 * ppm), 0.4 + (2 * ppm));
 
         // Beta to SPY (not held) over the same 252 returns, computed here from the data file.
-        var market = Ballast.Data.MarketDataCsv.ReadFile(data, Ballast.Data.ValueKind.Prices);
+        var market = Ballast.Io.MarketDataFile.Read(data, Ballast.Data.ValueKind.Prices);
         var table = Ballast.Data.PriceWindow.Build(market, ["SPY", .. groups.Keys], null, new DateOnly(2020, 3, 31));
         var returns = table.ReturnsEndingAt(table.RowCount - 1, 252);
         var betas = Ballast.Optimisation.ConstraintBuilder.Betas(

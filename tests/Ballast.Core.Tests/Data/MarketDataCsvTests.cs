@@ -117,8 +117,4 @@ public class MarketDataCsvTests
     [Fact]
     public void Read_MixedDateFormats_AreAnError() =>
         Assert.StartsWith("prices.csv:3:1: date '2020-02-03' mixes formats", Bad("Date,A\n2020-01,1\n2020-02-03,2\n").Message, StringComparison.Ordinal);
-
-    [Fact]
-    public void ReadFile_MissingFile_SaysNotFound() =>
-        Assert.Contains("data file not found", Assert.Throws<BallastInputException>(() => MarketDataCsv.ReadFile("no/such/file.csv")).Message, StringComparison.Ordinal);
 }

@@ -59,7 +59,7 @@ public class BacktestEquivalenceTests(ITestOutputHelper output)
 
         // The backtest: 1,000,000 capital, 20 bps proportional costs.
         var set = SpecLoader.LoadFile(spec);
-        var outcome = BacktestJob.Run(set, MarketDataCsv.ReadFile(data, ValueKind.ReturnsPercent), new BacktestOptions { Record = true }, cancellationToken: TestContext.Current.CancellationToken);
+        var outcome = BacktestJob.Run(set, Ballast.Io.MarketDataFile.Read(data, ValueKind.ReturnsPercent), new BacktestOptions { Record = true }, cancellationToken: TestContext.Current.CancellationToken);
         var run = outcome.Runs.Single(r => r.Policy.Spec.Name == policy);
         var equity = run.Equity!;
 

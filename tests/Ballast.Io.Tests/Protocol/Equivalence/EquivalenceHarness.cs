@@ -334,7 +334,7 @@ internal sealed record EquivalenceData(string Label, Func<PolicySet, Cancellatio
     /// <summary>A data file (a wide CSV of prices or returns).</summary>
     public static EquivalenceData File(string path, ValueKind kind)
     {
-        var market = MarketDataCsv.ReadFile(path, kind);
+        var market = Ballast.Io.MarketDataFile.Read(path, kind);
         return new(
             Path.GetFileName(path),
             (set, ct) => BacktestJob.Run(set, market, new BacktestOptions { Record = true }, cancellationToken: ct),
