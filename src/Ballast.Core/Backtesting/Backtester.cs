@@ -14,14 +14,6 @@ public static class Backtester
 
     private static readonly TriggerReason InitialInvestment = new("initial", "initial investment");
 
-    private static void SetTargets(ReadOnlySpan<int> ppm, Span<double> targets)
-    {
-        for (var i = 0; i < ppm.Length; i++)
-        {
-            targets[i] = ppm[i] / (double)PartsPerMillion.One;
-        }
-    }
-
     /// <summary>
     /// Runs every policy on the table (each on the columns of its universe), in parallel, and fills in the
     /// rebalancing premium against <paramref name="baselineIndex"/> (buy and hold). Results are in policy order.
@@ -84,12 +76,81 @@ public static class Backtester
         return runs;
     }
 
-    /// <summary>Runs one policy. The table's columns must be the policy's universe, in order.</summary>
+    /// <summary>
+    /// Runs one policy. The table's columns must be the policy's universe, in order. Row 0 invests at the targets;
+    /// then each row the scanner values the holdings (skipping rows where the policy cannot act), the
+    /// <see cref="PolicyStep"/> observes, decides and plans, and the trader executes the plan.
+    /// </summary>
     public static PolicyRun Run(PriceTable table, RebalancePolicy policy, BacktestSettings settings)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(settings);
+        CheckColumns(table, policy);
+
+        var n = policy.AssetCount;
+        var rows = table.RowCount;
+        var prices = table.Prices;
+        var spec = policy.Spec;
+        var record = settings.Record;
+        var step = PolicyStep.ForBacktest(policy, table, settings.PeriodsPerYear);
+
+        var state = new PortfolioState(n, spec.Capital);
+        var weights = new double[n];
+        var trader = new Trader(spec.Costs, spec.Lot, policy.Names, record ? new List<TradeRecord>() : null);
+        var recorder = record ? new Recorder(rows, n, policy.IsRiskBased) : null;
+        var riskFreePerPeriod = Math.Pow(1 + settings.RiskFree, 1.0 / settings.PeriodsPerYear) - 1;
+        var metrics = default(MetricsAccumulator);
+
+        // Row 0: invest at the targets at the close, paying costs.
+        trader.Execute(state, prices.AsSpan(0, n), spec.Capital, weights, step.TargetsPpm, new bool[n], 0, table.Dates[0], InitialInvestment, out var initialCost, out _);
+        recorder?.EstimateCovariance(spec, table, 0);
+        var nav = spec.Capital - initialCost;
+        metrics.AddInitialCost(initialCost);
+        recorder?.Record(0, nav, 0, state.Units, prices.AsSpan(0, n));
+
+        var units = state.Units;
+        var scanner = new RowScanner(prices, n);
+        scanner.Start(nav, riskFreePerPeriod, units, state.Cash);
+        var band = policy.FiresOnlyAboveDrift;
+        var rowMax = record || policy.UsesMaxAbsDrift;
+
+        // The scanner skips rows where the policy cannot act in one tight loop; it stops on every row when the run is
+        // recorded or the policy state observes each row.
+        var everyRow = record || step.State is not null;
+        for (var t = 1; t < rows; t++)
+        {
+            t = scanner.Scan(t, rows, units, state.Cash, step.Targets, weights, step.CandidateRows, band is not null, band ?? 0, rowMax, everyRow, out var value, out var inverse, out var driftMax);
+            if (t == rows)
+            {
+                break;
+            }
+
+            var p = prices.AsSpan(t * n, n);
+            var navAfter = value;
+            var plan = step.Step(new HoldingsOnRow(t, weights, value, driftMax));
+            plan?.ThrowIfFailed();
+            if (plan is { Trades: true } && trader.Execute(state, p, value, weights, plan.WeightsPpm, plan.Held, t, table.Dates[t], plan.Reason, out var cost, out var traded))
+            {
+                step.Traded(t);
+                navAfter = value - cost;
+                metrics.AddRebalance(traded, cost, inverse);
+                recorder?.EstimateCovariance(spec, table, t);
+            }
+
+            scanner.Book(navAfter, value, inverse);
+            recorder?.Record(t, navAfter, driftMax, units, p);
+        }
+
+        var (driftSum, driftMaxAll) = scanner.DriftTotals();
+        metrics.AddDrift(driftSum, (long)(rows - 1) * n, driftMaxAll);
+        var result = metrics.Finish(spec.Capital, scanner.Nav, table.Dates[0], table.Dates[^1], settings.PeriodsPerYear, scanner.Returns);
+        return new PolicyRun(policy, result, recorder?.Equity, recorder?.Weights, recorder?.Drift, trader.Trades, recorder?.RiskContributions);
+    }
+
+    /// <summary>The table holds the policy's universe as columns, in order, with the lookback rows a risk-based policy needs.</summary>
+    private static void CheckColumns(PriceTable table, RebalancePolicy policy)
+    {
         if (table.ColumnCount != policy.AssetCount)
         {
             throw new ArgumentException($"the table has {table.ColumnCount} columns but policy '{policy.Spec.Name}' has {policy.AssetCount} assets", nameof(table));
@@ -103,140 +164,10 @@ public static class Backtester
             }
         }
 
-        var n = policy.AssetCount;
-        var rows = table.RowCount;
-        var prices = table.Prices;
-        var spec = policy.Spec;
-        var record = settings.Record;
-
-        // The targets in force: fixed, or for a risk-based policy those it computed at its last rebalance.
-        var targetPpm = new int[n];
-        var targets = new double[n];
-        var proposedPpm = new int[n];
-        var proposed = new double[n];
-        var risk = policy.IsRiskBased;
-        var history = policy.NeedsPrices ? table : null;
-        var policyState = policy.ObservesVolatility ? new PolicyState() : null;
-        if (risk && table.RowsUpTo(0) <= policy.HistoryRows)
+        if (policy.IsRiskBased && table.RowsUpTo(0) <= policy.HistoryRows)
         {
-            throw new ArgumentException($"policy '{spec.Name}' needs {policy.HistoryRows} rows of history before the first row; build the table with PriceWindow (historyRows) or PriceTable.WithHistory", nameof(table));
+            throw new ArgumentException($"policy '{policy.Spec.Name}' needs {policy.HistoryRows} rows of history before the first row; build the table with PriceWindow (historyRows) or PriceTable.WithHistory", nameof(table));
         }
-
-        var state = new PortfolioState(n, spec.Capital);
-        var weights = new double[n];
-        var plan = new int[n];
-        var hold = new bool[n];
-        var trader = new Trader(spec.Costs, spec.Lot, policy.Names, record ? new List<TradeRecord>() : null);
-        var recorder = record ? new Recorder(rows, n, policy.IsRiskBased) : null;
-        var riskFreePerPeriod = Math.Pow(1 + settings.RiskFree, 1.0 / settings.PeriodsPerYear) - 1;
-        var metrics = default(MetricsAccumulator);
-
-        // Row 0: invest at the targets at the close, paying costs.
-        var row0 = prices.AsSpan(0, n);
-        weights.AsSpan().Clear();
-        policy.ComputeTargets(new PolicyContext(table.Calendar, 0, weights, spec.Capital, 0, false, prices: table, periodsPerYear: settings.PeriodsPerYear), targetPpm);
-        SetTargets(targetPpm, targets);
-        trader.Execute(state, row0, spec.Capital, weights, targetPpm, hold, 0, table.Dates[0], InitialInvestment, out var initialCost, out _);
-        if (recorder is not null && spec.Weights is RiskWeights riskWeights)
-        {
-            recorder.Covariance = RebalancePolicy.Estimate(riskWeights.Covariance, table, 0);
-        }
-        var nav = spec.Capital - initialCost;
-
-        metrics.AddInitialCost(initialCost);
-        recorder?.Record(0, nav, 0, state.Units, prices.AsSpan(0, n));
-
-        var lastRebalance = 0;
-        var units = state.Units;
-        var scanner = new RowScanner(prices, n);
-        scanner.Start(nav, riskFreePerPeriod, units, state.Cash);
-        var rowMax = record || policy.UsesMaxAbsDrift;
-        var candidates = policy.CandidateRows(table.Calendar);
-        var band = policy.FiresOnlyAboveDrift;
-        // Rows where the policy cannot fire are scanned in one tight loop; the scan stops where it must be asked, or
-        // on every row when the run is recorded or a volatility regime observes each row.
-        var everyRow = record || policyState is not null;
-
-        // Fixed targets executed plainly: every plan is the targets, holding nothing, so it is made once here.
-        var fixedPlan = policy.PlansFixedTargets;
-        if (fixedPlan)
-        {
-            targetPpm.CopyTo(plan, 0);
-        }
-
-        // Row and index arithmetic here cannot overflow (rows · assets is an array length); skip the checks in the hot loop.
-        unchecked
-        {
-            for (var t = 1; t < rows; t++)
-            {
-                t = scanner.Scan(t, rows, units, state.Cash, targets, weights, candidates, band is not null, band ?? 0, rowMax, everyRow, out var value, out var inverse, out var driftMax);
-                if (t == rows)
-                {
-                    break;
-                }
-
-                var p = prices.AsSpan(t * n, n);
-                var navAfter = value;
-                if (policyState is not null)
-                {
-                    policy.Observe(new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, default, history, policyState, settings.PeriodsPerYear), policyState);
-                }
-
-                if ((candidates is null || candidates[t]) && (band is not { } b || driftMax > b))
-                {
-                    var context = new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, risk ? targets : default, history, policyState, settings.PeriodsPerYear);
-                    var reason = policy.Decide(context);
-                    if (reason is not null)
-                    {
-                        // A risk-based policy proposes new targets from the returns up to this row; they come into
-                        // force only if the rebalance actually trades.
-                        // (The context is not copied otherwise: it was just written field by field, and a copy would
-                        // read it back in wide loads the processor cannot forward from those stores.)
-                        bool planned;
-                        if (risk)
-                        {
-                            policy.ComputeTargets(context, proposedPpm);
-                            SetTargets(proposedPpm, proposed);
-                            planned = policy.PlanTargets(new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == rows - 1, driftMax, proposed, history, policyState, settings.PeriodsPerYear), plan, hold);
-                        }
-                        else if (fixedPlan)
-                        {
-                            planned = true;
-                        }
-                        else
-                        {
-                            planned = policy.PlanTargets(context, plan, hold);
-                        }
-
-                        if (planned)
-                        {
-                            if (trader.Execute(state, p, value, weights, plan, hold, t, table.Dates[t], reason, out var cost, out var traded))
-                            {
-                                navAfter = value - cost;
-                                metrics.AddRebalance(traded, cost, inverse);
-                                lastRebalance = t;
-                                if (risk)
-                                {
-                                    proposed.CopyTo(targets, 0);
-                                    if (recorder is not null && spec.Weights is RiskWeights rw)
-                                    {
-                                        recorder.Covariance = RebalancePolicy.Estimate(rw.Covariance, table, t);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-
-                scanner.Book(navAfter, value, inverse);
-                recorder?.Record(t, navAfter, driftMax, units, p);
-            }
-        }
-
-        var (driftSum, driftMaxAll) = scanner.DriftTotals();
-        metrics.AddDrift(driftSum, (long)(rows - 1) * n, driftMaxAll);
-        var result2 = metrics.Finish(spec.Capital, scanner.Nav, table.Dates[0], table.Dates[^1], settings.PeriodsPerYear, scanner.Returns);
-        return new PolicyRun(policy, result2, recorder?.Equity, recorder?.Weights, recorder?.Drift, trader.Trades, recorder?.RiskContributions);
     }
 }
 
@@ -244,7 +175,16 @@ public static class Backtester
 internal sealed class Recorder(int rows, int assets, bool riskBased)
 {
     /// <summary>The covariance estimated at the last rebalance of a risk-based policy (for its risk contributions).</summary>
-    public MathNet.Numerics.LinearAlgebra.Matrix<double>? Covariance { get; set; }
+    public MathNet.Numerics.LinearAlgebra.Matrix<double>? Covariance { get; private set; }
+
+    /// <summary>Keeps the covariance a risk-based policy estimated on <paramref name="row"/>, where it rebalanced.</summary>
+    public void EstimateCovariance(PolicySpec spec, PriceTable table, int row)
+    {
+        if (spec.Weights is RiskWeights risk)
+        {
+            Covariance = RebalancePolicy.Estimate(risk.Covariance, table, row);
+        }
+    }
 
     public double[]? RiskContributions { get; } = riskBased ? new double[rows * assets] : null;
 

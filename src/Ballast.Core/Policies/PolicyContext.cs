@@ -73,9 +73,26 @@ public readonly ref struct PolicyContext
 /// </summary>
 public sealed class PolicyState
 {
+    /// <summary>A fresh state: normal regime, no volatility measured yet.</summary>
+    public PolicyState()
+    {
+    }
+
+    /// <summary>A state as recorded earlier (a vault's journal restores it this way).</summary>
+    public PolicyState(bool highVolatility, double volatility)
+    {
+        HighVolatility = highVolatility;
+        Volatility = volatility;
+    }
+
+    /// <summary>True while the policy is in its high-volatility regime.</summary>
     public bool HighVolatility { get; set; }
 
+    /// <summary>The annualised realised volatility measured on the last observed row with a full window; NaN before one.</summary>
     public double Volatility { get; set; } = double.NaN;
+
+    /// <summary>An independent copy.</summary>
+    public PolicyState Copy() => new(HighVolatility, Volatility);
 }
 
 /// <summary>Why a rebalance fired, as recorded in trades.csv and the report. The text is built only when asked for.</summary>

@@ -92,6 +92,20 @@ public sealed record Rebalanced(
     UInt128? CostBudgetAfter,
     DateTimeOffset At) : ProtocolEvent;
 
+/// <summary>
+/// The keeper advanced a composed vault's policy state (<see cref="Policies.PolicyState"/>: the volatility regime)
+/// over the rows of its children's NAV history it had not observed yet, up to <paramref name="Through"/>, each with
+/// the weights the vault held on that row, as a backtest does row by row. Journaled before any
+/// <see cref="Rebalanced"/> of the same call; applying it sets the state, so replay rebuilds it exactly.
+/// </summary>
+/// <param name="Vault">The composed vault.</param>
+/// <param name="Policy">The hash of the policy whose state this is (attaching another policy starts afresh).</param>
+/// <param name="Through">The date of the last NAV row observed.</param>
+/// <param name="HighVolatility">True while the policy is in its high-volatility regime.</param>
+/// <param name="Volatility">The annualised realised volatility of the last row with a full window (null before one).</param>
+/// <param name="At">When the keeper observed.</param>
+public sealed record PolicyObserved(string Vault, string Policy, DateOnly Through, bool HighVolatility, double? Volatility, DateTimeOffset At) : ProtocolEvent;
+
 public sealed record ComposedPaused(string Vault, AccountId Operator, DateTimeOffset At) : ProtocolEvent;
 
 public sealed record ComposedUnpaused(string Vault, AccountId Operator, DateTimeOffset At) : ProtocolEvent;
@@ -113,6 +127,7 @@ public static class EventTypes
         ("composed-deposited", typeof(ComposedDeposited)),
         ("composed-redeemed", typeof(ComposedRedeemed)),
         ("rebalanced", typeof(Rebalanced)),
+        ("policy-observed", typeof(PolicyObserved)),
         ("composed-paused", typeof(ComposedPaused)),
         ("composed-unpaused", typeof(ComposedUnpaused)),
         ("governance-initialized", typeof(GovernanceInitialized)),

@@ -125,7 +125,7 @@ public sealed class ProtocolEngine
             case ComposedVaultCreated or ComposedDeposited or ComposedRedeemed or ComposedPaused or ComposedUnpaused or RailsChanged:
                 ComposedVaultDecisions.Apply(state, e);
                 break;
-            case PolicyStored or PolicyAttached or Rebalanced:
+            case PolicyStored or PolicyAttached or Rebalanced or PolicyObserved:
                 _planner.Apply(state, e);
                 break;
             case GovernanceInitialized or BankRecorded or EscrowRecorded or GovernorRecorded or GaugeRecorded or EvidenceChecked:

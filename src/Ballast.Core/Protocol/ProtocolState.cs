@@ -40,6 +40,15 @@ public sealed class ComposedVaultState(string id, ComposedVaultSpec spec)
 
     public DateTimeOffset? LastRebalanceAt { get; internal set; }
 
+    /// <summary>
+    /// What the attached policy carries from row to row (its volatility regime), as the keeper last advanced it
+    /// (<see cref="PolicyObserved"/>); null before the first observation or for a policy that carries nothing.
+    /// </summary>
+    public Policies.PolicyState? PolicyState { get; internal set; }
+
+    /// <summary>The date of the last NAV row <see cref="PolicyState"/> has observed (null before the first).</summary>
+    public DateOnly? PolicyObservedThrough { get; internal set; }
+
     /// <summary>Cost budget available at <see cref="CostBudgetAt"/> (rails with a budget only).</summary>
     public UInt128 CostBudget { get; internal set; }
 

@@ -20,7 +20,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
     private readonly IPolicyCompiler _compiler = compiler;
     private readonly PolicyCache _cache = cache;
 
-    /// <summary>Applies <see cref="PolicyStored"/>, <see cref="PolicyAttached"/> and <see cref="Rebalanced"/>.</summary>
+    /// <summary>Applies <see cref="PolicyStored"/>, <see cref="PolicyAttached"/>, <see cref="PolicyObserved"/> and <see cref="Rebalanced"/>.</summary>
     internal void Apply(ProtocolState state, ProtocolEvent e)
     {
         switch (e)
@@ -34,6 +34,16 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
                     var policy = _cache.Get(state, p.Hash);
                     cv.PolicyHash = p.Hash;
                     cv.TargetsPpm = InitialTargets(cv, policy);
+                    cv.PolicyState = null; // a new policy starts with a fresh state
+                    cv.PolicyObservedThrough = null;
+                    break;
+                }
+
+            case PolicyObserved o:
+                {
+                    var cv = state.ComposedVaults[o.Vault];
+                    cv.PolicyState = new PolicyState(o.HighVolatility, o.Volatility ?? double.NaN);
+                    cv.PolicyObservedThrough = o.Through;
                     break;
                 }
 
@@ -154,7 +164,11 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         return LiveNavTable.Of(state, names, DateOnly.FromDateTime(now.UtcDateTime));
     }
 
-    /// <summary>The keeper's rebalance of a composed vault: the policy on the NAV table, the rails, exact child operations (or a trim to the caps, or nothing).</summary>
+    /// <summary>
+    /// The keeper's rebalance of a composed vault: the policy's <see cref="PolicyStep"/> on the NAV table (its state
+    /// advanced over the rows not yet observed, each with the weights held then), the rails, exact child operations
+    /// (or a trim to the caps, or nothing). An advanced policy state is journaled as <see cref="PolicyObserved"/>.
+    /// </summary>
     internal CommandOutcome DecideRebalance(ProtocolState state, string vaultId, DateTimeOffset now)
     {
         if (!state.ComposedVaults.TryGetValue(vaultId, out var cv))
@@ -170,12 +184,6 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         if (cv.PolicyHash is not { } hash || cv.TargetsPpm is not { } inForce)
         {
             return CommandOutcome.Reject(VaultRejections.NoPolicy, $"'{cv.Id}' has no policy");
-        }
-
-        var rails = cv.Spec.Rails;
-        if (cv.LastRebalanceAt is { } lastAt && rails.CooldownSeconds > 0 && now < lastAt.AddSeconds(rails.CooldownSeconds))
-        {
-            return Unchanged(state, cv, now, $"cooldown: the last rebalance was at {lastAt:O}; the next may come from {lastAt.AddSeconds(rails.CooldownSeconds):O}");
         }
 
         RebalancePolicy policy;
@@ -207,89 +215,138 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         }
 
         var row = table.RowCount - 1;
-        if (cv.LastRebalanceAt is { } previous && DateOnly.FromDateTime(previous.UtcDateTime) >= table.Dates[row])
-        {
-            return Unchanged(state, cv, now, $"already rebalanced on {table.FormatDate(table.Dates[row])}: at most one rebalance per row of NAV history (as in a backtest)");
-        }
-
         var periods = cv.Spec.PeriodsPerYear ?? table.InferPeriodsPerYear();
 
-        // Holdings in policy order, exact, and as weights of NAV.
+        // Holdings in policy order, exact, and as weights of NAV (zero when nothing is held).
         var held = RebalanceHoldings.Of(state, cv, names);
         var (values, idle, nav) = (held.Values, held.Idle, held.Nav);
-        if (nav == 0)
-        {
-            return CommandOutcome.Nothing("the vault holds nothing to rebalance");
-        }
-
         var navD = (double)nav;
         var weights = new double[n];
-        var targets = new double[n];
+        var inForcePpm = new int[n];
         var maxDrift = 0.0;
         for (var i = 0; i < n; i++)
         {
-            weights[i] = (double)values[i] / navD;
-            targets[i] = inForce[cv.Spec.Children.IndexOf(names[i])] / (double)PartsPerMillion.One;
-            maxDrift = Math.Max(maxDrift, Math.Abs(weights[i] - targets[i]));
+            weights[i] = nav == 0 ? 0 : (double)values[i] / navD;
+            inForcePpm[i] = inForce[cv.Spec.Children.IndexOf(names[i])];
+            maxDrift = Math.Max(maxDrift, Math.Abs(weights[i] - (inForcePpm[i] / (double)PartsPerMillion.One)));
         }
 
         var lastRow = LastRebalanceRow(table, cv.LastRebalanceAt);
-        PolicyState? regime = null;
-        if (policy.ObservesVolatility)
+        var step = PolicyStep.ForVault(policy, table, periods, inForcePpm, lastRow, cv.PolicyState);
+        var current = new HoldingsOnRow(row, weights, navD, maxDrift);
+
+        // The rows since the state last observed, each with the shares held now valued at that row's NAV reports
+        // (the holdings since the last call: a backtest's units between its trades); today's row comes with the step.
+        var rowObserved = step.State is null || (cv.PolicyObservedThrough is { } through && through >= table.Dates[row]);
+        if (!rowObserved)
         {
-            // The regime is replayed over the history with today's weights (see docs/protocol.md).
-            regime = new PolicyState();
-            for (var r = 1; r <= row; r++)
-            {
-                policy.Observe(new PolicyContext(table.Calendar, r, weights, navD, lastRow, false, double.NaN, default, table, regime, periods), regime);
-            }
+            ObserveEarlierRows(step, table, held, cv.Account, cv.PolicyObservedThrough);
         }
 
-        var risk = policy.IsRiskBased;
-        var context = new PolicyContext(table.Calendar, row, weights, navD, lastRow, false, maxDrift, risk ? targets : default, table, regime, periods);
-        var reason = policy.Decide(context);
-        if (reason is null)
+        var rails = cv.Spec.Rails;
+        var wait = cv.LastRebalanceAt is { } lastAt && rails.CooldownSeconds > 0 && now < lastAt.AddSeconds(rails.CooldownSeconds)
+            ? $"cooldown: the last rebalance was at {lastAt:O}; the next may come from {lastAt.AddSeconds(rails.CooldownSeconds):O}"
+            : cv.LastRebalanceAt is { } previous && DateOnly.FromDateTime(previous.UtcDateTime) >= table.Dates[row]
+                ? $"already rebalanced on {table.FormatDate(table.Dates[row])}: at most one rebalance per row of NAV history (as in a backtest)"
+                : null;
+        if (wait is not null || nav == 0)
         {
-            return Unchanged(state, cv, now, $"no trigger fired on {table.FormatDate(table.Dates[row])} (largest drift {maxDrift:P3}); nothing changed");
+            if (!rowObserved)
+            {
+                step.Observe(current);
+            }
+
+            var observedOnly = Observed(step, cv, hash, table.Dates[row], rowObserved, now);
+            return WithObservation(nav == 0 && wait is null ? CommandOutcome.Nothing("the vault holds nothing to rebalance") : Unchanged(state, cv, now, wait!), observedOnly);
+        }
+
+        var plan = rowObserved ? step.DecideAndPlan(current) : step.Step(current);
+        var observed = Observed(step, cv, hash, table.Dates[row], rowObserved, now);
+        if (plan is null)
+        {
+            return WithObservation(Unchanged(state, cv, now, $"no trigger fired on {table.FormatDate(table.Dates[row])} (largest drift {maxDrift:P3}); nothing changed"), observed);
+        }
+
+        if (plan.Failure is { } failure)
+        {
+            return CommandOutcome.Reject(RebalanceRejections.PolicyFailed, failure.Message);
+        }
+
+        if (!plan.Trades)
+        {
+            return WithObservation(Unchanged(state, cv, now, $"{plan.Reason.Text}, but the plan leaves nothing to trade"), observed);
         }
 
         var digest = InputsDigest(table, names, values, idle, inForce, lastRow, row);
-
-        var plan = new int[n];
-        var hold = new bool[n];
-        var planning = context;
-        var proposed = targets;
-        if (risk)
-        {
-            var proposedPpm = new int[n];
-            try
-            {
-                policy.ComputeTargets(context, proposedPpm);
-            }
-            catch (BallastInputException e)
-            {
-                return CommandOutcome.Reject(RebalanceRejections.PolicyFailed, e.Message);
-            }
-
-            proposed = [.. proposedPpm.Select(p => p / (double)PartsPerMillion.One)];
-            planning = new PolicyContext(table.Calendar, row, weights, navD, lastRow, false, maxDrift, proposed, table, regime, periods);
-        }
-
-        if (!policy.PlanTargets(planning, plan, hold))
-        {
-            return Unchanged(state, cv, now, $"{reason.Text}, but the plan leaves nothing to trade");
-        }
-
-        ApplyWeightRails(rails, plan, weights, nav);
+        var planned = (int[])plan.WeightsPpm.Clone();
+        ApplyWeightRails(rails, planned, weights, nav);
 
         // Targets in force from now on: a risk-based policy's new targets (exact ppm, as it computed them); fixed ones unchanged.
-        var targetsPpm = new int[n];
-        PartsPerMillion.Round(proposed.AsSpan(), targetsPpm.AsSpan(), default);
-        var byChild = risk ? cv.Spec.Children.Select(c => targetsPpm[IndexOf(names, c)]).ToImmutableArray() : [.. inForce];
-        var record = new RebalanceRecord(policy.Hash, reason, digest, row, byChild);
-        var outcome = RebalanceExecution.Execute(state, cv, held, plan, hold, record, now, trim: false);
-        return outcome.Status == CommandStatus.Unchanged ? Unchanged(state, cv, now, outcome.Note!) : outcome;
+        var byChild = policy.IsRiskBased ? cv.Spec.Children.Select(c => plan.TargetsPpm[IndexOf(names, c)]).ToImmutableArray() : [.. inForce];
+        var record = new RebalanceRecord(policy.Hash, plan.Reason, digest, row, byChild);
+        var outcome = RebalanceExecution.Execute(state, cv, held, planned, (bool[])plan.Held.Clone(), record, now, trim: false);
+        return WithObservation(outcome.Status == CommandStatus.Unchanged ? Unchanged(state, cv, now, outcome.Note!) : outcome, observed);
     }
+
+    /// <summary>
+    /// Advances the step's state over the table's rows after <paramref name="observedThrough"/> and before its last
+    /// row (from row 1: row 0 of a window is where a backtest invests), each with the vault's shares in its children
+    /// valued at that row's NAV per share, beside the idle cash and the cash in flight.
+    /// </summary>
+    private static void ObserveEarlierRows(PolicyStep step, PriceTable table, RebalanceHoldings held, AccountId account, DateOnly? observedThrough)
+    {
+        var n = held.Children.Length;
+        var last = table.RowCount - 1;
+        var first = 1;
+        if (observedThrough is { } through)
+        {
+            var index = Array.BinarySearch(table.Dates, through);
+            first = Math.Max(first, index >= 0 ? index + 1 : ~index);
+        }
+
+        if (first >= last)
+        {
+            return;
+        }
+
+        var shares = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            shares[i] = (double)held.Children[i].Vault.BalanceOf(account);
+        }
+
+        var cash = (double)(held.Idle + held.InFlight);
+        var weights = new double[n];
+        for (var r = first; r < last; r++)
+        {
+            var prices = table.Row(r);
+            var nav = cash;
+            for (var i = 0; i < n; i++)
+            {
+                weights[i] = shares[i] * prices[i];
+                nav += weights[i];
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                weights[i] = nav > 0 ? weights[i] / nav : 0;
+            }
+
+            step.Observe(new HoldingsOnRow(r, weights, nav));
+        }
+    }
+
+    /// <summary>The event recording the state the step advanced to through <paramref name="through"/>, or null when it observed nothing new.</summary>
+    private static PolicyObserved? Observed(PolicyStep step, ComposedVaultState cv, string hash, DateOnly through, bool rowObserved, DateTimeOffset now) =>
+        step.State is not { } advanced || rowObserved
+            ? null
+            : new PolicyObserved(cv.Id, hash, through, advanced.HighVolatility, double.IsNaN(advanced.Volatility) ? null : advanced.Volatility, now);
+
+    /// <summary>An outcome with the observation journaled first (a call that changed nothing else then applies just it); a rejection journals nothing.</summary>
+    private static CommandOutcome WithObservation(CommandOutcome outcome, PolicyObserved? observed) =>
+        observed is null || outcome.Status == CommandStatus.Rejected
+            ? outcome
+            : new CommandOutcome(CommandStatus.Applied, [observed, .. outcome.Events], null, outcome.Note);
 
     /// <summary>
     /// The policy does not rebalance now (cooldown, a row already rebalanced, too little history, no trigger, nothing

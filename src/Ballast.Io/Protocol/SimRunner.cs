@@ -192,14 +192,13 @@ public static class SimRunner
                 var outcome = await sequencer.SubmitAsync(new RebalanceCommand($"r{row}-keeper", Keeper, scenario.ComposedId), cancellationToken).ConfigureAwait(false);
                 switch (outcome.Status)
                 {
-                    case CommandStatus.Applied:
-                        var e = (Rebalanced)outcome.Events[0];
+                    case CommandStatus.Applied when outcome.Events.OfType<Rebalanced>().FirstOrDefault() is { } e:
                         rebalances++;
                         flowFees += e.FlowFees;
                         fixedCosts += e.FixedCosts;
                         break;
-                    case CommandStatus.Unchanged:
-                        unchanged++;
+                    case CommandStatus.Applied or CommandStatus.Unchanged:
+                        unchanged++; // nothing traded (an applied call without a rebalance only advanced the policy state)
                         break;
                     case CommandStatus.Rejected:
                         rejections.Add($"{prices.FormatDate(date)} keeper: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");

@@ -2,6 +2,7 @@ using Ballast.Accounting;
 using Ballast.Governance;
 using Ballast.Policies;
 using Ballast.Protocol;
+using Ballast.Protocol.Journal;
 
 namespace Ballast.Core.Tests.Protocol;
 
@@ -24,9 +25,11 @@ internal sealed class EngineHarness
     public static readonly GovernanceParameters Parameters = new(Day, 3 * Day, 1_000, 0, 2 * Day, 7 * Day, new AccountId("guardian"));
 
     private int _next;
+    private JournalHead _head = JournalHead.Empty;
 
-    public EngineHarness(FakePolicyCompiler? compiler = null, ProtocolEngine? engine = null, TriggerSpec? trigger = null, RebalanceRails? rails = null)
+    public EngineHarness(FakePolicyCompiler? compiler = null, ProtocolEngine? engine = null, TriggerSpec? trigger = null, RebalanceRails? rails = null, bool journal = false)
     {
+        Journal = journal ? [] : null;
         Compiler = compiler ?? new FakePolicyCompiler();
         Engine = engine ?? new ProtocolEngine(Compiler);
         PolicyText = Compiler.Register($"fixed A 0.5 B 0.5 {trigger}", FakePolicyCompiler.Fixed("p", ["A", "B"], [0.5, 0.5]) with { Trigger = trigger ?? new NoTrigger() });
@@ -50,6 +53,9 @@ internal sealed class EngineHarness
 
     public DateTimeOffset Now { get; private set; } = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The journal of every applied command (its <see cref="CommandAccepted"/> first), when asked for; null otherwise.</summary>
+    public List<JournalEvent>? Journal { get; }
+
     /// <summary>Every applied event with its time, in order.</summary>
     public List<(ProtocolEvent Event, DateTimeOffset At)> Events { get; } = [];
 
@@ -65,6 +71,14 @@ internal sealed class EngineHarness
         var outcome = Engine.Decide(State, command, Now);
         if (outcome.Status == CommandStatus.Applied)
         {
+            if (Journal is not null)
+            {
+                ProtocolEvent[] all = [CommandAccepted.Of(command), .. outcome.Events];
+                var built = JournalBuilder.Build(_head, all.Select(e => new JournalEventDraft(Now, EventTypes.NameOf(e), command.Id, EventTypes.Payload(e))));
+                Journal.AddRange(built);
+                _head = JournalHead.After(built[^1]);
+            }
+
             foreach (var e in outcome.Events)
             {
                 Engine.Apply(State, e, Now);
