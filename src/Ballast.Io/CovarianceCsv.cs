@@ -36,7 +36,7 @@ public static class CovarianceCsv
         var rows = lines.Skip(1).ToList();
         // Named rows (pandas): one more header cell than rows, and every row starts with a name, not a number.
         var named = header[0].Length == 0
-            || (rows.Count > 0 && rows.All(r => !double.TryParse(r.Text.Split(',')[0].Trim().Trim('"'), NumberStyles.Float, CultureInfo.InvariantCulture, out _)));
+            || (rows.Count > 0 && rows.All(r => !double.TryParse(Cell(FirstField(r.Text)), NumberStyles.Float, CultureInfo.InvariantCulture, out _)));
         var names = named ? header.Skip(1).ToList() : header;
         if (names.Count != rows.Count)
         {
@@ -114,5 +114,8 @@ public static class CovarianceCsv
         return (names, matrix);
     }
 
-    private static ReadOnlySpan<char> Cell(string cell) => cell.AsSpan().Trim().Trim('"');
+    private static ReadOnlySpan<char> Cell(ReadOnlySpan<char> cell) => cell.Trim().Trim('"');
+
+    /// <summary>The first comma-separated field of a line, without splitting the rest (a row holds a field per asset).</summary>
+    private static string FirstField(string line) => line.IndexOf(',', StringComparison.Ordinal) is var comma and >= 0 ? line[..comma] : line;
 }
