@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Ballast.Data;
 using Ballast.Io;
 using Ballast.Optimisation;
 using Ballast.Policies;
@@ -26,7 +27,7 @@ internal static class WeightsCommand
         var covariance = new Option<string?>("--covariance") { Description = "Covariance matrix as CSV: a header row of asset names; rows may carry their name in the first column (as pandas writes them)." };
         var scheme = new Option<string?>("--scheme") { Description = "With --covariance: inverse-vol, risk-parity (equal risk contribution), risk-budget (with --budgets) or min-variance (long-only, with --bounds)." };
         var budgets = new Option<string?>("--budgets") { Description = "Risk budgets for risk-budget, e.g. SPY=0.3,AGG=0.7 (summing to 1)." };
-        var bounds = new Option<string?>("--bounds") { Description = "Per-asset weight bounds for min-variance, LO:HI for every asset, e.g. 0.05:0.5 (default 0:1)." };
+        var bounds = new Option<string?>("--bounds") { Description = "Per-asset weight bounds LO:HI for every asset, e.g. 0.05:0.5: for min-variance (default 0:1), and on risk-parity or risk-budget the bounded scheme, as bounds in a spec." };
         var json = new Option<bool>("--json") { Description = "Print {\"results\":[{\"name\",\"weights\",\"risk_contributions\",\"volatilities\"}]}." };
         var command = new Command("weights", "The weights a spec's policies would set on a date (SPEC --data FILE --at DATE), or a risk-based scheme's weights from a covariance matrix (--covariance FILE --scheme ...), with volatilities and risk contributions.")
         {
@@ -61,8 +62,8 @@ internal static class WeightsCommand
 
             var (names, matrix) = CovarianceCsv.ReadFile(path);
             var schemeName = schemeText;
-            var weights = Solve(schemeName, names, matrix, parse.GetValue(budgets), parse.GetValue(bounds));
-            var ppm = PartsPerMillion.Round(weights, PartsPerMillion.OrdinalRanks(names));
+            var policy = new RebalancePolicy(FlagsPolicy(schemeName, names, parse.GetValue(budgets), parse.GetValue(bounds)));
+            var ppm = PolicyTargets(policy, new TargetInputs.GivenCovariance(matrix));
             var exact = ppm.Select(p => p / (double)PartsPerMillion.One).ToArray();
             var rc = RiskBudgeting.RiskContributions(matrix, exact);
             var vol = CovarianceEstimators.Volatilities(matrix);
@@ -88,40 +89,104 @@ internal static class WeightsCommand
         return command;
     }
 
-    private static double[] Solve(string scheme, IReadOnlyList<string> names, Matrix<double> covariance, string? budgets, string? bounds)
-    {
-        try
-        {
-            return SolveScheme(scheme, names, covariance, budgets, bounds);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new BallastInputException($"{scheme} cannot be solved for this matrix: {e.Message} (a singular matrix, e.g. two identical assets, or extreme budgets)", e);
-        }
-    }
-
-    private static double[] SolveScheme(string scheme, IReadOnlyList<string> names, Matrix<double> covariance, string? budgets, string? bounds)
+    /// <summary>
+    /// The policy the flags describe, as a spec would publish it: <c>--scheme</c>, <c>--budgets</c> and
+    /// <c>--bounds</c> become the spec's <c>weights</c> options (so <c>--bounds</c> on risk-parity or risk-budget is
+    /// the bounded scheme, as in a spec), on the matrix's assets.
+    /// </summary>
+    private static PolicySpec FlagsPolicy(string scheme, IReadOnlyList<string> names, string? budgets, string? bounds)
     {
         var n = names.Count;
-        switch (scheme)
+        var riskScheme = (RiskScheme)RiskWeights.SchemeNames.ToList().IndexOf(scheme);
+        if (riskScheme != RiskScheme.MinimumVariance && bounds is not null && riskScheme is not (RiskScheme.RiskParity or RiskScheme.RiskBudget))
         {
-            case "inverse-vol":
-                return RiskBudgeting.InverseVolatility(covariance);
-            case "risk-parity":
-                return RiskBudgeting.Solve(covariance, Enumerable.Repeat(1.0 / n, n).ToArray());
-            case "risk-budget":
-                return RiskBudgeting.Solve(covariance, ParseBudgets(budgets, names));
-            default:
-                var (lo, hi) = ParseBounds(bounds);
-                try
-                {
-                    return MinimumVariance.Solve(covariance, Enumerable.Repeat(lo, n).ToArray(), Enumerable.Repeat(hi, n).ToArray(), names);
-                }
-                catch (InfeasibleConstraintsException e)
-                {
-                    throw new BallastInputException($"--bounds: {e.Message}");
-                }
+            throw new BallastInputException($"--bounds applies to risk-parity, risk-budget and min-variance, not {scheme}");
         }
+
+        var (lo, hi) = ParseBounds(bounds);
+        if (lo * n > 1 + 1e-12)
+        {
+            throw new BallastInputException($"--bounds: lower bounds sum to {(lo * n).ToString("R", CultureInfo.InvariantCulture)} > 1: no portfolio can meet them (weights sum to 1)");
+        }
+
+        if (hi * n < 1 - 1e-12)
+        {
+            throw new BallastInputException($"--bounds: upper bounds sum to {(hi * n).ToString("R", CultureInfo.InvariantCulture)} < 1: no portfolio can meet them (weights sum to 1)");
+        }
+
+        var weights = new RiskWeights(
+            riskScheme,
+            CovarianceSpec.Default,
+            riskScheme == RiskScheme.RiskBudget ? [.. ParseBudgets(budgets, names)] : [],
+            bounds is null && riskScheme != RiskScheme.MinimumVariance ? [] : [.. Enumerable.Repeat(lo, n)],
+            bounds is null && riskScheme != RiskScheme.MinimumVariance ? [] : [.. Enumerable.Repeat(hi, n)]);
+        return new PolicySpec
+        {
+            Name = scheme,
+            Universe = [.. names],
+            Capital = 1,
+            Weights = weights,
+            Costs = CostSpec.Zero(n),
+            Trigger = new NoTrigger(),
+            Lot = [.. new double[n]],
+        };
+    }
+
+    /// <summary>What a policy's targets are computed from: a row of a price table, or a covariance matrix given as is.</summary>
+    private abstract record TargetInputs
+    {
+        public sealed record Row(PriceTable Prices, int Index) : TargetInputs;
+
+        public sealed record GivenCovariance(Matrix<double> Covariance) : TargetInputs;
+    }
+
+    /// <summary>
+    /// The one place <c>weights</c> asks a policy for its targets, in exact parts per million. On a row of prices it is
+    /// the policy's own <see cref="RebalancePolicy.ComputeTargets"/> with nothing held (the targets a vault sets on
+    /// that row). A covariance given as is has no entry in <see cref="RebalancePolicy"/> yet (ComputeTargets estimates
+    /// its own): the policy's schemes that need nothing but a covariance (inverse volatility, risk parity and risk
+    /// budgets, bounded or not, minimum variance with bounds) are solved here exactly as ComputeTargets solves them, a
+    /// copy that WeightsPolicyEquivalenceTests holds to the policy's answer; it goes when the policy takes a covariance.
+    /// </summary>
+    private static int[] PolicyTargets(RebalancePolicy policy, TargetInputs inputs)
+    {
+        var ppm = new int[policy.AssetCount];
+        if (inputs is TargetInputs.Row row)
+        {
+            policy.ComputeTargets(new PolicyContext(row.Prices.Calendar, row.Index, new double[policy.AssetCount], policy.Spec.Capital, 0, false, prices: row.Prices), ppm);
+            return ppm;
+        }
+
+        var covariance = ((TargetInputs.GivenCovariance)inputs).Covariance;
+        var risk = (RiskWeights)policy.Spec.Weights;
+        var n = policy.AssetCount;
+        var names = policy.Names;
+        double[] Bound(System.Collections.Immutable.ImmutableArray<double> values, double fallback) => values.IsDefaultOrEmpty ? [.. Enumerable.Repeat(fallback, n)] : [.. values];
+        double[] weights;
+        try
+        {
+            weights = risk.Scheme switch
+            {
+                RiskScheme.InverseVolatility => RiskBudgeting.InverseVolatility(covariance),
+                RiskScheme.RiskParity when risk.HasBounds => BoundedRiskBudgeting.Solve(covariance, Enumerable.Repeat(1.0 / n, n).ToArray(), Bound(risk.Lower, 0), Bound(risk.Upper, 1), names),
+                RiskScheme.RiskBudget when risk.HasBounds => BoundedRiskBudgeting.Solve(covariance, risk.Budgets, Bound(risk.Lower, 0), Bound(risk.Upper, 1), names),
+                RiskScheme.RiskParity => RiskBudgeting.Solve(covariance, Enumerable.Repeat(1.0 / n, n).ToArray()),
+                RiskScheme.RiskBudget => RiskBudgeting.Solve(covariance, risk.Budgets),
+                RiskScheme.MinimumVariance => MinimumVariance.Solve(covariance, new PortfolioConstraints { Lower = risk.Lower, Upper = risk.Upper }, names),
+                _ => throw new BallastInputException($"{policy.Spec.Name} needs expected returns, which a covariance file does not give; use a spec with --data and --at"),
+            };
+        }
+        catch (InfeasibleConstraintsException e)
+        {
+            throw new BallastInputException($"--bounds: {e.Message}", e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new BallastInputException($"{policy.Spec.Name} cannot be solved for this matrix: {e.Message} (a singular matrix, e.g. two identical assets, or extreme budgets)", e);
+        }
+
+        PartsPerMillion.Round(weights, ppm, PartsPerMillion.OrdinalRanks(names));
+        return ppm;
     }
 
     private static double[] ParseBudgets(string? text, IReadOnlyList<string> names)
@@ -247,8 +312,7 @@ internal static class WeightsCommand
         {
             var policy = new RebalancePolicy(spec);
             var sub = table.SelectFor(policy.Names, [.. spec.ReferenceSeries]);
-            var ppm = new int[policy.AssetCount];
-            policy.ComputeTargets(new PolicyContext(sub.Calendar, row, new double[policy.AssetCount], spec.Capital, 0, false, prices: sub), ppm);
+            var ppm = PolicyTargets(policy, new TargetInputs.Row(sub, row));
             var weights = ppm.Select(p => p / (double)PartsPerMillion.One).ToArray();
             // Fixed weights have no estimate of their own: a sample covariance of up to 252 returns, as many as there are.
             var estimate = spec.Weights is RiskWeights r ? r.Covariance : CovarianceSpec.Default with { Lookback = Math.Min(CovarianceSpec.Default.Lookback, sub.RowsUpTo(row) - 1) };

@@ -47,6 +47,8 @@ public class WeightsCommandTests
     [InlineData(",A,B\nA,0.01,x\nB,0.002,0.04\n", "cov.csv:2:3 (B): cannot read number 'x'")]
     [InlineData(",A,B\nA,-0.01,0.002\nB,0.002,0.04\n", "the variance of 'A' is -0.01")]
     [InlineData("A,B,C\n0.01,0.002,0\n0.002,0.04,0\n", "the header names 3 assets but there are 2 rows")]
+    [InlineData(",A,B,C\nA,1,0.9,-0.9\nB,0.9,1,0.9\nC,-0.9,0.9,1\n", "cov.csv:4:4 (C): the matrix is not a covariance matrix: it is not positive semidefinite at row 3 (C)")]
+    [InlineData(",A,B,C\nA,1,1,0.5\nB,1,1,0.9\nC,0.5,0.9,1\n", "cov.csv:4:3 (B): the matrix is not a covariance matrix: it is not positive semidefinite at row 3 (C): 'B' is a combination")]
     public void Weights_BadCovarianceFile_ExitsTwoNamingTheCell(string csv, string expected)
     {
         using var dir = new TempDir();
@@ -54,6 +56,19 @@ public class WeightsCommandTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Weights_SingularButSemidefiniteMatrix_IsAccepted()
+    {
+        // C = A + B exactly: a covariance matrix of rank 2, which is still a covariance matrix.
+        using var dir = new TempDir();
+        var path = dir.Write("cov.csv", ",A,B,C\nA,0.04,0.01,0.05\nB,0.01,0.09,0.1\nC,0.05,0.1,0.15\n");
+
+        var result = CliRunner.Run("weights", "--covariance", path, "--scheme", "risk-parity", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.All(Weights(result.Out, "risk_contributions").Values, rc => Assert.Equal(1.0 / 3, rc, 5));
     }
 
     [Fact]

@@ -1,0 +1,102 @@
+using System.Numerics.Tensors;
+
+namespace Ballast.Optimisation;
+
+/// <summary>
+/// Whether a symmetric matrix is positive semidefinite, by a Cholesky factorisation Σ = LLᵀ that tolerates zero
+/// pivots (O(n³/3), several times cheaper than an eigendecomposition) and names the first asset where it fails.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The pivot of asset k, dₖ = σₖₖ − Σⱼ₍ⱼ﹤ₖ₎ Lₖⱼ², is the part of its variance not explained by the assets before it
+/// (σₖₖ(1 − R²) of regressing it on them), so the ratio dₖ/σₖₖ is scale-free. A ratio below −τ means an impossible
+/// set of correlations: the matrix is indefinite and the check fails at k. A ratio within ±τ is a zero pivot: asset k
+/// is (numerically) a combination of the earlier ones, which a PSD but singular matrix allows (e.g. a sample
+/// covariance of fewer returns than assets); its column of L is set to zero, and PSD then requires that its residual
+/// covariance with every later asset i also be zero, |σᵢₖ − Σⱼ LᵢⱼLₖⱼ| ≤ √(τ σᵢᵢ σₖₖ) (a residual correlation of at
+/// most √τ), or the check fails at i naming k. Near-singular matrices (ratios above τ) factor normally.
+/// </para>
+/// <para>
+/// The default τ = 1e-10 lies well above the rounding of the factorisation (about n·2⁻⁵² relative, 2e-13 at 1,000
+/// assets) and well below the ratio of any genuine asset (1e-10 means 99.999999995 % of its variance explained).
+/// </para>
+/// </remarks>
+public static class SemidefiniteCheck
+{
+    /// <summary>The default relative pivot tolerance τ (see the remarks of <see cref="SemidefiniteCheck"/>).</summary>
+    public const double DefaultTolerance = 1e-10;
+
+    /// <summary>
+    /// Checks a symmetric n×n matrix given row-major in <paramref name="matrix"/> (only the lower triangle is read).
+    /// Every diagonal element must be positive.
+    /// </summary>
+    public static SemidefiniteResult Check(ReadOnlySpan<double> matrix, int n, double tolerance = DefaultTolerance)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(matrix.Length, n * n, nameof(matrix));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tolerance);
+        for (var i = 0; i < n; i++)
+        {
+            if (!(matrix[(i * n) + i] > 0))
+            {
+                throw new ArgumentException($"the diagonal element {i} is {matrix[(i * n) + i]}; every variance must be > 0", nameof(matrix));
+            }
+        }
+
+        // Cholesky–Banachiewicz, row by row: row i of L needs rows 0..i-1, each a contiguous dot product.
+        var factor = new double[n * n];
+        var rank = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var rowI = factor.AsSpan(i * n, n);
+            var varianceI = matrix[(i * n) + i];
+            for (var j = 0; j < i; j++)
+            {
+                var rowJ = factor.AsSpan(j * n, n);
+                var residual = matrix[(i * n) + j] - TensorPrimitives.Dot(rowI[..j], rowJ[..j]);
+                var pivot = rowJ[j];
+                if (pivot > 0)
+                {
+                    rowI[j] = residual / pivot;
+                }
+                else if (Math.Abs(residual) <= Math.Sqrt(tolerance * varianceI * matrix[(j * n) + j]))
+                {
+                    rowI[j] = 0;
+                }
+                else
+                {
+                    // Asset j is a combination of earlier assets, yet still covaries with i beyond them: indefinite.
+                    var correlation = residual / Math.Sqrt(varianceI * matrix[(j * n) + j]);
+                    return new SemidefiniteResult(false, rank, i, j, correlation);
+                }
+            }
+
+            var ratio = (varianceI - TensorPrimitives.Dot(rowI[..i], rowI[..i])) / varianceI;
+            if (ratio < -tolerance)
+            {
+                return new SemidefiniteResult(false, rank, i, null, ratio);
+            }
+
+            if (ratio > tolerance)
+            {
+                rowI[i] = Math.Sqrt(ratio * varianceI);
+                rank++;
+            }
+        }
+
+        return new SemidefiniteResult(true, rank, null, null, double.NaN);
+    }
+}
+
+/// <summary>
+/// The outcome of <see cref="SemidefiniteCheck.Check"/>. When the matrix is not positive semidefinite,
+/// <see cref="FailingIndex"/> is the row where the factorisation failed and either <see cref="DependsOn"/> is null and
+/// <see cref="Value"/> the negative pivot ratio dₖ/σₖₖ, or <see cref="DependsOn"/> is an earlier index with a zero
+/// pivot and <see cref="Value"/> their residual correlation.
+/// </summary>
+/// <param name="IsPositiveSemidefinite">True when no pivot failed.</param>
+/// <param name="Rank">The number of positive pivots up to the failure (the numerical rank when the matrix is PSD).</param>
+/// <param name="FailingIndex">The row where the check failed, or null.</param>
+/// <param name="DependsOn">The earlier zero-pivot row that row <see cref="FailingIndex"/> still covaries with, or null.</param>
+/// <param name="Value">The negative pivot ratio, or the residual correlation with <see cref="DependsOn"/>; NaN when PSD.</param>
+public readonly record struct SemidefiniteResult(bool IsPositiveSemidefinite, int Rank, int? FailingIndex, int? DependsOn, double Value);
