@@ -1,4 +1,3 @@
-using Ballast.Data;
 
 namespace Ballast.Io.Tests;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Ballast.Data;
 using Ballast.Io;
 using Ballast.Io.Reports;
 using Ballast.Io.Specs;

@@ -82,7 +82,7 @@ public class WeightsPolicyEquivalenceTests
     /// <summary>The targets the policy itself sets on the last row on or before the date, with nothing held.</summary>
     private static (int[] Ppm, PriceTable Table, int Row) PolicyTargets(PolicySet set, PolicySpec spec, string dataPath)
     {
-        var market = MarketDataCsv.ReadFile(dataPath);
+        var market = Ballast.Io.MarketDataFile.Read(dataPath);
         var table = PriceWindow.Build(market, set.AllSeries(), null, new DateOnly(2024, 9, 30), FillMode.None, null, 0, minRows: 1).SelectFor(spec.Universe, [.. spec.ReferenceSeries]);
         var policy = new RebalancePolicy(spec);
         var ppm = new int[policy.AssetCount];
