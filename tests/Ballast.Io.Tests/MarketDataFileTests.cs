@@ -21,7 +21,7 @@ public sealed class MarketDataFileTests : IDisposable
     {
         var good = Path.Combine(_dir.FullName, "good.csv");
         var bad = Path.Combine(_dir.FullName, "bad.csv");
-        File.WriteAllText(good, "\uFEFFDate,A,B\n2020-01-01,1,2\n2020-01-02,1.5,2.5\n", new System.Text.UTF8Encoding(true));
+        File.WriteAllText(good, "Date,A,B\n2020-01-01,1,2\n2020-01-02,1.5,2.5\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true)); // with a byte-order mark
         File.WriteAllText(bad, "Date,A\n2020-01-01,x\n");
 
         var market = MarketDataFile.Read(good);

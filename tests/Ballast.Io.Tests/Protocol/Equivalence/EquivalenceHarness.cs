@@ -303,7 +303,7 @@ internal static class EquivalenceHarness
                 refused ??= new RebalanceRow(table.Dates[row], $"refused: {keeper.Rejection!.Code}: {keeper.Rejection.Message}", []);
             }
 
-            if (keeper.Status == CommandStatus.Applied && keeper.Events[0] is Rebalanced r && r.Trigger != ChildCaps.TrimTrigger)
+            if (keeper.Status == CommandStatus.Applied && keeper.Events.OfType<Rebalanced>().FirstOrDefault() is { } r && r.Trigger != ChildCaps.TrimTrigger)
             {
                 var byChild = state.ComposedVaults[Vault].Spec.Children;
                 rows.Add(new RebalanceRow(table.Dates[row], r.Reason, [.. names.Select(name => r.TargetsPpm[byChild.IndexOf(name)])]));

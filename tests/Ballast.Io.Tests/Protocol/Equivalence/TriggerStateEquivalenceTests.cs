@@ -18,9 +18,9 @@ public class TriggerStateEquivalenceTests(ITestOutputHelper output)
 
     /// <summary>
     /// Kinds that diverge on the current code, and in what; each must still diverge there (see <see cref="EquivalenceAssert"/>).
-    /// The portfolio-volatility regime is re-observed live over the whole history with today's weights, the backtest
-    /// with each row's weights: the 35th rebalance (2001-06-25) is a high-regime weekly one in the backtest (volatility
-    /// 7.3 %, still above the 6.4 % exit) and does not happen in the protocol, which left the regime. With any-asset
+    /// The portfolio-volatility regime agrees since the keeper advances the journaled policy state row by row with the
+    /// weights held (PolicyStep; it used to re-observe the whole history with today's weights and missed the 35th
+    /// rebalance, a high-regime weekly one on 2001-06-25): all 51 rebalances and the NAV agree. With any-asset
     /// volatility and a drift band in the high regime, all 30 rebalances agree but the NAV leaves the bound on
     /// 2001-07-12 (backtest 1034677907232 vs protocol 1034677904141, bound 2415): the gap moves with prices from the
     /// quarterly rebalance of 2001-07-02 to the next, so the two ended that rebalance in different holdings (not yet
@@ -30,7 +30,6 @@ public class TriggerStateEquivalenceTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<string, Parts> KnownDivergences = new()
     {
-        ["volatility-portfolio"] = Parts.Both,
         ["volatility-any-asset-drift"] = Parts.Nav,
         ["risk-drift-absolute"] = Parts.Both,
         ["risk-drift-relative-budget"] = Parts.Both,
