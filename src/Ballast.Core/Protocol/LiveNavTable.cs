@@ -57,6 +57,20 @@ internal sealed class LiveNavTable
         }
     }
 
+    /// <summary>
+    /// <see cref="InputsHash"/> of the live table of <paramref name="names"/> when it is the table <see cref="Of"/>
+    /// gives for <paramref name="today"/>; null when a day before the last report merged needs the reference table
+    /// (the caller then hashes the table it has).
+    /// </summary>
+    public static IncrementalHash? InputsHashOf(ProtocolState state, IReadOnlyList<string> names, DateOnly today, int historyRows)
+    {
+        var table = For(state, names);
+        lock (state.NavTables)
+        {
+            return table._lastDay > today ? null : table.InputsHash(historyRows);
+        }
+    }
+
     /// <summary>The live table of <paramref name="names"/> (created empty on first use), brought up to date.</summary>
     public static LiveNavTable For(ProtocolState state, IReadOnlyList<string> names)
     {

@@ -277,7 +277,11 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
             return WithObservation(Unchanged(state, cv, now, $"{plan.Reason.Text}, but the plan leaves nothing to trade"), observed);
         }
 
-        var digest = InputsDigest(table, names, values, idle, inForce, lastRow, row);
+        // The table's part of the digest comes from the live table's running hash (O(new rows + lookback)), or from
+        // the table itself when the reference table served an earlier day; the bytes hashed are the same.
+        var historyRows = policy.NeedsPrices && policy.HistoryRows > 0 ? policy.HistoryRows : 0;
+        using var tableHash = LiveNavTable.InputsHashOf(state, names, DateOnly.FromDateTime(now.UtcDateTime), historyRows) ?? TableHash(table, names);
+        var digest = InputsDigest(tableHash, values, idle, inForce, lastRow, row);
         var planned = (int[])plan.WeightsPpm.Clone();
         ApplyWeightRails(rails, planned, weights, nav);
 
@@ -406,7 +410,8 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
     }
 
     /// <summary>SHA-256 of everything the policy saw: the NAV table, holdings, idle cash, targets in force and rows.</summary>
-    private static string InputsDigest(PriceTable table, IReadOnlyList<string> names, UInt128[] values, UInt128 idle, int[] inForce, int lastRow, int row)
+    /// <summary>SHA-256 fed with the table's lines of the inputs digest: the names, each window row, then each history row.</summary>
+    private static IncrementalHash TableHash(PriceTable table, IReadOnlyList<string> names)
     {
         var text = new StringBuilder();
         text.Append("names:").AppendJoin(',', names).Append('\n');
@@ -435,11 +440,21 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
             }
         }
 
+        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
+        return hash;
+    }
+
+    /// <summary>The inputs digest: the table's lines (<paramref name="tableHash"/>), then the holdings, idle cash, targets in force and rows.</summary>
+    private static string InputsDigest(IncrementalHash tableHash, UInt128[] values, UInt128 idle, int[] inForce, int lastRow, int row)
+    {
+        var text = new StringBuilder();
         text.Append("values:").AppendJoin(',', values.Select(ProtocolEngine.Text)).Append('\n');
         text.Append("idle:").Append(ProtocolEngine.Text(idle)).Append('\n');
         text.Append("targets:").AppendJoin(',', inForce).Append('\n');
         text.Append("rows:").Append(lastRow).Append(',').Append(row).Append('\n');
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        tableHash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
+        return Convert.ToHexStringLower(tableHash.GetHashAndReset());
     }
 }
 
