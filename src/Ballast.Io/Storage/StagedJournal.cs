@@ -45,6 +45,7 @@ public static class StagedJournal
         try
         {
             Directory.CreateDirectory(directory);
+            RemoveOrphans(full);
             DeleteDatabase(staging);
             T result;
             using (var store = new SqliteJournalStore(staging))
@@ -66,6 +67,47 @@ public static class StagedJournal
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the staging files of builds for <paramref name="path"/> whose process is gone (killed before it could
+    /// clean up). A staging file whose process id is running is kept: it may be a build in progress (or a reused id:
+    /// keeping a stale file is harmless, deleting a live build's file is not).
+    /// </summary>
+    private static void RemoveOrphans(string path)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        var prefix = $".{Path.GetFileName(path)}.";
+        foreach (var file in Directory.EnumerateFiles(directory, prefix + "*.staging"))
+        {
+            var pidText = Path.GetFileName(file)[prefix.Length..^".staging".Length];
+            if (int.TryParse(pidText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
+            {
+                DeleteDatabase(file);
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no process with this id
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -46,6 +46,38 @@ public sealed class StagedJournalTests : IDisposable
         Assert.Empty(_dir.GetFileSystemInfos());
     }
 
+    /// <summary>
+    /// A build killed before it cleaned up (kill -9) leaves <c>.NAME.PID.staging</c> behind: the next build for the
+    /// same destination deletes it (with its side files) when that process is gone, and keeps one whose process runs.
+    /// </summary>
+    [Fact]
+    public async Task Build_RemovesTheStagingFilesOfBuildsWhoseProcessIsGone()
+    {
+        var path = Path.Combine(_dir.FullName, "j.db");
+        int gone;
+        using (var exited = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!)
+        {
+            await exited.WaitForExitAsync(TestContext.Current.CancellationToken);
+            gone = exited.Id;
+        }
+
+        var orphan = Path.Combine(_dir.FullName, $".j.db.{gone}.staging");
+        var live = Path.Combine(_dir.FullName, ".j.db.1.staging"); // pid 1 always runs
+        var other = Path.Combine(_dir.FullName, $".other.db.{gone}.staging"); // another destination's: not ours to judge
+        foreach (var file in new[] { orphan, orphan + "-wal", live, other })
+        {
+            await File.WriteAllTextAsync(file, "left by a killed build", TestContext.Current.CancellationToken);
+        }
+
+        await StagedJournal.BuildAsync(path, store => Task.FromResult(Append(store, 3)));
+
+        Assert.False(File.Exists(orphan), "the orphaned staging file is still there");
+        Assert.False(File.Exists(orphan + "-wal"), "the orphan's side file is still there");
+        Assert.True(File.Exists(live));
+        Assert.True(File.Exists(other));
+        Assert.True(File.Exists(path));
+    }
+
     [Fact]
     public async Task Build_Returns_MovesTheWholeJournalIntoPlace()
     {
