@@ -142,20 +142,21 @@ internal static class WeightsCommand
 
     /// <summary>
     /// The one place <c>weights</c> asks a policy for its targets, in exact parts per million. On a row of prices it is
-    /// the policy's own <see cref="RebalancePolicy.ComputeTargets"/> with nothing held (the targets a vault sets on
-    /// that row). A covariance given as is has no entry in <see cref="RebalancePolicy"/> yet (ComputeTargets estimates
+    /// the shared policy step's proposal (<see cref="PolicyStep.TargetsOnRow"/>) with nothing held: the targets a vault
+    /// or a backtest sets on that row. A covariance given as is has no entry in <see cref="RebalancePolicy"/> yet (ComputeTargets estimates
     /// its own): the policy's schemes that need nothing but a covariance (inverse volatility, risk parity and risk
     /// budgets, bounded or not, minimum variance with bounds) are solved here exactly as ComputeTargets solves them, a
     /// copy that WeightsPolicyEquivalenceTests holds to the policy's answer; it goes when the policy takes a covariance.
     /// </summary>
     private static int[] PolicyTargets(RebalancePolicy policy, TargetInputs inputs)
     {
-        var ppm = new int[policy.AssetCount];
         if (inputs is TargetInputs.Row row)
         {
-            policy.ComputeTargets(new PolicyContext(row.Prices.Calendar, row.Index, new double[policy.AssetCount], policy.Spec.Capital, 0, false, prices: row.Prices), ppm);
-            return ppm;
+            // The policy step's own proposal on that row from nothing held: what a vault or a backtest would set.
+            return PolicyStep.TargetsOnRow(policy, row.Prices, row.Index, new double[policy.AssetCount], row.Prices.InferPeriodsPerYear());
         }
+
+        var ppm = new int[policy.AssetCount];
 
         var covariance = ((TargetInputs.GivenCovariance)inputs).Covariance;
         var risk = (RiskWeights)policy.Spec.Weights;

@@ -106,8 +106,21 @@ public sealed class PolicyStep
     /// <exception cref="BallastInputException">The targets cannot be computed there (infeasible constraints, degenerate estimate, an asset without variance).</exception>
     public static int[] TargetsOnLastRow(RebalancePolicy policy, PriceTable table, ReadOnlySpan<double> weights, int periodsPerYear)
     {
+        ArgumentNullException.ThrowIfNull(table);
+        return TargetsOnRow(policy, table, table.RowCount - 1, weights, periodsPerYear);
+    }
+
+    /// <summary>
+    /// <see cref="TargetsOnLastRow"/> on row <paramref name="row"/> of <paramref name="table"/> (the rows before it
+    /// are its lookback; the rows after it are not read): what <c>ballast weights SPEC --at DATE</c> prints.
+    /// </summary>
+    /// <exception cref="BallastInputException">The targets cannot be computed there.</exception>
+    public static int[] TargetsOnRow(RebalancePolicy policy, PriceTable table, int row, ReadOnlySpan<double> weights, int periodsPerYear)
+    {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(table);
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, table.RowCount);
         if (weights.Length != policy.AssetCount)
         {
             throw new ArgumentException($"{weights.Length} weights for a policy of {policy.AssetCount} assets", nameof(weights));
@@ -120,7 +133,7 @@ public sealed class PolicyStep
             invested += w;
         }
 
-        ProposeTargets(policy, table, table.RowCount - 1, weights, invested > 0 ? invested : 1, periodsPerYear, targets);
+        ProposeTargets(policy, table, row, weights, invested > 0 ? invested : 1, periodsPerYear, targets);
         return targets;
     }
 
