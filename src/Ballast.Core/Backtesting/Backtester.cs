@@ -1,3 +1,4 @@
+using Ballast.Costs;
 using Ballast.Data;
 using Ballast.Policies;
 
@@ -97,7 +98,7 @@ public static class Backtester
 
         var state = new PortfolioState(n, spec.Capital);
         var weights = new double[n];
-        var trader = new Trader(spec.Costs, spec.Lot, policy.Names, record ? new List<TradeRecord>() : null);
+        var trader = new Trader(CostModel.FromSpec(spec.Costs, policy.Names.Count), spec.Lot, policy.Names, record ? new List<TradeRecord>() : null);
         var recorder = record ? new Recorder(rows, n, policy.IsRiskBased) : null;
         var riskFreePerPeriod = Math.Pow(1 + settings.RiskFree, 1.0 / settings.PeriodsPerYear) - 1;
         var metrics = default(MetricsAccumulator);

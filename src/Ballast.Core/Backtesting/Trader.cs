@@ -44,12 +44,6 @@ internal sealed class Trader
 
     private static int Width => Lanes.Width;
 
-    /// <summary>A trader paying a policy's costs (<see cref="CostModel.FromSpec"/>), with the kernel chosen for the universe.</summary>
-    public Trader(CostSpec costs, IReadOnlyList<double> lots, IReadOnlyList<string> names, List<TradeRecord>? trades)
-        : this(CostModel.FromSpec(costs, names.Count), lots, names, trades)
-    {
-    }
-
     /// <summary>A trader paying <paramref name="costs"/>, with the kernel chosen for the universe (<see cref="EngineKernels.ForTrades"/>).</summary>
     public Trader(ICostModel costs, IReadOnlyList<double> lots, IReadOnlyList<string> names, List<TradeRecord>? trades)
         : this(costs, lots, names, trades, EngineKernel.Auto)
