@@ -104,12 +104,16 @@ public sealed record MinTrade(double? Value, double? Weight);
 /// <summary>How a fired rebalance is carried out.</summary>
 public sealed record ExecutionSpec(ExecutionTarget To = ExecutionTarget.Target, double? Partial = null, MinTrade? MinTrade = null, double? MaxTurnover = null)
 {
+    /// <summary>Trade all the way to the targets: no partial step, no minimum trade, no turnover cap.</summary>
     public static ExecutionSpec Default { get; } = new();
 }
 
 /// <summary>Transaction costs, per asset in universe order. Costs are paid out of NAV at the trade.</summary>
 public sealed record CostSpec(ImmutableArray<double> ProportionalBps, ImmutableArray<double> SpreadBps, double FixedPerTrade)
 {
+    /// <summary>No costs: zero proportional and spread bps for every asset and no fixed cost per trade.</summary>
+    /// <param name="assets">The universe size (length of the per-asset arrays).</param>
+    /// <returns>The zero cost spec.</returns>
     public static CostSpec Zero(int assets) => new([.. new double[assets]], [.. new double[assets]], 0);
 
     /// <summary>Cost per unit of traded value for one asset: proportional bps plus half the spread.</summary>
@@ -148,16 +152,22 @@ public enum ShrinkageTarget
 /// <summary>A covariance estimate over the <see cref="Lookback"/> simple returns ending at the decision row; <see cref="Target"/> applies to Ledoit-Wolf only.</summary>
 public sealed record CovarianceSpec(CovarianceMethod Method, int Lookback, double? Halflife, ShrinkageTarget Target = ShrinkageTarget.Identity)
 {
+    /// <summary>The sample covariance (ddof = 1) of the last 252 simple returns.</summary>
     public static CovarianceSpec Default { get; } = new(CovarianceMethod.Sample, 252, null);
 }
 
 /// <summary>Risk-based schemes: targets recomputed from the covariance estimate whenever the policy rebalances.</summary>
 public enum RiskScheme
 {
+    /// <summary>Weights proportional to 1/σᵢ (correlations ignored).</summary>
     InverseVolatility,
+    /// <summary>Equal risk contributions (equal risk budgets), long only.</summary>
     RiskParity,
+    /// <summary>Risk contributions proportional to the spec's per-asset budgets.</summary>
     RiskBudget,
+    /// <summary>The long-only weights of least portfolio variance within the bounds and constraints.</summary>
     MinimumVariance,
+    /// <summary>Maximises μᵀw − (λ/2)·wᵀΣw within the bounds and constraints (λ = <see cref="RiskWeights.RiskAversion"/>, μ the sample mean returns).</summary>
     MeanVariance,
 }
 
@@ -189,17 +199,22 @@ public sealed record RiskWeights(RiskScheme Scheme, CovarianceSpec Covariance, I
 /// </summary>
 public sealed record WeightConstraints
 {
+    /// <summary>No constraint beyond the per-asset bounds.</summary>
     public static WeightConstraints None { get; } = new();
 
+    /// <summary>Named groups whose total weight is kept within a range; empty for none.</summary>
     public ImmutableArray<GroupLimit> Groups { get; init; } = [];
 
+    /// <summary>The cap on each cluster of highly correlated assets; null for none.</summary>
     public ClusterLimit? Clusters { get; init; }
 
+    /// <summary>The limit on portfolio beta to a reference series; null for none.</summary>
     public BetaLimit? Beta { get; init; }
 
     /// <summary>Σ|wᵢ − currentᵢ| ≤ this at each rebalance (not applied to the initial allocation).</summary>
     public double? MaxTurnover { get; init; }
 
+    /// <summary>True when no group, cluster, beta or turnover constraint is set (the problem has bounds only).</summary>
     public bool IsEmpty => Groups.IsDefaultOrEmpty && Clusters is null && Beta is null && MaxTurnover is null;
 }
 
@@ -218,18 +233,25 @@ public sealed record BetaLimit(string Reference, double Max, double? Min = null)
 /// </summary>
 public sealed record PolicySpec
 {
+    /// <summary>The policy's name, unique within its spec file; not part of its canonical form, so not of its hash.</summary>
     public required string Name { get; init; }
 
+    /// <summary>The data series (columns) the policy holds, in the order every per-asset array follows.</summary>
     public required ImmutableArray<string> Universe { get; init; }
 
+    /// <summary>Initial capital in currency units (a backtest starts fully invested at the first targets).</summary>
     public required double Capital { get; init; }
 
+    /// <summary>How targets are set: <see cref="FixedWeights"/> or <see cref="RiskWeights"/>.</summary>
     public required WeightsSpec Weights { get; init; }
 
+    /// <summary>Transaction costs per asset, paid out of NAV at each trade.</summary>
     public required CostSpec Costs { get; init; }
 
+    /// <summary>When a rebalance fires (calendar, bands, volatility or risk-contribution drift, or a combination).</summary>
     public required TriggerSpec Trigger { get; init; }
 
+    /// <summary>How a fired rebalance trades; <see cref="ExecutionSpec.Default"/> trades fully to the targets.</summary>
     public ExecutionSpec Execution { get; init; } = ExecutionSpec.Default;
 
     /// <summary>Lot size per asset in universe order; 0 = fractional units.</summary>
@@ -249,10 +271,13 @@ public sealed record PolicySpec
 /// <summary>A spec file: a named set of policies sharing data settings.</summary>
 public sealed record PolicySet
 {
+    /// <summary>The spec's name (its top-level <c>name</c>).</summary>
     public required string Name { get; init; }
 
+    /// <summary>Where the spec was read from (a file path or a label), used in error messages and reports.</summary>
     public required string Source { get; init; }
 
+    /// <summary>The policies, in file order, each with the top-level defaults merged in.</summary>
     public required ImmutableArray<PolicySpec> Policies { get; init; }
 
     /// <summary>Periods per year for annualisation; null = infer from the dates.</summary>

@@ -46,14 +46,41 @@ namespace Ballast.Protocol;
 [System.Text.Json.Serialization.JsonDerivedType(typeof(ClaimGaugeReward), "claim-gauge-reward")]
 public abstract record ProtocolCommand(string Id, AccountId Actor);
 
+/// <summary>Create an asset the protocol can hold and account in; the actor becomes its issuer.</summary>
+/// <param name="Id">The command's idempotency key.</param>
+/// <param name="Actor">The issuer, the only account allowed to issue it.</param>
+/// <param name="Symbol">The asset's unique symbol.</param>
+/// <param name="Decimals">Decimal places of one whole unit, 0 to <see cref="Accounting.Asset.MaxDecimals"/>; amounts are integers in base units.</param>
 public sealed record CreateAsset(string Id, AccountId Actor, string Symbol, int Decimals) : ProtocolCommand(Id, Actor);
 
+/// <summary>Create new units of an asset; only its issuer may.</summary>
+/// <param name="Id">The command's idempotency key.</param>
+/// <param name="Actor">The asset's issuer.</param>
+/// <param name="Symbol">The asset.</param>
+/// <param name="To">The account credited.</param>
+/// <param name="Amount">Units to create, in base units.</param>
 public sealed record IssueAsset(string Id, AccountId Actor, string Symbol, AccountId To, UInt128 Amount) : ProtocolCommand(Id, Actor);
 
+/// <summary>Move units of an asset from the actor to another account.</summary>
+/// <param name="Id">The command's idempotency key.</param>
+/// <param name="Actor">The sender; must hold at least <paramref name="Amount"/>.</param>
+/// <param name="Symbol">The asset.</param>
+/// <param name="To">The recipient.</param>
+/// <param name="Amount">Units to move, in base units.</param>
 public sealed record TransferAsset(string Id, AccountId Actor, string Symbol, AccountId To, UInt128 Amount) : ProtocolCommand(Id, Actor);
 
+/// <summary>Create a simple (ERC-4626-style) vault over one asset, valued by NAV reports; the actor becomes its operator.</summary>
+/// <param name="Id">The command's idempotency key.</param>
+/// <param name="Actor">The vault's operator.</param>
+/// <param name="Vault">The vault's unique id.</param>
+/// <param name="Spec">Asset, reporter, fees and delays.</param>
 public sealed record CreateSimpleVault(string Id, AccountId Actor, string Vault, SimpleVaultSpec Spec) : ProtocolCommand(Id, Actor);
 
+/// <summary>Create a composed vault holding shares of simple vaults, rebalanced by a policy; the actor becomes its operator.</summary>
+/// <param name="Id">The command's idempotency key.</param>
+/// <param name="Actor">The vault's operator.</param>
+/// <param name="Vault">The vault's unique id.</param>
+/// <param name="Spec">The base asset, child vaults and rebalance rails.</param>
 public sealed record CreateComposedVault(string Id, AccountId Actor, string Vault, ComposedVaultSpec Spec) : ProtocolCommand(Id, Actor);
 
 /// <summary>Deposit assets (simple or composed vault); shares go to the actor.</summary>
@@ -68,18 +95,38 @@ public sealed record RedeemCommand(string Id, AccountId Actor, string Vault, UIn
 /// <summary>Withdraw exactly this many assets from a simple vault.</summary>
 public sealed record WithdrawCommand(string Id, AccountId Actor, string Vault, UInt128 Assets) : ProtocolCommand(Id, Actor);
 
+/// <summary>Queue a delayed withdrawal from a simple vault: the shares are escrowed now and valued at settlement.</summary>
+/// <param name="Id">The command's idempotency key.</param>
+/// <param name="Actor">The shares' owner, paid at settlement.</param>
+/// <param name="Vault">The simple vault.</param>
+/// <param name="Shares">Shares to escrow, in base units.</param>
+/// <param name="MaxLossBps">Settlement is refused if the value then is more than this many basis points (0 to 10,000) below the value at request time.</param>
 public sealed record RequestWithdrawalCommand(string Id, AccountId Actor, string Vault, UInt128 Shares, int MaxLossBps) : ProtocolCommand(Id, Actor);
 
 /// <summary>Settle a withdrawal request that is due; anyone may call it, the owner is paid.</summary>
 public sealed record SettleWithdrawalCommand(string Id, AccountId Actor, string Vault, long RequestId) : ProtocolCommand(Id, Actor);
 
+/// <summary>Cancel a pending withdrawal request; its escrowed shares return to the owner.</summary>
+/// <param name="Id">The command's idempotency key.</param>
+/// <param name="Actor">The request's owner.</param>
+/// <param name="Vault">The simple vault.</param>
+/// <param name="RequestId">The request, as numbered by the vault.</param>
 public sealed record CancelWithdrawalCommand(string Id, AccountId Actor, string Vault, long RequestId) : ProtocolCommand(Id, Actor);
 
 /// <summary>A NAV (total assets) report for a simple vault; only its reporter may send it.</summary>
 public sealed record ReportNavCommand(string Id, AccountId Actor, string Vault, UInt128 TotalAssets) : ProtocolCommand(Id, Actor);
 
+/// <summary>Pause a vault (its operator): deposits and withdrawals are refused until it is unpaused.</summary>
+/// <param name="Id">The command's idempotency key.</param>
+/// <param name="Actor">The vault's operator.</param>
+/// <param name="Vault">The simple or composed vault.</param>
 public sealed record PauseCommand(string Id, AccountId Actor, string Vault) : ProtocolCommand(Id, Actor);
 
+/// <summary>Unpause a vault (its operator).</summary>
+/// <param name="Id">The command's idempotency key.</param>
+/// <param name="Actor">The vault's operator.</param>
+/// <param name="Vault">The simple or composed vault.</param>
+/// <param name="AcceptPendingReport">For a simple vault: apply the NAV report held while paused, as of its own time (fees accrue to then); false drops it.</param>
 public sealed record UnpauseCommand(string Id, AccountId Actor, string Vault, bool AcceptPendingReport) : ProtocolCommand(Id, Actor);
 
 /// <summary>Attach a policy to a composed vault (its operator): <paramref name="Text"/> is a policy spec (YAML or JSON) holding a policy named <paramref name="Policy"/>.</summary>
@@ -114,12 +161,25 @@ public enum CommandStatus
 /// <summary>The result of one command.</summary>
 public sealed record CommandOutcome(CommandStatus Status, IReadOnlyList<ProtocolEvent> Events, Rejection? Rejection = null, string? Note = null)
 {
+    /// <summary>A rejection with a new <see cref="Rejection"/>; nothing changed.</summary>
+    /// <param name="code">The stable rejection code (kebab-case).</param>
+    /// <param name="message">The human-readable reason.</param>
+    /// <returns>A <see cref="CommandStatus.Rejected"/> outcome with no events.</returns>
     public static CommandOutcome Reject(string code, string message) => new(CommandStatus.Rejected, [], new Rejection(code, message));
 
+    /// <summary>A rejection carrying <paramref name="rejection"/>; nothing changed.</summary>
+    /// <param name="rejection">The code and reason.</param>
+    /// <returns>A <see cref="CommandStatus.Rejected"/> outcome with no events.</returns>
     public static CommandOutcome Reject(Rejection rejection) => new(CommandStatus.Rejected, [], rejection);
 
+    /// <summary>A valid command with nothing to do (e.g. no trigger fired); nothing changed.</summary>
+    /// <param name="note">Why nothing happened, for the caller.</param>
+    /// <returns>An <see cref="CommandStatus.Unchanged"/> outcome with no events.</returns>
     public static CommandOutcome Nothing(string note) => new(CommandStatus.Unchanged, [], null, note);
 
+    /// <summary>An applied command and the events to journal, in order.</summary>
+    /// <param name="events">The events the command produced.</param>
+    /// <returns>An <see cref="CommandStatus.Applied"/> outcome.</returns>
     public static CommandOutcome Of(params ProtocolEvent[] events) => new(CommandStatus.Applied, events);
 }
 

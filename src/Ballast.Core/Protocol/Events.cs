@@ -21,6 +21,9 @@ public sealed record CommandAccepted(ProtocolCommand Command) : ProtocolEvent
         ? p with { Text = string.Empty, TextHash = Sha256(p.Text) }
         : command);
 
+    /// <summary>The SHA-256 of <paramref name="text"/>'s UTF-8 bytes, as 64 lower-case hex digits.</summary>
+    /// <param name="text">The text to hash (no normalisation is applied).</param>
+    /// <returns>The digest in lower-case hex.</returns>
     public static string Sha256(string text) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 }
@@ -34,8 +37,16 @@ public sealed record AssetIssued(string Symbol, AccountId To, UInt128 Amount) : 
 /// <summary>Units moved between wallets.</summary>
 public sealed record AssetTransferred(string Symbol, AccountId From, AccountId To, UInt128 Amount) : ProtocolEvent;
 
+/// <summary>A simple vault was created (see <see cref="CreateSimpleVault"/>), empty and unpaused.</summary>
+/// <param name="Vault">The vault's unique id.</param>
+/// <param name="Spec">Asset, reporter, operator, fees and delays, as validated.</param>
+/// <param name="At">When, from the journal clock; fees accrue from this time.</param>
 public sealed record SimpleVaultCreated(string Vault, SimpleVaultSpec Spec, DateTimeOffset At) : ProtocolEvent;
 
+/// <summary>A composed vault was created (see <see cref="CreateComposedVault"/>), empty, with no policy attached.</summary>
+/// <param name="Vault">The vault's unique id.</param>
+/// <param name="Spec">The base asset, child vaults, operator and rebalance rails, as validated.</param>
+/// <param name="At">When, from the journal clock.</param>
 public sealed record ComposedVaultCreated(string Vault, ComposedVaultSpec Spec, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>
@@ -106,8 +117,16 @@ public sealed record Rebalanced(
 /// <param name="At">When the keeper observed.</param>
 public sealed record PolicyObserved(string Vault, string Policy, DateOnly Through, bool HighVolatility, double? Volatility, DateTimeOffset At) : ProtocolEvent;
 
+/// <summary>A composed vault's operator paused it: deposits, redemptions and rebalances are refused until unpaused.</summary>
+/// <param name="Vault">The composed vault.</param>
+/// <param name="Operator">The operator who paused it.</param>
+/// <param name="At">When, from the journal clock.</param>
 public sealed record ComposedPaused(string Vault, AccountId Operator, DateTimeOffset At) : ProtocolEvent;
 
+/// <summary>A composed vault's operator unpaused it; flows and rebalances are accepted again.</summary>
+/// <param name="Vault">The composed vault.</param>
+/// <param name="Operator">The operator who unpaused it.</param>
+/// <param name="At">When, from the journal clock.</param>
 public sealed record ComposedUnpaused(string Vault, AccountId Operator, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>Journal type names of the events, and their payload (de)serialisation.</summary>
@@ -141,8 +160,14 @@ public static class EventTypes
         ("flow-request-returned", typeof(FlowRequestReturned)),
     ];
 
+    /// <summary>Every journal type name, in declaration order (e.g. "command", "rebalanced", "policy-observed").</summary>
     public static IEnumerable<string> Names => All.Select(a => a.Name);
 
+    /// <summary>The journal type name an event is stored under.</summary>
+    /// <param name="e">The event.</param>
+    /// <returns>Its name, e.g. "rebalanced" for a <see cref="Rebalanced"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="e"/> is null.</exception>
+    /// <exception cref="ArgumentException">The event's type has no journal name.</exception>
     public static string NameOf(ProtocolEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
@@ -157,6 +182,10 @@ public static class EventTypes
         throw new ArgumentException($"no journal name for {e.GetType().Name}", nameof(e));
     }
 
+    /// <summary>The event's journal payload: its JSON in canonical form (<see cref="ProtocolJson.Canonical"/>), the same bytes for the same event.</summary>
+    /// <param name="e">The event.</param>
+    /// <returns>The canonical JSON text.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="e"/> is null.</exception>
     public static string Payload(ProtocolEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
