@@ -28,20 +28,29 @@ public sealed record InputLocation(string Source, int? Line = null, int? Column 
 /// </summary>
 public class BallastInputException : Exception
 {
+    /// <summary>Bad input whose location is already in the message, or is not known.</summary>
+    /// <param name="message">What is wrong and what was expected.</param>
     public BallastInputException(string message) : base(message)
     {
     }
 
+    /// <summary>Bad input at a known place; the message becomes <c>location: message</c>.</summary>
+    /// <param name="location">The file and, where known, line, column and field.</param>
+    /// <param name="message">What is wrong and what was expected, without the location (kept as <see cref="Detail"/>).</param>
     public BallastInputException(InputLocation location, string message) : base($"{location}: {message}")
     {
         Location = location;
         Detail = message;
     }
 
+    /// <summary>Bad input discovered through another exception (e.g. a parser's).</summary>
+    /// <param name="message">What is wrong and what was expected, with the location.</param>
+    /// <param name="inner">The exception that revealed it.</param>
     public BallastInputException(string message, Exception inner) : base(message, inner)
     {
     }
 
+    /// <summary>Bad input with the default message; prefer a constructor that says what and where.</summary>
     public BallastInputException()
     {
     }

@@ -36,12 +36,16 @@ public sealed class PolicyRun
         Trades = trades;
     }
 
+    /// <summary>The compiled policy that was run.</summary>
     public RebalancePolicy Policy { get; }
 
+    /// <summary>The policy's name from its spec.</summary>
     public string Name => Policy.Spec.Name;
 
+    /// <summary>The policy's hash: the SHA-256 of its canonical JSON, lower-case hex, its published identity.</summary>
     public string Hash => Policy.Hash;
 
+    /// <summary>The run's metrics (see docs/metrics.md); the rebalancing premium is set once the baseline has run.</summary>
     public BacktestMetrics Metrics { get; internal set; }
 
     /// <summary>NAV at each row's close, after that row's trades and costs (recorded runs only).</summary>

@@ -14,12 +14,16 @@ public sealed record LinearConstraint(string Name, ImmutableArray<double> Coeffi
 /// </summary>
 public sealed record PortfolioConstraints
 {
+    /// <summary>Only the budget and the default bounds [0, 1]: no linear constraint, no turnover limit.</summary>
     public static PortfolioConstraints None { get; } = new();
 
+    /// <summary>Per-asset lower bounds in universe order; default (empty) means 0 for every asset.</summary>
     public ImmutableArray<double> Lower { get; init; }
 
+    /// <summary>Per-asset upper bounds in universe order; default (empty) means 1 for every asset.</summary>
     public ImmutableArray<double> Upper { get; init; }
 
+    /// <summary>General linear constraints (groups, correlation-cluster caps, a beta limit); empty for none.</summary>
     public ImmutableArray<LinearConstraint> Linear { get; init; } = [];
 
     /// <summary>Current weights, for <see cref="MaxTurnover"/>.</summary>

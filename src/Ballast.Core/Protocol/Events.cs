@@ -182,7 +182,7 @@ public static class EventTypes
         throw new ArgumentException($"no journal name for {e.GetType().Name}", nameof(e));
     }
 
-    /// <summary>The event's journal payload: its JSON in canonical form (<see cref="ProtocolJson.Canonical"/>), the same bytes for the same event.</summary>
+    /// <summary>The event's journal payload: its JSON in canonical form (<see cref="ProtocolJson.Canonical(System.Text.Json.Nodes.JsonNode)"/>), the same bytes for the same event.</summary>
     /// <param name="e">The event.</param>
     /// <returns>The canonical JSON text.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="e"/> is null.</exception>
