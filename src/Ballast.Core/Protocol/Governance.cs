@@ -191,9 +191,16 @@ public sealed record GaugeRecorded(GaugeOperation Operation) : ProtocolEvent;
 /// The system's re-run of a proposal action's evidence: "verified", "mismatch" (with every differing field), or
 /// "data-unknown" (no data with the claimed digest here). Journaled with the proposal, so voters see both.
 /// </summary>
+/// <param name="ProposalId">The proposal.</param>
+/// <param name="ActionIndex">The action's 0-based index within the proposal.</param>
+/// <param name="Result">"verified", "mismatch" or "data-unknown".</param>
+/// <param name="Mismatches">Every field whose recomputed value differs from the claim; empty unless "mismatch".</param>
 public sealed record EvidenceChecked(long ProposalId, int ActionIndex, string Result, ImmutableArray<EvidenceMismatch> Mismatches) : ProtocolEvent;
 
 /// <summary>A composed vault's rails replaced by an executed proposal.</summary>
+/// <param name="Vault">The composed vault.</param>
+/// <param name="Rails">The rails now in force.</param>
+/// <param name="At">When, from the journal clock.</param>
 public sealed record RailsChanged(string Vault, RebalanceRails Rails, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>Settings of a <see cref="ChangeVaultSettings"/> action, read as rails of a composed vault.</summary>
