@@ -3,6 +3,10 @@ namespace Ballast;
 /// <summary>
 /// Where in a user's input something went wrong: a file, and optionally a line, a column and a field path.
 /// </summary>
+/// <param name="Source">The file (or other input, e.g. a command-line option) as named to the user.</param>
+/// <param name="Line">The 1-based line, when known.</param>
+/// <param name="Column">The 1-based column, when known (shown only with a line).</param>
+/// <param name="Field">The field within the document (a key or key path), when known.</param>
 public sealed record InputLocation(string Source, int? Line = null, int? Column = null, string? Field = null)
 {
     /// <summary>Formats the location as <c>file:line:column (field)</c>, omitting what is unknown.</summary>
