@@ -5,6 +5,10 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Ballast.Optimisation;
 
 /// <summary>A linear constraint <see cref="Lower"/> ≤ Σ aᵢwᵢ ≤ <see cref="Upper"/> on the weights; <see cref="Name"/> is how messages name it.</summary>
+/// <param name="Name">How messages name the constraint, e.g. a group's name.</param>
+/// <param name="Coefficients">aᵢ per asset, in universe order.</param>
+/// <param name="Lower">The least value of Σ aᵢwᵢ.</param>
+/// <param name="Upper">The greatest value of Σ aᵢwᵢ.</param>
 public sealed record LinearConstraint(string Name, ImmutableArray<double> Coefficients, double Lower, double Upper);
 
 /// <summary>
