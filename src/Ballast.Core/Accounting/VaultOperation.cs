@@ -29,7 +29,7 @@ public abstract record VaultOperation(DateTimeOffset At);
 /// <param name="Assets">Net assets added to the vault, in base units (the entry fee not included).</param>
 /// <param name="Shares">Shares minted, in share base units.</param>
 /// <param name="EntryFee">The entry fee paid on top, in base units.</param>
-/// <param name="At">When.</param>
+/// <param name="At">The time the decision was made at (see <see cref="VaultOperation.At"/>).</param>
 public sealed record Deposited(AccountId Receiver, UInt128 Assets, UInt128 Shares, UInt128 EntryFee, DateTimeOffset At) : VaultOperation(At);
 
 /// <summary>Shares burned from <paramref name="Owner"/>, <paramref name="Assets"/> paid out (withdraw or redeem); the exit fee stays in the vault.</summary>
@@ -37,18 +37,18 @@ public sealed record Deposited(AccountId Receiver, UInt128 Assets, UInt128 Share
 /// <param name="Shares">Shares burned, in share base units.</param>
 /// <param name="Assets">Assets paid out, in base units (after the exit fee).</param>
 /// <param name="ExitFee">The exit fee withheld, in base units.</param>
-/// <param name="At">When.</param>
+/// <param name="At">The time the decision was made at (see <see cref="VaultOperation.At"/>).</param>
 public sealed record Withdrawn(AccountId Owner, UInt128 Shares, UInt128 Assets, UInt128 ExitFee, DateTimeOffset At) : VaultOperation(At);
 
 /// <summary>Assets added without minting: a donation or a strategy gain.</summary>
 /// <param name="Donor">The account the assets came from.</param>
 /// <param name="Assets">Assets added, in base units.</param>
-/// <param name="At">When.</param>
+/// <param name="At">The time the decision was made at (see <see cref="VaultOperation.At"/>).</param>
 public sealed record AssetsDonated(AccountId Donor, UInt128 Assets, DateTimeOffset At) : VaultOperation(At);
 
 /// <summary>Assets removed without burning: a strategy loss.</summary>
 /// <param name="Assets">Assets removed, in base units (at most the total assets).</param>
-/// <param name="At">When.</param>
+/// <param name="At">The time the decision was made at (see <see cref="VaultOperation.At"/>).</param>
 public sealed record LossRecorded(UInt128 Assets, DateTimeOffset At) : VaultOperation(At);
 
 /// <summary>
@@ -77,13 +77,13 @@ public sealed record NavReportHeld(UInt128 ReportedAssets, string ReasonCode, Da
 
 /// <summary>The operator paused the vault.</summary>
 /// <param name="Operator">The operator who paused.</param>
-/// <param name="At">When.</param>
+/// <param name="At">The time the decision was made at (see <see cref="VaultOperation.At"/>).</param>
 public sealed record VaultPaused(AccountId Operator, DateTimeOffset At) : VaultOperation(At);
 
 /// <summary>The operator unpaused the vault, applying the pending report first when <paramref name="AcceptedReport"/> is set; a pending report not accepted is dropped.</summary>
 /// <param name="Operator">The operator who unpaused.</param>
 /// <param name="AcceptedReport">The pending report applied as of its own time, or null when none was accepted.</param>
-/// <param name="At">When.</param>
+/// <param name="At">The time the decision was made at (see <see cref="VaultOperation.At"/>).</param>
 public sealed record VaultUnpaused(AccountId Operator, NavReportApplied? AcceptedReport, DateTimeOffset At) : VaultOperation(At);
 
 /// <summary>Shares moved from the owner's free balance into a withdrawal request.</summary>
@@ -93,7 +93,7 @@ public sealed record VaultUnpaused(AccountId Operator, NavReportApplied? Accepte
 /// <param name="AssetsAtRequest">Their value at request time (convertToAssets, floor), in base units.</param>
 /// <param name="MaxLossBps">Settlement is refused if the value then is more than this many bps below <paramref name="AssetsAtRequest"/>.</param>
 /// <param name="NotBefore">The earliest settlement time: request time plus the withdrawal delay.</param>
-/// <param name="At">When.</param>
+/// <param name="At">The time the decision was made at (see <see cref="VaultOperation.At"/>).</param>
 public sealed record WithdrawalRequested(
     long RequestId,
     AccountId Owner,
@@ -110,7 +110,7 @@ public sealed record WithdrawalRequested(
 /// <param name="GrossAssets">Their value at settlement, in base units, before the exit fee.</param>
 /// <param name="ExitFee">The exit fee withheld, in base units.</param>
 /// <param name="AssetsPaid"><paramref name="GrossAssets"/> less <paramref name="ExitFee"/>, in base units.</param>
-/// <param name="At">When.</param>
+/// <param name="At">The time the decision was made at (see <see cref="VaultOperation.At"/>).</param>
 public sealed record WithdrawalSettled(
     long RequestId,
     AccountId Owner,
@@ -125,14 +125,14 @@ public sealed record WithdrawalSettled(
 /// <param name="Owner">The account the shares return to.</param>
 /// <param name="Shares">Shares returned to the free balance, in share base units.</param>
 /// <param name="Reason">Why settlement was refused (e.g. the loss exceeded the max).</param>
-/// <param name="At">When.</param>
+/// <param name="At">The time the decision was made at (see <see cref="VaultOperation.At"/>).</param>
 public sealed record WithdrawalRefused(long RequestId, AccountId Owner, UInt128 Shares, Rejection Reason, DateTimeOffset At) : VaultOperation(At);
 
 /// <summary>A withdrawal request cancelled by its owner; its shares go back to the owner.</summary>
 /// <param name="RequestId">The request's number within the vault.</param>
 /// <param name="Owner">The owner who cancelled.</param>
 /// <param name="Shares">Shares returned to the free balance, in share base units.</param>
-/// <param name="At">When.</param>
+/// <param name="At">The time the decision was made at (see <see cref="VaultOperation.At"/>).</param>
 public sealed record WithdrawalCancelled(long RequestId, AccountId Owner, UInt128 Shares, DateTimeOffset At) : VaultOperation(At);
 
 /// <summary>The vault's fees replaced (by a governance decision); everything else in its config is unchanged.</summary>
@@ -140,17 +140,17 @@ public sealed record WithdrawalCancelled(long RequestId, AccountId Owner, UInt12
 /// <param name="ExitFeeBps">The new exit fee, bps.</param>
 /// <param name="ManagementFeeBps">The new management fee, bps of NAV per year.</param>
 /// <param name="PerformanceFeeBps">The new performance fee, bps of the gain above the high-water mark.</param>
-/// <param name="At">When.</param>
+/// <param name="At">The time the decision was made at (see <see cref="VaultOperation.At"/>).</param>
 public sealed record FeesChanged(int EntryFeeBps, int ExitFeeBps, int ManagementFeeBps, int PerformanceFeeBps, DateTimeOffset At) : VaultOperation(At);
 
 /// <summary>Shares moved from the owner's free balance into a lock held outside the vault (a forward-priced redemption request); still in the supply.</summary>
 /// <param name="Owner">The shares' owner.</param>
 /// <param name="Shares">Shares locked, in share base units.</param>
-/// <param name="At">When.</param>
+/// <param name="At">The time the decision was made at (see <see cref="VaultOperation.At"/>).</param>
 public sealed record SharesLocked(AccountId Owner, UInt128 Shares, DateTimeOffset At) : VaultOperation(At);
 
 /// <summary>Shares locked by <see cref="SharesLocked"/> returned to the owner's free balance (the request was cancelled, or is being filled).</summary>
 /// <param name="Owner">The shares' owner.</param>
 /// <param name="Shares">Shares released, in share base units.</param>
-/// <param name="At">When.</param>
+/// <param name="At">The time the decision was made at (see <see cref="VaultOperation.At"/>).</param>
 public sealed record SharesReleased(AccountId Owner, UInt128 Shares, DateTimeOffset At) : VaultOperation(At);
