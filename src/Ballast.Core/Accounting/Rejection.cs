@@ -4,6 +4,8 @@ namespace Ballast.Accounting;
 /// Why a decision refused an operation: a stable machine-readable <paramref name="Code"/> (see
 /// <see cref="Rejections"/>) and a human message. A rejection never changes state.
 /// </summary>
+/// <param name="Code">The stable kebab-case code, e.g. "vault-paused".</param>
+/// <param name="Message">The human-readable reason, with the figures involved; its wording may change.</param>
 public sealed record Rejection(string Code, string Message)
 {
     /// <inheritdoc />

@@ -6,24 +6,43 @@ namespace Ballast.Accounting;
 /// </summary>
 public static class Rejections
 {
+    /// <summary>An operation is dated before the vault's last operation (time never runs backwards).</summary>
     public const string TimeRegression = "time-regression";
+    /// <summary>The vault is paused; deposits, withdrawals, requests and settlements wait until an operator unpauses it.</summary>
     public const string VaultPaused = "vault-paused";
+    /// <summary>An amount of assets or shares is zero.</summary>
     public const string ZeroAmount = "zero-amount";
+    /// <summary>A deposit would mint no shares at the current price (floor rounding).</summary>
     public const string ZeroShares = "zero-shares";
+    /// <summary>A redemption would pay no assets at the current price (floor rounding).</summary>
     public const string ZeroAssets = "zero-assets";
+    /// <summary>Total assets or total supply would exceed the ledger's capacity.</summary>
     public const string ExceedsCapacity = "exceeds-capacity";
+    /// <summary>The owner has fewer free shares than needed (shares in withdrawal requests are locked).</summary>
     public const string InsufficientShares = "insufficient-shares";
+    /// <summary>The vault only pays withdrawals through delayed requests.</summary>
     public const string InstantWithdrawalsDisabled = "instant-withdrawals-disabled";
+    /// <summary>A reported loss is larger than the vault's total assets.</summary>
     public const string ExceedsTotalAssets = "exceeds-total-assets";
+    /// <summary>Someone other than the vault's reporter sent a NAV report.</summary>
     public const string NotReporter = "not-reporter";
+    /// <summary>Someone other than the vault's operator tried an operator action (pause, unpause).</summary>
     public const string NotOperator = "not-operator";
+    /// <summary>The vault is already paused.</summary>
     public const string AlreadyPaused = "already-paused";
+    /// <summary>The vault is not paused, so it cannot be unpaused.</summary>
     public const string NotPaused = "not-paused";
+    /// <summary>Unpausing asked to accept a pending NAV report, but none is held.</summary>
     public const string NoPendingReport = "no-pending-report";
+    /// <summary>No withdrawal request with this id is in flight.</summary>
     public const string UnknownRequest = "unknown-request";
+    /// <summary>The account does not own the withdrawal request.</summary>
     public const string NotRequestOwner = "not-request-owner";
+    /// <summary>The withdrawal request's delay has not yet passed.</summary>
     public const string WithdrawalNotDue = "withdrawal-not-due";
+    /// <summary>A request's max loss is outside 0 to 10,000 basis points.</summary>
     public const string InvalidMaxLoss = "invalid-max-loss";
+    /// <summary>At settlement the request is worth more than its max loss below its value at request time.</summary>
     public const string ExceedsMaxLoss = "exceeds-max-loss";
 
     /// <summary>A time the operation needs (a request's settlement date) is beyond what a date can hold.</summary>

@@ -7,6 +7,8 @@ namespace Ballast.Accounting;
 /// units of the share. The ledger's price is <c>(totalAssets + 1) / (totalSupply + 10^offset)</c>, virtual
 /// asset and shares included. Ordered by value (cross-multiplied exactly); equality is of the two integers.
 /// </summary>
+/// <param name="Assets">The numerator: asset base units.</param>
+/// <param name="Shares">The denominator: share base units (greater than zero for a meaningful price).</param>
 public readonly record struct SharePrice(UInt128 Assets, UInt128 Shares) : IComparable<SharePrice>
 {
     /// <inheritdoc />

@@ -7,6 +7,18 @@ namespace Ballast.Accounting;
 /// A deep, immutable copy of a vault's state. Two snapshots are equal when every total, balance, request and
 /// setting of the state is equal (lists compared element by element); <see cref="ToString"/> prints all of it.
 /// </summary>
+/// <param name="TotalAssets">The vault's total assets, in base units.</param>
+/// <param name="TotalSupply">All shares outstanding, locked ones included, in share base units.</param>
+/// <param name="LockedShares">Shares held in withdrawal requests.</param>
+/// <param name="Balances">Free share balances by account, in the ledger's order.</param>
+/// <param name="Requests">Withdrawal requests in flight, oldest first.</param>
+/// <param name="IsPaused">Whether the vault is paused.</param>
+/// <param name="PendingReport">The NAV report held while paused, or null.</param>
+/// <param name="LastReportAt">When the last NAV report was applied; null before the first.</param>
+/// <param name="FeesAccruedTo">The time management fees have been accrued to.</param>
+/// <param name="HighWaterMark">The share price above which the performance fee is charged.</param>
+/// <param name="LastEventAt">The time of the last operation; earlier times are refused.</param>
+/// <param name="NextRequestId">The number the next withdrawal request gets.</param>
 public sealed record VaultSnapshot(
     UInt128 TotalAssets,
     UInt128 TotalSupply,

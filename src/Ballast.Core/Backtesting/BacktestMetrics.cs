@@ -6,40 +6,58 @@ namespace Ballast.Backtesting;
 /// </summary>
 public sealed record BacktestMetrics
 {
+    /// <summary>The date of the window's first row (d₀, the initial investment).</summary>
     public required DateOnly Start { get; init; }
 
+    /// <summary>The date of the window's last row (d_{T−1}).</summary>
     public required DateOnly End { get; init; }
 
+    /// <summary>Y = (End − Start in days) / 365.25, the calendar years used by CAGR, turnover and cost drag.</summary>
     public required double Years { get; init; }
 
+    /// <summary>NAV at the last row's close after its trades and costs, in currency.</summary>
     public required double FinalNav { get; init; }
 
+    /// <summary>Final NAV / capital − 1, a fraction (the initial investment's costs count against it).</summary>
     public required double TotalReturn { get; init; }
 
+    /// <summary>(Final NAV / capital)^(1/Years) − 1, a fraction per year; null when Years ≤ 0.</summary>
     public double? Cagr { get; init; }
 
+    /// <summary>Sample standard deviation (ddof 1) of the per-row NAV returns × √P, a fraction per year; null with fewer than two returns.</summary>
     public double? Volatility { get; init; }
 
+    /// <summary>(mean return − per-period risk-free) / standard deviation × √P; null when the deviation is undefined or 0.</summary>
     public double? Sharpe { get; init; }
 
+    /// <summary>(mean return − per-period risk-free) / downside deviation over all periods × √P; null when that deviation is 0.</summary>
     public double? Sortino { get; init; }
 
+    /// <summary>The deepest fall of NAV below its running peak, a fraction ≤ 0 (0 when NAV never fell).</summary>
     public required double MaxDrawdown { get; init; }
 
+    /// <summary>CAGR / |max drawdown|; null when the drawdown is 0 or CAGR is undefined.</summary>
     public double? Calmar { get; init; }
 
+    /// <summary>Rows after the first on which at least one asset traded (the initial investment is not counted).</summary>
     public required int Rebalances { get; init; }
 
+    /// <summary>Σ over rebalances of Σᵢ|Δvᵢ| / (2 · NAV before) / Years, a fraction of NAV per year; null when Years ≤ 0.</summary>
     public double? TurnoverOneWayAnnual { get; init; }
 
+    /// <summary>Twice <see cref="TurnoverOneWayAnnual"/>; null when Years ≤ 0.</summary>
     public double? TurnoverTwoWayAnnual { get; init; }
 
+    /// <summary>All transaction costs paid, the initial investment's included, in currency.</summary>
     public required double CostsPaid { get; init; }
 
+    /// <summary>10,000 · Σ over rebalances of cost / NAV before, per year (rebalances only); null when Years ≤ 0.</summary>
     public double? CostDragBpsPerYear { get; init; }
 
+    /// <summary>Mean over rows 1 .. T−1 and assets of |pre-trade weight − target in force|, a weight fraction.</summary>
     public required double MeanAbsDrift { get; init; }
 
+    /// <summary>Largest |pre-trade weight − target in force| over rows 1 .. T−1 and assets, a weight fraction.</summary>
     public required double MaxAbsDrift { get; init; }
 
     /// <summary>CAGR minus buy-and-hold's CAGR over the same window.</summary>

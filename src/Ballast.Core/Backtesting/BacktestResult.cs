@@ -9,6 +9,17 @@ namespace Ballast.Backtesting;
 public sealed record BacktestSettings(int PeriodsPerYear, double RiskFree = 0, bool Record = false);
 
 /// <summary>One executed trade in one asset.</summary>
+/// <param name="Row">The window row the trade executed on (at its close).</param>
+/// <param name="Date">That row's date.</param>
+/// <param name="Asset">The asset's series name.</param>
+/// <param name="Price">The asset's price at the close, in currency per unit.</param>
+/// <param name="UnitsBefore">Units held before the trade.</param>
+/// <param name="UnitsAfter">Units held after it (whole lots when the asset has a lot size).</param>
+/// <param name="Value">Signed value traded, in currency: positive for a buy, negative for a sale.</param>
+/// <param name="Cost">The trade's cost, in currency, paid out of NAV.</param>
+/// <param name="WeightBefore">The asset's weight of NAV before the row's trades.</param>
+/// <param name="WeightAfter">Its weight of NAV after the row's trades and costs.</param>
+/// <param name="Reason">Why the rebalance fired (the trigger's one-line explanation).</param>
 public sealed record TradeRecord(
     int Row,
     DateOnly Date,
@@ -36,12 +47,16 @@ public sealed class PolicyRun
         Trades = trades;
     }
 
+    /// <summary>The compiled policy that was run.</summary>
     public RebalancePolicy Policy { get; }
 
+    /// <summary>The policy's name from its spec.</summary>
     public string Name => Policy.Spec.Name;
 
+    /// <summary>The policy's hash: the SHA-256 of its canonical JSON, lower-case hex, its published identity.</summary>
     public string Hash => Policy.Hash;
 
+    /// <summary>The run's metrics (see docs/metrics.md); the rebalancing premium is set once the baseline has run.</summary>
     public BacktestMetrics Metrics { get; internal set; }
 
     /// <summary>NAV at each row's close, after that row's trades and costs (recorded runs only).</summary>

@@ -5,11 +5,17 @@ namespace Ballast.Data;
 /// <summary>Calendar periods used by calendar triggers and drift check frequencies.</summary>
 public enum CalendarFrequency
 {
+    /// <summary>Every calendar day: each row after the first starts a period.</summary>
     Daily,
+    /// <summary>ISO weeks, Monday to Sunday (ISO week-numbering year).</summary>
     Weekly,
+    /// <summary>Calendar months.</summary>
     Monthly,
+    /// <summary>Calendar quarters starting January, April, July and October.</summary>
     Quarterly,
+    /// <summary>Calendar half-years starting January and July.</summary>
     Semiannual,
+    /// <summary>Calendar years.</summary>
     Annual,
 }
 
@@ -19,8 +25,16 @@ public static class CalendarFrequencies
     /// <summary>The spec spelling of each frequency, in enum order.</summary>
     public static readonly IReadOnlyList<string> Names = ["daily", "weekly", "monthly", "quarterly", "semiannual", "annual"];
 
+    /// <summary>The frequency as spelled in a policy spec, e.g. "semiannual".</summary>
+    /// <param name="frequency">The frequency.</param>
+    /// <returns>Its entry in <see cref="Names"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="frequency"/> is not a defined value.</exception>
     public static string ToSpecName(this CalendarFrequency frequency) => Names[(int)frequency];
 
+    /// <summary>Reads a frequency's spec spelling, exactly and case-sensitively (one of <see cref="Names"/>).</summary>
+    /// <param name="text">The spelling, e.g. "monthly".</param>
+    /// <param name="frequency">The frequency read, or <see cref="CalendarFrequency.Daily"/> (the default) when none matches.</param>
+    /// <returns>True when <paramref name="text"/> is one of <see cref="Names"/>.</returns>
     public static bool TryParse(string text, out CalendarFrequency frequency)
     {
         for (var i = 0; i < Names.Count; i++)
@@ -62,14 +76,19 @@ public sealed class MarketCalendar
     private readonly bool[]?[] _starts = new bool[]?[CalendarFrequencies.Names.Count];
     private readonly Lock _gate = new();
 
+    /// <summary>A calendar over the given row dates; period starts are computed on first use per frequency.</summary>
+    /// <param name="dates">The rows' dates, strictly ascending; the array is kept, not copied, and must not change.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="dates"/> is null.</exception>
     public MarketCalendar(DateOnly[] dates)
     {
         ArgumentNullException.ThrowIfNull(dates);
         _dates = dates;
     }
 
+    /// <summary>The rows' dates, in order.</summary>
     public ReadOnlySpan<DateOnly> Dates => _dates;
 
+    /// <summary>The number of rows.</summary>
     public int Count => _dates.Length;
 
     /// <summary>True when <paramref name="row"/> is the first row of a new period of <paramref name="frequency"/>.</summary>

@@ -42,8 +42,10 @@ public sealed class MarketData
     /// <summary>The file (or other source) the data came from, for messages.</summary>
     public string Source { get; }
 
+    /// <summary>The column (series) names from the header, in column order.</summary>
     public IReadOnlyList<string> Names { get; }
 
+    /// <summary>The row dates, strictly ascending (a monthly date is the last day of its month).</summary>
     public IReadOnlyList<DateOnly> Dates { get; }
 
     /// <summary>The 1-based line of the file each row came from.</summary>
@@ -55,10 +57,17 @@ public sealed class MarketData
     /// <summary>True when dates were written <c>YYYY-MM</c> (each stands for the last day of its month).</summary>
     public bool IsMonthly { get; }
 
+    /// <summary>The number of data rows.</summary>
     public int RowCount => Dates.Count;
 
+    /// <summary>The number of series columns (the date column excluded).</summary>
     public int ColumnCount => Names.Count;
 
+    /// <summary>The level of one series on one row.</summary>
+    /// <param name="row">The row, 0 to <see cref="RowCount"/> − 1.</param>
+    /// <param name="column">The column, 0 to <see cref="ColumnCount"/> − 1.</param>
+    /// <returns>The value as read, or NaN where the file has no data for that cell.</returns>
+    /// <remarks>Only the flat index is bounds-checked: a column past the end reads the next row.</remarks>
     public double this[int row, int column] => Values[(row * Names.Count) + column];
 
     /// <summary>Formats a date the way the file wrote it.</summary>
@@ -86,6 +95,10 @@ public sealed class MarketData
 /// <summary>Date formatting and parsing shared by readers and writers.</summary>
 public static class DateText
 {
+    /// <summary>Formats a date as <c>YYYY-MM</c> when <paramref name="monthly"/>, else <c>YYYY-MM-DD</c> (invariant culture).</summary>
+    /// <param name="date">The date.</param>
+    /// <param name="monthly">True to write only the year and month.</param>
+    /// <returns>The formatted date.</returns>
     public static string Format(DateOnly date, bool monthly) =>
         monthly ? date.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)
                 : date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

@@ -9,6 +9,13 @@ namespace Ballast.Data;
 /// </summary>
 public static class MarketDataCsv
 {
+    /// <summary>Reads a whole wide CSV: the header, then one row per date, checking every cell.</summary>
+    /// <param name="reader">The CSV text, read to the end.</param>
+    /// <param name="source">The file name (or label) used in error messages and kept as <see cref="MarketData.Source"/>.</param>
+    /// <param name="kind">What the cells hold: levels (the default) or period returns in percent or as fractions.</param>
+    /// <returns>The data as read; empty cells are NaN.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="reader"/> or <paramref name="source"/> is null.</exception>
+    /// <exception cref="BallastInputException">The header, a date or a value is malformed, or dates are not strictly ascending; the message names file, line and column.</exception>
     public static MarketData Read(TextReader reader, string source, ValueKind kind = ValueKind.Prices)
     {
         ArgumentNullException.ThrowIfNull(reader);

@@ -6,6 +6,14 @@ namespace Ballast.Data;
 /// </summary>
 public sealed class PriceTable
 {
+    /// <summary>A table over the given columns and rows; the arrays are kept, not copied, and must not change.</summary>
+    /// <param name="names">The column (series) names, in column order.</param>
+    /// <param name="dates">The row dates, strictly ascending.</param>
+    /// <param name="prices">Row-major prices, <c>names.Count × dates.Length</c> of them, each finite and positive.</param>
+    /// <param name="monthly">True when the source wrote dates as <c>YYYY-MM</c>, so dates are formatted that way.</param>
+    /// <param name="notices">Things the user should know about how the window was chosen; none when null.</param>
+    /// <exception cref="ArgumentNullException">An argument other than <paramref name="notices"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="prices"/> does not have one value per cell.</exception>
     public PriceTable(IReadOnlyList<string> names, DateOnly[] dates, double[] prices, bool monthly = false, IReadOnlyList<string>? notices = null)
     {
         ArgumentNullException.ThrowIfNull(names);
@@ -24,8 +32,10 @@ public sealed class PriceTable
         Calendar = new MarketCalendar(dates);
     }
 
+    /// <summary>The column (series) names, in column order.</summary>
     public IReadOnlyList<string> Names { get; }
 
+    /// <summary>The window's row dates, strictly ascending; row 0 is the first traded row.</summary>
     public DateOnly[] Dates { get; }
 
     /// <summary>
@@ -114,23 +124,38 @@ public sealed class PriceTable
         return result;
     }
 
+    /// <summary>Row-major prices, <c>Prices[row * ColumnCount + column]</c>, each finite and positive.</summary>
     public double[] Prices { get; }
 
+    /// <summary>True when the source wrote dates as <c>YYYY-MM</c> (each the last day of its month).</summary>
     public bool IsMonthly { get; }
 
     /// <summary>Things the user should know about how the window was chosen (printed to stderr by the CLI).</summary>
     public IReadOnlyList<string> Notices { get; }
 
+    /// <summary>The window's dates with their calendar period starts, for calendar triggers.</summary>
     public MarketCalendar Calendar { get; }
 
+    /// <summary>The number of window rows (history rows excluded).</summary>
     public int RowCount => Dates.Length;
 
+    /// <summary>The number of columns (series).</summary>
     public int ColumnCount => Names.Count;
 
+    /// <summary>One window row's prices, in column order, without copying.</summary>
+    /// <param name="row">The window row, 0 to <see cref="RowCount"/> − 1.</param>
+    /// <returns>A span over <see cref="Prices"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is outside the table.</exception>
     public ReadOnlySpan<double> Row(int row) => Prices.AsSpan(row * Names.Count, Names.Count);
 
+    /// <summary>Formats a date the way the source wrote it: <c>YYYY-MM</c> when <see cref="IsMonthly"/>, else <c>YYYY-MM-DD</c>.</summary>
+    /// <param name="date">The date.</param>
+    /// <returns>The formatted date (invariant culture).</returns>
     public string FormatDate(DateOnly date) => DateText.Format(date, IsMonthly);
 
+    /// <summary>The column index of a series, matched exactly (ordinal).</summary>
+    /// <param name="name">The series name.</param>
+    /// <returns>The column index, or -1 when the table has no such column.</returns>
     public int IndexOf(string name)
         => Text.IndexOf(Names, name);
 

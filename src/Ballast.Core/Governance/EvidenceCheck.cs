@@ -1,9 +1,13 @@
 namespace Ballast.Governance;
 
 /// <summary>One difference between a claim and its recomputation: a field or <c>metric:NAME</c>, and both texts (null when absent on that side).</summary>
+/// <param name="Field">The claim field (e.g. "data_digest", "period_from") or <c>metric:NAME</c>.</param>
+/// <param name="Claimed">The claimed text; null when the claim lacks the metric.</param>
+/// <param name="Recomputed">The recomputed text; null when the recomputation lacks the metric.</param>
 public sealed record EvidenceMismatch(string Field, string? Claimed, string? Recomputed);
 
 /// <summary>The outcome of comparing a claim with its recomputation: verified, or the exact list of mismatches.</summary>
+/// <param name="Mismatches">Every difference, fields first then metrics by ordinal name; empty when verified.</param>
 public sealed record EvidenceResult(IReadOnlyList<EvidenceMismatch> Mismatches)
 {
     /// <summary>Whether the claim matches its recomputation in every field and metric.</summary>

@@ -11,6 +11,11 @@ namespace Ballast.Governance;
 /// data file's bytes), over which period (inclusive dates), and the metrics claimed (name → text formatted by
 /// <see cref="FormatMetric"/>).
 /// </summary>
+/// <param name="Subject">What was run: the spec text or the policy hash.</param>
+/// <param name="DataDigest">SHA-256, lower-case hex, of the data file's bytes.</param>
+/// <param name="PeriodFrom">The first date of the backtest window, inclusive.</param>
+/// <param name="PeriodTo">The last date of the backtest window, inclusive.</param>
+/// <param name="Metrics">The claimed metrics: name → text from <see cref="FormatMetric"/>.</param>
 public sealed record EvidenceClaim(
     string Subject,
     string DataDigest,

@@ -8,6 +8,13 @@ namespace Ballast.Governance;
 /// are seconds; <paramref name="QuorumBps"/> is basis points of the veBANK total supply at a proposal's snapshot;
 /// <paramref name="ProposalThreshold"/> is veBANK base units at the proposal time.
 /// </summary>
+/// <param name="VotingDelay">Seconds from a proposal to its snapshot, when voting opens (0 to ten years).</param>
+/// <param name="VotingPeriod">Seconds voting stays open after the snapshot (1 s to ten years).</param>
+/// <param name="QuorumBps">For plus Abstain votes needed, bps of the veBANK supply at the snapshot (0 to 10,000).</param>
+/// <param name="ProposalThreshold">veBANK a proposer needs at proposal time, in base units.</param>
+/// <param name="TimelockDelay">Seconds from queueing until a proposal may execute (0 to ten years).</param>
+/// <param name="GracePeriod">Seconds after the timelock during which it may still execute, after which it expires (1 s to ten years).</param>
+/// <param name="Guardian">The account that may veto (cancel) a queued proposal.</param>
 public sealed record GovernanceParameters(
     long VotingDelay,
     long VotingPeriod,

@@ -9,42 +9,79 @@ namespace Ballast.Governance;
 /// </summary>
 public static class GovernanceRejections
 {
+    /// <summary>An operation is dated before the last governance operation (time never runs backwards).</summary>
     public const string TimeRegression = "time-regression";
+    /// <summary>An amount (minted, transferred or locked) is zero.</summary>
     public const string ZeroAmount = "zero-amount";
+    /// <summary>Someone other than the BANK minter tried to mint.</summary>
     public const string NotMinter = "not-minter";
+    /// <summary>A mint would take the BANK supply beyond its cap.</summary>
     public const string ExceedsCap = "exceeds-cap";
+    /// <summary>The account holds fewer BANK base units than the operation needs.</summary>
     public const string InsufficientBalance = "insufficient-balance";
+    /// <summary>The account already has a veBANK lock (one lock per account).</summary>
     public const string LockExists = "lock-exists";
+    /// <summary>The account has no veBANK lock to increase, extend, withdraw or vote with.</summary>
     public const string NoLock = "no-lock";
+    /// <summary>The unlock time, rounded down to a week, is not after now.</summary>
     public const string UnlockNotInFuture = "unlock-not-in-future";
+    /// <summary>The unlock time, rounded down to a week, is more than four years (126,144,000 s) after now.</summary>
     public const string UnlockTooFar = "unlock-too-far";
+    /// <summary>The lock has expired, so it can no longer be increased or extended.</summary>
     public const string LockExpired = "lock-expired";
+    /// <summary>The new unlock time, rounded down to a week, is not after the lock's current end.</summary>
     public const string UnlockNotLater = "unlock-not-later";
+    /// <summary>The lock cannot be withdrawn before its end.</summary>
     public const string LockNotExpired = "lock-not-expired";
+    /// <summary>A proposal has no actions.</summary>
     public const string EmptyProposal = "empty-proposal";
+    /// <summary>The proposer's veBANK is below the proposal threshold.</summary>
     public const string BelowThreshold = "below-threshold";
+    /// <summary>No proposal has this id.</summary>
     public const string UnknownProposal = "unknown-proposal";
+    /// <summary>The proposal is not Active, so it takes no votes.</summary>
     public const string VotingClosed = "voting-closed";
+    /// <summary>The account has already voted on this proposal.</summary>
     public const string AlreadyVoted = "already-voted";
+    /// <summary>The vote's support is not 0 (Against), 1 (For) or 2 (Abstain).</summary>
     public const string UnknownSupport = "unknown-support";
+    /// <summary>The voter had no veBANK at the proposal's snapshot.</summary>
     public const string NoVotingPower = "no-voting-power";
+    /// <summary>Only a Succeeded proposal can be queued.</summary>
     public const string NotSucceeded = "not-succeeded";
+    /// <summary>Only a Queued proposal can be executed.</summary>
     public const string NotQueued = "not-queued";
+    /// <summary>The proposal's timelock has not yet passed.</summary>
     public const string TimelockPending = "timelock-pending";
+    /// <summary>The proposal's grace period ended before it was executed.</summary>
     public const string ProposalExpired = "proposal-expired";
+    /// <summary>The proposal's state forbids cancelling (the proposer cancels while Pending, the guardian while Queued).</summary>
     public const string NotCancelable = "not-cancelable";
+    /// <summary>The account is neither the proposer nor the guardian.</summary>
     public const string NotAuthorized = "not-authorized";
+    /// <summary>Governance parameters are out of range.</summary>
     public const string InvalidParameters = "invalid-parameters";
+    /// <summary>An executed proposal's action was refused; nothing was applied and the proposal stays Queued.</summary>
     public const string ActionRefused = "action-refused";
+    /// <summary>No active gauge has this id.</summary>
     public const string UnknownGauge = "unknown-gauge";
+    /// <summary>A gauge with this id already exists.</summary>
     public const string GaugeExists = "gauge-exists";
+    /// <summary>A gauge vote is outside 0 to 10,000 basis points.</summary>
     public const string InvalidBps = "invalid-bps";
+    /// <summary>The account's gauge votes would total more than 10,000 basis points.</summary>
     public const string VotePowerExceeded = "vote-power-exceeded";
+    /// <summary>The vote on this gauge changed less than 10 days ago.</summary>
     public const string VoteCooldown = "vote-cooldown";
+    /// <summary>The voter's lock does not outlast the next week boundary.</summary>
     public const string LockExpiresTooSoon = "lock-expires-too-soon";
+    /// <summary>The emission week is not a week boundary (a multiple of 604,800 s), or has not started.</summary>
     public const string NotWeekStart = "not-week-start";
+    /// <summary>This week's emission has already been distributed.</summary>
     public const string AlreadyDistributed = "already-distributed";
+    /// <summary>No active gauge has weight that week, so there is nothing to distribute to.</summary>
     public const string NoGaugeWeight = "no-gauge-weight";
+    /// <summary>The account has no reward to claim from the gauge.</summary>
     public const string NothingToClaim = "nothing-to-claim";
 
     private static string N(UInt128 v) => v.ToString(CultureInfo.InvariantCulture);

@@ -17,6 +17,10 @@ public interface IGovernanceTarget<TRecord>
 }
 
 /// <summary>A target's answer: <see cref="Records"/> when every action is accepted, else <see cref="RefusedIndex"/> and <see cref="Rejection"/>.</summary>
+/// <typeparam name="TRecord">The target's own record type.</typeparam>
+/// <param name="Records">Every record the actions produce, in order; empty when one was refused.</param>
+/// <param name="RefusedIndex">The 0-based index of the first refused action, or -1 when all were accepted.</param>
+/// <param name="Rejection">Why that action was refused; null when all were accepted.</param>
 public sealed record ActionsDecision<TRecord>(IReadOnlyList<TRecord> Records, int RefusedIndex, Rejection? Rejection)
 {
     /// <summary>Every action accepted, producing <paramref name="records"/>.</summary>
@@ -27,4 +31,7 @@ public sealed record ActionsDecision<TRecord>(IReadOnlyList<TRecord> Records, in
 }
 
 /// <summary>An accepted execution: the governor's record and the target's records, to journal and apply together.</summary>
+/// <typeparam name="TRecord">The target's own record type.</typeparam>
+/// <param name="Executed">The governor's record of the execution.</param>
+/// <param name="TargetRecords">The target's records for the proposal's actions, in order.</param>
 public sealed record ProposalExecution<TRecord>(ProposalExecuted Executed, IReadOnlyList<TRecord> TargetRecords);

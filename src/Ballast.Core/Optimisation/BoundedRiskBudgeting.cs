@@ -18,6 +18,16 @@ namespace Ballast.Optimisation;
 /// </remarks>
 public static class BoundedRiskBudgeting
 {
+    /// <summary>The risk-budget weights within per-asset bounds (see the class remarks for the problem and the method).</summary>
+    /// <param name="covariance">The n × n covariance matrix of returns, symmetric positive semidefinite.</param>
+    /// <param name="budgets">Risk budgets per asset, each &gt; 0, summing to 1 (all 1/n for risk parity).</param>
+    /// <param name="lower">Per-asset lower bounds in universe order.</param>
+    /// <param name="upper">Per-asset upper bounds in universe order.</param>
+    /// <param name="names">Asset names for messages; "asset i" when null.</param>
+    /// <returns>n weights within their bounds, summing to 1.</returns>
+    /// <exception cref="ArgumentException">The budgets or bounds do not have one entry per asset.</exception>
+    /// <exception cref="InfeasibleConstraintsException">An asset's bounds admit no positive weight, or the bounds' sums exclude 1.</exception>
+    /// <exception cref="InvalidOperationException">No λ gives weights summing to 1, or coordinate descent did not converge.</exception>
     public static double[] Solve(Matrix<double> covariance, IReadOnlyList<double> budgets, IReadOnlyList<double> lower, IReadOnlyList<double> upper, IReadOnlyList<string>? names = null)
     {
         ArgumentNullException.ThrowIfNull(covariance);

@@ -5,11 +5,15 @@ namespace Ballast.Optimisation;
 /// <summary>A constraint set that admits no portfolio; the message names the conflicting constraints.</summary>
 public sealed class InfeasibleConstraintsException(string message) : Exception(message)
 {
+    /// <summary>Infeasible constraints, with the generic message "the constraints admit no portfolio".</summary>
     public InfeasibleConstraintsException()
         : this("the constraints admit no portfolio")
     {
     }
 
+    /// <summary>Infeasible constraints found through another exception; the message becomes <c>message: inner message</c>.</summary>
+    /// <param name="message">Which constraints conflict.</param>
+    /// <param name="inner">The exception whose message is appended (it is not kept as the inner exception).</param>
     public InfeasibleConstraintsException(string message, Exception inner)
         : this(message + ": " + inner.Message)
     {
@@ -24,6 +28,14 @@ public sealed class InfeasibleConstraintsException(string message) : Exception(m
 /// </summary>
 public static class MinimumVariance
 {
+    /// <summary>The long-only minimum-variance weights within per-asset bounds (see the class summary for the method).</summary>
+    /// <param name="covariance">The n × n covariance matrix of returns, symmetric positive semidefinite.</param>
+    /// <param name="lower">Per-asset lower bounds in universe order; 0 for every asset when null.</param>
+    /// <param name="upper">Per-asset upper bounds in universe order; 1 for every asset when null.</param>
+    /// <param name="names">Asset names for messages; "asset i" when null.</param>
+    /// <returns>n weights within their bounds, summing to 1.</returns>
+    /// <exception cref="InfeasibleConstraintsException">The bounds conflict (a lower above an upper, or no weights within them can sum to 1).</exception>
+    /// <exception cref="ArgumentException">The bounds do not have one entry per asset.</exception>
     public static double[] Solve(Matrix<double> covariance, IReadOnlyList<double>? lower = null, IReadOnlyList<double>? upper = null, IReadOnlyList<string>? names = null) =>
         SolveQuadratic(covariance, null, lower, upper, names);
 

@@ -5,6 +5,10 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Ballast.Optimisation;
 
 /// <summary>A linear constraint <see cref="Lower"/> ≤ Σ aᵢwᵢ ≤ <see cref="Upper"/> on the weights; <see cref="Name"/> is how messages name it.</summary>
+/// <param name="Name">How messages name the constraint, e.g. a group's name.</param>
+/// <param name="Coefficients">aᵢ per asset, in universe order.</param>
+/// <param name="Lower">The least value of Σ aᵢwᵢ.</param>
+/// <param name="Upper">The greatest value of Σ aᵢwᵢ.</param>
 public sealed record LinearConstraint(string Name, ImmutableArray<double> Coefficients, double Lower, double Upper);
 
 /// <summary>
@@ -14,12 +18,16 @@ public sealed record LinearConstraint(string Name, ImmutableArray<double> Coeffi
 /// </summary>
 public sealed record PortfolioConstraints
 {
+    /// <summary>Only the budget and the default bounds [0, 1]: no linear constraint, no turnover limit.</summary>
     public static PortfolioConstraints None { get; } = new();
 
+    /// <summary>Per-asset lower bounds in universe order; default (empty) means 0 for every asset.</summary>
     public ImmutableArray<double> Lower { get; init; }
 
+    /// <summary>Per-asset upper bounds in universe order; default (empty) means 1 for every asset.</summary>
     public ImmutableArray<double> Upper { get; init; }
 
+    /// <summary>General linear constraints (groups, correlation-cluster caps, a beta limit); empty for none.</summary>
     public ImmutableArray<LinearConstraint> Linear { get; init; } = [];
 
     /// <summary>Current weights, for <see cref="MaxTurnover"/>.</summary>

@@ -16,6 +16,14 @@ namespace Ballast.Optimisation;
 /// </summary>
 public static class RiskBudgeting
 {
+    /// <summary>The long-only weights whose relative risk contributions equal <paramref name="budgets"/>.</summary>
+    /// <param name="covariance">The n × n covariance matrix of returns, symmetric positive semidefinite, every variance &gt; 0.</param>
+    /// <param name="budgets">Risk budgets per asset, each &gt; 0, summing to 1 (all 1/n for risk parity).</param>
+    /// <param name="tolerance">Stop once every relative risk-contribution error |RCᵢ − bᵢ| / bᵢ is below this.</param>
+    /// <param name="maxSweeps">The iteration budget: coordinate-descent sweeps use it first (at most <see cref="CoordinateSweeps"/>), Newton steps the rest (at most <see cref="MaxNewtonSteps"/>); no Newton finish when it is at most <see cref="CoordinateSweeps"/>.</param>
+    /// <returns>n weights ≥ 0 summing to 1.</returns>
+    /// <exception cref="ArgumentException">The matrix is not square, the budgets do not match it, are not positive or do not sum to 1, or a variance is 0.</exception>
+    /// <exception cref="InvalidOperationException">The solve did not reach <paramref name="tolerance"/>.</exception>
     public static double[] Solve(Matrix<double> covariance, IReadOnlyList<double> budgets, double tolerance = 1e-12, int maxSweeps = 100_000)
     {
         ArgumentNullException.ThrowIfNull(covariance);

@@ -15,6 +15,10 @@ namespace Ballast.Policies;
 /// </summary>
 public static class CanonicalPolicy
 {
+    /// <summary>The policy's canonical JSON: compact, sorted keys, defaults written out (see the class summary).</summary>
+    /// <param name="policy">A resolved policy.</param>
+    /// <returns>The canonical JSON text; equal policies give equal text.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="policy"/> is null.</exception>
     public static string Json(PolicySpec policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -27,6 +31,10 @@ public static class CanonicalPolicy
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>The policy's published identity: the SHA-256 of its canonical JSON's UTF-8 bytes.</summary>
+    /// <param name="policy">A resolved policy.</param>
+    /// <returns>64 lower-case hex digits.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="policy"/> is null.</exception>
     public static string Hash(PolicySpec policy) => HashOf(Json(policy));
 
     /// <summary>SHA-256 of canonical JSON text, lowercase hex.</summary>

@@ -6,6 +6,7 @@ namespace Ballast.Policies;
 /// </summary>
 public static class PartsPerMillion
 {
+    /// <summary>A whole (weight 1) in parts per million: every set of targets sums to exactly this.</summary>
     public const int One = 1_000_000;
 
     /// <summary>
@@ -135,6 +136,12 @@ public static class PartsPerMillion
 
     private static int RankOf(ReadOnlySpan<int> tieOrder, int index) => tieOrder.IsEmpty ? index : tieOrder[index];
 
+    /// <summary>Largest-remainder rounding to parts per million into a new array (see the other overload for the rule).</summary>
+    /// <param name="fractions">Non-negative, finite weights; normalised by their sum.</param>
+    /// <param name="tieOrder">Rank per index breaking equal remainders (lower first); by index when empty.</param>
+    /// <returns>One integer per fraction, summing to exactly <see cref="One"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A fraction is negative, NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">Every fraction is zero.</exception>
     public static int[] Round(ReadOnlySpan<double> fractions, ReadOnlySpan<int> tieOrder = default)
     {
         var result = new int[fractions.Length];

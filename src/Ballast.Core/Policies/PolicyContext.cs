@@ -9,6 +9,18 @@ namespace Ballast.Policies;
 /// </summary>
 public readonly ref struct PolicyContext
 {
+    /// <summary>The inputs of one decision; spans are borrowed, not copied, for the duration of the call.</summary>
+    /// <param name="calendar">Dates of the history, with their calendar period starts.</param>
+    /// <param name="row">The row being decided, an index into <paramref name="calendar"/>.</param>
+    /// <param name="weights">Pre-trade weights per asset, value / NAV, in universe order.</param>
+    /// <param name="nav">Net asset value before any trade on this row, in currency.</param>
+    /// <param name="lastRebalanceRow">The row of the last rebalance (0 for the initial investment).</param>
+    /// <param name="isLastRow">True on the last row of a backtest window, where nothing fires.</param>
+    /// <param name="maxAbsDrift">The largest |weight − target| when already computed against this policy's targets; NaN when unknown.</param>
+    /// <param name="targets">The targets in force set by a risk-based policy's last rebalance; empty for the policy's fixed targets.</param>
+    /// <param name="prices">The price history with look-back rows, for estimators; null when the policy needs none.</param>
+    /// <param name="state">What the policy carries from row to row (its volatility regime); null when it carries nothing.</param>
+    /// <param name="periodsPerYear">Rows per year, for annualising volatility (default 252).</param>
     public PolicyContext(MarketCalendar calendar, int row, ReadOnlySpan<double> weights, double nav, int lastRebalanceRow, bool isLastRow, double maxAbsDrift = double.NaN, ReadOnlySpan<double> targets = default, PriceTable? prices = null, PolicyState? state = null, int periodsPerYear = 252)
     {
         State = state;
@@ -48,6 +60,7 @@ public readonly ref struct PolicyContext
     /// </summary>
     public double MaxAbsDrift { get; }
 
+    /// <summary>The date of <see cref="Row"/>.</summary>
     public DateOnly Date => Calendar.Dates[Row];
 
     /// <summary>
@@ -101,12 +114,18 @@ public class TriggerReason
     private readonly Func<string>? _describe;
     private string? _text;
 
+    /// <summary>A reason whose text is already known.</summary>
+    /// <param name="kind">The trigger kind: calendar, drift or all.</param>
+    /// <param name="text">The one-line explanation.</param>
     public TriggerReason(string kind, string text)
     {
         Kind = kind;
         _text = text;
     }
 
+    /// <summary>A reason whose text is built by <paramref name="describe"/> on first use, then kept.</summary>
+    /// <param name="kind">The trigger kind: calendar, drift or all.</param>
+    /// <param name="describe">Builds the one-line explanation; called at most once.</param>
     public TriggerReason(string kind, Func<string> describe)
     {
         Kind = kind;
@@ -128,5 +147,7 @@ public class TriggerReason
     /// <summary>Builds the text when it is first asked for.</summary>
     protected virtual string Describe() => Kind;
 
+    /// <summary>The one-line explanation, <see cref="Text"/>.</summary>
+    /// <returns>The text, built on first use.</returns>
     public override string ToString() => Text;
 }

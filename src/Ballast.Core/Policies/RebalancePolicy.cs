@@ -16,6 +16,11 @@ public sealed class RebalancePolicy
     private readonly RiskWeights? _risk;
     private readonly VolatilityTrigger? _volatility;
 
+    /// <summary>Compiles a resolved spec: its canonical JSON and hash, the fixed targets in parts per million, the trigger rules.</summary>
+    /// <param name="spec">A fully resolved policy, as the spec loader returns it.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="spec"/> is null.</exception>
+    /// <exception cref="ArgumentException">Execution to band-edge without a drift trigger to define the bands.</exception>
+    /// <exception cref="NotSupportedException">The weights spec is of a kind this engine does not know.</exception>
     public RebalancePolicy(PolicySpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -55,6 +60,7 @@ public sealed class RebalancePolicy
         }
     }
 
+    /// <summary>The resolved spec the policy was compiled from.</summary>
     public PolicySpec Spec { get; }
 
     /// <summary>True when targets are recomputed from a covariance estimate at each rebalance.</summary>
@@ -177,8 +183,10 @@ public sealed class RebalancePolicy
     /// <summary>The policy's canonical JSON, computed once.</summary>
     public string CanonicalJson { get; }
 
+    /// <summary>The universe: the series the policy holds, in the order of every per-asset array.</summary>
     public IReadOnlyList<string> Names { get; }
 
+    /// <summary>The number of assets in the universe.</summary>
     public int AssetCount => _targets.Length;
 
     /// <summary>Target weights in parts per million (summing to 1,000,000).</summary>

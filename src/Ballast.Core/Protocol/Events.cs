@@ -14,6 +14,7 @@ public abstract record ProtocolEvent;
 /// The command whose events follow (the first event of every command): verification decides it again on the state
 /// the journal built so far and requires the same events. Applying it changes nothing.
 /// </summary>
+/// <param name="Command">The command in its journaled form (a policy text replaced by its hash).</param>
 public sealed record CommandAccepted(ProtocolCommand Command) : ProtocolEvent
 {
     /// <summary>The journaled form of a command: a policy text is replaced by its SHA-256 (the text is journaled once, in <see cref="PolicyStored"/>).</summary>
@@ -21,21 +22,42 @@ public sealed record CommandAccepted(ProtocolCommand Command) : ProtocolEvent
         ? p with { Text = string.Empty, TextHash = Sha256(p.Text) }
         : command);
 
+    /// <summary>The SHA-256 of <paramref name="text"/>'s UTF-8 bytes, as 64 lower-case hex digits.</summary>
+    /// <param name="text">The text to hash (no normalisation is applied).</param>
+    /// <returns>The digest in lower-case hex.</returns>
     public static string Sha256(string text) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 }
 
 /// <summary>An asset (a token with decimals) and the account that may issue it.</summary>
+/// <param name="Symbol">The asset's unique symbol.</param>
+/// <param name="Decimals">Decimal places of one whole unit.</param>
+/// <param name="Issuer">The only account allowed to issue it.</param>
 public sealed record AssetCreated(string Symbol, int Decimals, AccountId Issuer) : ProtocolEvent;
 
 /// <summary>New units of an asset credited to a wallet by its issuer.</summary>
+/// <param name="Symbol">The asset.</param>
+/// <param name="To">The wallet credited.</param>
+/// <param name="Amount">Units created, in base units.</param>
 public sealed record AssetIssued(string Symbol, AccountId To, UInt128 Amount) : ProtocolEvent;
 
 /// <summary>Units moved between wallets.</summary>
+/// <param name="Symbol">The asset.</param>
+/// <param name="From">The wallet debited.</param>
+/// <param name="To">The wallet credited.</param>
+/// <param name="Amount">Units moved, in base units.</param>
 public sealed record AssetTransferred(string Symbol, AccountId From, AccountId To, UInt128 Amount) : ProtocolEvent;
 
+/// <summary>A simple vault was created (see <see cref="CreateSimpleVault"/>), empty and unpaused.</summary>
+/// <param name="Vault">The vault's unique id.</param>
+/// <param name="Spec">Asset, reporter, operator, fees and delays, as validated.</param>
+/// <param name="At">When, from the journal clock; fees accrue from this time.</param>
 public sealed record SimpleVaultCreated(string Vault, SimpleVaultSpec Spec, DateTimeOffset At) : ProtocolEvent;
 
+/// <summary>A composed vault was created (see <see cref="CreateComposedVault"/>), empty, with no policy attached.</summary>
+/// <param name="Vault">The vault's unique id.</param>
+/// <param name="Spec">The base asset, child vaults, operator and rebalance rails, as validated.</param>
+/// <param name="At">When, from the journal clock.</param>
 public sealed record ComposedVaultCreated(string Vault, ComposedVaultSpec Spec, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>
@@ -43,6 +65,9 @@ public sealed record ComposedVaultCreated(string Vault, ComposedVaultSpec Spec, 
 /// Wallets move with it: a deposit debits the payer, a withdrawal credits the owner, paid-out flow fees go to the
 /// vault's fee recipient.
 /// </summary>
+/// <param name="Vault">The simple vault.</param>
+/// <param name="Account">The payer of a deposit or the receiver of a withdrawal; for other operations, the actor.</param>
+/// <param name="Operation">What the vault recorded, with every amount computed.</param>
 public sealed record SimpleVaultOperation(string Vault, AccountId Account, VaultOperation Operation) : ProtocolEvent
 {
     /// <summary>The forward-priced request this deposit or redemption fills (null for an immediate one).</summary>
@@ -50,15 +75,30 @@ public sealed record SimpleVaultOperation(string Vault, AccountId Account, Vault
 }
 
 /// <summary>A policy's text, stored once under its content hash (the SHA-256 of its canonical JSON).</summary>
+/// <param name="Hash">The SHA-256 of the policy's canonical JSON, lower-case hex.</param>
+/// <param name="Name">The policy's name within the text.</param>
+/// <param name="Text">The whole spec text (YAML or JSON) as submitted.</param>
 public sealed record PolicyStored(string Hash, string Name, string Text) : ProtocolEvent;
 
 /// <summary>A composed vault now follows the policy with this hash.</summary>
+/// <param name="Vault">The composed vault.</param>
+/// <param name="Hash">The policy's hash (a <see cref="PolicyStored"/> already journaled).</param>
+/// <param name="At">When, from the journal clock.</param>
 public sealed record PolicyAttached(string Vault, string Hash, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>One child operation of a composed vault (deposit into or withdrawal from a child).</summary>
+/// <param name="Child">The child simple vault.</param>
+/// <param name="Operation">The deposit into it or the withdrawal from it, as that vault recorded it.</param>
 public sealed record ChildFlow(string Child, VaultOperation Operation);
 
 /// <summary>An investor deposit into a composed vault, split across its children by the targets in force.</summary>
+/// <param name="Vault">The composed vault.</param>
+/// <param name="Investor">The payer, who receives the shares.</param>
+/// <param name="Assets">Assets paid, in base units.</param>
+/// <param name="Shares">Composed-vault shares minted, in share base units (floor of what NAV gained).</param>
+/// <param name="NavBefore">The vault's NAV just before, in base units.</param>
+/// <param name="Children">The deposits into the children, in child order.</param>
+/// <param name="At">When, from the journal clock.</param>
 public sealed record ComposedDeposited(string Vault, AccountId Investor, UInt128 Assets, UInt128 Shares, UInt128 NavBefore, ImmutableArray<ChildFlow> Children, DateTimeOffset At) : ProtocolEvent
 {
     /// <summary>The forward-priced request this deposit fills (its assets come from escrow); null for an immediate one.</summary>
@@ -66,6 +106,13 @@ public sealed record ComposedDeposited(string Vault, AccountId Investor, UInt128
 }
 
 /// <summary>An investor redemption from a composed vault: idle cash first, then children pro rata.</summary>
+/// <param name="Vault">The composed vault.</param>
+/// <param name="Investor">The shares' owner, paid the assets.</param>
+/// <param name="Shares">Composed-vault shares burnt, in share base units.</param>
+/// <param name="Assets">Assets paid, in base units.</param>
+/// <param name="NavBefore">The vault's NAV just before, in base units.</param>
+/// <param name="Children">The withdrawals from the children, in child order.</param>
+/// <param name="At">When, from the journal clock.</param>
 public sealed record ComposedRedeemed(string Vault, AccountId Investor, UInt128 Shares, UInt128 Assets, UInt128 NavBefore, ImmutableArray<ChildFlow> Children, DateTimeOffset At) : ProtocolEvent
 {
     /// <summary>The forward-priced request this redemption fills (its shares were locked); null for an immediate one.</summary>
@@ -76,6 +123,20 @@ public sealed record ComposedRedeemed(string Vault, AccountId Investor, UInt128 
 /// A rebalance: why it fired, the digest of the inputs the policy saw, the targets in parts per million, the child
 /// operations, the costs (flow fees plus fixed costs) and NAV before and after.
 /// </summary>
+/// <param name="Vault">The composed vault.</param>
+/// <param name="Policy">The hash of the policy that decided.</param>
+/// <param name="Trigger">The kind of trigger that fired (e.g. calendar, drift).</param>
+/// <param name="Reason">The one-line explanation of why it fired.</param>
+/// <param name="InputsDigest">SHA-256 (hex) of the inputs the policy saw, so the decision can be checked.</param>
+/// <param name="Row">The NAV history row the decision was made on.</param>
+/// <param name="TargetsPpm">The targets now in force, parts per million in child order, summing to 1,000,000.</param>
+/// <param name="Trades">The child operations, in execution order.</param>
+/// <param name="FlowFees">Entry and exit fees the children charged, in base units.</param>
+/// <param name="FixedCosts">Fixed costs per operation paid to the cost recipient, in base units.</param>
+/// <param name="NavBefore">NAV before the rebalance, in base units.</param>
+/// <param name="NavAfter">NAV after it, in base units.</param>
+/// <param name="CostBudgetAfter">The cost budget left, in base units; null when the rails set no budget.</param>
+/// <param name="At">When, from the journal clock.</param>
 public sealed record Rebalanced(
     string Vault,
     string Policy,
@@ -106,8 +167,16 @@ public sealed record Rebalanced(
 /// <param name="At">When the keeper observed.</param>
 public sealed record PolicyObserved(string Vault, string Policy, DateOnly Through, bool HighVolatility, double? Volatility, DateTimeOffset At) : ProtocolEvent;
 
+/// <summary>A composed vault's operator paused it: deposits, redemptions and rebalances are refused until unpaused.</summary>
+/// <param name="Vault">The composed vault.</param>
+/// <param name="Operator">The operator who paused it.</param>
+/// <param name="At">When, from the journal clock.</param>
 public sealed record ComposedPaused(string Vault, AccountId Operator, DateTimeOffset At) : ProtocolEvent;
 
+/// <summary>A composed vault's operator unpaused it; flows and rebalances are accepted again.</summary>
+/// <param name="Vault">The composed vault.</param>
+/// <param name="Operator">The operator who unpaused it.</param>
+/// <param name="At">When, from the journal clock.</param>
 public sealed record ComposedUnpaused(string Vault, AccountId Operator, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>Journal type names of the events, and their payload (de)serialisation.</summary>
@@ -141,8 +210,14 @@ public static class EventTypes
         ("flow-request-returned", typeof(FlowRequestReturned)),
     ];
 
+    /// <summary>Every journal type name, in declaration order (e.g. "command", "rebalanced", "policy-observed").</summary>
     public static IEnumerable<string> Names => All.Select(a => a.Name);
 
+    /// <summary>The journal type name an event is stored under.</summary>
+    /// <param name="e">The event.</param>
+    /// <returns>Its name, e.g. "rebalanced" for a <see cref="Rebalanced"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="e"/> is null.</exception>
+    /// <exception cref="ArgumentException">The event's type has no journal name.</exception>
     public static string NameOf(ProtocolEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
@@ -157,6 +232,10 @@ public static class EventTypes
         throw new ArgumentException($"no journal name for {e.GetType().Name}", nameof(e));
     }
 
+    /// <summary>The event's journal payload: its JSON in canonical form (<see cref="ProtocolJson.Canonical(System.Text.Json.Nodes.JsonNode)"/>), the same bytes for the same event.</summary>
+    /// <param name="e">The event.</param>
+    /// <returns>The canonical JSON text.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="e"/> is null.</exception>
     public static string Payload(ProtocolEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);

@@ -42,6 +42,13 @@ public enum FlowKind
 /// priced vault (the vault itself when simple, every child in order when composed) when the request was made: the
 /// request is due once each count has grown.
 /// </summary>
+/// <param name="Id">The request's number, unique across the protocol.</param>
+/// <param name="Vault">The forward-priced vault (simple or composed).</param>
+/// <param name="Kind">Deposit or redemption.</param>
+/// <param name="Owner">The account whose assets are escrowed or whose shares are locked, and who is paid at the fill.</param>
+/// <param name="Amount">Assets (a deposit) or shares (a redemption), in base units.</param>
+/// <param name="ReportsSeen">Applied NAV report counts of each priced vault when the request was made.</param>
+/// <param name="At">When the request was made.</param>
 public sealed record FlowRequest(long Id, string Vault, FlowKind Kind, AccountId Owner, UInt128 Amount, ImmutableArray<int> ReportsSeen, DateTimeOffset At);
 
 /// <summary>The pending flow requests of every vault, in arrival order (ids are global and increasing).</summary>
@@ -131,18 +138,40 @@ public sealed class FlowRequestBook
 }
 
 /// <summary>Ask a forward-priced vault (simple or composed) to take <paramref name="Assets"/> from the actor's wallet now and deposit them at the next NAV.</summary>
+/// <param name="Id">The command's idempotency key.</param>
+/// <param name="Actor">The payer, who receives the shares at the fill.</param>
+/// <param name="Vault">The forward-priced vault.</param>
+/// <param name="Assets">Assets to escrow now, in base units.</param>
 public sealed record RequestDepositCommand(string Id, AccountId Actor, string Vault, UInt128 Assets) : ProtocolCommand(Id, Actor);
 
 /// <summary>Ask a forward-priced vault to lock <paramref name="Shares"/> of the actor now and redeem them at the next NAV.</summary>
+/// <param name="Id">The command's idempotency key.</param>
+/// <param name="Actor">The shares' owner, paid at the fill.</param>
+/// <param name="Vault">The forward-priced vault.</param>
+/// <param name="Shares">Free shares to lock now, in share base units.</param>
 public sealed record RequestRedeemCommand(string Id, AccountId Actor, string Vault, UInt128 Shares) : ProtocolCommand(Id, Actor);
 
 /// <summary>The owner takes back a request that is not yet due (escrowed assets or locked shares returned exactly).</summary>
+/// <param name="Id">The command's idempotency key.</param>
+/// <param name="Actor">The request's owner.</param>
+/// <param name="Vault">The vault the request was made to.</param>
+/// <param name="RequestId">The request's number.</param>
 public sealed record CancelRequestCommand(string Id, AccountId Actor, string Vault, long RequestId) : ProtocolCommand(Id, Actor);
 
 /// <summary>Anyone (the keeper) fills the vault's oldest due request, at the NAV now; "unchanged" when none is due.</summary>
+/// <param name="Id">The command's idempotency key.</param>
+/// <param name="Actor">Any account (the keeper).</param>
+/// <param name="Vault">The forward-priced vault.</param>
 public sealed record FillRequestCommand(string Id, AccountId Actor, string Vault) : ProtocolCommand(Id, Actor);
 
 /// <summary>A flow request accepted: a deposit's assets left the owner's wallet into escrow, or a redemption's shares were locked.</summary>
+/// <param name="RequestId">The new request's number.</param>
+/// <param name="Vault">The forward-priced vault.</param>
+/// <param name="Kind">Deposit or redemption.</param>
+/// <param name="Owner">The requesting account.</param>
+/// <param name="Amount">Assets escrowed (a deposit) or shares locked (a redemption), in base units.</param>
+/// <param name="ReportsSeen">Applied NAV report counts of each priced vault at the request; it is due once each has grown.</param>
+/// <param name="At">When, from the journal clock.</param>
 public sealed record FlowRequested(long RequestId, string Vault, FlowKind Kind, AccountId Owner, UInt128 Amount, ImmutableArray<int> ReportsSeen, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>
@@ -150,6 +179,13 @@ public sealed record FlowRequested(long RequestId, string Vault, FlowKind Kind, 
 /// balance. <paramref name="Reason"/> is <see cref="FlowRejections.CancelledByOwner"/> or the code of the rule
 /// that refused the fill.
 /// </summary>
+/// <param name="RequestId">The request's number.</param>
+/// <param name="Vault">The vault it was made to.</param>
+/// <param name="Kind">Deposit or redemption.</param>
+/// <param name="Owner">The account the assets or shares return to.</param>
+/// <param name="Amount">Assets or shares returned, in base units: exactly what was escrowed or locked.</param>
+/// <param name="Reason"><see cref="FlowRejections.CancelledByOwner"/>, or the rejection code that refused the fill.</param>
+/// <param name="At">When, from the journal clock.</param>
 public sealed record FlowRequestReturned(long RequestId, string Vault, FlowKind Kind, AccountId Owner, UInt128 Amount, string Reason, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>Rejection codes and reasons of forward pricing.</summary>

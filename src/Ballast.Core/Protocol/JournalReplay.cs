@@ -5,6 +5,8 @@ using Ballast.Protocol.Journal;
 namespace Ballast.Protocol;
 
 /// <summary>The first thing that does not check out in a journal: the event's sequence number and what differs.</summary>
+/// <param name="Sequence">The 1-based sequence number of the first event that does not check out.</param>
+/// <param name="What">What differs, e.g. the expected and the stored events.</param>
 public sealed record ReplayDiscrepancy(long Sequence, string What);
 
 /// <summary>What <see cref="JournalReplay.Verify"/> found.</summary>

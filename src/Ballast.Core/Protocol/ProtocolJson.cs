@@ -15,6 +15,7 @@ namespace Ballast.Protocol;
 /// </summary>
 public static class ProtocolJson
 {
+    /// <summary>The read-only serializer options of the journal: snake_case names, nulls omitted, 128-bit integers as decimal strings, account ids as strings, UTC times with seven fractional digits.</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
     private static JsonSerializerOptions CreateOptions()
@@ -54,6 +55,11 @@ public static class ProtocolJson
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    /// <summary>Reads a journal payload with <see cref="Options"/>.</summary>
+    /// <typeparam name="T">The payload's type (an event or a command).</typeparam>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The value read.</returns>
+    /// <exception cref="JsonException">The text does not parse as a <typeparamref name="T"/>, or is the JSON null.</exception>
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"expected a {typeof(T).Name}, found null");
 

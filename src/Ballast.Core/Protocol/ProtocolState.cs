@@ -5,10 +5,13 @@ namespace Ballast.Protocol;
 /// <summary>A simple vault: its accounting, rules, and the share prices of its applied NAV reports (the NAV history composed vaults read).</summary>
 public sealed class SimpleVaultState(string id, SimpleVaultSpec spec, Vault vault)
 {
+    /// <summary>The vault's unique id.</summary>
     public string Id { get; } = id;
 
+    /// <summary>The rules it was created with.</summary>
     public SimpleVaultSpec Spec { get; } = spec;
 
+    /// <summary>Its accounting: share ledger, NAV, fees, pending report and withdrawal requests.</summary>
     public Vault Vault { get; } = vault;
 
     /// <summary>Share price after each applied NAV report, in order (the last report of a day wins when read by day).</summary>
@@ -21,6 +24,7 @@ public sealed class SimpleVaultState(string id, SimpleVaultSpec spec, Vault vaul
 /// <summary>A composed vault: its own share ledger (total assets kept equal to its NAV), policy, targets in force and rail state.</summary>
 public sealed class ComposedVaultState(string id, ComposedVaultSpec spec)
 {
+    /// <summary>The vault's unique id.</summary>
     public string Id { get; } = id;
 
     /// <summary>The vault's rules; its rails change only by a governance action (<see cref="RailsChanged"/>).</summary>
@@ -29,15 +33,19 @@ public sealed class ComposedVaultState(string id, ComposedVaultSpec spec)
     /// <summary>The account that holds the children's shares and the idle cash.</summary>
     public AccountId Account { get; } = new("vault:" + id);
 
+    /// <summary>The composed vault's own shares (offset by <see cref="ComposedVaultSpec.DecimalsOffset"/>); its total assets are kept equal to the NAV of its holdings.</summary>
     public ShareLedger Ledger { get; } = new(spec.DecimalsOffset);
 
+    /// <summary>True while the operator has paused the vault: deposits, redemptions and rebalances are refused.</summary>
     public bool Paused { get; internal set; }
 
+    /// <summary>The hash of the attached policy (a key of <see cref="ProtocolState.Policies"/>); null before one is attached.</summary>
     public string? PolicyHash { get; internal set; }
 
     /// <summary>Targets in force, in parts per million in <see cref="ComposedVaultSpec.Children"/> order (null before a policy).</summary>
     public int[]? TargetsPpm { get; internal set; }
 
+    /// <summary>When the last rebalance happened (the cooldown counts from it); null before the first.</summary>
     public DateTimeOffset? LastRebalanceAt { get; internal set; }
 
     /// <summary>
@@ -52,17 +60,20 @@ public sealed class ComposedVaultState(string id, ComposedVaultSpec spec)
     /// <summary>Cost budget available at <see cref="CostBudgetAt"/> (rails with a budget only).</summary>
     public UInt128 CostBudget { get; internal set; }
 
+    /// <summary>When <see cref="CostBudget"/> was last computed; the budget refills from this time at <see cref="RebalanceRails.CostBudgetPerDay"/>.</summary>
     public DateTimeOffset CostBudgetAt { get; internal set; }
 }
 
 /// <summary>The whole protocol state, rebuilt by applying journaled events in order.</summary>
 public sealed class ProtocolState
 {
+    /// <summary>Every created asset by symbol, with the account allowed to issue it.</summary>
     public IReadOnlyDictionary<string, (Asset Asset, AccountId Issuer)> Assets => AssetsMutable;
 
     /// <summary>The engine's write access to <see cref="Assets"/> (its Apply only).</summary>
     internal Dictionary<string, (Asset Asset, AccountId Issuer)> AssetsMutable { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Wallet balances in base units, by asset symbol and account; a missing key is a zero balance.</summary>
     public IReadOnlyDictionary<(string Symbol, AccountId Account), UInt128> Wallets => WalletsMutable;
 
     /// <summary>The engine's write access to <see cref="Wallets"/> (its Apply only).</summary>
@@ -74,16 +85,19 @@ public sealed class ProtocolState
     /// <summary>The engine's write access to <see cref="Issued"/> (its Apply only).</summary>
     internal Dictionary<string, UInt128> IssuedMutable { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The simple vaults by id.</summary>
     public IReadOnlyDictionary<string, SimpleVaultState> SimpleVaults => SimpleVaultsMutable;
 
     /// <summary>The engine's write access to <see cref="SimpleVaults"/> (its Apply only).</summary>
     internal Dictionary<string, SimpleVaultState> SimpleVaultsMutable { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The composed vaults by id.</summary>
     public IReadOnlyDictionary<string, ComposedVaultState> ComposedVaults => ComposedVaultsMutable;
 
     /// <summary>The engine's write access to <see cref="ComposedVaults"/> (its Apply only).</summary>
     internal Dictionary<string, ComposedVaultState> ComposedVaultsMutable { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every stored policy text by its hash (the SHA-256 of its canonical JSON).</summary>
     public IReadOnlyDictionary<string, PolicyStored> Policies => PoliciesMutable;
 
     /// <summary>The engine's write access to <see cref="Policies"/> (its Apply only).</summary>
@@ -98,8 +112,13 @@ public sealed class ProtocolState
     /// <summary>Time of the last applied event.</summary>
     public DateTimeOffset? LastEventAt { get; internal set; }
 
+    /// <summary>How many journaled events have been applied to build this state.</summary>
     public long EventCount { get; internal set; }
 
+    /// <summary>The wallet balance of an account in an asset, in base units (zero when it never held any).</summary>
+    /// <param name="symbol">The asset's symbol.</param>
+    /// <param name="account">The account.</param>
+    /// <returns>The free balance; escrowed amounts (<see cref="Escrowed"/>) are not included.</returns>
     public UInt128 Balance(string symbol, AccountId account) => Wallets.GetValueOrDefault((symbol, account));
 
     /// <summary>

@@ -5,6 +5,11 @@ using Ballast.Data;
 namespace Ballast.Synthesis;
 
 /// <summary>Parameters of one synthetic strategy: annual drift and volatility, and its loading on the common factor.</summary>
+/// <param name="Name">The series name (a column of the generated data).</param>
+/// <param name="Drift">Annual drift of its own, a fraction per year, added to loading × the market's drift.</param>
+/// <param name="Volatility">Annual volatility in calm periods, a fraction per year.</param>
+/// <param name="FactorLoading">Correlation with the common market factor, −1 to 1 (in stress its magnitude rises by 0.25, capped at 0.95).</param>
+/// <param name="StressSensitivity">Multiplier of <paramref name="Volatility"/> during stress periods.</param>
 public sealed record StrategyProfile(string Name, double Drift, double Volatility, double FactorLoading, double StressSensitivity);
 
 /// <summary>

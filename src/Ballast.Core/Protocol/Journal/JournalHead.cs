@@ -38,5 +38,7 @@ public readonly record struct JournalHead
         return new JournalHead(journalEvent.Sequence, journalEvent.Hash);
     }
 
+    /// <summary>The head as <c>sequence:hash</c> (the hash in lower-case hex), or "empty" for an empty journal.</summary>
+    /// <returns>The text form, as printed in messages.</returns>
     public override string ToString() => IsEmpty ? "empty" : $"{Sequence}:{Hash.ToHex()}";
 }

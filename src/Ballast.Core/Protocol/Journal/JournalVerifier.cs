@@ -38,6 +38,8 @@ public sealed record ChainVerification(long Checked, JournalHead Head, ChainDisc
     /// <summary>Whether every event was sound.</summary>
     public bool IsValid => Discrepancy is null;
 
+    /// <summary>One line for messages: "chain sound: N events checked, head H", or where the chain broke and how.</summary>
+    /// <returns>The summary line.</returns>
     public override string ToString() => Discrepancy is null
         ? $"chain sound: {Checked} events checked, head {Head}"
         : $"chain broken after {Checked} sound events: {Discrepancy}";

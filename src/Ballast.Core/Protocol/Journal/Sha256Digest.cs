@@ -122,14 +122,30 @@ public readonly struct Sha256Digest : IEquatable<Sha256Digest>
     /// <inheritdoc cref="ToHex"/>
     public override string ToString() => ToHex();
 
+    /// <summary>True when both digests have the same 32 bytes.</summary>
+    /// <param name="other">The digest to compare with.</param>
+    /// <returns>Whether the bytes are equal.</returns>
     public bool Equals(Sha256Digest other) => _a == other._a && _b == other._b && _c == other._c && _d == other._d;
 
+    /// <summary>True when <paramref name="obj"/> is a <see cref="Sha256Digest"/> with the same 32 bytes.</summary>
+    /// <param name="obj">The object to compare with.</param>
+    /// <returns>Whether it is an equal digest.</returns>
     public override bool Equals(object? obj) => obj is Sha256Digest other && Equals(other);
 
+    /// <summary>A hash code over all 32 bytes, consistent with <see cref="Equals(Sha256Digest)"/>.</summary>
+    /// <returns>The hash code (not stable across processes).</returns>
     public override int GetHashCode() => HashCode.Combine(_a, _b, _c, _d);
 
+    /// <summary>True when both digests have the same 32 bytes.</summary>
+    /// <param name="left">One digest.</param>
+    /// <param name="right">The other digest.</param>
+    /// <returns>Whether the bytes are equal.</returns>
     public static bool operator ==(Sha256Digest left, Sha256Digest right) => left.Equals(right);
 
+    /// <summary>True when the digests differ in any byte.</summary>
+    /// <param name="left">One digest.</param>
+    /// <param name="right">The other digest.</param>
+    /// <returns>Whether the bytes differ.</returns>
     public static bool operator !=(Sha256Digest left, Sha256Digest right) => !left.Equals(right);
 
     private static string Shorten(string? text) =>
