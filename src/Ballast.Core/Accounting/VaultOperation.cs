@@ -24,7 +24,7 @@ namespace Ballast.Accounting;
 [System.Text.Json.Serialization.JsonDerivedType(typeof(SharesReleased), "shares-released")]
 public abstract record VaultOperation(DateTimeOffset At);
 
-/// <summary>Assets paid in, shares minted to <paramref name="Receiver"/> (deposit or mint); the entry fee stays in the vault.</summary>
+/// <summary>Assets paid in, shares minted to <paramref name="Receiver"/> (deposit or mint); the entry fee stays in the vault for its holders, or goes to the fee recipient when <see cref="VaultConfig.FlowFeesPaidOut"/> is set.</summary>
 /// <param name="Receiver">The account credited with the shares.</param>
 /// <param name="Assets">Net assets added to the vault, in base units (the entry fee not included).</param>
 /// <param name="Shares">Shares minted, in share base units.</param>
@@ -32,7 +32,7 @@ public abstract record VaultOperation(DateTimeOffset At);
 /// <param name="At">The time the decision was made at (see <see cref="VaultOperation.At"/>).</param>
 public sealed record Deposited(AccountId Receiver, UInt128 Assets, UInt128 Shares, UInt128 EntryFee, DateTimeOffset At) : VaultOperation(At);
 
-/// <summary>Shares burned from <paramref name="Owner"/>, <paramref name="Assets"/> paid out (withdraw or redeem); the exit fee stays in the vault.</summary>
+/// <summary>Shares burned from <paramref name="Owner"/>, <paramref name="Assets"/> paid out (withdraw or redeem); the exit fee stays in the vault for its holders, or goes to the fee recipient when <see cref="VaultConfig.FlowFeesPaidOut"/> is set.</summary>
 /// <param name="Owner">The account whose shares were burned.</param>
 /// <param name="Shares">Shares burned, in share base units.</param>
 /// <param name="Assets">Assets paid out, in base units (after the exit fee).</param>
