@@ -33,7 +33,8 @@ internal static class GovCommand
 
     // ---------------------------------------------------------------- shared options
 
-    private sealed class Common
+    /// <summary>The options every writing gov command shares: the journal (--db), the time (--at) and the command id (--id).</summary>
+    private sealed class JournalWriteOptions
     {
         public Option<string> Db { get; } = new("--db") { Description = DbHelp, Required = true };
 
@@ -109,7 +110,7 @@ internal static class GovCommand
 
     private static Command Init(CliIo io)
     {
-        var c = new Common();
+        var c = new JournalWriteOptions();
         var actor = c.As(true, "The account initialising governance: it becomes BANK's minter.");
         var delay = Text("--voting-delay", "Time from proposal to snapshot (votes open after it): s, m, h, d or w. Default 1d.");
         var period = Text("--voting-period", "How long votes are open after the snapshot. Default 7d.");
@@ -148,7 +149,7 @@ internal static class GovCommand
 
     private static Command Mint(CliIo io)
     {
-        var c = new Common();
+        var c = new JournalWriteOptions();
         var actor = c.As(true, "BANK's minter.");
         var to = Text("--to", "The account receiving BANK.", required: true);
         var amount = Text("--amount", "BANK tokens (up to 18 decimals).", required: true);
@@ -161,7 +162,7 @@ internal static class GovCommand
 
     private static Command Transfer(CliIo io)
     {
-        var c = new Common();
+        var c = new JournalWriteOptions();
         var actor = c.As(true, "The sender.");
         var to = Text("--to", "The receiver.", required: true);
         var amount = Text("--amount", "BANK tokens.", required: true);
@@ -174,7 +175,7 @@ internal static class GovCommand
 
     private static Command Lock(CliIo io)
     {
-        var c = new Common();
+        var c = new JournalWriteOptions();
         var actor = c.As(true, "The account locking its BANK.");
         var amount = Text("--amount", "BANK tokens to lock.", required: true);
         var until = Text("--until", "Unlock time (a date or ISO time; rounded down to a Thursday-00:00 week boundary).");
@@ -188,7 +189,7 @@ internal static class GovCommand
 
     private static Command Increase(CliIo io)
     {
-        var c = new Common();
+        var c = new JournalWriteOptions();
         var actor = c.As(true, "The lock's owner.");
         var amount = Text("--amount", "BANK tokens to add.", required: true);
         var command = new Command("increase", "Add BANK to an unexpired lock (its end is unchanged).") { actor, amount };
@@ -200,7 +201,7 @@ internal static class GovCommand
 
     private static Command Extend(CliIo io)
     {
-        var c = new Common();
+        var c = new JournalWriteOptions();
         var actor = c.As(true, "The lock's owner.");
         var until = Text("--until", "The new unlock time (must round to a later week).");
         var span = Text("--for", "Or the new length from now (e.g. 104w).");
@@ -213,7 +214,7 @@ internal static class GovCommand
 
     private static Command Withdraw(CliIo io)
     {
-        var c = new Common();
+        var c = new JournalWriteOptions();
         var actor = c.As(true, "The lock's owner.");
         var command = new Command("withdraw", "Withdraw an expired lock's whole amount.") { actor };
         c.AddTo(command);
@@ -223,7 +224,7 @@ internal static class GovCommand
 
     private static Command Propose(CliIo io)
     {
-        var c = new Common();
+        var c = new JournalWriteOptions();
         var file = new Argument<string>("FILE") { Description = "Proposal file (YAML): description and actions (adopt_policy, add_gauge, remove_gauge, change_parameters)." };
         var actor = c.As(true, "The proposer (needs the proposal threshold in veBANK).");
         var data = Text("--data", "The data file evidence is computed on and re-run against (wide CSV); registered with the system's verifier.");
@@ -258,7 +259,7 @@ internal static class GovCommand
 
     private static Command Vote(CliIo io)
     {
-        var c = new Common();
+        var c = new JournalWriteOptions();
         var id = ProposalId();
         var support = new Argument<string>("SUPPORT") { Description = "for, against or abstain." };
         support.AcceptOnlyFromAmong("for", "against", "abstain");
@@ -278,7 +279,7 @@ internal static class GovCommand
 
     private static Command Lifecycle(CliIo io, string name, string description, string asHelp, bool asRequired, Func<long, AccountId, ProtocolCommand> make)
     {
-        var c = new Common();
+        var c = new JournalWriteOptions();
         var id = ProposalId();
         var actor = c.As(asRequired, asHelp);
         var command = new Command(name, description) { id, actor };
@@ -289,7 +290,7 @@ internal static class GovCommand
 
     private static Command GaugeVote(CliIo io)
     {
-        var c = new Common();
+        var c = new JournalWriteOptions();
         var gauge = new Argument<string>("GAUGE") { Description = "The gauge (a composed vault id)." };
         var bps = Options.PositiveInt("--bps", "Basis points of your veBANK for this gauge (0 to 10,000; at most 10,000 in total).", 10_000, 10_000, 0);
         var actor = c.As(true, "The veBANK holder.");
@@ -301,7 +302,7 @@ internal static class GovCommand
 
     private static Command Distribute(CliIo io)
     {
-        var c = new Common();
+        var c = new JournalWriteOptions();
         var week = Text("--week", "The week's start (a date or time inside the week; rounded down to Thursday 00:00 UTC). Default: the current week.");
         var amount = Text("--amount", "BANK tokens to emit that week.", required: true);
         var actor = c.As(true, "BANK's minter.");
@@ -317,7 +318,7 @@ internal static class GovCommand
 
     private static Command Claim(CliIo io)
     {
-        var c = new Common();
+        var c = new JournalWriteOptions();
         var gauge = new Argument<string>("GAUGE") { Description = "The gauge to claim from." };
         var actor = c.As(true, "The depositor claiming.");
         var command = new Command("claim", "Claim the BANK a gauge has released to you.") { gauge, actor };
@@ -327,7 +328,7 @@ internal static class GovCommand
     }
 
     /// <summary>Opens the journal, builds the command on the replayed state and submits it once; prints the outcome.</summary>
-    private static async Task<int> RunAsync(CliIo io, ParseResult parse, CancellationToken cancellationToken, Common c, bool create, Func<ProtocolState, DateTimeOffset, ProtocolCommand> build, IEvidenceVerifier? verifier = null)
+    private static async Task<int> RunAsync(CliIo io, ParseResult parse, CancellationToken cancellationToken, JournalWriteOptions c, bool create, Func<ProtocolState, DateTimeOffset, ProtocolCommand> build, IEvidenceVerifier? verifier = null)
     {
         var location = parse.GetValue(c.Db)!;
         using var store = io.Journal(create ? OpenOrCreate(location) : VerifyCommand.OpenExisting(location));

@@ -202,7 +202,7 @@ internal static class WeightsCommand
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var pieces = part.Split('=', 2, StringSplitOptions.TrimEntries);
-            var index = pieces.Length == 2 ? Text.IndexOf(names, pieces[0]) : -1;
+            var index = pieces.Length == 2 ? NameMatching.IndexOf(names, pieces[0]) : -1;
             if (index < 0)
             {
                 throw new BallastInputException($"--budgets: '{part}' is not ASSET=budget for an asset of the matrix ({string.Join(", ", names)})");

@@ -75,7 +75,7 @@ public sealed class MarketData
 
     /// <summary>The column index of a series, or -1.</summary>
     public int IndexOf(string name)
-        => Text.IndexOf(Names, name);
+        => NameMatching.IndexOf(Names, name);
 
     /// <summary>The first row on which a column has a value, or -1 when it has none.</summary>
     public int FirstValidRow(int column)

@@ -157,7 +157,7 @@ public sealed class PriceTable
     /// <param name="name">The series name.</param>
     /// <returns>The column index, or -1 when the table has no such column.</returns>
     public int IndexOf(string name)
-        => Text.IndexOf(Names, name);
+        => NameMatching.IndexOf(Names, name);
 
     /// <summary>
     /// This table with its first rows turned into history (for a lookback of <paramref name="rows"/> returns), when it
@@ -288,7 +288,7 @@ public static class PriceWindow
             columns[i] = data.IndexOf(universe[i]);
             if (columns[i] < 0)
             {
-                var suggestion = Text.Suggest(universe[i], data.Names);
+                var suggestion = NameMatching.Suggest(universe[i], data.Names);
                 var where = specLocation?.Invoke(universe[i]);
                 var message = $"series '{universe[i]}' is not a column of {data.Source}{(suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")}; its columns are: {string.Join(", ", data.Names)}";
                 throw where is null ? new BallastInputException(new InputLocation(data.Source, 1), message) : new BallastInputException(where, message);

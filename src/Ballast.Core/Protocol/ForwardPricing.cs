@@ -82,7 +82,7 @@ public static class ForwardPricing
 
     internal static CommandOutcome DecideRequestDeposit(ProtocolState state, RequestDepositCommand c, DateTimeOffset now)
     {
-        if (Target(state, c.Vault) is { } problem)
+        if (RefuseUnlessForwardPriced(state, c.Vault) is { } problem)
         {
             return problem;
         }
@@ -127,7 +127,7 @@ public static class ForwardPricing
 
     internal static CommandOutcome DecideRequestRedeem(ProtocolState state, RequestRedeemCommand c, DateTimeOffset now)
     {
-        if (Target(state, c.Vault) is { } problem)
+        if (RefuseUnlessForwardPriced(state, c.Vault) is { } problem)
         {
             return problem;
         }
@@ -365,7 +365,8 @@ public static class ForwardPricing
         }
     }
 
-    private static CommandOutcome? Target(ProtocolState state, string vault)
+    /// <summary>Why a request cannot go to <paramref name="vault"/> (unknown, or priced immediately), or null when it is a forward-priced vault.</summary>
+    private static CommandOutcome? RefuseUnlessForwardPriced(ProtocolState state, string vault)
     {
         if (!state.SimpleVaults.ContainsKey(vault) && !state.ComposedVaults.ContainsKey(vault))
         {

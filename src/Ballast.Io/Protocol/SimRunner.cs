@@ -72,7 +72,7 @@ public static class SimRunner
         var history = new List<(DateOnly, UInt128, UInt128)>();
 
         // A command the scenario cannot do without; refused, it is bad input at the place in the scenario that asked for it.
-        async Task Must(ProtocolCommand command, InputLocation where)
+        async Task SubmitOrFail(ProtocolCommand command, InputLocation where)
         {
             var outcome = await sequencer.SubmitAsync(command, cancellationToken).ConfigureAwait(false);
             if (outcome.Status == CommandStatus.Rejected)
@@ -84,7 +84,7 @@ public static class SimRunner
         var symbol = scenario.AssetSymbol;
         foreach (var command in SetUp(scenario))
         {
-            await Must(command, new InputLocation(scenario.Source)).ConfigureAwait(false);
+            await SubmitOrFail(command, new InputLocation(scenario.Source)).ConfigureAwait(false);
         }
 
         var scale = Math.Pow(10, scenario.AssetDecimals);
@@ -122,7 +122,7 @@ public static class SimRunner
                 if (flow.Deposit is { } units)
                 {
                     var amount = (UInt128)Math.Floor(units * scale);
-                    await Must(new IssueAsset($"r{row}-fund-{f}", Issuer, symbol, investor, amount), flow.Location).ConfigureAwait(false);
+                    await SubmitOrFail(new IssueAsset($"r{row}-fund-{f}", Issuer, symbol, investor, amount), flow.Location).ConfigureAwait(false);
                     command = forward
                         ? new RequestDepositCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, amount)
                         : new DepositCommand($"r{row}-flow-{f}", investor, scenario.ComposedId, amount);

@@ -45,7 +45,7 @@ internal static class NodeReader
         {
             if (!known.Contains(key.Text, StringComparer.Ordinal))
             {
-                var hint = Ballast.Text.Suggest(key.Text, known) is { } suggestion ? $"did you mean '{suggestion}'?" : $"known keys here: {string.Join(", ", known)}";
+                var hint = NameMatching.Suggest(key.Text, known) is { } suggestion ? $"did you mean '{suggestion}'?" : $"known keys here: {string.Join(", ", known)}";
                 throw Fail(key, Join(path, key.Text), $"unknown key '{key.Text}'; {hint}");
             }
         }
@@ -77,7 +77,7 @@ internal static class NodeReader
 
     /// <summary><c> (did you mean 'X'?)</c> when a candidate is close to <paramref name="word"/>, else empty.</summary>
     public static string SuggestionNote(string word, IEnumerable<string> candidates) =>
-        Ballast.Text.Suggest(word, candidates) is { } s ? $" (did you mean '{s}'?)" : string.Empty;
+        NameMatching.Suggest(word, candidates) is { } s ? $" (did you mean '{s}'?)" : string.Empty;
 
     /// <summary>A finite number written plainly (not quoted; <c>1_000</c> allowed).</summary>
     public static double Number(SpecNode node, string path) =>

@@ -53,5 +53,5 @@ public class TextTests
     [InlineData("Q", null)]
     [InlineData("SPYY", "SPY")]
     public void Suggest_OffersOnlyLikelyTypos(string word, string? expected) =>
-        Assert.Equal(expected, Text.Suggest(word, ["trigger", "B", "A", "SPY"]));
+        Assert.Equal(expected, NameMatching.Suggest(word, ["trigger", "B", "A", "SPY"]));
 }

@@ -1,7 +1,7 @@
 namespace Ballast;
 
-/// <summary>Small text helpers for messages.</summary>
-public static class Text
+/// <summary>Matching names: the likely intended name for a typo ("did you mean"), edit distance, ordinal index.</summary>
+public static class NameMatching
 {
     /// <summary>The candidate closest to <paramref name="word"/> by edit distance, when it is close enough to be a likely typo.</summary>
     public static string? Suggest(string word, IEnumerable<string> candidates)
