@@ -297,20 +297,14 @@ public static class ForwardPricing
         if (kind == FlowKind.Deposit)
         {
             var symbol = simple?.Spec.Asset ?? composed!.Spec.Asset;
-            var escrowed = state.Escrowed(symbol, owner);
             if (hold)
             {
                 state.Debit(symbol, owner, amount);
-                state.EscrowedMutable[(symbol, owner)] = checked(escrowed + amount);
+                state.EscrowedMutable[(symbol, owner)] = checked(state.Escrowed(symbol, owner) + amount);
             }
             else
             {
-                if (escrowed < amount)
-                {
-                    throw new AccountingInvariantException($"{owner} has {escrowed} {symbol} in escrow, cannot return {amount}");
-                }
-
-                SetEscrow(state, symbol, owner, escrowed - amount);
+                ReleaseEscrow(state, symbol, owner, amount);
                 state.Credit(symbol, owner, amount);
             }
         }
@@ -340,28 +334,28 @@ public static class ForwardPricing
         if (request.Kind == FlowKind.Deposit)
         {
             // The escrow pays the vault: it leaves the owner's escrow without passing through the wallet.
-            var symbol = state.SimpleVaults.TryGetValue(vault, out var sv) ? sv.Spec.Asset : state.ComposedVaults[vault].Spec.Asset;
-            var escrowed = state.Escrowed(symbol, owner);
-            if (escrowed < amount)
-            {
-                throw new AccountingInvariantException($"{owner} has {escrowed} {symbol} in escrow, cannot pay {amount} from it");
-            }
-
-            SetEscrow(state, symbol, owner, escrowed - amount);
+            ReleaseEscrow(state, state.SimpleVaults.TryGetValue(vault, out var sv) ? sv.Spec.Asset : state.ComposedVaults[vault].Spec.Asset, owner, amount);
         }
 
         return request;
     }
 
-    private static void SetEscrow(ProtocolState state, string symbol, AccountId owner, UInt128 amount)
+    /// <summary>Takes <paramref name="amount"/> out of <paramref name="owner"/>'s escrow (a request returned or filled); the entry goes when it reaches zero.</summary>
+    private static void ReleaseEscrow(ProtocolState state, string symbol, AccountId owner, UInt128 amount)
     {
-        if (amount == 0)
+        var left = state.Escrowed(symbol, owner);
+        if (left < amount)
+        {
+            throw new AccountingInvariantException($"{owner} has {left} {symbol} in escrow, cannot release {amount}");
+        }
+
+        if (left == amount)
         {
             state.EscrowedMutable.Remove((symbol, owner));
         }
         else
         {
-            state.EscrowedMutable[(symbol, owner)] = amount;
+            state.EscrowedMutable[(symbol, owner)] = left - amount;
         }
     }
 

@@ -138,13 +138,36 @@ internal sealed class LiveNavTable
         }
     }
 
-    private string RowText(int row, string prefix)
+    private string RowText(int row, string prefix) =>
+        RowLine(prefix, _dates[row], System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_prices).Slice(row * _names.Length, _names.Length));
+
+    /// <summary>
+    /// SHA-256 fed with <paramref name="table"/>'s part of the inputs digest, from the table itself (what
+    /// <see cref="InputsHash"/> keeps incrementally): <c>names:</c>, each window row, then each history row.
+    /// </summary>
+    public static IncrementalHash HashOf(PriceTable table, IReadOnlyList<string> names)
     {
-        var n = _names.Length;
-        var text = new StringBuilder(prefix).Append(_dates[row].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        for (var i = 0; i < n; i++)
+        ArgumentNullException.ThrowIfNull(table);
+        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Append(hash, "names:" + string.Join(',', names) + "\n");
+        foreach (var (part, prefix) in new[] { (table, ""), (table.History, "history ") })
         {
-            text.Append(',').Append(_prices[(row * n) + i].ToString("R", CultureInfo.InvariantCulture));
+            for (var r = 0; r < (part?.RowCount ?? 0); r++)
+            {
+                Append(hash, RowLine(prefix, part!.Dates[r], part.Row(r)));
+            }
+        }
+
+        return hash;
+    }
+
+    /// <summary>One line of the digest text: the prefix, the date, each price in round-trip format.</summary>
+    private static string RowLine(string prefix, DateOnly date, ReadOnlySpan<double> prices)
+    {
+        var text = new StringBuilder(prefix).Append(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        foreach (var p in prices)
+        {
+            text.Append(',').Append(p.ToString("R", CultureInfo.InvariantCulture));
         }
 
         return text.Append('\n').ToString();

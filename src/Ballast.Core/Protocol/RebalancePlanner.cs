@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Ballast.Accounting;
@@ -280,7 +279,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         // The table's part of the digest comes from the live table's running hash (O(new rows + lookback)), or from
         // the table itself when the reference table served an earlier day; the bytes hashed are the same.
         var historyRows = policy.NeedsPrices && policy.HistoryRows > 0 ? policy.HistoryRows : 0;
-        using var tableHash = LiveNavTable.InputsHashOf(state, names, DateOnly.FromDateTime(now.UtcDateTime), historyRows) ?? TableHash(table, names);
+        using var tableHash = LiveNavTable.InputsHashOf(state, names, DateOnly.FromDateTime(now.UtcDateTime), historyRows) ?? LiveNavTable.HashOf(table, names);
         var digest = InputsDigest(tableHash, values, idle, inForce, lastRow, row);
         var planned = (int[])plan.WeightsPpm.Clone();
         ApplyWeightRails(rails, planned, weights, nav);
@@ -410,41 +409,6 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
     }
 
     /// <summary>SHA-256 of everything the policy saw: the NAV table, holdings, idle cash, targets in force and rows.</summary>
-    /// <summary>SHA-256 fed with the table's lines of the inputs digest: the names, each window row, then each history row.</summary>
-    private static IncrementalHash TableHash(PriceTable table, IReadOnlyList<string> names)
-    {
-        var text = new StringBuilder();
-        text.Append("names:").AppendJoin(',', names).Append('\n');
-        for (var r = 0; r < table.RowCount; r++)
-        {
-            text.Append(table.Dates[r].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            foreach (var p in table.Row(r))
-            {
-                text.Append(',').Append(p.ToString("R", CultureInfo.InvariantCulture));
-            }
-
-            text.Append('\n');
-        }
-
-        if (table.History is { } history)
-        {
-            for (var r = 0; r < history.RowCount; r++)
-            {
-                text.Append("history ").Append(history.Dates[r].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                foreach (var p in history.Row(r))
-                {
-                    text.Append(',').Append(p.ToString("R", CultureInfo.InvariantCulture));
-                }
-
-                text.Append('\n');
-            }
-        }
-
-        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
-        return hash;
-    }
-
     /// <summary>The inputs digest: the table's lines (<paramref name="tableHash"/>), then the holdings, idle cash, targets in force and rows.</summary>
     private static string InputsDigest(IncrementalHash tableHash, UInt128[] values, UInt128 idle, int[] inForce, int lastRow, int row)
     {
