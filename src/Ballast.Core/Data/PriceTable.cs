@@ -161,11 +161,15 @@ public sealed class PriceTable
 
     /// <summary>
     /// This table with its first rows turned into history (for a lookback of <paramref name="rows"/> returns), when it
-    /// has less history than that; the window then starts later, and a notice says so.
+    /// has less history than that; the window then starts later, and a notice says so. At least
+    /// <paramref name="minWindowRows"/> window rows are left: a backtest needs two, a live vault's keeper one (the row
+    /// it is called on, which may be the first with the whole lookback).
     /// </summary>
-    public PriceTable WithHistory(int rows)
+    /// <exception cref="BallastInputException">Fewer than <paramref name="minWindowRows"/> rows would be left after the history.</exception>
+    public PriceTable WithHistory(int rows, int minWindowRows = 2)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfLessThan(minWindowRows, 1);
         var have = History?.RowCount ?? 0;
         if (have >= rows)
         {
@@ -173,9 +177,9 @@ public sealed class PriceTable
         }
 
         var move = rows - have;
-        if (RowCount - move < 2)
+        if (RowCount - move < minWindowRows)
         {
-            throw new BallastInputException($"the data has {RowCount + have} rows, but a covariance lookback of {rows} returns leaves fewer than two to backtest; shorten the lookback or use more data");
+            throw new BallastInputException($"the data has {RowCount + have} rows, but a covariance lookback of {rows} returns leaves fewer than {(minWindowRows == 2 ? "two" : minWindowRows.ToString(System.Globalization.CultureInfo.InvariantCulture))} to backtest; shorten the lookback or use more data");
         }
 
         var n = ColumnCount;

@@ -46,6 +46,12 @@ public sealed class PolicyStep
         _band = policy.FiresOnlyAboveDrift;
     }
 
+    /// <summary>
+    /// Why a portfolio is first invested: the backtest's row 0, and a live vault's first deposit (the keeper sets an
+    /// empty vault's targets to <see cref="InitialTargets"/> so the deposit is invested the same way).
+    /// </summary>
+    public static TriggerReason InitialInvestment { get; } = new("initial", "initial investment");
+
     /// <summary>The policy this step runs.</summary>
     public RebalancePolicy Policy { get; }
 
@@ -74,8 +80,7 @@ public sealed class PolicyStep
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(table);
-        var initial = new int[policy.AssetCount];
-        ProposeTargets(policy, table, 0, new double[policy.AssetCount], 1, periodsPerYear, initial);
+        var initial = InitialTargets(policy, table, 0, periodsPerYear);
         return new PolicyStep(policy, table, periodsPerYear, windowEndsAtLastRow: true, initial, 0, null, policy.CandidateRows(table.Calendar));
     }
 
@@ -94,6 +99,22 @@ public sealed class PolicyStep
         }
 
         return new PolicyStep(policy, table, periodsPerYear, windowEndsAtLastRow: false, targetsInForcePpm, lastRebalanceRow, state?.Copy(), null);
+    }
+
+    /// <summary>
+    /// The targets a portfolio holding nothing is first invested at on row <paramref name="row"/> of
+    /// <paramref name="table"/> (its lookback ending there; nothing after it read), in parts per million summing to
+    /// 1,000,000: the policy's fixed targets, or those its risk-based scheme solves from nothing held. The backtest
+    /// invests its row 0 at them; the keeper sets them on an empty vault, so a first deposit is invested at them.
+    /// </summary>
+    /// <exception cref="BallastInputException">The targets cannot be computed there (infeasible or degenerate estimate).</exception>
+    public static int[] InitialTargets(RebalancePolicy policy, PriceTable table, int row, int periodsPerYear)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(table);
+        var initial = new int[policy.AssetCount];
+        ProposeTargets(policy, table, row, new double[policy.AssetCount], 1, periodsPerYear, initial);
+        return initial;
     }
 
     /// <summary>

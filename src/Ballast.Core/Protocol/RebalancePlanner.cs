@@ -205,12 +205,14 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
 
         if (policy.NeedsPrices && policy.HistoryRows > 0)
         {
-            if (table.RowCount <= policy.HistoryRows + 1)
+            // A lookback of H returns takes H + 1 rows: the H rows of history and the window's first row, on which a
+            // backtest computes its targets and invests (as the keeper sets an empty vault's targets there).
+            if (table.RowCount <= policy.HistoryRows)
             {
-                return Unchanged(state, cv, now, $"not enough NAV history yet: the policy looks back {policy.HistoryRows} rows, the children have {table.RowCount}");
+                return Unchanged(state, cv, now, $"not enough NAV history yet: the policy looks back {policy.HistoryRows} returns, which take {policy.HistoryRows + 1} rows; the children have {table.RowCount}");
             }
 
-            table = table.WithHistory(policy.HistoryRows);
+            table = table.WithHistory(policy.HistoryRows, minWindowRows: 1);
         }
 
         var row = table.RowCount - 1;
@@ -231,6 +233,14 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         }
 
         var lastRow = LastRebalanceRow(table, cv.LastRebalanceAt);
+        if (row == 0)
+        {
+            // The window's first row: a backtest invests there and decides (and observes) from the next row on.
+            return nav == 0 && policy.IsRiskBased
+                ? SetInitialTargets(state, cv, policy, table, periods, held, inForce, lastRow, now)
+                : Unchanged(state, cv, now, $"{table.FormatDate(table.Dates[row])} is the first row with the policy's whole lookback: the policy decides from the next row on");
+        }
+
         var step = PolicyStep.ForVault(policy, table, periods, inForcePpm, lastRow, cv.PolicyState);
         var current = new HoldingsOnRow(row, weights, navD, maxDrift);
 
@@ -256,6 +266,11 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
             }
 
             var observedOnly = Observed(step, cv, hash, table.Dates[row], rowObserved, now);
+            if (nav == 0 && policy.IsRiskBased)
+            {
+                return WithObservation(SetInitialTargets(state, cv, policy, table, periods, held, inForce, lastRow, now), observedOnly);
+            }
+
             return WithObservation(nav == 0 && wait is null ? CommandOutcome.Nothing("the vault holds nothing to rebalance") : Unchanged(state, cv, now, wait!), observedOnly);
         }
 
@@ -289,6 +304,39 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         var record = new RebalanceRecord(policy.Hash, plan.Reason, digest, row, byChild);
         var outcome = RebalanceExecution.Execute(state, cv, held, planned, (bool[])plan.Held.Clone(), record, now, trim: false);
         return WithObservation(outcome.Status == CommandStatus.Unchanged ? Unchanged(state, cv, now, outcome.Note!) : outcome, observed);
+    }
+
+    /// <summary>
+    /// An empty vault under a risk-based policy: the targets in force become those the policy sets on this row from
+    /// nothing held (<see cref="PolicyStep.InitialTargets"/>), so the next deposit is invested as a backtest invests
+    /// its first row, at the policy's targets, not at equal weights. Journaled as a <see cref="Rebalanced"/> without
+    /// trades (trigger <c>initial</c>); nothing when they are the targets in force already.
+    /// </summary>
+    private static CommandOutcome SetInitialTargets(ProtocolState state, ComposedVaultState cv, RebalancePolicy policy, PriceTable table, int periods, RebalanceHoldings held, int[] inForce, int lastRow, DateTimeOffset now)
+    {
+        var row = table.RowCount - 1;
+        int[] proposed;
+        try
+        {
+            proposed = PolicyStep.InitialTargets(policy, table, row, periods);
+        }
+        catch (BallastInputException e)
+        {
+            return CommandOutcome.Reject(RebalanceRejections.PolicyFailed, e.Message);
+        }
+
+        var names = policy.Names;
+        var byChild = cv.Spec.Children.Select(c => proposed[IndexOf(names, c)]).ToImmutableArray();
+        if (byChild.SequenceEqual(inForce))
+        {
+            return CommandOutcome.Nothing($"the vault holds nothing; the policy's targets on {table.FormatDate(table.Dates[row])} are those in force");
+        }
+
+        var historyRows = policy.NeedsPrices && policy.HistoryRows > 0 ? policy.HistoryRows : 0;
+        using var tableHash = LiveNavTable.InputsHashOf(state, names, DateOnly.FromDateTime(now.UtcDateTime), historyRows) ?? LiveNavTable.HashOf(table, names);
+        var digest = InputsDigest(tableHash, held.Values, held.Idle, inForce, lastRow, row);
+        var reason = PolicyStep.InitialInvestment;
+        return CommandOutcome.Of(new Rebalanced(cv.Id, policy.Hash, reason.Kind, reason.Text, digest, row, byChild, [], UInt128.Zero, UInt128.Zero, UInt128.Zero, UInt128.Zero, null, now));
     }
 
     /// <summary>

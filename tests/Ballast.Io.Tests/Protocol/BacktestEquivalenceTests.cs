@@ -28,11 +28,11 @@ public class BacktestEquivalenceTests(ITestOutputHelper output)
         ["risk-parity"] = EquivalenceHarness.Spec("risk-parity", HedgeFunds, "{ scheme: risk-parity }", "{ calendar: quarterly }", covariance: "{ method: sample, lookback: 36 }"),
     };
 
-    /// <summary>As in <see cref="RiskWeightEquivalenceTests"/>: a risk-based policy's first investment is at equal weights in the protocol.</summary>
-    private static readonly Dictionary<string, Parts> KnownDivergences = new()
-    {
-        ["risk-parity"] = Parts.Nav,
-    };
+    /// <summary>
+    /// None. Risk parity used to part in NAV, as in <see cref="RiskWeightEquivalenceTests"/>: the protocol invested its
+    /// first deposit at equal weights; the keeper now sets an empty vault's targets first, as the backtest's row 0.
+    /// </summary>
+    private static readonly Dictionary<string, Parts> KnownDivergences = [];
 
     public static TheoryData<string> RealDataKinds => EquivalenceCases.Names(RealDataCases);
 

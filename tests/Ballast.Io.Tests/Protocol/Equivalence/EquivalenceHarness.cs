@@ -48,8 +48,10 @@ internal sealed record EquivalenceOutcome(
 /// (<see cref="BacktestJob"/>, recorded) and once through the protocol engine (decide then apply, as the sequencer
 /// does, without a journal): one simple vault per asset, seeded from the first row by another investor so that its
 /// reported NAV follows the table through the backtest's history rows too, reporting each row's price ratio
-/// (floored, as <c>ballast sim</c> does); zero fees and immediate pricing; a composed vault under the policy; one
-/// investor depositing the policy's capital on the backtest's first row; the keeper rebalancing every row. The
+/// (floored, as <c>ballast sim</c> does); zero fees and immediate pricing; a composed vault under the policy; the
+/// keeper called every row after the reports (on the empty vault it sets the policy's targets on that row); one
+/// investor depositing the policy's capital on the backtest's first row after the keeper, invested at the targets in
+/// force, which are compared with the backtest's row-0 targets as the first decision ("initial investment"). The
 /// policy's costs must be zero (the children charge none). Equivalent means: the same rebalance rows (dates), the
 /// same reasons, targets equal in parts per million, and a NAV within one base unit per child (plus one) and per
 /// row so far, scaled by the NAV's growth (each row's reports floor every child, each child operation once more).
@@ -153,8 +155,8 @@ internal static class EquivalenceHarness
     private static string Describe(RebalanceRow? row) => row is null ? "none" : $"{row.Date:yyyy-MM-dd} ({row.Reason})";
 
     /// <summary>
-    /// The backtest's rebalances (the rows after the first with trades) with their reason and the targets in force
-    /// after them. The backtester keeps no targets, so a risk-based policy's are recomputed with the policy's own
+    /// The backtest's initial investment (row 0, at the targets it computes there from nothing held) and its
+    /// rebalances (the rows after the first with trades), with their reason and the targets in force after them. The backtester keeps no targets, so a risk-based policy's are recomputed with the policy's own
     /// <see cref="RebalancePolicy.ComputeTargets"/> on the inputs the backtester had on that row, rebuilt from the
     /// recorded weights and NAV (its volatility regime replayed row by row with the weights it held).
     /// </summary>
@@ -173,6 +175,7 @@ internal static class EquivalenceHarness
         var periods = outcome.PeriodsPerYear;
         policy.ComputeTargets(new PolicyContext(table.Calendar, 0, weights, policy.Spec.Capital, 0, false, prices: table, periodsPerYear: periods), targetsPpm);
         SetTargets(targetsPpm, targets);
+        rows.Add(new RebalanceRow(table.Dates[0], PolicyStep.InitialInvestment.Text, [.. targetsPpm]));
         var lastRebalance = 0;
         for (var t = 1; t < table.RowCount; t++)
         {
@@ -287,26 +290,28 @@ internal static class EquivalenceHarness
                 Must(new ReportNavCommand(Id(), Reporter, names[i], ExactMath.MulDiv(vault.TotalAssets, (UInt128)Math.Round(ratio * 1e15), 1_000_000_000_000_000, Rounding.Floor)));
             }
 
-            // 2. The investor, on the backtest's first row.
+            // 2. The keeper (on an empty vault it sets the policy's targets on the row, which a deposit is invested at).
             now = At(table.Dates[row], 2);
-            if (row == first)
-            {
-                Must(new IssueAsset(Id(), Issuer, "USD", Investor, capital));
-                Must(new DepositCommand(Id(), Investor, Vault, capital));
-            }
-
-            // 3. The keeper.
-            now = At(table.Dates[row], 3);
             var keeper = Submit(new RebalanceCommand(Id(), Keeper, Vault));
             if (keeper.Status == CommandStatus.Rejected)
             {
                 refused ??= new RebalanceRow(table.Dates[row], $"refused: {keeper.Rejection!.Code}: {keeper.Rejection.Message}", []);
             }
 
-            if (keeper.Status == CommandStatus.Applied && keeper.Events.OfType<Rebalanced>().FirstOrDefault() is { } r && r.Trigger != ChildCaps.TrimTrigger)
+            var byChild = state.ComposedVaults[Vault].Spec.Children;
+            if (keeper.Status == CommandStatus.Applied && keeper.Events.OfType<Rebalanced>().FirstOrDefault() is { } r && r.Trigger != ChildCaps.TrimTrigger && r.Trigger != PolicyStep.InitialInvestment.Kind)
             {
-                var byChild = state.ComposedVaults[Vault].Spec.Children;
                 rows.Add(new RebalanceRow(table.Dates[row], r.Reason, [.. names.Select(name => r.TargetsPpm[byChild.IndexOf(name)])]));
+            }
+
+            // 3. The investor, on the backtest's first row: invested at the targets in force (the backtest's row 0).
+            now = At(table.Dates[row], 3);
+            if (row == first)
+            {
+                var inForce = state.ComposedVaults[Vault].TargetsPpm!;
+                rows.Add(new RebalanceRow(table.Dates[row], PolicyStep.InitialInvestment.Text, [.. names.Select(name => inForce[byChild.IndexOf(name)])]));
+                Must(new IssueAsset(Id(), Issuer, "USD", Investor, capital));
+                Must(new DepositCommand(Id(), Investor, Vault, capital));
             }
 
             navs[row] = ProtocolEngine.Nav(state, state.ComposedVaults[Vault]);
