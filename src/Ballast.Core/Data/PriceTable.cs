@@ -252,16 +252,21 @@ public sealed class PriceTable
         }
 
         Array.Sort(gaps);
-        var median = gaps[gaps.Length / 2];
-        return median switch
-        {
-            >= 300 => 1,
-            >= 80 => 4,
-            >= 25 => 12,
-            >= 5 => 52,
-            _ => weekend ? 365 : 252,
-        };
+        return PeriodsPerYearOf(gaps[gaps.Length / 2], weekend);
     }
+
+    /// <summary>
+    /// Periods per year for dates whose median spacing is <paramref name="medianGapDays"/> days
+    /// (<see cref="InferPeriodsPerYear"/>'s rule; the live NAV table keeps the gaps as running counts).
+    /// </summary>
+    internal static int PeriodsPerYearOf(int medianGapDays, bool weekend) => medianGapDays switch
+    {
+        >= 300 => 1,
+        >= 80 => 4,
+        >= 25 => 12,
+        >= 5 => 52,
+        _ => weekend ? 365 : 252,
+    };
 }
 
 /// <summary>Choosing the simulation window from raw data: start date, end date, gaps.</summary>

@@ -30,6 +30,10 @@ internal sealed class LiveNavTable
     private readonly List<(DateOnly Day, int Child, int Index, double Price)> _pending = [];
     private int _unreported;
     private readonly Dictionary<int, (IncrementalHash Hash, int Rows)> _windowHashes = [];
+    private readonly Dictionary<int, PriceTable> _histories = [];
+    private readonly Dictionary<int, PriceTable> _windows = [];
+    private readonly SortedDictionary<int, int> _gaps = [];
+    private bool _weekend;
     private DateOnly _lastDay = DateOnly.MinValue;
     private PriceTable? _table;
 
@@ -54,6 +58,36 @@ internal sealed class LiveNavTable
         lock (state.NavTables)
         {
             return table._lastDay > today ? NavTableReference.Build(state, names, today) : table.Current();
+        }
+    }
+
+    /// <summary>
+    /// The keeper's view of the children's NAV table up to <paramref name="today"/>: the table with its first
+    /// <paramref name="historyRows"/> rows as <see cref="PriceTable.History"/> (what
+    /// <see cref="PriceTable.WithHistory(int, int)"/> makes of <see cref="Of"/>'s table, leaving one window row at
+    /// least), the number of rows, and the periods per year the dates' spacing gives
+    /// (<see cref="PriceTable.InferPeriodsPerYear"/> over every row). The table is null before two rows, or while
+    /// there are no more rows than <paramref name="historyRows"/>. Built once per change of the table and shared by
+    /// every call until the next report; the periods come from a running count of the date gaps, so a call costs no
+    /// pass over the history.
+    /// </summary>
+    public static (PriceTable? Table, int Rows, int PeriodsPerYear) Window(ProtocolState state, IReadOnlyList<string> names, DateOnly today, int historyRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(historyRows);
+        var live = For(state, names);
+        lock (state.NavTables)
+        {
+            if (live._lastDay > today)
+            {
+                var reference = NavTableReference.Build(state, names, today);
+                var rows = reference?.RowCount ?? 0;
+                return reference is null || rows <= historyRows
+                    ? (null, rows, 252)
+                    : (historyRows > 0 ? reference.WithHistory(historyRows, minWindowRows: 1) : reference, rows, reference.InferPeriodsPerYear());
+            }
+
+            var count = live._dates.Count;
+            return count < 2 || count <= historyRows ? (null, count, 252) : (live.WindowTable(historyRows), count, live.PeriodsPerYear());
         }
     }
 
@@ -175,6 +209,57 @@ internal sealed class LiveNavTable
 
     private static void Append(IncrementalHash hash, string text) => hash.AppendData(Encoding.UTF8.GetBytes(text));
 
+    /// <summary>
+    /// The table split after its first <paramref name="historyRows"/> rows (at least two rows, more than
+    /// <paramref name="historyRows"/>). The history part never changes once the table is longer than it (only the
+    /// last row takes reports), so it is built once; the window is built once per change.
+    /// </summary>
+    private PriceTable WindowTable(int historyRows)
+    {
+        if (historyRows == 0)
+        {
+            return Current()!;
+        }
+
+        if (_windows.TryGetValue(historyRows, out var window))
+        {
+            return window;
+        }
+
+        var n = _names.Length;
+        if (!_histories.TryGetValue(historyRows, out var history))
+        {
+            history = new PriceTable([.. _names], [.. _dates.GetRange(0, historyRows)], [.. _prices.GetRange(0, historyRows * n)]);
+            _histories[historyRows] = history;
+        }
+
+        var rows = _dates.Count - historyRows;
+        window = new PriceTable([.. _names], [.. _dates.GetRange(historyRows, rows)], [.. _prices.GetRange(historyRows * n, rows * n)]) { History = history };
+        _windows[historyRows] = window;
+        return window;
+    }
+
+    /// <summary>
+    /// <see cref="PriceTable.InferPeriodsPerYear"/> of every row, from the running count of date gaps (by length)
+    /// and whether a date falls on a weekend: O(distinct gap lengths), not O(rows).
+    /// </summary>
+    private int PeriodsPerYear()
+    {
+        var total = _dates.Count - 1;
+        var rank = total / 2;
+        var seen = 0;
+        foreach (var (gap, count) in _gaps)
+        {
+            seen += count;
+            if (seen > rank)
+            {
+                return PriceTable.PeriodsPerYearOf(gap, _weekend);
+            }
+        }
+
+        return 252;
+    }
+
     /// <summary>The table as merged so far (built once per change), or null before two complete rows.</summary>
     private PriceTable? Current()
     {
@@ -224,6 +309,7 @@ internal sealed class LiveNavTable
         }
 
         _table = null;
+        _windows.Clear();
     }
 
     private void Merge(DateOnly day, int child, double price)
@@ -245,6 +331,13 @@ internal sealed class LiveNavTable
 
         if (_dates.Count == 0 || day > _dates[^1])
         {
+            if (_dates.Count > 0)
+            {
+                var gap = day.DayNumber - _dates[^1].DayNumber;
+                _gaps[gap] = _gaps.GetValueOrDefault(gap) + 1;
+            }
+
+            _weekend |= day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
             _dates.Add(day);
             _prices.AddRange(_latest);
         }
@@ -262,6 +355,10 @@ internal sealed class LiveNavTable
         }
 
         _windowHashes.Clear();
+        _histories.Clear();
+        _windows.Clear();
+        _gaps.Clear();
+        _weekend = false;
         Array.Clear(_merged);
         Array.Clear(_latest);
         Array.Clear(_reported);

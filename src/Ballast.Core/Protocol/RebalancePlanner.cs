@@ -197,26 +197,20 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
 
         var names = policy.Names;
         var n = names.Count;
-        var table = NavTable(state, cv, names, now);
+        // The NAV table split for the policy's lookback, shared by the calls until the next report: a lookback of H
+        // returns takes H + 1 rows, the H rows of history and the window's first row, on which a backtest computes its
+        // targets and invests (as the keeper sets an empty vault's targets there).
+        var historyRows = policy.NeedsPrices && policy.HistoryRows > 0 ? policy.HistoryRows : 0;
+        var (table, rowCount, inferredPeriods) = LiveNavTable.Window(state, names, DateOnly.FromDateTime(now.UtcDateTime), historyRows);
         if (table is null)
         {
-            return Unchanged(state, cv, now, "not enough NAV history yet: the policy needs two days on which every child has reported");
-        }
-
-        if (policy.NeedsPrices && policy.HistoryRows > 0)
-        {
-            // A lookback of H returns takes H + 1 rows: the H rows of history and the window's first row, on which a
-            // backtest computes its targets and invests (as the keeper sets an empty vault's targets there).
-            if (table.RowCount <= policy.HistoryRows)
-            {
-                return Unchanged(state, cv, now, $"not enough NAV history yet: the policy looks back {policy.HistoryRows} returns, which take {policy.HistoryRows + 1} rows; the children have {table.RowCount}");
-            }
-
-            table = table.WithHistory(policy.HistoryRows, minWindowRows: 1);
+            return Unchanged(state, cv, now, rowCount < 2
+                ? "not enough NAV history yet: the policy needs two days on which every child has reported"
+                : $"not enough NAV history yet: the policy looks back {historyRows} returns, which take {historyRows + 1} rows; the children have {rowCount}");
         }
 
         var row = table.RowCount - 1;
-        var periods = cv.Spec.PeriodsPerYear ?? table.InferPeriodsPerYear();
+        var periods = cv.Spec.PeriodsPerYear ?? inferredPeriods;
 
         // Holdings in policy order, exact, and as weights of NAV (zero when nothing is held).
         var held = RebalanceHoldings.Of(state, cv, names);
@@ -293,7 +287,6 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
 
         // The table's part of the digest comes from the live table's running hash (O(new rows + lookback)), or from
         // the table itself when the reference table served an earlier day; the bytes hashed are the same.
-        var historyRows = policy.NeedsPrices && policy.HistoryRows > 0 ? policy.HistoryRows : 0;
         using var tableHash = LiveNavTable.InputsHashOf(state, names, DateOnly.FromDateTime(now.UtcDateTime), historyRows) ?? LiveNavTable.HashOf(table, names);
         var digest = InputsDigest(tableHash, values, idle, inForce, lastRow, row);
         var planned = (int[])plan.WeightsPpm.Clone();

@@ -39,7 +39,9 @@ public class LiveNavTableTests
                     var today = DateOnly.FromDateTime(day.UtcDateTime).AddDays(-ask);
                     foreach (var names in Orders)
                     {
-                        AssertSame(NavTableReference.Build(state, names, today), LiveNavTable.Of(state, names, today));
+                        var reference = NavTableReference.Build(state, names, today);
+                        AssertSame(reference, LiveNavTable.Of(state, names, today));
+                        AssertSameWindows(reference, state, names, today);
                     }
                 }
             }
@@ -83,13 +85,13 @@ public class LiveNavTableTests
                     var table = LiveNavTable.Of(state, names, DateOnly.FromDateTime(day.UtcDateTime));
                     foreach (var historyRows in (int[])[0, 1, 3])
                     {
-                        if (table is null || table.RowCount < historyRows + 2)
+                        if (table is null || table.RowCount < historyRows + 1)
                         {
                             continue;
                         }
 
                         using var hash = live.InputsHash(historyRows);
-                        var split = historyRows > 0 ? table.WithHistory(historyRows) : table;
+                        var split = historyRows > 0 ? table.WithHistory(historyRows, minWindowRows: 1) : table;
                         using var fromTable = LiveNavTable.HashOf(split, names);
                         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(TableText(split)));
                         Assert.Equal(expected, hash.GetHashAndReset());
@@ -127,6 +129,61 @@ public class LiveNavTableTests
         var harness = new EngineHarness();
         harness.Must(new CreateSimpleVault(harness.Id(), EngineHarness.Operator, "C", new SimpleVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = EngineHarness.Operator, Reporter = EngineHarness.Reporter, FeeRecipient = new AccountId("fees"), Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
         return harness;
+    }
+
+    /// <summary>
+    /// The keeper's split views (<see cref="LiveNavTable.Window"/>) equal the reference table split by
+    /// <see cref="PriceTable.WithHistory(int, int)"/> (window, history, row count), with the periods per year
+    /// <see cref="PriceTable.InferPeriodsPerYear"/> gives for it; null exactly when there are too few rows.
+    /// </summary>
+    private static void AssertSameWindows(PriceTable? reference, ProtocolState state, string[] names, DateOnly today)
+    {
+        foreach (var historyRows in (int[])[0, 1, 3])
+        {
+            var (window, rows, periods) = LiveNavTable.Window(state, names, today, historyRows);
+            if (reference is null || reference.RowCount <= historyRows)
+            {
+                Assert.Null(window);
+                Assert.True(reference is null ? rows < 2 : rows == reference.RowCount, $"{rows} rows reported without a table");
+                continue;
+            }
+
+            Assert.Equal(reference.RowCount, rows);
+
+            var expected = historyRows > 0 ? reference.WithHistory(historyRows, minWindowRows: 1) : reference;
+            AssertSame(expected, window);
+            AssertSame(expected.History, window!.History);
+            Assert.Equal(expected.InferPeriodsPerYear(), periods);
+        }
+    }
+
+    [Fact]
+    public void Window_IsSharedByCallsUntilTheNextReport_AndItsHistoryIsBuiltOnce()
+    {
+        var harness = NewHarness();
+        void Report(int d)
+        {
+            harness.Advance(EngineHarness.Day);
+            foreach (var child in new[] { "A", "B" })
+            {
+                var vault = harness.State.SimpleVaults[child].Vault;
+                harness.Must(new ReportNavCommand(harness.Id(), EngineHarness.Reporter, child, vault.TotalAssets + (UInt128)(d * 1_000)));
+            }
+        }
+
+        for (var d = 0; d < 6; d++)
+        {
+            Report(d);
+        }
+
+        DateOnly Today() => DateOnly.FromDateTime(harness.Now.UtcDateTime);
+        var first = LiveNavTable.Window(harness.State, ["A", "B"], Today(), 3).Table!;
+        Assert.Same(first, LiveNavTable.Window(harness.State, ["A", "B"], Today(), 3).Table);
+        Report(6);
+        var next = LiveNavTable.Window(harness.State, ["A", "B"], Today(), 3).Table!;
+        Assert.NotSame(first, next);
+        Assert.Equal(first.RowCount + 1, next.RowCount);
+        Assert.Same(first.History, next.History);
     }
 
     private static void AssertSame(PriceTable? expected, PriceTable? actual)

@@ -60,6 +60,47 @@ public class RebalancePlannerTests
     }
 
     [Fact]
+    public void Keeper_OnAnEmptyVaultUnderARiskPolicy_SetsTheBacktestsInitialTargets_OnTheFirstRowWithTheWholeLookback()
+    {
+        // Inverse volatility over 3 returns: they take 4 rows of NAV history, the 4th being where a backtest invests.
+        var compiler = new FakePolicyCompiler();
+        var h = new EngineHarness(compiler);
+        var spec = FakePolicyCompiler.Fixed("r", ["A", "B"], [0.5, 0.5]) with { Weights = new RiskWeights(RiskScheme.InverseVolatility, new CovarianceSpec(CovarianceMethod.Sample, 3, null), [], [], []) };
+        var policy = new RebalancePolicy(spec);
+        h.Must(new SetPolicyCommand(h.Id(), Operator, "mix", "r", compiler.Register("inverse-vol A B over 3 returns", spec)));
+        h.Fund(Bob, 2_000);
+        foreach (var child in new[] { "A", "B" })
+        {
+            h.Must(new DepositCommand(h.Id(), Bob, child, 1_000_000_000)); // another investor, so the children's NAV moves
+        }
+
+        double[][] days = [[1.0, 1.0], [1.01, 0.97], [0.99, 1.05], [1.02, 0.96]];
+        for (var d = 0; d < 3; d++)
+        {
+            h.NextDay(days[d]);
+            var waiting = h.Keep();
+            Assert.Equal(CommandStatus.Unchanged, waiting.Status);
+            Assert.Contains("not enough NAV history", waiting.Note, StringComparison.Ordinal);
+        }
+
+        h.NextDay(days[3]);
+        var table = ProtocolEngine.NavTable(h.State, h.Mix, ["A", "B"], h.Now)!.WithHistory(3, minWindowRows: 1);
+        Assert.Equal(1, table.RowCount);
+        var expected = PolicyStep.InitialTargets(policy, table, 0, table.InferPeriodsPerYear());
+        Assert.NotEqual(h.Mix.TargetsPpm, expected); // not the equal weights in force since the policy was attached
+
+        var set = Assert.IsType<Rebalanced>(Assert.Single(h.Keep().Events));
+
+        Assert.Equal(PolicyStep.InitialInvestment.Kind, set.Trigger);
+        Assert.Empty(set.Trades);
+        Assert.Equal(expected, set.TargetsPpm);
+        Assert.Equal(expected, h.Mix.TargetsPpm);
+        Assert.Equal(CommandStatus.Unchanged, h.Keep().Status); // the same row again: the targets are in force already
+        h.Deposit(Alice, 1_000_000);
+        Assert.Equal(expected[0] / 1e6, h.WeightOfA(), 3);
+    }
+
+    [Fact]
     public void Rails_MaxStep_ClipsEachChildsMove()
     {
         var h = new EngineHarness(trigger: Drift5, rails: new RebalanceRails { MaxStepPpm = 20_000 });
