@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Ballast.Optimisation;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -12,6 +13,8 @@ namespace Ballast.Io;
 /// </summary>
 public static class CovarianceCsv
 {
+    /// <summary>Reads and checks the covariance matrix in <paramref name="path"/>.</summary>
+    /// <exception cref="BallastInputException">The file is missing or is not a covariance matrix, naming line, column and asset.</exception>
     public static (IReadOnlyList<string> Names, Matrix<double> Covariance) ReadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -20,23 +23,60 @@ public static class CovarianceCsv
             throw new BallastInputException(new InputLocation(path), "covariance file not found");
         }
 
-        return Read(File.ReadAllText(path), path);
+        return Read(File.ReadAllBytes(path), path);
     }
 
+    /// <summary>Reads and checks a covariance matrix given as text; <paramref name="source"/> names it in messages.</summary>
+    /// <exception cref="BallastInputException">It is not a covariance matrix, naming line, column and asset.</exception>
     public static (IReadOnlyList<string> Names, Matrix<double> Covariance) Read(string text, string source)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Select((l, i) => (Text: l, Line: i + 1)).Where(l => l.Text.Trim().Length > 0).ToList();
+        return Read(Encoding.UTF8.GetBytes(text), source);
+    }
+
+    /// <summary>
+    /// Reads and checks a covariance matrix given as UTF-8 bytes (a byte-order mark is skipped). Numbers are parsed
+    /// straight from the bytes, field by field, without a string per line or per cell: a 1,000 × 1,000 matrix is
+    /// 20 MB of text.
+    /// </summary>
+    /// <exception cref="BallastInputException">It is not a covariance matrix, naming line, column and asset.</exception>
+    public static (IReadOnlyList<string> Names, Matrix<double> Covariance) Read(ReadOnlySpan<byte> utf8, string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (utf8.StartsWith("\uFEFF"u8))
+        {
+            utf8 = utf8[3..];
+        }
+
+        // The non-blank lines, as (start, length, line number) into the bytes, without the line break.
+        var lines = new List<(int Start, int Length, int Line)>();
+        for (int start = 0, number = 1; start < utf8.Length; number++)
+        {
+            var end = utf8[start..].IndexOf((byte)'\n');
+            var length = end < 0 ? utf8.Length - start : end;
+            var line = utf8.Slice(start, length);
+            if (!line.Trim(Blank).IsEmpty)
+            {
+                lines.Add((start, line.EndsWith("\r"u8) ? length - 1 : length, number));
+            }
+
+            start += length + 1;
+        }
+
         if (lines.Count == 0)
         {
             throw new BallastInputException(new InputLocation(source, 1), "the file is empty; expected a header row of asset names");
         }
 
-        var header = lines[0].Text.Split(',').Select(c => c.Trim().Trim('"')).ToList();
+        var header = new List<string>();
+        foreach (var range in Fields(Line(utf8, lines[0])))
+        {
+            header.Add(Encoding.UTF8.GetString(Cell(Line(utf8, lines[0])[range])));
+        }
+
         var rows = lines.Skip(1).ToList();
         // Named rows (pandas): one more header cell than rows, and every row starts with a name, not a number.
-        var named = header[0].Length == 0
-            || (rows.Count > 0 && rows.All(r => !double.TryParse(Cell(FirstField(r.Text)), NumberStyles.Float, CultureInfo.InvariantCulture, out _)));
+        var named = header[0].Length == 0 || (rows.Count > 0 && !AnyStartsWithNumber(utf8, rows));
         var names = named ? header.Skip(1).ToList() : header;
         if (names.Count != rows.Count)
         {
@@ -54,27 +94,35 @@ public static class CovarianceCsv
         var values = new double[n * n];
         for (var r = 0; r < n; r++)
         {
-            var (line, number) = rows[r];
-            var cells = line.Split(',');
-            if (cells.Length != n + offset)
+            var line = Line(utf8, rows[r]);
+            var number = rows[r].Line;
+            var fields = line.Count((byte)',') + 1;
+            if (fields != n + offset)
             {
-                throw new BallastInputException(new InputLocation(source, number), $"expected {n + offset} fields, found {cells.Length}");
+                throw new BallastInputException(new InputLocation(source, number), $"expected {n + offset} fields, found {fields}");
             }
 
-            if (named && !Cell(cells[0]).Equals(names[r], StringComparison.Ordinal))
+            var column = -offset;
+            foreach (var range in Fields(line))
             {
-                throw new BallastInputException(new InputLocation(source, number, 1), $"row {r + 1} is named '{Cell(cells[0])}' but column {r + 1} is '{names[r]}'; rows and columns must list the assets in the same order");
-            }
-
-            for (var c = 0; c < n; c++)
-            {
-                var cell = Cell(cells[c + offset]);
-                if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+                var cell = Cell(line[range]);
+                if (column < 0)
                 {
-                    throw new BallastInputException(new InputLocation(source, number, c + offset + 1, names[c]), $"cannot read number '{cell.ToString()}'");
+                    if (!cell.SequenceEqual(Encoding.UTF8.GetBytes(names[r])))
+                    {
+                        throw new BallastInputException(new InputLocation(source, number, 1), $"row {r + 1} is named '{Encoding.UTF8.GetString(cell)}' but column {r + 1} is '{names[r]}'; rows and columns must list the assets in the same order");
+                    }
+                }
+                else if (!TryNumber(cell, out var value) || !double.IsFinite(value))
+                {
+                    throw new BallastInputException(new InputLocation(source, number, column + offset + 1, names[column]), $"cannot read number '{Encoding.UTF8.GetString(cell)}'");
+                }
+                else
+                {
+                    values[(r * n) + column] = value;
                 }
 
-                values[(r * n) + c] = value;
+                column++;
             }
         }
 
@@ -110,12 +158,56 @@ public static class CovarianceCsv
             throw new BallastInputException(new InputLocation(source, rows[k].Line, column, names[psd.DependsOn ?? k]), $"the matrix is not a covariance matrix: it is not positive semidefinite at row {k + 1} ({names[k]}): {why}, so some implied correlation is impossible");
         }
 
-        var matrix = Matrix<double>.Build.Dense(n, n, (i, j) => values[(i * n) + j]);
-        return (names, matrix);
+        // MathNet stores column-major: the transpose of the row-major values, taken over as the matrix's storage.
+        var columnMajor = new double[n * n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                columnMajor[(j * n) + i] = values[(i * n) + j];
+            }
+        }
+
+        return (names, Matrix<double>.Build.Dense(n, n, columnMajor));
     }
 
-    private static ReadOnlySpan<char> Cell(ReadOnlySpan<char> cell) => cell.Trim().Trim('"');
+    private static ReadOnlySpan<byte> Blank => " \t\r"u8;
+
+    private static ReadOnlySpan<byte> Line(ReadOnlySpan<byte> utf8, (int Start, int Length, int Line) line) => utf8.Slice(line.Start, line.Length);
+
+    /// <summary>A field without surrounding blanks and quotes.</summary>
+    private static ReadOnlySpan<byte> Cell(ReadOnlySpan<byte> cell) =>
+        cell.IsEmpty || (IsPlain(cell[0]) && IsPlain(cell[^1])) ? cell : cell.Trim(Blank).Trim((byte)'"');
+
+    /// <summary>Neither a blank nor a quote: a cell that starts and ends with such bytes needs no trimming (the usual case).</summary>
+    private static bool IsPlain(byte b) => b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'"');
+
+    /// <summary>
+    /// A number cell: fast_float's correctly rounded parse (csFastFloat; the same double as <see cref="double.Parse(string)"/>,
+    /// several times faster on the 17-digit text of round-trip formatting), and <see cref="double.TryParse(ReadOnlySpan{byte}, NumberStyles, IFormatProvider?, out double)"/>
+    /// for any form it does not take whole.
+    /// </summary>
+    private static bool TryNumber(ReadOnlySpan<byte> cell, out double value) =>
+        (csFastFloat.FastDoubleParser.TryParseDouble(cell, out var consumed, out value) && consumed == cell.Length)
+        || double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>True when the first field of some line is a number (so the rows carry no names).</summary>
+    private static bool AnyStartsWithNumber(ReadOnlySpan<byte> utf8, List<(int Start, int Length, int Line)> lines)
+    {
+        foreach (var line in lines)
+        {
+            if (TryNumber(Cell(FirstField(Line(utf8, line))), out _))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The first comma-separated field of a line, without splitting the rest (a row holds a field per asset).</summary>
-    private static string FirstField(string line) => line.IndexOf(',', StringComparison.Ordinal) is var comma and >= 0 ? line[..comma] : line;
+    private static ReadOnlySpan<byte> FirstField(ReadOnlySpan<byte> line) => line.IndexOf((byte)',') is var comma and >= 0 ? line[..comma] : line;
+
+    /// <summary>The comma-separated fields of a line, as ranges into it.</summary>
+    private static MemoryExtensions.SpanSplitEnumerator<byte> Fields(ReadOnlySpan<byte> line) => line.Split((byte)',');
 }

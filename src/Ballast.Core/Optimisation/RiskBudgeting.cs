@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Ballast.Optimisation;
@@ -50,16 +51,11 @@ public static class RiskBudgeting
 
         // Flat row-major copy: the sweeps touch every element, and the indexer of a MathNet matrix costs several
         // times more per element than an array.
-        var c = new double[n * n];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                c[(i * n) + j] = covariance[i, j];
-            }
-        }
+        var c = covariance.ToRowMajorArray();
 
-        // Start from inverse volatility, a good first guess; keep Σx up to date as coordinates move.
+        // Start from inverse volatility, a good first guess, scaled to the optimum's level: there xᵢ(Σx)ᵢ = bᵢ, so
+        // x'Σx = Σbᵢ = 1 (unscaled, the first sweeps spend themselves moving every coordinate by the same factor).
+        // Keep Σx up to date as coordinates move.
         var x = new double[n];
         var sx = new double[n];
         for (var i = 0; i < n; i++)
@@ -69,14 +65,12 @@ public static class RiskBudgeting
 
         for (var i = 0; i < n; i++)
         {
-            var sum = 0.0;
-            for (var j = 0; j < n; j++)
-            {
-                sum += c[(i * n) + j] * x[j];
-            }
-
-            sx[i] = sum;
+            sx[i] = TensorPrimitives.Dot<double>(c.AsSpan(i * n, n), x);
         }
+
+        var level = 1 / Math.Sqrt(TensorPrimitives.Dot<double>(x, sx));
+        TensorPrimitives.Multiply(x, level, x);
+        TensorPrimitives.Multiply(sx, level, sx);
 
         var b = budgets.ToArray();
         var converged = false;
@@ -90,13 +84,8 @@ public static class RiskBudgeting
                 var delta = updated - x[i];
                 if (delta != 0)
                 {
-                    // Σ is symmetric: column i is row i.
-                    var row = i * n;
-                    for (var j = 0; j < n; j++)
-                    {
-                        sx[j] += c[row + j] * delta;
-                    }
-
+                    // Σ is symmetric: column i is row i. Σx += delta · row i, vectorised.
+                    TensorPrimitives.MultiplyAdd(c.AsSpan(i * n, n), delta, sx, sx);
                     x[i] = updated;
                 }
             }
@@ -168,7 +157,7 @@ public static class RiskBudgeting
             }
 
             // step solves H·step = ∇F, so the Newton direction is −step and λ² = ∇F'H⁻¹∇F = ∇F'step.
-            var decrement = Math.Sqrt(Math.Max(0, System.Numerics.Tensors.TensorPrimitives.Dot<double>(gradient, step)));
+            var decrement = Math.Sqrt(Math.Max(0, TensorPrimitives.Dot<double>(gradient, step)));
             var scale = decrement < 0.25 ? 1 : 1 / (1 + decrement);
             for (var i = 0; i < n; i++)
             {
@@ -178,7 +167,7 @@ public static class RiskBudgeting
             var variance = 0.0;
             for (var i = 0; i < n; i++)
             {
-                sx[i] = System.Numerics.Tensors.TensorPrimitives.Dot<double>(c.AsSpan(i * n, n), x);
+                sx[i] = TensorPrimitives.Dot<double>(c.AsSpan(i * n, n), x);
                 variance += x[i] * sx[i];
             }
 
@@ -207,10 +196,10 @@ public static class RiskBudgeting
             for (var j = 0; j < i; j++)
             {
                 var rowJ = a.AsSpan(j * n, n);
-                rowI[j] = (rowI[j] - System.Numerics.Tensors.TensorPrimitives.Dot<double>(rowI[..j], rowJ[..j])) / rowJ[j];
+                rowI[j] = (rowI[j] - TensorPrimitives.Dot<double>(rowI[..j], rowJ[..j])) / rowJ[j];
             }
 
-            var pivot = rowI[i] - System.Numerics.Tensors.TensorPrimitives.Dot<double>(rowI[..i], rowI[..i]);
+            var pivot = rowI[i] - TensorPrimitives.Dot<double>(rowI[..i], rowI[..i]);
             if (!(pivot > 0))
             {
                 return false;
@@ -222,7 +211,7 @@ public static class RiskBudgeting
         // L·y = rhs, then Lᵀ·solution = y.
         for (var i = 0; i < n; i++)
         {
-            solution[i] = (rhs[i] - System.Numerics.Tensors.TensorPrimitives.Dot<double>(a.AsSpan(i * n, i), solution.AsSpan(0, i))) / a[(i * n) + i];
+            solution[i] = (rhs[i] - TensorPrimitives.Dot<double>(a.AsSpan(i * n, i), solution.AsSpan(0, i))) / a[(i * n) + i];
         }
 
         for (var i = n - 1; i >= 0; i--)

@@ -77,6 +77,13 @@ public readonly ref struct PolicyContext
 
     /// <summary>Rows per year, for annualising realised volatility.</summary>
     public int PeriodsPerYear { get; }
+
+    /// <summary>
+    /// The covariance source of a risk-based scheme: null (the usual case) to estimate it from <see cref="Prices"/> by the
+    /// policy's <c>covariance</c> block, or a matrix given from outside (<c>ballast weights --covariance</c>), in universe
+    /// order, which the policy then solves from as is.
+    /// </summary>
+    public MathNet.Numerics.LinearAlgebra.Matrix<double>? GivenCovariance { get; init; }
 }
 
 /// <summary>

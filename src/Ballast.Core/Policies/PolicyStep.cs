@@ -159,6 +159,34 @@ public sealed class PolicyStep
     }
 
     /// <summary>
+    /// The targets <paramref name="policy"/> sets from a covariance matrix given as is (universe order) instead of one
+    /// it estimates, with <paramref name="weights"/> held (all zero: an initial allocation): the same proposal as
+    /// <see cref="TargetsOnRow"/>, for <c>ballast weights --covariance</c>. What needs the price history itself
+    /// (mean-variance's expected returns, a beta limit's betas) is a bad-input error naming it.
+    /// </summary>
+    /// <exception cref="BallastInputException">The targets cannot be computed from that matrix.</exception>
+    public static int[] TargetsFromCovariance(RebalancePolicy policy, MathNet.Numerics.LinearAlgebra.Matrix<double> covariance, ReadOnlySpan<double> weights)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(covariance);
+        if (weights.Length != policy.AssetCount)
+        {
+            throw new ArgumentException($"{weights.Length} weights for a policy of {policy.AssetCount} assets", nameof(weights));
+        }
+
+        var invested = 0.0;
+        foreach (var w in weights)
+        {
+            invested += w;
+        }
+
+        // A covariance has no date: the context's calendar is a single placeholder row that nothing reads.
+        var targets = new int[policy.AssetCount];
+        policy.ComputeTargets(new PolicyContext(new MarketCalendar([DateOnly.MinValue]), 0, weights, invested > 0 ? invested : 1, 0, false) { GivenCovariance = covariance }, targets);
+        return targets;
+    }
+
+    /// <summary>
     /// Runs the whole step on one row: <see cref="Observe"/>, then (where the trigger can fire at all)
     /// <see cref="Decide"/>, then <see cref="Plan"/>. Null when nothing fired.
     /// </summary>

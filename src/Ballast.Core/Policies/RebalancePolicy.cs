@@ -212,7 +212,7 @@ public sealed class RebalancePolicy
     /// <summary>
     /// The targets this policy sets on the context's row, in exact parts per million: the fixed targets, or for a
     /// risk-based scheme the weights solved from the covariance of the lookback returns ending at that row (never
-    /// later rows).
+    /// later rows), or from <see cref="PolicyContext.GivenCovariance"/> when the context carries one.
     /// </summary>
     public void ComputeTargets(in PolicyContext context, Span<int> targetPpm)
     {
@@ -222,13 +222,22 @@ public sealed class RebalancePolicy
             return;
         }
 
-        var prices = context.Prices ?? throw new InvalidOperationException("a risk-based policy needs the price history in its context");
-        var covariance = Estimate(_risk.Covariance, prices, context.Row);
+        var prices = context.Prices;
+        var given = context.GivenCovariance;
+        var covariance = given ?? Estimate(_risk.Covariance, prices ?? throw new InvalidOperationException("a risk-based policy needs the price history (or a given covariance) in its context"), context.Row);
         var n = AssetCount;
+        if (covariance.RowCount != n || covariance.ColumnCount != n)
+        {
+            throw new ArgumentException($"a {covariance.RowCount}×{covariance.ColumnCount} covariance for a policy of {n} assets", nameof(context));
+        }
+
         var scheme = RiskWeights.SchemeNames[(int)_risk.Scheme];
-        var date = prices.FormatDate(context.Date);
+        var date = given is null ? prices!.FormatDate(context.Date) : null;
         var lookback = _risk.Covariance.Lookback;
-        string Where() => $"policy '{Spec.Name}' on {date}: cannot compute {scheme} targets from the {lookback} returns ending that day";
+        string Where() => given is null
+            ? $"policy '{Spec.Name}' on {date}: cannot compute {scheme} targets from the {lookback} returns ending that day"
+            : $"policy '{Spec.Name}': cannot compute {scheme} targets from the given covariance";
+        PriceTable History(string what) => prices ?? throw new BallastInputException($"{Where()}: {what} come from the price history, which a given covariance does not carry; give the prices instead (a spec, or --data FILE --at DATE)");
         for (var i = 0; i < n; i++)
         {
             if (!(covariance[i, i] > 0))
@@ -247,8 +256,8 @@ public sealed class RebalancePolicy
                 RiskScheme.RiskBudget when _risk.HasBounds => Optimisation.BoundedRiskBudgeting.Solve(covariance, _risk.Budgets, Bound(_risk.Lower, 0), Bound(_risk.Upper, 1), Names),
                 RiskScheme.RiskParity => Optimisation.RiskBudgeting.Solve(covariance, Enumerable.Repeat(1.0 / n, n).ToArray()),
                 RiskScheme.RiskBudget => Optimisation.RiskBudgeting.Solve(covariance, _risk.Budgets),
-                RiskScheme.MeanVariance => Optimisation.MinimumVariance.MeanVariance(covariance, MeanReturns(prices, context.Row, lookback), _risk.RiskAversion, Constraints(context, prices, covariance), Names),
-                _ => Optimisation.MinimumVariance.Solve(covariance, Constraints(context, prices, covariance), Names),
+                RiskScheme.MeanVariance => Optimisation.MinimumVariance.MeanVariance(covariance, MeanReturns(History("mean-variance's expected returns (the mean lookback returns)"), context.Row, lookback), _risk.RiskAversion, Constraints(context, History, covariance), Names),
+                _ => Optimisation.MinimumVariance.Solve(covariance, Constraints(context, History, covariance), Names),
             };
         }
         catch (Optimisation.InfeasibleConstraintsException e)
@@ -271,7 +280,7 @@ public sealed class RebalancePolicy
     /// the beta limit from this row's lookback returns, and the turnover limit from the current weights (not on the
     /// initial allocation, when nothing is held yet).
     /// </summary>
-    private Optimisation.PortfolioConstraints Constraints(in PolicyContext context, PriceTable prices, MathNet.Numerics.LinearAlgebra.Matrix<double> covariance)
+    private Optimisation.PortfolioConstraints Constraints(in PolicyContext context, Func<string, PriceTable> history, MathNet.Numerics.LinearAlgebra.Matrix<double> covariance)
     {
         var limits = _risk!.Constraints;
         var bounds = new Optimisation.PortfolioConstraints { Lower = _risk.Lower, Upper = _risk.Upper };
@@ -298,6 +307,7 @@ public sealed class RebalancePolicy
         if (limits.Beta is { } beta)
         {
             var lookback = _risk.Covariance.Lookback;
+            var prices = history($"the betas of beta_limit (against {beta.Reference})");
             var betas = Optimisation.ConstraintBuilder.Betas(prices.ReturnsEndingAt(context.Row, lookback), prices.SeriesReturnsEndingAt(beta.Reference, context.Row, lookback));
             linear.Add(Optimisation.ConstraintBuilder.Beta(beta.Reference, betas, beta.Min ?? double.NegativeInfinity, beta.Max));
         }

@@ -11,7 +11,11 @@ namespace Ballast.Io.Specs;
 /// <summary>Binds a policy's <c>weights</c> block: the scheme, fixed targets, risk budgets and bounds (schemas/policy-spec.schema.json, $defs/weights).</summary>
 internal static class WeightsBinder
 {
-    internal static WeightsSpec BindWeights(MapNode map, string path, ImmutableArray<string> universe, SpecNode? covarianceNode, string covariancePath)
+    /// <summary>
+    /// The weights block at <paramref name="map"/>. With <paramref name="covarianceGiven"/> (<c>ballast weights
+    /// --covariance</c>) the matrix comes from outside: no estimator is bound and none of its checks apply.
+    /// </summary>
+    internal static WeightsSpec BindWeights(MapNode map, string path, ImmutableArray<string> universe, SpecNode? covarianceNode, string covariancePath, bool covarianceGiven = false)
     {
         var schemeNode = Get(map, "scheme") ?? throw Fail(map, $"{path}.scheme", $"missing scheme; expected one of: {string.Join(", ", Schemes)}");
         var scheme = Choice(schemeNode, $"{path}.scheme", Schemes);
@@ -46,7 +50,7 @@ internal static class WeightsBinder
             }
 
             var covariance = covarianceNode is null ? CovarianceSpec.Default : BindCovariance(covarianceNode, covariancePath);
-            if (covariance.Method != CovarianceMethod.LedoitWolf && covariance.Lookback < universe.Length + 1)
+            if (!covarianceGiven && covariance.Method != CovarianceMethod.LedoitWolf && covariance.Lookback < universe.Length + 1)
             {
                 throw Fail(covarianceNode ?? schemeNode, covarianceNode is null ? path : Join(covariancePath, "lookback"), $"{(covariance.Method == CovarianceMethod.Sample ? "a sample" : "an EWMA")} covariance of {universe.Length} assets needs a lookback of at least {universe.Length + 1} returns to be non-singular, got {covariance.Lookback}; lengthen it or use method ledoit-wolf");
             }

@@ -158,7 +158,7 @@ public class RiskTrialTests
     }
 
     [Theory]
-    [InlineData(",A,B\nA,0.04,0.01\nB,0.01,0.09\n", "risk-budget", "A=0.5,A=0.5", "--budgets: A is given twice")]
+    [InlineData(",A,B\nA,0.04,0.01\nB,0.01,0.09\n", "risk-budget", "A=0.5,A=0.5", "--budgets (weights.budgets): A is given twice")]
     [InlineData(",A,B\nA,0.04,0.01\n", "risk-parity", null, "the header names 2 assets but there are 1 rows")]
     public void Weights_BadMatricesAndOptions_ExitTwo(string csv, string scheme, string? budgets, string expected)
     {

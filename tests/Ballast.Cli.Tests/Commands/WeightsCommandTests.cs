@@ -83,7 +83,7 @@ public class WeightsCommandTests
         Assert.Equal(2, bounds.ExitCode);
         Assert.Contains("lower bounds sum to 1.2 > 1", bounds.Error, StringComparison.Ordinal);
         Assert.Equal(2, budgets.ExitCode);
-        Assert.Contains("no budget for C, D", budgets.Error, StringComparison.Ordinal);
+        Assert.Contains("--budgets (weights.budgets): no budget for 'C', 'D'", budgets.Error, StringComparison.Ordinal);
     }
 }
 

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text;
+using CsCheck;
+
+namespace Ballast.Io.Tests;
+
+/// <summary>
+/// The covariance CSV reader parses numbers straight from UTF-8 bytes with a fast parser: every cell must come back as
+/// exactly the double <see cref="double.Parse(string, IFormatProvider)"/> gives for its text, whatever its form.
+/// </summary>
+public class CovarianceCsvTests
+{
+    private static readonly string[] Formats = ["R", "E16", "G5", "F12", "E3"];
+
+    [Fact]
+    public void Read_AnyCellText_GivesTheDoubleThatDoubleParseGives()
+    {
+        // A random covariance F Fᵀ + diag(d) at a random scale, each cell written in a random format, padded or quoted;
+        // rows named (pandas) or not, CRLF or LF, with or without a byte-order mark.
+        var gen = Gen.Select(Gen.Int[1, 7], Gen.Int[-12, 12], Gen.Int[0, int.MaxValue], Gen.Bool, Gen.Bool, Gen.Bool);
+        gen.Sample((n, exponent, seed, named, crlf, bom) =>
+        {
+            var random = new Random(seed);
+            var factor = new double[n, 2];
+            for (var i = 0; i < n; i++)
+            {
+                factor[i, 0] = random.NextDouble() - 0.5;
+                factor[i, 1] = random.NextDouble() - 0.5;
+            }
+
+            var scale = Math.Pow(10, exponent);
+            var cells = new string[n, n];
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = 0; j <= i; j++)
+                {
+                    var value = scale * ((factor[i, 0] * factor[j, 0]) + (factor[i, 1] * factor[j, 1]) + (i == j ? 0.1 + random.NextDouble() : 0));
+                    var format = Formats[random.Next(Formats.Length)];
+                    var text = value.ToString(format == "F12" && exponent < -3 ? "R" : format, CultureInfo.InvariantCulture);
+                    text = random.Next(4) switch { 0 => $" {text} ", 1 => $"\"{text}\"", _ => text };
+                    cells[i, j] = text;
+                    cells[j, i] = text;
+                }
+            }
+
+            var names = Enumerable.Range(0, n).Select(i => $"S{i}").ToArray();
+            var newline = crlf ? "\r\n" : "\n";
+            var csv = new StringBuilder(named ? "," : string.Empty).AppendJoin(',', names).Append(newline);
+            for (var i = 0; i < n; i++)
+            {
+                csv.Append(named ? names[i] + "," : string.Empty).AppendJoin(',', Enumerable.Range(0, n).Select(j => cells[i, j])).Append(newline);
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(csv.ToString());
+            var (read, matrix) = CovarianceCsv.Read(bom ? [0xEF, 0xBB, 0xBF, .. bytes] : bytes, "cov.csv");
+
+            Assert.Equal(names, read);
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = 0; j < n; j++)
+                {
+                    var expected = double.Parse(cells[i, j].Trim().Trim('"'), CultureInfo.InvariantCulture);
+                    Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(matrix[i, j]), $"cell ({i}, {j}) '{cells[i, j]}': read {matrix[i, j]:R}, double.Parse gives {expected:R}");
+                }
+            }
+        }, iter: 2_000);
+    }
+
+    [Fact]
+    public void Read_TextAndBytes_AgreeAndRefuseTheSameCell()
+    {
+        const string good = ",A,B\nA,4e-2,0.01\nB,1e-2,.09\n";
+        const string bad = ",A,B\nA,0.04,0.01\nB,0.01,0.09x\n";
+
+        Assert.Equal(CovarianceCsv.Read(good, "c.csv").Covariance, CovarianceCsv.Read(Encoding.UTF8.GetBytes(good), "c.csv").Covariance);
+        var e = Assert.Throws<BallastInputException>(() => CovarianceCsv.Read(bad, "c.csv"));
+        Assert.Equal("c.csv:3:3 (B): cannot read number '0.09x'", e.Message);
+    }
+}
