@@ -137,37 +137,14 @@ internal sealed class Trader
                     _keep[i] = hold[i];
                 }
 
-                // First solve with every asset trading; then leave alone the assets whose trade would be under half a
-                // part per million of NAV (inside the rounding grid of the targets) and solve again for the others.
-                cost = Solve(n, prices, plan, nav, out var keptValue);
-                var threshold = Backtester.NoTradeFraction * nav;
-                var kept = 0;
-                var held = 0;
-                for (var i = 0; i < n; i++)
-                {
-                    if (_keep[i])
-                    {
-                        held++;
-                        kept++;
-                    }
-                    else if (Math.Abs(_newValues[i] - _current[i]) < threshold)
-                    {
-                        _keep[i] = true;
-                        kept++;
-                    }
-                }
-
-                if (kept == n)
+                // The shared sizing: held assets and those under half a ppm of NAV stay, the others are solved.
+                if (_solve.Size(plan, _current, nav, _keep, default, 0, _anyLots ? _lots : default, prices, _share, _newValues) is not { } sized)
                 {
                     return Nothing(out cost);
                 }
 
-                if (kept > held)
-                {
-                    cost = Solve(n, prices, plan, nav, out keptValue);
-                }
-
-                available = nav - keptValue;
+                cost = sized.Cost;
+                available = nav - sized.KeptValue;
             }
 
             if (!(cost < available))
@@ -474,35 +451,6 @@ internal sealed class Trader
             }
 
             return smallest >= threshold;
-        }
-    }
-
-    /// <summary>Sets <c>_newValues</c> for the current keep flags and returns the cost of the trades.</summary>
-    private double Solve(int n, ReadOnlySpan<double> prices, ReadOnlySpan<int> plan, double nav, out double keptValue)
-    {
-        unchecked
-        {
-            keptValue = 0.0;
-            var tradingWeight = 0.0;
-            for (var i = 0; i < n; i++)
-            {
-                if (_keep[i])
-                {
-                    keptValue += _current[i];
-                }
-                else
-                {
-                    tradingWeight += plan[i] * 1e-6;
-                }
-            }
-
-            var perPart = tradingWeight > 0 ? 1e-6 / tradingWeight : 0;
-            for (var i = 0; i < n; i++)
-            {
-                _share[i] = _keep[i] ? 0 : plan[i] * perPart;
-            }
-
-            return _solve.Solve(_share, _current, _keep, nav - keptValue, _anyLots ? _lots : default, prices, nav, _newValues);
         }
     }
 }

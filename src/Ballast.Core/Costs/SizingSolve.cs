@@ -20,6 +20,7 @@ public sealed class SizingSolve
 
     private readonly double[] _buy;
     private readonly double[] _sell;
+    private readonly bool[] _idle;
     private readonly bool _symmetric;
 
     /// <summary>A solve against <paramref name="costs"/>, whose rates it reads once.</summary>
@@ -30,6 +31,7 @@ public sealed class SizingSolve
         _buy = [.. Enumerable.Range(0, costs.Assets).Select(costs.BuyRate)];
         _sell = [.. Enumerable.Range(0, costs.Assets).Select(costs.SellRate)];
         _symmetric = _buy.AsSpan().SequenceEqual(_sell);
+        _idle = new bool[_buy.Length];
         FixedPerTrade = costs.FixedPerTrade;
     }
 
@@ -127,6 +129,114 @@ public sealed class SizingSolve
             }
 
             return cost;
+        }
+    }
+
+    /// <summary>
+    /// The execution sizing both the backtester's trader and the protocol's rebalance run (docs/backtest-semantics.md,
+    /// "Execution at the close"): the assets in <paramref name="keep"/> do not trade; the others share what the kept
+    /// ones leave, pro rata to their planned parts per million (<paramref name="planPpm"/>), after costs. The trades
+    /// are first solved with every asset not kept trading; an asset whose solved trade is under half a part per
+    /// million of <paramref name="nav"/> is then kept too, and the others solved again sharing what it leaves. An
+    /// asset whose trade is under <paramref name="smallestTrade"/> (a protocol rail) is kept as well, but its planned
+    /// part is not shared out: the others still go to their planned part and what it would have traded stays idle.
+    /// <paramref name="force"/> marks assets that trade however small their trade.
+    /// </summary>
+    /// <remarks>Uses scratch held by this instance: not for concurrent calls.</remarks>
+    /// <param name="planPpm">Planned parts per million of NAV after costs. A plan summing to less than 10⁶ (a rail held
+    /// part back) leaves the rest idle: the trading assets share T · (1 − unplanned / (10⁶ − Σ kept parts)).</param>
+    /// <param name="current">What each asset is worth now.</param>
+    /// <param name="nav">All there is (the assets and cash).</param>
+    /// <param name="keep">In: the assets that must not trade; out: those that do not.</param>
+    /// <param name="force">Assets that trade however small their trade (empty for none).</param>
+    /// <param name="smallestTrade">The smallest trade made besides the half-ppm rule (0 for none).</param>
+    /// <param name="lots">Whole lots per asset (empty or zero for fractional units), with <paramref name="prices"/>.</param>
+    /// <param name="prices">Prices per unit, when lots are given.</param>
+    /// <param name="shares">Scratch: each asset's share of the value redistributed.</param>
+    /// <param name="values">Out: what each asset is worth after the trades (kept assets their current value).</param>
+    /// <returns>The cost and the value kept, or null when every asset is kept (nothing trades).</returns>
+    public (double Cost, double KeptValue)? Size(ReadOnlySpan<int> planPpm, ReadOnlySpan<double> current, double nav, Span<bool> keep, ReadOnlySpan<bool> force, double smallestTrade, ReadOnlySpan<double> lots, ReadOnlySpan<double> prices, Span<double> shares, Span<double> values)
+    {
+        var n = Check(shares, current, keep);
+        if (planPpm.Length != n || (!force.IsEmpty && force.Length != n))
+        {
+            throw new ArgumentException("the plan, and the force flags when given, need one entry per asset");
+        }
+
+        unchecked
+        {
+            // First solve with every asset not kept trading; then keep the assets whose trade would be under half a
+            // part per million of NAV (inside the rounding grid of the targets) or under the smallest trade, and
+            // solve again for the others.
+            var idle = _idle.AsSpan();
+            idle.Clear();
+            var cost = SolveShares(planPpm, current, nav, keep, idle, lots, prices, shares, values, out var keptValue);
+            var threshold = Backtesting.Backtester.NoTradeFraction * nav;
+            var kept = 0;
+            var held = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var move = Math.Abs(values[i] - current[i]);
+                if (keep[i])
+                {
+                    held++;
+                    kept++;
+                }
+                else if ((move < threshold || move < smallestTrade) && (force.IsEmpty || !force[i]))
+                {
+                    keep[i] = true;
+                    idle[i] = move >= threshold;
+                    kept++;
+                }
+            }
+
+            if (kept == n)
+            {
+                return null;
+            }
+
+            if (kept > held)
+            {
+                cost = SolveShares(planPpm, current, nav, keep, idle, lots, prices, shares, values, out keptValue);
+            }
+
+            return (cost, keptValue);
+        }
+    }
+
+    /// <summary>
+    /// Sets the shares of the assets not kept (their planned parts over the parts not kept, an <paramref name="idle"/>
+    /// asset's part counting as not kept) and solves over what the kept assets leave (an idle asset's value left in).
+    /// </summary>
+    private double SolveShares(ReadOnlySpan<int> planPpm, ReadOnlySpan<double> current, double nav, ReadOnlySpan<bool> keep, ReadOnlySpan<bool> idle, ReadOnlySpan<double> lots, ReadOnlySpan<double> prices, Span<double> shares, Span<double> values, out double keptValue)
+    {
+        unchecked
+        {
+            keptValue = 0.0;
+            var tradingWeight = 0.0;
+            var planned = 0L;
+            for (var i = 0; i < shares.Length; i++)
+            {
+                planned += planPpm[i];
+                if (keep[i] && !idle[i])
+                {
+                    keptValue += current[i];
+                }
+                else
+                {
+                    tradingWeight += planPpm[i] * 1e-6;
+                }
+            }
+
+            // Parts a rail left unplanned stay idle: they count with the trading assets' parts (nothing for a full plan).
+            tradingWeight += Math.Max(0, Policies.PartsPerMillion.One - planned) * 1e-6;
+            var perPart = tradingWeight > 0 ? 1e-6 / tradingWeight : 0;
+            for (var i = 0; i < shares.Length; i++)
+            {
+                shares[i] = keep[i] ? 0 : planPpm[i] * perPart;
+            }
+
+            return Solve(shares, current, keep, nav - keptValue, lots, prices, nav, values);
         }
     }
 

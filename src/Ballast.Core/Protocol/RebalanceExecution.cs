@@ -105,26 +105,41 @@ internal static class RebalanceExecution
         var minTrade = (double)rails.MinTradeAssets;
         var limit = ChildCaps.Limit(rails, nav);
         var forced = false;
-        var trading = new bool[n];
-        for (var i = 0; i < n; i++)
-        {
-            // A trade that enforces a cap is never suppressed: not by the minimum trade, a hold or the no-trade fraction.
-            var over = values[i] > limit;
-            forced |= over;
-            var delta = Math.Abs((w[i] * navD) - v[i]);
-            trading[i] = over || (!trim && !hold[i] && delta >= Backtesting.Backtester.NoTradeFraction * navD && delta >= minTrade && delta >= 1);
-        }
-
-        // NAV after costs N' = N − C, C the cost of the trades (the shared sizing solve, as in the backtester: trading
-        // children go to wᵢ · N', the others keep their value).
-        var solve = new SizingSolve(CostsOf(cv, children));
+        var over = new bool[n];
         var untouched = new bool[n];
         for (var i = 0; i < n; i++)
         {
-            untouched[i] = !trading[i];
+            // A trade that enforces a cap is never suppressed: not by the minimum trade, a hold or the no-trade fraction.
+            over[i] = values[i] > limit;
+            forced |= over[i];
+            untouched[i] = !over[i] && (trim || hold[i]);
         }
 
-        var cost = solve.Solve(w, v, untouched, navD, default, default, navD, new double[n]);
+        // NAV after costs N' = N − C, C the cost of the trades: the backtester's sizing (SizingSolve.Size), so the
+        // trading children share what the kept ones leave pro rata to the plan, and a trade under half a ppm of NAV,
+        // under min_trade_assets or under one base unit is not made. A trim sizes only the children above their caps.
+        var solve = new SizingSolve(CostsOf(cv, children));
+        var sized = new double[n];
+        double cost;
+        if (trim)
+        {
+            cost = solve.Solve(w, v, untouched, navD, default, default, navD, sized);
+        }
+        else if (solve.Size(plan, v, navD, untouched, over, Math.Max(minTrade, 1), default, default, new double[n], sized) is { } solved)
+        {
+            cost = solved.Cost;
+        }
+        else
+        {
+            cost = 0;
+        }
+
+        var trading = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            trading[i] = !untouched[i];
+        }
+
         var after = navD - Math.Clamp(cost, 0, navD);
 
         // The orders: shares to sell, assets (with the entry fee) to deposit.
@@ -134,7 +149,7 @@ internal static class RebalanceExecution
         for (var i = 0; i < n; i++)
         {
             // A trim sells down to the cap itself (against NAV after costs), not to a weight of it.
-            var target = trim ? Math.Min(v[i], (double)limitAfterCosts) : w[i] * after;
+            var target = trim ? Math.Min(v[i], (double)limitAfterCosts) : sized[i];
             if (!trading[i])
             {
                 continue;

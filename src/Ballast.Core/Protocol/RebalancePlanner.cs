@@ -236,7 +236,8 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         }
 
         var step = PolicyStep.ForVault(policy, table, periods, inForcePpm, lastRow, cv.PolicyState);
-        var current = new HoldingsOnRow(row, weights, navD, maxDrift);
+        // The policy reads NAV in currency (min_trade.value), as the backtest does: whole units of the vault's asset.
+        var current = new HoldingsOnRow(row, weights, navD / Math.Pow(10, state.Assets[cv.Spec.Asset].Asset.Decimals), maxDrift);
 
         // The rows since the state last observed, each with the shares held now valued at that row's NAV reports
         // (the holdings since the last call: a backtest's units between its trades); today's row comes with the step.

@@ -82,4 +82,52 @@ public class SizingSolveTests
         Assert.Equal(expected, cost, 12);
         Assert.True(values[0] < 49.9999, "asset a ends as a sale");
     }
+
+    [Fact]
+    public void Size_AnAssetUnderHalfAPpm_IsLeftAlone_AndTheOthersShareWhatItLeaves()
+    {
+        // No costs. B is 0.3 ppm of NAV from its plan: it stays, and A and C share the 600,000 it leaves 1 : 1
+        // (300,000.15 each), so nothing is left idle.
+        var solve = new SizingSolve(new CostModel([0, 0, 0], [0, 0, 0], 0));
+        var keep = new bool[3];
+        var values = new double[3];
+        var sized = solve.Size([400_000, 200_000, 400_000], [350_000, 200_000.3, 449_999.7], 1_000_000, keep, default, 0, default, default, new double[3], values);
+
+        Assert.NotNull(sized);
+        Assert.Equal([false, true, false], keep);
+        Assert.Equal(200_000.3, values[1]);
+        Assert.Equal(399_999.85, values[0], 6);
+        Assert.Equal(399_999.85, values[2], 6);
+        Assert.Equal(1_000_000, values.Sum(), 6);
+    }
+
+    [Fact]
+    public void Size_AnAssetUnderTheSmallestTrade_IsLeftAlone_AndWhatItWouldHaveTradedStaysIdle()
+    {
+        // A protocol's min_trade_assets of 60,000: B's trade of 50,000 is not made and A and C still go to their
+        // planned 40 % of NAV, so B's 50,000 short of its plan stays idle instead of being shared out.
+        var solve = new SizingSolve(new CostModel([0, 0, 0], [0, 0, 0], 0));
+        var keep = new bool[3];
+        var values = new double[3];
+        var sized = solve.Size([400_000, 200_000, 400_000], [250_000, 150_000, 600_000], 1_000_000, keep, default, 60_000, default, default, new double[3], values);
+
+        Assert.NotNull(sized);
+        Assert.Equal([false, true, false], keep);
+        Assert.Equal(400_000, values[0], 6);
+        Assert.Equal(150_000, values[1]);
+        Assert.Equal(400_000, values[2], 6);
+    }
+
+    [Fact]
+    public void Size_AForcedAsset_TradesHoweverSmallItsTrade_AndEveryAssetKept_MeansNothingTrades()
+    {
+        var solve = new SizingSolve(new CostModel([0, 0], [0, 0], 0));
+        var forced = new bool[2];
+        Assert.NotNull(solve.Size([500_000, 500_000], [499_990, 500_010], 1_000_000, forced, [true, true], 100, default, default, new double[2], new double[2]));
+        Assert.Equal([false, false], forced);
+
+        var unforced = new bool[2];
+        Assert.Null(solve.Size([500_000, 500_000], [499_990, 500_010], 1_000_000, unforced, default, 100, default, default, new double[2], new double[2]));
+        Assert.Equal([true, true], unforced);
+    }
 }

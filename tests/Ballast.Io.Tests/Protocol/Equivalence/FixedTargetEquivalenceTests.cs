@@ -25,6 +25,7 @@ public class FixedTargetEquivalenceTests(ITestOutputHelper output)
         ["max-turnover"] = EquivalenceHarness.Spec("max-turnover", Universe, FixedWeights, "{ drift: { absolute: 0.01 } }", "{ max_turnover: 0.005 }"),
         ["band-edge-skewed"] = EquivalenceHarness.Spec("band-edge-skewed", Universe, "{ scheme: fixed, targets: { TREND: 0.069961, CARRY: 0.10288, VALUE: 0.358024, MACRO: 0.395061, ARB: 0.074074 } }", "{ drift: { absolute: 0.0235 } }", "{ to: band-edge }"),
         ["max-turnover-any-cooldown"] = EquivalenceHarness.Spec("max-turnover-any-cooldown", Universe, "{ scheme: fixed, targets: { TREND: 0.341586, CARRY: 0.00495, VALUE: 0.158415, MACRO: 0.430693, ARB: 0.064356 } }", "{ any: [ { calendar: weekly }, { drift: { relative: 0.0333 } } ], cooldown: { days: 3 } }", "{ max_turnover: 0.0357 }"),
+        ["calendar-weekly-uneven"] = EquivalenceHarness.Spec("calendar-weekly-uneven", Universe, "{ scheme: fixed, targets: { TREND: 0.200773, CARRY: 0.119691, VALUE: 0.324324, MACRO: 0.162162, ARB: 0.19305 } }", "{ calendar: weekly }"),
         ["cooldown-rows"] = EquivalenceHarness.Spec("cooldown-rows", Universe, FixedWeights, "{ drift: { absolute: 0.005 }, cooldown: 10 }"),
         ["cooldown-days"] = EquivalenceHarness.Spec("cooldown-days", Universe, FixedWeights, "{ drift: { absolute: 0.005 }, cooldown: { days: 14 } }"),
         ["any"] = EquivalenceHarness.Spec("any", Universe, FixedWeights, "{ any: [ { calendar: quarterly }, { drift: { relative: 0.05 } } ] }"),
@@ -33,22 +34,15 @@ public class FixedTargetEquivalenceTests(ITestOutputHelper output)
 
     /// <summary>
     /// Kinds that diverge on the current code, and in what; each must still diverge there (see <see cref="EquivalenceAssert"/>).
-    /// A minimum trade sizes the remaining trades differently in the backtester's trader and the protocol's planner
-    /// (two sizing solves; the cost-model work unifies them): with a minimum weight the rebalance rows agree but the
-    /// NAV leaves the bound on the sixth row (2000-01-11: backtest 1013404856964 vs protocol 1013404856411 base
-    /// units, bound 43); with a minimum value the trades differ from that row too and the protocol then rebalances on
-    /// 2000-02-14, a week before the backtest. Band-edge and turnover-capped execution agree with the targets above,
-    /// but the random-policy property found targets on which the sizings part while every decision still agrees:
-    /// band-edge on 2000-02-10 (backtest 1034523223651 vs protocol 1034523216947 base units, bound 180), a turnover cap
-    /// on 2000-05-09 (1011454378200 vs 1011454376380, bound 558).
+    /// None: every fixed-target kind agrees in its decisions and its NAV. Minimum-trade, band-edge and turnover-capped
+    /// kinds used to part in NAV because the protocol sized a rebalance apart from the backtester: a child it left
+    /// alone (held by the minimum trade, or under half a ppm of NAV) kept its value while the others went to their
+    /// planned share of the whole NAV, so the difference between the kept child's plan and its value stayed idle
+    /// cash, where the backtester shares what the kept assets leave among the others (now both run
+    /// <c>SizingSolve.Size</c>). A minimum trade by value also read the protocol's NAV in base units instead of
+    /// currency, so it held nothing back and rebalanced on other rows.
     /// </summary>
-    private static readonly Dictionary<string, Parts> KnownDivergences = new()
-    {
-        ["band-edge-skewed"] = Parts.Nav,
-        ["max-turnover-any-cooldown"] = Parts.Nav,
-        ["min-trade-weight"] = Parts.Nav,
-        ["min-trade-value"] = Parts.Both,
-    };
+    private static readonly Dictionary<string, Parts> KnownDivergences = [];
 
     public static TheoryData<string> Kinds => Names(Cases);
 
