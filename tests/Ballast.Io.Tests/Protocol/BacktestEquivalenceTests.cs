@@ -28,11 +28,6 @@ public class BacktestEquivalenceTests(ITestOutputHelper output)
         ["risk-parity"] = EquivalenceHarness.Spec("risk-parity", HedgeFunds, "{ scheme: risk-parity }", "{ calendar: quarterly }", covariance: "{ method: sample, lookback: 36 }"),
     };
 
-    /// <summary>
-    /// None. Risk parity used to part in NAV, as in <see cref="RiskWeightEquivalenceTests"/>: the protocol invested its
-    /// first deposit at equal weights; the keeper now sets an empty vault's targets first, as the backtest's row 0.
-    /// </summary>
-    private static readonly Dictionary<string, Parts> KnownDivergences = [];
 
     public static TheoryData<string> RealDataKinds => EquivalenceCases.Names(RealDataCases);
 
@@ -43,7 +38,7 @@ public class BacktestEquivalenceTests(ITestOutputHelper output)
         var shared = Paths.SharedData;
         Assert.SkipWhen(shared is null, "../shared/data is absent: the equivalence families run on synthetic data (Protocol/Equivalence); this run on the EDHEC data needs ../shared/data");
         var data = EquivalenceData.File(Path.Combine(shared!, "edhec_hedgefund_indices_monthly.csv"), ValueKind.ReturnsPercent);
-        EquivalenceAssert.Check(kind, RealDataCases[kind], data, KnownDivergences, output, TestContext.Current.CancellationToken);
+        EquivalenceAssert.Check(kind, RealDataCases[kind], data, output, TestContext.Current.CancellationToken);
     }
 
     [Theory]

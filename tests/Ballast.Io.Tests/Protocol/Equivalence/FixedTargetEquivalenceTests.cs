@@ -32,22 +32,11 @@ public class FixedTargetEquivalenceTests(ITestOutputHelper output)
         ["all"] = EquivalenceHarness.Spec("all", Universe, FixedWeights, "{ all: [ { calendar: weekly }, { drift: { absolute: 0.005 } } ] }"),
     };
 
-    /// <summary>
-    /// Kinds that diverge on the current code, and in what; each must still diverge there (see <see cref="EquivalenceAssert"/>).
-    /// None: every fixed-target kind agrees in its decisions and its NAV. Minimum-trade, band-edge and turnover-capped
-    /// kinds used to part in NAV because the protocol sized a rebalance apart from the backtester: a child it left
-    /// alone (held by the minimum trade, or under half a ppm of NAV) kept its value while the others went to their
-    /// planned share of the whole NAV, so the difference between the kept child's plan and its value stayed idle
-    /// cash, where the backtester shares what the kept assets leave among the others (now both run
-    /// <c>SizingSolve.Size</c>). A minimum trade by value also read the protocol's NAV in base units instead of
-    /// currency, so it held nothing back and rebalanced on other rows.
-    /// </summary>
-    private static readonly Dictionary<string, Parts> KnownDivergences = [];
 
     public static TheoryData<string> Kinds => Names(Cases);
 
     [Theory]
     [MemberData(nameof(Kinds))]
     public void BacktestAndProtocolAgree(string kind) =>
-        EquivalenceAssert.Check(kind, Cases[kind], OneYear, KnownDivergences, output, TestContext.Current.CancellationToken);
+        EquivalenceAssert.Check(kind, Cases[kind], OneYear, output, TestContext.Current.CancellationToken);
 }
