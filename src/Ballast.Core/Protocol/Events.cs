@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Ballast.Accounting;
+using Ballast.Hashing;
 
 namespace Ballast.Protocol;
 
@@ -19,14 +20,8 @@ public sealed record CommandAccepted(ProtocolCommand Command) : ProtocolEvent
 {
     /// <summary>The journaled form of a command: a policy text is replaced by its SHA-256 (the text is journaled once, in <see cref="PolicyStored"/>).</summary>
     public static CommandAccepted Of(ProtocolCommand command) => new(command is SetPolicyCommand p && p.Text.Length > 0
-        ? p with { Text = string.Empty, TextHash = Sha256(p.Text) }
+        ? p with { Text = string.Empty, TextHash = Sha256Digest.OfUtf8(p.Text) }
         : command);
-
-    /// <summary>The SHA-256 of <paramref name="text"/>'s UTF-8 bytes, as 64 lower-case hex digits.</summary>
-    /// <param name="text">The text to hash (no normalisation is applied).</param>
-    /// <returns>The digest in lower-case hex.</returns>
-    public static string Sha256(string text) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 }
 
 /// <summary>An asset (a token with decimals) and the account that may issue it.</summary>

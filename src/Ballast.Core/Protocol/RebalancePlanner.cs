@@ -418,7 +418,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         text.Append("targets:").AppendJoin(',', inForce).Append('\n');
         text.Append("rows:").Append(lastRow).Append(',').Append(row).Append('\n');
         tableHash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
-        return Convert.ToHexStringLower(tableHash.GetHashAndReset());
+        return Ballast.Hashing.Sha256Digest.Finish(tableHash).ToHex();
     }
 }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Ballast.Data;
 using Ballast.Governance;
+using Ballast.Hashing;
 using Ballast.Io.Specs;
 using Ballast.Protocol;
 
@@ -18,10 +19,10 @@ public sealed class DataEvidenceVerifier : IEvidenceVerifier
     /// <summary>The metrics a claim carries, by the names used in claims.</summary>
     public static readonly IReadOnlyList<string> MetricNames = ["cagr", "volatility", "sharpe", "max_drawdown", "rebalances", "turnover_one_way", "final_nav"];
 
-    private readonly Dictionary<string, string> _known = new(StringComparer.Ordinal);
+    private readonly Dictionary<Sha256Digest, string> _known = [];
 
     /// <summary>Makes a data file known by its digest (a claim says how to read it); returns the digest.</summary>
-    public string Register(string path)
+    public Sha256Digest Register(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         var digest = EvidenceClaim.DigestOf(File.ReadAllBytes(path));

@@ -3,6 +3,7 @@ using System.Globalization;
 using Ballast.Accounting;
 using Ballast.Data;
 using Ballast.Governance;
+using Ballast.Hashing;
 using Ballast.Io.Specs;
 using static Ballast.Io.Specs.NodeReader;
 
@@ -154,7 +155,9 @@ public static class ProposalFile
         }
 
         var digest = Get(map, "data_digest") is { } digestNode
-            ? Text(digestNode, $"{path}.data_digest")
+            ? Sha256Digest.TryParse(Text(digestNode, $"{path}.data_digest"), out var parsed)
+                ? parsed
+                : throw Fail(digestNode, $"{path}.data_digest", $"must be a SHA-256 as {Sha256Digest.HexLength} lowercase hexadecimal digits")
             : data is not null
                 ? EvidenceClaim.DigestOf(File.ReadAllBytes(data.Path))
                 : throw Fail(map, path, "give data_digest (SHA-256 hex of the data file) or the data with --data CSV");
