@@ -16,7 +16,7 @@ public sealed partial class GaugeController
     /// once) across active gauges: ⌊amount · wᵢ / Σw⌋ each, then the remainder one base unit at a time to the largest
     /// remainders (ties by ordinal gauge id), so the shares sum to <paramref name="amount"/> exactly.
     /// </summary>
-    public GovernanceDecision<EmissionDistributed> DecideDistribute(long week, UInt128 amount, long now)
+    public Decision<EmissionDistributed> DecideDistribute(long week, UInt128 amount, long now)
     {
         if (TimeCheck(now) is { } late)
         {
@@ -70,14 +70,14 @@ public sealed partial class GaugeController
     }
 
     /// <summary><paramref name="account"/> now holds <paramref name="shares"/> of the gauge's vault (the integrator reports every change).</summary>
-    public GovernanceDecision<GaugeSharesSet> DecideSetShares(string gauge, AccountId account, UInt128 shares, long now)
+    public Decision<GaugeSharesSet> DecideSetShares(string gauge, AccountId account, UInt128 shares, long now)
     {
         ArgumentNullException.ThrowIfNull(gauge);
         return TimeCheck(now) is { } late ? late : _gauges.ContainsKey(gauge) ? new GaugeSharesSet(gauge, account, shares, now) : GovernanceRejections.NoGauge(gauge);
     }
 
     /// <summary>Claim every whole base unit <paramref name="account"/> has earned in <paramref name="gauge"/> up to now.</summary>
-    public GovernanceDecision<GaugeRewardClaimed> DecideClaim(string gauge, AccountId account, long now)
+    public Decision<GaugeRewardClaimed> DecideClaim(string gauge, AccountId account, long now)
     {
         ArgumentNullException.ThrowIfNull(gauge);
         if (TimeCheck(now) is { } late)

@@ -22,7 +22,7 @@ public sealed partial class GaugeController
     /// week boundary. Refused: unknown gauge, bps outside 0..10,000, no lock, a lock not outlasting the next week,
     /// a change on the same gauge within 10 days, or more than 10,000 bps in total.
     /// </summary>
-    public GovernanceDecision<GaugeVoted> DecideVote(AccountId account, string gauge, int bps, long now)
+    public Decision<GaugeVoted> DecideVote(AccountId account, string gauge, int bps, long now)
     {
         ArgumentNullException.ThrowIfNull(gauge);
         if (TimeCheck(now) is { } late)

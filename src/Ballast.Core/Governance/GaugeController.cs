@@ -40,14 +40,14 @@ public sealed partial class GaugeController
     public bool IsActive(string gauge) => _gauges.TryGetValue(gauge, out var g) && g.Active;
 
     /// <summary>Add a gauge (an executed <see cref="AddGauge"/> action).</summary>
-    public GovernanceDecision<GaugeAdded> DecideAdd(string gauge, long now)
+    public Decision<GaugeAdded> DecideAdd(string gauge, long now)
     {
         ArgumentNullException.ThrowIfNull(gauge);
         return TimeCheck(now) is { } late ? late : _gauges.ContainsKey(gauge) ? GovernanceRejections.HasGauge(gauge) : new GaugeAdded(gauge, now);
     }
 
     /// <summary>Remove an active gauge (an executed <see cref="RemoveGauge"/> action).</summary>
-    public GovernanceDecision<GaugeRemoved> DecideRemove(string gauge, long now) =>
+    public Decision<GaugeRemoved> DecideRemove(string gauge, long now) =>
         TimeCheck(now) is { } late ? late : IsActive(gauge) ? new GaugeRemoved(gauge, now) : GovernanceRejections.NoGauge(gauge);
 
     /// <summary>Applies an accepted record; throws <see cref="GovernanceInvariantException"/> when it does not fit.</summary>

@@ -9,7 +9,7 @@ public sealed partial class Governor
     /// Propose <paramref name="actions"/>: the proposer needs veBANK ≥ the threshold at <paramref name="now"/>;
     /// snapshot = now + voting delay, deadline = snapshot + voting period, the quorum fraction is fixed now.
     /// </summary>
-    public GovernanceDecision<ProposalCreated> DecidePropose(AccountId proposer, IReadOnlyList<GovernanceAction> actions, string description, long now)
+    public Decision<ProposalCreated> DecidePropose(AccountId proposer, IReadOnlyList<GovernanceAction> actions, string description, long now)
     {
         ArgumentNullException.ThrowIfNull(actions);
         ArgumentNullException.ThrowIfNull(description);
@@ -48,7 +48,7 @@ public sealed partial class Governor
     /// Vote <paramref name="support"/> (0 Against, 1 For, 2 Abstain) while the proposal is Active, once per account,
     /// with the voter's veBANK at the snapshot as weight (power gained after the snapshot adds nothing).
     /// </summary>
-    public GovernanceDecision<VoteCast> DecideVote(long proposalId, AccountId voter, int support, long now)
+    public Decision<VoteCast> DecideVote(long proposalId, AccountId voter, int support, long now)
     {
         if (Find(proposalId, now, out var p) is { } refused)
         {
@@ -78,7 +78,7 @@ public sealed partial class Governor
     }
 
     /// <summary>Queue a Succeeded proposal: eta = now + timelock delay, expiry = eta + grace (parameters in force now).</summary>
-    public GovernanceDecision<ProposalQueued> DecideQueue(long proposalId, long now)
+    public Decision<ProposalQueued> DecideQueue(long proposalId, long now)
     {
         if (Find(proposalId, now, out var p) is { } refused)
         {
@@ -100,7 +100,7 @@ public sealed partial class Governor
     /// the others go to <paramref name="target"/> in one call. If any action is refused nothing is applied, the
     /// proposal stays Queued (it may be retried until it expires) and the rejection names the action.
     /// </summary>
-    public GovernanceDecision<ProposalExecution<TRecord>> DecideExecute<TRecord>(long proposalId, IGovernanceTarget<TRecord> target, long now)
+    public Decision<ProposalExecution<TRecord>> DecideExecute<TRecord>(long proposalId, IGovernanceTarget<TRecord> target, long now)
     {
         ArgumentNullException.ThrowIfNull(target);
         if (Find(proposalId, now, out var p) is { } refused)
@@ -132,7 +132,7 @@ public sealed partial class Governor
             {
                 if (change.Parameters.Problem() is { } problem)
                 {
-                    return GovernanceRejections.Refused(proposalId, i, GovernanceRejections.BadParameters(problem));
+                    return GovernanceRejections.Refused(proposalId, GovernanceRejections.BadParameters(problem) with { ActionIndex = i });
                 }
 
                 parameters = change.Parameters;
@@ -140,16 +140,16 @@ public sealed partial class Governor
         }
 
         var decided = target.DecideActions(actions, now);
-        if (decided.Rejection is { } inner)
+        if (!decided.IsAccepted)
         {
-            return GovernanceRejections.Refused(proposalId, decided.RefusedIndex, inner);
+            return GovernanceRejections.Refused(proposalId, decided.Rejection);
         }
 
-        return new ProposalExecution<TRecord>(new ProposalExecuted(proposalId, parameters, decided.Records.Count, now), decided.Records);
+        return new ProposalExecution<TRecord>(new ProposalExecuted(proposalId, parameters, decided.Operation.Count, now), decided.Operation);
     }
 
     /// <summary>Cancel: the proposer while Pending, or the guardian (veto) while Queued.</summary>
-    public GovernanceDecision<ProposalCanceled> DecideCancel(long proposalId, AccountId by, long now)
+    public Decision<ProposalCanceled> DecideCancel(long proposalId, AccountId by, long now)
     {
         if (Find(proposalId, now, out var p) is { } refused)
         {

@@ -39,7 +39,7 @@ public sealed partial class VotingEscrow : IVotingPower
     public EscrowLock? LockOf(AccountId account) => _locks.TryGetValue(account, out var l) ? l : null;
 
     /// <summary>Curve's <c>create_lock</c>: lock <paramref name="amount"/> until <paramref name="unlockTime"/> rounded down to a week.</summary>
-    public GovernanceDecision<LockCreated> DecideCreateLock(AccountId account, UInt128 amount, long unlockTime, long now)
+    public Decision<LockCreated> DecideCreateLock(AccountId account, UInt128 amount, long unlockTime, long now)
     {
         if (TimeCheck(now) is { } late)
         {
@@ -77,7 +77,7 @@ public sealed partial class VotingEscrow : IVotingPower
     }
 
     /// <summary>Curve's <c>increase_amount</c>: add to an unexpired lock; its end is unchanged.</summary>
-    public GovernanceDecision<LockAmountIncreased> DecideIncreaseAmount(AccountId account, UInt128 amount, long now)
+    public Decision<LockAmountIncreased> DecideIncreaseAmount(AccountId account, UInt128 amount, long now)
     {
         if (TimeCheck(now) is { } late)
         {
@@ -109,7 +109,7 @@ public sealed partial class VotingEscrow : IVotingPower
     }
 
     /// <summary>Curve's <c>increase_unlock_time</c>: move an unexpired lock's rounded end later, at most 4 years ahead.</summary>
-    public GovernanceDecision<LockExtended> DecideIncreaseUnlockTime(AccountId account, long unlockTime, long now)
+    public Decision<LockExtended> DecideIncreaseUnlockTime(AccountId account, long unlockTime, long now)
     {
         if (TimeCheck(now) is { } late)
         {
@@ -142,7 +142,7 @@ public sealed partial class VotingEscrow : IVotingPower
     }
 
     /// <summary>Curve's <c>withdraw</c>: the whole amount, at or after the end.</summary>
-    public GovernanceDecision<LockWithdrawn> DecideWithdraw(AccountId account, long now)
+    public Decision<LockWithdrawn> DecideWithdraw(AccountId account, long now)
     {
         if (TimeCheck(now) is { } late)
         {

@@ -90,8 +90,8 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
         };
     }
 
-    private static CommandOutcome One<T>(GovernanceDecision<T> decision, Func<T, ProtocolEvent> wrap)
-        where T : class => decision.Rejection is { } r ? CommandOutcome.Reject(r) : CommandOutcome.Of(wrap(decision.Record!));
+    private static CommandOutcome One<T>(Decision<T> decision, Func<T, ProtocolEvent> wrap)
+        where T : class => decision.Rejection is { } r ? CommandOutcome.Reject(r) : CommandOutcome.Of(wrap(decision.Operation!));
 
     /// <summary>
     /// A proposal: its actions are checked now (the vault exists, the policy text holds a policy with the hash), and
@@ -111,7 +111,7 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
             return CommandOutcome.Reject(rejection);
         }
 
-        var created = decision.Record!;
+        var created = decision.Operation!;
         var events = new List<ProtocolEvent> { new GovernorRecorded(created) };
         for (var i = 0; i < c.Actions.Length; i++)
         {
@@ -216,7 +216,7 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
             return CommandOutcome.Reject(unverified);
         }
 
-        var execution = decision.Record!;
+        var execution = decision.Operation!;
         return CommandOutcome.Of([new GovernorRecorded(execution.Executed), .. execution.TargetRecords]);
     }
 
@@ -233,7 +233,7 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
             return CommandOutcome.Reject(rejection);
         }
 
-        var record = distribution.Record!;
+        var record = distribution.Operation!;
         var cap = g.Bank.DecideMint(c.Actor, c.Actor, record.Shares.Aggregate(UInt128.Zero, (sum, s) => sum + s.Amount), t);
         if (cap.Rejection is { } capped && record.Shares.Any(s => s.Amount > 0))
         {
@@ -253,7 +253,7 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
             return CommandOutcome.Reject(rejection);
         }
 
-        var record = claim.Record!;
+        var record = claim.Operation!;
         return CommandOutcome.Of(new GaugeRecorded(record), new BankRecorded(new BankTransferred(GovernanceState.GaugeAccount(c.Gauge), c.Actor, record.Amount, t)));
     }
 
@@ -263,7 +263,7 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
         if (state.Governance is { } g && g.Gauges.IsActive(vault))
         {
             var set = g.Gauges.DecideSetShares(vault, investor, balanceAfter, now.ToUnixTimeSeconds());
-            if (set.Record is { } record)
+            if (set.Operation is { } record)
             {
                 yield return new GaugeRecorded(record);
             }
