@@ -3,14 +3,18 @@ using Ballast.Accounting;
 
 namespace Ballast.Governance;
 
-/// <summary>The gauge controller's decisions (add and remove gauges, votes, weekly emissions, depositors' shares and claims): pure functions of a <see cref="GaugeController"/>'s state, as extension methods; only <see cref="GaugeController.Apply(GaugeOperation)"/> changes it.</summary>
+/// <summary>
+/// The gauge controller's decisions (add and remove gauges, votes, weekly emissions, depositors' shares and
+/// claims): pure functions of a <see cref="GaugeController"/>'s state, as extension methods; only <see
+/// cref="GaugeController.Apply(GaugeOperation)"/> changes it.
+/// </summary>
 public static class GaugeDecisions
 {
     /// <summary>Add a gauge (an executed <see cref="AddGauge"/> action).</summary>
     public static Decision<GaugeAdded> DecideAdd(this GaugeController controller, string gauge, long now)
     {
         ArgumentNullException.ThrowIfNull(gauge);
-        return controller.TimeCheck(now) is { } late ? late : controller._gauges.ContainsKey(gauge) ? GovernanceRejections.HasGauge(gauge) : new GaugeAdded(gauge, now);
+        return controller.TimeCheck(now) is { } late ? late : controller.Exists(gauge) ? GovernanceRejections.HasGauge(gauge) : new GaugeAdded(gauge, now);
     }
 
     /// <summary>Remove an active gauge (an executed <see cref="RemoveGauge"/> action).</summary>
@@ -30,7 +34,7 @@ public static class GaugeDecisions
             return late;
         }
 
-        if (!controller._gauges.ContainsKey(gauge) || (bps > 0 && !controller.IsActive(gauge)))
+        if (!controller.Exists(gauge) || (bps > 0 && !controller.IsActive(gauge)))
         {
             return GovernanceRejections.NoGauge(gauge);
         }
@@ -89,12 +93,12 @@ public static class GaugeDecisions
             return GovernanceRejections.Zero("emission");
         }
 
-        if (controller._distributed.ContainsKey(week))
+        if (controller.Distributed.ContainsKey(week))
         {
             return GovernanceRejections.Distributed(week);
         }
 
-        var weights = controller._gauges.Where(p => p.Value.Active).Select(p => (Id: p.Key, Weight: controller.WeightAt(p.Key, week))).Where(x => x.Weight > 0).ToArray();
+        var weights = controller.Gauges.Where(controller.IsActive).Select(id => (Id: id, Weight: controller.WeightAt(id, week))).Where(x => x.Weight > 0).ToArray();
         var total = weights.Aggregate(BigInteger.Zero, (s, x) => s + x.Weight);
         if (total.IsZero)
         {
@@ -129,7 +133,7 @@ public static class GaugeDecisions
     public static Decision<GaugeSharesSet> DecideSetShares(this GaugeController controller, string gauge, AccountId account, UInt128 shares, long now)
     {
         ArgumentNullException.ThrowIfNull(gauge);
-        return controller.TimeCheck(now) is { } late ? late : controller._gauges.ContainsKey(gauge) ? new GaugeSharesSet(gauge, account, shares, now) : GovernanceRejections.NoGauge(gauge);
+        return controller.TimeCheck(now) is { } late ? late : controller.Exists(gauge) ? new GaugeSharesSet(gauge, account, shares, now) : GovernanceRejections.NoGauge(gauge);
     }
 
     /// <summary>Claim every whole base unit <paramref name="account"/> has earned in <paramref name="gauge"/> up to now.</summary>
@@ -141,7 +145,7 @@ public static class GaugeDecisions
             return late;
         }
 
-        if (!controller._gauges.ContainsKey(gauge))
+        if (!controller.Exists(gauge))
         {
             return GovernanceRejections.NoGauge(gauge);
         }
