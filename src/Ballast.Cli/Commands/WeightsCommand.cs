@@ -323,7 +323,7 @@ internal static class WeightsCommand
             }
 
             var cov = RebalancePolicy.Estimate(estimate, sub, row);
-            results.Add(new Result(spec.Name, policy.Hash, policy.Names, weights, RiskBudgeting.RiskContributions(cov, weights), [.. CovarianceEstimators.Volatilities(cov).Select(v => v * annualise)]));
+            results.Add(new Result(spec.Name, policy.Hash.ToString(), policy.Names, weights, RiskBudgeting.RiskContributions(cov, weights), [.. CovarianceEstimators.Volatilities(cov).Select(v => v * annualise)]));
         }
 
         if (json)

@@ -1,5 +1,6 @@
 using Ballast.Accounting;
 using Ballast.Governance;
+using Ballast.Policies;
 
 namespace Ballast.Protocol;
 
@@ -119,11 +120,11 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
             {
                 AdoptPolicy { Evidence: { } e } adopt => (e, adopt.PolicyText, adopt.PolicyHash),
                 LaunchComposedVault { Evidence: { } e } launch => (e, launch.SpecText, _compiler.CompileAll(launch.SpecText)[0].Hash),
-                _ => (null, null, null),
+                _ => ((EvidenceClaim?)null, (string?)null, default(PolicyHash)),
             };
             if (claim is not null)
             {
-                var result = _evidence.Check(claim, text!, hash!);
+                var result = _evidence.Check(claim, text!, hash);
                 events.Add(new EvidenceChecked(created.ProposalId, i, result is null ? EvidenceResults.DataUnknown : result.Verified ? EvidenceResults.Verified : EvidenceResults.Mismatch, result is null ? [] : [.. result.Mismatches]));
             }
         }

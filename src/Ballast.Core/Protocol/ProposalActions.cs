@@ -1,5 +1,6 @@
 using Ballast.Accounting;
 using Ballast.Governance;
+using Ballast.Policies;
 
 namespace Ballast.Protocol;
 
@@ -22,7 +23,7 @@ internal sealed class ProposalActions(GovernanceBridge bridge, ProtocolState sta
 
     private (int Index, Rejection Rejection)? Run(IReadOnlyList<GovernanceAction> actions, long at, List<ProtocolEvent> records)
     {
-        var stored = new HashSet<string>(state.Policies.Keys, StringComparer.Ordinal);
+        var stored = new HashSet<PolicyHash>(state.Policies.Keys);
         var launched = new HashSet<string>(StringComparer.Ordinal);
         var gauges = new Dictionary<string, bool>(StringComparer.Ordinal);
         var rails = new Dictionary<string, RebalanceRails>(StringComparer.Ordinal);

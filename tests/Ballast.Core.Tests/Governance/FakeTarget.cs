@@ -20,8 +20,8 @@ internal sealed class FakeTarget : IGovernanceTarget<string>
             switch (actions[i])
             {
                 case AdoptPolicy a when scratch.ContainsKey(a.VaultId):
-                    scratch[a.VaultId] = a.PolicyHash;
-                    records.Add($"adopt {a.VaultId} {a.PolicyHash}");
+                    scratch[a.VaultId] = a.PolicyHash.Abbreviated;
+                    records.Add($"adopt {a.VaultId} {a.PolicyHash.Abbreviated}");
                     break;
                 case AdoptPolicy a:
                     return new Rejection("unknown-vault", $"no composed vault '{a.VaultId}'") with { ActionIndex = i };

@@ -2,6 +2,7 @@ using Ballast.Accounting;
 using Ballast.Governance;
 using Ballast.Hashing;
 using Ballast.Io.Protocol;
+using Ballast.Policies;
 using Ballast.Protocol;
 using static Ballast.Io.Tests.Protocol.ProtocolHarness;
 
@@ -20,7 +21,7 @@ public class GovernanceProtocolTests
 
     private static void Advance(ProtocolHarness h, long seconds) => h.Clock.Now = h.Clock.Now.AddSeconds(seconds);
 
-    private static string BandHash => SpecPolicyCompiler.Instance.Compile("band", BandPolicy).Hash;
+    private static PolicyHash BandHash => SpecPolicyCompiler.Instance.Compile("band", BandPolicy).Hash;
 
     private static long Open(ProtocolHarness h)
     {
