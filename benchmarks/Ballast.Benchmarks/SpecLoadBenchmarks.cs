@@ -43,7 +43,7 @@ public class SpecLoadBenchmarks
         var hashes = 0;
         foreach (var spec in set.Policies)
         {
-            hashes += new RebalancePolicy(spec).Hash.Length;
+            hashes += new RebalancePolicy(spec).Hash.ToString().Length;
         }
 
         return hashes;

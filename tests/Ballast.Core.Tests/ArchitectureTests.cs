@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using Ballast.Accounting;
 using NetArchTest.Rules;
 
@@ -7,9 +8,10 @@ namespace Ballast.Core.Tests;
 
 /// <summary>
 /// The house rules that no review should have to catch: the domain (Ballast.Core) depends on nothing heavier than
-/// MathNet (no storage, no file formats, no console), and its public value types are immutable.
+/// MathNet (no storage, no file formats, no console), its public value types are immutable, and no type is spread
+/// over partial files (a type too big for one file is split by responsibility into separate types).
 /// </summary>
-public sealed class ArchitectureTests
+public sealed partial class ArchitectureTests
 {
     private static readonly Assembly Core = typeof(AccountId).Assembly;
 
@@ -72,4 +74,38 @@ public sealed class ArchitectureTests
 
         Assert.True(mutable.Length == 0, $"public structs must be readonly (copies of a mutable struct hide writes): {string.Join(", ", mutable)}");
     }
+
+    [Fact]
+    public void Src_DeclaresNoPartialType()
+    {
+        // Reflection cannot see `partial`, so the sources are scanned; comments are skipped.
+        var src = Path.Combine(RepoRoot(), "src");
+        var partials = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: f, Line: i + 1, Text: line)))
+            .Where(l => !l.Text.TrimStart().StartsWith("//", StringComparison.Ordinal) && PartialDeclaration().IsMatch(l.Text))
+            .Select(l => $"{Path.GetRelativePath(src, l.File)}:{l.Line}: {l.Text.Trim()}")
+            .ToArray();
+
+        Assert.True(src.Length > 0 && Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories).Any(), $"no sources under {src}");
+        Assert.True(partials.Length == 0, $"partial declarations (split the type by responsibility instead):\n{string.Join("\n", partials)}");
+    }
+
+    /// <summary>The repository root: the first directory above the test binaries holding Ballast.slnx.</summary>
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Ballast.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no Ballast.slnx above {AppContext.BaseDirectory}");
+    }
+
+    [GeneratedRegex(@"\bpartial\s+(?:class|struct|record|interface|void)\b|\bpartial\s+[\w<>\[\]?,. ]+\s+\w+\s*\(", RegexOptions.CultureInvariant)]
+    private static partial Regex PartialDeclaration();
 }

@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using Ballast.Accounting;
 using Ballast.Governance;
+using Ballast.Hashing;
 using Ballast.Io.Protocol;
 using Ballast.Io.Storage;
+using Ballast.Policies;
 using Ballast.Protocol;
 
 namespace Ballast.Cli.Commands;
@@ -378,7 +380,7 @@ internal static class GovCommand
     internal static string DefaultId(ProtocolCommand command, DateTimeOffset now)
     {
         var payload = EventTypes.Payload(CommandAccepted.Of(command with { Id = "-" }));
-        var digest = CommandAccepted.Sha256($"{payload}@{now.ToUnixTimeSeconds()}")[..16];
+        var digest = Sha256Digest.OfUtf8($"{payload}@{now.ToUnixTimeSeconds()}").ToHex()[..16];
         var kind = command.GetType().Name.ToLowerInvariant();
         return $"gov-{kind}-{digest}";
     }
@@ -461,7 +463,7 @@ internal static class GovCommand
     }
 
     /// <summary>The name of the policy with this hash in its spec text (for voters: a name says more than a hash).</summary>
-    private static string PolicyName(string text, string hash)
+    private static string PolicyName(string text, PolicyHash hash)
     {
         try
         {
@@ -711,7 +713,7 @@ internal static class GovCommand
 
     private static string DescribeAction(GovernanceAction action) => action switch
     {
-        AdoptPolicy a => $"adopt policy '{PolicyName(a.PolicyText, a.PolicyHash)}' ({a.PolicyHash[..12]}) for vault {a.VaultId}{(a.Evidence is { } e ? $" with evidence on data {e.DataDigest[..12]}… from {e.PeriodFrom:yyyy-MM-dd} to {e.PeriodTo:yyyy-MM-dd}: {string.Join(", ", e.Metrics.Select(m => $"{m.Key} {m.Value}"))}" : " (no evidence)")}",
+        AdoptPolicy a => $"adopt policy '{PolicyName(a.PolicyText, a.PolicyHash)}' ({a.PolicyHash.Abbreviated}) for vault {a.VaultId}{(a.Evidence is { } e ? $" with evidence on data {e.DataDigest.ToHex()[..12]}… from {e.PeriodFrom:yyyy-MM-dd} to {e.PeriodTo:yyyy-MM-dd}: {string.Join(", ", e.Metrics.Select(m => $"{m.Key} {m.Value}"))}" : " (no evidence)")}",
         LaunchComposedVault l => $"launch composed vault {l.VaultId}",
         ChangeVaultSettings s => $"change settings of {s.VaultId}: {string.Join(", ", s.Settings.Select(x => $"{x.Key}={x.Value}"))}",
         AddGauge a => $"add gauge {a.GaugeId}",

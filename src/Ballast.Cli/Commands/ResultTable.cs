@@ -49,7 +49,7 @@ internal static class ResultTable
             var name = i == outcome.BaselineIndex ? $"{run.Name} (baseline)" : run.Name;
             grid.AddRow(
                 Markup.Escape(name),
-                run.Hash[..12],
+                run.Hash.Abbreviated,
                 Pct(m.Cagr),
                 Pct(m.Volatility),
                 Num(m.Sharpe),

@@ -198,7 +198,7 @@ internal static class WeightsCommand
             }
 
             var cov = RebalancePolicy.Estimate(estimate, sub, row);
-            results.Add(new WeightsResult(spec.Name, printHash ? policy.Hash : null, policy.Names, ppm, weights, RiskBudgeting.RiskContributions(cov, weights), [.. CovarianceEstimators.Volatilities(cov).Select(v => v * annualise)]));
+            results.Add(new WeightsResult(spec.Name, printHash ? policy.Hash.ToString() : null, policy.Names, ppm, weights, RiskBudgeting.RiskContributions(cov, weights), [.. CovarianceEstimators.Volatilities(cov).Select(v => v * annualise)]));
         }
 
         if (json)

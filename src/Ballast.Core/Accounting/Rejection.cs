@@ -8,6 +8,12 @@ namespace Ballast.Accounting;
 /// <param name="Message">The human-readable reason, with the figures involved; its wording may change.</param>
 public sealed record Rejection(string Code, string Message)
 {
+    /// <summary>
+    /// When several actions are decided together and one is refused (a proposal's actions, see
+    /// <c>IGovernanceTarget</c>), the 0-based index of that action; null for a rejection of a single operation.
+    /// </summary>
+    public int? ActionIndex { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Code}: {Message}";
 }

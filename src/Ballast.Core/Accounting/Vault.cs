@@ -9,11 +9,14 @@ namespace Ballast.Accounting;
 /// <remarks>
 /// Every change has two halves. A <c>Decide…</c> method is pure: it validates against the current state and the
 /// <c>now</c> it is given, and returns either an operation record with every number computed or a
-/// <see cref="Rejection"/>. <see cref="Apply(VaultOperation)"/> then moves the numbers without deciding anything,
+/// <see cref="Rejection"/>. The decisions live outside this type, by responsibility, as extension methods:
+/// <see cref="VaultFlowDecisions"/> (deposit, mint, withdraw, redeem, donations, losses),
+/// <see cref="VaultReportDecisions"/> (NAV reports, fees, pause) and <see cref="VaultWithdrawalDecisions"/>
+/// (delayed withdrawals); this type holds the state, its read-only queries and previews, and the apply. <see cref="Apply(VaultOperation)"/> then moves the numbers without deciding anything,
 /// so replaying the accepted records on a fresh vault with the same config rebuilds the same state. No method
 /// reads a clock; times must be UTC. Formulas and rounding: <c>docs/accounting.md</c>.
 /// </remarks>
-public sealed partial class Vault
+public sealed class Vault
 {
     private readonly SortedDictionary<long, WithdrawalRequest> _requests = [];
 
@@ -167,20 +170,146 @@ public sealed partial class Vault
         LastEventAt,
         NextRequestId);
 
+    /// <summary>
+    /// Applies an accepted operation record. Decides nothing: it moves the numbers the record carries. Throws
+    /// <see cref="AccountingInvariantException"/> when the record does not fit the state (a bug or a corrupted
+    /// journal), in which case the vault must be rebuilt from its journal.
+    /// </summary>
+    public void Apply(VaultOperation operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        if (operation.At < LastEventAt)
+        {
+            throw new AccountingInvariantException($"operation at {operation.At:O} is before the last one at {LastEventAt:O}");
+        }
+
+        switch (operation)
+        {
+            case Deposited d:
+                Ledger.AddAssets(Config.FlowFeesPaidOut ? d.Assets - d.EntryFee : d.Assets);
+                Ledger.Mint(d.Receiver, d.Shares);
+                break;
+            case Withdrawn w:
+                Ledger.Burn(w.Owner, w.Shares);
+                Ledger.RemoveAssets(Config.FlowFeesPaidOut ? w.Assets + w.ExitFee : w.Assets);
+                break;
+            case AssetsDonated g:
+                Ledger.AddAssets(g.Assets);
+                break;
+            case LossRecorded l:
+                Ledger.RemoveAssets(l.Assets);
+                break;
+            case NavReportApplied r:
+                ApplyReport(r);
+                break;
+            case NavReportHeld h:
+                IsPaused = true;
+                PendingReport = new PendingNavReport(h.ReportedAssets, h.ReasonCode, h.At);
+                break;
+            case VaultPaused:
+                IsPaused = true;
+                break;
+            case FeesChanged f:
+                {
+                    var config = Config with { EntryFeeBps = f.EntryFeeBps, ExitFeeBps = f.ExitFeeBps, ManagementFeeBps = f.ManagementFeeBps, PerformanceFeeBps = f.PerformanceFeeBps };
+                    config.Validate();
+                    Config = config;
+                    break;
+                }
+
+            case VaultUnpaused u:
+                if (u.AcceptedReport is { } accepted)
+                {
+                    ApplyReport(accepted);
+                }
+
+                IsPaused = false;
+                PendingReport = null;
+                break;
+            case WithdrawalRequested q:
+                ApplyRequest(q);
+                break;
+            case WithdrawalSettled s:
+                TakeRequest(s.RequestId, s.Owner, s.Shares);
+                Ledger.BurnLocked(s.Shares);
+                Ledger.RemoveAssets(Config.FlowFeesPaidOut ? s.AssetsPaid + s.ExitFee : s.AssetsPaid);
+                break;
+            case WithdrawalRefused f:
+                TakeRequest(f.RequestId, f.Owner, f.Shares);
+                Ledger.Unlock(f.Owner, f.Shares);
+                break;
+            case SharesLocked l:
+                Ledger.Lock(l.Owner, l.Shares);
+                break;
+            case SharesReleased r:
+                Ledger.Unlock(r.Owner, r.Shares);
+                break;
+            case WithdrawalCancelled c:
+                TakeRequest(c.RequestId, c.Owner, c.Shares);
+                Ledger.Unlock(c.Owner, c.Shares);
+                break;
+            default:
+                throw new AccountingInvariantException($"unknown operation {operation.GetType().Name}");
+        }
+
+        LastEventAt = operation.At;
+    }
+
+    private void ApplyReport(NavReportApplied report)
+    {
+        // The reports inside the rolling window (before → reported) for the compounded bound; older ones drop out.
+        var window = Config.ReportBounds.Window;
+        _recentReports.RemoveAll(r => r.At.UtcTicks <= report.At.UtcTicks - window.Ticks);
+        if (window > TimeSpan.Zero)
+        {
+            _recentReports.Add(new RecentReport(report.At, Ledger.TotalAssets, report.ReportedAssets));
+        }
+
+        Ledger.SetTotalAssets(report.ReportedAssets);
+        Ledger.Mint(report.FeeRecipient, report.ManagementFeeShares);
+        Ledger.Mint(report.FeeRecipient, report.PerformanceFeeShares);
+        HighWaterMark = report.HighWaterMark;
+        LastReportAt = report.At;
+        FeesAccruedTo = report.At;
+    }
+
+    private void ApplyRequest(WithdrawalRequested request)
+    {
+        if (request.RequestId != NextRequestId)
+        {
+            throw new AccountingInvariantException($"withdrawal request id {request.RequestId} is not the next id {NextRequestId}");
+        }
+
+        Ledger.Lock(request.Owner, request.Shares);
+        _requests.Add(request.RequestId, new WithdrawalRequest(
+            request.RequestId, request.Owner, request.Shares, request.AssetsAtRequest, request.MaxLossBps, request.At, request.NotBefore));
+        NextRequestId = request.RequestId + 1;
+    }
+
+    private void TakeRequest(long id, AccountId owner, UInt128 shares)
+    {
+        if (!_requests.TryGetValue(id, out var request) || request.Owner != owner || request.Shares != shares)
+        {
+            throw new AccountingInvariantException($"withdrawal request {id} of {owner} for {shares} shares is not in flight");
+        }
+
+        _requests.Remove(id);
+    }
+
     private bool InstantExitOpen => !IsPaused && Config.InstantWithdrawals;
 
     /// <summary>Shares for a deposit of <paramref name="assets"/> in total: the entry fee is on top of the net credited, so net = floor(total·10⁴/(10⁴ + bps)).</summary>
-    private BigInteger SharesForDeposit(UInt128 assets) =>
+    internal BigInteger SharesForDeposit(UInt128 assets) =>
         Ledger.SharesFor(BasisPoints.NetOfTotal(assets, Config.EntryFeeBps), Rounding.Floor);
 
     /// <summary>Assets a mint costs: the shares' value rounded up, plus the entry fee ceil(net·bps/10⁴) on top.</summary>
-    private BigInteger AssetsForMint(UInt128 shares)
+    internal BigInteger AssetsForMint(UInt128 shares)
     {
         var net = Ledger.AssetsFor(shares, Rounding.Ceiling);
         return Config.EntryFeeBps == 0 ? net : net + ExactMath.MulDiv(net, Config.EntryFeeBps, BasisPoints.One, Rounding.Ceiling);
     }
 
-    private static BigInteger GrossForNet(BigInteger net, int bps) =>
+    internal static BigInteger GrossForNet(BigInteger net, int bps) =>
         bps == 0 ? net : ExactMath.MulDiv(net, BasisPoints.One, BasisPoints.One - bps, Rounding.Ceiling);
 
     /// <summary>The largest x in [0, max] with <paramref name="fits"/>(x), for a monotone predicate true at 0.</summary>
@@ -216,12 +345,15 @@ public sealed partial class Vault
         }
     }
 
-    private Rejection? CheckTime(DateTimeOffset now)
+    /// <summary>The applied reports still inside the report bounds' rolling window, oldest first (read by <see cref="VaultReportDecisions"/>).</summary>
+    internal IReadOnlyList<RecentReport> RecentReports => _recentReports;
+
+    internal Rejection? CheckTime(DateTimeOffset now)
     {
         RequireUtc(now);
         return now < LastEventAt ? Rejections.TimeWentBack(now, LastEventAt) : null;
     }
 
     /// <summary>An applied NAV report as the rolling window sees it: when, total assets before, and reported.</summary>
-    private readonly record struct RecentReport(DateTimeOffset At, UInt128 Before, UInt128 Reported);
+    internal readonly record struct RecentReport(DateTimeOffset At, UInt128 Before, UInt128 Reported);
 }

@@ -54,7 +54,7 @@ public sealed class PolicyRun
     public string Name => Policy.Spec.Name;
 
     /// <summary>The policy's hash: the SHA-256 of its canonical JSON, lower-case hex, its published identity.</summary>
-    public string Hash => Policy.Hash;
+    public PolicyHash Hash => Policy.Hash;
 
     /// <summary>The run's metrics (see docs/metrics.md); the rebalancing premium is set once the baseline has run.</summary>
     public BacktestMetrics Metrics { get; internal set; }

@@ -41,7 +41,7 @@ public sealed class BankToken
     public UInt128 BalanceOf(AccountId account) => _balances.GetValueOrDefault(account);
 
     /// <summary>Mints <paramref name="amount"/> to <paramref name="to"/>; only the minter, never beyond the cap.</summary>
-    public GovernanceDecision<BankMinted> DecideMint(AccountId minter, AccountId to, UInt128 amount, long now)
+    public Decision<BankMinted> DecideMint(AccountId minter, AccountId to, UInt128 amount, long now)
     {
         if (now < LastAt)
         {
@@ -67,7 +67,7 @@ public sealed class BankToken
     }
 
     /// <summary>Moves <paramref name="amount"/> from <paramref name="from"/> to <paramref name="to"/>.</summary>
-    public GovernanceDecision<BankTransferred> DecideTransfer(AccountId from, AccountId to, UInt128 amount, long now)
+    public Decision<BankTransferred> DecideTransfer(AccountId from, AccountId to, UInt128 amount, long now)
     {
         if (now < LastAt)
         {

@@ -36,7 +36,7 @@ public static class EvidenceCheck
         }
 
         Field("subject", claimed.Subject, recomputed.Subject);
-        Field("data_digest", claimed.DataDigest, recomputed.DataDigest);
+        Field("data_digest", claimed.DataDigest.ToHex(), recomputed.DataDigest.ToHex());
         Field("values", claimed.Values, recomputed.Values);
         Field("fill", claimed.Fill, recomputed.Fill);
         Field("period_from", claimed.PeriodFrom.ToString("O", System.Globalization.CultureInfo.InvariantCulture), recomputed.PeriodFrom.ToString("O", System.Globalization.CultureInfo.InvariantCulture));

@@ -1,24 +1,23 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
+using Ballast.Hashing;
 using Ballast.Protocol;
 
 namespace Ballast.Governance;
 
 /// <summary>
 /// A backtest claim carried by a proposal that adopts or launches a policy: what was run (<paramref name="Subject"/>:
-/// the spec text or the policy hash), on which data (<paramref name="DataDigest"/>: SHA-256 lowercase hex of the
-/// data file's bytes), over which period (inclusive dates), and the metrics claimed (name → text formatted by
+/// the spec text or the policy hash), on which data (<paramref name="DataDigest"/>: SHA-256 of the data file's
+/// bytes, lowercase hex in JSON), over which period (inclusive dates), and the metrics claimed (name → text formatted by
 /// <see cref="FormatMetric"/>).
 /// </summary>
 /// <param name="Subject">What was run: the spec text or the policy hash.</param>
-/// <param name="DataDigest">SHA-256, lower-case hex, of the data file's bytes.</param>
+/// <param name="DataDigest">SHA-256 of the data file's bytes.</param>
 /// <param name="PeriodFrom">The first date of the backtest window, inclusive.</param>
 /// <param name="PeriodTo">The last date of the backtest window, inclusive.</param>
 /// <param name="Metrics">The claimed metrics: name → text from <see cref="FormatMetric"/>.</param>
 public sealed record EvidenceClaim(
     string Subject,
-    string DataDigest,
+    Sha256Digest DataDigest,
     DateOnly PeriodFrom,
     DateOnly PeriodTo,
     IReadOnlyDictionary<string, string> Metrics)
@@ -32,11 +31,11 @@ public sealed record EvidenceClaim(
     /// <summary>The canonical JSON of the claim (keys sorted, metrics as strings).</summary>
     public string CanonicalJson() => ProtocolJson.Canonical(this);
 
-    /// <summary>SHA-256 of <see cref="CanonicalJson"/>, lowercase hex: the claim's identity.</summary>
-    public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson())));
+    /// <summary>SHA-256 of <see cref="CanonicalJson"/>'s UTF-8 bytes: the claim's identity.</summary>
+    public Sha256Digest Hash() => Sha256Digest.OfUtf8(CanonicalJson());
 
-    /// <summary>SHA-256 lowercase hex of a data file's bytes (the <see cref="DataDigest"/> to claim).</summary>
-    public static string DigestOf(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+    /// <summary>SHA-256 of a data file's bytes (the <see cref="DataDigest"/> to claim).</summary>
+    public static Sha256Digest DigestOf(ReadOnlySpan<byte> data) => Sha256Digest.Of(data);
 
     /// <summary>
     /// The one metric format claims use: the shortest text that round-trips the double ("R", invariant culture).

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics;
 using System.Text;
 using Ballast.Accounting;
 
@@ -8,9 +10,11 @@ namespace Ballast.Governance;
 /// basis points; each gauge's weight is a bias/slope point scheduled at week boundaries with slope changes at
 /// lock ends. Weekly BANK emissions are split by weight at the week start (largest remainder) and streamed to each
 /// gauge's depositors pro rata to shares held over time. The controller does not move BANK: the integrator mints
-/// or transfers what <see cref="EmissionDistributed"/> and <see cref="GaugeRewardClaimed"/> name.
+/// or transfers what <see cref="EmissionDistributed"/> and <see cref="GaugeRewardClaimed"/> name. This type holds the
+/// state, its queries and the apply; the decisions are pure functions of it in <see cref="GaugeDecisions"/>, and
+/// one gauge's weight schedule and reward arithmetic are in its internal per-gauge state.
 /// </summary>
-public sealed partial class GaugeController
+public sealed class GaugeController
 {
     /// <summary>The wait before a vote on the same gauge can change: 10 days.</summary>
     public const long VoteDelay = 864_000;
@@ -38,17 +42,6 @@ public sealed partial class GaugeController
 
     /// <summary>Whether <paramref name="gauge"/> exists and was not removed.</summary>
     public bool IsActive(string gauge) => _gauges.TryGetValue(gauge, out var g) && g.Active;
-
-    /// <summary>Add a gauge (an executed <see cref="AddGauge"/> action).</summary>
-    public GovernanceDecision<GaugeAdded> DecideAdd(string gauge, long now)
-    {
-        ArgumentNullException.ThrowIfNull(gauge);
-        return TimeCheck(now) is { } late ? late : _gauges.ContainsKey(gauge) ? GovernanceRejections.HasGauge(gauge) : new GaugeAdded(gauge, now);
-    }
-
-    /// <summary>Remove an active gauge (an executed <see cref="RemoveGauge"/> action).</summary>
-    public GovernanceDecision<GaugeRemoved> DecideRemove(string gauge, long now) =>
-        TimeCheck(now) is { } late ? late : IsActive(gauge) ? new GaugeRemoved(gauge, now) : GovernanceRejections.NoGauge(gauge);
 
     /// <summary>Applies an accepted record; throws <see cref="GovernanceInvariantException"/> when it does not fit.</summary>
     public void Apply(GaugeOperation operation)
@@ -100,8 +93,151 @@ public sealed partial class GaugeController
         return text.ToString();
     }
 
-    private Rejection? TimeCheck(long now) => now < LastAt ? GovernanceRejections.TimeWentBack(now, LastAt) : null;
+    /// <summary>Whether a gauge <paramref name="gauge"/> was ever added (removed ones included).</summary>
+    internal bool Exists(string gauge) => _gauges.ContainsKey(gauge);
 
-    private GaugeState Gauge(string gauge) =>
+    internal Rejection? TimeCheck(long now) => now < LastAt ? GovernanceRejections.TimeWentBack(now, LastAt) : null;
+
+    internal GaugeState Gauge(string gauge) =>
         _gauges.TryGetValue(gauge, out var g) ? g : throw new GovernanceInvariantException($"unknown gauge '{gauge}'");
+
+    private readonly SortedDictionary<AccountId, SortedDictionary<string, GaugeVoted>> _votes = [];
+
+    /// <summary>The basis points of its power <paramref name="account"/> has allocated (0..10,000).</summary>
+    public int PowerUsed(AccountId account) =>
+        _votes.TryGetValue(account, out var v) ? v.Values.Sum(x => x.Bps) : 0;
+
+    /// <summary>The current vote of <paramref name="account"/> on <paramref name="gauge"/>, or null.</summary>
+    public GaugeVoted? VoteOf(AccountId account, string gauge) =>
+        _votes.TryGetValue(account, out var v) && v.TryGetValue(gauge, out var x) ? x : null;
+
+    /// <summary>
+    /// The weight of <paramref name="gauge"/> at week boundary <paramref name="week"/>: Σ over votes in effect of
+    /// slope · (end − week), from the last stored point walked forward week by week through the slope changes.
+    /// </summary>
+    public UInt128 WeightAt(string gauge, long week)
+    {
+        var w = Gauge(gauge).PointAt(week).Bias;
+        return w > 0 ? (UInt128)w : 0;
+    }
+
+    private void ApplyVote(GaugeVoted v)
+    {
+        var g = Gauge(v.Gauge);
+        var l = Escrow.LockOf(v.Account);
+        if (v.EffectiveFrom != Weeks.Next(v.At) || v.End <= v.EffectiveFrom || v.Bps is < 0 or > BasisPoints.One || l?.End != v.End)
+        {
+            throw new GovernanceInvariantException($"gauge vote {v} does not fit the state");
+        }
+
+        var next = v.EffectiveFrom;
+        var old = VoteOf(v.Account, v.Gauge);
+        var oldSlope = old?.Slope ?? 0;
+        var oldEnd = old?.End ?? 0;
+        var oldBias = oldEnd > next ? checked(oldSlope * (oldEnd - next)) : 0;
+        var newBias = checked(v.Slope * (v.End - next));
+
+        var (bias, slope) = g.PointAt(next);
+        bias = checked(bias + newBias - oldBias);
+        slope = oldEnd > next ? checked(slope + v.Slope - oldSlope) : checked(slope + v.Slope);
+        g.Points[next] = (bias, slope);
+        if (oldEnd > next)
+        {
+            g.AddChange(oldEnd, -oldSlope);
+        }
+
+        g.AddChange(v.End, v.Slope);
+
+        if (!_votes.TryGetValue(v.Account, out var mine))
+        {
+            mine = new SortedDictionary<string, GaugeVoted>(StringComparer.Ordinal);
+            _votes[v.Account] = mine;
+        }
+
+        mine[v.Gauge] = v;
+        if (PowerUsed(v.Account) != v.PowerUsed || v.PowerUsed > BasisPoints.One)
+        {
+            throw new GovernanceInvariantException($"gauge vote {v} does not match the power used by {v.Account}");
+        }
+    }
+
+    private void DescribeVotes(StringBuilder text)
+    {
+        foreach (var (account, votes) in _votes)
+        {
+            foreach (var (gauge, v) in votes)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\nvote {account} {gauge} {v.Bps} {v.Slope} {v.End} {v.At}");
+            }
+        }
+    }
+
+    private readonly SortedDictionary<long, UInt128> _distributed = [];
+
+    /// <summary>The weeks already distributed and their amounts.</summary>
+    public IReadOnlyDictionary<long, UInt128> Distributed => _distributed;
+
+    /// <summary>Whole base units <paramref name="account"/> could claim from <paramref name="gauge"/> at <paramref name="t"/> (≥ the last record).</summary>
+    public UInt128 ClaimableAt(string gauge, AccountId account, long t)
+    {
+        var g = Gauge(gauge);
+        var (rps, _, _) = g.AccrualAt(t);
+        return g.Holders.TryGetValue(account, out var h) ? ExactMath.ToUInt128(h.Earned(rps) / (BigInteger)Precision) : 0;
+    }
+
+    /// <summary>The reward books of <paramref name="gauge"/> at <paramref name="t"/> (≥ the last record).</summary>
+    public GaugeRewardReport RewardsAt(string gauge, long t)
+    {
+        var g = Gauge(gauge);
+        var (rps, _, unattributed) = g.AccrualAt(t);
+        var emitted = g.Emissions.Values.Aggregate(UInt128.Zero, (s, x) => s + x);
+        var released = g.Released(t);
+        var claimable = g.Holders.Values.Aggregate(UInt128.Zero, (s, h) => s + ExactMath.ToUInt128(h.Earned(rps) / (BigInteger)Precision));
+        return new GaugeRewardReport(emitted, released, g.Claimed, claimable, released - g.Claimed - claimable, unattributed);
+    }
+
+    private void ApplyEmission(EmissionDistributed e)
+    {
+        if (_distributed.ContainsKey(e.Week) || e.Shares.Aggregate(UInt128.Zero, (s, x) => s + x.Amount) != e.Amount)
+        {
+            throw new GovernanceInvariantException($"emission of week {e.Week} does not fit the state");
+        }
+
+        _distributed[e.Week] = e.Amount;
+        foreach (var share in e.Shares)
+        {
+            var g = Gauge(share.Gauge);
+            g.Accrue(e.At);
+            var before = g.Released(e.At);
+            g.Emissions[e.Week] = share.Amount;
+
+            // Distributed after its week started: the part already due goes to the holders at distribution time.
+            (g.RewardPerShare, g.Carry, g.Unattributed) = g.Spread(g.Released(e.At) - before);
+        }
+    }
+
+    private void ApplyShares(GaugeSharesSet s)
+    {
+        var g = Gauge(s.Gauge);
+        g.CheckNotBehind(s.At);
+        g.Accrue(s.At);
+        var h = g.Settle(s.Account);
+        g.TotalShares = g.TotalShares - h.Shares + s.Shares;
+        h.Shares = s.Shares;
+    }
+
+    private void ApplyClaim(GaugeRewardClaimed c)
+    {
+        var g = Gauge(c.Gauge);
+        g.CheckNotBehind(c.At);
+        g.Accrue(c.At);
+        var h = g.Settle(c.Account);
+        if (h.PendingScaled / (BigInteger)Precision != (BigInteger)c.Amount)
+        {
+            throw new GovernanceInvariantException($"claim {c} does not match the {h.PendingScaled} (×10⁻¹⁸) earned");
+        }
+
+        h.PendingScaled -= (BigInteger)c.Amount * (BigInteger)Precision;
+        g.Claimed += c.Amount;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Ballast.Policies;
 
 namespace Ballast.Governance;
 
@@ -18,10 +19,10 @@ public abstract record GovernanceAction;
 
 /// <summary>Attach the policy <paramref name="PolicyText"/> (content hash <paramref name="PolicyHash"/>) to composed vault <paramref name="VaultId"/>, with its backtest claim.</summary>
 /// <param name="VaultId">The composed vault.</param>
-/// <param name="PolicyHash">The policy's content hash (SHA-256 of its canonical JSON, hex).</param>
+/// <param name="PolicyHash">The policy's content hash (SHA-256 of its canonical JSON; hex in JSON).</param>
 /// <param name="PolicyText">The spec text holding the policy.</param>
 /// <param name="Evidence">The backtest claim voters can check; null for none.</param>
-public sealed record AdoptPolicy(string VaultId, string PolicyHash, string PolicyText, EvidenceClaim? Evidence) : GovernanceAction;
+public sealed record AdoptPolicy(string VaultId, PolicyHash PolicyHash, string PolicyText, EvidenceClaim? Evidence) : GovernanceAction;
 
 /// <summary>Launch composed vault <paramref name="VaultId"/> from <paramref name="SpecText"/> (the protocol's composed-vault spec), with its backtest claim.</summary>
 /// <param name="VaultId">The new composed vault's id.</param>

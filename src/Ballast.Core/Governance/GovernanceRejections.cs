@@ -161,8 +161,8 @@ public static class GovernanceRejections
 
     internal static Rejection BadParameters(string why) => new(InvalidParameters, $"invalid governance parameters: {why}");
 
-    internal static Rejection Refused(long id, int index, Rejection inner) =>
-        new(ActionRefused, $"proposal {id} action {index} was refused ({inner}); nothing was applied and the proposal stays Queued");
+    internal static Rejection Refused(long id, Rejection inner) =>
+        new(ActionRefused, $"proposal {id} {(inner.ActionIndex is { } index ? $"action {index}" : "an action")} was refused ({inner}); nothing was applied and the proposal stays Queued");
 
     internal static Rejection NoGauge(string gauge) => new(UnknownGauge, $"there is no active gauge '{gauge}'");
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Ballast.Accounting;
+using Ballast.Hashing;
 
 namespace Ballast.Governance;
 
@@ -35,7 +36,7 @@ public abstract record GovernorOperation(long ProposalId, long At);
 /// <param name="Proposer">The proposer.</param>
 /// <param name="Actions">The actions, in execution order.</param>
 /// <param name="Description">The proposer's text.</param>
-/// <param name="ContentHash">SHA-256 (hex) of the actions and description.</param>
+/// <param name="ContentHash">SHA-256 of the canonical actions and description (<see cref="ProposalContent"/>).</param>
 /// <param name="ProposerPower">The proposer's veBANK at <paramref name="At"/>.</param>
 /// <param name="Snapshot">Unix seconds voting power is read at: at + voting delay.</param>
 /// <param name="Deadline">Unix seconds voting closes: snapshot + voting period.</param>
@@ -46,7 +47,7 @@ public sealed record ProposalCreated(
     AccountId Proposer,
     IReadOnlyList<GovernanceAction> Actions,
     string Description,
-    string ContentHash,
+    Sha256Digest ContentHash,
     UInt128 ProposerPower,
     long Snapshot,
     long Deadline,

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using Ballast.Hashing;
 using Ballast.Protocol;
 
 namespace Ballast.Governance;
@@ -25,7 +24,7 @@ public static class ProposalContent
         return ProtocolJson.Canonical(node);
     }
 
-    /// <summary>SHA-256 of <see cref="CanonicalJson"/>, lowercase hex.</summary>
-    public static string Hash(IReadOnlyList<GovernanceAction> actions, string description) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson(actions, description))));
+    /// <summary>SHA-256 of <see cref="CanonicalJson"/>'s UTF-8 bytes.</summary>
+    public static Sha256Digest Hash(IReadOnlyList<GovernanceAction> actions, string description) =>
+        Sha256Digest.OfUtf8(CanonicalJson(actions, description));
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Ballast.Accounting;
 
 namespace Ballast.Governance;
@@ -6,11 +8,13 @@ namespace Ballast.Governance;
 /// veBANK, Curve's voting escrow with exact integer arithmetic and unix-second time. One lock per account; power
 /// <c>slope · (end − t)</c> with <c>slope = ⌊amount / MAXTIME⌋</c>; non-transferable. Locked BANK sits in
 /// <see cref="EscrowAccount"/> of the <see cref="Token"/> the escrow was built with: applying a lock record moves
-/// it there, a withdrawal moves it back. Decisions are pure; <see cref="Apply(EscrowOperation)"/> checkpoints.
+/// it there, a withdrawal moves it back. Decisions are pure; <see cref="Apply(EscrowOperation)"/> checkpoints (the
+/// point history and the supply walk are <see cref="EscrowCheckpoints"/>).
 /// </summary>
-public sealed partial class VotingEscrow : IVotingPower
+public sealed class VotingEscrow : IVotingPower
 {
     private readonly SortedDictionary<AccountId, EscrowLock> _locks = [];
+    private readonly EscrowCheckpoints _checkpoints = new();
 
     /// <summary>An empty escrow over <paramref name="token"/>, holding locked BANK in <paramref name="escrowAccount"/>.</summary>
     public VotingEscrow(BankToken token, AccountId escrowAccount)
@@ -39,7 +43,7 @@ public sealed partial class VotingEscrow : IVotingPower
     public EscrowLock? LockOf(AccountId account) => _locks.TryGetValue(account, out var l) ? l : null;
 
     /// <summary>Curve's <c>create_lock</c>: lock <paramref name="amount"/> until <paramref name="unlockTime"/> rounded down to a week.</summary>
-    public GovernanceDecision<LockCreated> DecideCreateLock(AccountId account, UInt128 amount, long unlockTime, long now)
+    public Decision<LockCreated> DecideCreateLock(AccountId account, UInt128 amount, long unlockTime, long now)
     {
         if (TimeCheck(now) is { } late)
         {
@@ -77,7 +81,7 @@ public sealed partial class VotingEscrow : IVotingPower
     }
 
     /// <summary>Curve's <c>increase_amount</c>: add to an unexpired lock; its end is unchanged.</summary>
-    public GovernanceDecision<LockAmountIncreased> DecideIncreaseAmount(AccountId account, UInt128 amount, long now)
+    public Decision<LockAmountIncreased> DecideIncreaseAmount(AccountId account, UInt128 amount, long now)
     {
         if (TimeCheck(now) is { } late)
         {
@@ -109,7 +113,7 @@ public sealed partial class VotingEscrow : IVotingPower
     }
 
     /// <summary>Curve's <c>increase_unlock_time</c>: move an unexpired lock's rounded end later, at most 4 years ahead.</summary>
-    public GovernanceDecision<LockExtended> DecideIncreaseUnlockTime(AccountId account, long unlockTime, long now)
+    public Decision<LockExtended> DecideIncreaseUnlockTime(AccountId account, long unlockTime, long now)
     {
         if (TimeCheck(now) is { } late)
         {
@@ -142,7 +146,7 @@ public sealed partial class VotingEscrow : IVotingPower
     }
 
     /// <summary>Curve's <c>withdraw</c>: the whole amount, at or after the end.</summary>
-    public GovernanceDecision<LockWithdrawn> DecideWithdraw(AccountId account, long now)
+    public Decision<LockWithdrawn> DecideWithdraw(AccountId account, long now)
     {
         if (TimeCheck(now) is { } late)
         {
@@ -198,7 +202,7 @@ public sealed partial class VotingEscrow : IVotingPower
                 throw new GovernanceInvariantException($"escrow record {operation} does not fit the lock {old} of {operation.Account}");
         }
 
-        Checkpoint(operation.Account, old, next, operation.At);
+        _checkpoints.Checkpoint(operation.Account, old, next, operation.At);
         if (next.Amount == 0)
         {
             _locks.Remove(operation.Account);
@@ -209,6 +213,39 @@ public sealed partial class VotingEscrow : IVotingPower
         }
 
         LastAt = operation.At;
+    }
+
+    /// <summary>The global point history (one point per change and per week boundary crossed).</summary>
+    public IReadOnlyList<VePoint> GlobalHistory => _checkpoints.GlobalHistory;
+
+    /// <summary>The checkpoints of <paramref name="account"/> (empty before its first lock).</summary>
+    public IReadOnlyList<VePoint> HistoryOf(AccountId account) => _checkpoints.HistoryOf(account);
+
+    /// <inheritdoc cref="EscrowCheckpoints.BalanceOfAt"/>
+    public UInt128 BalanceOfAt(AccountId account, long t) => _checkpoints.BalanceOfAt(account, t);
+
+    /// <inheritdoc cref="EscrowCheckpoints.TotalSupplyAt"/>
+    public UInt128 TotalSupplyAt(long t) => _checkpoints.TotalSupplyAt(t);
+
+    /// <summary>A deterministic text of the whole state (locks, checkpoints, schedule, token): equal texts mean equal states.</summary>
+    public string Snapshot()
+    {
+        var text = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        text.Append(c, $"supply={Supply} last={LastAt} escrow={EscrowAccount}\nglobal={string.Join(' ', _checkpoints.GlobalHistory)}\nchanges=");
+        text.AppendJoin(' ', _checkpoints.SlopeChanges.Select(p => string.Create(c, $"{p.Key}:{p.Value}")));
+        foreach (var (account, l) in _locks)
+        {
+            text.Append(c, $"\nlock {account}={l.Amount}@{l.End}");
+        }
+
+        foreach (var (account, h) in _checkpoints.UserPoints)
+        {
+            text.Append(c, $"\npoints {account}={string.Join(' ', h)}");
+        }
+
+        text.Append("\ntoken ").Append(Token.Snapshot());
+        return text.ToString();
     }
 
     private Rejection? TimeCheck(long now)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Ballast.Data;
@@ -33,16 +32,12 @@ public static class CanonicalPolicy
 
     /// <summary>The policy's published identity: the SHA-256 of its canonical JSON's UTF-8 bytes.</summary>
     /// <param name="policy">A resolved policy.</param>
-    /// <returns>64 lower-case hex digits.</returns>
+    /// <returns>The policy hash (64 lower-case hex digits as text).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="policy"/> is null.</exception>
-    public static string Hash(PolicySpec policy) => HashOf(Json(policy));
+    public static PolicyHash Hash(PolicySpec policy) => HashOf(Json(policy));
 
-    /// <summary>SHA-256 of canonical JSON text, lowercase hex.</summary>
-    public static string HashOf(string canonicalJson)
-    {
-        ArgumentNullException.ThrowIfNull(canonicalJson);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalJson)));
-    }
+    /// <summary>The policy hash of canonical JSON text: SHA-256 of its UTF-8 bytes.</summary>
+    public static PolicyHash HashOf(string canonicalJson) => PolicyHash.OfCanonicalJson(canonicalJson);
 
     /// <summary>Canonical number text: integral values up to 2^53 as integers, others in shortest round-trip form.</summary>
     public static string Number(double value)

@@ -312,7 +312,7 @@ public sealed record PolicySpec
     public string CanonicalJson => CanonicalPolicy.Json(this);
 
     /// <summary>SHA-256 of <see cref="CanonicalJson"/>, lowercase hex.</summary>
-    public string Hash => CanonicalPolicy.Hash(this);
+    public PolicyHash Hash => CanonicalPolicy.Hash(this);
 }
 
 /// <summary>A spec file: a named set of policies sharing data settings.</summary>

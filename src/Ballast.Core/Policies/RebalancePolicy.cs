@@ -178,7 +178,7 @@ public sealed class RebalancePolicy
     public bool UsesMaxAbsDrift { get; }
 
     /// <summary>The policy's content hash (its published identity): SHA-256 of <see cref="CanonicalJson"/>.</summary>
-    public string Hash { get; }
+    public PolicyHash Hash { get; }
 
     /// <summary>The policy's canonical JSON, computed once.</summary>
     public string CanonicalJson { get; }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Numerics;
-using System.Security.Cryptography;
 using System.Text;
 using Ballast.Accounting;
+using Ballast.Hashing;
 using Ballast.Policies;
 
 namespace Ballast.Protocol;
@@ -75,6 +75,6 @@ public static class ChildCaps
         }
 
         text.Append("\nidle:").Append(idle.ToString(CultureInfo.InvariantCulture)).Append("\nin-flight:").Append(inFlight.ToString(CultureInfo.InvariantCulture)).Append("\nlimit:").Append(limit.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return Sha256Digest.OfUtf8(text.ToString()).ToHex();
     }
 }

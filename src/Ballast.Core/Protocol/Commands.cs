@@ -1,4 +1,5 @@
 using Ballast.Accounting;
+using Ballast.Hashing;
 
 namespace Ballast.Protocol;
 
@@ -164,10 +165,10 @@ public sealed record UnpauseCommand(string Id, AccountId Actor, string Vault, bo
 public sealed record SetPolicyCommand(string Id, AccountId Actor, string Vault, string Policy, string Text) : ProtocolCommand(Id, Actor)
 {
     /// <summary>
-    /// In the journaled form only: the SHA-256 (hex) of <see cref="Text"/>, which is then left empty, because the
-    /// text itself is journaled once, in <see cref="PolicyStored"/>.
+    /// In the journaled form only: the SHA-256 of <see cref="Text"/>'s UTF-8 bytes (hex in JSON), which is then
+    /// left empty, because the text itself is journaled once, in <see cref="PolicyStored"/>.
     /// </summary>
-    public string? TextHash { get; init; }
+    public Sha256Digest? TextHash { get; init; }
 }
 
 /// <summary>Ask a composed vault to rebalance; anyone may call it, the policy and rails decide whether anything happens.</summary>

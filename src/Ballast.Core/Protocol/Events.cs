@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Ballast.Accounting;
+using Ballast.Hashing;
+using Ballast.Policies;
 
 namespace Ballast.Protocol;
 
@@ -19,14 +21,8 @@ public sealed record CommandAccepted(ProtocolCommand Command) : ProtocolEvent
 {
     /// <summary>The journaled form of a command: a policy text is replaced by its SHA-256 (the text is journaled once, in <see cref="PolicyStored"/>).</summary>
     public static CommandAccepted Of(ProtocolCommand command) => new(command is SetPolicyCommand p && p.Text.Length > 0
-        ? p with { Text = string.Empty, TextHash = Sha256(p.Text) }
+        ? p with { Text = string.Empty, TextHash = Sha256Digest.OfUtf8(p.Text) }
         : command);
-
-    /// <summary>The SHA-256 of <paramref name="text"/>'s UTF-8 bytes, as 64 lower-case hex digits.</summary>
-    /// <param name="text">The text to hash (no normalisation is applied).</param>
-    /// <returns>The digest in lower-case hex.</returns>
-    public static string Sha256(string text) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 }
 
 /// <summary>An asset (a token with decimals) and the account that may issue it.</summary>
@@ -78,13 +74,13 @@ public sealed record SimpleVaultOperation(string Vault, AccountId Account, Vault
 /// <param name="Hash">The SHA-256 of the policy's canonical JSON, lower-case hex.</param>
 /// <param name="Name">The policy's name within the text.</param>
 /// <param name="Text">The whole spec text (YAML or JSON) as submitted.</param>
-public sealed record PolicyStored(string Hash, string Name, string Text) : ProtocolEvent;
+public sealed record PolicyStored(PolicyHash Hash, string Name, string Text) : ProtocolEvent;
 
 /// <summary>A composed vault now follows the policy with this hash.</summary>
 /// <param name="Vault">The composed vault.</param>
 /// <param name="Hash">The policy's hash (a <see cref="PolicyStored"/> already journaled).</param>
 /// <param name="At">When, from the journal clock.</param>
-public sealed record PolicyAttached(string Vault, string Hash, DateTimeOffset At) : ProtocolEvent;
+public sealed record PolicyAttached(string Vault, PolicyHash Hash, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>One child operation of a composed vault (deposit into or withdrawal from a child).</summary>
 /// <param name="Child">The child simple vault.</param>
@@ -139,7 +135,7 @@ public sealed record ComposedRedeemed(string Vault, AccountId Investor, UInt128 
 /// <param name="At">When, from the journal clock.</param>
 public sealed record Rebalanced(
     string Vault,
-    string Policy,
+    PolicyHash Policy,
     string Trigger,
     string Reason,
     string InputsDigest,
@@ -165,7 +161,7 @@ public sealed record Rebalanced(
 /// <param name="HighVolatility">True while the policy is in its high-volatility regime.</param>
 /// <param name="Volatility">The annualised realised volatility of the last row with a full window (null before one).</param>
 /// <param name="At">When the keeper observed.</param>
-public sealed record PolicyObserved(string Vault, string Policy, DateOnly Through, bool HighVolatility, double? Volatility, DateTimeOffset At) : ProtocolEvent;
+public sealed record PolicyObserved(string Vault, PolicyHash Policy, DateOnly Through, bool HighVolatility, double? Volatility, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>A composed vault's operator paused it: deposits, redemptions and rebalances are refused until unpaused.</summary>
 /// <param name="Vault">The composed vault.</param>

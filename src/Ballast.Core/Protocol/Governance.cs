@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Ballast.Accounting;
 using Ballast.Governance;
+using Ballast.Policies;
 
 namespace Ballast.Protocol;
 
@@ -52,7 +53,7 @@ public interface IEvidenceVerifier
     /// <param name="policyText">The proposed policy spec, as text.</param>
     /// <param name="policyHash">The canonical hash of that policy.</param>
     /// <returns>The comparison, or null when no data with the claim's digest is known here.</returns>
-    EvidenceResult? Check(EvidenceClaim claim, string policyText, string policyHash);
+    EvidenceResult? Check(EvidenceClaim claim, string policyText, PolicyHash policyHash);
 }
 
 /// <summary>Knows no data: every claim is "data digest unknown".</summary>
@@ -66,7 +67,7 @@ public sealed class NoEvidenceVerifier : IEvidenceVerifier
     /// <param name="policyText">Ignored.</param>
     /// <param name="policyHash">Ignored.</param>
     /// <returns>Null.</returns>
-    public EvidenceResult? Check(EvidenceClaim claim, string policyText, string policyHash) => null;
+    public EvidenceResult? Check(EvidenceClaim claim, string policyText, PolicyHash policyHash) => null;
 }
 
 /// <summary>Start governance once: creates BANK, veBANK, the governor and the gauges; rejected if already started.</summary>

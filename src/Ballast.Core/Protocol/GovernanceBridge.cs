@@ -1,5 +1,6 @@
 using Ballast.Accounting;
 using Ballast.Governance;
+using Ballast.Policies;
 
 namespace Ballast.Protocol;
 
@@ -90,8 +91,8 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
         };
     }
 
-    private static CommandOutcome One<T>(GovernanceDecision<T> decision, Func<T, ProtocolEvent> wrap)
-        where T : class => decision.Rejection is { } r ? CommandOutcome.Reject(r) : CommandOutcome.Of(wrap(decision.Record!));
+    private static CommandOutcome One<T>(Decision<T> decision, Func<T, ProtocolEvent> wrap)
+        where T : class => decision.Rejection is { } r ? CommandOutcome.Reject(r) : CommandOutcome.Of(wrap(decision.Operation!));
 
     /// <summary>
     /// A proposal: its actions are checked now (the vault exists, the policy text holds a policy with the hash), and
@@ -111,7 +112,7 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
             return CommandOutcome.Reject(rejection);
         }
 
-        var created = decision.Record!;
+        var created = decision.Operation!;
         var events = new List<ProtocolEvent> { new GovernorRecorded(created) };
         for (var i = 0; i < c.Actions.Length; i++)
         {
@@ -119,11 +120,11 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
             {
                 AdoptPolicy { Evidence: { } e } adopt => (e, adopt.PolicyText, adopt.PolicyHash),
                 LaunchComposedVault { Evidence: { } e } launch => (e, launch.SpecText, _compiler.CompileAll(launch.SpecText)[0].Hash),
-                _ => (null, null, null),
+                _ => ((EvidenceClaim?)null, (string?)null, default(PolicyHash)),
             };
             if (claim is not null)
             {
-                var result = _evidence.Check(claim, text!, hash!);
+                var result = _evidence.Check(claim, text!, hash);
                 events.Add(new EvidenceChecked(created.ProposalId, i, result is null ? EvidenceResults.DataUnknown : result.Verified ? EvidenceResults.Verified : EvidenceResults.Mismatch, result is null ? [] : [.. result.Mismatches]));
             }
         }
@@ -216,7 +217,7 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
             return CommandOutcome.Reject(unverified);
         }
 
-        var execution = decision.Record!;
+        var execution = decision.Operation!;
         return CommandOutcome.Of([new GovernorRecorded(execution.Executed), .. execution.TargetRecords]);
     }
 
@@ -233,7 +234,7 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
             return CommandOutcome.Reject(rejection);
         }
 
-        var record = distribution.Record!;
+        var record = distribution.Operation!;
         var cap = g.Bank.DecideMint(c.Actor, c.Actor, record.Shares.Aggregate(UInt128.Zero, (sum, s) => sum + s.Amount), t);
         if (cap.Rejection is { } capped && record.Shares.Any(s => s.Amount > 0))
         {
@@ -253,7 +254,7 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
             return CommandOutcome.Reject(rejection);
         }
 
-        var record = claim.Record!;
+        var record = claim.Operation!;
         return CommandOutcome.Of(new GaugeRecorded(record), new BankRecorded(new BankTransferred(GovernanceState.GaugeAccount(c.Gauge), c.Actor, record.Amount, t)));
     }
 
@@ -263,7 +264,7 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
         if (state.Governance is { } g && g.Gauges.IsActive(vault))
         {
             var set = g.Gauges.DecideSetShares(vault, investor, balanceAfter, now.ToUnixTimeSeconds());
-            if (set.Record is { } record)
+            if (set.Operation is { } record)
             {
                 yield return new GaugeRecorded(record);
             }

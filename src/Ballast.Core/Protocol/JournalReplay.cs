@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Ballast.Accounting;
+using Ballast.Hashing;
 using Ballast.Protocol.Journal;
 
 namespace Ballast.Protocol;
@@ -192,7 +193,7 @@ public static class JournalReplay
         if (command is SetPolicyCommand { TextHash: { } textHash } setPolicy)
         {
             var text = group.Select(g => g.Parsed).OfType<PolicyStored>().Select(p => p.Text).Concat(state.Policies.Values.Select(p => p.Text))
-                .FirstOrDefault(t => CommandAccepted.Sha256(t) == textHash);
+                .FirstOrDefault(t => Sha256Digest.OfUtf8(t) == textHash);
             if (text is null)
             {
                 return new(first.Sequence, $"the policy text with SHA-256 {textHash} is neither stored with this command nor before it");

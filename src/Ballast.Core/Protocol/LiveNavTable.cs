@@ -145,7 +145,7 @@ internal sealed class LiveNavTable
 
             if (!_windowHashes.TryGetValue(historyRows, out var window))
             {
-                var start = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var start = Ballast.Hashing.Sha256Digest.CreateIncremental();
                 Append(start, "names:" + string.Join(',', _names) + "\n");
                 window = (start, historyRows);
             }
@@ -182,7 +182,7 @@ internal sealed class LiveNavTable
     public static IncrementalHash HashOf(PriceTable table, IReadOnlyList<string> names)
     {
         ArgumentNullException.ThrowIfNull(table);
-        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = Ballast.Hashing.Sha256Digest.CreateIncremental();
         Append(hash, "names:" + string.Join(',', names) + "\n");
         foreach (var (part, prefix) in new[] { (table, ""), (table.History, "history ") })
         {

@@ -12,13 +12,13 @@ namespace Ballast.Protocol;
 internal sealed class PolicyCache(IPolicyCompiler compiler)
 {
     private readonly IPolicyCompiler _compiler = compiler ?? throw new ArgumentNullException(nameof(compiler));
-    private readonly ConcurrentDictionary<string, RebalancePolicy> _compiled = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<PolicyHash, RebalancePolicy> _compiled = new();
 
     /// <summary>How many compiled policies are held.</summary>
     internal int Count => _compiled.Count;
 
     /// <summary>The compiled policy with this hash (compiled once from the text <paramref name="state"/> stores for it, which must hash to it).</summary>
-    internal RebalancePolicy Get(ProtocolState state, string hash)
+    internal RebalancePolicy Get(ProtocolState state, PolicyHash hash)
     {
         if (_compiled.TryGetValue(hash, out var compiled))
         {

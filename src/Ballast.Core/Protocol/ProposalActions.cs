@@ -1,5 +1,6 @@
 using Ballast.Accounting;
 using Ballast.Governance;
+using Ballast.Policies;
 
 namespace Ballast.Protocol;
 
@@ -11,11 +12,10 @@ namespace Ballast.Protocol;
 internal sealed class ProposalActions(GovernanceBridge bridge, ProtocolState state, DateTimeOffset now) : IGovernanceTarget<ProtocolEvent>
 {
     /// <inheritdoc/>
-    public ActionsDecision<ProtocolEvent> DecideActions(IReadOnlyList<GovernanceAction> actions, long at)
+    public Decision<IReadOnlyList<ProtocolEvent>> DecideActions(IReadOnlyList<GovernanceAction> actions, long at)
     {
         var records = new List<ProtocolEvent>();
-        var refused = Run(actions, at, records);
-        return refused is { } r ? ActionsDecision<ProtocolEvent>.Refuse(r.Index, r.Rejection) : ActionsDecision<ProtocolEvent>.Accept(records);
+        return Run(actions, at, records) is { } r ? r.Rejection with { ActionIndex = r.Index } : records;
     }
 
     /// <summary>The first refused action, or null when all of them would apply.</summary>
@@ -23,7 +23,7 @@ internal sealed class ProposalActions(GovernanceBridge bridge, ProtocolState sta
 
     private (int Index, Rejection Rejection)? Run(IReadOnlyList<GovernanceAction> actions, long at, List<ProtocolEvent> records)
     {
-        var stored = new HashSet<string>(state.Policies.Keys, StringComparer.Ordinal);
+        var stored = new HashSet<PolicyHash>(state.Policies.Keys);
         var launched = new HashSet<string>(StringComparer.Ordinal);
         var gauges = new Dictionary<string, bool>(StringComparer.Ordinal);
         var rails = new Dictionary<string, RebalanceRails>(StringComparer.Ordinal);
@@ -94,14 +94,14 @@ internal sealed class ProposalActions(GovernanceBridge bridge, ProtocolState sta
                     }
 
                     // The gauge controller decides (a gauge added earlier in this proposal exists already, as it will then).
-                    var added = gauges.ContainsKey(add.GaugeId) ? GovernanceDecision<GaugeAdded>.Reject(GovernanceRejections.HasGauge(add.GaugeId)) : state.Governance!.Gauges.DecideAdd(add.GaugeId, at);
+                    var added = gauges.ContainsKey(add.GaugeId) ? Decision<GaugeAdded>.Reject(GovernanceRejections.HasGauge(add.GaugeId)) : state.Governance!.Gauges.DecideAdd(add.GaugeId, at);
                     if (added.Rejection is { } addRefused)
                     {
                         return (i, addRefused);
                     }
 
                     gauges[add.GaugeId] = true;
-                    records.Add(new GaugeRecorded(added.Record!));
+                    records.Add(new GaugeRecorded(added.Operation!));
 
                     // Holders the vault already has join the gauge with their current shares (in account order).
                     if (state.ComposedVaults.TryGetValue(add.GaugeId, out var gaugeVault))
@@ -116,7 +116,7 @@ internal sealed class ProposalActions(GovernanceBridge bridge, ProtocolState sta
                 case RemoveGauge remove:
                     // The gauge controller decides (a gauge added or removed earlier in this proposal is as it will then be).
                     var removed = gauges.TryGetValue(remove.GaugeId, out var active)
-                        ? (active ? GovernanceDecision<GaugeRemoved>.Accept(new GaugeRemoved(remove.GaugeId, at)) : GovernanceRejections.NoGauge(remove.GaugeId))
+                        ? (active ? Decision<GaugeRemoved>.Accept(new GaugeRemoved(remove.GaugeId, at)) : GovernanceRejections.NoGauge(remove.GaugeId))
                         : state.Governance!.Gauges.DecideRemove(remove.GaugeId, at);
                     if (removed.Rejection is { } removeRefused)
                     {
@@ -124,7 +124,7 @@ internal sealed class ProposalActions(GovernanceBridge bridge, ProtocolState sta
                     }
 
                     gauges[remove.GaugeId] = false;
-                    records.Add(new GaugeRecorded(removed.Record!));
+                    records.Add(new GaugeRecorded(removed.Operation!));
                     break;
                 case ChangeGovernanceParameters:
                     break;

@@ -1,4 +1,5 @@
 using Ballast.Accounting;
+using Ballast.Policies;
 
 namespace Ballast.Protocol;
 
@@ -40,7 +41,7 @@ public sealed class ComposedVaultState(string id, ComposedVaultSpec spec)
     public bool Paused { get; internal set; }
 
     /// <summary>The hash of the attached policy (a key of <see cref="ProtocolState.Policies"/>); null before one is attached.</summary>
-    public string? PolicyHash { get; internal set; }
+    public PolicyHash? PolicyHash { get; internal set; }
 
     /// <summary>Targets in force, in parts per million in <see cref="ComposedVaultSpec.Children"/> order (null before a policy).</summary>
     public int[]? TargetsPpm { get; internal set; }
@@ -98,10 +99,10 @@ public sealed class ProtocolState
     internal Dictionary<string, ComposedVaultState> ComposedVaultsMutable { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Every stored policy text by its hash (the SHA-256 of its canonical JSON).</summary>
-    public IReadOnlyDictionary<string, PolicyStored> Policies => PoliciesMutable;
+    public IReadOnlyDictionary<PolicyHash, PolicyStored> Policies => PoliciesMutable;
 
     /// <summary>The engine's write access to <see cref="Policies"/> (its Apply only).</summary>
-    internal Dictionary<string, PolicyStored> PoliciesMutable { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<PolicyHash, PolicyStored> PoliciesMutable { get; } = [];
 
     /// <summary>Pending deposit and redemption requests of forward-priced vaults.</summary>
     public FlowRequestBook Requests { get; } = new();

@@ -36,7 +36,7 @@ internal sealed record RebalanceHoldings(IReadOnlyList<string> Names, SimpleVaul
 }
 
 /// <summary>What a rebalance records besides its trades: the policy, why, the digest of its inputs, the row and the targets in force after it.</summary>
-internal sealed record RebalanceRecord(string Policy, TriggerReason Reason, string Digest, int Row, ImmutableArray<int> TargetsPpm);
+internal sealed record RebalanceRecord(PolicyHash Policy, TriggerReason Reason, string Digest, int Row, ImmutableArray<int> TargetsPpm);
 
 /// <summary>
 /// Turns a rebalance's planned weights into exact child operations, with the caps enforced first: a child above its

@@ -109,7 +109,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         var hash = spec.Hash;
         if (cv.PolicyHash == hash)
         {
-            return CommandOutcome.Nothing($"'{cv.Id}' already follows policy {hash[..12]}");
+            return CommandOutcome.Nothing($"'{cv.Id}' already follows policy {hash.Abbreviated}");
         }
 
         // The journaled command keeps only the text's SHA-256, so the text itself must be in the journal: stored again
@@ -382,7 +382,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
     }
 
     /// <summary>The event recording the state the step advanced to through <paramref name="through"/>, or null when it observed nothing new.</summary>
-    private static PolicyObserved? Observed(PolicyStep step, ComposedVaultState cv, string hash, DateOnly through, bool rowObserved, DateTimeOffset now) =>
+    private static PolicyObserved? Observed(PolicyStep step, ComposedVaultState cv, PolicyHash hash, DateOnly through, bool rowObserved, DateTimeOffset now) =>
         step.State is not { } advanced || rowObserved
             ? null
             : new PolicyObserved(cv.Id, hash, through, advanced.HighVolatility, double.IsNaN(advanced.Volatility) ? null : advanced.Volatility, now);
@@ -460,7 +460,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         text.Append("targets:").AppendJoin(',', inForce).Append('\n');
         text.Append("rows:").Append(lastRow).Append(',').Append(row).Append('\n');
         tableHash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
-        return Convert.ToHexStringLower(tableHash.GetHashAndReset());
+        return Ballast.Hashing.Sha256Digest.Finish(tableHash).ToHex();
     }
 }
 

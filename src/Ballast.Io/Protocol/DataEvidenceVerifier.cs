@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Ballast.Data;
 using Ballast.Governance;
+using Ballast.Hashing;
 using Ballast.Io.Specs;
+using Ballast.Policies;
 using Ballast.Protocol;
 
 namespace Ballast.Io.Protocol;
@@ -18,10 +20,10 @@ public sealed class DataEvidenceVerifier : IEvidenceVerifier
     /// <summary>The metrics a claim carries, by the names used in claims.</summary>
     public static readonly IReadOnlyList<string> MetricNames = ["cagr", "volatility", "sharpe", "max_drawdown", "rebalances", "turnover_one_way", "final_nav"];
 
-    private readonly Dictionary<string, string> _known = new(StringComparer.Ordinal);
+    private readonly Dictionary<Sha256Digest, string> _known = [];
 
     /// <summary>Makes a data file known by its digest (a claim says how to read it); returns the digest.</summary>
-    public string Register(string path)
+    public Sha256Digest Register(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         var digest = EvidenceClaim.DigestOf(File.ReadAllBytes(path));
@@ -29,7 +31,7 @@ public sealed class DataEvidenceVerifier : IEvidenceVerifier
         return digest;
     }
 
-    public EvidenceResult? Check(EvidenceClaim claim, string policyText, string policyHash)
+    public EvidenceResult? Check(EvidenceClaim claim, string policyText, PolicyHash policyHash)
     {
         ArgumentNullException.ThrowIfNull(claim);
         if (!_known.TryGetValue(claim.DataDigest, out var path))
@@ -70,7 +72,7 @@ public sealed class DataEvidenceVerifier : IEvidenceVerifier
     }
 
     /// <summary>The claim a backtest of the policy with <paramref name="policyHash"/> in <paramref name="policyText"/> makes on the data file over the period.</summary>
-    public static EvidenceClaim Claim(string policyText, string policyHash, string dataPath, ValueKind kind, FillMode fill, DateOnly from, DateOnly to)
+    public static EvidenceClaim Claim(string policyText, PolicyHash policyHash, string dataPath, ValueKind kind, FillMode fill, DateOnly from, DateOnly to)
     {
         ArgumentNullException.ThrowIfNull(policyText);
         var set = SpecLoader.Load(policyText, policyText.TrimStart().StartsWith('{') ? "policy.json" : "policy.yaml");
@@ -95,7 +97,7 @@ public sealed class DataEvidenceVerifier : IEvidenceVerifier
             ["turnover_one_way"] = F(m.TurnoverOneWayAnnual),
             ["final_nav"] = F(m.FinalNav),
         };
-        return new EvidenceClaim(policyHash, EvidenceClaim.DigestOf(File.ReadAllBytes(dataPath)), from, to, metrics.ToImmutableSortedDictionary(StringComparer.Ordinal))
+        return new EvidenceClaim(policyHash.ToString(), EvidenceClaim.DigestOf(File.ReadAllBytes(dataPath)), from, to, metrics.ToImmutableSortedDictionary(StringComparer.Ordinal))
         {
             Values = kind switch { ValueKind.ReturnsPercent => "percent", ValueKind.ReturnsFraction => "fraction", _ => "prices" },
             Fill = fill == FillMode.Forward ? "forward" : "none",

@@ -3,7 +3,9 @@ using System.Globalization;
 using Ballast.Accounting;
 using Ballast.Data;
 using Ballast.Governance;
+using Ballast.Hashing;
 using Ballast.Io.Specs;
+using Ballast.Policies;
 using static Ballast.Io.Specs.NodeReader;
 
 namespace Ballast.Io.Protocol;
@@ -106,7 +108,7 @@ public static class ProposalFile
         SpecLoader.Load(specText, specFile);
         var policyNode = Required(map, "policy", path, "the name of a policy in that spec");
         var policyName = Text(policyNode, $"{path}.policy");
-        string hash;
+        PolicyHash hash;
         try
         {
             hash = SpecPolicyCompiler.Instance.Compile(policyName, specText).Hash;
@@ -139,7 +141,7 @@ public static class ProposalFile
         return new AdoptPolicy(vault, hash, specText, claim);
     }
 
-    private static EvidenceClaim WrittenClaim(SpecNode node, string path, string hash, DateOnly from, DateOnly to, EvidenceData? data)
+    private static EvidenceClaim WrittenClaim(SpecNode node, string path, PolicyHash hash, DateOnly from, DateOnly to, EvidenceData? data)
     {
         var map = AsMap(node, path);
         CheckKeys(map, ClaimKeys, path);
@@ -154,11 +156,13 @@ public static class ProposalFile
         }
 
         var digest = Get(map, "data_digest") is { } digestNode
-            ? Text(digestNode, $"{path}.data_digest")
+            ? Sha256Digest.TryParse(Text(digestNode, $"{path}.data_digest"), out var parsed)
+                ? parsed
+                : throw Fail(digestNode, $"{path}.data_digest", $"must be a SHA-256 as {Sha256Digest.HexLength} lowercase hexadecimal digits")
             : data is not null
                 ? EvidenceClaim.DigestOf(File.ReadAllBytes(data.Path))
                 : throw Fail(map, path, "give data_digest (SHA-256 hex of the data file) or the data with --data CSV");
-        var subject = Get(map, "subject") is { } subjectNode ? Text(subjectNode, $"{path}.subject") : hash;
+        var subject = Get(map, "subject") is { } subjectNode ? Text(subjectNode, $"{path}.subject") : hash.ToString();
         return new EvidenceClaim(subject, digest, from, to, metrics.ToImmutable());
     }
 

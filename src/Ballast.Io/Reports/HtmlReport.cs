@@ -147,9 +147,9 @@ public static class HtmlReport
             }
 
             sb.Append("</td><td class=\"hash\"><code title=\"");
-            HtmlText.AppendEscaped(sb, run.Hash);
+            HtmlText.AppendEscaped(sb, run.Hash.ToString());
             sb.Append("\">");
-            HtmlText.AppendEscaped(sb, run.Hash.Length > 12 ? run.Hash[..12] : run.Hash);
+            HtmlText.AppendEscaped(sb, run.Hash.Abbreviated);
             sb.Append("</code></td>");
             Cell(sb, HtmlText.Percent(m.Cagr));
             Cell(sb, HtmlText.Percent(m.Volatility));
@@ -220,7 +220,7 @@ public static class HtmlReport
             sb.Append("<br>");
             HtmlText.AppendEscaped(sb, HtmlPolicyText.Targets(run.Policy));
             sb.Append("<br><code>");
-            HtmlText.AppendEscaped(sb, run.Hash);
+            HtmlText.AppendEscaped(sb, run.Hash.ToString());
             sb.Append("</code></li>\n");
         }
 

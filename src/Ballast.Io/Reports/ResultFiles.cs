@@ -48,7 +48,7 @@ public static class ResultFiles
                 var run = outcome.Runs[i];
                 w.WriteStartObject();
                 w.WriteString("name", run.Name);
-                w.WriteString("hash", run.Hash);
+                w.WriteString("hash", run.Hash.ToString());
                 w.WriteBoolean("baseline", i == outcome.BaselineIndex);
                 w.WritePropertyName("policy");
                 w.WriteRawValue(run.Policy.CanonicalJson, skipInputValidation: true);

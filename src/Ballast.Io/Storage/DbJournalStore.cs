@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Ballast.Hashing;
 using Ballast.Protocol.Journal;
 
 namespace Ballast.Io.Storage;

@@ -15,12 +15,12 @@ public class BankTokenTests
     public void DecideMint_UpToTheCap_AcceptedAndBeyondRefused()
     {
         var token = new BankToken(Minter);
-        token.Apply(token.DecideMint(Minter, Alice, BankToken.MaxSupply - 1, T0).Record!);
+        token.Apply(token.DecideMint(Minter, Alice, BankToken.MaxSupply - 1, T0).Operation!);
         var before = token.Snapshot();
         var refused = token.DecideMint(Minter, Alice, 2, T0);
         Assert.Equal(GovernanceRejections.ExceedsCap, refused.Rejection!.Code);
         Assert.Equal(before, token.Snapshot());
-        token.Apply(token.DecideMint(Minter, Bob, 1, T0).Record!);
+        token.Apply(token.DecideMint(Minter, Bob, 1, T0).Operation!);
         Assert.Equal(BankToken.MaxSupply, token.TotalSupply);
         Assert.Equal(1u, token.BalanceOf(Bob));
     }
@@ -37,8 +37,8 @@ public class BankTokenTests
     public void DecideTransfer_MovesExactlyAndRefusesOverdraftAndTimeRegression()
     {
         var token = new BankToken(Minter);
-        token.Apply(token.DecideMint(Minter, Alice, 10 * Bank, T0).Record!);
-        token.Apply(token.DecideTransfer(Alice, Bob, 3 * Bank + 1, T0 + 5).Record!);
+        token.Apply(token.DecideMint(Minter, Alice, 10 * Bank, T0).Operation!);
+        token.Apply(token.DecideTransfer(Alice, Bob, 3 * Bank + 1, T0 + 5).Operation!);
         Assert.Equal((7 * Bank) - 1, token.BalanceOf(Alice));
         Assert.Equal((3 * Bank) + 1, token.BalanceOf(Bob));
         Assert.Equal(10 * Bank, token.TotalSupply);

@@ -35,27 +35,27 @@ internal sealed class EscrowHarness
     {
         var d = Token.DecideMint(Minter, to, amount, now);
         Assert.True(d.IsAccepted, d.ToString());
-        Token.Apply(d.Record);
-        Journal.Add(d.Record);
+        Token.Apply(d.Operation);
+        Journal.Add(d.Operation);
     }
 
-    public T Do<T>(Func<VotingEscrow, GovernanceDecision<T>> decide)
+    public T Do<T>(Func<VotingEscrow, Decision<T>> decide)
         where T : EscrowOperation
     {
         var d = Try(decide);
         Assert.True(d.IsAccepted, d.ToString());
-        return d.Record;
+        return d.Operation;
     }
 
-    public GovernanceDecision<T> Try<T>(Func<VotingEscrow, GovernanceDecision<T>> decide)
+    public Decision<T> Try<T>(Func<VotingEscrow, Decision<T>> decide)
         where T : EscrowOperation
     {
         var before = Ve.Snapshot();
         var d = decide(Ve);
         if (d.IsAccepted)
         {
-            Ve.Apply(d.Record);
-            Journal.Add(d.Record);
+            Ve.Apply(d.Operation);
+            Journal.Add(d.Operation);
         }
         else
         {
@@ -65,7 +65,7 @@ internal sealed class EscrowHarness
         return d;
     }
 
-    public Rejection Refuse<T>(Func<VotingEscrow, GovernanceDecision<T>> decide, string code)
+    public Rejection Refuse<T>(Func<VotingEscrow, Decision<T>> decide, string code)
         where T : EscrowOperation
     {
         var d = Try(decide);

@@ -11,7 +11,7 @@ internal sealed class FakeTarget : IGovernanceTarget<string>
 {
     public SortedDictionary<string, string> Policies { get; } = new(StringComparer.Ordinal);
 
-    public ActionsDecision<string> DecideActions(IReadOnlyList<GovernanceAction> actions, long now)
+    public Decision<IReadOnlyList<string>> DecideActions(IReadOnlyList<GovernanceAction> actions, long now)
     {
         var scratch = new SortedDictionary<string, string>(Policies, StringComparer.Ordinal);
         var records = new List<string>();
@@ -20,11 +20,11 @@ internal sealed class FakeTarget : IGovernanceTarget<string>
             switch (actions[i])
             {
                 case AdoptPolicy a when scratch.ContainsKey(a.VaultId):
-                    scratch[a.VaultId] = a.PolicyHash;
-                    records.Add($"adopt {a.VaultId} {a.PolicyHash}");
+                    scratch[a.VaultId] = a.PolicyHash.Abbreviated;
+                    records.Add($"adopt {a.VaultId} {a.PolicyHash.Abbreviated}");
                     break;
                 case AdoptPolicy a:
-                    return ActionsDecision<string>.Refuse(i, new Rejection("unknown-vault", $"no composed vault '{a.VaultId}'"));
+                    return new Rejection("unknown-vault", $"no composed vault '{a.VaultId}'") with { ActionIndex = i };
                 case LaunchComposedVault l when !scratch.ContainsKey(l.VaultId):
                     scratch[l.VaultId] = "none";
                     records.Add($"launch {l.VaultId}");
@@ -32,11 +32,11 @@ internal sealed class FakeTarget : IGovernanceTarget<string>
                 case ChangeGovernanceParameters:
                     break;
                 default:
-                    return ActionsDecision<string>.Refuse(i, new Rejection("unsupported", $"action {actions[i]} is not supported"));
+                    return new Rejection("unsupported", $"action {actions[i]} is not supported") with { ActionIndex = i };
             }
         }
 
-        return ActionsDecision<string>.Accept(records);
+        return records;
     }
 
     /// <summary>Applies the records an accepted execution returned.</summary>

@@ -32,17 +32,17 @@ public class GaugeControllerTests
 
         public List<GaugeOperation> Journal { get; } = [];
 
-        public T Do<T>(Func<GaugeController, GovernanceDecision<T>> decide)
+        public T Do<T>(Func<GaugeController, Decision<T>> decide)
             where T : GaugeOperation
         {
             var d = decide(Gauges);
             Assert.True(d.IsAccepted, d.ToString());
-            Gauges.Apply(d.Record);
-            Journal.Add(d.Record);
-            return d.Record;
+            Gauges.Apply(d.Operation);
+            Journal.Add(d.Operation);
+            return d.Operation;
         }
 
-        public Rejection Refuse<T>(Func<GaugeController, GovernanceDecision<T>> decide, string code)
+        public Rejection Refuse<T>(Func<GaugeController, Decision<T>> decide, string code)
             where T : GaugeOperation
         {
             var before = Gauges.Snapshot();

@@ -29,8 +29,8 @@ public class GaugeRewardPropertyTests
                 }
             }
 
-            Do(gauges.DecideAdd("g", T0).Record);
-            Do(gauges.DecideVote(Dave, "g", 10_000, T0).Record);
+            Do(gauges.DecideAdd("g", T0).Operation);
+            Do(gauges.DecideVote(Dave, "g", 10_000, T0).Operation);
             var now = T0;
             UInt128 emitted = 0;
             foreach (var (kind, who, amount, step) in steps)
@@ -38,14 +38,14 @@ public class GaugeRewardPropertyTests
                 var week = Weeks.Floor(now);
                 if (gauges.DecideDistribute(week, (UInt128)amount + 1, now) is { IsAccepted: true } d)
                 {
-                    Do(d.Record);
-                    emitted += d.Record.Amount;
+                    Do(d.Operation);
+                    emitted += d.Operation.Amount;
                 }
 
                 Do(kind switch
                 {
-                    0 => gauges.DecideSetShares("g", Holders[who], (UInt128)(amount % 1_000), now).Record,
-                    1 => gauges.DecideClaim("g", Holders[who], now).Record,
+                    0 => gauges.DecideSetShares("g", Holders[who], (UInt128)(amount % 1_000), now).Operation,
+                    1 => gauges.DecideClaim("g", Holders[who], now).Operation,
                     _ => null,
                 });
                 now += step;

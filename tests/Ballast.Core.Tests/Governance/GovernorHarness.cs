@@ -48,18 +48,18 @@ internal sealed class GovernorHarness
     public long Propose(IReadOnlyList<GovernanceAction>? actions = null, AccountId? proposer = null, long at = ProposedAt) =>
         Do(g => g.DecidePropose(proposer ?? Alice, actions ?? Launch(), "launch v1", at)).ProposalId;
 
-    public T Do<T>(Func<Governor, GovernanceDecision<T>> decide)
+    public T Do<T>(Func<Governor, Decision<T>> decide)
         where T : GovernorOperation
     {
         var d = decide(Governor);
         Assert.True(d.IsAccepted, d.ToString());
-        Governor.Apply(d.Record);
-        Journal.Add(d.Record);
-        return d.Record;
+        Governor.Apply(d.Operation);
+        Journal.Add(d.Operation);
+        return d.Operation;
     }
 
     /// <summary>Decides; asserts a refusal with <paramref name="code"/> that left governor, escrow and target byte-identical.</summary>
-    public Rejection Refuse<T>(Func<Governor, GovernanceDecision<T>> decide, string code)
+    public Rejection Refuse<T>(Func<Governor, Decision<T>> decide, string code)
         where T : class
     {
         var before = (Governor.Snapshot(), Escrow.Ve.Snapshot(), Target.Snapshot());
@@ -77,9 +77,9 @@ internal sealed class GovernorHarness
     {
         var d = Governor.DecideExecute(id, Target, at);
         Assert.True(d.IsAccepted, d.ToString());
-        Governor.Apply(d.Record.Executed);
-        Target.Apply(d.Record.TargetRecords);
-        Journal.Add(d.Record.Executed);
-        return d.Record;
+        Governor.Apply(d.Operation.Executed);
+        Target.Apply(d.Operation.TargetRecords);
+        Journal.Add(d.Operation.Executed);
+        return d.Operation;
     }
 }

@@ -1,5 +1,6 @@
 using Ballast.Accounting;
 using Ballast.Governance;
+using Ballast.Policies;
 using static Ballast.Core.Tests.Governance.EscrowHarness;
 using static Ballast.Core.Tests.Governance.GovernorHarness;
 
@@ -7,6 +8,8 @@ namespace Ballast.Core.Tests.Governance;
 
 public class GovernorTests
 {
+    private static readonly PolicyHash NewPolicy = PolicyHash.OfCanonicalJson("{\"name\":\"new\"}");
+
     private static readonly UInt128 E18 = Bank;
 
     [Fact]
@@ -171,7 +174,7 @@ public class GovernorTests
         var h = new GovernorHarness();
         h.Target.Policies["v1"] = "old";
         var newParameters = h.Parameters with { QuorumBps = 2_000 };
-        var id = h.Propose([new ChangeGovernanceParameters(newParameters), new AdoptPolicy("v1", "new", "text", null), new AdoptPolicy("v9", "new", "text", null)]);
+        var id = h.Propose([new ChangeGovernanceParameters(newParameters), new AdoptPolicy("v1", NewPolicy, "text", null), new AdoptPolicy("v9", NewPolicy, "text", null)]);
         h.Vote(id, Alice, VoteSupport.For);
         var queued = h.Do(g => g.DecideQueue(id, Deadline + 1));
 
@@ -188,11 +191,11 @@ public class GovernorTests
         var h = new GovernorHarness();
         h.Target.Policies["v1"] = "old";
         var newParameters = h.Parameters with { QuorumBps = 2_000, TimelockDelay = 7 };
-        var id = h.Propose([new AdoptPolicy("v1", "new", "text", null), new ChangeGovernanceParameters(newParameters)]);
+        var id = h.Propose([new AdoptPolicy("v1", NewPolicy, "text", null), new ChangeGovernanceParameters(newParameters)]);
         h.Vote(id, Alice, VoteSupport.For);
         var queued = h.Do(g => g.DecideQueue(id, Deadline + 1));
         var executed = h.Execute(id, queued.Eta);
-        Assert.Equal("new", h.Target.Policies["v1"]);
+        Assert.Equal(NewPolicy.Abbreviated, h.Target.Policies["v1"]);
         Assert.Equal(newParameters, h.Governor.Parameters);
         Assert.Equal(newParameters, executed.Executed.NewParameters);
 

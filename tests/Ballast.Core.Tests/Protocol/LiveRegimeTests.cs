@@ -125,7 +125,7 @@ public class LiveRegimeTests
     [Fact]
     public void PolicyObserved_JournalPayload_RoundTrips()
     {
-        var observed = new PolicyObserved("mix", "ab12", new DateOnly(2024, 3, 1), true, 0.1 + 0.2, new DateTimeOffset(2024, 3, 1, 0, 5, 0, TimeSpan.Zero));
+        var observed = new PolicyObserved("mix", PolicyHash.OfCanonicalJson("{}"), new DateOnly(2024, 3, 1), true, 0.1 + 0.2, new DateTimeOffset(2024, 3, 1, 0, 5, 0, TimeSpan.Zero));
 
         var parsed = EventTypes.Parse(EventTypes.NameOf(observed), EventTypes.Payload(observed));
 

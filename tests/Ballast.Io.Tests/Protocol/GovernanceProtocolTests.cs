@@ -1,6 +1,8 @@
 using Ballast.Accounting;
 using Ballast.Governance;
+using Ballast.Hashing;
 using Ballast.Io.Protocol;
+using Ballast.Policies;
 using Ballast.Protocol;
 using static Ballast.Io.Tests.Protocol.ProtocolHarness;
 
@@ -19,7 +21,7 @@ public class GovernanceProtocolTests
 
     private static void Advance(ProtocolHarness h, long seconds) => h.Clock.Now = h.Clock.Now.AddSeconds(seconds);
 
-    private static string BandHash => SpecPolicyCompiler.Instance.Compile("band", BandPolicy).Hash;
+    private static PolicyHash BandHash => SpecPolicyCompiler.Instance.Compile("band", BandPolicy).Hash;
 
     private static long Open(ProtocolHarness h)
     {
@@ -123,7 +125,7 @@ public class GovernanceProtocolTests
             verifier.Register(csv);
             var honest = DataEvidenceVerifier.Claim(BandPolicy, BandHash, csv, Ballast.Data.ValueKind.Prices, Ballast.Data.FillMode.None, new DateOnly(2023, 1, 2), new DateOnly(2023, 3, 2));
             var tampered = honest with { Metrics = new Dictionary<string, string>(honest.Metrics) { ["cagr"] = "0.5" } };
-            var unknown = honest with { DataDigest = new string('0', 64) };
+            var unknown = honest with { DataDigest = Sha256Digest.Zero };
 
             // A claim over years the data does not have is not verified by the years it has.
             var stretched = DataEvidenceVerifier.Claim(BandPolicy, BandHash, csv, Ballast.Data.ValueKind.Prices, Ballast.Data.FillMode.None, new DateOnly(2023, 1, 2), new DateOnly(2023, 3, 2)) with { PeriodFrom = new DateOnly(2020, 1, 1), PeriodTo = new DateOnly(2030, 1, 1) };

@@ -65,8 +65,8 @@ public sealed class HtmlReportTests
         Assert.NotEqual(outcome.Runs[0].Hash, outcome.Runs[1].Hash);
         foreach (var run in outcome.Runs)
         {
-            Assert.Equal(64, run.Hash.Length);
-            Assert.Contains("<code title=\"" + run.Hash + "\">" + run.Hash[..12] + "</code>", html, StringComparison.Ordinal);
+            Assert.Equal(64, run.Hash.ToString().Length);
+            Assert.Contains("<code title=\"" + run.Hash + "\">" + run.Hash.Abbreviated + "</code>", html, StringComparison.Ordinal);
             Assert.Contains("<code>" + run.Hash + "</code>", Footer(html), StringComparison.Ordinal);
         }
     }
@@ -167,7 +167,7 @@ public sealed class HtmlReportTests
         Assert.Contains("<th>CAGR</th>", html, StringComparison.Ordinal);
         foreach (var run in outcome.Runs)
         {
-            Assert.Contains(run.Hash, html, StringComparison.Ordinal);
+            Assert.Contains(run.Hash.ToString(), html, StringComparison.Ordinal);
         }
     }
 

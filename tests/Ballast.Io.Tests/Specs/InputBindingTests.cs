@@ -90,6 +90,7 @@ public sealed class InputBindingTests : IDisposable
     [InlineData("evidence: { from: 2000-01-03, to: 2004-12-31 }", "evidence: { from: 2000-01-03, too: 2004-12-31 }", "(actions[0].adopt_policy.evidence.too): unknown key 'too'; did you mean 'to'?")]
     [InlineData("  - add_gauge: demo-mix", "  - change_parameters: { quorun: 0.2 }", "(actions[1].change_parameters.quorun): unknown key 'quorun'; did you mean 'quorum'?")]
     [InlineData("      vault: demo-mix", "", "(actions[0].adopt_policy.vault): missing vault: the composed vault's id")]
+    [InlineData("evidence: { from: 2000-01-03, to: 2004-12-31 }", "evidence: { from: 2000-01-03, to: 2004-12-31, claim: { metrics: { cagr: 0.1 }, data_digest: ABC123 } }", "(actions[0].adopt_policy.evidence.claim.data_digest): must be a SHA-256 as 64 lowercase hexadecimal digits")]
     public void Proposal_MisspellingOrMissingKey_NamesTheFieldAndSuggests(string find, string replace, string expected)
     {
         var text = File.ReadAllText(Path.Combine(Samples, "proposals", "demo-mix-quarterly.yaml"))

@@ -130,7 +130,7 @@ public class SpecLoaderTests
         var b = SpecLoader.Load("universe: [A, B]\nweights: { scheme: equal }\ntrigger: { calendar: quarterly }\n", "b.yaml");
 
         Assert.NotEqual(a.Policies[0].Hash, b.Policies[0].Hash);
-        Assert.Matches("^[0-9a-f]{64}$", a.Policies[0].Hash);
+        Assert.Matches("^[0-9a-f]{64}$", a.Policies[0].Hash.ToString());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ballast.Hashing;
 using Ballast.Io.Storage;
 using Ballast.Protocol.Journal;
 

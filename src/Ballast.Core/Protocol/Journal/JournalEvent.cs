@@ -1,4 +1,5 @@
 using System.Text;
+using Ballast.Hashing;
 
 namespace Ballast.Protocol.Journal;
 

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
+using Ballast.Hashing;
 
 namespace Ballast.Protocol.Journal;
 
@@ -20,7 +20,7 @@ public static class JournalHash
     public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
     /// <summary>UTF-8 that throws on lone surrogates instead of writing U+FFFD.</summary>
-    internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    internal static UTF8Encoding StrictUtf8 => Sha256Digest.StrictUtf8;
 
     /// <summary>The hash <paramref name="journalEvent"/> should have, from its other fields.</summary>
     public static Sha256Digest Compute(JournalEvent journalEvent)
@@ -37,9 +37,7 @@ public static class JournalHash
         try
         {
             var written = Write(buffer, sequence, time, type, commandId, payload, previousHash);
-            Span<byte> hash = stackalloc byte[Sha256Digest.Length];
-            SHA256.HashData(buffer.AsSpan(0, written), hash);
-            return Sha256Digest.FromBytes(hash);
+            return Sha256Digest.Of(buffer.AsSpan(0, written));
         }
         finally
         {

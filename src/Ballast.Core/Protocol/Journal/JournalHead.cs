@@ -1,3 +1,5 @@
+using Ballast.Hashing;
+
 namespace Ballast.Protocol.Journal;
 
 /// <summary>

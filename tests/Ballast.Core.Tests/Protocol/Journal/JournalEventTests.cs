@@ -1,3 +1,4 @@
+using Ballast.Hashing;
 using Ballast.Protocol.Journal;
 
 namespace Ballast.Core.Tests.Protocol.Journal;

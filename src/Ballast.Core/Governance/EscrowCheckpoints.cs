@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Ballast.Accounting;
 
 namespace Ballast.Governance;
@@ -7,9 +5,10 @@ namespace Ballast.Governance;
 /// <summary>
 /// Checkpoints (Curve's <c>_checkpoint</c>, <c>balanceOfAt</c>, <c>supply_at</c>) on unix time: a point per
 /// account change, a global point per change and per week boundary crossed, and the slope changes scheduled at
-/// lock ends. Every lock end is a week boundary, so the global bias is exactly Σ slopeᵢ · (endᵢ − t).
+/// lock ends. Every lock end is a week boundary, so the global bias is exactly Σ slopeᵢ · (endᵢ − t). A
+/// <see cref="VotingEscrow"/> owns one and checkpoints it as it applies each lock change; read it through the escrow.
 /// </summary>
-public sealed partial class VotingEscrow
+public sealed class EscrowCheckpoints
 {
     private readonly List<VePoint> _global = [];
     private readonly SortedDictionary<long, Int128> _slopeChanges = [];
@@ -70,27 +69,6 @@ public sealed partial class VotingEscrow
         }
     }
 
-    /// <summary>A deterministic text of the whole state (locks, checkpoints, schedule, token): equal texts mean equal states.</summary>
-    public string Snapshot()
-    {
-        var text = new StringBuilder();
-        var c = CultureInfo.InvariantCulture;
-        text.Append(c, $"supply={Supply} last={LastAt} escrow={EscrowAccount}\nglobal={string.Join(' ', _global)}\nchanges=");
-        text.AppendJoin(' ', _slopeChanges.Select(p => string.Create(c, $"{p.Key}:{p.Value}")));
-        foreach (var (account, l) in _locks)
-        {
-            text.Append(c, $"\nlock {account}={l.Amount}@{l.End}");
-        }
-
-        foreach (var (account, h) in _userPoints)
-        {
-            text.Append(c, $"\npoints {account}={string.Join(' ', h)}");
-        }
-
-        text.Append("\ntoken ").Append(Token.Snapshot());
-        return text.ToString();
-    }
-
     private static int LastAtOrBefore(IReadOnlyList<VePoint> points, long t)
     {
         int lo = 0, hi = points.Count - 1, found = -1;
@@ -111,7 +89,14 @@ public sealed partial class VotingEscrow
         return found;
     }
 
-    private void Checkpoint(AccountId account, EscrowLock old, EscrowLock next, long t)
+    /// <summary>The global slope changes scheduled at lock ends, by unix time.</summary>
+    internal IReadOnlyDictionary<long, Int128> SlopeChanges => _slopeChanges;
+
+    /// <summary>Every account's checkpoints, by account.</summary>
+    internal IReadOnlyDictionary<AccountId, List<VePoint>> UserPoints => _userPoints;
+
+    /// <summary>Records <paramref name="account"/>'s lock changing from <paramref name="old"/> to <paramref name="next"/> at <paramref name="t"/>: its point, the global point and the scheduled slope changes.</summary>
+    internal void Checkpoint(AccountId account, EscrowLock old, EscrowLock next, long t)
     {
         var oldSlope = old.End > t ? old.Slope : 0;
         var oldBias = (Int128)old.PowerAt(t);

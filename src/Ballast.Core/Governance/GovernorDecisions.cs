@@ -2,20 +2,23 @@ using Ballast.Accounting;
 
 namespace Ballast.Governance;
 
-/// <summary>The governor's pure decisions.</summary>
-public sealed partial class Governor
+/// <summary>
+/// The governor's decisions (propose, vote, queue, execute, cancel): pure functions of a <see cref="Governor"/>'s
+/// state, as extension methods; only <see cref="Governor.Apply(GovernorOperation)"/> changes it.
+/// </summary>
+public static class GovernorDecisions
 {
     /// <summary>
     /// Propose <paramref name="actions"/>: the proposer needs veBANK ≥ the threshold at <paramref name="now"/>;
     /// snapshot = now + voting delay, deadline = snapshot + voting period, the quorum fraction is fixed now.
     /// </summary>
-    public GovernanceDecision<ProposalCreated> DecidePropose(AccountId proposer, IReadOnlyList<GovernanceAction> actions, string description, long now)
+    public static Decision<ProposalCreated> DecidePropose(this Governor governor, AccountId proposer, IReadOnlyList<GovernanceAction> actions, string description, long now)
     {
         ArgumentNullException.ThrowIfNull(actions);
         ArgumentNullException.ThrowIfNull(description);
-        if (now < LastAt)
+        if (now < governor.LastAt)
         {
-            return GovernanceRejections.TimeWentBack(now, LastAt);
+            return GovernanceRejections.TimeWentBack(now, governor.LastAt);
         }
 
         if (actions.Count == 0)
@@ -23,24 +26,24 @@ public sealed partial class Governor
             return GovernanceRejections.NoActions();
         }
 
-        var power = Power.BalanceOfAt(proposer, now);
-        if (power < Parameters.ProposalThreshold)
+        var power = governor.Power.BalanceOfAt(proposer, now);
+        if (power < governor.Parameters.ProposalThreshold)
         {
-            return GovernanceRejections.Threshold(proposer, power, Parameters.ProposalThreshold);
+            return GovernanceRejections.Threshold(proposer, power, governor.Parameters.ProposalThreshold);
         }
 
         var frozen = actions.ToArray();
-        var snapshot = checked(now + Parameters.VotingDelay);
+        var snapshot = checked(now + governor.Parameters.VotingDelay);
         return new ProposalCreated(
-            NextProposalId,
+            governor.NextProposalId,
             proposer,
             frozen,
             description,
             ProposalContent.Hash(frozen, description),
             power,
             snapshot,
-            checked(snapshot + Parameters.VotingPeriod),
-            Parameters.QuorumBps,
+            checked(snapshot + governor.Parameters.VotingPeriod),
+            governor.Parameters.QuorumBps,
             now);
     }
 
@@ -48,9 +51,9 @@ public sealed partial class Governor
     /// Vote <paramref name="support"/> (0 Against, 1 For, 2 Abstain) while the proposal is Active, once per account,
     /// with the voter's veBANK at the snapshot as weight (power gained after the snapshot adds nothing).
     /// </summary>
-    public GovernanceDecision<VoteCast> DecideVote(long proposalId, AccountId voter, int support, long now)
+    public static Decision<VoteCast> DecideVote(this Governor governor, long proposalId, AccountId voter, int support, long now)
     {
-        if (Find(proposalId, now, out var p) is { } refused)
+        if (governor.Find(proposalId, now, out var p) is { } refused)
         {
             return refused;
         }
@@ -60,7 +63,7 @@ public sealed partial class Governor
             return GovernanceRejections.Support(support);
         }
 
-        var state = StateOf(p!, now);
+        var state = governor.StateOf(p!, now);
         if (state != ProposalState.Active)
         {
             return GovernanceRejections.Closed(proposalId, state);
@@ -71,28 +74,28 @@ public sealed partial class Governor
             return GovernanceRejections.Voted(proposalId, voter);
         }
 
-        var weight = Power.BalanceOfAt(voter, p.Created.Snapshot);
+        var weight = governor.Power.BalanceOfAt(voter, p.Created.Snapshot);
         return weight == 0
             ? GovernanceRejections.NoPower(proposalId, voter, p.Created.Snapshot)
             : new VoteCast(proposalId, voter, (VoteSupport)support, weight, now);
     }
 
     /// <summary>Queue a Succeeded proposal: eta = now + timelock delay, expiry = eta + grace (parameters in force now).</summary>
-    public GovernanceDecision<ProposalQueued> DecideQueue(long proposalId, long now)
+    public static Decision<ProposalQueued> DecideQueue(this Governor governor, long proposalId, long now)
     {
-        if (Find(proposalId, now, out var p) is { } refused)
+        if (governor.Find(proposalId, now, out var p) is { } refused)
         {
             return refused;
         }
 
-        var state = StateOf(p!, now);
+        var state = governor.StateOf(p!, now);
         if (state != ProposalState.Succeeded)
         {
             return GovernanceRejections.NotSuccess(proposalId, state);
         }
 
-        var eta = checked(now + Parameters.TimelockDelay);
-        return new ProposalQueued(proposalId, eta, checked(eta + Parameters.GracePeriod), now);
+        var eta = checked(now + governor.Parameters.TimelockDelay);
+        return new ProposalQueued(proposalId, eta, checked(eta + governor.Parameters.GracePeriod), now);
     }
 
     /// <summary>
@@ -100,15 +103,15 @@ public sealed partial class Governor
     /// the others go to <paramref name="target"/> in one call. If any action is refused nothing is applied, the
     /// proposal stays Queued (it may be retried until it expires) and the rejection names the action.
     /// </summary>
-    public GovernanceDecision<ProposalExecution<TRecord>> DecideExecute<TRecord>(long proposalId, IGovernanceTarget<TRecord> target, long now)
+    public static Decision<ProposalExecution<TRecord>> DecideExecute<TRecord>(this Governor governor, long proposalId, IGovernanceTarget<TRecord> target, long now)
     {
         ArgumentNullException.ThrowIfNull(target);
-        if (Find(proposalId, now, out var p) is { } refused)
+        if (governor.Find(proposalId, now, out var p) is { } refused)
         {
             return refused;
         }
 
-        var state = StateOf(p!, now);
+        var state = governor.StateOf(p!, now);
         if (state == ProposalState.Expired)
         {
             return GovernanceRejections.PastGrace(proposalId, p!.Queued!.ExpiresAt);
@@ -132,7 +135,7 @@ public sealed partial class Governor
             {
                 if (change.Parameters.Problem() is { } problem)
                 {
-                    return GovernanceRejections.Refused(proposalId, i, GovernanceRejections.BadParameters(problem));
+                    return GovernanceRejections.Refused(proposalId, GovernanceRejections.BadParameters(problem) with { ActionIndex = i });
                 }
 
                 parameters = change.Parameters;
@@ -140,24 +143,24 @@ public sealed partial class Governor
         }
 
         var decided = target.DecideActions(actions, now);
-        if (decided.Rejection is { } inner)
+        if (!decided.IsAccepted)
         {
-            return GovernanceRejections.Refused(proposalId, decided.RefusedIndex, inner);
+            return GovernanceRejections.Refused(proposalId, decided.Rejection);
         }
 
-        return new ProposalExecution<TRecord>(new ProposalExecuted(proposalId, parameters, decided.Records.Count, now), decided.Records);
+        return new ProposalExecution<TRecord>(new ProposalExecuted(proposalId, parameters, decided.Operation.Count, now), decided.Operation);
     }
 
     /// <summary>Cancel: the proposer while Pending, or the guardian (veto) while Queued.</summary>
-    public GovernanceDecision<ProposalCanceled> DecideCancel(long proposalId, AccountId by, long now)
+    public static Decision<ProposalCanceled> DecideCancel(this Governor governor, long proposalId, AccountId by, long now)
     {
-        if (Find(proposalId, now, out var p) is { } refused)
+        if (governor.Find(proposalId, now, out var p) is { } refused)
         {
             return refused;
         }
 
-        var state = StateOf(p!, now);
-        if (by != p!.Created.Proposer && by != Parameters.Guardian)
+        var state = governor.StateOf(p!, now);
+        if (by != p!.Created.Proposer && by != governor.Parameters.Guardian)
         {
             return GovernanceRejections.Unauthorized(proposalId, by);
         }
@@ -167,19 +170,19 @@ public sealed partial class Governor
             return new ProposalCanceled(proposalId, by, false, now);
         }
 
-        return state == ProposalState.Queued && by == Parameters.Guardian
+        return state == ProposalState.Queued && by == governor.Parameters.Guardian
             ? new ProposalCanceled(proposalId, by, true, now)
             : GovernanceRejections.CannotCancel(proposalId, state);
     }
 
-    private Rejection? Find(long proposalId, long now, out Proposal? proposal)
+    private static Rejection? Find(this Governor governor, long proposalId, long now, out Proposal? proposal)
     {
         proposal = null;
-        if (now < LastAt)
+        if (now < governor.LastAt)
         {
-            return GovernanceRejections.TimeWentBack(now, LastAt);
+            return GovernanceRejections.TimeWentBack(now, governor.LastAt);
         }
 
-        return _proposals.TryGetValue(proposalId, out proposal) ? null : GovernanceRejections.NoProposal(proposalId);
+        return governor.Proposals.TryGetValue(proposalId, out proposal) ? null : GovernanceRejections.NoProposal(proposalId);
     }
 }

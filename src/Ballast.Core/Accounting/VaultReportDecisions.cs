@@ -1,7 +1,10 @@
 namespace Ballast.Accounting;
 
-/// <summary>Decisions for NAV reports, fees charged at reports, and pausing.</summary>
-public sealed partial class Vault
+/// <summary>
+/// Decisions for NAV reports, fees charged at reports, and pausing a <see cref="Vault"/>: pure functions of its
+/// state.
+/// </summary>
+public static class VaultReportDecisions
 {
     /// <summary>
     /// A NAV report from <paramref name="reporter"/> setting total assets to <paramref name="totalAssets"/>.
@@ -14,19 +17,19 @@ public sealed partial class Vault
     /// <c>maxDownBps</c>; from <c>A = 0</c> any rise is out of bounds unless the rise is unlimited
     /// (<see cref="NavReportBounds.NoLimit"/>).
     /// </remarks>
-    public Decision<VaultOperation> DecideReport(AccountId reporter, UInt128 totalAssets, DateTimeOffset now)
+    public static Decision<VaultOperation> DecideReport(this Vault vault, AccountId reporter, UInt128 totalAssets, DateTimeOffset now)
     {
-        if (CheckTime(now) is { } late)
+        if (vault.CheckTime(now) is { } late)
         {
             return late;
         }
 
-        if (reporter != Config.Reporter)
+        if (reporter != vault.Config.Reporter)
         {
             return Rejections.WrongReporter(reporter);
         }
 
-        if (IsPaused)
+        if (vault.IsPaused)
         {
             return Rejections.Paused();
         }
@@ -36,13 +39,13 @@ public sealed partial class Vault
             return Rejections.Capacity();
         }
 
-        var bounds = Config.ReportBounds;
-        if (LastReportAt is { } last && now - last < bounds.MinInterval)
+        var bounds = vault.Config.ReportBounds;
+        if (vault.LastReportAt is { } last && now - last < bounds.MinInterval)
         {
             return new NavReportHeld(totalAssets, Rejections.NavReportTooSoon, now);
         }
 
-        var current = TotalAssets;
+        var current = vault.TotalAssets;
         var outOfBounds = totalAssets >= current
             ? bounds.MaxUpBps != NavReportBounds.NoLimit && BasisPoints.Exceeds(totalAssets - current, current, bounds.MaxUpBps)
             : BasisPoints.Exceeds(current - totalAssets, current, bounds.MaxDownBps);
@@ -51,12 +54,12 @@ public sealed partial class Vault
             return new NavReportHeld(totalAssets, Rejections.NavChangeExceedsBounds, now);
         }
 
-        if (WindowExceeded(bounds, current, totalAssets, now))
+        if (vault.WindowExceeded(bounds, current, totalAssets, now))
         {
             return new NavReportHeld(totalAssets, Rejections.NavWindowExceedsBounds, now);
         }
 
-        return ComputeReport(totalAssets, now) is { } applied ? applied : Rejections.Capacity();
+        return vault.ComputeReport(totalAssets, now) is { } applied ? applied : Rejections.Capacity();
     }
 
     /// <summary>
@@ -66,7 +69,7 @@ public sealed partial class Vault
     /// the per-report bound), out of bounds when <c>Π Rᵢ · 10⁴ &gt; (10⁴ + up) · Π Bᵢ</c> or
     /// <c>Π Rᵢ · 10⁴ &lt; (10⁴ − down) · Π Bᵢ</c>. Exact (<see cref="System.Numerics.BigInteger"/>).
     /// </summary>
-    private bool WindowExceeded(NavReportBounds bounds, UInt128 before, UInt128 reported, DateTimeOffset now)
+    private static bool WindowExceeded(this Vault vault, NavReportBounds bounds, UInt128 before, UInt128 reported, DateTimeOffset now)
     {
         if (!bounds.HasWindowBound || before == 0)
         {
@@ -75,7 +78,7 @@ public sealed partial class Vault
 
         System.Numerics.BigInteger product = reported, basis = before;
         var from = now.UtcTicks - bounds.Window.Ticks;
-        foreach (var r in _recentReports)
+        foreach (var r in vault.RecentReports)
         {
             if (r.At.UtcTicks > from && r.Before != 0)
             {
@@ -90,38 +93,38 @@ public sealed partial class Vault
     }
 
     /// <summary>The operator pauses the vault.</summary>
-    public Decision<VaultPaused> DecidePause(AccountId @operator, DateTimeOffset now)
+    public static Decision<VaultPaused> DecidePause(this Vault vault, AccountId @operator, DateTimeOffset now)
     {
-        if (CheckTime(now) is { } late)
+        if (vault.CheckTime(now) is { } late)
         {
             return late;
         }
 
-        if (@operator != Config.Operator)
+        if (@operator != vault.Config.Operator)
         {
             return Rejections.WrongOperator(@operator);
         }
 
-        return IsPaused ? Rejections.IsPaused() : new VaultPaused(@operator, now);
+        return vault.IsPaused ? Rejections.IsPaused() : new VaultPaused(@operator, now);
     }
 
     /// <summary>
     /// The operator unpauses the vault. With <paramref name="acceptPendingReport"/> the pending report is applied
     /// as of its own time (fees accrue to then); without it a pending report is dropped.
     /// </summary>
-    public Decision<VaultUnpaused> DecideUnpause(AccountId @operator, bool acceptPendingReport, DateTimeOffset now)
+    public static Decision<VaultUnpaused> DecideUnpause(this Vault vault, AccountId @operator, bool acceptPendingReport, DateTimeOffset now)
     {
-        if (CheckTime(now) is { } late)
+        if (vault.CheckTime(now) is { } late)
         {
             return late;
         }
 
-        if (@operator != Config.Operator)
+        if (@operator != vault.Config.Operator)
         {
             return Rejections.WrongOperator(@operator);
         }
 
-        if (!IsPaused)
+        if (!vault.IsPaused)
         {
             return Rejections.IsNotPaused();
         }
@@ -131,31 +134,31 @@ public sealed partial class Vault
             return new VaultUnpaused(@operator, null, now);
         }
 
-        if (PendingReport is not { } pending)
+        if (vault.PendingReport is not { } pending)
         {
             return Rejections.NothingPending();
         }
 
-        return ComputeReport(pending.ReportedAssets, pending.ReportedAt) is { } applied
+        return vault.ComputeReport(pending.ReportedAssets, pending.ReportedAt) is { } applied
             ? new VaultUnpaused(@operator, applied, now)
             : Rejections.Capacity();
     }
 
     /// <summary>
     /// Applies a report in thought: total assets become <paramref name="reported"/>; the management fee for the
-    /// seconds since <see cref="FeesAccruedTo"/> is minted, then the performance fee on the price above the
+    /// seconds since <see cref="Vault.FeesAccruedTo"/> is minted, then the performance fee on the price above the
     /// high-water mark (after the management fee); the mark becomes the higher of itself and the price after fees.
     /// Null when the fee shares would exceed the ledger's capacity.
     /// </summary>
-    private NavReportApplied? ComputeReport(UInt128 reported, DateTimeOffset at)
+    private static NavReportApplied? ComputeReport(this Vault vault, UInt128 reported, DateTimeOffset at)
     {
-        var virtualShares = Ledger.VirtualShares;
-        var supply = TotalSupply;
+        var virtualShares = vault.Ledger.VirtualShares;
+        var supply = vault.TotalSupply;
         UInt128 managementShares = 0, performanceShares = 0;
         if (supply != 0)
         {
-            var seconds = Math.Max(0, (at - FeesAccruedTo).Ticks / TimeSpan.TicksPerSecond);
-            var managementFee = FeeMath.ManagementFeeAssets(reported, Config.ManagementFeeBps, seconds);
+            var seconds = Math.Max(0, (at - vault.FeesAccruedTo).Ticks / TimeSpan.TicksPerSecond);
+            var managementFee = FeeMath.ManagementFeeAssets(reported, vault.Config.ManagementFeeBps, seconds);
             var management = FeeMath.SharesForFeeExact(managementFee, reported, supply, virtualShares);
             if (management > ShareLedger.MaxTotal - supply)
             {
@@ -164,7 +167,7 @@ public sealed partial class Vault
 
             managementShares = (UInt128)management;
             supply += managementShares;
-            var performanceFee = FeeMath.PerformanceFeeAssets(reported, supply, virtualShares, HighWaterMark, Config.PerformanceFeeBps);
+            var performanceFee = FeeMath.PerformanceFeeAssets(reported, supply, virtualShares, vault.HighWaterMark, vault.Config.PerformanceFeeBps);
             var performance = FeeMath.SharesForFeeExact(performanceFee, reported, supply, virtualShares);
             if (performance > ShareLedger.MaxTotal - supply)
             {
@@ -175,7 +178,7 @@ public sealed partial class Vault
             supply += performanceShares;
         }
 
-        var mark = SharePrice.Max(HighWaterMark, new SharePrice(reported + 1, supply + virtualShares));
-        return new NavReportApplied(reported, managementShares, performanceShares, Config.FeeRecipient, mark, at);
+        var mark = SharePrice.Max(vault.HighWaterMark, new SharePrice(reported + 1, supply + virtualShares));
+        return new NavReportApplied(reported, managementShares, performanceShares, vault.Config.FeeRecipient, mark, at);
     }
 }

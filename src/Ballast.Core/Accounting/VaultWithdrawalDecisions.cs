@@ -1,7 +1,10 @@
 namespace Ballast.Accounting;
 
-/// <summary>Decisions for delayed withdrawals: request, settle, cancel.</summary>
-public sealed partial class Vault
+/// <summary>
+/// Decisions for a <see cref="Vault"/>'s delayed withdrawals (request, settle, cancel): pure functions of its
+/// state.
+/// </summary>
+public static class VaultWithdrawalDecisions
 {
     /// <summary>
     /// <paramref name="owner"/> asks to withdraw <paramref name="shares"/>: they leave the free balance (still in
@@ -9,9 +12,9 @@ public sealed partial class Vault
     /// <see cref="VaultConfig.WithdrawalDelay"/> from now; refused at settlement if the value then is more than
     /// <paramref name="maxLossBps"/> below the value now.
     /// </summary>
-    public Decision<WithdrawalRequested> DecideRequestWithdrawal(AccountId owner, UInt128 shares, int maxLossBps, DateTimeOffset now)
+    public static Decision<WithdrawalRequested> DecideRequestWithdrawal(this Vault vault, AccountId owner, UInt128 shares, int maxLossBps, DateTimeOffset now)
     {
-        if (CheckEntry(now, shares, "withdrawal request") is { } rejection)
+        if (vault.CheckEntry(now, shares, "withdrawal request") is { } rejection)
         {
             return rejection;
         }
@@ -21,24 +24,24 @@ public sealed partial class Vault
             return Rejections.BadMaxLoss(maxLossBps);
         }
 
-        var free = BalanceOf(owner);
+        var free = vault.BalanceOf(owner);
         if (shares > free)
         {
             return Rejections.NotEnoughShares(owner, shares.ToString(), free);
         }
 
-        var value = Ledger.ConvertToAssets(shares, Rounding.Floor);
+        var value = vault.Ledger.ConvertToAssets(shares, Rounding.Floor);
         if (value == 0)
         {
             return Rejections.NoAssets(shares);
         }
 
-        if (now > DateTimeOffset.MaxValue - Config.WithdrawalDelay)
+        if (now > DateTimeOffset.MaxValue - vault.Config.WithdrawalDelay)
         {
-            return Rejections.TimeRange(now, Config.WithdrawalDelay);
+            return Rejections.TimeRange(now, vault.Config.WithdrawalDelay);
         }
 
-        return new WithdrawalRequested(NextRequestId, owner, shares, value, maxLossBps, now + Config.WithdrawalDelay, now);
+        return new WithdrawalRequested(vault.NextRequestId, owner, shares, value, maxLossBps, now + vault.Config.WithdrawalDelay, now);
     }
 
     /// <summary>
@@ -47,14 +50,14 @@ public sealed partial class Vault
     /// is more than the request's max loss below the value at request, refuses it (<see cref="WithdrawalRefused"/>,
     /// code <c>exceeds-max-loss</c>) and returns the shares. Rejected before it is due and while paused.
     /// </summary>
-    public Decision<VaultOperation> DecideSettleWithdrawal(long requestId, DateTimeOffset now)
+    public static Decision<VaultOperation> DecideSettleWithdrawal(this Vault vault, long requestId, DateTimeOffset now)
     {
-        if (CheckTime(now) is { } late)
+        if (vault.CheckTime(now) is { } late)
         {
             return late;
         }
 
-        if (FindRequest(requestId) is not { } request)
+        if (vault.FindRequest(requestId) is not { } request)
         {
             return Rejections.NoSuchRequest(requestId);
         }
@@ -64,12 +67,12 @@ public sealed partial class Vault
             return Rejections.NotDue(requestId, request.NotBefore);
         }
 
-        if (IsPaused)
+        if (vault.IsPaused)
         {
             return Rejections.Paused();
         }
 
-        var valueNow = Ledger.ConvertToAssets(request.Shares, Rounding.Floor);
+        var valueNow = vault.Ledger.ConvertToAssets(request.Shares, Rounding.Floor);
         var atRequest = request.AssetsAtRequest;
         if (valueNow < atRequest && BasisPoints.Exceeds(atRequest - valueNow, atRequest, request.MaxLossBps))
         {
@@ -78,19 +81,19 @@ public sealed partial class Vault
         }
 
         var gross = UInt128.Min(valueNow, atRequest);
-        var fee = BasisPoints.FeeOnGross(gross, Config.ExitFeeBps);
+        var fee = BasisPoints.FeeOnGross(gross, vault.Config.ExitFeeBps);
         return new WithdrawalSettled(requestId, request.Owner, request.Shares, gross, fee, gross - fee, now);
     }
 
     /// <summary><paramref name="owner"/> cancels request <paramref name="requestId"/>; its shares return. Allowed while paused.</summary>
-    public Decision<WithdrawalCancelled> DecideCancelWithdrawal(AccountId owner, long requestId, DateTimeOffset now)
+    public static Decision<WithdrawalCancelled> DecideCancelWithdrawal(this Vault vault, AccountId owner, long requestId, DateTimeOffset now)
     {
-        if (CheckTime(now) is { } late)
+        if (vault.CheckTime(now) is { } late)
         {
             return late;
         }
 
-        if (FindRequest(requestId) is not { } request)
+        if (vault.FindRequest(requestId) is not { } request)
         {
             return Rejections.NoSuchRequest(requestId);
         }

@@ -1,13 +1,17 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
-namespace Ballast.Protocol.Journal;
+namespace Ballast.Hashing;
 
 /// <summary>
 /// An immutable SHA-256 digest: exactly 32 bytes, compared by value. Written as 64 lowercase hexadecimal digits,
-/// the only spelling <see cref="Parse"/> accepts, so a digest has one text form.
+/// the only spelling <see cref="Parse"/> accepts, so a digest has one text form (in JSON too: a string of those
+/// digits). Every SHA-256 Ballast computes goes through this type: the journal's hash chain, policy hashes, proposal and evidence identities, the keeper's inputs digests.
 /// </summary>
+[JsonConverter(typeof(Sha256DigestJsonConverter))]
 public readonly struct Sha256Digest : IEquatable<Sha256Digest>
 {
     /// <summary>The length of a digest in bytes.</summary>
@@ -57,11 +61,33 @@ public readonly struct Sha256Digest : IEquatable<Sha256Digest>
     }
 
     /// <summary>SHA-256 of the UTF-8 bytes of <paramref name="text"/> (lone surrogates are rejected).</summary>
+    /// <exception cref="EncoderFallbackException">The text holds a lone surrogate, which has no UTF-8 form.</exception>
     public static Sha256Digest OfUtf8(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return Of(JournalHash.StrictUtf8.GetBytes(text));
+        return Of(StrictUtf8.GetBytes(text));
     }
+
+    /// <summary>A SHA-256 to feed piece by piece (e.g. a table hashed row by row); finish it with <see cref="Finish"/>.</summary>
+    public static IncrementalHash CreateIncremental() => IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    /// <summary>The digest of everything fed to <paramref name="hash"/> so far; the hash is reset for reuse.</summary>
+    /// <exception cref="ArgumentException">The hash is not a SHA-256.</exception>
+    public static Sha256Digest Finish(IncrementalHash hash)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        if (hash.AlgorithmName != HashAlgorithmName.SHA256)
+        {
+            throw new ArgumentException($"expected a SHA-256 incremental hash, got {hash.AlgorithmName}", nameof(hash));
+        }
+
+        Span<byte> bytes = stackalloc byte[Length];
+        hash.GetHashAndReset(bytes);
+        return new Sha256Digest(bytes);
+    }
+
+    /// <summary>UTF-8 that throws on lone surrogates instead of writing U+FFFD: what every hashed text is encoded with.</summary>
+    internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Parses 64 lowercase hexadecimal digits.</summary>
     /// <exception cref="FormatException">The text is not exactly 64 lowercase hexadecimal digits.</exception>
@@ -150,4 +176,24 @@ public readonly struct Sha256Digest : IEquatable<Sha256Digest>
 
     private static string Shorten(string? text) =>
         text is null ? "(null)" : text.Length <= 80 ? text : new StringBuilder(text, 0, 77, 80).Append("...").ToString();
+}
+
+/// <summary>Reads and writes a <see cref="Sha256Digest"/> as a JSON string of 64 lowercase hexadecimal digits.</summary>
+public sealed class Sha256DigestJsonConverter : JsonConverter<Sha256Digest>
+{
+    /// <inheritdoc />
+    public override Sha256Digest Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        return Sha256Digest.TryParse(text, out var digest)
+            ? digest
+            : throw new JsonException($"expected a SHA-256 digest as a string of {Sha256Digest.HexLength} lowercase hexadecimal digits, got {(text is null ? reader.TokenType.ToString() : $"'{text}'")}");
+    }
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, Sha256Digest value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(value.ToHex());
+    }
 }
