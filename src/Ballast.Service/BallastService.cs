@@ -117,7 +117,7 @@ public sealed class BallastService : IAsyncDisposable
             builder.Services.AddSingleton(new ReadStore(readerStore));
             builder.Services.AddSingleton(sp => new CommandWriter(sequencer, writerStore, sp.GetRequiredService<JournalSignal>(), sp.GetRequiredService<ILogger<CommandWriter>>(), settings.MaxBatch));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandWriter>());
-            builder.Services.AddSingleton(sp => new Projector(readerStore, sp.GetRequiredService<JournalSignal>(), new ProjectionBuilder(KeeperService.Account)));
+            builder.Services.AddSingleton(sp => new Projector(readerStore, sp.GetRequiredService<JournalSignal>(), new ProjectionBuilder(KeeperService.Account), sp.GetRequiredService<ILogger<Projector>>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<Projector>());
             if (settings.Keeper)
             {

@@ -121,8 +121,16 @@ public sealed class KeeperService : BackgroundService
             {
                 return;
             }
+#pragma warning disable CA1031 // a failed round is logged; the keeper goes on with the next cue or tick
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                KeeperFailed(_log, e);
+            }
         }
     }
+
+    private static readonly Action<ILogger, Exception?> KeeperFailed = LoggerMessage.Define(LogLevel.Error, new EventId(4, "KeeperRoundFailed"), "a keeper round failed; the next cue or tick runs another");
 
     private void Cue()
     {

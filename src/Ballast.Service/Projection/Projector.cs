@@ -1,6 +1,7 @@
 using Ballast.Protocol.Journal;
 using Ballast.Service.Writing;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Ballast.Service.Projection;
 
@@ -15,12 +16,14 @@ public sealed class Projector : BackgroundService
     private readonly IJournalStore _reader;
     private readonly JournalSignal _committed;
     private readonly ProjectionBuilder _builder;
+    private readonly ILogger _log;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ReadModel _current = ReadModel.Empty;
 
     /// <summary>A projector reading from <paramref name="reader"/> (not the writer's store instance) whenever <paramref name="committed"/> moves.</summary>
-    public Projector(IJournalStore reader, JournalSignal committed, ProjectionBuilder builder)
+    public Projector(IJournalStore reader, JournalSignal committed, ProjectionBuilder builder, ILogger<Projector> log)
     {
+        _log = log;
         _reader = reader;
         _committed = committed;
         _builder = builder;
@@ -70,6 +73,16 @@ public sealed class Projector : BackgroundService
             {
                 return;
             }
+            catch (JournalStoreException e) when (e.IsTransient)
+            {
+                // The database could not be read just now: the read model stays as it was (reads go on), try again shortly.
+                LogRetry(_log, e);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
+            }
         }
     }
+
+    private static readonly Action<ILogger, Exception?> LogRetryMessage = LoggerMessage.Define(LogLevel.Warning, new EventId(3, "ProjectionRetry"), "the read model could not read the journal; retrying");
+
+    private static void LogRetry(ILogger logger, Exception error) => LogRetryMessage(logger, error);
 }
