@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Ballast.Io.Protocol;
 using Ballast.Protocol.Journal;
 
 namespace Ballast.Service.Tests;
@@ -120,7 +121,12 @@ public abstract class ReadAndKeeperTests
 
         var alice = await h.GetJsonAsync("/api/accounts/alice");
         var position = alice.GetProperty("positions").EnumerateArray().Single(p => p.GetProperty("vault").GetString() == ServiceHarness.Composed);
-        Assert.True(UInt128.Parse(position.GetProperty("value").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > 0);
+        // Alice is the only holder, so her shares are worth the whole NAV (to a base unit), which the children's gains moved.
+        var value = UInt128.Parse(position.GetProperty("value").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var nav = UInt128.Parse(mix.GetProperty("nav").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(nav - value <= 1, $"alice's position is worth {value}, the vault's NAV is {nav}");
+        Assert.NotEqual("250000.000000", SimRunner.Format(value, 6));
+        Assert.NotEqual("1.000000", mix.GetProperty("share_price").GetString());
         Assert.Contains(alice.GetProperty("history").EnumerateArray(), e => e.GetProperty("command").GetString() == "request-deposit");
     }
 

@@ -171,7 +171,7 @@ public sealed class ProjectionBuilder
             var vault = simple.Vault;
             var decimals = _state.Assets[simple.Spec.Asset].Asset.Decimals;
             return new VaultView(id, "simple", simple.Spec.Asset, decimals, vault.ShareDecimals, simple.Spec.Operator.Value, simple.Spec.Reporter.Value,
-                Text(vault.TotalAssets), Text(vault.TotalSupply), PriceText(vault.Ledger, decimals, vault.ShareDecimals), vault.IsPaused, vault.PendingReport is not null,
+                Text(vault.TotalAssets), Text(vault.TotalSupply), PriceText(vault.Ledger.Price, decimals, vault.ShareDecimals), vault.IsPaused, vault.PendingReport is not null,
                 null, null, [], _created.GetValueOrDefault(id), vault.LastReportAt, null, _keeperCalls.TryGetValue(id, out var k) ? k : null, 0, vault.Ledger.Price);
         }
 
@@ -186,10 +186,14 @@ public sealed class ProjectionBuilder
             }).ToImmutableArray();
             var lastReport = cv.Spec.Children.Select(c => _state.SimpleVaults.TryGetValue(c, out var s) ? s.Vault.LastReportAt : null).Max();
             var shareDecimals = decimals + cv.Spec.DecimalsOffset;
+
+            // A composed vault's shares are worth its NAV (its ledger's total assets move only with flows), with the
+            // ledger's virtual share and asset as in every conversion.
+            var price = new SharePrice(nav + 1, cv.Ledger.TotalSupply + cv.Ledger.VirtualShares);
             return new VaultView(id, "composed", cv.Spec.Asset, decimals, shareDecimals, cv.Spec.Operator.Value, null,
-                Text(nav), Text(cv.Ledger.TotalSupply), PriceText(cv.Ledger, decimals, shareDecimals), cv.Paused, false,
+                Text(nav), Text(cv.Ledger.TotalSupply), PriceText(price, decimals, shareDecimals), cv.Paused, false,
                 cv.PolicyHash, cv.TargetsPpm is { } t ? [.. t] : null, allocation, _created.GetValueOrDefault(id), lastReport, cv.LastRebalanceAt,
-                _keeperCalls.TryGetValue(id, out var k) ? k : null, _model.Rebalances.GetValueOrDefault(id)?.Count ?? 0, cv.Ledger.Price);
+                _keeperCalls.TryGetValue(id, out var k) ? k : null, _model.Rebalances.GetValueOrDefault(id)?.Count ?? 0, price);
         }
 
         return null;
@@ -277,8 +281,9 @@ public sealed class ProjectionBuilder
 
     private static string? VaultOf(ProtocolCommand command) => MembersOf(command.GetType()).Vaults.FirstOrDefault()?.GetValue(command) as string;
 
-    private static string PriceText(ShareLedger ledger, int assetDecimals, int shareDecimals) =>
-        SimRunner.Format(ledger.ConvertToAssets(ExactMath.Pow10(shareDecimals), Rounding.Floor), assetDecimals);
+    /// <summary>Asset units one whole share is worth at <paramref name="price"/>, floored, as a decimal.</summary>
+    private static string PriceText(SharePrice price, int assetDecimals, int shareDecimals) =>
+        SimRunner.Format(ExactMath.MulDiv(ExactMath.Pow10(shareDecimals), price.Assets, price.Shares, Rounding.Floor), assetDecimals);
 
     private static string Text(UInt128 value) => value.ToString(CultureInfo.InvariantCulture);
 }
