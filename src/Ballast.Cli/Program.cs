@@ -37,6 +37,7 @@ public static class Program
         root.Subcommands.Add(VerifyCommand.Create(io));
         root.Subcommands.Add(JournalCommand.Create(io));
         root.Subcommands.Add(GovCommand.Create(io));
+        root.Subcommands.Add(ServeCommand.Create(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -176,16 +176,12 @@ public static class SimRunner
             if (scenario.KeeperEveryRow)
             {
                 clock.Now = At(date, 5);
-                var account = sequencer.State.ComposedVaults[scenario.ComposedId].Account;
-                foreach (var name in names)
+                foreach (var (name, requestId) in KeeperDuties.DueSettlements(sequencer.State, scenario.ComposedId, clock.Now))
                 {
-                    foreach (var request in sequencer.State.SimpleVaults[name].Vault.PendingWithdrawals(account).Where(r => r.NotBefore <= clock.Now).ToList())
+                    var settled = await sequencer.SubmitAsync(new SettleWithdrawalCommand($"r{row}-settle-{name}-{requestId}", Keeper, name, requestId), cancellationToken).ConfigureAwait(false);
+                    if (settled.Status == CommandStatus.Rejected)
                     {
-                        var settled = await sequencer.SubmitAsync(new SettleWithdrawalCommand($"r{row}-settle-{name}-{request.Id}", Keeper, name, request.Id), cancellationToken).ConfigureAwait(false);
-                        if (settled.Status == CommandStatus.Rejected)
-                        {
-                            rejections.Add($"{prices.FormatDate(date)} settle {name} #{request.Id}: {settled.Rejection!.Code}: {settled.Rejection.Message}");
-                        }
+                        rejections.Add($"{prices.FormatDate(date)} settle {name} #{requestId}: {settled.Rejection!.Code}: {settled.Rejection.Message}");
                     }
                 }
 
@@ -222,7 +218,7 @@ public static class SimRunner
         // Fills the composed vault's due requests, oldest first, one command each.
         async Task FillDue(int row, string step)
         {
-            var due = ForwardPricing.DueCount(sequencer.State, scenario.ComposedId);
+            var due = KeeperDuties.DueFills(sequencer.State, scenario.ComposedId);
             for (var k = 0; k < due; k++)
             {
                 var outcome = await sequencer.SubmitAsync(new FillRequestCommand($"r{row}-{step}-{k}", Keeper, scenario.ComposedId), cancellationToken).ConfigureAwait(false);
@@ -259,6 +255,22 @@ public static class SimRunner
     /// </summary>
     private static UInt128 ReportedAssets(Scenario scenario, UInt128 totalAssets, double ratio, string column, DateOnly date)
     {
+        if (ScaledNav(totalAssets, ratio) is { } reported)
+        {
+            return reported;
+        }
+
+        var where = new InputLocation(scenario.DataFile?.Path ?? scenario.Source, Field: column);
+        throw new BallastInputException(where, $"on {scenario.Prices.FormatDate(date)} the price moves by a factor of {ratio:G3}: the child's report ({totalAssets} base units times that) would be more than the ledger holds");
+    }
+
+    /// <summary>
+    /// A NAV report that moves <paramref name="totalAssets"/> by <paramref name="ratio"/> (a price ratio, today over
+    /// yesterday), floored to base units; null when the result would not fit the ledger. Used by the simulation's
+    /// reporter and the service's demo reporter alike.
+    /// </summary>
+    public static UInt128? ScaledNav(UInt128 totalAssets, double ratio)
+    {
         var scaled = Math.Round(ratio * 1e15);
         if (double.IsFinite(scaled) && scaled < 1e38)
         {
@@ -271,8 +283,7 @@ public static class SimRunner
             }
         }
 
-        var where = new InputLocation(scenario.DataFile?.Path ?? scenario.Source, Field: column);
-        throw new BallastInputException(where, $"on {scenario.Prices.FormatDate(date)} the price moves by a factor of {ratio:G3}: the child's report ({totalAssets} base units times that) would be more than the ledger holds");
+        return null;
     }
 
     /// <summary>The protocol command of a governance step.</summary>
@@ -311,8 +322,11 @@ public static class SimRunner
         }
     }
 
-    /// <summary>The scenario's set-up commands.</summary>
-    private static IEnumerable<ProtocolCommand> SetUp(Scenario scenario)
+    /// <summary>
+    /// The scenario's set-up commands, in order: governance (if any), the asset (issuer <c>issuer</c>), the child
+    /// vaults and the composed vault (operator <c>operator</c>), and its policy. The service's demo starts from them.
+    /// </summary>
+    public static IEnumerable<ProtocolCommand> SetUp(Scenario scenario)
     {
         if (scenario.Governance is { } parameters)
         {

@@ -78,6 +78,79 @@ public sealed class ReadmeCommandTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The README's <c>serve</c> lines run as written, as a real process (the service runs until stopped): on any free
+    /// port instead of the README's (tests run side by side) and on a journal in the test's folder; it prints its
+    /// address and the demo keys, answers <c>/health</c> and <c>/api/vaults</c>, and stops cleanly on SIGTERM.
+    /// </summary>
+    [Fact]
+    public async Task Serve_Demo_StartsAnswersAndStops()
+    {
+        var lines = ReadmeCommandLines().Where(l => l.StartsWith("serve ", StringComparison.Ordinal)).ToList();
+        Assert.Single(lines);
+        var args = Arguments(lines[0]).ToList();
+        var urls = args.IndexOf("--urls");
+        Assert.True(urls >= 0, "the README's serve line names its address with --urls");
+        args[urls + 1] = "http://127.0.0.1:0";
+        args.AddRange(["--db", "sqlite:" + _dir.File("serve-demo.db")]);
+        var ballast = Path.Combine(AppContext.BaseDirectory, "ballast.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(ballast);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data is { } line && Regex.Match(line, @"listening on (http://\S+)") is { Success: true } m)
+            {
+                listening.TrySetResult(m.Groups[1].Value.TrimEnd(','));
+            }
+        };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            using var client = new HttpClient { BaseAddress = new Uri(address) };
+            using var health = await client.GetAsync("/health", TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+            var vaults = await client.GetStringAsync("/api/vaults", TestContext.Current.CancellationToken);
+            Assert.Contains("\"demo-mix\"", vaults, StringComparison.Ordinal);
+            lock (output)
+            {
+                Assert.Matches(@"alice\s+investor,voter\s+bk_", output.ToString());
+            }
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                using var term = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                await term!.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(stop.Token);
+        }
+
+        lock (output)
+        {
+            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{output}");
+            Assert.Contains("ballast serve: stopped", output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>Every <c>ballast</c> command line of the README's <c>sh</c> blocks, without the program name and comments.</summary>
     private static List<string> ReadmeCommandLines()
     {

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Ballast.Service;
+using Microsoft.Extensions.Hosting;
+
+namespace Ballast.Cli.Commands;
+
+/// <summary>
+/// <c>ballast serve</c>: the live protocol as an HTTP service (docs/service.md). <c>--db</c> names the journal;
+/// <c>--demo</c> starts on a fresh SQLite journal with the demo's vaults, reporter and accounts, and prints their keys.
+/// Runs until Ctrl+C or SIGTERM, then finishes the batch in flight and stops.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var db = new Option<string?>("--db") { Description = "Journal: sqlite:FILE or postgres:CONNSTR (required unless --demo; with --demo it must be new or empty, default a temporary file)." };
+        var urls = new Option<string[]>("--urls") { Description = "Addresses to listen on, e.g. http://127.0.0.1:5080 (port 0: any free port; default http://localhost:5000).", AllowMultipleArgumentsPerToken = true };
+        var keys = new Option<string?>("--keys") { Description = "Keys file (JSON: account, sha256 of the key, roles, reporter_of); see docs/service.md." };
+        var noKeeper = new Option<bool>("--no-keeper") { Description = "Do not run the built-in keeper (for deployments with external keepers)." };
+        var keeperInterval = new Option<double>("--keeper-interval") { Description = "Seconds between keeper rounds when no NAV report comes.", DefaultValueFactory = _ => 30 };
+        var demo = new Option<bool>("--demo") { Description = "Start the demo: the vaults of samples/scenarios/sim-demo.yaml on a fresh journal, a reporter posting synthetic NAVs every second (a protocol day per second), and demo accounts whose keys are printed." };
+        var command = new Command("serve", "Run the protocol as a service: the journal's single writer, the keeper, and an HTTP API (commands with idempotency keys, reads, the journal export, Server-Sent Events). See docs/service.md.")
+        {
+            db, urls, keys, noKeeper, keeperInterval, demo,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var isDemo = parse.GetValue(demo);
+            var location = parse.GetValue(db);
+            if (location is null && !isDemo)
+            {
+                throw new BallastInputException("serve needs --db sqlite:FILE|postgres:CONNSTR, or --demo");
+            }
+
+            var interval = parse.GetValue(keeperInterval);
+            if (!(interval > 0 && interval <= 86_400))
+            {
+                throw new BallastInputException($"--keeper-interval must be more than 0 and at most 86400 seconds, got {interval}");
+            }
+
+            location ??= "sqlite:" + Path.Combine(Path.GetTempPath(), $"ballast-demo-{Guid.NewGuid():N}.db");
+            var settings = new ServiceSettings
+            {
+                Journal = location,
+                Urls = parse.GetValue(urls) ?? [],
+                KeysFile = parse.GetValue(keys),
+                Keeper = !parse.GetValue(noKeeper),
+                KeeperInterval = TimeSpan.FromSeconds(interval),
+                Demo = isDemo,
+            };
+            await using var service = await BallastService.CreateAsync(settings, TimeProvider.System, cancellationToken: ct).ConfigureAwait(false);
+            await service.App.StartAsync(ct).ConfigureAwait(false);
+            io.Out.WriteLine($"ballast serve: journal {location}");
+            io.Out.WriteLine($"ballast serve: listening on {string.Join(", ", service.Addresses)}");
+            if (service.DemoAccounts.Count > 0)
+            {
+                io.Out.WriteLine("demo accounts (send the key as 'Authorization: Bearer KEY'):");
+                foreach (var account in service.DemoAccounts)
+                {
+                    io.Out.WriteLine($"  {account.Account,-9} {account.Roles,-16} {account.Key}");
+                }
+            }
+
+            io.Out.Flush();
+            await service.App.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            io.Out.WriteLine("ballast serve: stopped");
+            return Program.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Ballast.Service.Access;
+
+/// <summary>
+/// The API keys the service accepts, kept only as the SHA-256 of each key (lower-case hex of its UTF-8 bytes): a key
+/// is looked up by hashing what the client sent, so the keys themselves are never stored. Keys come from the keys
+/// file (<see cref="KeysFile"/>), from the operator (<c>POST /api/keys</c>, kept in memory until the service stops)
+/// or from the demo. Safe for concurrent use.
+/// </summary>
+public sealed class ApiKeyRing
+{
+    /// <summary>The prefix of keys this service generates (any non-empty text is accepted from a keys file).</summary>
+    public const string KeyPrefix = "bk_";
+
+    private readonly ConcurrentDictionary<string, ApiPrincipal> _byHash = new(StringComparer.Ordinal);
+
+    /// <summary>How many keys are registered.</summary>
+    public int Count => _byHash.Count;
+
+    /// <summary>The SHA-256 of <paramref name="key"/>'s UTF-8 bytes, lower-case hex: what a keys file stores.</summary>
+    public static string Hash(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    }
+
+    /// <summary>Registers a key by its hash; a hash already registered is replaced.</summary>
+    public void Add(string sha256Hex, ApiPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(sha256Hex);
+        ArgumentNullException.ThrowIfNull(principal);
+        _byHash[sha256Hex.ToLowerInvariant()] = principal;
+    }
+
+    /// <summary>Creates a new random key for <paramref name="principal"/>, registers its hash and returns the key (shown once).</summary>
+    public string Create(ApiPrincipal principal)
+    {
+        var key = KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+        Add(Hash(key), principal);
+        return key;
+    }
+
+    /// <summary>The principal of <paramref name="key"/>, or null when the key is unknown.</summary>
+    public ApiPrincipal? Find(string key) => string.IsNullOrEmpty(key) ? null : _byHash.GetValueOrDefault(Hash(key));
+}

@@ -1,0 +1,230 @@
+using System.Text.Json;
+using Ballast.Accounting;
+using Ballast.Protocol.Journal;
+using Ballast.Service.Access;
+using Ballast.Service.Writing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Ballast.Service.Endpoints;
+
+/// <summary>One journaled event of a command's outcome in a response: sequence, journal type and payload (the canonical JSON as an object).</summary>
+public sealed record CommandEvent(long Sequence, string Type, JsonElement Payload);
+
+/// <summary>A command's outcome: applied (with its events), or unchanged (with the note); a replay gives the stored outcome, byte for byte.</summary>
+public sealed record CommandResponse(string CommandId, string Status, IReadOnlyList<CommandEvent> Events, string? Note);
+
+/// <summary>An operator's request for a new API key.</summary>
+public sealed record KeyRequest(string? Account, IReadOnlyList<string>? Roles, IReadOnlyList<string>? ReporterOf);
+
+/// <summary>A new API key: shown once, only its SHA-256 is kept.</summary>
+public sealed record KeyResponse(string Account, IReadOnlyList<string> Roles, IReadOnlyList<string> ReporterOf, string Key, string Sha256);
+
+/// <summary>The caller as the service sees it.</summary>
+public sealed record WhoAmIResponse(string Account, IReadOnlyList<string> Roles, IReadOnlyList<string> ReporterOf);
+
+/// <summary>
+/// <c>POST /api/commands/{name}</c>: every protocol command, by its journal name. The <c>Idempotency-Key</c> header
+/// is the command id; the API key's account is the actor. Status codes: 200 applied, replayed or unchanged; 400
+/// malformed (naming the member) or bad input; 401 no or unknown key; 403 the key's role does not allow the command;
+/// 404 no such command; 409 the key was used for a different command; 413 body too large; 422 refused by the
+/// protocol (its code and message); 503 journal busy or service stopping.
+/// </summary>
+public static class CommandEndpoints
+{
+    /// <summary>The response header marking a replayed (stored) outcome.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    /// <summary>Maps the command and key endpoints.</summary>
+    public static void Map(IEndpointRouteBuilder app, ServiceSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(settings);
+        app.MapPost("/api/commands/{name}", (string name, HttpContext context, ApiKeyRing keys, CommandWriter writer) => PostAsync(name, context, keys, writer, settings.MaxBodyBytes))
+            .WithName("PostCommand")
+            .WithSummary("Send a protocol command (body: its members in snake_case, amounts as strings; header Idempotency-Key).")
+            .Accepts<JsonElement>("application/json")
+            .Produces<CommandResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapPost("/api/keys", CreateKey).WithName("CreateKey").WithSummary("Create an API key (operator only); the key is shown once.");
+        app.MapGet("/api/whoami", WhoAmI).WithName("WhoAmI").WithSummary("The account and roles of the caller's key.");
+    }
+
+    private static async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> PostAsync(string name, HttpContext context, ApiKeyRing keys, CommandWriter writer, int maxBody)
+    {
+        if (Caller.Resolve(context, keys) is not { } caller)
+        {
+            return Caller.Unauthorized(context);
+        }
+
+        if (!CommandPermissions.IsKnown(name))
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown-command", $"no command '{name}'; commands: {string.Join(", ", CommandPermissions.CommandNames)}");
+        }
+
+        if (CommandPermissions.RoleRefusal(caller, name) is { } roleRefusal)
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", roleRefusal);
+        }
+
+        var key = context.Request.Headers["Idempotency-Key"].ToString();
+        if (CommandRequest.KeyProblem(key) is { } keyProblem)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "idempotency-key", keyProblem, member: "Idempotency-Key");
+        }
+
+        var body = await ReadBodyAsync(context.Request, maxBody, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, "body-too-large", $"the body is larger than {maxBody} bytes", member: "$");
+        }
+
+        Ballast.Protocol.ProtocolCommand command;
+        try
+        {
+            command = CommandRequest.Parse(name, body, key, caller.Account);
+        }
+        catch (CommandRequestException e)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "malformed-command", e.Message, member: e.Member);
+        }
+
+        if (CommandPermissions.ScopeRefusal(caller, command) is { } refusal)
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", refusal);
+        }
+
+        var result = await writer.SubmitAsync(command, context.RequestAborted).ConfigureAwait(false);
+        return Respond(context, result);
+    }
+
+    /// <summary>The HTTP answer to a command's outcome.</summary>
+    public static Results<Ok<CommandResponse>, ProblemHttpResult> Respond(HttpContext context, WriteResult result)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(result);
+        switch (result.Status)
+        {
+            case WriteStatus.Applied or WriteStatus.Replayed:
+                if (result.Status == WriteStatus.Replayed)
+                {
+                    context.Response.Headers[ReplayedHeader] = "true";
+                }
+
+                return TypedResults.Ok(new CommandResponse(result.CommandId, "applied", [.. result.Events.Select(Event)], null));
+            case WriteStatus.Unchanged:
+                return TypedResults.Ok(new CommandResponse(result.CommandId, "unchanged", [], result.Note));
+            case WriteStatus.Rejected:
+                return Problems.Of(StatusCodes.Status422UnprocessableEntity, result.Rejection!.Code, result.Rejection.Message, commandId: result.CommandId);
+            case WriteStatus.KeyReused:
+                return Problems.Of(StatusCodes.Status409Conflict, "idempotency-key-reused", $"the Idempotency-Key '{result.CommandId}' was used before for a different command (other members or another account); use a new key for a new command", member: "Idempotency-Key", commandId: result.CommandId);
+            case WriteStatus.Stopping:
+                context.Response.Headers.RetryAfter = "5";
+                return Problems.Of(StatusCodes.Status503ServiceUnavailable, "stopping", "the service is stopping; nothing of this command was done, send it again (same key) later", commandId: result.CommandId);
+            default:
+                return Failure(context, result);
+        }
+    }
+
+    private static ProblemHttpResult Failure(HttpContext context, WriteResult result) => result.Error switch
+    {
+        BallastInputException e => Problems.Of(StatusCodes.Status400BadRequest, "bad-input", e.Message, commandId: result.CommandId),
+        JournalStoreException { IsTransient: true } e => Busy(context, result, e),
+        _ => Problems.Of(StatusCodes.Status500InternalServerError, "internal-error", $"the command could not be decided: {result.Error?.Message}", commandId: result.CommandId),
+    };
+
+    private static ProblemHttpResult Busy(HttpContext context, WriteResult result, JournalStoreException e)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Problems.Of(StatusCodes.Status503ServiceUnavailable, "journal-busy", $"the journal is busy ({e.Message}); nothing of this command was written, send it again with the same key", commandId: result.CommandId);
+    }
+
+    private static CommandEvent Event(ResultEvent e)
+    {
+        using var doc = JsonDocument.Parse(e.Payload);
+        return new CommandEvent(e.Sequence, e.Type, doc.RootElement.Clone());
+    }
+
+    /// <summary>The body, or null when it is longer than <paramref name="max"/> bytes.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int max, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > max)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > max)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static Results<Created<KeyResponse>, ProblemHttpResult> CreateKey(HttpContext context, ApiKeyRing keys, KeyRequest? request)
+    {
+        if (Caller.Resolve(context, keys) is not { } caller)
+        {
+            return Caller.Unauthorized(context);
+        }
+
+        if (!caller.Has(Role.Operator))
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "only an operator's key may create API keys");
+        }
+
+        if (request?.Account is not { } account || !AccountId.IsValid(account))
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "malformed-key-request", "expected {\"account\": ACCOUNT, \"roles\": [...]} with a valid account id", member: "$.account");
+        }
+
+        var roles = new HashSet<Role>();
+        foreach (var (role, i) in (request.Roles ?? []).Select((r, i) => (r, i)))
+        {
+            if (!Enum.TryParse<Role>(role, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || role.Length == 0 || char.IsDigit(role[0]))
+            {
+                return Problems.Of(StatusCodes.Status400BadRequest, "malformed-key-request", $"unknown role '{role}'; expected operator, reporter, investor or voter", member: $"$.roles[{i}]");
+            }
+
+            roles.Add(parsed);
+        }
+
+        if (roles.Count == 0)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "malformed-key-request", "a key needs at least one role", member: "$.roles");
+        }
+
+        var reporterOf = (request.ReporterOf ?? []).ToHashSet(StringComparer.Ordinal);
+        if (roles.Contains(Role.Reporter) != (reporterOf.Count > 0))
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "malformed-key-request", "reporter_of (the vaults a reporter reports) goes with the reporter role, and only with it", member: "$.reporter_of");
+        }
+
+        var principal = new ApiPrincipal(new AccountId(account), roles, reporterOf);
+        var key = keys.Create(principal);
+        var names = roles.Select(r => r.ToString().ToLowerInvariant()).Order(StringComparer.Ordinal).ToList();
+        return TypedResults.Created($"/api/accounts/{account}", new KeyResponse(account, names, [.. reporterOf.Order(StringComparer.Ordinal)], key, ApiKeyRing.Hash(key)));
+    }
+
+    private static Results<Ok<WhoAmIResponse>, ProblemHttpResult> WhoAmI(HttpContext context, ApiKeyRing keys) =>
+        Caller.Resolve(context, keys) is { } caller
+            ? TypedResults.Ok(new WhoAmIResponse(caller.Account.Value, [.. caller.Roles.Select(r => r.ToString().ToLowerInvariant()).Order(StringComparer.Ordinal)], [.. caller.ReporterOf.Order(StringComparer.Ordinal)]))
+            : Caller.Unauthorized(context);
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text;
+using Ballast.Accounting;
+using Ballast.Service.Projection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Ballast.Service.Endpoints;
+
+/// <summary>The journal head as published: the last sequence and its hash (what <c>ballast verify --expect-head</c> checks against).</summary>
+public sealed record HeadResponse(long Sequence, string Hash, DateTimeOffset? Time);
+
+/// <summary>A page of a vault's time series: points oldest first; <c>next</c> is the cursor for the page after (null at the end).</summary>
+public sealed record SeriesPage(string Vault, IReadOnlyList<VaultPoint> Points, long? Next);
+
+/// <summary>
+/// The read endpoints, all served from the current <see cref="ReadModel"/> (no store access, never waiting for the
+/// writer): vaults, a vault's series (JSON or CSV, by time range and sequence cursor), rebalances, policy texts,
+/// accounts and the head. Reads are public: the journal they derive from is public too.
+/// </summary>
+public static class ReadEndpoints
+{
+    /// <summary>The most points one series page holds.</summary>
+    public const int MaxPage = 10_000;
+
+    /// <summary>Maps the read endpoints.</summary>
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/api/head", (Projector p) => TypedResults.Ok(Head(p.Current))).WithName("Head").WithSummary("The journal head the read model includes.");
+        app.MapGet("/api/vaults", (Projector p) => TypedResults.Ok(p.Current.Vaults.Values.ToList())).WithName("Vaults").WithSummary("Every vault: NAV, supply, share price, allocation, policy, last report, rebalance and keeper call.");
+        app.MapGet("/api/vaults/{id}", Vault).WithName("Vault").WithSummary("One vault now.");
+        app.MapGet("/api/vaults/{id}/series", Series).WithName("VaultSeries")
+            .WithSummary("A vault's NAV, supply, share price and allocation over time. Query: from, to (ISO times), after (sequence cursor), limit (at most 10,000), format=json|csv.");
+        app.MapGet("/api/vaults/{id}/rebalances", Rebalances).WithName("VaultRebalances").WithSummary("A composed vault's rebalances with trigger, reason, inputs digest and policy hash. format=json|csv.");
+        app.MapGet("/api/policies/{hash}", Policy).WithName("Policy").WithSummary("A policy text by its hash.");
+        app.MapGet("/api/accounts/{id}", Account).WithName("Account").WithSummary("An account's wallets, positions (valued now), pending requests and withdrawals, and history.");
+    }
+
+    /// <summary>The head of <paramref name="model"/> as served.</summary>
+    public static HeadResponse Head(ReadModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new HeadResponse(model.Head.Sequence, model.Head.Hash.ToHex(), model.HeadTime);
+    }
+
+    private static Results<Ok<VaultView>, ProblemHttpResult> Vault(string id, Projector p) =>
+        p.Current.Vaults.TryGetValue(id, out var vault) ? TypedResults.Ok(vault) : NoVault(id);
+
+    private static Results<Ok<SeriesPage>, ContentHttpResult, ProblemHttpResult> Series(string id, Projector p, string? from, string? to, long? after, int? limit, string? format)
+    {
+        var model = p.Current;
+        if (!model.Vaults.ContainsKey(id))
+        {
+            return NoVault(id);
+        }
+
+        if (Time(from, "from") is { Problem: { } fromProblem })
+        {
+            return fromProblem;
+        }
+
+        if (Time(to, "to") is { Problem: { } toProblem })
+        {
+            return toProblem;
+        }
+
+        if (limit is < 1 or > MaxPage)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "bad-query", $"limit must be 1 to {MaxPage}", member: "limit");
+        }
+
+        if (format is not (null or "json" or "csv"))
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "bad-query", "format must be json or csv", member: "format");
+        }
+
+        var (start, end) = (Time(from, "from").Value, Time(to, "to").Value);
+        var take = limit ?? MaxPage;
+        var selected = (model.Series.GetValueOrDefault(id) ?? [])
+            .Where(pt => (after is null || pt.Sequence > after) && (start is null || pt.Time >= start) && (end is null || pt.Time <= end))
+            .Take(take + 1)
+            .ToList();
+        var next = selected.Count > take ? selected[take - 1].Sequence : (long?)null;
+        var page = selected.Take(take).ToList();
+        if (format == "csv")
+        {
+            var csv = new StringBuilder("sequence,time,nav,total_supply,share_price,allocation_ppm\n");
+            foreach (var pt in page)
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"{pt.Sequence},{pt.Time.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'},{pt.Nav},{pt.TotalSupply},{pt.SharePrice},{(pt.AllocationPpm is { } a ? string.Join(';', a) : string.Empty)}\n");
+            }
+
+            return TypedResults.Text(csv.ToString(), "text/csv", Encoding.UTF8);
+        }
+
+        return TypedResults.Ok(new SeriesPage(id, page, next));
+    }
+
+    private static Results<Ok<List<RebalanceView>>, ContentHttpResult, ProblemHttpResult> Rebalances(string id, Projector p, string? format)
+    {
+        var model = p.Current;
+        if (!model.Vaults.ContainsKey(id))
+        {
+            return NoVault(id);
+        }
+
+        var list = (model.Rebalances.GetValueOrDefault(id) ?? []).ToList();
+        if (format == "csv")
+        {
+            var csv = new StringBuilder("sequence,time,command_id,policy,trigger,inputs_digest,row,targets_ppm,flow_fees,fixed_costs,nav_before,nav_after,reason\n");
+            foreach (var r in list)
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"{r.Sequence},{r.Time.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'},{Csv(r.CommandId)},{r.Policy},{Csv(r.Trigger)},{r.InputsDigest},{r.Row},{string.Join(';', r.TargetsPpm)},{r.FlowFees},{r.FixedCosts},{r.NavBefore},{r.NavAfter},{Csv(r.Reason)}\n");
+            }
+
+            return TypedResults.Text(csv.ToString(), "text/csv", Encoding.UTF8);
+        }
+
+        return format is null or "json" ? TypedResults.Ok(list) : Problems.Of(StatusCodes.Status400BadRequest, "bad-query", "format must be json or csv", member: "format");
+    }
+
+    private static Results<Ok<PolicyView>, ProblemHttpResult> Policy(string hash, Projector p) =>
+        p.Current.Policies.TryGetValue(hash.ToLowerInvariant(), out var policy)
+            ? TypedResults.Ok(policy)
+            : Problems.Of(StatusCodes.Status404NotFound, "unknown-policy", $"no policy text with hash '{hash}' in the journal");
+
+    private static Results<Ok<AccountView>, ProblemHttpResult> Account(string id, Projector p)
+    {
+        var model = p.Current;
+        if (!AccountId.IsValid(id))
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "bad-account", $"'{id}' is not a valid account id", member: "id");
+        }
+
+        if (!model.Accounts.TryGetValue(id, out var account))
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown-account", $"the journal has nothing about account '{id}'");
+        }
+
+        // Positions are valued at read time on the vaults' current prices (a NAV report changes every holder's value).
+        var valued = account.Positions.Select(pos => model.Vaults.TryGetValue(pos.Vault, out var v)
+            ? pos with { Value = ExactMath.MulDiv(UInt128.Parse(pos.Shares, CultureInfo.InvariantCulture), v.Price.Assets, v.Price.Shares, Rounding.Floor).ToString(CultureInfo.InvariantCulture) }
+            : pos);
+        return TypedResults.Ok(account with { Positions = [.. valued] });
+    }
+
+    private static (DateTimeOffset? Value, ProblemHttpResult? Problem) Time(string? text, string name)
+    {
+        if (text is null)
+        {
+            return (null, null);
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+            ? (value, null)
+            : (null, Problems.Of(StatusCodes.Status400BadRequest, "bad-query", $"'{text}' is not a time (ISO 8601, e.g. 2026-12-07T00:00:00Z)", member: name));
+    }
+
+    private static ProblemHttpResult NoVault(string id) => Problems.Of(StatusCodes.Status404NotFound, "unknown-vault", $"no vault '{id}'");
+
+    private static string Csv(string text) => text.Contains(',', StringComparison.Ordinal) || text.Contains('"', StringComparison.Ordinal) || text.Contains('\n', StringComparison.Ordinal)
+        ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
+        : text;
+}

@@ -1,0 +1,32 @@
+namespace Ballast.Service;
+
+/// <summary>How <c>ballast serve</c> runs: the journal, where it listens, the keys, the keeper and the limits.</summary>
+public sealed record ServiceSettings
+{
+    /// <summary>The journal: <c>sqlite:FILE</c> or <c>postgres:CONNECTION</c> (see <c>JournalStores.Open</c>).</summary>
+    public required string Journal { get; init; }
+
+    /// <summary>Addresses to listen on (e.g. <c>http://127.0.0.1:5080</c>); empty: ASP.NET Core's default.</summary>
+    public IReadOnlyList<string> Urls { get; init; } = [];
+
+    /// <summary>The keys file (see <see cref="Access.KeysFile"/>); null: only keys created at run time.</summary>
+    public string? KeysFile { get; init; }
+
+    /// <summary>Whether the built-in keeper runs (off for deployments with external keepers).</summary>
+    public bool Keeper { get; init; } = true;
+
+    /// <summary>The keeper's round interval when no NAV report comes.</summary>
+    public TimeSpan KeeperInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The largest command body accepted, in bytes (a larger one gets 413).</summary>
+    public int MaxBodyBytes { get; init; } = 1 << 20;
+
+    /// <summary>The most commands committed in one transaction (group commit).</summary>
+    public int MaxBatch { get; init; } = 512;
+
+    /// <summary>Demo mode: set up the demo on the (empty) journal and run its reporter every <see cref="DemoReportPeriod"/>.</summary>
+    public bool Demo { get; init; }
+
+    /// <summary>The demo reporter's period (real time).</summary>
+    public TimeSpan DemoReportPeriod { get; init; } = TimeSpan.FromSeconds(1);
+}
