@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Ballast.Io.Protocol;
+using Ballast.Hashing;
 using Ballast.Protocol.Journal;
 
 namespace Ballast.Service.Tests;

@@ -72,11 +72,11 @@ public sealed class ProjectionBuilder
                 }
 
                 break;
-            case PolicyStored stored when !_model.Policies.ContainsKey(stored.Hash):
-                _model = _model with { Policies = _model.Policies.SetItem(stored.Hash, new PolicyView(stored.Hash, stored.Name, stored.Text, journalEvent.Sequence)) };
+            case PolicyStored stored when !_model.Policies.ContainsKey(stored.Hash.ToString()):
+                _model = _model with { Policies = _model.Policies.SetItem(stored.Hash.ToString(), new PolicyView(stored.Hash.ToString(), stored.Name, stored.Text, journalEvent.Sequence)) };
                 break;
             case Rebalanced r:
-                var view = new RebalanceView(journalEvent.Sequence, journalEvent.Time, journalEvent.CommandId, r.Policy, r.Trigger, r.Reason, r.InputsDigest, r.Row, r.TargetsPpm, Text(r.FlowFees), Text(r.FixedCosts), Text(r.NavBefore), Text(r.NavAfter));
+                var view = new RebalanceView(journalEvent.Sequence, journalEvent.Time, journalEvent.CommandId, r.Policy.ToString(), r.Trigger, r.Reason, r.InputsDigest, r.Row, r.TargetsPpm, Text(r.FlowFees), Text(r.FixedCosts), Text(r.NavBefore), Text(r.NavAfter));
                 var list = _model.Rebalances.GetValueOrDefault(r.Vault) ?? [];
                 _model = _model with { Rebalances = _model.Rebalances.SetItem(r.Vault, list.Add(view)) };
                 break;
@@ -192,7 +192,7 @@ public sealed class ProjectionBuilder
             var price = new SharePrice(nav + 1, cv.Ledger.TotalSupply + cv.Ledger.VirtualShares);
             return new VaultView(id, "composed", cv.Spec.Asset, decimals, shareDecimals, cv.Spec.Operator.Value, null,
                 Text(nav), Text(cv.Ledger.TotalSupply), PriceText(price, decimals, shareDecimals), cv.Paused, false,
-                cv.PolicyHash, cv.TargetsPpm is { } t ? [.. t] : null, allocation, _created.GetValueOrDefault(id), lastReport, cv.LastRebalanceAt,
+                cv.PolicyHash?.ToString(), cv.TargetsPpm is { } t ? [.. t] : null, allocation, _created.GetValueOrDefault(id), lastReport, cv.LastRebalanceAt,
                 _keeperCalls.TryGetValue(id, out var k) ? k : null, _model.Rebalances.GetValueOrDefault(id)?.Count ?? 0, price);
         }
 
