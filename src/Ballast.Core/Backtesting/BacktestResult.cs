@@ -6,7 +6,12 @@ namespace Ballast.Backtesting;
 /// <param name="PeriodsPerYear">Rows per year, for annualising volatility, Sharpe and Sortino.</param>
 /// <param name="RiskFree">Annual risk-free rate for Sharpe and Sortino.</param>
 /// <param name="Record">Keep per-row equity, weights, drift and the trade list (needed for output files and reports).</param>
-public sealed record BacktestSettings(int PeriodsPerYear, double RiskFree = 0, bool Record = false);
+/// <param name="Kernel">
+/// The engine's kernels (row scan and trade step): <see cref="EngineKernel.Auto"/> (the default) picks vectors where they
+/// can run; <see cref="EngineKernel.Scalar"/> forces the scalar fallback; <see cref="EngineKernel.Vector"/> forces vectors
+/// and is refused (<see cref="ArgumentException"/>) where they cannot run (fewer assets than one vector, no vector hardware, lots, or costs that differ by direction).
+/// </param>
+public sealed record BacktestSettings(int PeriodsPerYear, double RiskFree = 0, bool Record = false, EngineKernel Kernel = EngineKernel.Auto);
 
 /// <summary>One executed trade in one asset.</summary>
 /// <param name="Row">The window row the trade executed on (at its close).</param>

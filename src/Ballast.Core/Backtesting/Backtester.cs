@@ -98,7 +98,7 @@ public static class Backtester
 
         var state = new PortfolioState(n, spec.Capital);
         var weights = new double[n];
-        var trader = new Trader(CostModel.FromSpec(spec.Costs, policy.Names.Count), spec.Lot, policy.Names, record ? new List<TradeRecord>() : null);
+        var trader = new Trader(CostModel.FromSpec(spec.Costs, policy.Names.Count), spec.Lot, policy.Names, record ? new List<TradeRecord>() : null, settings.Kernel);
         var recorder = record ? new Recorder(rows, n, policy.IsRiskBased) : null;
         var riskFreePerPeriod = Math.Pow(1 + settings.RiskFree, 1.0 / settings.PeriodsPerYear) - 1;
         var metrics = default(MetricsAccumulator);
@@ -111,7 +111,7 @@ public static class Backtester
         recorder?.Record(0, nav, 0, state.Units, prices.AsSpan(0, n));
 
         var units = state.Units;
-        var scanner = new RowScanner(prices, n);
+        var scanner = new RowScanner(prices, n, settings.Kernel);
         scanner.Start(nav, riskFreePerPeriod, units, state.Cash);
         var band = policy.FiresOnlyAboveDrift;
         var rowMax = record || policy.UsesMaxAbsDrift;
