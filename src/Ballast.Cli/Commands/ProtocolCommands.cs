@@ -34,6 +34,7 @@ internal static class SimCommand
                     events = summary.Events,
                     vaults = summary.Vaults,
                     rebalances = summary.Rebalances,
+                    initial_target_settings = summary.InitialTargetSettings,
                     keeper_calls_unchanged = summary.KeeperCallsUnchanged,
                     nav = summary.Nav.ToString(CultureInfo.InvariantCulture),
                     supply = summary.Supply.ToString(CultureInfo.InvariantCulture),
@@ -51,7 +52,7 @@ internal static class SimCommand
             io.Out.WriteLine($"{summary.Scenario}: {summary.Rows} rows of {dataDescription}, policy '{loaded.PolicyName}'");
             io.Out.WriteLine($"  vaults          {summary.Vaults} ({summary.Vaults - 1} simple, 1 composed '{loaded.ComposedId}')");
             io.Out.WriteLine($"  events          {summary.Events} journaled in {location}");
-            io.Out.WriteLine($"  rebalances      {summary.Rebalances} (keeper calls with nothing to do: {summary.KeeperCallsUnchanged})");
+            io.Out.WriteLine($"  rebalances      {summary.Rebalances} that traded (keeper calls with nothing to do: {summary.KeeperCallsUnchanged}; initial target settings of the empty vault: {summary.InitialTargetSettings})");
             io.Out.WriteLine($"  NAV             {SimRunner.Format(summary.Nav, decimals)} {loaded.AssetSymbol}, {summary.Supply} shares");
             io.Out.WriteLine($"  costs           flow fees {SimRunner.Format(summary.FlowFees, decimals)}, fixed {SimRunner.Format(summary.FixedCosts, decimals)} {loaded.AssetSymbol}");
             if (summary.Pending is { Deposits: > 0 } or { Redemptions: > 0 })

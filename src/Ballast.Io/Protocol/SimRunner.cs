@@ -28,6 +28,13 @@ public sealed record SimSummary(
     /// deposits with the assets they hold in escrow, and redemptions with the shares they lock.
     /// </summary>
     public (int Deposits, UInt128 Escrowed, int Redemptions, UInt128 Locked) Pending { get; init; }
+
+    /// <summary>
+    /// Keeper calls that set the targets an empty vault's next deposit is invested at (a risk-based policy's
+    /// <see cref="Rebalanced"/> event with trigger <c>initial</c> and no trades). Not counted in <see cref="Rebalances"/>,
+    /// which counts only the rebalances that traded.
+    /// </summary>
+    public int InitialTargetSettings { get; init; }
 }
 
 /// <summary>
@@ -67,6 +74,7 @@ public static class SimRunner
         var rejections = new List<string>();
         var unchanged = 0;
         var rebalances = 0;
+        var targetSettings = 0;
         var flowFees = UInt128.Zero;
         var fixedCosts = UInt128.Zero;
         var history = new List<(DateOnly, UInt128, UInt128)>();
@@ -186,17 +194,21 @@ public static class SimRunner
                 }
 
                 var outcome = await sequencer.SubmitAsync(new RebalanceCommand($"r{row}-keeper", Keeper, scenario.ComposedId), cancellationToken).ConfigureAwait(false);
-                switch (outcome.Status)
+                switch (KeeperCallKindOf(outcome))
                 {
-                    case CommandStatus.Applied when outcome.Events.OfType<Rebalanced>().FirstOrDefault() is { } e:
+                    case KeeperCallKind.InitialTargets:
+                        targetSettings++;
+                        break;
+                    case KeeperCallKind.Rebalance:
+                        var e = outcome.Events.OfType<Rebalanced>().First();
                         rebalances++;
                         flowFees += e.FlowFees;
                         fixedCosts += e.FixedCosts;
                         break;
-                    case CommandStatus.Applied or CommandStatus.Unchanged:
-                        unchanged++; // nothing traded (an applied call without a rebalance only advanced the policy state)
+                    case KeeperCallKind.NothingTraded:
+                        unchanged++;
                         break;
-                    case CommandStatus.Rejected:
+                    case KeeperCallKind.Rejected:
                         rejections.Add($"{prices.FormatDate(date)} keeper: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
                         break;
                 }
@@ -213,6 +225,7 @@ public static class SimRunner
         {
             Governance = g is null ? null : (g.Governor.Proposals.Count, g.Governor.Proposals.Values.Count(p => p.Executed), g.Bank.TotalSupply, g.Escrow.Supply),
             Pending = PendingRequests(sequencer.State),
+            InitialTargetSettings = targetSettings,
         };
 
         // Fills the composed vault's due requests, oldest first, one command each.
@@ -248,6 +261,30 @@ public static class SimRunner
             }
         }
     }
+
+    /// <summary>What a keeper call did, as the summary counts it.</summary>
+    internal enum KeeperCallKind
+    {
+        /// <summary>A rebalance that traded.</summary>
+        Rebalance,
+
+        /// <summary>An empty vault's targets set for its next deposit (a <see cref="Rebalanced"/> without trades).</summary>
+        InitialTargets,
+
+        /// <summary>Nothing traded (an applied call without a rebalance only advanced the policy state).</summary>
+        NothingTraded,
+
+        /// <summary>The call was refused.</summary>
+        Rejected,
+    }
+
+    /// <summary>How the summary counts a keeper call's outcome: only a <see cref="Rebalanced"/> with trades is a rebalance.</summary>
+    internal static KeeperCallKind KeeperCallKindOf(CommandOutcome outcome) => outcome.Status switch
+    {
+        CommandStatus.Rejected => KeeperCallKind.Rejected,
+        CommandStatus.Applied when outcome.Events.OfType<Rebalanced>().FirstOrDefault() is { } e => e.Trades.IsDefaultOrEmpty ? KeeperCallKind.InitialTargets : KeeperCallKind.Rebalance,
+        _ => KeeperCallKind.NothingTraded,
+    };
 
     /// <summary>
     /// A child's reported total assets: its assets times the day's price ratio, floored. A ratio whose report would not

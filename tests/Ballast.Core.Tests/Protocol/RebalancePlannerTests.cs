@@ -101,6 +101,58 @@ public class RebalancePlannerTests
     }
 
     [Fact]
+    public void Keeper_OnAVaultThatStaysEmpty_JournalsInitialTargetsOnlyWhenTheyChange()
+    {
+        // Inverse volatility over 4 returns of prices that go up and back down by the same factors: every window
+        // holds the same returns (in another order), so the targets stay put while the vault stays empty.
+        var compiler = new FakePolicyCompiler();
+        var h = new EngineHarness(compiler);
+        var spec = FakePolicyCompiler.Fixed("r", ["A", "B"], [0.5, 0.5]) with { Weights = new RiskWeights(RiskScheme.InverseVolatility, new CovarianceSpec(CovarianceMethod.Sample, 4, null), [], [], []) };
+        var policy = new RebalancePolicy(spec);
+        h.Must(new SetPolicyCommand(h.Id(), Operator, "mix", "r", compiler.Register("inverse-vol A B over 4 returns", spec)));
+        h.Fund(Bob, 2_000);
+        foreach (var child in new[] { "A", "B" })
+        {
+            h.Must(new DepositCommand(h.Id(), Bob, child, 1_000_000_000)); // another investor, so the children's NAV moves
+        }
+
+        double[][] factors = [[1.02, 0.97], [1 / 1.02, 1 / 0.97]];
+        var journaled = 0;
+        var keptInForce = 0;
+        for (var d = 0; d < 12; d++)
+        {
+            h.NextDay(factors[d % 2]);
+            if (d < 4)
+            {
+                Assert.Contains("not enough NAV history", h.Keep().Note, StringComparison.Ordinal);
+                continue;
+            }
+
+            var table = ProtocolEngine.NavTable(h.State, h.Mix, ["A", "B"], h.Now)!.WithHistory(4, minWindowRows: 1);
+
+            var expected = PolicyStep.InitialTargets(policy, table, table.RowCount - 1, table.InferPeriodsPerYear());
+            var inForce = h.Mix.TargetsPpm!.ToArray();
+            var outcome = h.Keep();
+            var events = outcome.Events.OfType<Rebalanced>().ToList();
+            if (expected.SequenceEqual(inForce))
+            {
+                keptInForce++;
+                Assert.True(events.Count == 0, $"day {d}: the targets {string.Join(',', expected)} are in force already, yet the keeper journaled them again");
+            }
+            else
+            {
+                journaled++;
+                var set = Assert.Single(events);
+                Assert.Equal(PolicyStep.InitialInvestment.Kind, set.Trigger);
+                Assert.Equal(expected, set.TargetsPpm);
+            }
+        }
+
+        Assert.True(journaled >= 1, "the empty vault's targets were never set");
+        Assert.True(keptInForce >= 3, $"only {keptInForce} days with unchanged targets: the case under test did not arise");
+    }
+
+    [Fact]
     public void Rails_MaxStep_ClipsEachChildsMove()
     {
         var h = new EngineHarness(trigger: Drift5, rails: new RebalanceRails { MaxStepPpm = 20_000 });
