@@ -67,14 +67,14 @@ public class KeeperHistoryBenchmarks
             }
         }
 
-        Do(new CreateAsset("a", Issuer, "USD", 6), now);
+        Do(new CreateAsset("a", Issuer, new AssetSymbol("USD"), 6), now);
         foreach (var child in Children)
         {
             Do(new CreateSimpleVault("v" + child, Operator, child, ChildSpec()), now);
         }
 
-        Do(new IssueAsset("fund", Issuer, "USD", Issuer, UInt128.MaxValue / 4), now);
-        Do(new CreateComposedVault("cmix", Operator, "mix", new ComposedVaultSpec { Asset = "USD", Operator = Operator, CostRecipient = Operator, Children = [.. Children], Pricing = PricingMode.Immediate }), now);
+        Do(new IssueAsset("fund", Issuer, new AssetSymbol("USD"), Issuer, UInt128.MaxValue / 4), now);
+        Do(new CreateComposedVault("cmix", Operator, "mix", new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, CostRecipient = Operator, Children = [.. Children], Pricing = PricingMode.Immediate }), now);
         Do(new SetPolicyCommand("pmix", Operator, "mix", "p", spec), now);
         Do(new DepositCommand("dmix", Issuer, "mix", 1_000_000_000_000), now);
         var random = new Random(BenchData.Seed);
@@ -96,5 +96,5 @@ public class KeeperHistoryBenchmarks
         return state;
     }
 
-    private static SimpleVaultSpec ChildSpec() => new() { Asset = "USD", DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), Pricing = PricingMode.Immediate };
+    private static SimpleVaultSpec ChildSpec() => new() { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), Pricing = PricingMode.Immediate };
 }

@@ -42,20 +42,20 @@ public class ProtocolBenchmarks
         _clock = new ManualClock(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
         _engine = new ProtocolEngine(SpecPolicyCompiler.Instance);
         _sequencer = await ProtocolSequencer.OpenAsync(_store, _engine, _clock);
-        await Submit(new CreateAsset("asset", Issuer, "USD", 6));
+        await Submit(new CreateAsset("asset", Issuer, new AssetSymbol("USD"), 6));
         await Submit(new CreateSimpleVault("vault", Operator, "V", Spec()));
         for (var i = 0; i < 100; i++)
         {
-            await Submit(new IssueAsset($"fund-{i}", Issuer, "USD", Investor(i), (UInt128)1_000_000_000_000_000));
+            await Submit(new IssueAsset($"fund-{i}", Issuer, new AssetSymbol("USD"), Investor(i), (UInt128)1_000_000_000_000_000));
         }
 
         // A journal of set-up plus 20,000 deposits for the replay benchmark.
         _replayStore = new SqliteJournalStore(Path.Combine(_directory, "replay.db"));
         var replayClock = new ManualClock(_clock.Now);
         var replaySequencer = await ProtocolSequencer.OpenAsync(_replayStore, _engine, replayClock);
-        await replaySequencer.SubmitAsync(new CreateAsset("asset", Issuer, "USD", 6));
+        await replaySequencer.SubmitAsync(new CreateAsset("asset", Issuer, new AssetSymbol("USD"), 6));
         await replaySequencer.SubmitAsync(new CreateSimpleVault("vault", Operator, "V", Spec()));
-        await replaySequencer.SubmitAsync(new IssueAsset("fund", Issuer, "USD", Investor(0), (UInt128)1_000_000_000_000_000));
+        await replaySequencer.SubmitAsync(new IssueAsset("fund", Issuer, new AssetSymbol("USD"), Investor(0), (UInt128)1_000_000_000_000_000));
         for (var b = 0; b < ReplayCommands / 100; b++)
         {
             var batch = new ProtocolCommand[100];
@@ -143,7 +143,7 @@ public class ProtocolBenchmarks
     private static AccountId Investor(int i) => new("investor-" + i.ToString(CultureInfo.InvariantCulture));
 
     // Immediate pricing (opted in) keeps one command per deposit, as the published figures measured.
-    private static SimpleVaultSpec Spec() => new() { Asset = "USD", DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = 10, ExitFeeBps = 10, FlowFeesPaidOut = true, Pricing = PricingMode.Immediate };
+    private static SimpleVaultSpec Spec() => new() { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = 10, ExitFeeBps = 10, FlowFeesPaidOut = true, Pricing = PricingMode.Immediate };
 
     private async Task Submit(ProtocolCommand command)
     {
@@ -174,17 +174,17 @@ public class ProtocolBenchmarks
             }
         }
 
-        Do(new CreateAsset("a", Issuer, "USD", 6), now);
+        Do(new CreateAsset("a", Issuer, new AssetSymbol("USD"), 6), now);
         foreach (var child in new[] { "A", "B", "C" })
         {
             Do(new CreateSimpleVault("v" + child, Operator, child, Spec()), now);
         }
 
-        Do(new IssueAsset("fund", Issuer, "USD", Issuer, UInt128.MaxValue / 4), now);
+        Do(new IssueAsset("fund", Issuer, new AssetSymbol("USD"), Issuer, UInt128.MaxValue / 4), now);
         for (var v = 0; v < Vaults; v++)
         {
             var id = "mix-" + v.ToString(CultureInfo.InvariantCulture);
-            Do(new CreateComposedVault("c" + id, Operator, id, new ComposedVaultSpec { Asset = "USD", Operator = Operator, CostRecipient = Operator, Children = ["A", "B", "C"], Pricing = PricingMode.Immediate }), now);
+            Do(new CreateComposedVault("c" + id, Operator, id, new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, CostRecipient = Operator, Children = ["A", "B", "C"], Pricing = PricingMode.Immediate }), now);
             Do(new SetPolicyCommand("p" + id, Operator, id, "p", policy), now);
             Do(new DepositCommand("d" + id, Issuer, id, 1_000_000_000), now);
         }

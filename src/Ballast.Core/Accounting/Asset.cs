@@ -10,9 +10,9 @@ public sealed record Asset
     public const int MaxDecimals = 36;
 
     /// <summary>Creates an asset.</summary>
-    public Asset(string symbol, int decimals)
+    public Asset(AssetSymbol symbol, int decimals)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
+        ArgumentNullException.ThrowIfNull(symbol.Value, nameof(symbol));
         ArgumentOutOfRangeException.ThrowIfNegative(decimals);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(decimals, MaxDecimals);
         Symbol = symbol;
@@ -20,7 +20,7 @@ public sealed record Asset
     }
 
     /// <summary>The asset's symbol, e.g. <c>USDC</c>.</summary>
-    public string Symbol { get; }
+    public AssetSymbol Symbol { get; }
 
     /// <summary>Decimals of the base unit.</summary>
     public int Decimals { get; }

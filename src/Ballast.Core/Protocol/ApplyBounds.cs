@@ -16,8 +16,8 @@ internal static class ApplyBounds
 
     private sealed class Overlay(ProtocolState state)
     {
-        private readonly Dictionary<(string Symbol, AccountId Account), UInt128> _wallets = [];
-        private readonly Dictionary<string, UInt128> _issued = new(StringComparer.Ordinal);
+        private readonly Dictionary<(AssetSymbol Symbol, AccountId Account), UInt128> _wallets = [];
+        private readonly Dictionary<AssetSymbol, UInt128> _issued = [];
         private readonly Dictionary<string, (UInt128 Assets, UInt128 Supply)> _ledgers = new(StringComparer.Ordinal);
         private readonly Dictionary<(string Vault, AccountId Account), UInt128> _shares = [];
         private readonly Dictionary<string, UInt128> _inFlight = new(StringComparer.Ordinal);
@@ -252,10 +252,10 @@ internal static class ApplyBounds
             return _inFlight[cv.Id] = total > UInt128.MaxValue ? UInt128.MaxValue : (UInt128)total;
         }
 
-        private UInt128 Balance(string symbol, AccountId account) =>
+        private UInt128 Balance(AssetSymbol symbol, AccountId account) =>
             _wallets.TryGetValue((symbol, account), out var held) ? held : state.Balance(symbol, account);
 
-        private Rejection? Credit(string symbol, AccountId account, UInt128 amount)
+        private Rejection? Credit(AssetSymbol symbol, AccountId account, UInt128 amount)
         {
             // A wallet's pending deposit requests hold part of it in escrow and may come back to it, so the room
             // left is what neither the wallet nor its escrow uses (the escrow taken as it stood before the command).
@@ -270,7 +270,7 @@ internal static class ApplyBounds
             return null;
         }
 
-        private Rejection? Debit(string symbol, AccountId account, UInt128 amount)
+        private Rejection? Debit(AssetSymbol symbol, AccountId account, UInt128 amount)
         {
             var held = Balance(symbol, account);
             if (amount > held)

@@ -64,13 +64,11 @@ internal static class AssetDecisions
         }
     }
 
-    private static bool ValidSymbol(string symbol) => AccountId.IsValid(symbol) && symbol.Length <= 16;
-
     private static CommandOutcome DecideCreate(ProtocolState state, CreateAsset c)
     {
-        if (!ValidSymbol(c.Symbol))
+        if (!AssetSymbol.IsValid(c.Symbol.Value))
         {
-            return CommandOutcome.Reject(AssetRejections.InvalidSymbol, $"'{c.Symbol}' is not a valid asset symbol (letters, digits, - _ . :, at most 16)");
+            return CommandOutcome.Reject(AssetRejections.InvalidSymbol, AssetSymbol.Problem(c.Symbol.Value));
         }
 
         if (c.Decimals is < 0 or > Asset.MaxDecimals)
@@ -126,7 +124,7 @@ internal static class AssetDecisions
     }
 
     /// <summary>The refusal of a command that names an asset nobody created.</summary>
-    internal static CommandOutcome UnknownAsset(string symbol) => CommandOutcome.Reject(AssetRejections.UnknownAsset, $"no asset '{symbol}'");
+    internal static CommandOutcome UnknownAsset(AssetSymbol symbol) => CommandOutcome.Reject(AssetRejections.UnknownAsset, $"no asset '{symbol}'");
 }
 
 /// <summary>Rejection codes of the assets-and-wallets rules (the codes are journaled and tested: never change them).</summary>
@@ -135,7 +133,7 @@ public static class AssetRejections
     /// <summary>A command acts as, or sends to, a system account (<c>vault:</c>, <c>escrow:</c>, <c>gauge:</c>).</summary>
     public const string ReservedAccount = "reserved-account";
 
-    /// <summary>The asset symbol is not letters, digits and - _ . : of at most 16 characters.</summary>
+    /// <summary>The asset symbol is missing (a default <see cref="AssetSymbol"/>, e.g. a JSON body without one) or not valid.</summary>
     public const string InvalidSymbol = "invalid-symbol";
 
     /// <summary>The decimals are out of 0..<see cref="Asset.MaxDecimals"/>.</summary>

@@ -54,7 +54,7 @@ public abstract record ProtocolCommand(string Id, AccountId Actor);
 /// <param name="Actor">The issuer, the only account allowed to issue it.</param>
 /// <param name="Symbol">The asset's unique symbol.</param>
 /// <param name="Decimals">Decimal places of one whole unit, 0 to <see cref="Accounting.Asset.MaxDecimals"/>; amounts are integers in base units.</param>
-public sealed record CreateAsset(string Id, AccountId Actor, string Symbol, int Decimals) : ProtocolCommand(Id, Actor);
+public sealed record CreateAsset(string Id, AccountId Actor, AssetSymbol Symbol, int Decimals) : ProtocolCommand(Id, Actor);
 
 /// <summary>Create new units of an asset; only its issuer may.</summary>
 /// <param name="Id">The command's idempotency key.</param>
@@ -62,7 +62,7 @@ public sealed record CreateAsset(string Id, AccountId Actor, string Symbol, int 
 /// <param name="Symbol">The asset.</param>
 /// <param name="To">The account credited.</param>
 /// <param name="Amount">Units to create, in base units.</param>
-public sealed record IssueAsset(string Id, AccountId Actor, string Symbol, AccountId To, UInt128 Amount) : ProtocolCommand(Id, Actor);
+public sealed record IssueAsset(string Id, AccountId Actor, AssetSymbol Symbol, AccountId To, UInt128 Amount) : ProtocolCommand(Id, Actor);
 
 /// <summary>Move units of an asset from the actor to another account.</summary>
 /// <param name="Id">The command's idempotency key.</param>
@@ -70,7 +70,7 @@ public sealed record IssueAsset(string Id, AccountId Actor, string Symbol, Accou
 /// <param name="Symbol">The asset.</param>
 /// <param name="To">The recipient.</param>
 /// <param name="Amount">Units to move, in base units.</param>
-public sealed record TransferAsset(string Id, AccountId Actor, string Symbol, AccountId To, UInt128 Amount) : ProtocolCommand(Id, Actor);
+public sealed record TransferAsset(string Id, AccountId Actor, AssetSymbol Symbol, AccountId To, UInt128 Amount) : ProtocolCommand(Id, Actor);
 
 /// <summary>Create a simple (ERC-4626-style) vault over one asset, valued by NAV reports; the actor becomes its operator.</summary>
 /// <param name="Id">The command's idempotency key.</param>

@@ -29,20 +29,20 @@ public sealed record CommandAccepted(ProtocolCommand Command) : ProtocolEvent
 /// <param name="Symbol">The asset's unique symbol.</param>
 /// <param name="Decimals">Decimal places of one whole unit.</param>
 /// <param name="Issuer">The only account allowed to issue it.</param>
-public sealed record AssetCreated(string Symbol, int Decimals, AccountId Issuer) : ProtocolEvent;
+public sealed record AssetCreated(AssetSymbol Symbol, int Decimals, AccountId Issuer) : ProtocolEvent;
 
 /// <summary>New units of an asset credited to a wallet by its issuer.</summary>
 /// <param name="Symbol">The asset.</param>
 /// <param name="To">The wallet credited.</param>
 /// <param name="Amount">Units created, in base units.</param>
-public sealed record AssetIssued(string Symbol, AccountId To, UInt128 Amount) : ProtocolEvent;
+public sealed record AssetIssued(AssetSymbol Symbol, AccountId To, UInt128 Amount) : ProtocolEvent;
 
 /// <summary>Units moved between wallets.</summary>
 /// <param name="Symbol">The asset.</param>
 /// <param name="From">The wallet debited.</param>
 /// <param name="To">The wallet credited.</param>
 /// <param name="Amount">Units moved, in base units.</param>
-public sealed record AssetTransferred(string Symbol, AccountId From, AccountId To, UInt128 Amount) : ProtocolEvent;
+public sealed record AssetTransferred(AssetSymbol Symbol, AccountId From, AccountId To, UInt128 Amount) : ProtocolEvent;
 
 /// <summary>A simple vault was created (see <see cref="CreateSimpleVault"/>), empty and unpaused.</summary>
 /// <param name="Vault">The vault's unique id.</param>

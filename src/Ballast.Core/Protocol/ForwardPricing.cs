@@ -92,7 +92,7 @@ public static class ForwardPricing
             return CommandOutcome.Reject(Rejections.ZeroAmount, "the deposit must be more than zero");
         }
 
-        string symbol;
+        AssetSymbol symbol;
         if (state.SimpleVaults.TryGetValue(c.Vault, out var sv))
         {
             symbol = sv.Spec.Asset;
@@ -341,7 +341,7 @@ public static class ForwardPricing
     }
 
     /// <summary>Takes <paramref name="amount"/> out of <paramref name="owner"/>'s escrow (a request returned or filled); the entry goes when it reaches zero.</summary>
-    private static void ReleaseEscrow(ProtocolState state, string symbol, AccountId owner, UInt128 amount)
+    private static void ReleaseEscrow(ProtocolState state, AssetSymbol symbol, AccountId owner, UInt128 amount)
     {
         var left = state.Escrowed(symbol, owner);
         if (left < amount)

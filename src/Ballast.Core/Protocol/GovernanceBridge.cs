@@ -193,7 +193,7 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
             return (null, null, $"the policy holds '{missing}', which is not a simple vault");
         }
 
-        var assets = policy.Universe.Select(c => state.SimpleVaults[c].Spec.Asset).Distinct(StringComparer.Ordinal).ToList();
+        var assets = policy.Universe.Select(c => state.SimpleVaults[c].Spec.Asset).Distinct().ToList();
         if (assets.Count != 1)
         {
             return (null, null, $"the children hold different assets ({string.Join(", ", assets)})");

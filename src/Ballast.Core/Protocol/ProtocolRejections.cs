@@ -27,15 +27,15 @@ public static class ProtocolRejections
     /// <summary>The decision failed on an unexpected error: the command is refused rather than journaled.</summary>
     public const string DecisionFailed = "decision-failed";
 
-    internal static Rejection Supply(string symbol, UInt128 issued, UInt128 amount) =>
+    internal static Rejection Supply(AssetSymbol symbol, UInt128 issued, UInt128 amount) =>
         new(SupplyOverflow, $"issuing {Text(amount)} {symbol} would take its issued total {Text(issued)} past {Text(UInt128.MaxValue)}");
 
-    internal static Rejection Overflow(string symbol, AccountId account, UInt128 held, UInt128 escrowed, UInt128 amount) =>
+    internal static Rejection Overflow(AssetSymbol symbol, AccountId account, UInt128 held, UInt128 escrowed, UInt128 amount) =>
         new(BalanceOverflow, escrowed == 0
             ? $"{account} holds {Text(held)} {symbol}; receiving {Text(amount)} more would pass {Text(UInt128.MaxValue)}"
             : $"{account} holds {Text(held)} {symbol} and has {Text(escrowed)} in escrow for pending deposit requests; receiving {Text(amount)} more would pass {Text(UInt128.MaxValue)}");
 
-    internal static Rejection Short(string symbol, AccountId account, UInt128 held, UInt128 amount) =>
+    internal static Rejection Short(AssetSymbol symbol, AccountId account, UInt128 held, UInt128 amount) =>
         new(InsufficientBalance, $"{account} holds {Text(held)} {symbol}, not {Text(amount)}");
 
     internal static Rejection Nav(string vault, string what) =>

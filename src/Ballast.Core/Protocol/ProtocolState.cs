@@ -69,22 +69,22 @@ public sealed class ComposedVaultState(string id, ComposedVaultSpec spec)
 public sealed class ProtocolState
 {
     /// <summary>Every created asset by symbol, with the account allowed to issue it.</summary>
-    public IReadOnlyDictionary<string, (Asset Asset, AccountId Issuer)> Assets => AssetsMutable;
+    public IReadOnlyDictionary<AssetSymbol, (Asset Asset, AccountId Issuer)> Assets => AssetsMutable;
 
     /// <summary>The engine's write access to <see cref="Assets"/> (its Apply only).</summary>
-    internal Dictionary<string, (Asset Asset, AccountId Issuer)> AssetsMutable { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<AssetSymbol, (Asset Asset, AccountId Issuer)> AssetsMutable { get; } = [];
 
     /// <summary>Wallet balances in base units, by asset symbol and account; a missing key is a zero balance.</summary>
-    public IReadOnlyDictionary<(string Symbol, AccountId Account), UInt128> Wallets => WalletsMutable;
+    public IReadOnlyDictionary<(AssetSymbol Symbol, AccountId Account), UInt128> Wallets => WalletsMutable;
 
     /// <summary>The engine's write access to <see cref="Wallets"/> (its Apply only).</summary>
-    internal Dictionary<(string Symbol, AccountId Account), UInt128> WalletsMutable { get; } = [];
+    internal Dictionary<(AssetSymbol Symbol, AccountId Account), UInt128> WalletsMutable { get; } = [];
 
     /// <summary>Base units of each asset its issuer has issued in total (at most <see cref="UInt128.MaxValue"/>).</summary>
-    public IReadOnlyDictionary<string, UInt128> Issued => IssuedMutable;
+    public IReadOnlyDictionary<AssetSymbol, UInt128> Issued => IssuedMutable;
 
     /// <summary>The engine's write access to <see cref="Issued"/> (its Apply only).</summary>
-    internal Dictionary<string, UInt128> IssuedMutable { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<AssetSymbol, UInt128> IssuedMutable { get; } = [];
 
     /// <summary>The simple vaults by id.</summary>
     public IReadOnlyDictionary<string, SimpleVaultState> SimpleVaults => SimpleVaultsMutable;
@@ -120,14 +120,14 @@ public sealed class ProtocolState
     /// <param name="symbol">The asset's symbol.</param>
     /// <param name="account">The account.</param>
     /// <returns>The free balance; escrowed amounts (<see cref="Escrowed"/>) are not included.</returns>
-    public UInt128 Balance(string symbol, AccountId account) => Wallets.GetValueOrDefault((symbol, account));
+    public UInt128 Balance(AssetSymbol symbol, AccountId account) => Wallets.GetValueOrDefault((symbol, account));
 
     /// <summary>
     /// Base units of <paramref name="symbol"/> that <paramref name="account"/>'s pending deposit requests hold in
     /// escrow. They return to the wallet when a request is cancelled or refused, so a wallet's balance plus its
     /// escrow stays within <see cref="UInt128.MaxValue"/>.
     /// </summary>
-    public UInt128 Escrowed(string symbol, AccountId account) => EscrowedMutable.GetValueOrDefault((symbol, account));
+    public UInt128 Escrowed(AssetSymbol symbol, AccountId account) => EscrowedMutable.GetValueOrDefault((symbol, account));
 
     /// <summary>
     /// The children's NAV tables keepers read, by column order (<see cref="LiveNavTable"/>): derived from the
@@ -137,9 +137,9 @@ public sealed class ProtocolState
     internal Dictionary<string, LiveNavTable> NavTables { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The engine's write access to <see cref="Escrowed"/> (forward pricing's Apply only).</summary>
-    internal Dictionary<(string Symbol, AccountId Account), UInt128> EscrowedMutable { get; } = [];
+    internal Dictionary<(AssetSymbol Symbol, AccountId Account), UInt128> EscrowedMutable { get; } = [];
 
-    internal void Credit(string symbol, AccountId account, UInt128 amount)
+    internal void Credit(AssetSymbol symbol, AccountId account, UInt128 amount)
     {
         if (amount == 0)
         {
@@ -149,7 +149,7 @@ public sealed class ProtocolState
         WalletsMutable[(symbol, account)] = checked(Balance(symbol, account) + amount);
     }
 
-    internal void Debit(string symbol, AccountId account, UInt128 amount)
+    internal void Debit(AssetSymbol symbol, AccountId account, UInt128 amount)
     {
         if (amount == 0)
         {

@@ -7,7 +7,7 @@ namespace Ballast.Protocol;
 public sealed record SimpleVaultSpec
 {
     /// <summary>The symbol of the asset the vault holds and is valued in; it must exist.</summary>
-    public required string Asset { get; init; }
+    public required AssetSymbol Asset { get; init; }
 
     /// <summary>Extra decimals of the share over the asset, also the virtual shares' exponent (default <see cref="VaultConfig.DefaultDecimalsOffset"/>, 6).</summary>
     public int DecimalsOffset { get; init; } = VaultConfig.DefaultDecimalsOffset;
@@ -133,7 +133,7 @@ public sealed record RebalanceRails
 public sealed record ComposedVaultSpec
 {
     /// <summary>The symbol of the base asset the vault holds and is valued in; every child must hold the same asset.</summary>
-    public required string Asset { get; init; }
+    public required AssetSymbol Asset { get; init; }
 
     /// <summary>Extra decimals of the share over the asset, also the virtual shares' exponent (default <see cref="VaultConfig.DefaultDecimalsOffset"/>, 6).</summary>
     public int DecimalsOffset { get; init; } = VaultConfig.DefaultDecimalsOffset;

@@ -31,7 +31,7 @@ public sealed record Scenario
 
     public required string PolicyText { get; init; }
 
-    public required string AssetSymbol { get; init; }
+    public required AssetSymbol AssetSymbol { get; init; }
 
     public required int AssetDecimals { get; init; }
 
@@ -118,11 +118,13 @@ public sealed record Scenario
         var assetMap = AsMap(Required(root, "asset", "", "asset: { symbol: USD, decimals: 6 }"), "asset");
         CheckKeys(assetMap, AssetKeys, "asset");
         var symbolNode = Required(assetMap, "symbol", "asset", "a symbol such as USD");
-        var symbol = Text(symbolNode, "asset.symbol");
-        if (!AccountId.IsValid(symbol))
+        var symbolText = Text(symbolNode, "asset.symbol");
+        if (!AssetSymbol.IsValid(symbolText))
         {
-            throw Fail(symbolNode, "asset.symbol", $"'{symbol}' is not a valid symbol (letters, digits, - _ . :)");
+            throw Fail(symbolNode, "asset.symbol", AssetSymbol.Problem(symbolText));
         }
+
+        var symbol = new AssetSymbol(symbolText);
 
         var decimals = Get(assetMap, "decimals") is { } decimalsNode ? (int)Long(decimalsNode, "asset.decimals", 0, 18) : 6;
 
@@ -284,7 +286,7 @@ public sealed record Scenario
     }
 
     /// <summary>One investor flow: a deposit of whole units or a redemption of a fraction of the account's shares, on a date inside the data.</summary>
-    private static InvestorFlow BindFlow(SpecNode item, string path, PriceTable prices, string symbol, int decimals)
+    private static InvestorFlow BindFlow(SpecNode item, string path, PriceTable prices, AssetSymbol symbol, int decimals)
     {
         var flow = AsMap(item, path);
         CheckKeys(flow, FlowKeys, path);

@@ -170,7 +170,7 @@ public sealed class ProjectionBuilder
         {
             var vault = simple.Vault;
             var decimals = _state.Assets[simple.Spec.Asset].Asset.Decimals;
-            return new VaultView(id, "simple", simple.Spec.Asset, decimals, vault.ShareDecimals, simple.Spec.Operator.Value, simple.Spec.Reporter.Value,
+            return new VaultView(id, "simple", simple.Spec.Asset.Value, decimals, vault.ShareDecimals, simple.Spec.Operator.Value, simple.Spec.Reporter.Value,
                 Text(vault.TotalAssets), Text(vault.TotalSupply), PriceText(vault.Ledger.Price, decimals, vault.ShareDecimals), vault.IsPaused, vault.PendingReport is not null,
                 null, null, [], _created.GetValueOrDefault(id), vault.LastReportAt, null, _keeperCalls.TryGetValue(id, out var k) ? k : null, 0, vault.Ledger.Price);
         }
@@ -190,7 +190,7 @@ public sealed class ProjectionBuilder
             // A composed vault's shares are worth its NAV (its ledger's total assets move only with flows), with the
             // ledger's virtual share and asset as in every conversion.
             var price = new SharePrice(nav + 1, cv.Ledger.TotalSupply + cv.Ledger.VirtualShares);
-            return new VaultView(id, "composed", cv.Spec.Asset, decimals, shareDecimals, cv.Spec.Operator.Value, null,
+            return new VaultView(id, "composed", cv.Spec.Asset.Value, decimals, shareDecimals, cv.Spec.Operator.Value, null,
                 Text(nav), Text(cv.Ledger.TotalSupply), PriceText(price, decimals, shareDecimals), cv.Paused, false,
                 cv.PolicyHash?.ToString(), cv.TargetsPpm is { } t ? [.. t] : null, allocation, _created.GetValueOrDefault(id), lastReport, cv.LastRebalanceAt,
                 _keeperCalls.TryGetValue(id, out var k) ? k : null, _model.Rebalances.GetValueOrDefault(id)?.Count ?? 0, price);
@@ -207,12 +207,12 @@ public sealed class ProjectionBuilder
         {
             if (_state.Balance(symbol, account) is var balance && balance > 0)
             {
-                wallets[symbol] = Text(balance);
+                wallets[symbol.Value] = Text(balance);
             }
 
             if (_state.Escrowed(symbol, account) is var held && held > 0)
             {
-                escrowed[symbol] = Text(held);
+                escrowed[symbol.Value] = Text(held);
             }
         }
 

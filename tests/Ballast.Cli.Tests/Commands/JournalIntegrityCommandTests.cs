@@ -27,10 +27,10 @@ public sealed class JournalIntegrityCommandTests : IDisposable
         using var store = new SqliteJournalStore(path);
         var sequencer = await ProtocolSequencer.OpenAsync(store, new ProtocolEngine(SpecPolicyCompiler.Instance), new ManualClock(T0));
         var issuer = new AccountId("issuer");
-        await sequencer.SubmitAsync(new CreateAsset("asset", issuer, "USD", 6));
+        await sequencer.SubmitAsync(new CreateAsset("asset", issuer, new AssetSymbol("USD"), 6));
         for (var from = 0; from < issues; from += 500)
         {
-            var outcomes = await sequencer.SubmitBatchAsync([.. Enumerable.Range(from, Math.Min(500, issues - from)).Select(i => (ProtocolCommand)new IssueAsset($"issue-{i}", issuer, "USD", new AccountId($"holder-{i % 7}"), 1_000_000))]);
+            var outcomes = await sequencer.SubmitBatchAsync([.. Enumerable.Range(from, Math.Min(500, issues - from)).Select(i => (ProtocolCommand)new IssueAsset($"issue-{i}", issuer, new AssetSymbol("USD"), new AccountId($"holder-{i % 7}"), 1_000_000))]);
             Assert.All(outcomes, o => Assert.Equal(CommandStatus.Applied, o.Status));
         }
 

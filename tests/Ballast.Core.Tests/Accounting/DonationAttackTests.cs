@@ -91,10 +91,10 @@ public class DonationGriefingTests
     [Fact]
     public void AtTheDefaultOffset_TheVictimLosesUnderAMillionthOfTheDeposit_WhileAtOffsetZeroAThird()
     {
-        var defaults = new VaultConfig { Asset = new Asset("USD", 6), Operator = Operator, Reporter = Reporter, FeeRecipient = Fees };
+        var defaults = new VaultConfig { Asset = new Asset(new AssetSymbol("USD"), 6), Operator = Operator, Reporter = Reporter, FeeRecipient = Fees };
         Assert.Equal(6, defaults.DecimalsOffset);
-        Assert.Equal(6, new Ballast.Protocol.SimpleVaultSpec { Asset = "USD", Operator = Operator, Reporter = Reporter, FeeRecipient = Fees }.DecimalsOffset);
-        Assert.Equal(6, new Ballast.Protocol.ComposedVaultSpec { Asset = "USD", Operator = Operator, CostRecipient = Fees, Children = ["A"] }.DecimalsOffset);
+        Assert.Equal(6, new Ballast.Protocol.SimpleVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, Reporter = Reporter, FeeRecipient = Fees }.DecimalsOffset);
+        Assert.Equal(6, new Ballast.Protocol.ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, CostRecipient = Fees, Children = ["A"] }.DecimalsOffset);
 
         var (atDefault, donationAtDefault) = WorstLoss(defaults);
         var (atZero, donationAtZero) = WorstLoss(defaults with { DecimalsOffset = 0 });

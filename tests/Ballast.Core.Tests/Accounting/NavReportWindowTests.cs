@@ -114,8 +114,8 @@ public class NavReportWindowTests
     public void Defaults_HaveANonZeroMinimumInterval()
     {
         Assert.Equal(TimeSpan.FromHours(1), NavReportBounds.Default.MinInterval);
-        Assert.Equal(NavReportBounds.Default, new VaultConfig { Asset = new Asset("USD", 6), Operator = Operator, Reporter = Reporter, FeeRecipient = Fees }.ReportBounds);
-        Assert.Equal(3_600, new Ballast.Protocol.SimpleVaultSpec { Asset = "USD", Operator = Operator, Reporter = Reporter, FeeRecipient = Fees }.MinReportIntervalSeconds);
+        Assert.Equal(NavReportBounds.Default, new VaultConfig { Asset = new Asset(new AssetSymbol("USD"), 6), Operator = Operator, Reporter = Reporter, FeeRecipient = Fees }.ReportBounds);
+        Assert.Equal(3_600, new Ballast.Protocol.SimpleVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, Reporter = Reporter, FeeRecipient = Fees }.MinReportIntervalSeconds);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ internal sealed class VaultHarness
 
     public static VaultConfig Config(int offset = 0, int decimals = 18) => new()
     {
-        Asset = new Asset("TKN", decimals),
+        Asset = new Asset(new AssetSymbol("TKN"), decimals),
         DecimalsOffset = offset,
         Operator = Operator,
         Reporter = Reporter,

@@ -22,7 +22,7 @@ public class CostModelTests
     public void ForChildVaults_ChargesTheEntryFeeOnBuysAndTheExitFeeOnSells()
     {
         var someone = new AccountId("someone");
-        var plain = new VaultConfig { Asset = new Asset("USD", 6), Operator = someone, Reporter = someone, FeeRecipient = someone };
+        var plain = new VaultConfig { Asset = new Asset(new AssetSymbol("USD"), 6), Operator = someone, Reporter = someone, FeeRecipient = someone };
         var model = CostModel.ForChildVaults([plain with { EntryFeeBps = 25, ExitFeeBps = 40 }, plain], 7);
         Assert.Equal(0.0025, model.BuyRate(0), 15);
         Assert.Equal(0.0040, model.SellRate(0), 15);

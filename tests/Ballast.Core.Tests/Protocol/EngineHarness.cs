@@ -33,13 +33,13 @@ internal sealed class EngineHarness
         Compiler = compiler ?? new FakePolicyCompiler();
         Engine = engine ?? new ProtocolEngine(Compiler);
         PolicyText = Compiler.Register($"fixed A 0.5 B 0.5 {trigger}", FakePolicyCompiler.Fixed("p", ["A", "B"], [0.5, 0.5]) with { Trigger = trigger ?? new NoTrigger() });
-        Must(new CreateAsset(Id(), Issuer, "USD", 6));
+        Must(new CreateAsset(Id(), Issuer, new AssetSymbol("USD"), 6));
         foreach (var child in new[] { "A", "B" })
         {
-            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = 10, ExitFeeBps = 10, FlowFeesPaidOut = true, Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
+            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = 10, ExitFeeBps = 10, FlowFeesPaidOut = true, Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
         }
 
-        Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = ["A", "B"], Rails = rails ?? RebalanceRails.None, Pricing = PricingMode.Immediate }));
+        Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = ["A", "B"], Rails = rails ?? RebalanceRails.None, Pricing = PricingMode.Immediate }));
         Must(new SetPolicyCommand(Id(), Operator, "mix", "p", PolicyText));
     }
 
@@ -97,7 +97,7 @@ internal sealed class EngineHarness
     }
 
     /// <summary>Issues <paramref name="usd"/> whole USD to <paramref name="who"/>.</summary>
-    public void Fund(AccountId who, UInt128 usd) => Must(new IssueAsset(Id(), Issuer, "USD", who, usd * 1_000_000));
+    public void Fund(AccountId who, UInt128 usd) => Must(new IssueAsset(Id(), Issuer, new AssetSymbol("USD"), who, usd * 1_000_000));
 
     /// <summary>Funds <paramref name="who"/> and deposits the whole amount into "mix".</summary>
     public void Deposit(AccountId who, UInt128 usd)
@@ -131,7 +131,7 @@ internal sealed class EngineHarness
 
     /// <summary>A text that equal states share: event count, wallets, vault totals and composed ledgers.</summary>
     public string Fingerprint() =>
-        $"{State.EventCount}|{string.Join(",", State.Wallets.OrderBy(w => w.Key.Account.Value, StringComparer.Ordinal).ThenBy(w => w.Key.Symbol, StringComparer.Ordinal).Select(w => $"{w.Key.Symbol}/{w.Key.Account}={w.Value}"))}"
+        $"{State.EventCount}|{string.Join(",", State.Wallets.OrderBy(w => w.Key.Account.Value, StringComparer.Ordinal).ThenBy(w => w.Key.Symbol).Select(w => $"{w.Key.Symbol}/{w.Key.Account}={w.Value}"))}"
         + $"|{string.Join(",", State.SimpleVaults.Values.Select(v => $"{v.Id}:{v.Vault.TotalAssets}/{v.Vault.Ledger.TotalSupply}"))}"
         + $"|{string.Join(",", State.ComposedVaults.Values.Select(v => $"{v.Id}:{v.Ledger.TotalAssets}/{v.Ledger.TotalSupply}/{v.PolicyHash}/{v.Paused}"))}";
 }

@@ -28,7 +28,7 @@ public sealed class JournalClockTests
         }
 
         var governance = engine.Decide(state, new MintBank("m", new AccountId("treasury"), new AccountId("alice"), 1), t.AddSeconds(-1)).Rejection!;
-        var asset = engine.Decide(state, new CreateAsset("a", new AccountId("issuer"), "USD", 6), t.AddSeconds(-1)).Rejection!;
+        var asset = engine.Decide(state, new CreateAsset("a", new AccountId("issuer"), new AssetSymbol("USD"), 6), t.AddSeconds(-1)).Rejection!;
 
         Assert.Equal(Rejections.TimeRegression, governance.Code);
         Assert.StartsWith("governance refuses a command dated 2005-01-02T23:59:59Z: the journal's last event is at 2005-01-03T00:00:00Z", governance.Message, StringComparison.Ordinal);

@@ -127,7 +127,7 @@ public class LiveNavTableTests
     private static EngineHarness NewHarness()
     {
         var harness = new EngineHarness();
-        harness.Must(new CreateSimpleVault(harness.Id(), EngineHarness.Operator, "C", new SimpleVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = EngineHarness.Operator, Reporter = EngineHarness.Reporter, FeeRecipient = new AccountId("fees"), Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
+        harness.Must(new CreateSimpleVault(harness.Id(), EngineHarness.Operator, "C", new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = EngineHarness.Operator, Reporter = EngineHarness.Reporter, FeeRecipient = new AccountId("fees"), Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
         return harness;
     }
 

@@ -22,7 +22,7 @@ public class ProtocolEngineTests
 
         // Shares are worth at most what arrived net of fees (rounding favours the vault).
         Assert.True(h.Mix.Ledger.ConvertToAssets(h.Mix.Ledger.BalanceOf(Alice), Rounding.Floor) <= nav);
-        Assert.Equal(UInt128.Zero, h.State.Balance("USD", Alice));
+        Assert.Equal(UInt128.Zero, h.State.Balance(new AssetSymbol("USD"), Alice));
     }
 
     [Fact]
@@ -42,18 +42,18 @@ public class ProtocolEngineTests
             (new SetPolicyCommand(h.Id(), Operator, "mix", "p", h.Compiler.Register("fixed A 1", FakePolicyCompiler.Fixed("p", ["A"], [1.0]))), RebalanceRejections.UniverseMismatch),
             (new SetPolicyCommand(h.Id(), Operator, "mix", "p", "not a spec"), RebalanceRejections.InvalidPolicy),
             (new SetPolicyCommand(h.Id(), Operator, "A", "p", h.PolicyText), VaultRejections.NotSupported),
-            (new CreateAsset(h.Id(), Alice, "USD", 6), AssetRejections.AssetExists),
-            (new CreateAsset(h.Id(), Alice, "bad symbol", 6), AssetRejections.InvalidSymbol),
-            (new CreateAsset(h.Id(), Alice, "EUR", 99), AssetRejections.InvalidDecimals),
-            (new IssueAsset(h.Id(), Alice, "USD", Alice, 5), AssetRejections.NotIssuer),
-            (new IssueAsset(h.Id(), Issuer, "EUR", Alice, 5), AssetRejections.UnknownAsset),
-            (new TransferAsset(h.Id(), Alice, "USD", new AccountId("vault:mix"), 1), AssetRejections.ReservedAccount),
+            (new CreateAsset(h.Id(), Alice, new AssetSymbol("USD"), 6), AssetRejections.AssetExists),
+            (new CreateAsset(h.Id(), Alice, default, 6), AssetRejections.InvalidSymbol),
+            (new CreateAsset(h.Id(), Alice, new AssetSymbol("EUR"), 99), AssetRejections.InvalidDecimals),
+            (new IssueAsset(h.Id(), Alice, new AssetSymbol("USD"), Alice, 5), AssetRejections.NotIssuer),
+            (new IssueAsset(h.Id(), Issuer, new AssetSymbol("EUR"), Alice, 5), AssetRejections.UnknownAsset),
+            (new TransferAsset(h.Id(), Alice, new AssetSymbol("USD"), new AccountId("vault:mix"), 1), AssetRejections.ReservedAccount),
             (new RebalanceCommand(h.Id(), Keeper, "nope"), VaultRejections.UnknownVault),
             (new RebalanceCommand(h.Id(), Keeper, "A"), VaultRejections.NotSupported),
-            (new CreateSimpleVault(h.Id(), Operator, "A", new SimpleVaultSpec { Asset = "USD", Operator = Operator, Reporter = Reporter, FeeRecipient = Operator }), VaultRejections.VaultExists),
-            (new CreateComposedVault(h.Id(), Alice, "bad id", new ComposedVaultSpec { Asset = "USD", Operator = Alice, CostRecipient = Alice, Children = ["A"] }), VaultRejections.InvalidVaultId),
-            (new CreateComposedVault(h.Id(), Alice, "twins", new ComposedVaultSpec { Asset = "USD", Operator = Alice, CostRecipient = Alice, Children = ["A", "A"] }), VaultRejections.InvalidChildren),
-            (new CreateComposedVault(h.Id(), Alice, "railed", new ComposedVaultSpec { Asset = "USD", Operator = Alice, CostRecipient = Alice, Children = ["A"], Rails = RebalanceRails.None with { MaxChildPpm = 0 } }), VaultRejections.InvalidRails),
+            (new CreateSimpleVault(h.Id(), Operator, "A", new SimpleVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, Reporter = Reporter, FeeRecipient = Operator }), VaultRejections.VaultExists),
+            (new CreateComposedVault(h.Id(), Alice, "bad id", new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Alice, CostRecipient = Alice, Children = ["A"] }), VaultRejections.InvalidVaultId),
+            (new CreateComposedVault(h.Id(), Alice, "twins", new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Alice, CostRecipient = Alice, Children = ["A", "A"] }), VaultRejections.InvalidChildren),
+            (new CreateComposedVault(h.Id(), Alice, "railed", new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Alice, CostRecipient = Alice, Children = ["A"], Rails = RebalanceRails.None with { MaxChildPpm = 0 } }), VaultRejections.InvalidRails),
             (new MintBank(h.Id(), Alice, Alice, 1), GovernanceBridgeRejections.NoGovernance),
         ];
         foreach (var (command, code) in refused)

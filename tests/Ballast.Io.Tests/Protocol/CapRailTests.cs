@@ -79,14 +79,14 @@ public class CapRailTests
         h.Day();
         h.Day(1.1, 1.0, 1.0);
         Assert.True(HeldBy(h, "A") > 430_000 * Usd);
-        var idle = h.State.Balance("USD", h.Mix.Account);
+        var idle = h.State.Balance(new AssetSymbol("USD"), h.Mix.Account);
 
         var e = Assert.IsType<Rebalanced>(Assert.Single(h.Keep().Events));
 
         Assert.Equal(ChildCaps.TrimTrigger, e.Trigger);
         Assert.All(e.Trades, t => Assert.IsType<Withdrawn>(t.Operation));
         Assert.InRange(HeldBy(h, "A"), (399_999 * Usd) - (Usd / 2), 400_000 * Usd);
-        Assert.True(h.State.Balance("USD", h.Mix.Account) > idle + (39_000 * Usd), "the proceeds stay idle");
+        Assert.True(h.State.Balance(new AssetSymbol("USD"), h.Mix.Account) > idle + (39_000 * Usd), "the proceeds stay idle");
         Assert.Equal(e.TargetsPpm, h.Mix.TargetsPpm);
     }
 
@@ -113,7 +113,7 @@ public class CapRailTests
         // NAV rises 10 %: A is over its cap, no trigger, and idle cash cannot pay the fixed cost of the trim.
         using var h = new ProtocolHarness(new RebalanceRails { MaxChildAssets = 400_000 * Usd, FixedCostPerOperation = 5 * Usd }, trigger: "{ drift: { absolute: 0.2 } }", instant: false, delayDays: 3);
         h.Deposit(Alice, 800_000);
-        Assert.Equal(UInt128.Zero, h.State.Balance("USD", h.Mix.Account));
+        Assert.Equal(UInt128.Zero, h.State.Balance(new AssetSymbol("USD"), h.Mix.Account));
         h.Day();
         h.Day(1.1, 1.0, 1.0);
         Assert.True(HeldBy(h, "A") > 430_000 * Usd);

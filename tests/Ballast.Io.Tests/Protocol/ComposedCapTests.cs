@@ -29,7 +29,7 @@ public class ComposedCapTests(ITestOutputHelper output)
             Assert.InRange(held, (UInt128)(299_000 * Usd), (UInt128)(300_000 * Usd));
         }
 
-        Assert.InRange(p.State.Balance("USD", cv.Account), (UInt128)(399_000 * Usd), (UInt128)(401_000 * Usd));
+        Assert.InRange(p.State.Balance(new AssetSymbol("USD"), cv.Account), (UInt128)(399_000 * Usd), (UInt128)(401_000 * Usd));
         Assert.True(p.Value("mix", investor) <= p.Nav("mix"));
         Assert.True(p.Value("mix", investor) >= 999_000 * Usd); // only the entry fees on what went into children
     }

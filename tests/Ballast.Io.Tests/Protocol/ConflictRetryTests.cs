@@ -1,3 +1,4 @@
+using Ballast.Accounting;
 using Ballast.Io.Protocol;
 using Ballast.Protocol;
 using Ballast.Protocol.Journal;
@@ -16,7 +17,7 @@ public sealed class ConflictRetryTests
 
     /// <summary>A second writer on the same journal, appending a BANK-free command (funding bob) each time it wins.</summary>
     private static Func<int, CancellationToken, Task> Rival(ProtocolSequencer rival, UInt128 amount) =>
-        async (n, ct) => Assert.Equal(CommandStatus.Applied, (await rival.SubmitAsync(new IssueAsset($"rival-{n}", Issuer, "USD", Bob, amount), ct)).Status);
+        async (n, ct) => Assert.Equal(CommandStatus.Applied, (await rival.SubmitAsync(new IssueAsset($"rival-{n}", Issuer, new AssetSymbol("USD"), Bob, amount), ct)).Status);
 
     [Fact]
     public async Task Submit_LosesTheRaceTwice_DecidesAgainOnTheNewStateAndAppliesOnce()
@@ -36,7 +37,7 @@ public sealed class ConflictRetryTests
         var events = await h.Store.ReadAsync(1, ct).ToListAsync(ct);
         Assert.Equal(["rival-0", "rival-1", "alice-deposit"], events.Select(e => e.CommandId).Distinct().TakeLast(3));
         Assert.Single(events, e => e.CommandId == "alice-deposit" && e.Type == "command");
-        Assert.Equal((UInt128)10_000_000, sequencer.State.Balance("USD", Bob)); // the rival's writes are in the state it decided on
+        Assert.Equal((UInt128)10_000_000, sequencer.State.Balance(new AssetSymbol("USD"), Bob)); // the rival's writes are in the state it decided on
         Assert.True((await JournalReplay.VerifyAsync(h.Store.ReadAsync(1, ct), new ProtocolEngine(SpecPolicyCompiler.Instance), ct)).IsValid);
         Assert.Equal(sequencer.Head, await h.Store.HeadAsync(ct));
     }
@@ -60,8 +61,8 @@ public sealed class ConflictRetryTests
         }
 
         var writer = await ProtocolSequencer.OpenAsync(h.Store, engine, h.Clock, ct);
-        var fund = new IssueAsset("fund-bob", Issuer, "USD", Bob, 5_000_000);
-        var pay = new TransferAsset("bob-pays-alice", Bob, "USD", Alice, 5_000_000);
+        var fund = new IssueAsset("fund-bob", Issuer, new AssetSymbol("USD"), Bob, 5_000_000);
+        var pay = new TransferAsset("bob-pays-alice", Bob, new AssetSymbol("USD"), Alice, 5_000_000);
         Assert.Equal(CommandStatus.Applied, (await writer.SubmitAsync(fund, ct)).Status);
         Assert.Equal(CommandStatus.Applied, (await writer.SubmitAsync(pay, ct)).Status);
         var head = await h.Store.HeadAsync(ct);
@@ -97,7 +98,7 @@ public sealed class ConflictRetryTests
 
         Assert.Equal(CommandStatus.Rejected, outcome.Status);
         Assert.Null(await h.Store.FindCommandAsync("alice-deposit", ct));
-        Assert.Equal(UInt128.Zero, sequencer.State.Balance("USD", Alice));
+        Assert.Equal(UInt128.Zero, sequencer.State.Balance(new AssetSymbol("USD"), Alice));
     }
 
     /// <summary>Every race lost: after the bound (5 retries, 6 attempts) the transient conflict reaches the caller; nothing of the command is written.</summary>
@@ -118,7 +119,7 @@ public sealed class ConflictRetryTests
         Assert.Equal(5, sequencer.ConflictRetries);
         Assert.Equal(head, await h.Store.HeadAsync(ct));
         Assert.Equal(head, sequencer.Head);
-        Assert.Equal((UInt128)1_000_000_000, sequencer.State.Balance("USD", Alice));
+        Assert.Equal((UInt128)1_000_000_000, sequencer.State.Balance(new AssetSymbol("USD"), Alice));
     }
 
     /// <summary>A batch that lost the race is decided again whole on the new state; each member applies once.</summary>
@@ -131,11 +132,11 @@ public sealed class ConflictRetryTests
         var store = new ConflictingJournalStore(h.Store, Rival(rival, 7)) { Conflicts = 1 };
         var sequencer = await ProtocolSequencer.OpenAsync(store, new ProtocolEngine(SpecPolicyCompiler.Instance), h.Clock, Fast, ct);
 
-        var outcomes = await sequencer.SubmitBatchAsync([new IssueAsset("b1", Issuer, "USD", Alice, 1), new IssueAsset("b2", Issuer, "USD", Alice, 2)], ct);
+        var outcomes = await sequencer.SubmitBatchAsync([new IssueAsset("b1", Issuer, new AssetSymbol("USD"), Alice, 1), new IssueAsset("b2", Issuer, new AssetSymbol("USD"), Alice, 2)], ct);
 
         Assert.All(outcomes, o => Assert.Equal(CommandStatus.Applied, o.Status));
-        Assert.Equal((UInt128)3, sequencer.State.Balance("USD", Alice));
-        Assert.Equal((UInt128)7, sequencer.State.Balance("USD", Bob));
+        Assert.Equal((UInt128)3, sequencer.State.Balance(new AssetSymbol("USD"), Alice));
+        Assert.Equal((UInt128)7, sequencer.State.Balance(new AssetSymbol("USD"), Bob));
         Assert.True((await JournalReplay.VerifyAsync(h.Store.ReadAsync(1, ct), new ProtocolEngine(SpecPolicyCompiler.Instance), ct)).IsValid);
     }
 }

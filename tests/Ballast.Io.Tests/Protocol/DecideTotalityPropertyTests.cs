@@ -18,7 +18,7 @@ namespace Ballast.Io.Tests.Protocol;
 public class DecideTotalityPropertyTests
 {
     private static readonly AccountId[] Users = [new("alice"), new("bob"), new("carol"), new("fees"), new("operator"), new("reporter")];
-    private static readonly string[] Symbols = ["USD", "EUR"];
+    private static readonly AssetSymbol[] Symbols = [new("USD"), new("EUR")];
     private static readonly string[] SimpleIds = ["A", "B", "C", "D"];
     private static readonly string[] ComposedIds = ["mix", "mix2"];
 
@@ -155,18 +155,18 @@ public class DecideTotalityPropertyTests
         var state = new ProtocolState();
         var now = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var issuer = new AccountId("issuer");
-        foreach (var e in engine.Decide(state, new CreateAsset("c0", issuer, "USD", 6), now).Events)
+        foreach (var e in engine.Decide(state, new CreateAsset("c0", issuer, new AssetSymbol("USD"), 6), now).Events)
         {
             engine.Apply(state, e, now);
         }
 
-        foreach (var e in engine.Decide(state, new IssueAsset("c1", issuer, "USD", Users[0], UInt128.MaxValue), now).Events)
+        foreach (var e in engine.Decide(state, new IssueAsset("c1", issuer, new AssetSymbol("USD"), Users[0], UInt128.MaxValue), now).Events)
         {
             engine.Apply(state, e, now);
         }
 
-        var toSame = engine.Decide(state, new IssueAsset("c2", issuer, "USD", Users[0], 1), now);
-        var toOther = engine.Decide(state, new IssueAsset("c3", issuer, "USD", Users[1], 1), now);
+        var toSame = engine.Decide(state, new IssueAsset("c2", issuer, new AssetSymbol("USD"), Users[0], 1), now);
+        var toOther = engine.Decide(state, new IssueAsset("c3", issuer, new AssetSymbol("USD"), Users[1], 1), now);
         Assert.Equal(CommandStatus.Rejected, toSame.Status);
         Assert.Equal(ProtocolRejections.SupplyOverflow, toSame.Rejection!.Code);
         Assert.Equal(CommandStatus.Rejected, toOther.Status);
@@ -198,9 +198,9 @@ public class DecideTotalityPropertyTests
             return outcome;
         }
 
-        Do(new CreateAsset("", issuer, "USD", 6));
-        Do(new IssueAsset("", issuer, "USD", alice, UInt128.MaxValue));
-        var spec = new SimpleVaultSpec { Asset = "USD", Operator = Users[4], Reporter = reporter, FeeRecipient = Users[3] };
+        Do(new CreateAsset("", issuer, new AssetSymbol("USD"), 6));
+        Do(new IssueAsset("", issuer, new AssetSymbol("USD"), alice, UInt128.MaxValue));
+        var spec = new SimpleVaultSpec { Asset = new AssetSymbol("USD"), Operator = Users[4], Reporter = reporter, FeeRecipient = Users[3] };
         Assert.Equal(CommandStatus.Applied, Do(new CreateSimpleVault("", Users[4], "A", spec)).Status);
         Assert.Equal(CommandStatus.Applied, Do(new RequestDepositCommand("", alice, "A", 1_000_000)).Status);
         now = now.AddHours(2);
@@ -242,7 +242,7 @@ public class DecideTotalityPropertyTests
         private readonly ManualClock _clock;
         private readonly ProtocolState _state = new();
         private readonly List<JournalEvent> _journal = [];
-        private readonly Dictionary<string, System.Numerics.BigInteger> _outside = new(StringComparer.Ordinal);
+        private readonly Dictionary<AssetSymbol, System.Numerics.BigInteger> _outside = [];
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long>? _outcomes;
         private JournalHead _head = JournalHead.Empty;
         private int _next;
@@ -279,7 +279,7 @@ public class DecideTotalityPropertyTests
         /// </summary>
         public void CheckConservation(string after)
         {
-            var held = new Dictionary<string, System.Numerics.BigInteger>(StringComparer.Ordinal);
+            var held = new Dictionary<AssetSymbol, System.Numerics.BigInteger>();
             foreach (var ((symbol, _), amount) in _state.Wallets)
             {
                 held[symbol] = held.GetValueOrDefault(symbol) + amount;
@@ -287,7 +287,7 @@ public class DecideTotalityPropertyTests
 
             foreach (var request in _state.Requests.Pending.Where(r => r.Kind == FlowKind.Deposit))
             {
-                var symbol = AssetOf(request.Vault)!;
+                var symbol = AssetOf(request.Vault);
                 held[symbol] = held.GetValueOrDefault(symbol) + request.Amount;
             }
 
@@ -413,7 +413,7 @@ public class DecideTotalityPropertyTests
 
         private string? ComposedId(int i) => State.ComposedVaults.Count == 0 ? null : Pick(State.ComposedVaults.Keys.Order(StringComparer.Ordinal).ToList(), i);
 
-        private string? Symbol(int i) => State.Assets.Count == 0 ? null : Pick(State.Assets.Keys.Order(StringComparer.Ordinal).ToList(), i);
+        private AssetSymbol? Symbol(int i) => State.Assets.Count == 0 ? null : Pick(State.Assets.Keys.Order().ToList(), i);
 
         private ProtocolCommand? Command(Step s)
         {
@@ -569,13 +569,13 @@ public class DecideTotalityPropertyTests
         private AccountId Operator(string vault) =>
             State.SimpleVaults.TryGetValue(vault, out var sv) ? sv.Spec.Operator : State.ComposedVaults[vault].Spec.Operator;
 
-        private string? AssetOf(string vault) =>
+        private AssetSymbol AssetOf(string vault) =>
             State.SimpleVaults.TryGetValue(vault, out var sv) ? sv.Spec.Asset : State.ComposedVaults[vault].Spec.Asset;
 
         /// <summary>Mostly what the user holds (all of it, or a part), sometimes the raw amount.</summary>
         private UInt128 Affordable(string vault, AccountId who, UInt128 amount, int b)
         {
-            var held = State.Balance(AssetOf(vault)!, who);
+            var held = State.Balance(AssetOf(vault), who);
             return (b % 5) switch
             {
                 0 => held,
@@ -621,7 +621,7 @@ public class DecideTotalityPropertyTests
             };
         }
 
-        private SimpleVaultSpec SimpleSpec(string asset, int a, int b) => new()
+        private SimpleVaultSpec SimpleSpec(AssetSymbol asset, int a, int b) => new()
         {
             Asset = asset,
             DecimalsOffset = (a / 11) % 19,

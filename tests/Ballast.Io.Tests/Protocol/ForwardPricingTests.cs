@@ -74,12 +74,12 @@ public class ForwardPricingTests(ITestOutputHelper output)
 
         // A request escrows the assets; the owner cancels before it is due and gets them back exactly.
         var first = Assert.IsType<FlowRequested>(Assert.Single(h.Must(new RequestDepositCommand(h.Id(), Alice, "mix", 400 * Usd)).Events));
-        Assert.Equal((UInt128)(600 * Usd), h.State.Balance("USD", Alice));
+        Assert.Equal((UInt128)(600 * Usd), h.State.Balance(new AssetSymbol("USD"), Alice));
         Assert.Equal((UInt128)(400 * Usd), h.State.Requests.Escrowed("mix"));
         Assert.Equal(Rejections.NotRequestOwner, h.Submit(new CancelRequestCommand(h.Id(), Bob, "mix", first.RequestId)).Rejection!.Code);
         Assert.Equal("insufficient-balance", h.Submit(new RequestDepositCommand(h.Id(), Alice, "mix", 601 * Usd)).Rejection!.Code);
         h.Must(new CancelRequestCommand(h.Id(), Alice, "mix", first.RequestId));
-        Assert.Equal((UInt128)(1_000 * Usd), h.State.Balance("USD", Alice));
+        Assert.Equal((UInt128)(1_000 * Usd), h.State.Balance(new AssetSymbol("USD"), Alice));
         Assert.Equal(0, h.State.Requests.Count);
 
         // Two requests; not due until every child has reported after them; then due, uncancellable, filled oldest first.
@@ -99,7 +99,7 @@ public class ForwardPricingTests(ITestOutputHelper output)
         Assert.Equal(bob.RequestId, Assert.IsType<ComposedDeposited>(h.Must(new FillRequestCommand(h.Id(), Keeper, "mix")).Events[0]).RequestId);
         Assert.Equal(CommandStatus.Unchanged, h.Submit(new FillRequestCommand(h.Id(), Keeper, "mix")).Status);
         Assert.Equal(UInt128.Zero, h.State.Requests.Escrowed("mix"));
-        Assert.Equal((UInt128)(500 * Usd), h.State.Balance("USD", Alice));
+        Assert.Equal((UInt128)(500 * Usd), h.State.Balance(new AssetSymbol("USD"), Alice));
 
         // A redemption request locks the shares (still in the supply) and pays at the next NAV.
         var shares = h.Mix.Ledger.BalanceOf(Bob);
@@ -112,7 +112,7 @@ public class ForwardPricingTests(ITestOutputHelper output)
         var redeemed = Assert.IsType<ComposedRedeemed>(h.Must(new FillRequestCommand(h.Id(), Keeper, "mix")).Events[0]);
         Assert.Equal(shares, redeemed.Shares);
         Assert.Equal(supply - shares, h.Mix.Ledger.TotalSupply);
-        Assert.InRange(h.State.Balance("USD", Bob), (UInt128)(999 * Usd), (UInt128)(1_000 * Usd));
+        Assert.InRange(h.State.Balance(new AssetSymbol("USD"), Bob), (UInt128)(999 * Usd), (UInt128)(1_000 * Usd));
 
         // A simple vault: deposit, redeem request cancelled (shares unlocked), and a withdrawal request waits for a report.
         h.Must(new RequestDepositCommand(h.Id(), Alice, "A", 100 * Usd));

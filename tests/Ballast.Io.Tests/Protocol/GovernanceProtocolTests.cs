@@ -260,10 +260,10 @@ public class GovernanceProtocolTests
         foreach (var command in new ProtocolCommand[]
         {
             new TransferBank(h.Id(), GovernanceState.EscrowAccount, Bob, 1_000 * Token),
-            new TransferAsset(h.Id(), h.Mix.Account, "USD", Bob, 1),
+            new TransferAsset(h.Id(), h.Mix.Account, new AssetSymbol("USD"), Bob, 1),
             new TransferBank(h.Id(), GovernanceState.GaugeAccount("mix"), Bob, 1),
             new MintBank(h.Id(), Issuer, GovernanceState.GaugeAccount("mix"), 1),
-            new IssueAsset(h.Id(), Issuer, "USD", h.Mix.Account, 1),
+            new IssueAsset(h.Id(), Issuer, new AssetSymbol("USD"), h.Mix.Account, 1),
         })
         {
             Assert.Equal("reserved-account", h.Submit(command).Rejection?.Code);

@@ -24,13 +24,13 @@ internal sealed class InMemoryProtocol
     public InMemoryProtocol(PricingMode pricing, int entryBps, int exitBps, RebalanceRails? rails = null, string? targets = null, string[]? children = null)
     {
         Kids = children ?? Children;
-        Must(new CreateAsset(Id(), Issuer, "USD", 6));
+        Must(new CreateAsset(Id(), Issuer, new AssetSymbol("USD"), 6));
         foreach (var child in Kids)
         {
-            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = entryBps, ExitFeeBps = exitBps, FlowFeesPaidOut = true, Pricing = pricing, MinReportIntervalSeconds = 0 }));
+            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = entryBps, ExitFeeBps = exitBps, FlowFeesPaidOut = true, Pricing = pricing, MinReportIntervalSeconds = 0 }));
         }
 
-        Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. Kids], Rails = rails ?? RebalanceRails.None, Pricing = pricing }));
+        Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. Kids], Rails = rails ?? RebalanceRails.None, Pricing = pricing }));
         var weights = targets ?? string.Join(", ", Kids.Select(k => $"{k}: {1.0 / Kids.Length}"));
         Must(new SetPolicyCommand(Id(), Operator, "mix", "p", $"name: p\nuniverse: [{string.Join(", ", Kids)}]\nweights: {{ scheme: fixed, targets: {{ {weights} }} }}\ntrigger: {{ drift: {{ absolute: 0.02 }} }}\n"));
     }
@@ -69,9 +69,9 @@ internal sealed class InMemoryProtocol
         return outcome;
     }
 
-    public void Fund(AccountId who, UInt128 amount) => Must(new IssueAsset(Id(), Issuer, "USD", who, amount));
+    public void Fund(AccountId who, UInt128 amount) => Must(new IssueAsset(Id(), Issuer, new AssetSymbol("USD"), who, amount));
 
-    public UInt128 Wallet(AccountId who) => State.Balance("USD", who);
+    public UInt128 Wallet(AccountId who) => State.Balance(new AssetSymbol("USD"), who);
 
     /// <summary>A report of <paramref name="child"/> moving its total assets by <paramref name="movePpm"/> (parts per million, floor); the due requests it would reprice are filled first, as the protocol requires.</summary>
     public void Report(string child, long movePpm, Action<CommandOutcome>? onFill = null)

@@ -1,3 +1,4 @@
+using Ballast.Accounting;
 using Ballast.Io.Protocol;
 using Ballast.Io.Storage;
 using Ballast.Protocol;
@@ -92,9 +93,9 @@ public class JournalTamperPropertyTests
         var events = new List<JournalEvent>();
         foreach (var command in new ProtocolCommand[]
         {
-            new CreateAsset("c0", issuer, "USD", 6),
-            new IssueAsset("c1", issuer, "USD", alice, 1_000_000),
-            new CreateSimpleVault("c2", issuer, "A", new SimpleVaultSpec { Asset = "USD", Operator = issuer, Reporter = issuer, FeeRecipient = issuer }),
+            new CreateAsset("c0", issuer, new AssetSymbol("USD"), 6),
+            new IssueAsset("c1", issuer, new AssetSymbol("USD"), alice, 1_000_000),
+            new CreateSimpleVault("c2", issuer, "A", new SimpleVaultSpec { Asset = new AssetSymbol("USD"), Operator = issuer, Reporter = issuer, FeeRecipient = issuer }),
             new RequestDepositCommand("c3", alice, "A", 1_000),
         })
         {

@@ -27,9 +27,9 @@ public class NavReportRateTests
             return outcome;
         }
 
-        Run(new CreateAsset($"c{next++}", alice, "USD", 6));
-        Run(new IssueAsset($"c{next++}", alice, "USD", alice, 1_000_000_000_000));
-        Run(new CreateSimpleVault($"c{next++}", alice, "A", new SimpleVaultSpec { Asset = "USD", Operator = alice, Reporter = reporter, FeeRecipient = alice, MaxReportUpBps = 2_000, MaxReportDownBps = 2_000, Pricing = PricingMode.Immediate }));
+        Run(new CreateAsset($"c{next++}", alice, new AssetSymbol("USD"), 6));
+        Run(new IssueAsset($"c{next++}", alice, new AssetSymbol("USD"), alice, 1_000_000_000_000));
+        Run(new CreateSimpleVault($"c{next++}", alice, "A", new SimpleVaultSpec { Asset = new AssetSymbol("USD"), Operator = alice, Reporter = reporter, FeeRecipient = alice, MaxReportUpBps = 2_000, MaxReportDownBps = 2_000, Pricing = PricingMode.Immediate }));
         Run(new DepositCommand($"c{next++}", alice, "A", 1_000_000_000_000));
         now = now.AddDays(1);
         var vault = state.SimpleVaults["A"].Vault;

@@ -29,9 +29,9 @@ public class ProtocolEngineTests
             (new SetPolicyCommand(h.Id(), Alice, "mix", "p", h.PolicyText), Rejections.NotOperator),
             (new SetPolicyCommand(h.Id(), Operator, "mix", "p", "name: p\nuniverse: [A, B]\nweights: { scheme: equal }\ntrigger: none\n"), "policy-universe-mismatch"),
             (new SetPolicyCommand(h.Id(), Operator, "mix", "p", "name: p\nuniverse: [A, B, C]\nweights: { scheme: equl }\ntrigger: none\n"), "invalid-policy"),
-            (new IssueAsset(h.Id(), Alice, "USD", Alice, 5), "not-issuer"),
+            (new IssueAsset(h.Id(), Alice, new AssetSymbol("USD"), Alice, 5), "not-issuer"),
             (new RebalanceCommand(h.Id(), Keeper, "nope"), "unknown-vault"),
-            (new CreateComposedVault(h.Id(), Alice, "bad id", new ComposedVaultSpec { Asset = "USD", Operator = Alice, CostRecipient = Alice, Children = ["A"] }), "invalid-vault-id"),
+            (new CreateComposedVault(h.Id(), Alice, "bad id", new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Alice, CostRecipient = Alice, Children = ["A"] }), "invalid-vault-id"),
         ];
         foreach (var (command, code) in refused)
         {
@@ -57,7 +57,7 @@ public class ProtocolEngineTests
         Assert.Equal(CommandStatus.AlreadyApplied, retry.Status);
         Assert.IsType<ComposedDeposited>(Assert.Single(retry.Events));
         Assert.Equal(after, h.Fingerprint());
-        Assert.Equal((UInt128)50_000_000, h.State.Balance("USD", Alice));
+        Assert.Equal((UInt128)50_000_000, h.State.Balance(new AssetSymbol("USD"), Alice));
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public class ProtocolEngineTests
         Assert.Equal(CommandStatus.Applied, h.Keep().Status);
 
         Assert.InRange(WeightOfA(h), 0.39, 0.4 + 1e-9); // a base unit of rounding against NAV after costs
-        Assert.True(h.State.Balance("USD", h.Mix.Account) > 90_000_000_000, "the capped part stays idle");
+        Assert.True(h.State.Balance(new AssetSymbol("USD"), h.Mix.Account) > 90_000_000_000, "the capped part stays idle");
     }
 
     [Fact]
@@ -128,13 +128,13 @@ public class ProtocolEngineTests
         h.Deposit(Alice, 1_000_000);
         h.Day();
         h.Day(1.3, 1.0, 1.0);
-        var costsBefore = h.State.Balance("USD", new AccountId("costs"));
+        var costsBefore = h.State.Balance(new AssetSymbol("USD"), new AccountId("costs"));
 
         var e = Assert.IsType<Rebalanced>(Assert.Single(h.Keep().Events));
 
         Assert.Equal("A", Assert.Single(e.Trades).Child);
         Assert.Equal((UInt128)5_000_000, e.FixedCosts);
-        Assert.Equal(costsBefore + 5_000_000, h.State.Balance("USD", new AccountId("costs")));
+        Assert.Equal(costsBefore + 5_000_000, h.State.Balance(new AssetSymbol("USD"), new AccountId("costs")));
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public class ProtocolEngineTests
         Assert.Equal(3, e.Children.Length);
         Assert.True(e.Assets <= value, "never pays more than the shares' value");
         Assert.True(e.Assets >= value - (value / 500), "exit fees of 10 bps, not more");
-        Assert.Equal(e.Assets, h.State.Balance("USD", Bob));
+        Assert.Equal(e.Assets, h.State.Balance(new AssetSymbol("USD"), Bob));
         Assert.Equal(UInt128.Zero, h.Mix.Ledger.BalanceOf(Bob));
     }
 
@@ -215,10 +215,10 @@ public class ProtocolEngineTests
         }
 
         var navBeforeSettle = h.Nav;
-        var idleBefore = h.State.Balance("USD", h.Mix.Account);
+        var idleBefore = h.State.Balance(new AssetSymbol("USD"), h.Mix.Account);
         h.Must(new SettleWithdrawalCommand(h.Id(), Keeper, "A", request.RequestId));
         Assert.Equal(UInt128.Zero, ProtocolEngine.InFlight(h.State, h.Mix));
-        Assert.True(h.State.Balance("USD", h.Mix.Account) > idleBefore);
+        Assert.True(h.State.Balance(new AssetSymbol("USD"), h.Mix.Account) > idleBefore);
         Assert.True(h.Nav <= navBeforeSettle + 2 && h.Nav + (navBeforeSettle / 500) >= navBeforeSettle, $"settling turns in-flight value into cash (within a unit or two of rounding): NAV {navBeforeSettle} -> {h.Nav}");
 
         // The next rebalance spends that cash on the underweight children.
@@ -312,7 +312,7 @@ public class ProtocolEngineTests
         h.Day();
         h.Day(1.5, 1.0, 1.0);
         Assert.Equal(CommandStatus.Applied, h.Keep().Status);
-        Assert.True(h.State.Balance("USD", h.Mix.Account) > 0);
+        Assert.True(h.State.Balance(new AssetSymbol("USD"), h.Mix.Account) > 0);
         var aliceBefore = h.Mix.Ledger.ConvertToAssets(h.Mix.Ledger.BalanceOf(Alice), Rounding.Floor);
         var bobShares = h.Mix.Ledger.BalanceOf(Bob) / 4;
 

@@ -29,13 +29,13 @@ internal sealed class ProtocolHarness : IDisposable
         Clock = new ManualClock(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Evidence = evidence;
         Sequencer = BlockingJournal.Sequencer(Store, new ProtocolEngine(SpecPolicyCompiler.Instance, evidence), Clock);
-        Must(new CreateAsset(Id(), Issuer, "USD", 6));
+        Must(new CreateAsset(Id(), Issuer, new AssetSymbol("USD"), 6));
         foreach (var child in Children)
         {
-            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = "USD", DecimalsOffset = childOffset, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = feeBps, ExitFeeBps = feeBps, FlowFeesPaidOut = true, InstantWithdrawals = instant, WithdrawalDelaySeconds = delayDays * 86_400L, Pricing = pricing, MinReportIntervalSeconds = 0 }));
+            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = childOffset, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = feeBps, ExitFeeBps = feeBps, FlowFeesPaidOut = true, InstantWithdrawals = instant, WithdrawalDelaySeconds = delayDays * 86_400L, Pricing = pricing, MinReportIntervalSeconds = 0 }));
         }
 
-        Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. Children], Rails = rails ?? RebalanceRails.None, Pricing = pricing }));
+        Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. Children], Rails = rails ?? RebalanceRails.None, Pricing = pricing }));
         PolicyText = $"name: p\nuniverse: [A, B, C]\nweights: {weights ?? "{ scheme: fixed, targets: { A: 0.5, B: 0.3, C: 0.2 } }"}\ntrigger: {trigger}\n";
         Must(new SetPolicyCommand(Id(), Operator, "mix", "p", PolicyText));
     }
@@ -67,7 +67,7 @@ internal sealed class ProtocolHarness : IDisposable
 
     public CommandOutcome Submit(ProtocolCommand command) => Sequencer.Submit(command);
 
-    public void Fund(AccountId who, ulong units) => Must(new IssueAsset(Id(), Issuer, "USD", who, (UInt128)units * 1_000_000));
+    public void Fund(AccountId who, ulong units) => Must(new IssueAsset(Id(), Issuer, new AssetSymbol("USD"), who, (UInt128)units * 1_000_000));
 
     public void Deposit(AccountId who, ulong units)
     {

@@ -48,6 +48,18 @@ public sealed class InputBindingTests : IDisposable
         Assert.StartsWith(Path.Combine(_dir.FullName, "scenario.yaml") + ":", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>The asset symbol is parsed once, at load, with the protocol's rule: a 17-character symbol used to pass here and fail later, at the simulation's create-asset command.</summary>
+    [Theory]
+    [InlineData("ABCDEFGHIJKLMNOPQ")]
+    [InlineData("'US D'")]
+    public void Scenario_InvalidAssetSymbol_IsRefusedAtLoad_NamingTheField(string symbol)
+    {
+        var e = Assert.Throws<BallastInputException>(() => LoadScenario("asset: { symbol: USD,", $"asset: {{ symbol: {symbol},"));
+
+        Assert.Contains("(asset.symbol): '" + symbol.Trim('\'') + "' is not a valid asset symbol (1 to 16", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith(Path.Combine(_dir.FullName, "scenario.yaml") + ":9:", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A misspelt <c>fill</c> used to be read silently as "no fill" (any text but forward was).</summary>
     [Fact]
     public void Scenario_MisspeltFill_IsRefusedNotIgnored()

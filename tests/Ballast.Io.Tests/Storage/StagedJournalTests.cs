@@ -24,7 +24,7 @@ public sealed class StagedJournalTests : IDisposable
         var sequencer = BlockingJournal.Sequencer(store, new ProtocolEngine(SpecPolicyCompiler.Instance), new ManualClock(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero)));
         for (var i = 0; i < count; i++)
         {
-            Assert.Equal(CommandStatus.Applied, sequencer.Submit(new CreateAsset($"asset-{i}", new AccountId("issuer"), $"A{i}", 6)).Status);
+            Assert.Equal(CommandStatus.Applied, sequencer.Submit(new CreateAsset($"asset-{i}", new AccountId("issuer"), new AssetSymbol($"A{i}"), 6)).Status);
         }
 
         return store.Head().Sequence;

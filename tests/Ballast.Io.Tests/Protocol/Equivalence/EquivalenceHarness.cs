@@ -268,15 +268,15 @@ internal static class EquivalenceHarness
         string Id() => $"c{next++}";
 
         now = At(table.Dates[0], 0);
-        Must(new CreateAsset(Id(), Issuer, "USD", Decimals));
+        Must(new CreateAsset(Id(), Issuer, new AssetSymbol("USD"), Decimals));
         foreach (var name in names)
         {
-            Must(new CreateSimpleVault(Id(), Operator, name, new SimpleVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), FlowFeesPaidOut = true, Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
-            Must(new IssueAsset(Id(), Issuer, "USD", Seed, capital));
+            Must(new CreateSimpleVault(Id(), Operator, name, new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), FlowFeesPaidOut = true, Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
+            Must(new IssueAsset(Id(), Issuer, new AssetSymbol("USD"), Seed, capital));
             Must(new DepositCommand(Id(), Seed, name, capital));
         }
 
-        Must(new CreateComposedVault(Id(), Operator, Vault, new ComposedVaultSpec { Asset = "USD", DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. names], Pricing = PricingMode.Immediate }));
+        Must(new CreateComposedVault(Id(), Operator, Vault, new ComposedVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. names], Pricing = PricingMode.Immediate }));
         Must(new SetPolicyCommand(Id(), Operator, Vault, policyName, specText));
 
         for (var row = 0; row < table.RowCount; row++)
@@ -310,7 +310,7 @@ internal static class EquivalenceHarness
             {
                 var inForce = state.ComposedVaults[Vault].TargetsPpm!;
                 rows.Add(new RebalanceRow(table.Dates[row], PolicyStep.InitialInvestment.Text, [.. names.Select(name => inForce[byChild.IndexOf(name)])]));
-                Must(new IssueAsset(Id(), Issuer, "USD", Investor, capital));
+                Must(new IssueAsset(Id(), Issuer, new AssetSymbol("USD"), Investor, capital));
                 Must(new DepositCommand(Id(), Investor, Vault, capital));
             }
 

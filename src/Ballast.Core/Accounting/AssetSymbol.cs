@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Ballast.Accounting;
+
+/// <summary>
+/// A validated asset symbol: 1 to 16 ASCII characters, letters, digits and <c>- _ . :</c>, starting with a letter or
+/// digit (the rules of an <see cref="AccountId"/>, at most <see cref="MaxLength"/> long). Compared and ordered
+/// ordinally. In JSON it is the bare symbol text, so the journal bytes are those of the plain string.
+/// </summary>
+[JsonConverter(typeof(AssetSymbolJsonConverter))]
+public readonly record struct AssetSymbol : IComparable<AssetSymbol>
+{
+    /// <summary>The longest symbol accepted.</summary>
+    public const int MaxLength = 16;
+
+    /// <summary>Validates and wraps <paramref name="value"/>.</summary>
+    /// <param name="value">The symbol text, e.g. <c>USDC</c>.</param>
+    /// <exception cref="ArgumentException">The value is not a valid symbol.</exception>
+    public AssetSymbol(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!IsValid(value))
+        {
+            throw new ArgumentException(Problem(value), nameof(value));
+        }
+
+        Value = value;
+    }
+
+    /// <summary>The symbol text.</summary>
+    public string Value { get; }
+
+    /// <summary>Whether <paramref name="value"/> is a valid symbol.</summary>
+    /// <param name="value">The text to check.</param>
+    /// <returns>True when <paramref name="value"/> can be an <see cref="AssetSymbol"/>.</returns>
+    public static bool IsValid(string? value) => AccountId.IsValid(value) && value!.Length <= MaxLength;
+
+    /// <summary>Why <paramref name="value"/> is not a valid symbol, for error messages.</summary>
+    /// <param name="value">The text refused.</param>
+    /// <returns>The message naming the value and the rule.</returns>
+    public static string Problem(string? value) =>
+        $"'{value}' is not a valid asset symbol (1 to {MaxLength} ASCII letters, digits, '-', '_', '.' or ':', starting with a letter or digit)";
+
+    /// <inheritdoc />
+    public int CompareTo(AssetSymbol other) => string.CompareOrdinal(Value, other.Value);
+
+    /// <inheritdoc />
+    public override string ToString() => Value ?? string.Empty;
+}
+
+/// <summary>Reads and writes an <see cref="AssetSymbol"/> as a JSON string (and as a property name), refusing invalid symbols.</summary>
+public sealed class AssetSymbolJsonConverter : JsonConverter<AssetSymbol>
+{
+    /// <inheritdoc />
+    public override AssetSymbol Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Parse(reader.TokenType == JsonTokenType.String ? reader.GetString() : null, reader.TokenType);
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, AssetSymbol value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(value.Value);
+    }
+
+    /// <inheritdoc />
+    public override AssetSymbol ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Parse(reader.GetString(), JsonTokenType.PropertyName);
+
+    /// <inheritdoc />
+    public override void WriteAsPropertyName(Utf8JsonWriter writer, AssetSymbol value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WritePropertyName(value.Value);
+    }
+
+    private static AssetSymbol Parse(string? text, JsonTokenType token) =>
+        AssetSymbol.IsValid(text)
+            ? new AssetSymbol(text!)
+            : throw new JsonException(text is null ? $"expected an asset symbol as a string, got {token}" : AssetSymbol.Problem(text));
+}
