@@ -231,7 +231,7 @@ public static class SimRunner
         // Fills the composed vault's due requests, oldest first, one command each.
         async Task FillDue(int row, string step)
         {
-            var due = KeeperDuties.DueFills(sequencer.State, scenario.ComposedId);
+            var due = ForwardPricing.DueCount(sequencer.State, scenario.ComposedId);
             for (var k = 0; k < due; k++)
             {
                 var outcome = await sequencer.SubmitAsync(new FillRequestCommand($"r{row}-{step}-{k}", Keeper, scenario.ComposedId), cancellationToken).ConfigureAwait(false);

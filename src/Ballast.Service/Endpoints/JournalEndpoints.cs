@@ -18,7 +18,7 @@ public sealed record JournalEventView(long Sequence, string Time, string Type, s
     public static JournalEventView Of(JournalEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return new(e.Sequence, e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture), e.Type, e.CommandId, e.Payload, e.PreviousHash.ToHex(), e.Hash.ToHex());
+        return new(e.Sequence, e.Time.UtcDateTime.ToString(JournalHash.TimeFormat, CultureInfo.InvariantCulture), e.Type, e.CommandId, e.Payload, e.PreviousHash.ToHex(), e.Hash.ToHex());
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Ballast.Accounting;
+using Ballast.Protocol.Journal;
 using Ballast.Service.Projection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -90,7 +91,7 @@ public static class ReadEndpoints
             var csv = new StringBuilder("sequence,time,nav,total_supply,share_price,allocation_ppm\n");
             foreach (var pt in page)
             {
-                csv.Append(CultureInfo.InvariantCulture, $"{pt.Sequence},{pt.Time.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'},{pt.Nav},{pt.TotalSupply},{pt.SharePrice},{(pt.AllocationPpm is { } a ? string.Join(';', a) : string.Empty)}\n");
+                csv.Append(CultureInfo.InvariantCulture, $"{pt.Sequence},{pt.Time.UtcDateTime.ToString(JournalHash.TimeFormat, CultureInfo.InvariantCulture)},{pt.Nav},{pt.TotalSupply},{pt.SharePrice},{(pt.AllocationPpm is { } a ? string.Join(';', a) : string.Empty)}\n");
             }
 
             return TypedResults.Text(csv.ToString(), "text/csv", Encoding.UTF8);
@@ -113,7 +114,7 @@ public static class ReadEndpoints
             var csv = new StringBuilder("sequence,time,command_id,policy,trigger,inputs_digest,row,targets_ppm,flow_fees,fixed_costs,nav_before,nav_after,reason\n");
             foreach (var r in list)
             {
-                csv.Append(CultureInfo.InvariantCulture, $"{r.Sequence},{r.Time.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'},{Csv(r.CommandId)},{r.Policy},{Csv(r.Trigger)},{r.InputsDigest},{r.Row},{string.Join(';', r.TargetsPpm)},{r.FlowFees},{r.FixedCosts},{r.NavBefore},{r.NavAfter},{Csv(r.Reason)}\n");
+                csv.Append(CultureInfo.InvariantCulture, $"{r.Sequence},{r.Time.UtcDateTime.ToString(JournalHash.TimeFormat, CultureInfo.InvariantCulture)},{Csv(r.CommandId)},{r.Policy},{Csv(r.Trigger)},{r.InputsDigest},{r.Row},{string.Join(';', r.TargetsPpm)},{r.FlowFees},{r.FixedCosts},{r.NavBefore},{r.NavAfter},{Csv(r.Reason)}\n");
             }
 
             return TypedResults.Text(csv.ToString(), "text/csv", Encoding.UTF8);

@@ -59,7 +59,8 @@ public sealed class KeeperService : BackgroundService
         foreach (var id in state.ComposedVaults.Keys.Order(StringComparer.Ordinal))
         {
             var prefix = $"keeper-{head.Sequence}-{id}";
-            for (var k = 0; k < KeeperDuties.DueFills(state, id); k++)
+            var fills = ForwardPricing.DueCount(state, id);
+            for (var k = 0; k < fills; k++)
             {
                 commands.Add(new FillRequestCommand($"{prefix}-fill-{k}", Account, id));
             }
@@ -69,7 +70,7 @@ public sealed class KeeperService : BackgroundService
                 commands.Add(new SettleWithdrawalCommand($"{prefix}-settle-{child}-{requestId}", Account, child, requestId));
             }
 
-            if (KeeperDuties.MayRebalance(state, id))
+            if (MayRebalance(state.ComposedVaults[id]))
             {
                 commands.Add(new RebalanceCommand($"{prefix}-rebalance", Account, id));
             }
@@ -77,6 +78,9 @@ public sealed class KeeperService : BackgroundService
 
         return commands;
     }
+
+    /// <summary>Whether a rebalance call could fire: the vault follows a policy and is not paused (the policy and rails then decide).</summary>
+    private static bool MayRebalance(ComposedVaultState cv) => cv.PolicyHash is not null && !cv.Paused;
 
     /// <summary>Runs one round now and returns its outcomes.</summary>
     public async Task<IReadOnlyList<WriteResult>> RunRoundAsync(CancellationToken cancellationToken = default)
