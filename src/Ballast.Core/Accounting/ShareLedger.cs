@@ -54,7 +54,10 @@ public sealed class ShareLedger
     public IEnumerable<KeyValuePair<AccountId, UInt128>> Balances => _balances;
 
     /// <summary>The current price, virtual asset and shares included.</summary>
-    public SharePrice Price => new(TotalAssets + 1, TotalSupply + VirtualShares);
+    public SharePrice Price => PriceAt(TotalAssets);
+
+    /// <summary>The price of one share if the vault's total assets were <paramref name="totalAssets"/> (a composed vault priced at its NAV now), with the virtual share and asset.</summary>
+    public SharePrice PriceAt(UInt128 totalAssets) => new(totalAssets + 1, TotalSupply + VirtualShares);
 
     /// <summary>The free (unlocked) shares of <paramref name="account"/>.</summary>
     public UInt128 BalanceOf(AccountId account) => _balances.GetValueOrDefault(account);

@@ -222,6 +222,7 @@ public static class ResultFiles
         return text == "-0" ? "0" : text;
     }
 
-    internal static string Csv(string text) =>
+    /// <summary>A CSV field: quoted (quotes doubled) when it holds a comma, a quote, a line feed or a carriage return.</summary>
+    public static string Csv(string text) =>
         text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
 }

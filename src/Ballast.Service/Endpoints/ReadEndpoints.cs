@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Ballast.Accounting;
+using Ballast.Io.Reports;
 using Ballast.Protocol.Journal;
 using Ballast.Service.Projection;
 using Microsoft.AspNetCore.Builder;
@@ -162,7 +163,5 @@ public static class ReadEndpoints
 
     private static ProblemHttpResult NoVault(string id) => Problems.Of(StatusCodes.Status404NotFound, "unknown-vault", $"no vault '{id}'");
 
-    private static string Csv(string text) => text.Contains(',', StringComparison.Ordinal) || text.Contains('"', StringComparison.Ordinal) || text.Contains('\n', StringComparison.Ordinal)
-        ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
-        : text;
+    private static string Csv(string text) => ResultFiles.Csv(text);
 }

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Reflection;
 using Ballast.Accounting;
 using Ballast.Io.Protocol;
 using Ballast.Protocol;
@@ -10,9 +9,11 @@ namespace Ballast.Service.Projection;
 
 /// <summary>
 /// Builds the <see cref="ReadModel"/> from journal events, in order, by replaying them into its own
-/// <see cref="ProtocolState"/> (never the writer's): after each command, the vaults and accounts it touched are
-/// read again, a time-series point is added where a vault changed, and rebalances and policy texts are recorded.
-/// The read model is a function of the journal alone, so it is rebuilt by replaying it.
+/// <see cref="ProtocolState"/> (never the writer's). After each command a time-series point (and, for a composed
+/// vault, its buy-and-hold twin's) is added for every vault the command changed; the vault and account views, and the
+/// governance view, are built once per <see cref="Publish"/> for what the batch touched. Which vaults and accounts a
+/// command touches is mapped per type in <see cref="Touches"/>. The read model is a function of the journal alone, so
+/// it is rebuilt by replaying it.
 /// </summary>
 public sealed class ProjectionBuilder
 {
@@ -22,16 +23,23 @@ public sealed class ProjectionBuilder
     /// <summary>Commands kept per account in <see cref="AccountView.History"/>.</summary>
     public const int HistoryWindow = 1000;
 
-    private static readonly Dictionary<Type, (PropertyInfo[] Vaults, PropertyInfo[] Accounts)> Members = [];
     private readonly ProtocolEngine _engine = new(SpecPolicyCompiler.Instance);
     private readonly ProtocolState _state = new();
     private readonly AccountId _keeper;
     private readonly Dictionary<string, DateTimeOffset> _created = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _keeperCalls = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _parents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TwinBasis> _twinBases = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ImmutableList<HistoryEntry>> _history = new(StringComparer.Ordinal);
     private readonly HashSet<string> _vaultsTouched = new(StringComparer.Ordinal);
     private readonly HashSet<AccountId> _accountsTouched = [];
+    private readonly HashSet<string> _vaultsToView = new(StringComparer.Ordinal);
+    private readonly HashSet<AccountId> _accountsToView = [];
+    private readonly Queue<JournalEvent> _recent = new();
     private ReadModel _model = ReadModel.Empty;
+    private JournalHead _head = JournalHead.Empty;
+    private DateTimeOffset? _headTime;
+    private bool _governanceChanged;
     private CommandAccepted? _command;
     private JournalEvent? _commandEvent;
 
@@ -39,7 +47,7 @@ public sealed class ProjectionBuilder
     public ProjectionBuilder(AccountId keeper) => _keeper = keeper;
 
     /// <summary>The last event applied.</summary>
-    public JournalHead Head => _model.Head;
+    public JournalHead Head => _head;
 
     /// <summary>Applies one journal event (the next in sequence).</summary>
     public void Apply(JournalEvent journalEvent)
@@ -51,24 +59,33 @@ public sealed class ProjectionBuilder
             FinishCommand();
             _command = accepted;
             _commandEvent = journalEvent;
-            Touch(accepted.Command);
+            _accountsTouched.Add(accepted.Command.Actor);
+            if (Touches.RecipientOf(accepted.Command) is { } recipient)
+            {
+                _accountsTouched.Add(recipient);
+            }
+
+            if (Touches.VaultOf(accepted.Command) is { } vault)
+            {
+                _vaultsTouched.Add(vault);
+            }
         }
         else
         {
-            Touch(e);
+            Touches.Add(e, _vaultsTouched, _accountsTouched);
         }
 
         _engine.Apply(_state, e, journalEvent.Time);
         switch (e)
         {
             case SimpleVaultCreated created:
-                _created[created.Vault] = created.At;
+                _created[Touches.Key(created.Vault)] = created.At;
                 break;
             case ComposedVaultCreated created:
-                _created[created.Vault] = created.At;
+                _created[Touches.Key(created.Vault)] = created.At;
                 foreach (var child in created.Spec.Children)
                 {
-                    (_parents.TryGetValue(child, out var parents) ? parents : _parents[child] = []).Add(created.Vault);
+                    (_parents.TryGetValue(Touches.Key(child), out var parents) ? parents : _parents[Touches.Key(child)] = []).Add(Touches.Key(created.Vault));
                 }
 
                 break;
@@ -77,27 +94,63 @@ public sealed class ProjectionBuilder
                 break;
             case Rebalanced r:
                 var view = new RebalanceView(journalEvent.Sequence, journalEvent.Time, journalEvent.CommandId, r.Policy.ToString(), r.Trigger, r.Reason, r.InputsDigest, r.Row, r.TargetsPpm, Text(r.FlowFees), Text(r.FixedCosts), Text(r.NavBefore), Text(r.NavAfter));
-                var list = _model.Rebalances.GetValueOrDefault(r.Vault) ?? [];
-                _model = _model with { Rebalances = _model.Rebalances.SetItem(r.Vault, list.Add(view)) };
+                var key = Touches.Key(r.Vault);
+                _model = _model with { Rebalances = _model.Rebalances.SetItem(key, (_model.Rebalances.GetValueOrDefault(key) ?? []).Add(view)) };
+                break;
+            case GovernanceInitialized or BankRecorded or EscrowRecorded or GovernorRecorded or GaugeRecorded or EvidenceChecked:
+                _governanceChanged = true;
                 break;
         }
 
-        var recent = _model.Recent.Add(journalEvent);
-        _model = _model with
+        _recent.Enqueue(journalEvent);
+        if (_recent.Count > RecentWindow)
         {
-            Head = JournalHead.After(journalEvent),
-            HeadTime = journalEvent.Time,
-            Recent = recent.Count > RecentWindow ? recent.RemoveRange(0, recent.Count - RecentWindow) : recent,
-        };
+            _recent.Dequeue();
+        }
+
+        _head = JournalHead.After(journalEvent);
+        _headTime = journalEvent.Time;
     }
 
-    /// <summary>Finishes the command in progress and returns the read model as of the last event applied.</summary>
+    /// <summary>Finishes the command in progress, builds the views the batch touched, and returns the read model as of the last event applied.</summary>
     public ReadModel Publish()
     {
         FinishCommand();
+        var vaults = _model.Vaults;
+        foreach (var id in _vaultsToView)
+        {
+            if (View(id) is { } v)
+            {
+                vaults = vaults.SetItem(id, v);
+            }
+        }
+
+        var accounts = _model.Accounts;
+        foreach (var account in _accountsToView)
+        {
+            accounts = accounts.SetItem(account.Value, Account(account, _history[account.Value]));
+        }
+
+        var governance = _model.Governance;
+        if (_governanceChanged && _state.Governance is { } g && _headTime is { } now)
+        {
+            governance = GovernanceProjection.Of(g, now);
+        }
+
+        // The governance view's states (active, succeeded, expired) move with time: re-read it whenever time moved.
+        else if (_state.Governance is { } g2 && _headTime is { } now2 && governance?.At != now2)
+        {
+            governance = GovernanceProjection.Of(g2, now2);
+        }
+
+        _model = _model with { Head = _head, HeadTime = _headTime, Vaults = vaults, Accounts = accounts, Governance = governance, Recent = [.. _recent] };
+        _vaultsToView.Clear();
+        _accountsToView.Clear();
+        _governanceChanged = false;
         return _model;
     }
 
+    /// <summary>After a command's last event: a point for each vault it changed (with its parents), history for each account it named.</summary>
     private void FinishCommand()
     {
         if (_command is null || _commandEvent is null)
@@ -105,9 +158,9 @@ public sealed class ProjectionBuilder
             return;
         }
 
-        var at = _model.HeadTime ?? _commandEvent.Time;
-        var sequence = _model.Head.Sequence;
-        if (_command.Command.Actor == _keeper && VaultOf(_command.Command) is { } called)
+        var at = _headTime ?? _commandEvent.Time;
+        var sequence = _head.Sequence;
+        if (_command.Command.Actor == _keeper && Touches.VaultOf(_command.Command) is { } called)
         {
             _keeperCalls[called] = _commandEvent.Time;
             _vaultsTouched.Add(called);
@@ -121,39 +174,41 @@ public sealed class ProjectionBuilder
             }
         }
 
-        var vaults = _model.Vaults;
         var series = _model.Series;
+        var twins = _model.Twins;
         foreach (var id in _vaultsTouched)
         {
-            if (View(id) is not { } v)
+            if (Point(id, sequence, at) is not { } point)
             {
                 continue;
             }
 
-            vaults = vaults.SetItem(id, v);
+            _vaultsToView.Add(id);
             var points = series.GetValueOrDefault(id) ?? [];
-            var point = new VaultPoint(sequence, at, v.Nav, v.TotalSupply, v.SharePrice, v.Kind == "composed" ? [.. v.Allocation.Select(a => a.Ppm)] : null);
             if (points.Count == 0 || Changed(points[^1], point))
             {
                 series = series.SetItem(id, points.Add(point));
+                if (Twin(id, point) is { } twin)
+                {
+                    twins = twins.SetItem(id, (twins.GetValueOrDefault(id) ?? []).Add(twin));
+                }
             }
         }
 
-        var accounts = _model.Accounts;
-        var history = new HistoryEntry(_commandEvent.Sequence, _commandEvent.Time, _commandEvent.CommandId, Ballast.Service.Access.CommandNames.Of(_command.Command), _command.Command.Actor.Value);
+        var history = new HistoryEntry(_commandEvent.Sequence, _commandEvent.Time, _commandEvent.CommandId, Access.CommandNames.Of(_command.Command), _command.Command.Actor.Value);
         foreach (var account in _accountsTouched)
         {
-            if (ProtocolEngine.IsSystemAccount(account))
+            if (account.Value is null || ProtocolEngine.IsSystemAccount(account))
             {
                 continue;
             }
 
-            var past = accounts.GetValueOrDefault(account.Value)?.History ?? [];
-            past = past.Add(history);
-            accounts = accounts.SetItem(account.Value, Account(account, past.Count > HistoryWindow ? past.RemoveAt(0) : past));
+            var past = (_history.GetValueOrDefault(account.Value) ?? []).Add(history);
+            _history[account.Value] = past.Count > HistoryWindow ? past.RemoveAt(0) : past;
+            _accountsToView.Add(account);
         }
 
-        _model = _model with { Vaults = vaults, Series = series, Accounts = accounts };
+        _model = _model with { Series = series, Twins = twins };
         _vaultsTouched.Clear();
         _accountsTouched.Clear();
         _command = null;
@@ -164,6 +219,76 @@ public sealed class ProjectionBuilder
         a.Nav != b.Nav || a.TotalSupply != b.TotalSupply || a.SharePrice != b.SharePrice ||
         !(a.AllocationPpm ?? []).SequenceEqual(b.AllocationPpm ?? []);
 
+    /// <summary>A vault's NAV, supply, share price and (composed) allocation now.</summary>
+    private VaultPoint? Point(string id, long sequence, DateTimeOffset at)
+    {
+        if (_state.SimpleVaults.TryGetValue(id, out var simple))
+        {
+            var vault = simple.Vault;
+            return new VaultPoint(sequence, at, Text(vault.TotalAssets), Text(vault.TotalSupply), PriceText(vault.Ledger.Price, vault.Config.Asset.Decimals, vault.ShareDecimals), null);
+        }
+
+        if (_state.ComposedVaults.TryGetValue(id, out var cv))
+        {
+            var (nav, price, decimals) = ComposedPrice(cv);
+            return new VaultPoint(sequence, at, Text(nav), Text(cv.Ledger.TotalSupply), PriceText(price, decimals, decimals + cv.Spec.DecimalsOffset), [.. Allocation(cv, nav).Select(a => a.Ppm)]);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The buy-and-hold twin of a composed vault at <paramref name="point"/>: the child shares (and idle cash) the
+    /// vault held at its first allocation, never rebalanced, valued at the children's prices now; per share of the
+    /// supply then, and scaled to the supply now. Null for a simple vault or before the first allocation.
+    /// </summary>
+    private TwinPoint? Twin(string id, VaultPoint point)
+    {
+        if (!_state.ComposedVaults.TryGetValue(id, out var cv))
+        {
+            return null;
+        }
+
+        if (!_twinBases.TryGetValue(id, out var basis))
+        {
+            var held = cv.Spec.Children.Select(c => _state.SimpleVaults.TryGetValue(c, out var s) ? s.Vault.BalanceOf(cv.Account) : UInt128.Zero).ToImmutableArray();
+            if (held.All(h => h == 0) || cv.Ledger.TotalSupply == 0)
+            {
+                return null;
+            }
+
+            basis = new TwinBasis(held, _state.Balance(cv.Spec.Asset, cv.Account), cv.Ledger.TotalSupply);
+            _twinBases[id] = basis;
+        }
+
+        var value = basis.Cash;
+        for (var i = 0; i < cv.Spec.Children.Length; i++)
+        {
+            if (_state.SimpleVaults.TryGetValue(cv.Spec.Children[i], out var child))
+            {
+                value += child.Vault.ConvertToAssets(basis.Shares[i]);
+            }
+        }
+
+        var decimals = _state.Assets[cv.Spec.Asset].Asset.Decimals;
+        var twinPrice = cv.Ledger.PriceAt(value) with { Shares = basis.Supply + cv.Ledger.VirtualShares };
+        var twinNav = ExactMath.MulDiv(value, cv.Ledger.TotalSupply + cv.Ledger.VirtualShares, basis.Supply + cv.Ledger.VirtualShares, Rounding.Floor);
+        return new TwinPoint(point.Sequence, point.Time, point.Nav, Text(twinNav), point.SharePrice, PriceText(twinPrice, decimals, decimals + cv.Spec.DecimalsOffset));
+    }
+
+    /// <summary>A composed vault's NAV, its share price (Core's: the ledger priced at the NAV) and its asset's decimals.</summary>
+    private (UInt128 Nav, SharePrice Price, int Decimals) ComposedPrice(ComposedVaultState cv)
+    {
+        var nav = ProtocolEngine.Nav(_state, cv);
+        return (nav, cv.Ledger.PriceAt(nav), _state.Assets[cv.Spec.Asset].Asset.Decimals);
+    }
+
+    private ImmutableArray<AllocationView> Allocation(ComposedVaultState cv, UInt128 nav) => [.. cv.Spec.Children.Select(child =>
+    {
+        var assets = _state.SimpleVaults.TryGetValue(child, out var c) ? c.Vault.ConvertToAssets(c.Vault.BalanceOf(cv.Account)) : UInt128.Zero;
+        return new AllocationView(Touches.Key(child), Text(assets), nav == 0 ? 0 : (int)ExactMath.MulDiv(assets, 1_000_000, nav, Rounding.Floor));
+    })];
+
     private VaultView? View(string id)
     {
         if (_state.SimpleVaults.TryGetValue(id, out var simple))
@@ -172,28 +297,20 @@ public sealed class ProjectionBuilder
             var decimals = _state.Assets[simple.Spec.Asset].Asset.Decimals;
             return new VaultView(id, "simple", simple.Spec.Asset.Value, decimals, vault.ShareDecimals, simple.Spec.Operator.Value, simple.Spec.Reporter.Value,
                 Text(vault.TotalAssets), Text(vault.TotalSupply), PriceText(vault.Ledger.Price, decimals, vault.ShareDecimals), vault.IsPaused, vault.PendingReport is not null,
-                null, null, [], _created.GetValueOrDefault(id), vault.LastReportAt, null, _keeperCalls.TryGetValue(id, out var k) ? k : null, 0, vault.Ledger.Price);
+                null, null, [], _created.GetValueOrDefault(id), vault.LastReportAt, null, _keeperCalls.TryGetValue(id, out var k) ? k : null, 0, vault.Ledger.Price)
+            { Rails = null };
         }
 
         if (_state.ComposedVaults.TryGetValue(id, out var cv))
         {
-            var decimals = _state.Assets[cv.Spec.Asset].Asset.Decimals;
-            var nav = ProtocolEngine.Nav(_state, cv);
-            var allocation = cv.Spec.Children.Select(child =>
-            {
-                var assets = _state.SimpleVaults.TryGetValue(child, out var c) ? c.Vault.ConvertToAssets(c.Vault.BalanceOf(cv.Account)) : UInt128.Zero;
-                return new AllocationView(child, Text(assets), nav == 0 ? 0 : (int)ExactMath.MulDiv(assets, 1_000_000, nav, Rounding.Floor));
-            }).ToImmutableArray();
-            var lastReport = cv.Spec.Children.Select(c => _state.SimpleVaults.TryGetValue(c, out var s) ? s.Vault.LastReportAt : null).Max();
+            var (nav, price, decimals) = ComposedPrice(cv);
             var shareDecimals = decimals + cv.Spec.DecimalsOffset;
-
-            // A composed vault's shares are worth its NAV (its ledger's total assets move only with flows), with the
-            // ledger's virtual share and asset as in every conversion.
-            var price = new SharePrice(nav + 1, cv.Ledger.TotalSupply + cv.Ledger.VirtualShares);
+            var lastReport = cv.Spec.Children.Select(c => _state.SimpleVaults.TryGetValue(c, out var s) ? s.Vault.LastReportAt : null).Max();
             return new VaultView(id, "composed", cv.Spec.Asset.Value, decimals, shareDecimals, cv.Spec.Operator.Value, null,
                 Text(nav), Text(cv.Ledger.TotalSupply), PriceText(price, decimals, shareDecimals), cv.Paused, false,
-                cv.PolicyHash?.ToString(), cv.TargetsPpm is { } t ? [.. t] : null, allocation, _created.GetValueOrDefault(id), lastReport, cv.LastRebalanceAt,
-                _keeperCalls.TryGetValue(id, out var k) ? k : null, _model.Rebalances.GetValueOrDefault(id)?.Count ?? 0, price);
+                cv.PolicyHash?.ToString(), cv.TargetsPpm is { } t ? [.. t] : null, Allocation(cv, nav), _created.GetValueOrDefault(id), lastReport, cv.LastRebalanceAt,
+                _keeperCalls.TryGetValue(id, out var k) ? k : null, _model.Rebalances.GetValueOrDefault(id)?.Count ?? 0, price)
+            { Rails = ProtocolJson.Canonical(cv.Spec.Rails) };
         }
 
         return null;
@@ -243,47 +360,12 @@ public sealed class ProjectionBuilder
         return new AccountView(account.Value, wallets.ToImmutable(), escrowed.ToImmutable(), [.. positions.OrderBy(p => p.Vault, StringComparer.Ordinal)], [.. requests.OrderBy(r => r.Id)], [.. withdrawals], history);
     }
 
-    /// <summary>Records the vaults and accounts an event or command names (its string <c>Vault</c> and its <see cref="AccountId"/> members).</summary>
-    private void Touch(object value)
-    {
-        var (vaults, accounts) = MembersOf(value.GetType());
-        foreach (var p in vaults)
-        {
-            if (p.GetValue(value) is string vault)
-            {
-                _vaultsTouched.Add(vault);
-            }
-        }
-
-        foreach (var p in accounts)
-        {
-            if (p.GetValue(value) is AccountId account && account.Value is not null)
-            {
-                _accountsTouched.Add(account);
-            }
-        }
-    }
-
-    private static (PropertyInfo[] Vaults, PropertyInfo[] Accounts) MembersOf(Type type)
-    {
-        lock (Members)
-        {
-            if (!Members.TryGetValue(type, out var members))
-            {
-                var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance);
-                members = ([.. properties.Where(p => p.Name is "Vault" && p.PropertyType == typeof(string))], [.. properties.Where(p => p.PropertyType == typeof(AccountId))]);
-                Members[type] = members;
-            }
-
-            return members;
-        }
-    }
-
-    private static string? VaultOf(ProtocolCommand command) => MembersOf(command.GetType()).Vaults.FirstOrDefault()?.GetValue(command) as string;
-
     /// <summary>Asset units one whole share is worth at <paramref name="price"/>, floored, as a decimal.</summary>
     private static string PriceText(SharePrice price, int assetDecimals, int shareDecimals) =>
         SimRunner.Format(ExactMath.MulDiv(ExactMath.Pow10(shareDecimals), price.Assets, price.Shares, Rounding.Floor), assetDecimals);
 
     private static string Text(UInt128 value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>What a composed vault held at its first allocation: child shares in child order, idle cash, and its supply then.</summary>
+    private sealed record TwinBasis(ImmutableArray<UInt128> Shares, UInt128 Cash, UInt128 Supply);
 }

@@ -25,6 +25,12 @@ public sealed record ReadModel
     /// <summary>Each vault's points over time (one per command that changed its NAV, supply or allocation), oldest first.</summary>
     public ImmutableDictionary<string, ImmutableList<VaultPoint>> Series { get; init; } = ImmutableDictionary.Create<string, ImmutableList<VaultPoint>>(StringComparer.Ordinal);
 
+    /// <summary>Each composed vault's buy-and-hold twin beside it, from its first allocation on, oldest first.</summary>
+    public ImmutableDictionary<string, ImmutableList<TwinPoint>> Twins { get; init; } = ImmutableDictionary.Create<string, ImmutableList<TwinPoint>>(StringComparer.Ordinal);
+
+    /// <summary>Governance (proposals, gauges, locks) as of <see cref="HeadTime"/>; null until governance is initialised.</summary>
+    public GovernanceView? Governance { get; init; }
+
     /// <summary>Each composed vault's rebalances, oldest first.</summary>
     public ImmutableDictionary<string, ImmutableList<RebalanceView>> Rebalances { get; init; } = ImmutableDictionary.Create<string, ImmutableList<RebalanceView>>(StringComparer.Ordinal);
 
@@ -60,13 +66,24 @@ public sealed record VaultView(
     DateTimeOffset? LastRebalanceAt,
     DateTimeOffset? LastKeeperCallAt,
     int Rebalances,
-    [property: System.Text.Json.Serialization.JsonIgnore] Ballast.Accounting.SharePrice Price);
+    [property: System.Text.Json.Serialization.JsonIgnore] Ballast.Accounting.SharePrice Price)
+{
+    /// <summary>A composed vault's rebalance rails as canonical JSON text (null for a simple vault).</summary>
+    public string? Rails { get; init; }
+}
 
 /// <summary>A composed vault's holding of one child: its value in base units and its share of NAV in parts per million (floored).</summary>
 public sealed record AllocationView(string Child, string Assets, int Ppm);
 
 /// <summary>A vault after one command: NAV, supply, share price (asset units per whole share, floored) and, for a composed vault, the allocation in ppm in child order.</summary>
 public sealed record VaultPoint(long Sequence, DateTimeOffset Time, string Nav, string TotalSupply, string SharePrice, ImmutableArray<int>? AllocationPpm);
+
+/// <summary>
+/// A composed vault beside its buy-and-hold twin after one command: NAV and share price, and the twin's (the first
+/// allocation's child shares and cash held without rebalancing; its NAV scaled to the vault's supply now, so flows
+/// move both alike).
+/// </summary>
+public sealed record TwinPoint(long Sequence, DateTimeOffset Time, string Nav, string TwinNav, string SharePrice, string TwinSharePrice);
 
 /// <summary>A rebalance as journaled: why, the digest of the inputs the policy saw, the policy's hash, targets, costs and NAV around it.</summary>
 public sealed record RebalanceView(
