@@ -92,7 +92,13 @@ public sealed class BallastService : IAsyncDisposable
             }
 
             readerStore = JournalStores.Open(settings.Journal);
-            var engine = new ProtocolEngine(SpecPolicyCompiler.Instance, new DataEvidenceVerifier());
+            var evidence = new DataEvidenceVerifier();
+            foreach (var file in settings.EvidenceData)
+            {
+                evidence.Register(file);
+            }
+
+            var engine = new ProtocolEngine(SpecPolicyCompiler.Instance, evidence);
             var sequencer = await ProtocolSequencer.OpenAsync(writerStore, engine, clock, cancellationToken).ConfigureAwait(false);
 
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = typeof(BallastService).Assembly.GetName().Name, ContentRootPath = AppContext.BaseDirectory });
@@ -115,6 +121,7 @@ public sealed class BallastService : IAsyncDisposable
             builder.Services.AddSingleton(clock);
             builder.Services.AddSingleton(new JournalSignal());
             builder.Services.AddSingleton(new ReadStore(readerStore));
+            builder.Services.AddSingleton(evidence);
             builder.Services.AddSingleton(sp => new CommandWriter(sequencer, writerStore, sp.GetRequiredService<JournalSignal>(), sp.GetRequiredService<ILogger<CommandWriter>>(), settings.MaxBatch));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandWriter>());
             builder.Services.AddSingleton(sp => new Projector(readerStore, sp.GetRequiredService<JournalSignal>(), new ProjectionBuilder(KeeperService.Account), sp.GetRequiredService<ILogger<Projector>>()));
@@ -134,6 +141,7 @@ public sealed class BallastService : IAsyncDisposable
             CommandEndpoints.Map(app, settings);
             ReadEndpoints.Map(app);
             JournalEndpoints.Map(app);
+            DashboardEndpoints.Map(app);
 
             IReadOnlyList<DemoAccount> accounts = [];
             if (demo is not null)

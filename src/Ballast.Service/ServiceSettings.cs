@@ -18,6 +18,9 @@ public sealed record ServiceSettings
     /// <summary>The keeper's round interval when no NAV report comes.</summary>
     public TimeSpan KeeperInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Data files governance evidence may be claimed on (known by the SHA-256 of their bytes): proposals' backtests on them are re-run, and rebalance verification knows them too.</summary>
+    public IReadOnlyList<string> EvidenceData { get; init; } = [];
+
     /// <summary>The largest command body accepted, in bytes (a larger one gets 413).</summary>
     public int MaxBodyBytes { get; init; } = 1 << 20;
 

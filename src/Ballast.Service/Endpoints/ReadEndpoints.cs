@@ -112,16 +112,22 @@ public static class ReadEndpoints
         var list = (model.Rebalances.GetValueOrDefault(id) ?? []).ToList();
         if (format == "csv")
         {
-            var csv = new StringBuilder("sequence,time,command_id,policy,trigger,inputs_digest,row,targets_ppm,flow_fees,fixed_costs,nav_before,nav_after,reason\n");
-            foreach (var r in list)
-            {
-                csv.Append(CultureInfo.InvariantCulture, $"{r.Sequence},{r.Time.UtcDateTime.ToString(JournalHash.TimeFormat, CultureInfo.InvariantCulture)},{Csv(r.CommandId)},{r.Policy},{Csv(r.Trigger)},{r.InputsDigest},{r.Row},{string.Join(';', r.TargetsPpm)},{r.FlowFees},{r.FixedCosts},{r.NavBefore},{r.NavAfter},{Csv(r.Reason)}\n");
-            }
-
-            return TypedResults.Text(csv.ToString(), "text/csv", Encoding.UTF8);
+            return TypedResults.Text(RebalancesCsv(list), "text/csv", Encoding.UTF8);
         }
 
         return format is null or "json" ? TypedResults.Ok(list) : Problems.Of(StatusCodes.Status400BadRequest, "bad-query", "format must be json or csv", member: "format");
+    }
+
+    /// <summary>Rebalances as CSV, one row each; text fields quoted where they need it (<see cref="ResultFiles.Csv"/>).</summary>
+    internal static string RebalancesCsv(IEnumerable<RebalanceView> rebalances)
+    {
+        var csv = new StringBuilder("sequence,time,command_id,policy,trigger,inputs_digest,row,targets_ppm,flow_fees,fixed_costs,nav_before,nav_after,reason\n");
+        foreach (var r in rebalances)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{r.Sequence},{r.Time.UtcDateTime.ToString(JournalHash.TimeFormat, CultureInfo.InvariantCulture)},{Csv(r.CommandId)},{r.Policy},{Csv(r.Trigger)},{r.InputsDigest},{r.Row},{string.Join(';', r.TargetsPpm)},{r.FlowFees},{r.FixedCosts},{r.NavBefore},{r.NavAfter},{Csv(r.Reason)}\n");
+        }
+
+        return csv.ToString();
     }
 
     private static Results<Ok<PolicyView>, ProblemHttpResult> Policy(string hash, Projector p) =>
@@ -143,10 +149,16 @@ public static class ReadEndpoints
         }
 
         // Positions are valued at read time on the vaults' current prices (a NAV report changes every holder's value).
-        var valued = account.Positions.Select(pos => model.Vaults.TryGetValue(pos.Vault, out var v)
-            ? pos with { Value = ExactMath.MulDiv(UInt128.Parse(pos.Shares, CultureInfo.InvariantCulture), v.Price.Assets, v.Price.Shares, Rounding.Floor).ToString(CultureInfo.InvariantCulture) }
-            : pos);
+        var valued = account.Positions.Select(pos => model.Vaults.TryGetValue(pos.Vault, out var v) ? Valued(pos, v.Price) : pos);
         return TypedResults.Ok(account with { Positions = [.. valued] });
+    }
+
+    /// <summary>A position valued at <paramref name="price"/> (floor), with its profit and loss (exact, signed).</summary>
+    private static PositionView Valued(PositionView position, SharePrice price)
+    {
+        var value = ExactMath.MulDiv(UInt128.Parse(position.Shares, CultureInfo.InvariantCulture), price.Assets, price.Shares, Rounding.Floor);
+        var pnl = (System.Numerics.BigInteger)value + System.Numerics.BigInteger.Parse(position.Returned, CultureInfo.InvariantCulture) - System.Numerics.BigInteger.Parse(position.Invested, CultureInfo.InvariantCulture);
+        return position with { Value = value.ToString(CultureInfo.InvariantCulture), ProfitAndLoss = pnl.ToString(CultureInfo.InvariantCulture) };
     }
 
     private static (DateTimeOffset? Value, ProblemHttpResult? Problem) Time(string? text, string name)

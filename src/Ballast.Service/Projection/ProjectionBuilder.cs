@@ -35,6 +35,7 @@ public sealed class ProjectionBuilder
     private readonly HashSet<AccountId> _accountsTouched = [];
     private readonly HashSet<string> _vaultsToView = new(StringComparer.Ordinal);
     private readonly HashSet<AccountId> _accountsToView = [];
+    private readonly Dictionary<(string Account, string Vault), (UInt128 In, UInt128 Out)> _flows = [];
     private readonly Queue<JournalEvent> _recent = new();
     private ReadModel _model = ReadModel.Empty;
     private JournalHead _head = JournalHead.Empty;
@@ -96,6 +97,18 @@ public sealed class ProjectionBuilder
                 var view = new RebalanceView(journalEvent.Sequence, journalEvent.Time, journalEvent.CommandId, r.Policy.ToString(), r.Trigger, r.Reason, r.InputsDigest, r.Row, r.TargetsPpm, Text(r.FlowFees), Text(r.FixedCosts), Text(r.NavBefore), Text(r.NavAfter));
                 var key = Touches.Key(r.Vault);
                 _model = _model with { Rebalances = _model.Rebalances.SetItem(key, (_model.Rebalances.GetValueOrDefault(key) ?? []).Add(view)) };
+                break;
+            case ComposedDeposited d:
+                Flow(d.Investor, d.Vault, d.Assets, 0);
+                break;
+            case ComposedRedeemed r:
+                Flow(r.Investor, r.Vault, 0, r.Assets);
+                break;
+            case SimpleVaultOperation { Operation: Deposited d } op:
+                Flow(d.Receiver, op.Vault, d.Assets, 0);
+                break;
+            case SimpleVaultOperation { Operation: Withdrawn w } op:
+                Flow(w.Owner, op.Vault, 0, w.Assets);
                 break;
             case GovernanceInitialized or BankRecorded or EscrowRecorded or GovernorRecorded or GaugeRecorded or EvidenceChecked:
                 _governanceChanged = true;
@@ -215,6 +228,14 @@ public sealed class ProjectionBuilder
         _commandEvent = null;
     }
 
+    /// <summary>Adds to what an account has put into a vault and taken out of it (base units), for its profit and loss.</summary>
+    private void Flow(AccountId account, string vault, UInt128 into, UInt128 outOf)
+    {
+        var key = (account.Value, Touches.Key(vault));
+        var (i, o) = _flows.GetValueOrDefault(key);
+        _flows[key] = (i + into, o + outOf);
+    }
+
     private static bool Changed(VaultPoint a, VaultPoint b) =>
         a.Nav != b.Nav || a.TotalSupply != b.TotalSupply || a.SharePrice != b.SharePrice ||
         !(a.AllocationPpm ?? []).SequenceEqual(b.AllocationPpm ?? []);
@@ -298,7 +319,7 @@ public sealed class ProjectionBuilder
             return new VaultView(id, "simple", simple.Spec.Asset.Value, decimals, vault.ShareDecimals, simple.Spec.Operator.Value, simple.Spec.Reporter.Value,
                 Text(vault.TotalAssets), Text(vault.TotalSupply), PriceText(vault.Ledger.Price, decimals, vault.ShareDecimals), vault.IsPaused, vault.PendingReport is not null,
                 null, null, [], _created.GetValueOrDefault(id), vault.LastReportAt, null, _keeperCalls.TryGetValue(id, out var k) ? k : null, 0, vault.Ledger.Price)
-            { Rails = null };
+            { Pricing = PricingOf(id) };
         }
 
         if (_state.ComposedVaults.TryGetValue(id, out var cv))
@@ -310,11 +331,13 @@ public sealed class ProjectionBuilder
                 Text(nav), Text(cv.Ledger.TotalSupply), PriceText(price, decimals, shareDecimals), cv.Paused, false,
                 cv.PolicyHash?.ToString(), cv.TargetsPpm is { } t ? [.. t] : null, Allocation(cv, nav), _created.GetValueOrDefault(id), lastReport, cv.LastRebalanceAt,
                 _keeperCalls.TryGetValue(id, out var k) ? k : null, _model.Rebalances.GetValueOrDefault(id)?.Count ?? 0, price)
-            { Rails = ProtocolJson.Canonical(cv.Spec.Rails) };
+            { Rails = ProtocolJson.Canonical(cv.Spec.Rails), Pricing = PricingOf(id) };
         }
 
         return null;
     }
+
+    private string PricingOf(string id) => ForwardPricing.IsForward(_state, id) ? "forward" : "immediate";
 
     private AccountView Account(AccountId account, ImmutableList<HistoryEntry> history)
     {
@@ -340,7 +363,7 @@ public sealed class ProjectionBuilder
             var (free, locked) = (simple.Vault.BalanceOf(account), simple.Vault.LockedSharesOf(account));
             if (free > 0 || locked > 0)
             {
-                positions.Add(new PositionView(id, Text(free), Text(locked), string.Empty));
+                positions.Add(Position(account, id, free, locked));
             }
 
             withdrawals.AddRange(simple.Vault.PendingWithdrawals(account).Select(r => new WithdrawalView(id, r.Id, Text(r.Shares), r.NotBefore)));
@@ -351,13 +374,19 @@ public sealed class ProjectionBuilder
             var (free, locked) = (cv.Ledger.BalanceOf(account), _state.Requests.Locked(id, account));
             if (free > 0 || locked > 0)
             {
-                positions.Add(new PositionView(id, Text(free), Text(locked), string.Empty));
+                positions.Add(Position(account, id, free, locked));
             }
         }
 
         var requests = _state.Requests.Pending.Where(r => r.Owner == account)
             .Select(r => new RequestView(r.Id, r.Vault, r.Kind == FlowKind.Deposit ? "deposit" : "redeem", Text(r.Amount), r.At));
         return new AccountView(account.Value, wallets.ToImmutable(), escrowed.ToImmutable(), [.. positions.OrderBy(p => p.Vault, StringComparer.Ordinal)], [.. requests.OrderBy(r => r.Id)], [.. withdrawals], history);
+    }
+
+    private PositionView Position(AccountId account, string vault, UInt128 free, UInt128 locked)
+    {
+        var (invested, returned) = _flows.GetValueOrDefault((account.Value, vault));
+        return new PositionView(vault, Text(free), Text(locked), string.Empty) { Invested = Text(invested), Returned = Text(returned) };
     }
 
     /// <summary>Asset units one whole share is worth at <paramref name="price"/>, floored, as a decimal.</summary>

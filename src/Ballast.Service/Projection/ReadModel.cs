@@ -70,6 +70,9 @@ public sealed record VaultView(
 {
     /// <summary>A composed vault's rebalance rails as canonical JSON text (null for a simple vault).</summary>
     public string? Rails { get; init; }
+
+    /// <summary>How investor flows are priced: <c>forward</c> (deposits and redemptions are requests, filled by the keeper at the next NAV) or <c>immediate</c>.</summary>
+    public string Pricing { get; init; } = "immediate";
 }
 
 /// <summary>A composed vault's holding of one child: its value in base units and its share of NAV in parts per million (floored).</summary>
@@ -114,8 +117,22 @@ public sealed record AccountView(
     ImmutableArray<WithdrawalView> Withdrawals,
     ImmutableList<HistoryEntry> History);
 
-/// <summary>Shares of one vault: free and locked (escrowed by a pending request), and the free shares' value in base units.</summary>
-public sealed record PositionView(string Vault, string Shares, string LockedShares, string Value);
+/// <summary>
+/// Shares of one vault: free and locked (escrowed by a pending request), the free shares' value in base units, what
+/// the account has put in (deposits) and taken out (redemptions, withdrawals), and its profit and loss
+/// (value + taken out − put in; signed) valued now.
+/// </summary>
+public sealed record PositionView(string Vault, string Shares, string LockedShares, string Value)
+{
+    /// <summary>Assets the account has deposited into the vault, in base units.</summary>
+    public string Invested { get; init; } = "0";
+
+    /// <summary>Assets the account has redeemed or withdrawn from the vault, in base units.</summary>
+    public string Returned { get; init; } = "0";
+
+    /// <summary>Value + returned − invested, in base units (may be negative); set when valued at read time.</summary>
+    public string? ProfitAndLoss { get; init; }
+}
 
 /// <summary>A pending forward-priced request.</summary>
 public sealed record RequestView(long Id, string Vault, string Kind, string Amount, DateTimeOffset At);

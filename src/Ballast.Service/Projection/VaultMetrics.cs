@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text.Json.Serialization;
 
 namespace Ballast.Service.Projection;
 
@@ -16,8 +17,8 @@ public sealed record VaultSummary(
     string Asset,
     string Nav,
     string SharePrice,
-    double? Return30Days,
-    double? Return1Year,
+    [property: JsonPropertyName("return_30d")] double? Return30Days,
+    [property: JsonPropertyName("return_1y")] double? Return1Year,
     double? ReturnSinceStart,
     double? Volatility,
     double? MaxDrawdown,

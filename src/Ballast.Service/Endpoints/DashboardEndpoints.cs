@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+using Ballast.Io.Protocol;
+using Ballast.Io.Reports;
+using Ballast.Protocol.Journal;
+using Ballast.Service.Projection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Ballast.Service.Endpoints;
+
+/// <summary>
+/// The reads the dashboard needs beyond the plain ones: vault summaries with metrics, a composed vault's buy-and-hold
+/// twin, "verify this rebalance", and governance; plus the dashboard itself (static files from wwwroot at <c>/</c>)
+/// and the offline API reference page. Everything is served from the process: no CDN, nothing fetched elsewhere.
+/// </summary>
+public static class DashboardEndpoints
+{
+    /// <summary>Maps the dashboard's reads and serves the dashboard's files.</summary>
+    public static void Map(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapGet("/api/vaults/summary", (Projector p) => TypedResults.Ok(VaultMetrics.Summaries(p.Current))).WithName("VaultSummaries")
+            .WithSummary("Every vault with NAV, share price, returns over 30 days, 1 year and since start, volatility, max drawdown, drift from target, last report and keeper call, paused and held.");
+        app.MapGet("/api/vaults/{id}/twin", Twin).WithName("VaultTwin")
+            .WithSummary("A composed vault's NAV and share price beside its buy-and-hold twin (its first allocation held without rebalancing), oldest first. format=json|csv.");
+        app.MapGet("/api/vaults/{id}/rebalances/{sequence:long}/verify", VerifyAsync).WithName("VerifyRebalance")
+            .WithSummary("Verify one rebalance: the journal up to its command replayed and re-decided as `ballast verify` does, and the decision re-derived beside the journaled one.");
+        app.MapGet("/api/governance", (Projector p) => TypedResults.Ok(p.Current.Governance ?? new GovernanceView(p.Current.HeadTime ?? DateTimeOffset.UnixEpoch, [], [], [], [])))
+            .WithName("Governance").WithSummary("Proposals (state, votes, quorum, timelock, evidence claimed and re-run), gauges, emissions and locks.");
+    }
+
+    private static Results<Ok<List<TwinPoint>>, ContentHttpResult, ProblemHttpResult> Twin(string id, Projector p, string? format)
+    {
+        var model = p.Current;
+        if (!model.Vaults.TryGetValue(id, out var vault))
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown-vault", $"no vault '{id}'");
+        }
+
+        if (vault.Kind != "composed")
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "not-composed", $"vault '{id}' is a simple vault: only composed vaults have a buy-and-hold twin");
+        }
+
+        var points = (model.Twins.GetValueOrDefault(id) ?? []).ToList();
+        if (format == "csv")
+        {
+            var csv = new StringBuilder("sequence,time,nav,twin_nav,share_price,twin_share_price\n");
+            foreach (var t in points)
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"{t.Sequence},{ResultFiles.Csv(t.Time.UtcDateTime.ToString(JournalHash.TimeFormat, CultureInfo.InvariantCulture))},{t.Nav},{t.TwinNav},{t.SharePrice},{t.TwinSharePrice}\n");
+            }
+
+            return TypedResults.Text(csv.ToString(), "text/csv", Encoding.UTF8);
+        }
+
+        return format is null or "json" ? TypedResults.Ok(points) : Problems.Of(StatusCodes.Status400BadRequest, "bad-query", "format must be json or csv", member: "format");
+    }
+
+    private static async Task<Results<Ok<RebalanceVerification>, ProblemHttpResult>> VerifyAsync(string id, long sequence, ReadStore reader, DataEvidenceVerifier evidence, CancellationToken cancellationToken) =>
+        await RebalanceVerifier.VerifyAsync(reader.Store, evidence, id, sequence, cancellationToken).ConfigureAwait(false) is { } verification
+            ? TypedResults.Ok(verification)
+            : Problems.Of(StatusCodes.Status404NotFound, "unknown-rebalance", $"no rebalance of vault '{id}' at journal sequence {sequence}");
+}
