@@ -34,7 +34,10 @@ public sealed class TelemetryTests
         await h.EventuallyAsync(_ => h.Service.Keeper.Rounds > rounds, "a keeper round after the NAV reports");
         await h.SettledAsync();
 
+        // The keeper may still be committing (its timer on the fake clock fired too): the gauge is read between these two heads.
+        var headBefore = h.Service.Writer.Head.Sequence;
         Assert.True(h.Service.App.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000));
+        var headAfter = h.Service.Writer.Head.Sequence;
         var commands = Latest(exported, "ballast.commands");
         Assert.Equal(1, Sum(commands, "transfer-asset", "applied"));
         Assert.Equal(1, Sum(commands, "transfer-asset", "rejected"));
@@ -43,23 +46,17 @@ public sealed class TelemetryTests
 
         var latency = Latest(exported, "ballast.command.duration");
         Assert.Equal("s", latency.Unit);
-        long timed = 0;
+        Assert.Equal(1, Sum(latency, "transfer-asset", "applied", p => p.GetHistogramCount()));
+        Assert.Equal(1, Sum(latency, "transfer-asset", "rejected", p => p.GetHistogramCount()));
+        Assert.Equal(h.Children.Count, Sum(latency, "report-nav", "applied", p => p.GetHistogramCount()));
         foreach (var point in latency.MetricPoints)
         {
-            timed += point.GetHistogramCount();
             Assert.True(point.GetHistogramSum() >= 0);
         }
 
-        long counted = 0;
-        foreach (var point in commands.MetricPoints)
-        {
-            counted += point.GetSumLong();
-        }
-
-        Assert.True(counted == timed, $"{counted} commands counted, {timed} timed; exported: {string.Join("; ", exported.Where(m => m.Name == "ballast.command.duration").Select(m => $"{m.MetricType} {m.MetricPoints.Count} points"))}");
-
         var head = Latest(exported, "ballast.journal.head");
-        Assert.Equal(h.Service.Writer.Head.Sequence, Assert.Single(head.MetricPoints).GetGaugeLastValueLong());
+        var observed = Assert.Single(head.MetricPoints).GetGaugeLastValueLong();
+        Assert.InRange(observed, headBefore, headAfter);
 
         var lag = Latest(exported, "ballast.keeper.lag");
         var lagPoint = Assert.Single(lag.MetricPoints);
@@ -73,7 +70,9 @@ public sealed class TelemetryTests
     private static MetricSnapshot Latest(List<MetricSnapshot> exported, string name) =>
         exported.LastOrDefault(m => m.Name == name) ?? throw new Xunit.Sdk.XunitException($"no metric {name}; exported: {string.Join(", ", exported.Select(m => m.Name).Distinct())}");
 
-    private static long Sum(MetricSnapshot metric, string command, string outcome)
+    private static long Sum(MetricSnapshot metric, string command, string outcome) => Sum(metric, command, outcome, p => p.GetSumLong());
+
+    private static long Sum(MetricSnapshot metric, string command, string outcome, Func<MetricPoint, long> value)
     {
         long sum = 0;
         foreach (var point in metric.MetricPoints)
@@ -93,7 +92,7 @@ public sealed class TelemetryTests
 
             if (c == command && o == outcome)
             {
-                sum += point.GetSumLong();
+                sum += value(point);
             }
         }
 
