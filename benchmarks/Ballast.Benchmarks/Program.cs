@@ -4,5 +4,27 @@ namespace Ballast.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static async Task<int> Main(string[] args)
+    {
+        if (args is ["load", .. var rest])
+        {
+            // The service load test over loopback HTTP (LoadRunner), not a BenchmarkDotNet class.
+            LoadOptions options;
+            try
+            {
+                options = LoadOptions.Parse(rest);
+            }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+                return 2;
+            }
+
+            await LoadRunner.RunAsync(options, Console.Out).ConfigureAwait(false);
+            return 0;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -8,6 +8,7 @@ using Ballast.Service.Demo;
 using Ballast.Service.Endpoints;
 using Ballast.Service.Keeping;
 using Ballast.Service.Projection;
+using Ballast.Service.Telemetry;
 using Ballast.Service.Writing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -122,13 +123,14 @@ public sealed class BallastService : IAsyncDisposable
             builder.Services.AddSingleton(new JournalSignal());
             builder.Services.AddSingleton(new ReadStore(readerStore));
             builder.Services.AddSingleton(evidence);
-            builder.Services.AddSingleton(sp => new CommandWriter(sequencer, writerStore, sp.GetRequiredService<JournalSignal>(), sp.GetRequiredService<ILogger<CommandWriter>>(), settings.MaxBatch));
+            builder.AddBallastTelemetry();
+            builder.Services.AddSingleton(sp => new CommandWriter(sequencer, sp.GetRequiredService<JournalSignal>(), sp.GetRequiredService<ILogger<CommandWriter>>(), sp.GetRequiredService<ServiceMetrics>(), settings.MaxBatch));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandWriter>());
             builder.Services.AddSingleton(sp => new Projector(readerStore, sp.GetRequiredService<JournalSignal>(), new ProjectionBuilder(KeeperService.Account), sp.GetRequiredService<ILogger<Projector>>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<Projector>());
             if (settings.Keeper)
             {
-                builder.Services.AddSingleton(sp => new KeeperService(sp.GetRequiredService<CommandWriter>(), clock, sp.GetRequiredService<ILogger<KeeperService>>(), settings.KeeperInterval));
+                builder.Services.AddSingleton(sp => new KeeperService(sp.GetRequiredService<CommandWriter>(), clock, sp.GetRequiredService<ILogger<KeeperService>>(), settings.KeeperInterval, sp.GetRequiredService<ServiceMetrics>()));
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<KeeperService>());
             }
 

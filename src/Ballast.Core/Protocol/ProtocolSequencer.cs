@@ -169,7 +169,14 @@ public sealed class ProtocolSequencer
     /// the append fails, or the store skipped a member another writer had applied, the in-memory state is rebuilt
     /// from the journal; a batch that lost a race is decided again whole on it (<see cref="RetryPolicy"/>).
     /// </summary>
-    public async Task<IReadOnlyList<CommandOutcome>> SubmitBatchAsync(IReadOnlyList<ProtocolCommand> commands, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<CommandOutcome>> SubmitBatchAsync(IReadOnlyList<ProtocolCommand> commands, CancellationToken cancellationToken = default) =>
+        [.. (await SubmitBatchSequencedAsync(commands, cancellationToken).ConfigureAwait(false)).Select(o => o.Outcome)];
+
+    /// <summary>
+    /// <see cref="SubmitBatchAsync"/>, returning with each outcome the journal events that record it (serialised and
+    /// hashed once, here), or the stored ones for a command journaled before.
+    /// </summary>
+    public async Task<IReadOnlyList<SequencedOutcome>> SubmitBatchSequencedAsync(IReadOnlyList<ProtocolCommand> commands, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commands);
         for (var retry = 0; ; retry++)
@@ -186,21 +193,28 @@ public sealed class ProtocolSequencer
         }
     }
 
-    private async Task<IReadOnlyList<CommandOutcome>> SubmitBatchOnceAsync(IReadOnlyList<ProtocolCommand> commands, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SequencedOutcome>> SubmitBatchOnceAsync(IReadOnlyList<ProtocolCommand> commands, CancellationToken cancellationToken)
     {
         await EnsureCurrentAsync(cancellationToken).ConfigureAwait(false);
-        var outcomes = new List<CommandOutcome>(commands.Count);
+        var outcomes = new List<SequencedOutcome>(commands.Count);
         var batch = new List<(string CommandId, IReadOnlyList<JournalEvent> Events)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var inBatch = new Dictionary<string, IReadOnlyList<JournalEvent>>(StringComparer.Ordinal);
         var indexes = new List<int>();
         var head = _head;
         try
         {
             foreach (var command in commands)
             {
-                if (!seen.Add(command.Id) || (_journaled.Contains(command.Id) && await _store.FindCommandAsync(command.Id, cancellationToken).ConfigureAwait(false) is not null))
+                if (inBatch.TryGetValue(command.Id, out var earlier))
                 {
-                    outcomes.Add(new CommandOutcome(CommandStatus.AlreadyApplied, []));
+                    // The same id earlier in this batch was applied: this one is its retry.
+                    outcomes.Add(new SequencedOutcome(new CommandOutcome(CommandStatus.AlreadyApplied, []), earlier));
+                    continue;
+                }
+
+                if (_journaled.Contains(command.Id) && await _store.FindCommandAsync(command.Id, cancellationToken).ConfigureAwait(false) is { } stored)
+                {
+                    outcomes.Add(new SequencedOutcome(new CommandOutcome(CommandStatus.AlreadyApplied, []), stored));
                     continue;
                 }
 
@@ -209,14 +223,15 @@ public sealed class ProtocolSequencer
                 if (outcome.Status != CommandStatus.Applied)
                 {
                     // Another writer may have journaled this command since the state was read.
-                    outcomes.Add(await _store.FindCommandAsync(command.Id, cancellationToken).ConfigureAwait(false) is not null ? new CommandOutcome(CommandStatus.AlreadyApplied, []) : outcome);
+                    outcomes.Add(await _store.FindCommandAsync(command.Id, cancellationToken).ConfigureAwait(false) is { } raced
+                        ? new SequencedOutcome(new CommandOutcome(CommandStatus.AlreadyApplied, []), raced)
+                        : new SequencedOutcome(outcome, []));
                     continue;
                 }
 
-                outcomes.Add(outcome);
-
                 var all = WithCommand(command, outcome.Events);
                 var events = Journaled(head, command.Id, all, now);
+                outcomes.Add(new SequencedOutcome(outcome, events));
                 foreach (var e in all)
                 {
                     _engine.Apply(State, e, now);
@@ -224,6 +239,7 @@ public sealed class ProtocolSequencer
 
                 head = JournalHead.After(events[^1]);
                 batch.Add((command.Id, events));
+                inBatch[command.Id] = events;
                 indexes.Add(outcomes.Count - 1);
             }
 
@@ -235,7 +251,7 @@ public sealed class ProtocolSequencer
                 {
                     if (results[i].AlreadyApplied)
                     {
-                        outcomes[indexes[i]] = Replayed(results[i].Events);
+                        outcomes[indexes[i]] = new SequencedOutcome(Replayed(results[i].Events), results[i].Events);
                     }
                 }
 

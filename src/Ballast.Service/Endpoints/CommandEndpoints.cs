@@ -10,8 +10,8 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Ballast.Service.Endpoints;
 
-/// <summary>One journaled event of a command's outcome in a response: sequence, journal type and payload (the canonical JSON as an object).</summary>
-public sealed record CommandEvent(long Sequence, string Type, JsonElement Payload);
+/// <summary>One journaled event of a command's outcome in a response: sequence, journal type and payload (the canonical JSON as an object, the journal's bytes as they are).</summary>
+public sealed record CommandEvent(long Sequence, string Type, RawJson Payload);
 
 /// <summary>A command's outcome: applied (with its events), or unchanged (with the note); a replay gives the stored outcome, byte for byte.</summary>
 public sealed record CommandResponse(string CommandId, string Status, IReadOnlyList<CommandEvent> Events, string? Note);
@@ -148,11 +148,7 @@ public static class CommandEndpoints
         return Problems.Of(StatusCodes.Status503ServiceUnavailable, "journal-busy", $"the journal is busy ({e.Message}); nothing of this command was written, send it again with the same key", commandId: result.CommandId);
     }
 
-    private static CommandEvent Event(ResultEvent e)
-    {
-        using var doc = JsonDocument.Parse(e.Payload);
-        return new CommandEvent(e.Sequence, e.Type, doc.RootElement.Clone());
-    }
+    private static CommandEvent Event(ResultEvent e) => new(e.Sequence, e.Type, new RawJson(e.Payload));
 
     /// <summary>The body, or null when it is longer than <paramref name="max"/> bytes.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int max, CancellationToken cancellationToken)

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Ballast.Accounting;
 using Ballast.Io.Protocol;
 using Ballast.Protocol;
 using Ballast.Protocol.Journal;
+using Ballast.Service.Telemetry;
 using Ballast.Service.Writing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,15 +27,21 @@ public sealed class KeeperService : BackgroundService
     private readonly TimeProvider _clock;
     private readonly ILogger<KeeperService> _log;
     private readonly SemaphoreSlim _cue = new(0, 1);
+    private readonly ServiceMetrics? _metrics;
+    private long _reportedAt;
+    private long _lastRoundEnded = Stopwatch.GetTimestamp();
 
-    /// <summary>A keeper sending through <paramref name="writer"/>, its timer on <paramref name="clock"/>.</summary>
-    public KeeperService(CommandWriter writer, TimeProvider clock, ILogger<KeeperService> log, TimeSpan interval)
+    /// <summary>A keeper sending through <paramref name="writer"/>, its timer on <paramref name="clock"/>, its lag recorded in <paramref name="metrics"/>.</summary>
+    public KeeperService(CommandWriter writer, TimeProvider clock, ILogger<KeeperService> log, TimeSpan interval, ServiceMetrics? metrics = null)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         _writer = writer;
         _clock = clock;
         _log = log;
+        _metrics = metrics;
         Interval = interval;
         _writer.NavReportApplied += Cue;
+        _metrics?.ObserveKeeper(() => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastRoundEnded)).TotalSeconds);
     }
 
     /// <summary>The time between rounds when no NAV report comes.</summary>
@@ -85,10 +93,18 @@ public sealed class KeeperService : BackgroundService
     /// <summary>Runs one round now and returns its outcomes.</summary>
     public async Task<IReadOnlyList<WriteResult>> RunRoundAsync(CancellationToken cancellationToken = default)
     {
+        // The first NAV report applied since the previous round's start: this round covers it (later ones cue the next).
+        var reportedAt = Interlocked.Exchange(ref _reportedAt, 0);
         var results = await _writer.RunPlanAsync((state, head) => Round(state, head, _clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _rounds);
         Interlocked.Add(ref _rebalances, results.Count(r => r.Status == WriteStatus.Applied && r.Events.Any(e => e.Type == "rebalanced")));
         LastRoundAt = _clock.GetUtcNow();
+        Interlocked.Exchange(ref _lastRoundEnded, Stopwatch.GetTimestamp());
+        if (reportedAt != 0)
+        {
+            _metrics?.KeeperCaughtUp(reportedAt);
+        }
+
         foreach (var failed in results.Where(r => r.Status is WriteStatus.Rejected or WriteStatus.Failed))
         {
             KeeperRefused(_log, failed.CommandId, failed.Rejection?.ToString() ?? failed.Error?.Message ?? "failed", null);
@@ -138,6 +154,7 @@ public sealed class KeeperService : BackgroundService
 
     private void Cue()
     {
+        Interlocked.CompareExchange(ref _reportedAt, Stopwatch.GetTimestamp(), 0);
         try
         {
             _cue.Release();

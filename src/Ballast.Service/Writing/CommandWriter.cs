@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Ballast.Protocol;
 using Ballast.Protocol.Journal;
+using Ballast.Service.Access;
+using Ballast.Service.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,27 +14,35 @@ namespace Ballast.Service.Writing;
 /// here and decided by the one <see cref="ProtocolSequencer"/>, in arrival order. Whatever is queued when the writer
 /// is free is decided and committed together (group commit: one transaction per batch). Plans (the keeper's round)
 /// run between batches on the writer's own state, so nothing else ever reads the sequencer's mutable state. On
-/// shutdown the batch in flight is finished; what is still queued is answered <see cref="WriteStatus.Stopping"/>.
+/// shutdown the batch in flight is finished (committed and answered); what is still queued, or sent after, is
+/// answered <see cref="WriteStatus.Stopping"/> with nothing written. Each batch is logged at Debug, each refusal at
+/// Information, and every outcome counted in <see cref="ServiceMetrics"/>.
 /// </summary>
 public sealed class CommandWriter : BackgroundService
 {
     private readonly ProtocolSequencer _sequencer;
-    private readonly IJournalStore _store;
     private readonly JournalSignal _committed;
     private readonly ILogger<CommandWriter> _log;
+    private readonly ServiceMetrics _metrics;
     private readonly Channel<Work> _queue;
     private readonly int _maxBatch;
+    private volatile bool _stopping;
 
-    /// <summary>A writer over <paramref name="sequencer"/> (which writes to <paramref name="store"/>), raising <paramref name="committed"/> after each commit.</summary>
-    public CommandWriter(ProtocolSequencer sequencer, IJournalStore store, JournalSignal committed, ILogger<CommandWriter> log, int maxBatch = 512)
+    /// <summary>A writer over <paramref name="sequencer"/>, raising <paramref name="committed"/> after each commit and recording in <paramref name="metrics"/>.</summary>
+    public CommandWriter(ProtocolSequencer sequencer, JournalSignal committed, ILogger<CommandWriter> log, ServiceMetrics metrics, int maxBatch = 512)
     {
+        ArgumentNullException.ThrowIfNull(sequencer);
+        ArgumentNullException.ThrowIfNull(committed);
+        ArgumentNullException.ThrowIfNull(metrics);
         _sequencer = sequencer;
-        _store = store;
         _committed = committed;
         _log = log;
+        _metrics = metrics;
         _maxBatch = maxBatch;
         _queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        Head = sequencer.Head;
         _committed.Raise(sequencer.Head.Sequence);
+        _metrics.ObserveJournalHead(() => Head.Sequence);
     }
 
     /// <summary>Raised (on the writer's thread) after a batch in which a NAV report was applied: the keeper's cue.</summary>
@@ -50,6 +61,11 @@ public sealed class CommandWriter : BackgroundService
     {
         ArgumentNullException.ThrowIfNull(command);
         var work = new Work(command, null);
+        if (_stopping)
+        {
+            return Stopped(work);
+        }
+
         if (!_queue.Writer.TryWrite(work))
         {
             try
@@ -58,7 +74,7 @@ public sealed class CommandWriter : BackgroundService
             }
             catch (ChannelClosedException)
             {
-                return new WriteResult(WriteStatus.Stopping, command.Id, []);
+                return Stopped(work);
             }
         }
 
@@ -88,6 +104,7 @@ public sealed class CommandWriter : BackgroundService
     /// <inheritdoc/>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -100,7 +117,7 @@ public sealed class CommandWriter : BackgroundService
         var batch = new List<Work>(_maxBatch);
         try
         {
-            while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            while (!_stopping && await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 batch.Clear();
                 while (batch.Count < _maxBatch && reader.TryPeek(out var next))
@@ -123,9 +140,16 @@ public sealed class CommandWriter : BackgroundService
 
                 if (batch.Count > 0)
                 {
-                    var results = await DecideAsync([.. batch.Select(w => w.CommandValue!)]).ConfigureAwait(false);
+                    var commands = new ProtocolCommand[batch.Count];
+                    for (var i = 0; i < commands.Length; i++)
+                    {
+                        commands[i] = batch[i].CommandValue!;
+                    }
+
+                    var results = await DecideAsync(commands).ConfigureAwait(false);
                     for (var i = 0; i < batch.Count; i++)
                     {
+                        _metrics.CommandDecided(CommandNames.Of(commands[i]), Outcome(results[i].Status), batch[i].QueuedAt);
                         batch[i].Command!.TrySetResult(results[i]);
                     }
                 }
@@ -133,11 +157,19 @@ public sealed class CommandWriter : BackgroundService
         }
         finally
         {
+            _stopping = true;
+            _queue.Writer.TryComplete();
             while (reader.TryRead(out var left))
             {
-                left.Command?.TrySetResult(new WriteResult(WriteStatus.Stopping, left.CommandValue!.Id, []));
+                if (left.Command is not null)
+                {
+                    left.Command.TrySetResult(Stopped(left));
+                }
+
                 left.Plan?.TrySetResult([]);
             }
+
+            WriterLog.WriterStopped(_log, Head.Sequence, null);
         }
     }
 
@@ -146,7 +178,13 @@ public sealed class CommandWriter : BackgroundService
         try
         {
             var commands = work.PlanFunc!(_sequencer.State, _sequencer.Head);
-            work.Plan!.TrySetResult(commands.Count == 0 ? [] : await DecideAsync(commands).ConfigureAwait(false));
+            var results = commands.Count == 0 ? [] : await DecideAsync(commands).ConfigureAwait(false);
+            for (var i = 0; i < results.Length; i++)
+            {
+                _metrics.CommandDecided(CommandNames.Of(commands[i]), Outcome(results[i].Status), work.QueuedAt);
+            }
+
+            work.Plan!.TrySetResult(results);
         }
 #pragma warning disable CA1031 // a failing plan is reported to its caller; the writer goes on
         catch (Exception e)
@@ -163,8 +201,8 @@ public sealed class CommandWriter : BackgroundService
         WriteResult[] results;
         try
         {
-            var outcomes = await _sequencer.SubmitBatchAsync(commands, CancellationToken.None).ConfigureAwait(false);
-            results = await ResultsAsync(commands, outcomes, before).ConfigureAwait(false);
+            var outcomes = await _sequencer.SubmitBatchSequencedAsync(commands, CancellationToken.None).ConfigureAwait(false);
+            results = Results(commands, outcomes);
         }
 #pragma warning disable CA1031 // each command is retried alone below and its own failure reported
         catch (Exception batchFailure)
@@ -187,6 +225,8 @@ public sealed class CommandWriter : BackgroundService
 
         Interlocked.Add(ref _decided, commands.Count);
         Head = _sequencer.Head;
+        _metrics.BatchDecided(commands.Count);
+        LogOutcomes(commands, results, before);
         if (Head.Sequence > before.Sequence)
         {
             _committed.Raise(Head.Sequence);
@@ -201,11 +241,10 @@ public sealed class CommandWriter : BackgroundService
 
     private async Task<WriteResult> DecideAloneAsync(ProtocolCommand command)
     {
-        var before = _sequencer.Head;
         try
         {
-            var outcome = await _sequencer.SubmitAsync(command, CancellationToken.None).ConfigureAwait(false);
-            return (await ResultsAsync([command], [outcome], before).ConfigureAwait(false))[0];
+            var outcomes = await _sequencer.SubmitBatchSequencedAsync([command], CancellationToken.None).ConfigureAwait(false);
+            return Results([command], outcomes)[0];
         }
 #pragma warning disable CA1031 // reported to the caller as a failed command
         catch (Exception e)
@@ -217,66 +256,98 @@ public sealed class CommandWriter : BackgroundService
     }
 
     /// <summary>
-    /// The results of a decided batch. Applied members' events are numbered from <paramref name="before"/> when the
-    /// head moved by exactly their events (the usual case); otherwise (another writer raced) each is read back.
+    /// The results of a decided batch, from the journal events the sequencer serialised and hashed (or found stored):
+    /// their payloads are the response's, so nothing is serialised twice.
     /// </summary>
-    private async Task<WriteResult[]> ResultsAsync(IReadOnlyList<ProtocolCommand> commands, IReadOnlyList<CommandOutcome> outcomes, JournalHead before)
+    private static WriteResult[] Results(IReadOnlyList<ProtocolCommand> commands, IReadOnlyList<SequencedOutcome> outcomes)
     {
         var results = new WriteResult[commands.Count];
-        var applied = outcomes.Where(o => o.Status == CommandStatus.Applied).Sum(o => (long)o.Events.Count + 1);
-        var contiguous = _sequencer.Head.Sequence == before.Sequence + applied;
-        var next = before.Sequence + 1;
         for (var i = 0; i < commands.Count; i++)
         {
             var command = commands[i];
-            var outcome = outcomes[i];
-            switch (outcome.Status)
+            var (outcome, journal) = outcomes[i];
+            results[i] = outcome.Status switch
             {
-                case CommandStatus.Applied when contiguous:
-                    next++; // the command record
-                    var events = new ResultEvent[outcome.Events.Count];
-                    for (var k = 0; k < events.Length; k++)
-                    {
-                        events[k] = new ResultEvent(next++, EventTypes.NameOf(outcome.Events[k]), EventTypes.Payload(outcome.Events[k]));
-                    }
-
-                    results[i] = new WriteResult(WriteStatus.Applied, command.Id, events);
-                    break;
-                case CommandStatus.Applied:
-                    results[i] = await StoredAsync(command, WriteStatus.Applied).ConfigureAwait(false);
-                    break;
-                case CommandStatus.AlreadyApplied:
-                    results[i] = await StoredAsync(command, WriteStatus.Replayed).ConfigureAwait(false);
-                    break;
-                case CommandStatus.Rejected:
-                    results[i] = new WriteResult(WriteStatus.Rejected, command.Id, [], outcome.Rejection);
-                    break;
-                default:
-                    results[i] = new WriteResult(WriteStatus.Unchanged, command.Id, [], Note: outcome.Note);
-                    break;
-            }
+                CommandStatus.Applied => new WriteResult(WriteStatus.Applied, command.Id, Events(journal)),
+                CommandStatus.AlreadyApplied => Stored(command, journal),
+                CommandStatus.Rejected => new WriteResult(WriteStatus.Rejected, command.Id, [], outcome.Rejection),
+                _ => new WriteResult(WriteStatus.Unchanged, command.Id, [], Note: outcome.Note),
+            };
         }
 
         return results;
     }
 
     /// <summary>The stored outcome of <paramref name="command"/>'s id; <see cref="WriteStatus.KeyReused"/> when the journaled command differs from this one.</summary>
-    private async Task<WriteResult> StoredAsync(ProtocolCommand command, WriteStatus status)
+    private static WriteResult Stored(ProtocolCommand command, IReadOnlyList<JournalEvent> journal)
     {
-        var stored = await _store.FindCommandAsync(command.Id, CancellationToken.None).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"command {command.Id} was reported journaled but is not in the journal");
-        var journaledForm = EventTypes.Payload(CommandAccepted.Of(command));
-        if (status == WriteStatus.Replayed && !string.Equals(stored[0].Payload, journaledForm, StringComparison.Ordinal))
+        if (journal.Count == 0)
         {
-            return new WriteResult(WriteStatus.KeyReused, command.Id, []);
+            throw new InvalidOperationException($"command {command.Id} was reported journaled but its events were not given");
         }
 
-        return new WriteResult(status, command.Id, [.. stored.Where(e => e.Type != "command").Select(e => new ResultEvent(e.Sequence, e.Type, e.Payload))]);
+        var journaledForm = EventTypes.Payload(CommandAccepted.Of(command));
+        return string.Equals(journal[0].Payload, journaledForm, StringComparison.Ordinal)
+            ? new WriteResult(WriteStatus.Replayed, command.Id, Events(journal))
+            : new WriteResult(WriteStatus.KeyReused, command.Id, []);
     }
 
-    private static readonly Action<ILogger, string, Exception?> LogFailedMessage = LoggerMessage.Define<string>(LogLevel.Error, new EventId(1, "CommandFailed"), "command {CommandId} failed");
+    /// <summary>A command's journal events without its command record, as result events.</summary>
+    private static ResultEvent[] Events(IReadOnlyList<JournalEvent> journal)
+    {
+        var events = new ResultEvent[Math.Max(0, journal.Count - 1)];
+        for (var k = 0; k < events.Length; k++)
+        {
+            var e = journal[k + 1];
+            events[k] = new ResultEvent(e.Sequence, e.Type, e.Payload);
+        }
 
-    private static void LogFailed(ILogger logger, string commandId, Exception error) => LogFailedMessage(logger, commandId, error);
+        return events;
+    }
+
+    /// <summary>The outcome's name in metrics.</summary>
+    internal static string Outcome(WriteStatus status) => status switch
+    {
+        WriteStatus.Applied => "applied",
+        WriteStatus.Replayed => "replayed",
+        WriteStatus.Unchanged => "unchanged",
+        WriteStatus.Rejected => "rejected",
+        WriteStatus.KeyReused => "key-reused",
+        WriteStatus.Failed => "failed",
+        _ => "stopping",
+    };
+
+    private WriteResult Stopped(Work work)
+    {
+        var result = new WriteResult(WriteStatus.Stopping, work.CommandValue!.Id, []);
+        _metrics.CommandDecided(CommandNames.Of(work.CommandValue), Outcome(result.Status), work.QueuedAt);
+        return result;
+    }
+
+    /// <summary>One Debug line for the batch (its commands and the sequences it journaled), one Information line per refusal.</summary>
+    private void LogOutcomes(IReadOnlyList<ProtocolCommand> commands, WriteResult[] results, JournalHead before)
+    {
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            var applied = results.Count(r => r.Status == WriteStatus.Applied);
+            WriterLog.BatchCommitted(_log, commands.Count, applied, before.Sequence + 1, Head.Sequence, null);
+        }
+
+        if (!_log.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (results[i] is { Status: WriteStatus.Rejected, Rejection: { } rejection })
+            {
+                WriterLog.CommandRefused(_log, commands[i].Id, CommandNames.Of(commands[i]), commands[i].Actor.Value, Head.Sequence, rejection.Code, rejection.Message, null);
+            }
+        }
+    }
+
+    private static void LogFailed(ILogger logger, string commandId, Exception error) => WriterLog.CommandFailed(logger, commandId, error);
 
     /// <summary>A queued command, or a plan; each with the task its sender waits on.</summary>
     private sealed class Work(ProtocolCommand? command, Func<ProtocolState, JournalHead, IReadOnlyList<ProtocolCommand>>? plan)
@@ -288,5 +359,8 @@ public sealed class CommandWriter : BackgroundService
         public TaskCompletionSource<WriteResult>? Command { get; } = command is null ? null : new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource<IReadOnlyList<WriteResult>>? Plan { get; } = plan is null ? null : new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>When it was queued (a <see cref="Stopwatch"/> timestamp), for the latency metric.</summary>
+        public long QueuedAt { get; } = Stopwatch.GetTimestamp();
     }
 }
