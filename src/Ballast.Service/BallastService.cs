@@ -71,21 +71,21 @@ public sealed class BallastService : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(clock);
         var keys = new ApiKeyRing();
+        if (settings.KeysFile is { } keysFile)
+        {
+            KeysFile.Load(keysFile, keys); // checked before the journal is opened (or created)
+        }
+
         Scenario? demo = settings.Demo ? DemoSetup.LoadScenario() : null;
         var writerStore = JournalStores.Open(settings.Journal);
         IJournalStore? readerStore = null;
         var authClock = clock; // tokens expire on real (or the test's) time, not the demo's fast clock
         try
         {
-            // Keys an operator created over HTTP, then the keys file's (which win for the same hash).
+            // Keys an operator created over HTTP (the keys file's win for the same hash).
             if (writerStore is IApiKeyStore storedKeys)
             {
                 await StoredKeys.LoadAsync(storedKeys, keys, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (settings.KeysFile is { } keysFile)
-            {
-                KeysFile.Load(keysFile, keys);
             }
 
             if (demo is not null)

@@ -35,6 +35,13 @@ public sealed class ApiKeyRing
         _byHash[sha256Hex.ToLowerInvariant()] = principal;
     }
 
+    /// <summary>Whether a key with this hash is registered.</summary>
+    public bool Contains(string sha256Hex)
+    {
+        ArgumentNullException.ThrowIfNull(sha256Hex);
+        return _byHash.ContainsKey(sha256Hex.ToLowerInvariant());
+    }
+
     /// <summary>Creates a new random key for <paramref name="principal"/>, registers its hash and returns the key (shown once).</summary>
     public string Create(ApiPrincipal principal)
     {

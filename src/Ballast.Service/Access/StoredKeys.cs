@@ -10,19 +10,24 @@ namespace Ballast.Service.Access;
 /// </summary>
 public static class StoredKeys
 {
-    /// <summary>Registers every stored key in <paramref name="ring"/>; returns how many.</summary>
+    /// <summary>Registers every stored key in <paramref name="ring"/> but those whose hash it holds already (from the keys file); returns how many it registered.</summary>
     /// <exception cref="Ballast.Protocol.Journal.JournalCorruptedException">A stored row is not a key this service could have written.</exception>
     public static async Task<int> LoadAsync(IApiKeyStore store, ApiKeyRing ring, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(ring);
-        var keys = await store.ApiKeysAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var key in keys)
+        var registered = 0;
+        foreach (var key in await store.ApiKeysAsync(cancellationToken).ConfigureAwait(false))
         {
-            ring.Add(key.Sha256, Principal(key));
+            var principal = Principal(key);
+            if (!ring.Contains(key.Sha256))
+            {
+                ring.Add(key.Sha256, principal);
+                registered++;
+            }
         }
 
-        return keys.Count;
+        return registered;
     }
 
     /// <summary>The row for a key of <paramref name="principal"/> with hash <paramref name="sha256"/>, created by <paramref name="createdBy"/> at <paramref name="created"/>.</summary>
