@@ -74,14 +74,21 @@ public sealed class BallastService : IAsyncDisposable
         var keys = new ApiKeyRing();
         if (settings.KeysFile is { } keysFile)
         {
-            KeysFile.Load(keysFile, keys);
+            KeysFile.Load(keysFile, keys); // checked before the journal is opened (or created)
         }
 
         Scenario? demo = settings.Demo ? DemoSetup.LoadScenario() : null;
         var writerStore = JournalStores.Open(settings.Journal);
         IJournalStore? readerStore = null;
+        var authClock = clock; // tokens expire on real (or the test's) time, not the demo's fast clock
         try
         {
+            // Keys an operator created over HTTP (the keys file's win for the same hash).
+            if (writerStore is IApiKeyStore storedKeys)
+            {
+                await StoredKeys.LoadAsync(storedKeys, keys, cancellationToken).ConfigureAwait(false);
+            }
+
             if (demo is not null)
             {
                 if ((await writerStore.HeadAsync(cancellationToken).ConfigureAwait(false)).Sequence != 0)
@@ -119,6 +126,7 @@ public sealed class BallastService : IAsyncDisposable
             });
             builder.Services.AddSingleton(settings);
             builder.Services.AddSingleton(keys);
+            AddAuthentication(builder, writerStore, settings.Jwt, authClock);
             builder.Services.AddSingleton(clock);
             builder.Services.AddSingleton(new JournalSignal());
             builder.Services.AddSingleton(new ReadStore(readerStore));
@@ -172,6 +180,21 @@ public sealed class BallastService : IAsyncDisposable
         await App.DisposeAsync().ConfigureAwait(false);
         _writerStore.Dispose();
         _readerStore.Dispose();
+    }
+
+    /// <summary>Where operator-created keys are stored (the journal's database), and the JwtBearer handler when tokens are configured.</summary>
+    private static void AddAuthentication(WebApplicationBuilder builder, IJournalStore writerStore, JwtSettings? jwt, TimeProvider clock)
+    {
+        if (writerStore is IApiKeyStore keyStore)
+        {
+            builder.Services.AddSingleton(keyStore);
+        }
+
+        if (jwt is not null)
+        {
+            builder.Services.AddSingleton(jwt);
+            builder.Services.AddAuthentication().AddJwtBearer(JwtAccess.Scheme, o => JwtAccess.Configure(o, jwt, clock));
+        }
     }
 
     private static void MapHealth(WebApplication app)

@@ -12,6 +12,9 @@ public sealed record ServiceSettings
     /// <summary>The keys file (see <see cref="Access.KeysFile"/>); null: only keys created at run time.</summary>
     public string? KeysFile { get; init; }
 
+    /// <summary>JWT bearer tokens accepted beside API keys; null: API keys only.</summary>
+    public Access.JwtSettings? Jwt { get; init; }
+
     /// <summary>Whether the built-in keeper runs (off for deployments with external keepers).</summary>
     public bool Keeper { get; init; } = true;
 

@@ -73,7 +73,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
         return ($"postgres:{PostgresConnection};Search Path={schema}", schema);
     }
 
-    public static async Task<ServiceHarness> StartAsync(Backend backend, bool keeper = true, bool setUp = true, string? journal = null, string? dir = null, string? schema = null, int maxBody = 1 << 20, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
+    public static async Task<ServiceHarness> StartAsync(Backend backend, bool keeper = true, bool setUp = true, string? journal = null, string? dir = null, string? schema = null, int maxBody = 1 << 20, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null, Func<ServiceSettings, ServiceSettings>? adjust = null)
     {
         SkipUnlessAvailable(backend);
         dir ??= Directory.CreateTempSubdirectory("ballast-service-").FullName;
@@ -84,6 +84,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
         var clock = new FakeTimeProvider(Start);
         var settings = new ServiceSettings { Journal = journal, Keeper = keeper, KeeperInterval = TimeSpan.FromHours(1), MaxBodyBytes = maxBody };
+        settings = adjust?.Invoke(settings) ?? settings;
         var service = await BallastService.CreateAsync(settings, clock, b =>
         {
             b.WebHost.UseTestServer();

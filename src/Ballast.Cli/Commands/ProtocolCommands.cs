@@ -102,8 +102,8 @@ internal static class VerifyCommand
 {
     public static Command Create(CliIo io)
     {
-        var journal = new Argument<string>("JOURNAL") { Description = "sqlite:FILE, postgres:CONNSTR or a SQLite file path." };
-        var expect = new Option<string?>("--expect-head") { Description = "The head you trust (SEQUENCE:HASH as printed by verify, or the hash alone); verification fails unless the journal ends exactly there." };
+        var journal = new Argument<string>("JOURNAL") { Description = "sqlite:FILE, postgres:CONNSTR, a SQLite file path, or the URL of a ballast serve (its journal export is verified)." };
+        var expect = new Option<string?>("--expect-head") { Description = "The head you trust (SEQUENCE:HASH as printed by verify, or the hash alone); verification fails unless the journal ends exactly there (for a URL: unless the service's journal holds exactly that event at SEQUENCE, and ends at the head it publishes)." };
         var data = new Option<string[]>("--data") { Description = "Data files that governance evidence claims were made on (by SHA-256), so their backtests are re-run; repeat for several.", AllowMultipleArgumentsPerToken = true };
         var json = new Option<bool>("--json") { Description = "Print the outcome as JSON on standard output: on success what was covered (first and last sequence, events, commands, head); on failure where and why (the message still goes to standard error)." };
         var command = new Command("verify", "Verify a journal: check that it holds every event 1..head and its hash chain, that each command id appears once, and decide every command again on the replayed state: each must give exactly its journaled events (so every rebalance is re-derived from its policy, every evidence claim re-run; a claim says how its data file is read).") { journal, expect, data, json };
@@ -121,7 +121,8 @@ internal static class VerifyCommand
                 evidence.Register(file);
             }
 
-            using var store = OpenExisting(location);
+            using var remote = RemoteJournal.IsUrl(location, out var url) ? new RemoteJournal(url) : null;
+            using var store = remote is null ? OpenExisting(location) : null;
             if (store is DbJournalStore { CommandIndexRebuiltAt: { } rebuiltAt })
             {
                 io.Notice($"the command index (journal_commands) disagreed with the chained events at command '{rebuiltAt}' and was rebuilt from them (it is derived; retries look commands up in the events)");
@@ -149,7 +150,13 @@ internal static class VerifyCommand
             ReplayReport report;
             try
             {
-                report = await JournalReplay.VerifyAsync(store.ReadAsync(1, ct), new ProtocolEngine(SpecPolicyCompiler.Instance, evidence), ct);
+                var events = remote is null ? store!.ReadAsync(1, ct) : await RemoteVerify.EventsAsync(remote, parse.GetValue(expect), ct);
+                report = await JournalReplay.VerifyAsync(events, new ProtocolEngine(SpecPolicyCompiler.Instance, evidence), ct);
+            }
+            catch (RemoteJournalException e)
+            {
+                io.Error.WriteLine($"error: {e.Message}");
+                return e.ExitCode;
             }
             catch (Ballast.Protocol.Journal.JournalCorruptedException e)
             {
@@ -185,7 +192,12 @@ internal static class VerifyCommand
             }
 
             var head = $"{report.Head.Sequence}:{report.Head.Hash.ToHex()}";
-            if (parse.GetValue(expect) is { } expected && expected != head && expected != report.Head.Hash.ToHex())
+            if (remote is not null && RemoteVerify.HeadProblem(remote, report.Head, parse.GetValue(expect)) is { } headProblem)
+            {
+                return Fail("failed", report.Head.Sequence, $"verification FAILED: {headProblem}", report.EventsChecked);
+            }
+
+            if (remote is null && parse.GetValue(expect) is { } expected && expected != head && expected != report.Head.Hash.ToHex())
             {
                 return Fail("failed", report.Head.Sequence, $"verification FAILED: the journal ends at {head}, not at the expected head {expected} (events added, removed or rewritten)", report.EventsChecked);
             }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ballast.Service;
+using Ballast.Service.Access;
 using Microsoft.Extensions.Hosting;
 
 namespace Ballast.Cli.Commands;
@@ -18,10 +19,13 @@ internal static class ServeCommand
         var keys = new Option<string?>("--keys") { Description = "Keys file (JSON: account, sha256 of the key, roles, reporter_of); see docs/service.md." };
         var noKeeper = new Option<bool>("--no-keeper") { Description = "Do not run the built-in keeper (for deployments with external keepers)." };
         var keeperInterval = new Option<double>("--keeper-interval") { Description = "Seconds between keeper rounds when no NAV report comes.", DefaultValueFactory = _ => 30 };
+        var jwtKey = new Option<string?>("--jwt-key") { Description = "Accept JWT bearer tokens (HS256) signed with the key in this file (its text, at least 32 bytes); needs --jwt-issuer and --jwt-audience. The token's sub is the account, its roles claim the roles." };
+        var jwtIssuer = new Option<string?>("--jwt-issuer") { Description = "The issuer (iss) JWT bearer tokens must name (with --jwt-key)." };
+        var jwtAudience = new Option<string?>("--jwt-audience") { Description = "The audience (aud) JWT bearer tokens must name (with --jwt-key)." };
         var demo = new Option<bool>("--demo") { Description = "Start the demo: the vaults of samples/scenarios/sim-demo.yaml on a fresh journal, a reporter posting synthetic NAVs every second (a protocol day per second), and demo accounts whose keys are printed." };
         var command = new Command("serve", "Run the protocol as a service: the journal's single writer, the keeper, and an HTTP API (commands with idempotency keys, reads, the journal export, Server-Sent Events). See docs/service.md.")
         {
-            db, urls, keys, noKeeper, keeperInterval, demo,
+            db, urls, keys, jwtKey, jwtIssuer, jwtAudience, noKeeper, keeperInterval, demo,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -38,12 +42,14 @@ internal static class ServeCommand
                 throw new BallastInputException($"--keeper-interval must be more than 0 and at most 86400 seconds, got {interval}");
             }
 
+            var jwt = Jwt(parse.GetValue(jwtKey), parse.GetValue(jwtIssuer), parse.GetValue(jwtAudience));
             location ??= "sqlite:" + Path.Combine(Path.GetTempPath(), $"ballast-demo-{Guid.NewGuid():N}.db");
             var settings = new ServiceSettings
             {
                 Journal = location,
                 Urls = parse.GetValue(urls) ?? [],
                 KeysFile = parse.GetValue(keys),
+                Jwt = jwt,
                 Keeper = !parse.GetValue(noKeeper),
                 KeeperInterval = TimeSpan.FromSeconds(interval),
                 Demo = isDemo,
@@ -67,5 +73,18 @@ internal static class ServeCommand
             return Program.Ok;
         });
         return command;
+    }
+
+    /// <summary>The JWT settings of the three options: all or none.</summary>
+    private static JwtSettings? Jwt(string? keyFile, string? issuer, string? audience)
+    {
+        if (keyFile is null)
+        {
+            return issuer is null && audience is null
+                ? null
+                : throw new BallastInputException("--jwt-issuer and --jwt-audience go with --jwt-key FILE (the HS256 signing key)");
+        }
+
+        return JwtSettings.FromKeyFile(keyFile, issuer, audience);
     }
 }

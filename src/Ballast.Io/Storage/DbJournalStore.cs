@@ -18,10 +18,12 @@ namespace Ballast.Io.Storage;
 /// previous_hash, hash)</c>, all text but the sequence, hashes as lowercase hex, indexed by command id;
 /// <c>journal_commands(command_id primary key, first_sequence, last_sequence)</c>: one row per applied command, a
 /// cache derived from the events (checked and rebuilt on open; lookups read the events);
-/// <c>journal_snapshots(sequence primary key, state)</c>; <c>journal_blobs(hash primary key, text)</c>.
+/// <c>journal_snapshots(sequence primary key, state)</c>; <c>journal_blobs(hash primary key, text)</c>;
+/// <c>journal_api_keys(sha256 primary key, account, roles, reporter_of, created, created_by)</c>: the service's
+/// API keys by hash (<see cref="IApiKeyStore"/>; outside the hash chain, added in place to older files).
 /// Every operation is asynchronous and cancellable; one instance runs one operation at a time.
 /// </remarks>
-public abstract class DbJournalStore : IJournalStore
+public abstract class DbJournalStore : IJournalStore, IApiKeyStore
 {
     /// <summary>The schema version this build writes and reads.</summary>
     public const int SchemaVersion = 1;
@@ -55,6 +57,8 @@ public abstract class DbJournalStore : IJournalStore
     private string Snapshots => Prefix + "journal_snapshots";
 
     private string Blobs => Prefix + "journal_blobs";
+
+    private string ApiKeys => Prefix + "journal_api_keys";
 
     private protected string SchemaTable => Prefix + "journal_schema";
 
@@ -188,6 +192,36 @@ public abstract class DbJournalStore : IJournalStore
             return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
         }, cancellationToken);
     }
+
+    public Task<bool> PutApiKeyAsync(StoredApiKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return RunAsync(async (connection, ct) => await ExecuteAsync(connection, null,
+            $"INSERT INTO {ApiKeys} (sha256, account, roles, reporter_of, created, created_by) VALUES (@sha256, @account, @roles, @reporter_of, @created, @created_by) ON CONFLICT (sha256) DO NOTHING", ct,
+            ("sha256", key.Sha256), ("account", key.Account), ("roles", StoredApiKey.JoinList(key.Roles)), ("reporter_of", StoredApiKey.JoinList(key.ReporterOf)),
+            ("created", JournalHash.FormatTime(key.Created)), ("created_by", key.CreatedBy)).ConfigureAwait(false) == 1,
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<StoredApiKey>> ApiKeysAsync(CancellationToken cancellationToken = default) => RunAsync(async (connection, ct) =>
+    {
+        await using var command = Command(connection, null, $"SELECT sha256, account, roles, reporter_of, created, created_by FROM {ApiKeys} ORDER BY created, sha256");
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var keys = new List<StoredApiKey>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var sha256 = reader.GetString(0);
+            var created = reader.GetString(4);
+            if (!JournalHash.TryParseTime(created, out var time))
+            {
+                throw new JournalCorruptedException($"{ApiKeys}: the key {sha256} has created '{created}', not in the form {JournalHash.TimeFormat}", null);
+            }
+
+            keys.Add(new StoredApiKey(sha256, reader.GetString(1), StoredApiKey.SplitList(reader.GetString(2)), StoredApiKey.SplitList(reader.GetString(3)), time, reader.GetString(5)));
+        }
+
+        return (IReadOnlyList<StoredApiKey>)keys;
+    }, cancellationToken);
 
     public void Dispose()
     {

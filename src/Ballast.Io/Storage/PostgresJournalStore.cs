@@ -144,6 +144,13 @@ public sealed class PostgresJournalStore : DbJournalStore
             last_sequence bigint NOT NULL);
         CREATE TABLE IF NOT EXISTS {p}journal_snapshots (sequence bigint PRIMARY KEY, state text NOT NULL);
         CREATE TABLE IF NOT EXISTS {p}journal_blobs (hash text PRIMARY KEY, text text NOT NULL);
+        CREATE TABLE IF NOT EXISTS {p}journal_api_keys (
+            sha256 text PRIMARY KEY,
+            account text NOT NULL,
+            roles text NOT NULL,
+            reporter_of text NOT NULL,
+            created text NOT NULL,
+            created_by text NOT NULL);
         """;
 
     private static string Quote(string schema)

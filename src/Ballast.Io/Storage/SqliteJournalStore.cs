@@ -30,6 +30,13 @@ public sealed class SqliteJournalStore : DbJournalStore
             last_sequence INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS journal_snapshots (sequence INTEGER PRIMARY KEY, state TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS journal_blobs (hash TEXT PRIMARY KEY, text TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS journal_api_keys (
+            sha256 TEXT PRIMARY KEY,
+            account TEXT NOT NULL,
+            roles TEXT NOT NULL,
+            reporter_of TEXT NOT NULL,
+            created TEXT NOT NULL,
+            created_by TEXT NOT NULL);
         """;
 
     private readonly SqliteConnection _connection;

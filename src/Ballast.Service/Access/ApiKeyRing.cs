@@ -7,8 +7,8 @@ namespace Ballast.Service.Access;
 /// <summary>
 /// The API keys the service accepts, kept only as the SHA-256 of each key (lower-case hex of its UTF-8 bytes): a key
 /// is looked up by hashing what the client sent, so the keys themselves are never stored. Keys come from the keys
-/// file (<see cref="KeysFile"/>), from the operator (<c>POST /api/keys</c>, kept in memory until the service stops)
-/// or from the demo. Safe for concurrent use.
+/// file (<see cref="KeysFile"/>), from the operator (<c>POST /api/keys</c>, kept by hash in the journal's database:
+/// <see cref="StoredKeys"/>) or from the demo (in memory only). Safe for concurrent use.
 /// </summary>
 public sealed class ApiKeyRing
 {
@@ -35,13 +35,23 @@ public sealed class ApiKeyRing
         _byHash[sha256Hex.ToLowerInvariant()] = principal;
     }
 
+    /// <summary>Whether a key with this hash is registered.</summary>
+    public bool Contains(string sha256Hex)
+    {
+        ArgumentNullException.ThrowIfNull(sha256Hex);
+        return _byHash.ContainsKey(sha256Hex.ToLowerInvariant());
+    }
+
     /// <summary>Creates a new random key for <paramref name="principal"/>, registers its hash and returns the key (shown once).</summary>
     public string Create(ApiPrincipal principal)
     {
-        var key = KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+        var key = NewKey();
         Add(Hash(key), principal);
         return key;
     }
+
+    /// <summary>A new random key (192 bits, base64url, prefixed <see cref="KeyPrefix"/>), not registered.</summary>
+    public static string NewKey() => KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
 
     /// <summary>The principal of <paramref name="key"/>, or null when the key is unknown.</summary>
     public ApiPrincipal? Find(string key) => string.IsNullOrEmpty(key) ? null : _byHash.GetValueOrDefault(Hash(key));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ballast.Accounting;
+using Ballast.Io.Storage;
 using Ballast.Protocol.Journal;
 using Ballast.Service.Access;
 using Ballast.Service.Writing;
@@ -7,6 +8,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Ballast.Service.Endpoints;
 
@@ -61,7 +64,7 @@ public static class CommandEndpoints
 
     private static async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> PostAsync(string name, HttpContext context, ApiKeyRing keys, CommandWriter writer, int maxBody)
     {
-        if (Caller.Resolve(context, keys) is not { } caller)
+        if (await Caller.ResolveAsync(context, keys).ConfigureAwait(false) is not { } caller)
         {
             return Caller.Unauthorized(context);
         }
@@ -174,9 +177,9 @@ public static class CommandEndpoints
         return buffer.ToArray();
     }
 
-    private static Results<Created<KeyResponse>, ProblemHttpResult> CreateKey(HttpContext context, ApiKeyRing keys, KeyRequest? request)
+    private static async Task<Results<Created<KeyResponse>, ProblemHttpResult>> CreateKey(HttpContext context, ApiKeyRing keys, TimeProvider clock, ILogger<ApiKeyRing> log, KeyRequest? request)
     {
-        if (Caller.Resolve(context, keys) is not { } caller)
+        if (await Caller.ResolveAsync(context, keys).ConfigureAwait(false) is not { } caller)
         {
             return Caller.Unauthorized(context);
         }
@@ -194,7 +197,7 @@ public static class CommandEndpoints
         var roles = new HashSet<Role>();
         foreach (var (role, i) in (request.Roles ?? []).Select((r, i) => (r, i)))
         {
-            if (!Enum.TryParse<Role>(role, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || role.Length == 0 || char.IsDigit(role[0]))
+            if (!RoleNames.TryParse(role, out var parsed))
             {
                 return Problems.Of(StatusCodes.Status400BadRequest, "malformed-key-request", $"unknown role '{role}'; expected operator, reporter, investor or voter", member: $"$.roles[{i}]");
             }
@@ -214,13 +217,31 @@ public static class CommandEndpoints
         }
 
         var principal = new ApiPrincipal(new AccountId(account), roles, reporterOf);
-        var key = keys.Create(principal);
-        var names = roles.Select(r => r.ToString().ToLowerInvariant()).Order(StringComparer.Ordinal).ToList();
-        return TypedResults.Created($"/api/accounts/{account}", new KeyResponse(account, names, [.. reporterOf.Order(StringComparer.Ordinal)], key, ApiKeyRing.Hash(key)));
+        var key = ApiKeyRing.NewKey();
+        var hash = ApiKeyRing.Hash(key);
+
+        // Stored (by hash) before it is answered or accepted, so a key the operator was given survives a restart.
+        if (context.RequestServices.GetService<IApiKeyStore>() is { } store)
+        {
+            try
+            {
+                await store.PutApiKeyAsync(StoredKeys.Row(hash, principal, clock.GetUtcNow(), caller.Account), context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (JournalStoreException e) when (e.IsTransient)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                return Problems.Of(StatusCodes.Status503ServiceUnavailable, "journal-busy", $"the key could not be stored ({e.Message}); no key was created, ask again");
+            }
+        }
+
+        keys.Add(hash, principal);
+        var names = roles.Select(RoleNames.Of).Order(StringComparer.Ordinal).ToList();
+        log.LogInformation("API key created by {Operator} for account {Account}: roles {Roles}, reporter of {ReporterOf}, sha256 {Sha256}", caller.Account.Value, account, string.Join(",", names), string.Join(",", reporterOf.Order(StringComparer.Ordinal)), hash);
+        return TypedResults.Created($"/api/accounts/{account}", new KeyResponse(account, names, [.. reporterOf.Order(StringComparer.Ordinal)], key, hash));
     }
 
-    private static Results<Ok<WhoAmIResponse>, ProblemHttpResult> WhoAmI(HttpContext context, ApiKeyRing keys) =>
-        Caller.Resolve(context, keys) is { } caller
-            ? TypedResults.Ok(new WhoAmIResponse(caller.Account.Value, [.. caller.Roles.Select(r => r.ToString().ToLowerInvariant()).Order(StringComparer.Ordinal)], [.. caller.ReporterOf.Order(StringComparer.Ordinal)]))
+    private static async Task<Results<Ok<WhoAmIResponse>, ProblemHttpResult>> WhoAmI(HttpContext context, ApiKeyRing keys) =>
+        await Caller.ResolveAsync(context, keys).ConfigureAwait(false) is { } caller
+            ? TypedResults.Ok(new WhoAmIResponse(caller.Account.Value, [.. caller.Roles.Select(RoleNames.Of).Order(StringComparer.Ordinal)], [.. caller.ReporterOf.Order(StringComparer.Ordinal)]))
             : Caller.Unauthorized(context);
 }

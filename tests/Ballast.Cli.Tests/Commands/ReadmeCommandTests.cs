@@ -81,7 +81,9 @@ public sealed class ReadmeCommandTests : IDisposable
     /// <summary>
     /// The README's <c>serve</c> lines run as written, as a real process (the service runs until stopped): on any free
     /// port instead of the README's (tests run side by side) and on a journal in the test's folder; it prints its
-    /// address and the demo keys, answers <c>/health</c> and <c>/api/vaults</c>, and stops cleanly on SIGTERM.
+    /// address and the demo keys, answers <c>/health</c> and <c>/api/vaults</c>, passes the README's
+    /// <c>verify URL</c> lines (at its real address, <c>$HEAD</c> the head the first printed) while it runs, and stops
+    /// cleanly on SIGTERM.
     /// </summary>
     [Fact]
     public async Task Serve_Demo_StartsAnswersAndStops()
@@ -130,6 +132,18 @@ public sealed class ReadmeCommandTests : IDisposable
             lock (output)
             {
                 Assert.Matches(@"alice\s+investor,voter\s+bk_", output.ToString());
+            }
+
+            // The README's verify lines against the running demo: the first prints the head, the second expects it ($HEAD).
+            var verifyLines = ReadmeCommandLines().Where(l => l.StartsWith("verify http", StringComparison.Ordinal)).ToList();
+            Assert.Equal(2, verifyLines.Count);
+            string? head = null;
+            foreach (var line in verifyLines)
+            {
+                var verifyArgs = Arguments(line).Select(a => a.StartsWith("http://", StringComparison.Ordinal) ? address : a == "$HEAD" ? head ?? throw new InvalidOperationException("$HEAD before a head was printed") : a).ToArray();
+                var result = await Task.Run(() => CliRunner.Run(verifyArgs), TestContext.Current.CancellationToken);
+                Assert.True(result.ExitCode == 0, $"README: ballast {line}\nexit {result.ExitCode}\n{result.Out}\n{result.Error}");
+                head = Regex.Match(result.Out, @"^head: (\S+)", RegexOptions.Multiline).Groups[1].Value;
             }
         }
         finally
