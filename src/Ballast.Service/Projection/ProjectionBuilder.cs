@@ -62,13 +62,13 @@ public sealed class ProjectionBuilder
         switch (e)
         {
             case SimpleVaultCreated created:
-                _created[created.Vault] = created.At;
+                _created[created.Vault.Value] = created.At;
                 break;
             case ComposedVaultCreated created:
-                _created[created.Vault] = created.At;
+                _created[created.Vault.Value] = created.At;
                 foreach (var child in created.Spec.Children)
                 {
-                    (_parents.TryGetValue(child, out var parents) ? parents : _parents[child] = []).Add(created.Vault);
+                    (_parents.TryGetValue(child.Value, out var parents) ? parents : _parents[child.Value] = []).Add(created.Vault.Value);
                 }
 
                 break;
@@ -77,8 +77,8 @@ public sealed class ProjectionBuilder
                 break;
             case Rebalanced r:
                 var view = new RebalanceView(journalEvent.Sequence, journalEvent.Time, journalEvent.CommandId, r.Policy.ToString(), r.Trigger, r.Reason, r.InputsDigest, r.Row, r.TargetsPpm, Text(r.FlowFees), Text(r.FixedCosts), Text(r.NavBefore), Text(r.NavAfter));
-                var list = _model.Rebalances.GetValueOrDefault(r.Vault) ?? [];
-                _model = _model with { Rebalances = _model.Rebalances.SetItem(r.Vault, list.Add(view)) };
+                var list = _model.Rebalances.GetValueOrDefault(r.Vault.Value) ?? [];
+                _model = _model with { Rebalances = _model.Rebalances.SetItem(r.Vault.Value, list.Add(view)) };
                 break;
         }
 
@@ -166,7 +166,7 @@ public sealed class ProjectionBuilder
 
     private VaultView? View(string id)
     {
-        if (_state.SimpleVaults.TryGetValue(id, out var simple))
+        if (_state.SimpleVaults.TryGetValue(new VaultId(id), out var simple))
         {
             var vault = simple.Vault;
             var decimals = _state.Assets[simple.Spec.Asset].Asset.Decimals;
@@ -175,14 +175,14 @@ public sealed class ProjectionBuilder
                 null, null, [], _created.GetValueOrDefault(id), vault.LastReportAt, null, _keeperCalls.TryGetValue(id, out var k) ? k : null, 0, vault.Ledger.Price);
         }
 
-        if (_state.ComposedVaults.TryGetValue(id, out var cv))
+        if (_state.ComposedVaults.TryGetValue(new VaultId(id), out var cv))
         {
             var decimals = _state.Assets[cv.Spec.Asset].Asset.Decimals;
             var nav = ProtocolEngine.Nav(_state, cv);
             var allocation = cv.Spec.Children.Select(child =>
             {
                 var assets = _state.SimpleVaults.TryGetValue(child, out var c) ? c.Vault.ConvertToAssets(c.Vault.BalanceOf(cv.Account)) : UInt128.Zero;
-                return new AllocationView(child, Text(assets), nav == 0 ? 0 : (int)ExactMath.MulDiv(assets, 1_000_000, nav, Rounding.Floor));
+                return new AllocationView(child.Value, Text(assets), nav == 0 ? 0 : (int)ExactMath.MulDiv(assets, 1_000_000, nav, Rounding.Floor));
             }).ToImmutableArray();
             var lastReport = cv.Spec.Children.Select(c => _state.SimpleVaults.TryGetValue(c, out var s) ? s.Vault.LastReportAt : null).Max();
             var shareDecimals = decimals + cv.Spec.DecimalsOffset;
@@ -223,10 +223,10 @@ public sealed class ProjectionBuilder
             var (free, locked) = (simple.Vault.BalanceOf(account), simple.Vault.LockedSharesOf(account));
             if (free > 0 || locked > 0)
             {
-                positions.Add(new PositionView(id, Text(free), Text(locked), string.Empty));
+                positions.Add(new PositionView(id.Value, Text(free), Text(locked), string.Empty));
             }
 
-            withdrawals.AddRange(simple.Vault.PendingWithdrawals(account).Select(r => new WithdrawalView(id, r.Id, Text(r.Shares), r.NotBefore)));
+            withdrawals.AddRange(simple.Vault.PendingWithdrawals(account).Select(r => new WithdrawalView(id.Value, r.Id, Text(r.Shares), r.NotBefore)));
         }
 
         foreach (var (id, cv) in _state.ComposedVaults)
@@ -234,22 +234,22 @@ public sealed class ProjectionBuilder
             var (free, locked) = (cv.Ledger.BalanceOf(account), _state.Requests.Locked(id, account));
             if (free > 0 || locked > 0)
             {
-                positions.Add(new PositionView(id, Text(free), Text(locked), string.Empty));
+                positions.Add(new PositionView(id.Value, Text(free), Text(locked), string.Empty));
             }
         }
 
         var requests = _state.Requests.Pending.Where(r => r.Owner == account)
-            .Select(r => new RequestView(r.Id, r.Vault, r.Kind == FlowKind.Deposit ? "deposit" : "redeem", Text(r.Amount), r.At));
+            .Select(r => new RequestView(r.Id, r.Vault.Value, r.Kind == FlowKind.Deposit ? "deposit" : "redeem", Text(r.Amount), r.At));
         return new AccountView(account.Value, wallets.ToImmutable(), escrowed.ToImmutable(), [.. positions.OrderBy(p => p.Vault, StringComparer.Ordinal)], [.. requests.OrderBy(r => r.Id)], [.. withdrawals], history);
     }
 
-    /// <summary>Records the vaults and accounts an event or command names (its string <c>Vault</c> and its <see cref="AccountId"/> members).</summary>
+    /// <summary>Records the vaults and accounts an event or command names (its <see cref="VaultId"/> <c>Vault</c> and its <see cref="AccountId"/> members).</summary>
     private void Touch(object value)
     {
         var (vaults, accounts) = MembersOf(value.GetType());
         foreach (var p in vaults)
         {
-            if (p.GetValue(value) is string vault)
+            if (p.GetValue(value) is VaultId { Value: { } vault })
             {
                 _vaultsTouched.Add(vault);
             }
@@ -271,7 +271,7 @@ public sealed class ProjectionBuilder
             if (!Members.TryGetValue(type, out var members))
             {
                 var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance);
-                members = ([.. properties.Where(p => p.Name is "Vault" && p.PropertyType == typeof(string))], [.. properties.Where(p => p.PropertyType == typeof(AccountId))]);
+                members = ([.. properties.Where(p => p.Name is "Vault" && p.PropertyType == typeof(VaultId))], [.. properties.Where(p => p.PropertyType == typeof(AccountId))]);
                 Members[type] = members;
             }
 
@@ -279,7 +279,7 @@ public sealed class ProjectionBuilder
         }
     }
 
-    private static string? VaultOf(ProtocolCommand command) => MembersOf(command.GetType()).Vaults.FirstOrDefault()?.GetValue(command) as string;
+    private static string? VaultOf(ProtocolCommand command) => MembersOf(command.GetType()).Vaults.FirstOrDefault()?.GetValue(command) is VaultId { Value: { } vault } ? vault : null;
 
     /// <summary>Asset units one whole share is worth at <paramref name="price"/>, floored, as a decimal.</summary>
     private static string PriceText(SharePrice price, int assetDecimals, int shareDecimals) =>
