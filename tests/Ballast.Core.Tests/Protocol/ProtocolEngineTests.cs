@@ -51,6 +51,8 @@ public class ProtocolEngineTests
             (new RebalanceCommand(h.Id(), Keeper, new VaultId("nope")), VaultRejections.UnknownVault),
             (new RebalanceCommand(h.Id(), Keeper, new VaultId("A")), VaultRejections.NotSupported),
             (new CreateSimpleVault(h.Id(), Operator, new VaultId("A"), new SimpleVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, Reporter = Reporter, FeeRecipient = Operator }), VaultRejections.VaultExists),
+            (new CreateSimpleVault(h.Id(), Operator, default, new SimpleVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, Reporter = Reporter, FeeRecipient = Operator }), VaultRejections.InvalidVaultId),
+            (new DepositCommand(h.Id(), Alice, default, 5), VaultRejections.UnknownVault),
             (new CreateComposedVault(h.Id(), Alice, new VaultId("bad id"), new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Alice, CostRecipient = Alice, Children = [new VaultId("A")] }), VaultRejections.InvalidVaultId),
             (new CreateComposedVault(h.Id(), Alice, new VaultId("twins"), new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Alice, CostRecipient = Alice, Children = [new VaultId("A"), new VaultId("A")] }), VaultRejections.InvalidChildren),
             (new CreateComposedVault(h.Id(), Alice, new VaultId("railed"), new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Alice, CostRecipient = Alice, Children = [new VaultId("A")], Rails = RebalanceRails.None with { MaxChildPpm = 0 } }), VaultRejections.InvalidRails),
