@@ -61,7 +61,7 @@ public static class SimRunner
 
         var prices = scenario.Prices;
         var names = prices.Names;
-        var children = scenario.Composed.Children;
+        var children = scenario.Composed.Children; // the child vault ids: the policy's universe, in the price table's column order
         DryRunSetUp(scenario, At(prices.Dates[0], 0));
         var clock = new ManualClock(At(prices.Dates[0], 0));
         var evidence = new DataEvidenceVerifier();
