@@ -41,7 +41,7 @@ public class KeeperHistoryBenchmarks
     }
 
     [Benchmark(Description = "keeper: one rebalance decision")]
-    public CommandStatus Keeper() => _engine.Decide(_state, new RebalanceCommand("k", Issuer, "mix"), _now).Status;
+    public CommandStatus Keeper() => _engine.Decide(_state, new RebalanceCommand("k", Issuer, new VaultId("mix")), _now).Status;
 
     /// <summary>A state with one composed vault over three children that reported daily for <paramref name="days"/> days, the last moves drifting it past its band.</summary>
     public static ProtocolState Build(ProtocolEngine engine, int days, string policy, out DateTimeOffset now)
@@ -70,25 +70,25 @@ public class KeeperHistoryBenchmarks
         Do(new CreateAsset("a", Issuer, new AssetSymbol("USD"), 6), now);
         foreach (var child in Children)
         {
-            Do(new CreateSimpleVault("v" + child, Operator, child, ChildSpec()), now);
+            Do(new CreateSimpleVault("v" + child, Operator, new VaultId(child), ChildSpec()), now);
         }
 
         Do(new IssueAsset("fund", Issuer, new AssetSymbol("USD"), Issuer, UInt128.MaxValue / 4), now);
-        Do(new CreateComposedVault("cmix", Operator, "mix", new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, CostRecipient = Operator, Children = [.. Children], Pricing = PricingMode.Immediate }), now);
-        Do(new SetPolicyCommand("pmix", Operator, "mix", "p", spec), now);
-        Do(new DepositCommand("dmix", Issuer, "mix", 1_000_000_000_000), now);
+        Do(new CreateComposedVault("cmix", Operator, new VaultId("mix"), new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, CostRecipient = Operator, Children = [.. Children.Select(c => new VaultId(c))], Pricing = PricingMode.Immediate }), now);
+        Do(new SetPolicyCommand("pmix", Operator, new VaultId("mix"), "p", spec), now);
+        Do(new DepositCommand("dmix", Issuer, new VaultId("mix"), 1_000_000_000_000), now);
         var random = new Random(BenchData.Seed);
         for (var day = 0; day < days; day++)
         {
             now = now.AddDays(1);
             for (var c = 0; c < Children.Length; c++)
             {
-                var vault = state.SimpleVaults[Children[c]].Vault;
+                var vault = state.SimpleVaults[new VaultId(Children[c])].Vault;
                 // A trends up, C down: the drift band is crossed near the end whatever the history length.
                 var trend = day >= days - 20 ? (c - 1) * -0.01 : 0;
                 var factor = 1 + trend + ((random.NextDouble() - 0.5) * 0.004);
                 var id = string.Create(CultureInfo.InvariantCulture, $"r{day}{Children[c]}");
-                Do(new ReportNavCommand(id, Reporter, Children[c], (UInt128)Math.Floor((double)vault.TotalAssets * factor)), now);
+                Do(new ReportNavCommand(id, Reporter, new VaultId(Children[c]), (UInt128)Math.Floor((double)vault.TotalAssets * factor)), now);
             }
         }
 

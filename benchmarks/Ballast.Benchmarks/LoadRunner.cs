@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using Ballast.Io.Protocol;
+using Ballast.Protocol;
 using Ballast.Service;
 using Ballast.Service.Demo;
 using Microsoft.Data.Sqlite;
@@ -46,7 +47,7 @@ public static class LoadRunner
             {
                 foreach (var child in children)
                 {
-                    navs[child] = state.SimpleVaults[child].Vault.TotalAssets;
+                    navs[child] = state.SimpleVaults[new VaultId(child)].Vault.TotalAssets;
                 }
 
                 return [];

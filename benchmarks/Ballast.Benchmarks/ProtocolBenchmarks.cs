@@ -43,7 +43,7 @@ public class ProtocolBenchmarks
         _engine = new ProtocolEngine(SpecPolicyCompiler.Instance);
         _sequencer = await ProtocolSequencer.OpenAsync(_store, _engine, _clock);
         await Submit(new CreateAsset("asset", Issuer, new AssetSymbol("USD"), 6));
-        await Submit(new CreateSimpleVault("vault", Operator, "V", Spec()));
+        await Submit(new CreateSimpleVault("vault", Operator, new VaultId("V"), Spec()));
         for (var i = 0; i < 100; i++)
         {
             await Submit(new IssueAsset($"fund-{i}", Issuer, new AssetSymbol("USD"), Investor(i), (UInt128)1_000_000_000_000_000));
@@ -54,7 +54,7 @@ public class ProtocolBenchmarks
         var replayClock = new ManualClock(_clock.Now);
         var replaySequencer = await ProtocolSequencer.OpenAsync(_replayStore, _engine, replayClock);
         await replaySequencer.SubmitAsync(new CreateAsset("asset", Issuer, new AssetSymbol("USD"), 6));
-        await replaySequencer.SubmitAsync(new CreateSimpleVault("vault", Operator, "V", Spec()));
+        await replaySequencer.SubmitAsync(new CreateSimpleVault("vault", Operator, new VaultId("V"), Spec()));
         await replaySequencer.SubmitAsync(new IssueAsset("fund", Issuer, new AssetSymbol("USD"), Investor(0), (UInt128)1_000_000_000_000_000));
         for (var b = 0; b < ReplayCommands / 100; b++)
         {
@@ -62,7 +62,7 @@ public class ProtocolBenchmarks
             for (var i = 0; i < batch.Length; i++)
             {
                 replayClock.Now = replayClock.Now.AddTicks(1);
-                batch[i] = new DepositCommand($"rd{b}-{i}", Investor(0), "V", 1_000_000);
+                batch[i] = new DepositCommand($"rd{b}-{i}", Investor(0), new VaultId("V"), 1_000_000);
             }
 
             await replaySequencer.SubmitBatchAsync(batch);
@@ -137,7 +137,7 @@ public class ProtocolBenchmarks
     {
         var n = _next++;
         _clock.Now = _clock.Now.AddTicks(1);
-        return new DepositCommand("d" + n.ToString(CultureInfo.InvariantCulture), Investor(n % 100), "V", 1_000_000);
+        return new DepositCommand("d" + n.ToString(CultureInfo.InvariantCulture), Investor(n % 100), new VaultId("V"), 1_000_000);
     }
 
     private static AccountId Investor(int i) => new("investor-" + i.ToString(CultureInfo.InvariantCulture));
@@ -177,16 +177,16 @@ public class ProtocolBenchmarks
         Do(new CreateAsset("a", Issuer, new AssetSymbol("USD"), 6), now);
         foreach (var child in new[] { "A", "B", "C" })
         {
-            Do(new CreateSimpleVault("v" + child, Operator, child, Spec()), now);
+            Do(new CreateSimpleVault("v" + child, Operator, new VaultId(child), Spec()), now);
         }
 
         Do(new IssueAsset("fund", Issuer, new AssetSymbol("USD"), Issuer, UInt128.MaxValue / 4), now);
         for (var v = 0; v < Vaults; v++)
         {
             var id = "mix-" + v.ToString(CultureInfo.InvariantCulture);
-            Do(new CreateComposedVault("c" + id, Operator, id, new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, CostRecipient = Operator, Children = ["A", "B", "C"], Pricing = PricingMode.Immediate }), now);
-            Do(new SetPolicyCommand("p" + id, Operator, id, "p", policy), now);
-            Do(new DepositCommand("d" + id, Issuer, id, 1_000_000_000), now);
+            Do(new CreateComposedVault("c" + id, Operator, new VaultId(id), new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, CostRecipient = Operator, Children = [new VaultId("A"), new VaultId("B"), new VaultId("C")], Pricing = PricingMode.Immediate }), now);
+            Do(new SetPolicyCommand("p" + id, Operator, new VaultId(id), "p", policy), now);
+            Do(new DepositCommand("d" + id, Issuer, new VaultId(id), 1_000_000_000), now);
         }
 
         var random = new Random(BenchData.Seed);
@@ -195,9 +195,9 @@ public class ProtocolBenchmarks
             now = now.AddDays(1);
             foreach (var child in new[] { "A", "B", "C" })
             {
-                var vault = state.SimpleVaults[child].Vault;
+                var vault = state.SimpleVaults[new VaultId(child)].Vault;
                 var factor = 1 + ((random.NextDouble() - 0.5) * 0.02);
-                Do(new ReportNavCommand($"r{day}{child}", Reporter, child, (UInt128)Math.Floor((double)vault.TotalAssets * factor)), now);
+                Do(new ReportNavCommand($"r{day}{child}", Reporter, new VaultId(child), (UInt128)Math.Floor((double)vault.TotalAssets * factor)), now);
             }
         }
 

@@ -152,7 +152,7 @@ public class DashboardPageTests
         await Submit(server, new MintBank("g-mint", issuer, alice, 1_000 * Token));
         await Submit(server, new CreateLock("g-lock", alice, 1_000 * Token, unlock));
         server.Clock.Advance(TimeSpan.FromSeconds(1));
-        await Submit(server, new Propose("g-propose", alice, [new AdoptPolicy(DashboardServer.Composed, Ballast.Policies.PolicyHash.Parse(policy.Hash), policy.Text, claim)], "keep demo-mix on its policy, with evidence"));
+        await Submit(server, new Propose("g-propose", alice, [new AdoptPolicy(new VaultId(DashboardServer.Composed), Ballast.Policies.PolicyHash.Parse(policy.Hash), policy.Text, claim)], "keep demo-mix on its policy, with evidence"));
         server.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(1));
         await server.ReportAllAsync(_ => 1.0, "d1");
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Ballast.Accounting;
+using Ballast.Protocol;
 using Ballast.Service;
 using Ballast.Io.Protocol;
 using Ballast.Service.Access;
@@ -98,7 +99,7 @@ internal sealed class DashboardServer : IAsyncDisposable
             var nav = UInt128.Zero;
             await Service.Writer.RunPlanAsync((state, _) =>
             {
-                nav = state.SimpleVaults[child].Vault.TotalAssets;
+                nav = state.SimpleVaults[new VaultId(child)].Vault.TotalAssets;
                 return [];
             }, TestContext.Current.CancellationToken);
             var reported = SimRunner.ScaledNav(nav, ratioOf(i))!.Value;

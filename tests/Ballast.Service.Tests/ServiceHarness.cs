@@ -163,7 +163,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
         {
             foreach (var child in Children)
             {
-                navs[child] = state.SimpleVaults[child].Vault.TotalAssets;
+                navs[child] = state.SimpleVaults[new Ballast.Protocol.VaultId(child)].Vault.TotalAssets;
             }
 
             return [];

@@ -647,7 +647,7 @@ internal static class GovCommand
     private static IEnumerable<AccountId> Candidates(ProtocolState state, GovernanceState g, string gauge)
     {
         var accounts = new SortedSet<AccountId>(g.Bank.Balances.Select(b => b.Key));
-        if (state.ComposedVaults.TryGetValue(gauge, out var cv))
+        if (VaultId.TryParse(gauge, out var vault) && state.ComposedVaults.TryGetValue(vault, out var cv))
         {
             accounts.UnionWith(cv.Ledger.Balances.Select(b => b.Key));
         }

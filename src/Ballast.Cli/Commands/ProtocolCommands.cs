@@ -268,12 +268,14 @@ internal static class JournalCommand
 
             var location = parse.GetValue(journal)!;
             using var store = VerifyCommand.OpenExisting(location);
-            var v = parse.GetValue(vault);
+            var v = parse.GetValue(vault) is { } vaultText
+                ? VaultId.TryParse(vaultText, out var vaultId) ? vaultId : throw new BallastInputException($"--vault: {VaultId.Problem(vaultText)}")
+                : (VaultId?)null;
             var shown = 0;
             var max = parse.GetValue(limit);
             await foreach (var e in store.ReadAsync(1, ct))
             {
-                if ((t is not null && e.Type != t) || (v is not null && !MentionsVault(e.Payload, v)))
+                if ((t is not null && e.Type != t) || (v is { } only && !MentionsVault(e.Payload, only)))
                 {
                     continue;
                 }
@@ -294,9 +296,9 @@ internal static class JournalCommand
 
     private static string JournalTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-    private static bool MentionsVault(string payload, string vault)
+    private static bool MentionsVault(string payload, VaultId vault)
     {
         using var doc = System.Text.Json.JsonDocument.Parse(payload);
-        return doc.RootElement.TryGetProperty("vault", out var p) && p.GetString() == vault;
+        return doc.RootElement.TryGetProperty("vault", out var p) && p.GetString() == vault.Value;
     }
 }

@@ -22,18 +22,18 @@ public abstract record GovernanceAction;
 /// <param name="PolicyHash">The policy's content hash (SHA-256 of its canonical JSON; hex in JSON).</param>
 /// <param name="PolicyText">The spec text holding the policy.</param>
 /// <param name="Evidence">The backtest claim voters can check; null for none.</param>
-public sealed record AdoptPolicy(string VaultId, PolicyHash PolicyHash, string PolicyText, EvidenceClaim? Evidence) : GovernanceAction;
+public sealed record AdoptPolicy(Protocol.VaultId VaultId, PolicyHash PolicyHash, string PolicyText, EvidenceClaim? Evidence) : GovernanceAction;
 
 /// <summary>Launch composed vault <paramref name="VaultId"/> from <paramref name="SpecText"/> (the protocol's composed-vault spec), with its backtest claim.</summary>
 /// <param name="VaultId">The new composed vault's id.</param>
 /// <param name="SpecText">The composed-vault spec text.</param>
 /// <param name="Evidence">The backtest claim voters can check; null for none.</param>
-public sealed record LaunchComposedVault(string VaultId, string SpecText, EvidenceClaim? Evidence) : GovernanceAction;
+public sealed record LaunchComposedVault(Protocol.VaultId VaultId, string SpecText, EvidenceClaim? Evidence) : GovernanceAction;
 
 /// <summary>Change rails, fees or caps of <paramref name="VaultId"/>: opaque key/value settings the target interprets.</summary>
 /// <param name="VaultId">The vault whose settings change.</param>
 /// <param name="Settings">Key → value, e.g. rails keys of <see cref="Protocol.RailsSettings.Keys"/> or fee keys of <see cref="Protocol.FeeSettings.Keys"/>.</param>
-public sealed record ChangeVaultSettings(string VaultId, IReadOnlyDictionary<string, string> Settings) : GovernanceAction;
+public sealed record ChangeVaultSettings(Protocol.VaultId VaultId, IReadOnlyDictionary<string, string> Settings) : GovernanceAction;
 
 /// <summary>Add a gauge for composed vault <paramref name="GaugeId"/>.</summary>
 /// <param name="GaugeId">The composed vault id the gauge is for.</param>

@@ -18,9 +18,9 @@ internal static class ApplyBounds
     {
         private readonly Dictionary<(AssetSymbol Symbol, AccountId Account), UInt128> _wallets = [];
         private readonly Dictionary<AssetSymbol, UInt128> _issued = [];
-        private readonly Dictionary<string, (UInt128 Assets, UInt128 Supply)> _ledgers = new(StringComparer.Ordinal);
-        private readonly Dictionary<(string Vault, AccountId Account), UInt128> _shares = [];
-        private readonly Dictionary<string, UInt128> _inFlight = new(StringComparer.Ordinal);
+        private readonly Dictionary<VaultId, (UInt128 Assets, UInt128 Supply)> _ledgers = [];
+        private readonly Dictionary<(VaultId Vault, AccountId Account), UInt128> _shares = [];
+        private readonly Dictionary<VaultId, UInt128> _inFlight = [];
 
         public Rejection? Run(IReadOnlyList<ProtocolEvent> events)
         {

@@ -77,42 +77,42 @@ public sealed record TransferAsset(string Id, AccountId Actor, AssetSymbol Symbo
 /// <param name="Actor">The vault's operator.</param>
 /// <param name="Vault">The vault's unique id.</param>
 /// <param name="Spec">Asset, reporter, fees and delays.</param>
-public sealed record CreateSimpleVault(string Id, AccountId Actor, string Vault, SimpleVaultSpec Spec) : ProtocolCommand(Id, Actor);
+public sealed record CreateSimpleVault(string Id, AccountId Actor, VaultId Vault, SimpleVaultSpec Spec) : ProtocolCommand(Id, Actor);
 
 /// <summary>Create a composed vault holding shares of simple vaults, rebalanced by a policy; the actor becomes its operator.</summary>
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">The vault's operator.</param>
 /// <param name="Vault">The vault's unique id.</param>
 /// <param name="Spec">The base asset, child vaults and rebalance rails.</param>
-public sealed record CreateComposedVault(string Id, AccountId Actor, string Vault, ComposedVaultSpec Spec) : ProtocolCommand(Id, Actor);
+public sealed record CreateComposedVault(string Id, AccountId Actor, VaultId Vault, ComposedVaultSpec Spec) : ProtocolCommand(Id, Actor);
 
 /// <summary>Deposit assets (simple or composed vault); shares go to the actor.</summary>
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">The payer, who receives the shares.</param>
 /// <param name="Vault">The simple or composed vault.</param>
 /// <param name="Assets">Assets to pay from the actor's wallet, in base units (greater than zero).</param>
-public sealed record DepositCommand(string Id, AccountId Actor, string Vault, UInt128 Assets) : ProtocolCommand(Id, Actor);
+public sealed record DepositCommand(string Id, AccountId Actor, VaultId Vault, UInt128 Assets) : ProtocolCommand(Id, Actor);
 
 /// <summary>Mint exactly this many shares of a simple vault.</summary>
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">The payer, who receives the shares.</param>
 /// <param name="Vault">The simple vault.</param>
 /// <param name="Shares">Shares to mint, in share base units; the price is rounded up against the payer.</param>
-public sealed record MintCommand(string Id, AccountId Actor, string Vault, UInt128 Shares) : ProtocolCommand(Id, Actor);
+public sealed record MintCommand(string Id, AccountId Actor, VaultId Vault, UInt128 Shares) : ProtocolCommand(Id, Actor);
 
 /// <summary>Redeem shares (simple or composed vault); assets go to the actor, who must own them.</summary>
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">The shares' owner, paid the assets.</param>
 /// <param name="Vault">The simple or composed vault.</param>
 /// <param name="Shares">Free shares to burn, in share base units (greater than zero).</param>
-public sealed record RedeemCommand(string Id, AccountId Actor, string Vault, UInt128 Shares) : ProtocolCommand(Id, Actor);
+public sealed record RedeemCommand(string Id, AccountId Actor, VaultId Vault, UInt128 Shares) : ProtocolCommand(Id, Actor);
 
 /// <summary>Withdraw exactly this many assets from a simple vault.</summary>
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">The shares' owner, paid the assets.</param>
 /// <param name="Vault">The simple vault.</param>
 /// <param name="Assets">Assets to receive, in base units; the shares burnt are rounded up against the owner.</param>
-public sealed record WithdrawCommand(string Id, AccountId Actor, string Vault, UInt128 Assets) : ProtocolCommand(Id, Actor);
+public sealed record WithdrawCommand(string Id, AccountId Actor, VaultId Vault, UInt128 Assets) : ProtocolCommand(Id, Actor);
 
 /// <summary>Queue a delayed withdrawal from a simple vault: the shares are escrowed now and valued at settlement.</summary>
 /// <param name="Id">The command's idempotency key.</param>
@@ -120,41 +120,41 @@ public sealed record WithdrawCommand(string Id, AccountId Actor, string Vault, U
 /// <param name="Vault">The simple vault.</param>
 /// <param name="Shares">Shares to escrow, in base units.</param>
 /// <param name="MaxLossBps">Settlement is refused if the value then is more than this many basis points (0 to 10,000) below the value at request time.</param>
-public sealed record RequestWithdrawalCommand(string Id, AccountId Actor, string Vault, UInt128 Shares, int MaxLossBps) : ProtocolCommand(Id, Actor);
+public sealed record RequestWithdrawalCommand(string Id, AccountId Actor, VaultId Vault, UInt128 Shares, int MaxLossBps) : ProtocolCommand(Id, Actor);
 
 /// <summary>Settle a withdrawal request that is due; anyone may call it, the owner is paid.</summary>
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">Any account.</param>
 /// <param name="Vault">The simple vault.</param>
 /// <param name="RequestId">The request, as numbered by the vault.</param>
-public sealed record SettleWithdrawalCommand(string Id, AccountId Actor, string Vault, long RequestId) : ProtocolCommand(Id, Actor);
+public sealed record SettleWithdrawalCommand(string Id, AccountId Actor, VaultId Vault, long RequestId) : ProtocolCommand(Id, Actor);
 
 /// <summary>Cancel a pending withdrawal request; its escrowed shares return to the owner.</summary>
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">The request's owner.</param>
 /// <param name="Vault">The simple vault.</param>
 /// <param name="RequestId">The request, as numbered by the vault.</param>
-public sealed record CancelWithdrawalCommand(string Id, AccountId Actor, string Vault, long RequestId) : ProtocolCommand(Id, Actor);
+public sealed record CancelWithdrawalCommand(string Id, AccountId Actor, VaultId Vault, long RequestId) : ProtocolCommand(Id, Actor);
 
 /// <summary>A NAV (total assets) report for a simple vault; only its reporter may send it.</summary>
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">The vault's reporter.</param>
 /// <param name="Vault">The simple vault.</param>
 /// <param name="TotalAssets">The vault's total assets now, in base units; held (and the vault paused) when outside the report bounds.</param>
-public sealed record ReportNavCommand(string Id, AccountId Actor, string Vault, UInt128 TotalAssets) : ProtocolCommand(Id, Actor);
+public sealed record ReportNavCommand(string Id, AccountId Actor, VaultId Vault, UInt128 TotalAssets) : ProtocolCommand(Id, Actor);
 
 /// <summary>Pause a vault (its operator): deposits and withdrawals are refused until it is unpaused.</summary>
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">The vault's operator.</param>
 /// <param name="Vault">The simple or composed vault.</param>
-public sealed record PauseCommand(string Id, AccountId Actor, string Vault) : ProtocolCommand(Id, Actor);
+public sealed record PauseCommand(string Id, AccountId Actor, VaultId Vault) : ProtocolCommand(Id, Actor);
 
 /// <summary>Unpause a vault (its operator).</summary>
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">The vault's operator.</param>
 /// <param name="Vault">The simple or composed vault.</param>
 /// <param name="AcceptPendingReport">For a simple vault: apply the NAV report held while paused, as of its own time (fees accrue to then); false drops it.</param>
-public sealed record UnpauseCommand(string Id, AccountId Actor, string Vault, bool AcceptPendingReport) : ProtocolCommand(Id, Actor);
+public sealed record UnpauseCommand(string Id, AccountId Actor, VaultId Vault, bool AcceptPendingReport) : ProtocolCommand(Id, Actor);
 
 /// <summary>Attach a policy to a composed vault (its operator): <paramref name="Text"/> is a policy spec (YAML or JSON) holding a policy named <paramref name="Policy"/>.</summary>
 /// <param name="Id">The command's idempotency key.</param>
@@ -162,7 +162,7 @@ public sealed record UnpauseCommand(string Id, AccountId Actor, string Vault, bo
 /// <param name="Vault">The composed vault.</param>
 /// <param name="Policy">The name of the policy to attach.</param>
 /// <param name="Text">The whole spec text; empty in the journaled form (see <see cref="TextHash"/>).</param>
-public sealed record SetPolicyCommand(string Id, AccountId Actor, string Vault, string Policy, string Text) : ProtocolCommand(Id, Actor)
+public sealed record SetPolicyCommand(string Id, AccountId Actor, VaultId Vault, string Policy, string Text) : ProtocolCommand(Id, Actor)
 {
     /// <summary>
     /// In the journaled form only: the SHA-256 of <see cref="Text"/>'s UTF-8 bytes (hex in JSON), which is then
@@ -175,7 +175,7 @@ public sealed record SetPolicyCommand(string Id, AccountId Actor, string Vault, 
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">Any account (the keeper).</param>
 /// <param name="Vault">The composed vault.</param>
-public sealed record RebalanceCommand(string Id, AccountId Actor, string Vault) : ProtocolCommand(Id, Actor);
+public sealed record RebalanceCommand(string Id, AccountId Actor, VaultId Vault) : ProtocolCommand(Id, Actor);
 
 /// <summary>What a command did.</summary>
 public enum CommandStatus

@@ -47,7 +47,7 @@ internal static class ComposedVaultDecisions
             return AssetDecisions.UnknownAsset(c.Spec.Asset);
         }
 
-        if (c.Spec.Children.IsDefaultOrEmpty || c.Spec.Children.Distinct(StringComparer.Ordinal).Count() != c.Spec.Children.Length)
+        if (c.Spec.Children.IsDefaultOrEmpty || c.Spec.Children.Distinct().Count() != c.Spec.Children.Length)
         {
             return CommandOutcome.Reject(VaultRejections.InvalidChildren, "a composed vault needs one or more distinct child vaults");
         }

@@ -48,13 +48,13 @@ public sealed record AssetTransferred(AssetSymbol Symbol, AccountId From, Accoun
 /// <param name="Vault">The vault's unique id.</param>
 /// <param name="Spec">Asset, reporter, operator, fees and delays, as validated.</param>
 /// <param name="At">When, from the journal clock; fees accrue from this time.</param>
-public sealed record SimpleVaultCreated(string Vault, SimpleVaultSpec Spec, DateTimeOffset At) : ProtocolEvent;
+public sealed record SimpleVaultCreated(VaultId Vault, SimpleVaultSpec Spec, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>A composed vault was created (see <see cref="CreateComposedVault"/>), empty, with no policy attached.</summary>
 /// <param name="Vault">The vault's unique id.</param>
 /// <param name="Spec">The base asset, child vaults, operator and rebalance rails, as validated.</param>
 /// <param name="At">When, from the journal clock.</param>
-public sealed record ComposedVaultCreated(string Vault, ComposedVaultSpec Spec, DateTimeOffset At) : ProtocolEvent;
+public sealed record ComposedVaultCreated(VaultId Vault, ComposedVaultSpec Spec, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>
 /// An operation on a simple vault by <paramref name="Account"/> (who pays for a deposit, receives a withdrawal).
@@ -64,7 +64,7 @@ public sealed record ComposedVaultCreated(string Vault, ComposedVaultSpec Spec, 
 /// <param name="Vault">The simple vault.</param>
 /// <param name="Account">The payer of a deposit or the receiver of a withdrawal; for other operations, the actor.</param>
 /// <param name="Operation">What the vault recorded, with every amount computed.</param>
-public sealed record SimpleVaultOperation(string Vault, AccountId Account, VaultOperation Operation) : ProtocolEvent
+public sealed record SimpleVaultOperation(VaultId Vault, AccountId Account, VaultOperation Operation) : ProtocolEvent
 {
     /// <summary>The forward-priced request this deposit or redemption fills (null for an immediate one).</summary>
     public long? RequestId { get; init; }
@@ -80,12 +80,12 @@ public sealed record PolicyStored(PolicyHash Hash, string Name, string Text) : P
 /// <param name="Vault">The composed vault.</param>
 /// <param name="Hash">The policy's hash (a <see cref="PolicyStored"/> already journaled).</param>
 /// <param name="At">When, from the journal clock.</param>
-public sealed record PolicyAttached(string Vault, PolicyHash Hash, DateTimeOffset At) : ProtocolEvent;
+public sealed record PolicyAttached(VaultId Vault, PolicyHash Hash, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>One child operation of a composed vault (deposit into or withdrawal from a child).</summary>
 /// <param name="Child">The child simple vault.</param>
 /// <param name="Operation">The deposit into it or the withdrawal from it, as that vault recorded it.</param>
-public sealed record ChildFlow(string Child, VaultOperation Operation);
+public sealed record ChildFlow(VaultId Child, VaultOperation Operation);
 
 /// <summary>An investor deposit into a composed vault, split across its children by the targets in force.</summary>
 /// <param name="Vault">The composed vault.</param>
@@ -95,7 +95,7 @@ public sealed record ChildFlow(string Child, VaultOperation Operation);
 /// <param name="NavBefore">The vault's NAV just before, in base units.</param>
 /// <param name="Children">The deposits into the children, in child order.</param>
 /// <param name="At">When, from the journal clock.</param>
-public sealed record ComposedDeposited(string Vault, AccountId Investor, UInt128 Assets, UInt128 Shares, UInt128 NavBefore, ImmutableArray<ChildFlow> Children, DateTimeOffset At) : ProtocolEvent
+public sealed record ComposedDeposited(VaultId Vault, AccountId Investor, UInt128 Assets, UInt128 Shares, UInt128 NavBefore, ImmutableArray<ChildFlow> Children, DateTimeOffset At) : ProtocolEvent
 {
     /// <summary>The forward-priced request this deposit fills (its assets come from escrow); null for an immediate one.</summary>
     public long? RequestId { get; init; }
@@ -109,7 +109,7 @@ public sealed record ComposedDeposited(string Vault, AccountId Investor, UInt128
 /// <param name="NavBefore">The vault's NAV just before, in base units.</param>
 /// <param name="Children">The withdrawals from the children, in child order.</param>
 /// <param name="At">When, from the journal clock.</param>
-public sealed record ComposedRedeemed(string Vault, AccountId Investor, UInt128 Shares, UInt128 Assets, UInt128 NavBefore, ImmutableArray<ChildFlow> Children, DateTimeOffset At) : ProtocolEvent
+public sealed record ComposedRedeemed(VaultId Vault, AccountId Investor, UInt128 Shares, UInt128 Assets, UInt128 NavBefore, ImmutableArray<ChildFlow> Children, DateTimeOffset At) : ProtocolEvent
 {
     /// <summary>The forward-priced request this redemption fills (its shares were locked); null for an immediate one.</summary>
     public long? RequestId { get; init; }
@@ -134,7 +134,7 @@ public sealed record ComposedRedeemed(string Vault, AccountId Investor, UInt128 
 /// <param name="CostBudgetAfter">The cost budget left, in base units; null when the rails set no budget.</param>
 /// <param name="At">When, from the journal clock.</param>
 public sealed record Rebalanced(
-    string Vault,
+    VaultId Vault,
     PolicyHash Policy,
     string Trigger,
     string Reason,
@@ -161,19 +161,19 @@ public sealed record Rebalanced(
 /// <param name="HighVolatility">True while the policy is in its high-volatility regime.</param>
 /// <param name="Volatility">The annualised realised volatility of the last row with a full window (null before one).</param>
 /// <param name="At">When the keeper observed.</param>
-public sealed record PolicyObserved(string Vault, PolicyHash Policy, DateOnly Through, bool HighVolatility, double? Volatility, DateTimeOffset At) : ProtocolEvent;
+public sealed record PolicyObserved(VaultId Vault, PolicyHash Policy, DateOnly Through, bool HighVolatility, double? Volatility, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>A composed vault's operator paused it: deposits, redemptions and rebalances are refused until unpaused.</summary>
 /// <param name="Vault">The composed vault.</param>
 /// <param name="Operator">The operator who paused it.</param>
 /// <param name="At">When, from the journal clock.</param>
-public sealed record ComposedPaused(string Vault, AccountId Operator, DateTimeOffset At) : ProtocolEvent;
+public sealed record ComposedPaused(VaultId Vault, AccountId Operator, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>A composed vault's operator unpaused it; flows and rebalances are accepted again.</summary>
 /// <param name="Vault">The composed vault.</param>
 /// <param name="Operator">The operator who unpaused it.</param>
 /// <param name="At">When, from the journal clock.</param>
-public sealed record ComposedUnpaused(string Vault, AccountId Operator, DateTimeOffset At) : ProtocolEvent;
+public sealed record ComposedUnpaused(VaultId Vault, AccountId Operator, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>Journal type names of the events, and their payload (de)serialisation.</summary>
 public static class EventTypes

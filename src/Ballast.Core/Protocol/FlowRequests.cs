@@ -49,7 +49,7 @@ public enum FlowKind
 /// <param name="Amount">Assets (a deposit) or shares (a redemption), in base units.</param>
 /// <param name="ReportsSeen">Applied NAV report counts of each priced vault when the request was made.</param>
 /// <param name="At">When the request was made.</param>
-public sealed record FlowRequest(long Id, string Vault, FlowKind Kind, AccountId Owner, UInt128 Amount, ImmutableArray<int> ReportsSeen, DateTimeOffset At);
+public sealed record FlowRequest(long Id, VaultId Vault, FlowKind Kind, AccountId Owner, UInt128 Amount, ImmutableArray<int> ReportsSeen, DateTimeOffset At);
 
 /// <summary>The pending flow requests of every vault, in arrival order (ids are global and increasing).</summary>
 public sealed class FlowRequestBook
@@ -57,7 +57,7 @@ public sealed class FlowRequestBook
     private readonly SortedDictionary<long, FlowRequest> _pending = [];
 
     // The same requests by vault, so a vault's requests are read without scanning every vault's.
-    private readonly Dictionary<string, SortedDictionary<long, FlowRequest>> _byVault = new(StringComparer.Ordinal);
+    private readonly Dictionary<VaultId, SortedDictionary<long, FlowRequest>> _byVault = [];
 
     /// <summary>The id the next request gets.</summary>
     public long NextId { get; private set; } = 1;
@@ -72,10 +72,10 @@ public sealed class FlowRequestBook
     public FlowRequest? Find(long id) => _pending.GetValueOrDefault(id);
 
     /// <summary>The pending requests of <paramref name="vault"/>, oldest first.</summary>
-    public IEnumerable<FlowRequest> PendingIn(string vault) => _byVault.TryGetValue(vault, out var requests) ? requests.Values : [];
+    public IEnumerable<FlowRequest> PendingIn(VaultId vault) => _byVault.TryGetValue(vault, out var requests) ? requests.Values : [];
 
     /// <summary>Assets escrowed by pending deposit requests of <paramref name="vault"/>.</summary>
-    public UInt128 Escrowed(string vault)
+    public UInt128 Escrowed(VaultId vault)
     {
         var total = UInt128.Zero;
         foreach (var r in PendingIn(vault))
@@ -90,7 +90,7 @@ public sealed class FlowRequestBook
     }
 
     /// <summary>Shares of <paramref name="owner"/> locked by pending redemption requests of <paramref name="vault"/>.</summary>
-    public UInt128 Locked(string vault, AccountId owner)
+    public UInt128 Locked(VaultId vault, AccountId owner)
     {
         var total = UInt128.Zero;
         foreach (var r in PendingIn(vault))
@@ -121,7 +121,7 @@ public sealed class FlowRequestBook
         NextId = request.Id + 1;
     }
 
-    internal FlowRequest Take(long id, string vault)
+    internal FlowRequest Take(long id, VaultId vault)
     {
         if (_pending.Remove(id, out var request))
         {
@@ -142,27 +142,27 @@ public sealed class FlowRequestBook
 /// <param name="Actor">The payer, who receives the shares at the fill.</param>
 /// <param name="Vault">The forward-priced vault.</param>
 /// <param name="Assets">Assets to escrow now, in base units.</param>
-public sealed record RequestDepositCommand(string Id, AccountId Actor, string Vault, UInt128 Assets) : ProtocolCommand(Id, Actor);
+public sealed record RequestDepositCommand(string Id, AccountId Actor, VaultId Vault, UInt128 Assets) : ProtocolCommand(Id, Actor);
 
 /// <summary>Ask a forward-priced vault to lock <paramref name="Shares"/> of the actor now and redeem them at the next NAV.</summary>
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">The shares' owner, paid at the fill.</param>
 /// <param name="Vault">The forward-priced vault.</param>
 /// <param name="Shares">Free shares to lock now, in share base units.</param>
-public sealed record RequestRedeemCommand(string Id, AccountId Actor, string Vault, UInt128 Shares) : ProtocolCommand(Id, Actor);
+public sealed record RequestRedeemCommand(string Id, AccountId Actor, VaultId Vault, UInt128 Shares) : ProtocolCommand(Id, Actor);
 
 /// <summary>The owner takes back a request that is not yet due (escrowed assets or locked shares returned exactly).</summary>
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">The request's owner.</param>
 /// <param name="Vault">The vault the request was made to.</param>
 /// <param name="RequestId">The request's number.</param>
-public sealed record CancelRequestCommand(string Id, AccountId Actor, string Vault, long RequestId) : ProtocolCommand(Id, Actor);
+public sealed record CancelRequestCommand(string Id, AccountId Actor, VaultId Vault, long RequestId) : ProtocolCommand(Id, Actor);
 
 /// <summary>Anyone (the keeper) fills the vault's oldest due request, at the NAV now; "unchanged" when none is due.</summary>
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">Any account (the keeper).</param>
 /// <param name="Vault">The forward-priced vault.</param>
-public sealed record FillRequestCommand(string Id, AccountId Actor, string Vault) : ProtocolCommand(Id, Actor);
+public sealed record FillRequestCommand(string Id, AccountId Actor, VaultId Vault) : ProtocolCommand(Id, Actor);
 
 /// <summary>A flow request accepted: a deposit's assets left the owner's wallet into escrow, or a redemption's shares were locked.</summary>
 /// <param name="RequestId">The new request's number.</param>
@@ -172,7 +172,7 @@ public sealed record FillRequestCommand(string Id, AccountId Actor, string Vault
 /// <param name="Amount">Assets escrowed (a deposit) or shares locked (a redemption), in base units.</param>
 /// <param name="ReportsSeen">Applied NAV report counts of each priced vault at the request; it is due once each has grown.</param>
 /// <param name="At">When, from the journal clock.</param>
-public sealed record FlowRequested(long RequestId, string Vault, FlowKind Kind, AccountId Owner, UInt128 Amount, ImmutableArray<int> ReportsSeen, DateTimeOffset At) : ProtocolEvent;
+public sealed record FlowRequested(long RequestId, VaultId Vault, FlowKind Kind, AccountId Owner, UInt128 Amount, ImmutableArray<int> ReportsSeen, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>
 /// A flow request given back whole: escrowed assets to the owner's wallet, or locked shares to the owner's free
@@ -186,7 +186,7 @@ public sealed record FlowRequested(long RequestId, string Vault, FlowKind Kind, 
 /// <param name="Amount">Assets or shares returned, in base units: exactly what was escrowed or locked.</param>
 /// <param name="Reason"><see cref="FlowRejections.CancelledByOwner"/>, or the rejection code that refused the fill.</param>
 /// <param name="At">When, from the journal clock.</param>
-public sealed record FlowRequestReturned(long RequestId, string Vault, FlowKind Kind, AccountId Owner, UInt128 Amount, string Reason, DateTimeOffset At) : ProtocolEvent;
+public sealed record FlowRequestReturned(long RequestId, VaultId Vault, FlowKind Kind, AccountId Owner, UInt128 Amount, string Reason, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>Rejection codes and reasons of forward pricing.</summary>
 public static class FlowRejections

@@ -45,12 +45,12 @@ public static class ForwardPricing
     }
 
     /// <summary>Whether <paramref name="vault"/> (simple or composed) prices its flows forward.</summary>
-    public static bool IsForward(ProtocolState state, string vault) =>
+    public static bool IsForward(ProtocolState state, VaultId vault) =>
         state.SimpleVaults.TryGetValue(vault, out var sv) ? sv.Spec.Pricing == PricingMode.Forward
         : state.ComposedVaults.TryGetValue(vault, out var cv) && cv.Spec.Pricing == PricingMode.Forward;
 
     /// <summary>Applied NAV reports so far of each vault that prices <paramref name="vault"/>: itself when simple, every child in order when composed.</summary>
-    public static ImmutableArray<int> ReportsNow(ProtocolState state, string vault) =>
+    public static ImmutableArray<int> ReportsNow(ProtocolState state, VaultId vault) =>
         state.SimpleVaults.TryGetValue(vault, out var sv)
             ? [sv.History.Count]
             : [.. state.ComposedVaults[vault].Spec.Children.Select(c => state.SimpleVaults[c].History.Count)];
@@ -74,11 +74,11 @@ public static class ForwardPricing
     /// The request <see cref="FillRequestCommand"/> fills next: the vault's oldest pending one, when it is due
     /// (requests come due in arrival order: a later request has seen at least the reports an earlier one saw).
     /// </summary>
-    public static FlowRequest? NextDue(ProtocolState state, string vault) =>
+    public static FlowRequest? NextDue(ProtocolState state, VaultId vault) =>
         state.Requests.PendingIn(vault).FirstOrDefault() is { } oldest && IsDue(state, oldest) ? oldest : null;
 
     /// <summary>How many of the vault's pending requests are due now.</summary>
-    public static int DueCount(ProtocolState state, string vault) => state.Requests.PendingIn(vault).Count(r => IsDue(state, r));
+    public static int DueCount(ProtocolState state, VaultId vault) => state.Requests.PendingIn(vault).Count(r => IsDue(state, r));
 
     internal static CommandOutcome DecideRequestDeposit(ProtocolState state, RequestDepositCommand c, DateTimeOffset now)
     {
@@ -290,7 +290,7 @@ public static class ForwardPricing
     /// Takes a request's assets from the owner's wallet into escrow, or locks its shares (<paramref name="hold"/>);
     /// or gives them back exactly.
     /// </summary>
-    private static void Hold(ProtocolState state, string vault, FlowKind kind, AccountId owner, UInt128 amount, DateTimeOffset at, bool hold)
+    private static void Hold(ProtocolState state, VaultId vault, FlowKind kind, AccountId owner, UInt128 amount, DateTimeOffset at, bool hold)
     {
         var simple = state.SimpleVaults.TryGetValue(vault, out var sv) ? sv : null;
         var composed = simple is null ? state.ComposedVaults[vault] : null;
@@ -323,7 +323,7 @@ public static class ForwardPricing
     }
 
     /// <summary>Takes the request a fill event fills and checks that it fills it whole.</summary>
-    internal static FlowRequest TakeFilled(ProtocolState state, long requestId, string vault, AccountId owner, UInt128 amount)
+    internal static FlowRequest TakeFilled(ProtocolState state, long requestId, VaultId vault, AccountId owner, UInt128 amount)
     {
         var request = state.Requests.Take(requestId, vault);
         if (request.Owner != owner || request.Amount != amount)
@@ -360,7 +360,7 @@ public static class ForwardPricing
     }
 
     /// <summary>Why a request cannot go to <paramref name="vault"/> (unknown, or priced immediately), or null when it is a forward-priced vault.</summary>
-    private static CommandOutcome? RefuseUnlessForwardPriced(ProtocolState state, string vault)
+    private static CommandOutcome? RefuseUnlessForwardPriced(ProtocolState state, VaultId vault)
     {
         if (!state.SimpleVaults.ContainsKey(vault) && !state.ComposedVaults.ContainsKey(vault))
         {
@@ -372,11 +372,11 @@ public static class ForwardPricing
             : CommandOutcome.Reject(FlowRejections.ImmediatePricing, $"'{vault}' prices flows immediately (its operator opted in); deposit or redeem directly");
     }
 
-    private static CommandOutcome Refuse(string vault, string what, string instead) =>
+    private static CommandOutcome Refuse(VaultId vault, string what, string instead) =>
         CommandOutcome.Reject(FlowRejections.ForwardPricing, $"'{vault}' prices {what} forward: send {instead}; it fills at the next NAV reported after it");
 
     /// <summary>A report of <paramref name="child"/> would reprice a due request (of the vault itself or of a composed vault over it) that is not filled yet.</summary>
-    private static CommandOutcome? DueBlocking(ProtocolState state, string child)
+    private static CommandOutcome? DueBlocking(ProtocolState state, VaultId child)
     {
         if (state.Requests.Count == 0)
         {

@@ -202,7 +202,7 @@ public sealed record EvidenceChecked(long ProposalId, int ActionIndex, string Re
 /// <param name="Vault">The composed vault.</param>
 /// <param name="Rails">The rails now in force.</param>
 /// <param name="At">When, from the journal clock.</param>
-public sealed record RailsChanged(string Vault, RebalanceRails Rails, DateTimeOffset At) : ProtocolEvent;
+public sealed record RailsChanged(VaultId Vault, RebalanceRails Rails, DateTimeOffset At) : ProtocolEvent;
 
 /// <summary>Settings of a <see cref="ChangeVaultSettings"/> action, read as rails of a composed vault.</summary>
 public static class RailsSettings

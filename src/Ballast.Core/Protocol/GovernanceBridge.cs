@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Ballast.Accounting;
 using Ballast.Governance;
 using Ballast.Policies;
@@ -155,7 +156,7 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
             return $"the policy text holds no policy with hash {adopt.PolicyHash}";
         }
 
-        return spec.Universe.Order(StringComparer.Ordinal).SequenceEqual(cv.Spec.Children.Order(StringComparer.Ordinal), StringComparer.Ordinal)
+        return spec.Universe.Order(StringComparer.Ordinal).SequenceEqual(cv.Spec.Children.Select(c => c.Value).Order(StringComparer.Ordinal), StringComparer.Ordinal)
             ? null
             : $"policy '{spec.Name}' holds [{string.Join(", ", spec.Universe)}], the vault's children are [{string.Join(", ", cv.Spec.Children)}]";
     }
@@ -166,7 +167,7 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
     /// </summary>
     internal (ComposedVaultSpec? Spec, Policies.PolicySpec? Policy, string? Problem) LaunchProblem(ProtocolState state, LaunchComposedVault launch)
     {
-        if (!AccountId.IsValid("vault:" + launch.VaultId) || state.ComposedVaults.ContainsKey(launch.VaultId) || state.SimpleVaults.ContainsKey(launch.VaultId))
+        if (!launch.VaultId.CanNameAccount || state.ComposedVaults.ContainsKey(launch.VaultId) || state.SimpleVaults.ContainsKey(launch.VaultId))
         {
             return (null, null, $"'{launch.VaultId}' is not a free composed vault id");
         }
@@ -187,20 +188,21 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
         }
 
         var policy = policies[0];
-        var missing = policy.Universe.FirstOrDefault(c => !state.SimpleVaults.ContainsKey(c));
+        var missing = policy.Universe.FirstOrDefault(c => !VaultId.TryParse(c, out var child) || !state.SimpleVaults.ContainsKey(child));
         if (missing is not null)
         {
             return (null, null, $"the policy holds '{missing}', which is not a simple vault");
         }
 
-        var assets = policy.Universe.Select(c => state.SimpleVaults[c].Spec.Asset).Distinct().ToList();
+        ImmutableArray<VaultId> children = [.. policy.Universe.Select(c => new VaultId(c))];
+        var assets = children.Select(c => state.SimpleVaults[c].Spec.Asset).Distinct().ToList();
         if (assets.Count != 1)
         {
             return (null, null, $"the children hold different assets ({string.Join(", ", assets)})");
         }
 
         var governance = new AccountId("governance");
-        return (new ComposedVaultSpec { Asset = assets[0], DecimalsOffset = 6, Operator = governance, CostRecipient = governance, Children = policy.Universe }, policy, null);
+        return (new ComposedVaultSpec { Asset = assets[0], DecimalsOffset = 6, Operator = governance, CostRecipient = governance, Children = children }, policy, null);
     }
 
     /// <summary>Executes a queued proposal atomically: the governor checks its state, this protocol decides every action (all or none).</summary>
@@ -259,11 +261,11 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
     }
 
     /// <summary>The gauge share records that keep a composed vault's gauge in step with its share balances (when it is a gauge).</summary>
-    internal static IEnumerable<ProtocolEvent> GaugeShares(ProtocolState state, string vault, AccountId investor, UInt128 balanceAfter, DateTimeOffset now)
+    internal static IEnumerable<ProtocolEvent> GaugeShares(ProtocolState state, VaultId vault, AccountId investor, UInt128 balanceAfter, DateTimeOffset now)
     {
-        if (state.Governance is { } g && g.Gauges.IsActive(vault))
+        if (state.Governance is { } g && g.Gauges.IsActive(vault.Value))
         {
-            var set = g.Gauges.DecideSetShares(vault, investor, balanceAfter, now.ToUnixTimeSeconds());
+            var set = g.Gauges.DecideSetShares(vault.Value, investor, balanceAfter, now.ToUnixTimeSeconds());
             if (set.Operation is { } record)
             {
                 yield return new GaugeRecorded(record);

@@ -115,7 +115,7 @@ internal sealed class LiveNavTable
             var key = string.Join('\n', names);
             if (!state.NavTables.TryGetValue(key, out var table))
             {
-                table = new LiveNavTable(state.NavTables, [.. names], [.. names.Select(name => state.SimpleVaults[name])]);
+                table = new LiveNavTable(state.NavTables, [.. names], [.. names.Select(name => state.SimpleVaults[new VaultId(name)])]);
                 state.NavTables.Add(key, table);
             }
 

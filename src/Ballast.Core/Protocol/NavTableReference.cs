@@ -21,7 +21,7 @@ internal static class NavTableReference
         for (var i = 0; i < names.Count; i++)
         {
             series[i] = [];
-            foreach (var (at, price) in state.SimpleVaults[names[i]].History)
+            foreach (var (at, price) in state.SimpleVaults[new VaultId(names[i])].History)
             {
                 var day = DateOnly.FromDateTime(at.UtcDateTime);
                 if (day <= today)

@@ -24,9 +24,9 @@ internal sealed class ProposalActions(GovernanceBridge bridge, ProtocolState sta
     private (int Index, Rejection Rejection)? Run(IReadOnlyList<GovernanceAction> actions, long at, List<ProtocolEvent> records)
     {
         var stored = new HashSet<PolicyHash>(state.Policies.Keys);
-        var launched = new HashSet<string>(StringComparer.Ordinal);
+        var launched = new HashSet<VaultId>();
         var gauges = new Dictionary<string, bool>(StringComparer.Ordinal);
-        var rails = new Dictionary<string, RebalanceRails>(StringComparer.Ordinal);
+        var rails = new Dictionary<VaultId, RebalanceRails>();
         (int, Rejection) Refuse(int i, string message) => (i, new Rejection(GovernanceBridgeRejections.InvalidAction, message));
 
         for (var i = 0; i < actions.Count; i++)
@@ -88,7 +88,7 @@ internal sealed class ProposalActions(GovernanceBridge bridge, ProtocolState sta
                     launched.Add(launch.VaultId);
                     break;
                 case AddGauge add:
-                    if (!state.ComposedVaults.ContainsKey(add.GaugeId) && !launched.Contains(add.GaugeId))
+                    if (!VaultId.TryParse(add.GaugeId, out var gaugeId) || (!state.ComposedVaults.ContainsKey(gaugeId) && !launched.Contains(gaugeId)))
                     {
                         return Refuse(i, $"gauge '{add.GaugeId}' is not a composed vault (a vault launched by this proposal must be launched before its gauge is added)");
                     }
@@ -104,7 +104,7 @@ internal sealed class ProposalActions(GovernanceBridge bridge, ProtocolState sta
                     records.Add(new GaugeRecorded(added.Operation!));
 
                     // Holders the vault already has join the gauge with their current shares (in account order).
-                    if (state.ComposedVaults.TryGetValue(add.GaugeId, out var gaugeVault))
+                    if (state.ComposedVaults.TryGetValue(gaugeId, out var gaugeVault))
                     {
                         foreach (var (holder, shares) in gaugeVault.Ledger.Balances.Where(b => b.Value > 0).OrderBy(b => b.Key))
                         {

@@ -38,7 +38,7 @@ public static class ProtocolRejections
     internal static Rejection Short(AssetSymbol symbol, AccountId account, UInt128 held, UInt128 amount) =>
         new(InsufficientBalance, $"{account} holds {Text(held)} {symbol}, not {Text(amount)}");
 
-    internal static Rejection Nav(string vault, string what) =>
+    internal static Rejection Nav(VaultId vault, string what) =>
         new(NavOutOfRange, $"composed vault '{vault}': {what} would pass the ledger's capacity of {Text(ShareLedger.MaxTotal)}");
 
     internal static Rejection Arithmetic(ProtocolCommand command, Exception e) =>

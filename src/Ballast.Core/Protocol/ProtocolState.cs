@@ -4,10 +4,10 @@ using Ballast.Policies;
 namespace Ballast.Protocol;
 
 /// <summary>A simple vault: its accounting, rules, and the share prices of its applied NAV reports (the NAV history composed vaults read).</summary>
-public sealed class SimpleVaultState(string id, SimpleVaultSpec spec, Vault vault)
+public sealed class SimpleVaultState(VaultId id, SimpleVaultSpec spec, Vault vault)
 {
     /// <summary>The vault's unique id.</summary>
-    public string Id { get; } = id;
+    public VaultId Id { get; } = id;
 
     /// <summary>The rules it was created with.</summary>
     public SimpleVaultSpec Spec { get; } = spec;
@@ -23,16 +23,16 @@ public sealed class SimpleVaultState(string id, SimpleVaultSpec spec, Vault vaul
 }
 
 /// <summary>A composed vault: its own share ledger (total assets kept equal to its NAV), policy, targets in force and rail state.</summary>
-public sealed class ComposedVaultState(string id, ComposedVaultSpec spec)
+public sealed class ComposedVaultState(VaultId id, ComposedVaultSpec spec)
 {
     /// <summary>The vault's unique id.</summary>
-    public string Id { get; } = id;
+    public VaultId Id { get; } = id;
 
     /// <summary>The vault's rules; its rails change only by a governance action (<see cref="RailsChanged"/>).</summary>
     public ComposedVaultSpec Spec { get; internal set; } = spec;
 
     /// <summary>The account that holds the children's shares and the idle cash.</summary>
-    public AccountId Account { get; } = new("vault:" + id);
+    public AccountId Account { get; } = id.Account;
 
     /// <summary>The composed vault's own shares (offset by <see cref="ComposedVaultSpec.DecimalsOffset"/>); its total assets are kept equal to the NAV of its holdings.</summary>
     public ShareLedger Ledger { get; } = new(spec.DecimalsOffset);
@@ -87,16 +87,16 @@ public sealed class ProtocolState
     internal Dictionary<AssetSymbol, UInt128> IssuedMutable { get; } = [];
 
     /// <summary>The simple vaults by id.</summary>
-    public IReadOnlyDictionary<string, SimpleVaultState> SimpleVaults => SimpleVaultsMutable;
+    public IReadOnlyDictionary<VaultId, SimpleVaultState> SimpleVaults => SimpleVaultsMutable;
 
     /// <summary>The engine's write access to <see cref="SimpleVaults"/> (its Apply only).</summary>
-    internal Dictionary<string, SimpleVaultState> SimpleVaultsMutable { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<VaultId, SimpleVaultState> SimpleVaultsMutable { get; } = [];
 
     /// <summary>The composed vaults by id.</summary>
-    public IReadOnlyDictionary<string, ComposedVaultState> ComposedVaults => ComposedVaultsMutable;
+    public IReadOnlyDictionary<VaultId, ComposedVaultState> ComposedVaults => ComposedVaultsMutable;
 
     /// <summary>The engine's write access to <see cref="ComposedVaults"/> (its Apply only).</summary>
-    internal Dictionary<string, ComposedVaultState> ComposedVaultsMutable { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<VaultId, ComposedVaultState> ComposedVaultsMutable { get; } = [];
 
     /// <summary>Every stored policy text by its hash (the SHA-256 of its canonical JSON).</summary>
     public IReadOnlyDictionary<PolicyHash, PolicyStored> Policies => PoliciesMutable;

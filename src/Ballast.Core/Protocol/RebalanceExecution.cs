@@ -25,7 +25,7 @@ internal sealed record RebalanceHoldings(IReadOnlyList<string> Names, SimpleVaul
         var nav = checked(idle + inFlight);
         for (var i = 0; i < n; i++)
         {
-            children[i] = state.SimpleVaults[names[i]];
+            children[i] = state.SimpleVaults[new VaultId(names[i])];
             var vault = children[i].Vault;
             values[i] = vault.ConvertToAssets(vault.BalanceOf(cv.Account));
             nav = checked(nav + values[i]);
@@ -63,7 +63,7 @@ internal static class RebalanceExecution
             return null;
         }
 
-        var held = RebalanceHoldings.Of(state, cv, cv.Spec.Children);
+        var held = RebalanceHoldings.Of(state, cv, [.. cv.Spec.Children.Select(c => c.Value)]);
         var limit = ChildCaps.Limit(rails, held.Nav);
         var first = ChildCaps.FirstOver(held.Values, limit);
         if (first < 0)

@@ -100,7 +100,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         }
 
         var universe = spec.Universe.Order(StringComparer.Ordinal).ToArray();
-        var children = cv.Spec.Children.Order(StringComparer.Ordinal).ToArray();
+        var children = cv.Spec.Children.Select(c => c.Value).Order(StringComparer.Ordinal).ToArray();
         if (!universe.SequenceEqual(children, StringComparer.Ordinal))
         {
             return CommandOutcome.Reject(RebalanceRejections.UniverseMismatch, $"policy '{spec.Name}' holds [{string.Join(", ", spec.Universe)}], the vault's children are [{string.Join(", ", cv.Spec.Children)}]");
@@ -142,11 +142,11 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         return result;
     }
 
-    private static int IndexOf(IReadOnlyList<string> names, string name)
+    private static int IndexOf(IReadOnlyList<string> names, VaultId name)
     {
         for (var i = 0; i < names.Count; i++)
         {
-            if (names[i] == name)
+            if (names[i] == name.Value)
             {
                 return i;
             }
@@ -168,7 +168,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
     /// advanced over the rows not yet observed, each with the weights held then), the rails, exact child operations
     /// (or a trim to the caps, or nothing). An advanced policy state is journaled as <see cref="PolicyObserved"/>.
     /// </summary>
-    internal CommandOutcome DecideRebalance(ProtocolState state, string vaultId, DateTimeOffset now)
+    internal CommandOutcome DecideRebalance(ProtocolState state, VaultId vaultId, DateTimeOffset now)
     {
         if (!state.ComposedVaults.TryGetValue(vaultId, out var cv))
         {
@@ -222,7 +222,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         for (var i = 0; i < n; i++)
         {
             weights[i] = nav == 0 ? 0 : (double)values[i] / navD;
-            inForcePpm[i] = inForce[cv.Spec.Children.IndexOf(names[i])];
+            inForcePpm[i] = inForce[cv.Spec.Children.IndexOf(new VaultId(names[i]))];
             maxDrift = Math.Max(maxDrift, Math.Abs(weights[i] - (inForcePpm[i] / (double)PartsPerMillion.One)));
         }
 

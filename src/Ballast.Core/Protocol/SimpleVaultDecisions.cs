@@ -34,19 +34,16 @@ internal static class SimpleVaultDecisions
     }
 
     /// <summary>
-    /// Simple vault ids are any printable text up to 64 characters (a data column's name, e.g. "Long/Short Equity");
-    /// a composed vault's id also names its account (<c>vault:ID</c>), so it is letters, digits and - _ . : only.
+    /// Simple vault ids are any <see cref="VaultId"/> (printable text up to 64 characters, a data column's name, e.g.
+    /// "Long/Short Equity"); a composed vault's id also names its account (<c>vault:ID</c>), so it is letters, digits
+    /// and - _ . : only (<see cref="VaultId.CanNameAccount"/>). A missing id (a default <see cref="VaultId"/>, e.g. a
+    /// JSON body without one) is refused as invalid.
     /// </summary>
-    internal static CommandOutcome? VaultIdProblem(ProtocolState state, string vault, bool composed)
+    internal static CommandOutcome? VaultIdProblem(ProtocolState state, VaultId vault, bool composed)
     {
-        var valid = composed
-            ? AccountId.IsValid("vault:" + vault) && vault.Length > 0
-            : vault.Length is > 0 and <= AccountId.MaxLength && vault.All(c => !char.IsControl(c)) && vault.Trim() == vault;
-        if (!valid)
+        if (vault.Value is null || (composed && !vault.CanNameAccount))
         {
-            return CommandOutcome.Reject(VaultRejections.InvalidVaultId, composed
-                ? $"'{vault}' is not a valid composed vault id (letters, digits, - _ . :; it names the account vault:{vault})"
-                : $"'{vault}' is not a valid vault id (1 to {AccountId.MaxLength} printable characters, no leading or trailing space)");
+            return CommandOutcome.Reject(VaultRejections.InvalidVaultId, composed ? VaultId.ComposedProblem(vault.Value) : VaultId.Problem(vault.Value));
         }
 
         return state.SimpleVaults.ContainsKey(vault) || state.ComposedVaults.ContainsKey(vault)
@@ -206,7 +203,7 @@ internal static class SimpleVaultDecisions
     }
 
     /// <summary>The refusal of a command that names a vault nobody created.</summary>
-    internal static CommandOutcome UnknownVault(string vault) => CommandOutcome.Reject(VaultRejections.UnknownVault, $"no vault '{vault}'");
+    internal static CommandOutcome UnknownVault(VaultId vault) => CommandOutcome.Reject(VaultRejections.UnknownVault, $"no vault '{vault}'");
 
     private static (VaultOperation?, Rejection?) From<T>(Decision<T> decision)
         where T : VaultOperation => (decision.Operation, decision.Rejection);

@@ -145,7 +145,7 @@ public sealed record ComposedVaultSpec
     public required AccountId CostRecipient { get; init; }
 
     /// <summary>The ids of the child simple vaults, in the order of the policy's universe and of every per-child array.</summary>
-    public required ImmutableArray<string> Children { get; init; }
+    public required ImmutableArray<VaultId> Children { get; init; }
 
     /// <summary>The rebalance rails; <see cref="RebalanceRails.None"/> by default.</summary>
     public RebalanceRails Rails { get; init; } = RebalanceRails.None;

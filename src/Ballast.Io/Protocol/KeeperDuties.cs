@@ -13,11 +13,11 @@ public static class KeeperDuties
     /// The composed vault's withdrawal requests in its children that may be settled at <paramref name="now"/>, child by
     /// child in the vault's child order, each child's in request order (one <see cref="SettleWithdrawalCommand"/> each).
     /// </summary>
-    public static IReadOnlyList<(string Child, long RequestId)> DueSettlements(ProtocolState state, string composedId, DateTimeOffset now)
+    public static IReadOnlyList<(VaultId Child, long RequestId)> DueSettlements(ProtocolState state, VaultId composedId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(state);
         var cv = state.ComposedVaults[composedId];
-        var due = new List<(string, long)>();
+        var due = new List<(VaultId, long)>();
         foreach (var child in cv.Spec.Children)
         {
             if (state.SimpleVaults.TryGetValue(child, out var simple))

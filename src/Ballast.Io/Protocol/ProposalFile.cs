@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Ballast.Accounting;
 using Ballast.Data;
 using Ballast.Governance;
 using Ballast.Hashing;
 using Ballast.Io.Specs;
 using Ballast.Policies;
+using Ballast.Protocol;
 using static Ballast.Io.Specs.NodeReader;
 
 namespace Ballast.Io.Protocol;
@@ -81,8 +81,8 @@ public static class ProposalFile
             actions.Add(key.Text switch
             {
                 "adopt_policy" => Adopt(value, $"{path}.adopt_policy", directory, data),
-                "add_gauge" => new AddGauge(Id(value, $"{path}.add_gauge")),
-                "remove_gauge" => new RemoveGauge(Id(value, $"{path}.remove_gauge")),
+                "add_gauge" => new AddGauge(Id(value, $"{path}.add_gauge").Value),
+                "remove_gauge" => new RemoveGauge(Id(value, $"{path}.remove_gauge").Value),
                 "change_parameters" => new ChangeGovernanceParameters(Parameters(value, $"{path}.change_parameters", current)),
                 var other => throw Fail(key, path, $"unknown action '{other}'; expected one of {string.Join(", ", ActionKinds)}{SuggestionNote(other, ActionKinds)}"),
             });
@@ -191,9 +191,10 @@ public static class ProposalFile
         return result.Problem() is { } problem ? throw Fail(map, path, problem) : result;
     }
 
-    private static string Id(SpecNode node, string path)
+    /// <summary>A composed vault's id (the vault of an adopted policy, or a gauge's).</summary>
+    private static VaultId Id(SpecNode node, string path)
     {
         var id = Text(node, path);
-        return AccountId.IsValid("vault:" + id) ? id : throw Fail(node, path, $"'{id}' is not a valid vault id (letters, digits, - _ . :)");
+        return VaultId.IsValid(id) && VaultId.CanBeComposed(id) ? new VaultId(id) : throw Fail(node, path, VaultId.ComposedProblem(id));
     }
 }

@@ -37,7 +37,7 @@ public sealed record Scenario
 
     public required SimpleVaultSpec ChildDefaults { get; init; }
 
-    public required string ComposedId { get; init; }
+    public required VaultId ComposedId { get; init; }
 
     public required ComposedVaultSpec Composed { get; init; }
 
@@ -105,7 +105,7 @@ public sealed record Scenario
 
         // Read and checked under its own name first, so an error in the spec names the spec's file and line.
         var policyText = DocumentLimits.ReadFile(policyFile, "policy spec");
-        SpecLoader.Load(policyText, policyFile);
+        var policySet = SpecLoader.Load(policyText, policyFile);
         var policyName = Text(Required(policyMap, "name", "policy", "the name of a policy in that spec"), "policy.name");
         var compiled = Located(policyFileNode, "policy", () => SpecPolicyCompiler.Instance.Compile(policyName, policyText));
 
@@ -145,10 +145,29 @@ public sealed record Scenario
             CheckKeys(composedMap, ComposedKeys, "composed");
         }
 
-        var composedId = composedMap is not null && Get(composedMap, "id") is { } idNode ? Text(idNode, "composed.id") : "composed";
-        if (!AccountId.IsValid("vault:" + composedId))
+        var composedId = new VaultId("composed");
+        if (composedMap is not null && Get(composedMap, "id") is { } idNode)
         {
-            throw Fail(composedMap!, "composed.id", $"'{composedId}' is not a valid composed vault id (letters, digits, - _ . :)");
+            var idText = Text(idNode, "composed.id");
+            if (!VaultId.IsValid(idText) || !VaultId.CanBeComposed(idText))
+            {
+                throw Fail(idNode, "composed.id", VaultId.ComposedProblem(idText));
+            }
+
+            composedId = new VaultId(idText);
+        }
+
+        // The policy's universe names the child vaults: each must be a vault id, refused at its line in the spec.
+        var childIds = ImmutableArray.CreateBuilder<VaultId>(compiled.Universe.Length);
+        foreach (var member in compiled.Universe)
+        {
+            if (!VaultId.TryParse(member, out var child))
+            {
+                var at = policySet.UniverseLocations.TryGetValue(member, out var l) ? l : new InputLocation(policyFile);
+                throw new BallastInputException(at with { Field = "universe" }, $"{VaultId.Problem(member)}: the policy's universe names the scenario's child vaults");
+            }
+
+            childIds.Add(child);
         }
 
         var rails = RebalanceRails.None;
@@ -163,7 +182,7 @@ public sealed record Scenario
             DecimalsOffset = composedMap is not null ? Ranged(composedMap, "decimals_offset", "composed", 6, 0, ShareLedger.MaxDecimalsOffset) : 6,
             Operator = new AccountId("operator"),
             CostRecipient = new AccountId("costs"),
-            Children = compiled.Universe,
+            Children = childIds.MoveToImmutable(),
             Rails = rails,
             PeriodsPerYear = composedMap is not null && Get(composedMap, "periods_per_year") is not null ? Ranged(composedMap, "periods_per_year", "composed", 0, 1, int.MaxValue) : null,
             Pricing = Pricing(composedMap is null ? null : Get(composedMap, "pricing"), "composed.pricing"),

@@ -61,6 +61,7 @@ public static class SimRunner
 
         var prices = scenario.Prices;
         var names = prices.Names;
+        var children = scenario.Composed.Children; // the child vault ids: the policy's universe, in the price table's column order
         DryRunSetUp(scenario, At(prices.Dates[0], 0));
         var clock = new ManualClock(At(prices.Dates[0], 0));
         var evidence = new DataEvidenceVerifier();
@@ -250,10 +251,10 @@ public static class SimRunner
         {
             for (var i = 0; i < names.Count; i++)
             {
-                var vault = sequencer.State.SimpleVaults[names[i]].Vault;
+                var vault = sequencer.State.SimpleVaults[children[i]].Vault;
                 var ratio = row == 0 ? 1.0 : prices.Prices[(row * names.Count) + i] / prices.Prices[((row - 1) * names.Count) + i];
                 var reported = ReportedAssets(scenario, vault.TotalAssets, ratio, names[i], prices.Dates[row]);
-                var outcome = await sequencer.SubmitAsync(new ReportNavCommand($"r{row}-report-{i}", Reporter, names[i], reported), cancellationToken).ConfigureAwait(false);
+                var outcome = await sequencer.SubmitAsync(new ReportNavCommand($"r{row}-report-{i}", Reporter, children[i], reported), cancellationToken).ConfigureAwait(false);
                 if (outcome.Status == CommandStatus.Rejected)
                 {
                     rejections.Add($"{prices.FormatDate(prices.Dates[row])} report {names[i]}: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
@@ -343,7 +344,7 @@ public static class SimRunner
                 }
 
                 System.Collections.Immutable.ImmutableArray<Ballast.Governance.GovernanceAction> actions = step.Gauge
-                    ? [new Ballast.Governance.AdoptPolicy(scenario.ComposedId, policy.Hash, scenario.PolicyText, claim), new Ballast.Governance.AddGauge(scenario.ComposedId)]
+                    ? [new Ballast.Governance.AdoptPolicy(scenario.ComposedId, policy.Hash, scenario.PolicyText, claim), new Ballast.Governance.AddGauge(scenario.ComposedId.Value)]
                     : [new Ballast.Governance.AdoptPolicy(scenario.ComposedId, policy.Hash, scenario.PolicyText, claim)];
                 return new Propose(id, actor, actions, step.Description);
             case "vote":
@@ -355,7 +356,7 @@ public static class SimRunner
             case "cancel":
                 return new CancelProposal(id, actor, step.ProposalId);
             default:
-                return new VoteGauge(id, actor, scenario.ComposedId, step.Bps);
+                return new VoteGauge(id, actor, scenario.ComposedId.Value, step.Bps);
         }
     }
 
@@ -371,9 +372,9 @@ public static class SimRunner
         }
 
         yield return new CreateAsset("setup-asset", Issuer, scenario.AssetSymbol, scenario.AssetDecimals);
-        foreach (var name in scenario.Prices.Names)
+        foreach (var child in scenario.Composed.Children)
         {
-            yield return new CreateSimpleVault($"setup-vault-{name}", Operator, name, scenario.ChildDefaults);
+            yield return new CreateSimpleVault($"setup-vault-{child}", Operator, child, scenario.ChildDefaults);
         }
 
         yield return new CreateComposedVault("setup-composed", Operator, scenario.ComposedId, scenario.Composed);

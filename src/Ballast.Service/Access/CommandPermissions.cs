@@ -77,7 +77,7 @@ public static class CommandPermissions
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(command);
-        return command is ReportNavCommand report && !principal.ReporterOf.Contains(report.Vault)
+        return command is ReportNavCommand report && !principal.ReporterOf.Contains(report.Vault.Value)
             ? $"the key of account '{principal.Account}' may report the NAV of {string.Join(", ", principal.ReporterOf.Order(StringComparer.Ordinal))} only, not of '{report.Vault}'"
             : null;
     }

@@ -32,9 +32,9 @@ public sealed class DemoReporter(CommandWriter writer, Scenario scenario, TimePr
             for (var i = 0; i < names.Count; i++)
             {
                 var ratio = row == 0 ? 1.0 : prices.Prices[(index * names.Count) + i] / prices.Prices[((index - 1) * names.Count) + i];
-                if (state.SimpleVaults.TryGetValue(names[i], out var child) && SimRunner.ScaledNav(child.Vault.TotalAssets, ratio) is { } nav)
+                if (state.SimpleVaults.TryGetValue(new VaultId(names[i]), out var child) && SimRunner.ScaledNav(child.Vault.TotalAssets, ratio) is { } nav)
                 {
-                    commands.Add(new ReportNavCommand($"demo-report-{head.Sequence}-{names[i]}", Reporter, names[i], nav));
+                    commands.Add(new ReportNavCommand($"demo-report-{head.Sequence}-{names[i]}", Reporter, child.Id, nav));
                 }
             }
 

@@ -64,7 +64,7 @@ public sealed class KeeperService : BackgroundService
     {
         ArgumentNullException.ThrowIfNull(state);
         var commands = new List<ProtocolCommand>();
-        foreach (var id in state.ComposedVaults.Keys.Order(StringComparer.Ordinal))
+        foreach (var id in state.ComposedVaults.Keys.Order())
         {
             var prefix = $"keeper-{head.Sequence}-{id}";
             var fills = ForwardPricing.DueCount(state, id);

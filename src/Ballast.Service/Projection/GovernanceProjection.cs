@@ -85,9 +85,9 @@ internal static class GovernanceProjection
     {
         var (kind, vault, hash, claim) = action switch
         {
-            AdoptPolicy a => ("adopt-policy", a.VaultId, a.PolicyHash.ToString(), a.Evidence),
-            LaunchComposedVault l => ("launch-composed-vault", l.VaultId, null, l.Evidence),
-            ChangeVaultSettings s => ("change-vault-settings", s.VaultId, null, null),
+            AdoptPolicy a => ("adopt-policy", a.VaultId.Value, a.PolicyHash.ToString(), a.Evidence),
+            LaunchComposedVault l => ("launch-composed-vault", l.VaultId.Value, null, l.Evidence),
+            ChangeVaultSettings s => ("change-vault-settings", s.VaultId.Value, null, null),
             AddGauge x => ("add-gauge " + x.GaugeId, null, null, null),
             RemoveGauge x => ("remove-gauge " + x.GaugeId, null, null, null),
             ChangeGovernanceParameters => ("change-governance-parameters", (string?)null, (string?)null, (EvidenceClaim?)null),

@@ -229,7 +229,7 @@ public sealed class ProjectionBuilder
     }
 
     /// <summary>Adds to what an account has put into a vault and taken out of it (base units), for its profit and loss.</summary>
-    private void Flow(AccountId account, string vault, UInt128 into, UInt128 outOf)
+    private void Flow(AccountId account, VaultId vault, UInt128 into, UInt128 outOf)
     {
         var key = (account.Value, Touches.Key(vault));
         var (i, o) = _flows.GetValueOrDefault(key);
@@ -243,13 +243,13 @@ public sealed class ProjectionBuilder
     /// <summary>A vault's NAV, supply, share price and (composed) allocation now.</summary>
     private VaultPoint? Point(string id, long sequence, DateTimeOffset at)
     {
-        if (_state.SimpleVaults.TryGetValue(id, out var simple))
+        if (_state.SimpleVaults.TryGetValue(new VaultId(id), out var simple))
         {
             var vault = simple.Vault;
             return new VaultPoint(sequence, at, Text(vault.TotalAssets), Text(vault.TotalSupply), PriceText(vault.Ledger.Price, vault.Config.Asset.Decimals, vault.ShareDecimals), null);
         }
 
-        if (_state.ComposedVaults.TryGetValue(id, out var cv))
+        if (_state.ComposedVaults.TryGetValue(new VaultId(id), out var cv))
         {
             var (nav, price, decimals) = ComposedPrice(cv);
             return new VaultPoint(sequence, at, Text(nav), Text(cv.Ledger.TotalSupply), PriceText(price, decimals, decimals + cv.Spec.DecimalsOffset), [.. Allocation(cv, nav).Select(a => a.Ppm)]);
@@ -265,7 +265,7 @@ public sealed class ProjectionBuilder
     /// </summary>
     private TwinPoint? Twin(string id, VaultPoint point)
     {
-        if (!_state.ComposedVaults.TryGetValue(id, out var cv))
+        if (!_state.ComposedVaults.TryGetValue(new VaultId(id), out var cv))
         {
             return null;
         }
@@ -312,7 +312,7 @@ public sealed class ProjectionBuilder
 
     private VaultView? View(string id)
     {
-        if (_state.SimpleVaults.TryGetValue(id, out var simple))
+        if (_state.SimpleVaults.TryGetValue(new VaultId(id), out var simple))
         {
             var vault = simple.Vault;
             var decimals = _state.Assets[simple.Spec.Asset].Asset.Decimals;
@@ -322,7 +322,7 @@ public sealed class ProjectionBuilder
             { Pricing = PricingOf(id) };
         }
 
-        if (_state.ComposedVaults.TryGetValue(id, out var cv))
+        if (_state.ComposedVaults.TryGetValue(new VaultId(id), out var cv))
         {
             var (nav, price, decimals) = ComposedPrice(cv);
             var shareDecimals = decimals + cv.Spec.DecimalsOffset;
@@ -337,7 +337,7 @@ public sealed class ProjectionBuilder
         return null;
     }
 
-    private string PricingOf(string id) => ForwardPricing.IsForward(_state, id) ? "forward" : "immediate";
+    private string PricingOf(string id) => ForwardPricing.IsForward(_state, new VaultId(id)) ? "forward" : "immediate";
 
     private AccountView Account(AccountId account, ImmutableList<HistoryEntry> history)
     {
@@ -363,10 +363,10 @@ public sealed class ProjectionBuilder
             var (free, locked) = (simple.Vault.BalanceOf(account), simple.Vault.LockedSharesOf(account));
             if (free > 0 || locked > 0)
             {
-                positions.Add(Position(account, id, free, locked));
+                positions.Add(Position(account, Touches.Key(id), free, locked));
             }
 
-            withdrawals.AddRange(simple.Vault.PendingWithdrawals(account).Select(r => new WithdrawalView(id, r.Id, Text(r.Shares), r.NotBefore)));
+            withdrawals.AddRange(simple.Vault.PendingWithdrawals(account).Select(r => new WithdrawalView(Touches.Key(id), r.Id, Text(r.Shares), r.NotBefore)));
         }
 
         foreach (var (id, cv) in _state.ComposedVaults)
@@ -374,12 +374,12 @@ public sealed class ProjectionBuilder
             var (free, locked) = (cv.Ledger.BalanceOf(account), _state.Requests.Locked(id, account));
             if (free > 0 || locked > 0)
             {
-                positions.Add(Position(account, id, free, locked));
+                positions.Add(Position(account, Touches.Key(id), free, locked));
             }
         }
 
         var requests = _state.Requests.Pending.Where(r => r.Owner == account)
-            .Select(r => new RequestView(r.Id, r.Vault, r.Kind == FlowKind.Deposit ? "deposit" : "redeem", Text(r.Amount), r.At));
+            .Select(r => new RequestView(r.Id, Touches.Key(r.Vault), r.Kind == FlowKind.Deposit ? "deposit" : "redeem", Text(r.Amount), r.At));
         return new AccountView(account.Value, wallets.ToImmutable(), escrowed.ToImmutable(), [.. positions.OrderBy(p => p.Vault, StringComparer.Ordinal)], [.. requests.OrderBy(r => r.Id)], [.. withdrawals], history);
     }
 

@@ -10,7 +10,7 @@ namespace Ballast.Service.Projection;
 internal static class Touches
 {
     /// <summary>The read model's key for a vault id (the one place a vault id is turned into text).</summary>
-    public static string Key(string vault) => vault;
+    public static string Key(VaultId vault) => vault.Value;
 
     /// <summary>The vault a command acts on, or null (asset and governance commands).</summary>
     public static string? VaultOf(ProtocolCommand command) => command switch

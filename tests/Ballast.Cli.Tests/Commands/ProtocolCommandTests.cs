@@ -118,6 +118,11 @@ public sealed class ProtocolCommandTests : IDisposable
         Assert.Equal(2, show.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.All(show.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Contains(" composed-deposited ", line, StringComparison.Ordinal));
 
+        // --vault is a vault id: one that cannot be is bad input (exit 2), not a filter that silently matches nothing.
+        var badVault = CliRunner.Run("journal", "show", db, "--vault", " demo-mix");
+        Assert.Equal(2, badVault.ExitCode);
+        Assert.Contains("--vault: ' demo-mix' is not a valid vault id", badVault.Error, StringComparison.Ordinal);
+
         var head = System.Text.RegularExpressions.Regex.Match(verify.Out, @"head: (\d+:[0-9a-f]{64})").Groups[1].Value;
         Assert.Equal(0, CliRunner.Run("verify", db, "--expect-head", head).ExitCode);
 

@@ -1,4 +1,5 @@
 using Ballast.Accounting;
+using Ballast.Protocol;
 using static Ballast.Core.Tests.Accounting.VaultHarness;
 
 namespace Ballast.Core.Tests.Accounting;
@@ -94,7 +95,7 @@ public class DonationGriefingTests
         var defaults = new VaultConfig { Asset = new Asset(new AssetSymbol("USD"), 6), Operator = Operator, Reporter = Reporter, FeeRecipient = Fees };
         Assert.Equal(6, defaults.DecimalsOffset);
         Assert.Equal(6, new Ballast.Protocol.SimpleVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, Reporter = Reporter, FeeRecipient = Fees }.DecimalsOffset);
-        Assert.Equal(6, new Ballast.Protocol.ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, CostRecipient = Fees, Children = ["A"] }.DecimalsOffset);
+        Assert.Equal(6, new Ballast.Protocol.ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Operator, CostRecipient = Fees, Children = [new VaultId("A")] }.DecimalsOffset);
 
         var (atDefault, donationAtDefault) = WorstLoss(defaults);
         var (atZero, donationAtZero) = WorstLoss(defaults with { DecimalsOffset = 0 });

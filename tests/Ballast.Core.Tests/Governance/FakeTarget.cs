@@ -19,14 +19,14 @@ internal sealed class FakeTarget : IGovernanceTarget<string>
         {
             switch (actions[i])
             {
-                case AdoptPolicy a when scratch.ContainsKey(a.VaultId):
-                    scratch[a.VaultId] = a.PolicyHash.Abbreviated;
+                case AdoptPolicy a when scratch.ContainsKey(a.VaultId.Value):
+                    scratch[a.VaultId.Value] = a.PolicyHash.Abbreviated;
                     records.Add($"adopt {a.VaultId} {a.PolicyHash.Abbreviated}");
                     break;
                 case AdoptPolicy a:
                     return new Rejection("unknown-vault", $"no composed vault '{a.VaultId}'") with { ActionIndex = i };
-                case LaunchComposedVault l when !scratch.ContainsKey(l.VaultId):
-                    scratch[l.VaultId] = "none";
+                case LaunchComposedVault l when !scratch.ContainsKey(l.VaultId.Value):
+                    scratch[l.VaultId.Value] = "none";
                     records.Add($"launch {l.VaultId}");
                     break;
                 case ChangeGovernanceParameters:

@@ -1,4 +1,5 @@
 using Ballast.Accounting;
+using Ballast.Protocol;
 using Ballast.Governance;
 using static Ballast.Core.Tests.Governance.EscrowHarness;
 
@@ -43,7 +44,7 @@ internal sealed class GovernorHarness
 
     public List<object> Journal { get; } = [];
 
-    public static IReadOnlyList<GovernanceAction> Launch(string vault = "v1") => [new LaunchComposedVault(vault, "spec", null)];
+    public static IReadOnlyList<GovernanceAction> Launch(string vault = "v1") => [new LaunchComposedVault(new VaultId(vault), "spec", null)];
 
     public long Propose(IReadOnlyList<GovernanceAction>? actions = null, AccountId? proposer = null, long at = ProposedAt) =>
         Do(g => g.DecidePropose(proposer ?? Alice, actions ?? Launch(), "launch v1", at)).ProposalId;

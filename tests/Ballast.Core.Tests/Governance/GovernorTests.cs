@@ -1,4 +1,5 @@
 using Ballast.Accounting;
+using Ballast.Protocol;
 using Ballast.Governance;
 using Ballast.Policies;
 using static Ballast.Core.Tests.Governance.EscrowHarness;
@@ -174,7 +175,7 @@ public class GovernorTests
         var h = new GovernorHarness();
         h.Target.Policies["v1"] = "old";
         var newParameters = h.Parameters with { QuorumBps = 2_000 };
-        var id = h.Propose([new ChangeGovernanceParameters(newParameters), new AdoptPolicy("v1", NewPolicy, "text", null), new AdoptPolicy("v9", NewPolicy, "text", null)]);
+        var id = h.Propose([new ChangeGovernanceParameters(newParameters), new AdoptPolicy(new VaultId("v1"), NewPolicy, "text", null), new AdoptPolicy(new VaultId("v9"), NewPolicy, "text", null)]);
         h.Vote(id, Alice, VoteSupport.For);
         var queued = h.Do(g => g.DecideQueue(id, Deadline + 1));
 
@@ -191,7 +192,7 @@ public class GovernorTests
         var h = new GovernorHarness();
         h.Target.Policies["v1"] = "old";
         var newParameters = h.Parameters with { QuorumBps = 2_000, TimelockDelay = 7 };
-        var id = h.Propose([new AdoptPolicy("v1", NewPolicy, "text", null), new ChangeGovernanceParameters(newParameters)]);
+        var id = h.Propose([new AdoptPolicy(new VaultId("v1"), NewPolicy, "text", null), new ChangeGovernanceParameters(newParameters)]);
         h.Vote(id, Alice, VoteSupport.For);
         var queued = h.Do(g => g.DecideQueue(id, Deadline + 1));
         var executed = h.Execute(id, queued.Eta);
@@ -243,8 +244,8 @@ public class GovernorTests
     [Fact]
     public void ContentHash_IsCanonicalAndCoversActionsAndDescription()
     {
-        IReadOnlyList<GovernanceAction> a = [new ChangeVaultSettings("v1", new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" })];
-        IReadOnlyList<GovernanceAction> b = [new ChangeVaultSettings("v1", new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" })];
+        IReadOnlyList<GovernanceAction> a = [new ChangeVaultSettings(new VaultId("v1"), new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" })];
+        IReadOnlyList<GovernanceAction> b = [new ChangeVaultSettings(new VaultId("v1"), new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" })];
         Assert.Equal(ProposalContent.Hash(a, "d"), ProposalContent.Hash(b, "d"));
         Assert.NotEqual(ProposalContent.Hash(a, "d"), ProposalContent.Hash(a, "e"));
         Assert.Equal(

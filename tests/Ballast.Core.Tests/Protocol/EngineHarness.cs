@@ -36,11 +36,11 @@ internal sealed class EngineHarness
         Must(new CreateAsset(Id(), Issuer, new AssetSymbol("USD"), 6));
         foreach (var child in new[] { "A", "B" })
         {
-            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = 10, ExitFeeBps = 10, FlowFeesPaidOut = true, Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
+            Must(new CreateSimpleVault(Id(), Operator, new VaultId(child), new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = 10, ExitFeeBps = 10, FlowFeesPaidOut = true, Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
         }
 
-        Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = ["A", "B"], Rails = rails ?? RebalanceRails.None, Pricing = PricingMode.Immediate }));
-        Must(new SetPolicyCommand(Id(), Operator, "mix", "p", PolicyText));
+        Must(new CreateComposedVault(Id(), Operator, new VaultId("mix"), new ComposedVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [new VaultId("A"), new VaultId("B")], Rails = rails ?? RebalanceRails.None, Pricing = PricingMode.Immediate }));
+        Must(new SetPolicyCommand(Id(), Operator, new VaultId("mix"), "p", PolicyText));
     }
 
     public FakePolicyCompiler Compiler { get; }
@@ -59,7 +59,7 @@ internal sealed class EngineHarness
     /// <summary>Every applied event with its time, in order.</summary>
     public List<(ProtocolEvent Event, DateTimeOffset At)> Events { get; } = [];
 
-    public ComposedVaultState Mix => State.ComposedVaults["mix"];
+    public ComposedVaultState Mix => State.ComposedVaults[new VaultId("mix")];
 
     public string Id() => $"c{_next++}";
 
@@ -103,7 +103,7 @@ internal sealed class EngineHarness
     public void Deposit(AccountId who, UInt128 usd)
     {
         Fund(who, usd);
-        Must(new DepositCommand(Id(), who, "mix", usd * 1_000_000));
+        Must(new DepositCommand(Id(), who, new VaultId("mix"), usd * 1_000_000));
     }
 
     /// <summary>The next day: each child reports its total assets times its factor (1 when not given).</summary>
@@ -113,19 +113,19 @@ internal sealed class EngineHarness
         string[] children = ["A", "B"];
         for (var i = 0; i < children.Length; i++)
         {
-            var vault = State.SimpleVaults[children[i]].Vault;
+            var vault = State.SimpleVaults[new VaultId(children[i])].Vault;
             var factor = factors.Length > i ? factors[i] : 1.0;
-            Must(new ReportNavCommand(Id(), Reporter, children[i], (UInt128)Math.Floor((double)vault.TotalAssets * factor)));
+            Must(new ReportNavCommand(Id(), Reporter, new VaultId(children[i]), (UInt128)Math.Floor((double)vault.TotalAssets * factor)));
         }
     }
 
     /// <summary>The keeper's rebalance of "mix".</summary>
-    public CommandOutcome Keep() => Submit(new RebalanceCommand(Id(), Keeper, "mix"));
+    public CommandOutcome Keep() => Submit(new RebalanceCommand(Id(), Keeper, new VaultId("mix")));
 
     /// <summary>The weight of child A in "mix" at NAV.</summary>
     public double WeightOfA()
     {
-        var a = State.SimpleVaults["A"].Vault;
+        var a = State.SimpleVaults[new VaultId("A")].Vault;
         return (double)a.ConvertToAssets(a.BalanceOf(Mix.Account)) / (double)ProtocolEngine.Nav(State, Mix);
     }
 

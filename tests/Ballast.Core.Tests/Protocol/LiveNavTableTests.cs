@@ -32,7 +32,7 @@ public class LiveNavTableTests
             foreach (var (child, days, assets, ask) in steps)
             {
                 day = day.AddDays(days);
-                var vault = state.SimpleVaults[new[] { "A", "B", "C" }[child]];
+                var vault = state.SimpleVaults[new VaultId(new[] { "A", "B", "C" }[child])];
                 vault.HistoryMutable.Add((day, new SharePrice(assets, 1_000_000)));
                 if (ask >= 0)
                 {
@@ -57,8 +57,8 @@ public class LiveNavTableTests
             harness.Advance(EngineHarness.Day);
             foreach (var child in new[] { "A", "B" })
             {
-                var vault = harness.State.SimpleVaults[child].Vault;
-                harness.Must(new ReportNavCommand(harness.Id(), EngineHarness.Reporter, child, vault.TotalAssets + (UInt128)(d * 1_000)));
+                var vault = harness.State.SimpleVaults[new VaultId(child)].Vault;
+                harness.Must(new ReportNavCommand(harness.Id(), EngineHarness.Reporter, new VaultId(child), vault.TotalAssets + (UInt128)(d * 1_000)));
             }
         }
 
@@ -78,7 +78,7 @@ public class LiveNavTableTests
             foreach (var (child, days, assets, _) in steps)
             {
                 day = day.AddDays(Math.Max(0, days));
-                state.SimpleVaults[new[] { "A", "B", "C" }[child]].HistoryMutable.Add((day, new SharePrice(assets, 1_000_000)));
+                state.SimpleVaults[new VaultId(new[] { "A", "B", "C" }[child])].HistoryMutable.Add((day, new SharePrice(assets, 1_000_000)));
                 foreach (var names in Orders)
                 {
                     var live = LiveNavTable.For(state, names);
@@ -127,7 +127,7 @@ public class LiveNavTableTests
     private static EngineHarness NewHarness()
     {
         var harness = new EngineHarness();
-        harness.Must(new CreateSimpleVault(harness.Id(), EngineHarness.Operator, "C", new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = EngineHarness.Operator, Reporter = EngineHarness.Reporter, FeeRecipient = new AccountId("fees"), Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
+        harness.Must(new CreateSimpleVault(harness.Id(), EngineHarness.Operator, new VaultId("C"), new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = EngineHarness.Operator, Reporter = EngineHarness.Reporter, FeeRecipient = new AccountId("fees"), Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
         return harness;
     }
 
@@ -166,8 +166,8 @@ public class LiveNavTableTests
             harness.Advance(EngineHarness.Day);
             foreach (var child in new[] { "A", "B" })
             {
-                var vault = harness.State.SimpleVaults[child].Vault;
-                harness.Must(new ReportNavCommand(harness.Id(), EngineHarness.Reporter, child, vault.TotalAssets + (UInt128)(d * 1_000)));
+                var vault = harness.State.SimpleVaults[new VaultId(child)].Vault;
+                harness.Must(new ReportNavCommand(harness.Id(), EngineHarness.Reporter, new VaultId(child), vault.TotalAssets + (UInt128)(d * 1_000)));
             }
         }
 

@@ -48,8 +48,8 @@ public class LiveRegimeTests
     {
         var h = new EngineHarness(trigger: Trigger, journal: true);
         h.Fund(Bob, 2_000_000);
-        h.Must(new DepositCommand(h.Id(), Bob, "A", (UInt128)1_000_000 * 1_000_000));
-        h.Must(new DepositCommand(h.Id(), Bob, "B", (UInt128)1_000_000 * 1_000_000));
+        h.Must(new DepositCommand(h.Id(), Bob, new VaultId("A"), (UInt128)1_000_000 * 1_000_000));
+        h.Must(new DepositCommand(h.Id(), Bob, new VaultId("B"), (UInt128)1_000_000 * 1_000_000));
         for (var row = 0; row <= Rows; row++)
         {
             var (a, b) = row == 0 ? (1.0, 1.0) : Move(row);
@@ -116,7 +116,7 @@ public class LiveRegimeTests
         Assert.True(report.IsValid, report.Discrepancy?.What);
         Assert.Contains(h.Events, e => e.Event is PolicyObserved { HighVolatility: true });
         var live = h.Mix;
-        var replayed = report.State.ComposedVaults["mix"];
+        var replayed = report.State.ComposedVaults[new VaultId("mix")];
         Assert.Equal(live.PolicyObservedThrough, replayed.PolicyObservedThrough);
         Assert.Equal(live.PolicyState!.HighVolatility, replayed.PolicyState!.HighVolatility);
         Assert.Equal(BitConverter.DoubleToInt64Bits(live.PolicyState.Volatility), BitConverter.DoubleToInt64Bits(replayed.PolicyState.Volatility));
@@ -125,7 +125,7 @@ public class LiveRegimeTests
     [Fact]
     public void PolicyObserved_JournalPayload_RoundTrips()
     {
-        var observed = new PolicyObserved("mix", PolicyHash.OfCanonicalJson("{}"), new DateOnly(2024, 3, 1), true, 0.1 + 0.2, new DateTimeOffset(2024, 3, 1, 0, 5, 0, TimeSpan.Zero));
+        var observed = new PolicyObserved(new VaultId("mix"), PolicyHash.OfCanonicalJson("{}"), new DateOnly(2024, 3, 1), true, 0.1 + 0.2, new DateTimeOffset(2024, 3, 1, 0, 5, 0, TimeSpan.Zero));
 
         var parsed = EventTypes.Parse(EventTypes.NameOf(observed), EventTypes.Payload(observed));
 
@@ -140,7 +140,7 @@ public class LiveRegimeTests
         Assert.NotNull(h.Mix.PolicyState);
 
         var text = h.Compiler.Register("fixed A 0.6 B 0.4", FakePolicyCompiler.Fixed("q", ["A", "B"], [0.6, 0.4]) with { Trigger = Trigger });
-        h.Must(new SetPolicyCommand(h.Id(), Operator, "mix", "q", text));
+        h.Must(new SetPolicyCommand(h.Id(), Operator, new VaultId("mix"), "q", text));
 
         Assert.Null(h.Mix.PolicyState);
         Assert.Null(h.Mix.PolicyObservedThrough);

@@ -20,7 +20,7 @@ public class PolicyCacheTests
             h.Engine.Apply(replayed, e, at);
         }
 
-        Assert.Equal(h.Mix.PolicyHash, replayed.ComposedVaults["mix"].PolicyHash);
+        Assert.Equal(h.Mix.PolicyHash, replayed.ComposedVaults[new VaultId("mix")].PolicyHash);
         Assert.Equal(compiled, h.Compiler.Compilations);
     }
 
@@ -39,7 +39,7 @@ public class PolicyCacheTests
                 engine.Apply(state, e, at);
             }
 
-            engine.Decide(state, new RebalanceCommand($"r{i}", Keeper, "mix"), first.Now.AddDays(1));
+            engine.Decide(state, new RebalanceCommand($"r{i}", Keeper, new VaultId("mix")), first.Now.AddDays(1));
         }
 
         Assert.Equal(compiled, compiler.Compilations);

@@ -67,11 +67,11 @@ public class RebalancePlannerTests
         var h = new EngineHarness(compiler);
         var spec = FakePolicyCompiler.Fixed("r", ["A", "B"], [0.5, 0.5]) with { Weights = new RiskWeights(RiskScheme.InverseVolatility, new CovarianceSpec(CovarianceMethod.Sample, 3, null), [], [], []) };
         var policy = new RebalancePolicy(spec);
-        h.Must(new SetPolicyCommand(h.Id(), Operator, "mix", "r", compiler.Register("inverse-vol A B over 3 returns", spec)));
+        h.Must(new SetPolicyCommand(h.Id(), Operator, new VaultId("mix"), "r", compiler.Register("inverse-vol A B over 3 returns", spec)));
         h.Fund(Bob, 2_000);
         foreach (var child in new[] { "A", "B" })
         {
-            h.Must(new DepositCommand(h.Id(), Bob, child, 1_000_000_000)); // another investor, so the children's NAV moves
+            h.Must(new DepositCommand(h.Id(), Bob, new VaultId(child), 1_000_000_000)); // another investor, so the children's NAV moves
         }
 
         double[][] days = [[1.0, 1.0], [1.01, 0.97], [0.99, 1.05], [1.02, 0.96]];
@@ -109,11 +109,11 @@ public class RebalancePlannerTests
         var h = new EngineHarness(compiler);
         var spec = FakePolicyCompiler.Fixed("r", ["A", "B"], [0.5, 0.5]) with { Weights = new RiskWeights(RiskScheme.InverseVolatility, new CovarianceSpec(CovarianceMethod.Sample, 4, null), [], [], []) };
         var policy = new RebalancePolicy(spec);
-        h.Must(new SetPolicyCommand(h.Id(), Operator, "mix", "r", compiler.Register("inverse-vol A B over 4 returns", spec)));
+        h.Must(new SetPolicyCommand(h.Id(), Operator, new VaultId("mix"), "r", compiler.Register("inverse-vol A B over 4 returns", spec)));
         h.Fund(Bob, 2_000);
         foreach (var child in new[] { "A", "B" })
         {
-            h.Must(new DepositCommand(h.Id(), Bob, child, 1_000_000_000)); // another investor, so the children's NAV moves
+            h.Must(new DepositCommand(h.Id(), Bob, new VaultId(child), 1_000_000_000)); // another investor, so the children's NAV moves
         }
 
         double[][] factors = [[1.02, 0.97], [1 / 1.02, 1 / 0.97]];

@@ -46,7 +46,7 @@ public class CapRailTests
         var e = Assert.IsType<Rebalanced>(Assert.Single(h.Keep().Events));
 
         Assert.Equal(ChildCaps.TrimTrigger, e.Trigger);
-        Assert.Equal("A", Assert.Single(e.Trades).Child);
+        Assert.Equal(new VaultId("A"), Assert.Single(e.Trades).Child);
         Assert.True(HeldBy(h, "A") <= 400_000 * Usd);
         Assert.Equal(last, h.Mix.LastRebalanceAt);
     }
@@ -59,9 +59,9 @@ public class CapRailTests
         h.Day();
         h.Day(1.5, 1.0, 1.0);
         Assert.Equal(CommandStatus.Applied, h.Keep().Status);
-        var a = h.State.SimpleVaults["A"].Vault;
+        var a = h.State.SimpleVaults[new VaultId("A")].Vault;
         h.Clock.Now = h.Clock.Now.AddSeconds(10);
-        h.Must(new ReportNavCommand(h.Id(), Reporter, "A", a.TotalAssets + (a.TotalAssets / 5)));
+        h.Must(new ReportNavCommand(h.Id(), Reporter, new VaultId("A"), a.TotalAssets + (a.TotalAssets / 5)));
 
         var outcome = h.Keep();
 
@@ -101,7 +101,7 @@ public class CapRailTests
         var e = Assert.IsType<Rebalanced>(Assert.Single(h.Keep().Events));
 
         Assert.Equal(ChildCaps.TrimTrigger, e.Trigger);
-        Assert.Equal("A", Assert.Single(e.Trades).Child);
+        Assert.Equal(new VaultId("A"), Assert.Single(e.Trades).Child);
         Assert.Equal(UInt128.Zero, e.CostBudgetAfter);
         AssertCapsHold(h, "after the trim");
     }
@@ -206,9 +206,9 @@ public class CapRailTests
     {
         foreach (var child in Children)
         {
-            foreach (var request in h.State.SimpleVaults[child].Vault.PendingWithdrawals(h.Mix.Account).Where(r => r.NotBefore <= h.Clock.Now).ToList())
+            foreach (var request in h.State.SimpleVaults[new VaultId(child)].Vault.PendingWithdrawals(h.Mix.Account).Where(r => r.NotBefore <= h.Clock.Now).ToList())
             {
-                h.Must(new SettleWithdrawalCommand(h.Id(), Keeper, child, request.Id));
+                h.Must(new SettleWithdrawalCommand(h.Id(), Keeper, new VaultId(child), request.Id));
             }
         }
     }
@@ -235,7 +235,7 @@ public class CapRailTests
 
     internal static UInt128 HeldBy(ProtocolHarness h, string child)
     {
-        var vault = h.State.SimpleVaults[child].Vault;
+        var vault = h.State.SimpleVaults[new VaultId(child)].Vault;
         return vault.ConvertToAssets(vault.BalanceOf(h.Mix.Account));
     }
 }

@@ -19,12 +19,12 @@ public class ComposedCapTests(ITestOutputHelper output)
         var p = new InMemoryProtocol(PricingMode.Immediate, 10, 10, new RebalanceRails { MaxChildAssets = 300_000 * Usd });
         var investor = new AccountId("investor");
         p.Fund(investor, 1_000_000 * Usd);
-        p.Must(new DepositCommand(p.Id(), investor, "mix", 1_000_000 * Usd));
+        p.Must(new DepositCommand(p.Id(), investor, new VaultId("mix"), 1_000_000 * Usd));
 
-        var cv = p.State.ComposedVaults["mix"];
+        var cv = p.State.ComposedVaults[new VaultId("mix")];
         foreach (var child in p.Kids)
         {
-            var vault = p.State.SimpleVaults[child].Vault;
+            var vault = p.State.SimpleVaults[new VaultId(child)].Vault;
             var held = vault.ConvertToAssets(vault.BalanceOf(cv.Account));
             Assert.InRange(held, (UInt128)(299_000 * Usd), (UInt128)(300_000 * Usd));
         }
@@ -37,8 +37,8 @@ public class ComposedCapTests(ITestOutputHelper output)
     /// <summary>Holdings of each child (values at NAV) and the caps in force for a NAV.</summary>
     private static UInt128[] Holdings(InMemoryProtocol p)
     {
-        var cv = p.State.ComposedVaults["mix"];
-        return [.. p.Kids.Select(k => p.State.SimpleVaults[k].Vault.ConvertToAssets(p.State.SimpleVaults[k].Vault.BalanceOf(cv.Account)))];
+        var cv = p.State.ComposedVaults[new VaultId("mix")];
+        return [.. p.Kids.Select(k => p.State.SimpleVaults[new VaultId(k)].Vault.ConvertToAssets(p.State.SimpleVaults[new VaultId(k)].Vault.BalanceOf(cv.Account)))];
     }
 
     [Fact]
@@ -91,21 +91,21 @@ public class ComposedCapTests(ITestOutputHelper output)
                 {
                     case 0:
                         p.Fund(who, amount);
-                        Checked(() => p.Submit(forward ? new RequestDepositCommand(p.Id(), who, "mix", amount) : new DepositCommand(p.Id(), who, "mix", amount)));
+                        Checked(() => p.Submit(forward ? new RequestDepositCommand(p.Id(), who, new VaultId("mix"), amount) : new DepositCommand(p.Id(), who, new VaultId("mix"), amount)));
                         break;
                     case 1:
-                        var shares = p.State.ComposedVaults["mix"].Ledger.BalanceOf(who) / 2;
+                        var shares = p.State.ComposedVaults[new VaultId("mix")].Ledger.BalanceOf(who) / 2;
                         if (shares > 0)
                         {
-                            Checked(() => p.Submit(forward ? new RequestRedeemCommand(p.Id(), who, "mix", shares) : new RedeemCommand(p.Id(), who, "mix", shares)));
+                            Checked(() => p.Submit(forward ? new RequestRedeemCommand(p.Id(), who, new VaultId("mix"), shares) : new RedeemCommand(p.Id(), who, new VaultId("mix"), shares)));
                         }
 
                         break;
                     default:
                         var child = p.Kids[(int)(amount % 3)];
-                        while (ForwardPricing.NextDue(p.State, "mix") is not null)
+                        while (ForwardPricing.NextDue(p.State, new VaultId("mix")) is not null)
                         {
-                            Checked(() => p.Must(new FillRequestCommand(p.Id(), InMemoryProtocol.Keeper, "mix")));
+                            Checked(() => p.Must(new FillRequestCommand(p.Id(), InMemoryProtocol.Keeper, new VaultId("mix"))));
                         }
 
                         p.Report(child, move);

@@ -29,7 +29,7 @@ public sealed class ConflictRetryTests
         var store = new ConflictingJournalStore(h.Store, Rival(rival, 5_000_000)) { Conflicts = 2 };
         var sequencer = await ProtocolSequencer.OpenAsync(store, new ProtocolEngine(SpecPolicyCompiler.Instance), h.Clock, Fast, ct);
 
-        var outcome = await sequencer.SubmitAsync(new DepositCommand("alice-deposit", Alice, "mix", 400_000_000), ct);
+        var outcome = await sequencer.SubmitAsync(new DepositCommand("alice-deposit", Alice, new VaultId("mix"), 400_000_000), ct);
 
         Assert.Equal(CommandStatus.Applied, outcome.Status);
         Assert.Equal(2, store.Lost);
@@ -91,10 +91,10 @@ public sealed class ConflictRetryTests
         h.Fund(Alice, 1_000);
         var rival = await ProtocolSequencer.OpenAsync(h.Store, new ProtocolEngine(SpecPolicyCompiler.Instance), h.Clock, ct);
         var store = new ConflictingJournalStore(h.Store, async (_, token) =>
-            Assert.Equal(CommandStatus.Applied, (await rival.SubmitAsync(new DepositCommand("rival-spends", Alice, "mix", 1_000_000_000), token)).Status)) { Conflicts = 1 };
+            Assert.Equal(CommandStatus.Applied, (await rival.SubmitAsync(new DepositCommand("rival-spends", Alice, new VaultId("mix"), 1_000_000_000), token)).Status)) { Conflicts = 1 };
         var sequencer = await ProtocolSequencer.OpenAsync(store, new ProtocolEngine(SpecPolicyCompiler.Instance), h.Clock, Fast, ct);
 
-        var outcome = await sequencer.SubmitAsync(new DepositCommand("alice-deposit", Alice, "mix", 1_000_000_000), ct);
+        var outcome = await sequencer.SubmitAsync(new DepositCommand("alice-deposit", Alice, new VaultId("mix"), 1_000_000_000), ct);
 
         Assert.Equal(CommandStatus.Rejected, outcome.Status);
         Assert.Null(await h.Store.FindCommandAsync("alice-deposit", ct));
@@ -112,7 +112,7 @@ public sealed class ConflictRetryTests
         var store = new ConflictingJournalStore(h.Store) { Conflicts = int.MaxValue };
         var sequencer = await ProtocolSequencer.OpenAsync(store, new ProtocolEngine(SpecPolicyCompiler.Instance), h.Clock, Fast, ct);
 
-        var error = await Assert.ThrowsAnyAsync<JournalConflictException>(() => sequencer.SubmitAsync(new DepositCommand("alice-deposit", Alice, "mix", 1_000_000), ct));
+        var error = await Assert.ThrowsAnyAsync<JournalConflictException>(() => sequencer.SubmitAsync(new DepositCommand("alice-deposit", Alice, new VaultId("mix"), 1_000_000), ct));
 
         Assert.True(error.IsTransient);
         Assert.Equal(6, store.Lost);

@@ -201,25 +201,25 @@ public class DecideTotalityPropertyTests
         Do(new CreateAsset("", issuer, new AssetSymbol("USD"), 6));
         Do(new IssueAsset("", issuer, new AssetSymbol("USD"), alice, UInt128.MaxValue));
         var spec = new SimpleVaultSpec { Asset = new AssetSymbol("USD"), Operator = Users[4], Reporter = reporter, FeeRecipient = Users[3] };
-        Assert.Equal(CommandStatus.Applied, Do(new CreateSimpleVault("", Users[4], "A", spec)).Status);
-        Assert.Equal(CommandStatus.Applied, Do(new RequestDepositCommand("", alice, "A", 1_000_000)).Status);
+        Assert.Equal(CommandStatus.Applied, Do(new CreateSimpleVault("", Users[4], new VaultId("A"), spec)).Status);
+        Assert.Equal(CommandStatus.Applied, Do(new RequestDepositCommand("", alice, new VaultId("A"), 1_000_000)).Status);
         now = now.AddHours(2);
-        Assert.Equal(CommandStatus.Applied, Do(new ReportNavCommand("", reporter, "A", 0)).Status);
-        Assert.IsType<SimpleVaultOperation>(Assert.Single(Do(new FillRequestCommand("", Users[4], "A")).Events));
+        Assert.Equal(CommandStatus.Applied, Do(new ReportNavCommand("", reporter, new VaultId("A"), 0)).Status);
+        Assert.IsType<SimpleVaultOperation>(Assert.Single(Do(new FillRequestCommand("", Users[4], new VaultId("A"))).Events));
         now = now.AddHours(2);
-        Assert.Equal(CommandStatus.Applied, Do(new ReportNavCommand("", reporter, "A", 3_000_000)).Status);
-        Assert.Equal(CommandStatus.Applied, Do(new RequestRedeemCommand("", alice, "A", state.SimpleVaults["A"].Vault.BalanceOf(alice))).Status);
+        Assert.Equal(CommandStatus.Applied, Do(new ReportNavCommand("", reporter, new VaultId("A"), 3_000_000)).Status);
+        Assert.Equal(CommandStatus.Applied, Do(new RequestRedeemCommand("", alice, new VaultId("A"), state.SimpleVaults[new VaultId("A")].Vault.BalanceOf(alice))).Status);
         now = now.AddHours(2);
-        Assert.Equal(CommandStatus.Applied, Do(new ReportNavCommand("", reporter, "A", 3_000_000)).Status);
+        Assert.Equal(CommandStatus.Applied, Do(new ReportNavCommand("", reporter, new VaultId("A"), 3_000_000)).Status);
 
-        var fill = Do(new FillRequestCommand("", Users[4], "A"));
+        var fill = Do(new FillRequestCommand("", Users[4], new VaultId("A")));
 
         Assert.Equal(CommandStatus.Applied, fill.Status);
         var returned = Assert.IsType<FlowRequestReturned>(Assert.Single(fill.Events));
         Assert.Equal(ProtocolRejections.BalanceOverflow, returned.Reason);
         Assert.Equal(0, state.Requests.Count);
         now = now.AddHours(2);
-        Assert.Equal(CommandStatus.Applied, Do(new ReportNavCommand("", reporter, "A", 3_000_000)).Status);
+        Assert.Equal(CommandStatus.Applied, Do(new ReportNavCommand("", reporter, new VaultId("A"), 3_000_000)).Status);
     }
 
     /// <summary>The case count, scaled by BALLAST_PROPERTY_SCALE (default 1) for longer runs.</summary>
@@ -287,7 +287,7 @@ public class DecideTotalityPropertyTests
 
             foreach (var request in _state.Requests.Pending.Where(r => r.Kind == FlowKind.Deposit))
             {
-                var symbol = AssetOf(request.Vault);
+                var symbol = AssetOf(request.Vault.Value);
                 held[symbol] = held.GetValueOrDefault(symbol) + request.Amount;
             }
 
@@ -381,15 +381,15 @@ public class DecideTotalityPropertyTests
         {
             IEnumerable<(string Vault, VaultOperation Operation)> operations = e switch
             {
-                SimpleVaultOperation op => [(op.Vault, op.Operation)],
-                ComposedDeposited d => d.Children.Select(c => (c.Child, c.Operation)),
-                ComposedRedeemed r => r.Children.Select(c => (c.Child, c.Operation)),
-                Rebalanced r => r.Trades.Select(c => (c.Child, c.Operation)),
+                SimpleVaultOperation op => [(op.Vault.Value, op.Operation)],
+                ComposedDeposited d => d.Children.Select(c => (c.Child.Value, c.Operation)),
+                ComposedRedeemed r => r.Children.Select(c => (c.Child.Value, c.Operation)),
+                Rebalanced r => r.Trades.Select(c => (c.Child.Value, c.Operation)),
                 _ => [],
             };
             foreach (var (vault, operation) in operations)
             {
-                var spec = _state.SimpleVaults[vault].Spec;
+                var spec = _state.SimpleVaults[new VaultId(vault)].Spec;
                 var paidOut = spec.FlowFeesPaidOut;
                 System.Numerics.BigInteger net = operation switch
                 {
@@ -409,9 +409,9 @@ public class DecideTotalityPropertyTests
 
         private string Id() => $"c{_next++}";
 
-        private string? SimpleId(int i) => State.SimpleVaults.Count == 0 ? null : Pick(State.SimpleVaults.Keys.Order(StringComparer.Ordinal).ToList(), i);
+        private string? SimpleId(int i) => State.SimpleVaults.Count == 0 ? null : Pick(State.SimpleVaults.Keys.Select(k => k.Value).Order(StringComparer.Ordinal).ToList(), i);
 
-        private string? ComposedId(int i) => State.ComposedVaults.Count == 0 ? null : Pick(State.ComposedVaults.Keys.Order(StringComparer.Ordinal).ToList(), i);
+        private string? ComposedId(int i) => State.ComposedVaults.Count == 0 ? null : Pick(State.ComposedVaults.Keys.Select(k => k.Value).Order(StringComparer.Ordinal).ToList(), i);
 
         private AssetSymbol? Symbol(int i) => State.Assets.Count == 0 ? null : Pick(State.Assets.Keys.Order().ToList(), i);
 
@@ -427,25 +427,25 @@ public class DecideTotalityPropertyTests
                 case 3:
                     return Symbol(a) is { } moved ? new TransferAsset(Id(), User(a / 3), moved, User(b), amount) : null;
                 case 4:
-                    return Symbol(a) is { } asset ? new CreateSimpleVault(Id(), User(b), Pick(SimpleIds, b / 7), SimpleSpec(asset, a, b)) : null;
+                    return Symbol(a) is { } asset ? new CreateSimpleVault(Id(), User(b), new VaultId(Pick(SimpleIds, b / 7)), SimpleSpec(asset, a, b)) : null;
                 case 5:
                     return ComposedVault(a, b);
                 case 6:
-                    return (ComposedId(a) ?? SimpleId(a)) is { } composedInto ? new DepositCommand(Id(), User(b), composedInto, Affordable(composedInto, User(b), amount, b)) : null;
+                    return (ComposedId(a) ?? SimpleId(a)) is { } composedInto ? new DepositCommand(Id(), User(b), new VaultId(composedInto), Affordable(composedInto, User(b), amount, b)) : null;
                 case 7:
-                    return Vault(a) is { } into ? new DepositCommand(Id(), User(b), into, Affordable(into, User(b), amount, b)) : null;
+                    return Vault(a) is { } into ? new DepositCommand(Id(), User(b), new VaultId(into), Affordable(into, User(b), amount, b)) : null;
                 case 8:
-                    return SimpleId(a) is { } minted ? new MintCommand(Id(), User(b), minted, amount % 3 == 0 ? amount : amount % 1_000_000_000) : null;
+                    return SimpleId(a) is { } minted ? new MintCommand(Id(), User(b), new VaultId(minted), amount % 3 == 0 ? amount : amount % 1_000_000_000) : null;
                 case 9 or 10:
-                    return Vault(a) is { } from ? new RedeemCommand(Id(), Holder(from, b), from, Shares(from, Holder(from, b), amount, b)) : null;
+                    return Vault(a) is { } from ? new RedeemCommand(Id(), Holder(from, b), new VaultId(from), Shares(from, Holder(from, b), amount, b)) : null;
                 case 11:
-                    return SimpleId(a) is { } w ? new WithdrawCommand(Id(), Holder(w, b), w, amount % 3 == 0 ? amount : amount % 1_000_000) : null;
+                    return SimpleId(a) is { } w ? new WithdrawCommand(Id(), Holder(w, b), new VaultId(w), amount % 3 == 0 ? amount : amount % 1_000_000) : null;
                 case 12:
-                    return SimpleId(a) is { } rq ? new RequestWithdrawalCommand(Id(), Holder(rq, b), rq, Shares(rq, Holder(rq, b), amount, b), (b / 5) % 10_001) : null;
+                    return SimpleId(a) is { } rq ? new RequestWithdrawalCommand(Id(), Holder(rq, b), new VaultId(rq), Shares(rq, Holder(rq, b), amount, b), (b / 5) % 10_001) : null;
                 case 13:
-                    return SimpleId(a) is { } st ? new SettleWithdrawalCommand(Id(), User(b), st, PendingWithdrawal(st, b)) : null;
+                    return SimpleId(a) is { } st ? new SettleWithdrawalCommand(Id(), User(b), new VaultId(st), PendingWithdrawal(st, b)) : null;
                 case 14:
-                    return SimpleId(a) is { } cn ? new CancelWithdrawalCommand(Id(), OwnerOfWithdrawal(cn, b), cn, PendingWithdrawal(cn, b)) : null;
+                    return SimpleId(a) is { } cn ? new CancelWithdrawalCommand(Id(), OwnerOfWithdrawal(cn, b), new VaultId(cn), PendingWithdrawal(cn, b)) : null;
                 case 28 or 29:
                     // A day passes: the keeper fills what is due, every simple vault reports a move of a few
                     // percent (NAV history for the keeper), the keeper fills again, and a composed vault rebalances.
@@ -453,17 +453,17 @@ public class DecideTotalityPropertyTests
                     FillDue();
                     ReportAll(a);
                     FillDue();
-                    return ComposedId(b) is { } kept ? new RebalanceCommand(Id(), User(a), kept) : null;
+                    return ComposedId(b) is { } kept ? new RebalanceCommand(Id(), User(a), new VaultId(kept)) : null;
                 case 15 or 16 or 17:
-                    return SimpleId(a) is { } rep ? new ReportNavCommand(Id(), State.SimpleVaults[rep].Spec.Reporter, rep, Reported(rep, amount, b)) : null;
+                    return SimpleId(a) is { } rep ? new ReportNavCommand(Id(), State.SimpleVaults[new VaultId(rep)].Spec.Reporter, new VaultId(rep), Reported(rep, amount, b)) : null;
                 case 18:
-                    return Vault(a) is { } p ? new PauseCommand(Id(), Operator(p), p) : null;
+                    return Vault(a) is { } p ? new PauseCommand(Id(), Operator(p), new VaultId(p)) : null;
                 case 19:
-                    return Vault(a) is { } u ? new UnpauseCommand(Id(), Operator(u), u, b % 2 == 0) : null;
+                    return Vault(a) is { } u ? new UnpauseCommand(Id(), Operator(u), new VaultId(u), b % 2 == 0) : null;
                 case 20:
                     return ComposedId(a) is { } pol ? Policy(pol, b) : null;
                 case 21 or 22:
-                    return ComposedId(a) is { } reb ? new RebalanceCommand(Id(), User(b), reb) : null;
+                    return ComposedId(a) is { } reb ? new RebalanceCommand(Id(), User(b), new VaultId(reb)) : null;
                 case 23:
                     return State.Governance is null
                         ? new InitGovernance(Id(), User(a), new GovernanceParameters(0, 86_400, 0, 0, 0, 86_400, User(b)))
@@ -477,23 +477,23 @@ public class DecideTotalityPropertyTests
                 case 27:
                     return new WithdrawLock(Id(), User(a));
                 case 30 or 31:
-                    return Vault(a) is { } requested ? new RequestDepositCommand(Id(), User(b), requested, Affordable(requested, User(b), amount, b)) : null;
+                    return Vault(a) is { } requested ? new RequestDepositCommand(Id(), User(b), new VaultId(requested), Affordable(requested, User(b), amount, b)) : null;
                 case 32 or 33:
-                    return Vault(a) is { } redeemed ? new RequestRedeemCommand(Id(), Holder(redeemed, b), redeemed, Shares(redeemed, Holder(redeemed, b), amount, b)) : null;
+                    return Vault(a) is { } redeemed ? new RequestRedeemCommand(Id(), Holder(redeemed, b), new VaultId(redeemed), Shares(redeemed, Holder(redeemed, b), amount, b)) : null;
                 case 34:
                     return State.Requests.Count == 0 ? null
                         : Pick(State.Requests.Pending.ToList(), b) is var pending
-                            ? new CancelRequestCommand(Id(), b % 5 == 0 ? User(a) : pending.Owner, a % 7 == 0 ? Vault(a) ?? pending.Vault : pending.Vault, pending.Id)
+                            ? new CancelRequestCommand(Id(), b % 5 == 0 ? User(a) : pending.Owner, a % 7 == 0 && Vault(a) is { } other ? new VaultId(other) : pending.Vault, pending.Id)
                             : null;
                 case 35:
-                    return (State.Requests.Count == 0 ? Vault(a) : Pick(State.Requests.Pending.ToList(), b).Vault) is { } filled ? new FillRequestCommand(Id(), User(a), filled) : null;
+                    return (State.Requests.Count == 0 ? Vault(a) : Pick(State.Requests.Pending.ToList(), b).Vault.Value) is { } filled ? new FillRequestCommand(Id(), User(a), new VaultId(filled)) : null;
                 case 36:
                     FillDue();
                     return null;
                 case 37:
                     // A report sooner than the minimum interval (ten minutes after the clock's last move).
                     _clock.Now = _clock.Now.AddMinutes(10);
-                    return SimpleId(a) is { } soon ? new ReportNavCommand(Id(), State.SimpleVaults[soon].Spec.Reporter, soon, Reported(soon, amount, 1 + (b % 2))) : null;
+                    return SimpleId(a) is { } soon ? new ReportNavCommand(Id(), State.SimpleVaults[new VaultId(soon)].Spec.Reporter, new VaultId(soon), Reported(soon, amount, 1 + (b % 2))) : null;
                 case 38:
                     // The keeper's day: settle due withdrawals, fill due requests, reports, fill again, rebalance every composed vault.
                     _clock.Now = _clock.Now.AddDays(1).AddHours(1);
@@ -502,7 +502,7 @@ public class DecideTotalityPropertyTests
                     ReportAll(a);
                     FillDue();
                     SettleAll();
-                    foreach (var composed in State.ComposedVaults.Keys.Order(StringComparer.Ordinal).ToList())
+                    foreach (var composed in State.ComposedVaults.Keys.Order().ToList())
                     {
                         Submit(new RebalanceCommand(Id(), User(b), composed));
                     }
@@ -516,7 +516,7 @@ public class DecideTotalityPropertyTests
         /// <summary>The keeper: fills every due request of every vault, oldest first, one command per fill.</summary>
         private void FillDue()
         {
-            foreach (var vault in State.Requests.Pending.Select(r => r.Vault).Distinct().Order(StringComparer.Ordinal).ToList())
+            foreach (var vault in State.Requests.Pending.Select(r => r.Vault).Distinct().Order().ToList())
             {
                 for (var i = 0; i < 50 && Submit(new FillRequestCommand(Id(), Users[4], vault)) == CommandStatus.Applied; i++)
                 {
@@ -527,7 +527,7 @@ public class DecideTotalityPropertyTests
         /// <summary>The keeper settles every pending withdrawal request of every simple vault (those not due are refused).</summary>
         private void SettleAll()
         {
-            foreach (var (id, sv) in State.SimpleVaults.OrderBy(v => v.Key, StringComparer.Ordinal).ToList())
+            foreach (var (id, sv) in State.SimpleVaults.OrderBy(v => v.Key).ToList())
             {
                 foreach (var request in sv.Vault.PendingWithdrawals().ToList())
                 {
@@ -539,38 +539,38 @@ public class DecideTotalityPropertyTests
         /// <summary>Every simple vault's reporter reports a move of a few percent up or down.</summary>
         private void ReportAll(int a)
         {
-            foreach (var id in State.SimpleVaults.Keys.Order(StringComparer.Ordinal).ToList())
+            foreach (var id in State.SimpleVaults.Keys.Order().ToList())
             {
                 var vault = State.SimpleVaults[id];
                 var current = vault.Vault.TotalAssets;
-                var reported = (a + id.Length + (int)(State.EventCount % 5)) % 3 == 0 ? current + (current / 25) : current - (current / 40);
+                var reported = (a + id.Value.Length + (int)(State.EventCount % 5)) % 3 == 0 ? current + (current / 25) : current - (current / 40);
                 Submit(new ReportNavCommand(Id(), vault.Spec.Reporter, id, reported));
             }
         }
 
         private long PendingWithdrawal(string vault, int b)
         {
-            var pending = State.SimpleVaults[vault].Vault.PendingWithdrawals();
+            var pending = State.SimpleVaults[new VaultId(vault)].Vault.PendingWithdrawals();
             return pending.Count == 0 || b % 6 == 0 ? 1 + (b % 4) : Pick(pending, b).Id;
         }
 
         private AccountId OwnerOfWithdrawal(string vault, int b) =>
-            State.SimpleVaults[vault].Vault.FindRequest(PendingWithdrawal(vault, b)) is { } r && b % 5 != 0 ? r.Owner : User(b);
+            State.SimpleVaults[new VaultId(vault)].Vault.FindRequest(PendingWithdrawal(vault, b)) is { } r && b % 5 != 0 ? r.Owner : User(b);
 
         /// <summary>Mostly a user holding free shares of the vault (when any does), sometimes anyone.</summary>
         private AccountId Holder(string vault, int b)
         {
-            var holders = Users.Where(u => (State.SimpleVaults.TryGetValue(vault, out var sv) ? sv.Vault.BalanceOf(u) : State.ComposedVaults[vault].Ledger.BalanceOf(u)) > 0).ToList();
+            var holders = Users.Where(u => (State.SimpleVaults.TryGetValue(new VaultId(vault), out var sv) ? sv.Vault.BalanceOf(u) : State.ComposedVaults[new VaultId(vault)].Ledger.BalanceOf(u)) > 0).ToList();
             return holders.Count == 0 || b % 7 == 0 ? User(b) : Pick(holders, b / 7);
         }
 
         private string? Vault(int i) => (i % 3 == 0 ? ComposedId(i) : SimpleId(i)) ?? SimpleId(i) ?? ComposedId(i);
 
         private AccountId Operator(string vault) =>
-            State.SimpleVaults.TryGetValue(vault, out var sv) ? sv.Spec.Operator : State.ComposedVaults[vault].Spec.Operator;
+            State.SimpleVaults.TryGetValue(new VaultId(vault), out var sv) ? sv.Spec.Operator : State.ComposedVaults[new VaultId(vault)].Spec.Operator;
 
         private AssetSymbol AssetOf(string vault) =>
-            State.SimpleVaults.TryGetValue(vault, out var sv) ? sv.Spec.Asset : State.ComposedVaults[vault].Spec.Asset;
+            State.SimpleVaults.TryGetValue(new VaultId(vault), out var sv) ? sv.Spec.Asset : State.ComposedVaults[new VaultId(vault)].Spec.Asset;
 
         /// <summary>Mostly what the user holds (all of it, or a part), sometimes the raw amount.</summary>
         private UInt128 Affordable(string vault, AccountId who, UInt128 amount, int b)
@@ -599,7 +599,7 @@ public class DecideTotalityPropertyTests
         /// <summary>Mostly the user's free shares (all, or a part), sometimes the raw amount.</summary>
         private UInt128 Shares(string vault, AccountId who, UInt128 amount, int b)
         {
-            var held = State.SimpleVaults.TryGetValue(vault, out var sv) ? sv.Vault.BalanceOf(who) : State.ComposedVaults[vault].Ledger.BalanceOf(who);
+            var held = State.SimpleVaults.TryGetValue(new VaultId(vault), out var sv) ? sv.Vault.BalanceOf(who) : State.ComposedVaults[new VaultId(vault)].Ledger.BalanceOf(who);
             return (b % 4) switch
             {
                 0 => held,
@@ -611,7 +611,7 @@ public class DecideTotalityPropertyTests
         /// <summary>A NAV report: the raw amount, or the current total assets moved by a few percent (up or down).</summary>
         private UInt128 Reported(string vault, UInt128 amount, int b)
         {
-            var current = State.SimpleVaults[vault].Vault.TotalAssets;
+            var current = State.SimpleVaults[new VaultId(vault)].Vault.TotalAssets;
             return (b % 4) switch
             {
                 0 => amount,
@@ -651,8 +651,8 @@ public class DecideTotalityPropertyTests
                 return null;
             }
 
-            var asset = State.SimpleVaults[first].Spec.Asset;
-            var children = State.SimpleVaults.Values.Where(v => v.Spec.Asset == asset).Select(v => v.Id).Order(StringComparer.Ordinal)
+            var asset = State.SimpleVaults[new VaultId(first)].Spec.Asset;
+            var children = State.SimpleVaults.Values.Where(v => v.Spec.Asset == asset).Select(v => v.Id).Order()
                 .Where((_, i) => i == 0 || ((b >> i) & 1) == 1).ToImmutableArray();
             var rails = new RebalanceRails
             {
@@ -665,7 +665,7 @@ public class DecideTotalityPropertyTests
                 CostBudget = (a / 17) % 2 == 0 ? null : (UInt128)b,
                 CostBudgetPerDay = (UInt128)(b % 1_000),
             };
-            return new CreateComposedVault(Id(), User(a), Pick(ComposedIds, b / 3), new ComposedVaultSpec
+            return new CreateComposedVault(Id(), User(a), new VaultId(Pick(ComposedIds, b / 3)), new ComposedVaultSpec
             {
                 Asset = asset,
                 DecimalsOffset = (a / 19) % 19,
@@ -679,12 +679,12 @@ public class DecideTotalityPropertyTests
 
         private SetPolicyCommand Policy(string vault, int b)
         {
-            var cv = State.ComposedVaults[vault];
+            var cv = State.ComposedVaults[new VaultId(vault)];
             var children = cv.Spec.Children;
             var weights = string.Join(", ", children.Select((c, i) => $"'{c}': {(i == 0 ? 1.0 - ((children.Length - 1) * (1.0 / (children.Length + 1))) : 1.0 / (children.Length + 1)):R}"));
             var trigger = (b % 3) switch { 0 => "{ drift: { absolute: 0.0001 } }", 1 => "{ calendar: monthly }", _ => "{ drift: { relative: 0.2 } }" };
             var text = $"name: p{b % 5}\nuniverse: [{string.Join(", ", children.Select(c => $"'{c}'"))}]\nweights: {{ scheme: fixed, targets: {{ {weights} }} }}\ntrigger: {trigger}\n";
-            return new SetPolicyCommand(Id(), cv.Spec.Operator, vault, $"p{b % 5}", text);
+            return new SetPolicyCommand(Id(), cv.Spec.Operator, new VaultId(vault), $"p{b % 5}", text);
         }
     }
 }

@@ -28,18 +28,18 @@ public class ForwardPricingTests(ITestOutputHelper output)
         p.Fund(Attacker, 500_000 * Usd);
         if (pricing == PricingMode.Immediate)
         {
-            p.Must(new DepositCommand(p.Id(), Attacker, "mix", 500_000 * Usd));
+            p.Must(new DepositCommand(p.Id(), Attacker, new VaultId("mix"), 500_000 * Usd));
             p.Report("A", 200_000);
-            p.Must(new RedeemCommand(p.Id(), Attacker, "mix", p.State.ComposedVaults["mix"].Ledger.BalanceOf(Attacker)));
+            p.Must(new RedeemCommand(p.Id(), Attacker, new VaultId("mix"), p.State.ComposedVaults[new VaultId("mix")].Ledger.BalanceOf(Attacker)));
         }
         else
         {
-            p.Must(new RequestDepositCommand(p.Id(), Attacker, "mix", 500_000 * Usd));
+            p.Must(new RequestDepositCommand(p.Id(), Attacker, new VaultId("mix"), 500_000 * Usd));
             p.Report("A", 200_000);
-            Assert.Equal(CommandStatus.Unchanged, p.Submit(new FillRequestCommand(p.Id(), Attacker, "mix")).Status); // B has not reported since
+            Assert.Equal(CommandStatus.Unchanged, p.Submit(new FillRequestCommand(p.Id(), Attacker, new VaultId("mix"))).Status); // B has not reported since
             p.Report("B", 0);
             Assert.Equal(1, p.FillAll("mix"));
-            p.Must(new RequestRedeemCommand(p.Id(), Attacker, "mix", p.State.ComposedVaults["mix"].Ledger.BalanceOf(Attacker)));
+            p.Must(new RequestRedeemCommand(p.Id(), Attacker, new VaultId("mix"), p.State.ComposedVaults[new VaultId("mix")].Ledger.BalanceOf(Attacker)));
             p.ReportAllFlat();
             Assert.Equal(1, p.FillAll("mix"));
         }
@@ -66,77 +66,77 @@ public class ForwardPricingTests(ITestOutputHelper output)
         h.Fund(Bob, 1_000);
 
         // Immediate flows are refused on forward-priced vaults, simple and composed.
-        Assert.Equal(FlowRejections.ForwardPricing, h.Submit(new DepositCommand(h.Id(), Alice, "mix", 1)).Rejection!.Code);
-        Assert.Equal(FlowRejections.ForwardPricing, h.Submit(new DepositCommand(h.Id(), Alice, "A", 1)).Rejection!.Code);
-        Assert.Equal(FlowRejections.ForwardPricing, h.Submit(new MintCommand(h.Id(), Alice, "A", 1)).Rejection!.Code);
-        Assert.Equal(FlowRejections.ForwardPricing, h.Submit(new RedeemCommand(h.Id(), Alice, "mix", 1)).Rejection!.Code);
-        Assert.Equal(FlowRejections.ForwardPricing, h.Submit(new WithdrawCommand(h.Id(), Alice, "A", 1)).Rejection!.Code);
+        Assert.Equal(FlowRejections.ForwardPricing, h.Submit(new DepositCommand(h.Id(), Alice, new VaultId("mix"), 1)).Rejection!.Code);
+        Assert.Equal(FlowRejections.ForwardPricing, h.Submit(new DepositCommand(h.Id(), Alice, new VaultId("A"), 1)).Rejection!.Code);
+        Assert.Equal(FlowRejections.ForwardPricing, h.Submit(new MintCommand(h.Id(), Alice, new VaultId("A"), 1)).Rejection!.Code);
+        Assert.Equal(FlowRejections.ForwardPricing, h.Submit(new RedeemCommand(h.Id(), Alice, new VaultId("mix"), 1)).Rejection!.Code);
+        Assert.Equal(FlowRejections.ForwardPricing, h.Submit(new WithdrawCommand(h.Id(), Alice, new VaultId("A"), 1)).Rejection!.Code);
 
         // A request escrows the assets; the owner cancels before it is due and gets them back exactly.
-        var first = Assert.IsType<FlowRequested>(Assert.Single(h.Must(new RequestDepositCommand(h.Id(), Alice, "mix", 400 * Usd)).Events));
+        var first = Assert.IsType<FlowRequested>(Assert.Single(h.Must(new RequestDepositCommand(h.Id(), Alice, new VaultId("mix"), 400 * Usd)).Events));
         Assert.Equal((UInt128)(600 * Usd), h.State.Balance(new AssetSymbol("USD"), Alice));
-        Assert.Equal((UInt128)(400 * Usd), h.State.Requests.Escrowed("mix"));
-        Assert.Equal(Rejections.NotRequestOwner, h.Submit(new CancelRequestCommand(h.Id(), Bob, "mix", first.RequestId)).Rejection!.Code);
-        Assert.Equal("insufficient-balance", h.Submit(new RequestDepositCommand(h.Id(), Alice, "mix", 601 * Usd)).Rejection!.Code);
-        h.Must(new CancelRequestCommand(h.Id(), Alice, "mix", first.RequestId));
+        Assert.Equal((UInt128)(400 * Usd), h.State.Requests.Escrowed(new VaultId("mix")));
+        Assert.Equal(Rejections.NotRequestOwner, h.Submit(new CancelRequestCommand(h.Id(), Bob, new VaultId("mix"), first.RequestId)).Rejection!.Code);
+        Assert.Equal("insufficient-balance", h.Submit(new RequestDepositCommand(h.Id(), Alice, new VaultId("mix"), 601 * Usd)).Rejection!.Code);
+        h.Must(new CancelRequestCommand(h.Id(), Alice, new VaultId("mix"), first.RequestId));
         Assert.Equal((UInt128)(1_000 * Usd), h.State.Balance(new AssetSymbol("USD"), Alice));
         Assert.Equal(0, h.State.Requests.Count);
 
         // Two requests; not due until every child has reported after them; then due, uncancellable, filled oldest first.
-        var alice = Assert.IsType<FlowRequested>(Assert.Single(h.Must(new RequestDepositCommand(h.Id(), Alice, "mix", 500 * Usd)).Events));
-        var bob = Assert.IsType<FlowRequested>(Assert.Single(h.Must(new RequestDepositCommand(h.Id(), Bob, "mix", 300 * Usd)).Events));
-        Assert.Equal(CommandStatus.Unchanged, h.Submit(new FillRequestCommand(h.Id(), Keeper, "mix")).Status);
+        var alice = Assert.IsType<FlowRequested>(Assert.Single(h.Must(new RequestDepositCommand(h.Id(), Alice, new VaultId("mix"), 500 * Usd)).Events));
+        var bob = Assert.IsType<FlowRequested>(Assert.Single(h.Must(new RequestDepositCommand(h.Id(), Bob, new VaultId("mix"), 300 * Usd)).Events));
+        Assert.Equal(CommandStatus.Unchanged, h.Submit(new FillRequestCommand(h.Id(), Keeper, new VaultId("mix"))).Status);
         h.Clock.Now = h.Clock.Now.AddDays(1);
-        h.Must(new ReportNavCommand(h.Id(), Reporter, "A", 0));
-        h.Must(new ReportNavCommand(h.Id(), Reporter, "B", 0));
-        Assert.Equal(CommandStatus.Unchanged, h.Submit(new FillRequestCommand(h.Id(), Keeper, "mix")).Status); // C has not reported
-        h.Must(new ReportNavCommand(h.Id(), Reporter, "C", 0));
-        Assert.Equal(FlowRejections.RequestDue, h.Submit(new CancelRequestCommand(h.Id(), Bob, "mix", bob.RequestId)).Rejection!.Code);
-        Assert.Equal(FlowRejections.RequestsDue, h.Submit(new ReportNavCommand(h.Id(), Reporter, "A", 0)).Rejection!.Code);
-        var filled = Assert.IsType<ComposedDeposited>(h.Must(new FillRequestCommand(h.Id(), Keeper, "mix")).Events[0]);
+        h.Must(new ReportNavCommand(h.Id(), Reporter, new VaultId("A"), 0));
+        h.Must(new ReportNavCommand(h.Id(), Reporter, new VaultId("B"), 0));
+        Assert.Equal(CommandStatus.Unchanged, h.Submit(new FillRequestCommand(h.Id(), Keeper, new VaultId("mix"))).Status); // C has not reported
+        h.Must(new ReportNavCommand(h.Id(), Reporter, new VaultId("C"), 0));
+        Assert.Equal(FlowRejections.RequestDue, h.Submit(new CancelRequestCommand(h.Id(), Bob, new VaultId("mix"), bob.RequestId)).Rejection!.Code);
+        Assert.Equal(FlowRejections.RequestsDue, h.Submit(new ReportNavCommand(h.Id(), Reporter, new VaultId("A"), 0)).Rejection!.Code);
+        var filled = Assert.IsType<ComposedDeposited>(h.Must(new FillRequestCommand(h.Id(), Keeper, new VaultId("mix"))).Events[0]);
         Assert.Equal(alice.RequestId, filled.RequestId);
         Assert.Equal(Alice, filled.Investor);
-        Assert.Equal(bob.RequestId, Assert.IsType<ComposedDeposited>(h.Must(new FillRequestCommand(h.Id(), Keeper, "mix")).Events[0]).RequestId);
-        Assert.Equal(CommandStatus.Unchanged, h.Submit(new FillRequestCommand(h.Id(), Keeper, "mix")).Status);
-        Assert.Equal(UInt128.Zero, h.State.Requests.Escrowed("mix"));
+        Assert.Equal(bob.RequestId, Assert.IsType<ComposedDeposited>(h.Must(new FillRequestCommand(h.Id(), Keeper, new VaultId("mix"))).Events[0]).RequestId);
+        Assert.Equal(CommandStatus.Unchanged, h.Submit(new FillRequestCommand(h.Id(), Keeper, new VaultId("mix"))).Status);
+        Assert.Equal(UInt128.Zero, h.State.Requests.Escrowed(new VaultId("mix")));
         Assert.Equal((UInt128)(500 * Usd), h.State.Balance(new AssetSymbol("USD"), Alice));
 
         // A redemption request locks the shares (still in the supply) and pays at the next NAV.
         var shares = h.Mix.Ledger.BalanceOf(Bob);
         var supply = h.Mix.Ledger.TotalSupply;
-        h.Must(new RequestRedeemCommand(h.Id(), Bob, "mix", shares));
+        h.Must(new RequestRedeemCommand(h.Id(), Bob, new VaultId("mix"), shares));
         Assert.Equal(UInt128.Zero, h.Mix.Ledger.BalanceOf(Bob));
         Assert.Equal(supply, h.Mix.Ledger.TotalSupply);
-        Assert.Equal(Rejections.InsufficientShares, h.Submit(new RequestRedeemCommand(h.Id(), Bob, "mix", 1)).Rejection!.Code);
+        Assert.Equal(Rejections.InsufficientShares, h.Submit(new RequestRedeemCommand(h.Id(), Bob, new VaultId("mix"), 1)).Rejection!.Code);
         h.Day();
-        var redeemed = Assert.IsType<ComposedRedeemed>(h.Must(new FillRequestCommand(h.Id(), Keeper, "mix")).Events[0]);
+        var redeemed = Assert.IsType<ComposedRedeemed>(h.Must(new FillRequestCommand(h.Id(), Keeper, new VaultId("mix"))).Events[0]);
         Assert.Equal(shares, redeemed.Shares);
         Assert.Equal(supply - shares, h.Mix.Ledger.TotalSupply);
         Assert.InRange(h.State.Balance(new AssetSymbol("USD"), Bob), (UInt128)(999 * Usd), (UInt128)(1_000 * Usd));
 
         // A simple vault: deposit, redeem request cancelled (shares unlocked), and a withdrawal request waits for a report.
-        h.Must(new RequestDepositCommand(h.Id(), Alice, "A", 100 * Usd));
+        h.Must(new RequestDepositCommand(h.Id(), Alice, new VaultId("A"), 100 * Usd));
         h.Clock.Now = h.Clock.Now.AddDays(1);
-        h.Must(new ReportNavCommand(h.Id(), Reporter, "A", h.State.SimpleVaults["A"].Vault.TotalAssets));
-        Assert.IsType<SimpleVaultOperation>(h.Must(new FillRequestCommand(h.Id(), Keeper, "A")).Events[0]);
-        var a = h.State.SimpleVaults["A"].Vault;
+        h.Must(new ReportNavCommand(h.Id(), Reporter, new VaultId("A"), h.State.SimpleVaults[new VaultId("A")].Vault.TotalAssets));
+        Assert.IsType<SimpleVaultOperation>(h.Must(new FillRequestCommand(h.Id(), Keeper, new VaultId("A"))).Events[0]);
+        var a = h.State.SimpleVaults[new VaultId("A")].Vault;
         var held = a.BalanceOf(Alice);
-        var redeem = Assert.IsType<FlowRequested>(Assert.Single(h.Must(new RequestRedeemCommand(h.Id(), Alice, "A", held)).Events));
+        var redeem = Assert.IsType<FlowRequested>(Assert.Single(h.Must(new RequestRedeemCommand(h.Id(), Alice, new VaultId("A"), held)).Events));
         Assert.Equal(UInt128.Zero, a.BalanceOf(Alice));
-        h.Must(new CancelRequestCommand(h.Id(), Alice, "A", redeem.RequestId));
+        h.Must(new CancelRequestCommand(h.Id(), Alice, new VaultId("A"), redeem.RequestId));
         Assert.Equal(held, a.BalanceOf(Alice));
-        var withdrawal = (WithdrawalRequested)((SimpleVaultOperation)h.Must(new RequestWithdrawalCommand(h.Id(), Alice, "A", held / 2, 10_000)).Events[0]).Operation;
-        Assert.Equal(FlowRejections.AwaitingReport, h.Submit(new SettleWithdrawalCommand(h.Id(), Keeper, "A", withdrawal.RequestId)).Rejection!.Code);
+        var withdrawal = (WithdrawalRequested)((SimpleVaultOperation)h.Must(new RequestWithdrawalCommand(h.Id(), Alice, new VaultId("A"), held / 2, 10_000)).Events[0]).Operation;
+        Assert.Equal(FlowRejections.AwaitingReport, h.Submit(new SettleWithdrawalCommand(h.Id(), Keeper, new VaultId("A"), withdrawal.RequestId)).Rejection!.Code);
         h.Clock.Now = h.Clock.Now.AddDays(1);
-        h.Must(new ReportNavCommand(h.Id(), Reporter, "A", a.TotalAssets));
-        h.Must(new SettleWithdrawalCommand(h.Id(), Keeper, "A", withdrawal.RequestId));
+        h.Must(new ReportNavCommand(h.Id(), Reporter, new VaultId("A"), a.TotalAssets));
+        h.Must(new SettleWithdrawalCommand(h.Id(), Keeper, new VaultId("A"), withdrawal.RequestId));
 
         // A due request of a paused vault is returned whole, and the keeper moves on.
-        h.Must(new RequestRedeemCommand(h.Id(), Alice, "mix", h.Mix.Ledger.BalanceOf(Alice) / 2));
+        h.Must(new RequestRedeemCommand(h.Id(), Alice, new VaultId("mix"), h.Mix.Ledger.BalanceOf(Alice) / 2));
         var before = h.Mix.Ledger.BalanceOf(Alice);
         h.Day();
-        h.Must(new PauseCommand(h.Id(), Operator, "mix"));
-        var returned = Assert.IsType<FlowRequestReturned>(Assert.Single(h.Must(new FillRequestCommand(h.Id(), Keeper, "mix")).Events));
+        h.Must(new PauseCommand(h.Id(), Operator, new VaultId("mix")));
+        var returned = Assert.IsType<FlowRequestReturned>(Assert.Single(h.Must(new FillRequestCommand(h.Id(), Keeper, new VaultId("mix"))).Events));
         Assert.Equal(Rejections.VaultPaused, returned.Reason);
         Assert.Equal(before + returned.Amount, h.Mix.Ledger.BalanceOf(Alice));
 
@@ -189,9 +189,9 @@ public class ForwardPricingTests(ITestOutputHelper output)
         void FillSome()
         {
             // The keeper (anyone) fills whatever is due, one request at a time, each watched.
-            while (ForwardPricing.NextDue(p.State, vault) is not null)
+            while (ForwardPricing.NextDue(p.State, new VaultId(vault)) is not null)
             {
-                Watch(() => p.Must(new FillRequestCommand(p.Id(), InMemoryProtocol.Keeper, vault)));
+                Watch(() => p.Must(new FillRequestCommand(p.Id(), InMemoryProtocol.Keeper, new VaultId(vault))));
             }
         }
 
@@ -202,15 +202,15 @@ public class ForwardPricingTests(ITestOutputHelper output)
                 FillSome();
             }
 
-            var sv = p.State.SimpleVaults[child].Vault;
+            var sv = p.State.SimpleVaults[new VaultId(child)].Vault;
             var reported = ExactMath.MulDiv(sv.TotalAssets, (UInt128)(1_000_000 + move), 1_000_000, Rounding.Floor);
-            var outcome = p.Submit(new ReportNavCommand(p.Id(), InMemoryProtocol.Reporter, child, reported));
+            var outcome = p.Submit(new ReportNavCommand(p.Id(), InMemoryProtocol.Reporter, new VaultId(child), reported));
             if (outcome.Rejection is { Code: FlowRejections.RequestsDue })
             {
                 // The report would reprice a due request: it waits until the request is filled (and then counts its flows).
                 FillSome();
                 reported = ExactMath.MulDiv(sv.TotalAssets, (UInt128)(1_000_000 + move), 1_000_000, Rounding.Floor);
-                outcome = p.Submit(new ReportNavCommand(p.Id(), InMemoryProtocol.Reporter, child, reported));
+                outcome = p.Submit(new ReportNavCommand(p.Id(), InMemoryProtocol.Reporter, new VaultId(child), reported));
             }
 
             Assert.True(outcome.Status == CommandStatus.Applied, $"report {child}: {outcome.Rejection}");
@@ -240,10 +240,10 @@ public class ForwardPricingTests(ITestOutputHelper output)
         {
             ProtocolCommand leg = (c.ExitSide, forward) switch
             {
-                (false, true) => new RequestDepositCommand(p.Id(), Attacker, vault, c.Amount),
-                (false, false) => new DepositCommand(p.Id(), Attacker, vault, c.Amount),
-                (true, true) => new RequestRedeemCommand(p.Id(), Attacker, vault, before),
-                (true, false) => new RedeemCommand(p.Id(), Attacker, vault, before),
+                (false, true) => new RequestDepositCommand(p.Id(), Attacker, new VaultId(vault), c.Amount),
+                (false, false) => new DepositCommand(p.Id(), Attacker, new VaultId(vault), c.Amount),
+                (true, true) => new RequestRedeemCommand(p.Id(), Attacker, new VaultId(vault), before),
+                (true, false) => new RedeemCommand(p.Id(), Attacker, new VaultId(vault), before),
             };
             var outcome = p.Submit(leg);
             Assert.True(outcome.Status == CommandStatus.Applied || outcome.Rejection?.Code is Rejections.ZeroShares or Rejections.ZeroAssets, $"{leg}: {outcome.Rejection}");
@@ -259,7 +259,7 @@ public class ForwardPricingTests(ITestOutputHelper output)
             if (random.Next(3) == 0)
             {
                 p.Fund(carol, 50_000 * Usd);
-                p.Submit(forward ? new RequestDepositCommand(p.Id(), carol, vault, 50_000 * Usd) : new DepositCommand(p.Id(), carol, vault, 50_000 * Usd));
+                p.Submit(forward ? new RequestDepositCommand(p.Id(), carol, new VaultId(vault), 50_000 * Usd) : new DepositCommand(p.Id(), carol, new VaultId(vault), 50_000 * Usd));
             }
 
             ReportWatched(child, reported.Add(child) ? c.KnownMoves[Array.IndexOf(kids, child)] : 0);
@@ -270,7 +270,7 @@ public class ForwardPricingTests(ITestOutputHelper output)
         {
             // Paid (or returned) by now; compare with what the shares it gave up are worth after the moves.
             var paid = (BigInteger)p.Wallet(Attacker) - ledgerBefore;
-            var ledger = p.State.ComposedVaults.TryGetValue(vault, out var cv) ? cv.Ledger : p.State.SimpleVaults[vault].Vault.Ledger;
+            var ledger = p.State.ComposedVaults.TryGetValue(new VaultId(vault), out var cv) ? cv.Ledger : p.State.SimpleVaults[new VaultId(vault)].Vault.Ledger;
             var gaveUp = before - p.Shares(vault, Attacker);
             var worth = ExactMath.MulDiv(gaveUp, p.Nav(vault) + 1, ledger.TotalSupply + ledger.VirtualShares, Rounding.Floor);
             return (paid - worth, worst);
@@ -280,7 +280,7 @@ public class ForwardPricingTests(ITestOutputHelper output)
         var held = p.Shares(vault, Attacker);
         if (held > 0)
         {
-            Watch(() => p.Must(forward ? new RequestRedeemCommand(p.Id(), Attacker, vault, held) : new RedeemCommand(p.Id(), Attacker, vault, held)));
+            Watch(() => p.Must(forward ? new RequestRedeemCommand(p.Id(), Attacker, new VaultId(vault), held) : new RedeemCommand(p.Id(), Attacker, new VaultId(vault), held)));
             foreach (var child in c.Composed ? p.Kids : ["A"])
             {
                 ReportWatched(child, 0);

@@ -32,7 +32,7 @@ public class GovernanceProtocolTests
         h.Must(new CreateLock(h.Id(), Alice, 1_000 * Token, year));
         h.Must(new CreateLock(h.Id(), Bob, 500 * Token, year));
         Advance(h, 1);
-        var e = h.Must(new Propose(h.Id(), Alice, [new AdoptPolicy("mix", BandHash, BandPolicy, null), new AddGauge("mix")], "switch mix to a 20% band; make it a gauge"));
+        var e = h.Must(new Propose(h.Id(), Alice, [new AdoptPolicy(new VaultId("mix"), BandHash, BandPolicy, null), new AddGauge("mix")], "switch mix to a 20% band; make it a gauge"));
         return ((ProposalCreated)((GovernorRecorded)e.Events[0]).Operation).ProposalId;
     }
 
@@ -82,7 +82,7 @@ public class GovernanceProtocolTests
         var first = Open(h);
         Advance(h, Day + 1);
         h.Must(new CastVote(h.Id(), Alice, first, 1));
-        var second = ((ProposalCreated)((GovernorRecorded)h.Must(new Propose(h.Id(), Alice, [new AdoptPolicy("mix", BandHash, BandPolicy, null), new AddGauge("mix")], "again")).Events[0]).Operation).ProposalId;
+        var second = ((ProposalCreated)((GovernorRecorded)h.Must(new Propose(h.Id(), Alice, [new AdoptPolicy(new VaultId("mix"), BandHash, BandPolicy, null), new AddGauge("mix")], "again")).Events[0]).Operation).ProposalId;
         Advance(h, Day + 1);
         h.Must(new CastVote(h.Id(), Alice, second, 1));
         Advance(h, 3 * Day);
@@ -93,7 +93,7 @@ public class GovernanceProtocolTests
 
         // Put the original policy back by hand, then the second proposal's gauge action fails (the gauge exists):
         // its policy action must not apply either.
-        h.Must(new SetPolicyCommand(h.Id(), Operator, "mix", "p", h.PolicyText));
+        h.Must(new SetPolicyCommand(h.Id(), Operator, new VaultId("mix"), "p", h.PolicyText));
         var before = h.Fingerprint();
         var refused = h.Submit(new ExecuteProposal(h.Id(), Alice, second));
 
@@ -141,7 +141,7 @@ public class GovernanceProtocolTests
             var results = new[] { honest, tampered, unknown }.Select(claim =>
             {
                 Advance(h, 1);
-                var outcome = h.Must(new Propose(h.Id(), Alice, [new AdoptPolicy("mix", BandHash, BandPolicy, claim)], "with evidence"));
+                var outcome = h.Must(new Propose(h.Id(), Alice, [new AdoptPolicy(new VaultId("mix"), BandHash, BandPolicy, claim)], "with evidence"));
                 return Assert.IsType<EvidenceChecked>(outcome.Events[1]);
             }).ToList();
 
@@ -159,7 +159,7 @@ public class GovernanceProtocolTests
             blind.Must(new MintBank(blind.Id(), Issuer, Alice, 1_000 * Token));
             blind.Must(new CreateLock(blind.Id(), Alice, 1_000 * Token, blind.Clock.Now.ToUnixTimeSeconds() + (365 * Day)));
             Advance(blind, 1);
-            Assert.Equal("data-unknown", Assert.IsType<EvidenceChecked>(blind.Must(new Propose(blind.Id(), Alice, [new AdoptPolicy("mix", BandHash, BandPolicy, honest)], "blind")).Events[1]).Result);
+            Assert.Equal("data-unknown", Assert.IsType<EvidenceChecked>(blind.Must(new Propose(blind.Id(), Alice, [new AdoptPolicy(new VaultId("mix"), BandHash, BandPolicy, honest)], "blind")).Events[1]).Result);
             Assert.True(JournalReplay.Verify(blind.Store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance, verifier)).IsValid);
 
             // The claim says how the file is read: the same metrics claimed for the file read as returns are false.
@@ -196,32 +196,32 @@ public class GovernanceProtocolTests
         h.Must(new MintBank(h.Id(), Issuer, Alice, 1_000 * Token));
         h.Must(new CreateLock(h.Id(), Alice, 1_000 * Token, h.Clock.Now.ToUnixTimeSeconds() + (365 * Day)));
 
-        var refused = h.Submit(new Propose(h.Id(), Alice, [new ChangeVaultSettings("mix", new Dictionary<string, string> { ["max_stp_ppm"] = "1" })], "typo"));
+        var refused = h.Submit(new Propose(h.Id(), Alice, [new ChangeVaultSettings(new VaultId("mix"), new Dictionary<string, string> { ["max_stp_ppm"] = "1" })], "typo"));
         Assert.Equal("invalid-action", refused.Rejection?.Code);
         Assert.Contains("unknown setting 'max_stp_ppm'", refused.Rejection!.Message, StringComparison.Ordinal);
-        Assert.Contains("unknown setting 'max_step_ppm' for a simple vault", h.Submit(new Propose(h.Id(), Alice, [new ChangeVaultSettings("A", new Dictionary<string, string> { ["max_step_ppm"] = "1" })], "simple")).Rejection!.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown setting 'max_step_ppm' for a simple vault", h.Submit(new Propose(h.Id(), Alice, [new ChangeVaultSettings(new VaultId("A"), new Dictionary<string, string> { ["max_step_ppm"] = "1" })], "simple")).Rejection!.Message, StringComparison.Ordinal);
 
-        Pass(h, new ChangeVaultSettings("mix", new Dictionary<string, string> { ["max_step_ppm"] = "50000", ["cost_budget"] = "1000000000" }));
+        Pass(h, new ChangeVaultSettings(new VaultId("mix"), new Dictionary<string, string> { ["max_step_ppm"] = "50000", ["cost_budget"] = "1000000000" }));
         Assert.Equal(50_000, h.Mix.Spec.Rails.MaxStepPpm);
         Assert.Equal((UInt128)1_000_000_000, h.Mix.Spec.Rails.CostBudget);
 
-        Assert.Contains("expected whole basis points from 0 to 5000", h.Submit(new Propose(h.Id(), Alice, [new ChangeVaultSettings("A", new Dictionary<string, string> { ["exit_fee_bps"] = "9000" })], "too high")).Rejection!.Message, StringComparison.Ordinal);
-        Pass(h, new ChangeVaultSettings("A", new Dictionary<string, string> { ["entry_fee_bps"] = "30", ["exit_fee_bps"] = "25" }));
-        Assert.Equal(30, h.State.SimpleVaults["A"].Vault.Config.EntryFeeBps);
-        Assert.Equal(25, h.State.SimpleVaults["A"].Vault.Config.ExitFeeBps);
-        Assert.Equal(10, h.State.SimpleVaults["B"].Vault.Config.EntryFeeBps);
+        Assert.Contains("expected whole basis points from 0 to 5000", h.Submit(new Propose(h.Id(), Alice, [new ChangeVaultSettings(new VaultId("A"), new Dictionary<string, string> { ["exit_fee_bps"] = "9000" })], "too high")).Rejection!.Message, StringComparison.Ordinal);
+        Pass(h, new ChangeVaultSettings(new VaultId("A"), new Dictionary<string, string> { ["entry_fee_bps"] = "30", ["exit_fee_bps"] = "25" }));
+        Assert.Equal(30, h.State.SimpleVaults[new VaultId("A")].Vault.Config.EntryFeeBps);
+        Assert.Equal(25, h.State.SimpleVaults[new VaultId("A")].Vault.Config.ExitFeeBps);
+        Assert.Equal(10, h.State.SimpleVaults[new VaultId("B")].Vault.Config.EntryFeeBps);
 
-        Pass(h, new LaunchComposedVault("mix2", BandPolicy, null), new AddGauge("mix2"));
-        var launched = h.State.ComposedVaults["mix2"];
+        Pass(h, new LaunchComposedVault(new VaultId("mix2"), BandPolicy, null), new AddGauge("mix2"));
+        var launched = h.State.ComposedVaults[new VaultId("mix2")];
         Assert.Equal(BandHash, launched.PolicyHash);
         Assert.Equal("governance", launched.Spec.Operator.Value);
         Assert.True(h.State.Governance!.Gauges.IsActive("mix2"));
         h.Fund(Bob, 1_000);
         // A vault launched by governance prices flows forward (the default): a request, filled after every child reports.
-        Assert.Equal(FlowRejections.ForwardPricing, h.Submit(new DepositCommand(h.Id(), Bob, "mix2", 1_000_000_000)).Rejection!.Code);
-        h.Must(new RequestDepositCommand(h.Id(), Bob, "mix2", 1_000_000_000));
+        Assert.Equal(FlowRejections.ForwardPricing, h.Submit(new DepositCommand(h.Id(), Bob, new VaultId("mix2"), 1_000_000_000)).Rejection!.Code);
+        h.Must(new RequestDepositCommand(h.Id(), Bob, new VaultId("mix2"), 1_000_000_000));
         h.Day();
-        h.Must(new FillRequestCommand(h.Id(), Keeper, "mix2"));
+        h.Must(new FillRequestCommand(h.Id(), Keeper, new VaultId("mix2")));
         Assert.NotEqual(UInt128.Zero, launched.Ledger.BalanceOf(Bob));
 
         var live = h.Fingerprint();
@@ -239,10 +239,10 @@ public class GovernanceProtocolTests
         h.Must(new CreateLock(h.Id(), Alice, 1_000 * Token, h.Clock.Now.ToUnixTimeSeconds() + (365 * Day)));
 
         Assert.Contains("already exists", h.Submit(new Propose(h.Id(), Alice, [new AddGauge("mix"), new AddGauge("mix")], "twice")).Rejection!.Message, StringComparison.Ordinal);
-        Assert.Contains("launched twice", h.Submit(new Propose(h.Id(), Alice, [new LaunchComposedVault("m2", BandPolicy, null), new LaunchComposedVault("m2", BandPolicy, null)], "twice")).Rejection!.Message, StringComparison.Ordinal);
-        Assert.Contains("must be launched before", h.Submit(new Propose(h.Id(), Alice, [new AddGauge("m2"), new LaunchComposedVault("m2", BandPolicy, null)], "order")).Rejection!.Message, StringComparison.Ordinal);
+        Assert.Contains("launched twice", h.Submit(new Propose(h.Id(), Alice, [new LaunchComposedVault(new VaultId("m2"), BandPolicy, null), new LaunchComposedVault(new VaultId("m2"), BandPolicy, null)], "twice")).Rejection!.Message, StringComparison.Ordinal);
+        Assert.Contains("must be launched before", h.Submit(new Propose(h.Id(), Alice, [new AddGauge("m2"), new LaunchComposedVault(new VaultId("m2"), BandPolicy, null)], "order")).Rejection!.Message, StringComparison.Ordinal);
 
-        Pass(h, new ChangeVaultSettings("mix", new Dictionary<string, string> { ["max_step_ppm"] = "50000" }), new ChangeVaultSettings("mix", new Dictionary<string, string> { ["cost_budget"] = "1000" }));
+        Pass(h, new ChangeVaultSettings(new VaultId("mix"), new Dictionary<string, string> { ["max_step_ppm"] = "50000" }), new ChangeVaultSettings(new VaultId("mix"), new Dictionary<string, string> { ["cost_budget"] = "1000" }));
         Assert.Equal(50_000, h.Mix.Spec.Rails.MaxStepPpm);
         Assert.Equal((UInt128)1_000, h.Mix.Spec.Rails.CostBudget);
     }

@@ -27,12 +27,12 @@ internal sealed class InMemoryProtocol
         Must(new CreateAsset(Id(), Issuer, new AssetSymbol("USD"), 6));
         foreach (var child in Kids)
         {
-            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = entryBps, ExitFeeBps = exitBps, FlowFeesPaidOut = true, Pricing = pricing, MinReportIntervalSeconds = 0 }));
+            Must(new CreateSimpleVault(Id(), Operator, new VaultId(child), new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = entryBps, ExitFeeBps = exitBps, FlowFeesPaidOut = true, Pricing = pricing, MinReportIntervalSeconds = 0 }));
         }
 
-        Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. Kids], Rails = rails ?? RebalanceRails.None, Pricing = pricing }));
+        Must(new CreateComposedVault(Id(), Operator, new VaultId("mix"), new ComposedVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. Kids.Select(c => new VaultId(c))], Rails = rails ?? RebalanceRails.None, Pricing = pricing }));
         var weights = targets ?? string.Join(", ", Kids.Select(k => $"{k}: {1.0 / Kids.Length}"));
-        Must(new SetPolicyCommand(Id(), Operator, "mix", "p", $"name: p\nuniverse: [{string.Join(", ", Kids)}]\nweights: {{ scheme: fixed, targets: {{ {weights} }} }}\ntrigger: {{ drift: {{ absolute: 0.02 }} }}\n"));
+        Must(new SetPolicyCommand(Id(), Operator, new VaultId("mix"), "p", $"name: p\nuniverse: [{string.Join(", ", Kids)}]\nweights: {{ scheme: fixed, targets: {{ {weights} }} }}\ntrigger: {{ drift: {{ absolute: 0.02 }} }}\n"));
     }
 
     public string[] Kids { get; }
@@ -76,17 +76,17 @@ internal sealed class InMemoryProtocol
     /// <summary>A report of <paramref name="child"/> moving its total assets by <paramref name="movePpm"/> (parts per million, floor); the due requests it would reprice are filled first, as the protocol requires.</summary>
     public void Report(string child, long movePpm, Action<CommandOutcome>? onFill = null)
     {
-        var vault = State.SimpleVaults[child].Vault;
+        var vault = State.SimpleVaults[new VaultId(child)].Vault;
         var reported = ExactMath.MulDiv(vault.TotalAssets, (UInt128)(1_000_000 + movePpm), 1_000_000, Rounding.Floor);
-        var first = Submit(new ReportNavCommand(Id(), Reporter, child, reported));
+        var first = Submit(new ReportNavCommand(Id(), Reporter, new VaultId(child), reported));
         if (first.Rejection is { Code: FlowRejections.RequestsDue })
         {
             foreach (var vaultId in State.Requests.Pending.Select(r => r.Vault).Distinct().ToList())
             {
-                FillAll(vaultId, onFill);
+                FillAll(vaultId.Value, onFill);
             }
 
-            first = Submit(new ReportNavCommand(Id(), Reporter, child, reported));
+            first = Submit(new ReportNavCommand(Id(), Reporter, new VaultId(child), reported));
         }
 
         Assert.True(first.Status == CommandStatus.Applied, $"report {child}: {first.Rejection?.Code} {first.Rejection?.Message}");
@@ -107,7 +107,7 @@ internal sealed class InMemoryProtocol
         var filled = 0;
         while (true)
         {
-            var outcome = Submit(new FillRequestCommand(Id(), Keeper, vault));
+            var outcome = Submit(new FillRequestCommand(Id(), Keeper, new VaultId(vault)));
             if (outcome.Status == CommandStatus.Unchanged)
             {
                 return filled;
@@ -120,16 +120,16 @@ internal sealed class InMemoryProtocol
     }
 
     /// <summary>Exact NAV of <paramref name="vault"/> (simple: total assets; composed: idle, children and cash in flight).</summary>
-    public UInt128 Nav(string vault) => State.ComposedVaults.TryGetValue(vault, out var cv) ? ProtocolEngine.Nav(State, cv) : State.SimpleVaults[vault].Vault.TotalAssets;
+    public UInt128 Nav(string vault) => State.ComposedVaults.TryGetValue(new VaultId(vault), out var cv) ? ProtocolEngine.Nav(State, cv) : State.SimpleVaults[new VaultId(vault)].Vault.TotalAssets;
 
     /// <summary>Shares of <paramref name="who"/> in <paramref name="vault"/>, free and locked in requests.</summary>
     public UInt128 Shares(string vault, AccountId who) =>
-        (State.ComposedVaults.TryGetValue(vault, out var cv) ? cv.Ledger.BalanceOf(who) : State.SimpleVaults[vault].Vault.BalanceOf(who)) + State.Requests.Locked(vault, who);
+        (State.ComposedVaults.TryGetValue(new VaultId(vault), out var cv) ? cv.Ledger.BalanceOf(who) : State.SimpleVaults[new VaultId(vault)].Vault.BalanceOf(who)) + State.Requests.Locked(new VaultId(vault), who);
 
     /// <summary>What <paramref name="who"/>'s shares are worth at NAV: floor(shares · (NAV + 1) / (supply + 10^offset)).</summary>
     public UInt128 Value(string vault, AccountId who)
     {
-        var ledger = State.ComposedVaults.TryGetValue(vault, out var cv) ? cv.Ledger : State.SimpleVaults[vault].Vault.Ledger;
+        var ledger = State.ComposedVaults.TryGetValue(new VaultId(vault), out var cv) ? cv.Ledger : State.SimpleVaults[new VaultId(vault)].Vault.Ledger;
         return ExactMath.MulDiv(Shares(vault, who), Nav(vault) + 1, ledger.TotalSupply + ledger.VirtualShares, Rounding.Floor);
     }
 
@@ -137,15 +137,15 @@ internal sealed class InMemoryProtocol
     public void Enter(string vault, AccountId who, UInt128 assets)
     {
         Fund(who, assets);
-        if (ForwardPricing.IsForward(State, vault))
+        if (ForwardPricing.IsForward(State, new VaultId(vault)))
         {
-            Must(new RequestDepositCommand(Id(), who, vault, assets));
+            Must(new RequestDepositCommand(Id(), who, new VaultId(vault), assets));
             ReportAllFlat();
             FillAll(vault);
         }
         else
         {
-            Must(new DepositCommand(Id(), who, vault, assets));
+            Must(new DepositCommand(Id(), who, new VaultId(vault), assets));
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class JournalIntegrityTests
     {
         using var h = new ProtocolHarness();
         h.Fund(Alice, 1_000);
-        var deposit = new DepositCommand("alice-deposit-1", Alice, "mix", 400_000_000);
+        var deposit = new DepositCommand("alice-deposit-1", Alice, new VaultId("mix"), 400_000_000);
         h.Must(deposit);
         var before = h.Fingerprint();
         var head = h.Sequencer.Head;
@@ -47,8 +47,8 @@ public sealed class JournalIntegrityTests
     {
         using var h = new ProtocolHarness();
         h.Fund(Alice, 1_000);
-        h.Must(new DepositCommand("dep-one", Alice, "mix", 100_000_000));
-        h.Must(new DepositCommand("dep-two", Alice, "mix", 100_000_000));
+        h.Must(new DepositCommand("dep-one", Alice, new VaultId("mix"), 100_000_000));
+        h.Must(new DepositCommand("dep-two", Alice, new VaultId("mix"), 100_000_000));
         var events = h.Store.Read().ToList();
         var second = events.First(e => e.CommandId == "dep-two").Sequence;
 
@@ -73,7 +73,7 @@ public sealed class JournalIntegrityTests
     {
         using var h = new ProtocolHarness();
         h.Fund(Alice, 1_000_000);
-        h.Must(new DepositCommand(h.Id(), Alice, "mix", 1_000_000));
+        h.Must(new DepositCommand(h.Id(), Alice, new VaultId("mix"), 1_000_000));
         for (var day = 0; day < 30; day++)
         {
             h.Day(1.001, 0.999, 1.0);

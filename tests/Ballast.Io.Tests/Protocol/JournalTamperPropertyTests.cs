@@ -16,7 +16,7 @@ namespace Ballast.Io.Tests.Protocol;
 /// </summary>
 public class JournalTamperPropertyTests
 {
-    private static readonly string CommandType = EventTypes.NameOf(CommandAccepted.Of(new PauseCommand("x", new("x"), "x")));
+    private static readonly string CommandType = EventTypes.NameOf(CommandAccepted.Of(new PauseCommand("x", new("x"), new VaultId("x"))));
 
     /// <summary>What is done to the journal.</summary>
     public enum Alteration
@@ -95,8 +95,8 @@ public class JournalTamperPropertyTests
         {
             new CreateAsset("c0", issuer, new AssetSymbol("USD"), 6),
             new IssueAsset("c1", issuer, new AssetSymbol("USD"), alice, 1_000_000),
-            new CreateSimpleVault("c2", issuer, "A", new SimpleVaultSpec { Asset = new AssetSymbol("USD"), Operator = issuer, Reporter = issuer, FeeRecipient = issuer }),
-            new RequestDepositCommand("c3", alice, "A", 1_000),
+            new CreateSimpleVault("c2", issuer, new VaultId("A"), new SimpleVaultSpec { Asset = new AssetSymbol("USD"), Operator = issuer, Reporter = issuer, FeeRecipient = issuer }),
+            new RequestDepositCommand("c3", alice, new VaultId("A"), 1_000),
         })
         {
             var outcome = engine.Decide(state, command, now);
@@ -109,7 +109,7 @@ public class JournalTamperPropertyTests
             events.AddRange(journal.Add(all.Select(e => new JournalEventDraft(now, EventTypes.NameOf(e), command.Id, EventTypes.Payload(e)))));
         }
 
-        var target = events.FindIndex(e => e.Type == EventTypes.NameOf(new FlowRequested(1, "A", FlowKind.Deposit, alice, 1, [0], now)));
+        var target = events.FindIndex(e => e.Type == EventTypes.NameOf(new FlowRequested(1, new VaultId("A"), FlowKind.Deposit, alice, 1, [0], now)));
         var payload = events[target].Payload;
         var field = System.Text.Json.JsonDocument.Parse(payload).RootElement.EnumerateObject().First(p => p.Value.ValueKind == System.Text.Json.JsonValueKind.Array).Name;
         var drafts = events.Skip(target).Select((e, i) => new JournalEventDraft(e.Time, e.Type, e.CommandId, i == 0 ? payload.Replace($"\"{field}\"", $"\"{field}x\"", StringComparison.Ordinal) : e.Payload));

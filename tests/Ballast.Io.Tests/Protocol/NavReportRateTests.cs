@@ -29,13 +29,13 @@ public class NavReportRateTests
 
         Run(new CreateAsset($"c{next++}", alice, new AssetSymbol("USD"), 6));
         Run(new IssueAsset($"c{next++}", alice, new AssetSymbol("USD"), alice, 1_000_000_000_000));
-        Run(new CreateSimpleVault($"c{next++}", alice, "A", new SimpleVaultSpec { Asset = new AssetSymbol("USD"), Operator = alice, Reporter = reporter, FeeRecipient = alice, MaxReportUpBps = 2_000, MaxReportDownBps = 2_000, Pricing = PricingMode.Immediate }));
-        Run(new DepositCommand($"c{next++}", alice, "A", 1_000_000_000_000));
+        Run(new CreateSimpleVault($"c{next++}", alice, new VaultId("A"), new SimpleVaultSpec { Asset = new AssetSymbol("USD"), Operator = alice, Reporter = reporter, FeeRecipient = alice, MaxReportUpBps = 2_000, MaxReportDownBps = 2_000, Pricing = PricingMode.Immediate }));
+        Run(new DepositCommand($"c{next++}", alice, new VaultId("A"), 1_000_000_000_000));
         now = now.AddDays(1);
-        var vault = state.SimpleVaults["A"].Vault;
+        var vault = state.SimpleVaults[new VaultId("A")].Vault;
         for (var i = 0; i < 50; i++)
         {
-            Run(new ReportNavCommand($"c{next++}", reporter, "A", vault.TotalAssets + (vault.TotalAssets / 5)));
+            Run(new ReportNavCommand($"c{next++}", reporter, new VaultId("A"), vault.TotalAssets + (vault.TotalAssets / 5)));
         }
 
         Assert.True(vault.IsPaused);

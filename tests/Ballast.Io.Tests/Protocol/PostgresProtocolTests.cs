@@ -53,7 +53,7 @@ public sealed class PostgresProtocolTests : IDisposable
         Assert.True(summary.Rebalances > 0);
         using var reopened = JournalStores.Open($"postgres:{ConnectionString};Search Path={_schema}");
         var sequencer = BlockingJournal.Sequencer(reopened, new ProtocolEngine(SpecPolicyCompiler.Instance), new ManualClock(DateTimeOffset.UnixEpoch));
-        Assert.Equal(summary.Nav, ProtocolEngine.Nav(sequencer.State, sequencer.State.ComposedVaults["composed"]));
+        Assert.Equal(summary.Nav, ProtocolEngine.Nav(sequencer.State, sequencer.State.ComposedVaults[new VaultId("composed")]));
         var report = JournalReplay.Verify(reopened.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance));
         Assert.True(report.IsValid, report.Discrepancy?.ToString());
         Assert.Equal(summary.Events, report.EventsChecked);

@@ -20,18 +20,18 @@ public class ProtocolEngineTests
 
         (ProtocolCommand Command, string Code)[] refused =
         [
-            (new RedeemCommand(h.Id(), Bob, "mix", 1), Rejections.InsufficientShares),
-            (new RedeemCommand(h.Id(), Alice, "mix", h.Mix.Ledger.BalanceOf(Alice) + 1), Rejections.InsufficientShares),
-            (new ReportNavCommand(h.Id(), Alice, "A", 1), Rejections.NotReporter),
-            (new PauseCommand(h.Id(), Alice, "mix"), Rejections.NotOperator),
-            (new PauseCommand(h.Id(), Alice, "A"), Rejections.NotOperator),
-            (new DepositCommand(h.Id(), Bob, "mix", 5), "insufficient-balance"),
-            (new SetPolicyCommand(h.Id(), Alice, "mix", "p", h.PolicyText), Rejections.NotOperator),
-            (new SetPolicyCommand(h.Id(), Operator, "mix", "p", "name: p\nuniverse: [A, B]\nweights: { scheme: equal }\ntrigger: none\n"), "policy-universe-mismatch"),
-            (new SetPolicyCommand(h.Id(), Operator, "mix", "p", "name: p\nuniverse: [A, B, C]\nweights: { scheme: equl }\ntrigger: none\n"), "invalid-policy"),
+            (new RedeemCommand(h.Id(), Bob, new VaultId("mix"), 1), Rejections.InsufficientShares),
+            (new RedeemCommand(h.Id(), Alice, new VaultId("mix"), h.Mix.Ledger.BalanceOf(Alice) + 1), Rejections.InsufficientShares),
+            (new ReportNavCommand(h.Id(), Alice, new VaultId("A"), 1), Rejections.NotReporter),
+            (new PauseCommand(h.Id(), Alice, new VaultId("mix")), Rejections.NotOperator),
+            (new PauseCommand(h.Id(), Alice, new VaultId("A")), Rejections.NotOperator),
+            (new DepositCommand(h.Id(), Bob, new VaultId("mix"), 5), "insufficient-balance"),
+            (new SetPolicyCommand(h.Id(), Alice, new VaultId("mix"), "p", h.PolicyText), Rejections.NotOperator),
+            (new SetPolicyCommand(h.Id(), Operator, new VaultId("mix"), "p", "name: p\nuniverse: [A, B]\nweights: { scheme: equal }\ntrigger: none\n"), "policy-universe-mismatch"),
+            (new SetPolicyCommand(h.Id(), Operator, new VaultId("mix"), "p", "name: p\nuniverse: [A, B, C]\nweights: { scheme: equl }\ntrigger: none\n"), "invalid-policy"),
             (new IssueAsset(h.Id(), Alice, new AssetSymbol("USD"), Alice, 5), "not-issuer"),
-            (new RebalanceCommand(h.Id(), Keeper, "nope"), "unknown-vault"),
-            (new CreateComposedVault(h.Id(), Alice, "bad id", new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Alice, CostRecipient = Alice, Children = ["A"] }), "invalid-vault-id"),
+            (new RebalanceCommand(h.Id(), Keeper, new VaultId("nope")), "unknown-vault"),
+            (new CreateComposedVault(h.Id(), Alice, new VaultId("bad id"), new ComposedVaultSpec { Asset = new AssetSymbol("USD"), Operator = Alice, CostRecipient = Alice, Children = [new VaultId("A")] }), "invalid-vault-id"),
         ];
         foreach (var (command, code) in refused)
         {
@@ -49,7 +49,7 @@ public class ProtocolEngineTests
     {
         using var h = new ProtocolHarness();
         h.Fund(Alice, 100);
-        var deposit = new DepositCommand("deposit-1", Alice, "mix", 50_000_000);
+        var deposit = new DepositCommand("deposit-1", Alice, new VaultId("mix"), 50_000_000);
         Assert.Equal(CommandStatus.Applied, h.Submit(deposit).Status);
         var after = h.Fingerprint();
 
@@ -132,7 +132,7 @@ public class ProtocolEngineTests
 
         var e = Assert.IsType<Rebalanced>(Assert.Single(h.Keep().Events));
 
-        Assert.Equal("A", Assert.Single(e.Trades).Child);
+        Assert.Equal(new VaultId("A"), Assert.Single(e.Trades).Child);
         Assert.Equal((UInt128)5_000_000, e.FixedCosts);
         Assert.Equal(costsBefore + 5_000_000, h.State.Balance(new AssetSymbol("USD"), new AccountId("costs")));
     }
@@ -175,7 +175,7 @@ public class ProtocolEngineTests
         var shares = h.Mix.Ledger.BalanceOf(Bob);
         var value = h.Mix.Ledger.ConvertToAssets(shares, Rounding.Floor);
 
-        var outcome = h.Must(new RedeemCommand(h.Id(), Bob, "mix", shares));
+        var outcome = h.Must(new RedeemCommand(h.Id(), Bob, new VaultId("mix"), shares));
 
         var e = Assert.IsType<ComposedRedeemed>(Assert.Single(outcome.Events));
         Assert.Equal(3, e.Children.Length);
@@ -197,18 +197,18 @@ public class ProtocolEngineTests
         var e = Assert.IsType<Rebalanced>(Assert.Single(h.Keep().Events));
 
         // A is sold through a withdrawal request: its value is in flight, not idle, and NAV keeps counting it.
-        var request = Assert.IsType<WithdrawalRequested>(Assert.Single(e.Trades, t => t.Child == "A").Operation);
+        var request = Assert.IsType<WithdrawalRequested>(Assert.Single(e.Trades, t => t.Child == new VaultId("A")).Operation);
         var inFlight = ProtocolEngine.InFlight(h.State, h.Mix);
         Assert.True(inFlight > 0);
         Assert.True(e.NavAfter + e.FlowFees + 16 >= navBefore);
         Assert.Equal(h.Nav, e.NavAfter);
 
         // An investor cannot take out value that is in flight.
-        var refused = h.Submit(new RedeemCommand(h.Id(), Alice, "mix", h.Mix.Ledger.BalanceOf(Alice)));
+        var refused = h.Submit(new RedeemCommand(h.Id(), Alice, new VaultId("mix"), h.Mix.Ledger.BalanceOf(Alice)));
         Assert.Equal("insufficient-liquidity", refused.Rejection?.Code);
 
         // Not due yet; then settled a week later: the cash arrives idle and NAV does not jump.
-        Assert.Equal(Rejections.WithdrawalNotDue, h.Submit(new SettleWithdrawalCommand(h.Id(), Keeper, "A", request.RequestId)).Rejection?.Code);
+        Assert.Equal(Rejections.WithdrawalNotDue, h.Submit(new SettleWithdrawalCommand(h.Id(), Keeper, new VaultId("A"), request.RequestId)).Rejection?.Code);
         for (var i = 0; i < 7; i++)
         {
             h.Day();
@@ -216,7 +216,7 @@ public class ProtocolEngineTests
 
         var navBeforeSettle = h.Nav;
         var idleBefore = h.State.Balance(new AssetSymbol("USD"), h.Mix.Account);
-        h.Must(new SettleWithdrawalCommand(h.Id(), Keeper, "A", request.RequestId));
+        h.Must(new SettleWithdrawalCommand(h.Id(), Keeper, new VaultId("A"), request.RequestId));
         Assert.Equal(UInt128.Zero, ProtocolEngine.InFlight(h.State, h.Mix));
         Assert.True(h.State.Balance(new AssetSymbol("USD"), h.Mix.Account) > idleBefore);
         Assert.True(h.Nav <= navBeforeSettle + 2 && h.Nav + (navBeforeSettle / 500) >= navBeforeSettle, $"settling turns in-flight value into cash (within a unit or two of rounding): NAV {navBeforeSettle} -> {h.Nav}");
@@ -288,7 +288,7 @@ public class ProtocolEngineTests
         // Children without a decimals offset and a share price of ~1,000 base units round away up to a share's worth.
         using var h = new ProtocolHarness(childOffset: 0, feeBps: 0);
         h.Fund(Bob, 10);
-        h.Must(new DepositCommand(h.Id(), Bob, "A", 1_000_000));
+        h.Must(new DepositCommand(h.Id(), Bob, new VaultId("A"), 1_000_000));
         h.Day();
         h.Day(1000.0, 1000.0, 1000.0);
         h.Deposit(Alice, 1_000_000);
@@ -296,7 +296,7 @@ public class ProtocolEngineTests
         var navBefore = h.Nav;
 
         h.Fund(Bob, 1);
-        h.Must(new DepositCommand(h.Id(), Bob, "mix", 999_999));
+        h.Must(new DepositCommand(h.Id(), Bob, new VaultId("mix"), 999_999));
 
         var gained = h.Nav - navBefore;
         Assert.True(h.Mix.Ledger.ConvertToAssets(h.Mix.Ledger.BalanceOf(Bob), Rounding.Floor) <= gained, "the depositor's shares are worth no more than what NAV gained");
@@ -316,7 +316,7 @@ public class ProtocolEngineTests
         var aliceBefore = h.Mix.Ledger.ConvertToAssets(h.Mix.Ledger.BalanceOf(Alice), Rounding.Floor);
         var bobShares = h.Mix.Ledger.BalanceOf(Bob) / 4;
 
-        var e = Assert.IsType<ComposedRedeemed>(Assert.Single(h.Must(new RedeemCommand(h.Id(), Bob, "mix", bobShares)).Events));
+        var e = Assert.IsType<ComposedRedeemed>(Assert.Single(h.Must(new RedeemCommand(h.Id(), Bob, new VaultId("mix"), bobShares)).Events));
 
         Assert.Equal(3, e.Children.Length);
         Assert.True(h.Mix.Ledger.ConvertToAssets(h.Mix.Ledger.BalanceOf(Alice), Rounding.Floor) >= aliceBefore, "the other holder's value is untouched by a redemption");
@@ -339,7 +339,7 @@ public class ProtocolEngineTests
 
             if (day == 20)
             {
-                h.Must(new RedeemCommand(h.Id(), Alice, "mix", h.Mix.Ledger.BalanceOf(Alice) / 3));
+                h.Must(new RedeemCommand(h.Id(), Alice, new VaultId("mix"), h.Mix.Ledger.BalanceOf(Alice) / 3));
             }
         }
 
@@ -467,7 +467,7 @@ public class ProtocolEngineTests
 
     private static double WeightOfA(ProtocolHarness h)
     {
-        var a = h.State.SimpleVaults["A"].Vault;
+        var a = h.State.SimpleVaults[new VaultId("A")].Vault;
         return (double)a.ConvertToAssets(a.BalanceOf(h.Mix.Account)) / (double)h.Nav;
     }
 }

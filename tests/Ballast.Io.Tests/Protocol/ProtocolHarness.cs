@@ -32,12 +32,12 @@ internal sealed class ProtocolHarness : IDisposable
         Must(new CreateAsset(Id(), Issuer, new AssetSymbol("USD"), 6));
         foreach (var child in Children)
         {
-            Must(new CreateSimpleVault(Id(), Operator, child, new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = childOffset, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = feeBps, ExitFeeBps = feeBps, FlowFeesPaidOut = true, InstantWithdrawals = instant, WithdrawalDelaySeconds = delayDays * 86_400L, Pricing = pricing, MinReportIntervalSeconds = 0 }));
+            Must(new CreateSimpleVault(Id(), Operator, new VaultId(child), new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = childOffset, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), EntryFeeBps = feeBps, ExitFeeBps = feeBps, FlowFeesPaidOut = true, InstantWithdrawals = instant, WithdrawalDelaySeconds = delayDays * 86_400L, Pricing = pricing, MinReportIntervalSeconds = 0 }));
         }
 
-        Must(new CreateComposedVault(Id(), Operator, "mix", new ComposedVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. Children], Rails = rails ?? RebalanceRails.None, Pricing = pricing }));
+        Must(new CreateComposedVault(Id(), Operator, new VaultId("mix"), new ComposedVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. Children.Select(c => new VaultId(c))], Rails = rails ?? RebalanceRails.None, Pricing = pricing }));
         PolicyText = $"name: p\nuniverse: [A, B, C]\nweights: {weights ?? "{ scheme: fixed, targets: { A: 0.5, B: 0.3, C: 0.2 } }"}\ntrigger: {trigger}\n";
-        Must(new SetPolicyCommand(Id(), Operator, "mix", "p", PolicyText));
+        Must(new SetPolicyCommand(Id(), Operator, new VaultId("mix"), "p", PolicyText));
     }
 
     public string Path { get; }
@@ -54,7 +54,7 @@ internal sealed class ProtocolHarness : IDisposable
 
     public ProtocolState State => Sequencer.State;
 
-    public ComposedVaultState Mix => State.ComposedVaults["mix"];
+    public ComposedVaultState Mix => State.ComposedVaults[new VaultId("mix")];
 
     public string Id() => $"c{_next++}";
 
@@ -72,7 +72,7 @@ internal sealed class ProtocolHarness : IDisposable
     public void Deposit(AccountId who, ulong units)
     {
         Fund(who, units);
-        Must(new DepositCommand(Id(), who, "mix", (UInt128)units * 1_000_000));
+        Must(new DepositCommand(Id(), who, new VaultId("mix"), (UInt128)units * 1_000_000));
     }
 
     /// <summary>Moves to the next day and reports each child's total assets multiplied by its factor.</summary>
@@ -81,16 +81,16 @@ internal sealed class ProtocolHarness : IDisposable
         Clock.Now = Clock.Now.AddDays(1);
         for (var i = 0; i < Children.Length; i++)
         {
-            var vault = State.SimpleVaults[Children[i]].Vault;
+            var vault = State.SimpleVaults[new VaultId(Children[i])].Vault;
             var factor = factors.Length > i ? factors[i] : 1.0;
-            Must(new ReportNavCommand(Id(), Reporter, Children[i], (UInt128)Math.Floor((double)vault.TotalAssets * factor)));
+            Must(new ReportNavCommand(Id(), Reporter, new VaultId(Children[i]), (UInt128)Math.Floor((double)vault.TotalAssets * factor)));
         }
     }
 
     public CommandOutcome Keep()
     {
         Clock.Now = Clock.Now.AddSeconds(1);
-        return Sequencer.Submit(new RebalanceCommand(Id(), Keeper, "mix"));
+        return Sequencer.Submit(new RebalanceCommand(Id(), Keeper, new VaultId("mix")));
     }
 
     public UInt128 Nav => ProtocolEngine.Nav(State, Mix);
@@ -109,14 +109,14 @@ internal sealed class ProtocolHarness : IDisposable
         var s = State;
         var lines = new List<string>();
         lines.AddRange(s.Wallets.OrderBy(w => w.Key.Symbol + "|" + w.Key.Account.Value, StringComparer.Ordinal).Select(w => $"wallet {w.Key.Symbol} {w.Key.Account} {w.Value}"));
-        foreach (var (id, sv) in s.SimpleVaults.OrderBy(v => v.Key, StringComparer.Ordinal))
+        foreach (var (id, sv) in s.SimpleVaults.OrderBy(v => v.Key))
         {
             var v = sv.Vault;
             lines.Add($"simple {id} assets {v.TotalAssets} supply {v.TotalSupply} locked {v.Ledger.LockedShares} paused {v.IsPaused} hwm {v.HighWaterMark} fees {v.Config.EntryFeeBps}/{v.Config.ExitFeeBps}/{v.Config.ManagementFeeBps}/{v.Config.PerformanceFeeBps} history {string.Join(";", sv.History.Select(h => $"{h.At:O}={h.Price}"))}");
             lines.AddRange(v.Ledger.Balances.OrderBy(b => b.Key).Select(b => $"  shares {b.Key} {b.Value}"));
         }
 
-        foreach (var (id, cv) in s.ComposedVaults.OrderBy(v => v.Key, StringComparer.Ordinal))
+        foreach (var (id, cv) in s.ComposedVaults.OrderBy(v => v.Key))
         {
             lines.Add($"composed {id} assets {cv.Ledger.TotalAssets} supply {cv.Ledger.TotalSupply} paused {cv.Paused} policy {cv.PolicyHash} targets {string.Join(",", cv.TargetsPpm ?? [])} last {cv.LastRebalanceAt:O} budget {cv.CostBudget} rails {cv.Spec.Rails} operator {cv.Spec.Operator}");
             lines.AddRange(cv.Ledger.Balances.OrderBy(b => b.Key).Select(b => $"  shares {b.Key} {b.Value}"));

@@ -71,7 +71,7 @@ public class SimSummaryTests
     }
 
     private static Rebalanced Event(string trigger, ImmutableArray<ChildFlow> trades) =>
-        new("mix", PolicyHash.OfCanonicalJson("{}"), trigger, "why", new string('0', 64), 0, [500_000, 500_000], trades, 0, 0, 1, 1, null, DateTimeOffset.UnixEpoch);
+        new(new VaultId("mix"), PolicyHash.OfCanonicalJson("{}"), trigger, "why", new string('0', 64), 0, [500_000, 500_000], trades, 0, 0, 1, 1, null, DateTimeOffset.UnixEpoch);
 
     [Fact]
     public void KeeperCallKindOf_AnInitialTargetSettingWithoutTrades_IsNotARebalance()
@@ -84,7 +84,7 @@ public class SimSummaryTests
     [Fact]
     public void KeeperCallKindOf_ARebalanceThatTrades_IsARebalance_AndTheRestIsNot()
     {
-        var traded = CommandOutcome.Of(Event("calendar", [new ChildFlow("A", null!)]));
+        var traded = CommandOutcome.Of(Event("calendar", [new ChildFlow(new VaultId("A"), null!)]));
         Assert.Equal(SimRunner.KeeperCallKind.Rebalance, SimRunner.KeeperCallKindOf(traded));
         Assert.Equal(SimRunner.KeeperCallKind.NothingTraded, SimRunner.KeeperCallKindOf(CommandOutcome.Nothing("no trigger fired")));
         Assert.Equal(SimRunner.KeeperCallKind.Rejected, SimRunner.KeeperCallKindOf(CommandOutcome.Reject("policy-failed", "no variance")));

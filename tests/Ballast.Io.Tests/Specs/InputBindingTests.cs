@@ -60,6 +60,44 @@ public sealed class InputBindingTests : IDisposable
         Assert.StartsWith(Path.Combine(_dir.FullName, "scenario.yaml") + ":9:", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>The composed vault's id also names its account (<c>vault:ID</c>): refused at its own line, naming composed.id.</summary>
+    [Theory]
+    [InlineData("'demo mix'", "demo mix")]
+    [InlineData("Long/Short", "Long/Short")]
+    public void Scenario_InvalidComposedId_IsRefusedAtLoad_NamingTheField(string yaml, string id)
+    {
+        var e = Assert.Throws<BallastInputException>(() => LoadScenario("  id: demo-mix", $"  id: {yaml}"));
+
+        Assert.Contains($"(composed.id): '{id}' is not a valid composed vault id", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith(Path.Combine(_dir.FullName, "scenario.yaml") + ":18:", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The policy's universe names the child vaults: a name that cannot be a vault id (65 characters) used to pass the
+    /// load and fail at the simulation's create-simple-vault command, with the scenario's name only; it is refused at
+    /// load, at its line in the spec, naming the field.
+    /// </summary>
+    [Fact]
+    public void Scenario_UniverseNameThatIsNoVaultId_IsRefusedAtLoad_AtItsLineInTheSpec()
+    {
+        var longName = new string('L', 65);
+        var dates = Enumerable.Range(0, 6).Select(d => new DateOnly(2020, 1, 6).AddDays(d)).ToArray();
+        using (var writer = new StreamWriter(Path.Combine(_dir.FullName, "data.csv")))
+        {
+            PriceTableCsv.Write(new Ballast.Data.PriceTable([longName, "B"], dates, [.. Enumerable.Range(0, 12).Select(i => 100.0 + i)]), writer);
+        }
+
+        var spec = Path.Combine(_dir.FullName, "spec.yaml");
+        File.WriteAllText(spec, $"name: s\nuniverse:\n  - {longName}\n  - B\nweights: {{ scheme: equal }}\npolicies:\n  - name: p\n    trigger: {{ calendar: monthly }}\n");
+        var scenario = Path.Combine(_dir.FullName, "scenario.yaml");
+        File.WriteAllText(scenario, "name: long\ndata: { file: data.csv }\nasset: { symbol: USD, decimals: 6 }\npolicy: { file: spec.yaml, name: p }\ninvestors:\n  - { account: alice, deposit: 1000, on: first }\n");
+
+        var e = Assert.Throws<BallastInputException>(() => Scenario.LoadFile(scenario));
+
+        Assert.StartsWith(spec + ":3:", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"(universe): '{longName}' is not a valid vault id (1 to 64 printable characters", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A misspelt <c>fill</c> used to be read silently as "no fill" (any text but forward was).</summary>
     [Fact]
     public void Scenario_MisspeltFill_IsRefusedNotIgnored()
@@ -102,6 +140,8 @@ public sealed class InputBindingTests : IDisposable
     [InlineData("evidence: { from: 2000-01-03, to: 2004-12-31 }", "evidence: { from: 2000-01-03, too: 2004-12-31 }", "(actions[0].adopt_policy.evidence.too): unknown key 'too'; did you mean 'to'?")]
     [InlineData("  - add_gauge: demo-mix", "  - change_parameters: { quorun: 0.2 }", "(actions[1].change_parameters.quorun): unknown key 'quorun'; did you mean 'quorum'?")]
     [InlineData("      vault: demo-mix", "", "(actions[0].adopt_policy.vault): missing vault: the composed vault's id")]
+    [InlineData("      vault: demo-mix", "      vault: 'demo mix'", "(actions[0].adopt_policy.vault): 'demo mix' is not a valid composed vault id")]
+    [InlineData("  - add_gauge: demo-mix", "  - add_gauge: Long/Short", "(actions[1].add_gauge): 'Long/Short' is not a valid composed vault id")]
     [InlineData("evidence: { from: 2000-01-03, to: 2004-12-31 }", "evidence: { from: 2000-01-03, to: 2004-12-31, claim: { metrics: { cagr: 0.1 }, data_digest: ABC123 } }", "(actions[0].adopt_policy.evidence.claim.data_digest): must be a SHA-256 as 64 lowercase hexadecimal digits")]
     public void Proposal_MisspellingOrMissingKey_NamesTheFieldAndSuggests(string find, string replace, string expected)
     {

@@ -271,13 +271,13 @@ internal static class EquivalenceHarness
         Must(new CreateAsset(Id(), Issuer, new AssetSymbol("USD"), Decimals));
         foreach (var name in names)
         {
-            Must(new CreateSimpleVault(Id(), Operator, name, new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), FlowFeesPaidOut = true, Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
+            Must(new CreateSimpleVault(Id(), Operator, new VaultId(name), new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, Reporter = Reporter, FeeRecipient = new AccountId("fees"), FlowFeesPaidOut = true, Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
             Must(new IssueAsset(Id(), Issuer, new AssetSymbol("USD"), Seed, capital));
-            Must(new DepositCommand(Id(), Seed, name, capital));
+            Must(new DepositCommand(Id(), Seed, new VaultId(name), capital));
         }
 
-        Must(new CreateComposedVault(Id(), Operator, Vault, new ComposedVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. names], Pricing = PricingMode.Immediate }));
-        Must(new SetPolicyCommand(Id(), Operator, Vault, policyName, specText));
+        Must(new CreateComposedVault(Id(), Operator, new VaultId(Vault), new ComposedVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = Operator, CostRecipient = new AccountId("costs"), Children = [.. names.Select(c => new VaultId(c))], Pricing = PricingMode.Immediate }));
+        Must(new SetPolicyCommand(Id(), Operator, new VaultId(Vault), policyName, specText));
 
         for (var row = 0; row < table.RowCount; row++)
         {
@@ -285,36 +285,36 @@ internal static class EquivalenceHarness
             now = At(table.Dates[row], 1);
             for (var i = 0; i < n; i++)
             {
-                var vault = state.SimpleVaults[names[i]].Vault;
+                var vault = state.SimpleVaults[new VaultId(names[i])].Vault;
                 var ratio = row == 0 ? 1.0 : table.Prices[(row * n) + i] / table.Prices[((row - 1) * n) + i];
-                Must(new ReportNavCommand(Id(), Reporter, names[i], ExactMath.MulDiv(vault.TotalAssets, (UInt128)Math.Round(ratio * 1e15), 1_000_000_000_000_000, Rounding.Floor)));
+                Must(new ReportNavCommand(Id(), Reporter, new VaultId(names[i]), ExactMath.MulDiv(vault.TotalAssets, (UInt128)Math.Round(ratio * 1e15), 1_000_000_000_000_000, Rounding.Floor)));
             }
 
             // 2. The keeper (on an empty vault it sets the policy's targets on the row, which a deposit is invested at).
             now = At(table.Dates[row], 2);
-            var keeper = Submit(new RebalanceCommand(Id(), Keeper, Vault));
+            var keeper = Submit(new RebalanceCommand(Id(), Keeper, new VaultId(Vault)));
             if (keeper.Status == CommandStatus.Rejected)
             {
                 refused ??= new RebalanceRow(table.Dates[row], $"refused: {keeper.Rejection!.Code}: {keeper.Rejection.Message}", []);
             }
 
-            var byChild = state.ComposedVaults[Vault].Spec.Children;
+            var byChild = state.ComposedVaults[new VaultId(Vault)].Spec.Children;
             if (keeper.Status == CommandStatus.Applied && keeper.Events.OfType<Rebalanced>().FirstOrDefault() is { } r && r.Trigger != ChildCaps.TrimTrigger && r.Trigger != PolicyStep.InitialInvestment.Kind)
             {
-                rows.Add(new RebalanceRow(table.Dates[row], r.Reason, [.. names.Select(name => r.TargetsPpm[byChild.IndexOf(name)])]));
+                rows.Add(new RebalanceRow(table.Dates[row], r.Reason, [.. names.Select(name => r.TargetsPpm[byChild.IndexOf(new VaultId(name))])]));
             }
 
             // 3. The investor, on the backtest's first row: invested at the targets in force (the backtest's row 0).
             now = At(table.Dates[row], 3);
             if (row == first)
             {
-                var inForce = state.ComposedVaults[Vault].TargetsPpm!;
-                rows.Add(new RebalanceRow(table.Dates[row], PolicyStep.InitialInvestment.Text, [.. names.Select(name => inForce[byChild.IndexOf(name)])]));
+                var inForce = state.ComposedVaults[new VaultId(Vault)].TargetsPpm!;
+                rows.Add(new RebalanceRow(table.Dates[row], PolicyStep.InitialInvestment.Text, [.. names.Select(name => inForce[byChild.IndexOf(new VaultId(name))])]));
                 Must(new IssueAsset(Id(), Issuer, new AssetSymbol("USD"), Investor, capital));
-                Must(new DepositCommand(Id(), Investor, Vault, capital));
+                Must(new DepositCommand(Id(), Investor, new VaultId(Vault), capital));
             }
 
-            navs[row] = ProtocolEngine.Nav(state, state.ComposedVaults[Vault]);
+            navs[row] = ProtocolEngine.Nav(state, state.ComposedVaults[new VaultId(Vault)]);
         }
 
         return (navs, rows, refused);
