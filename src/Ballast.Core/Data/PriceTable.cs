@@ -2,7 +2,9 @@ namespace Ballast.Data;
 
 /// <summary>
 /// A dense, aligned window of prices ready for simulation: every cell has a finite positive value.
-/// Prices are row-major (<c>Prices[row * ColumnCount + column]</c>) so one row is one contiguous span.
+/// Prices are row-major (<c>Prices[row * ColumnCount + column]</c>) so one row is one contiguous span. A table is
+/// built from arrays, or is a view of a run of appendable rows (<see cref="AppendablePriceRows"/>, the live NAV
+/// table), which copies nothing unless <see cref="Dates"/> or <see cref="Prices"/> is asked for.
 /// </summary>
 public sealed class PriceTable
 {
