@@ -67,6 +67,32 @@ public class LiveNavTablePolicyTests
     }
 
     [Fact]
+    public void ATableHandedOut_KeepsItsRows_WhenALaterReportOfTheSameDayChangesTheLastRow()
+    {
+        var state = NewState();
+        var at = new DateTimeOffset(2024, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        for (var day = 0; day < 5; day++, at = at.AddDays(1))
+        {
+            foreach (var name in Names)
+            {
+                state.SimpleVaults[name].HistoryMutable.Add((at, new SharePrice((UInt128)(1_000_000 + (day * 1_000)), 1_000_000)));
+            }
+        }
+
+        var today = DateOnly.FromDateTime(at.AddDays(-1).UtcDateTime);
+        var before = LiveNavTable.Window(state, Names, today, 2).Table!;
+        var lastRow = before.Row(before.RowCount - 1).ToArray();
+
+        // A keeper called between two reports of the same day: the second changes the row the first call's table ends on.
+        state.SimpleVaults["B"].HistoryMutable.Add((at.AddDays(-1).AddHours(1), new SharePrice(2_000_000, 1_000_000)));
+        var after = LiveNavTable.Window(state, Names, today, 2).Table!;
+
+        Assert.Equal(lastRow, before.Row(before.RowCount - 1).ToArray());
+        Assert.Equal(2.0, after.Row(after.RowCount - 1)[1]);
+        Assert.Equal(before.RowCount, after.RowCount);
+    }
+
+    [Fact]
     public void PolicyStep_OnTheLiveTable_CopiesNoRows()
     {
         var state = NewState();
