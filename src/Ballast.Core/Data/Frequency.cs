@@ -73,6 +73,8 @@ public static class CalendarFrequencies
 public sealed class MarketCalendar
 {
     private readonly DateOnly[] _dates;
+    private readonly int _first;
+    private readonly AppendablePriceRows? _rows;
     private readonly bool[]?[] _starts = new bool[]?[CalendarFrequencies.Names.Count];
     private readonly Lock _gate = new();
 
@@ -83,20 +85,44 @@ public sealed class MarketCalendar
     {
         ArgumentNullException.ThrowIfNull(dates);
         _dates = dates;
+        Count = dates.Length;
+    }
+
+    /// <summary>A calendar over <paramref name="count"/> rows of appendable rows from <paramref name="first"/>, whose period starts the rows keep as they grow.</summary>
+    internal MarketCalendar(AppendablePriceRows rows, DateOnly[] dates, int first, int count)
+    {
+        _rows = rows;
+        _dates = dates;
+        _first = first;
+        Count = count;
     }
 
     /// <summary>The rows' dates, in order.</summary>
-    public ReadOnlySpan<DateOnly> Dates => _dates;
+    public ReadOnlySpan<DateOnly> Dates => _dates.AsSpan(_first, Count);
 
     /// <summary>The number of rows.</summary>
-    public int Count => _dates.Length;
+    public int Count { get; }
 
     /// <summary>True when <paramref name="row"/> is the first row of a new period of <paramref name="frequency"/>.</summary>
-    public bool StartsPeriod(CalendarFrequency frequency, int row) => Starts(frequency)[row];
+    public bool StartsPeriod(CalendarFrequency frequency, int row)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Count);
+        return Starts(frequency)[row];
+    }
 
-    /// <summary>The per-row flags for one frequency, computed once and cached.</summary>
+    /// <summary>
+    /// The per-row flags for one frequency, computed once and cached: <see cref="Count"/> of them, or more for a
+    /// calendar over appendable rows (the live NAV table shares one growing array between its views; the flags past
+    /// <see cref="Count"/> belong to later rows).
+    /// </summary>
     public bool[] Starts(CalendarFrequency frequency)
     {
+        if (_rows is not null)
+        {
+            return _rows.PeriodStarts(frequency, _first, Count);
+        }
+
         var cached = Volatile.Read(ref _starts[(int)frequency]);
         if (cached is not null)
         {

@@ -2,10 +2,21 @@ namespace Ballast.Data;
 
 /// <summary>
 /// A dense, aligned window of prices ready for simulation: every cell has a finite positive value.
-/// Prices are row-major (<c>Prices[row * ColumnCount + column]</c>) so one row is one contiguous span.
+/// Prices are row-major (<c>Prices[row * ColumnCount + column]</c>) so one row is one contiguous span. A table is
+/// built from arrays, or is a view of a run of appendable rows (<see cref="AppendablePriceRows"/>, the live NAV
+/// table), which copies nothing unless <see cref="Dates"/> or <see cref="Prices"/> is asked for.
 /// </summary>
 public sealed class PriceTable
 {
+    // The rows live in _dateBuffer/_priceBuffer from _firstRow on: the whole arrays for a table built from arrays, a
+    // run of an appendable buffer's rows for a view (AppendablePriceRows). _dates/_prices are the exact arrays, made
+    // on first use for a view.
+    private readonly DateOnly[] _dateBuffer;
+    private readonly double[] _priceBuffer;
+    private readonly int _firstRow;
+    private DateOnly[]? _dates;
+    private double[]? _prices;
+
     /// <summary>A table over the given columns and rows; the arrays are kept, not copied, and must not change.</summary>
     /// <param name="names">The column (series) names, in column order.</param>
     /// <param name="dates">The row dates, strictly ascending.</param>
@@ -25,18 +36,61 @@ public sealed class PriceTable
         }
 
         Names = names;
-        Dates = dates;
-        Prices = prices;
+        _dates = dates;
+        _prices = prices;
+        _dateBuffer = dates;
+        _priceBuffer = prices;
+        RowCount = dates.Length;
         IsMonthly = monthly;
         Notices = notices ?? [];
         Calendar = new MarketCalendar(dates);
+    }
+
+    /// <summary>
+    /// A view of <paramref name="rows"/> rows of appendable buffers from row <paramref name="firstRow"/> (the rows
+    /// are shared, not copied; the owner never changes a row a view covers), with the buffer's calendar view.
+    /// </summary>
+    internal PriceTable(IReadOnlyList<string> names, DateOnly[] dateBuffer, double[] priceBuffer, int firstRow, int rows, MarketCalendar calendar)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstRow);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(firstRow + rows, dateBuffer.Length, nameof(rows));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((firstRow + rows) * names.Count, priceBuffer.Length, nameof(rows));
+        Names = names;
+        _dateBuffer = dateBuffer;
+        _priceBuffer = priceBuffer;
+        _firstRow = firstRow;
+        RowCount = rows;
+        Notices = [];
+        Calendar = calendar;
+    }
+
+    private PriceTable(PriceTable view, IReadOnlyList<string> notices)
+    {
+        Names = view.Names;
+        _dates = view._dates;
+        _prices = view._prices;
+        _dateBuffer = view._dateBuffer;
+        _priceBuffer = view._priceBuffer;
+        _firstRow = view._firstRow;
+        RowCount = view.RowCount;
+        IsMonthly = view.IsMonthly;
+        Notices = notices;
+        Calendar = view.Calendar;
     }
 
     /// <summary>The column (series) names, in column order.</summary>
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>The window's row dates, strictly ascending; row 0 is the first traded row.</summary>
-    public DateOnly[] Dates { get; }
+    /// <remarks>
+    /// For a view of appendable rows (the live NAV table) the array is copied on first use, O(rows): code that must
+    /// not depend on the history's length reads <see cref="DateSpan"/> or <see cref="Calendar"/> instead.
+    /// </remarks>
+    public DateOnly[] Dates => _dates ??= DateSpan.ToArray();
+
+    /// <summary>The window's row dates, without copying.</summary>
+    public ReadOnlySpan<DateOnly> DateSpan => _dateBuffer.AsSpan(_firstRow, RowCount);
 
     /// <summary>
     /// Rows before the window, kept for estimators that look back (covariance lookbacks): the same columns, ending on
@@ -67,7 +121,7 @@ public sealed class PriceTable
             throw new ArgumentException("reference series must cover the same rows as the table", nameof(references));
         }
 
-        return new PriceTable(Names, Dates, Prices, IsMonthly, Notices) { History = History, References = references };
+        return new PriceTable(this, Notices) { History = History, References = references };
     }
 
     /// <summary>
@@ -104,20 +158,19 @@ public sealed class PriceTable
         }
 
         var n = ColumnCount;
-        var history = History;
-        var historyRows = history?.RowCount ?? 0;
-        double Price(int combinedRow, int column) => combinedRow < historyRows
-            ? history!.Prices[(combinedRow * n) + column]
-            : Prices[((combinedRow - historyRows) * n) + column];
-
+        var historyRows = History?.RowCount ?? 0;
+        var history = History is { } h ? h.PriceSpan : default;
+        var window = PriceSpan;
         var end = historyRows + row;
         var result = new double[lookback, n];
         for (var k = 0; k < lookback; k++)
         {
             var r = end - lookback + 1 + k;
+            var now = r < historyRows ? history.Slice(r * n, n) : window.Slice((r - historyRows) * n, n);
+            var before = r - 1 < historyRows ? history.Slice((r - 1) * n, n) : window.Slice((r - 1 - historyRows) * n, n);
             for (var c = 0; c < n; c++)
             {
-                result[k, c] = (Price(r, c) / Price(r - 1, c)) - 1;
+                result[k, c] = (now[c] / before[c]) - 1;
             }
         }
 
@@ -125,7 +178,17 @@ public sealed class PriceTable
     }
 
     /// <summary>Row-major prices, <c>Prices[row * ColumnCount + column]</c>, each finite and positive.</summary>
-    public double[] Prices { get; }
+    /// <remarks>
+    /// For a view of appendable rows (the live NAV table) the array is copied on first use, O(rows × columns): code
+    /// that must not depend on the history's length reads <see cref="PriceSpan"/> or <see cref="Row"/> instead.
+    /// </remarks>
+    public double[] Prices => _prices ??= PriceSpan.ToArray();
+
+    /// <summary>Row-major prices as <see cref="Prices"/>, without copying.</summary>
+    public ReadOnlySpan<double> PriceSpan => _priceBuffer.AsSpan(_firstRow * Names.Count, RowCount * Names.Count);
+
+    /// <summary>True once <see cref="Dates"/> or <see cref="Prices"/> copied a view's rows into arrays (always for a table built from arrays).</summary>
+    internal bool HasArrays => _dates is not null || _prices is not null;
 
     /// <summary>True when the source wrote dates as <c>YYYY-MM</c> (each the last day of its month).</summary>
     public bool IsMonthly { get; }
@@ -137,7 +200,7 @@ public sealed class PriceTable
     public MarketCalendar Calendar { get; }
 
     /// <summary>The number of window rows (history rows excluded).</summary>
-    public int RowCount => Dates.Length;
+    public int RowCount { get; }
 
     /// <summary>The number of columns (series).</summary>
     public int ColumnCount => Names.Count;
@@ -146,7 +209,7 @@ public sealed class PriceTable
     /// <param name="row">The window row, 0 to <see cref="RowCount"/> − 1.</param>
     /// <returns>A span over <see cref="Prices"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is outside the table.</exception>
-    public ReadOnlySpan<double> Row(int row) => Prices.AsSpan(row * Names.Count, Names.Count);
+    public ReadOnlySpan<double> Row(int row) => PriceSpan.Slice(row * Names.Count, Names.Count);
 
     /// <summary>Formats a date the way the source wrote it: <c>YYYY-MM</c> when <see cref="IsMonthly"/>, else <c>YYYY-MM-DD</c>.</summary>
     /// <param name="date">The date.</param>
@@ -183,10 +246,12 @@ public sealed class PriceTable
         }
 
         var n = ColumnCount;
-        var historyDates = (History?.Dates ?? []).Concat(Dates[..move]).ToArray();
-        var historyPrices = (History?.Prices ?? []).Concat(Prices[..(move * n)]).ToArray();
-        var notices = Notices.Append($"starting on {FormatDate(Dates[move])}: the {rows} rows before it are history for the lookback (covariance or volatility window)").ToList();
-        return new PriceTable(Names, Dates[move..], Prices[(move * n)..], IsMonthly, notices)
+        var dates = DateSpan;
+        var prices = PriceSpan;
+        DateOnly[] historyDates = [.. History is { } h ? h.DateSpan : default, .. dates[..move]];
+        double[] historyPrices = [.. History is { } hp ? hp.PriceSpan : default, .. prices[..(move * n)]];
+        var notices = Notices.Append($"starting on {FormatDate(dates[move])}: the {rows} rows before it are history for the lookback (covariance or volatility window)").ToList();
+        return new PriceTable(Names, dates[move..].ToArray(), prices[(move * n)..].ToArray(), IsMonthly, notices)
         {
             History = new PriceTable(Names, historyDates, historyPrices, IsMonthly),
         };
@@ -215,11 +280,12 @@ public sealed class PriceTable
         }
 
         var prices = new double[RowCount * columns.Count];
+        var source = PriceSpan;
         for (var r = 0; r < RowCount; r++)
         {
             for (var c = 0; c < columns.Count; c++)
             {
-                prices[(r * columns.Count) + c] = Prices[(r * ColumnCount) + indexes[c]];
+                prices[(r * columns.Count) + c] = source[(r * ColumnCount) + indexes[c]];
             }
         }
 
@@ -238,7 +304,7 @@ public sealed class PriceTable
         }
 
         // History rows count too: a short window right after a lookback still has the data's rhythm.
-        var all = (History?.Dates ?? []).Concat(Dates).ToArray();
+        DateOnly[] all = [.. History is { } h ? h.DateSpan : default, .. DateSpan];
         var gaps = new int[all.Length - 1];
         var weekend = false;
         for (var i = 1; i < all.Length; i++)

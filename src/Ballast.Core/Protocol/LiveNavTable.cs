@@ -25,8 +25,7 @@ internal sealed class LiveNavTable
     private readonly int[] _merged;
     private readonly double[] _latest;
     private readonly bool[] _reported;
-    private readonly List<DateOnly> _dates = [];
-    private readonly List<double> _prices = [];
+    private AppendablePriceRows _rows;
     private readonly List<(DateOnly Day, int Child, int Index, double Price)> _pending = [];
     private int _unreported;
     private readonly Dictionary<int, (IncrementalHash Hash, int Rows)> _windowHashes = [];
@@ -46,6 +45,7 @@ internal sealed class LiveNavTable
         _latest = new double[names.Length];
         _reported = new bool[names.Length];
         _unreported = names.Length;
+        _rows = new AppendablePriceRows(names);
     }
 
     /// <summary>The children's NAV table up to <paramref name="today"/>, or null before two days on which every child has reported.</summary>
@@ -86,7 +86,7 @@ internal sealed class LiveNavTable
                     : (historyRows > 0 ? reference.WithHistory(historyRows, minWindowRows: 1) : reference, rows, reference.InferPeriodsPerYear());
             }
 
-            var count = live._dates.Count;
+            var count = live._rows.Count;
             return count < 2 || count <= historyRows ? (null, count, 252) : (live.WindowTable(historyRows), count, live.PeriodsPerYear());
         }
     }
@@ -138,9 +138,10 @@ internal sealed class LiveNavTable
         ArgumentOutOfRangeException.ThrowIfNegative(historyRows);
         lock (_gate)
         {
-            if (_dates.Count <= historyRows)
+            var count = _rows.Count;
+            if (count <= historyRows)
             {
-                throw new InvalidOperationException($"the table has {_dates.Count} rows; a window after {historyRows} history rows needs more");
+                throw new InvalidOperationException($"the table has {count} rows; a window after {historyRows} history rows needs more");
             }
 
             if (!_windowHashes.TryGetValue(historyRows, out var window))
@@ -151,16 +152,16 @@ internal sealed class LiveNavTable
             }
 
             // Every row but the last is final: hash those not hashed yet into the kept hash.
-            for (; window.Rows < _dates.Count - 1; window.Rows++)
+            for (; window.Rows < count - 1; window.Rows++)
             {
                 Append(window.Hash, RowText(window.Rows, ""));
             }
 
             _windowHashes[historyRows] = window;
             var hash = window.Hash.Clone();
-            if (window.Rows == _dates.Count - 1)
+            if (window.Rows == count - 1)
             {
-                Append(hash, RowText(_dates.Count - 1, ""));
+                Append(hash, RowText(count - 1, ""));
             }
 
             for (var r = 0; r < historyRows; r++)
@@ -172,8 +173,7 @@ internal sealed class LiveNavTable
         }
     }
 
-    private string RowText(int row, string prefix) =>
-        RowLine(prefix, _dates[row], System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_prices).Slice(row * _names.Length, _names.Length));
+    private string RowText(int row, string prefix) => RowLine(prefix, _rows.Dates[row], _rows.Row(row));
 
     /// <summary>
     /// SHA-256 fed with <paramref name="table"/>'s part of the inputs digest, from the table itself (what
@@ -188,7 +188,7 @@ internal sealed class LiveNavTable
         {
             for (var r = 0; r < (part?.RowCount ?? 0); r++)
             {
-                Append(hash, RowLine(prefix, part!.Dates[r], part.Row(r)));
+                Append(hash, RowLine(prefix, part!.DateSpan[r], part.Row(r)));
             }
         }
 
@@ -211,8 +211,8 @@ internal sealed class LiveNavTable
 
     /// <summary>
     /// The table split after its first <paramref name="historyRows"/> rows (at least two rows, more than
-    /// <paramref name="historyRows"/>). The history part never changes once the table is longer than it (only the
-    /// last row takes reports), so it is built once; the window is built once per change.
+    /// <paramref name="historyRows"/>): views of the appended rows, no copy. The history part never changes once the
+    /// table is longer than it (only the last row takes reports), so it is made once; the window once per change.
     /// </summary>
     private PriceTable WindowTable(int historyRows)
     {
@@ -226,15 +226,13 @@ internal sealed class LiveNavTable
             return window;
         }
 
-        var n = _names.Length;
         if (!_histories.TryGetValue(historyRows, out var history))
         {
-            history = new PriceTable([.. _names], [.. _dates.GetRange(0, historyRows)], [.. _prices.GetRange(0, historyRows * n)]);
+            history = _rows.View(0, historyRows);
             _histories[historyRows] = history;
         }
 
-        var rows = _dates.Count - historyRows;
-        window = new PriceTable([.. _names], [.. _dates.GetRange(historyRows, rows)], [.. _prices.GetRange(historyRows * n, rows * n)]) { History = history };
+        window = _rows.View(historyRows, _rows.Count - historyRows, history);
         _windows[historyRows] = window;
         return window;
     }
@@ -245,7 +243,7 @@ internal sealed class LiveNavTable
     /// </summary>
     private int PeriodsPerYear()
     {
-        var total = _dates.Count - 1;
+        var total = _rows.Count - 1;
         var rank = total / 2;
         var seen = 0;
         foreach (var (gap, count) in _gaps)
@@ -263,12 +261,12 @@ internal sealed class LiveNavTable
     /// <summary>The table as merged so far (built once per change), or null before two complete rows.</summary>
     private PriceTable? Current()
     {
-        if (_dates.Count < 2)
+        if (_rows.Count < 2)
         {
             return null;
         }
 
-        return _table ??= new PriceTable([.. _names], [.. _dates], [.. _prices]);
+        return _table ??= _rows.View(0, _rows.Count);
     }
 
     /// <summary>Merges every report applied since the last call, in day order (a child's reports of one day in the order they applied).</summary>
@@ -314,7 +312,6 @@ internal sealed class LiveNavTable
 
     private void Merge(DateOnly day, int child, double price)
     {
-        var n = _names.Length;
         _latest[child] = price;
         if (!_reported[child])
         {
@@ -329,21 +326,20 @@ internal sealed class LiveNavTable
             return;
         }
 
-        if (_dates.Count == 0 || day > _dates[^1])
+        if (_rows.Count == 0 || day > _rows.LastDate)
         {
-            if (_dates.Count > 0)
+            if (_rows.Count > 0)
             {
-                var gap = day.DayNumber - _dates[^1].DayNumber;
+                var gap = day.DayNumber - _rows.LastDate.DayNumber;
                 _gaps[gap] = _gaps.GetValueOrDefault(gap) + 1;
             }
 
             _weekend |= day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
-            _dates.Add(day);
-            _prices.AddRange(_latest);
+            _rows.Append(day, _latest);
         }
         else
         {
-            _prices[((_dates.Count - 1) * n) + child] = price;
+            _rows.SetLast(child, price);
         }
     }
 
@@ -363,8 +359,7 @@ internal sealed class LiveNavTable
         Array.Clear(_latest);
         Array.Clear(_reported);
         _unreported = _names.Length;
-        _dates.Clear();
-        _prices.Clear();
+        _rows = new AppendablePriceRows(_names);
         _lastDay = DateOnly.MinValue;
         _table = null;
     }

@@ -232,7 +232,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
             // The window's first row: a backtest invests there and decides (and observes) from the next row on.
             return nav == 0 && policy.IsRiskBased
                 ? SetInitialTargets(state, cv, policy, table, periods, held, inForce, lastRow, now)
-                : Unchanged(state, cv, now, $"{table.FormatDate(table.Dates[row])} is the first row with the policy's whole lookback: the policy decides from the next row on");
+                : Unchanged(state, cv, now, $"{table.FormatDate(table.DateSpan[row])} is the first row with the policy's whole lookback: the policy decides from the next row on");
         }
 
         var step = PolicyStep.ForVault(policy, table, periods, inForcePpm, lastRow, cv.PolicyState);
@@ -241,7 +241,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
 
         // The rows since the state last observed, each with the shares held now valued at that row's NAV reports
         // (the holdings since the last call: a backtest's units between its trades); today's row comes with the step.
-        var rowObserved = step.State is null || (cv.PolicyObservedThrough is { } through && through >= table.Dates[row]);
+        var rowObserved = step.State is null || (cv.PolicyObservedThrough is { } through && through >= table.DateSpan[row]);
         if (!rowObserved)
         {
             ObserveEarlierRows(step, table, held, cv.Account, cv.PolicyObservedThrough);
@@ -250,8 +250,8 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         var rails = cv.Spec.Rails;
         var wait = cv.LastRebalanceAt is { } lastAt && rails.CooldownSeconds > 0 && now < lastAt.AddSeconds(rails.CooldownSeconds)
             ? $"cooldown: the last rebalance was at {lastAt:O}; the next may come from {lastAt.AddSeconds(rails.CooldownSeconds):O}"
-            : cv.LastRebalanceAt is { } previous && DateOnly.FromDateTime(previous.UtcDateTime) >= table.Dates[row]
-                ? $"already rebalanced on {table.FormatDate(table.Dates[row])}: at most one rebalance per row of NAV history (as in a backtest)"
+            : cv.LastRebalanceAt is { } previous && DateOnly.FromDateTime(previous.UtcDateTime) >= table.DateSpan[row]
+                ? $"already rebalanced on {table.FormatDate(table.DateSpan[row])}: at most one rebalance per row of NAV history (as in a backtest)"
                 : null;
         if (wait is not null || nav == 0)
         {
@@ -260,7 +260,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
                 step.Observe(current);
             }
 
-            var observedOnly = Observed(step, cv, hash, table.Dates[row], rowObserved, now);
+            var observedOnly = Observed(step, cv, hash, table.DateSpan[row], rowObserved, now);
             if (nav == 0 && policy.IsRiskBased)
             {
                 return WithObservation(SetInitialTargets(state, cv, policy, table, periods, held, inForce, lastRow, now), observedOnly);
@@ -270,10 +270,10 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         }
 
         var plan = rowObserved ? step.DecideAndPlan(current) : step.Step(current);
-        var observed = Observed(step, cv, hash, table.Dates[row], rowObserved, now);
+        var observed = Observed(step, cv, hash, table.DateSpan[row], rowObserved, now);
         if (plan is null)
         {
-            return WithObservation(Unchanged(state, cv, now, $"no trigger fired on {table.FormatDate(table.Dates[row])} (largest drift {maxDrift:P3}); nothing changed"), observed);
+            return WithObservation(Unchanged(state, cv, now, $"no trigger fired on {table.FormatDate(table.DateSpan[row])} (largest drift {maxDrift:P3}); nothing changed"), observed);
         }
 
         if (plan.Failure is { } failure)
@@ -323,7 +323,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         var byChild = cv.Spec.Children.Select(c => proposed[IndexOf(names, c)]).ToImmutableArray();
         if (byChild.SequenceEqual(inForce))
         {
-            return CommandOutcome.Nothing($"the vault holds nothing; the policy's targets on {table.FormatDate(table.Dates[row])} are those in force");
+            return CommandOutcome.Nothing($"the vault holds nothing; the policy's targets on {table.FormatDate(table.DateSpan[row])} are those in force");
         }
 
         var historyRows = policy.NeedsPrices && policy.HistoryRows > 0 ? policy.HistoryRows : 0;
@@ -345,7 +345,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         var first = 1;
         if (observedThrough is { } through)
         {
-            var index = Array.BinarySearch(table.Dates, through);
+            var index = table.DateSpan.BinarySearch(through);
             first = Math.Max(first, index >= 0 ? index + 1 : ~index);
         }
 
@@ -408,7 +408,7 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         }
 
         var day = DateOnly.FromDateTime(at.UtcDateTime);
-        var index = Array.BinarySearch(table.Dates, day);
+        var index = table.DateSpan.BinarySearch(day);
         return index >= 0 ? index : Math.Max(0, ~index - 1);
     }
 
