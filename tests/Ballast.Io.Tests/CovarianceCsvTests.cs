@@ -76,4 +76,34 @@ public class CovarianceCsvTests
         var e = Assert.Throws<BallastInputException>(() => CovarianceCsv.Read(bad, "c.csv"));
         Assert.Equal("c.csv:3:3 (B): cannot read number '0.09x'", e.Message);
     }
+
+    [Fact]
+    public void Read_SeveralBadRowsAmongMany_NamesTheFirstInTheFile()
+    {
+        // Rows are parsed in parallel; whichever finishes first, the error is the one a reading in order meets first.
+        const int n = 200;
+        var names = Enumerable.Range(0, n).Select(i => $"S{i}").ToArray();
+        var csv = new StringBuilder(",").AppendJoin(',', names).Append('\n');
+        for (var i = 0; i < n; i++)
+        {
+            var cells = Enumerable.Range(0, n).Select(j => i == j ? "0.04" : "0.001").ToArray();
+            if (i == 150)
+            {
+                cells = cells[..^1];
+            }
+
+            if (i == 120 || i == 190)
+            {
+                cells[7] = "oops";
+            }
+
+            csv.Append(names[i]).Append(',').AppendJoin(',', cells).Append('\n');
+        }
+
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var e = Assert.Throws<BallastInputException>(() => CovarianceCsv.Read(csv.ToString(), "c.csv"));
+            Assert.Equal("c.csv:122:9 (S7): cannot read number 'oops'", e.Message);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Ballast.Optimisation;
@@ -54,14 +55,7 @@ public static class BoundedRiskBudgeting
             throw new InfeasibleConstraintsException($"bounds sum to [{lower.Sum():0.######}, {upper.Sum():0.######}], which excludes 1: they conflict with the budget (weights sum to 1)");
         }
 
-        var sigma = new double[n * n];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                sigma[(i * n) + j] = covariance[i, j];
-            }
-        }
+        var sigma = covariance.ToRowMajorArray();
 
         // Start from the unconstrained answer, clipped; λ from its scale (Σ y = 1 at λ = yᵀΣy for the unconstrained problem).
         var y = RiskBudgeting.Solve(covariance, budgets);
@@ -130,16 +124,7 @@ public static class BoundedRiskBudgeting
         }
 
         var sy = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            var s = 0.0;
-            for (var j = 0; j < n; j++)
-            {
-                s += sigma[(i * n) + j] * y[j];
-            }
-
-            sy[i] = s;
-        }
+        RiskBudgeting.Multiply(sigma, n, y, sy);
 
         var moved = double.PositiveInfinity;
         for (var sweep = 0; sweep < 100_000; sweep++)
@@ -154,10 +139,8 @@ public static class BoundedRiskBudgeting
                 var delta = next - y[i];
                 if (delta != 0)
                 {
-                    for (var j = 0; j < n; j++)
-                    {
-                        sy[j] += sigma[(j * n) + i] * delta;
-                    }
+                    // Σ is symmetric: column i is row i. Σy += delta · row i, vectorised.
+                    TensorPrimitives.MultiplyAdd(sigma.AsSpan(i * n, n), delta, sy, sy);
 
                     y[i] = next;
                     moved = Math.Max(moved, Math.Abs(delta) / Math.Max(next, 1e-300));

@@ -11,9 +11,10 @@ namespace Ballast.Optimisation;
 /// step is the positive root of σᵢᵢxᵢ² + (Σ_{j≠i} σᵢⱼxⱼ)xᵢ − bᵢ = 0. Iterates until every relative risk
 /// contribution error is below the tolerance. Coordinate descent converges linearly, slowly on large, strongly
 /// correlated matrices (a 1,000-asset factor-model covariance needs more than 100,000 sweeps); when it has not
-/// converged after <see cref="CoordinateSweeps"/> sweeps, damped Newton steps on the same (self-concordant)
-/// objective finish from where it stopped (Spinu 2013), each an O(n³/3) Cholesky solve of (Σ + diag(b/x²)) d = −∇,
-/// converging quadratically.
+/// converged after <see cref="CoordinateSweeps"/> sweeps (a typical covariance converges within them), damped
+/// Newton steps on the same (self-concordant) objective finish from where it stopped (Spinu 2013), converging
+/// quadratically; each step solves (Σ + diag(b/x²)) d = ∇ by conjugate gradients preconditioned with the Cholesky
+/// factor of an earlier step, factoring afresh only when that is slow (<see cref="RiskBudgetingNewton"/>).
 /// </summary>
 public static class RiskBudgeting
 {
@@ -63,11 +64,7 @@ public static class RiskBudgeting
             x[i] = 1 / Math.Sqrt(c[(i * n) + i]);
         }
 
-        for (var i = 0; i < n; i++)
-        {
-            sx[i] = TensorPrimitives.Dot<double>(c.AsSpan(i * n, n), x);
-        }
-
+        Multiply(c, n, x, sx);
         var level = 1 / Math.Sqrt(TensorPrimitives.Dot<double>(x, sx));
         TensorPrimitives.Multiply(x, level, x);
         TensorPrimitives.Multiply(sx, level, sx);
@@ -91,19 +88,7 @@ public static class RiskBudgeting
             }
 
             // Risk contributions are scale-free, so they are checked on x directly, in O(n).
-            var variance = 0.0;
-            for (var i = 0; i < n; i++)
-            {
-                variance += x[i] * sx[i];
-            }
-
-            var worst = 0.0;
-            for (var i = 0; i < n; i++)
-            {
-                worst = Math.Max(worst, Math.Abs((x[i] * sx[i] / variance) - b[i]) / b[i]);
-            }
-
-            if (worst < tolerance)
+            if (WorstRelativeError(x, sx, b) < tolerance)
             {
                 converged = true;
                 break;
@@ -112,7 +97,7 @@ public static class RiskBudgeting
 
         if (!converged && maxSweeps > CoordinateSweeps)
         {
-            Newton(c, n, b, x, sx, tolerance, Math.Min(MaxNewtonSteps, maxSweeps - CoordinateSweeps));
+            RiskBudgetingNewton.Run(c, n, b, x, sx, tolerance, Math.Min(MaxNewtonSteps, maxSweeps - CoordinateSweeps));
         }
 
         var w = Normalise(x);
@@ -126,106 +111,30 @@ public static class RiskBudgeting
     }
 
     /// <summary>Coordinate-descent sweeps before the solver switches to Newton steps.</summary>
-    public const int CoordinateSweeps = 200;
+    public const int CoordinateSweeps = 30;
 
     private const int MaxNewtonSteps = 100;
 
-    /// <summary>
-    /// Damped Newton on F(x) = ½x'Σx − Σ bᵢ ln xᵢ from a positive <paramref name="x"/>, with <paramref name="sx"/> = Σx
-    /// kept up to date. The step d solves (Σ + diag(b/x²)) d = b/x − Σx; with the Newton decrement λ = √(−∇F'd), the
-    /// step d/(1 + λ) stays inside x &gt; 0 for a self-concordant F, and full steps are taken once λ &lt; 1/4. Stops at the
-    /// tolerance or when a step no longer reduces the largest relative risk-contribution error.
-    /// </summary>
-    private static void Newton(double[] c, int n, double[] b, double[] x, double[] sx, double tolerance, int maxSteps)
+    /// <summary>Σx for a row-major n × n Σ, one vectorised dot product per row.</summary>
+    internal static void Multiply(double[] c, int n, ReadOnlySpan<double> x, Span<double> product)
     {
-        var hessian = new double[n * n];
-        var gradient = new double[n];
-        var step = new double[n];
-        var previous = double.PositiveInfinity;
-        for (var iteration = 0; iteration < maxSteps; iteration++)
+        for (var i = 0; i < n; i++)
         {
-            Array.Copy(c, hessian, c.Length);
-            for (var i = 0; i < n; i++)
-            {
-                hessian[(i * n) + i] += b[i] / (x[i] * x[i]);
-                gradient[i] = sx[i] - (b[i] / x[i]);
-            }
-
-            if (!CholeskySolve(hessian, n, gradient, step))
-            {
-                return;
-            }
-
-            // step solves H·step = ∇F, so the Newton direction is −step and λ² = ∇F'H⁻¹∇F = ∇F'step.
-            var decrement = Math.Sqrt(Math.Max(0, TensorPrimitives.Dot<double>(gradient, step)));
-            var scale = decrement < 0.25 ? 1 : 1 / (1 + decrement);
-            for (var i = 0; i < n; i++)
-            {
-                x[i] = Math.Max(x[i] - (scale * step[i]), x[i] * 1e-3);
-            }
-
-            var variance = 0.0;
-            for (var i = 0; i < n; i++)
-            {
-                sx[i] = TensorPrimitives.Dot<double>(c.AsSpan(i * n, n), x);
-                variance += x[i] * sx[i];
-            }
-
-            var worst = 0.0;
-            for (var i = 0; i < n; i++)
-            {
-                worst = Math.Max(worst, Math.Abs((x[i] * sx[i] / variance) - b[i]) / b[i]);
-            }
-
-            // Done at the tolerance, or once a full step no longer reduces the error (rounding; the caller judges it).
-            if (worst < tolerance || (decrement < 0.25 && worst >= previous))
-            {
-                return;
-            }
-
-            previous = worst;
+            product[i] = TensorPrimitives.Dot(c.AsSpan(i * n, n), x);
         }
     }
 
-    /// <summary>Solves A·solution = rhs for a symmetric positive definite A (row-major, overwritten by its Cholesky factor); false when A is not PD.</summary>
-    private static bool CholeskySolve(double[] a, int n, double[] rhs, double[] solution)
+    /// <summary>The largest relative risk-contribution error maxᵢ |xᵢ(Σx)ᵢ / x'Σx − bᵢ| / bᵢ, from x and Σx (scale-free), in O(n).</summary>
+    internal static double WorstRelativeError(double[] x, double[] sx, double[] b)
     {
-        for (var i = 0; i < n; i++)
+        var variance = TensorPrimitives.Dot<double>(x, sx);
+        var worst = 0.0;
+        for (var i = 0; i < x.Length; i++)
         {
-            var rowI = a.AsSpan(i * n, n);
-            for (var j = 0; j < i; j++)
-            {
-                var rowJ = a.AsSpan(j * n, n);
-                rowI[j] = (rowI[j] - TensorPrimitives.Dot<double>(rowI[..j], rowJ[..j])) / rowJ[j];
-            }
-
-            var pivot = rowI[i] - TensorPrimitives.Dot<double>(rowI[..i], rowI[..i]);
-            if (!(pivot > 0))
-            {
-                return false;
-            }
-
-            rowI[i] = Math.Sqrt(pivot);
+            worst = Math.Max(worst, Math.Abs((x[i] * sx[i] / variance) - b[i]) / b[i]);
         }
 
-        // L·y = rhs, then Lᵀ·solution = y.
-        for (var i = 0; i < n; i++)
-        {
-            solution[i] = (rhs[i] - TensorPrimitives.Dot<double>(a.AsSpan(i * n, i), solution.AsSpan(0, i))) / a[(i * n) + i];
-        }
-
-        for (var i = n - 1; i >= 0; i--)
-        {
-            var sum = solution[i];
-            for (var k = i + 1; k < n; k++)
-            {
-                sum -= a[(k * n) + i] * solution[k];
-            }
-
-            solution[i] = sum / a[(i * n) + i];
-        }
-
-        return true;
+        return worst;
     }
 
     /// <summary>Risk contributions RCᵢ = wᵢ (Σw)ᵢ / (w'Σw); they sum to 1.</summary>

@@ -1,10 +1,9 @@
-using System.Numerics.Tensors;
-
 namespace Ballast.Optimisation;
 
 /// <summary>
 /// Whether a symmetric matrix is positive semidefinite, by a Cholesky factorisation Σ = LLᵀ that tolerates zero
-/// pivots (O(n³/3), several times cheaper than an eigendecomposition) and names the first asset where it fails.
+/// pivots (O(n³/3), several times cheaper than an eigendecomposition; the dot products sixteen at a time by
+/// <see cref="CholeskyTiles"/>) and names the first asset where it fails.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -43,44 +42,67 @@ public static class SemidefiniteCheck
             }
         }
 
-        // Cholesky–Banachiewicz, row by row: row i of L needs rows 0..i-1, each a contiguous dot product.
-        var factor = new double[n * n];
+        // Row by row (Cholesky–Banachiewicz), four rows at a time: row i of L needs rows 0..i-1, and the bulk of each
+        // element's dot product comes from CholeskyTiles, sixteen at a time. The four rows advance column by column
+        // together, so a failure is only final once the block is done: the earliest failing row wins (at its first
+        // failing column, as row by row), and rows after it stop.
+        var stride = CholeskyTiles.Stride(n);
+        var factor = new double[stride * stride];
+        Span<double> dots = stackalloc double[16];
         var rank = 0;
-        for (var i = 0; i < n; i++)
+        for (var i0 = 0; i0 < n; i0 += 4)
         {
-            var rowI = factor.AsSpan(i * n, n);
-            var varianceI = matrix[(i * n) + i];
-            for (var j = 0; j < i; j++)
+            var end = Math.Min(i0 + 4, n);
+            SemidefiniteResult? failure = null;
+            for (var j0 = 0; j0 <= i0; j0 += 4)
             {
-                var rowJ = factor.AsSpan(j * n, n);
-                var residual = matrix[(i * n) + j] - TensorPrimitives.Dot(rowI[..j], rowJ[..j]);
-                var pivot = rowJ[j];
-                if (pivot > 0)
+                CholeskyTiles.TileDots(factor, stride, i0, j0, dots);
+                for (var j = j0; j < Math.Min(j0 + 4, n); j++)
                 {
-                    rowI[j] = residual / pivot;
-                }
-                else if (Math.Abs(residual) <= Math.Sqrt(tolerance * varianceI * matrix[(j * n) + j]))
-                {
-                    rowI[j] = 0;
-                }
-                else
-                {
-                    // Asset j is a combination of earlier assets, yet still covaries with i beyond them: indefinite.
-                    var correlation = residual / Math.Sqrt(varianceI * matrix[(j * n) + j]);
-                    return new SemidefiniteResult(false, rank, i, j, correlation);
+                    for (var i = Math.Max(i0, j); i < end; i++)
+                    {
+                        var varianceI = matrix[(i * n) + i];
+                        var residual = matrix[(i * n) + j] - dots[((i - i0) * 4) + (j - j0)] - CholeskyTiles.InBlock(factor, stride, i, j, j0);
+                        if (i == j)
+                        {
+                            var ratio = residual / varianceI;
+                            if (ratio < -tolerance)
+                            {
+                                failure = new SemidefiniteResult(false, 0, i, null, ratio);
+                                end = i;
+                                break;
+                            }
+
+                            if (ratio > tolerance)
+                            {
+                                factor[(i * stride) + i] = Math.Sqrt(residual);
+                                rank++;
+                            }
+
+                            continue;
+                        }
+
+                        var pivot = factor[(j * stride) + j];
+                        if (pivot > 0)
+                        {
+                            factor[(i * stride) + j] = residual / pivot;
+                        }
+                        else if (Math.Abs(residual) > Math.Sqrt(tolerance * varianceI * matrix[(j * n) + j]))
+                        {
+                            // Asset j is a combination of earlier assets, yet still covaries with i beyond them: indefinite.
+                            var correlation = residual / Math.Sqrt(varianceI * matrix[(j * n) + j]);
+                            failure = new SemidefiniteResult(false, 0, i, j, correlation);
+                            end = i;
+                            break;
+                        }
+                    }
                 }
             }
 
-            var ratio = (varianceI - TensorPrimitives.Dot(rowI[..i], rowI[..i])) / varianceI;
-            if (ratio < -tolerance)
+            if (failure is { } failed)
             {
-                return new SemidefiniteResult(false, rank, i, null, ratio);
-            }
-
-            if (ratio > tolerance)
-            {
-                rowI[i] = Math.Sqrt(ratio * varianceI);
-                rank++;
+                // The rows of the block before the failing one have all been factored now: the rank counts them.
+                return failed with { Rank = rank };
             }
         }
 

@@ -116,4 +116,34 @@ public class BoundedRiskBudgetingTests
             }
         });
     }
+
+    [Fact]
+    public void Solve_ThousandAssetMarketFactorModelWithBindingBounds_FreeAssetsShareRiskEquallyAndBoundsHold()
+    {
+        // 20 factors, one a market factor every asset loads on, idiosyncratic volatilities 10-30 %: the size of
+        // `ballast weights --covariance FILE --scheme risk-parity --bounds 0.0006:0.0011`, with the cap binding.
+        const int n = 1_000;
+        var rng = new Random(20261207);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        var loadings = Matrix<double>.Build.Dense(n, 20, (_, j) => j == 0 ? 0.12 + (0.08 * rng.NextDouble()) : 0.06 * Normal());
+        var cov = (loadings * loadings.Transpose()) + Matrix<double>.Build.DenseOfDiagonalArray([.. Enumerable.Range(0, n).Select(_ => Math.Pow(0.10 + (0.20 * rng.NextDouble()), 2))]);
+        cov = (cov + cov.Transpose()) / 2;
+        var budgets = Enumerable.Repeat(1.0 / n, n).ToArray();
+        var lower = Enumerable.Repeat(0.0006, n).ToArray();
+        var upper = Enumerable.Repeat(0.0011, n).ToArray();
+
+        var w = BoundedRiskBudgeting.Solve(cov, budgets, lower, upper);
+
+        Assert.Equal(1, w.Sum(), 10);
+        Assert.All(w, x => Assert.InRange(x, 0.0006 - 1e-12, 0.0011 + 1e-12));
+        var rc = Absolute(cov, w);
+        var capped = Enumerable.Range(0, n).Where(i => w[i] >= upper[i] - 1e-9).ToArray();
+        var free = Enumerable.Range(0, n).Where(i => w[i] > lower[i] + 1e-9 && w[i] < upper[i] - 1e-9).ToArray();
+        Assert.True(capped.Length > 10, $"only {capped.Length} assets at the cap: the bounds should bind");
+        Assert.True(free.Length > 10, $"only {free.Length} free assets");
+        var level = rc[free[0]] / budgets[free[0]];
+        Assert.All(free, i => Assert.True(Math.Abs((rc[i] / budgets[i]) - level) <= 1e-8 * level, $"free asset {i}: rc/b {rc[i] / budgets[i]} vs {level}"));
+        Assert.All(capped, i => Assert.True(rc[i] / budgets[i] <= level * (1 + 1e-8), $"asset {i} at the cap has rc/b above λ"));
+        Assert.All(Enumerable.Range(0, n).Where(i => w[i] <= lower[i] + 1e-9), i => Assert.True(rc[i] / budgets[i] >= level * (1 - 1e-8), $"asset {i} at the floor has rc/b below λ"));
+    }
 }

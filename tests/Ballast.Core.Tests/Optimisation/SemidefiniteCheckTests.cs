@@ -107,6 +107,94 @@ public class SemidefiniteCheckTests
     }
 
     [Fact]
+    public void Check_ALaterRowOfTheSameBlockFailingInAnEarlierColumn_StillReportsTheFirstFailingRow()
+    {
+        // Rows are factored four at a time, column by column. Asset 1 is a copy of asset 0 (zero pivot); asset 2
+        // correlates 1.5 with both (a negative pivot, found at column 2); asset 3 correlates 0.5 with asset 0 but 0.9
+        // with its copy (found at column 1, earlier). Row by row, asset 2 fails first, and so it must be named.
+        var result = Check(new double[,] { { 1, 1, 1.5, 0.5 }, { 1, 1, 1.5, 0.9 }, { 1.5, 1.5, 1, 0 }, { 0.5, 0.9, 0, 1 } });
+
+        Assert.False(result.IsPositiveSemidefinite);
+        Assert.Equal(2, result.FailingIndex);
+        Assert.Null(result.DependsOn);
+        Assert.Equal(1, result.Rank);
+        Assert.Equal(1 - 2.25, result.Value, 12);
+    }
+
+    [Fact]
+    public void Check_RandomMatricesOfEverySize_AgreeWithTheRowByRowFactorisation()
+    {
+        // The tiled factorisation against the plain row-by-row one (the reference below), on sizes around the
+        // four-row blocks, PD, singular (rank k < n) and indefinite (shift < 0): same verdict, rank and failing pivot.
+        Gen.Select(Gen.Int[1, 23], Gen.Int[1, 23], Gen.Double[-0.05, 0.05], Gen.Int[0, 1_000_000]).Sample((n, k, shift, seed) =>
+        {
+            var rng = new Random(seed);
+            var b = Matrix<double>.Build.Dense(n, k, (_, _) => rng.NextDouble() - 0.5);
+            var m = (b * b.Transpose()) + (Matrix<double>.Build.DenseIdentity(n) * (rng.NextDouble() < 0.3 ? 0 : shift));
+            m = (m + m.Transpose()) / 2;
+            if (Enumerable.Range(0, n).Any(i => !(m[i, i] > 1e-3)))
+            {
+                return;
+            }
+
+            var expected = RowByRow(RowMajor(m), n, SemidefiniteCheck.DefaultTolerance);
+            var actual = SemidefiniteCheck.Check(RowMajor(m), n);
+
+            Assert.Equal(expected.IsPositiveSemidefinite, actual.IsPositiveSemidefinite);
+            Assert.Equal(expected.Rank, actual.Rank);
+            Assert.Equal(expected.FailingIndex, actual.FailingIndex);
+            Assert.Equal(expected.DependsOn, actual.DependsOn);
+        });
+    }
+
+    /// <summary>The reference: Cholesky–Banachiewicz one element at a time, with the same zero-pivot rules.</summary>
+    private static SemidefiniteResult RowByRow(double[] matrix, int n, double tolerance)
+    {
+        var factor = new double[n * n];
+        var rank = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var varianceI = matrix[(i * n) + i];
+            for (var j = 0; j < i; j++)
+            {
+                var residual = matrix[(i * n) + j];
+                for (var k = 0; k < j; k++)
+                {
+                    residual -= factor[(i * n) + k] * factor[(j * n) + k];
+                }
+
+                if (factor[(j * n) + j] > 0)
+                {
+                    factor[(i * n) + j] = residual / factor[(j * n) + j];
+                }
+                else if (Math.Abs(residual) > Math.Sqrt(tolerance * varianceI * matrix[(j * n) + j]))
+                {
+                    return new SemidefiniteResult(false, rank, i, j, residual / Math.Sqrt(varianceI * matrix[(j * n) + j]));
+                }
+            }
+
+            var pivot = varianceI;
+            for (var k = 0; k < i; k++)
+            {
+                pivot -= factor[(i * n) + k] * factor[(i * n) + k];
+            }
+
+            if (pivot / varianceI < -tolerance)
+            {
+                return new SemidefiniteResult(false, rank, i, null, pivot / varianceI);
+            }
+
+            if (pivot / varianceI > tolerance)
+            {
+                factor[(i * n) + i] = Math.Sqrt(pivot);
+                rank++;
+            }
+        }
+
+        return new SemidefiniteResult(true, rank, null, null, double.NaN);
+    }
+
+    [Fact]
     public void Check_NonPositiveVariance_Throws()
     {
         Assert.Throws<ArgumentException>(() => SemidefiniteCheck.Check([1, 0, 0, 0], 2));
