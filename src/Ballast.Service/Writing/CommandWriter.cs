@@ -27,6 +27,7 @@ public sealed class CommandWriter : BackgroundService
     private readonly Channel<Work> _queue;
     private readonly int _maxBatch;
     private volatile bool _stopping;
+    private int _started;
 
     /// <summary>A writer over <paramref name="sequencer"/>, raising <paramref name="committed"/> after each commit and recording in <paramref name="metrics"/>.</summary>
     public CommandWriter(ProtocolSequencer sequencer, JournalSignal committed, ILogger<CommandWriter> log, ServiceMetrics metrics, int maxBatch = 512)
@@ -100,6 +101,15 @@ public sealed class CommandWriter : BackgroundService
 
         return await work.Plan!.Task.ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Starts the writer's one decision loop; starting it again does nothing. The demo starts the writer to set
+    /// itself up before the host starts its hosted services, the writer among them: a second loop on the one
+    /// sequencer would decide commands while another batch is between its decision and its commit, on a state the
+    /// journal does not describe (the other batch's events applied, not yet journaled), and commit them first.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken) =>
+        Interlocked.Exchange(ref _started, 1) == 0 ? base.StartAsync(cancellationToken) : Task.CompletedTask;
 
     /// <inheritdoc/>
     public override async Task StopAsync(CancellationToken cancellationToken)
