@@ -39,7 +39,7 @@ public class LiveNavTablePolicyTests
             foreach (var (child, days, assets, ask, held) in steps)
             {
                 at = at.AddDays(days);
-                state.SimpleVaults[Names[child]].HistoryMutable.Add((at, new SharePrice(assets, 1_000_000)));
+                state.SimpleVaults[new VaultId(Names[child])].HistoryMutable.Add((at, new SharePrice(assets, 1_000_000)));
                 if (!ask)
                 {
                     continue;
@@ -75,7 +75,7 @@ public class LiveNavTablePolicyTests
         {
             foreach (var name in Names)
             {
-                state.SimpleVaults[name].HistoryMutable.Add((at, new SharePrice((UInt128)(1_000_000 + (day * 1_000)), 1_000_000)));
+                state.SimpleVaults[new VaultId(name)].HistoryMutable.Add((at, new SharePrice((UInt128)(1_000_000 + (day * 1_000)), 1_000_000)));
             }
         }
 
@@ -84,7 +84,7 @@ public class LiveNavTablePolicyTests
         var lastRow = before.Row(before.RowCount - 1).ToArray();
 
         // A keeper called between two reports of the same day: the second changes the row the first call's table ends on.
-        state.SimpleVaults["B"].HistoryMutable.Add((at.AddDays(-1).AddHours(1), new SharePrice(2_000_000, 1_000_000)));
+        state.SimpleVaults[new VaultId("B")].HistoryMutable.Add((at.AddDays(-1).AddHours(1), new SharePrice(2_000_000, 1_000_000)));
         var after = LiveNavTable.Window(state, Names, today, 2).Table!;
 
         Assert.Equal(lastRow, before.Row(before.RowCount - 1).ToArray());
@@ -102,7 +102,7 @@ public class LiveNavTablePolicyTests
         {
             foreach (var name in Names)
             {
-                state.SimpleVaults[name].HistoryMutable.Add((at, new SharePrice((UInt128)random.Next(900_000, 1_100_000), 1_000_000)));
+                state.SimpleVaults[new VaultId(name)].HistoryMutable.Add((at, new SharePrice((UInt128)random.Next(900_000, 1_100_000), 1_000_000)));
             }
         }
 
@@ -139,7 +139,7 @@ public class LiveNavTablePolicyTests
         {
             foreach (var name in Names)
             {
-                state.SimpleVaults[name].HistoryMutable.Add((at, new SharePrice((UInt128)(1_000_000 + ((day * 7919) % 1000)), 1_000_000)));
+                state.SimpleVaults[new VaultId(name)].HistoryMutable.Add((at, new SharePrice((UInt128)(1_000_000 + ((day * 7919) % 1000)), 1_000_000)));
             }
 
             at = at.AddDays(1);
@@ -218,7 +218,7 @@ public class LiveNavTablePolicyTests
     private static ProtocolState NewState()
     {
         var harness = new EngineHarness();
-        harness.Must(new CreateSimpleVault(harness.Id(), EngineHarness.Operator, "C", new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = EngineHarness.Operator, Reporter = EngineHarness.Reporter, FeeRecipient = new AccountId("fees"), Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
+        harness.Must(new CreateSimpleVault(harness.Id(), EngineHarness.Operator, new VaultId("C"), new SimpleVaultSpec { Asset = new AssetSymbol("USD"), DecimalsOffset = 6, Operator = EngineHarness.Operator, Reporter = EngineHarness.Reporter, FeeRecipient = new AccountId("fees"), Pricing = PricingMode.Immediate, MinReportIntervalSeconds = 0 }));
         return harness.State;
     }
 
