@@ -154,20 +154,33 @@ public static class ReferenceEngine
 
             var keep = new bool[_n];
             var after = Solve(current, keep, navBefore, out var cost);
-            var kept = 0;
-            for (var i = 0; i < _n; i++)
-            {
-                keep[i] = Math.Abs(after[i] - current[i]) < MinimumTrade * navBefore;
-                kept += keep[i] ? 1 : 0;
-            }
 
-            if (kept == _n)
+            // Leave alone the trades under the threshold and solve the others again, until none left is under it.
+            while (true)
             {
-                return -1;
-            }
+                var kept = 0;
+                var newlyKept = 0;
+                for (var i = 0; i < _n; i++)
+                {
+                    if (!keep[i] && Math.Abs(after[i] - current[i]) < MinimumTrade * navBefore)
+                    {
+                        keep[i] = true;
+                        newlyKept++;
+                    }
 
-            if (kept > 0)
-            {
+                    kept += keep[i] ? 1 : 0;
+                }
+
+                if (kept == _n)
+                {
+                    return -1;
+                }
+
+                if (newlyKept == 0)
+                {
+                    break;
+                }
+
                 // With a fixed cost, what the other assets trade after some are left alone can be little more than
                 // that cost, and whether such a rebalance is worth making at all is again decided in the last bits.
                 _knifeEdge |= policy.FixedCost > 0;

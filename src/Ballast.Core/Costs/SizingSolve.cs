@@ -137,7 +137,8 @@ public sealed class SizingSolve
     /// "Execution at the close"): the assets in <paramref name="keep"/> do not trade; the others share what the kept
     /// ones leave, pro rata to their planned parts per million (<paramref name="planPpm"/>), after costs. The trades
     /// are first solved with every asset not kept trading; an asset whose solved trade is under half a part per
-    /// million of <paramref name="nav"/> is then kept too, and the others solved again sharing what it leaves. An
+    /// million of <paramref name="nav"/> is then kept too, and the others solved again sharing what it leaves, until no
+    /// trade left is under that (so every trade sized is at least half a ppm of NAV, never rounding noise). An
     /// asset whose trade is under <paramref name="smallestTrade"/> (a protocol rail) is kept as well, but its planned
     /// part is not shared out: the others still go to their planned part and what it would have traded stays idle.
     /// <paramref name="force"/> marks assets that trade however small their trade.
@@ -167,36 +168,43 @@ public sealed class SizingSolve
         {
             // First solve with every asset not kept trading; then keep the assets whose trade would be under half a
             // part per million of NAV (inside the rounding grid of the targets) or under the smallest trade, and
-            // solve again for the others.
+            // solve again for the others; repeat until no trade left is under those, since keeping an asset changes
+            // what the others share (when all but one are kept, the last one's share of what they leave is its own
+            // value: a "trade" of rounding noise that the protocol's integer orders floor to nothing). At most n solves.
             var idle = _idle.AsSpan();
             idle.Clear();
             var cost = SolveShares(planPpm, current, nav, keep, idle, lots, prices, shares, values, out var keptValue);
             var threshold = Backtesting.Backtester.NoTradeFraction * nav;
-            var kept = 0;
-            var held = 0;
-            for (var i = 0; i < n; i++)
+            while (true)
             {
-                var move = Math.Abs(values[i] - current[i]);
-                if (keep[i])
+                var kept = 0;
+                var newlyKept = 0;
+                for (var i = 0; i < n; i++)
                 {
-                    held++;
-                    kept++;
+                    var move = Math.Abs(values[i] - current[i]);
+                    if (keep[i])
+                    {
+                        kept++;
+                    }
+                    else if ((move < threshold || move < smallestTrade) && (force.IsEmpty || !force[i]))
+                    {
+                        keep[i] = true;
+                        idle[i] = move >= threshold;
+                        kept++;
+                        newlyKept++;
+                    }
                 }
-                else if ((move < threshold || move < smallestTrade) && (force.IsEmpty || !force[i]))
+
+                if (kept == n)
                 {
-                    keep[i] = true;
-                    idle[i] = move >= threshold;
-                    kept++;
+                    return null;
                 }
-            }
 
-            if (kept == n)
-            {
-                return null;
-            }
+                if (newlyKept == 0)
+                {
+                    break;
+                }
 
-            if (kept > held)
-            {
                 cost = SolveShares(planPpm, current, nav, keep, idle, lots, prices, shares, values, out keptValue);
             }
 

@@ -130,4 +130,52 @@ public class SizingSolveTests
         Assert.Null(solve.Size([500_000, 500_000], [499_990, 500_010], 1_000_000, unforced, default, 100, default, default, new double[2], new double[2]));
         Assert.Equal([true, true], unforced);
     }
+
+    [Fact]
+    public void Size_WhenKeepingTheSmallTradesLeavesOneAssetItsOwnValue_NothingTrades()
+    {
+        // The band-edge row of CsCheck seed 0EWi5Hl5TFT3 (RandomPolicyEquivalenceTests), in round numbers: A is planned
+        // 1.394 ppm up, the other four are each under half a ppm of NAV from their plan and stay. A alone then shares what
+        // they leave, which is its own value: its "trade" is rounding noise (the backtest once executed 5.8e-11 of it and
+        // called the row a rebalance; the protocol's integer orders floored it to nothing). Nothing trades.
+        var solve = new SizingSolve(new CostModel([0, 0, 0, 0, 0], [0, 0, 0, 0, 0], 0));
+        var keep = new bool[5];
+        var current = new[] { 126_853.606, 298_319.3, 193_277.3, 109_243.3, 272_306.494 };
+        var sized = solve.Size([126_855, 298_319, 193_277, 109_243, 272_306], current, current.Sum(), keep, default, 0, default, default, new double[5], new double[5]);
+
+        Assert.Null(sized);
+        Assert.Equal([true, true, true, true, true], keep);
+    }
+
+    /// <summary>Holdings within a few ppm of a plan, as on a band edge or after a partial move.</summary>
+    private static readonly Gen<(int[] Plan, double[] Current)> NearPlans =
+        Gen.Int[2, 8].SelectMany(n => Gen.Select(Gen.Int[1, 100].Array[n], Gen.Double[-3, 3].Array[n], (raw, noise) =>
+        {
+            var total = raw.Sum();
+            var plan = raw.Select(r => r * 1_000_000 / total).ToArray();
+            plan[0] += 1_000_000 - plan.Sum();
+            return (plan, plan.Select((p, i) => Math.Max(0, (p + noise[i]) * 0.9357144624908001)).ToArray());
+        }));
+
+    [Fact]
+    public void Size_EveryAssetLeftTrading_MovesAtLeastHalfAPpmOfNav()
+    {
+        NearPlans.Sample(c =>
+        {
+            var n = c.Plan.Length;
+            var solve = new SizingSolve(new CostModel([.. new double[n]], [.. new double[n]], 0));
+            var keep = new bool[n];
+            var values = new double[n];
+            var nav = c.Current.Sum();
+            if (solve.Size(c.Plan, c.Current, nav, keep, default, 0, default, default, new double[n], values) is null)
+            {
+                return;
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                Assert.True(keep[i] || Math.Abs(values[i] - c.Current[i]) >= 0.5e-6 * nav, $"asset {i} trades {values[i] - c.Current[i]:R}, under half a ppm of NAV {nav:R}");
+            }
+        });
+    }
 }

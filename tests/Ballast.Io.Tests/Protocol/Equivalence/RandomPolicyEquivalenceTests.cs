@@ -10,7 +10,9 @@ namespace Ballast.Io.Tests.Protocol.Equivalence;
 /// calendar, any/all of two, cooldowns in rows or days; band-edge, partial, turnover-capped and minimum-trade
 /// execution. Every drawn policy is held to both decisions and NAV. Draws that once parted are pinned in the families:
 /// seed a774AjKVs2d1 (targets such as 0.200773 on a weekly calendar; a child under half a ppm of NAV from its plan
-/// was kept and the rest of its planned value sat idle) is <c>calendar-weekly-uneven</c>.
+/// was kept and the rest of its planned value sat idle) is <c>calendar-weekly-uneven</c>; seed 0EWi5Hl5TFT3 (a band-edge
+/// plan whose only trade left, once the sub-half-ppm ones were kept, was rounding noise the backtest executed) is
+/// <c>band-edge-relative-noise</c>.
 /// </summary>
 public class RandomPolicyEquivalenceTests(ITestOutputHelper output)
 {
