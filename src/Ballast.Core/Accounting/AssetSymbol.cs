@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Ballast.Accounting;
@@ -8,8 +7,8 @@ namespace Ballast.Accounting;
 /// digit (the rules of an <see cref="AccountId"/>, at most <see cref="MaxLength"/> long). Compared and ordered
 /// ordinally. In JSON it is the bare symbol text, so the journal bytes are those of the plain string.
 /// </summary>
-[JsonConverter(typeof(AssetSymbolJsonConverter))]
-public readonly record struct AssetSymbol : IComparable<AssetSymbol>
+[JsonConverter(typeof(TextIdentityJsonConverter<AssetSymbol>))]
+public readonly record struct AssetSymbol : IComparable<AssetSymbol>, ITextIdentity<AssetSymbol>
 {
     /// <summary>The longest symbol accepted.</summary>
     public const int MaxLength = 16;
@@ -46,36 +45,11 @@ public readonly record struct AssetSymbol : IComparable<AssetSymbol>
     public int CompareTo(AssetSymbol other) => string.CompareOrdinal(Value, other.Value);
 
     /// <inheritdoc />
+    public static string Described => "an asset symbol";
+
+    /// <inheritdoc />
+    public static AssetSymbol FromValid(string value) => new(value);
+
+    /// <inheritdoc />
     public override string ToString() => Value ?? string.Empty;
-}
-
-/// <summary>Reads and writes an <see cref="AssetSymbol"/> as a JSON string (and as a property name), refusing invalid symbols.</summary>
-public sealed class AssetSymbolJsonConverter : JsonConverter<AssetSymbol>
-{
-    /// <inheritdoc />
-    public override AssetSymbol Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Parse(reader.TokenType == JsonTokenType.String ? reader.GetString() : null, reader.TokenType);
-
-    /// <inheritdoc />
-    public override void Write(Utf8JsonWriter writer, AssetSymbol value, JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStringValue(value.Value);
-    }
-
-    /// <inheritdoc />
-    public override AssetSymbol ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Parse(reader.GetString(), JsonTokenType.PropertyName);
-
-    /// <inheritdoc />
-    public override void WriteAsPropertyName(Utf8JsonWriter writer, AssetSymbol value, JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WritePropertyName(value.Value);
-    }
-
-    private static AssetSymbol Parse(string? text, JsonTokenType token) =>
-        AssetSymbol.IsValid(text)
-            ? new AssetSymbol(text!)
-            : throw new JsonException(text is null ? $"expected an asset symbol as a string, got {token}" : AssetSymbol.Problem(text));
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ballast.Accounting;
 
@@ -11,8 +10,8 @@ namespace Ballast.Protocol;
 /// <see cref="CanNameAccount"/> as well. Compared and ordered ordinally. In JSON it is the bare id text (as a value
 /// and as a property name), so the journal bytes are those of the plain string.
 /// </summary>
-[JsonConverter(typeof(VaultIdJsonConverter))]
-public readonly record struct VaultId : IComparable<VaultId>
+[JsonConverter(typeof(TextIdentityJsonConverter<VaultId>))]
+public readonly record struct VaultId : IComparable<VaultId>, ITextIdentity<VaultId>
 {
     /// <summary>The longest id accepted.</summary>
     public const int MaxLength = AccountId.MaxLength;
@@ -87,36 +86,11 @@ public readonly record struct VaultId : IComparable<VaultId>
     public int CompareTo(VaultId other) => string.CompareOrdinal(Value, other.Value);
 
     /// <inheritdoc />
+    public static string Described => "a vault id";
+
+    /// <inheritdoc />
+    public static VaultId FromValid(string value) => new(value);
+
+    /// <inheritdoc />
     public override string ToString() => Value ?? string.Empty;
-}
-
-/// <summary>Reads and writes a <see cref="VaultId"/> as a JSON string (and as a property name), refusing invalid ids.</summary>
-public sealed class VaultIdJsonConverter : JsonConverter<VaultId>
-{
-    /// <inheritdoc />
-    public override VaultId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Parse(reader.TokenType == JsonTokenType.String ? reader.GetString() : null, reader.TokenType);
-
-    /// <inheritdoc />
-    public override void Write(Utf8JsonWriter writer, VaultId value, JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStringValue(value.Value);
-    }
-
-    /// <inheritdoc />
-    public override VaultId ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Parse(reader.GetString(), JsonTokenType.PropertyName);
-
-    /// <inheritdoc />
-    public override void WriteAsPropertyName(Utf8JsonWriter writer, VaultId value, JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WritePropertyName(value.Value);
-    }
-
-    private static VaultId Parse(string? text, JsonTokenType token) =>
-        VaultId.IsValid(text)
-            ? new VaultId(text!)
-            : throw new JsonException(text is null ? $"expected a vault id as a string, got {token}" : VaultId.Problem(text));
 }
