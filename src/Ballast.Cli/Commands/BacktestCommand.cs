@@ -19,14 +19,17 @@ internal static class BacktestCommand
         var output = new Option<string?>("--out") { Description = "Directory for metrics.json, equity.csv, weights.csv, trades.csv and report.html." };
         var json = new Option<bool>("--json") { Description = "Print metrics.json to stdout and nothing else there (notices go to stderr)." };
         var riskFree = Options.RiskFree();
+        var significance = AnalysisOptions.Significance();
+        var periods = AnalysisOptions.Periods();
 
         var command = new Command("backtest", "Backtest every policy of a spec, plus buy-and-hold, and compare them.")
         {
-            spec, data, returns, fill, from, to, output, json, riskFree,
+            spec, data, returns, fill, from, to, output, json, riskFree, significance, periods,
         };
         command.SetAction(parse =>
         {
             CheckOutDir(parse.GetValue(output));
+            var analysis = AnalysisOptions.Request(parse.GetValue(significance), parse.GetValue(periods));
             var set = SpecLoader.LoadFile(parse.GetValue(spec)!);
             var market = Ballast.Io.MarketDataFile.Read(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
             var options = new BacktestOptions
@@ -35,16 +38,16 @@ internal static class BacktestCommand
                 To = parse.GetValue(to),
                 Fill = Options.ToFillMode(parse.GetValue(fill)),
                 RiskFree = parse.GetValue(riskFree),
-                Record = parse.GetValue(output) is not null,
+                Record = parse.GetValue(output) is not null || analysis.NeedsRecording,
             };
             var outcome = Progress.Run(io, set.Policies.Length + 1, progress => BacktestJob.Run(set, market, options, progress));
-            return Report(io, outcome, parse.GetValue(output), parse.GetValue(json));
+            return Report(io, outcome, parse.GetValue(output), parse.GetValue(json), analysis);
         });
         return command;
     }
 
     /// <summary>Prints notices, the table (or JSON) and writes the output directory.</summary>
-    public static int Report(CliIo io, BacktestOutcome outcome, string? outDir, bool json)
+    public static int Report(CliIo io, BacktestOutcome outcome, string? outDir, bool json, AnalysisRequest? request = null)
     {
         foreach (var notice in outcome.Table.Notices)
         {
@@ -56,10 +59,11 @@ internal static class BacktestCommand
             io.Notice($"periods_per_year inferred from the dates: {outcome.PeriodsPerYear}");
         }
 
-        var metrics = ResultFiles.MetricsJson(outcome);
+        var analysis = BacktestAnalysis.For(outcome, request, io.Notice);
+        var metrics = ResultFiles.MetricsJson(outcome, analysis);
         if (outDir is not null)
         {
-            WriteOutputs(outcome, outDir, metrics);
+            WriteOutputs(outcome, outDir, metrics, analysis);
         }
 
         if (json)
@@ -103,7 +107,7 @@ internal static class BacktestCommand
 
     private static readonly string[] OutputFiles = ["metrics.json", "equity.csv", "weights.csv", "trades.csv", "report.html"];
 
-    private static void WriteOutputs(BacktestOutcome outcome, string outDir, string metrics)
+    private static void WriteOutputs(BacktestOutcome outcome, string outDir, string metrics, BacktestAnalysis? analysis)
     {
         // Everything is rendered before anything is written, so a failure while computing leaves no partial set.
         var files = new (string Name, string Content)[]
@@ -112,7 +116,7 @@ internal static class BacktestCommand
             ("equity.csv", Render(w => ResultFiles.WriteEquity(outcome, w))),
             ("weights.csv", Render(w => ResultFiles.WriteWeights(outcome, w))),
             ("trades.csv", Render(w => ResultFiles.WriteTrades(outcome, w))),
-            ("report.html", HtmlReport.Render(outcome)),
+            ("report.html", HtmlReport.Render(outcome, analysis)),
         };
         try
         {

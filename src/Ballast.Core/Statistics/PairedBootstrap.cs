@@ -43,29 +43,27 @@ public static class PairedBootstrap
         }
 
         var blockLength = options.BlockLength ?? Math.Max(BlockLength.Optimal(a, options.Kind), BlockLength.Optimal(b, options.Kind));
-        var estimate = Statistics(a, b, periodsPerYear, riskFreePerPeriod);
+        var series = new[] { new Series(a, periodsPerYear, riskFreePerPeriod), new Series(b, periodsPerYear, riskFreePerPeriod) };
+        var indices = new int[n];
+        for (var t = 0; t < n; t++)
+        {
+            indices[t] = t;
+        }
+
+        var estimate = Difference(series, indices);
         var replicates = options.Replicates;
         var sharpe = new double[replicates];
         var cagr = new double[replicates];
         var vol = new double[replicates];
         var drawdown = new double[replicates];
         var bootstrap = new BlockBootstrap(options.Kind, n, blockLength, options.Seed);
-        var indices = new int[n];
         var blocks = new List<ResampleBlock>();
-        var ra = new double[n];
-        var rb = new double[n];
         for (var r = 0; r < replicates; r++)
         {
             bootstrap.NextIndices(indices, blocks);
-            for (var t = 0; t < n; t++)
-            {
-                ra[t] = a[indices[t]];
-                rb[t] = b[indices[t]];
-            }
-
-            var s = Statistics(ra, rb, periodsPerYear, riskFreePerPeriod);
+            var s = Difference(series, indices);
             sharpe[r] = s.Sharpe;
-            cagr[r] = s.Cagr;
+            cagr[r] = s.Growth;
             vol[r] = s.Volatility;
             drawdown[r] = s.MaxDrawdown;
         }
@@ -75,7 +73,7 @@ public static class PairedBootstrap
             blockLength,
             replicates,
             new BootstrapDifference(estimate.Sharpe, Percentiles(sharpe, alpha), CentredPValue(sharpe, estimate.Sharpe)),
-            new BootstrapDifference(estimate.Cagr, Percentiles(cagr, alpha), double.NaN),
+            new BootstrapDifference(estimate.Growth, Percentiles(cagr, alpha), double.NaN),
             new BootstrapDifference(estimate.Volatility, Percentiles(vol, alpha), double.NaN),
             new BootstrapDifference(estimate.MaxDrawdown, Percentiles(drawdown, alpha), double.NaN));
     }
@@ -138,20 +136,70 @@ public static class PairedBootstrap
         return frac == 0 ? sorted[lo] : sorted[lo] + (frac * (sorted[hi] - sorted[lo]));
     }
 
-    private readonly record struct PairStatistics(double Sharpe, double Cagr, double Volatility, double MaxDrawdown);
+    private readonly record struct SeriesStatistics(double Sharpe, double Growth, double Volatility, double MaxDrawdown);
 
-    private static PairStatistics Statistics(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int periodsPerYear, double riskFreePerPeriod)
+    private static SeriesStatistics Difference(Series[] pair, int[] indices)
     {
-        var sqrtP = Math.Sqrt(periodsPerYear);
-        var sa = SampleMoments.Of(a);
-        var sb = SampleMoments.Of(b);
-        var sharpeA = sa.StandardDeviation > 0 ? (sa.Mean - riskFreePerPeriod) / sa.StandardDeviation : double.NaN;
-        var sharpeB = sb.StandardDeviation > 0 ? (sb.Mean - riskFreePerPeriod) / sb.StandardDeviation : double.NaN;
-        return new PairStatistics(
-            (sharpeA - sharpeB) * sqrtP,
-            Growth(a, periodsPerYear) - Growth(b, periodsPerYear),
-            (sa.StandardDeviation - sb.StandardDeviation) * sqrtP,
-            ReturnSeries.MaxDrawdown(a) - ReturnSeries.MaxDrawdown(b));
+        var a = pair[0].Measure(indices);
+        var b = pair[1].Measure(indices);
+        return new SeriesStatistics(a.Sharpe - b.Sharpe, a.Growth - b.Growth, a.Volatility - b.Volatility, a.MaxDrawdown - b.MaxDrawdown);
+    }
+
+    /// <summary>
+    /// One series with its logs ln(1 + r) precomputed, measured on a resample in one pass: sums of r − c and their
+    /// squares (c = the series' mean, for accuracy), and the compounded path in logs (growth and drawdown).
+    /// </summary>
+    private sealed class Series
+    {
+        private readonly double[] _returns;
+        private readonly double[] _logs;
+        private readonly double _shift;
+        private readonly int _periodsPerYear;
+        private readonly double _sqrtP;
+        private readonly double _riskFree;
+
+        public Series(ReadOnlySpan<double> returns, int periodsPerYear, double riskFree)
+        {
+            _returns = returns.ToArray();
+            _logs = new double[_returns.Length];
+            var sum = 0.0;
+            for (var t = 0; t < _returns.Length; t++)
+            {
+                _logs[t] = Math.Log(1 + _returns[t]);
+                sum += _returns[t];
+            }
+
+            _shift = sum / _returns.Length;
+            _periodsPerYear = periodsPerYear;
+            _sqrtP = Math.Sqrt(periodsPerYear);
+            _riskFree = riskFree;
+        }
+
+        public SeriesStatistics Measure(int[] indices)
+        {
+            double sum = 0, squares = 0, path = 0, peak = 0, deepest = 0;
+            foreach (var i in indices)
+            {
+                var x = _returns[i] - _shift;
+                sum += x;
+                squares += x * x;
+                path += _logs[i];
+                if (path > peak)
+                {
+                    peak = path;
+                }
+                else if (path - peak < deepest)
+                {
+                    deepest = path - peak;
+                }
+            }
+
+            var n = indices.Length;
+            var sd = Math.Sqrt(Math.Max(0, (squares - (sum * sum / n)) / (n - 1)));
+            var mean = _shift + (sum / n);
+            var sharpe = sd > 0 ? (mean - _riskFree) / sd * _sqrtP : double.NaN;
+            return new SeriesStatistics(sharpe, Math.Exp(path * _periodsPerYear / n) - 1, sd * _sqrtP, Math.Exp(deepest) - 1);
+        }
     }
 
     /// <summary>(∏(1 + r))^(P / n) − 1: the compound annual growth of the path over n / P years.</summary>

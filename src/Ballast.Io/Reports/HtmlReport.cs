@@ -48,7 +48,9 @@ public static class HtmlReport
     /// Charts need recorded runs (per-row equity, weights and drift); without them the report has the metrics table
     /// and a note instead. Every user-supplied name is HTML-escaped.
     /// </remarks>
-    public static string Render(BacktestOutcome outcome)
+    /// <param name="outcome">The backtest.</param>
+    /// <param name="analysis">Its statistics (docs/statistics.md): adds the Sharpe-difference p-value column when given.</param>
+    public static string Render(BacktestOutcome outcome, BacktestAnalysis? analysis = null)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var sb = new StringBuilder(256 * 1024);
@@ -56,7 +58,7 @@ public static class HtmlReport
         HtmlText.AppendEscaped(sb, outcome.Spec.Name);
         sb.Append(" – backtest report</title>\n<style>\n").Append(Css.Replace("\r\n", "\n", StringComparison.Ordinal)).Append("\n</style>\n</head>\n<body>\n");
         Header(sb, outcome);
-        Metrics(sb, outcome);
+        Metrics(sb, outcome, analysis);
         HtmlCharts.Append(sb, outcome);
         Footer(sb, outcome);
         sb.Append("</body>\n</html>\n");
@@ -104,12 +106,13 @@ public static class HtmlReport
         sb.Append("</dd>\n");
     }
 
-    private static void Metrics(StringBuilder sb, BacktestOutcome outcome)
+    private static void Metrics(StringBuilder sb, BacktestOutcome outcome, BacktestAnalysis? analysis)
     {
         string[] headers =
         [
             "CAGR", "Volatility", "Sharpe", "Sortino", "Max drawdown", "Calmar", "Rebalances", "Turnover / yr (one-way)",
             "Costs paid", "Cost drag (bps / yr)", "Mean abs drift", "Max abs drift", "Rebalancing premium",
+            .. analysis?.Policies is null ? Array.Empty<string>() : ["Sharpe vs baseline: p (Ledoit-Wolf)"],
         ];
         var slots = new Dictionary<int, int>();
         if (HtmlCharts.IsRecorded(outcome))
@@ -164,6 +167,11 @@ public static class HtmlReport
             Cell(sb, HtmlText.Percent(m.MeanAbsDrift));
             Cell(sb, HtmlText.Percent(m.MaxAbsDrift));
             Cell(sb, HtmlText.SignedPercent(m.RebalancingPremium));
+            if (analysis?.Policies is not null)
+            {
+                Cell(sb, HtmlText.Number(analysis.SharpePValue(i), "0.000"));
+            }
+
             sb.Append("</tr>\n");
         }
 

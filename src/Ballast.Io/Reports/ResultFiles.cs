@@ -15,9 +15,10 @@ public static class ResultFiles
 
     /// <summary>
     /// metrics.json: <c>{"spec", "data", "start", "end", "rows", "periods_per_year", "risk_free", "baseline",
-    /// "policies":[{"name","hash","baseline","policy":{canonical},"metrics":{...}}]}</c>.
+    /// "policies":[{"name","hash","baseline","policy":{canonical},"metrics":{...}}]}</c>; with an
+    /// <paramref name="analysis"/>, the statistics of <see cref="SignificanceJson"/> too (docs/statistics.md).
     /// </summary>
-    public static string MetricsJson(BacktestOutcome outcome)
+    public static string MetricsJson(BacktestOutcome outcome, BacktestAnalysis? analysis = null)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         using var buffer = new MemoryStream();
@@ -54,10 +55,20 @@ public static class ResultFiles
                 w.WriteRawValue(run.Policy.CanonicalJson, skipInputValidation: true);
                 w.WritePropertyName("metrics");
                 WriteMetrics(w, run.Metrics);
+                if (analysis is not null)
+                {
+                    SignificanceJson.WritePolicy(w, outcome, analysis, i);
+                }
+
                 w.WriteEndObject();
             }
 
             w.WriteEndArray();
+            if (analysis is not null)
+            {
+                SignificanceJson.WriteRun(w, outcome, analysis);
+            }
+
             w.WriteEndObject();
         }
 

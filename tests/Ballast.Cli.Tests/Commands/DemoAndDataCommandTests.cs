@@ -28,7 +28,7 @@ public class DemoAndDataCommandTests
     {
         using var dir = new TempDir();
         var demo = CliRunner.Run("demo", "--out", dir.Path, "--json", "--years", "5");
-        var rerun = CliRunner.Run("backtest", Path.Combine(dir.Path, "demo.yaml"), "--data", Path.Combine(dir.Path, "data.csv"), "--json");
+        var rerun = CliRunner.Run("backtest", Path.Combine(dir.Path, "demo.yaml"), "--data", Path.Combine(dir.Path, "data.csv"), "--json", "--significance");
 
         Assert.Equal(0, demo.ExitCode);
         Assert.Equal(0, rerun.ExitCode);

@@ -12,7 +12,7 @@ public class BootstrapTests
     public void BlockLength_OnALongAr1Series_ApproachesTheClosedForm(double phi)
     {
         // For an AR(1), ĝ(0) → σ²/(1 − φ)² and Ĝ → 2σ²φ / ((1 − φ²)(1 − φ)²), so the stationary bootstrap's optimal
-        // length is (Ĝ / ĝ(0))^(2/3) n^(1/3) = (2φ / (1 − φ²))^(2/3) n^(1/3) (Politis and White 2004, eq. 6 with
+        // length is (Ĝ / ĝ(0))^(2/3) n^(1/3) = (2φ / (1 − φ²))^(2/3) n^(1/3) (Politis and White 2004 with
         // D = 2 g(0)²). The estimate is noisy: within 25 % at n = 20,000.
         const int n = 20_000;
         var series = Draws.Ar1(5, n, phi);

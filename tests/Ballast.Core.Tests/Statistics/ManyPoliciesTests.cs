@@ -9,7 +9,7 @@ public class ManyPoliciesTests
     [Fact]
     public void Deflated_ReproducesBaileyAndLopezDePrado2014sNumericalExample()
     {
-        // Bailey and López de Prado (2014), "The Deflated Sharpe Ratio", section 6: N = 100 trials, V[SR] = 1/2 (annual),
+        // Bailey and López de Prado (2014), "The Deflated Sharpe Ratio", its numerical example: N = 100 trials, V[SR] = 1/2 (annual),
         // the best annualised SR 2.5 over T = 1,250 daily returns (250 a year), skewness −3, kurtosis 10:
         // SR₀ ≈ 0.1132 per day and DSR ≈ 0.9004.
         var variance = 0.5 / 250;

@@ -1,0 +1,206 @@
+using System.Text.Json;
+using Ballast.Statistics;
+
+namespace Ballast.Io.Reports;
+
+/// <summary>
+/// The statistics' part of metrics.json (docs/metrics.md, "Significance"): per policy <c>significance</c> and
+/// <c>premium_decomposition</c>, and for the run <c>multiple_testing</c> and <c>periods</c>. Undefined numbers are null.
+/// </summary>
+public static class SignificanceJson
+{
+    /// <summary>Writes the policy's properties (inside its object, after <c>metrics</c>).</summary>
+    public static void WritePolicy(Utf8JsonWriter w, BacktestOutcome outcome, BacktestAnalysis analysis, int index)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(analysis);
+        if (analysis.Policies is { } policies)
+        {
+            w.WritePropertyName("significance");
+            if (policies[index] is { } s)
+            {
+                WriteSignificance(w, s, analysis.Bootstrap);
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+        }
+
+        w.WritePropertyName("premium_decomposition");
+        if (analysis.Premium[index] is { } premium)
+        {
+            var total = outcome.Runs[index].Metrics.RebalancingPremium;
+            w.WriteStartObject();
+            Number(w, "rebalancing_premium", total);
+            Number(w, "diversification_return", premium.DiversificationReturn);
+            Number(w, "rest", total is { } t ? premium.Rest(t) : null);
+            Number(w, "weighted_variance", premium.WeightedVariance);
+            Number(w, "portfolio_variance", premium.PortfolioVariance);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
+    }
+
+    /// <summary>Writes the run's properties (at the top level, after <c>policies</c>).</summary>
+    public static void WriteRun(Utf8JsonWriter w, BacktestOutcome outcome, BacktestAnalysis analysis)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(analysis);
+        if (analysis.Run is { } run)
+        {
+            w.WriteStartObject("multiple_testing");
+            w.WriteNumber("trials", run.Trials);
+            Name(w, "best", outcome, run.BestIndex);
+            Number(w, "best_sharpe", run.BestSharpe);
+            Number(w, "sharpe_variance", run.SharpeVariance);
+            Number(w, "expected_max_sharpe", run.ExpectedMaxSharpe);
+            Number(w, "probabilistic_sharpe", run.ProbabilisticSharpe);
+            Number(w, "deflated_sharpe", run.DeflatedSharpe);
+            w.WritePropertyName("spa");
+            if (run.Spa is { } spa)
+            {
+                w.WriteStartObject();
+                w.WriteString("against", outcome.Baseline.Name);
+                Number(w, "statistic", spa.Statistic);
+                Number(w, "p_value", spa.PValue);
+                Number(w, "p_value_lower", spa.LowerPValue);
+                Number(w, "p_value_upper", spa.UpperPValue);
+                w.WriteNumber("models", spa.Models);
+                Name(w, "best", outcome, run.SpaBestIndex);
+                w.WriteString("bootstrap", "stationary");
+                Number(w, "block_length", spa.BlockLength);
+                w.WriteNumber("replicates", spa.Replicates);
+                w.WriteNumber("seed", analysis.Bootstrap.Seed);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+
+            w.WriteEndObject();
+        }
+
+        if (analysis.Periods is { } periods)
+        {
+            var table = outcome.Table;
+            w.WriteStartArray("periods");
+            foreach (var slice in periods.Slices)
+            {
+                w.WriteStartObject();
+                w.WriteString("period", slice.Range.Label);
+                w.WriteString("start", table.FormatDate(table.Dates[slice.FirstRow]));
+                w.WriteString("end", table.FormatDate(table.Dates[slice.LastRow]));
+                w.WriteNumber("rows", slice.LastRow - slice.FirstRow + 1);
+                w.WriteStartArray("policies");
+                for (var i = 0; i < slice.Runs.Count; i++)
+                {
+                    var m = slice.Runs[i];
+                    w.WriteStartObject();
+                    w.WriteString("name", outcome.Runs[i].Name);
+                    w.WriteNumber("returns", m.Returns);
+                    Number(w, "total_return", m.TotalReturn);
+                    Number(w, "cagr", m.Cagr);
+                    Number(w, "volatility", m.Volatility);
+                    Number(w, "sharpe", m.Sharpe);
+                    Number(w, "max_drawdown", m.MaxDrawdown);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+    }
+
+    private static void WriteSignificance(Utf8JsonWriter w, PolicySignificance s, BootstrapOptions options)
+    {
+        w.WriteStartObject();
+        w.WriteString("against", s.Against);
+        w.WriteNumber("returns", s.Returns);
+        Number(w, "sharpe_difference", s.SharpeDifference);
+        Number(w, "probabilistic_sharpe", s.ProbabilisticSharpe);
+        Test(w, "jobson_korkie_memmel", s.JobsonKorkieMemmel, null);
+        Test(w, "ledoit_wolf_hac", s.LedoitWolf, s.LedoitWolfLag);
+        w.WritePropertyName("bootstrap");
+        if (s.Bootstrap is { } b)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", options.Kind == BootstrapKind.Stationary ? "stationary" : "circular");
+            w.WriteNumber("replicates", b.Replicates);
+            w.WriteNumber("seed", options.Seed);
+            w.WriteNumber("confidence", options.Confidence);
+            Number(w, "block_length", b.BlockLength);
+            Difference(w, "sharpe_difference", b.Sharpe, withP: true);
+            Difference(w, "cagr_difference", b.Cagr, withP: false);
+            Difference(w, "volatility_difference", b.Volatility, withP: false);
+            Difference(w, "max_drawdown_difference", b.MaxDrawdown, withP: false);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void Test(Utf8JsonWriter w, string name, SharpeDifferenceTest test, int? lag)
+    {
+        w.WriteStartObject(name);
+        Number(w, "statistic", test.Statistic);
+        Number(w, "p_value", test.PValue);
+        if (lag is { } l)
+        {
+            w.WriteNumber("lag", l);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void Difference(Utf8JsonWriter w, string name, BootstrapDifference d, bool withP)
+    {
+        w.WriteStartObject(name);
+        Number(w, "estimate", d.Estimate);
+        Number(w, "lower", d.Interval.Lower);
+        Number(w, "upper", d.Interval.Upper);
+        if (withP)
+        {
+            Number(w, "p_value", d.PValue);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void Name(Utf8JsonWriter w, string property, BacktestOutcome outcome, int index)
+    {
+        if (index >= 0)
+        {
+            w.WriteString(property, outcome.Runs[index].Name);
+        }
+        else
+        {
+            w.WriteNull(property);
+        }
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+}
