@@ -91,12 +91,11 @@ public sealed class BlockBootstrap
             }
             else
             {
-                // Geometric with mean b: continue the block with probability 1 − 1/b at each further row.
-                length = 1;
-                while (length < left && _random.NextDouble() >= restart)
-                {
-                    length++;
-                }
+                // Geometric with mean b (each further row continues the block with probability 1 − 1/b), drawn by
+                // inversion from one uniform U in (0, 1]: L = 1 + ⌊ln U / ln(1 − 1/b)⌋, so P(L > k) = (1 − 1/b)^k.
+                var u = 1 - _random.NextDouble();
+                var extra = restart >= 1 ? 0 : Math.Floor(Math.Log(u) / Math.Log(1 - restart));
+                length = extra >= left ? left : 1 + (int)extra;
             }
 
             length = Math.Min(length, left);

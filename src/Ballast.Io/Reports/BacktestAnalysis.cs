@@ -35,6 +35,14 @@ public sealed record PolicySignificance(string Against, int Returns, double Shar
 /// <param name="SpaBestIndex">The run index of SPA's best studentised policy, or −1.</param>
 public sealed record RunSignificance(int Trials, int BestIndex, double BestSharpe, double SharpeVariance, double ExpectedMaxSharpe, double ProbabilisticSharpe, double DeflatedSharpe, SpaResult? Spa, int SpaBestIndex);
 
+/// <summary>A fixed-weight policy's allocation and risk: targets against what it held (docs/statistics.md).</summary>
+/// <param name="Assets">The policy's series, in universe order.</param>
+/// <param name="TargetWeights">The target weights.</param>
+/// <param name="AverageWeights">The mean over rows of the weights held after each row's trades.</param>
+/// <param name="TargetContributions">Risk contributions of the targets, wᵢ (Σw)ᵢ / w′Σw, with the window's sample covariance.</param>
+/// <param name="RealisedContributions">The mean over rows of the risk contributions of the weights held, with the same covariance.</param>
+public sealed record RiskAllocation(IReadOnlyList<string> Assets, IReadOnlyList<double> TargetWeights, IReadOnlyList<double> AverageWeights, IReadOnlyList<double> TargetContributions, IReadOnlyList<double> RealisedContributions);
+
 /// <summary>
 /// The statistics of a backtest beyond its metrics (docs/statistics.md): significance against the baseline, the
 /// premium decomposition and sub-period metrics. Computed from the recorded equity curves, deterministically.
@@ -44,12 +52,13 @@ public sealed class BacktestAnalysis
     /// <summary>With <c>--out</c> and no <c>--significance</c>, significance is computed up to this many runs (the baseline included).</summary>
     public const int AutomaticPolicyLimit = 50;
 
-    private BacktestAnalysis(BootstrapOptions bootstrap, IReadOnlyList<PolicySignificance?>? policies, RunSignificance? run, IReadOnlyList<PremiumDecomposition?> premium, PeriodTable? periods)
+    private BacktestAnalysis(BootstrapOptions bootstrap, IReadOnlyList<PolicySignificance?>? policies, RunSignificance? run, (IReadOnlyList<PremiumDecomposition?> Premium, IReadOnlyList<RiskAllocation?> Risk) premium, PeriodTable? periods)
     {
         Bootstrap = bootstrap;
         Policies = policies;
         Run = run;
-        Premium = premium;
+        Premium = premium.Premium;
+        Risk = premium.Risk;
         Periods = periods;
     }
 
@@ -64,6 +73,9 @@ public sealed class BacktestAnalysis
 
     /// <summary>Per run its premium decomposition (fixed-weight policies; null for risk-based ones and the baseline).</summary>
     public IReadOnlyList<PremiumDecomposition?> Premium { get; }
+
+    /// <summary>Per run its target against realised allocation and risk contributions (fixed-weight policies other than the baseline).</summary>
+    public IReadOnlyList<RiskAllocation?> Risk { get; }
 
     /// <summary>Sub-period metrics, when <c>--periods</c> asked for them.</summary>
     public PeriodTable? Periods { get; }
@@ -189,11 +201,12 @@ public sealed class BacktestAnalysis
         return new RunSignificance(trials.Length, best, bestSharpe * sqrtP, variance * outcome.PeriodsPerYear, expected * sqrtP, psr, dsr, spa, spaBest);
     }
 
-    private static PremiumDecomposition?[] PremiumOf(BacktestOutcome outcome)
+    private static (IReadOnlyList<PremiumDecomposition?>, IReadOnlyList<RiskAllocation?>) PremiumOf(BacktestOutcome outcome)
     {
         var table = outcome.Table;
         var covariances = new Dictionary<string, double[,]?>(StringComparer.Ordinal);
         var result = new PremiumDecomposition?[outcome.Runs.Count];
+        var risk = new RiskAllocation?[outcome.Runs.Count];
         for (var i = 0; i < result.Length; i++)
         {
             var policy = outcome.Runs[i].Policy;
@@ -229,9 +242,35 @@ public sealed class BacktestAnalysis
             if (covariance is not null)
             {
                 result[i] = DiversificationReturn.Compute(policy.Targets, covariance, outcome.PeriodsPerYear);
+                risk[i] = Allocation(outcome.Runs[i], covariance, table.RowCount);
             }
         }
 
-        return result;
+        return (result, risk);
+    }
+
+    private static RiskAllocation? Allocation(PolicyRun run, double[,] covariance, int rows)
+    {
+        if (run.Weights is not { } weights)
+        {
+            return null;
+        }
+
+        var m = run.Policy.AssetCount;
+        var average = new double[m];
+        var realised = new double[m];
+        for (var t = 0; t < rows; t++)
+        {
+            var held = weights.AsSpan(t * m, m);
+            var contributions = DiversificationReturn.RiskContributions(held, covariance);
+            for (var i = 0; i < m; i++)
+            {
+                average[i] += held[i] / rows;
+                realised[i] += contributions[i] / rows;
+            }
+        }
+
+        var targets = run.Policy.Targets.ToArray();
+        return new RiskAllocation(run.Policy.Names, targets, average, DiversificationReturn.RiskContributions(targets, covariance), realised);
     }
 }

@@ -44,6 +44,27 @@ public static class SignificanceJson
         {
             w.WriteNullValue();
         }
+
+        w.WritePropertyName("risk_contributions");
+        if (analysis.Risk[index] is { } risk)
+        {
+            w.WriteStartObject();
+            for (var a = 0; a < risk.Assets.Count; a++)
+            {
+                w.WriteStartObject(risk.Assets[a]);
+                Number(w, "target_weight", risk.TargetWeights[a]);
+                Number(w, "average_weight", risk.AverageWeights[a]);
+                Number(w, "target", risk.TargetContributions[a]);
+                Number(w, "realised", risk.RealisedContributions[a]);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
     }
 
     /// <summary>Writes the run's properties (at the top level, after <c>policies</c>).</summary>

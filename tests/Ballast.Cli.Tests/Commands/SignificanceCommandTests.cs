@@ -77,6 +77,32 @@ public class SignificanceCommandTests
         var premium = policies[1].GetProperty("premium_decomposition");
         Assert.Equal(premium.GetProperty("rebalancing_premium").GetDouble() - premium.GetProperty("diversification_return").GetDouble(), premium.GetProperty("rest").GetDouble(), 12);
         Assert.True(premium.GetProperty("diversification_return").GetDouble() > 0);
+        var risk = policies[1].GetProperty("risk_contributions");
+        Assert.Equal(0.5, risk.GetProperty("A").GetProperty("target_weight").GetDouble());
+        Assert.Equal(1, risk.GetProperty("A").GetProperty("target").GetDouble() + risk.GetProperty("B").GetProperty("target").GetDouble(), 12);
+        Assert.Equal(1, risk.GetProperty("A").GetProperty("realised").GetDouble() + risk.GetProperty("B").GetProperty("realised").GetDouble(), 12);
+        Assert.True(risk.GetProperty("A").GetProperty("target").GetDouble() > 0.5, "A is the more volatile: more than half the risk at half the weight");
+        Assert.Equal(JsonValueKind.Null, policies[0].GetProperty("risk_contributions").ValueKind);
+    }
+
+    [Fact]
+    public void Backtest_OutWithManyPolicies_SkipsSignificanceWithANotice_UnlessAsked()
+    {
+        using var dir = new TempDir();
+        var many = "name: many\nuniverse: [A, B]\nperiods_per_year: 252\nweights: { scheme: fixed, targets: { A: 0.5, B: 0.5 } }\npolicies:\n"
+            + string.Concat(Enumerable.Range(1, 50).Select(k => FormattableString.Invariant($"  - name: band-{k}\n    trigger: {{ drift: {{ absolute: {k / 1000.0} }} }}\n")));
+        var spec = dir.Write("many.yaml", many);
+        var data = dir.Write("prices.csv", Prices(60));
+
+        var skipped = CliRunner.Run("backtest", spec, "--data", data, "--out", dir.File("a"));
+        var asked = CliRunner.Run("backtest", spec, "--data", data, "--out", dir.File("b"), "--significance");
+
+        Assert.Equal(0, skipped.ExitCode);
+        Assert.Contains("significance not computed for 51 policies (automatic up to 50); pass --significance", skipped.Error, StringComparison.Ordinal);
+        using var a = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("a"), "metrics.json")));
+        Assert.False(a.RootElement.TryGetProperty("multiple_testing", out _));
+        using var b = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("b"), "metrics.json")));
+        Assert.Equal(50, b.RootElement.GetProperty("multiple_testing").GetProperty("trials").GetInt32());
     }
 
     [Fact]
