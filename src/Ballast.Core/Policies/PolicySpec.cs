@@ -336,6 +336,12 @@ public sealed record PolicySet
     /// <summary>Where each universe entry was written in the spec, for messages about the data.</summary>
     public IReadOnlyDictionary<string, InputLocation> UniverseLocations { get; init; } = new Dictionary<string, InputLocation>();
 
+    /// <summary>How the spec's <c>sweep</c> block expanded into <see cref="Policies"/>; null when it has none.</summary>
+    public SweepTable? Sweep { get; init; }
+
+    /// <summary>Named baselines (the spec's <c>baselines</c>) every policy is compared with, beside its buy-and-hold twin.</summary>
+    public ImmutableArray<PolicySpec> Baselines { get; init; } = [];
+
     /// <summary>Every series any policy uses (universes and references), in first-use order.</summary>
     public IReadOnlyList<string> AllSeries()
     {
