@@ -342,12 +342,12 @@ public sealed record PolicySet
     /// <summary>Named baselines (the spec's <c>baselines</c>) every policy is compared with, beside its buy-and-hold twin.</summary>
     public ImmutableArray<PolicySpec> Baselines { get; init; } = [];
 
-    /// <summary>Every series any policy uses (universes and references), in first-use order.</summary>
+    /// <summary>Every series any policy or baseline uses (universes and references), in first-use order.</summary>
     public IReadOnlyList<string> AllSeries()
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var list = new List<string>();
-        foreach (var policy in Policies)
+        foreach (var policy in Baselines.IsDefaultOrEmpty ? Policies : Policies.AddRange(Baselines))
         {
             foreach (var name in policy.Universe.Concat(policy.ReferenceSeries))
             {

@@ -49,7 +49,9 @@ public sealed record SpecOverride(string Key, string Text)
             {
                 var names = sweep?.Select(p => p.Name).ToArray() ?? [];
                 var parameters = names.Length > 0 ? $"the sweep parameters are {string.Join(", ", names)}{SuggestionNote(o.Key, names)}; " : "the spec has no sweep; ";
-                return new BallastInputException(new InputLocation("--set", Field: o.Key), $"'{o.Key}' is neither a sweep parameter nor a spec path ({message}); {parameters}a spec path starts with {string.Join(", ", SpecPath.Roots)}");
+                var root = o.Key.Split('.')[0].Split('[')[0];
+                var detail = SpecPath.Roots.Contains(root, StringComparer.Ordinal) ? $" ({message})" : string.Empty;
+                return new BallastInputException(new InputLocation("--set", Field: o.Key), $"'{o.Key}' is neither a sweep parameter nor a spec path{detail}; {parameters}a spec path starts with {string.Join(", ", SpecPath.Roots)}");
             }
 
             var segments = SpecPath.Parse(o.Key, Unknown);

@@ -213,7 +213,7 @@ public class SweepTests
     }
 
     [Theory]
-    [InlineData("bnd=0.1", "--set (bnd): 'bnd' is neither a sweep parameter nor a spec path (the path 'bnd' must start with a policy key")]
+    [InlineData("bnd=0.1", "--set (bnd): 'bnd' is neither a sweep parameter nor a spec path; the sweep parameters are band, cost (did you mean 'band'?); a spec path starts with universe, capital,")]
     [InlineData("bnd", "--set (bnd): expected key=value")]
     [InlineData("band=0.1,,0.2", "--set (band): an empty value in '0.1,,0.2'")]
     [InlineData("band=0.1,0", "--set band:1:1 (trigger.drift.absolute): the band must be > 0, got 0 (in policy 'band=0,cost=0' of the sweep)")]
