@@ -21,16 +21,17 @@ internal static class BacktestCommand
         var riskFree = Options.RiskFree();
         var significance = AnalysisOptions.Significance();
         var periods = AnalysisOptions.Periods();
+        var overrides = SpecCommand.SetOption();
 
         var command = new Command("backtest", "Backtest every policy of a spec, plus buy-and-hold, and compare them.")
         {
-            spec, data, returns, fill, from, to, output, json, riskFree, significance, periods,
+            spec, data, returns, fill, from, to, output, json, riskFree, significance, periods, overrides,
         };
         command.SetAction(parse =>
         {
             CheckOutDir(parse.GetValue(output));
             var analysis = AnalysisOptions.Request(parse.GetValue(significance), parse.GetValue(periods));
-            var set = SpecLoader.LoadFile(parse.GetValue(spec)!);
+            var set = SpecLoader.LoadFile(parse.GetValue(spec)!, SpecCommand.Overrides(parse.GetValue(overrides)));
             var market = Ballast.Io.MarketDataFile.Read(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
             var options = new BacktestOptions
             {
@@ -49,7 +50,7 @@ internal static class BacktestCommand
     /// <summary>Prints notices, the table (or JSON) and writes the output directory.</summary>
     public static int Report(CliIo io, BacktestOutcome outcome, string? outDir, bool json, AnalysisRequest? request = null)
     {
-        foreach (var notice in outcome.Table.Notices)
+        foreach (var notice in outcome.Table.Notices.Concat(outcome.Notices))
         {
             io.Notice(notice);
         }
@@ -144,43 +145,4 @@ internal static class BacktestCommand
         using var writer = AtomicFile.Text(stream);
         write(writer);
     });
-}
-
-/// <summary><c>ballast spec SPEC</c>: validate a spec and print each policy's content hash and canonical form.</summary>
-internal static class SpecCommand
-{
-    public static Command Create(CliIo io)
-    {
-        var spec = new Argument<string>("spec") { Description = "Policy spec, YAML or JSON." };
-        var json = new Option<bool>("--json") { Description = "Print {\"policies\":[{\"name\",\"hash\",\"policy\"}]} instead of text." };
-        var command = new Command("spec", "Validate a spec; print each policy's content hash (its published identity) and canonical JSON.") { spec, json };
-        command.SetAction(parse =>
-        {
-            var set = SpecLoader.LoadFile(parse.GetValue(spec)!);
-            if (parse.GetValue(json))
-            {
-                io.Out.Write("{\"policies\":[");
-                for (var i = 0; i < set.Policies.Length; i++)
-                {
-                    var p = set.Policies[i];
-                    io.Out.Write(i == 0 ? "\n  " : ",\n  ");
-                    io.Out.Write($"{{\"name\":{System.Text.Json.JsonSerializer.Serialize(p.Name)},\"hash\":\"{p.Hash}\",\"policy\":{p.CanonicalJson}}}");
-                }
-
-                io.Out.WriteLine("\n]}");
-            }
-            else
-            {
-                io.Out.WriteLine($"{set.Name}: {set.Policies.Length} polic{(set.Policies.Length == 1 ? "y" : "ies")}, valid");
-                foreach (var p in set.Policies)
-                {
-                    io.Out.WriteLine($"{p.Name}  sha256:{p.Hash}");
-                    io.Out.WriteLine($"  {p.CanonicalJson}");
-                }
-            }
-
-            return Program.Ok;
-        });
-        return command;
-    }
 }

@@ -17,10 +17,22 @@ public static class Backtester
 
     /// <summary>
     /// Runs every policy on the table (each on the columns of its universe), in parallel, and fills in the
-    /// rebalancing premium against <paramref name="baselineIndex"/> (buy and hold). Results are in policy order.
+    /// rebalancing premium against <paramref name="baselineIndex"/> (buy and hold) for every policy. Results are in policy order.
     /// </summary>
     public static PolicyRun[] RunAll(PriceTable table, IReadOnlyList<RebalancePolicy> policies, BacktestSettings settings, int baselineIndex, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(policies);
+        return RunAll(table, policies, settings, Enumerable.Repeat(baselineIndex, policies.Count).ToArray(), progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs every policy on the table, in parallel, and fills in each policy's rebalancing premium against its own
+    /// buy-and-hold twin, <c>runs[twins[i]]</c> (<see cref="PolicyComparison.Compare"/>; a negative index leaves it
+    /// unset). Results are in policy order.
+    /// </summary>
+    public static PolicyRun[] RunAll(PriceTable table, IReadOnlyList<RebalancePolicy> policies, BacktestSettings settings, IReadOnlyList<int> twins, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(twins);
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(policies);
         ArgumentNullException.ThrowIfNull(settings);
@@ -65,13 +77,16 @@ public static class Backtester
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(chosen).Throw();
         }
 
-        if (baselineIndex >= 0)
+        // Every premium is computed from the runs as they finished, before any is set.
+        var premiums = new double?[runs.Length];
+        for (var i = 0; i < runs.Length; i++)
         {
-            var baseline = runs[baselineIndex].Metrics.Cagr;
-            foreach (var run in runs)
-            {
-                run.Metrics = run.Metrics with { RebalancingPremium = run.Metrics.Cagr - baseline };
-            }
+            premiums[i] = twins[i] >= 0 ? PolicyComparison.Compare(runs[i], runs[twins[i]]).CagrDifference : null;
+        }
+
+        for (var i = 0; i < runs.Length; i++)
+        {
+            runs[i].Metrics = runs[i].Metrics with { RebalancingPremium = premiums[i] };
         }
 
         return runs;

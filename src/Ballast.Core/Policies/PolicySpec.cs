@@ -336,12 +336,18 @@ public sealed record PolicySet
     /// <summary>Where each universe entry was written in the spec, for messages about the data.</summary>
     public IReadOnlyDictionary<string, InputLocation> UniverseLocations { get; init; } = new Dictionary<string, InputLocation>();
 
-    /// <summary>Every series any policy uses (universes and references), in first-use order.</summary>
+    /// <summary>How the spec's <c>sweep</c> block expanded into <see cref="Policies"/>; null when it has none.</summary>
+    public SweepTable? Sweep { get; init; }
+
+    /// <summary>Named baselines (the spec's <c>baselines</c>) every policy is compared with, beside its buy-and-hold twin.</summary>
+    public ImmutableArray<PolicySpec> Baselines { get; init; } = [];
+
+    /// <summary>Every series any policy or baseline uses (universes and references), in first-use order.</summary>
     public IReadOnlyList<string> AllSeries()
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var list = new List<string>();
-        foreach (var policy in Policies)
+        foreach (var policy in Baselines.IsDefaultOrEmpty ? Policies : Policies.AddRange(Baselines))
         {
             foreach (var name in policy.Universe.Concat(policy.ReferenceSeries))
             {

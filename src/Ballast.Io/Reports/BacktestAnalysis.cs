@@ -81,13 +81,13 @@ public sealed class BacktestAnalysis
     public PeriodTable? Periods { get; }
 
     /// <summary>
-    /// The run every policy is compared with: today the buy-and-hold baseline of the outcome. The one place to change
-    /// when policies get their own buy-and-hold twins.
+    /// The run a policy is compared with: its own buy-and-hold twin (same universe, weights, costs, lots and capital),
+    /// the same comparator as its rebalancing premium; the outcome's baseline for a run without a twin.
     /// </summary>
     public static PolicyRun BaselineFor(BacktestOutcome outcome, int index)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        return outcome.Baseline;
+        return outcome.Twins.Count > index && outcome.Twins[index] >= 0 ? outcome.Runs[outcome.Twins[index]] : outcome.Baseline;
     }
 
     /// <summary>
@@ -167,7 +167,8 @@ public sealed class BacktestAnalysis
     {
         var sqrtP = Math.Sqrt(outcome.PeriodsPerYear);
         var baseline = outcome.BaselineIndex;
-        var trials = Enumerable.Range(0, returns.Length).Where(i => i != baseline).ToArray();
+        // The trials are the spec's own policies: buy-and-hold twins and added baselines are comparators, not trials.
+        var trials = Enumerable.Range(0, returns.Length).Where(i => i != baseline && outcome.RoleOf(i) == RunRole.Policy).ToArray();
         var sharpes = trials.Select(i => ReturnSeries.Sharpe(returns[i], rf)).ToArray();
         var defined = sharpes.Where(double.IsFinite).ToArray();
         var variance = defined.Length > 1 ? SampleMoments.Of(defined).Variance : 0;

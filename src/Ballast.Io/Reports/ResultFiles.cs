@@ -37,12 +37,13 @@ public static class ResultFiles
             w.WriteNumber("risk_free", outcome.RiskFree);
             w.WriteString("baseline", outcome.Baseline.Name);
             w.WriteStartArray("notices");
-            foreach (var notice in table.Notices)
+            foreach (var notice in table.Notices.Concat(outcome.Notices))
             {
                 w.WriteStringValue(notice);
             }
 
             w.WriteEndArray();
+            ComparisonJson.WriteSet(w, outcome);
             w.WriteStartArray("policies");
             for (var i = 0; i < outcome.Runs.Count; i++)
             {
@@ -55,6 +56,7 @@ public static class ResultFiles
                 w.WriteRawValue(run.Policy.CanonicalJson, skipInputValidation: true);
                 w.WritePropertyName("metrics");
                 WriteMetrics(w, run.Metrics);
+                ComparisonJson.WritePolicy(w, outcome, i);
                 if (analysis is not null)
                 {
                     SignificanceJson.WritePolicy(w, outcome, analysis, i);

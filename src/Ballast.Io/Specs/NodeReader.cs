@@ -215,7 +215,8 @@ internal static class NodeReader
         return 0;
     });
 
-    private static bool TryNumber(SpecNode node, out double value)
+    /// <summary>The node as a finite plain number, when it is one.</summary>
+    public static bool TryNumber(SpecNode node, out double value)
     {
         value = 0;
         return node is ScalarNode { Plain: true, IsNull: false } scalar

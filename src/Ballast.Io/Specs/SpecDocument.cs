@@ -30,6 +30,9 @@ internal static class SpecDocument
         return json ? ParseJson(text, source) : ParseYaml(text, source);
     }
 
+    /// <summary>Parses a YAML value given outside a file (a command-line value); <paramref name="source"/> names it in messages.</summary>
+    public static SpecNode ParseYamlValue(string text, string source) => ParseYaml(text, source);
+
     private static SpecNode ParseYaml(string text, string source)
     {
         var parser = new Parser(new StringReader(text));

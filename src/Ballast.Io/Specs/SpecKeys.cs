@@ -6,7 +6,7 @@ namespace Ballast.Io.Specs;
 /// </summary>
 internal static class SpecKeys
 {
-    internal static readonly string[] TopKeys = ["name", "description", "universe", "capital", "periods_per_year", "risk_free", "weights", "covariance", "costs", "lot", "trigger", "execution", "policies"];
+    internal static readonly string[] TopKeys = ["name", "description", "universe", "capital", "periods_per_year", "risk_free", "weights", "covariance", "costs", "lot", "trigger", "execution", "policies", "sweep", "baselines"];
     internal static readonly string[] PolicyKeys = ["name", "description", "universe", "capital", "weights", "covariance", "costs", "lot", "trigger", "execution"];
     internal static readonly string[] WeightKeys = ["scheme", "targets", "budgets", "bounds", "risk_aversion", "groups", "correlation_clusters", "beta_limit", "max_turnover"];
     internal static readonly string[] GroupKeys = ["assets", "min", "max"];
@@ -25,4 +25,8 @@ internal static class SpecKeys
     internal static readonly string[] VolatilityScopes = ["portfolio", "any-asset"];
     internal static readonly string[] DriftKeys = ["absolute", "relative"];
     internal static readonly string[] CooldownKeys = ["rows", "days"];
+    internal static readonly string[] SweepParameterKeys = ["path", "values", "range", "simplex", "labels"];
+    internal static readonly string[] RangeKeys = ["from", "to", "step"];
+    internal static readonly string[] SimplexKeys = ["assets", "step", "bounds"];
+    internal static readonly string[] BaselineKeys = [.. PolicyKeys, "spec", "policy"];
 }

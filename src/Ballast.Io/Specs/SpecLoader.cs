@@ -27,20 +27,36 @@ public static class SpecLoader
 
     /// <summary>Reads and validates a spec file of at most <see cref="DocumentLimits.MaxSize"/> bytes.</summary>
     /// <exception cref="BallastInputException">Anything wrong with the spec, naming file, line, column and field.</exception>
-    public static PolicySet LoadFile(string path)
+    public static PolicySet LoadFile(string path) => LoadFile(path, []);
+
+    /// <summary>Reads a spec file with command-line overrides (<c>--set key=v1,v2</c>) applied before it is bound.</summary>
+    /// <exception cref="BallastInputException">Anything wrong with the spec or an override, naming where.</exception>
+    public static PolicySet LoadFile(string path, IReadOnlyList<SpecOverride> overrides)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Load(DocumentLimits.ReadFile(path, "spec"), path);
+        return Load(DocumentLimits.ReadFile(path, "spec"), path, overrides);
     }
 
     /// <summary>Parses and validates a spec. <paramref name="source"/> names it in messages and picks the syntax (.json or .yaml/.yml).</summary>
-    public static PolicySet Load(string text, string source)
+    public static PolicySet Load(string text, string source) => Load(text, source, []);
+
+    /// <summary>
+    /// Parses and validates a spec with <paramref name="overrides"/> applied to its tree first. A <c>sweep</c> block
+    /// expands every policy entry into one policy per cell of its grid (see docs/policy-spec.md#sweeps).
+    /// </summary>
+    public static PolicySet Load(string text, string source, IReadOnlyList<SpecOverride> overrides)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(overrides);
         var root = SpecDocument.Parse(text, source);
         var top = AsMap(root, "the spec");
         CheckKeys(top, TopKeys, string.Empty);
+        var sweep = Get(top, "sweep") is { } sweepNode ? SweepBinder.Bind(sweepNode) : null;
+        if (overrides.Count > 0)
+        {
+            (top, sweep) = SpecOverride.Apply(overrides, top, sweep);
+        }
 
         var setName = Get(top, "name") is { } setNameNode ? Text(setNameNode, "name") : Path.GetFileNameWithoutExtension(source);
         var periods = Get(top, "periods_per_year") is { } p ? PositiveInt(p, "periods_per_year") : (int?)null;
@@ -50,54 +66,77 @@ public static class SpecLoader
             throw Fail(Get(top, "risk_free")!, "risk_free", $"must be greater than -1, got {riskFree}");
         }
 
+        var entries = Entries(top, setName);
         var locations = new Dictionary<string, InputLocation>(StringComparer.Ordinal);
-        var policies = new List<PolicySpec>();
-        if (Get(top, "policies") is { } list)
+        ImmutableArray<PolicySpec> policies;
+        SweepTable? table = null;
+        if (sweep is null)
         {
-            var items = AsList(list, "policies");
-            if (items.Items.Count == 0)
-            {
-                throw Fail(list, "policies", "the list is empty; give at least one policy");
-            }
-
-            var names = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < items.Items.Count; i++)
-            {
-                var path = $"policies[{i}]";
-                var map = AsMap(items.Items[i], path);
-                CheckKeys(map, PolicyKeys, path);
-                var nameNode = Get(map, "name") ?? throw Fail(map, $"{path}.name", "every policy needs a name");
-                var name = Text(nameNode, $"{path}.name");
-                if (name.Length == 0)
-                {
-                    throw Fail(nameNode, $"{path}.name", "the name is empty");
-                }
-
-                if (!names.TryAdd(name, i))
-                {
-                    throw Fail(nameNode, $"{path}.name", $"duplicate policy name '{name}' (also policies[{names[name]}])");
-                }
-
-                policies.Add(BindPolicy(name, map, top, path, locations));
-            }
+            policies = [.. entries.Select(e => BindPolicy(e.Name, e.Map, top, e.Path, locations))];
         }
         else
         {
-            policies.Add(BindPolicy(setName, top, top, string.Empty, locations));
+            (policies, table) = SweepExpansion.Expand(sweep, entries, top, Get(top, "sweep") ?? top, locations, BindPolicy);
         }
 
+        var baselines = Get(top, "baselines") is { } baselinesNode
+            ? BaselineBinder.Bind(baselinesNode, source, policies, entries, top, locations, BindPolicy)
+            : [];
         return new PolicySet
         {
             Name = setName,
             Source = source,
-            Policies = [.. policies],
+            Policies = policies,
             PeriodsPerYear = periods,
             RiskFree = riskFree,
             UniverseLocations = locations,
+            Sweep = table,
+            Baselines = baselines,
         };
     }
 
-    private static PolicySpec BindPolicy(string name, MapNode map, MapNode top, string path, Dictionary<string, InputLocation> locations)
+    /// <summary>The policy entries as written: each item of <c>policies</c> (named, unique), or the top level as the one policy.</summary>
+    private static List<PolicyEntry> Entries(MapNode top, string setName)
+    {
+        var entries = new List<PolicyEntry>();
+        if (Get(top, "policies") is not { } list)
+        {
+            entries.Add(new PolicyEntry(setName, top, string.Empty));
+            return entries;
+        }
+
+        var items = AsList(list, "policies");
+        if (items.Items.Count == 0)
+        {
+            throw Fail(list, "policies", "the list is empty; give at least one policy");
+        }
+
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Items.Count; i++)
+        {
+            var path = $"policies[{i}]";
+            var map = AsMap(items.Items[i], path);
+            CheckKeys(map, PolicyKeys, path);
+            var nameNode = Get(map, "name") ?? throw Fail(map, $"{path}.name", "every policy needs a name");
+            var name = Text(nameNode, $"{path}.name");
+            if (name.Length == 0)
+            {
+                throw Fail(nameNode, $"{path}.name", "the name is empty");
+            }
+
+            if (!names.TryAdd(name, i))
+            {
+                throw Fail(nameNode, $"{path}.name", $"duplicate policy name '{name}' (also policies[{names[name]}])");
+            }
+
+            entries.Add(new PolicyEntry(name, map, path));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Binds one policy: <paramref name="map"/> is its entry (or <paramref name="top"/> itself), <paramref name="top"/> the defaults.</summary>
+    internal static PolicySpec BindPolicy(string name, MapNode map, MapNode top, string path, Dictionary<string, InputLocation> locations)
     {
         // A key on the policy overrides the top-level one; field paths name where the value came from.
         (SpecNode? Node, string Path) Pick(string key)
@@ -221,3 +260,9 @@ public static class SpecLoader
         }
     }
 }
+
+/// <summary>A policy as written in a spec: its name, its mapping (an item of <c>policies</c>, or the top level) and its field path.</summary>
+internal sealed record PolicyEntry(string Name, MapNode Map, string Path);
+
+/// <summary>The binder of one policy, <see cref="SpecLoader.BindPolicy"/>: name, entry, top level, field path, universe locations.</summary>
+internal delegate PolicySpec PolicyBinder(string name, MapNode map, MapNode top, string path, Dictionary<string, InputLocation> locations);

@@ -260,7 +260,8 @@ public class BacktestCommandTests
         Assert.Contains("the 252 rows before it are history for the lookback (covariance or volatility window)", result.Error, StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(result.Out);
         var policies = doc.RootElement.GetProperty("policies").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("metrics"));
-        Assert.Equal(8, policies.Count);
+        // 7 policies and 6 buy-and-hold twins: equal weights (shared by the two equal-weight policies) and each risk-based policy's own.
+        Assert.Equal(13, policies.Count);
         Assert.True(policies["equal-vol-aware"].GetProperty("rebalances").GetInt32() > policies["equal-quarterly"].GetProperty("rebalances").GetInt32());
 
         // Risk-based weights lean towards the calm assets (TLT, GLD): lower volatility than equal weights.
@@ -279,7 +280,8 @@ public class BacktestCommandTests
         Assert.Equal(0, ok.ExitCode);
         using (var doc = JsonDocument.Parse(ok.Out))
         {
-            Assert.Equal(6, doc.RootElement.GetProperty("policies").GetArrayLength());
+            // 5 policies, each with its own buy-and-hold twin (their first targets differ).
+            Assert.Equal(10, doc.RootElement.GetProperty("policies").GetArrayLength());
         }
 
         var dir = Directory.CreateTempSubdirectory("ballast-infeasible-");

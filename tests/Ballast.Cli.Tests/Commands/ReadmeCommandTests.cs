@@ -70,7 +70,7 @@ public sealed class ReadmeCommandTests : IDisposable
         var lines = ReadmeCommandLines()
             .Where(l => l.StartsWith("spec ", StringComparison.Ordinal) || l.StartsWith("weights --covariance ", StringComparison.Ordinal))
             .ToList();
-        Assert.Equal(2, lines.Count);
+        Assert.Equal(3, lines.Count);
         foreach (var line in lines)
         {
             var result = CliRunner.Run(Arguments(line));

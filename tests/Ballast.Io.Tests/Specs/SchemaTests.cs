@@ -75,6 +75,9 @@ public class SchemaTests
     [InlineData("GroupKeys", "group")]
     [InlineData("ClusterKeys", "correlationClusters")]
     [InlineData("BetaKeys", "betaLimit")]
+    [InlineData("SweepParameterKeys", "sweepParameter")]
+    [InlineData("RangeKeys", "sweepRange")]
+    [InlineData("SimplexKeys", "sweepSimplex")]
     public void NestedProperties_AreSpecLoaderKeys(string loaderField, string definition) =>
         AssertSameKeys(LoaderStrings(loaderField), PropertyNames(Definition(definition)));
 
@@ -128,6 +131,7 @@ public class SchemaTests
     [InlineData("{ 'costs': { 'proportional_bps': { 'A': 5 }, 'spread_bps': 2, 'fixed_per_trade': 0 }, 'lot': { 'B': 10 } }")]
     [InlineData("{ 'costs': {}, 'lot': 0.5, 'execution': { 'to': 'target', 'partial': 1, 'min_trade': { 'value': 100, 'weight': 0.001 }, 'max_turnover': 0.2 } }")]
     [InlineData("{ 'trigger': 'none' }")]
+    [InlineData("{ 'weights': { 'scheme': 'fixed', 'targets': { 'A': 0.5, 'B': 0.5 } }, 'trigger': { 'drift': { 'absolute': 0.05 } }, 'sweep': { 'band': { 'path': 'trigger.drift.absolute', 'values': [0.02, 0.05] }, 'cost': { 'path': 'costs.proportional_bps', 'range': { 'from': 0, 'to': 20, 'step': 5 } }, 'mix': { 'path': 'weights.targets', 'simplex': { 'assets': ['A', 'B'], 'step': 0.25, 'bounds': [0.25, 0.75] } } }, 'baselines': ['band=0.02,cost=0,mix=A:0.25/B:0.75', { 'name': 'annual', 'trigger': { 'calendar': 'annual' } }] }")]
     [InlineData("{ 'weights': { 'scheme': 'mean-variance', 'risk_aversion': 4, 'bounds': [0, 0.6] } }")]
     [InlineData("{ 'weights': { 'scheme': 'risk-parity', 'bounds': { 'A': [0.1, 0.3] } } }")]
     [InlineData("{ 'weights': { 'scheme': 'min-variance', 'groups': { 'g': { 'assets': ['A'], 'max': 0.5 } }, 'correlation_clusters': { 'threshold': 0.8, 'max_weight': 0.5 }, 'beta_limit': { 'reference': 'SPY', 'max': 0.6, 'min': 0 }, 'max_turnover': 0.3 } }")]
@@ -154,6 +158,9 @@ public class SchemaTests
 
     [Theory]
     [InlineData("{ 'capitol': 5 }", "unknown key 'capitol'")]
+    [InlineData("{ 'sweep': { 'band': { 'path': 'trigger.drift.absolute', 'value': [0.1] } } }", "unknown key 'value'")]
+    [InlineData("{ 'sweep': { 'band': { 'path': 'trigr.drift.absolute', 'values': [0.1] } } }", "must start with a policy key")]
+    [InlineData("{ 'sweep': { 'band': { 'path': 'trigger.drift.absolute', 'range': { 'from': 0.1, 'to': 0.2, 'step': 0 } } } }", "the step must be > 0")]
     [InlineData("{ 'policies': [ { 'name': 'x', 'triger': 'none' } ] }", "unknown key 'triger'")]
     [InlineData("{ 'policies': [ { 'name': 'x', 'periods_per_year': 12 } ] }", "unknown key 'periods_per_year'")]
     [InlineData("{ 'weights': { 'scheme': 'equal', 'target': {} } }", "unknown key 'target'")]
