@@ -7,7 +7,7 @@ using BenchmarkDotNet.Attributes;
 namespace Ballast.Benchmarks;
 
 /// <summary>
-/// Loading a JSON spec of 10,000 policies (about 1.5 MB) with <see cref="SpecLoader.Load"/>: parse, bind, validate.
+/// Loading a JSON spec of 10,000 policies (about 1.5 MB) with <c>SpecLoader.Load</c>: parse, bind, validate.
 /// A second case also compiles every policy (<see cref="RebalancePolicy"/>, which hashes its canonical JSON), as a
 /// backtest run must. Target: the load well under a second.
 /// </summary>

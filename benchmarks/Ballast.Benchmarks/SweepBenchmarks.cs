@@ -7,7 +7,7 @@ using BenchmarkDotNet.Attributes;
 namespace Ballast.Benchmarks;
 
 /// <summary>
-/// A 1,000-policy sweep on 10 assets × 5,000 rows through <see cref="Backtester.RunAll"/> (parallel on all cores).
+/// A 1,000-policy sweep on 10 assets × 5,000 rows through <c>Backtester.RunAll</c> (parallel on all cores).
 /// The grid is 5 check frequencies (every row, weekly, monthly, quarterly, annual) × 20 absolute drift bands
 /// (0.01 .. 0.20) × 10 execution variants. Policies are compiled in setup; the Mean is the whole sweep.
 /// </summary>
