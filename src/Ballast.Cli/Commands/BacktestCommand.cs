@@ -60,7 +60,7 @@ internal static class BacktestCommand
             io.Notice($"periods_per_year inferred from the dates: {outcome.PeriodsPerYear}");
         }
 
-        var analysis = BacktestAnalysis.For(outcome, request, io.Notice);
+        var analysis = BacktestAnalysis.For(outcome, request, automatic: outDir is not null, io.Notice);
         var metrics = ResultFiles.MetricsJson(outcome, analysis);
         if (outDir is not null)
         {

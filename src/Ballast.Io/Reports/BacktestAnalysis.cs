@@ -92,10 +92,10 @@ public sealed class BacktestAnalysis
 
     /// <summary>
     /// The analysis a run gets: null when nothing is asked and the run is not recorded. Significance is computed when
-    /// asked, or automatically for a recorded run of at most <see cref="AutomaticPolicyLimit"/> policies (above that
-    /// <paramref name="notice"/> says it was skipped).
+    /// asked, or, when <paramref name="automatic"/> (the run writes its output files), for a recorded run of at most
+    /// <see cref="AutomaticPolicyLimit"/> policies (above that <paramref name="notice"/> says it was skipped).
     /// </summary>
-    public static BacktestAnalysis? For(BacktestOutcome outcome, AnalysisRequest? request, Action<string>? notice = null)
+    public static BacktestAnalysis? For(BacktestOutcome outcome, AnalysisRequest? request, bool automatic, Action<string>? notice = null)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         request ??= new AnalysisRequest();
@@ -110,8 +110,8 @@ public sealed class BacktestAnalysis
             return null;
         }
 
-        var significance = request.Significance || outcome.Runs.Count <= AutomaticPolicyLimit;
-        if (!significance)
+        var significance = request.Significance || (automatic && outcome.Runs.Count <= AutomaticPolicyLimit);
+        if (automatic && !significance)
         {
             notice?.Invoke($"significance not computed for {outcome.Runs.Count} policies (automatic up to {AutomaticPolicyLimit}); pass --significance to compute it");
         }

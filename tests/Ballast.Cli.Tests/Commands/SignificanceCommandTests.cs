@@ -153,6 +153,7 @@ public class SignificanceCommandTests
         using var doc = JsonDocument.Parse(result.Out);
         var periods = doc.RootElement.GetProperty("periods").EnumerateArray().ToArray();
         Assert.Equal(2, periods.Length);
+        Assert.False(doc.RootElement.TryGetProperty("multiple_testing", out _)); // --periods alone does not test
         Assert.Equal("2019-03-01", periods[0].GetProperty("start").GetString());
         Assert.Equal("2019-06-30", periods[0].GetProperty("end").GetString());
         Assert.Equal(122, periods[0].GetProperty("rows").GetInt32());
