@@ -19,14 +19,16 @@ internal static class BacktestCommand
         var output = new Option<string?>("--out") { Description = "Directory for metrics.json, equity.csv, weights.csv, trades.csv and report.html." };
         var json = new Option<bool>("--json") { Description = "Print metrics.json to stdout and nothing else there (notices go to stderr)." };
         var riskFree = Options.RiskFree();
+        var columns = ResultTable.ColumnsOption();
 
         var command = new Command("backtest", "Backtest every policy of a spec, plus buy-and-hold, and compare them.")
         {
-            spec, data, returns, fill, from, to, output, json, riskFree,
+            spec, data, returns, fill, from, to, output, json, riskFree, columns,
         };
         command.SetAction(parse =>
         {
             CheckOutDir(parse.GetValue(output));
+            var table = ResultTable.Choose(parse.GetValue(columns));
             var set = SpecLoader.LoadFile(parse.GetValue(spec)!);
             var market = Ballast.Io.MarketDataFile.Read(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
             var options = new BacktestOptions
@@ -38,13 +40,13 @@ internal static class BacktestCommand
                 Record = parse.GetValue(output) is not null,
             };
             var outcome = Progress.Run(io, set.Policies.Length + 1, progress => BacktestJob.Run(set, market, options, progress));
-            return Report(io, outcome, parse.GetValue(output), parse.GetValue(json));
+            return Report(io, outcome, parse.GetValue(output), parse.GetValue(json), table);
         });
         return command;
     }
 
     /// <summary>Prints notices, the table (or JSON) and writes the output directory.</summary>
-    public static int Report(CliIo io, BacktestOutcome outcome, string? outDir, bool json)
+    public static int Report(CliIo io, BacktestOutcome outcome, string? outDir, bool json, IReadOnlyList<ResultColumn>? columns = null)
     {
         foreach (var notice in outcome.Table.Notices)
         {
@@ -68,7 +70,7 @@ internal static class BacktestCommand
         }
         else
         {
-            ResultTable.Write(io, outcome);
+            ResultTable.Write(io, outcome, columns);
             if (outDir is not null)
             {
                 io.Out.WriteLine($"wrote {Path.Combine(outDir, "metrics.json")}, equity.csv, weights.csv, trades.csv");
