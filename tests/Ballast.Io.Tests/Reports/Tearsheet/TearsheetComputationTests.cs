@@ -275,3 +275,58 @@ public sealed class TearsheetComputationTests
         return (dates, nav);
     }
 }
+
+public sealed class TradingByYearTests
+{
+    [Fact]
+    public void HandWorked_InitialInvestmentSkipped_NavBeforeIsNavAfterPlusCosts()
+    {
+        DateOnly[] dates = [new(2020, 12, 30), new(2020, 12, 31), new(2021, 1, 4)];
+        double[] equity = [99, 99.5, 98.9];
+        Ballast.Backtesting.TradeRecord[] trades =
+        [
+            new(0, dates[0], "A", 1, 0, 50, 50, 0.5, 0, 0.5, "initial"),
+            new(0, dates[0], "B", 1, 0, 50, 50, 0.5, 0, 0.5, "initial"),
+            new(2, dates[2], "A", 1, 60, 50, 10, 0.05, 0.6, 0.5, "drift"),
+            new(2, dates[2], "B", 1, 40, 50, -10, 0.05, 0.4, 0.5, "drift"),
+        ];
+
+        var years = TradingByYear.Compute(dates, equity, trades);
+
+        Assert.Equal([2020, 2021], years.Select(y => y.Year));
+        Assert.Equal((0, 0.0, 0.0), (years[0].Rebalances, years[0].TurnoverOneWay, years[0].Costs));
+        Assert.Equal(1, years[1].Rebalances);
+        Assert.Equal(20 / (2 * 99.0), years[1].TurnoverOneWay, 15);
+        Assert.Equal(0.1, years[1].Costs, 15);
+        Assert.Equal(10_000 * 0.1 / 99, years[1].CostBps, 12);
+    }
+
+    [Fact]
+    public void SumsOverTheYears_GiveTheRunsAnnualTurnoverCostDragAndRebalances()
+    {
+        const string spec = """
+            name: t
+            universe: [A, B]
+            weights: { scheme: fixed, targets: { A: 0.6, B: 0.4 } }
+            costs: { proportional_bps: 10 }
+            policies:
+              - name: monthly
+                trigger: { calendar: monthly }
+              - name: band
+                trigger: { drift: { absolute: 0.01 } }
+            """;
+        var outcome = Ballast.Io.Tests.Reports.HtmlReportTests.Outcome(spec, 1300);
+        foreach (var run in outcome.Runs)
+        {
+            var years = TradingByYear.Compute(outcome.Table.Dates, run.Equity, run.Trades!);
+            var m = run.Metrics;
+
+            Assert.Equal(m.Rebalances, years.Sum(y => y.Rebalances));
+            Assert.Equal(m.TurnoverOneWayAnnual!.Value, years.Sum(y => y.TurnoverOneWay) / m.Years, 12);
+            Assert.Equal(m.CostDragBpsPerYear!.Value, years.Sum(y => y.CostBps) / m.Years, 10);
+            var initialCost = run.Trades!.Where(t => t.Row == 0).Sum(t => t.Cost);
+            Assert.Equal(m.CostsPaid, initialCost + years.Sum(y => y.Costs), 8);
+            Assert.Equal(outcome.Table.Dates[^1].Year - outcome.Table.Dates[0].Year + 1, years.Count);
+        }
+    }
+}
