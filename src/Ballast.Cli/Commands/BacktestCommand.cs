@@ -22,14 +22,16 @@ internal static class BacktestCommand
         var significance = AnalysisOptions.Significance();
         var periods = AnalysisOptions.Periods();
         var overrides = SpecCommand.SetOption();
+        var columns = ResultTable.ColumnsOption();
 
         var command = new Command("backtest", "Backtest every policy of a spec, plus buy-and-hold, and compare them.")
         {
-            spec, data, returns, fill, from, to, output, json, riskFree, significance, periods, overrides,
+            spec, data, returns, fill, from, to, output, json, riskFree, significance, periods, overrides, columns,
         };
         command.SetAction(parse =>
         {
             CheckOutDir(parse.GetValue(output));
+            var table = ResultTable.Choose(parse.GetValue(columns));
             var analysis = AnalysisOptions.Request(parse.GetValue(significance), parse.GetValue(periods));
             var set = SpecLoader.LoadFile(parse.GetValue(spec)!, SpecCommand.Overrides(parse.GetValue(overrides)));
             var market = Ballast.Io.MarketDataFile.Read(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
@@ -42,13 +44,13 @@ internal static class BacktestCommand
                 Record = parse.GetValue(output) is not null || analysis.NeedsRecording,
             };
             var outcome = Progress.Run(io, set.Policies.Length + 1, progress => BacktestJob.Run(set, market, options, progress));
-            return Report(io, outcome, parse.GetValue(output), parse.GetValue(json), analysis);
+            return Report(io, outcome, parse.GetValue(output), parse.GetValue(json), analysis, table);
         });
         return command;
     }
 
     /// <summary>Prints notices, the table (or JSON) and writes the output directory.</summary>
-    public static int Report(CliIo io, BacktestOutcome outcome, string? outDir, bool json, AnalysisRequest? request = null)
+    public static int Report(CliIo io, BacktestOutcome outcome, string? outDir, bool json, AnalysisRequest? request = null, IReadOnlyList<ResultColumn>? columns = null)
     {
         foreach (var notice in outcome.Table.Notices.Concat(outcome.Notices))
         {
@@ -73,7 +75,7 @@ internal static class BacktestCommand
         }
         else
         {
-            ResultTable.Write(io, outcome);
+            ResultTable.Write(io, outcome, columns);
             if (outDir is not null)
             {
                 io.Out.WriteLine($"wrote {Path.Combine(outDir, "metrics.json")}, equity.csv, weights.csv, trades.csv");
@@ -117,7 +119,7 @@ internal static class BacktestCommand
             ("equity.csv", Render(w => ResultFiles.WriteEquity(outcome, w))),
             ("weights.csv", Render(w => ResultFiles.WriteWeights(outcome, w))),
             ("trades.csv", Render(w => ResultFiles.WriteTrades(outcome, w))),
-            ("report.html", HtmlReport.Render(outcome, analysis)),
+            ("report.html", HtmlReport.Render(outcome, new HtmlReportOptions { Analysis = analysis })),
         };
         try
         {

@@ -18,11 +18,13 @@ internal static class DemoCommand
         var seed = Options.PositiveInt("--seed", "Seed of the synthetic data.", 42, int.MaxValue, min: 0);
         var years = Options.PositiveInt("--years", "Years of synthetic daily data.", 20, StrategySynthesizer.MaxYears);
         var json = new Option<bool>("--json") { Description = "Print metrics.json to stdout instead of the table." };
-        var command = new Command("demo", "Run the built-in demo: five synthetic strategies, six rebalancing policies, buy-and-hold alongside.") { output, seed, years, json };
+        var columns = ResultTable.ColumnsOption();
+        var command = new Command("demo", "Run the built-in demo: five synthetic strategies, six rebalancing policies, buy-and-hold alongside.") { output, seed, years, json, columns };
         command.SetAction(parse =>
         {
             var outDir = parse.GetValue(output)!;
             BacktestCommand.CheckOutDir(outDir);
+            var chosenColumns = ResultTable.Choose(parse.GetValue(columns));
             var specText = DemoSpec();
             var set = SpecLoader.Load(specText, "demo.yaml");
             var table = StrategySynthesizer.Generate(5, parse.GetValue(years), parse.GetValue(seed));
@@ -33,7 +35,7 @@ internal static class DemoCommand
             AtomicFile.WriteAllText(specPath, specText);
             io.Error.WriteLine($"synthesised {table.ColumnCount} strategies x {table.RowCount} days ({table.FormatDate(table.Dates[0])} .. {table.FormatDate(table.Dates[^1])}), seed {parse.GetValue(seed)}");
             var outcome = Progress.Run(io, set.Policies.Length + 1, progress => BacktestJob.Run(set, table, dataPath, new BacktestOptions { Record = true }, progress));
-            var code = BacktestCommand.Report(io, outcome, outDir, parse.GetValue(json));
+            var code = BacktestCommand.Report(io, outcome, outDir, parse.GetValue(json), columns: chosenColumns);
             if (!parse.GetValue(json))
             {
                 io.Out.WriteLine($"re-run or edit: ballast backtest {specPath} --data {dataPath}");

@@ -1,17 +1,19 @@
 using System.Text;
 using Ballast.Backtesting;
+using Ballast.Io.Reports.Tearsheet;
 using Ballast.Policies;
 
 namespace Ballast.Io.Reports;
 
-/// <summary>The chart sections of the HTML report: equity, drawdown, allocation and drift.</summary>
+/// <summary>
+/// The chart sections of the HTML report: equity relative to buy-and-hold, equity with rebalance marks, drawdown,
+/// rolling volatility and Sharpe, allocation, risk contributions and drift. Every line of one policy carries the same
+/// series number (data-series), so the report's script can highlight it in every chart at once.
+/// </summary>
 internal static class HtmlCharts
 {
     /// <summary>Most policies drawn in one chart (the palette has this many colours).</summary>
-    public const int MaxSeries = 12;
-
-    /// <summary>Most policies that get an allocation chart.</summary>
-    public const int MaxAllocationCharts = 6;
+    public const int MaxSeries = HtmlSelection.MaxSeries;
 
     /// <summary>Most points per series in the full-width charts.</summary>
     public const int MaxPoints = 800;
@@ -31,20 +33,6 @@ internal static class HtmlCharts
     /// <summary>Whether every run kept its per-row series (charts need them).</summary>
     public static bool IsRecorded(BacktestOutcome outcome) =>
         outcome.Runs.All(r => r.Equity is not null && r.Weights is not null && r.MaxDrift is not null);
-
-    /// <summary>
-    /// Which runs a chart with room for <paramref name="limit"/> series shows: all of them, or the first ones with
-    /// buy-and-hold always among them (it is the reference every other line is compared with).
-    /// </summary>
-    public static int[] Select(int count, int limit, int baseline)
-    {
-        if (count <= limit)
-        {
-            return [.. Enumerable.Range(0, count)];
-        }
-
-        return baseline >= limit ? [.. Enumerable.Range(0, limit - 1), baseline] : [.. Enumerable.Range(0, limit)];
-    }
 
     /// <summary>The colour of the <paramref name="slot"/>-th series of a chart.</summary>
     public static string Color(int slot)
@@ -82,16 +70,14 @@ internal static class HtmlCharts
     /// <summary>The dash pattern of the <paramref name="slot"/>-th series (null = solid).</summary>
     public static string? Dash(int slot) => slot % MaxSeries >= 6 ? "7 3" : null;
 
-    /// <summary>Writes every chart section, or a note when the runs were not recorded.</summary>
-    public static void Append(StringBuilder sb, BacktestOutcome outcome)
+    /// <summary>The day numbers of the rows every chart can draw (the x axis), or null when the runs were not recorded.</summary>
+    public static double[]? Days(BacktestOutcome outcome)
     {
         if (!IsRecorded(outcome))
         {
-            sb.Append("<section id=\"charts\">\n<h2>Charts</h2>\n<p class=\"note\">Charts need a recorded run: this backtest kept only the metrics, not the per-row equity, weights and drift. Run it again with recording on to get the charts.</p>\n</section>\n");
-            return;
+            return null;
         }
 
-        var shown = Select(outcome.Runs.Count, MaxSeries, outcome.BaselineIndex);
         var rows = RowCount(outcome);
         var x = new double[rows];
         for (var r = 0; r < rows; r++)
@@ -99,18 +85,90 @@ internal static class HtmlCharts
             x[r] = outcome.Table.Dates[r].DayNumber;
         }
 
-        Equity(sb, outcome, shown, x);
-        Drawdown(sb, outcome, shown, x);
-        Allocation(sb, outcome, x);
-        RiskContributions(sb, outcome, x);
-        Drift(sb, outcome, shown, x);
+        return x;
+    }
+
+    /// <summary>The note written instead of the charts when the runs were not recorded.</summary>
+    public static void NotRecorded(StringBuilder sb) =>
+        sb.Append("<section id=\"charts\">\n<h2>Charts</h2>\n<p class=\"note\">Charts need a recorded run: this backtest kept only the metrics, not the per-row equity, weights and drift. Run it again with recording on to get the charts.</p>\n</section>\n");
+
+    /// <summary>Equity relative to buy-and-hold, equity with rebalance marks, and drawdown.</summary>
+    public static void Performance(StringBuilder sb, BacktestOutcome outcome, HtmlSelection selection, double[] x)
+    {
+        Relative(sb, outcome, selection, x);
+        Equity(sb, outcome, selection, x);
+        Drawdown(sb, outcome, selection, x);
+    }
+
+    /// <summary>Allocation, risk contributions and drift.</summary>
+    public static void Holdings(StringBuilder sb, BacktestOutcome outcome, HtmlSelection selection, double[] x)
+    {
+        Allocation(sb, outcome, selection, x);
+        RiskContributions(sb, outcome, selection, x);
+        Drift(sb, outcome, selection, x);
+    }
+
+    /// <summary>Rolling volatility and Sharpe over one year of periods.</summary>
+    public static void Rolling(StringBuilder sb, BacktestOutcome outcome, HtmlSelection selection, double[] x)
+    {
+        var shown = selection.Series;
+        var volatility = new List<SvgLine>(shown.Length);
+        var sharpe = new List<SvgLine>(shown.Length);
+        var window = outcome.PeriodsPerYear;
+        for (var slot = 0; slot < shown.Length; slot++)
+        {
+            var run = outcome.Runs[shown[slot]];
+            var rolling = RollingStatistics.Compute(run.Equity!.AsSpan(0, x.Length), outcome.PeriodsPerYear, outcome.RiskFree, Math.Max(window, 2));
+            window = rolling.Window;
+            volatility.Add(Line(run, slot, x, rolling.Volatility, SvgDownsample.Rows(x.Length, MaxPoints)));
+            sharpe.Add(Line(run, slot, x, rolling.Sharpe, SvgDownsample.Rows(x.Length, MaxPoints)));
+        }
+
+        Open(sb, "rolling", "Rolling volatility and Sharpe", "Each point is measured over the " + HtmlText.Int(window) + " returns up to that row (one year of periods), with the formulas of the metrics table: volatility annualised with √P, Sharpe in excess of the risk-free rate. The lines start once a full window is available.");
+        TruncationNote(sb, selection, shown, "Showing");
+        if (x.Length <= window)
+        {
+            sb.Append("<p class=\"note\">The window has ").Append(HtmlText.Int(x.Length)).Append(" rows, too few for a rolling year.</p>\n</section>\n");
+            return;
+        }
+
+        sb.Append("<h3>Volatility</h3>\n");
+        SvgChart.Lines(sb, new SvgChartOptions { Label = "Rolling one-year volatility", FormatY = v => HtmlText.Percent(v, "0.#"), IncludeY = 0, Height = 220 }, volatility);
+        sb.Append("<h3>Sharpe ratio</h3>\n");
+        SvgChart.Lines(sb, new SvgChartOptions { Label = "Rolling one-year Sharpe ratio", FormatY = v => HtmlText.Number(v, "0.#"), ReferenceY = 0, Height = 220 }, sharpe);
+        LineLegend(sb, outcome, selection);
+        sb.Append("</section>\n");
+    }
+
+    private static void Relative(StringBuilder sb, BacktestOutcome outcome, HtmlSelection selection, double[] x)
+    {
+        var shown = selection.Series;
+        var baseline = outcome.Baseline.Equity!.AsSpan(0, x.Length);
+        var lines = new List<SvgLine>(shown.Length);
+        for (var slot = 0; slot < shown.Length; slot++)
+        {
+            var run = outcome.Runs[shown[slot]];
+            var ratio = RelativeEquity.Compute(run.Equity!.AsSpan(0, x.Length), baseline);
+            lines.Add(Line(run, slot, x, ratio, SvgDownsample.Rows(x.Length, MaxPoints)));
+        }
+
+        Open(sb, "relative", "Equity relative to buy-and-hold", "Each policy's growth divided by buy-and-hold's since the first row: above 1 the policy is ahead. A rising line is rebalancing paying (after costs), a falling one costing; buy-and-hold itself is the flat line at 1.");
+        TruncationNote(sb, selection, shown, "Showing");
+        SvgChart.Lines(sb, new SvgChartOptions { Label = "Equity relative to buy-and-hold", FormatY = v => HtmlText.Number(v, "0.###") + "×", ReferenceY = 1 }, lines);
+        LineLegend(sb, outcome, selection);
+        sb.Append("</section>\n");
     }
 
     /// <summary>Stacked risk contributions over time for the risk-based policies, with their budgets as guides.</summary>
-    private static void RiskContributions(StringBuilder sb, BacktestOutcome outcome, double[] x)
+    private static void RiskContributions(StringBuilder sb, BacktestOutcome outcome, HtmlSelection selection, double[] x)
     {
         var all = outcome.Runs.Where(r => r.RiskContributions is not null).ToArray();
-        var runs = all.Take(MaxAllocationCharts).ToArray();
+        if (all.Length > HtmlSelection.MaxDetails)
+        {
+            all = [.. PolicyRanking.Order(outcome.Runs, selection.RankBy).Select(i => outcome.Runs[i]).Where(r => r.RiskContributions is not null)];
+        }
+
+        var runs = all.Take(HtmlSelection.MaxDetails).ToArray();
         if (runs.Length == 0)
         {
             return;
@@ -120,7 +178,7 @@ internal static class HtmlCharts
         Open(sb, "risk", "Risk contributions", "Each asset's share of portfolio risk after each row's trades, RCᵢ = wᵢ(Σw)ᵢ / w'Σw with the covariance estimated at the policy's last rebalance, stacked in universe order; dashed lines are the cumulative risk budgets. A negative contribution (an asset that hedges the rest) is drawn as zero.");
         if (all.Length > runs.Length)
         {
-            sb.Append("<p class=\"note\">Shown for the first ").Append(HtmlText.Int(runs.Length)).Append(" of ").Append(HtmlText.Int(all.Length)).Append(" risk-based policies; the per-row weights of every policy are in weights.csv.</p>\n");
+            sb.Append("<p class=\"note\">Shown for the best ").Append(HtmlText.Int(runs.Length)).Append(" by ").Append(selection.RankBy.Label).Append(" of ").Append(HtmlText.Int(all.Length)).Append(" risk-based policies; the per-row weights of every policy are in weights.csv.</p>\n");
         }
 
         sb.Append("<div class=\"small-multiples\">\n");
@@ -181,8 +239,9 @@ internal static class HtmlCharts
         return rows;
     }
 
-    private static void Equity(StringBuilder sb, BacktestOutcome outcome, int[] shown, double[] x)
+    private static void Equity(StringBuilder sb, BacktestOutcome outcome, HtmlSelection selection, double[] x)
     {
+        var shown = selection.Series;
         var lines = new List<SvgLine>(shown.Length);
         for (var slot = 0; slot < shown.Length; slot++)
         {
@@ -194,18 +253,36 @@ internal static class HtmlCharts
                 growth[r] = run.Equity![r] / capital;
             }
 
-            lines.Add(Line(run, slot, x, growth, SvgDownsample.Rows(x.Length, MaxPoints)));
+            lines.Add(Line(run, slot, x, growth, SvgDownsample.Rows(x.Length, MaxPoints)) with { Marks = RebalanceDays(run, x) is { Length: > 0 } marks ? marks : null });
         }
 
-        Open(sb, "equity", "Equity", "Value of one unit of starting capital after all costs, on a log scale: equal slopes are equal growth rates.");
-        TruncationNote(sb, outcome, shown.Length, "Showing");
-        SvgChart.Lines(sb, new SvgChartOptions { Label = "Equity curves, log scale", FormatY = v => HtmlText.Number(v, "0.###") + "×", LogScale = true }, lines);
-        LineLegend(sb, outcome, shown);
+        Open(sb, "equity", "Equity", "Value of one unit of starting capital after all costs, on a log scale: equal slopes are equal growth rates. The strip under the dates marks the rebalances (rows after the first on which a policy traded), one row of ticks in its colour for each policy that rebalanced.");
+        TruncationNote(sb, selection, shown, "Showing");
+        SvgChart.Lines(sb, new SvgChartOptions { Label = "Equity curves, log scale, with rebalance marks", FormatY = v => HtmlText.Number(v, "0.###") + "×", LogScale = true }, lines);
+        LineLegend(sb, outcome, selection);
         sb.Append("</section>\n");
     }
 
-    private static void Drawdown(StringBuilder sb, BacktestOutcome outcome, int[] shown, double[] x)
+    /// <summary>The days of a run's rebalances: rows after the first with at least one trade.</summary>
+    private static double[] RebalanceDays(PolicyRun run, double[] x)
     {
+        var days = new List<double>();
+        var last = 0;
+        foreach (var trade in run.Trades ?? [])
+        {
+            if (trade.Row > last && trade.Row < x.Length)
+            {
+                days.Add(x[trade.Row]);
+                last = trade.Row;
+            }
+        }
+
+        return [.. days];
+    }
+
+    private static void Drawdown(StringBuilder sb, BacktestOutcome outcome, HtmlSelection selection, double[] x)
+    {
+        var shown = selection.Series;
         var lines = new List<SvgLine>(shown.Length);
         var worst = 0.0;
         for (var slot = 0; slot < shown.Length; slot++)
@@ -224,16 +301,17 @@ internal static class HtmlCharts
             lines.Add(Line(run, slot, x, drawdown, SvgDownsample.Rows(drawdown, MaxPoints, SvgBucket.Min)));
         }
 
-        Open(sb, "drawdown", "Drawdown", "Decline from the running peak of equity; the lowest point of each line is that policy's maximum drawdown.");
-        TruncationNote(sb, outcome, shown.Length, "Showing");
+        Open(sb, "drawdown", "Drawdown", "Decline from the running peak of equity; the lowest point of each line is that policy's maximum drawdown. The worst episodes of each policy are listed in its tearsheet below.");
+        TruncationNote(sb, selection, shown, "Showing");
         var options = new SvgChartOptions { Label = "Drawdown curves", FormatY = v => HtmlText.Percent(v, "0.#"), IncludeY = worst < 0 ? 0 : -0.01 };
         SvgChart.Lines(sb, options, lines);
-        LineLegend(sb, outcome, shown);
+        LineLegend(sb, outcome, selection);
         sb.Append("</section>\n");
     }
 
-    private static void Drift(StringBuilder sb, BacktestOutcome outcome, int[] shown, double[] x)
+    private static void Drift(StringBuilder sb, BacktestOutcome outcome, HtmlSelection selection, double[] x)
     {
+        var shown = selection.Series;
         var lines = new List<SvgLine>(shown.Length);
         var largest = 0.0;
         for (var slot = 0; slot < shown.Length; slot++)
@@ -249,19 +327,19 @@ internal static class HtmlCharts
         }
 
         Open(sb, "drift", "Drift", "Largest absolute gap between any asset's weight and its target at each close, before that row's trades. Drops mark rebalances.");
-        TruncationNote(sb, outcome, shown.Length, "Showing");
+        TruncationNote(sb, selection, shown, "Showing");
         var options = new SvgChartOptions { Label = "Maximum absolute drift from target", FormatY = v => HtmlText.Percent(v, "0.##"), IncludeY = largest > 0 ? 0 : 0.01 };
         SvgChart.Lines(sb, options, lines);
-        LineLegend(sb, outcome, shown);
+        LineLegend(sb, outcome, selection);
         sb.Append("</section>\n");
     }
 
-    private static void Allocation(StringBuilder sb, BacktestOutcome outcome, double[] x)
+    private static void Allocation(StringBuilder sb, BacktestOutcome outcome, HtmlSelection selection, double[] x)
     {
-        var shown = Select(outcome.Runs.Count, MaxAllocationCharts, outcome.BaselineIndex);
+        var shown = selection.Details;
         var assetOrder = outcome.Spec.AllSeries();
         Open(sb, "allocation", "Allocation", "Weight of each asset after each row's trades, stacked from the bottom in universe order; dashed lines are the cumulative targets. Grey on top is uninvested cash.");
-        TruncationNote(sb, outcome, shown.Length, "An allocation chart is shown for");
+        TruncationNote(sb, selection, shown, "An allocation chart is shown for");
         sb.Append("<div class=\"small-multiples\">\n");
         var rows = SvgDownsample.Rows(x.Length, MaxSmallPoints);
         var xs = new double[rows.Length];
@@ -364,7 +442,7 @@ internal static class HtmlCharts
             ys[j] = y[rows[j]];
         }
 
-        return new SvgLine(run.Name, Color(slot), Dash(slot), xs, ys);
+        return new SvgLine(run.Name, Color(slot), Dash(slot), xs, ys) { Series = slot };
     }
 
     private static void Open(StringBuilder sb, string id, string title, string explanation)
@@ -374,25 +452,27 @@ internal static class HtmlCharts
         sb.Append("</p>\n");
     }
 
-    private static void TruncationNote(StringBuilder sb, BacktestOutcome outcome, int shown, string lead)
+    /// <summary>Says which policies a part shows when it cannot show them all.</summary>
+    public static void TruncationNote(StringBuilder sb, HtmlSelection selection, int[] shown, string lead)
     {
-        if (shown >= outcome.Runs.Count)
+        if (shown.Length >= selection.Count)
         {
             return;
         }
 
-        sb.Append("<p class=\"note\">").Append(lead).Append(' ').Append(HtmlText.Int(shown)).Append(" of ").Append(HtmlText.Int(outcome.Runs.Count)).Append(" policies: ")
-            .Append(outcome.BaselineIndex >= shown ? "the first " + HtmlText.Int(shown - 1) + " and buy-and-hold" : "the first " + HtmlText.Int(shown))
-            .Append(". The metrics table lists every policy.</p>\n");
+        sb.Append("<p class=\"note\">").Append(lead).Append(' ').Append(HtmlText.Int(shown.Length)).Append(" of ").Append(HtmlText.Int(selection.Count)).Append(" policies: ")
+            .Append(selection.Describe(shown)).Append(". Every policy's metrics are in metrics.json.</p>\n");
     }
 
-    private static void LineLegend(StringBuilder sb, BacktestOutcome outcome, int[] shown)
+    /// <summary>The legend of the line charts; click (or Enter on) an entry to highlight that policy everywhere.</summary>
+    public static void LineLegend(StringBuilder sb, BacktestOutcome outcome, HtmlSelection selection)
     {
-        sb.Append("<ul class=\"legend\">");
+        var shown = selection.Series;
+        sb.Append("<ul class=\"legend lines\">");
         for (var slot = 0; slot < shown.Length; slot++)
         {
             var run = outcome.Runs[shown[slot]];
-            sb.Append("<li>");
+            sb.Append("<li data-series=\"").Append(HtmlText.Int(slot)).Append("\" tabindex=\"0\" role=\"button\" aria-pressed=\"false\" title=\"Highlight this policy in every chart (click again to clear)\">");
             SvgChart.AppendSwatch(sb, Color(slot), Dash(slot), area: false);
             HtmlText.AppendEscaped(sb, run.Name);
             if (shown[slot] == outcome.BaselineIndex)

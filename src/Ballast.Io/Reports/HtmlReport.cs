@@ -3,17 +3,22 @@ using System.Text;
 namespace Ballast.Io.Reports;
 
 /// <summary>
-/// The offline HTML report of a backtest: one self-contained file (inline CSS and SVG, no scripts, no external
-/// resources) with the window, a metrics comparison table, equity, drawdown, allocation and drift charts, a short
-/// guide and every policy's content hash. Rendering is deterministic: the same outcome gives the same text.
+/// The offline HTML report of a backtest, a tearsheet: one self-contained file (inline CSS, SVG and one small script,
+/// no external resources) with the window, a sortable metrics table, equity relative to buy-and-hold, equity with
+/// rebalance marks, drawdown, rolling volatility and Sharpe, yearly returns, the return distribution, a tearsheet per
+/// leading policy (monthly returns, worst drawdowns, turnover and costs by year, rebalances), allocation and drift
+/// charts, a short guide and the policies' content hashes. With many policies every part shows the best by a metric
+/// (Sharpe by default) with buy-and-hold, so the size is bounded (docs/report.md). Rendering is deterministic: the same
+/// outcome gives the same text.
 /// </summary>
 public static class HtmlReport
 {
     private const string Css = """
         :root{color-scheme:light}
-        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;background:#fff;line-height:1.45;max-width:1120px;margin:24px auto;padding:0 16px}
+        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;background:#fff;line-height:1.45;max-width:1320px;margin:24px auto;padding:0 16px}
         h1{font-size:1.6em;margin:0 0 2px}
         h2{font-size:1.2em;margin:28px 0 6px;padding-bottom:3px;border-bottom:1px solid #ddd}
+        h3{font-size:1em;margin:14px 0 4px}
         .subtitle{color:#666;margin:0 0 12px}
         dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0}
         dl.facts dt{color:#555}
@@ -24,7 +29,14 @@ public static class HtmlReport
         .table-wrap{overflow-x:auto}
         table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}
         th,td{padding:4px 8px;border-bottom:1px solid #e6e6e6;text-align:right;white-space:nowrap}
-        th{vertical-align:bottom;white-space:normal;border-bottom:2px solid #999;font-weight:600}
+        th{vertical-align:bottom;white-space:nowrap;border-bottom:2px solid #999;font-weight:600}
+        table.heat td{padding:3px 6px}
+        td.partial{font-style:italic;color:#555}
+        span.partial{font-style:italic}
+        details.policy{border:1px solid #ddd;border-radius:4px;padding:4px 12px;margin:8px 0}
+        details.policy>summary{font-weight:600;cursor:pointer;padding:4px 0}
+        details.trades>summary{cursor:pointer;color:#444;font-size:13px}
+        td.reason{white-space:normal;min-width:16em;color:#555}
         th.name,td.name,th.hash,td.hash{text-align:left}
         td.name{white-space:normal;min-width:10em}
         td.name svg{margin-right:6px;vertical-align:middle}
@@ -43,27 +55,45 @@ public static class HtmlReport
         @media print{body{max-width:none;margin:0;padding:0}.table-wrap{overflow:visible}table{font-size:9px}th,td{padding:2px 4px}.chart-section,figure.small,tr{break-inside:avoid}h2{break-after:avoid}}
         """;
 
+    /// <summary>Renders the report of <paramref name="outcome"/> with the default options (ranked by Sharpe, 50 table rows).</summary>
+    public static string Render(BacktestOutcome outcome) => Render(outcome, new HtmlReportOptions());
+
     /// <summary>Renders the report of <paramref name="outcome"/> as a complete HTML document (UTF-8 text, "\n" line ends).</summary>
     /// <remarks>
-    /// Charts need recorded runs (per-row equity, weights and drift); without them the report has the metrics table
-    /// and a note instead. Every user-supplied name is HTML-escaped.
+    /// Charts and tearsheets need recorded runs (per-row equity, weights, drift and trades); without them the report
+    /// has the metrics table and a note instead. Every user-supplied name is HTML-escaped.
     /// </remarks>
-    /// <param name="outcome">The backtest.</param>
-    /// <param name="analysis">Its statistics (docs/statistics.md): adds the Sharpe-difference p-value column when given.</param>
-    public static string Render(BacktestOutcome outcome, BacktestAnalysis? analysis = null)
+    public static string Render(BacktestOutcome outcome, HtmlReportOptions options)
     {
         ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(options);
+        var selection = new HtmlSelection(outcome, options);
         var sb = new StringBuilder(256 * 1024);
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"Ballast\">\n<title>");
         HtmlText.AppendEscaped(sb, outcome.Spec.Name);
-        sb.Append(" – backtest report</title>\n<style>\n").Append(Css.Replace("\r\n", "\n", StringComparison.Ordinal)).Append("\n</style>\n</head>\n<body>\n");
+        sb.Append(" – backtest report</title>\n<style>\n").Append(Lf(Css)).Append('\n').Append(Lf(HtmlScript.Css)).Append("\n</style>\n</head>\n<body>\n");
         Header(sb, outcome);
-        Metrics(sb, outcome, analysis);
-        HtmlCharts.Append(sb, outcome);
-        Footer(sb, outcome);
-        sb.Append("</body>\n</html>\n");
+        HtmlMetricsTable.Append(sb, outcome, selection, options.Analysis);
+        if (HtmlCharts.Days(outcome) is { } x)
+        {
+            HtmlCharts.Performance(sb, outcome, selection, x);
+            HtmlCharts.Rolling(sb, outcome, selection, x);
+            HtmlTearsheet.Yearly(sb, outcome, selection, x.Length);
+            HtmlTearsheet.Distribution(sb, outcome, selection, x.Length);
+            HtmlTearsheet.Policies(sb, outcome, selection, x.Length);
+            HtmlCharts.Holdings(sb, outcome, selection, x);
+        }
+        else
+        {
+            HtmlCharts.NotRecorded(sb);
+        }
+
+        Footer(sb, outcome, selection);
+        sb.Append("<script>\n").Append(Lf(HtmlScript.Script)).Append("\n</script>\n</body>\n</html>\n");
         return sb.ToString();
     }
+
+    private static string Lf(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
 
     private static void Header(StringBuilder sb, BacktestOutcome outcome)
     {
@@ -106,86 +136,7 @@ public static class HtmlReport
         sb.Append("</dd>\n");
     }
 
-    private static void Metrics(StringBuilder sb, BacktestOutcome outcome, BacktestAnalysis? analysis)
-    {
-        string[] headers =
-        [
-            "CAGR", "Volatility", "Sharpe", "Sortino", "Max drawdown", "Calmar", "Rebalances", "Turnover / yr (one-way)",
-            "Costs paid", "Cost drag (bps / yr)", "Mean abs drift", "Max abs drift", "Rebalancing premium",
-            .. analysis?.Policies is null ? Array.Empty<string>() : ["Sharpe vs baseline: p (Ledoit-Wolf)"],
-        ];
-        var slots = new Dictionary<int, int>();
-        if (HtmlCharts.IsRecorded(outcome))
-        {
-            var shown = HtmlCharts.Select(outcome.Runs.Count, HtmlCharts.MaxSeries, outcome.BaselineIndex);
-            for (var slot = 0; slot < shown.Length; slot++)
-            {
-                slots[shown[slot]] = slot;
-            }
-        }
-
-        sb.Append("<section id=\"metrics\">\n<h2>Metrics</h2>\n<p class=\"note\">One row per policy over the same window. Percentages are annual where the column says so; – means undefined (for example a ratio with a zero denominator).</p>\n");
-        sb.Append("<div class=\"table-wrap\">\n<table>\n<thead><tr><th class=\"name\">Policy</th><th class=\"hash\">Hash</th>");
-        foreach (var header in headers)
-        {
-            sb.Append("<th>").Append(header).Append("</th>");
-        }
-
-        sb.Append("</tr></thead>\n<tbody>\n");
-        for (var i = 0; i < outcome.Runs.Count; i++)
-        {
-            var run = outcome.Runs[i];
-            var m = run.Metrics;
-            var baseline = i == outcome.BaselineIndex;
-            sb.Append(baseline ? "<tr class=\"baseline\">" : "<tr>").Append("<td class=\"name\">");
-            if (slots.TryGetValue(i, out var slot))
-            {
-                SvgChart.AppendSwatch(sb, HtmlCharts.Color(slot), HtmlCharts.Dash(slot), area: false);
-            }
-
-            HtmlText.AppendEscaped(sb, run.Name);
-            if (baseline)
-            {
-                sb.Append(" <span class=\"tag\">buy-and-hold baseline</span>");
-            }
-
-            sb.Append("</td><td class=\"hash\"><code title=\"");
-            HtmlText.AppendEscaped(sb, run.Hash.ToString());
-            sb.Append("\">");
-            HtmlText.AppendEscaped(sb, run.Hash.Abbreviated);
-            sb.Append("</code></td>");
-            Cell(sb, HtmlText.Percent(m.Cagr));
-            Cell(sb, HtmlText.Percent(m.Volatility));
-            Cell(sb, HtmlText.Number(m.Sharpe));
-            Cell(sb, HtmlText.Number(m.Sortino));
-            Cell(sb, HtmlText.Percent(m.MaxDrawdown));
-            Cell(sb, HtmlText.Number(m.Calmar));
-            Cell(sb, HtmlText.Int(m.Rebalances));
-            Cell(sb, HtmlText.Percent(m.TurnoverOneWayAnnual, "0.0"));
-            Cell(sb, HtmlText.Number(m.CostsPaid, "#,##0.00"));
-            Cell(sb, HtmlText.Number(m.CostDragBpsPerYear, "0.0"));
-            Cell(sb, HtmlText.Percent(m.MeanAbsDrift));
-            Cell(sb, HtmlText.Percent(m.MaxAbsDrift));
-            Cell(sb, HtmlText.SignedPercent(m.RebalancingPremium));
-            if (analysis?.Policies is not null)
-            {
-                Cell(sb, HtmlText.Number(analysis.SharpePValue(i), "0.000"));
-            }
-
-            sb.Append("</tr>\n");
-        }
-
-        sb.Append("</tbody>\n</table>\n</div>\n</section>\n");
-    }
-
-    private static void Cell(StringBuilder sb, string text)
-    {
-        sb.Append("<td>");
-        HtmlText.AppendEscaped(sb, text);
-        sb.Append("</td>");
-    }
-
-    private static void Footer(StringBuilder sb, BacktestOutcome outcome)
+    private static void Footer(StringBuilder sb, BacktestOutcome outcome, HtmlSelection selection)
     {
         sb.Append("<footer>\n<h2>How to read this</h2>\n<ul>\n");
         string[] points =
@@ -195,7 +146,8 @@ public static class HtmlReport
             "Rebalances counts the rows on which a policy traded after the initial investment. Turnover is the one-way traded value as a fraction of the portfolio, per year; cost drag is the costs paid per year in basis points of the portfolio.",
             "Drift is the absolute gap between an asset's weight and its target, in weight points (5% means, say, 65% held against a 60% target). The table gives the mean over all assets and rows and the largest seen.",
             "Rebalancing premium is the policy's CAGR minus buy-and-hold's CAGR over the same window: positive means rebalancing paid for itself after costs.",
-            "Charts thin long series to at most " + HtmlText.Int(HtmlCharts.MaxPoints) + " points per line; drawdown keeps the lowest point of each stretch and drift the highest, so extremes stay visible. Hover a line for its policy's name.",
+            "Charts thin long series to at most " + HtmlText.Int(HtmlCharts.MaxPoints) + " points per line; drawdown keeps the lowest point of each stretch and drift the highest, so extremes stay visible. Hover a line for its policy's name; click a legend entry (or a line) to highlight that policy in every chart, and click a table header to sort.",
+            "With many policies the table lists the best " + HtmlText.Int(selection.Table.Length) + " at most, the charts the best " + HtmlText.Int(HtmlSelection.MaxSeries) + " and the tearsheets and allocation charts the best " + HtmlText.Int(HtmlSelection.MaxDetails) + ", by " + selection.RankBy.Label + ", buy-and-hold always among them; metrics.json has every policy.",
             "A policy's hash is the SHA-256 of its canonical form (universe, weights, trigger, execution, costs, lots; not its name or capital). The same hash means the same rules; with the same data and capital they make the same decisions.",
         ];
         foreach (var point in points)
@@ -205,8 +157,10 @@ public static class HtmlReport
             sb.Append("</li>\n");
         }
 
-        sb.Append("</ul>\n<h2>Policies</h2>\n<ol class=\"policies\">\n");
-        for (var i = 0; i < outcome.Runs.Count; i++)
+        sb.Append("</ul>\n<h2>Policies</h2>\n");
+        HtmlCharts.TruncationNote(sb, selection, selection.Table, "Listing");
+        sb.Append("<ol class=\"policies\">\n");
+        foreach (var i in selection.Table)
         {
             var run = outcome.Runs[i];
             sb.Append("<li><strong>");
@@ -232,6 +186,6 @@ public static class HtmlReport
             sb.Append("</code></li>\n");
         }
 
-        sb.Append("</ol>\n<p class=\"note\">Generated by Ballast from the backtest outcome alone; the file has no scripts and loads nothing from the network.</p>\n</footer>\n");
+        sb.Append("</ol>\n<p class=\"note\">Generated by Ballast from the backtest outcome alone; the file's one small script (sorting and highlighting) is inline and nothing is loaded from the network.</p>\n</footer>\n");
     }
 }

@@ -3,7 +3,14 @@ using System.Text;
 namespace Ballast.Io.Reports;
 
 /// <summary>One line of a line chart: x in day numbers, y in data units (NaN, or ≤ 0 on a log axis, breaks the line).</summary>
-internal sealed record SvgLine(string Name, string Color, string? Dash, double[] X, double[] Y);
+internal sealed record SvgLine(string Name, string Color, string? Dash, double[] X, double[] Y)
+{
+    /// <summary>The series number shared by this policy's lines in every chart (data-series, for highlighting); null for none.</summary>
+    public int? Series { get; init; }
+
+    /// <summary>Days to mark on a strip under the plot (e.g. the policy's rebalances); null for no strip row.</summary>
+    public double[]? Marks { get; init; }
+}
 
 /// <summary>One layer of a stacked area chart: its thickness at each x (negative values count as zero).</summary>
 internal sealed record SvgLayer(string Name, string Color, double[] Y);
@@ -26,6 +33,12 @@ internal sealed record SvgChartOptions
 
     /// <summary>A value the y domain must include even if no data reaches it (e.g. 0 for drawdowns).</summary>
     public double? IncludeY { get; init; }
+
+    /// <summary>A horizontal reference line (e.g. 1 for a ratio, 0 for a Sharpe ratio); null for none.</summary>
+    public double? ReferenceY { get; init; }
+
+    /// <summary>Pixels under the date labels kept for the marks strip (part of <see cref="Height"/>).</summary>
+    internal int StripHeight { get; init; }
 }
 
 /// <summary>
@@ -39,6 +52,8 @@ internal static class SvgChart
     private const double Right = 26;
     private const double Top = 10;
     private const double Bottom = 24;
+    private const int StripTop = 8;
+    private const int StripRow = 7;
 
     /// <summary>Writes a line chart.</summary>
     public static void Lines(StringBuilder sb, SvgChartOptions options, IReadOnlyList<SvgLine> lines)
@@ -71,9 +86,29 @@ internal static class SvgChart
             maxY = Math.Max(maxY, include);
         }
 
+        if (options.ReferenceY is { } reference && Usable(reference, options.LogScale))
+        {
+            minY = Math.Min(minY, reference);
+            maxY = Math.Max(maxY, reference);
+        }
+
+        var marked = lines.Count(l => l.Marks is not null);
+        if (marked > 0)
+        {
+            var strip = StripTop + (marked * StripRow);
+            options = options with { Height = options.Height + strip, StripHeight = strip };
+        }
+
         var yRange = options.LogScale ? SvgAxis.Log(minY, maxY, options.FormatY) : SvgAxis.Linear(minY, maxY, options.FormatY);
         var frame = new Frame(options, minX, maxX, yRange);
         frame.Open(sb);
+        if (options.ReferenceY is { } guide && Usable(guide, options.LogScale))
+        {
+            var y = HtmlText.Coord(frame.Y(guide));
+            sb.Append("<line x1=\"").Append(HtmlText.Coord(Left)).Append("\" y1=\"").Append(y).Append("\" x2=\"").Append(HtmlText.Coord(options.Width - Right))
+                .Append("\" y2=\"").Append(y).Append("\" stroke=\"#555\" stroke-width=\"1\" stroke-dasharray=\"2 2\"/>\n");
+        }
+
         foreach (var line in lines)
         {
             var d = new StringBuilder(line.X.Length * 12);
@@ -103,12 +138,62 @@ internal static class SvgChart
                 sb.Append(" stroke-dasharray=\"").Append(line.Dash).Append('"');
             }
 
+            AppendSeries(sb, line.Series);
             sb.Append("><title>");
             HtmlText.AppendEscaped(sb, line.Name);
             sb.Append("</title></path>\n");
         }
 
+        if (marked > 0)
+        {
+            Strip(sb, options, frame, lines);
+        }
+
         sb.Append("</svg>\n");
+    }
+
+    /// <summary>The marks strip: one row of short ticks per marked line, in its colour, under the date labels.</summary>
+    private static void Strip(StringBuilder sb, SvgChartOptions options, Frame frame, IReadOnlyList<SvgLine> lines)
+    {
+        var top = options.Height - options.StripHeight + StripTop;
+        sb.Append("<text x=\"").Append(HtmlText.Coord(Left - 6)).Append("\" y=\"").Append(HtmlText.Coord(top + 6)).Append("\" text-anchor=\"end\" fill=\"#444\" font-size=\"9\">rebalances</text>\n");
+        var row = 0;
+        foreach (var line in lines)
+        {
+            if (line.Marks is null)
+            {
+                continue;
+            }
+
+            var y = HtmlText.Coord(top + (row * StripRow));
+            var d = new StringBuilder(line.Marks.Length * 14);
+            var previous = string.Empty;
+            foreach (var mark in line.Marks)
+            {
+                // Marks closer than a tenth of a pixel draw as one.
+                var x = HtmlText.Coord(frame.X(mark));
+                if (x != previous)
+                {
+                    d.Append('M').Append(x).Append(',').Append(y).Append("v5");
+                    previous = x;
+                }
+            }
+
+            sb.Append("<path class=\"marks\" d=\"").Append(d.Length > 0 ? d.ToString() : "M0,0").Append("\" stroke=\"").Append(line.Color).Append("\" stroke-width=\"1\"");
+            AppendSeries(sb, line.Series);
+            sb.Append("><title>");
+            HtmlText.AppendEscaped(sb, line.Name + ": " + line.Marks.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " rebalances");
+            sb.Append("</title></path>\n");
+            row++;
+        }
+    }
+
+    private static void AppendSeries(StringBuilder sb, int? series)
+    {
+        if (series is { } k)
+        {
+            sb.Append(" data-series=\"").Append(HtmlText.Int(k)).Append('"');
+        }
     }
 
     /// <summary>
@@ -218,7 +303,7 @@ internal static class SvgChart
             _maxX = maxX;
             _y = y;
             _plotWidth = Math.Max(options.Width - Left - Right, 1);
-            _plotHeight = Math.Max(options.Height - Top - Bottom, 1);
+            _plotHeight = Math.Max(options.Height - Top - Bottom - options.StripHeight, 1);
         }
 
         public double X(double x) =>

@@ -136,8 +136,8 @@ public class SignificanceCommandTests
         using var doc = JsonDocument.Parse(two.Out);
         var p = doc.RootElement.GetProperty("policies")[2].GetProperty("significance").GetProperty("ledoit_wolf_hac").GetProperty("p_value").GetDouble();
         var html = File.ReadAllText(Path.Combine(dir.File("one"), "report.html"));
-        Assert.Contains("Sharpe vs baseline: p (Ledoit-Wolf)", html, StringComparison.Ordinal);
-        Assert.Contains("<td>" + p.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) + "</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains(">Sharpe<br>p-value</th>", html, StringComparison.Ordinal);
+        Assert.Contains("<td data-v=\"" + p.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "\">" + p.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) + "</td></tr>", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,8 +61,8 @@ public class BacktestAnalysisTests
         Assert.Equal(99, doc.RootElement.GetProperty("policies")[1].GetProperty("significance").GetProperty("bootstrap").GetProperty("replicates").GetInt32());
         Assert.Equal(full, ResultFiles.MetricsJson(outcome, BacktestAnalysis.Compute(outcome, significance: true, periods: null, options)));
 
-        var html = HtmlReport.Render(outcome, analysis);
-        Assert.Contains("<th>Sharpe vs baseline: p (Ledoit-Wolf)</th>", html, StringComparison.Ordinal);
+        var html = HtmlReport.Render(outcome, new HtmlReportOptions { Analysis = analysis });
+        Assert.Contains("Ledoit-Wolf HAC p-value of the Sharpe-ratio difference\">Sharpe<br>p-value</th>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Ledoit-Wolf", HtmlReport.Render(outcome), StringComparison.Ordinal);
     }
 

@@ -19,7 +19,7 @@ public sealed class HtmlReportTests
             trigger: { calendar: monthly }
         """;
 
-    private static readonly string[] ChartSections = ["equity", "drawdown", "allocation", "drift"];
+    private static readonly string[] ChartSections = ["relative", "equity", "drawdown", "rolling", "allocation", "drift"];
 
     [Fact]
     public void Report_has_an_svg_chart_for_each_kind()
@@ -48,8 +48,8 @@ public sealed class HtmlReportTests
         Assert.Contains("<dd>inline</dd>", html, StringComparison.Ordinal);
         Assert.Contains(outcome.Table.FormatDate(outcome.Table.Dates[0]) + " .. " + outcome.Table.FormatDate(outcome.Table.Dates[^1]), html, StringComparison.Ordinal);
         Assert.Contains("(inferred from the dates)", html, StringComparison.Ordinal);
-        Assert.Contains("<th>Rebalancing premium</th>", html, StringComparison.Ordinal);
-        Assert.Contains("<tr class=\"baseline\">", html, StringComparison.Ordinal);
+        Assert.Matches("<th title=\"Rebalancing premium: [^\"]*\">Premium</th>", html);
+        Assert.Matches("<tr class=\"baseline\"( data-series=\"\\d+\")?>", html);
         Assert.Contains("buy-and-hold baseline", html, StringComparison.Ordinal);
         var table = Section(html, "metrics");
         Assert.Equal(outcome.Runs.Count, Regex.Count(table, "<td class=\"name\">"));
@@ -77,7 +77,9 @@ public sealed class HtmlReportTests
         var spec = Spec.Replace("name: monthly", "name: \"<script>alert('x')</script> & co\"", StringComparison.Ordinal);
         var html = HtmlReport.Render(Outcome(spec, 300));
 
-        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        // The report's own inline script is the only one.
+        Assert.Equal(1, Regex.Count(html, "<script", RegexOptions.IgnoreCase));
+        Assert.DoesNotContain("<script>alert", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co", html, StringComparison.Ordinal);
     }
 
@@ -131,7 +133,11 @@ public sealed class HtmlReportTests
     {
         var html = HtmlReport.Render(Outcome(Spec, 300));
 
-        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        // One inline script (sorting and highlighting), loading nothing.
+        Assert.Equal(1, Regex.Count(html, "<script", RegexOptions.IgnoreCase));
+        Assert.Contains("<script>\n(function(){", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("fetch(", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("XMLHttpRequest", html, StringComparison.Ordinal);
         Assert.DoesNotContain("src=", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("href=", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("@import", html, StringComparison.OrdinalIgnoreCase);
@@ -164,7 +170,7 @@ public sealed class HtmlReportTests
 
         Assert.Contains("Charts need a recorded run", html, StringComparison.Ordinal);
         Assert.DoesNotContain("class=\"chart\"", html, StringComparison.Ordinal);
-        Assert.Contains("<th>CAGR</th>", html, StringComparison.Ordinal);
+        Assert.Matches("<th title=\"[^\"]*\">CAGR</th>", html);
         foreach (var run in outcome.Runs)
         {
             Assert.Contains(run.Hash.ToString(), html, StringComparison.Ordinal);
@@ -172,7 +178,7 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
-    public void More_than_twelve_policies_show_twelve_with_buy_and_hold_and_say_so()
+    public void More_than_twelve_policies_show_the_best_twelve_by_sharpe_with_buy_and_hold_and_say_so()
     {
         var lines = new List<string> { "name: many", "universe: [A, B]", "weights: { scheme: fixed, targets: { A: 0.6, B: 0.4 } }", "policies:" };
         for (var i = 0; i < 14; i++)
@@ -186,12 +192,28 @@ public sealed class HtmlReportTests
 
         Assert.Equal(15, outcome.Runs.Count);
         Assert.Equal(14, outcome.BaselineIndex);
+        // Independently: the policies by Sharpe, best first, spec order on ties.
+        var bySharpe = Enumerable.Range(0, 14).OrderByDescending(i => outcome.Runs[i].Metrics.Sharpe ?? double.NegativeInfinity).ThenBy(i => i).ToArray();
         var equity = Section(html, "equity");
-        Assert.Contains("Showing 12 of 15 policies: the first 11 and buy-and-hold", equity, StringComparison.Ordinal);
+        Assert.Contains("Showing 12 of 15 policies: the best 11 by Sharpe and buy-and-hold", equity, StringComparison.Ordinal);
         Assert.Equal(12, Regex.Count(equity, "<path d=\"[^\"]*\" fill=\"none\" stroke=\"#[0-9a-f]{6}\""));
         Assert.Contains("<title>buy-and-hold</title>", equity, StringComparison.Ordinal);
-        Assert.DoesNotContain("<title>drift11</title>", equity, StringComparison.Ordinal);
-        Assert.Equal(6, Regex.Count(Section(html, "allocation"), "class=\"chart\""));
+        foreach (var i in bySharpe.Take(11))
+        {
+            Assert.Contains("<title>" + outcome.Runs[i].Name + "</title>", equity, StringComparison.Ordinal);
+        }
+
+        foreach (var i in bySharpe.Skip(11))
+        {
+            Assert.DoesNotContain("<title>" + outcome.Runs[i].Name + "</title>", equity, StringComparison.Ordinal);
+        }
+
+        // The allocation charts are the best five by Sharpe and buy-and-hold, not the first in spec order.
+        var allocation = Section(html, "allocation");
+        Assert.Equal(6, Regex.Count(allocation, "class=\"chart\""));
+        var captions = Regex.Matches(allocation, "<figcaption>([^<]*)").Select(m => m.Groups[1].Value.Trim()).ToArray();
+        Assert.Equal([.. bySharpe.Take(5).Select(i => outcome.Runs[i].Name), "buy-and-hold"], captions);
+        Assert.NotEqual(Enumerable.Range(0, 5), bySharpe.Take(5));
         Assert.Equal(15, Regex.Count(Section(html, "metrics"), "<td class=\"name\">"));
     }
 
@@ -256,14 +278,14 @@ public sealed class HtmlReportTests
         Assert.Equal(["2020-02", "2020-03", "2020-04", "2020-05", "2020-06", "2020-07"], months.Select(t => t.Label));
     }
 
-    private static BacktestOutcome Outcome(string specText, int rows, string firstAsset = "A")
+    internal static BacktestOutcome Outcome(string specText, int rows, string firstAsset = "A")
     {
         var spec = SpecLoader.Load(specText, "test.yaml");
         return BacktestJob.Run(spec, Table(rows, firstAsset), "inline", new BacktestOptions { Record = true }, cancellationToken: TestContext.Current.CancellationToken);
     }
 
     /// <summary>Weekday prices from 2015-01-01: A trends up with swings, B drifts slowly with smaller swings.</summary>
-    private static PriceTable Table(int rows, string firstAsset = "A")
+    internal static PriceTable Table(int rows, string firstAsset = "A")
     {
         var dates = new DateOnly[rows];
         var prices = new double[rows * 2];
@@ -284,7 +306,7 @@ public sealed class HtmlReportTests
         return new PriceTable([firstAsset, "B"], dates, prices);
     }
 
-    private static string Section(string html, string id)
+    internal static string Section(string html, string id)
     {
         var start = html.IndexOf("<section id=\"" + id + "\"", StringComparison.Ordinal);
         Assert.True(start >= 0, $"section {id} missing");
