@@ -1,4 +1,3 @@
-using MathNet.Numerics.Statistics;
 
 namespace Ballast.Io.Reports.Tearsheet;
 
@@ -56,8 +55,8 @@ public static class ReturnDistribution
         var sorted = returns.ToArray();
         Array.Sort(sorted);
         var constant = sorted[0] == sorted[^1];
-        var skew = n >= 3 && !constant ? Statistics.Skewness(sorted) : double.NaN;
-        var kurtosis = n >= 4 && !constant ? Statistics.Kurtosis(sorted) : double.NaN;
+        var skew = n >= 3 && !constant ? MathNet.Numerics.Statistics.Statistics.Skewness(sorted) : double.NaN;
+        var kurtosis = n >= 4 && !constant ? MathNet.Numerics.Statistics.Statistics.Kurtosis(sorted) : double.NaN;
         // Definition 7 written out rather than Math.NET's QuantileCustom, whose rounding can put the quantile a hair
         // off an order statistic when h is whole, and so drop that return from the CVaR tail.
         var h = (n - 1) * Tail;
