@@ -305,12 +305,13 @@ public static class CanonicalPolicy
                 break;
             case CalendarTrigger calendar:
                 members["calendar"] = () => w.WriteStringValue(calendar.Frequency.ToSpecName());
+                CollectSchedule(w, members, calendar.Schedule);
                 break;
             case DriftTrigger drift:
-                CollectBand(w, members, "drift", drift.Measure, drift.Band, drift.Check);
+                CollectBand(w, members, "drift", drift.Measure, drift.Band, drift.CheckSchedule);
                 break;
             case RiskDriftTrigger riskDrift:
-                CollectBand(w, members, "risk_drift", riskDrift.Measure, riskDrift.Band, riskDrift.Check);
+                CollectBand(w, members, "risk_drift", riskDrift.Measure, riskDrift.Band, riskDrift.CheckSchedule);
                 break;
             case AnyTrigger any:
                 members["any"] = () => WriteList(w, any.Triggers);
@@ -358,11 +359,12 @@ public static class CanonicalPolicy
     }
 
     /// <summary>A band trigger's members: <c>check</c> when given, and <c>{key}: {absolute|relative: band}</c>.</summary>
-    private static void CollectBand(Utf8JsonWriter w, SortedDictionary<string, Action> members, string key, DriftMeasure measure, double band, CalendarFrequency? check)
+    private static void CollectBand(Utf8JsonWriter w, SortedDictionary<string, Action> members, string key, DriftMeasure measure, double band, CalendarSchedule? check)
     {
-        if (check is { } frequency)
+        if (check is { } schedule)
         {
-            members["check"] = () => w.WriteStringValue(frequency.ToSpecName());
+            members["check"] = () => w.WriteStringValue(schedule.Frequency.ToSpecName());
+            CollectSchedule(w, members, schedule);
         }
 
         members[key] = () =>
@@ -372,6 +374,23 @@ public static class CanonicalPolicy
             WriteNumber(w, band);
             w.WriteEndObject();
         };
+    }
+
+    /// <summary>
+    /// A calendar schedule's <c>anchor</c> and <c>offset</c>, each only when it differs from its default (period-start,
+    /// 0), so policies written before they existed keep their canonical form and hash.
+    /// </summary>
+    private static void CollectSchedule(Utf8JsonWriter w, SortedDictionary<string, Action> members, CalendarSchedule schedule)
+    {
+        if (schedule.Anchor != CalendarAnchor.PeriodStart)
+        {
+            members["anchor"] = () => w.WriteStringValue(CalendarSchedule.AnchorNames[(int)schedule.Anchor]);
+        }
+
+        if (schedule.Offset != 0)
+        {
+            members["offset"] = () => w.WriteNumberValue(schedule.Offset);
+        }
     }
 
     private static void WriteList(Utf8JsonWriter w, IEnumerable<TriggerSpec> triggers)

@@ -81,7 +81,7 @@ public sealed class PolicyStep
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(table);
         var initial = InitialTargets(policy, table, 0, periodsPerYear);
-        return new PolicyStep(policy, table, periodsPerYear, windowEndsAtLastRow: true, initial, 0, null, policy.CandidateRows(table.Calendar));
+        return new PolicyStep(policy, table, periodsPerYear, windowEndsAtLastRow: true, initial, 0, null, policy.CandidateRows(table.Calendar, periodsPerYear));
     }
 
     /// <summary>

@@ -50,8 +50,9 @@ public sealed class RebalancePolicy
         UsesMaxAbsDrift = spec.Trigger.Walk().Any(t => t is DriftTrigger { Measure: DriftMeasure.Absolute });
         FiresOnlyAboveDrift = spec.Trigger switch
         {
-            DriftTrigger { Measure: DriftMeasure.Absolute } d => d.Band,
-            CooldownTrigger { Inner: DriftTrigger { Measure: DriftMeasure.Absolute } d } => d.Band,
+            // A zero band fires on every check, drifted or not: no shortcut.
+            DriftTrigger { Measure: DriftMeasure.Absolute, Band: > 0 } d => d.Band,
+            CooldownTrigger { Inner: DriftTrigger { Measure: DriftMeasure.Absolute, Band: > 0 } d } => d.Band,
             _ => null,
         };
         if (spec.Execution.To == ExecutionTarget.BandEdge && _band is null)
@@ -198,11 +199,12 @@ public sealed class RebalancePolicy
     /// <summary>
     /// The rows of <paramref name="calendar"/> on which <see cref="Decide"/> can fire at all, or null when any row can.
     /// Skipping the other rows changes no decision; the backtester uses it to stay off rows where nothing can happen.
+    /// <paramref name="periodsPerYear"/> is the data's rhythm, as in the decisions' context (period-end schedules read it).
     /// </summary>
-    public bool[]? CandidateRows(MarketCalendar calendar)
+    public bool[]? CandidateRows(MarketCalendar calendar, int periodsPerYear = 252)
     {
         ArgumentNullException.ThrowIfNull(calendar);
-        return _trigger.Candidates(calendar);
+        return _trigger.Candidates(calendar, periodsPerYear);
     }
 
     /// <summary>Whether this row rebalances, and why. Never fires on the last row of a window.</summary>
