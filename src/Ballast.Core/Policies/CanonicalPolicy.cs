@@ -121,7 +121,7 @@ public static class CanonicalPolicy
         w.WriteEndObject();
 
         w.WritePropertyName("trigger");
-        WriteTrigger(w, policy.Trigger);
+        WriteTrigger(w, policy.Trigger, sorted);
 
         w.WritePropertyName("universe");
         w.WriteStartArray();
@@ -276,7 +276,7 @@ public static class CanonicalPolicy
         }
     }
 
-    private static void WriteTrigger(Utf8JsonWriter w, TriggerSpec trigger)
+    private static void WriteTrigger(Utf8JsonWriter w, TriggerSpec trigger, (string Name, int Index)[] sorted)
     {
         if (trigger is NoTrigger)
         {
@@ -286,7 +286,7 @@ public static class CanonicalPolicy
 
         // A trigger mapping: its members (including the cooldown and volatility modifiers) in ordinal key order.
         var members = new SortedDictionary<string, Action>(StringComparer.Ordinal);
-        Collect(w, trigger, members);
+        Collect(w, trigger, members, sorted);
         w.WriteStartObject();
         foreach (var (key, write) in members)
         {
@@ -297,7 +297,7 @@ public static class CanonicalPolicy
         w.WriteEndObject();
     }
 
-    private static void Collect(Utf8JsonWriter w, TriggerSpec trigger, SortedDictionary<string, Action> members)
+    private static void Collect(Utf8JsonWriter w, TriggerSpec trigger, SortedDictionary<string, Action> members, (string Name, int Index)[] sorted)
     {
         switch (trigger)
         {
@@ -314,13 +314,13 @@ public static class CanonicalPolicy
                 CollectBand(w, members, "risk_drift", riskDrift.Measure, riskDrift.Band, riskDrift.CheckSchedule);
                 break;
             case AnyTrigger any:
-                members["any"] = () => WriteList(w, any.Triggers);
+                members["any"] = () => WriteList(w, any.Triggers, sorted);
                 break;
             case AllTrigger all:
-                members["all"] = () => WriteList(w, all.Triggers);
+                members["all"] = () => WriteList(w, all.Triggers, sorted);
                 break;
             case CooldownTrigger cooldown:
-                Collect(w, cooldown.Inner, members);
+                Collect(w, cooldown.Inner, members, sorted);
                 members["cooldown"] = () =>
                 {
                     w.WriteStartObject();
@@ -338,7 +338,7 @@ public static class CanonicalPolicy
                 };
                 break;
             case VolatilityTrigger volatility:
-                Collect(w, volatility.Normal, members);
+                Collect(w, volatility.Normal, members, sorted);
                 members["volatility"] = () =>
                 {
                     w.WriteStartObject();
@@ -348,7 +348,14 @@ public static class CanonicalPolicy
                     WriteNumber(w, volatility.Below);
                     w.WriteString("scope", volatility.Scope == VolatilityScope.Portfolio ? "portfolio" : "any-asset");
                     w.WritePropertyName("then");
-                    WriteTrigger(w, volatility.High);
+                    WriteTrigger(w, volatility.High, sorted);
+                    if (volatility.HighWeights is { } highWeights)
+                    {
+                        // Only when given, so volatility triggers written before regime weights keep their hash.
+                        w.WritePropertyName("weights");
+                        WriteWeights(w, highWeights, sorted);
+                    }
+
                     w.WriteNumber("window", volatility.Window);
                     w.WriteEndObject();
                 };
@@ -393,12 +400,12 @@ public static class CanonicalPolicy
         }
     }
 
-    private static void WriteList(Utf8JsonWriter w, IEnumerable<TriggerSpec> triggers)
+    private static void WriteList(Utf8JsonWriter w, IEnumerable<TriggerSpec> triggers, (string Name, int Index)[] sorted)
     {
         w.WriteStartArray();
         foreach (var child in triggers)
         {
-            WriteTrigger(w, child);
+            WriteTrigger(w, child, sorted);
         }
 
         w.WriteEndArray();

@@ -96,7 +96,12 @@ public enum VolatilityScope
 /// <param name="Below">Annualised volatility below which the regime turns back to normal (at most <paramref name="Above"/>).</param>
 /// <param name="High">The trigger in force in the high-volatility regime.</param>
 /// <param name="Scope">Whose volatility is watched: the portfolio or the most volatile asset.</param>
-public sealed record VolatilityTrigger(TriggerSpec Normal, int Window, double Above, double Below, TriggerSpec High, VolatilityScope Scope) : TriggerSpec;
+/// <param name="HighWeights">
+/// The fixed targets in force while the regime is high, or null to keep the policy's targets. When given, entering
+/// the high regime re-targets to them and rebalances, and leaving it re-targets to the policy's own (fixed) targets
+/// and rebalances; only for fixed-target policies.
+/// </param>
+public sealed record VolatilityTrigger(TriggerSpec Normal, int Window, double Above, double Below, TriggerSpec High, VolatilityScope Scope, FixedWeights? HighWeights = null) : TriggerSpec;
 
 /// <summary>Walking a trigger tree.</summary>
 public static class TriggerTree

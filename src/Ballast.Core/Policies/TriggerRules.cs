@@ -60,7 +60,7 @@ internal abstract class TriggerRule
         return result;
     }
 
-    public static TriggerRule Compile(TriggerSpec spec, IReadOnlyList<string> names, RiskWeights? risk = null) => spec switch
+    public static TriggerRule Compile(TriggerSpec spec, IReadOnlyList<string> names, RiskWeights? risk = null, RegimeTargets? regimes = null) => spec switch
     {
         NoTrigger => new NeverRule(),
         CalendarTrigger c => new CalendarRule(c.Schedule),
@@ -68,8 +68,8 @@ internal abstract class TriggerRule
         RiskDriftTrigger r => new RiskDriftRule(r, names, risk ?? throw new ArgumentException("a risk-drift trigger needs risk-parity or risk-budget weights", nameof(risk))),
         AnyTrigger a => new AnyRule([.. a.Triggers.Select(t => Compile(t, names, risk))]),
         AllTrigger a => new AllRule([.. a.Triggers.Select(t => Compile(t, names, risk))]),
-        CooldownTrigger c => new CooldownRule(Compile(c.Inner, names, risk), c.Rows, c.Days),
-        VolatilityTrigger v => new VolatilityRule(v, Compile(v.Normal, names, risk), Compile(v.High, names, risk)),
+        CooldownTrigger c => new CooldownRule(Compile(c.Inner, names, risk, regimes), c.Rows, c.Days),
+        VolatilityTrigger v => new VolatilityRule(v, Compile(v.Normal, names, risk), Compile(v.High, names, risk), regimes),
         _ => throw new NotSupportedException($"unknown trigger {spec.GetType().Name}"),
     };
 
@@ -275,13 +275,25 @@ internal abstract class TriggerRule
         }
     }
 
-    private sealed class VolatilityRule(VolatilityTrigger spec, TriggerRule normal, TriggerRule high) : TriggerRule
+    private sealed class VolatilityRule(VolatilityTrigger spec, TriggerRule normal, TriggerRule high, RegimeTargets? regimes) : TriggerRule
     {
-        public override bool[]? Candidates(MarketCalendar calendar, int periodsPerYear) => Union([normal.Candidates(calendar, periodsPerYear), high.Candidates(calendar, periodsPerYear)]);
+        // With targets per regime, a regime change can fire on any row.
+        public override bool[]? Candidates(MarketCalendar calendar, int periodsPerYear) =>
+            regimes is not null ? null : Union([normal.Candidates(calendar, periodsPerYear), high.Candidates(calendar, periodsPerYear)]);
 
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
         {
             var state = context.State;
+            if (regimes is not null && !targets.SequenceEqual(state is { HighVolatility: true } ? regimes.High : regimes.Normal))
+            {
+                // The regime's targets are not those in force: the regime changed since the last rebalance that traded.
+                var entered = state is { HighVolatility: true };
+                var level = state?.Volatility ?? double.NaN;
+                return new TriggerReason("regime", () => entered
+                    ? string.Format(CultureInfo.InvariantCulture, "entered the high-volatility regime (volatility {0:0.0}% above {1:0.#}%): re-targeting to the regime's weights", level * 100, spec.Above * 100)
+                    : string.Format(CultureInfo.InvariantCulture, "left the high-volatility regime (volatility {0:0.0}% below {1:0.#}%): back to the policy's targets", level * 100, spec.Below * 100));
+            }
+
             if (state is null || !state.HighVolatility)
             {
                 return normal.Evaluate(context, targets);
@@ -293,8 +305,8 @@ internal abstract class TriggerRule
                 return null;
             }
 
-            var level = state.Volatility;
-            return new TriggerReason(reason.Kind, () => string.Format(CultureInfo.InvariantCulture, "high-volatility regime (volatility {0:0.0}%; entered above {1:0.#}%, ends below {2:0.#}%): {3}", level * 100, spec.Above * 100, spec.Below * 100, reason.Text));
+            var volatility = state.Volatility;
+            return new TriggerReason(reason.Kind, () => string.Format(CultureInfo.InvariantCulture, "high-volatility regime (volatility {0:0.0}%; entered above {1:0.#}%, ends below {2:0.#}%): {3}", volatility * 100, spec.Above * 100, spec.Below * 100, reason.Text));
         }
     }
 
@@ -318,3 +330,8 @@ internal abstract class TriggerRule
         }
     }
 }
+
+/// <summary>The fixed targets of each volatility regime, as fractions of exact parts per million (universe order).</summary>
+/// <param name="Normal">The policy's own targets, in force outside the high regime.</param>
+/// <param name="High">The high regime's targets.</param>
+internal sealed record RegimeTargets(double[] Normal, double[] High);

@@ -8,9 +8,12 @@ using static Ballast.Io.Specs.SpecValues;
 namespace Ballast.Io.Specs;
 
 /// <summary>Binds a policy's <c>trigger</c>: calendar, drift and risk-drift bands, any/all, cooldowns and the volatility regime.</summary>
+/// <summary>What a trigger may refer to in its policy: the universe and the policy's weights (for a volatility regime's own weights).</summary>
+internal sealed record TriggerScope(ImmutableArray<string> Universe, WeightsSpec Weights);
+
 internal static class TriggerBinder
 {
-    internal static TriggerSpec BindTrigger(SpecNode node, string path, bool allowNone)
+    internal static TriggerSpec BindTrigger(SpecNode node, string path, bool allowNone, TriggerScope? scope = null)
     {
         if (node is ScalarNode scalar)
         {
@@ -42,7 +45,7 @@ internal static class TriggerBinder
             }
 
             // Only a volatility regime: nothing happens in calm markets, the `then` trigger applies in turbulent ones.
-            var calm = WrapVolatility(new NoTrigger(), volatilityNode, Join(path, "volatility"));
+            var calm = WrapVolatility(new NoTrigger(), volatilityNode, Join(path, "volatility"), scope);
             return Get(map, "cooldown") is { } c ? Cooldown(calm, c, Join(path, "cooldown")) : calm;
         }
 
@@ -120,13 +123,13 @@ internal static class TriggerBinder
 
         if (volatilityNode is not null)
         {
-            trigger = WrapVolatility(trigger, volatilityNode, Join(path, "volatility"));
+            trigger = WrapVolatility(trigger, volatilityNode, Join(path, "volatility"), scope);
         }
 
         return Get(map, "cooldown") is { } cooldownNode ? Cooldown(trigger, cooldownNode, Join(path, "cooldown")) : trigger;
     }
 
-    internal static TriggerSpec WrapVolatility(TriggerSpec normal, SpecNode node, string path)
+    internal static TriggerSpec WrapVolatility(TriggerSpec normal, SpecNode node, string path, TriggerScope? scope = null)
     {
         var map = AsMap(node, path);
         CheckKeys(map, VolatilityKeys, path);
@@ -154,12 +157,41 @@ internal static class TriggerBinder
             }
         }
 
-        var thenNode = Get(map, "then") ?? throw Fail(map, Join(path, "then"), "give then: the trigger of the high-volatility regime, a frequency (e.g. weekly) or a trigger mapping (e.g. { drift: { absolute: 0.02 } })");
-        var high = thenNode is ScalarNode scalar && CalendarFrequencies.TryParse(scalar.Text, out var frequency)
-            ? new CalendarTrigger(frequency)
-            : BindTrigger(thenNode, Join(path, "then"), allowNone: false);
-        var scope = Get(map, "scope") is { } s ? Choice(s, Join(path, "scope"), VolatilityScopes) : "portfolio";
-        return new VolatilityTrigger(normal, window, above, below, high, scope == "portfolio" ? VolatilityScope.Portfolio : VolatilityScope.AnyAsset);
+        var highWeights = Get(map, "weights") is { } weightsNode ? RegimeWeights(weightsNode, Join(path, "weights"), scope) : null;
+        var thenNode = Get(map, "then");
+        if (thenNode is null && highWeights is null)
+        {
+            throw Fail(map, Join(path, "then"), "give then: the trigger of the high-volatility regime, a frequency (e.g. weekly) or a trigger mapping (e.g. { drift: { absolute: 0.02 } }), or weights: the targets of the high-volatility regime");
+        }
+
+        // Without then, the high regime keeps the normal trigger (and its own weights).
+        var high = thenNode is null
+            ? normal
+            : thenNode is ScalarNode scalar && CalendarFrequencies.TryParse(scalar.Text, out var frequency)
+                ? new CalendarTrigger(frequency)
+                : BindTrigger(thenNode, Join(path, "then"), allowNone: false);
+        var watched = Get(map, "scope") is { } s ? Choice(s, Join(path, "scope"), VolatilityScopes) : "portfolio";
+        return new VolatilityTrigger(normal, window, above, below, high, watched == "portfolio" ? VolatilityScope.Portfolio : VolatilityScope.AnyAsset, highWeights);
+    }
+
+    /// <summary>
+    /// A volatility regime's <c>weights</c>: a weights block of scheme fixed or equal over the policy's universe (the
+    /// targets in force while the regime is high), for a policy whose own weights are fixed too.
+    /// </summary>
+    private static FixedWeights RegimeWeights(SpecNode node, string path, TriggerScope? scope)
+    {
+        if (scope is null)
+        {
+            throw Fail(node, path, "weights for the high-volatility regime need the policy's universe; give them in a policy's trigger");
+        }
+
+        if (scope.Weights is not FixedWeights)
+        {
+            throw Fail(node, path, "weights for the high-volatility regime need the policy's own weights to be fixed (scheme fixed or equal); a risk-based policy sets its targets from the covariance estimate");
+        }
+
+        var weights = WeightsBinder.BindWeights(AsMap(node, path), path, scope.Universe, null, string.Empty);
+        return weights as FixedWeights ?? throw Fail(node, Join(path, "scheme"), "weights for the high-volatility regime take scheme fixed or equal (targets in force while volatility is high)");
     }
 
     internal static TriggerSpec Cooldown(TriggerSpec trigger, SpecNode cooldownNode, string cooldownPath)

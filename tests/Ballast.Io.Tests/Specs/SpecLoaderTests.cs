@@ -144,6 +144,39 @@ public class SpecLoaderTests
     }
 
     [Fact]
+    public void Load_VolatilityRegimeWeights_BindInUniverseOrderAndEnterTheHashOnlyWhenGiven()
+    {
+        const string Head = "universe: [A, B]\nweights: { scheme: fixed, targets: { A: 0.6, B: 0.4 } }\n";
+        var plain = SpecLoader.Load(Head + "trigger: { calendar: quarterly, volatility: { above: 0.2, then: weekly } }\n", "p.yaml").Policies[0];
+        var regime = SpecLoader.Load(Head + "trigger: { calendar: quarterly, volatility: { above: 0.2, then: weekly, weights: { scheme: fixed, targets: { B: 0.8, A: 0.2 } } } }\n", "r.yaml").Policies[0];
+        var keepTrigger = SpecLoader.Load(Head + "trigger: { calendar: quarterly, volatility: { above: 0.2, weights: { scheme: equal } } }\n", "k.yaml").Policies[0];
+
+        Assert.Contains("\"volatility\":{\"above\":0.2,\"below\":0.16,\"scope\":\"portfolio\",\"then\":{\"calendar\":\"weekly\"},\"window\":21}", plain.CanonicalJson, StringComparison.Ordinal);
+        Assert.Contains("\"then\":{\"calendar\":\"weekly\"},\"weights\":{\"scheme\":\"fixed\",\"targets\":{\"A\":0.2,\"B\":0.8}},\"window\":21", regime.CanonicalJson, StringComparison.Ordinal);
+        Assert.NotEqual(plain.Hash, regime.Hash);
+        var volatility = Assert.IsType<VolatilityTrigger>(regime.Trigger);
+        Assert.Equal([0.2, 0.8], volatility.HighWeights!.Targets.ToArray());
+
+        // Without then, the high regime keeps the normal trigger.
+        var kept = Assert.IsType<VolatilityTrigger>(keepTrigger.Trigger);
+        Assert.Equal(kept.Normal, kept.High);
+        Assert.Equal([0.5, 0.5], kept.HighWeights!.Targets.ToArray());
+    }
+
+    [Theory]
+    [InlineData("weights: { scheme: risk-parity }\ntrigger: { volatility: { above: 0.2, weights: { scheme: equal } } }", "(trigger.volatility.weights): weights for the high-volatility regime need the policy's own weights to be fixed")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { volatility: { above: 0.2, weights: { scheme: inverse-vol } } }", "(trigger.volatility.weights.scheme): weights for the high-volatility regime take scheme fixed or equal")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { volatility: { above: 0.2, weights: { scheme: fixed, targets: { A: 0.5, B: 0.6 } } } }", "(trigger.volatility.weights.targets): targets must sum to 1 (within 1e-9), they sum to 1.1")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { volatility: { above: 0.2, weights: { scheme: fixed, targets: { A: 1 } } } }", "(trigger.volatility.weights.targets): no target for 'B'")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { volatility: { above: 0.2 } }", "(trigger.volatility.then): give then: the trigger of the high-volatility regime")]
+    public void Load_BadVolatilityRegimeWeights_AreErrorsNamingTheField(string body, string expected)
+    {
+        var e = Bad($"universe: [A, B]\n{body}\n");
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("spec.yaml:3:", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Hash_DifferentRules_Differ()
     {
         var a = SpecLoader.Load("universe: [A, B]\nweights: { scheme: equal }\ntrigger: { calendar: monthly }\n", "a.yaml");
