@@ -86,4 +86,24 @@ public class ConventionsCommandTests
         Assert.Contains("bad.yaml:10:62 (policies[2].trigger.offset)", result.Error, StringComparison.Ordinal);
         Assert.Contains("(policies[2].trigger.offset): the annual offset is 0 to 11 months", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Backtest_ShortWindowWithAGap_PrintsBothNoticesAndPutsThemInMetricsJson()
+    {
+        using var dir = new TempDir();
+        var spec = dir.Write("conventions.yaml", Spec);
+        var lines = MonthEnd(9).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("2020-04", StringComparison.Ordinal) && !l.StartsWith("2020-05", StringComparison.Ordinal) && !l.StartsWith("2020-06", StringComparison.Ordinal));
+        var data = dir.Write("short.csv", string.Join('\n', lines) + "\n");
+
+        var result = CliRunner.Run("backtest", spec, "--data", data, "--out", dir.File("out"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("the window 2020-01 .. 2020-09 is shorter than a year (6 rows, 5 returns", result.Error, StringComparison.Ordinal);
+        Assert.Contains("1 large gap(s) between dates", result.Error, StringComparison.Ordinal);
+        Assert.Contains("2020-03 .. 2020-07 (122 days)", result.Error, StringComparison.Ordinal);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "metrics.json")));
+        var notices = metrics.RootElement.GetProperty("notices").EnumerateArray().Select(n => n.GetString()!).ToArray();
+        Assert.Contains(notices, n => n.Contains("shorter than a year", StringComparison.Ordinal));
+        Assert.Contains(notices, n => n.Contains("large gap(s)", StringComparison.Ordinal));
+    }
 }
