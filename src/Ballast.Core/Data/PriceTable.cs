@@ -506,6 +506,7 @@ public static class PriceWindow
             }
         }
 
+        notices.AddRange(WindowNotices.Of(dates.AsSpan(historyRows), data.FormatDate));
         if (historyRows == 0)
         {
             return new PriceTable([.. universe], dates, prices, data.IsMonthly, notices);

@@ -121,7 +121,7 @@ public static class CanonicalPolicy
         w.WriteEndObject();
 
         w.WritePropertyName("trigger");
-        WriteTrigger(w, policy.Trigger);
+        WriteTrigger(w, policy.Trigger, sorted);
 
         w.WritePropertyName("universe");
         w.WriteStartArray();
@@ -276,7 +276,7 @@ public static class CanonicalPolicy
         }
     }
 
-    private static void WriteTrigger(Utf8JsonWriter w, TriggerSpec trigger)
+    private static void WriteTrigger(Utf8JsonWriter w, TriggerSpec trigger, (string Name, int Index)[] sorted)
     {
         if (trigger is NoTrigger)
         {
@@ -286,7 +286,7 @@ public static class CanonicalPolicy
 
         // A trigger mapping: its members (including the cooldown and volatility modifiers) in ordinal key order.
         var members = new SortedDictionary<string, Action>(StringComparer.Ordinal);
-        Collect(w, trigger, members);
+        Collect(w, trigger, members, sorted);
         w.WriteStartObject();
         foreach (var (key, write) in members)
         {
@@ -297,7 +297,7 @@ public static class CanonicalPolicy
         w.WriteEndObject();
     }
 
-    private static void Collect(Utf8JsonWriter w, TriggerSpec trigger, SortedDictionary<string, Action> members)
+    private static void Collect(Utf8JsonWriter w, TriggerSpec trigger, SortedDictionary<string, Action> members, (string Name, int Index)[] sorted)
     {
         switch (trigger)
         {
@@ -305,21 +305,22 @@ public static class CanonicalPolicy
                 break;
             case CalendarTrigger calendar:
                 members["calendar"] = () => w.WriteStringValue(calendar.Frequency.ToSpecName());
+                CollectSchedule(w, members, calendar.Schedule);
                 break;
             case DriftTrigger drift:
-                CollectBand(w, members, "drift", drift.Measure, drift.Band, drift.Check);
+                CollectBand(w, members, "drift", drift.Measure, drift.Band, drift.CheckSchedule);
                 break;
             case RiskDriftTrigger riskDrift:
-                CollectBand(w, members, "risk_drift", riskDrift.Measure, riskDrift.Band, riskDrift.Check);
+                CollectBand(w, members, "risk_drift", riskDrift.Measure, riskDrift.Band, riskDrift.CheckSchedule);
                 break;
             case AnyTrigger any:
-                members["any"] = () => WriteList(w, any.Triggers);
+                members["any"] = () => WriteList(w, any.Triggers, sorted);
                 break;
             case AllTrigger all:
-                members["all"] = () => WriteList(w, all.Triggers);
+                members["all"] = () => WriteList(w, all.Triggers, sorted);
                 break;
             case CooldownTrigger cooldown:
-                Collect(w, cooldown.Inner, members);
+                Collect(w, cooldown.Inner, members, sorted);
                 members["cooldown"] = () =>
                 {
                     w.WriteStartObject();
@@ -337,7 +338,7 @@ public static class CanonicalPolicy
                 };
                 break;
             case VolatilityTrigger volatility:
-                Collect(w, volatility.Normal, members);
+                Collect(w, volatility.Normal, members, sorted);
                 members["volatility"] = () =>
                 {
                     w.WriteStartObject();
@@ -347,7 +348,14 @@ public static class CanonicalPolicy
                     WriteNumber(w, volatility.Below);
                     w.WriteString("scope", volatility.Scope == VolatilityScope.Portfolio ? "portfolio" : "any-asset");
                     w.WritePropertyName("then");
-                    WriteTrigger(w, volatility.High);
+                    WriteTrigger(w, volatility.High, sorted);
+                    if (volatility.HighWeights is { } highWeights)
+                    {
+                        // Only when given, so volatility triggers written before regime weights keep their hash.
+                        w.WritePropertyName("weights");
+                        WriteWeights(w, highWeights, sorted);
+                    }
+
                     w.WriteNumber("window", volatility.Window);
                     w.WriteEndObject();
                 };
@@ -358,11 +366,12 @@ public static class CanonicalPolicy
     }
 
     /// <summary>A band trigger's members: <c>check</c> when given, and <c>{key}: {absolute|relative: band}</c>.</summary>
-    private static void CollectBand(Utf8JsonWriter w, SortedDictionary<string, Action> members, string key, DriftMeasure measure, double band, CalendarFrequency? check)
+    private static void CollectBand(Utf8JsonWriter w, SortedDictionary<string, Action> members, string key, DriftMeasure measure, double band, CalendarSchedule? check)
     {
-        if (check is { } frequency)
+        if (check is { } schedule)
         {
-            members["check"] = () => w.WriteStringValue(frequency.ToSpecName());
+            members["check"] = () => w.WriteStringValue(schedule.Frequency.ToSpecName());
+            CollectSchedule(w, members, schedule);
         }
 
         members[key] = () =>
@@ -374,12 +383,29 @@ public static class CanonicalPolicy
         };
     }
 
-    private static void WriteList(Utf8JsonWriter w, IEnumerable<TriggerSpec> triggers)
+    /// <summary>
+    /// A calendar schedule's <c>anchor</c> and <c>offset</c>, each only when it differs from its default (period-start,
+    /// 0), so policies written before they existed keep their canonical form and hash.
+    /// </summary>
+    private static void CollectSchedule(Utf8JsonWriter w, SortedDictionary<string, Action> members, CalendarSchedule schedule)
+    {
+        if (schedule.Anchor != CalendarAnchor.PeriodStart)
+        {
+            members["anchor"] = () => w.WriteStringValue(CalendarSchedule.AnchorNames[(int)schedule.Anchor]);
+        }
+
+        if (schedule.Offset != 0)
+        {
+            members["offset"] = () => w.WriteNumberValue(schedule.Offset);
+        }
+    }
+
+    private static void WriteList(Utf8JsonWriter w, IEnumerable<TriggerSpec> triggers, (string Name, int Index)[] sorted)
     {
         w.WriteStartArray();
         foreach (var child in triggers)
         {
-            WriteTrigger(w, child);
+            WriteTrigger(w, child, sorted);
         }
 
         w.WriteEndArray();

@@ -19,15 +19,30 @@ public abstract record TriggerSpec;
 /// <summary>Never rebalance (buy and hold).</summary>
 public sealed record NoTrigger : TriggerSpec;
 
-/// <summary>Fire on the first row of each new calendar period.</summary>
-/// <param name="Frequency">The calendar period; a row fires when its period differs from the previous row's.</param>
-public sealed record CalendarTrigger(CalendarFrequency Frequency) : TriggerSpec;
+/// <summary>Fire on the first row of each new calendar period (the default), or on the last row of each period.</summary>
+/// <param name="Frequency">The calendar period.</param>
+/// <param name="Anchor">Period start (a row fires when its period differs from the previous row's) or period end (see <see cref="CalendarAnchor.PeriodEnd"/>).</param>
+/// <param name="Offset">The phase of the periods (see <see cref="CalendarSchedule.Offset"/>); 0 for periods starting in January (quarters: January, April, July, October) or on Monday.</param>
+public sealed record CalendarTrigger(CalendarFrequency Frequency, CalendarAnchor Anchor = CalendarAnchor.PeriodStart, int Offset = 0) : TriggerSpec
+{
+    /// <summary>The rows this trigger fires on, as a schedule.</summary>
+    public CalendarSchedule Schedule => new(Frequency, Anchor, Offset);
+}
 
-/// <summary>Fire when any asset's weight is outside its band; checked on every row, or only on rows that start a <see cref="Check"/> period.</summary>
+/// <summary>
+/// Fire when any asset's weight is outside its band; checked on every row, or only on the rows of a <see cref="Check"/>
+/// schedule. A band of 0 fires on every check (rebalance at every check, whatever the drift).
+/// </summary>
 /// <param name="Measure">Absolute (weight points) or relative (a fraction of the target).</param>
-/// <param name="Band">The band's half-width: weight points (0.05 = 5 pp) when absolute, a fraction of the target when relative.</param>
-/// <param name="Check">Check only on rows starting a period of this frequency; null to check every row.</param>
-public sealed record DriftTrigger(DriftMeasure Measure, double Band, CalendarFrequency? Check) : TriggerSpec;
+/// <param name="Band">The band's half-width: weight points (0.05 = 5 pp) when absolute, a fraction of the target when relative; 0 to rebalance at every check.</param>
+/// <param name="Check">Check only on rows starting (or, with <paramref name="CheckAnchor"/>, ending) a period of this frequency; null to check every row.</param>
+/// <param name="CheckAnchor">Whether the checks fall on the first or the last row of each <see cref="Check"/> period.</param>
+/// <param name="CheckOffset">The phase of the <see cref="Check"/> periods (see <see cref="CalendarSchedule.Offset"/>).</param>
+public sealed record DriftTrigger(DriftMeasure Measure, double Band, CalendarFrequency? Check, CalendarAnchor CheckAnchor = CalendarAnchor.PeriodStart, int CheckOffset = 0) : TriggerSpec
+{
+    /// <summary>The rows drift is checked on, or null for every row.</summary>
+    public CalendarSchedule? CheckSchedule => Check is { } frequency ? new(frequency, CheckAnchor, CheckOffset) : null;
+}
 
 /// <summary>
 /// Fire when any asset's risk contribution (from the policy's covariance estimate on the row, with the current
@@ -36,8 +51,14 @@ public sealed record DriftTrigger(DriftMeasure Measure, double Band, CalendarFre
 /// </summary>
 /// <param name="Measure">Absolute (contribution points) or relative (a fraction of the budget).</param>
 /// <param name="Band">The band's half-width around each risk budget, as a fraction.</param>
-/// <param name="Check">Check only on rows starting a period of this frequency; null to check every row.</param>
-public sealed record RiskDriftTrigger(DriftMeasure Measure, double Band, CalendarFrequency? Check) : TriggerSpec;
+/// <param name="Check">Check only on rows starting (or, with <paramref name="CheckAnchor"/>, ending) a period of this frequency; null to check every row.</param>
+/// <param name="CheckAnchor">Whether the checks fall on the first or the last row of each <see cref="Check"/> period.</param>
+/// <param name="CheckOffset">The phase of the <see cref="Check"/> periods (see <see cref="CalendarSchedule.Offset"/>).</param>
+public sealed record RiskDriftTrigger(DriftMeasure Measure, double Band, CalendarFrequency? Check, CalendarAnchor CheckAnchor = CalendarAnchor.PeriodStart, int CheckOffset = 0) : TriggerSpec
+{
+    /// <summary>The rows risk contributions are checked on, or null for every row.</summary>
+    public CalendarSchedule? CheckSchedule => Check is { } frequency ? new(frequency, CheckAnchor, CheckOffset) : null;
+}
 
 /// <summary>Fire when any child fires (the first one that fires gives the reason).</summary>
 /// <param name="Triggers">The child triggers, in spec order (at least one).</param>
@@ -75,7 +96,12 @@ public enum VolatilityScope
 /// <param name="Below">Annualised volatility below which the regime turns back to normal (at most <paramref name="Above"/>).</param>
 /// <param name="High">The trigger in force in the high-volatility regime.</param>
 /// <param name="Scope">Whose volatility is watched: the portfolio or the most volatile asset.</param>
-public sealed record VolatilityTrigger(TriggerSpec Normal, int Window, double Above, double Below, TriggerSpec High, VolatilityScope Scope) : TriggerSpec;
+/// <param name="HighWeights">
+/// The fixed targets in force while the regime is high, or null to keep the policy's targets. When given, entering
+/// the high regime re-targets to them and rebalances, and leaving it re-targets to the policy's own (fixed) targets
+/// and rebalances; only for fixed-target policies.
+/// </param>
+public sealed record VolatilityTrigger(TriggerSpec Normal, int Window, double Above, double Below, TriggerSpec High, VolatilityScope Scope, FixedWeights? HighWeights = null) : TriggerSpec;
 
 /// <summary>Walking a trigger tree.</summary>
 public static class TriggerTree

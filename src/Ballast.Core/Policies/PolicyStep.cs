@@ -17,6 +17,7 @@ public sealed class PolicyStep
     private readonly int _periodsPerYear;
     private readonly bool _windowEndsAtLastRow;
     private readonly bool _risk;
+    private readonly bool _retarget;
     private readonly int[] _targetPpm;
     private readonly double[] _targets;
     private readonly int[] _proposedPpm;
@@ -33,6 +34,7 @@ public sealed class PolicyStep
         _periodsPerYear = periodsPerYear;
         _windowEndsAtLastRow = windowEndsAtLastRow;
         _risk = policy.IsRiskBased;
+        _retarget = policy.RetargetsByRegime;
         var n = policy.AssetCount;
         _targetPpm = new int[n];
         _targets = new double[n];
@@ -81,7 +83,7 @@ public sealed class PolicyStep
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(table);
         var initial = InitialTargets(policy, table, 0, periodsPerYear);
-        return new PolicyStep(policy, table, periodsPerYear, windowEndsAtLastRow: true, initial, 0, null, policy.CandidateRows(table.Calendar));
+        return new PolicyStep(policy, table, periodsPerYear, windowEndsAtLastRow: true, initial, 0, null, policy.CandidateRows(table.Calendar, periodsPerYear));
     }
 
     /// <summary>
@@ -213,7 +215,7 @@ public sealed class PolicyStep
     }
 
     /// <summary>Whether the trigger fires on the row, and why (after <see cref="Observe"/> on that row).</summary>
-    public TriggerReason? Decide(in HoldingsOnRow holdings) => Policy.Decide(Context(holdings, _risk ? _targets : default));
+    public TriggerReason? Decide(in HoldingsOnRow holdings) => Policy.Decide(Context(holdings, _risk || _retarget ? _targets : default));
 
     /// <summary>
     /// The plan of a rebalance that fired on the row: propose the targets (fixed, or solved from the lookback ending
@@ -231,12 +233,21 @@ public sealed class PolicyStep
         Array.Clear(plan.Held);
         if (!_risk)
         {
-            _targetPpm.CopyTo(plan.TargetsPpm, 0);
+            // Fixed targets: the policy's, or with targets per volatility regime those of the regime the row is in.
+            var targets = _retarget ? Policy.RegimeTargetsPpm(State is { HighVolatility: true }) : _targetPpm;
+            targets.CopyTo(plan.TargetsPpm);
             if (Policy.PlansFixedTargets)
             {
                 // Fixed targets executed plainly: the plan is the targets, holding nothing.
-                _targetPpm.CopyTo(plan.WeightsPpm, 0);
+                targets.CopyTo(plan.WeightsPpm);
                 plan.Trades = true;
+                return plan;
+            }
+
+            if (_retarget)
+            {
+                SetTargets(targets, _proposedPpm, _proposed);
+                plan.Trades = Policy.PlanTargets(Context(holdings, _proposed), plan.WeightsPpm, plan.Held);
                 return plan;
             }
 
@@ -262,7 +273,7 @@ public sealed class PolicyStep
     /// <summary>The last plan traded on <paramref name="row"/>: its targets come into force and the row becomes the last rebalance.</summary>
     public void Traded(int row)
     {
-        if (_risk)
+        if (_risk || _retarget)
         {
             SetTargets(_plan.TargetsPpm, _targetPpm, _targets);
         }

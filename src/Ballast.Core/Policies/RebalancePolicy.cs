@@ -15,6 +15,8 @@ public sealed class RebalancePolicy
     private readonly DriftTrigger? _band;
     private readonly RiskWeights? _risk;
     private readonly VolatilityTrigger? _volatility;
+    private readonly int[]? _highTargetPpm;
+    private readonly double[]? _highTargets;
 
     /// <summary>Compiles a resolved spec: its canonical JSON and hash, the fixed targets in parts per million, the trigger rules.</summary>
     /// <param name="spec">A fully resolved policy, as the spec loader returns it.</param>
@@ -45,13 +47,30 @@ public sealed class RebalancePolicy
             _targets[i] = _targetPpm[i] / (double)PartsPerMillion.One;
         }
 
-        _trigger = TriggerRule.Compile(spec.Trigger, Names, spec.Weights as RiskWeights);
+        if (_volatility?.HighWeights is { } highWeights)
+        {
+            if (_risk is not null)
+            {
+                throw new ArgumentException("targets for the high-volatility regime need fixed weights (scheme fixed or equal), not a risk-based scheme", nameof(spec));
+            }
+
+            if (highWeights.Targets.Length != _targets.Length)
+            {
+                throw new ArgumentException($"{highWeights.Targets.Length} high-regime targets for a policy of {_targets.Length} assets", nameof(spec));
+            }
+
+            _highTargetPpm = PartsPerMillion.Round([.. highWeights.Targets], _tieOrder);
+            _highTargets = [.. _highTargetPpm.Select(p => p / (double)PartsPerMillion.One)];
+        }
+
+        _trigger = TriggerRule.Compile(spec.Trigger, Names, spec.Weights as RiskWeights, _highTargets is null ? null : new RegimeTargets(_targets, _highTargets));
         _band = spec.Trigger.Walk().OfType<DriftTrigger>().FirstOrDefault();
         UsesMaxAbsDrift = spec.Trigger.Walk().Any(t => t is DriftTrigger { Measure: DriftMeasure.Absolute });
         FiresOnlyAboveDrift = spec.Trigger switch
         {
-            DriftTrigger { Measure: DriftMeasure.Absolute } d => d.Band,
-            CooldownTrigger { Inner: DriftTrigger { Measure: DriftMeasure.Absolute } d } => d.Band,
+            // A zero band fires on every check, drifted or not: no shortcut.
+            DriftTrigger { Measure: DriftMeasure.Absolute, Band: > 0 } d => d.Band,
+            CooldownTrigger { Inner: DriftTrigger { Measure: DriftMeasure.Absolute, Band: > 0 } d } => d.Band,
             _ => null,
         };
         if (spec.Execution.To == ExecutionTarget.BandEdge && _band is null)
@@ -78,6 +97,15 @@ public sealed class RebalancePolicy
 
     /// <summary>True when the policy carries a volatility regime: the caller calls <see cref="Observe"/> on every row.</summary>
     public bool ObservesVolatility => _volatility is not null;
+
+    /// <summary>
+    /// True when the volatility regime sets the targets (the trigger's high regime has weights of its own): the targets
+    /// in force then change when a rebalance trades, as a risk-based policy's do.
+    /// </summary>
+    public bool RetargetsByRegime => _highTargetPpm is not null;
+
+    /// <summary>The fixed targets of a regime in parts per million: the high regime's when <paramref name="high"/> (and the policy has them), else the policy's own.</summary>
+    public ReadOnlySpan<int> RegimeTargetsPpm(bool high) => high && _highTargetPpm is not null ? _highTargetPpm : _targetPpm;
 
     /// <summary>True when decisions read the price history (risk-based targets or a volatility trigger).</summary>
     public bool NeedsPrices => _risk is not null || _volatility is not null;
@@ -198,11 +226,12 @@ public sealed class RebalancePolicy
     /// <summary>
     /// The rows of <paramref name="calendar"/> on which <see cref="Decide"/> can fire at all, or null when any row can.
     /// Skipping the other rows changes no decision; the backtester uses it to stay off rows where nothing can happen.
+    /// <paramref name="periodsPerYear"/> is the data's rhythm, as in the decisions' context (period-end schedules read it).
     /// </summary>
-    public bool[]? CandidateRows(MarketCalendar calendar)
+    public bool[]? CandidateRows(MarketCalendar calendar, int periodsPerYear = 252)
     {
         ArgumentNullException.ThrowIfNull(calendar);
-        return _trigger.Candidates(calendar);
+        return _trigger.Candidates(calendar, periodsPerYear);
     }
 
     /// <summary>Whether this row rebalances, and why. Never fires on the last row of a window.</summary>

@@ -13,7 +13,7 @@ internal abstract class TriggerRule
     /// The rows on which this trigger can fire at all (null: any row). <see cref="Evaluate"/> returns null on every other
     /// row, so a caller may skip them; this is an optimisation only, never a change of decision.
     /// </summary>
-    public abstract bool[]? Candidates(MarketCalendar calendar);
+    public abstract bool[]? Candidates(MarketCalendar calendar, int periodsPerYear);
 
     private static bool[]? Union(IEnumerable<bool[]?> sets)
     {
@@ -60,16 +60,16 @@ internal abstract class TriggerRule
         return result;
     }
 
-    public static TriggerRule Compile(TriggerSpec spec, IReadOnlyList<string> names, RiskWeights? risk = null) => spec switch
+    public static TriggerRule Compile(TriggerSpec spec, IReadOnlyList<string> names, RiskWeights? risk = null, RegimeTargets? regimes = null) => spec switch
     {
         NoTrigger => new NeverRule(),
-        CalendarTrigger c => new CalendarRule(c.Frequency),
+        CalendarTrigger c => new CalendarRule(c.Schedule),
         DriftTrigger d => new DriftRule(d, names),
         RiskDriftTrigger r => new RiskDriftRule(r, names, risk ?? throw new ArgumentException("a risk-drift trigger needs risk-parity or risk-budget weights", nameof(risk))),
         AnyTrigger a => new AnyRule([.. a.Triggers.Select(t => Compile(t, names, risk))]),
         AllTrigger a => new AllRule([.. a.Triggers.Select(t => Compile(t, names, risk))]),
-        CooldownTrigger c => new CooldownRule(Compile(c.Inner, names, risk), c.Rows, c.Days),
-        VolatilityTrigger v => new VolatilityRule(v, Compile(v.Normal, names, risk), Compile(v.High, names, risk)),
+        CooldownTrigger c => new CooldownRule(Compile(c.Inner, names, risk, regimes), c.Rows, c.Days),
+        VolatilityTrigger v => new VolatilityRule(v, Compile(v.Normal, names, risk), Compile(v.High, names, risk), regimes),
         _ => throw new NotSupportedException($"unknown trigger {spec.GetType().Name}"),
     };
 
@@ -77,42 +77,56 @@ internal abstract class TriggerRule
     {
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets) => null;
 
-        public override bool[]? Candidates(MarketCalendar calendar) => new bool[calendar.Count];
+        public override bool[]? Candidates(MarketCalendar calendar, int periodsPerYear) => new bool[calendar.Count];
     }
 
-    private sealed class CalendarRule(CalendarFrequency frequency) : TriggerRule
+    private sealed class CalendarRule(CalendarSchedule schedule) : TriggerRule
     {
-        private readonly TriggerReason _reason = new("calendar", $"calendar {frequency.ToSpecName()}");
+        private readonly TriggerReason _reason = new("calendar", schedule.Describe("calendar"));
 
         // The period-start flags of the last calendar seen, swapped as one reference (safe if shared across threads).
         private Tuple<MarketCalendar, bool[]>? _cache;
 
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
         {
+            if (!schedule.IsPlain)
+            {
+                // A period end or a shifted phase: the row's date and the previous row's decide, O(1) per row.
+                return schedule.Fires(context.Calendar.Dates, context.Row, context.PeriodsPerYear) ? _reason : null;
+            }
+
             var cache = _cache;
             if (cache is null || !ReferenceEquals(cache.Item1, context.Calendar))
             {
-                cache = Tuple.Create(context.Calendar, context.Calendar.Starts(frequency));
+                cache = Tuple.Create(context.Calendar, context.Calendar.Starts(schedule.Frequency));
                 _cache = cache;
             }
 
             return cache.Item2[context.Row] ? _reason : null;
         }
 
-        public override bool[]? Candidates(MarketCalendar calendar) => calendar.Starts(frequency);
+        public override bool[]? Candidates(MarketCalendar calendar, int periodsPerYear) =>
+            schedule.IsPlain ? calendar.Starts(schedule.Frequency) : schedule.FiringRows(calendar.Dates, periodsPerYear);
     }
 
     private sealed class DriftRule(DriftTrigger spec, IReadOnlyList<string> names) : TriggerRule
     {
         private readonly double _band = spec.Band;
         private readonly bool _absolute = spec.Measure == DriftMeasure.Absolute;
-        private readonly CalendarRule? _check = spec.Check is { } check ? new CalendarRule(check) : null;
+        private readonly CalendarRule? _check = spec.CheckSchedule is { } check ? new CalendarRule(check) : null;
+        private readonly TriggerReason _everyCheck = new("drift", spec.CheckSchedule is { } check ? $"drift band 0: rebalance on every row of {check.Describe("check")}" : "drift band 0: rebalance on every row");
 
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
         {
             if (_check is not null && _check.Evaluate(context, targets) is null)
             {
                 return null;
+            }
+
+            if (_band == 0)
+            {
+                // A zero band rebalances at every check, drifted or not.
+                return _everyCheck;
             }
 
             // Fast path: the caller already knows the largest absolute drift.
@@ -138,7 +152,7 @@ internal abstract class TriggerRule
             return worst < 0 ? null : Describe(worst, weights[worst], targets[worst]);
         }
 
-        public override bool[]? Candidates(MarketCalendar calendar) => _check?.Candidates(calendar);
+        public override bool[]? Candidates(MarketCalendar calendar, int periodsPerYear) => _check?.Candidates(calendar, periodsPerYear);
 
         private DriftReason Describe(int asset, double weight, double target) => new(names[asset], weight, target, _band, _absolute);
     }
@@ -158,9 +172,9 @@ internal abstract class TriggerRule
 
     private sealed class RiskDriftRule(RiskDriftTrigger spec, IReadOnlyList<string> names, RiskWeights risk) : TriggerRule
     {
-        private readonly CalendarRule? _check = spec.Check is { } check ? new CalendarRule(check) : null;
+        private readonly CalendarRule? _check = spec.CheckSchedule is { } check ? new CalendarRule(check) : null;
 
-        public override bool[]? Candidates(MarketCalendar calendar) => _check?.Candidates(calendar);
+        public override bool[]? Candidates(MarketCalendar calendar, int periodsPerYear) => _check?.Candidates(calendar, periodsPerYear);
 
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
         {
@@ -214,7 +228,7 @@ internal abstract class TriggerRule
 
     private sealed class AnyRule(TriggerRule[] children) : TriggerRule
     {
-        public override bool[]? Candidates(MarketCalendar calendar) => Union(children.Select(c => c.Candidates(calendar)));
+        public override bool[]? Candidates(MarketCalendar calendar, int periodsPerYear) => Union(children.Select(c => c.Candidates(calendar, periodsPerYear)));
 
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
         {
@@ -232,7 +246,7 @@ internal abstract class TriggerRule
 
     private sealed class AllRule(TriggerRule[] children) : TriggerRule
     {
-        public override bool[]? Candidates(MarketCalendar calendar) => Intersection(children.Select(c => c.Candidates(calendar)));
+        public override bool[]? Candidates(MarketCalendar calendar, int periodsPerYear) => Intersection(children.Select(c => c.Candidates(calendar, periodsPerYear)));
 
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
         {
@@ -261,13 +275,25 @@ internal abstract class TriggerRule
         }
     }
 
-    private sealed class VolatilityRule(VolatilityTrigger spec, TriggerRule normal, TriggerRule high) : TriggerRule
+    private sealed class VolatilityRule(VolatilityTrigger spec, TriggerRule normal, TriggerRule high, RegimeTargets? regimes) : TriggerRule
     {
-        public override bool[]? Candidates(MarketCalendar calendar) => Union([normal.Candidates(calendar), high.Candidates(calendar)]);
+        // With targets per regime, a regime change can fire on any row.
+        public override bool[]? Candidates(MarketCalendar calendar, int periodsPerYear) =>
+            regimes is not null ? null : Union([normal.Candidates(calendar, periodsPerYear), high.Candidates(calendar, periodsPerYear)]);
 
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
         {
             var state = context.State;
+            if (regimes is not null && !targets.SequenceEqual(state is { HighVolatility: true } ? regimes.High : regimes.Normal))
+            {
+                // The regime's targets are not those in force: the regime changed since the last rebalance that traded.
+                var entered = state is { HighVolatility: true };
+                var level = state?.Volatility ?? double.NaN;
+                return new TriggerReason("regime", () => entered
+                    ? string.Format(CultureInfo.InvariantCulture, "entered the high-volatility regime (volatility {0:0.0}% above {1:0.#}%): re-targeting to the regime's weights", level * 100, spec.Above * 100)
+                    : string.Format(CultureInfo.InvariantCulture, "left the high-volatility regime (volatility {0:0.0}% below {1:0.#}%): back to the policy's targets", level * 100, spec.Below * 100));
+            }
+
             if (state is null || !state.HighVolatility)
             {
                 return normal.Evaluate(context, targets);
@@ -279,14 +305,14 @@ internal abstract class TriggerRule
                 return null;
             }
 
-            var level = state.Volatility;
-            return new TriggerReason(reason.Kind, () => string.Format(CultureInfo.InvariantCulture, "high-volatility regime (volatility {0:0.0}%; entered above {1:0.#}%, ends below {2:0.#}%): {3}", level * 100, spec.Above * 100, spec.Below * 100, reason.Text));
+            var volatility = state.Volatility;
+            return new TriggerReason(reason.Kind, () => string.Format(CultureInfo.InvariantCulture, "high-volatility regime (volatility {0:0.0}%; entered above {1:0.#}%, ends below {2:0.#}%): {3}", volatility * 100, spec.Above * 100, spec.Below * 100, reason.Text));
         }
     }
 
     private sealed class CooldownRule(TriggerRule inner, int? rows, int? days) : TriggerRule
     {
-        public override bool[]? Candidates(MarketCalendar calendar) => inner.Candidates(calendar);
+        public override bool[]? Candidates(MarketCalendar calendar, int periodsPerYear) => inner.Candidates(calendar, periodsPerYear);
 
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
         {
@@ -304,3 +330,8 @@ internal abstract class TriggerRule
         }
     }
 }
+
+/// <summary>The fixed targets of each volatility regime, as fractions of exact parts per million (universe order).</summary>
+/// <param name="Normal">The policy's own targets, in force outside the high regime.</param>
+/// <param name="High">The high regime's targets.</param>
+internal sealed record RegimeTargets(double[] Normal, double[] High);

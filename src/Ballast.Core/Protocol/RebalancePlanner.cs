@@ -293,8 +293,9 @@ internal sealed class RebalancePlanner(IPolicyCompiler compiler, PolicyCache cac
         var planned = (int[])plan.WeightsPpm.Clone();
         ApplyWeightRails(rails, planned, weights, nav);
 
-        // Targets in force from now on: a risk-based policy's new targets (exact ppm, as it computed them); fixed ones unchanged.
-        var byChild = policy.IsRiskBased ? cv.Spec.Children.Select(c => plan.TargetsPpm[IndexOf(names, c)]).ToImmutableArray() : [.. inForce];
+        // Targets in force from now on: a risk-based policy's new targets (exact ppm, as it computed them), or the
+        // volatility regime's; fixed ones unchanged.
+        var byChild = policy.IsRiskBased || policy.RetargetsByRegime ? cv.Spec.Children.Select(c => plan.TargetsPpm[IndexOf(names, c)]).ToImmutableArray() : [.. inForce];
         var record = new RebalanceRecord(policy.Hash, plan.Reason, digest, row, byChild);
         var outcome = RebalanceExecution.Execute(state, cv, held, planned, (bool[])plan.Held.Clone(), record, now, trim: false);
         return WithObservation(outcome.Status == CommandStatus.Unchanged ? Unchanged(state, cv, now, outcome.Note!) : outcome, observed);

@@ -20,8 +20,8 @@ internal static class SpecKeys
     internal static readonly string[] ExecutionKeys = ["to", "partial", "min_trade", "max_turnover"];
     internal static readonly string[] ExecutionTargets = ["target", "band-edge"];
     internal static readonly string[] MinTradeKeys = ["value", "weight"];
-    internal static readonly string[] TriggerKeys = ["calendar", "drift", "risk_drift", "any", "all", "check", "cooldown", "volatility"];
-    internal static readonly string[] VolatilityKeys = ["window", "above", "below", "then", "scope"];
+    internal static readonly string[] TriggerKeys = ["calendar", "drift", "risk_drift", "any", "all", "check", "anchor", "offset", "cooldown", "volatility"];
+    internal static readonly string[] VolatilityKeys = ["window", "above", "below", "then", "scope", "weights"];
     internal static readonly string[] VolatilityScopes = ["portfolio", "any-asset"];
     internal static readonly string[] DriftKeys = ["absolute", "relative"];
     internal static readonly string[] CooldownKeys = ["rows", "days"];

@@ -220,7 +220,7 @@ public static class SpecLoader
             throw Fail(map, triggerPath, $"policy '{name}' has no trigger; write trigger: none for buy and hold, or e.g. trigger: {{ calendar: monthly }}");
         }
 
-        var trigger = BindTrigger(triggerNode, triggerPath, allowNone: true);
+        var trigger = BindTrigger(triggerNode, triggerPath, allowNone: true, new TriggerScope(universe, weights));
         var (executionNode, executionPath) = Pick("execution");
         var execution = executionNode is null ? ExecutionSpec.Default : BindExecution(executionNode, executionPath);
         if (trigger.Walk().Any(t => t is RiskDriftTrigger) && weights is not RiskWeights { Scheme: RiskScheme.RiskParity or RiskScheme.RiskBudget })

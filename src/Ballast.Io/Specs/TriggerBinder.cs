@@ -8,9 +8,12 @@ using static Ballast.Io.Specs.SpecValues;
 namespace Ballast.Io.Specs;
 
 /// <summary>Binds a policy's <c>trigger</c>: calendar, drift and risk-drift bands, any/all, cooldowns and the volatility regime.</summary>
+/// <summary>What a trigger may refer to in its policy: the universe and the policy's weights (for a volatility regime's own weights).</summary>
+internal sealed record TriggerScope(ImmutableArray<string> Universe, WeightsSpec Weights);
+
 internal static class TriggerBinder
 {
-    internal static TriggerSpec BindTrigger(SpecNode node, string path, bool allowNone)
+    internal static TriggerSpec BindTrigger(SpecNode node, string path, bool allowNone, TriggerScope? scope = null)
     {
         if (node is ScalarNode scalar)
         {
@@ -31,10 +34,18 @@ internal static class TriggerBinder
             // One regime per policy: a volatility block inside any/all or inside another's then would need state of its own.
             throw Fail(volatilityNode, Join(path, "volatility"), "volatility applies only to a policy's top-level trigger, not inside any, all or then; put it on the outer trigger");
         }
+        var anchorNode = Get(map, "anchor");
+        var offsetNode = Get(map, "offset");
         if (kinds.Count == 0 && volatilityNode is not null)
         {
+            if ((anchorNode ?? offsetNode) is { } unscheduled)
+            {
+                var key = anchorNode is not null ? "anchor" : "offset";
+                throw Fail(unscheduled, Join(path, key), $"{key} applies to a calendar trigger or to a drift check, and this trigger has neither");
+            }
+
             // Only a volatility regime: nothing happens in calm markets, the `then` trigger applies in turbulent ones.
-            var calm = WrapVolatility(new NoTrigger(), volatilityNode, Join(path, "volatility"));
+            var calm = WrapVolatility(new NoTrigger(), volatilityNode, Join(path, "volatility"), scope);
             return Get(map, "cooldown") is { } c ? Cooldown(calm, c, Join(path, "cooldown")) : calm;
         }
 
@@ -53,11 +64,18 @@ internal static class TriggerBinder
             throw Fail(checkNode, Join(path, "check"), "check applies only to drift triggers (how often drift is checked)");
         }
 
+        if (kindKey is not "calendar" && checkNode is null && (anchorNode ?? offsetNode) is { } stray)
+        {
+            var key = anchorNode is not null ? "anchor" : "offset";
+            throw Fail(stray, Join(path, key), $"{key} applies to a calendar trigger or to a drift check (e.g. {{ calendar: quarterly, {key}: {(key == "anchor" ? "period-end" : "1")} }})");
+        }
+
         TriggerSpec trigger;
         switch (kindKey)
         {
             case "calendar":
-                trigger = new CalendarTrigger(Frequency(body, bodyPath));
+                var calendar = Schedule(Frequency(body, bodyPath), anchorNode, offsetNode, path);
+                trigger = new CalendarTrigger(calendar.Frequency, calendar.Anchor, calendar.Offset);
                 break;
             case "drift" or "risk_drift":
                 var drift = AsMap(body, bodyPath);
@@ -71,9 +89,12 @@ internal static class TriggerBinder
 
                 var (measureKey, bandNode) = (drift.Entries[0].Key.Text, drift.Entries[0].Value);
                 var band = Number(bandNode, Join(bodyPath, measureKey));
-                if (!(band > 0))
+                if (kindKey == "drift" ? !(band >= 0) : !(band > 0))
                 {
-                    throw Fail(bandNode, Join(bodyPath, measureKey), $"the band must be > 0, got {Fmt(band)}");
+                    // A drift band of 0 rebalances at every check; a zero risk-drift band has no such use.
+                    throw Fail(bandNode, Join(bodyPath, measureKey), kindKey == "drift"
+                        ? $"the band must be >= 0 (0: rebalance at every check), got {Fmt(band)}"
+                        : $"the band must be > 0, got {Fmt(band)}");
                 }
 
                 if (measureKey == "absolute" && band >= 1)
@@ -81,9 +102,12 @@ internal static class TriggerBinder
                     throw Fail(bandNode, Join(bodyPath, measureKey), $"an absolute band is in {(kindKey == "drift" ? "weight points" : "points of risk contribution")} and must be < 1 (0.05 = 5 points), got {Fmt(band)}");
                 }
 
-                CalendarFrequency? check = checkNode is null ? null : Frequency(checkNode, Join(path, "check"));
+                var check = checkNode is null ? null : Schedule(Frequency(checkNode, Join(path, "check")), anchorNode, offsetNode, path);
                 var measure = measureKey == "absolute" ? DriftMeasure.Absolute : DriftMeasure.Relative;
-                trigger = kindKey == "drift" ? new DriftTrigger(measure, band, check) : new RiskDriftTrigger(measure, band, check);
+                var (checkAnchor, checkOffset) = check is null ? (CalendarAnchor.PeriodStart, 0) : (check.Anchor, check.Offset);
+                trigger = kindKey == "drift"
+                    ? new DriftTrigger(measure, band, check?.Frequency, checkAnchor, checkOffset)
+                    : new RiskDriftTrigger(measure, band, check?.Frequency, checkAnchor, checkOffset);
                 break;
             default:
                 var list = AsList(body, bodyPath);
@@ -99,13 +123,13 @@ internal static class TriggerBinder
 
         if (volatilityNode is not null)
         {
-            trigger = WrapVolatility(trigger, volatilityNode, Join(path, "volatility"));
+            trigger = WrapVolatility(trigger, volatilityNode, Join(path, "volatility"), scope);
         }
 
         return Get(map, "cooldown") is { } cooldownNode ? Cooldown(trigger, cooldownNode, Join(path, "cooldown")) : trigger;
     }
 
-    internal static TriggerSpec WrapVolatility(TriggerSpec normal, SpecNode node, string path)
+    internal static TriggerSpec WrapVolatility(TriggerSpec normal, SpecNode node, string path, TriggerScope? scope = null)
     {
         var map = AsMap(node, path);
         CheckKeys(map, VolatilityKeys, path);
@@ -133,12 +157,41 @@ internal static class TriggerBinder
             }
         }
 
-        var thenNode = Get(map, "then") ?? throw Fail(map, Join(path, "then"), "give then: the trigger of the high-volatility regime, a frequency (e.g. weekly) or a trigger mapping (e.g. { drift: { absolute: 0.02 } })");
-        var high = thenNode is ScalarNode scalar && CalendarFrequencies.TryParse(scalar.Text, out var frequency)
-            ? new CalendarTrigger(frequency)
-            : BindTrigger(thenNode, Join(path, "then"), allowNone: false);
-        var scope = Get(map, "scope") is { } s ? Choice(s, Join(path, "scope"), VolatilityScopes) : "portfolio";
-        return new VolatilityTrigger(normal, window, above, below, high, scope == "portfolio" ? VolatilityScope.Portfolio : VolatilityScope.AnyAsset);
+        var highWeights = Get(map, "weights") is { } weightsNode ? RegimeWeights(weightsNode, Join(path, "weights"), scope) : null;
+        var thenNode = Get(map, "then");
+        if (thenNode is null && highWeights is null)
+        {
+            throw Fail(map, Join(path, "then"), "give then: the trigger of the high-volatility regime, a frequency (e.g. weekly) or a trigger mapping (e.g. { drift: { absolute: 0.02 } }), or weights: the targets of the high-volatility regime");
+        }
+
+        // Without then, the high regime keeps the normal trigger (and its own weights).
+        var high = thenNode is null
+            ? normal
+            : thenNode is ScalarNode scalar && CalendarFrequencies.TryParse(scalar.Text, out var frequency)
+                ? new CalendarTrigger(frequency)
+                : BindTrigger(thenNode, Join(path, "then"), allowNone: false);
+        var watched = Get(map, "scope") is { } s ? Choice(s, Join(path, "scope"), VolatilityScopes) : "portfolio";
+        return new VolatilityTrigger(normal, window, above, below, high, watched == "portfolio" ? VolatilityScope.Portfolio : VolatilityScope.AnyAsset, highWeights);
+    }
+
+    /// <summary>
+    /// A volatility regime's <c>weights</c>: a weights block of scheme fixed or equal over the policy's universe (the
+    /// targets in force while the regime is high), for a policy whose own weights are fixed too.
+    /// </summary>
+    private static FixedWeights RegimeWeights(SpecNode node, string path, TriggerScope? scope)
+    {
+        if (scope is null)
+        {
+            throw Fail(node, path, "weights for the high-volatility regime need the policy's universe; give them in a policy's trigger");
+        }
+
+        if (scope.Weights is not FixedWeights)
+        {
+            throw Fail(node, path, "weights for the high-volatility regime need the policy's own weights to be fixed (scheme fixed or equal); a risk-based policy sets its targets from the covariance estimate");
+        }
+
+        var weights = WeightsBinder.BindWeights(AsMap(node, path), path, scope.Universe, null, string.Empty);
+        return weights as FixedWeights ?? throw Fail(node, Join(path, "scheme"), "weights for the high-volatility regime take scheme fixed or equal (targets in force while volatility is high)");
     }
 
     internal static TriggerSpec Cooldown(TriggerSpec trigger, SpecNode cooldownNode, string cooldownPath)
@@ -161,6 +214,37 @@ internal static class TriggerBinder
         }
 
         return new CooldownTrigger(trigger, rows, days);
+    }
+
+    /// <summary>A calendar schedule: the frequency with the trigger mapping's <c>anchor</c> and <c>offset</c> (defaults: period-start, 0).</summary>
+    internal static CalendarSchedule Schedule(CalendarFrequency frequency, SpecNode? anchorNode, SpecNode? offsetNode, string path)
+    {
+        var anchor = CalendarAnchor.PeriodStart;
+        if (anchorNode is not null)
+        {
+            anchor = (CalendarAnchor)CalendarSchedule.AnchorNames.ToList().IndexOf(Choice(anchorNode, Join(path, "anchor"), CalendarSchedule.AnchorNames));
+        }
+
+        var offset = 0;
+        if (offsetNode is not null)
+        {
+            var max = CalendarSchedule.MaxOffset(frequency);
+            var name = frequency.ToSpecName();
+            if (max == 0)
+            {
+                throw Fail(offsetNode, Join(path, "offset"), $"{name} takes no offset (offset shifts weekly periods by days, quarterly, semiannual and annual ones by months)");
+            }
+
+            offset = Int(offsetNode, Join(path, "offset"), 0);
+            if (offset > max)
+            {
+                throw Fail(offsetNode, Join(path, "offset"), frequency == CalendarFrequency.Weekly
+                    ? $"a weekly offset is 0 to 6 days after Monday (4: weeks from Friday to Thursday), got {offset}"
+                    : $"the {name} offset is 0 to {max} months after January (e.g. {(frequency == CalendarFrequency.Quarterly ? "1: quarters starting February, May, August and November" : frequency == CalendarFrequency.Annual ? "6: years from July to June" : "3: half-years starting April and October")}), got {offset}");
+            }
+        }
+
+        return new CalendarSchedule(frequency, anchor, offset);
     }
 
     internal static CalendarFrequency Frequency(SpecNode node, string path)

@@ -11,10 +11,12 @@ public class RebalancePolicyTests
 
     private static readonly Gen<CalendarFrequency> Frequencies = Gen.Int[0, 5].Select(i => (CalendarFrequency)i);
 
+    private static readonly Gen<CalendarAnchor> Anchors = Gen.Bool.Select(end => end ? CalendarAnchor.PeriodEnd : CalendarAnchor.PeriodStart);
+
     private static readonly Gen<TriggerSpec> Leaves = Gen.OneOf<TriggerSpec>(
-        Frequencies.Select(f => (TriggerSpec)new CalendarTrigger(f)),
-        Gen.Select(Gen.Double[0.001, 0.3], Gen.Bool, Frequencies, Gen.Bool, (band, relative, check, checkOn) =>
-            (TriggerSpec)new DriftTrigger(relative ? DriftMeasure.Relative : DriftMeasure.Absolute, band, checkOn ? check : null)));
+        Gen.Select(Frequencies, Anchors, Gen.Int[0, 11], (f, anchor, offset) => (TriggerSpec)new CalendarTrigger(f, anchor, offset % (CalendarSchedule.MaxOffset(f) + 1))),
+        Gen.Select(Gen.OneOf(Gen.Double[0.001, 0.3], Gen.Const(0.0)), Gen.Bool, Frequencies, Gen.Bool, Anchors, (band, relative, check, checkOn, anchor) =>
+            (TriggerSpec)new DriftTrigger(relative ? DriftMeasure.Relative : DriftMeasure.Absolute, band, checkOn ? check : null, checkOn ? anchor : CalendarAnchor.PeriodStart)));
 
     private static readonly Gen<TriggerSpec> Triggers = Gen.OneOf(
         Leaves,

@@ -124,6 +124,59 @@ public class SpecLoaderTests
     }
 
     [Fact]
+    public void Hash_CalendarAnchorAndOffsetAtTheirDefaults_AreLeftOutOfTheCanonicalForm()
+    {
+        const string Head = "universe: [A, B]\nweights: { scheme: equal }\n";
+        var plain = SpecLoader.Load(Head + "trigger: { calendar: quarterly }\n", "p.yaml").Policies[0];
+        var spelled = SpecLoader.Load(Head + "trigger: { calendar: quarterly, anchor: period-start, offset: 0 }\n", "s.yaml").Policies[0];
+        var end = SpecLoader.Load(Head + "trigger: { calendar: quarterly, anchor: period-end }\n", "e.yaml").Policies[0];
+        var shifted = SpecLoader.Load(Head + "trigger: { calendar: quarterly, anchor: period-end, offset: 2 }\n", "o.yaml").Policies[0];
+        var check = SpecLoader.Load(Head + "trigger: { drift: { absolute: 0 }, check: annual, offset: 5 }\n", "c.yaml").Policies[0];
+
+        Assert.Equal(plain.Hash, spelled.Hash);
+        Assert.Contains("\"trigger\":{\"calendar\":\"quarterly\"}", plain.CanonicalJson, StringComparison.Ordinal);
+        Assert.Contains("\"trigger\":{\"anchor\":\"period-end\",\"calendar\":\"quarterly\"}", end.CanonicalJson, StringComparison.Ordinal);
+        Assert.Contains("\"trigger\":{\"anchor\":\"period-end\",\"calendar\":\"quarterly\",\"offset\":2}", shifted.CanonicalJson, StringComparison.Ordinal);
+        Assert.Contains("\"trigger\":{\"check\":\"annual\",\"drift\":{\"absolute\":0},\"offset\":5}", check.CanonicalJson, StringComparison.Ordinal);
+        Assert.Equal(4, new[] { plain.Hash, end.Hash, shifted.Hash, check.Hash }.Distinct().Count());
+        Assert.Equal(new CalendarTrigger(CalendarFrequency.Quarterly, CalendarAnchor.PeriodEnd, 2), shifted.Trigger);
+        Assert.Equal(new DriftTrigger(DriftMeasure.Absolute, 0, CalendarFrequency.Annual, CalendarAnchor.PeriodStart, 5), check.Trigger);
+    }
+
+    [Fact]
+    public void Load_VolatilityRegimeWeights_BindInUniverseOrderAndEnterTheHashOnlyWhenGiven()
+    {
+        const string Head = "universe: [A, B]\nweights: { scheme: fixed, targets: { A: 0.6, B: 0.4 } }\n";
+        var plain = SpecLoader.Load(Head + "trigger: { calendar: quarterly, volatility: { above: 0.2, then: weekly } }\n", "p.yaml").Policies[0];
+        var regime = SpecLoader.Load(Head + "trigger: { calendar: quarterly, volatility: { above: 0.2, then: weekly, weights: { scheme: fixed, targets: { B: 0.8, A: 0.2 } } } }\n", "r.yaml").Policies[0];
+        var keepTrigger = SpecLoader.Load(Head + "trigger: { calendar: quarterly, volatility: { above: 0.2, weights: { scheme: equal } } }\n", "k.yaml").Policies[0];
+
+        Assert.Contains("\"volatility\":{\"above\":0.2,\"below\":0.16,\"scope\":\"portfolio\",\"then\":{\"calendar\":\"weekly\"},\"window\":21}", plain.CanonicalJson, StringComparison.Ordinal);
+        Assert.Contains("\"then\":{\"calendar\":\"weekly\"},\"weights\":{\"scheme\":\"fixed\",\"targets\":{\"A\":0.2,\"B\":0.8}},\"window\":21", regime.CanonicalJson, StringComparison.Ordinal);
+        Assert.NotEqual(plain.Hash, regime.Hash);
+        var volatility = Assert.IsType<VolatilityTrigger>(regime.Trigger);
+        Assert.Equal([0.2, 0.8], volatility.HighWeights!.Targets.ToArray());
+
+        // Without then, the high regime keeps the normal trigger.
+        var kept = Assert.IsType<VolatilityTrigger>(keepTrigger.Trigger);
+        Assert.Equal(kept.Normal, kept.High);
+        Assert.Equal([0.5, 0.5], kept.HighWeights!.Targets.ToArray());
+    }
+
+    [Theory]
+    [InlineData("weights: { scheme: risk-parity }\ntrigger: { volatility: { above: 0.2, weights: { scheme: equal } } }", "(trigger.volatility.weights): weights for the high-volatility regime need the policy's own weights to be fixed")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { volatility: { above: 0.2, weights: { scheme: inverse-vol } } }", "(trigger.volatility.weights.scheme): weights for the high-volatility regime take scheme fixed or equal")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { volatility: { above: 0.2, weights: { scheme: fixed, targets: { A: 0.5, B: 0.6 } } } }", "(trigger.volatility.weights.targets): targets must sum to 1 (within 1e-9), they sum to 1.1")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { volatility: { above: 0.2, weights: { scheme: fixed, targets: { A: 1 } } } }", "(trigger.volatility.weights.targets): no target for 'B'")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { volatility: { above: 0.2 } }", "(trigger.volatility.then): give then: the trigger of the high-volatility regime")]
+    public void Load_BadVolatilityRegimeWeights_AreErrorsNamingTheField(string body, string expected)
+    {
+        var e = Bad($"universe: [A, B]\n{body}\n");
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("spec.yaml:3:", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Hash_DifferentRules_Differ()
     {
         var a = SpecLoader.Load("universe: [A, B]\nweights: { scheme: equal }\ntrigger: { calendar: monthly }\n", "a.yaml");
@@ -155,8 +208,14 @@ public class SpecLoaderTests
     [InlineData("weights: { scheme: fixed, targets: { A: 1 } }", "(weights.targets): no target for 'B'")]
     [InlineData("weights: { scheme: fixed, targets: { A: 0.5, C: 0.5 } }", "(weights.targets.C): 'C' is not in the universe")]
     [InlineData("weights: { scheme: fixd }", "(weights.scheme): unknown value 'fixd'; expected one of: fixed, equal, inverse-vol, risk-parity, risk-budget, min-variance, mean-variance (did you mean 'fixed'?)")]
-    [InlineData("weights: { scheme: equal }\ntrigger: { drift: { absolute: 0 } }", "(trigger.drift.absolute): the band must be > 0")]
-    [InlineData("weights: { scheme: equal }\ntrigger: { drift: { absolute: -0.1 } }", "(trigger.drift.absolute): the band must be > 0")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { drift: { absolute: -0.1 } }", "(trigger.drift.absolute): the band must be >= 0 (0: rebalance at every check), got -0.1")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { risk_drift: { absolute: 0 } }", "(trigger.risk_drift.absolute): the band must be > 0")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { calendar: quarterly, anchor: period-ends }", "spec.yaml:3:41 (trigger.anchor): unknown value 'period-ends'; expected one of: period-start, period-end (did you mean 'period-end'?)")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { calendar: quarterly, offset: 3 }", "spec.yaml:3:41 (trigger.offset): the quarterly offset is 0 to 2 months after January (e.g. 1: quarters starting February, May, August and November), got 3")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { calendar: monthly, offset: 1 }", "(trigger.offset): monthly takes no offset")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { calendar: annual, offset: -1 }", "(trigger.offset): expected a whole number >= 0, found '-1'")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { drift: { absolute: 0.05 }, anchor: period-end }", "(trigger.anchor): anchor applies to a calendar trigger or to a drift check")]
+    [InlineData("weights: { scheme: equal }\ntrigger: { drift: { absolute: 0.05 }, check: weekly, offset: 9 }", "(trigger.offset): a weekly offset is 0 to 6 days after Monday")]
     [InlineData("weights: { scheme: equal }\ntrigger: { calendar: montly }", "(trigger.calendar): unknown value 'montly'; expected one of: daily, weekly, monthly, quarterly, semiannual, annual (did you mean 'monthly'?)")]
     [InlineData("weights: { scheme: equal }\ntrigger: { calendar: monthly, drift: { absolute: 0.1 } }", "a trigger takes exactly one of calendar, drift, risk_drift, any, all")]
     [InlineData("weights: { scheme: equal }\ntrigger: { calendar: monthly }\nexecution: { to: band-edge }", "(execution.to): band-edge needs a drift trigger")]

@@ -158,7 +158,8 @@ internal static class EquivalenceHarness
     /// The backtest's initial investment (row 0, at the targets it computes there from nothing held) and its
     /// rebalances (the rows after the first with trades), with their reason and the targets in force after them. The backtester keeps no targets, so a risk-based policy's are recomputed with the policy's own
     /// <see cref="RebalancePolicy.ComputeTargets"/> on the inputs the backtester had on that row, rebuilt from the
-    /// recorded weights and NAV (its volatility regime replayed row by row with the weights it held).
+    /// recorded weights and NAV (its volatility regime replayed row by row with the weights it held); a policy with
+/// targets per volatility regime takes those of the regime the row is in.
     /// </summary>
     private static List<RebalanceRow> BacktestRows(BacktestOutcome outcome, PolicyRun run)
     {
@@ -193,6 +194,12 @@ internal static class EquivalenceHarness
             if (policy.IsRiskBased)
             {
                 policy.ComputeTargets(new PolicyContext(table.Calendar, t, weights, value, lastRebalance, t == table.RowCount - 1, double.NaN, targets, history, state, periods), targetsPpm);
+                SetTargets(targetsPpm, targets);
+            }
+            else if (policy.RetargetsByRegime)
+            {
+                // Targets per volatility regime: a rebalance brings the targets of the regime the row is in into force.
+                policy.RegimeTargetsPpm(state!.HighVolatility).CopyTo(targetsPpm);
                 SetTargets(targetsPpm, targets);
             }
 

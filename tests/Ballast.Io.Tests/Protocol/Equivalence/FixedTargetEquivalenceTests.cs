@@ -5,7 +5,8 @@ namespace Ballast.Io.Tests.Protocol.Equivalence;
 /// <summary>
 /// Backtest and protocol agree for fixed-target policies (and equal weights): calendar triggers, absolute and
 /// relative bands, drift checked on a calendar, band-edge, partial and minimum-trade execution, a turnover cap,
-/// cooldowns in rows and days, and any/all combinations; on built-in synthetic data, so this never skips.
+/// cooldowns in rows and days, any/all combinations, calendar anchors and phases (period ends), and the zero band;
+/// on built-in synthetic data, so this never skips.
 /// </summary>
 public class FixedTargetEquivalenceTests(ITestOutputHelper output)
 {
@@ -34,6 +35,12 @@ public class FixedTargetEquivalenceTests(ITestOutputHelper output)
         ["cooldown-days"] = EquivalenceHarness.Spec("cooldown-days", Universe, FixedWeights, "{ drift: { absolute: 0.005 }, cooldown: { days: 14 } }"),
         ["any"] = EquivalenceHarness.Spec("any", Universe, FixedWeights, "{ any: [ { calendar: quarterly }, { drift: { relative: 0.05 } } ] }"),
         ["all"] = EquivalenceHarness.Spec("all", Universe, FixedWeights, "{ all: [ { calendar: weekly }, { drift: { absolute: 0.005 } } ] }"),
+        ["calendar-quarterly-period-end"] = EquivalenceHarness.Spec("calendar-quarterly-period-end", Universe, FixedWeights, "{ calendar: quarterly, anchor: period-end }"),
+        ["calendar-monthly-period-end"] = EquivalenceHarness.Spec("calendar-monthly-period-end", Universe, FixedWeights, "{ calendar: monthly, anchor: period-end }"),
+        ["calendar-weekly-offset-end"] = EquivalenceHarness.Spec("calendar-weekly-offset-end", Universe, FixedWeights, "{ calendar: weekly, anchor: period-end, offset: 2 }"),
+        ["calendar-quarterly-offset"] = EquivalenceHarness.Spec("calendar-quarterly-offset", Universe, FixedWeights, "{ calendar: quarterly, offset: 1 }"),
+        ["band-zero-checked-monthly-end"] = EquivalenceHarness.Spec("band-zero-checked-monthly-end", Universe, FixedWeights, "{ drift: { absolute: 0 }, check: monthly, anchor: period-end }"),
+        ["band-zero-every-row"] = EquivalenceHarness.Spec("band-zero-every-row", Universe, FixedWeights, "{ drift: { relative: 0 } }"),
     };
 
 
