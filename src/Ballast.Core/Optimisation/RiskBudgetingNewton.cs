@@ -15,7 +15,7 @@ namespace Ballast.Optimisation;
 /// with Σ and two triangular solves), to a relative residual of min(0.1, max(e/10, 10⁻¹⁵)) for a largest relative
 /// risk-contribution error e (an inexact Newton step that keeps quadratic convergence), and H is factored afresh
 /// only when that takes more than <see cref="PreconditionedIterations"/> iterations. On a strongly correlated
-/// 1,000-asset factor model that is three factorisations and about sixty products for the whole solve, against a
+/// 1,000-asset factor model that is two factorisations and about seventy products for the whole solve, against a
 /// factorisation per step.
 /// </remarks>
 internal static class RiskBudgetingNewton
