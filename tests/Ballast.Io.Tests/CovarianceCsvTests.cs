@@ -106,4 +106,82 @@ public class CovarianceCsvTests
             Assert.Equal("c.csv:122:9 (S7): cannot read number 'oops'", e.Message);
         }
     }
+
+    [Theory]
+    [InlineData(",A,B\nA,0.04,0.01,0.02\nB,0.01,0.09\n", "c.csv:2: expected 3 fields, found 4")]
+    [InlineData(",A,B\nA,0.04\nB,0.01,0.09\n", "c.csv:2: expected 3 fields, found 2")]
+    [InlineData(",A,B\nA,oops\nB,0.01,0.09\n", "c.csv:2: expected 3 fields, found 2")]
+    [InlineData(",A,B\nX,0.04,0.01,0.5\nB,0.01,0.09\n", "c.csv:2: expected 3 fields, found 4")]
+    [InlineData(",A,B\nA,0.04,0.01\nX,0.01,0.09\n", "c.csv:3:1: row 2 is named 'X' but column 2 is 'B'")]
+    public void Read_RowWithTheWrongNumberOfFields_IsReportedBeforeItsBadCells(string csv, string expected)
+    {
+        var e = Assert.Throws<BallastInputException>(() => CovarianceCsv.Read(csv, "c.csv"));
+        Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_SeveralFaultsInDifferentTiles_NamesTheFirstInTheFile()
+    {
+        // The symmetry check runs in tiles of 32 × 32: the tile of rows 32-63 and columns 0-31 is checked before the
+        // one of columns 32-63, yet the asymmetry at (40, 35) comes before the one at (60, 1) in the file, and both
+        // before the variance of row 70.
+        const int n = 80;
+        var names = Enumerable.Range(0, n).Select(i => $"S{i}").ToArray();
+        var cells = new string[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                cells[i, j] = i == j ? "0.04" : "0.0001";
+            }
+        }
+
+        cells[60, 1] = "0.0002";
+        cells[40, 35] = "0.0003";
+        cells[70, 70] = "-0.04";
+        var csv = new StringBuilder(",").AppendJoin(',', names).Append('\n');
+        for (var i = 0; i < n; i++)
+        {
+            csv.Append(names[i]).Append(',').AppendJoin(',', Enumerable.Range(0, n).Select(j => cells[i, j])).Append('\n');
+        }
+
+        var e = Assert.Throws<BallastInputException>(() => CovarianceCsv.Read(csv.ToString(), "c.csv"));
+        Assert.Equal("c.csv:42:37 (S35): the matrix is not symmetric: (S40, S35) = 0.0003 but (S35, S40) = 0.0001", e.Message);
+    }
+
+    [Fact]
+    public void Read_SymmetricWithinTheToleranceButNotExactly_KeepsEveryCellWhereTheFilePutsIt()
+    {
+        // An exactly symmetric matrix is taken over as it was read (it is its own transpose); one that differs in the
+        // last digits is transposed into MathNet's column-major storage: either way, element (i, j) is row i, column j.
+        const int n = 40;
+        var random = new Random(3);
+        var values = new double[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j <= i; j++)
+            {
+                values[i, j] = i == j ? 0.04 + (0.01 * random.NextDouble()) : 0.001 * random.NextDouble();
+                values[j, i] = values[i, j] * (1 + (j < i ? 1e-13 : 0));
+            }
+        }
+
+        var csv = new StringBuilder(",").AppendJoin(',', Enumerable.Range(0, n).Select(i => $"S{i}")).Append('\n');
+        for (var i = 0; i < n; i++)
+        {
+            csv.Append($"S{i},").AppendJoin(',', Enumerable.Range(0, n).Select(j => values[i, j].ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+        }
+
+        var (_, matrix) = CovarianceCsv.Read(csv.ToString(), "c.csv");
+
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                Assert.Equal(values[i, j], matrix[i, j]);
+            }
+        }
+
+        Assert.NotEqual(matrix[1, 0], matrix[0, 1]);
+    }
 }

@@ -55,7 +55,7 @@ public static class BoundedRiskBudgeting
             throw new InfeasibleConstraintsException($"bounds sum to [{lower.Sum():0.######}, {upper.Sum():0.######}], which excludes 1: they conflict with the budget (weights sum to 1)");
         }
 
-        var sigma = covariance.ToRowMajorArray();
+        var sigma = SymmetricRows.RowMajor(covariance);
 
         // Start from the unconstrained answer, clipped; λ from its scale (Σ y = 1 at λ = yᵀΣy for the unconstrained problem).
         var y = RiskBudgeting.Solve(covariance, budgets);

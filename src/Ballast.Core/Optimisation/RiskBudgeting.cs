@@ -11,7 +11,8 @@ namespace Ballast.Optimisation;
 /// step is the positive root of σᵢᵢxᵢ² + (Σ_{j≠i} σᵢⱼxⱼ)xᵢ − bᵢ = 0. Iterates until every relative risk
 /// contribution error is below the tolerance. Coordinate descent converges linearly, slowly on large, strongly
 /// correlated matrices (a 1,000-asset factor-model covariance needs more than 100,000 sweeps); when it has not
-/// converged after <see cref="CoordinateSweeps"/> sweeps (a typical covariance converges within them), damped
+/// converged after <see cref="CoordinateSweeps"/> sweeps (a typical covariance converges within them), or sooner
+/// when it crawls (less than halving its error in four sweeps, as on strongly correlated matrices), damped
 /// Newton steps on the same (self-concordant) objective finish from where it stopped (Spinu 2013), converging
 /// quadratically; each step solves (Σ + diag(b/x²)) d = ∇ by conjugate gradients preconditioned with the Cholesky
 /// factor of an earlier step, factoring afresh only when that is slow (<see cref="RiskBudgetingNewton"/>).
@@ -50,9 +51,9 @@ public static class RiskBudgeting
             }
         }
 
-        // Flat row-major copy: the sweeps touch every element, and the indexer of a MathNet matrix costs several
-        // times more per element than an array.
-        var c = covariance.ToRowMajorArray();
+        // Flat row-major array (the matrix's own storage when it is exactly symmetric; never written): the sweeps touch
+        // every element, and the indexer of a MathNet matrix costs several times more per element than an array.
+        var c = SymmetricRows.RowMajor(covariance);
 
         // Start from inverse volatility, a good first guess, scaled to the optimum's level: there xᵢ(Σx)ᵢ = bᵢ, so
         // x'Σx = Σbᵢ = 1 (unscaled, the first sweeps spend themselves moving every coordinate by the same factor).
@@ -71,6 +72,8 @@ public static class RiskBudgeting
 
         var b = budgets.ToArray();
         var converged = false;
+        var newtonFinish = maxSweeps > CoordinateSweeps;
+        var errors = new double[CoordinateSweeps];
         for (var sweep = 0; sweep < Math.Min(maxSweeps, CoordinateSweeps); sweep++)
         {
             for (var i = 0; i < n; i++)
@@ -88,14 +91,22 @@ public static class RiskBudgeting
             }
 
             // Risk contributions are scale-free, so they are checked on x directly, in O(n).
-            if (WorstRelativeError(x, sx, b) < tolerance)
+            errors[sweep] = WorstRelativeError(x, sx, b);
+            if (errors[sweep] < tolerance)
             {
                 converged = true;
                 break;
             }
+
+            // Crawling (less than halving the error in StallSweeps sweeps, as on strongly correlated matrices): the
+            // Newton finish does better from here than the remaining sweeps would.
+            if (newtonFinish && sweep >= StallSweeps && errors[sweep] > errors[sweep - StallSweeps] / 2)
+            {
+                break;
+            }
         }
 
-        if (!converged && maxSweeps > CoordinateSweeps)
+        if (!converged && newtonFinish)
         {
             RiskBudgetingNewton.Run(c, n, b, x, sx, tolerance, Math.Min(MaxNewtonSteps, maxSweeps - CoordinateSweeps));
         }
@@ -114,6 +125,9 @@ public static class RiskBudgeting
     public const int CoordinateSweeps = 30;
 
     private const int MaxNewtonSteps = 100;
+
+    /// <summary>The window of sweeps over which coordinate descent must at least halve its error to go on.</summary>
+    private const int StallSweeps = 4;
 
     /// <summary>Σx for a row-major n × n Σ, one vectorised dot product per row.</summary>
     internal static void Multiply(double[] c, int n, ReadOnlySpan<double> x, Span<double> product)
