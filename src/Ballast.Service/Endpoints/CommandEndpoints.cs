@@ -45,7 +45,7 @@ public static class CommandEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(settings);
-        app.MapPost("/api/commands/{name}", (string name, HttpContext context, ApiKeyRing keys, CommandWriter writer) => PostAsync(name, context, keys, writer, settings.MaxBodyBytes))
+        app.MapPost("/api/commands/{name}", (string name, HttpContext context, ApiKeyRing keyRing, CommandWriter writer) => PostAsync(name, context, keyRing, writer, settings.MaxBodyBytes))
             .WithName("PostCommand")
             .WithSummary("Send a protocol command (body: its members in snake_case, amounts as strings; header Idempotency-Key).")
             .Accepts<JsonElement>("application/json")
@@ -62,9 +62,9 @@ public static class CommandEndpoints
         app.MapGet("/api/whoami", WhoAmI).WithName("WhoAmI").WithSummary("The account and roles of the caller's key.");
     }
 
-    private static async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> PostAsync(string name, HttpContext context, ApiKeyRing keys, CommandWriter writer, int maxBody)
+    private static async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> PostAsync(string name, HttpContext context, ApiKeyRing keyRing, CommandWriter writer, int maxBody)
     {
-        if (await Caller.ResolveAsync(context, keys).ConfigureAwait(false) is not { } caller)
+        if (await Caller.ResolveAsync(context, keyRing).ConfigureAwait(false) is not { } caller)
         {
             return Caller.Unauthorized(context);
         }
@@ -79,10 +79,21 @@ public static class CommandEndpoints
             return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", roleRefusal);
         }
 
-        var key = context.Request.Headers["Idempotency-Key"].ToString();
+        var keys = context.Request.Headers["Idempotency-Key"];
+        if (keys.Count > 1)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "idempotency-key", $"the request carries {keys.Count} Idempotency-Key headers; send exactly one", member: "Idempotency-Key");
+        }
+
+        var key = keys.ToString();
         if (CommandRequest.KeyProblem(key) is { } keyProblem)
         {
             return Problems.Of(StatusCodes.Status400BadRequest, "idempotency-key", keyProblem, member: "Idempotency-Key");
+        }
+
+        if (NotJson(context.Request) is { } notJson)
+        {
+            return notJson;
         }
 
         var body = await ReadBodyAsync(context.Request, maxBody, context.RequestAborted).ConfigureAwait(false);
@@ -153,6 +164,19 @@ public static class CommandEndpoints
 
     private static CommandEvent Event(ResultEvent e) => new(e.Sequence, e.Type, new RawJson(e.Payload));
 
+    private static readonly JsonSerializerOptions KeyRequestJson = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        PropertyNameCaseInsensitive = false,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
+
+    /// <summary>The 415 for a body that is not declared JSON (<c>application/json</c> or <c>+json</c>, any charset), or null.</summary>
+    private static ProblemHttpResult? NotJson(HttpRequest request) => request.HasJsonContentType()
+        ? null
+        : Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", $"the body must be JSON, sent as Content-Type: application/json; got '{QueryValues.Echo(request.ContentType ?? "none")}'", member: "Content-Type");
+
     /// <summary>The body, or null when it is longer than <paramref name="max"/> bytes.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int max, CancellationToken cancellationToken)
     {
@@ -177,7 +201,7 @@ public static class CommandEndpoints
         return buffer.ToArray();
     }
 
-    private static async Task<Results<Created<KeyResponse>, ProblemHttpResult>> CreateKey(HttpContext context, ApiKeyRing keys, TimeProvider clock, ILogger<ApiKeyRing> log, KeyRequest? request)
+    private static async Task<Results<Created<KeyResponse>, ProblemHttpResult>> CreateKey(HttpContext context, ApiKeyRing keys, TimeProvider clock, ILogger<ApiKeyRing> log, ServiceSettings settings)
     {
         if (await Caller.ResolveAsync(context, keys).ConfigureAwait(false) is not { } caller)
         {
@@ -187,6 +211,27 @@ public static class CommandEndpoints
         if (!caller.Has(Role.Operator))
         {
             return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "only an operator's key may create API keys");
+        }
+
+        if (NotJson(context.Request) is { } notJson)
+        {
+            return notJson;
+        }
+
+        var body = await ReadBodyAsync(context.Request, settings.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, "body-too-large", $"the body is larger than {settings.MaxBodyBytes} bytes", member: "$");
+        }
+
+        KeyRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<KeyRequest>(body, KeyRequestJson);
+        }
+        catch (JsonException e)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "malformed-key-request", $"the body is not a key request: {e.Message}", member: e.Path ?? "$");
         }
 
         if (request?.Account is not { } account || !AccountId.IsValid(account))
@@ -211,6 +256,11 @@ public static class CommandEndpoints
         }
 
         var reporterOf = (request.ReporterOf ?? []).ToHashSet(StringComparer.Ordinal);
+        if (reporterOf.FirstOrDefault(v => !Ballast.Protocol.VaultId.IsValid(v)) is { } badVault)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "malformed-key-request", $"'{QueryValues.Echo(badVault)}' in reporter_of is not a vault id", member: "$.reporter_of");
+        }
+
         if (roles.Contains(Role.Reporter) != (reporterOf.Count > 0))
         {
             return Problems.Of(StatusCodes.Status400BadRequest, "malformed-key-request", "reporter_of (the vaults a reporter reports) goes with the reporter role, and only with it", member: "$.reporter_of");
