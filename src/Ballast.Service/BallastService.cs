@@ -133,7 +133,7 @@ public sealed class BallastService : IAsyncDisposable
             builder.Services.AddSingleton(evidence);
             builder.Services.AddSingleton(new RebalanceVerifications(readerStore, evidence));
             builder.AddBallastTelemetry();
-            builder.Services.AddSingleton(sp => new CommandWriter(sequencer, sp.GetRequiredService<JournalSignal>(), sp.GetRequiredService<ILogger<CommandWriter>>(), sp.GetRequiredService<ServiceMetrics>(), settings.MaxBatch));
+            builder.Services.AddSingleton(sp => new CommandWriter(sequencer, sp.GetRequiredService<JournalSignal>(), sp.GetRequiredService<ILogger<CommandWriter>>(), sp.GetRequiredService<ServiceMetrics>(), settings.MaxBatch, writerStore as IRefusalStore));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandWriter>());
             builder.Services.AddSingleton(sp => new Projector(readerStore, sp.GetRequiredService<JournalSignal>(), new ProjectionBuilder(KeeperService.Account), sp.GetRequiredService<ILogger<Projector>>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<Projector>());

@@ -138,6 +138,11 @@ public static class CommandEndpoints
             case WriteStatus.Unchanged:
                 return TypedResults.Ok(new CommandResponse(result.CommandId, "unchanged", [], result.Note));
             case WriteStatus.Rejected:
+                if (result.StoredRefusal)
+                {
+                    context.Response.Headers[ReplayedHeader] = "true";
+                }
+
                 return Problems.Of(StatusCodes.Status422UnprocessableEntity, result.Rejection!.Code, result.Rejection.Message, commandId: result.CommandId);
             case WriteStatus.KeyReused:
                 return Problems.Of(StatusCodes.Status409Conflict, "idempotency-key-reused", $"the Idempotency-Key '{result.CommandId}' was used before for a different command (other members or another account); use a new key for a new command", member: "Idempotency-Key", commandId: result.CommandId);
