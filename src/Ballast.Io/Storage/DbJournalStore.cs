@@ -21,6 +21,7 @@ namespace Ballast.Io.Storage;
 /// <c>journal_snapshots(sequence primary key, state)</c>; <c>journal_blobs(hash primary key, text)</c>;
 /// <c>journal_api_keys(sha256 primary key, account, roles, reporter_of, created, created_by)</c>: the service's
 /// API keys by hash (<see cref="IApiKeyStore"/>; outside the hash chain, added in place to older files);
+/// <c>journal_api_key_revocations(sha256 primary key, revoked, revoked_by)</c>: revoked API keys;
 /// <c>journal_refusals(command_id primary key, command, code, message, at_sequence)</c>: refused commands kept for
 /// idempotent retries (<see cref="IRefusalStore"/>; outside the hash chain, added in place to older files).
 /// Every operation is asynchronous and cancellable; one instance runs one operation at a time.
@@ -63,6 +64,8 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
     private string ApiKeys => Prefix + "journal_api_keys";
 
     private string Refusals => Prefix + "journal_refusals";
+
+    private string Revocations => Prefix + "journal_api_key_revocations";
 
     private protected string SchemaTable => Prefix + "journal_schema";
 
@@ -225,6 +228,29 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
         }
 
         return (IReadOnlyList<StoredApiKey>)keys;
+    }, cancellationToken);
+
+    public Task<bool> RevokeApiKeyAsync(string sha256, DateTimeOffset revoked, string revokedBy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sha256);
+        ArgumentNullException.ThrowIfNull(revokedBy);
+        return RunAsync(async (connection, ct) => await ExecuteAsync(connection, null,
+            $"INSERT INTO {Revocations} (sha256, revoked, revoked_by) VALUES (@sha256, @revoked, @revoked_by) ON CONFLICT (sha256) DO NOTHING", ct,
+            ("sha256", sha256), ("revoked", JournalHash.FormatTime(revoked)), ("revoked_by", revokedBy)).ConfigureAwait(false) == 1,
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<string>> RevokedApiKeysAsync(CancellationToken cancellationToken = default) => RunAsync(async (connection, ct) =>
+    {
+        await using var command = Command(connection, null, $"SELECT sha256 FROM {Revocations}");
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var hashes = new List<string>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            hashes.Add(reader.GetString(0));
+        }
+
+        return (IReadOnlyList<string>)hashes;
     }, cancellationToken);
 
     public Task PutRefusalsAsync(IReadOnlyList<StoredRefusal> refusals, CancellationToken cancellationToken = default)

@@ -25,6 +25,9 @@ public sealed record KeyRequest(string? Account, IReadOnlyList<string>? Roles, I
 /// <summary>A new API key: shown once, only its SHA-256 is kept.</summary>
 public sealed record KeyResponse(string Account, IReadOnlyList<string> Roles, IReadOnlyList<string> ReporterOf, string Key, string Sha256);
 
+/// <summary>An API key as an operator lists it: its SHA-256 (the key itself is kept nowhere), account, roles and the vaults it reports.</summary>
+public sealed record KeyView(string Sha256, string Account, IReadOnlyList<string> Roles, IReadOnlyList<string> ReporterOf);
+
 /// <summary>The caller as the service sees it.</summary>
 public sealed record WhoAmIResponse(string Account, IReadOnlyList<string> Roles, IReadOnlyList<string> ReporterOf);
 
@@ -59,6 +62,8 @@ public static class CommandEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapPost("/api/keys", CreateKey).WithName("CreateKey").WithSummary("Create an API key (operator only); the key is shown once.");
+        app.MapGet("/api/keys", ListKeys).WithName("ListKeys").WithSummary("Every API key the service accepts: hash, account, roles, vaults reported (operator only; keys themselves are kept nowhere).");
+        app.MapDelete("/api/keys/{sha256}", RevokeKeyAsync).WithName("RevokeKey").WithSummary("Revoke the API key with this SHA-256 (operator only): refused from the next request, also after a restart.");
         app.MapGet("/api/whoami", WhoAmI).WithName("WhoAmI").WithSummary("The account and roles of the caller's key.");
     }
 
@@ -293,6 +298,60 @@ public static class CommandEndpoints
         var names = roles.Select(RoleNames.Of).Order(StringComparer.Ordinal).ToList();
         log.LogInformation("API key created by {Operator} for account {Account}: roles {Roles}, reporter of {ReporterOf}, sha256 {Sha256}", caller.Account.Value, account, string.Join(",", names), string.Join(",", reporterOf.Order(StringComparer.Ordinal)), hash);
         return TypedResults.Created($"/api/accounts/{account}", new KeyResponse(account, names, [.. reporterOf.Order(StringComparer.Ordinal)], key, hash));
+    }
+
+    private static async Task<Results<Ok<List<KeyView>>, ProblemHttpResult>> ListKeys(HttpContext context, ApiKeyRing keys)
+    {
+        if (await Caller.ResolveAsync(context, keys).ConfigureAwait(false) is not { } caller)
+        {
+            return Caller.Unauthorized(context);
+        }
+
+        return caller.Has(Role.Operator)
+            ? TypedResults.Ok(keys.All().Select(k => new KeyView(k.Sha256, k.Principal.Account.Value, [.. k.Principal.Roles.Select(RoleNames.Of).Order(StringComparer.Ordinal)], [.. k.Principal.ReporterOf.Order(StringComparer.Ordinal)])).ToList())
+            : Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "only an operator's key may list API keys");
+    }
+
+    private static async Task<Results<Ok<KeyView>, ProblemHttpResult>> RevokeKeyAsync(string sha256, HttpContext context, ApiKeyRing keys, TimeProvider clock, ILogger<ApiKeyRing> log)
+    {
+        if (await Caller.ResolveAsync(context, keys).ConfigureAwait(false) is not { } caller)
+        {
+            return Caller.Unauthorized(context);
+        }
+
+        if (!caller.Has(Role.Operator))
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "only an operator's key may revoke API keys");
+        }
+
+        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigit))
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "bad-key-hash", $"'{QueryValues.Echo(sha256)}' is not a SHA-256 (64 hex digits)", member: "sha256");
+        }
+
+        var hash = sha256.ToLowerInvariant();
+        if (keys.All().FirstOrDefault(k => k.Sha256 == hash) is not { Principal: { } principal })
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown-key", $"no API key with SHA-256 {hash}", member: "sha256");
+        }
+
+        // Stored before it takes effect and is answered, so a revoked key stays revoked after a restart.
+        if (context.RequestServices.GetService<IApiKeyStore>() is { } store)
+        {
+            try
+            {
+                await store.RevokeApiKeyAsync(hash, clock.GetUtcNow(), caller.Account.Value, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (JournalStoreException e) when (e.IsTransient)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                return Problems.Of(StatusCodes.Status503ServiceUnavailable, "journal-busy", $"the revocation could not be stored ({e.Message}); the key is still valid, ask again");
+            }
+        }
+
+        keys.Remove(hash);
+        log.LogInformation("API key revoked by {Operator}: account {Account}, sha256 {Sha256}", caller.Account.Value, principal.Account.Value, hash);
+        return TypedResults.Ok(new KeyView(hash, principal.Account.Value, [.. principal.Roles.Select(RoleNames.Of).Order(StringComparer.Ordinal)], [.. principal.ReporterOf.Order(StringComparer.Ordinal)]));
     }
 
     private static async Task<Results<Ok<WhoAmIResponse>, ProblemHttpResult>> WhoAmI(HttpContext context, ApiKeyRing keys) =>
