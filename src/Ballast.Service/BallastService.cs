@@ -117,7 +117,7 @@ public sealed class BallastService : IAsyncDisposable
 
             builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = (long)settings.MaxBodyBytes * 2);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
-            builder.Services.AddProblemDetails();
+            builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblems.Complete);
             builder.Services.AddOpenApi();
             builder.Services.ConfigureHttpJsonOptions(o =>
             {
@@ -131,8 +131,9 @@ public sealed class BallastService : IAsyncDisposable
             builder.Services.AddSingleton(new JournalSignal());
             builder.Services.AddSingleton(new ReadStore(readerStore));
             builder.Services.AddSingleton(evidence);
+            builder.Services.AddSingleton(new RebalanceVerifications(readerStore, evidence));
             builder.AddBallastTelemetry();
-            builder.Services.AddSingleton(sp => new CommandWriter(sequencer, sp.GetRequiredService<JournalSignal>(), sp.GetRequiredService<ILogger<CommandWriter>>(), sp.GetRequiredService<ServiceMetrics>(), settings.MaxBatch));
+            builder.Services.AddSingleton(sp => new CommandWriter(sequencer, sp.GetRequiredService<JournalSignal>(), sp.GetRequiredService<ILogger<CommandWriter>>(), sp.GetRequiredService<ServiceMetrics>(), settings.MaxBatch, writerStore as IRefusalStore));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandWriter>());
             builder.Services.AddSingleton(sp => new Projector(readerStore, sp.GetRequiredService<JournalSignal>(), new ProjectionBuilder(KeeperService.Account), sp.GetRequiredService<ILogger<Projector>>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<Projector>());

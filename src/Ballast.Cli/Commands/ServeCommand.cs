@@ -22,10 +22,11 @@ internal static class ServeCommand
         var jwtKey = new Option<string?>("--jwt-key") { Description = "Accept JWT bearer tokens (HS256) signed with the key in this file (its text, at least 32 bytes); needs --jwt-issuer and --jwt-audience. The token's sub is the account, its roles claim the roles." };
         var jwtIssuer = new Option<string?>("--jwt-issuer") { Description = "The issuer (iss) JWT bearer tokens must name (with --jwt-key)." };
         var jwtAudience = new Option<string?>("--jwt-audience") { Description = "The audience (aud) JWT bearer tokens must name (with --jwt-key)." };
+        var data = new Option<string[]>("--data") { Description = "A data file governance evidence may be claimed on (known by its SHA-256): proposals' backtests on it are re-run and checked by the service instead of journaled data-unknown; repeat for several.", AllowMultipleArgumentsPerToken = true };
         var demo = new Option<bool>("--demo") { Description = "Start the demo: the vaults of samples/scenarios/sim-demo.yaml on a fresh journal, a reporter posting synthetic NAVs every second (a protocol day per second), and demo accounts whose keys are printed." };
         var command = new Command("serve", "Run the protocol as a service: the journal's single writer, the keeper, and an HTTP API (commands with idempotency keys, reads, the journal export, Server-Sent Events). See docs/service.md.")
         {
-            db, urls, keys, jwtKey, jwtIssuer, jwtAudience, noKeeper, keeperInterval, demo,
+            db, urls, keys, jwtKey, jwtIssuer, jwtAudience, noKeeper, keeperInterval, data, demo,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -43,6 +44,15 @@ internal static class ServeCommand
             }
 
             var jwt = Jwt(parse.GetValue(jwtKey), parse.GetValue(jwtIssuer), parse.GetValue(jwtAudience));
+            var evidenceData = parse.GetValue(data) ?? [];
+            foreach (var file in evidenceData)
+            {
+                if (!File.Exists(file))
+                {
+                    throw new BallastInputException(new InputLocation(file), "data file not found (--data)");
+                }
+            }
+
             location ??= "sqlite:" + Path.Combine(Path.GetTempPath(), $"ballast-demo-{Guid.NewGuid():N}.db");
             var settings = new ServiceSettings
             {
@@ -53,6 +63,7 @@ internal static class ServeCommand
                 Keeper = !parse.GetValue(noKeeper),
                 KeeperInterval = TimeSpan.FromSeconds(interval),
                 Demo = isDemo,
+                EvidenceData = evidenceData,
             };
             await using var service = await BallastService.CreateAsync(settings, TimeProvider.System, cancellationToken: ct).ConfigureAwait(false);
             await service.App.StartAsync(ct).ConfigureAwait(false);

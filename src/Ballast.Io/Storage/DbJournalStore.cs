@@ -20,10 +20,13 @@ namespace Ballast.Io.Storage;
 /// cache derived from the events (checked and rebuilt on open; lookups read the events);
 /// <c>journal_snapshots(sequence primary key, state)</c>; <c>journal_blobs(hash primary key, text)</c>;
 /// <c>journal_api_keys(sha256 primary key, account, roles, reporter_of, created, created_by)</c>: the service's
-/// API keys by hash (<see cref="IApiKeyStore"/>; outside the hash chain, added in place to older files).
+/// API keys by hash (<see cref="IApiKeyStore"/>; outside the hash chain, added in place to older files);
+/// <c>journal_api_key_revocations(sha256 primary key, revoked, revoked_by)</c>: revoked API keys;
+/// <c>journal_refusals(command_id primary key, command, code, message, at_sequence)</c>: refused commands kept for
+/// idempotent retries (<see cref="IRefusalStore"/>; outside the hash chain, added in place to older files).
 /// Every operation is asynchronous and cancellable; one instance runs one operation at a time.
 /// </remarks>
-public abstract class DbJournalStore : IJournalStore, IApiKeyStore
+public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStore
 {
     /// <summary>The schema version this build writes and reads.</summary>
     public const int SchemaVersion = 1;
@@ -59,6 +62,10 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore
     private string Blobs => Prefix + "journal_blobs";
 
     private string ApiKeys => Prefix + "journal_api_keys";
+
+    private string Refusals => Prefix + "journal_refusals";
+
+    private string Revocations => Prefix + "journal_api_key_revocations";
 
     private protected string SchemaTable => Prefix + "journal_schema";
 
@@ -221,6 +228,73 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore
         }
 
         return (IReadOnlyList<StoredApiKey>)keys;
+    }, cancellationToken);
+
+    public Task<bool> RevokeApiKeyAsync(string sha256, DateTimeOffset revoked, string revokedBy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sha256);
+        ArgumentNullException.ThrowIfNull(revokedBy);
+        return RunAsync(async (connection, ct) => await ExecuteAsync(connection, null,
+            $"INSERT INTO {Revocations} (sha256, revoked, revoked_by) VALUES (@sha256, @revoked, @revoked_by) ON CONFLICT (sha256) DO NOTHING", ct,
+            ("sha256", sha256), ("revoked", JournalHash.FormatTime(revoked)), ("revoked_by", revokedBy)).ConfigureAwait(false) == 1,
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<string>> RevokedApiKeysAsync(CancellationToken cancellationToken = default) => RunAsync(async (connection, ct) =>
+    {
+        await using var command = Command(connection, null, $"SELECT sha256 FROM {Revocations}");
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var hashes = new List<string>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            hashes.Add(reader.GetString(0));
+        }
+
+        return (IReadOnlyList<string>)hashes;
+    }, cancellationToken);
+
+    public Task PutRefusalsAsync(IReadOnlyList<StoredRefusal> refusals, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(refusals);
+        return refusals.Count == 0 ? Task.CompletedTask : RunAsync(async (connection, ct) =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            foreach (var r in refusals)
+            {
+                await ExecuteAsync(connection, transaction,
+                    $"INSERT INTO {Refusals} (command_id, command, code, message, at_sequence) VALUES (@command_id, @command, @code, @message, @at_sequence) ON CONFLICT (command_id) DO NOTHING", ct,
+                    ("command_id", r.CommandId), ("command", r.Command), ("code", r.Code), ("message", r.Message), ("at_sequence", r.AtSequence)).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken);
+    }
+
+    public Task<StoredRefusal?> FindRefusalAsync(string commandId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commandId);
+        return RunAsync(async (connection, ct) =>
+        {
+            await using var command = Command(connection, null, $"SELECT command_id, command, code, message, at_sequence FROM {Refusals} WHERE command_id = @command_id", ("command_id", commandId));
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            return await reader.ReadAsync(ct).ConfigureAwait(false)
+                ? new StoredRefusal(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4))
+                : null;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<string>> RefusedIdsAsync(CancellationToken cancellationToken = default) => RunAsync(async (connection, ct) =>
+    {
+        await using var command = Command(connection, null, $"SELECT command_id FROM {Refusals}");
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return (IReadOnlyList<string>)ids;
     }, cancellationToken);
 
     public void Dispose()

@@ -33,4 +33,10 @@ public interface IApiKeyStore
 
     /// <summary>Every stored key, oldest first.</summary>
     Task<IReadOnlyList<StoredApiKey>> ApiKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Records that the key with hash <paramref name="sha256"/> is revoked (table <c>journal_api_key_revocations</c>); false when it was already.</summary>
+    Task<bool> RevokeApiKeyAsync(string sha256, DateTimeOffset revoked, string revokedBy, CancellationToken cancellationToken = default);
+
+    /// <summary>The hashes of every revoked key (keys file or stored alike).</summary>
+    Task<IReadOnlyList<string>> RevokedApiKeysAsync(CancellationToken cancellationToken = default);
 }

@@ -151,6 +151,16 @@ public sealed class PostgresJournalStore : DbJournalStore
             reporter_of text NOT NULL,
             created text NOT NULL,
             created_by text NOT NULL);
+        CREATE TABLE IF NOT EXISTS {p}journal_api_key_revocations (
+            sha256 text PRIMARY KEY,
+            revoked text NOT NULL,
+            revoked_by text NOT NULL);
+        CREATE TABLE IF NOT EXISTS {p}journal_refusals (
+            command_id text PRIMARY KEY,
+            command text NOT NULL,
+            code text NOT NULL,
+            message text NOT NULL,
+            at_sequence bigint NOT NULL);
         """;
 
     private static string Quote(string schema)

@@ -37,6 +37,16 @@ public sealed class SqliteJournalStore : DbJournalStore
             reporter_of TEXT NOT NULL,
             created TEXT NOT NULL,
             created_by TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS journal_api_key_revocations (
+            sha256 TEXT PRIMARY KEY,
+            revoked TEXT NOT NULL,
+            revoked_by TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS journal_refusals (
+            command_id TEXT PRIMARY KEY,
+            command TEXT NOT NULL,
+            code TEXT NOT NULL,
+            message TEXT NOT NULL,
+            at_sequence INTEGER NOT NULL);
         """;
 
     private readonly SqliteConnection _connection;

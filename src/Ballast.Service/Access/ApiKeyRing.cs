@@ -42,6 +42,17 @@ public sealed class ApiKeyRing
         return _byHash.ContainsKey(sha256Hex.ToLowerInvariant());
     }
 
+    /// <summary>Removes the key with this hash (revoked): refused from the next request on. False when it was not registered.</summary>
+    public bool Remove(string sha256Hex)
+    {
+        ArgumentNullException.ThrowIfNull(sha256Hex);
+        return _byHash.TryRemove(sha256Hex.ToLowerInvariant(), out _);
+    }
+
+    /// <summary>Every registered key: its hash and principal, ordered by account then hash.</summary>
+    public IReadOnlyList<(string Sha256, ApiPrincipal Principal)> All() =>
+        [.. _byHash.Select(p => (p.Key, p.Value)).OrderBy(p => p.Value.Account.Value, StringComparer.Ordinal).ThenBy(p => p.Key, StringComparer.Ordinal)];
+
     /// <summary>Creates a new random key for <paramref name="principal"/>, registers its hash and returns the key (shown once).</summary>
     public string Create(ApiPrincipal principal)
     {

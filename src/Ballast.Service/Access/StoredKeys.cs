@@ -10,7 +10,7 @@ namespace Ballast.Service.Access;
 /// </summary>
 public static class StoredKeys
 {
-    /// <summary>Registers every stored key in <paramref name="ring"/> but those whose hash it holds already (from the keys file); returns how many it registered.</summary>
+    /// <summary>Registers every stored key in <paramref name="ring"/> but those whose hash it holds already (from the keys file), then removes every revoked key; returns the change in the ring's size.</summary>
     /// <exception cref="Ballast.Protocol.Journal.JournalCorruptedException">A stored row is not a key this service could have written.</exception>
     public static async Task<int> LoadAsync(IApiKeyStore store, ApiKeyRing ring, CancellationToken cancellationToken)
     {
@@ -24,6 +24,15 @@ public static class StoredKeys
             {
                 ring.Add(key.Sha256, principal);
                 registered++;
+            }
+        }
+
+        // Revoked keys stay revoked, whether they came from the table or the keys file (loaded before).
+        foreach (var revoked in await store.RevokedApiKeysAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (ring.Remove(revoked))
+            {
+                registered--;
             }
         }
 

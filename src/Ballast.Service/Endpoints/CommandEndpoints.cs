@@ -25,6 +25,9 @@ public sealed record KeyRequest(string? Account, IReadOnlyList<string>? Roles, I
 /// <summary>A new API key: shown once, only its SHA-256 is kept.</summary>
 public sealed record KeyResponse(string Account, IReadOnlyList<string> Roles, IReadOnlyList<string> ReporterOf, string Key, string Sha256);
 
+/// <summary>An API key as an operator lists it: its SHA-256 (the key itself is kept nowhere), account, roles and the vaults it reports.</summary>
+public sealed record KeyView(string Sha256, string Account, IReadOnlyList<string> Roles, IReadOnlyList<string> ReporterOf);
+
 /// <summary>The caller as the service sees it.</summary>
 public sealed record WhoAmIResponse(string Account, IReadOnlyList<string> Roles, IReadOnlyList<string> ReporterOf);
 
@@ -45,7 +48,7 @@ public static class CommandEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(settings);
-        app.MapPost("/api/commands/{name}", (string name, HttpContext context, ApiKeyRing keys, CommandWriter writer) => PostAsync(name, context, keys, writer, settings.MaxBodyBytes))
+        app.MapPost("/api/commands/{name}", (string name, HttpContext context, ApiKeyRing keyRing, CommandWriter writer) => PostAsync(name, context, keyRing, writer, settings.MaxBodyBytes))
             .WithName("PostCommand")
             .WithSummary("Send a protocol command (body: its members in snake_case, amounts as strings; header Idempotency-Key).")
             .Accepts<JsonElement>("application/json")
@@ -59,12 +62,14 @@ public static class CommandEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapPost("/api/keys", CreateKey).WithName("CreateKey").WithSummary("Create an API key (operator only); the key is shown once.");
+        app.MapGet("/api/keys", ListKeys).WithName("ListKeys").WithSummary("Every API key the service accepts: hash, account, roles, vaults reported (operator only; keys themselves are kept nowhere).");
+        app.MapDelete("/api/keys/{sha256}", RevokeKeyAsync).WithName("RevokeKey").WithSummary("Revoke the API key with this SHA-256 (operator only): refused from the next request, also after a restart.");
         app.MapGet("/api/whoami", WhoAmI).WithName("WhoAmI").WithSummary("The account and roles of the caller's key.");
     }
 
-    private static async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> PostAsync(string name, HttpContext context, ApiKeyRing keys, CommandWriter writer, int maxBody)
+    private static async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> PostAsync(string name, HttpContext context, ApiKeyRing keyRing, CommandWriter writer, int maxBody)
     {
-        if (await Caller.ResolveAsync(context, keys).ConfigureAwait(false) is not { } caller)
+        if (await Caller.ResolveAsync(context, keyRing).ConfigureAwait(false) is not { } caller)
         {
             return Caller.Unauthorized(context);
         }
@@ -79,10 +84,21 @@ public static class CommandEndpoints
             return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", roleRefusal);
         }
 
-        var key = context.Request.Headers["Idempotency-Key"].ToString();
+        var keys = context.Request.Headers["Idempotency-Key"];
+        if (keys.Count > 1)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "idempotency-key", $"the request carries {keys.Count} Idempotency-Key headers; send exactly one", member: "Idempotency-Key");
+        }
+
+        var key = keys.ToString();
         if (CommandRequest.KeyProblem(key) is { } keyProblem)
         {
             return Problems.Of(StatusCodes.Status400BadRequest, "idempotency-key", keyProblem, member: "Idempotency-Key");
+        }
+
+        if (NotJson(context.Request) is { } notJson)
+        {
+            return notJson;
         }
 
         var body = await ReadBodyAsync(context.Request, maxBody, context.RequestAborted).ConfigureAwait(false);
@@ -127,6 +143,11 @@ public static class CommandEndpoints
             case WriteStatus.Unchanged:
                 return TypedResults.Ok(new CommandResponse(result.CommandId, "unchanged", [], result.Note));
             case WriteStatus.Rejected:
+                if (result.StoredRefusal)
+                {
+                    context.Response.Headers[ReplayedHeader] = "true";
+                }
+
                 return Problems.Of(StatusCodes.Status422UnprocessableEntity, result.Rejection!.Code, result.Rejection.Message, commandId: result.CommandId);
             case WriteStatus.KeyReused:
                 return Problems.Of(StatusCodes.Status409Conflict, "idempotency-key-reused", $"the Idempotency-Key '{result.CommandId}' was used before for a different command (other members or another account); use a new key for a new command", member: "Idempotency-Key", commandId: result.CommandId);
@@ -153,6 +174,19 @@ public static class CommandEndpoints
 
     private static CommandEvent Event(ResultEvent e) => new(e.Sequence, e.Type, new RawJson(e.Payload));
 
+    private static readonly JsonSerializerOptions KeyRequestJson = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        PropertyNameCaseInsensitive = false,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
+
+    /// <summary>The 415 for a body that is not declared JSON (<c>application/json</c> or <c>+json</c>, any charset), or null.</summary>
+    private static ProblemHttpResult? NotJson(HttpRequest request) => request.HasJsonContentType()
+        ? null
+        : Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", $"the body must be JSON, sent as Content-Type: application/json; got '{QueryValues.Echo(request.ContentType ?? "none")}'", member: "Content-Type");
+
     /// <summary>The body, or null when it is longer than <paramref name="max"/> bytes.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int max, CancellationToken cancellationToken)
     {
@@ -177,7 +211,7 @@ public static class CommandEndpoints
         return buffer.ToArray();
     }
 
-    private static async Task<Results<Created<KeyResponse>, ProblemHttpResult>> CreateKey(HttpContext context, ApiKeyRing keys, TimeProvider clock, ILogger<ApiKeyRing> log, KeyRequest? request)
+    private static async Task<Results<Created<KeyResponse>, ProblemHttpResult>> CreateKey(HttpContext context, ApiKeyRing keys, TimeProvider clock, ILogger<ApiKeyRing> log, ServiceSettings settings)
     {
         if (await Caller.ResolveAsync(context, keys).ConfigureAwait(false) is not { } caller)
         {
@@ -187,6 +221,27 @@ public static class CommandEndpoints
         if (!caller.Has(Role.Operator))
         {
             return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "only an operator's key may create API keys");
+        }
+
+        if (NotJson(context.Request) is { } notJson)
+        {
+            return notJson;
+        }
+
+        var body = await ReadBodyAsync(context.Request, settings.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, "body-too-large", $"the body is larger than {settings.MaxBodyBytes} bytes", member: "$");
+        }
+
+        KeyRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<KeyRequest>(body, KeyRequestJson);
+        }
+        catch (JsonException e)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "malformed-key-request", $"the body is not a key request: {e.Message}", member: e.Path ?? "$");
         }
 
         if (request?.Account is not { } account || !AccountId.IsValid(account))
@@ -211,6 +266,11 @@ public static class CommandEndpoints
         }
 
         var reporterOf = (request.ReporterOf ?? []).ToHashSet(StringComparer.Ordinal);
+        if (reporterOf.FirstOrDefault(v => !Ballast.Protocol.VaultId.IsValid(v)) is { } badVault)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "malformed-key-request", $"'{QueryValues.Echo(badVault)}' in reporter_of is not a vault id", member: "$.reporter_of");
+        }
+
         if (roles.Contains(Role.Reporter) != (reporterOf.Count > 0))
         {
             return Problems.Of(StatusCodes.Status400BadRequest, "malformed-key-request", "reporter_of (the vaults a reporter reports) goes with the reporter role, and only with it", member: "$.reporter_of");
@@ -238,6 +298,60 @@ public static class CommandEndpoints
         var names = roles.Select(RoleNames.Of).Order(StringComparer.Ordinal).ToList();
         log.LogInformation("API key created by {Operator} for account {Account}: roles {Roles}, reporter of {ReporterOf}, sha256 {Sha256}", caller.Account.Value, account, string.Join(",", names), string.Join(",", reporterOf.Order(StringComparer.Ordinal)), hash);
         return TypedResults.Created($"/api/accounts/{account}", new KeyResponse(account, names, [.. reporterOf.Order(StringComparer.Ordinal)], key, hash));
+    }
+
+    private static async Task<Results<Ok<List<KeyView>>, ProblemHttpResult>> ListKeys(HttpContext context, ApiKeyRing keys)
+    {
+        if (await Caller.ResolveAsync(context, keys).ConfigureAwait(false) is not { } caller)
+        {
+            return Caller.Unauthorized(context);
+        }
+
+        return caller.Has(Role.Operator)
+            ? TypedResults.Ok(keys.All().Select(k => new KeyView(k.Sha256, k.Principal.Account.Value, [.. k.Principal.Roles.Select(RoleNames.Of).Order(StringComparer.Ordinal)], [.. k.Principal.ReporterOf.Order(StringComparer.Ordinal)])).ToList())
+            : Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "only an operator's key may list API keys");
+    }
+
+    private static async Task<Results<Ok<KeyView>, ProblemHttpResult>> RevokeKeyAsync(string sha256, HttpContext context, ApiKeyRing keys, TimeProvider clock, ILogger<ApiKeyRing> log)
+    {
+        if (await Caller.ResolveAsync(context, keys).ConfigureAwait(false) is not { } caller)
+        {
+            return Caller.Unauthorized(context);
+        }
+
+        if (!caller.Has(Role.Operator))
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "only an operator's key may revoke API keys");
+        }
+
+        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigit))
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "bad-key-hash", $"'{QueryValues.Echo(sha256)}' is not a SHA-256 (64 hex digits)", member: "sha256");
+        }
+
+        var hash = sha256.ToLowerInvariant();
+        if (keys.All().FirstOrDefault(k => k.Sha256 == hash) is not { Principal: { } principal })
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown-key", $"no API key with SHA-256 {hash}", member: "sha256");
+        }
+
+        // Stored before it takes effect and is answered, so a revoked key stays revoked after a restart.
+        if (context.RequestServices.GetService<IApiKeyStore>() is { } store)
+        {
+            try
+            {
+                await store.RevokeApiKeyAsync(hash, clock.GetUtcNow(), caller.Account.Value, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (JournalStoreException e) when (e.IsTransient)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                return Problems.Of(StatusCodes.Status503ServiceUnavailable, "journal-busy", $"the revocation could not be stored ({e.Message}); the key is still valid, ask again");
+            }
+        }
+
+        keys.Remove(hash);
+        log.LogInformation("API key revoked by {Operator}: account {Account}, sha256 {Sha256}", caller.Account.Value, principal.Account.Value, hash);
+        return TypedResults.Ok(new KeyView(hash, principal.Account.Value, [.. principal.Roles.Select(RoleNames.Of).Order(StringComparer.Ordinal)], [.. principal.ReporterOf.Order(StringComparer.Ordinal)]));
     }
 
     private static async Task<Results<Ok<WhoAmIResponse>, ProblemHttpResult>> WhoAmI(HttpContext context, ApiKeyRing keys) =>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Ballast.Io.Protocol;
 using Ballast.Io.Reports;
 using Ballast.Protocol.Journal;
 using Ballast.Service.Projection;
@@ -28,7 +27,7 @@ public static class DashboardEndpoints
             .WithSummary("Every vault with NAV, share price, returns over 30 days, 1 year and since start, volatility, max drawdown, drift from target, last report and keeper call, paused and held.");
         app.MapGet("/api/vaults/{id}/twin", Twin).WithName("VaultTwin")
             .WithSummary("A composed vault's NAV and share price beside its buy-and-hold twin (its first allocation held without rebalancing), oldest first. format=json|csv.");
-        app.MapGet("/api/vaults/{id}/rebalances/{sequence:long}/verify", VerifyAsync).WithName("VerifyRebalance")
+        app.MapGet("/api/vaults/{id}/rebalances/{sequence}/verify", VerifyAsync).WithName("VerifyRebalance")
             .WithSummary("Verify one rebalance: the journal up to its command replayed and re-decided as `ballast verify` does, and the decision re-derived beside the journaled one.");
         app.MapGet("/api/governance", (Projector p) => TypedResults.Ok(p.Current.Governance ?? new GovernanceView(p.Current.HeadTime ?? DateTimeOffset.UnixEpoch, [], [], [], [])))
             .WithName("Governance").WithSummary("Proposals (state, votes, quorum, timelock, evidence claimed and re-run), gauges, emissions and locks.");
@@ -39,12 +38,12 @@ public static class DashboardEndpoints
         var model = p.Current;
         if (!model.Vaults.TryGetValue(id, out var vault))
         {
-            return Problems.Of(StatusCodes.Status404NotFound, "unknown-vault", $"no vault '{id}'");
+            return ReadEndpoints.NoVault(id);
         }
 
         if (vault.Kind != "composed")
         {
-            return Problems.Of(StatusCodes.Status404NotFound, "not-composed", $"vault '{id}' is a simple vault: only composed vaults have a buy-and-hold twin");
+            return Problems.Of(StatusCodes.Status404NotFound, "not-composed", $"vault '{id}' is a simple vault: only composed vaults have a buy-and-hold twin", member: "id");
         }
 
         var points = (model.Twins.GetValueOrDefault(id) ?? []).ToList();
@@ -59,11 +58,31 @@ public static class DashboardEndpoints
             return TypedResults.Text(csv.ToString(), "text/csv", Encoding.UTF8);
         }
 
-        return format is null or "json" ? TypedResults.Ok(points) : Problems.Of(StatusCodes.Status400BadRequest, "bad-query", "format must be json or csv", member: "format");
+        return format is null or "json" ? TypedResults.Ok(points) : ReadEndpoints.BadFormat();
     }
 
-    private static async Task<Results<Ok<RebalanceVerification>, ProblemHttpResult>> VerifyAsync(string id, long sequence, ReadStore reader, DataEvidenceVerifier evidence, CancellationToken cancellationToken) =>
-        await RebalanceVerifier.VerifyAsync(reader.Store, evidence, id, sequence, cancellationToken).ConfigureAwait(false) is { } verification
+    private static async Task<Results<Ok<RebalanceVerification>, ProblemHttpResult>> VerifyAsync(string id, string sequence, Projector projector, RebalanceVerifications verifications, CancellationToken cancellationToken)
+    {
+        var model = projector.Current;
+        if (QueryValues.Long(sequence, "sequence", min: 1) is { Problem: { } problem })
+        {
+            return problem;
+        }
+
+        if (!model.Vaults.ContainsKey(id))
+        {
+            return ReadEndpoints.NoVault(id);
+        }
+
+        // Only a rebalance the read model lists is looked for: an unknown or future sequence costs no journal read.
+        var at = QueryValues.Long(sequence, "sequence").Value!.Value;
+        if (!(model.Rebalances.GetValueOrDefault(id) ?? []).Any(r => r.Sequence == at))
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown-rebalance", $"no rebalance of vault '{id}' at journal sequence {at} (the head is {model.Head.Sequence})", member: "sequence");
+        }
+
+        return await verifications.VerifyAsync(id, at, cancellationToken).ConfigureAwait(false) is { } verification
             ? TypedResults.Ok(verification)
-            : Problems.Of(StatusCodes.Status404NotFound, "unknown-rebalance", $"no rebalance of vault '{id}' at journal sequence {sequence}");
+            : Problems.Of(StatusCodes.Status404NotFound, "unknown-rebalance", $"no rebalance of vault '{id}' at journal sequence {at}", member: "sequence");
+    }
 }

@@ -46,23 +46,29 @@ public static class JournalEndpoints
         app.MapGet("/api/events", Events).WithName("Events").WithSummary("Server-Sent Events of journal events after Last-Event-ID (or from=SEQUENCE, default: new events only); opens with a 'head' event.");
     }
 
-    private static async Task<Results<Ok<JournalPage>, ProblemHttpResult>> ExportAsync(Projector projector, ReadStore reader, long? from, long? to, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<JournalPage>, ProblemHttpResult>> ExportAsync(Projector projector, ReadStore reader, string? from, string? to, CancellationToken cancellationToken)
     {
         var model = projector.Current;
-        var first = from ?? 1;
-        var head = model.Head.Sequence;
-        if (first < 1)
+        if (QueryValues.Long(from, "from", min: 1) is { Problem: { } fromProblem })
         {
-            return Problems.Of(StatusCodes.Status400BadRequest, "bad-query", "from must be 1 or more", member: "from");
+            return fromProblem;
         }
 
-        if (to is { } t && t < first)
+        if (QueryValues.Long(to, "to", min: 1) is { Problem: { } toProblem })
+        {
+            return toProblem;
+        }
+
+        var first = QueryValues.Long(from, "from").Value ?? 1;
+        var head = model.Head.Sequence;
+        if (QueryValues.Long(to, "to").Value is { } t && t < first)
         {
             return Problems.Of(StatusCodes.Status400BadRequest, "bad-query", $"to ({t}) is before from ({first})", member: "to");
         }
 
-        var last = Math.Min(to ?? head, head);
-        var pageEnd = Math.Min(last, first + MaxPage - 1);
+        var end = QueryValues.Long(to, "to").Value;
+        var last = Math.Min(end ?? head, head);
+        var pageEnd = last - first >= MaxPage ? first + MaxPage - 1 : last; // no first + MaxPage: it overflows near long.MaxValue
         var events = new List<JournalEventView>();
         if (first <= pageEnd)
         {
@@ -75,12 +81,22 @@ public static class JournalEndpoints
         return TypedResults.Ok(new JournalPage(first, Math.Max(first - 1, pageEnd), ReadEndpoints.Head(model), events, pageEnd < last ? pageEnd + 1 : null));
     }
 
-    private static ServerSentEventsResult<string> Events(HttpContext context, Projector projector, ReadStore reader, long? from)
+    private static Results<ServerSentEventsResult<string>, ProblemHttpResult> Events(HttpContext context, Projector projector, ReadStore reader, string? from)
     {
         var model = projector.Current;
-        var after = long.TryParse(context.Request.Headers["Last-Event-ID"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var lastId)
-            ? lastId
-            : from is { } f ? Math.Max(0, f - 1) : model.Head.Sequence;
+        var lastEventId = context.Request.Headers["Last-Event-ID"];
+        if (lastEventId.Count > 1 || QueryValues.Long(lastEventId.Count == 1 ? lastEventId[0] : null, "Last-Event-ID", min: 0) is { Problem: not null })
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "bad-query", "Last-Event-ID must be one journal sequence (a whole number, 0 or more)", member: "Last-Event-ID");
+        }
+
+        if (QueryValues.Long(from, "from", min: 1) is { Problem: { } fromProblem })
+        {
+            return fromProblem;
+        }
+
+        var after = QueryValues.Long(lastEventId.Count == 1 ? lastEventId[0] : null, "Last-Event-ID").Value
+            ?? (QueryValues.Long(from, "from").Value is { } f ? f - 1 : model.Head.Sequence);
         return TypedResults.ServerSentEvents(Stream(projector, reader.Store, after, context.RequestAborted));
     }
 

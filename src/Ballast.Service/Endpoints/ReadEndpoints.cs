@@ -51,7 +51,7 @@ public static class ReadEndpoints
     private static Results<Ok<VaultView>, ProblemHttpResult> Vault(string id, Projector p) =>
         p.Current.Vaults.TryGetValue(id, out var vault) ? TypedResults.Ok(vault) : NoVault(id);
 
-    private static Results<Ok<SeriesPage>, ContentHttpResult, ProblemHttpResult> Series(string id, Projector p, string? from, string? to, long? after, int? limit, string? format)
+    private static Results<Ok<SeriesPage>, ContentHttpResult, ProblemHttpResult> Series(string id, Projector p, string? from, string? to, string? after, string? limit, string? format)
     {
         var model = p.Current;
         if (!model.Vaults.ContainsKey(id))
@@ -69,20 +69,31 @@ public static class ReadEndpoints
             return toProblem;
         }
 
-        if (limit is < 1 or > MaxPage)
+        if (QueryValues.Long(after, "after", min: 0) is { Problem: { } afterProblem })
         {
-            return Problems.Of(StatusCodes.Status400BadRequest, "bad-query", $"limit must be 1 to {MaxPage}", member: "limit");
+            return afterProblem;
+        }
+
+        if (QueryValues.Long(limit, "limit", min: 1, max: MaxPage) is { Problem: { } limitProblem })
+        {
+            return limitProblem;
         }
 
         if (format is not (null or "json" or "csv"))
         {
-            return Problems.Of(StatusCodes.Status400BadRequest, "bad-query", "format must be json or csv", member: "format");
+            return BadFormat();
         }
 
         var (start, end) = (Time(from, "from").Value, Time(to, "to").Value);
-        var take = limit ?? MaxPage;
+        if (start > end)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "bad-query", $"to ({to}) is before from ({from})", member: "to");
+        }
+
+        var cursor = QueryValues.Long(after, "after").Value;
+        var take = (int)(QueryValues.Long(limit, "limit").Value ?? MaxPage);
         var selected = (model.Series.GetValueOrDefault(id) ?? [])
-            .Where(pt => (after is null || pt.Sequence > after) && (start is null || pt.Time >= start) && (end is null || pt.Time <= end))
+            .Where(pt => (cursor is null || pt.Sequence > cursor) && (start is null || pt.Time >= start) && (end is null || pt.Time <= end))
             .Take(take + 1)
             .ToList();
         var next = selected.Count > take ? selected[take - 1].Sequence : (long?)null;
@@ -115,7 +126,7 @@ public static class ReadEndpoints
             return TypedResults.Text(RebalancesCsv(list), "text/csv", Encoding.UTF8);
         }
 
-        return format is null or "json" ? TypedResults.Ok(list) : Problems.Of(StatusCodes.Status400BadRequest, "bad-query", "format must be json or csv", member: "format");
+        return format is null or "json" ? TypedResults.Ok(list) : BadFormat();
     }
 
     /// <summary>Rebalances as CSV, one row each; text fields quoted where they need it (<see cref="ResultFiles.Csv"/>).</summary>
@@ -133,19 +144,19 @@ public static class ReadEndpoints
     private static Results<Ok<PolicyView>, ProblemHttpResult> Policy(string hash, Projector p) =>
         p.Current.Policies.TryGetValue(hash.ToLowerInvariant(), out var policy)
             ? TypedResults.Ok(policy)
-            : Problems.Of(StatusCodes.Status404NotFound, "unknown-policy", $"no policy text with hash '{hash}' in the journal");
+            : Problems.Of(StatusCodes.Status404NotFound, "unknown-policy", $"no policy text with hash '{QueryValues.Echo(hash)}' in the journal", member: "hash");
 
     private static Results<Ok<AccountView>, ProblemHttpResult> Account(string id, Projector p)
     {
         var model = p.Current;
         if (!AccountId.IsValid(id))
         {
-            return Problems.Of(StatusCodes.Status400BadRequest, "bad-account", $"'{id}' is not a valid account id", member: "id");
+            return Problems.Of(StatusCodes.Status400BadRequest, "bad-account", $"'{QueryValues.Echo(id)}' is not a valid account id", member: "id");
         }
 
         if (!model.Accounts.TryGetValue(id, out var account))
         {
-            return Problems.Of(StatusCodes.Status404NotFound, "unknown-account", $"the journal has nothing about account '{id}'");
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown-account", $"the journal has nothing about account '{id}'", member: "id");
         }
 
         // Positions are valued at read time on the vaults' current prices (a NAV report changes every holder's value).
@@ -170,10 +181,16 @@ public static class ReadEndpoints
 
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
             ? (value, null)
-            : (null, Problems.Of(StatusCodes.Status400BadRequest, "bad-query", $"'{text}' is not a time (ISO 8601, e.g. 2026-12-07T00:00:00Z)", member: name));
+            : (null, Problems.Of(StatusCodes.Status400BadRequest, "bad-query", $"'{QueryValues.Echo(text)}' is not a time (ISO 8601, e.g. 2026-12-07T00:00:00Z)", member: name));
     }
 
-    private static ProblemHttpResult NoVault(string id) => Problems.Of(StatusCodes.Status404NotFound, "unknown-vault", $"no vault '{id}'");
+    /// <summary>The answer for a vault id the read model does not hold: 400 when it cannot be a vault id at all, else 404; both name the member <c>id</c>.</summary>
+    internal static ProblemHttpResult NoVault(string id) => Ballast.Protocol.VaultId.IsValid(id)
+        ? Problems.Of(StatusCodes.Status404NotFound, "unknown-vault", $"no vault '{QueryValues.Echo(id)}'", member: "id")
+        : Problems.Of(StatusCodes.Status400BadRequest, "bad-vault", $"'{QueryValues.Echo(id)}' is not a vault id (1 to {Ballast.Protocol.VaultId.MaxLength} characters, no control characters, no leading or trailing space)", member: "id");
+
+    /// <summary>The 400 for a <c>format</c> other than json or csv.</summary>
+    internal static ProblemHttpResult BadFormat() => Problems.Of(StatusCodes.Status400BadRequest, "bad-query", "format must be json or csv", member: "format");
 
     private static string Csv(string text) => ResultFiles.Csv(text);
 }

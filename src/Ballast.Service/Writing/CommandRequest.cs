@@ -53,7 +53,8 @@ public static class CommandRequest
         JsonNode? node;
         try
         {
-            node = body.IsEmpty ? null : JsonNode.Parse(body);
+            // Duplicate members are refused while parsing: a JsonObject holding two of a name throws later, outside this method's care.
+            node = body.IsEmpty ? null : JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Ballast.Io.Storage;
 using Ballast.Protocol;
 using Ballast.Protocol.Journal;
 using Ballast.Service.Access;
@@ -28,10 +29,18 @@ public sealed class CommandWriter : BackgroundService
     private readonly int _maxBatch;
     private volatile bool _stopping;
     private int _started;
+    private readonly IRefusalStore? _refusals;
+    private HashSet<string>? _refusedIds;
 
     /// <summary>A writer over <paramref name="sequencer"/>, raising <paramref name="committed"/> after each commit and recording in <paramref name="metrics"/>.</summary>
-    public CommandWriter(ProtocolSequencer sequencer, JournalSignal committed, ILogger<CommandWriter> log, ServiceMetrics metrics, int maxBatch = 512)
+    /// <remarks>
+    /// With <paramref name="refusals"/>, refused commands are stored (in the journal's database) before they are
+    /// answered, and a command whose id was refused before is answered from there without being decided again: the
+    /// same refusal for the same command, <see cref="WriteStatus.KeyReused"/> for another under that id.
+    /// </remarks>
+    public CommandWriter(ProtocolSequencer sequencer, JournalSignal committed, ILogger<CommandWriter> log, ServiceMetrics metrics, int maxBatch = 512, IRefusalStore? refusals = null)
     {
+        _refusals = refusals;
         ArgumentNullException.ThrowIfNull(sequencer);
         ArgumentNullException.ThrowIfNull(committed);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -156,7 +165,7 @@ public sealed class CommandWriter : BackgroundService
                         commands[i] = batch[i].CommandValue!;
                     }
 
-                    var results = await DecideAsync(commands).ConfigureAwait(false);
+                    var results = await DecideOrRecallAsync(commands).ConfigureAwait(false);
                     for (var i = 0; i < batch.Count; i++)
                     {
                         _metrics.CommandDecided(CommandNames.Of(commands[i]), Outcome(results[i].Status), batch[i].QueuedAt);
@@ -202,6 +211,79 @@ public sealed class CommandWriter : BackgroundService
         {
             work.Plan!.TrySetException(e);
         }
+    }
+
+    /// <summary>
+    /// Answers the commands whose ids were refused before from the refusal store, decides the others as one batch
+    /// (<see cref="DecideAsync"/>), and stores their refusals before they are answered. Without a refusal store,
+    /// <see cref="DecideAsync"/> alone.
+    /// </summary>
+    private async Task<WriteResult[]> DecideOrRecallAsync(ProtocolCommand[] commands)
+    {
+        if (_refusals is null)
+        {
+            return await DecideAsync(commands).ConfigureAwait(false);
+        }
+
+        var results = new WriteResult[commands.Length];
+        var fresh = new List<int>(commands.Length);
+        try
+        {
+            _refusedIds ??= new HashSet<string>(await _refusals.RefusedIdsAsync(CancellationToken.None).ConfigureAwait(false), StringComparer.Ordinal);
+            for (var i = 0; i < commands.Length; i++)
+            {
+                if (_refusedIds.Contains(commands[i].Id) && await _refusals.FindRefusalAsync(commands[i].Id, CancellationToken.None).ConfigureAwait(false) is { } stored)
+                {
+                    results[i] = string.Equals(stored.Command, EventTypes.Payload(CommandAccepted.Of(commands[i])), StringComparison.Ordinal)
+                        ? new WriteResult(WriteStatus.Rejected, commands[i].Id, [], new Ballast.Accounting.Rejection(stored.Code, stored.Message), StoredRefusal: true)
+                        : new WriteResult(WriteStatus.KeyReused, commands[i].Id, []);
+                }
+                else
+                {
+                    fresh.Add(i);
+                }
+            }
+        }
+#pragma warning disable CA1031 // the store could not be read: nothing is decided, each command is answered with the failure (503 when transient)
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return [.. commands.Select(c => new WriteResult(WriteStatus.Failed, c.Id, [], Error: e))];
+        }
+
+        if (fresh.Count == 0)
+        {
+            return results;
+        }
+
+        var decided = await DecideAsync([.. fresh.Select(i => commands[i])]).ConfigureAwait(false);
+        var refused = new List<StoredRefusal>();
+        for (var k = 0; k < fresh.Count; k++)
+        {
+            var command = commands[fresh[k]];
+            results[fresh[k]] = decided[k];
+            if (decided[k] is { Status: WriteStatus.Rejected, Rejection: { } rejection })
+            {
+                refused.Add(new StoredRefusal(command.Id, EventTypes.Payload(CommandAccepted.Of(command)), rejection.Code, rejection.Message, Head.Sequence));
+            }
+        }
+
+        if (refused.Count > 0)
+        {
+            try
+            {
+                await _refusals.PutRefusalsAsync(refused, CancellationToken.None).ConfigureAwait(false);
+                _refusedIds.UnionWith(refused.Select(r => r.CommandId));
+            }
+#pragma warning disable CA1031 // not stored: the refusal is still the answer, and a retry is decided again
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogFailed(_log, refused[0].CommandId, e);
+            }
+        }
+
+        return results;
     }
 
     /// <summary>Decides <paramref name="commands"/> as one batch; a batch that throws is decided again one by one, so one bad command fails alone.</summary>
