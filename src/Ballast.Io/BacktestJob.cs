@@ -34,6 +34,9 @@ public sealed record BacktestOutcome(
     public PolicyRun Baseline => Runs[BaselineIndex];
 }
 
+/// <summary>What a backtest is about to run, for a sink that writes its runs as they come: the window, every policy in order (baseline included) and the baseline's index.</summary>
+public sealed record BacktestPlan(PriceTable Table, IReadOnlyList<RebalancePolicy> Policies, int BaselineIndex);
+
 /// <summary>
 /// The main job: a spec plus data gives every policy's run, with buy-and-hold always alongside. The baseline is
 /// buy-and-hold of the spec's first policy (its universe, weights, costs, lots and capital): the first policy equal to
@@ -43,17 +46,17 @@ public static class BacktestJob
 {
     public const string BuyAndHoldName = "buy-and-hold";
 
-    public static BacktestOutcome Run(PolicySet spec, MarketData data, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public static BacktestOutcome Run(PolicySet spec, MarketData data, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default, Func<BacktestPlan, IRunSink>? sink = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         var series = spec.AllSeries();
         var table = PriceWindow.Build(data, series, options.From, options.To, options.Fill, name => spec.UniverseLocations.TryGetValue(name, out var l) ? l : null, HistoryRows(spec));
-        return Run(spec, table, data.Source, options, progress, cancellationToken);
+        return Run(spec, table, data.Source, options, progress, cancellationToken, sink);
     }
 
-    public static BacktestOutcome Run(PolicySet spec, PriceTable table, string dataSource, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public static BacktestOutcome Run(PolicySet spec, PriceTable table, string dataSource, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default, Func<BacktestPlan, IRunSink>? sink = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(table);
@@ -110,7 +113,7 @@ public static class BacktestJob
         var periods = spec.PeriodsPerYear ?? table.InferPeriodsPerYear();
         var riskFree = options.RiskFree ?? spec.RiskFree;
         var settings = new BacktestSettings(periods, riskFree, options.Record);
-        var runs = Backtester.RunAll(table, policies, settings, baselineIndex, progress, cancellationToken);
+        var runs = Backtester.RunAll(table, policies, settings, baselineIndex, progress, cancellationToken, sink?.Invoke(new BacktestPlan(table, policies, baselineIndex)));
         return new BacktestOutcome(spec, table, dataSource, periods, spec.PeriodsPerYear is null, riskFree, runs, baselineIndex);
     }
 

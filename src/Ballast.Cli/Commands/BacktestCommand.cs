@@ -16,17 +16,20 @@ internal static class BacktestCommand
         var fill = Options.Fill();
         var from = Options.Date("--from", "First date of the window, YYYY-MM-DD or YYYY-MM (its first day); default: the first date on which every series has a value.", startOfMonth: true);
         var to = Options.Date("--to", "Last date of the window, YYYY-MM-DD or YYYY-MM (its last day); default: the last date of the data.");
-        var output = new Option<string?>("--out") { Description = "Directory for metrics.json, equity.csv, weights.csv, trades.csv and report.html." };
+        var output = new Option<string?>("--out") { Description = "Directory for metrics.json, equity.csv, weights.csv, trades.csv and report.html (written as the policies run; moved into place only when the run succeeds)." };
+        var outputs = new Option<string?>("--outputs") { Description = "Files to write with --out, comma-separated: metrics, report, equity, weights, trades (default: all)." };
+        var format = new Option<string?>("--format") { Description = "Format of equity, weights and trades with --out: csv (default), parquet, or csv,parquet." };
+        var curves = new Option<string?>("--curves") { Description = $"Whose per-policy curves (equity, weights, trades, report charts) to write with --out: all, or best:K (the K best by Sharpe ratio, plus the baseline). Default: all up to {CurveSelection.AllUpTo} policies, best:{CurveSelection.DefaultBest} above." };
         var json = new Option<bool>("--json") { Description = "Print metrics.json to stdout and nothing else there (notices go to stderr)." };
         var riskFree = Options.RiskFree();
 
         var command = new Command("backtest", "Backtest every policy of a spec, plus buy-and-hold, and compare them.")
         {
-            spec, data, returns, fill, from, to, output, json, riskFree,
+            spec, data, returns, fill, from, to, output, outputs, format, curves, json, riskFree,
         };
         command.SetAction(parse =>
         {
-            CheckOutDir(parse.GetValue(output));
+            var request = Request(parse.GetValue(output), parse.GetValue(outputs), parse.GetValue(format), parse.GetValue(curves));
             var set = SpecLoader.LoadFile(parse.GetValue(spec)!);
             var market = Ballast.Io.MarketDataFile.Read(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
             var options = new BacktestOptions
@@ -35,16 +38,67 @@ internal static class BacktestCommand
                 To = parse.GetValue(to),
                 Fill = Options.ToFillMode(parse.GetValue(fill)),
                 RiskFree = parse.GetValue(riskFree),
-                Record = parse.GetValue(output) is not null,
+                Record = request?.NeedsRecording ?? false,
             };
-            var outcome = Progress.Run(io, set.Policies.Length + 1, progress => BacktestJob.Run(set, market, options, progress));
-            return Report(io, outcome, parse.GetValue(output), parse.GetValue(json));
+            ResultDirectoryWriter? writer = null;
+            try
+            {
+                var outcome = Progress.Run(io, set.Policies.Length + 1, progress => BacktestJob.Run(set, market, options, progress, sink: request is null ? null : plan => writer = new ResultDirectoryWriter(request, plan, set.AllSeries())));
+                return Report(io, outcome, writer, parse.GetValue(json));
+            }
+            finally
+            {
+                writer?.Dispose();
+            }
         });
         return command;
     }
 
-    /// <summary>Prints notices, the table (or JSON) and writes the output directory.</summary>
+    /// <summary>The output request of <c>--out</c>, <c>--outputs</c>, <c>--format</c> and <c>--curves</c> (null without <c>--out</c>), checked before any work is done.</summary>
+    public static OutputRequest? Request(string? outDir, string? outputs, string? format, string? curves)
+    {
+        if (outDir is null)
+        {
+            foreach (var (name, value) in new[] { ("--outputs", outputs), ("--format", format), ("--curves", curves) })
+            {
+                if (value is not null)
+                {
+                    throw new BallastInputException($"{name} chooses what --out writes; give --out DIR too");
+                }
+            }
+
+            return null;
+        }
+
+        CheckOutDir(outDir);
+        return new OutputRequest(
+            outDir,
+            outputs is null ? OutputFiles.All : OutputRequest.ParseFiles(outputs),
+            format is null ? OutputFormats.Csv : OutputRequest.ParseFormats(format),
+            curves is null ? null : CurveSelection.Parse(curves));
+    }
+
+    /// <summary>Prints notices and the table (or JSON), and writes the output directory of an outcome held in memory (a recorded run).</summary>
     public static int Report(CliIo io, BacktestOutcome outcome, string? outDir, bool json)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outDir is null)
+        {
+            return Report(io, outcome, (ResultDirectoryWriter?)null, json);
+        }
+
+        var policies = outcome.Runs.Select(r => r.Policy).ToArray();
+        using var writer = new ResultDirectoryWriter(new OutputRequest(outDir), new BacktestPlan(outcome.Table, policies, outcome.BaselineIndex), outcome.Spec.AllSeries());
+        for (var i = 0; i < outcome.Runs.Count; i++)
+        {
+            writer.Add(i, outcome.Runs[i]);
+        }
+
+        return Report(io, outcome, writer, json);
+    }
+
+    /// <summary>Prints notices and the table (or JSON), and completes the output directory the writer has been writing.</summary>
+    private static int Report(CliIo io, BacktestOutcome outcome, ResultDirectoryWriter? writer, bool json)
     {
         foreach (var notice in outcome.Table.Notices)
         {
@@ -56,27 +110,41 @@ internal static class BacktestCommand
             io.Notice($"periods_per_year inferred from the dates: {outcome.PeriodsPerYear}");
         }
 
-        var metrics = ResultFiles.MetricsJson(outcome);
-        if (outDir is not null)
-        {
-            WriteOutputs(outcome, outDir, metrics);
-        }
-
+        var written = writer?.Complete(outcome);
         if (json)
         {
-            io.Out.Write(metrics);
+            WriteJson(io, outcome);
         }
         else
         {
             ResultTable.Write(io, outcome);
-            if (outDir is not null)
+            if (writer is not null && written is not null)
             {
-                io.Out.WriteLine($"wrote {Path.Combine(outDir, "metrics.json")}, equity.csv, weights.csv, trades.csv");
-                io.Out.WriteLine($"report: {Path.Combine(outDir, "report.html")}");
+                var outDir = writer.OutputDirectory;
+                io.Out.WriteLine($"wrote {string.Join(", ", written.Select(n => Path.Combine(outDir, n)))} (curves: {writer.Curves})");
+                if (written.Contains("report.html"))
+                {
+                    io.Out.WriteLine($"report: {Path.Combine(outDir, "report.html")}");
+                }
             }
         }
 
         return Program.Ok;
+    }
+
+    /// <summary>metrics.json to stdout: straight into its stream when it has one (no copy of the whole text).</summary>
+    private static void WriteJson(CliIo io, BacktestOutcome outcome)
+    {
+        if (io.Out is StreamWriter stream)
+        {
+            stream.Flush();
+            ResultFiles.WriteMetricsJson(outcome, stream.BaseStream);
+            stream.BaseStream.Flush();
+        }
+        else
+        {
+            io.Out.Write(ResultFiles.MetricsJson(outcome));
+        }
     }
 
     /// <summary>Refuses an output directory that cannot be one (an existing file), before any work is done.</summary>
@@ -92,47 +160,13 @@ internal static class BacktestCommand
             throw new BallastInputException(new InputLocation(outDir, Field: "--out"), "is an existing file; --out names a directory to write the results into");
         }
 
-        foreach (var name in OutputFiles)
+        foreach (var name in OutputRequest.AllFileNames)
         {
             if (Directory.Exists(Path.Combine(outDir, name)))
             {
                 throw new BallastInputException(new InputLocation(Path.Combine(outDir, name), Field: "--out"), "is a directory; the results need this name for a file");
             }
         }
-    }
-
-    private static readonly string[] OutputFiles = ["metrics.json", "equity.csv", "weights.csv", "trades.csv", "report.html"];
-
-    private static void WriteOutputs(BacktestOutcome outcome, string outDir, string metrics)
-    {
-        // Everything is rendered before anything is written, so a failure while computing leaves no partial set.
-        var files = new (string Name, string Content)[]
-        {
-            ("metrics.json", metrics),
-            ("equity.csv", Render(w => ResultFiles.WriteEquity(outcome, w))),
-            ("weights.csv", Render(w => ResultFiles.WriteWeights(outcome, w))),
-            ("trades.csv", Render(w => ResultFiles.WriteTrades(outcome, w))),
-            ("report.html", HtmlReport.Render(outcome)),
-        };
-        try
-        {
-            Directory.CreateDirectory(outDir);
-            foreach (var (name, content) in files)
-            {
-                AtomicFile.WriteAllText(Path.Combine(outDir, name), content);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BallastInputException(new InputLocation(outDir, Field: "--out"), $"cannot write the results there: {e.Message}");
-        }
-    }
-
-    private static string Render(Action<TextWriter> write)
-    {
-        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
-        write(writer);
-        return writer.ToString();
     }
 
     internal static void WriteText(string path, Action<TextWriter> write) => AtomicFile.Write(path, stream =>

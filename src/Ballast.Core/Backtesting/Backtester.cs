@@ -19,7 +19,12 @@ public static class Backtester
     /// Runs every policy on the table (each on the columns of its universe), in parallel, and fills in the
     /// rebalancing premium against <paramref name="baselineIndex"/> (buy and hold). Results are in policy order.
     /// </summary>
-    public static PolicyRun[] RunAll(PriceTable table, IReadOnlyList<RebalancePolicy> policies, BacktestSettings settings, int baselineIndex, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// With a <c>sink</c>, each policy's run (null for a policy that failed) goes to it as soon as it is done, on the
+    /// thread that ran it; policies are then started in spec order, one at a time per thread, so a sink that holds
+    /// out-of-order runs back can bound what it holds (see <see cref="IRunSink"/>).
+    /// </remarks>
+    public static PolicyRun[] RunAll(PriceTable table, IReadOnlyList<RebalancePolicy> policies, BacktestSettings settings, int baselineIndex, IProgress<int>? progress = null, CancellationToken cancellationToken = default, IRunSink? sink = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(policies);
@@ -42,7 +47,7 @@ public static class Backtester
 
         var done = 0;
         var failures = new Exception?[policies.Count];
-        Parallel.For(0, policies.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        void RunOne(int i)
         {
             try
             {
@@ -55,7 +60,20 @@ public static class Backtester
             {
                 failures[i] = e;
             }
-        });
+
+            sink?.Add(i, runs[i]);
+        }
+
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken };
+        if (sink is null)
+        {
+            Parallel.For(0, policies.Count, parallel, RunOne);
+        }
+        else
+        {
+            // One index at a time, in order: the policy a sink waits for next is always running on some thread.
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, policies.Count), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), parallel, RunOne);
+        }
 
         if (Array.FindIndex(failures, f => f is not null) is var first and >= 0)
         {
