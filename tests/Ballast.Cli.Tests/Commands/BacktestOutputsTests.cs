@@ -124,4 +124,28 @@ public class BacktestOutputsTests
         Assert.Equal(["p.csv", "s.yaml"], Files(dir.Path));
         Assert.Empty(Directory.GetDirectories(dir.Path));
     }
+
+    /// <summary>The README's output-options line runs as written (on ../shared/data; skipped with a message without it).</summary>
+    [Fact]
+    public void ReadmeOutputsLine_RunsAsWritten()
+    {
+        var shared = CliRunner.SharedData();
+        if (shared is null)
+        {
+            Assert.Skip("../shared/data is absent: the README's backtest line needs the ETF prices there");
+        }
+
+        using var dir = new TempDir();
+        var root = CliRunner.RepoRoot();
+        var line = File.ReadLines(Path.Combine(root, "README.md")).Single(l => l.Contains("--curves best:2", StringComparison.Ordinal));
+        var args = line["ballast ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(a => a.Replace("../shared/data", shared, StringComparison.Ordinal).Replace("out/pq", dir.File("pq"), StringComparison.Ordinal))
+            .Select(a => a.StartsWith("samples/", StringComparison.Ordinal) ? Path.Combine(root, a) : a)
+            .ToArray();
+
+        var result = CliRunner.Run(args);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(["equity.csv", "equity.parquet", "metrics.json", "trades.csv", "trades.parquet"], Files(dir.File("pq")));
+    }
 }
