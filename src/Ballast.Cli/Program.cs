@@ -15,7 +15,20 @@ public static class Program
     public const int BadInput = 2;
     public const int JournalBusy = 3;
 
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error, interactive: !Console.IsErrorRedirected);
+    public static int Main(string[] args)
+    {
+        // Standard output is buffered (64 KiB) and flushed at the end or where a command flushes it (serve does, before
+        // it waits): the console's own writer flushes every write, which costs a system call per table cell.
+        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16) { AutoFlush = false };
+        try
+        {
+            return Run(args, stdout, Console.Error, interactive: !Console.IsErrorRedirected);
+        }
+        finally
+        {
+            stdout.Flush();
+        }
+    }
 
     /// <summary>Runs one command line with the given output streams (tests call this in-process).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false) => Run(args, stdout, stderr, interactive, wrapJournal: null);

@@ -65,6 +65,9 @@ public enum RunRole
 /// <param name="RunIndex">Its run in <see cref="BacktestOutcome.Runs"/>.</param>
 public sealed record NamedBaseline(string Name, int RunIndex);
 
+/// <summary>What a backtest is about to run, for a sink that writes its runs as they come: the window, every policy in order (baseline included) and the baseline's index.</summary>
+public sealed record BacktestPlan(PriceTable Table, IReadOnlyList<RebalancePolicy> Policies, int BaselineIndex);
+
 /// <summary>
 /// The main job: a spec plus data gives every policy's run, each with its buy-and-hold twin alongside (the policy with
 /// <c>trigger: none</c>: same universe, weights, costs, lots and capital), and the spec's named baselines. A twin equal
@@ -78,17 +81,17 @@ public static class BacktestJob
     /// <summary>At most this many notices name policies sharing a hash; the rest are counted.</summary>
     private const int MaxDuplicateNotices = 10;
 
-    public static BacktestOutcome Run(PolicySet spec, MarketData data, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public static BacktestOutcome Run(PolicySet spec, MarketData data, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default, Func<BacktestPlan, IRunSink>? sink = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         var series = spec.AllSeries();
         var table = PriceWindow.Build(data, series, options.From, options.To, options.Fill, name => spec.UniverseLocations.TryGetValue(name, out var l) ? l : null, HistoryRows(spec));
-        return Run(spec, table, data.Source, options, progress, cancellationToken);
+        return Run(spec, table, data.Source, options, progress, cancellationToken, sink);
     }
 
-    public static BacktestOutcome Run(PolicySet spec, PriceTable table, string dataSource, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public static BacktestOutcome Run(PolicySet spec, PriceTable table, string dataSource, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default, Func<BacktestPlan, IRunSink>? sink = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(table);
@@ -177,7 +180,7 @@ public static class BacktestJob
         var periods = spec.PeriodsPerYear ?? table.InferPeriodsPerYear();
         var riskFree = options.RiskFree ?? spec.RiskFree;
         var settings = new BacktestSettings(periods, riskFree, options.Record);
-        var runs = Backtester.RunAll(table, policies, settings, twins, progress, cancellationToken);
+        var runs = Backtester.RunAll(table, policies, settings, twins, progress, cancellationToken, sink?.Invoke(new BacktestPlan(table, policies, twinOf[0])));
         return new BacktestOutcome(spec, table, dataSource, periods, spec.PeriodsPerYear is null, riskFree, runs, twinOf[0])
         {
             Twins = twins,

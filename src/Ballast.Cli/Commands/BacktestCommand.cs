@@ -16,7 +16,10 @@ internal static class BacktestCommand
         var fill = Options.Fill();
         var from = Options.Date("--from", "First date of the window, YYYY-MM-DD or YYYY-MM (its first day); default: the first date on which every series has a value.", startOfMonth: true);
         var to = Options.Date("--to", "Last date of the window, YYYY-MM-DD or YYYY-MM (its last day); default: the last date of the data.");
-        var output = new Option<string?>("--out") { Description = "Directory for metrics.json, equity.csv, weights.csv, trades.csv and report.html." };
+        var output = new Option<string?>("--out") { Description = "Directory for metrics.json, equity.csv, weights.csv, trades.csv and report.html (written as the policies run; moved into place only when the run succeeds)." };
+        var outputs = new Option<string?>("--outputs") { Description = "Files to write with --out, comma-separated: metrics, report, equity, weights, trades (default: all)." };
+        var format = new Option<string?>("--format") { Description = "Format of equity, weights and trades with --out: csv (default), parquet, or csv,parquet." };
+        var curves = new Option<string?>("--curves") { Description = $"Whose per-policy curves (equity, weights, trades, report charts) to write with --out: all, or best:K (the K best by Sharpe ratio, plus the baseline). Default: all up to {CurveSelection.AllUpTo} policies, best:{CurveSelection.DefaultBest} above." };
         var json = new Option<bool>("--json") { Description = "Print metrics.json to stdout and nothing else there (notices go to stderr)." };
         var riskFree = Options.RiskFree();
         var significance = AnalysisOptions.Significance();
@@ -26,11 +29,11 @@ internal static class BacktestCommand
 
         var command = new Command("backtest", "Backtest every policy of a spec, plus buy-and-hold, and compare them.")
         {
-            spec, data, returns, fill, from, to, output, json, riskFree, significance, periods, overrides, columns,
+            spec, data, returns, fill, from, to, output, outputs, format, curves, json, riskFree, significance, periods, overrides, columns,
         };
         command.SetAction(parse =>
         {
-            CheckOutDir(parse.GetValue(output));
+            var request = Request(parse.GetValue(output), parse.GetValue(outputs), parse.GetValue(format), parse.GetValue(curves));
             var table = ResultTable.Choose(parse.GetValue(columns));
             var analysis = AnalysisOptions.Request(parse.GetValue(significance), parse.GetValue(periods));
             var set = SpecLoader.LoadFile(parse.GetValue(spec)!, SpecCommand.Overrides(parse.GetValue(overrides)));
@@ -41,16 +44,68 @@ internal static class BacktestCommand
                 To = parse.GetValue(to),
                 Fill = Options.ToFillMode(parse.GetValue(fill)),
                 RiskFree = parse.GetValue(riskFree),
-                Record = parse.GetValue(output) is not null || analysis.NeedsRecording,
+                Record = (request?.NeedsRecording ?? false) || analysis.NeedsRecording,
             };
-            var outcome = Progress.Run(io, set.Policies.Length + 1, progress => BacktestJob.Run(set, market, options, progress));
-            return Report(io, outcome, parse.GetValue(output), parse.GetValue(json), analysis, table);
+            ResultDirectoryWriter? writer = null;
+            try
+            {
+                // Statistics need every run's equity curve: with them asked for, the writer keeps every run's series.
+                var outcome = Progress.Run(io, set.Policies.Length + 1, progress => BacktestJob.Run(set, market, options, progress, sink: request is null ? null : plan => writer = new ResultDirectoryWriter(request, plan, set.AllSeries(), keepAllSeries: analysis.NeedsRecording)));
+                return Report(io, outcome, writer, parse.GetValue(json), analysis, table);
+            }
+            finally
+            {
+                writer?.Dispose();
+            }
         });
         return command;
     }
 
-    /// <summary>Prints notices, the table (or JSON) and writes the output directory.</summary>
+    /// <summary>The output request of <c>--out</c>, <c>--outputs</c>, <c>--format</c> and <c>--curves</c> (null without <c>--out</c>), checked before any work is done.</summary>
+    public static OutputRequest? Request(string? outDir, string? outputs, string? format, string? curves)
+    {
+        if (outDir is null)
+        {
+            foreach (var (name, value) in new[] { ("--outputs", outputs), ("--format", format), ("--curves", curves) })
+            {
+                if (value is not null)
+                {
+                    throw new BallastInputException($"{name} chooses what --out writes; give --out DIR too");
+                }
+            }
+
+            return null;
+        }
+
+        CheckOutDir(outDir);
+        return new OutputRequest(
+            outDir,
+            outputs is null ? OutputFiles.All : OutputRequest.ParseFiles(outputs),
+            format is null ? OutputFormats.Csv : OutputRequest.ParseFormats(format),
+            curves is null ? null : CurveSelection.Parse(curves));
+    }
+
+    /// <summary>Prints notices and the table (or JSON), and writes the output directory of an outcome held in memory (a recorded run).</summary>
     public static int Report(CliIo io, BacktestOutcome outcome, string? outDir, bool json, AnalysisRequest? request = null, IReadOnlyList<ResultColumn>? columns = null)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outDir is null)
+        {
+            return Report(io, outcome, (ResultDirectoryWriter?)null, json, request, columns);
+        }
+
+        var policies = outcome.Runs.Select(r => r.Policy).ToArray();
+        using var writer = new ResultDirectoryWriter(new OutputRequest(outDir), new BacktestPlan(outcome.Table, policies, outcome.BaselineIndex), outcome.Spec.AllSeries());
+        for (var i = 0; i < outcome.Runs.Count; i++)
+        {
+            writer.Add(i, outcome.Runs[i]);
+        }
+
+        return Report(io, outcome, writer, json, request, columns);
+    }
+
+    /// <summary>Prints notices and the table (or JSON), and completes the output directory the writer has been writing.</summary>
+    private static int Report(CliIo io, BacktestOutcome outcome, ResultDirectoryWriter? writer, bool json, AnalysisRequest? request, IReadOnlyList<ResultColumn>? columns)
     {
         foreach (var notice in outcome.Table.Notices.Concat(outcome.Notices))
         {
@@ -62,28 +117,42 @@ internal static class BacktestCommand
             io.Notice($"periods_per_year inferred from the dates: {outcome.PeriodsPerYear}");
         }
 
-        var analysis = BacktestAnalysis.For(outcome, request, automatic: outDir is not null, io.Notice);
-        var metrics = ResultFiles.MetricsJson(outcome, analysis);
-        if (outDir is not null)
-        {
-            WriteOutputs(outcome, outDir, metrics, analysis);
-        }
-
+        var analysis = BacktestAnalysis.For(outcome, request, automatic: writer is not null, io.Notice);
+        var written = writer?.Complete(outcome, analysis);
         if (json)
         {
-            io.Out.Write(metrics);
+            WriteJson(io, outcome, analysis);
         }
         else
         {
             ResultTable.Write(io, outcome, columns);
-            if (outDir is not null)
+            if (writer is not null && written is not null)
             {
-                io.Out.WriteLine($"wrote {Path.Combine(outDir, "metrics.json")}, equity.csv, weights.csv, trades.csv");
-                io.Out.WriteLine($"report: {Path.Combine(outDir, "report.html")}");
+                var outDir = writer.OutputDirectory;
+                io.Out.WriteLine($"wrote {string.Join(", ", written.Select(n => Path.Combine(outDir, n)))} (curves: {writer.Curves})");
+                if (written.Contains("report.html"))
+                {
+                    io.Out.WriteLine($"report: {Path.Combine(outDir, "report.html")}");
+                }
             }
         }
 
         return Program.Ok;
+    }
+
+    /// <summary>metrics.json to stdout: straight into its stream when it has one (no copy of the whole text).</summary>
+    private static void WriteJson(CliIo io, BacktestOutcome outcome, BacktestAnalysis? analysis)
+    {
+        if (io.Out is StreamWriter stream)
+        {
+            stream.Flush();
+            ResultFiles.WriteMetricsJson(outcome, stream.BaseStream, analysis);
+            stream.BaseStream.Flush();
+        }
+        else
+        {
+            io.Out.Write(ResultFiles.MetricsJson(outcome, analysis));
+        }
     }
 
     /// <summary>Refuses an output directory that cannot be one (an existing file), before any work is done.</summary>
@@ -99,47 +168,13 @@ internal static class BacktestCommand
             throw new BallastInputException(new InputLocation(outDir, Field: "--out"), "is an existing file; --out names a directory to write the results into");
         }
 
-        foreach (var name in OutputFiles)
+        foreach (var name in OutputRequest.AllFileNames)
         {
             if (Directory.Exists(Path.Combine(outDir, name)))
             {
                 throw new BallastInputException(new InputLocation(Path.Combine(outDir, name), Field: "--out"), "is a directory; the results need this name for a file");
             }
         }
-    }
-
-    private static readonly string[] OutputFiles = ["metrics.json", "equity.csv", "weights.csv", "trades.csv", "report.html"];
-
-    private static void WriteOutputs(BacktestOutcome outcome, string outDir, string metrics, BacktestAnalysis? analysis)
-    {
-        // Everything is rendered before anything is written, so a failure while computing leaves no partial set.
-        var files = new (string Name, string Content)[]
-        {
-            ("metrics.json", metrics),
-            ("equity.csv", Render(w => ResultFiles.WriteEquity(outcome, w))),
-            ("weights.csv", Render(w => ResultFiles.WriteWeights(outcome, w))),
-            ("trades.csv", Render(w => ResultFiles.WriteTrades(outcome, w))),
-            ("report.html", HtmlReport.Render(outcome, new HtmlReportOptions { Analysis = analysis })),
-        };
-        try
-        {
-            Directory.CreateDirectory(outDir);
-            foreach (var (name, content) in files)
-            {
-                AtomicFile.WriteAllText(Path.Combine(outDir, name), content);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BallastInputException(new InputLocation(outDir, Field: "--out"), $"cannot write the results there: {e.Message}");
-        }
-    }
-
-    private static string Render(Action<TextWriter> write)
-    {
-        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
-        write(writer);
-        return writer.ToString();
     }
 
     internal static void WriteText(string path, Action<TextWriter> write) => AtomicFile.Write(path, stream =>

@@ -65,20 +65,33 @@ public sealed class PolicyRun
     public BacktestMetrics Metrics { get; internal set; }
 
     /// <summary>NAV at each row's close, after that row's trades and costs (recorded runs only).</summary>
-    public double[]? Equity { get; }
+    public double[]? Equity { get; private set; }
 
     /// <summary>Row-major weights after each row's trades (recorded runs only).</summary>
-    public double[]? Weights { get; }
+    public double[]? Weights { get; private set; }
 
     /// <summary>Largest absolute drift from target at each row's close, before trades (recorded runs only).</summary>
-    public double[]? MaxDrift { get; }
+    public double[]? MaxDrift { get; private set; }
 
     /// <summary>
     /// Row-major risk contributions after each row's trades, from the covariance estimated at the policy's last
     /// rebalance (recorded runs of risk-based policies only).
     /// </summary>
-    public double[]? RiskContributions { get; }
+    public double[]? RiskContributions { get; private set; }
 
     /// <summary>Every trade, including the initial investment on row 0 (recorded runs only).</summary>
-    public IReadOnlyList<TradeRecord>? Trades { get; }
+    public IReadOnlyList<TradeRecord>? Trades { get; private set; }
+
+    /// <summary>
+    /// Drops the per-row series and the trade list (the metrics stay), once a <see cref="IRunSink"/> has written them:
+    /// a sweep of any size then holds only the runs it still needs.
+    /// </summary>
+    public void ReleaseSeries()
+    {
+        Equity = null;
+        Weights = null;
+        MaxDrift = null;
+        RiskContributions = null;
+        Trades = null;
+    }
 }

@@ -19,10 +19,15 @@ public static class Backtester
     /// Runs every policy on the table (each on the columns of its universe), in parallel, and fills in the
     /// rebalancing premium against <paramref name="baselineIndex"/> (buy and hold) for every policy. Results are in policy order.
     /// </summary>
-    public static PolicyRun[] RunAll(PriceTable table, IReadOnlyList<RebalancePolicy> policies, BacktestSettings settings, int baselineIndex, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// With a <c>sink</c>, each policy's run (null for a policy that failed) goes to it as soon as it is done, on the
+    /// thread that ran it; policies are then started in spec order, one at a time per thread, so a sink that holds
+    /// out-of-order runs back can bound what it holds (see <see cref="IRunSink"/>).
+    /// </remarks>
+    public static PolicyRun[] RunAll(PriceTable table, IReadOnlyList<RebalancePolicy> policies, BacktestSettings settings, int baselineIndex, IProgress<int>? progress = null, CancellationToken cancellationToken = default, IRunSink? sink = null)
     {
         ArgumentNullException.ThrowIfNull(policies);
-        return RunAll(table, policies, settings, Enumerable.Repeat(baselineIndex, policies.Count).ToArray(), progress, cancellationToken);
+        return RunAll(table, policies, settings, Enumerable.Repeat(baselineIndex, policies.Count).ToArray(), progress, cancellationToken, sink);
     }
 
     /// <summary>
@@ -30,7 +35,7 @@ public static class Backtester
     /// buy-and-hold twin, <c>runs[twins[i]]</c> (<see cref="PolicyComparison.Compare"/>; a negative index leaves it
     /// unset). Results are in policy order.
     /// </summary>
-    public static PolicyRun[] RunAll(PriceTable table, IReadOnlyList<RebalancePolicy> policies, BacktestSettings settings, IReadOnlyList<int> twins, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public static PolicyRun[] RunAll(PriceTable table, IReadOnlyList<RebalancePolicy> policies, BacktestSettings settings, IReadOnlyList<int> twins, IProgress<int>? progress = null, CancellationToken cancellationToken = default, IRunSink? sink = null)
     {
         ArgumentNullException.ThrowIfNull(twins);
         ArgumentNullException.ThrowIfNull(table);
@@ -54,7 +59,7 @@ public static class Backtester
 
         var done = 0;
         var failures = new Exception?[policies.Count];
-        Parallel.For(0, policies.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        void RunOne(int i)
         {
             try
             {
@@ -67,7 +72,20 @@ public static class Backtester
             {
                 failures[i] = e;
             }
-        });
+
+            sink?.Add(i, runs[i]);
+        }
+
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken };
+        if (sink is null)
+        {
+            Parallel.For(0, policies.Count, parallel, RunOne);
+        }
+        else
+        {
+            // One index at a time, in order: the policy a sink waits for next is always running on some thread.
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, policies.Count), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), parallel, RunOne);
+        }
 
         if (Array.FindIndex(failures, f => f is not null) is var first and >= 0)
         {

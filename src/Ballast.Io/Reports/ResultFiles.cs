@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Ballast.Backtesting;
+using Ballast.Data;
 
 namespace Ballast.Io.Reports;
 
@@ -13,6 +14,11 @@ public static class ResultFiles
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Policies whose metrics.json entries are rendered at once (in parallel), then written in order.</summary>
+    private const int JsonBatch = 2048;
+
     /// <summary>
     /// metrics.json: <c>{"spec", "data", "start", "end", "rows", "periods_per_year", "risk_free", "baseline",
     /// "policies":[{"name","hash","baseline","policy":{canonical},"metrics":{...}}]}</c>; with an
@@ -20,9 +26,21 @@ public static class ResultFiles
     /// </summary>
     public static string MetricsJson(BacktestOutcome outcome, BacktestAnalysis? analysis = null)
     {
-        ArgumentNullException.ThrowIfNull(outcome);
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        WriteMetricsJson(outcome, buffer, analysis);
+        return Encoding.UTF8.GetString(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    /// <summary>
+    /// Writes metrics.json (the bytes of <see cref="MetricsJson"/>, final line feed included) to <paramref name="stream"/>
+    /// as it goes: the policies' entries are rendered in parallel in batches and written in spec order, so memory stays
+    /// bounded whatever the policy count.
+    /// </summary>
+    public static void WriteMetricsJson(BacktestOutcome outcome, Stream stream, BacktestAnalysis? analysis = null)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(stream);
+        using (var w = new Utf8JsonWriter(stream, JsonOptions))
         {
             var table = outcome.Table;
             w.WriteStartObject();
@@ -45,24 +63,18 @@ public static class ResultFiles
             w.WriteEndArray();
             ComparisonJson.WriteSet(w, outcome);
             w.WriteStartArray("policies");
-            for (var i = 0; i < outcome.Runs.Count; i++)
+            var entries = new byte[Math.Min(JsonBatch, outcome.Runs.Count)][];
+            for (var first = 0; first < outcome.Runs.Count; first += JsonBatch)
             {
-                var run = outcome.Runs[i];
-                w.WriteStartObject();
-                w.WriteString("name", run.Name);
-                w.WriteString("hash", run.Hash.ToString());
-                w.WriteBoolean("baseline", i == outcome.BaselineIndex);
-                w.WritePropertyName("policy");
-                w.WriteRawValue(run.Policy.CanonicalJson, skipInputValidation: true);
-                w.WritePropertyName("metrics");
-                WriteMetrics(w, run.Metrics);
-                ComparisonJson.WritePolicy(w, outcome, i);
-                if (analysis is not null)
+                var count = Math.Min(JsonBatch, outcome.Runs.Count - first);
+                Parallel.For(0, count, k => entries[k] = PolicyEntry(outcome, first + k, analysis));
+                for (var k = 0; k < count; k++)
                 {
-                    SignificanceJson.WritePolicy(w, outcome, analysis, i);
+                    w.WriteRawValue(entries[k], skipInputValidation: true);
+                    entries[k] = null!;
                 }
 
-                w.WriteEndObject();
+                w.Flush();
             }
 
             w.WriteEndArray();
@@ -74,7 +86,55 @@ public static class ResultFiles
             w.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        stream.WriteByte((byte)'\n');
+    }
+
+    /// <summary>
+    /// One policy's entry of metrics.json, indented as it stands inside <c>"policies"</c> (two levels deep): a line
+    /// break and four spaces, then the entry rendered alone at depth 0 with every line after the first shifted by four spaces (the canonical policy JSON is one line,
+    /// and JSON strings hold no raw line feeds, so every line feed is the writer's).
+    /// </summary>
+    private static byte[] PolicyEntry(BacktestOutcome outcome, int i, BacktestAnalysis? analysis)
+    {
+        var run = outcome.Runs[i];
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer, JsonOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("name", run.Name);
+            w.WriteString("hash", run.Hash.ToString());
+            w.WriteBoolean("baseline", i == outcome.BaselineIndex);
+            w.WritePropertyName("policy");
+            w.WriteRawValue(run.Policy.CanonicalJson, skipInputValidation: true);
+            w.WritePropertyName("metrics");
+            WriteMetrics(w, run.Metrics);
+            ComparisonJson.WritePolicy(w, outcome, i);
+            if (analysis is not null)
+            {
+                SignificanceJson.WritePolicy(w, outcome, analysis, i);
+            }
+
+            w.WriteEndObject();
+        }
+
+        // Utf8JsonWriter writes the comma between raw values but not the line break and indentation before each.
+        var text = buffer.WrittenSpan;
+        var lines = text.Count((byte)'\n');
+        var shifted = new byte[5 + text.Length + (4 * lines)];
+        shifted.AsSpan(0, 5).Fill((byte)' ');
+        shifted[0] = (byte)'\n';
+        var at = 5;
+        foreach (var b in text)
+        {
+            shifted[at++] = b;
+            if (b == (byte)'\n')
+            {
+                shifted.AsSpan(at, 4).Fill((byte)' ');
+                at += 4;
+            }
+        }
+
+        return shifted;
     }
 
     private static void WriteMetrics(Utf8JsonWriter w, BacktestMetrics m)
@@ -181,40 +241,69 @@ public static class ResultFiles
         }
     }
 
+    /// <summary>The header line of trades.csv.</summary>
+    internal const string TradesHeader = "date,policy,asset,side,price,units_before,units_after,value,cost,weight_before,weight_after,reason";
+
     /// <summary>trades.csv: one row per trade in one asset, with the reason the rebalance fired.</summary>
     public static void WriteTrades(BacktestOutcome outcome, TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteLine("date,policy,asset,side,price,units_before,units_after,value,cost,weight_before,weight_after,reason");
-        var table = outcome.Table;
+        writer.WriteLine(TradesHeader);
         foreach (var run in Recorded(outcome))
         {
-            foreach (var trade in run.Trades!)
-            {
-                writer.Write(table.FormatDate(trade.Date));
-                writer.Write(',');
-                writer.Write(Csv(run.Name));
-                writer.Write(',');
-                writer.Write(Csv(trade.Asset));
-                writer.Write(trade.Value >= 0 ? ",buy," : ",sell,");
-                writer.Write(Fixed(trade.Price, 6));
-                writer.Write(',');
-                writer.Write(Fixed(trade.UnitsBefore, 6));
-                writer.Write(',');
-                writer.Write(Fixed(trade.UnitsAfter, 6));
-                writer.Write(',');
-                writer.Write(Fixed(trade.Value, 6));
-                writer.Write(',');
-                writer.Write(Fixed(trade.Cost, 6));
-                writer.Write(',');
-                writer.Write(Fixed(trade.WeightBefore, 8));
-                writer.Write(',');
-                writer.Write(Fixed(trade.WeightAfter, 8));
-                writer.Write(',');
-                writer.WriteLine(Csv(trade.Reason));
-            }
+            WriteTradeRows(writer, outcome.Table, run);
         }
+    }
+
+    /// <summary>One run's rows of trades.csv.</summary>
+    internal static void WriteTradeRows(TextWriter writer, PriceTable table, PolicyRun run)
+    {
+        var name = Csv(run.Name);
+        foreach (var trade in run.Trades!)
+        {
+            writer.Write(table.FormatDate(trade.Date));
+            writer.Write(',');
+            writer.Write(name);
+            writer.Write(',');
+            writer.Write(Csv(trade.Asset));
+            writer.Write(trade.Value >= 0 ? ",buy," : ",sell,");
+            WriteFixed(writer, trade.Price, 6);
+            writer.Write(',');
+            WriteFixed(writer, trade.UnitsBefore, 6);
+            writer.Write(',');
+            WriteFixed(writer, trade.UnitsAfter, 6);
+            writer.Write(',');
+            WriteFixed(writer, trade.Value, 6);
+            writer.Write(',');
+            WriteFixed(writer, trade.Cost, 6);
+            writer.Write(',');
+            WriteFixed(writer, trade.WeightBefore, 8);
+            writer.Write(',');
+            WriteFixed(writer, trade.WeightAfter, 8);
+            writer.Write(',');
+            writer.WriteLine(Csv(trade.Reason));
+        }
+    }
+
+    /// <summary>Writes <see cref="Fixed"/>'s text without allocating a string.</summary>
+    internal static void WriteFixed(TextWriter writer, double value, int decimals)
+    {
+        Span<char> text = stackalloc char[48];
+        var rounded = Math.Round(value, decimals, MidpointRounding.AwayFromZero);
+        if (!rounded.TryFormat(text, out var length, decimals == 6 ? "0.######" : "0.########", Inv))
+        {
+            writer.Write(Fixed(value, decimals));
+            return;
+        }
+
+        if (length == 2 && text[0] == '-' && text[1] == '0')
+        {
+            writer.Write('0');
+            return;
+        }
+
+        writer.Write(text[..length]);
     }
 
     private static PolicyRun[] Recorded(BacktestOutcome outcome)
