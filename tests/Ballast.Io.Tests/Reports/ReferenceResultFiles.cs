@@ -36,12 +36,13 @@ internal static class ReferenceResultFiles
             w.WriteNumber("risk_free", outcome.RiskFree);
             w.WriteString("baseline", outcome.Baseline.Name);
             w.WriteStartArray("notices");
-            foreach (var notice in table.Notices)
+            foreach (var notice in table.Notices.Concat(outcome.Notices))
             {
                 w.WriteStringValue(notice);
             }
 
             w.WriteEndArray();
+            Ballast.Io.Reports.ComparisonJson.WriteSet(w, outcome);
             w.WriteStartArray("policies");
             for (var i = 0; i < outcome.Runs.Count; i++)
             {
@@ -54,6 +55,7 @@ internal static class ReferenceResultFiles
                 w.WriteRawValue(run.Policy.CanonicalJson, skipInputValidation: true);
                 w.WritePropertyName("metrics");
                 WriteMetrics(w, run.Metrics);
+                Ballast.Io.Reports.ComparisonJson.WritePolicy(w, outcome, i);
                 w.WriteEndObject();
             }
 

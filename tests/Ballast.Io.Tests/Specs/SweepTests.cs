@@ -157,7 +157,7 @@ public class SweepTests
     }
 
     [Theory]
-    [InlineData("band: { path: trigger.drift.absolute, values: [0.02, 0] }", "grid.yaml:6:56 (trigger.drift.absolute): the band must be > 0, got 0 (in policy 'band=0,cost=0' of the sweep)")]
+    [InlineData("band: { path: trigger.drift.absolute, values: [0.02, -0.1] }", "grid.yaml:6:56 (trigger.drift.absolute): the band must be >= 0 (0: rebalance at every check), got -0.1 (in policy 'band=-0.1,cost=0' of the sweep)")]
     [InlineData("band: { path: triger.drift.absolute, values: [0.02] }", "grid.yaml:6:17 (sweep.band.path): the path 'triger.drift.absolute' must start with a policy key: universe, capital, weights, covariance, costs, lot, trigger, execution (did you mean 'trigger'?)")]
     [InlineData("band: { path: trigger.drift.absolute, values: [0.02, 0.02] }", "grid.yaml:6:56 (sweep.band.values[1]): the value '0.02' is listed twice")]
     [InlineData("band: { path: trigger.drift.absolute, values: [0.02, 2e-2] }", null)]
@@ -216,7 +216,7 @@ public class SweepTests
     [InlineData("bnd=0.1", "--set (bnd): 'bnd' is neither a sweep parameter nor a spec path; the sweep parameters are band, cost (did you mean 'band'?); a spec path starts with universe, capital,")]
     [InlineData("bnd", "--set (bnd): expected key=value")]
     [InlineData("band=0.1,,0.2", "--set (band): an empty value in '0.1,,0.2'")]
-    [InlineData("band=0.1,0", "--set band:1:1 (trigger.drift.absolute): the band must be > 0, got 0 (in policy 'band=0,cost=0' of the sweep)")]
+    [InlineData("band=0.1,-0.1", "--set band:1:1 (trigger.drift.absolute): the band must be >= 0 (0: rebalance at every check), got -0.1 (in policy 'band=-0.1,cost=0' of the sweep)")]
     public void Set_Errors_NameTheKey(string option, string expected)
     {
         var e = Assert.Throws<BallastInputException>(() => SpecLoader.Load(BandCost, "grid.yaml", [SpecOverride.Parse(option)]));
