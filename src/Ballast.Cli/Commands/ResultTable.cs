@@ -118,7 +118,7 @@ internal static class ResultTable
             io.Out.WriteLine("every policy is in metrics.json (--out or --json)");
         }
 
-        io.Out.WriteLine("turnover is one-way per year; premium is CAGR minus buy-and-hold's;");
+        io.Out.WriteLine("turnover is one-way per year; premium is CAGR minus its own buy-and-hold twin's;");
         io.Out.WriteLine("hash is the first 12 hex digits of the policy's SHA-256 identity");
     }
 

@@ -60,7 +60,7 @@ public sealed record BacktestMetrics
     /// <summary>Largest |pre-trade weight − target in force| over rows 1 .. T−1 and assets, a weight fraction.</summary>
     public required double MaxAbsDrift { get; init; }
 
-    /// <summary>CAGR minus buy-and-hold's CAGR over the same window.</summary>
+    /// <summary>CAGR minus the CAGR of the policy's own buy-and-hold twin (same universe, weights, costs, lots and capital) over the same window.</summary>
     public double? RebalancingPremium { get; init; }
 }
 
