@@ -83,7 +83,7 @@ public static class ComparisonJson
             w.WriteStartObject("twin");
             w.WriteString("name", twin.Name);
             w.WriteString("hash", twin.Hash.ToString());
-            Number(w, "rebalancing_premium", run.Metrics.RebalancingPremium);
+            ResultFiles.Number(w, "rebalancing_premium", run.Metrics.RebalancingPremium);
             WriteComparison(w, PolicyComparison.Compare(run, twin));
             w.WriteEndObject();
         }
@@ -109,10 +109,10 @@ public static class ComparisonJson
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(comparison);
-        Number(w, "cagr_difference", comparison.CagrDifference);
-        Number(w, "volatility_difference", comparison.VolatilityDifference);
-        Number(w, "sharpe_difference", comparison.SharpeDifference);
-        Number(w, "max_drawdown_difference", comparison.MaxDrawdownDifference);
+        ResultFiles.Number(w, "cagr_difference", comparison.CagrDifference);
+        ResultFiles.Number(w, "volatility_difference", comparison.VolatilityDifference);
+        ResultFiles.Number(w, "sharpe_difference", comparison.SharpeDifference);
+        ResultFiles.Number(w, "max_drawdown_difference", comparison.MaxDrawdownDifference);
     }
 
     private static void WriteValue(Utf8JsonWriter w, Policies.SweepValue value)
@@ -124,18 +124,6 @@ public static class ComparisonJson
         else
         {
             w.WriteStringValue(value.Label);
-        }
-    }
-
-    private static void Number(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v && double.IsFinite(v))
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
         }
     }
 }

@@ -160,7 +160,8 @@ public static class ResultFiles
         w.WriteEndObject();
     }
 
-    private static void Number(Utf8JsonWriter w, string name, double? value)
+    /// <summary>Writes <paramref name="value"/> as the JSON number <paramref name="name"/>, or null when it is missing or not finite (every metric in the result files).</summary>
+    internal static void Number(Utf8JsonWriter w, string name, double? value)
     {
         if (value is { } v && double.IsFinite(v))
         {

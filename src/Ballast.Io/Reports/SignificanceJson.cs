@@ -33,11 +33,11 @@ public static class SignificanceJson
         {
             var total = outcome.Runs[index].Metrics.RebalancingPremium;
             w.WriteStartObject();
-            Number(w, "rebalancing_premium", total);
-            Number(w, "diversification_return", premium.DiversificationReturn);
-            Number(w, "rest", total is { } t ? premium.Rest(t) : null);
-            Number(w, "weighted_variance", premium.WeightedVariance);
-            Number(w, "portfolio_variance", premium.PortfolioVariance);
+            ResultFiles.Number(w, "rebalancing_premium", total);
+            ResultFiles.Number(w, "diversification_return", premium.DiversificationReturn);
+            ResultFiles.Number(w, "rest", total is { } t ? premium.Rest(t) : null);
+            ResultFiles.Number(w, "weighted_variance", premium.WeightedVariance);
+            ResultFiles.Number(w, "portfolio_variance", premium.PortfolioVariance);
             w.WriteEndObject();
         }
         else
@@ -52,10 +52,10 @@ public static class SignificanceJson
             for (var a = 0; a < risk.Assets.Count; a++)
             {
                 w.WriteStartObject(risk.Assets[a]);
-                Number(w, "target_weight", risk.TargetWeights[a]);
-                Number(w, "average_weight", risk.AverageWeights[a]);
-                Number(w, "target", risk.TargetContributions[a]);
-                Number(w, "realised", risk.RealisedContributions[a]);
+                ResultFiles.Number(w, "target_weight", risk.TargetWeights[a]);
+                ResultFiles.Number(w, "average_weight", risk.AverageWeights[a]);
+                ResultFiles.Number(w, "target", risk.TargetContributions[a]);
+                ResultFiles.Number(w, "realised", risk.RealisedContributions[a]);
                 w.WriteEndObject();
             }
 
@@ -78,24 +78,24 @@ public static class SignificanceJson
             w.WriteStartObject("multiple_testing");
             w.WriteNumber("trials", run.Trials);
             Name(w, "best", outcome, run.BestIndex);
-            Number(w, "best_sharpe", run.BestSharpe);
-            Number(w, "sharpe_variance", run.SharpeVariance);
-            Number(w, "expected_max_sharpe", run.ExpectedMaxSharpe);
-            Number(w, "probabilistic_sharpe", run.ProbabilisticSharpe);
-            Number(w, "deflated_sharpe", run.DeflatedSharpe);
+            ResultFiles.Number(w, "best_sharpe", run.BestSharpe);
+            ResultFiles.Number(w, "sharpe_variance", run.SharpeVariance);
+            ResultFiles.Number(w, "expected_max_sharpe", run.ExpectedMaxSharpe);
+            ResultFiles.Number(w, "probabilistic_sharpe", run.ProbabilisticSharpe);
+            ResultFiles.Number(w, "deflated_sharpe", run.DeflatedSharpe);
             w.WritePropertyName("spa");
             if (run.Spa is { } spa)
             {
                 w.WriteStartObject();
                 w.WriteString("against", outcome.Baseline.Name);
-                Number(w, "statistic", spa.Statistic);
-                Number(w, "p_value", spa.PValue);
-                Number(w, "p_value_lower", spa.LowerPValue);
-                Number(w, "p_value_upper", spa.UpperPValue);
+                ResultFiles.Number(w, "statistic", spa.Statistic);
+                ResultFiles.Number(w, "p_value", spa.PValue);
+                ResultFiles.Number(w, "p_value_lower", spa.LowerPValue);
+                ResultFiles.Number(w, "p_value_upper", spa.UpperPValue);
                 w.WriteNumber("models", spa.Models);
                 Name(w, "best", outcome, run.SpaBestIndex);
                 w.WriteString("bootstrap", "stationary");
-                Number(w, "block_length", spa.BlockLength);
+                ResultFiles.Number(w, "block_length", spa.BlockLength);
                 w.WriteNumber("replicates", spa.Replicates);
                 w.WriteNumber("seed", analysis.Bootstrap.Seed);
                 w.WriteEndObject();
@@ -126,11 +126,11 @@ public static class SignificanceJson
                     w.WriteStartObject();
                     w.WriteString("name", outcome.Runs[i].Name);
                     w.WriteNumber("returns", m.Returns);
-                    Number(w, "total_return", m.TotalReturn);
-                    Number(w, "cagr", m.Cagr);
-                    Number(w, "volatility", m.Volatility);
-                    Number(w, "sharpe", m.Sharpe);
-                    Number(w, "max_drawdown", m.MaxDrawdown);
+                    ResultFiles.Number(w, "total_return", m.TotalReturn);
+                    ResultFiles.Number(w, "cagr", m.Cagr);
+                    ResultFiles.Number(w, "volatility", m.Volatility);
+                    ResultFiles.Number(w, "sharpe", m.Sharpe);
+                    ResultFiles.Number(w, "max_drawdown", m.MaxDrawdown);
                     w.WriteEndObject();
                 }
 
@@ -147,8 +147,8 @@ public static class SignificanceJson
         w.WriteStartObject();
         w.WriteString("against", s.Against);
         w.WriteNumber("returns", s.Returns);
-        Number(w, "sharpe_difference", s.SharpeDifference);
-        Number(w, "probabilistic_sharpe", s.ProbabilisticSharpe);
+        ResultFiles.Number(w, "sharpe_difference", s.SharpeDifference);
+        ResultFiles.Number(w, "probabilistic_sharpe", s.ProbabilisticSharpe);
         Test(w, "jobson_korkie_memmel", s.JobsonKorkieMemmel, null);
         Test(w, "ledoit_wolf_hac", s.LedoitWolf, s.LedoitWolfLag);
         w.WritePropertyName("bootstrap");
@@ -159,7 +159,7 @@ public static class SignificanceJson
             w.WriteNumber("replicates", b.Replicates);
             w.WriteNumber("seed", options.Seed);
             w.WriteNumber("confidence", options.Confidence);
-            Number(w, "block_length", b.BlockLength);
+            ResultFiles.Number(w, "block_length", b.BlockLength);
             Difference(w, "sharpe_difference", b.Sharpe, withP: true);
             Difference(w, "cagr_difference", b.Cagr, withP: false);
             Difference(w, "volatility_difference", b.Volatility, withP: false);
@@ -177,8 +177,8 @@ public static class SignificanceJson
     private static void Test(Utf8JsonWriter w, string name, SharpeDifferenceTest test, int? lag)
     {
         w.WriteStartObject(name);
-        Number(w, "statistic", test.Statistic);
-        Number(w, "p_value", test.PValue);
+        ResultFiles.Number(w, "statistic", test.Statistic);
+        ResultFiles.Number(w, "p_value", test.PValue);
         if (lag is { } l)
         {
             w.WriteNumber("lag", l);
@@ -190,12 +190,12 @@ public static class SignificanceJson
     private static void Difference(Utf8JsonWriter w, string name, BootstrapDifference d, bool withP)
     {
         w.WriteStartObject(name);
-        Number(w, "estimate", d.Estimate);
-        Number(w, "lower", d.Interval.Lower);
-        Number(w, "upper", d.Interval.Upper);
+        ResultFiles.Number(w, "estimate", d.Estimate);
+        ResultFiles.Number(w, "lower", d.Interval.Lower);
+        ResultFiles.Number(w, "upper", d.Interval.Upper);
         if (withP)
         {
-            Number(w, "p_value", d.PValue);
+            ResultFiles.Number(w, "p_value", d.PValue);
         }
 
         w.WriteEndObject();
@@ -210,18 +210,6 @@ public static class SignificanceJson
         else
         {
             w.WriteNull(property);
-        }
-    }
-
-    private static void Number(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v && double.IsFinite(v))
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
         }
     }
 }
