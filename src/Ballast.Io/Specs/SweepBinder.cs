@@ -168,7 +168,16 @@ internal static class SweepBinder
             throw Fail(map, path, $"to ({to.ToString(CultureInfo.InvariantCulture)}) is below from ({from.ToString(CultureInfo.InvariantCulture)})");
         }
 
-        var count = decimal.Floor((to - from) / step) + 1;
+        decimal count;
+        try
+        {
+            count = decimal.Floor((to - from) / step) + 1;
+        }
+        catch (OverflowException)
+        {
+            throw Fail(map, path, $"the range has more than {decimal.MaxValue.ToString("0.#E+0", CultureInfo.InvariantCulture)} values (too many to count); a sweep may expand to at most {MaxPolicies.ToString("N0", CultureInfo.InvariantCulture)} policies");
+        }
+
         if (count > MaxPolicies)
         {
             throw Fail(map, path, $"the range has {count.ToString("N0", CultureInfo.InvariantCulture)} values; a sweep may expand to at most {MaxPolicies.ToString("N0", CultureInfo.InvariantCulture)} policies");
