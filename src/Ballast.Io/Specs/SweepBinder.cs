@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Numerics;
 using Ballast.Policies;
 using static Ballast.Io.Specs.NodeReader;
 using static Ballast.Io.Specs.SpecKeys;
@@ -21,6 +22,9 @@ internal static class SweepBinder
 {
     /// <summary>The most policies a spec may expand to.</summary>
     public const int MaxPolicies = 1_000_000;
+
+    /// <summary>The finest simplex grid: one part per million, the resolution of every target.</summary>
+    private const decimal MinSimplexStep = 0.000001m;
 
     public static List<BoundSweepParameter> Bind(SpecNode node)
     {
@@ -228,6 +232,11 @@ internal static class SweepBinder
             throw Fail(stepNode, $"{path}.step", $"the step must be in (0, 1] and divide 1 exactly (0.1, 0.05, 0.25), got {step.ToString(CultureInfo.InvariantCulture)}");
         }
 
+        if (step < MinSimplexStep)
+        {
+            throw Fail(stepNode, $"{path}.step", $"the step must be at least {Plain(MinSimplexStep)} (targets are whole parts per million), got {step.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         var units = (int)(1m / step);
         var lo = new int[assets.Length];
         var hi = Enumerable.Repeat(units, assets.Length).ToArray();
@@ -255,7 +264,7 @@ internal static class SweepBinder
         }
 
         var count = SimplexCount(lo, hi, units);
-        if (count == 0)
+        if (count.IsZero)
         {
             throw Fail(map, path, "no weight vector on this grid sums to 1 within the bounds");
         }
@@ -321,28 +330,30 @@ internal static class SweepBinder
         return ((int)decimal.Ceiling(lo / step), (int)decimal.Floor(hi / step));
     }
 
-    /// <summary>How many integer vectors with lo ≤ kᵢ ≤ hi sum to <paramref name="units"/> (counted, not listed).</summary>
-    private static long SimplexCount(int[] lo, int[] hi, int units)
+    /// <summary>
+    /// How many integer vectors with lo ≤ kᵢ ≤ hi sum to <paramref name="units"/> (counted, not listed), exactly:
+    /// ways after asset i at s is a window sum of the ways before it, taken from prefix sums, so the count costs
+    /// O(assets × units) however wide the bounds.
+    /// </summary>
+    private static BigInteger SimplexCount(int[] lo, int[] hi, int units)
     {
-        var ways = new long[units + 1];
-        ways[0] = 1;
+        var ways = new BigInteger[units + 1];
+        var prefix = new BigInteger[units + 2];
+        ways[0] = BigInteger.One;
         for (var i = 0; i < lo.Length; i++)
         {
-            var next = new long[units + 1];
             for (var s = 0; s <= units; s++)
             {
-                if (ways[s] == 0)
-                {
-                    continue;
-                }
-
-                for (var w = lo[i]; w <= hi[i] && s + w <= units; w++)
-                {
-                    next[s + w] = Math.Min(long.MaxValue / 2, next[s + w] + ways[s]);
-                }
+                prefix[s + 1] = prefix[s] + ways[s];
             }
 
-            ways = next;
+            for (var s = 0; s <= units; s++)
+            {
+                // Σ ways[s − w] over lo ≤ w ≤ hi with s − w ≥ 0.
+                var first = Math.Max(0, s - hi[i]);
+                var last = s - lo[i];
+                ways[s] = last < first ? BigInteger.Zero : prefix[last + 1] - prefix[first];
+            }
         }
 
         return ways[units];
