@@ -277,6 +277,16 @@ internal static class SweepBinder
         var nodes = new List<SpecNode>((int)count);
         var values = new List<SweepValue>((int)count);
         var k = new int[assets.Length];
+        // The least and the most the assets after each one can take together: only weights the rest can complete
+        // are tried, so the enumeration visits no dead end however tight the bounds.
+        var restLo = new long[assets.Length + 1];
+        var restHi = new long[assets.Length + 1];
+        for (var i = assets.Length - 1; i >= 0; i--)
+        {
+            restLo[i] = restLo[i + 1] + lo[i];
+            restHi[i] = restHi[i + 1] + hi[i];
+        }
+
         void Fill(int asset, int left)
         {
             if (asset == assets.Length - 1)
@@ -301,7 +311,7 @@ internal static class SweepBinder
                 return;
             }
 
-            for (var w = lo[asset]; w <= Math.Min(hi[asset], left); w++)
+            for (var w = (int)Math.Max(lo[asset], left - restHi[asset + 1]); w <= Math.Min(hi[asset], left - restLo[asset + 1]); w++)
             {
                 k[asset] = w;
                 Fill(asset + 1, left - w);
