@@ -17,6 +17,7 @@ internal static class SweepExpansion
         IReadOnlyList<BoundSweepParameter> parameters, IReadOnlyList<PolicyEntry> entries, MapNode top, SpecNode sweepNode,
         Dictionary<string, InputLocation> locations, PolicyBinder bind)
     {
+        SweepPaths.CheckDisjoint(parameters);
         long cells = 1;
         foreach (var parameter in parameters)
         {
