@@ -58,6 +58,11 @@ public sealed record SpecOverride(string Key, string Text)
             Exception CannotSet(string message) => new BallastInputException(new InputLocation("--set", Field: o.Key), message);
             if (values.Items.Count == 1)
             {
+                if (SweepPaths.Holding(sweep, segments) is { } holder)
+                {
+                    throw CannotSet($"'{o.Key}' lies inside {holder.Path}, which the sweep parameter {holder.Name} sets in every policy (its values would replace this one); give {holder.Name} the values instead: --set {holder.Name}=...");
+                }
+
                 top = SetEverywhere(top, segments, values.Items[0], o.Key, CannotSet);
             }
             else

@@ -4,8 +4,9 @@ using static Ballast.Io.Specs.NodeReader;
 namespace Ballast.Io.Specs;
 
 /// <summary>
-/// Where sweep parameters may point: no two parameters at one path or one inside the other
-/// (the later would overwrite the earlier in every cell, making policies that differ only in their names).
+/// Where sweep parameters and <c>--set</c> values may point: no two parameters at one path or one inside the other
+/// (the later would overwrite the earlier in every cell, making policies that differ only in their names), and no
+/// single <c>--set</c> value inside a parameter's path (the parameter's values would overwrite it in every policy).
 /// </summary>
 internal static class SweepPaths
 {
@@ -23,6 +24,10 @@ internal static class SweepPaths
             }
         }
     }
+
+    /// <summary>The parameter whose path holds <paramref name="segments"/> (equal or an ancestor), or null.</summary>
+    public static BoundSweepParameter? Holding(IReadOnlyList<BoundSweepParameter>? parameters, ImmutableArray<SpecPath.Segment> segments) =>
+        parameters?.FirstOrDefault(p => p.Segments.Length <= segments.Length && Overlap(p.Segments, segments));
 
     /// <summary>Whether one path is the other or lies inside it (<c>key</c> holds <c>key[i]</c>).</summary>
     private static bool Overlap(ImmutableArray<SpecPath.Segment> a, ImmutableArray<SpecPath.Segment> b)
