@@ -43,10 +43,7 @@ internal static class BaselineBinder
                 CheckKeys(map, BaselineKeys, path);
                 nameNode = Required(map, "name", path, "the baseline's name, e.g. name: sixty-forty");
                 var name = Text(nameNode, $"{path}.name");
-                if (name.Length == 0)
-                {
-                    throw Fail(nameNode, $"{path}.name", "the name is empty");
-                }
+                NameRule.Check(nameNode, $"{path}.name", name);
 
                 if (policyNames.ContainsKey(name))
                 {

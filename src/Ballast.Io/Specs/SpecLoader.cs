@@ -59,6 +59,11 @@ public static class SpecLoader
         }
 
         var setName = Get(top, "name") is { } setNameNode ? Text(setNameNode, "name") : Path.GetFileNameWithoutExtension(source);
+        if (Get(top, "name") is { } writtenName)
+        {
+            NameRule.Check(writtenName, "name", setName);
+        }
+
         var periods = Get(top, "periods_per_year") is { } p ? PositiveInt(p, "periods_per_year") : (int?)null;
         var riskFree = Get(top, "risk_free") is { } rf ? Number(rf, "risk_free") : 0;
         if (riskFree <= -1)
@@ -119,11 +124,7 @@ public static class SpecLoader
             CheckKeys(map, PolicyKeys, path);
             var nameNode = Get(map, "name") ?? throw Fail(map, $"{path}.name", "every policy needs a name");
             var name = Text(nameNode, $"{path}.name");
-            if (name.Length == 0)
-            {
-                throw Fail(nameNode, $"{path}.name", "the name is empty");
-            }
-
+            NameRule.Check(nameNode, $"{path}.name", name);
             if (!names.TryAdd(name, i))
             {
                 throw Fail(nameNode, $"{path}.name", $"duplicate policy name '{name}' (also policies[{names[name]}])");

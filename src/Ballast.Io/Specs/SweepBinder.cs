@@ -52,6 +52,8 @@ internal static class SweepBinder
             throw Fail(key, path, $"a parameter name must be non-empty, without spaces, '=' or ',' (it is used in policy names such as band=0.05,cost=10), got '{name}'");
         }
 
+        NameRule.Check(key, path, name);
+
         return name;
     }
 
