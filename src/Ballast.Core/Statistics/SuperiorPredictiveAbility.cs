@@ -117,9 +117,11 @@ public static class SuperiorPredictiveAbility
     private static double Exceed(double[] maxima, double statistic)
     {
         var count = 0;
+        // T* ≥ T, not T* > T: both are 0 when no policy beats the benchmark in the sample, and that must give p = 1
+        // (nothing to reject), not 0. For T > 0 the two differ only on exact ties.
         foreach (var m in maxima)
         {
-            if (m > statistic)
+            if (m >= statistic)
             {
                 count++;
             }
