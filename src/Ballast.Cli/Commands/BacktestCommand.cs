@@ -163,6 +163,11 @@ internal static class BacktestCommand
             return;
         }
 
+        if (string.IsNullOrWhiteSpace(outDir))
+        {
+            throw new BallastInputException(new InputLocation("''", Field: "--out"), "is empty; name the directory to write the results into");
+        }
+
         if (File.Exists(outDir.TrimEnd('/', '\\')))
         {
             throw new BallastInputException(new InputLocation(outDir, Field: "--out"), "is an existing file; --out names a directory to write the results into");
