@@ -45,10 +45,10 @@ public sealed class ResultDirectoryWriter : IRunSink, IDisposable
         _keepAll = keepAllSeries || count <= CurveSelection.AllUpTo;
         _best = _selection.Best ?? CurveSelection.DefaultBest;
         _target = Path.GetFullPath(request.Directory);
-        var parent = Path.GetDirectoryName(_target.TrimEnd(Path.DirectorySeparatorChar)) ?? _target;
-        _staging = Path.Combine(parent, $".{Path.GetFileName(_target.TrimEnd(Path.DirectorySeparatorChar))}.staging-{Environment.ProcessId}");
+        _staging = StaleStaging.For(_target, Environment.ProcessId);
         Guard(() =>
         {
+            StaleStaging.Remove(_target);
             if (Directory.Exists(_staging))
             {
                 Directory.Delete(_staging, recursive: true);

@@ -87,27 +87,10 @@ public static class StagedJournal
         foreach (var file in Directory.EnumerateFiles(directory, prefix + "*.staging"))
         {
             var pidText = Path.GetFileName(file)[prefix.Length..^".staging".Length];
-            if (int.TryParse(pidText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
+            if (int.TryParse(pidText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && !ProcessLiveness.IsRunning(pid))
             {
                 DeleteDatabase(file);
             }
-        }
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false; // no process with this id
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 

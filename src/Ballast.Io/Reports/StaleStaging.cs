@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace Ballast.Io.Reports;
+
+/// <summary>
+/// Staging directories left beside an output directory by runs that were killed (<c>kill -9</c>, a power cut) before
+/// they could delete their own: <c>.NAME.staging-PID</c> whose process is gone. A later run for the same target
+/// removes them, so killed runs do not pile up copies of a large result set; a staging directory whose process is
+/// still running (another run writing the same target) is left alone.
+/// </summary>
+internal static class StaleStaging
+{
+    /// <summary>The staging directory of process <paramref name="processId"/> for <paramref name="target"/> (a full path).</summary>
+    public static string For(string target, int processId)
+    {
+        var (parent, name) = Split(target);
+        return Path.Combine(parent, $".{name}.staging-{processId}");
+    }
+
+    /// <summary>Deletes the staging directories for <paramref name="target"/> of processes that no longer run.</summary>
+    public static void Remove(string target)
+    {
+        var (parent, name) = Split(target);
+        if (!Directory.Exists(parent))
+        {
+            return;
+        }
+
+        var prefix = $".{name}.staging-";
+        foreach (var directory in Directory.EnumerateDirectories(parent, prefix + "*"))
+        {
+            var suffix = Path.GetFileName(directory)[prefix.Length..];
+            if (int.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && !ProcessLiveness.IsRunning(pid))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    private static (string Parent, string Name) Split(string target)
+    {
+        var trimmed = target.TrimEnd(Path.DirectorySeparatorChar);
+        return (Path.GetDirectoryName(trimmed) ?? trimmed, Path.GetFileName(trimmed));
+    }
+}
