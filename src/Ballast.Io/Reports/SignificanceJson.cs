@@ -149,8 +149,8 @@ public static class SignificanceJson
         w.WriteNumber("returns", s.Returns);
         ResultFiles.Number(w, "sharpe_difference", s.SharpeDifference);
         ResultFiles.Number(w, "probabilistic_sharpe", s.ProbabilisticSharpe);
-        Test(w, "jobson_korkie_memmel", s.JobsonKorkieMemmel, null);
-        Test(w, "ledoit_wolf_hac", s.LedoitWolf, s.LedoitWolfLag);
+        Test(w, "jobson_korkie_memmel", s.JobsonKorkieMemmel, null, s.Returns, 3);
+        Test(w, "ledoit_wolf_hac", s.LedoitWolf, s.LedoitWolfLag, s.Returns, 5);
         w.WritePropertyName("bootstrap");
         if (s.Bootstrap is { } b)
         {
@@ -160,10 +160,10 @@ public static class SignificanceJson
             w.WriteNumber("seed", options.Seed);
             w.WriteNumber("confidence", options.Confidence);
             ResultFiles.Number(w, "block_length", b.BlockLength);
-            Difference(w, "sharpe_difference", b.Sharpe, withP: true);
-            Difference(w, "cagr_difference", b.Cagr, withP: false);
-            Difference(w, "volatility_difference", b.Volatility, withP: false);
-            Difference(w, "max_drawdown_difference", b.MaxDrawdown, withP: false);
+            Difference(w, "sharpe_difference", b.Sharpe, s.Returns);
+            Difference(w, "cagr_difference", b.Cagr, null);
+            Difference(w, "volatility_difference", b.Volatility, null);
+            Difference(w, "max_drawdown_difference", b.MaxDrawdown, null);
             w.WriteEndObject();
         }
         else
@@ -174,11 +174,12 @@ public static class SignificanceJson
         w.WriteEndObject();
     }
 
-    private static void Test(Utf8JsonWriter w, string name, SharpeDifferenceTest test, int? lag)
+    private static void Test(Utf8JsonWriter w, string name, SharpeDifferenceTest test, int? lag, int returns, int needed)
     {
         w.WriteStartObject(name);
         ResultFiles.Number(w, "statistic", test.Statistic);
         ResultFiles.Number(w, "p_value", test.PValue);
+        PValueReason(w, test.PValue, returns, needed, test.Difference);
         if (lag is { } l)
         {
             w.WriteNumber("lag", l);
@@ -187,18 +188,35 @@ public static class SignificanceJson
         w.WriteEndObject();
     }
 
-    private static void Difference(Utf8JsonWriter w, string name, BootstrapDifference d, bool withP)
+    /// <summary>A bootstrap difference; with <c>returns</c> (the Sharpe difference's: the returns tested) also its p-value.</summary>
+    private static void Difference(Utf8JsonWriter w, string name, BootstrapDifference d, int? returns)
     {
         w.WriteStartObject(name);
         ResultFiles.Number(w, "estimate", d.Estimate);
         ResultFiles.Number(w, "lower", d.Interval.Lower);
         ResultFiles.Number(w, "upper", d.Interval.Upper);
-        if (withP)
+        if (returns is { } n)
         {
             ResultFiles.Number(w, "p_value", d.PValue);
+            PValueReason(w, d.PValue, n, 3, d.Estimate);
         }
 
         w.WriteEndObject();
+    }
+
+    /// <summary>Why a p-value is null, as <c>p_value_reason</c> beside it (nothing when it is a number).</summary>
+    private static void PValueReason(Utf8JsonWriter w, double pValue, int returns, int needed, double estimate)
+    {
+        if (double.IsFinite(pValue))
+        {
+            return;
+        }
+
+        w.WriteString("p_value_reason", returns < needed
+            ? $"not computable: {returns} return{(returns == 1 ? string.Empty : "s")}, the test needs at least {needed}"
+            : !double.IsFinite(estimate)
+                ? "not computable: a Sharpe ratio is undefined (a return series has no variance)"
+                : "not computable: the difference has no spread (its standard error is zero)");
     }
 
     private static void Name(Utf8JsonWriter w, string property, BacktestOutcome outcome, int index)

@@ -48,7 +48,7 @@ public sealed class AdversarialStatisticsTests
         Assert.DoesNotContain("Infinity", result.Out, StringComparison.Ordinal);
         var root = JsonDocument.Parse(result.Out).RootElement;
         var pValues = PValues(root).ToList();
-        Assert.All(pValues, p => Assert.True(p is null || (p >= 0 && p <= 1), $"p = {p}"));
+        Assert.All(pValues, p => Assert.True(p.Value is null ? p.Reason is { Length: > 0 } : p.Value >= 0 && p.Value <= 1, $"p = {p}"));
         Assert.All(root.GetProperty("policies").EnumerateArray(), p => Assert.True(p.GetProperty("metrics").ValueKind == JsonValueKind.Object));
     }
 
@@ -158,16 +158,32 @@ public sealed class AdversarialStatisticsTests
         }
     }
 
-    /// <summary>Every number under a key named p_value* anywhere in the document (null kept as null).</summary>
-    private static IEnumerable<double?> PValues(JsonElement element)
+    [Theory]
+    [InlineData("constant", 300, "not computable: a Sharpe ratio is undefined (a return series has no variance)")]
+    [InlineData("two-rows", 2, "not computable: 1 return, the test needs at least 3")]
+    public void Significance_ANullPValue_SaysWhy(string kind, int rows, string reason)
+    {
+        using var dir = new TempDir();
+
+        var result = CliRunner.Run("backtest", dir.Write("s.yaml", Trio), "--data", dir.Write("p.csv", Data(kind, rows)), "--json", "--significance");
+
+        Assert.Equal(0, result.ExitCode);
+        var jkm = JsonDocument.Parse(result.Out).RootElement.GetProperty("policies")[0].GetProperty("significance").GetProperty("jobson_korkie_memmel");
+        Assert.Equal(JsonValueKind.Null, jkm.GetProperty("p_value").ValueKind);
+        Assert.Equal(reason, jkm.GetProperty("p_value_reason").GetString());
+    }
+
+    /// <summary>Every p_value in the document with the p_value_reason beside it (the p-values under keys p_value, not the SPA's bounds).</summary>
+    private static IEnumerable<(double? Value, string? Reason)> PValues(JsonElement element)
     {
         if (element.ValueKind == JsonValueKind.Object)
         {
             foreach (var property in element.EnumerateObject())
             {
-                if (property.Name.StartsWith("p_value", StringComparison.Ordinal))
+                if (property.Name == "p_value")
                 {
-                    yield return property.Value.ValueKind == JsonValueKind.Null ? null : property.Value.GetDouble();
+                    var reason = element.TryGetProperty("p_value_reason", out var r) ? r.GetString() : null;
+                    yield return (property.Value.ValueKind == JsonValueKind.Null ? null : property.Value.GetDouble(), reason);
                 }
                 else
                 {
