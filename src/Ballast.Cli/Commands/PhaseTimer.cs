@@ -26,9 +26,11 @@ internal sealed class PhaseTimer
         }
     }
 
-    /// <summary>A timer writing to <paramref name="error"/> when <see cref="Variable"/> is <c>1</c>; otherwise one that does nothing.</summary>
-    public static PhaseTimer For(TextWriter error) =>
-        new(Environment.GetEnvironmentVariable(Variable) == "1" ? error : null);
+    /// <summary>A timer writing to <paramref name="error"/> when the environment variable <see cref="Variable"/> is <c>1</c>; otherwise one that does nothing.</summary>
+    public static PhaseTimer For(TextWriter error) => For(error, Environment.GetEnvironmentVariable(Variable));
+
+    /// <summary>A timer writing to <paramref name="error"/> when <paramref name="setting"/> (the variable's value) is <c>1</c>; otherwise one that does nothing.</summary>
+    public static PhaseTimer For(TextWriter error, string? setting) => new(setting == "1" ? error : null);
 
     /// <summary>Ends phase <paramref name="name"/>: writes its wall and CPU time since the previous mark.</summary>
     public void Mark(string name)
