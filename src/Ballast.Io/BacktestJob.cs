@@ -81,7 +81,7 @@ public static class BacktestJob
     /// <summary>At most this many notices name policies sharing a hash; the rest are counted.</summary>
     private const int MaxDuplicateNotices = 10;
 
-    public static BacktestOutcome Run(PolicySet spec, MarketData data, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default, Func<BacktestPlan, IRunSink>? sink = null)
+    public static BacktestOutcome Run(PolicySet spec, MarketData data, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default, Func<BacktestPlan, IRunSink?>? sink = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(data);
@@ -91,7 +91,7 @@ public static class BacktestJob
         return Run(spec, table, data.Source, options, progress, cancellationToken, sink);
     }
 
-    public static BacktestOutcome Run(PolicySet spec, PriceTable table, string dataSource, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default, Func<BacktestPlan, IRunSink>? sink = null)
+    public static BacktestOutcome Run(PolicySet spec, PriceTable table, string dataSource, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default, Func<BacktestPlan, IRunSink?>? sink = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(table);
@@ -99,21 +99,22 @@ public static class BacktestJob
         table = table.WithHistory(HistoryRows(spec));
         // Compiling a policy (its canonical form and hash) is pure: thousands compile in parallel, kept in spec order;
         // a policy that does not compile fails the job with its own error, the first in spec order. Each policy's
-        // twin is hashed beside it (a policy that is already buy and hold is its own twin).
+        // twin is hashed beside it (a policy that is already buy and hold is its own twin), from the policy's canonical
+        // form, each distinct twin once.
         var count = spec.Policies.Length;
+        var twinHashes = new PolicyHash[count];
+        var hashes = new TwinHashes();
         var compiled = new RebalancePolicy[count];
         var twinSpecs = new PolicySpec?[count];
-        var twinHashes = new PolicyHash[count];
         var failures = new Exception?[count];
         Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             try
             {
                 compiled[i] = new RebalancePolicy(spec.Policies[i]);
-                var twin = BuyAndHold(spec.Policies[i]);
                 var isOwnTwin = spec.Policies[i].Trigger is NoTrigger && spec.Policies[i].Execution == ExecutionSpec.Default;
-                twinSpecs[i] = isOwnTwin ? null : twin;
-                twinHashes[i] = isOwnTwin ? compiled[i].Hash : twin.Hash;
+                twinSpecs[i] = isOwnTwin ? null : BuyAndHold(spec.Policies[i]);
+                twinHashes[i] = isOwnTwin ? compiled[i].Hash : hashes.HashOf(compiled[i].CanonicalJson);
             }
 #pragma warning disable CA1031 // Rethrown below, deterministically.
             catch (Exception e)

@@ -33,11 +33,15 @@ internal static class BacktestCommand
         };
         command.SetAction(parse =>
         {
+            var phases = PhaseTimer.For(io.Error);
+            phases.Mark("start-up");
             var request = Request(parse.GetValue(output), parse.GetValue(outputs), parse.GetValue(format), parse.GetValue(curves));
             var table = ResultTable.Choose(parse.GetValue(columns));
             var analysis = AnalysisOptions.Request(parse.GetValue(significance), parse.GetValue(periods));
             var set = SpecLoader.LoadFile(parse.GetValue(spec)!, SpecCommand.Overrides(parse.GetValue(overrides)));
+            phases.Mark("spec");
             var market = Ballast.Io.MarketDataFile.Read(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
+            phases.Mark("data");
             var options = new BacktestOptions
             {
                 From = parse.GetValue(from),
@@ -50,8 +54,13 @@ internal static class BacktestCommand
             try
             {
                 // Statistics need every run's equity curve: with them asked for, the writer keeps every run's series.
-                var outcome = Progress.Run(io, set.Policies.Length + 1, progress => BacktestJob.Run(set, market, options, progress, sink: request is null ? null : plan => writer = new ResultDirectoryWriter(request, plan, set.AllSeries(), keepAllSeries: analysis.NeedsRecording)));
-                return Report(io, outcome, writer, parse.GetValue(json), analysis, table);
+                var outcome = Progress.Run(io, set.Policies.Length + 1, progress => BacktestJob.Run(set, market, options, progress, sink: plan =>
+                {
+                    phases.Mark("compile");
+                    return request is null ? null : writer = new ResultDirectoryWriter(request, plan, set.AllSeries(), keepAllSeries: analysis.NeedsRecording);
+                }));
+                phases.Mark("run");
+                return Report(io, outcome, writer, parse.GetValue(json), analysis, table, phases);
             }
             finally
             {
@@ -105,7 +114,7 @@ internal static class BacktestCommand
     }
 
     /// <summary>Prints notices and the table (or JSON), and completes the output directory the writer has been writing.</summary>
-    private static int Report(CliIo io, BacktestOutcome outcome, ResultDirectoryWriter? writer, bool json, AnalysisRequest? request, IReadOnlyList<ResultColumn>? columns)
+    private static int Report(CliIo io, BacktestOutcome outcome, ResultDirectoryWriter? writer, bool json, AnalysisRequest? request, IReadOnlyList<ResultColumn>? columns, PhaseTimer? phases = null)
     {
         foreach (var notice in outcome.Table.Notices.Concat(outcome.Notices))
         {
@@ -118,6 +127,7 @@ internal static class BacktestCommand
         }
 
         var analysis = BacktestAnalysis.For(outcome, request, automatic: writer is not null, io.Notice);
+        phases?.Mark("analysis");
         var written = writer?.Complete(outcome, analysis);
         if (json)
         {
@@ -137,6 +147,7 @@ internal static class BacktestCommand
             }
         }
 
+        phases?.Mark("output");
         return Program.Ok;
     }
 
