@@ -26,17 +26,19 @@ internal static class BacktestCommand
         var periods = AnalysisOptions.Periods();
         var overrides = SpecCommand.SetOption();
         var columns = ResultTable.ColumnsOption();
+        var (top, by, heatmap) = (RankingOptions.Top(), RankingOptions.By(), RankingOptions.Heatmap());
 
         var command = new Command("backtest", "Backtest every policy of a spec, plus buy-and-hold, and compare them.")
         {
-            spec, data, returns, fill, from, to, output, outputs, format, curves, json, riskFree, significance, periods, overrides, columns,
+            spec, data, returns, fill, from, to, output, outputs, format, curves, json, riskFree, significance, periods, overrides, columns, top, by, heatmap,
         };
         command.SetAction(parse =>
         {
             var request = Request(parse.GetValue(output), parse.GetValue(outputs), parse.GetValue(format), parse.GetValue(curves));
-            var table = ResultTable.Choose(parse.GetValue(columns));
+            var ranking = RankingOptions.Parse(parse.GetValue(top), parse.GetValue(by), parse.GetValue(heatmap));
             var analysis = AnalysisOptions.Request(parse.GetValue(significance), parse.GetValue(periods));
             var set = SpecLoader.LoadFile(parse.GetValue(spec)!, SpecCommand.Overrides(parse.GetValue(overrides)));
+            var table = ResultTable.Choose(parse.GetValue(columns), set.Sweep, ranking);
             var market = Ballast.Io.MarketDataFile.Read(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
             var options = new BacktestOptions
             {
@@ -50,8 +52,8 @@ internal static class BacktestCommand
             try
             {
                 // Statistics need every run's equity curve: with them asked for, the writer keeps every run's series.
-                var outcome = Progress.Run(io, set.Policies.Length + 1, progress => BacktestJob.Run(set, market, options, progress, sink: request is null ? null : plan => writer = new ResultDirectoryWriter(request, plan, set.AllSeries(), keepAllSeries: analysis.NeedsRecording)));
-                return Report(io, outcome, writer, parse.GetValue(json), analysis, table);
+                var outcome = Progress.Run(io, set.Policies.Length + 1, progress => BacktestJob.Run(set, market, options, progress, sink: request is null ? null : plan => writer = new ResultDirectoryWriter(request, plan, set.AllSeries(), keepAllSeries: analysis.NeedsRecording) { Report = ranking.Report }));
+                return Report(io, outcome, writer, parse.GetValue(json), analysis, table, ranking);
             }
             finally
             {
@@ -91,7 +93,7 @@ internal static class BacktestCommand
         ArgumentNullException.ThrowIfNull(outcome);
         if (outDir is null)
         {
-            return Report(io, outcome, (ResultDirectoryWriter?)null, json, request, columns);
+            return Report(io, outcome, (ResultDirectoryWriter?)null, json, request, columns, null);
         }
 
         var policies = outcome.Runs.Select(r => r.Policy).ToArray();
@@ -101,11 +103,11 @@ internal static class BacktestCommand
             writer.Add(i, outcome.Runs[i]);
         }
 
-        return Report(io, outcome, writer, json, request, columns);
+        return Report(io, outcome, writer, json, request, columns, null);
     }
 
     /// <summary>Prints notices and the table (or JSON), and completes the output directory the writer has been writing.</summary>
-    private static int Report(CliIo io, BacktestOutcome outcome, ResultDirectoryWriter? writer, bool json, AnalysisRequest? request, IReadOnlyList<ResultColumn>? columns)
+    private static int Report(CliIo io, BacktestOutcome outcome, ResultDirectoryWriter? writer, bool json, AnalysisRequest? request, IReadOnlyList<ResultColumn>? columns, RankingChoices? ranking)
     {
         foreach (var notice in outcome.Table.Notices.Concat(outcome.Notices))
         {
@@ -125,7 +127,7 @@ internal static class BacktestCommand
         }
         else
         {
-            ResultTable.Write(io, outcome, columns);
+            ResultTable.Write(io, outcome, columns, ranking, analysis);
             if (writer is not null && written is not null)
             {
                 var outDir = writer.OutputDirectory;
