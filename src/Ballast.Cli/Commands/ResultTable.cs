@@ -141,10 +141,10 @@ internal static class ResultTable
             var best = TopPolicies.Rows(outcome, analysis, ranking.By, top);
             rows = [.. best.Select(r => r.Index)];
             columns = [.. columns, .. TopColumns(ranking.By, best, analysis)];
-            footer = $"the best {best.Count} of the spec's policies by {ranking.By.Label}, then the baseline; every run is in metrics.json";
+            footer = $"the best {best.Count} policies by {ranking.By.Label}, then the baseline; every run is in metrics.json";
             if (analysis?.Policies is not null)
             {
-                footer += $"\nvs twin: the {TopPolicies.IntervalMetric(ranking.By).Label} difference from the policy's buy-and-hold twin, 95% bootstrap interval;\nStepM: beats the baseline at a 5% family-wise error rate (Romano-Wolf)";
+                footer += $"\nvs twin: difference in {TopPolicies.IntervalMetric(ranking.By).Label} from the buy-and-hold twin, 95% bootstrap interval;\nStepM: beats the baseline at a 5% family-wise error rate (Romano-Wolf)";
             }
         }
         else
@@ -175,7 +175,7 @@ internal static class ResultTable
         }
 
         io.Out.WriteLine("turnover is one-way per year; premium is CAGR minus its own buy-and-hold twin's;");
-        io.Out.WriteLine(columns.Any(c => c.Key == "hash") ? "hash is the first 12 hex digits of the policy's SHA-256 identity" : "a sweep's parameters are columns (* : a twin shared across values); names and hashes are in metrics.json");
+        io.Out.WriteLine(columns.Any(c => c.Key == "hash") ? "hash is the first 12 hex digits of the policy's SHA-256 identity" : "sweep parameters are columns (* = a twin shared across values); names, hashes in metrics.json");
     }
 
     /// <summary>The columns <c>--top</c> adds: the difference from the twin with its 95 % interval, and StepM's verdict (when significance was computed).</summary>
