@@ -181,6 +181,7 @@ public static class BacktestJob
         var periods = spec.PeriodsPerYear ?? table.InferPeriodsPerYear();
         var riskFree = options.RiskFree ?? spec.RiskFree;
         var settings = new BacktestSettings(periods, riskFree, options.Record);
+        (progress as IRunCountProgress)?.Planned(policies.Count);
         var runs = Backtester.RunAll(table, policies, settings, twins, progress, cancellationToken, sink?.Invoke(new BacktestPlan(table, policies, twinOf[0])));
         return new BacktestOutcome(spec, table, dataSource, periods, spec.PeriodsPerYear is null, riskFree, runs, twinOf[0])
         {

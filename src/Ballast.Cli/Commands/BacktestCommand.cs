@@ -26,20 +26,22 @@ internal static class BacktestCommand
         var periods = AnalysisOptions.Periods();
         var overrides = SpecCommand.SetOption();
         var columns = ResultTable.ColumnsOption();
+        var (top, by, heatmap) = (RankingOptions.Top(), RankingOptions.By(), RankingOptions.Heatmap());
 
         var command = new Command("backtest", "Backtest every policy of a spec, plus buy-and-hold, and compare them.")
         {
-            spec, data, returns, fill, from, to, output, outputs, format, curves, json, riskFree, significance, periods, overrides, columns,
+            spec, data, returns, fill, from, to, output, outputs, format, curves, json, riskFree, significance, periods, overrides, columns, top, by, heatmap,
         };
         command.SetAction(parse =>
         {
             var phases = PhaseTimer.For(io.Error);
             phases.Mark("start-up");
             var request = Request(parse.GetValue(output), parse.GetValue(outputs), parse.GetValue(format), parse.GetValue(curves));
-            var table = ResultTable.Choose(parse.GetValue(columns));
+            var ranking = RankingOptions.Parse(parse.GetValue(top), parse.GetValue(by), parse.GetValue(heatmap));
             var analysis = AnalysisOptions.Request(parse.GetValue(significance), parse.GetValue(periods));
             var set = SpecLoader.LoadFile(parse.GetValue(spec)!, SpecCommand.Overrides(parse.GetValue(overrides)));
             phases.Mark("spec");
+            var table = ResultTable.Choose(parse.GetValue(columns), set.Sweep, ranking);
             var market = Ballast.Io.MarketDataFile.Read(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
             phases.Mark("data");
             var options = new BacktestOptions
@@ -57,10 +59,10 @@ internal static class BacktestCommand
                 var outcome = Progress.Run(io, set.Policies.Length + 1, progress => BacktestJob.Run(set, market, options, progress, sink: plan =>
                 {
                     phases.Mark("compile");
-                    return request is null ? null : writer = new ResultDirectoryWriter(request, plan, set.AllSeries(), keepAllSeries: analysis.NeedsRecording);
+                    return request is null ? null : writer = new ResultDirectoryWriter(request, plan, set.AllSeries(), keepAllSeries: analysis.NeedsRecording) { Report = ranking.Report };
                 }));
                 phases.Mark("run");
-                return Report(io, outcome, writer, parse.GetValue(json), analysis, table, phases);
+                return Report(io, outcome, writer, parse.GetValue(json), analysis, table, ranking, phases);
             }
             finally
             {
@@ -100,7 +102,7 @@ internal static class BacktestCommand
         ArgumentNullException.ThrowIfNull(outcome);
         if (outDir is null)
         {
-            return Report(io, outcome, (ResultDirectoryWriter?)null, json, request, columns);
+            return Report(io, outcome, (ResultDirectoryWriter?)null, json, request, columns, null);
         }
 
         var policies = outcome.Runs.Select(r => r.Policy).ToArray();
@@ -110,11 +112,11 @@ internal static class BacktestCommand
             writer.Add(i, outcome.Runs[i]);
         }
 
-        return Report(io, outcome, writer, json, request, columns);
+        return Report(io, outcome, writer, json, request, columns, null);
     }
 
     /// <summary>Prints notices and the table (or JSON), and completes the output directory the writer has been writing.</summary>
-    private static int Report(CliIo io, BacktestOutcome outcome, ResultDirectoryWriter? writer, bool json, AnalysisRequest? request, IReadOnlyList<ResultColumn>? columns, PhaseTimer? phases = null)
+    private static int Report(CliIo io, BacktestOutcome outcome, ResultDirectoryWriter? writer, bool json, AnalysisRequest? request, IReadOnlyList<ResultColumn>? columns, RankingChoices? ranking, PhaseTimer? phases = null)
     {
         foreach (var notice in outcome.Table.Notices.Concat(outcome.Notices))
         {
@@ -135,7 +137,7 @@ internal static class BacktestCommand
         }
         else
         {
-            ResultTable.Write(io, outcome, columns);
+            ResultTable.Write(io, outcome, columns, ranking, analysis);
             if (writer is not null && written is not null)
             {
                 var outDir = writer.OutputDirectory;

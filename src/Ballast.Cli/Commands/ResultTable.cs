@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Text;
 using Ballast.Backtesting;
 using Ballast.Io;
+using Ballast.Io.Reports;
+using Ballast.Io.Reports.Tearsheet;
+using Ballast.Policies;
 
 namespace Ballast.Cli.Commands;
 
@@ -34,7 +37,7 @@ internal static class ResultTable
     /// <summary>Every column, in table order.</summary>
     public static readonly IReadOnlyList<ResultColumn> Columns =
     [
-        new("name", "policy", (o, i) => i == o.BaselineIndex ? $"{o.Runs[i].Name} (baseline)" : o.Runs[i].Name, Left: true),
+        new("name", "policy", (o, i) => i != o.BaselineIndex ? ShortName(o, i) : o.Spec.Sweep is null ? $"{o.Runs[i].Name} (baseline)" : "baseline", Left: true),
         new("hash", "hash", (o, i) => o.Runs[i].Hash.Abbreviated, Left: true),
         new("cagr", "CAGR", (o, i) => Pct(M(o, i).Cagr)),
         new("vol", "vol", (o, i) => Pct(M(o, i).Volatility)),
@@ -50,30 +53,47 @@ internal static class ResultTable
         new("premium", "premium", (o, i) => SignedPct(M(o, i).RebalancingPremium)),
     ];
 
+    /// <summary>The columns shown with <c>--top</c> and without <c>--columns</c> (the ranking metric's is added).</summary>
+    public static readonly IReadOnlyList<string> TopDefaultColumns = ["name", "hash", "cagr", "sharpe", "maxdd", "turnover", "premium"];
+
+    /// <summary>Each ranking metric's column.</summary>
+    private static readonly (string Metric, string Column)[] MetricColumns =
+    [
+        ("sharpe", "sharpe"), ("cagr", "cagr"), ("sortino", "sortino"), ("calmar", "calmar"), ("max_drawdown", "maxdd"),
+        ("rebalancing_premium", "premium"), ("volatility", "vol"), ("turnover", "turnover"), ("cost_drag_bps_per_year", "costbps"),
+    ];
+
     /// <summary>The columns shown without <c>--columns</c>: they fit <see cref="Width"/> characters.</summary>
     public static readonly IReadOnlyList<string> DefaultColumns = ["name", "hash", "cagr", "vol", "sharpe", "maxdd", "rebal", "turnover", "costbps", "premium"];
 
     /// <summary>
     /// The columns a <c>--columns</c> value names: null or empty for the default set, <c>all</c> for every column, else
-    /// a comma-separated list of keys (the policy name is always first). An unknown key is refused naming the valid ones.
+    /// a comma-separated list of keys (the policy name is always first). For a sweep the parameters are columns too
+    /// (keyed by their names) and the default set shows them after the name instead of the hash, so the generated
+    /// names need not be read. An unknown key is refused naming the valid ones.
     /// </summary>
-    public static IReadOnlyList<ResultColumn> Choose(string? keys)
+    public static IReadOnlyList<ResultColumn> Choose(string? keys, SweepTable? sweep = null, RankingChoices? ranking = null)
     {
+        var parameters = sweep is null ? [] : sweep.Parameters.Select((p, k) => new ResultColumn(p.Name, p.Name, (o, i) => SweepLabels.For(o)?.Label(i, k) ?? string.Empty, Left: true)).ToArray();
+        var all = Columns.Take(1).Concat(parameters).Concat(Columns.Skip(1)).ToList();
         if (string.IsNullOrWhiteSpace(keys))
         {
-            return [.. DefaultColumns.Select(key => Columns.First(c => c.Key == key))];
+            // With --top the interval and verdict columns need room: the default set is narrower, with the ranking metric's column.
+            var keep = ranking?.Top is null ? DefaultColumns : TopDefaultColumns.Append(MetricColumns.First(m => m.Metric == ranking.By.Key).Column).Distinct();
+            var defaults = keep.Where(key => sweep is null || key != "hash").Select(key => Columns.First(c => c.Key == key)).OrderBy(c => IndexOf(c)).ToArray();
+            return [.. defaults.Take(1).Concat(parameters).Concat(defaults.Skip(1))];
         }
 
         if (string.Equals(keys.Trim(), "all", StringComparison.OrdinalIgnoreCase))
         {
-            return Columns;
+            return all;
         }
 
         var chosen = new List<ResultColumn> { Columns[0] };
         foreach (var part in keys.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            var column = Columns.FirstOrDefault(c => string.Equals(c.Key, part, StringComparison.OrdinalIgnoreCase))
-                ?? throw new BallastInputException($"--columns: unknown column '{part}'; the columns are {string.Join(",", Columns.Select(c => c.Key))}, or all");
+            var column = all.FirstOrDefault(c => string.Equals(c.Key, part, StringComparison.OrdinalIgnoreCase))
+                ?? throw new BallastInputException($"--columns: unknown column '{part}'; the columns are {string.Join(",", all.Select(c => c.Key))}, or all");
             if (!chosen.Contains(column))
             {
                 chosen.Add(column);
@@ -83,26 +103,63 @@ internal static class ResultTable
         return chosen;
     }
 
+    private static int IndexOf(ResultColumn column)
+    {
+        for (var k = 0; k < Columns.Count; k++)
+        {
+            if (ReferenceEquals(Columns[k], column))
+            {
+                return k;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>The <c>--columns</c> option of backtest and demo.</summary>
     public static System.CommandLine.Option<string?> ColumnsOption() => new("--columns")
     {
-        Description = "Columns of the printed table, comma-separated: " + string.Join(",", Columns.Select(c => c.Key)) + ", or all (default: " + string.Join(",", DefaultColumns) + ", which fit 100 characters).",
+        Description = "Columns of the printed table, comma-separated: " + string.Join(",", Columns.Select(c => c.Key)) + ", a sweep's parameter names, or all (default: " + string.Join(",", DefaultColumns) + ", which fit 100 characters; for a sweep its parameters instead of the hash).",
     };
 
-    public static void Write(CliIo io, BacktestOutcome outcome, IReadOnlyList<ResultColumn>? columns = null)
+    /// <summary>
+    /// Prints the table: every run (up to <see cref="MaxRows"/>, else the best by the ranking metric and the baseline),
+    /// or with <c>--top N</c> the best N of the spec's policies by <c>--by</c> and the baseline, each with its interval
+    /// against its twin and StepM's verdict when significance was computed.
+    /// </summary>
+    public static void Write(CliIo io, BacktestOutcome outcome, IReadOnlyList<ResultColumn>? columns = null, RankingChoices? ranking = null, BacktestAnalysis? analysis = null)
     {
-        columns ??= Choose(null);
+        columns ??= Choose(null, outcome.Spec.Sweep);
+        ranking ??= new RankingChoices();
         var table = outcome.Table;
         io.Out.WriteLine($"{outcome.Spec.Name}: {table.FormatDate(table.Dates[0])} .. {table.FormatDate(table.Dates[^1])}, {table.RowCount} rows, {outcome.PeriodsPerYear} periods/year");
         io.Out.WriteLine($"data: {outcome.DataSource}");
-        var rows = Enumerable.Range(0, outcome.Runs.Count).ToList();
-        if (rows.Count > MaxRows)
+        List<int> rows;
+        string? footer = null;
+        if (ranking.Top is { } top)
         {
-            rows = [.. rows.OrderByDescending(i => outcome.Runs[i].Metrics.Sharpe ?? double.NegativeInfinity).ThenBy(i => i).Take(MaxRows - 1)];
-            if (!rows.Contains(outcome.BaselineIndex))
+            var best = TopPolicies.Rows(outcome, analysis, ranking.By, top);
+            rows = [.. best.Select(r => r.Index)];
+            columns = [.. columns, .. TopColumns(ranking.By, best, analysis)];
+            footer = $"the best {best.Count} policies by {ranking.By.Label}, then the baseline; every run is in metrics.json";
+            if (analysis?.Policies is not null)
             {
-                rows.Add(outcome.BaselineIndex);
+                footer += $"\nvs twin: difference in {TopPolicies.IntervalMetric(ranking.By).Label} from the buy-and-hold twin, 95% bootstrap interval;\nStepM: beats the baseline at a 5% family-wise error rate (Romano-Wolf)";
             }
+        }
+        else
+        {
+            rows = [.. ranking.ByChosen ? PolicyRanking.Order(outcome.Runs, ranking.By) : Enumerable.Range(0, outcome.Runs.Count)];
+            if (rows.Count > MaxRows)
+            {
+                rows = [.. PolicyRanking.Order(outcome.Runs, ranking.By).Take(MaxRows - 1)];
+                footer = $"showing the best {MaxRows - 1} of {outcome.Runs.Count} runs by {ranking.By.Label}, plus the baseline;\nevery policy is in metrics.json (--out or --json)";
+            }
+        }
+
+        if (!rows.Contains(outcome.BaselineIndex))
+        {
+            rows.Add(outcome.BaselineIndex);
         }
 
         io.Out.WriteLine();
@@ -112,14 +169,51 @@ internal static class ResultTable
         }
 
         io.Out.WriteLine();
-        if (outcome.Runs.Count > MaxRows)
+        if (footer is not null)
         {
-            io.Out.WriteLine($"showing the best {rows.Count - 1} of {outcome.Runs.Count} policies by Sharpe, plus the baseline;");
-            io.Out.WriteLine("every policy is in metrics.json (--out or --json)");
+            io.Out.WriteLine(footer);
         }
 
         io.Out.WriteLine("turnover is one-way per year; premium is CAGR minus its own buy-and-hold twin's;");
-        io.Out.WriteLine("hash is the first 12 hex digits of the policy's SHA-256 identity");
+        io.Out.WriteLine(columns.Any(c => c.Key == "hash") ? "hash is the first 12 hex digits of the policy's SHA-256 identity" : "sweep parameters are columns (* = a twin shared across values); names, hashes in metrics.json");
+    }
+
+    /// <summary>The columns <c>--top</c> adds: the difference from the twin with its 95 % interval, and StepM's verdict (when significance was computed).</summary>
+    private static ResultColumn[] TopColumns(RankMetric by, IReadOnlyList<TopRow> rows, BacktestAnalysis? analysis)
+    {
+        if (analysis?.Policies is null)
+        {
+            return [];
+        }
+
+        var byIndex = rows.ToDictionary(r => r.Index);
+        var interval = TopPolicies.IntervalMetric(by);
+        string Difference(int i) => byIndex.TryGetValue(i, out var r) && r.Difference is { } d
+            ? $"{interval.FormatDifference(d.Estimate)} [{interval.FormatDifference(d.Interval.Lower)}, {interval.FormatDifference(d.Interval.Upper)}]"
+            : "-";
+        string Verdict(int i) => byIndex.TryGetValue(i, out var r) && r.BeatsBaseline is { } beats ? (beats ? "yes" : "no") : "-";
+        return
+        [
+            new("interval", "vs twin (95%)", (_, i) => Difference(i)),
+            new("stepm", "StepM", (_, i) => Verdict(i)),
+        ];
+    }
+
+    /// <summary>The name shown: for a sweep's runs, the part the parameter columns do not show (the entry, or the run's role).</summary>
+    private static string ShortName(BacktestOutcome outcome, int index)
+    {
+        var name = outcome.Runs[index].Name;
+        if (outcome.Spec.Sweep is not { } sweep)
+        {
+            return name;
+        }
+
+        return outcome.RoleOf(index) switch
+        {
+            RunRole.Policy => sweep.Entries > 1 && name.EndsWith(" " + sweep.CellName(index), StringComparison.Ordinal) ? name[..^(sweep.CellName(index).Length + 1)] : sweep.Entries > 1 ? name : "policy",
+            RunRole.Twin => "twin",
+            _ => name,
+        };
     }
 
     /// <summary>The header, the rule and one line per row: no line ends in a space; names are cut to fit <see cref="Width"/>.</summary>
@@ -127,17 +221,19 @@ internal static class ResultTable
     {
         var cells = rows.Select(i => columns.Select(c => c.Cell(outcome, i)).ToArray()).ToList();
         var widths = columns.Select((c, k) => cells.Select(r => r[k].Length).Append(c.Header.Length).Max()).ToArray();
-        var name = columns.ToList().FindIndex(c => c.Key == "name");
-        var total = widths.Sum() + (Gap.Length * (widths.Length - 1));
-        if (name >= 0 && total > Width)
+        // Too wide: cut the text columns (the name first, then the sweep parameters left to right), each to at least
+        // MinNameWidth characters and its header.
+        var cuttable = Enumerable.Range(0, columns.Count).Where(k => columns[k].Left && columns[k].Key != "hash").OrderBy(k => columns[k].Key == "name" ? 0 : 1).ThenBy(k => k);
+        foreach (var k in cuttable)
         {
-            var cut = Math.Max(MinNameWidth, widths[name] - (total - Width));
-            if (cut < widths[name])
+            var excess = widths.Sum() + (Gap.Length * (widths.Length - 1)) - Width;
+            var cut = Math.Max(Math.Max(MinNameWidth, columns[k].Header.Length), widths[k] - excess);
+            if (excess > 0 && cut < widths[k])
             {
-                widths[name] = Math.Max(cut, columns[name].Header.Length);
+                widths[k] = cut;
                 foreach (var row in cells)
                 {
-                    row[name] = Shorten(row[name], widths[name]);
+                    row[k] = Shorten(row[k], cut);
                 }
             }
         }
@@ -190,10 +286,13 @@ internal static class Progress
     public static T Run<T>(CliIo io, int total, Func<IProgress<int>, T> work) =>
         RunAsync(io, total, progress => Task.FromResult(work(progress))).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Runs the work with a counter "backtesting: done/total runs"; <paramref name="total"/> is the first estimate, replaced
+    /// by the job's own count when it plans its runs (<see cref="IRunCountProgress"/>: the twins and baselines included).
+    /// </summary>
     public static async Task<T> RunAsync<T>(CliIo io, int total, Func<IProgress<int>, Task<T>> work)
     {
-        var done = 0;
-        var reporter = new Reporter(value => Volatile.Write(ref done, value));
+        var reporter = new Reporter(total);
         if (!io.Interactive)
         {
             return await work(reporter);
@@ -204,7 +303,7 @@ internal static class Progress
             _ =>
             {
                 shown = true;
-                io.Error.Write($"\rbacktesting: {Volatile.Read(ref done)}/{total} policies");
+                io.Error.Write($"\rbacktesting: {reporter.Done}/{reporter.Total} runs");
                 io.Error.Flush();
             },
             null,
@@ -214,14 +313,24 @@ internal static class Progress
         timer.Dispose();
         if (shown)
         {
-            io.Error.WriteLine($"\rbacktesting: {total}/{total} policies");
+            io.Error.WriteLine($"\rbacktesting: {reporter.Total}/{reporter.Total} runs");
         }
 
         return result;
     }
 
-    private sealed class Reporter(Action<int> report) : IProgress<int>
+    /// <summary>The counter the timer reads: runs done and the total planned.</summary>
+    internal sealed class Reporter(int total) : IRunCountProgress
     {
-        public void Report(int value) => report(value);
+        private int _done;
+        private int _total = total;
+
+        public int Done => Volatile.Read(ref _done);
+
+        public int Total => Volatile.Read(ref _total);
+
+        public void Report(int value) => Volatile.Write(ref _done, value);
+
+        public void Planned(int runs) => Volatile.Write(ref _total, runs);
     }
 }

@@ -40,47 +40,15 @@ public static class SuperiorPredictiveAbility
         var maxLower = new double[replicates];
         var maxUpper = new double[replicates];
         var sqrtN = Math.Sqrt(n);
-        var differential = new double[n];
-        var prefix = new double[n + 1];
-        var means = new double[replicates];
-        List<ResampleBlock>[]? resamples = null;
-        double blockLength = 0;
+        var bootstrap = new DifferentialBootstrap(n, options);
+        var means = bootstrap.Means;
         double statistic = 0;
         var bestT = double.NegativeInfinity;
         int bestIndex = -1, models = 0, index = -1;
         foreach (var policy in policies)
         {
             index++;
-            ArgumentNullException.ThrowIfNull(policy);
-            JobsonKorkieMemmel.Aligned(policy, benchmark);
-            for (var t = 0; t < n; t++)
-            {
-                differential[t] = policy[t] - benchmark[t];
-                prefix[t + 1] = prefix[t] + differential[t];
-            }
-
-            if (resamples is null)
-            {
-                blockLength = options.BlockLength ?? BlockLength.Optimal(differential, BootstrapKind.Stationary);
-                resamples = Draw(n, blockLength, options);
-            }
-
-            var mean = prefix[n] / n;
-            var spread = 0.0;
-            for (var b = 0; b < replicates; b++)
-            {
-                var sum = 0.0;
-                foreach (var block in resamples[b])
-                {
-                    var end = block.Start + block.Length;
-                    sum += end <= n ? prefix[end] - prefix[block.Start] : prefix[n] - prefix[block.Start] + prefix[end - n];
-                }
-
-                means[b] = sum / n;
-                spread += (means[b] - mean) * (means[b] - mean);
-            }
-
-            var omega = Math.Sqrt(n * spread / replicates);
+            var (mean, omega) = bootstrap.Read(policy, benchmark);
             if (!(omega > 0))
             {
                 continue;
@@ -108,10 +76,10 @@ public static class SuperiorPredictiveAbility
 
         if (models == 0)
         {
-            return new SpaResult(0, 1, 1, 1, 0, -1, blockLength, replicates);
+            return new SpaResult(0, 1, 1, 1, 0, -1, bootstrap.BlockLength, replicates);
         }
 
-        return new SpaResult(statistic, Exceed(maxConsistent, statistic), Exceed(maxLower, statistic), Exceed(maxUpper, statistic), models, bestIndex, blockLength, replicates);
+        return new SpaResult(statistic, Exceed(maxConsistent, statistic), Exceed(maxLower, statistic), Exceed(maxUpper, statistic), models, bestIndex, bootstrap.BlockLength, replicates);
     }
 
     private static double Exceed(double[] maxima, double statistic)
@@ -128,18 +96,5 @@ public static class SuperiorPredictiveAbility
         }
 
         return (double)count / maxima.Length;
-    }
-
-    private static List<ResampleBlock>[] Draw(int n, double blockLength, BootstrapOptions options)
-    {
-        var bootstrap = new BlockBootstrap(BootstrapKind.Stationary, n, blockLength, options.Seed);
-        var all = new List<ResampleBlock>[options.Replicates];
-        for (var b = 0; b < all.Length; b++)
-        {
-            all[b] = [];
-            bootstrap.NextBlocks(all[b]);
-        }
-
-        return all;
     }
 }

@@ -33,7 +33,33 @@ public sealed record PolicySignificance(string Against, int Returns, double Shar
 /// <param name="DeflatedSharpe">DSR of the best, PSR(SR₀).</param>
 /// <param name="Spa">Hansen's SPA test of every policy against the baseline (null with no other policy).</param>
 /// <param name="SpaBestIndex">The run index of SPA's best studentised policy, or −1.</param>
-public sealed record RunSignificance(int Trials, int BestIndex, double BestSharpe, double SharpeVariance, double ExpectedMaxSharpe, double ProbabilisticSharpe, double DeflatedSharpe, SpaResult? Spa, int SpaBestIndex);
+/// <param name="StepM">Romano-Wolf's StepM of every trial against the baseline at a 5 % family-wise error rate (null with no other policy).</param>
+/// <param name="TrialIndexes">The run index of each trial, in the order the tests read them (StepM's input order).</param>
+public sealed record RunSignificance(int Trials, int BestIndex, double BestSharpe, double SharpeVariance, double ExpectedMaxSharpe, double ProbabilisticSharpe, double DeflatedSharpe, SpaResult? Spa, int SpaBestIndex, StepMResult? StepM, IReadOnlyList<int> TrialIndexes)
+{
+    /// <summary>The family-wise error rate StepM controls in <c>ballast backtest</c>.</summary>
+    public const double StepMAlpha = 0.05;
+
+    /// <summary>Whether run <paramref name="index"/> beats the baseline after StepM's correction; null when it is not a trial or StepM did not run.</summary>
+    public bool? BeatsBaseline(int index)
+    {
+        var trial = StepM is null ? -1 : IndexOf(index);
+        return trial < 0 ? null : StepM!.Rejects(trial);
+    }
+
+    private int IndexOf(int index)
+    {
+        for (var k = 0; k < TrialIndexes.Count; k++)
+        {
+            if (TrialIndexes[k] == index)
+            {
+                return k;
+            }
+        }
+
+        return -1;
+    }
+}
 
 /// <summary>A fixed-weight policy's allocation and risk: targets against what it held (docs/statistics.md).</summary>
 /// <param name="Assets">The policy's series, in universe order.</param>
@@ -192,14 +218,17 @@ public sealed class BacktestAnalysis
         }
 
         SpaResult? spa = null;
+        StepMResult? stepM = null;
         var spaBest = -1;
         if (trials.Length > 0 && returns[baseline].Length >= 3)
         {
-            spa = SuperiorPredictiveAbility.Test(returns[baseline], trials.Select(i => returns[i]), bootstrap with { Kind = BootstrapKind.Stationary });
+            var stationary = bootstrap with { Kind = BootstrapKind.Stationary };
+            spa = SuperiorPredictiveAbility.Test(returns[baseline], trials.Select(i => returns[i]), stationary);
             spaBest = spa.BestIndex >= 0 ? trials[spa.BestIndex] : -1;
+            stepM = StepwiseMultipleTesting.Test(returns[baseline], trials.Select(i => returns[i]), RunSignificance.StepMAlpha, stationary);
         }
 
-        return new RunSignificance(trials.Length, best, bestSharpe * sqrtP, variance * outcome.PeriodsPerYear, expected * sqrtP, psr, dsr, spa, spaBest);
+        return new RunSignificance(trials.Length, best, bestSharpe * sqrtP, variance * outcome.PeriodsPerYear, expected * sqrtP, psr, dsr, spa, spaBest, stepM, trials);
     }
 
     private static (IReadOnlyList<PremiumDecomposition?>, IReadOnlyList<RiskAllocation?>) PremiumOf(BacktestOutcome outcome)

@@ -31,6 +31,9 @@ public static class HtmlReport
         th,td{padding:4px 8px;border-bottom:1px solid #e6e6e6;text-align:right;white-space:nowrap}
         th{vertical-align:bottom;white-space:nowrap;border-bottom:2px solid #999;font-weight:600}
         table.heat td{padding:3px 6px}
+        figure.heatmap{margin:8px 0 16px;overflow-x:auto}
+        figure.heatmap figcaption{font-weight:600;font-size:13px;margin-bottom:2px}
+        svg.chart.heatmap{width:auto;max-width:100%}
         td.partial{font-style:italic;color:#555}
         span.partial{font-style:italic}
         details.policy{border:1px solid #ddd;border-radius:4px;padding:4px 12px;margin:8px 0}
@@ -39,6 +42,7 @@ public static class HtmlReport
         td.reason{white-space:normal;min-width:16em;color:#555}
         th.name,td.name,th.hash,td.hash{text-align:left}
         td.name{white-space:normal;min-width:10em}
+        td.verdict.yes{color:#1b6e3a;font-weight:600}
         td.name svg{margin-right:6px;vertical-align:middle}
         tr.baseline td{background:#f2f5f9}
         .tag{display:inline-block;font-size:11px;line-height:1.3;border:1px solid #999;border-radius:3px;padding:0 4px;margin-left:4px;color:#555;white-space:nowrap}
@@ -74,6 +78,10 @@ public static class HtmlReport
         sb.Append(" – backtest report</title>\n<style>\n").Append(Lf(Css)).Append('\n').Append(Lf(HtmlScript.Css)).Append("\n</style>\n</head>\n<body>\n");
         Header(sb, outcome);
         HtmlMetricsTable.Append(sb, outcome, selection, options.Analysis);
+        var whole = options.Whole ?? new ReportRun(outcome, options.Analysis);
+        HtmlTopTable.Append(sb, whole, options);
+        HtmlSweepCharts.Append(sb, whole, options);
+        HtmlPeriodsTable.Append(sb, whole, options);
         if (HtmlCharts.Days(outcome) is { } x)
         {
             HtmlCharts.Performance(sb, outcome, selection, x);

@@ -16,7 +16,24 @@ public sealed record HtmlReportOptions
 
     /// <summary>The run's statistics (docs/statistics.md): adds the Sharpe-difference p-value column when they hold significance.</summary>
     public BacktestAnalysis? Analysis { get; init; }
+
+    /// <summary>Rows of the top-N table (<c>--top</c>); null for <see cref="TopPolicies.DefaultCount"/>, shown for sweeps only.</summary>
+    public int? Top { get; init; }
+
+    /// <summary>The metric of the sweep heatmaps (<c>--heatmap</c>); null for the rebalancing premium.</summary>
+    public RankMetric? Heatmap { get; init; }
+
+    /// <summary>
+    /// The whole run when the report shows a subset of it (the best K of a large sweep): the top-N table, heatmaps and
+    /// frontier read every policy's metrics, and the statistics, from it. Null when the report shows the whole run.
+    /// </summary>
+    public ReportRun? Whole { get; init; }
 }
+
+/// <summary>A whole run and its statistics (indexed by its runs).</summary>
+/// <param name="Outcome">The outcome with every run (metrics at least; series may have been released).</param>
+/// <param name="Analysis">Its analysis, or null.</param>
+public sealed record ReportRun(BacktestOutcome Outcome, BacktestAnalysis? Analysis);
 
 /// <summary>
 /// Which policies each part of the report shows. With few policies every part shows all of them in spec order;

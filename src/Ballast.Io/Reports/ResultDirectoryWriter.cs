@@ -114,7 +114,7 @@ public sealed class ResultDirectoryWriter : IRunSink, IDisposable
             {
                 // The analysis is indexed by the whole outcome's runs: the report shows it when it shows every run.
                 var shown = ReportOutcome(outcome);
-                var report = HtmlReport.Render(shown, new HtmlReportOptions { Analysis = ReferenceEquals(shown, outcome) ? analysis : null });
+                var report = HtmlReport.Render(shown, Report with { Analysis = ReferenceEquals(shown, outcome) ? analysis : null, Whole = new ReportRun(outcome, analysis) });
                 WriteFile("report.html", stream => stream.Write(new System.Text.UTF8Encoding(false).GetBytes(report)));
             }
 
@@ -123,6 +123,9 @@ public sealed class ResultDirectoryWriter : IRunSink, IDisposable
         _completed = true;
         return _request.FileNames();
     }
+
+    /// <summary>What the report ranks by and shows (<c>--by</c>, <c>--top</c>, <c>--heatmap</c>).</summary>
+    public HtmlReportOptions Report { get; init; } = new();
 
     /// <summary>Deletes the staging directory unless the output was completed.</summary>
     public void Dispose()

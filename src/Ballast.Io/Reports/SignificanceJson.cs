@@ -105,6 +105,7 @@ public static class SignificanceJson
                 w.WriteNullValue();
             }
 
+            StepMJson.Write(w, outcome, analysis.Bootstrap, run);
             w.WriteEndObject();
         }
 
