@@ -74,6 +74,7 @@ public static class HtmlReport
         sb.Append(" – backtest report</title>\n<style>\n").Append(Lf(Css)).Append('\n').Append(Lf(HtmlScript.Css)).Append("\n</style>\n</head>\n<body>\n");
         Header(sb, outcome);
         HtmlMetricsTable.Append(sb, outcome, selection, options.Analysis);
+        FindingsSection.Append(sb, outcome, options.Analysis);
         if (HtmlCharts.Days(outcome) is { } x)
         {
             HtmlCharts.Performance(sb, outcome, selection, x);

@@ -18,6 +18,7 @@ internal sealed record SampleRun(bool NeedsSharedData, Func<TempDir, string?, Js
         ["constrained-min-variance"] = new(true, (dir, shared) => Backtest("constrained-min-variance.yaml", Etf(shared))),
         ["frequency-cost-sweep"] = new(true, (dir, shared) => Backtest(Path.Combine("research", "frequency-cost-sweep.yaml"), Etf(shared))),
         ["booth-fama-1992-diversification-return"] = new(true, (dir, shared) => Backtest(Path.Combine("research", "booth-fama-1992-diversification-return.yaml"), Shiller(dir, shared), "--from", "1925-12", "--to", "2009-12")),
+        ["edhec-frequency-matters"] = new(true, (dir, shared) => Backtest(Path.Combine("research", "edhec-frequency-matters.yaml"), Edhec(shared), "--returns", "percent")),
         ["vanguard-2010-monitoring-threshold"] = new(true, (dir, shared) => Backtest(Path.Combine("research", "vanguard-2010-monitoring-threshold.yaml"), Shiller(dir, shared), "--from", "1925-12", "--to", "2009-12")),
     };
 
