@@ -84,7 +84,7 @@ internal static class DataCommand
             io.Out.WriteLine($"wrote {path}: {table.ColumnCount} strategies ({string.Join(", ", table.Names)}) x {table.RowCount} rows, {table.FormatDate(table.Dates[0])} .. {table.FormatDate(table.Dates[^1])}");
             return Program.Ok;
         });
-        var data = new Command("data", "Data utilities.") { synth };
+        var data = new Command("data", "Data utilities.") { synth, DataShillerCommand.Create(io) };
         return data;
     }
 }

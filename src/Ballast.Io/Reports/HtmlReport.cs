@@ -78,6 +78,7 @@ public static class HtmlReport
         sb.Append(" – backtest report</title>\n<style>\n").Append(Lf(Css)).Append('\n').Append(Lf(HtmlScript.Css)).Append("\n</style>\n</head>\n<body>\n");
         Header(sb, outcome);
         HtmlMetricsTable.Append(sb, outcome, selection, options.Analysis);
+        FindingsSection.Append(sb, outcome, options.Analysis);
         var whole = options.Whole ?? new ReportRun(outcome, options.Analysis);
         HtmlTopTable.Append(sb, whole, options);
         HtmlSweepCharts.Append(sb, whole, options);
