@@ -49,7 +49,7 @@ public sealed class ReadModelStore
         var checkpoint = await _tables.CheckpointAsync(cancellationToken).ConfigureAwait(false);
         if (checkpoint is null)
         {
-            return await RebuildAsync(null, cancellationToken).ConfigureAwait(false);
+            return await DiscardAsync(null, cancellationToken).ConfigureAwait(false);
         }
 
         JournalEvent? at = null;
@@ -61,7 +61,7 @@ public sealed class ReadModelStore
 
         if (at is null || at.Sequence != checkpoint.Through.Sequence || at.Hash != checkpoint.Through.Hash)
         {
-            return await RebuildAsync($"the checkpoint's event {checkpoint.Through} is not the journal's ({(at is null ? "absent" : JournalHead.After(at).ToString())})", cancellationToken).ConfigureAwait(false);
+            return await DiscardAsync($"the checkpoint's event {checkpoint.Through} is not the journal's ({(at is null ? "absent" : JournalHead.After(at).ToString())})", cancellationToken).ConfigureAwait(false);
         }
 
         var rows = await _tables.RowsAsync(cancellationToken).ConfigureAwait(false);
@@ -73,7 +73,7 @@ public sealed class ReadModelStore
 
         if (rows.Count != checkpoint.Rows || Convert.ToHexStringLower(digest) != checkpoint.RowsDigest)
         {
-            return await RebuildAsync($"the stored rows ({rows.Count}, digest {Convert.ToHexStringLower(digest)}) are not the checkpoint's ({checkpoint.Rows}, {checkpoint.RowsDigest})", cancellationToken).ConfigureAwait(false);
+            return await DiscardAsync($"the stored rows ({rows.Count}, digest {Convert.ToHexStringLower(digest)}) are not the checkpoint's ({checkpoint.Rows}, {checkpoint.RowsDigest})", cancellationToken).ConfigureAwait(false);
         }
 
         var series = new Dictionary<string, ImmutableList<VaultPoint>.Builder>(StringComparer.Ordinal);
@@ -88,7 +88,7 @@ public sealed class ReadModelStore
         }
         catch (JsonException e)
         {
-            return await RebuildAsync($"a stored row does not read: {e.Message}", cancellationToken).ConfigureAwait(false);
+            return await DiscardAsync($"a stored row does not read: {e.Message}", cancellationToken).ConfigureAwait(false);
         }
 
         builder.Restore(
@@ -121,6 +121,27 @@ public sealed class ReadModelStore
         await _tables.SaveAsync(checkpoint, rows, cancellationToken).ConfigureAwait(false);
         (_digest, _rows, _savedThrough) = (digest, checkpoint.Rows, model.Head.Sequence);
     }
+
+    /// <summary>
+    /// Clears the tables and projects the whole journal into <paramref name="builder"/> (fed no event yet), then saves
+    /// it: what <c>ballast projections rebuild</c> runs. Returns the rebuilt read model.
+    /// </summary>
+    public async Task<ReadModel> RebuildAsync(ProjectionBuilder builder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        await DiscardAsync(why: null, cancellationToken).ConfigureAwait(false);
+        await foreach (var e in _journal.ReadAsync(1, cancellationToken).ConfigureAwait(false))
+        {
+            builder.Apply(e);
+        }
+
+        var model = builder.Publish();
+        await SaveAsync(builder, model, cancellationToken).ConfigureAwait(false);
+        return model;
+    }
+
+    /// <summary>The number of rows stored (as of the last load or save).</summary>
+    public long Rows => _rows;
 
     /// <summary>Every row the projection holds (as stored), for comparing stored and rebuilt projections.</summary>
     public static IReadOnlyList<ProjectionRow> RowsOf(ProjectionBuilder builder, ReadModel model) => RowsAfter(builder, model, 0);
@@ -184,7 +205,7 @@ public sealed class ReadModelStore
 
     private static T Read<T>(ProjectionRow row) => JsonSerializer.Deserialize<T>(row.Json, Json) ?? throw new JsonException($"projection row {row.Series}/{row.Vault}/{row.Sequence} is null");
 
-    private async Task<ProjectionStart> RebuildAsync(string? why, CancellationToken cancellationToken)
+    private async Task<ProjectionStart> DiscardAsync(string? why, CancellationToken cancellationToken)
     {
         await _tables.ClearAsync(cancellationToken).ConfigureAwait(false);
         (_digest, _rows, _savedThrough) = (new byte[32], 0, 0);
