@@ -131,6 +131,7 @@ public sealed class BallastService : IAsyncDisposable
             builder.Services.AddSingleton(new JournalSignal());
             builder.Services.AddSingleton(new ReadStore(readerStore));
             builder.Services.AddSingleton(evidence);
+            builder.Services.AddSingleton<ReadResponses>();
             builder.Services.AddSingleton(new RebalanceVerifications(readerStore, evidence));
             builder.AddBallastTelemetry();
             builder.Services.AddSingleton(sp => new CommandWriter(sequencer, sp.GetRequiredService<JournalSignal>(), sp.GetRequiredService<ILogger<CommandWriter>>(), sp.GetRequiredService<ServiceMetrics>(), settings.MaxBatch, writerStore as IRefusalStore));
