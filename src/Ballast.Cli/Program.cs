@@ -51,6 +51,7 @@ public static class Program
         root.Subcommands.Add(JournalCommand.Create(io));
         root.Subcommands.Add(GovCommand.Create(io));
         root.Subcommands.Add(ServeCommand.Create(io));
+        root.Subcommands.Add(ProjectionsCommand.Create(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -131,11 +131,14 @@ public sealed class BallastService : IAsyncDisposable
             builder.Services.AddSingleton(new JournalSignal());
             builder.Services.AddSingleton(new ReadStore(readerStore));
             builder.Services.AddSingleton(evidence);
+            builder.Services.AddSingleton<ReadResponses>();
             builder.Services.AddSingleton(new RebalanceVerifications(readerStore, evidence));
             builder.AddBallastTelemetry();
             builder.Services.AddSingleton(sp => new CommandWriter(sequencer, sp.GetRequiredService<JournalSignal>(), sp.GetRequiredService<ILogger<CommandWriter>>(), sp.GetRequiredService<ServiceMetrics>(), settings.MaxBatch, writerStore as IRefusalStore));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandWriter>());
-            builder.Services.AddSingleton(sp => new Projector(readerStore, sp.GetRequiredService<JournalSignal>(), new ProjectionBuilder(KeeperService.Account), sp.GetRequiredService<ILogger<Projector>>()));
+            var projectionTables = ProjectionTables.Of(readerStore);
+            builder.Services.AddSingleton(sp => new Projector(readerStore, sp.GetRequiredService<JournalSignal>(), new ProjectionBuilder(KeeperService.Account), sp.GetRequiredService<ILogger<Projector>>(),
+                projectionTables is null ? null : new ReadModelStore(projectionTables, readerStore), settings.ReadModelSaveInterval));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<Projector>());
             if (settings.Keeper)
             {

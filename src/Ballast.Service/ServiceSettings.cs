@@ -33,6 +33,9 @@ public sealed record ServiceSettings
     /// <summary>Demo mode: set up the demo on the (empty) journal and run its reporter every <see cref="DemoReportPeriod"/>.</summary>
     public bool Demo { get; init; }
 
+    /// <summary>How often, at most, the read model's new series points are appended to the projection tables (real time; zero: after every batch). Also saved at start and at stop.</summary>
+    public TimeSpan ReadModelSaveInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The demo reporter's period (real time).</summary>
     public TimeSpan DemoReportPeriod { get; init; } = TimeSpan.FromSeconds(1);
 }

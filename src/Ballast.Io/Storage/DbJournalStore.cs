@@ -69,6 +69,13 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
 
     private protected string SchemaTable => Prefix + "journal_schema";
 
+    /// <summary>Prepended to every table name, for tables kept beside the journal's (<see cref="ProjectionTables"/>).</summary>
+    internal string TablePrefix => Prefix;
+
+    /// <summary>Runs <paramref name="operation"/> on this store's connection, one operation at a time with this store's others (<see cref="ProjectionTables"/>).</summary>
+    internal Task<T> RunOnConnectionAsync<T>(Func<DbConnection, CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        RunAsync(operation, cancellationToken);
+
     /// <summary>A connection for one operation.</summary>
     private protected abstract ValueTask<DbConnection> AcquireAsync(CancellationToken cancellationToken);
 
@@ -380,7 +387,7 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    internal static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;

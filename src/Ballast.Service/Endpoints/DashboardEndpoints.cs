@@ -23,17 +23,17 @@ public static class DashboardEndpoints
         ArgumentNullException.ThrowIfNull(app);
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapGet("/api/vaults/summary", (Projector p) => TypedResults.Ok(VaultMetrics.Summaries(p.Current))).WithName("VaultSummaries")
+        app.MapGet("/api/vaults/summary", (Projector p, ReadResponses r, HttpRequest q) => { var model = p.Current; return r.Of(model, q, () => VaultMetrics.Summaries(model)); }).WithName("VaultSummaries")
             .WithSummary("Every vault with NAV, share price, returns over 30 days, 1 year and since start, volatility, max drawdown, drift from target, last report and keeper call, paused and held.");
         app.MapGet("/api/vaults/{id}/twin", Twin).WithName("VaultTwin")
             .WithSummary("A composed vault's NAV and share price beside its buy-and-hold twin (its first allocation held without rebalancing), oldest first. format=json|csv.");
         app.MapGet("/api/vaults/{id}/rebalances/{sequence}/verify", VerifyAsync).WithName("VerifyRebalance")
             .WithSummary("Verify one rebalance: the journal up to its command replayed and re-decided as `ballast verify` does, and the decision re-derived beside the journaled one.");
-        app.MapGet("/api/governance", (Projector p) => TypedResults.Ok(p.Current.Governance ?? new GovernanceView(p.Current.HeadTime ?? DateTimeOffset.UnixEpoch, [], [], [], [])))
+        app.MapGet("/api/governance", (Projector p, ReadResponses r, HttpRequest q) => { var model = p.Current; return r.Of(model, q, () => model.Governance ?? new GovernanceView(model.HeadTime ?? DateTimeOffset.UnixEpoch, [], [], [], [])); })
             .WithName("Governance").WithSummary("Proposals (state, votes, quorum, timelock, evidence claimed and re-run), gauges, emissions and locks.");
     }
 
-    private static Results<Ok<List<TwinPoint>>, ContentHttpResult, ProblemHttpResult> Twin(string id, Projector p, string? format)
+    private static Results<CachedJson<List<TwinPoint>>, ContentHttpResult, ProblemHttpResult> Twin(string id, Projector p, ReadResponses r, HttpRequest q, string? format)
     {
         var model = p.Current;
         if (!model.Vaults.TryGetValue(id, out var vault))
@@ -58,7 +58,7 @@ public static class DashboardEndpoints
             return TypedResults.Text(csv.ToString(), "text/csv", Encoding.UTF8);
         }
 
-        return format is null or "json" ? TypedResults.Ok(points) : ReadEndpoints.BadFormat();
+        return format is null or "json" ? r.Of(model, q, () => points) : ReadEndpoints.BadFormat();
     }
 
     private static async Task<Results<Ok<RebalanceVerification>, ProblemHttpResult>> VerifyAsync(string id, string sequence, Projector projector, RebalanceVerifications verifications, CancellationToken cancellationToken)

@@ -31,8 +31,8 @@ public static class ReadEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/api/head", (Projector p) => TypedResults.Ok(Head(p.Current))).WithName("Head").WithSummary("The journal head the read model includes.");
-        app.MapGet("/api/vaults", (Projector p) => TypedResults.Ok(p.Current.Vaults.Values.ToList())).WithName("Vaults").WithSummary("Every vault: NAV, supply, share price, allocation, policy, last report, rebalance and keeper call.");
+        app.MapGet("/api/head", (Projector p, ReadResponses r, HttpRequest q) => { var model = p.Current; return r.Of(model, q, () => Head(model)); }).WithName("Head").WithSummary("The journal head the read model includes.");
+        app.MapGet("/api/vaults", (Projector p, ReadResponses r, HttpRequest q) => { var model = p.Current; return r.Of(model, q, () => model.Vaults.Values.ToList()); }).WithName("Vaults").WithSummary("Every vault: NAV, supply, share price, allocation, policy, last report, rebalance and keeper call.");
         app.MapGet("/api/vaults/{id}", Vault).WithName("Vault").WithSummary("One vault now.");
         app.MapGet("/api/vaults/{id}/series", Series).WithName("VaultSeries")
             .WithSummary("A vault's NAV, supply, share price and allocation over time. Query: from, to (ISO times), after (sequence cursor), limit (at most 10,000), format=json|csv.");
@@ -48,10 +48,13 @@ public static class ReadEndpoints
         return new HeadResponse(model.Head.Sequence, model.Head.Hash.ToHex(), model.HeadTime);
     }
 
-    private static Results<Ok<VaultView>, ProblemHttpResult> Vault(string id, Projector p) =>
-        p.Current.Vaults.TryGetValue(id, out var vault) ? TypedResults.Ok(vault) : NoVault(id);
+    private static Results<CachedJson<VaultView>, ProblemHttpResult> Vault(string id, Projector p, ReadResponses r, HttpRequest q)
+    {
+        var model = p.Current;
+        return model.Vaults.TryGetValue(id, out var vault) ? r.Of(model, q, () => vault) : NoVault(id);
+    }
 
-    private static Results<Ok<SeriesPage>, ContentHttpResult, ProblemHttpResult> Series(string id, Projector p, string? from, string? to, string? after, string? limit, string? format)
+    private static Results<CachedJson<SeriesPage>, ContentHttpResult, ProblemHttpResult> Series(string id, Projector p, ReadResponses r, HttpRequest q, string? from, string? to, string? after, string? limit, string? format)
     {
         var model = p.Current;
         if (!model.Vaults.ContainsKey(id))
@@ -92,12 +95,7 @@ public static class ReadEndpoints
 
         var cursor = QueryValues.Long(after, "after").Value;
         var take = (int)(QueryValues.Long(limit, "limit").Value ?? MaxPage);
-        var selected = (model.Series.GetValueOrDefault(id) ?? [])
-            .Where(pt => (cursor is null || pt.Sequence > cursor) && (start is null || pt.Time >= start) && (end is null || pt.Time <= end))
-            .Take(take + 1)
-            .ToList();
-        var next = selected.Count > take ? selected[take - 1].Sequence : (long?)null;
-        var page = selected.Take(take).ToList();
+        var (page, next) = SeriesPoints.Page(model.Series.GetValueOrDefault(id) ?? [], cursor, start, end, take);
         if (format == "csv")
         {
             var csv = new StringBuilder("sequence,time,nav,total_supply,share_price,allocation_ppm\n");
@@ -109,10 +107,10 @@ public static class ReadEndpoints
             return TypedResults.Text(csv.ToString(), "text/csv", Encoding.UTF8);
         }
 
-        return TypedResults.Ok(new SeriesPage(id, page, next));
+        return r.Of(model, q, () => new SeriesPage(id, page, next));
     }
 
-    private static Results<Ok<List<RebalanceView>>, ContentHttpResult, ProblemHttpResult> Rebalances(string id, Projector p, string? format)
+    private static Results<CachedJson<List<RebalanceView>>, ContentHttpResult, ProblemHttpResult> Rebalances(string id, Projector p, ReadResponses r, HttpRequest q, string? format)
     {
         var model = p.Current;
         if (!model.Vaults.ContainsKey(id))
@@ -126,7 +124,7 @@ public static class ReadEndpoints
             return TypedResults.Text(RebalancesCsv(list), "text/csv", Encoding.UTF8);
         }
 
-        return format is null or "json" ? TypedResults.Ok(list) : BadFormat();
+        return format is null or "json" ? r.Of(model, q, () => list) : BadFormat();
     }
 
     /// <summary>Rebalances as CSV, one row each; text fields quoted where they need it (<see cref="ResultFiles.Csv"/>).</summary>
@@ -141,12 +139,12 @@ public static class ReadEndpoints
         return csv.ToString();
     }
 
-    private static Results<Ok<PolicyView>, ProblemHttpResult> Policy(string hash, Projector p) =>
-        p.Current.Policies.TryGetValue(hash.ToLowerInvariant(), out var policy)
-            ? TypedResults.Ok(policy)
+    private static Results<CachedJson<PolicyView>, ProblemHttpResult> Policy(string hash, Projector p, ReadResponses r, HttpRequest q) =>
+        p.Current is var model && model.Policies.TryGetValue(hash.ToLowerInvariant(), out var policy)
+            ? r.Of(model, q, () => policy)
             : Problems.Of(StatusCodes.Status404NotFound, "unknown-policy", $"no policy text with hash '{QueryValues.Echo(hash)}' in the journal", member: "hash");
 
-    private static Results<Ok<AccountView>, ProblemHttpResult> Account(string id, Projector p)
+    private static Results<CachedJson<AccountView>, ProblemHttpResult> Account(string id, Projector p, ReadResponses r, HttpRequest q)
     {
         var model = p.Current;
         if (!AccountId.IsValid(id))
@@ -160,8 +158,7 @@ public static class ReadEndpoints
         }
 
         // Positions are valued at read time on the vaults' current prices (a NAV report changes every holder's value).
-        var valued = account.Positions.Select(pos => model.Vaults.TryGetValue(pos.Vault, out var v) ? Valued(pos, v.Price) : pos);
-        return TypedResults.Ok(account with { Positions = [.. valued] });
+        return r.Of(model, q, () => account with { Positions = [.. account.Positions.Select(pos => model.Vaults.TryGetValue(pos.Vault, out var v) ? Valued(pos, v.Price) : pos)] });
     }
 
     /// <summary>A position valued at <paramref name="price"/> (floor), with its profit and loss (exact, signed).</summary>

@@ -43,6 +43,8 @@ public sealed class ProjectionBuilder
     private bool _governanceChanged;
     private CommandAccepted? _command;
     private JournalEvent? _commandEvent;
+    private bool _commandRestored;
+    private long _restoredThrough;
 
     /// <summary>A builder that attributes commands sent by <paramref name="keeper"/> to the keeper.</summary>
     public ProjectionBuilder(AccountId keeper) => _keeper = keeper;
@@ -50,16 +52,58 @@ public sealed class ProjectionBuilder
     /// <summary>The last event applied.</summary>
     public JournalHead Head => _head;
 
+    /// <summary>Events applied with their series points computed (those after a restored checkpoint, or all): the count a resumed start keeps low.</summary>
+    public long ProjectedEvents { get; private set; }
+
+    /// <summary>Events applied to the protocol state only, their series points restored from the store (<see cref="Restore"/>).</summary>
+    public long RestoredEvents { get; private set; }
+
+    /// <summary>Each composed vault's buy-and-hold basis, once it has one.</summary>
+    public IReadOnlyDictionary<string, TwinBasis> TwinBases => _twinBases;
+
+    /// <summary>
+    /// Takes the series, twins and twin bases through journal event <paramref name="through"/> from the store instead
+    /// of computing them: the events up to it are still applied (the protocol state, the views of now, history), but
+    /// no point is computed for them. Call before the first event is applied.
+    /// </summary>
+    public void Restore(long through, ImmutableDictionary<string, ImmutableList<VaultPoint>> series, ImmutableDictionary<string, ImmutableList<TwinPoint>> twins, IReadOnlyDictionary<string, TwinBasis> bases)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(twins);
+        ArgumentNullException.ThrowIfNull(bases);
+        if (_head.Sequence != 0)
+        {
+            throw new InvalidOperationException("a projection is restored before any event is applied");
+        }
+
+        _restoredThrough = through;
+        _model = _model with { Series = series.WithComparers(StringComparer.Ordinal), Twins = twins.WithComparers(StringComparer.Ordinal) };
+        foreach (var (vault, basis) in bases)
+        {
+            _twinBases[vault] = basis;
+        }
+    }
+
     /// <summary>Applies one journal event (the next in sequence).</summary>
     public void Apply(JournalEvent journalEvent)
     {
         ArgumentNullException.ThrowIfNull(journalEvent);
         var e = EventTypes.Parse(journalEvent.Type, journalEvent.Payload);
+        if (journalEvent.Sequence <= _restoredThrough)
+        {
+            RestoredEvents++;
+        }
+        else
+        {
+            ProjectedEvents++;
+        }
+
         if (e is CommandAccepted accepted)
         {
             FinishCommand();
             _command = accepted;
             _commandEvent = journalEvent;
+            _commandRestored = journalEvent.Sequence <= _restoredThrough;
             _accountsTouched.Add(accepted.Command.Actor);
             if (Touches.RecipientOf(accepted.Command) is { } recipient)
             {
@@ -191,6 +235,12 @@ public sealed class ProjectionBuilder
         var twins = _model.Twins;
         foreach (var id in _vaultsTouched)
         {
+            if (_commandRestored)
+            {
+                _vaultsToView.Add(id); // its points come from the store; View skips an id that is no vault
+                continue;
+            }
+
             if (Point(id, sequence, at) is not { } point)
             {
                 continue;
@@ -278,7 +328,7 @@ public sealed class ProjectionBuilder
                 return null;
             }
 
-            basis = new TwinBasis(held, _state.Balance(cv.Spec.Asset, cv.Account), cv.Ledger.TotalSupply);
+            basis = new TwinBasis(point.Sequence, held, _state.Balance(cv.Spec.Asset, cv.Account), cv.Ledger.TotalSupply);
             _twinBases[id] = basis;
         }
 
@@ -394,7 +444,7 @@ public sealed class ProjectionBuilder
         SimRunner.Format(ExactMath.MulDiv(ExactMath.Pow10(shareDecimals), price.Assets, price.Shares, Rounding.Floor), assetDecimals);
 
     private static string Text(UInt128 value) => value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>What a composed vault held at its first allocation: child shares in child order, idle cash, and its supply then.</summary>
-    private sealed record TwinBasis(ImmutableArray<UInt128> Shares, UInt128 Cash, UInt128 Supply);
 }
+
+/// <summary>What a composed vault held at its first allocation (the point at <paramref name="Sequence"/>): child shares in child order, idle cash, and its supply then.</summary>
+public sealed record TwinBasis(long Sequence, ImmutableArray<UInt128> Shares, UInt128 Cash, UInt128 Supply);

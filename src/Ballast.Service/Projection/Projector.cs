@@ -6,10 +6,12 @@ using Microsoft.Extensions.Logging;
 namespace Ballast.Service.Projection;
 
 /// <summary>
-/// Keeps the <see cref="ReadModel"/> current: at start it replays the whole journal (the read model is rebuilt, never
-/// trusted from elsewhere), then after each batch the writer commits it reads the new events from its own store
-/// connection, applies them, and swaps in the new read model, then raises <see cref="Published"/> for streams.
-/// Reads take <see cref="Current"/> and never wait for the writer.
+/// Keeps the <see cref="ReadModel"/> current: at start it replays the journal, taking the series from the projection
+/// tables through their checkpoint when a <see cref="ReadModelStore"/> is given and they are the journal's (else it
+/// rebuilds them); then after each batch the writer commits it reads the new events from its own store connection,
+/// applies them, swaps in the new read model, raises <see cref="Published"/> for streams, and appends the new series
+/// points to the tables (at most once per save interval, and at stop). Reads take <see cref="Current"/> and never
+/// wait for the writer.
 /// </summary>
 public sealed class Projector : BackgroundService
 {
@@ -18,16 +20,31 @@ public sealed class Projector : BackgroundService
     private readonly ProjectionBuilder _builder;
     private readonly ILogger _log;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ReadModelStore? _store;
+    private readonly TimeSpan _saveInterval;
+    private long _lastSave;
     private ReadModel _current = ReadModel.Empty;
 
-    /// <summary>A projector reading from <paramref name="reader"/> (not the writer's store instance) whenever <paramref name="committed"/> moves.</summary>
-    public Projector(IJournalStore reader, JournalSignal committed, ProjectionBuilder builder, ILogger<Projector> log)
+    /// <summary>
+    /// A projector reading from <paramref name="reader"/> (not the writer's store instance) whenever
+    /// <paramref name="committed"/> moves; with <paramref name="store"/>, its series are kept in the projection tables,
+    /// saved at most every <paramref name="saveInterval"/> (real time; zero: after every batch).
+    /// </summary>
+    public Projector(IJournalStore reader, JournalSignal committed, ProjectionBuilder builder, ILogger<Projector> log, ReadModelStore? store = null, TimeSpan saveInterval = default)
     {
         _log = log;
         _reader = reader;
         _committed = committed;
         _builder = builder;
+        _store = store;
+        _saveInterval = saveInterval;
     }
+
+    /// <summary>What the start found in the projection tables (null without them, or before the start).</summary>
+    public ProjectionStart? Start { get; private set; }
+
+    /// <summary>The builder (its counters say how many events were projected and how many restored).</summary>
+    public ProjectionBuilder Builder => _builder;
 
     /// <summary>The read model as of the last batch applied.</summary>
     public ReadModel Current => Volatile.Read(ref _current);
@@ -60,7 +77,17 @@ public sealed class Projector : BackgroundService
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_store is not null)
+        {
+            Start = await _store.LoadAsync(_builder, stoppingToken).ConfigureAwait(false);
+            if (Start.Rebuilt is { } why)
+            {
+                LogRebuild(_log, why, null);
+            }
+        }
+
         await CatchUpAsync(stoppingToken).ConfigureAwait(false);
+        await SaveAsync(due: true, stoppingToken).ConfigureAwait(false);
         _ready.TrySetResult();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -68,6 +95,7 @@ public sealed class Projector : BackgroundService
             {
                 await _committed.WaitBeyondAsync(_builder.Head.Sequence, stoppingToken).ConfigureAwait(false);
                 await CatchUpAsync(stoppingToken).ConfigureAwait(false);
+                await SaveAsync(due: Environment.TickCount64 - _lastSave >= (long)_saveInterval.TotalMilliseconds, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -81,6 +109,39 @@ public sealed class Projector : BackgroundService
             }
         }
     }
+
+    /// <inheritdoc/>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (Ready)
+        {
+            await SaveAsync(due: true, cancellationToken).ConfigureAwait(false); // the loop has ended: the builder is ours
+        }
+    }
+
+    /// <summary>Appends the series points published since the last save (when due); a store that fails leaves the read model as it is and is tried again later.</summary>
+    private async Task SaveAsync(bool due, CancellationToken cancellationToken)
+    {
+        if (_store is null || !due)
+        {
+            return;
+        }
+
+        try
+        {
+            await _store.SaveAsync(_builder, Current, cancellationToken).ConfigureAwait(false);
+            _lastSave = Environment.TickCount64;
+        }
+        catch (JournalStoreException e)
+        {
+            LogSaveFailed(_log, e);
+        }
+    }
+
+    private static readonly Action<ILogger, string, Exception?> LogRebuild = LoggerMessage.Define<string>(LogLevel.Warning, new EventId(4, "ProjectionRebuilt"), "the stored read model was discarded and is rebuilt from the journal: {Reason}");
+
+    private static readonly Action<ILogger, Exception?> LogSaveFailed = LoggerMessage.Define(LogLevel.Warning, new EventId(5, "ProjectionSaveFailed"), "the read model's series could not be saved to the projection tables; trying again after the next batch");
 
     private static readonly Action<ILogger, Exception?> LogRetryMessage = LoggerMessage.Define(LogLevel.Warning, new EventId(3, "ProjectionRetry"), "the read model could not read the journal; retrying");
 
