@@ -93,7 +93,7 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
     public async Task<AppendResult> AppendAsync(string commandId, IReadOnlyList<JournalEvent> events, CancellationToken cancellationToken = default)
     {
         CheckCommand(commandId, events, nameof(events));
-        var results = await AppendAllAsync([(commandId, events)], cancellationToken).ConfigureAwait(false);
+        var results = await AppendAllAsync([(commandId, events)], [], cancellationToken).ConfigureAwait(false);
         return results[0];
     }
 
@@ -105,17 +105,21 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
             return Task.FromResult<IReadOnlyList<AppendResult>>([]);
         }
 
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (commandId, events) in commands)
+        CheckBatch(commands);
+        return AppendAllAsync(commands, [], cancellationToken);
+    }
+
+    public Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands, IReadOnlyList<StoredRefusal> refusals, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        ArgumentNullException.ThrowIfNull(refusals);
+        if (commands.Count == 0 && refusals.Count == 0)
         {
-            CheckCommand(commandId, events, nameof(commands));
-            if (!ids.Add(commandId))
-            {
-                throw new ArgumentException($"command '{commandId}' appears twice in one batch", nameof(commands));
-            }
+            return Task.FromResult<IReadOnlyList<AppendResult>>([]);
         }
 
-        return AppendAllAsync(commands, cancellationToken);
+        CheckBatch(commands);
+        return AppendAllAsync(commands, refusals, cancellationToken);
     }
 
     public IAsyncEnumerable<JournalEvent> ReadAsync(long fromSequence = 1, CancellationToken cancellationToken = default)
@@ -259,13 +263,7 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
         return refusals.Count == 0 ? Task.CompletedTask : RunAsync(async (connection, ct) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            foreach (var r in refusals)
-            {
-                await ExecuteAsync(connection, transaction,
-                    $"INSERT INTO {Refusals} (command_id, command, code, message, at_sequence) VALUES (@command_id, @command, @code, @message, @at_sequence) ON CONFLICT (command_id) DO NOTHING", ct,
-                    ("command_id", r.CommandId), ("command", r.Command), ("code", r.Code), ("message", r.Message), ("at_sequence", r.AtSequence)).ConfigureAwait(false);
-            }
-
+            await InsertRefusalsAsync(connection, transaction, refusals, ct).ConfigureAwait(false);
             await transaction.CommitAsync(ct).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
@@ -398,6 +396,21 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
         return command;
     }
 
+    /// <summary>Checks each member of a batch (<see cref="CheckCommand"/>) and that no command id appears twice.</summary>
+    private static void CheckBatch(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (commandId, events) in commands)
+        {
+            CheckCommand(commandId, events, nameof(commands));
+            if (!ids.Add(commandId))
+            {
+                throw new ArgumentException($"command '{commandId}' appears twice in one batch", nameof(commands));
+            }
+        }
+    }
+
     private static void CheckCommand(string commandId, IReadOnlyList<JournalEvent> events, string parameter)
     {
         ArgumentNullException.ThrowIfNull(commandId, parameter);
@@ -427,7 +440,24 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
         }
     }
 
-    private Task<IReadOnlyList<AppendResult>> AppendAllAsync(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands, CancellationToken cancellationToken) => RunAsync(async (connection, ct) =>
+    /// <summary>Inserts <paramref name="refusals"/> in <paramref name="transaction"/> with one prepared statement; a command id already stored is left as it is.</summary>
+    private async Task InsertRefusalsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<StoredRefusal> refusals, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(connection, transaction,
+            $"INSERT INTO {Refusals} (command_id, command, code, message, at_sequence) VALUES (@command_id, @command, @code, @message, @at_sequence) ON CONFLICT (command_id) DO NOTHING",
+            ("command_id", ""), ("command", ""), ("code", ""), ("message", ""), ("at_sequence", 0L));
+        foreach (var r in refusals)
+        {
+            insert.Parameters[0].Value = r.CommandId;
+            insert.Parameters[1].Value = r.Command;
+            insert.Parameters[2].Value = r.Code;
+            insert.Parameters[3].Value = r.Message;
+            insert.Parameters[4].Value = r.AtSequence;
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task<IReadOnlyList<AppendResult>> AppendAllAsync(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands, IReadOnlyList<StoredRefusal> refusals, CancellationToken cancellationToken) => RunAsync(async (connection, ct) =>
     {
         await using var transaction = await BeginWriteAsync(connection, ct).ConfigureAwait(false);
         var head = await ReadHeadAsync(connection, transaction, ct).ConfigureAwait(false);
@@ -483,6 +513,11 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
             }
             head = JournalHead.After(last);
             results[c] = new AppendResult(AppendStatus.Appended, events);
+        }
+
+        if (refusals.Count > 0)
+        {
+            await InsertRefusalsAsync(connection, transaction, refusals, ct).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(ct).ConfigureAwait(false);
