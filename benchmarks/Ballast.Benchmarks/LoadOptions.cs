@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Ballast.Benchmarks;
 
 /// <summary>
-/// The options of the load mode (<c>load [--seconds S] [--clients N] [--readers R] [--report-every K] [--db sqlite:FILE|postgres:CONN] [--max-batch B]</c>).
+/// The options of the load mode (<c>load [--seconds S] [--clients N] [--readers R] [--report-every K] [--db sqlite:FILE|postgres:CONN] [--max-batch B] [--sqlite-sync full|normal]</c>).
 /// </summary>
 public sealed record LoadOptions
 {
@@ -24,6 +24,9 @@ public sealed record LoadOptions
 
     /// <summary>The writer's largest batch (group commit).</summary>
     public int MaxBatch { get; init; } = 512;
+
+    /// <summary>When the SQLite journal's commits reach the disk (<c>--sqlite-sync full|normal</c>; the service's default is full).</summary>
+    public Ballast.Io.Storage.SqliteSynchronous SqliteSynchronous { get; init; } = Ballast.Io.Storage.SqliteSynchronous.Full;
 
     /// <summary>The options in <paramref name="args"/> (after the word <c>load</c>).</summary>
     /// <exception cref="ArgumentException">An unknown option, or a value out of range.</exception>
@@ -50,7 +53,16 @@ public sealed record LoadOptions
                 "--report-every" => options with { ReportEvery = Number(1, 1_000_000) },
                 "--max-batch" => options with { MaxBatch = Number(1, 65_536) },
                 "--db" => options with { Journal = Value() },
-                _ => throw new ArgumentException($"unknown option '{name}'; load [--seconds S] [--clients N] [--readers R] [--report-every K] [--max-batch B] [--db sqlite:FILE|postgres:CONN]"),
+                "--sqlite-sync" => options with
+                {
+                    SqliteSynchronous = Value() switch
+                    {
+                        "full" => Ballast.Io.Storage.SqliteSynchronous.Full,
+                        "normal" => Ballast.Io.Storage.SqliteSynchronous.Normal,
+                        var other => throw new ArgumentException($"--sqlite-sync must be full or normal, got '{other}'"),
+                    },
+                },
+                _ => throw new ArgumentException($"unknown option '{name}'; load [--seconds S] [--clients N] [--readers R] [--report-every K] [--max-batch B] [--db sqlite:FILE|postgres:CONN] [--sqlite-sync full|normal]"),
             };
         }
 

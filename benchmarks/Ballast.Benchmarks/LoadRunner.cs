@@ -35,7 +35,7 @@ public static class LoadRunner
         using var hardStop = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds + 120));
         try
         {
-            var settings = new ServiceSettings { Journal = journal, Urls = ["http://127.0.0.1:0"], MaxBatch = options.MaxBatch };
+            var settings = new ServiceSettings { Journal = journal, Urls = ["http://127.0.0.1:0"], MaxBatch = options.MaxBatch, SqliteSynchronous = options.SqliteSynchronous };
             await using var service = await BallastService.CreateAsync(settings, TimeProvider.System, b => b.Logging.SetMinimumLevel(LogLevel.Warning), hardStop.Token).ConfigureAwait(false);
             await service.App.StartAsync(hardStop.Token).ConfigureAwait(false);
             await service.Projector.WhenReady.WaitAsync(hardStop.Token).ConfigureAwait(false);
@@ -56,7 +56,7 @@ public static class LoadRunner
             var address = new Uri(service.Addresses[0].Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
             var headBefore = service.Writer.Head.Sequence;
             var decidedBefore = service.Writer.CommandsDecided;
-            output.WriteLine($"load: {options.Clients} writing clients (1 in {options.ReportEvery} a NAV report, the rest deposits), {options.Readers} readers, {options.Seconds} s, journal {journal}, {address}");
+            output.WriteLine($"load: {options.Clients} writing clients (1 in {options.ReportEvery} a NAV report, the rest deposits), {options.Readers} readers, {options.Seconds} s, journal {journal} (SQLite synchronous {options.SqliteSynchronous}), {address}");
 
             var deposits = new LoadStats[options.Clients];
             var reports = new LoadStats[options.Clients];

@@ -78,7 +78,7 @@ public sealed class BallastService : IAsyncDisposable
         }
 
         Scenario? demo = settings.Demo ? DemoSetup.LoadScenario() : null;
-        var writerStore = JournalStores.Open(settings.Journal);
+        var writerStore = JournalStores.Open(settings.Journal, settings.SqliteSynchronous);
         IJournalStore? readerStore = null;
         var authClock = clock; // tokens expire on real (or the test's) time, not the demo's fast clock
         try

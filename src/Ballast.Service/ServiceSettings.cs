@@ -27,6 +27,9 @@ public sealed record ServiceSettings
     /// <summary>The largest command body accepted, in bytes (a larger one gets 413).</summary>
     public int MaxBodyBytes { get; init; } = 1 << 20;
 
+    /// <summary>When a SQLite journal's commits reach the disk (docs/service.md, "Durability"); PostgreSQL: no effect.</summary>
+    public Ballast.Io.Storage.SqliteSynchronous SqliteSynchronous { get; init; } = Ballast.Io.Storage.SqliteSynchronous.Full;
+
     /// <summary>The most commands committed in one transaction (group commit).</summary>
     public int MaxBatch { get; init; } = 512;
 

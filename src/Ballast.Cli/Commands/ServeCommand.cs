@@ -23,10 +23,11 @@ internal static class ServeCommand
         var jwtIssuer = new Option<string?>("--jwt-issuer") { Description = "The issuer (iss) JWT bearer tokens must name (with --jwt-key)." };
         var jwtAudience = new Option<string?>("--jwt-audience") { Description = "The audience (aud) JWT bearer tokens must name (with --jwt-key)." };
         var data = new Option<string[]>("--data") { Description = "A data file governance evidence may be claimed on (known by its SHA-256): proposals' backtests on it are re-run and checked by the service instead of journaled data-unknown; repeat for several.", AllowMultipleArgumentsPerToken = true };
+        var sqliteSync = new Option<string>("--sqlite-sync") { Description = "When a SQLite journal's commits reach the disk: full (each batch's commit is synced: survives a power loss; the default) or normal (synced at checkpoints: survives a process crash, a power loss may lose the last batches). See docs/service.md.", DefaultValueFactory = _ => "full" };
         var demo = new Option<bool>("--demo") { Description = "Start the demo: the vaults of samples/scenarios/sim-demo.yaml on a fresh journal, a reporter posting synthetic NAVs every second (a protocol day per second), and demo accounts whose keys are printed." };
         var command = new Command("serve", "Run the protocol as a service: the journal's single writer, the keeper, and an HTTP API (commands with idempotency keys, reads, the journal export, Server-Sent Events). See docs/service.md.")
         {
-            db, urls, keys, jwtKey, jwtIssuer, jwtAudience, noKeeper, keeperInterval, data, demo,
+            db, urls, keys, jwtKey, jwtIssuer, jwtAudience, noKeeper, keeperInterval, data, sqliteSync, demo,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -43,6 +44,12 @@ internal static class ServeCommand
                 throw new BallastInputException($"--keeper-interval must be more than 0 and at most 86400 seconds, got {interval}");
             }
 
+            var synchronous = parse.GetValue(sqliteSync) switch
+            {
+                "full" => Ballast.Io.Storage.SqliteSynchronous.Full,
+                "normal" => Ballast.Io.Storage.SqliteSynchronous.Normal,
+                var other => throw new BallastInputException($"--sqlite-sync must be full or normal, got '{other}'"),
+            };
             var jwt = Jwt(parse.GetValue(jwtKey), parse.GetValue(jwtIssuer), parse.GetValue(jwtAudience));
             var evidenceData = parse.GetValue(data) ?? [];
             foreach (var file in evidenceData)
@@ -64,6 +71,7 @@ internal static class ServeCommand
                 KeeperInterval = TimeSpan.FromSeconds(interval),
                 Demo = isDemo,
                 EvidenceData = evidenceData,
+                SqliteSynchronous = synchronous,
             };
             await using var service = await BallastService.CreateAsync(settings, TimeProvider.System, cancellationToken: ct).ConfigureAwait(false);
             await service.App.StartAsync(ct).ConfigureAwait(false);

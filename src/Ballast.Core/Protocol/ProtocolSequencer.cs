@@ -23,6 +23,14 @@ public sealed record ConflictRetryPolicy(int MaxRetries, TimeSpan BaseDelay)
 }
 
 /// <summary>
+/// Writes a decided batch for <see cref="ProtocolSequencer.SubmitBatchSequencedAsync(IReadOnlyList{ProtocolCommand}, BatchAppend?, CancellationToken)"/>:
+/// <paramref name="decided"/> holds one outcome per command of the batch, in order; <paramref name="applied"/> the
+/// events of the commands that applied (possibly none), to be appended in one transaction as
+/// <see cref="IJournalStore.AppendBatchAsync"/> does, returning one result per member of <paramref name="applied"/>.
+/// </summary>
+public delegate Task<IReadOnlyList<AppendResult>> BatchAppend(IReadOnlyList<SequencedOutcome> decided, IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> applied, CancellationToken cancellationToken);
+
+/// <summary>
 /// The one deterministic sequencer: commands are decided against the current state at the injected clock's time;
 /// the command itself (<see cref="CommandAccepted"/>) and its events are appended to the journal in one transaction
 /// (keyed by the command id, so a retried command is applied once), and only then applied to the in-memory state.
@@ -176,14 +184,25 @@ public sealed class ProtocolSequencer
     /// <see cref="SubmitBatchAsync"/>, returning with each outcome the journal events that record it (serialised and
     /// hashed once, here), or the stored ones for a command journaled before.
     /// </summary>
-    public async Task<IReadOnlyList<SequencedOutcome>> SubmitBatchSequencedAsync(IReadOnlyList<ProtocolCommand> commands, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<SequencedOutcome>> SubmitBatchSequencedAsync(IReadOnlyList<ProtocolCommand> commands, CancellationToken cancellationToken = default) =>
+        SubmitBatchSequencedAsync(commands, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="SubmitBatchSequencedAsync(IReadOnlyList{ProtocolCommand}, CancellationToken)"/>, with the batch
+    /// written by <paramref name="append"/> instead of the store's <see cref="IJournalStore.AppendBatchAsync"/>: it is
+    /// given the decided outcomes (one per command, in order; <see cref="Head"/> is still the head before the batch)
+    /// and the applied commands' events, and must append those events as <see cref="IJournalStore.AppendBatchAsync"/>
+    /// does, in one transaction, returning its results; it may write rows of its own in that transaction (the service
+    /// keeps its refusals so). It is called once per attempt, also when no command applied (with no events).
+    /// </summary>
+    public async Task<IReadOnlyList<SequencedOutcome>> SubmitBatchSequencedAsync(IReadOnlyList<ProtocolCommand> commands, BatchAppend? append, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commands);
         for (var retry = 0; ; retry++)
         {
             try
             {
-                return await SubmitBatchOnceAsync(commands, cancellationToken).ConfigureAwait(false);
+                return await SubmitBatchOnceAsync(commands, append, cancellationToken).ConfigureAwait(false);
             }
             catch (JournalStoreException e) when (e.IsTransient && retry < _retry.MaxRetries)
             {
@@ -193,7 +212,7 @@ public sealed class ProtocolSequencer
         }
     }
 
-    private async Task<IReadOnlyList<SequencedOutcome>> SubmitBatchOnceAsync(IReadOnlyList<ProtocolCommand> commands, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SequencedOutcome>> SubmitBatchOnceAsync(IReadOnlyList<ProtocolCommand> commands, BatchAppend? append, CancellationToken cancellationToken)
     {
         await EnsureCurrentAsync(cancellationToken).ConfigureAwait(false);
         var outcomes = new List<SequencedOutcome>(commands.Count);
@@ -243,7 +262,9 @@ public sealed class ProtocolSequencer
                 indexes.Add(outcomes.Count - 1);
             }
 
-            IReadOnlyList<AppendResult> results = batch.Count > 0 ? await _store.AppendBatchAsync(batch, cancellationToken).ConfigureAwait(false) : [];
+            IReadOnlyList<AppendResult> results = append is not null
+                ? await append(outcomes, batch, cancellationToken).ConfigureAwait(false)
+                : batch.Count > 0 ? await _store.AppendBatchAsync(batch, cancellationToken).ConfigureAwait(false) : [];
             if (results.Any(r => r.AlreadyApplied))
             {
                 // Another writer applied some of these first: memory is behind the journal, and their outcomes are the stored ones.

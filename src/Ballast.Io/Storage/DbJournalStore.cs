@@ -100,7 +100,7 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
     public async Task<AppendResult> AppendAsync(string commandId, IReadOnlyList<JournalEvent> events, CancellationToken cancellationToken = default)
     {
         CheckCommand(commandId, events, nameof(events));
-        var results = await AppendAllAsync([(commandId, events)], cancellationToken).ConfigureAwait(false);
+        var results = await AppendAllAsync([(commandId, events)], [], cancellationToken).ConfigureAwait(false);
         return results[0];
     }
 
@@ -112,17 +112,21 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
             return Task.FromResult<IReadOnlyList<AppendResult>>([]);
         }
 
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (commandId, events) in commands)
+        CheckBatch(commands);
+        return AppendAllAsync(commands, [], cancellationToken);
+    }
+
+    public Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands, IReadOnlyList<StoredRefusal> refusals, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        ArgumentNullException.ThrowIfNull(refusals);
+        if (commands.Count == 0 && refusals.Count == 0)
         {
-            CheckCommand(commandId, events, nameof(commands));
-            if (!ids.Add(commandId))
-            {
-                throw new ArgumentException($"command '{commandId}' appears twice in one batch", nameof(commands));
-            }
+            return Task.FromResult<IReadOnlyList<AppendResult>>([]);
         }
 
-        return AppendAllAsync(commands, cancellationToken);
+        CheckBatch(commands);
+        return AppendAllAsync(commands, refusals, cancellationToken);
     }
 
     public IAsyncEnumerable<JournalEvent> ReadAsync(long fromSequence = 1, CancellationToken cancellationToken = default)
@@ -266,13 +270,7 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
         return refusals.Count == 0 ? Task.CompletedTask : RunAsync(async (connection, ct) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            foreach (var r in refusals)
-            {
-                await ExecuteAsync(connection, transaction,
-                    $"INSERT INTO {Refusals} (command_id, command, code, message, at_sequence) VALUES (@command_id, @command, @code, @message, @at_sequence) ON CONFLICT (command_id) DO NOTHING", ct,
-                    ("command_id", r.CommandId), ("command", r.Command), ("code", r.Code), ("message", r.Message), ("at_sequence", r.AtSequence)).ConfigureAwait(false);
-            }
-
+            await InsertRefusalsAsync(connection, transaction, refusals, ct).ConfigureAwait(false);
             await transaction.CommitAsync(ct).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
@@ -405,6 +403,21 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
         return command;
     }
 
+    /// <summary>Checks each member of a batch (<see cref="CheckCommand"/>) and that no command id appears twice.</summary>
+    private static void CheckBatch(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (commandId, events) in commands)
+        {
+            CheckCommand(commandId, events, nameof(commands));
+            if (!ids.Add(commandId))
+            {
+                throw new ArgumentException($"command '{commandId}' appears twice in one batch", nameof(commands));
+            }
+        }
+    }
+
     private static void CheckCommand(string commandId, IReadOnlyList<JournalEvent> events, string parameter)
     {
         ArgumentNullException.ThrowIfNull(commandId, parameter);
@@ -434,21 +447,34 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
         }
     }
 
-    private Task<IReadOnlyList<AppendResult>> AppendAllAsync(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands, CancellationToken cancellationToken) => RunAsync(async (connection, ct) =>
+    /// <summary>Inserts <paramref name="refusals"/> in <paramref name="transaction"/> with one prepared statement; a command id already stored is left as it is.</summary>
+    private async Task InsertRefusalsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<StoredRefusal> refusals, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(connection, transaction,
+            $"INSERT INTO {Refusals} (command_id, command, code, message, at_sequence) VALUES (@command_id, @command, @code, @message, @at_sequence) ON CONFLICT (command_id) DO NOTHING",
+            ("command_id", ""), ("command", ""), ("code", ""), ("message", ""), ("at_sequence", 0L));
+        foreach (var r in refusals)
+        {
+            insert.Parameters[0].Value = r.CommandId;
+            insert.Parameters[1].Value = r.Command;
+            insert.Parameters[2].Value = r.Code;
+            insert.Parameters[3].Value = r.Message;
+            insert.Parameters[4].Value = r.AtSequence;
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task<IReadOnlyList<AppendResult>> AppendAllAsync(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands, IReadOnlyList<StoredRefusal> refusals, CancellationToken cancellationToken) => RunAsync(async (connection, ct) =>
     {
         await using var transaction = await BeginWriteAsync(connection, ct).ConfigureAwait(false);
         var head = await ReadHeadAsync(connection, transaction, ct).ConfigureAwait(false);
         var results = new AppendResult[commands.Count];
-        await using var insert = Command(connection, transaction,
-            $"INSERT INTO {Events} ({Columns}) VALUES (@sequence, @time, @type, @command_id, @payload, @previous_hash, @hash)",
-            ("sequence", 0L), ("time", ""), ("type", ""), ("command_id", ""), ("payload", ""), ("previous_hash", ""), ("hash", ""));
 
-        // Each statement is prepared once per transaction and run once per command with new values.
+        // The lookup is prepared once per transaction and run once per command; the rows are written at the end, a
+        // statement per RowsPerStatement rows (group commit: a batch of commands is a few statements, not a few per command).
         await using var find = FindCommandStatement(connection, transaction, "");
-        await using var unindex = Command(connection, transaction,
-            $"DELETE FROM {Commands} WHERE command_id = @command_id OR first_sequence BETWEEN @first AND @last", ("command_id", ""), ("first", 0L), ("last", 0L));
-        await using var index = Command(connection, transaction,
-            $"INSERT INTO {Commands} (command_id, first_sequence, last_sequence) VALUES (@command_id, @first, @last)", ("command_id", ""), ("first", 0L), ("last", 0L));
+        var rows = new List<JournalEvent>();
+        var appended = new List<(string CommandId, long First, long Last)>();
         for (var c = 0; c < commands.Count; c++)
         {
             var (commandId, events) = commands[c];
@@ -466,35 +492,73 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
                 throw new JournalConcurrencyException(commandId, head, first.Sequence, first.PreviousHash);
             }
 
-            foreach (var e in events)
-            {
-                insert.Parameters[0].Value = e.Sequence;
-                insert.Parameters[1].Value = JournalHash.FormatTime(e.Time);
-                insert.Parameters[2].Value = e.Type;
-                insert.Parameters[3].Value = e.CommandId;
-                insert.Parameters[4].Value = e.Payload;
-                insert.Parameters[5].Value = e.PreviousHash.ToHex();
-                insert.Parameters[6].Value = e.Hash.ToHex();
-                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                AfterEventInsert?.Invoke(e);
-            }
-
-            var last = events[^1];
-            // The events say the command is new, so a row naming it (or these sequences) is stale: the index follows the chain.
-            foreach (var statement in (DbCommand[])[unindex, index])
-            {
-                statement.Parameters[0].Value = commandId;
-                statement.Parameters[1].Value = first.Sequence;
-                statement.Parameters[2].Value = last.Sequence;
-                await statement.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            }
-            head = JournalHead.After(last);
+            rows.AddRange(events);
+            appended.Add((commandId, first.Sequence, events[^1].Sequence));
+            head = JournalHead.After(events[^1]);
             results[c] = new AppendResult(AppendStatus.Appended, events);
+        }
+
+        await InsertEventsAsync(connection, transaction, rows, ct).ConfigureAwait(false);
+        await IndexCommandsAsync(connection, transaction, appended, ct).ConfigureAwait(false);
+        if (refusals.Count > 0)
+        {
+            await InsertRefusalsAsync(connection, transaction, refusals, ct).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         return (IReadOnlyList<AppendResult>)results;
     }, cancellationToken);
+
+    /// <summary>Rows per multi-row statement of an append (7 parameters per event row: well under every provider's limit).</summary>
+    private const int RowsPerStatement = 128;
+
+    /// <summary>Inserts <paramref name="events"/> with one multi-row <c>INSERT</c> per <see cref="RowsPerStatement"/> rows, calling <see cref="AfterEventInsert"/> for each.</summary>
+    private async Task InsertEventsAsync(DbConnection connection, DbTransaction transaction, List<JournalEvent> events, CancellationToken cancellationToken)
+    {
+        for (var start = 0; start < events.Count; start += RowsPerStatement)
+        {
+            var chunk = events.GetRange(start, Math.Min(RowsPerStatement, events.Count - start));
+            await using var insert = PositionalCommand(connection, transaction,
+                $"INSERT INTO {Events} ({Columns}) VALUES {Rows(chunk.Count, 7)}",
+                [.. chunk.SelectMany(e => (IEnumerable<object>)[e.Sequence, JournalHash.FormatTime(e.Time), e.Type, e.CommandId, e.Payload, e.PreviousHash.ToHex(), e.Hash.ToHex()])]);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var e in chunk)
+            {
+                AfterEventInsert?.Invoke(e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Indexes the commands just appended in <c>journal_commands</c>. The events say they are new, so a row naming one
+    /// of them, or one of their sequences (together one range), is stale and goes first: the index follows the chain.
+    /// </summary>
+    private async Task IndexCommandsAsync(DbConnection connection, DbTransaction transaction, List<(string CommandId, long First, long Last)> appended, CancellationToken cancellationToken)
+    {
+        for (var start = 0; start < appended.Count; start += RowsPerStatement)
+        {
+            var chunk = appended.GetRange(start, Math.Min(RowsPerStatement, appended.Count - start));
+            await using (var unindex = PositionalCommand(connection, transaction,
+                $"DELETE FROM {Commands} WHERE first_sequence BETWEEN @p0 AND @p1 OR command_id IN ({string.Join(", ", chunk.Select((_, i) => $"@p{i + 2}"))})",
+                [appended[0].First, appended[^1].Last, .. chunk.Select(a => (object)a.CommandId)]))
+            {
+                await unindex.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var index = PositionalCommand(connection, transaction,
+                $"INSERT INTO {Commands} (command_id, first_sequence, last_sequence) VALUES {Rows(chunk.Count, 3)}",
+                [.. chunk.SelectMany(a => (IEnumerable<object>)[a.CommandId, a.First, a.Last])]);
+            await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><paramref name="count"/> rows of <paramref name="width"/> parameters, <c>(@p0, @p1), (@p2, @p3)</c>, for <see cref="PositionalCommand"/>.</summary>
+    private static string Rows(int count, int width) =>
+        string.Join(", ", Enumerable.Range(0, count).Select(r => "(" + string.Join(", ", Enumerable.Range(r * width, width).Select(i => $"@p{i}")) + ")"));
+
+    /// <summary>A statement whose parameters are <c>@p0</c>, <c>@p1</c>, ... with <paramref name="values"/> in order.</summary>
+    private static DbCommand PositionalCommand(DbConnection connection, DbTransaction? transaction, string sql, object[] values) =>
+        Command(connection, transaction, sql, [.. values.Select((v, i) => ($"p{i}", v))]);
 
     private async IAsyncEnumerable<JournalEvent> ReadIterator(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

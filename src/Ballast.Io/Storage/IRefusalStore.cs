@@ -1,3 +1,5 @@
+using Ballast.Protocol.Journal;
+
 namespace Ballast.Io.Storage;
 
 /// <summary>
@@ -19,6 +21,13 @@ public sealed record StoredRefusal(string CommandId, string Command, string Code
 /// </summary>
 public interface IRefusalStore
 {
+    /// <summary>
+    /// Appends <paramref name="commands"/> as <see cref="IJournalStore.AppendBatchAsync"/> does and stores
+    /// <paramref name="refusals"/> in the same transaction (both or neither survive a crash): the refusals of a batch
+    /// decided together with the commands it journals. Either list may be empty.
+    /// </summary>
+    Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands, IReadOnlyList<StoredRefusal> refusals, CancellationToken cancellationToken = default);
+
     /// <summary>Stores <paramref name="refusals"/> in one transaction; a command id already stored is left as it is.</summary>
     Task PutRefusalsAsync(IReadOnlyList<StoredRefusal> refusals, CancellationToken cancellationToken = default);
 

@@ -6,7 +6,7 @@ namespace Ballast.Io.Storage;
 /// <summary>Opens a journal store from one location string, as a command line or a configuration file gives it.</summary>
 public static class JournalStores
 {
-    /// <summary>What <see cref="Open"/> accepts, for messages.</summary>
+    /// <summary>What <see cref="Open(string)"/> accepts, for messages.</summary>
     public const string ExpectedForms = "'sqlite:FILE', 'postgres:CONNECTION-STRING' (e.g. postgres:Host=127.0.0.1;Port=5432;Username=u;Database=d) or a plain file path (SQLite)";
 
     /// <summary>
@@ -15,7 +15,10 @@ public static class JournalStores
     /// <see cref="PostgresJournalStore.DefaultSchema"/>); anything else without a scheme is a SQLite file path.
     /// </summary>
     /// <exception cref="ArgumentException">The location is empty, has an unknown scheme, or its part after the scheme is empty or malformed.</exception>
-    public static IJournalStore Open(string location)
+    public static IJournalStore Open(string location) => Open(location, SqliteSynchronous.Full);
+
+    /// <summary><see cref="Open(string)"/>, a SQLite journal's commits synced as <paramref name="synchronous"/> says (PostgreSQL: no effect).</summary>
+    public static IJournalStore Open(string location, SqliteSynchronous synchronous)
     {
         ArgumentNullException.ThrowIfNull(location);
         if (string.IsNullOrWhiteSpace(location))
@@ -27,11 +30,11 @@ public static class JournalStores
         switch (scheme)
         {
             case null:
-                return new SqliteJournalStore(location);
+                return new SqliteJournalStore(location, synchronous);
             case "sqlite":
                 return string.IsNullOrWhiteSpace(rest)
                     ? throw new ArgumentException($"journal location '{location}' names no file after 'sqlite:'; expected {ExpectedForms}", nameof(location))
-                    : new SqliteJournalStore(rest);
+                    : new SqliteJournalStore(rest, synchronous);
             case "postgres" or "postgresql":
                 return OpenPostgres(location, rest);
             default:
@@ -40,7 +43,7 @@ public static class JournalStores
     }
 
     /// <summary>
-    /// The file of a SQLite location (<c>sqlite:FILE</c> or a plain path), as <see cref="Open"/> would open it; null
+    /// The file of a SQLite location (<c>sqlite:FILE</c> or a plain path), as <see cref="Open(string)"/> would open it; null
     /// for any other scheme or an empty file part.
     /// </summary>
     public static string? SqlitePath(string location)

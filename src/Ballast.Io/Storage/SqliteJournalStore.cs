@@ -5,9 +5,10 @@ using Microsoft.Data.Sqlite;
 namespace Ballast.Io.Storage;
 
 /// <summary>
-/// The journal in one SQLite file: the embedded default. WAL mode with <c>synchronous=FULL</c>, so a commit is on
-/// disk when <c>Append</c> returns (NORMAL would let the last commits vanish on power loss, and the contract is that
-/// an acknowledged command survives). Writes run in <c>BEGIN IMMEDIATE</c> transactions, which take SQLite's single
+/// The journal in one SQLite file: the embedded default. WAL mode with <c>synchronous=FULL</c> by default, so a
+/// commit is on disk when <c>Append</c> returns (an acknowledged command survives a power loss);
+/// <see cref="SqliteSynchronous.Normal"/> can be asked for, which keeps commits across a process crash but not
+/// necessarily the last ones across a power loss. Writes run in <c>BEGIN IMMEDIATE</c> transactions, which take SQLite's single
 /// write lock up front, so writers in other processes wait (up to 30 s) instead of interleaving; readers never wait.
 /// One instance keeps one connection open and serialises its own calls.
 /// </summary>
@@ -56,6 +57,15 @@ public sealed class SqliteJournalStore : DbJournalStore
     /// <exception cref="JournalCorruptedException">The file is not a SQLite database, or is damaged.</exception>
     /// <exception cref="JournalStoreException">The file cannot be opened or written.</exception>
     public SqliteJournalStore(string path)
+        : this(path, SqliteSynchronous.Full)
+    {
+    }
+
+    /// <summary>Opens (creating if absent) the journal in the SQLite file at <paramref name="path"/>, its commits synced as <paramref name="synchronous"/> says.</summary>
+    /// <exception cref="JournalSchemaException">The file holds another schema version.</exception>
+    /// <exception cref="JournalCorruptedException">The file is not a SQLite database, or is damaged.</exception>
+    /// <exception cref="JournalStoreException">The file cannot be opened or written.</exception>
+    public SqliteJournalStore(string path, SqliteSynchronous synchronous)
         : base(tablePrefix: "")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -77,7 +87,7 @@ public sealed class SqliteJournalStore : DbJournalStore
         try
         {
             _connection.Open();
-            Execute(_connection, null, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;");
+            Execute(_connection, null, $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {(synchronous == SqliteSynchronous.Normal ? "NORMAL" : "FULL")}; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;");
             using var transaction = _connection.BeginTransaction(deferred: false);
             EnsureSchema(_connection, transaction, CreateTables);
             transaction.Commit();

@@ -15,7 +15,15 @@ public sealed class ApiKeyRing
     /// <summary>The prefix of keys this service generates (any non-empty text is accepted from a keys file).</summary>
     public const string KeyPrefix = "bk_";
 
+    /// <summary>The most presented keys whose hashes <see cref="Find"/> remembers; when full, it starts again empty.</summary>
+    internal const int HashCacheSize = 4096;
+
     private readonly ConcurrentDictionary<string, ApiPrincipal> _byHash = new(StringComparer.Ordinal);
+
+    // Presented key -> its SHA-256 (a pure function of the key, so never stale): a key sent again is not hashed
+    // again. Only keys that were registered when first seen are remembered (random unknown keys cannot fill it), and
+    // the principal is always looked up in _byHash, so a revoked key is refused at its next request.
+    private readonly ConcurrentDictionary<string, string> _hashOf = new(StringComparer.Ordinal);
 
     /// <summary>How many keys are registered.</summary>
     public int Count => _byHash.Count;
@@ -64,6 +72,39 @@ public sealed class ApiKeyRing
     /// <summary>A new random key (192 bits, base64url, prefixed <see cref="KeyPrefix"/>), not registered.</summary>
     public static string NewKey() => KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
 
-    /// <summary>The principal of <paramref name="key"/>, or null when the key is unknown.</summary>
-    public ApiPrincipal? Find(string key) => string.IsNullOrEmpty(key) ? null : _byHash.GetValueOrDefault(Hash(key));
+    /// <summary>The principal of <paramref name="key"/>, or null when the key is unknown (or revoked).</summary>
+    /// <remarks>
+    /// A key's hash is computed once and remembered (for up to <see cref="HashCacheSize"/> keys that were registered
+    /// when presented); the principal is looked up by hash every time, so a key removed from the ring is refused from
+    /// the next request on.
+    /// </remarks>
+    public ApiPrincipal? Find(string key)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            return null;
+        }
+
+        if (_hashOf.TryGetValue(key, out var known))
+        {
+            return _byHash.GetValueOrDefault(known);
+        }
+
+        var hash = Hash(key);
+        var principal = _byHash.GetValueOrDefault(hash);
+        if (principal is not null)
+        {
+            if (_hashOf.Count >= HashCacheSize)
+            {
+                _hashOf.Clear();
+            }
+
+            _hashOf[key] = hash;
+        }
+
+        return principal;
+    }
+
+    /// <summary>How many presented keys have their hash remembered (tests).</summary>
+    internal int RememberedHashes => _hashOf.Count;
 }

@@ -214,9 +214,9 @@ public sealed class CommandWriter : BackgroundService
     }
 
     /// <summary>
-    /// Answers the commands whose ids were refused before from the refusal store, decides the others as one batch
-    /// (<see cref="DecideAsync"/>), and stores their refusals before they are answered. Without a refusal store,
-    /// <see cref="DecideAsync"/> alone.
+    /// Answers the commands whose ids were refused before from the refusal store, and decides the others as one batch
+    /// (<see cref="DecideAsync"/>) whose refusals are stored in the transaction that journals its applied commands, so
+    /// a crash keeps both or neither. Without a refusal store, <see cref="DecideAsync"/> alone.
     /// </summary>
     private async Task<WriteResult[]> DecideOrRecallAsync(ProtocolCommand[] commands)
     {
@@ -256,44 +256,31 @@ public sealed class CommandWriter : BackgroundService
             return results;
         }
 
-        var decided = await DecideAsync([.. fresh.Select(i => commands[i])]).ConfigureAwait(false);
-        var refused = new List<StoredRefusal>();
+        var decided = await DecideAsync([.. fresh.Select(i => commands[i])], keepRefusals: true).ConfigureAwait(false);
         for (var k = 0; k < fresh.Count; k++)
         {
-            var command = commands[fresh[k]];
             results[fresh[k]] = decided[k];
-            if (decided[k] is { Status: WriteStatus.Rejected, Rejection: { } rejection })
+            if (decided[k].Status == WriteStatus.Rejected)
             {
-                refused.Add(new StoredRefusal(command.Id, EventTypes.Payload(CommandAccepted.Of(command)), rejection.Code, rejection.Message, Head.Sequence));
-            }
-        }
-
-        if (refused.Count > 0)
-        {
-            try
-            {
-                await _refusals.PutRefusalsAsync(refused, CancellationToken.None).ConfigureAwait(false);
-                _refusedIds.UnionWith(refused.Select(r => r.CommandId));
-            }
-#pragma warning disable CA1031 // not stored: the refusal is still the answer, and a retry is decided again
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                LogFailed(_log, refused[0].CommandId, e);
+                _refusedIds.Add(decided[k].CommandId);
             }
         }
 
         return results;
     }
 
-    /// <summary>Decides <paramref name="commands"/> as one batch; a batch that throws is decided again one by one, so one bad command fails alone.</summary>
-    private async Task<WriteResult[]> DecideAsync(IReadOnlyList<ProtocolCommand> commands)
+    /// <summary>
+    /// Decides <paramref name="commands"/> as one batch; a batch that throws is decided again one by one, so one bad
+    /// command fails alone. With <paramref name="keepRefusals"/>, the batch's refusals are written in the
+    /// transaction that journals it (<see cref="IRefusalStore.AppendBatchAsync"/>).
+    /// </summary>
+    private async Task<WriteResult[]> DecideAsync(IReadOnlyList<ProtocolCommand> commands, bool keepRefusals = false)
     {
         var before = _sequencer.Head;
         WriteResult[] results;
         try
         {
-            var outcomes = await _sequencer.SubmitBatchSequencedAsync(commands, CancellationToken.None).ConfigureAwait(false);
+            var outcomes = await _sequencer.SubmitBatchSequencedAsync(commands, keepRefusals ? AppendKeepingRefusals(commands) : null, CancellationToken.None).ConfigureAwait(false);
             results = Results(commands, outcomes);
         }
 #pragma warning disable CA1031 // each command is retried alone below and its own failure reported
@@ -310,11 +297,12 @@ public sealed class CommandWriter : BackgroundService
                 results = new WriteResult[commands.Count];
                 for (var i = 0; i < commands.Count; i++)
                 {
-                    results[i] = await DecideAloneAsync(commands[i]).ConfigureAwait(false);
+                    results[i] = await DecideAloneAsync(commands[i], keepRefusals).ConfigureAwait(false);
                 }
             }
         }
 
+        AfterBatchWritten?.Invoke();
         Interlocked.Add(ref _decided, commands.Count);
         Head = _sequencer.Head;
         _metrics.BatchDecided(commands.Count);
@@ -331,11 +319,14 @@ public sealed class CommandWriter : BackgroundService
         return results;
     }
 
-    private async Task<WriteResult> DecideAloneAsync(ProtocolCommand command)
+    /// <summary>Test hook: called on the writer's thread after each batch was decided and written, before anything else is done or answered (a crash is injected here).</summary>
+    internal Action? AfterBatchWritten { get; set; }
+
+    private async Task<WriteResult> DecideAloneAsync(ProtocolCommand command, bool keepRefusals)
     {
         try
         {
-            var outcomes = await _sequencer.SubmitBatchSequencedAsync([command], CancellationToken.None).ConfigureAwait(false);
+            var outcomes = await _sequencer.SubmitBatchSequencedAsync([command], keepRefusals ? AppendKeepingRefusals([command]) : null, CancellationToken.None).ConfigureAwait(false);
             return Results([command], outcomes)[0];
         }
 #pragma warning disable CA1031 // reported to the caller as a failed command
@@ -345,6 +336,35 @@ public sealed class CommandWriter : BackgroundService
             LogFailed(_log, command.Id, e);
             return new WriteResult(WriteStatus.Failed, command.Id, [], Error: e);
         }
+    }
+
+    /// <summary>
+    /// How a batch of <paramref name="commands"/> is written when its refusals are kept: the applied commands' events
+    /// and the refused commands (in their journaled form, with the journal sequence they were decided after) in one
+    /// transaction.
+    /// </summary>
+    private BatchAppend AppendKeepingRefusals(IReadOnlyList<ProtocolCommand> commands) =>
+        (decided, applied, cancellationToken) => _refusals!.AppendBatchAsync(applied, Refusals(commands, decided, _sequencer.Head.Sequence), cancellationToken);
+
+    /// <summary>The refusals among <paramref name="decided"/> (one outcome per command), each at the last sequence journaled before it in the batch.</summary>
+    private static List<StoredRefusal> Refusals(IReadOnlyList<ProtocolCommand> commands, IReadOnlyList<SequencedOutcome> decided, long headBefore)
+    {
+        var refusals = new List<StoredRefusal>();
+        var at = headBefore;
+        for (var i = 0; i < decided.Count; i++)
+        {
+            var (outcome, journal) = decided[i];
+            if (outcome.Status == CommandStatus.Applied && journal.Count > 0)
+            {
+                at = journal[^1].Sequence;
+            }
+            else if (outcome is { Status: CommandStatus.Rejected, Rejection: { } rejection })
+            {
+                refusals.Add(new StoredRefusal(commands[i].Id, EventTypes.Payload(CommandAccepted.Of(commands[i])), rejection.Code, rejection.Message, at));
+            }
+        }
+
+        return refusals;
     }
 
     /// <summary>

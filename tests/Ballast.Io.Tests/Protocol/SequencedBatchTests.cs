@@ -6,7 +6,7 @@ using static Ballast.Io.Tests.Protocol.ProtocolHarness;
 namespace Ballast.Io.Tests.Protocol;
 
 /// <summary>
-/// The group-commit path the service's writer uses (<see cref="ProtocolSequencer.SubmitBatchSequencedAsync"/>): each
+/// The group-commit path the service's writer uses (<see cref="ProtocolSequencer.SubmitBatchSequencedAsync(IReadOnlyList{ProtocolCommand}, CancellationToken)"/>): each
 /// outcome carries the journal events the sequencer serialised, hashed and appended (so a response reuses their bytes),
 /// and an id repeated in one batch is the retry of its first occurrence only when that one was journaled.
 /// </summary>
