@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Ballast.Optimisation;
@@ -140,7 +139,7 @@ public static class BoundedRiskBudgeting
                 if (delta != 0)
                 {
                     // Σ is symmetric: column i is row i. Σy += delta · row i, vectorised.
-                    TensorPrimitives.MultiplyAdd(sigma.AsSpan(i * n, n), delta, sy, sy);
+                    VectorKernels.AddScaled(sigma.AsSpan(i * n, n), delta, sy);
 
                     y[i] = next;
                     moved = Math.Max(moved, Math.Abs(delta) / Math.Max(next, 1e-300));

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -31,48 +30,51 @@ internal static class CholeskyTiles
     /// </summary>
     public static void TileDots(double[] factor, int stride, int i0, int j0, Span<double> dots)
     {
-        ref var origin = ref MemoryMarshal.GetArrayDataReference(factor);
-        var a0 = (nuint)(i0 * stride);
-        var s = (nuint)stride;
-        for (var half = 0; half < 2; half++)
+        unchecked
         {
-            var p = (nuint)((j0 + (2 * half)) * stride);
-            var q = p + s;
-            var c00 = Vector256<double>.Zero;
-            var c01 = c00;
-            var c10 = c00;
-            var c11 = c00;
-            var c20 = c00;
-            var c21 = c00;
-            var c30 = c00;
-            var c31 = c00;
-            for (nuint k = 0; k < (nuint)j0; k += 4)
+            ref var origin = ref MemoryMarshal.GetArrayDataReference(factor);
+            var a0 = (nuint)(i0 * stride);
+            var s = (nuint)stride;
+            for (var half = 0; half < 2; half++)
             {
-                var x0 = Vector256.LoadUnsafe(ref origin, p + k);
-                var x1 = Vector256.LoadUnsafe(ref origin, q + k);
-                var y = Vector256.LoadUnsafe(ref origin, a0 + k);
-                c00 = Vector256.FusedMultiplyAdd(y, x0, c00);
-                c01 = Vector256.FusedMultiplyAdd(y, x1, c01);
-                y = Vector256.LoadUnsafe(ref origin, a0 + s + k);
-                c10 = Vector256.FusedMultiplyAdd(y, x0, c10);
-                c11 = Vector256.FusedMultiplyAdd(y, x1, c11);
-                y = Vector256.LoadUnsafe(ref origin, a0 + (2 * s) + k);
-                c20 = Vector256.FusedMultiplyAdd(y, x0, c20);
-                c21 = Vector256.FusedMultiplyAdd(y, x1, c21);
-                y = Vector256.LoadUnsafe(ref origin, a0 + (3 * s) + k);
-                c30 = Vector256.FusedMultiplyAdd(y, x0, c30);
-                c31 = Vector256.FusedMultiplyAdd(y, x1, c31);
-            }
+                var p = (nuint)((j0 + (2 * half)) * stride);
+                var q = p + s;
+                var c00 = Vector256<double>.Zero;
+                var c01 = c00;
+                var c10 = c00;
+                var c11 = c00;
+                var c20 = c00;
+                var c21 = c00;
+                var c30 = c00;
+                var c31 = c00;
+                for (nuint k = 0; k < (nuint)j0; k += 4)
+                {
+                    var x0 = Vector256.LoadUnsafe(ref origin, p + k);
+                    var x1 = Vector256.LoadUnsafe(ref origin, q + k);
+                    var y = Vector256.LoadUnsafe(ref origin, a0 + k);
+                    c00 = Vector256.FusedMultiplyAdd(y, x0, c00);
+                    c01 = Vector256.FusedMultiplyAdd(y, x1, c01);
+                    y = Vector256.LoadUnsafe(ref origin, a0 + s + k);
+                    c10 = Vector256.FusedMultiplyAdd(y, x0, c10);
+                    c11 = Vector256.FusedMultiplyAdd(y, x1, c11);
+                    y = Vector256.LoadUnsafe(ref origin, a0 + (2 * s) + k);
+                    c20 = Vector256.FusedMultiplyAdd(y, x0, c20);
+                    c21 = Vector256.FusedMultiplyAdd(y, x1, c21);
+                    y = Vector256.LoadUnsafe(ref origin, a0 + (3 * s) + k);
+                    c30 = Vector256.FusedMultiplyAdd(y, x0, c30);
+                    c31 = Vector256.FusedMultiplyAdd(y, x1, c31);
+                }
 
-            var o = 2 * half;
-            dots[o] = Vector256.Sum(c00);
-            dots[o + 1] = Vector256.Sum(c01);
-            dots[4 + o] = Vector256.Sum(c10);
-            dots[5 + o] = Vector256.Sum(c11);
-            dots[8 + o] = Vector256.Sum(c20);
-            dots[9 + o] = Vector256.Sum(c21);
-            dots[12 + o] = Vector256.Sum(c30);
-            dots[13 + o] = Vector256.Sum(c31);
+                var o = 2 * half;
+                dots[o] = Vector256.Sum(c00);
+                dots[o + 1] = Vector256.Sum(c01);
+                dots[4 + o] = Vector256.Sum(c10);
+                dots[5 + o] = Vector256.Sum(c11);
+                dots[8 + o] = Vector256.Sum(c20);
+                dots[9 + o] = Vector256.Sum(c21);
+                dots[12 + o] = Vector256.Sum(c30);
+                dots[13 + o] = Vector256.Sum(c31);
+            }
         }
     }
 
@@ -83,13 +85,16 @@ internal static class CholeskyTiles
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double InBlock(double[] factor, int stride, int i, int j, int j0)
     {
-        var sum = 0.0;
-        for (var k = j0; k < j; k++)
+        unchecked
         {
-            sum += factor[(i * stride) + k] * factor[(j * stride) + k];
-        }
+            var sum = 0.0;
+            for (var k = j0; k < j; k++)
+            {
+                sum += factor[(i * stride) + k] * factor[(j * stride) + k];
+            }
 
-        return sum;
+            return sum;
+        }
     }
 
     /// <summary>
@@ -100,54 +105,60 @@ internal static class CholeskyTiles
     /// </summary>
     public static bool Factor(ReadOnlySpan<double> matrix, int n, double[] factor)
     {
-        var stride = Stride(n);
-        Span<double> dots = stackalloc double[16];
-        for (var i0 = 0; i0 < n; i0 += 4)
+        unchecked
         {
-            for (var j0 = 0; j0 <= i0; j0 += 4)
+            var stride = Stride(n);
+            Span<double> dots = stackalloc double[16];
+            for (var i0 = 0; i0 < n; i0 += 4)
             {
-                TileDots(factor, stride, i0, j0, dots);
-                for (var j = j0; j < Math.Min(j0 + 4, n); j++)
+                for (var j0 = 0; j0 <= i0; j0 += 4)
                 {
-                    for (var i = Math.Max(i0, j); i < Math.Min(i0 + 4, n); i++)
+                    TileDots(factor, stride, i0, j0, dots);
+                    for (var j = j0; j < Math.Min(j0 + 4, n); j++)
                     {
-                        var residual = matrix[(i * n) + j] - dots[((i - i0) * 4) + (j - j0)] - InBlock(factor, stride, i, j, j0);
-                        if (i == j)
+                        for (var i = Math.Max(i0, j); i < Math.Min(i0 + 4, n); i++)
                         {
-                            if (!(residual > 0))
+                            var residual = matrix[(i * n) + j] - dots[((i - i0) * 4) + (j - j0)] - InBlock(factor, stride, i, j, j0);
+                            if (i == j)
                             {
-                                return false;
-                            }
+                                if (!(residual > 0))
+                                {
+                                    return false;
+                                }
 
-                            factor[(i * stride) + i] = Math.Sqrt(residual);
-                        }
-                        else
-                        {
-                            factor[(i * stride) + j] = residual / factor[(j * stride) + j];
+                                factor[(i * stride) + i] = Math.Sqrt(residual);
+                            }
+                            else
+                            {
+                                factor[(i * stride) + j] = residual / factor[(j * stride) + j];
+                            }
                         }
                     }
                 }
             }
-        }
 
-        return true;
+            return true;
+        }
     }
 
     /// <summary>Solves L Lᵀ <paramref name="solution"/> = <paramref name="rhs"/> with a factor from <see cref="Factor"/>.</summary>
     public static void Solve(double[] factor, int n, ReadOnlySpan<double> rhs, Span<double> solution)
     {
-        var stride = Stride(n);
-        for (var i = 0; i < n; i++)
+        unchecked
         {
-            solution[i] = (rhs[i] - TensorPrimitives.Dot(factor.AsSpan(i * stride, i), solution[..i])) / factor[(i * stride) + i];
-        }
+            var stride = Stride(n);
+            for (var i = 0; i < n; i++)
+            {
+                solution[i] = (rhs[i] - VectorKernels.Dot(factor.AsSpan(i * stride, i), solution[..i])) / factor[(i * stride) + i];
+            }
 
-        // Lᵀ by rows of L: once solutionᵢ is final, take its share out of every earlier unknown.
-        for (var i = n - 1; i >= 0; i--)
-        {
-            var value = solution[i] / factor[(i * stride) + i];
-            solution[i] = value;
-            TensorPrimitives.MultiplyAdd(factor.AsSpan(i * stride, i), -value, solution[..i], solution[..i]);
+            // Lᵀ by rows of L: once solutionᵢ is final, take its share out of every earlier unknown.
+            for (var i = n - 1; i >= 0; i--)
+            {
+                var value = solution[i] / factor[(i * stride) + i];
+                solution[i] = value;
+                VectorKernels.AddScaled(factor.AsSpan(i * stride, i), -value, solution[..i]);
+            }
         }
     }
 }

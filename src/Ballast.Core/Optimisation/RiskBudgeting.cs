@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Ballast.Optimisation;
@@ -66,9 +65,9 @@ public static class RiskBudgeting
         }
 
         Multiply(c, n, x, sx);
-        var level = 1 / Math.Sqrt(TensorPrimitives.Dot<double>(x, sx));
-        TensorPrimitives.Multiply(x, level, x);
-        TensorPrimitives.Multiply(sx, level, sx);
+        var level = 1 / Math.Sqrt(VectorKernels.Dot(x, sx));
+        VectorKernels.Scale(x, level);
+        VectorKernels.Scale(sx, level);
 
         var b = budgets.ToArray();
         var converged = false;
@@ -85,7 +84,7 @@ public static class RiskBudgeting
                 if (delta != 0)
                 {
                     // Σ is symmetric: column i is row i. Σx += delta · row i, vectorised.
-                    TensorPrimitives.MultiplyAdd(c.AsSpan(i * n, n), delta, sx, sx);
+                    VectorKernels.AddScaled(c.AsSpan(i * n, n), delta, sx);
                     x[i] = updated;
                 }
             }
@@ -132,16 +131,19 @@ public static class RiskBudgeting
     /// <summary>Σx for a row-major n × n Σ, one vectorised dot product per row.</summary>
     internal static void Multiply(double[] c, int n, ReadOnlySpan<double> x, Span<double> product)
     {
-        for (var i = 0; i < n; i++)
+        unchecked
         {
-            product[i] = TensorPrimitives.Dot(c.AsSpan(i * n, n), x);
+            for (var i = 0; i < n; i++)
+            {
+                product[i] = VectorKernels.Dot(c.AsSpan(i * n, n), x);
+            }
         }
     }
 
     /// <summary>The largest relative risk-contribution error maxᵢ |xᵢ(Σx)ᵢ / x'Σx − bᵢ| / bᵢ, from x and Σx (scale-free), in O(n).</summary>
     internal static double WorstRelativeError(double[] x, double[] sx, double[] b)
     {
-        var variance = TensorPrimitives.Dot<double>(x, sx);
+        var variance = VectorKernels.Dot(x, sx);
         var worst = 0.0;
         for (var i = 0; i < x.Length; i++)
         {

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Ballast.Optimisation;
 
 /// <summary>
@@ -67,7 +65,7 @@ internal static class RiskBudgetingNewton
             }
 
             // step solves H·step = ∇F, so the Newton direction is −step and λ² = ∇F'H⁻¹∇F = ∇F'step.
-            var decrement = Math.Sqrt(Math.Max(0, TensorPrimitives.Dot<double>(gradient, step)));
+            var decrement = Math.Sqrt(Math.Max(0, VectorKernels.Dot(gradient, step)));
             var scale = decrement < 0.25 ? 1 : 1 / (1 + decrement);
             for (var i = 0; i < n; i++)
             {
@@ -102,10 +100,10 @@ internal static class RiskBudgetingNewton
         var (residual, preconditioned, direction, product) = (work.Residual, work.Preconditioned, work.Direction, work.Product);
         Array.Clear(step);
         Array.Copy(rhs, residual, n);
-        var target = accuracy * Math.Sqrt(TensorPrimitives.Dot<double>(rhs, rhs));
+        var target = accuracy * Math.Sqrt(VectorKernels.Dot(rhs, rhs));
         CholeskyTiles.Solve(factor, n, residual, preconditioned);
         Array.Copy(preconditioned, direction, n);
-        var rz = TensorPrimitives.Dot<double>(residual, preconditioned);
+        var rz = VectorKernels.Dot(residual, preconditioned);
         for (var iteration = 0; iteration < PreconditionedIterations; iteration++)
         {
             RiskBudgeting.Multiply(c, n, direction, product);
@@ -114,22 +112,22 @@ internal static class RiskBudgetingNewton
                 product[i] += curvature[i] * direction[i];
             }
 
-            var curvatureAlong = TensorPrimitives.Dot<double>(direction, product);
+            var curvatureAlong = VectorKernels.Dot(direction, product);
             if (!(curvatureAlong > 0))
             {
                 return false;
             }
 
             var alpha = rz / curvatureAlong;
-            TensorPrimitives.MultiplyAdd(direction, alpha, step, step);
-            TensorPrimitives.MultiplyAdd(product, -alpha, residual, residual);
-            if (Math.Sqrt(TensorPrimitives.Dot<double>(residual, residual)) <= target)
+            VectorKernels.AddScaled(direction, alpha, step);
+            VectorKernels.AddScaled(product, -alpha, residual);
+            if (Math.Sqrt(VectorKernels.Dot(residual, residual)) <= target)
             {
                 return true;
             }
 
             CholeskyTiles.Solve(factor, n, residual, preconditioned);
-            var next = TensorPrimitives.Dot<double>(residual, preconditioned);
+            var next = VectorKernels.Dot(residual, preconditioned);
             var beta = next / rz;
             rz = next;
             for (var i = 0; i < n; i++)
