@@ -14,6 +14,18 @@ internal static class AdversarialData
 
         """;
 
+    /// <summary>Four 60/40 policies: monthly twice (one hash), a band too wide to trade (its own twin's run), a 2-point band.</summary>
+    public const string FourPolicies = """
+        universe: [SPY, AGG]
+        weights: { scheme: fixed, targets: { SPY: 0.6, AGG: 0.4 } }
+        policies:
+          - { name: monthly, trigger: { calendar: monthly } }
+          - { name: monthly-again, trigger: { calendar: monthly } }
+          - { name: wide-band, trigger: { drift: { absolute: 0.5 } } }
+          - { name: band, trigger: { drift: { absolute: 0.02 } } }
+
+        """;
+
     /// <summary>Daily rows from 2010-01-04 of two assets (SPY, AGG) given as functions of the row.</summary>
     public static string Prices(int rows, Func<int, double> spy, Func<int, double> agg)
     {

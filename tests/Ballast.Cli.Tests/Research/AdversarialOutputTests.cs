@@ -8,15 +8,6 @@ namespace Ballast.Cli.Tests.Research;
 /// </summary>
 public sealed class AdversarialOutputTests
 {
-    private const string Trio = """
-        universe: [SPY, AGG]
-        weights: { scheme: fixed, targets: { SPY: 0.6, AGG: 0.4 } }
-        policies:
-          - { name: monthly, trigger: { calendar: monthly } }
-          - { name: band, trigger: { drift: { absolute: 0.02 } } }
-
-        """;
-
     [Theory]
     [InlineData("", "error: '' (--out): is empty; name the directory to write the results into")]
     [InlineData("   ", "error: '' (--out): is empty; name the directory to write the results into")]
@@ -24,7 +15,7 @@ public sealed class AdversarialOutputTests
     {
         using var dir = new TempDir();
 
-        var result = CliRunner.Run("backtest", dir.Write("s.yaml", Trio), "--data", dir.Write("p.csv", AdversarialData.Wavy(100)), "--out", value);
+        var result = CliRunner.Run("backtest", dir.Write("s.yaml", AdversarialData.FourPolicies), "--data", dir.Write("p.csv", AdversarialData.Wavy(100)), "--out", value);
 
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith(expected, result.Error, StringComparison.Ordinal);
@@ -41,7 +32,7 @@ public sealed class AdversarialOutputTests
     {
         using var dir = new TempDir();
 
-        var result = CliRunner.Run("backtest", dir.Write("s.yaml", Trio), "--data", dir.Write("p.csv", AdversarialData.Wavy(100)), "--out", dir.File("o"), option, value);
+        var result = CliRunner.Run("backtest", dir.Write("s.yaml", AdversarialData.FourPolicies), "--data", dir.Write("p.csv", AdversarialData.Wavy(100)), "--out", dir.File("o"), option, value);
 
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith(expected, result.Error, StringComparison.Ordinal);
@@ -53,10 +44,10 @@ public sealed class AdversarialOutputTests
     {
         using var dir = new TempDir();
 
-        var result = CliRunner.Run("backtest", dir.Write("s.yaml", Trio), "--data", dir.Write("p.csv", AdversarialData.Wavy(100)), "--out", dir.File("o"), "--curves", "best:100000", "--outputs", "equity");
+        var result = CliRunner.Run("backtest", dir.Write("s.yaml", AdversarialData.FourPolicies), "--data", dir.Write("p.csv", AdversarialData.Wavy(100)), "--out", dir.File("o"), "--curves", "best:100000", "--outputs", "equity");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal("date,monthly,band,buy-and-hold", File.ReadLines(Path.Combine(dir.File("o"), "equity.csv")).First());
+        Assert.Equal("date,monthly,monthly-again,wide-band,band,buy-and-hold", File.ReadLines(Path.Combine(dir.File("o"), "equity.csv")).First());
     }
 
     [Fact]
@@ -65,7 +56,7 @@ public sealed class AdversarialOutputTests
         using var dir = new TempDir();
         var file = dir.Write("a-file", "x");
 
-        var result = CliRunner.Run("backtest", dir.Write("s.yaml", Trio), "--data", dir.Write("p.csv", AdversarialData.Wavy(100)), "--out", Path.Combine(file, "sub"));
+        var result = CliRunner.Run("backtest", dir.Write("s.yaml", AdversarialData.FourPolicies), "--data", dir.Write("p.csv", AdversarialData.Wavy(100)), "--out", Path.Combine(file, "sub"));
 
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith($"error: {Path.Combine(file, "sub")} (--out): cannot write the results there", result.Error, StringComparison.Ordinal);
@@ -110,7 +101,7 @@ public sealed class AdversarialOutputTests
 
         Assert.False(Directory.Exists(target), "a killed run left a result directory in place");
 
-        var rerun = CliRunner.Run("backtest", dir.Write("small.yaml", Trio), "--data", data, "--out", target);
+        var rerun = CliRunner.Run("backtest", dir.Write("small.yaml", AdversarialData.FourPolicies), "--data", data, "--out", target);
 
         Assert.Equal(0, rerun.ExitCode);
         Assert.True(File.Exists(Path.Combine(target, "metrics.json")));
@@ -127,7 +118,7 @@ public sealed class AdversarialOutputTests
             var running = Directory.CreateDirectory(Path.Combine(dir.Path, $".out.staging-{other.Id}")).FullName;
             var notOurs = Directory.CreateDirectory(Path.Combine(dir.Path, ".out.staging-notapid")).FullName;
 
-            var result = CliRunner.Run("backtest", dir.Write("s.yaml", Trio), "--data", dir.Write("p.csv", AdversarialData.Wavy(100)), "--out", dir.File("out"));
+            var result = CliRunner.Run("backtest", dir.Write("s.yaml", AdversarialData.FourPolicies), "--data", dir.Write("p.csv", AdversarialData.Wavy(100)), "--out", dir.File("out"));
 
             Assert.Equal(0, result.ExitCode);
             Assert.True(Directory.Exists(running), "the staging directory of a running process was removed");

@@ -9,17 +9,6 @@ namespace Ballast.Cli.Tests.Research;
 /// </summary>
 public sealed class AdversarialStatisticsTests
 {
-    private const string Trio = """
-        universe: [SPY, AGG]
-        weights: { scheme: fixed, targets: { SPY: 0.6, AGG: 0.4 } }
-        policies:
-          - { name: monthly, trigger: { calendar: monthly } }
-          - { name: monthly-again, trigger: { calendar: monthly } }
-          - { name: wide-band, trigger: { drift: { absolute: 0.5 } } }
-          - { name: band, trigger: { drift: { absolute: 0.02 } } }
-
-        """;
-
     public static TheoryData<string, int> DegenerateData => new()
     {
         { "constant", 300 },
@@ -41,7 +30,7 @@ public sealed class AdversarialStatisticsTests
     {
         using var dir = new TempDir();
 
-        var result = CliRunner.Run("backtest", dir.Write("s.yaml", Trio), "--data", dir.Write("p.csv", Data(kind, rows)), "--json", "--significance");
+        var result = CliRunner.Run("backtest", dir.Write("s.yaml", AdversarialData.FourPolicies), "--data", dir.Write("p.csv", Data(kind, rows)), "--json", "--significance");
 
         Assert.Equal(0, result.ExitCode);
         Assert.DoesNotContain("NaN", result.Out, StringComparison.Ordinal);
@@ -59,7 +48,7 @@ public sealed class AdversarialStatisticsTests
         // the SPA statistic is 0, and "the best is not luck" (p = 0) would be exactly the wrong reading.
         using var dir = new TempDir();
 
-        var result = CliRunner.Run("backtest", dir.Write("s.yaml", Trio), "--data", dir.Write("p.csv", Data("smooth-growth", 400)), "--json", "--significance");
+        var result = CliRunner.Run("backtest", dir.Write("s.yaml", AdversarialData.FourPolicies), "--data", dir.Write("p.csv", Data("smooth-growth", 400)), "--json", "--significance");
 
         Assert.Equal(0, result.ExitCode);
         var spa = JsonDocument.Parse(result.Out).RootElement.GetProperty("multiple_testing").GetProperty("spa");
@@ -74,7 +63,7 @@ public sealed class AdversarialStatisticsTests
     {
         using var dir = new TempDir();
 
-        var result = CliRunner.Run("backtest", dir.Write("s.yaml", Trio), "--data", dir.Write("p.csv", AdversarialData.Wavy(300)), "--json", "--significance");
+        var result = CliRunner.Run("backtest", dir.Write("s.yaml", AdversarialData.FourPolicies), "--data", dir.Write("p.csv", AdversarialData.Wavy(300)), "--json", "--significance");
 
         Assert.Equal(0, result.ExitCode);
         var wide = JsonDocument.Parse(result.Out).RootElement.GetProperty("policies").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "wide-band");
@@ -101,7 +90,7 @@ public sealed class AdversarialStatisticsTests
         var fields = lines[21].Split(',');
         lines[21] = $"{fields[0]},{cell},{fields[2]}";
 
-        var result = CliRunner.Run("backtest", dir.Write("s.yaml", Trio), "--data", dir.Write("p.csv", string.Join('\n', lines)), "--json", "--significance");
+        var result = CliRunner.Run("backtest", dir.Write("s.yaml", AdversarialData.FourPolicies), "--data", dir.Write("p.csv", string.Join('\n', lines)), "--json", "--significance");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.Error, StringComparison.Ordinal);
@@ -112,7 +101,7 @@ public sealed class AdversarialStatisticsTests
     {
         using var dir = new TempDir();
 
-        var result = CliRunner.Run("backtest", dir.Write("s.yaml", Trio), "--data", dir.Write("p.csv", AdversarialData.Wavy(1)), "--json", "--significance");
+        var result = CliRunner.Run("backtest", dir.Write("s.yaml", AdversarialData.FourPolicies), "--data", dir.Write("p.csv", AdversarialData.Wavy(1)), "--json", "--significance");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("has fewer than two rows", result.Error, StringComparison.Ordinal);
@@ -123,7 +112,7 @@ public sealed class AdversarialStatisticsTests
     {
         using var dir = new TempDir();
 
-        var result = CliRunner.Run("backtest", dir.Write("s.yaml", Trio), "--data", dir.Write("p.csv", AdversarialData.Wavy(300)), "--json", "--significance", "--periods", "2010-03-01..2010-03-01");
+        var result = CliRunner.Run("backtest", dir.Write("s.yaml", AdversarialData.FourPolicies), "--data", dir.Write("p.csv", AdversarialData.Wavy(300)), "--json", "--significance", "--periods", "2010-03-01..2010-03-01");
 
         Assert.Equal(0, result.ExitCode);
         Assert.DoesNotContain("NaN", result.Out, StringComparison.Ordinal);
@@ -165,7 +154,7 @@ public sealed class AdversarialStatisticsTests
     {
         using var dir = new TempDir();
 
-        var result = CliRunner.Run("backtest", dir.Write("s.yaml", Trio), "--data", dir.Write("p.csv", Data(kind, rows)), "--json", "--significance");
+        var result = CliRunner.Run("backtest", dir.Write("s.yaml", AdversarialData.FourPolicies), "--data", dir.Write("p.csv", Data(kind, rows)), "--json", "--significance");
 
         Assert.Equal(0, result.ExitCode);
         var jkm = JsonDocument.Parse(result.Out).RootElement.GetProperty("policies")[0].GetProperty("significance").GetProperty("jobson_korkie_memmel");
