@@ -1,4 +1,5 @@
 using Ballast.Protocol.Journal;
+using Ballast.Tests;
 
 namespace Ballast.Io.Tests;
 
@@ -10,7 +11,7 @@ namespace Ballast.Io.Tests;
 /// </summary>
 /// <param name="inner">The real store.</param>
 /// <param name="rival">What the other writer does before the n-th lost race (0-based), or null.</param>
-internal sealed class ConflictingJournalStore(IJournalStore inner, Func<int, CancellationToken, Task>? rival = null) : IJournalStore
+internal sealed class ConflictingJournalStore(IJournalStore inner, Func<int, CancellationToken, Task>? rival = null) : DelegatingJournalStore(inner)
 {
     /// <summary>How many of the next writes lose the race.</summary>
     public int Conflicts { get; set; }
@@ -23,37 +24,21 @@ internal sealed class ConflictingJournalStore(IJournalStore inner, Func<int, Can
 
     private int _written;
 
-    public Task<JournalHead> HeadAsync(CancellationToken cancellationToken = default) => inner.HeadAsync(cancellationToken);
-
-    public async Task<AppendResult> AppendAsync(string commandId, IReadOnlyList<JournalEvent> events, CancellationToken cancellationToken = default)
+    public override async Task<AppendResult> AppendAsync(string commandId, IReadOnlyList<JournalEvent> events, CancellationToken cancellationToken = default)
     {
         await LoseAsync(cancellationToken).ConfigureAwait(false);
-        var result = await inner.AppendAsync(commandId, events, cancellationToken).ConfigureAwait(false);
+        var result = await Inner.AppendAsync(commandId, events, cancellationToken).ConfigureAwait(false);
         _written++;
         return result;
     }
 
-    public async Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands, CancellationToken cancellationToken = default)
     {
         await LoseAsync(cancellationToken).ConfigureAwait(false);
-        var result = await inner.AppendBatchAsync(commands, cancellationToken).ConfigureAwait(false);
+        var result = await Inner.AppendBatchAsync(commands, cancellationToken).ConfigureAwait(false);
         _written++;
         return result;
     }
-
-    public IAsyncEnumerable<JournalEvent> ReadAsync(long fromSequence = 1, CancellationToken cancellationToken = default) => inner.ReadAsync(fromSequence, cancellationToken);
-
-    public Task<IReadOnlyList<JournalEvent>?> FindCommandAsync(string commandId, CancellationToken cancellationToken = default) => inner.FindCommandAsync(commandId, cancellationToken);
-
-    public Task SaveSnapshotAsync(long sequence, string stateJson, CancellationToken cancellationToken = default) => inner.SaveSnapshotAsync(sequence, stateJson, cancellationToken);
-
-    public Task<JournalSnapshot?> LatestSnapshotAsync(CancellationToken cancellationToken = default) => inner.LatestSnapshotAsync(cancellationToken);
-
-    public Task<bool> PutBlobAsync(string sha256Hex, string text, CancellationToken cancellationToken = default) => inner.PutBlobAsync(sha256Hex, text, cancellationToken);
-
-    public Task<string?> GetBlobAsync(string sha256Hex, CancellationToken cancellationToken = default) => inner.GetBlobAsync(sha256Hex, cancellationToken);
-
-    public void Dispose() => inner.Dispose();
 
     private async Task LoseAsync(CancellationToken cancellationToken)
     {
@@ -65,9 +50,9 @@ internal sealed class ConflictingJournalStore(IJournalStore inner, Func<int, Can
         var lost = Lost++;
         if (rival is not null)
         {
-            var before = await inner.HeadAsync(cancellationToken).ConfigureAwait(false);
+            var before = await Inner.HeadAsync(cancellationToken).ConfigureAwait(false);
             await rival(lost, cancellationToken).ConfigureAwait(false);
-            throw new JournalConcurrencyException("(the losing writer's command)", await inner.HeadAsync(cancellationToken).ConfigureAwait(false), before.Sequence + 1, before.Hash);
+            throw new JournalConcurrencyException("(the losing writer's command)", await Inner.HeadAsync(cancellationToken).ConfigureAwait(false), before.Sequence + 1, before.Hash);
         }
 
         throw new JournalConflictException("the journal is locked by another writer (injected); nothing was written");

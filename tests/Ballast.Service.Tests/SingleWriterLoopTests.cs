@@ -5,6 +5,7 @@ using Ballast.Protocol;
 using Ballast.Protocol.Journal;
 using Ballast.Service.Telemetry;
 using Ballast.Service.Writing;
+using Ballast.Tests;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -79,7 +80,7 @@ public sealed class SingleWriterLoopTests
     /// A store whose first batch append waits at the gate until <see cref="Release"/> (later ones pass), and which
     /// counts the batch appends in progress at once.
     /// </summary>
-    private sealed class GatedJournalStore(IJournalStore inner) : IJournalStore
+    private sealed class GatedJournalStore(IJournalStore inner) : DelegatingJournalStore(inner)
     {
         private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -96,11 +97,7 @@ public sealed class SingleWriterLoopTests
 
         public void Release() => _gate.TrySetResult();
 
-        public Task<JournalHead> HeadAsync(CancellationToken cancellationToken = default) => inner.HeadAsync(cancellationToken);
-
-        public Task<AppendResult> AppendAsync(string commandId, IReadOnlyList<JournalEvent> events, CancellationToken cancellationToken = default) => inner.AppendAsync(commandId, events, cancellationToken);
-
-        public async Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands, CancellationToken cancellationToken = default)
+        public override async Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<(string CommandId, IReadOnlyList<JournalEvent> Events)> commands, CancellationToken cancellationToken = default)
         {
             var now = Interlocked.Increment(ref _inProgress);
             for (var most = Volatile.Read(ref _most); now > most && Interlocked.CompareExchange(ref _most, now, most) != most; most = Volatile.Read(ref _most))
@@ -119,7 +116,7 @@ public sealed class SingleWriterLoopTests
                     _second.TrySetResult();
                 }
 
-                return await inner.AppendBatchAsync(commands, cancellationToken).ConfigureAwait(false);
+                return await Inner.AppendBatchAsync(commands, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -127,18 +124,5 @@ public sealed class SingleWriterLoopTests
             }
         }
 
-        public IAsyncEnumerable<JournalEvent> ReadAsync(long fromSequence = 1, CancellationToken cancellationToken = default) => inner.ReadAsync(fromSequence, cancellationToken);
-
-        public Task<IReadOnlyList<JournalEvent>?> FindCommandAsync(string commandId, CancellationToken cancellationToken = default) => inner.FindCommandAsync(commandId, cancellationToken);
-
-        public Task SaveSnapshotAsync(long sequence, string stateJson, CancellationToken cancellationToken = default) => inner.SaveSnapshotAsync(sequence, stateJson, cancellationToken);
-
-        public Task<JournalSnapshot?> LatestSnapshotAsync(CancellationToken cancellationToken = default) => inner.LatestSnapshotAsync(cancellationToken);
-
-        public Task<bool> PutBlobAsync(string sha256Hex, string text, CancellationToken cancellationToken = default) => inner.PutBlobAsync(sha256Hex, text, cancellationToken);
-
-        public Task<string?> GetBlobAsync(string sha256Hex, CancellationToken cancellationToken = default) => inner.GetBlobAsync(sha256Hex, cancellationToken);
-
-        public void Dispose() => inner.Dispose();
     }
 }

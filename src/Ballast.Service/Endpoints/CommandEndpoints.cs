@@ -195,6 +195,20 @@ public static class CommandEndpoints
             return null;
         }
 
+        if (request.ContentLength is { } announced)
+        {
+            // The usual case: the length is announced, so the body is read into an array of that size.
+            var body = new byte[announced];
+            var filled = 0;
+            int got;
+            while (filled < body.Length && (got = await request.Body.ReadAsync(body.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                filled += got;
+            }
+
+            return filled == body.Length ? body : body[..filled];
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
