@@ -116,7 +116,14 @@ public sealed class Projector : BackgroundService
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         if (Ready)
         {
-            await SaveAsync(due: true, cancellationToken).ConfigureAwait(false); // the loop has ended: the builder is ours
+            try
+            {
+                await SaveAsync(due: true, cancellationToken).ConfigureAwait(false); // the loop has ended: the builder is ours
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Shutdown ran out of time: the next start resumes from the last save and projects the rest.
+            }
         }
     }
 
