@@ -75,6 +75,9 @@ internal sealed class Browser : IAsyncDisposable
             });
             var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
             page.SetDefaultTimeout(20_000);
+            // Expectations retry until they hold; Playwright's 5 s default failed on a machine at load average 60
+            // (the first /openapi/v1.json took 5.9 s), so they get the page's 20 s too.
+            Assertions.SetDefaultExpectTimeout(20_000);
             return new Browser(playwright, browser, page);
         }
         catch
