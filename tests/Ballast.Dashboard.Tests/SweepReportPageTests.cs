@@ -71,7 +71,7 @@ public sealed class SweepReportPageTests : IDisposable
             Assert.Equal(5 * 5, await page.Locator("#frontier circle").CountAsync());
 
             await page.EvaluateAsync("() => document.getElementById('top').scrollIntoView()");
-            await ViewportScreenshotAsync(page, "report-sweep");
+            await ReportPageTests.ViewportScreenshotAsync(page, "report-sweep");
         });
     }
 
@@ -93,13 +93,5 @@ public sealed class SweepReportPageTests : IDisposable
             Assert.Equal(8, values.Length);
             Assert.Equal(values.Order().ToArray(), values);
         });
-    }
-
-    private static async Task ViewportScreenshotAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(Browser.ScreenshotFolder);
-        var file = Path.Combine(Browser.ScreenshotFolder, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = false });
-        TestContext.Current.SendDiagnosticMessage($"screenshot: {file}");
     }
 }

@@ -24,7 +24,7 @@ public sealed class HtmlSweepChartsTests
 
         var html = HtmlReport.Render(outcome);
 
-        var heatmaps = Section(html, "heatmaps");
+        var heatmaps = HtmlReportTests.Section(html, "heatmaps");
         Assert.Equal(["mix × frequency", "mix × cost", "frequency × cost"], Regex.Matches(heatmaps, "<figcaption>([^<]+)</figcaption>").Select(m => m.Groups[1].Value));
         Assert.Contains("each cell is the <strong>mean</strong> over the other parameters", heatmaps, StringComparison.Ordinal);
         var mixCost = heatmaps[heatmaps.IndexOf("<figcaption>mix × cost", StringComparison.Ordinal)..];
@@ -34,7 +34,7 @@ public sealed class HtmlSweepChartsTests
             .Select(i => outcome.Runs[i].Metrics.RebalancingPremium!.Value).ToArray();
         Assert.Equal(2, premiums.Length);
         Assert.Equal((premiums[0] + premiums[1]) / 2, double.Parse(cell.Groups[1].Value, CultureInfo.InvariantCulture), 15);
-        Assert.Equal(8, Regex.Count(Section(html, "frontier"), "<circle "));
+        Assert.Equal(8, Regex.Count(HtmlReportTests.Section(html, "frontier"), "<circle "));
     }
 
     [Fact]
@@ -51,18 +51,11 @@ public sealed class HtmlSweepChartsTests
 
         var html = HtmlReport.Render(HtmlReportTests.Outcome(Spec, 120));
 
-        var heatmaps = Section(html, "heatmaps");
+        var heatmaps = HtmlReportTests.Section(html, "heatmaps");
         Assert.Equal(HtmlSweepCharts.MaxAxisCells, Regex.Count(heatmaps, "<rect "));
         Assert.Contains("<title>cost=0..3: rebalancing premium ", heatmaps, StringComparison.Ordinal);
         Assert.Contains("<title>cost=97..99: rebalancing premium ", heatmaps, StringComparison.Ordinal);
         Assert.Contains("(mean of 4 policies, ", heatmaps, StringComparison.Ordinal);
         Assert.Contains("shown in 30 runs of consecutive values", heatmaps, StringComparison.Ordinal);
-    }
-
-    private static string Section(string html, string id)
-    {
-        var start = html.IndexOf($"<section id=\"{id}\">", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"no section {id}");
-        return html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
     }
 }
