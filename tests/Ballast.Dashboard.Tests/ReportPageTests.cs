@@ -139,7 +139,7 @@ public sealed class ReportPageTests : IDisposable
     }
 
     /// <summary>Saves what the viewport shows as NAME.png in the screenshot folder (a full page of this report is several screens).</summary>
-    private static async Task ViewportScreenshotAsync(IPage page, string name)
+    internal static async Task ViewportScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Browser.ScreenshotFolder);
         var file = Path.Combine(Browser.ScreenshotFolder, name + ".png");

@@ -15,6 +15,18 @@ public readonly record struct SampleMoments(int Count, double Mean, double Varia
     /// <summary>The sample standard deviation, √<see cref="Variance"/>.</summary>
     public double StandardDeviation => Math.Sqrt(Variance);
 
+    /// <summary>
+    /// The adjusted Fisher-Pearson skewness G₁ = √(n (n − 1)) / (n − 2) · g₁ (Joanes and Gill 1998, type 2: pandas'
+    /// <c>skew</c>, Excel's SKEW), from the population skewness g₁ = <see cref="Skewness"/>; NaN for n &lt; 3.
+    /// </summary>
+    public double AdjustedSkewness => Count >= 3 ? Math.Sqrt((double)Count * (Count - 1)) / (Count - 2) * Skewness : double.NaN;
+
+    /// <summary>
+    /// The sample excess kurtosis G₂ = (n − 1) / ((n − 2)(n − 3)) · ((n + 1)(g₂ − 3) + 6) (type 2: pandas' <c>kurt</c>,
+    /// Excel's KURT; 0 for a normal law), from the population kurtosis g₂ = <see cref="Kurtosis"/>; NaN for n &lt; 4.
+    /// </summary>
+    public double AdjustedExcessKurtosis => Count >= 4 ? (double)(Count - 1) / ((double)(Count - 2) * (Count - 3)) * (((Count + 1) * (Kurtosis - 3)) + 6) : double.NaN;
+
     /// <summary>Two passes over <paramref name="returns"/> (the mean first, then the centred sums).</summary>
     public static SampleMoments Of(ReadOnlySpan<double> returns)
     {

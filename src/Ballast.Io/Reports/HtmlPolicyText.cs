@@ -1,5 +1,4 @@
 using System.Text;
-using Ballast.Data;
 using Ballast.Policies;
 
 namespace Ballast.Io.Reports;
@@ -21,16 +20,21 @@ internal static class HtmlPolicyText
             return $"{string.Join(", ", policy.Names)}: {RiskWeights.SchemeNames[(int)risk.Scheme]} from the {method} covariance of the last {risk.Covariance.Lookback} returns, recomputed at each rebalance";
         }
 
+        return Weights(policy.Names, policy.Targets);
+    }
+
+    /// <summary>"A 60%, B 40%": each name with its weight (names past the weights are listed alone).</summary>
+    private static string Weights(IReadOnlyList<string> names, ReadOnlySpan<double> targets)
+    {
         var sb = new StringBuilder();
-        var targets = policy.Targets;
-        for (var i = 0; i < policy.Names.Count; i++)
+        for (var i = 0; i < names.Count; i++)
         {
             if (i > 0)
             {
                 sb.Append(", ");
             }
 
-            sb.Append(policy.Names[i]);
+            sb.Append(names[i]);
             if (i < targets.Length)
             {
                 sb.Append(' ').Append(HtmlText.Percent(targets[i], "0.##"));
@@ -40,22 +44,30 @@ internal static class HtmlPolicyText
         return sb.ToString();
     }
 
-    /// <summary>When the policy rebalances, e.g. "calendar monthly" or "any of (drift absolute ±5%; calendar annual)".</summary>
-    public static string Trigger(TriggerSpec trigger) => trigger switch
+    /// <summary>When the policy rebalances, e.g. "calendar quarterly (period-end)" or "any of (drift absolute ±5%; calendar annual)".</summary>
+    public static string Trigger(RebalancePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return Trigger(policy.Spec.Trigger, policy.Names);
+    }
+
+    /// <summary>A trigger (tree) in words; <paramref name="names"/> are the policy's assets, for regime targets.</summary>
+    private static string Trigger(TriggerSpec trigger, IReadOnlyList<string> names) => trigger switch
     {
         NoTrigger => "never rebalances",
-        CalendarTrigger c => "calendar " + c.Frequency.ToSpecName(),
+        CalendarTrigger c => c.Schedule.Describe("calendar"),
         DriftTrigger d => "drift " + (d.Measure == DriftMeasure.Absolute ? "absolute ±" + HtmlText.Percent(d.Band, "0.##") : "relative ±" + HtmlText.Percent(d.Band, "0.##") + " of target")
-            + (d.Check is { } check ? ", checked " + check.ToSpecName() : string.Empty),
+            + (d.CheckSchedule is { } check ? ", " + check.Describe("checked") : string.Empty),
         RiskDriftTrigger r => "risk contribution drift " + (r.Measure == DriftMeasure.Absolute ? "±" + HtmlText.Percent(r.Band, "0.##") : "±" + HtmlText.Percent(r.Band, "0.##") + " of budget")
-            + (r.Check is { } riskCheck ? ", checked " + riskCheck.ToSpecName() : string.Empty),
-        AnyTrigger any => "any of (" + string.Join("; ", any.Triggers.Select(Trigger)) + ")",
-        AllTrigger all => "all of (" + string.Join("; ", all.Triggers.Select(Trigger)) + ")",
-        CooldownTrigger c => Trigger(c.Inner) + ", cooldown"
+            + (r.CheckSchedule is { } riskCheck ? ", " + riskCheck.Describe("checked") : string.Empty),
+        AnyTrigger any => "any of (" + string.Join("; ", any.Triggers.Select(t => Trigger(t, names))) + ")",
+        AllTrigger all => "all of (" + string.Join("; ", all.Triggers.Select(t => Trigger(t, names))) + ")",
+        CooldownTrigger c => Trigger(c.Inner, names) + ", cooldown"
             + (c.Rows is { } rows ? " " + HtmlText.Int(rows) + " rows" : string.Empty)
             + (c.Days is { } days ? " " + HtmlText.Int(days) + " days" : string.Empty),
-        VolatilityTrigger v => Trigger(v.Normal) + "; while " + (v.Scope == VolatilityScope.Portfolio ? "portfolio" : "any asset's") + " volatility (" + HtmlText.Int(v.Window) + " returns) is above "
-            + HtmlText.Percent(v.Above, "0.##") + " until it falls below " + HtmlText.Percent(v.Below, "0.##") + ": " + Trigger(v.High),
+        VolatilityTrigger v => Trigger(v.Normal, names) + "; while " + (v.Scope == VolatilityScope.Portfolio ? "portfolio" : "any asset's") + " volatility (" + HtmlText.Int(v.Window) + " returns) is above "
+            + HtmlText.Percent(v.Above, "0.##") + " until it falls below " + HtmlText.Percent(v.Below, "0.##") + ": " + Trigger(v.High, names)
+            + (v.HighWeights is { } high ? ", targets " + Weights(names, high.Targets.AsSpan()) + " (the policy's own on leaving)" : string.Empty),
         _ => trigger.GetType().Name,
     };
 

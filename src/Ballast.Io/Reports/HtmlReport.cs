@@ -181,7 +181,7 @@ public static class HtmlReport
             }
 
             sb.Append("<br>");
-            var description = HtmlPolicyText.Trigger(run.Policy.Spec.Trigger);
+            var description = HtmlPolicyText.Trigger(run.Policy);
             if (HtmlPolicyText.Execution(run.Policy.Spec.Execution) is { } execution)
             {
                 description += "; execution " + execution;

@@ -18,6 +18,9 @@ internal static class HtmlSweepCharts
     /// <summary>Most points drawn in the frontier scatter; beyond, the frontier's points and an even thinning of the rest.</summary>
     public const int MaxFrontierPoints = 2000;
 
+    /// <summary>Most cells a side of a heatmap; a parameter with more values is shown in runs of consecutive values.</summary>
+    public const int MaxAxisCells = 30;
+
     private const double LabelWidth = 96;
     private const double HeaderHeight = 64;
 
@@ -55,7 +58,13 @@ internal static class HtmlSweepCharts
         var defined = values.Where(v => !double.IsNaN(v)).ToArray();
         var colours = new HeatScale(defined.Length > 0 ? defined.Min() : 0, defined.Length > 0 ? defined.Max() : 0, metric.HigherIsBetter);
         sb.Append(". Colour: ").Append(colours.Diverging ? "green above 0, red below, deeper further from 0" : "darker green is better (" + (metric.HigherIsBetter ? "higher" : "lower") + ")")
-            .Append("; grey: undefined. Cells show their value where there is room; hover a cell for the policies it covers. Choose the metric with <code>--heatmap</code>.</p>\n");
+            .Append("; grey: undefined. Cells show their value where there is room; hover a cell for the policies it covers. Choose the metric with <code>--heatmap</code>.");
+        if (sweep.Parameters.Take(count).Any(p => p.Values.Length > MaxAxisCells))
+        {
+            sb.Append(" A parameter with more than ").Append(HtmlText.Int(MaxAxisCells)).Append(" values is shown in ").Append(HtmlText.Int(MaxAxisCells)).Append(" runs of consecutive values, each cell their mean.");
+        }
+
+        sb.Append("</p>\n");
         if (count == 1)
         {
             Heatmap(sb, metric, colours, sweep, indices, values, -1, 0);
@@ -78,16 +87,20 @@ internal static class HtmlSweepCharts
     /// <summary>One heatmap: rows are parameter <paramref name="rowParameter"/>'s values (−1: one row), columns <paramref name="columnParameter"/>'s.</summary>
     private static void Heatmap(StringBuilder sb, RankMetric metric, HeatScale colours, Policies.SweepTable sweep, int[][] indices, double[] values, int rowParameter, int columnParameter)
     {
-        var rows = rowParameter < 0 ? 1 : sweep.Parameters[rowParameter].Values.Length;
-        var columns = sweep.Parameters[columnParameter].Values.Length;
+        var rowLabels = rowParameter < 0 ? [string.Empty] : Groups(sweep.Parameters[rowParameter].Values.Select(v => v.Label).ToArray());
+        var columnLabels = Groups(sweep.Parameters[columnParameter].Values.Select(v => v.Label).ToArray());
+        var rowValues = rowParameter < 0 ? 1 : sweep.Parameters[rowParameter].Values.Length;
+        var columnValues = sweep.Parameters[columnParameter].Values.Length;
+        var rows = rowLabels.Length;
+        var columns = columnLabels.Length;
         var sum = new double[rows, columns];
         var n = new int[rows, columns];
         var min = new double[rows, columns];
         var max = new double[rows, columns];
         for (var k = 0; k < values.Length; k++)
         {
-            var r = rowParameter < 0 ? 0 : indices[k][rowParameter];
-            var c = indices[k][columnParameter];
+            var r = rowParameter < 0 ? 0 : indices[k][rowParameter] * rows / rowValues;
+            var c = indices[k][columnParameter] * columns / columnValues;
             if (double.IsNaN(values[k]))
             {
                 continue;
@@ -122,7 +135,7 @@ internal static class HtmlSweepCharts
             var x = LabelWidth + ((c + 0.5) * cellWidth);
             sb.Append("<text transform=\"translate(").Append(HtmlText.Coord(x)).Append(',').Append(HtmlText.Coord(HeaderHeight - 6)).Append(") rotate(").Append(cellWidth < 40 ? "-60" : "0")
                 .Append(")\" text-anchor=\"").Append(cellWidth < 40 ? "start" : "middle").Append("\" fill=\"#333\">");
-            HtmlText.AppendEscaped(sb, Short(sweep.Parameters[columnParameter].Values[c].Label, cellWidth < 40 ? 14 : (int)(cellWidth / 6.5)));
+            HtmlText.AppendEscaped(sb, Short(columnLabels[c], cellWidth < 40 ? 14 : (int)(cellWidth / 6.5)));
             sb.Append("</text>\n");
         }
 
@@ -130,7 +143,7 @@ internal static class HtmlSweepCharts
         {
             var y = HeaderHeight + (r * cellHeight);
             sb.Append("<text x=\"").Append(HtmlText.Coord(LabelWidth - 6)).Append("\" y=\"").Append(HtmlText.Coord(y + (cellHeight / 2) + 4)).Append("\" text-anchor=\"end\" fill=\"#333\">");
-            HtmlText.AppendEscaped(sb, rowParameter < 0 ? string.Empty : Short(sweep.Parameters[rowParameter].Values[r].Label, 14));
+            HtmlText.AppendEscaped(sb, Short(rowLabels[r], 14));
             sb.Append("</text>\n");
             for (var c = 0; c < columns; c++)
             {
@@ -140,8 +153,7 @@ internal static class HtmlSweepCharts
                 sb.Append("<rect x=\"").Append(HtmlText.Coord(x)).Append("\" y=\"").Append(HtmlText.Coord(y)).Append("\" width=\"").Append(HtmlText.Coord(cellWidth - 1))
                     .Append("\" height=\"").Append(HtmlText.Coord(cellHeight - 1)).Append("\" fill=\"").Append(defined ? colours.Colour(mean) : "#e0e0e0").Append("\" data-v=\"")
                     .Append(defined ? mean.ToString("R", CultureInfo.InvariantCulture) : string.Empty).Append("\"><title>");
-                var where = (rowParameter < 0 ? string.Empty : sweep.Parameters[rowParameter].Name + "=" + sweep.Parameters[rowParameter].Values[r].Label + ", ")
-                    + columnName + "=" + sweep.Parameters[columnParameter].Values[c].Label;
+                var where = (rowParameter < 0 ? string.Empty : sweep.Parameters[rowParameter].Name + "=" + rowLabels[r] + ", ") + columnName + "=" + columnLabels[c];
                 HtmlText.AppendEscaped(sb, where + ": " + metric.Label + " " + metric.Format(defined ? mean : null)
                     + (n[r, c] > 1 ? " (mean of " + HtmlText.Int(n[r, c]) + " policies, " + metric.Format(min[r, c]) + " .. " + metric.Format(max[r, c]) + ")" : string.Empty));
                 sb.Append("</title></rect>\n");
@@ -266,6 +278,28 @@ internal static class HtmlSweepCharts
         }
 
         return kept;
+    }
+
+    /// <summary>
+    /// The labels of an axis: one per value, or, beyond <see cref="MaxAxisCells"/> values, one per run of consecutive
+    /// values ("0.01..0.05"; value k falls in group k · groups / count), so a heatmap has at most that many cells a side.
+    /// </summary>
+    private static string[] Groups(string[] labels)
+    {
+        if (labels.Length <= MaxAxisCells)
+        {
+            return labels;
+        }
+
+        var groups = new string[MaxAxisCells];
+        for (var g = 0; g < groups.Length; g++)
+        {
+            var first = ((g * labels.Length) + MaxAxisCells - 1) / MaxAxisCells;
+            var last = ((((g + 1) * labels.Length) + MaxAxisCells - 1) / MaxAxisCells) - 1;
+            groups[g] = first == last ? labels[first] : labels[first] + ".." + labels[last];
+        }
+
+        return groups;
     }
 
     private static string Short(string text, int width) => text.Length <= width || width < 2 ? text : string.Concat(text.AsSpan(0, width - 1), "…");

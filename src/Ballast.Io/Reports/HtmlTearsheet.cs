@@ -68,7 +68,7 @@ internal static class HtmlTearsheet
         for (var k = 0; k < shown.Length; k++)
         {
             var run = outcome.Runs[shown[k]];
-            var shape = ReturnDistribution.Compute(ReturnDistribution.Returns(run.Equity!.AsSpan(0, rows)));
+            var shape = ReturnDistribution.Compute(Ballast.Statistics.ReturnSeries.FromEquity(run.Equity!.AsSpan(0, rows)));
             sb.Append("<tr data-series=\"").Append(HtmlText.Int(k)).Append("\">");
             NameCell(sb, outcome, shown[k], k);
             ValueCell(sb, shape.Count, HtmlText.Int(shape.Count));

@@ -66,7 +66,8 @@ internal static class HtmlTopTable
             {
                 foreach (var value in sweep.ValuesOf(row.Index))
                 {
-                    sb.Append("<td class=\"name\">");
+                    // A numeric value sorts as a number (5 before 10), others by their label.
+                    sb.Append(value.Number is { } number && double.IsFinite(number) ? "<td class=\"name\" data-v=\"" + number.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "\">" : "<td class=\"name\">");
                     HtmlText.AppendEscaped(sb, value.Label);
                     sb.Append("</td>");
                 }

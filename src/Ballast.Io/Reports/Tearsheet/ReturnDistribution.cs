@@ -1,3 +1,4 @@
+using Ballast.Statistics;
 
 namespace Ballast.Io.Reports.Tearsheet;
 
@@ -12,7 +13,8 @@ namespace Ballast.Io.Reports.Tearsheet;
 public sealed record ReturnShape(int Count, double Skewness, double ExcessKurtosis, double ValueAtRisk95, double ConditionalValueAtRisk95, double Best, double Worst);
 
 /// <summary>
-/// The distribution figures of the report for per-row returns rₜ = Nₜ / Nₜ₋₁ − 1 (per period, not annualised):
+/// The distribution figures of the report for per-row returns rₜ = Nₜ / Nₜ₋₁ − 1 (per period, not annualised;
+/// <see cref="ReturnSeries.FromEquity"/>):
 /// <list type="bullet">
 /// <item>G₁ = n / ((n − 1)(n − 2)) · Σ ((rₜ − r̄) / s)³ with s the ddof-1 deviation (Joanes and Gill 1998, type 2;
 /// what pandas, Excel's SKEW and QuantStats report).</item>
@@ -23,24 +25,12 @@ public sealed record ReturnShape(int Count, double Skewness, double ExcessKurtos
 /// It is a historical estimate (no normal assumption) and shown as a return, so a 2% one-period loss is −2%.</item>
 /// <item>CVaR₉₅ = the mean of the returns rₜ ≤ VaR₉₅ (the worst 5% or so), never above VaR.</item>
 /// </list>
-/// G₁ and G₂ are Math.NET Numerics' <c>Statistics.Skewness</c> and <c>Statistics.Kurtosis</c>.
+/// G₁ and G₂ come from the statistics library's one implementation of moments, <see cref="SampleMoments"/>.
 /// </summary>
 public static class ReturnDistribution
 {
     /// <summary>The tail probability of VaR and CVaR (95% confidence), written as 0.05 since 1 − 0.95 is not exactly 0.05 in binary.</summary>
     public const double Tail = 0.05;
-
-    /// <summary>Per-row returns of a NAV series (n − 1 values).</summary>
-    public static double[] Returns(ReadOnlySpan<double> nav)
-    {
-        var returns = new double[Math.Max(nav.Length - 1, 0)];
-        for (var t = 1; t < nav.Length; t++)
-        {
-            returns[t - 1] = (nav[t] / nav[t - 1]) - 1;
-        }
-
-        return returns;
-    }
 
     /// <summary>The figures for <paramref name="returns"/>.</summary>
     public static ReturnShape Compute(IReadOnlyList<double> returns)
@@ -55,8 +45,9 @@ public static class ReturnDistribution
         var sorted = returns.ToArray();
         Array.Sort(sorted);
         var constant = sorted[0] == sorted[^1];
-        var skew = n >= 3 && !constant ? MathNet.Numerics.Statistics.Statistics.Skewness(sorted) : double.NaN;
-        var kurtosis = n >= 4 && !constant ? MathNet.Numerics.Statistics.Statistics.Kurtosis(sorted) : double.NaN;
+        var moments = SampleMoments.Of(sorted);
+        var skew = constant ? double.NaN : moments.AdjustedSkewness;
+        var kurtosis = constant ? double.NaN : moments.AdjustedExcessKurtosis;
         // Definition 7 written out rather than Math.NET's QuantileCustom, whose rounding can put the quantile a hair
         // off an order statistic when h is whole, and so drop that return from the CVaR tail.
         var h = (n - 1) * Tail;

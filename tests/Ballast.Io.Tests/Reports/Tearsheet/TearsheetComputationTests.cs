@@ -204,7 +204,7 @@ public sealed class TearsheetComputationTests
     [Fact]
     public void Distribution_HandWorked()
     {
-        var shape = ReturnDistribution.Compute(ReturnDistribution.Returns(TinyNav));
+        var shape = ReturnDistribution.Compute(Ballast.Statistics.ReturnSeries.FromEquity(TinyNav));
 
         // Returns 0.1, −0.1, 0.1, −0.2: mean −0.025, s = 0.15, z = 5/6, −1/2, 5/6, −7/6.
         Assert.Equal(4, shape.Count);
