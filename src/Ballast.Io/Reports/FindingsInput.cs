@@ -43,7 +43,8 @@ public sealed record FindingsInput(int Returns, int PeriodsPerYear, string First
     /// <summary>
     /// The Findings' statistics of a run: null unless significance was computed. The zero-cost comparison takes the
     /// spec's calendar policies (a plain calendar trigger, full execution) with no cost at all, and tests the most
-    /// frequent against the least frequent (the first of each in spec order).
+    /// frequent against the least frequent (the first of each in spec order); a drift band of 0 checked on a calendar
+    /// counts as that calendar.
     /// </summary>
     public static FindingsInput? From(BacktestOutcome outcome, BacktestAnalysis? analysis)
     {
@@ -79,9 +80,10 @@ public sealed record FindingsInput(int Returns, int PeriodsPerYear, string First
 
     private static FrequencyFinding? ZeroCostFrequencies(BacktestOutcome outcome)
     {
-        var calendar = Enumerable.Range(0, outcome.Spec.Policies.Length)
-            .Where(i => i < outcome.Runs.Count && outcome.Runs[i].Policy.Spec is { Trigger: CalendarTrigger, Execution: var e, Costs: var c } && e == ExecutionSpec.Default && IsFree(c))
-            .Select(i => (Index: i, Frequency: ((CalendarTrigger)outcome.Runs[i].Policy.Spec.Trigger).Frequency))
+        var calendar = Enumerable.Range(0, Math.Min(outcome.Spec.Policies.Length, outcome.Runs.Count))
+            .Select(i => (Index: i, Spec: outcome.Runs[i].Policy.Spec))
+            .Where(p => p.Spec.Execution == ExecutionSpec.Default && IsFree(p.Spec.Costs) && Schedule(p.Spec.Trigger) is not null)
+            .Select(p => (p.Index, Frequency: Schedule(p.Spec.Trigger)!.Value))
             .ToList();
         if (calendar.Count < 2)
         {
@@ -110,6 +112,14 @@ public sealed record FindingsInput(int Returns, int PeriodsPerYear, string First
             (ReturnSeries.Sharpe(a, rf) - ReturnSeries.Sharpe(b, rf)) * sqrtP,
             test.PValue);
     }
+
+    /// <summary>The frequency of a trigger that rebalances on every period of a calendar: a calendar trigger, or a drift band of 0 checked on a calendar (Vanguard's "0 % threshold").</summary>
+    private static CalendarFrequency? Schedule(TriggerSpec trigger) => trigger switch
+    {
+        CalendarTrigger c => c.Frequency,
+        DriftTrigger { Band: 0, Check: { } check } => check,
+        _ => null,
+    };
 
     private static bool IsFree(CostSpec costs) => costs.FixedPerTrade == 0 && costs.ProportionalBps.All(c => c == 0) && costs.SpreadBps.All(c => c == 0);
 }
