@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ballast.Statistics;
 
 namespace Ballast.Io.Reports;
 
@@ -41,29 +42,10 @@ public static class FindingsText
         return lines;
     }
 
-    /// <summary>
-    /// Holm's (1979) step-down adjusted p-values, in input order: sort ascending, p̃₍ᵢ₎ = max over j ≤ i of
-    /// min(1, (m − j + 1) p₍ⱼ₎). An undefined (NaN) p-value stays NaN and does not count among the m tests.
-    /// </summary>
-    public static double[] Holm(IReadOnlyList<double> pValues)
-    {
-        ArgumentNullException.ThrowIfNull(pValues);
-        var order = Enumerable.Range(0, pValues.Count).Where(i => !double.IsNaN(pValues[i])).OrderBy(i => pValues[i]).ThenBy(i => i).ToArray();
-        var adjusted = Enumerable.Repeat(double.NaN, pValues.Count).ToArray();
-        var running = 0.0;
-        for (var k = 0; k < order.Length; k++)
-        {
-            running = Math.Max(running, Math.Min(1, (order.Length - k) * pValues[order[k]]));
-            adjusted[order[k]] = running;
-        }
-
-        return adjusted;
-    }
-
     private static string Significance(FindingsInput input)
     {
         var p = input.Policies;
-        var adjusted = Holm([.. p.Select(x => x.PValue)]);
+        var adjusted = HolmCorrection.Adjust([.. p.Select(x => x.PValue)]);
         var tested = adjusted.Count(a => !double.IsNaN(a));
         var significant = Enumerable.Range(0, p.Count).Where(i => adjusted[i] <= Alpha).OrderBy(i => adjusted[i]).ToArray();
         var raw = p.Count(x => x.PValue <= Alpha);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Ballast.Io;
-using Ballast.Io.Reports;
+using Ballast.Statistics;
 using CsCheck;
 
 namespace Ballast.Cli.Tests.Research;
@@ -14,7 +14,7 @@ public sealed class FindingsPropertyTests
     {
         Gen.Double[0, 1].Array[1, 30].Sample(p =>
         {
-            var adjusted = FindingsText.Holm(p);
+            var adjusted = HolmCorrection.Adjust(p);
             for (var i = 0; i < p.Length; i++)
             {
                 Assert.InRange(adjusted[i], p[i], Math.Min(1, p.Length * p[i]) + 1e-15);

@@ -16,15 +16,15 @@ public sealed class FindingsTests
     [Fact]
     public void Holm_AdjustsStepDownInInputOrder_AndLeavesUndefinedOutOfTheCount()
     {
-        var adjusted = FindingsText.Holm([0.01, 0.04, 0.03, 0.005]);
+        var adjusted = HolmCorrection.Adjust([0.01, 0.04, 0.03, 0.005]);
 
         // Sorted 0.005, 0.01, 0.03, 0.04: 4 × 0.005, 3 × 0.01, max(2 × 0.03, ·), max(1 × 0.04, 0.06).
         Assert.Equal([0.03, 0.06, 0.06, 0.02], adjusted.Select(a => Math.Round(a, 12)));
-        var withNaN = FindingsText.Holm([0.02, double.NaN, 0.6]);
+        var withNaN = HolmCorrection.Adjust([0.02, double.NaN, 0.6]);
         Assert.Equal(0.04, withNaN[0], 12);
         Assert.True(double.IsNaN(withNaN[1]));
         Assert.Equal(0.6, withNaN[2], 12);
-        Assert.Equal(1, FindingsText.Holm([0.9, 0.8])[0]);
+        Assert.Equal(1, HolmCorrection.Adjust([0.9, 0.8])[0]);
     }
 
     [Theory]
@@ -128,7 +128,7 @@ public sealed class FindingsTests
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "metrics.json")));
         var p = doc.RootElement.GetProperty("policies").EnumerateArray().Take(2)
             .Select(x => x.GetProperty("significance").GetProperty("ledoit_wolf_hac").GetProperty("p_value").GetDouble()).ToArray();
-        var holm = FindingsText.Holm(p);
+        var holm = HolmCorrection.Adjust(p);
         Assert.Equal(meanReverting, holm[0] <= 0.05);
         Assert.Equal(holm.Count(h => h <= 0.05) > 0, findings.Contains("policies differ from their buy-and-hold twin in Sharpe ratio at the 5 % level", StringComparison.Ordinal));
         Assert.Equal(holm.All(h => h > 0.05), findings.Contains("No policy's Sharpe ratio differs", StringComparison.Ordinal));
