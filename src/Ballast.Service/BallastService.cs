@@ -89,7 +89,8 @@ public sealed class BallastService : IAsyncDisposable
                 await StoredKeys.LoadAsync(storedKeys, keys, cancellationToken).ConfigureAwait(false);
             }
 
-            if (demo is not null)
+            var local = settings.Submitter is null; // false: a cluster silo, commands go to the deployment's sequencer elsewhere
+            if (demo is not null && local)
             {
                 if ((await writerStore.HeadAsync(cancellationToken).ConfigureAwait(false)).Sequence != 0)
                 {
@@ -107,7 +108,7 @@ public sealed class BallastService : IAsyncDisposable
             }
 
             var engine = new ProtocolEngine(SpecPolicyCompiler.Instance, evidence);
-            var sequencer = await ProtocolSequencer.OpenAsync(writerStore, engine, clock, cancellationToken).ConfigureAwait(false);
+            var sequencer = local ? await ProtocolSequencer.OpenAsync(writerStore, engine, clock, cancellationToken).ConfigureAwait(false) : null;
 
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = typeof(BallastService).Assembly.GetName().Name, ContentRootPath = AppContext.BaseDirectory });
             if (settings.Urls.Count > 0)
@@ -134,13 +135,26 @@ public sealed class BallastService : IAsyncDisposable
             builder.Services.AddSingleton<ReadResponses>();
             builder.Services.AddSingleton(new RebalanceVerifications(readerStore, evidence));
             builder.AddBallastTelemetry();
-            builder.Services.AddSingleton(sp => new CommandWriter(sequencer, sp.GetRequiredService<JournalSignal>(), sp.GetRequiredService<ILogger<CommandWriter>>(), sp.GetRequiredService<ServiceMetrics>(), settings.MaxBatch, writerStore as IRefusalStore));
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandWriter>());
-            var projectionTables = ProjectionTables.Of(readerStore);
+            if (sequencer is not null)
+            {
+                builder.Services.AddSingleton(sp => new CommandWriter(sequencer, sp.GetRequiredService<JournalSignal>(), sp.GetRequiredService<ILogger<CommandWriter>>(), sp.GetRequiredService<ServiceMetrics>(), settings.MaxBatch, writerStore as IRefusalStore));
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandWriter>());
+                builder.Services.AddSingleton<ICommandSubmitter>(sp => sp.GetRequiredService<CommandWriter>());
+            }
+            else
+            {
+                builder.Services.AddSingleton(settings.Submitter!);
+                if (settings.JournalFollower is { } follower)
+                {
+                    builder.Services.AddHostedService(sp => follower(sp, sp.GetRequiredService<JournalSignal>()));
+                }
+            }
+
+            var projectionTables = local ? ProjectionTables.Of(readerStore) : null;
             builder.Services.AddSingleton(sp => new Projector(readerStore, sp.GetRequiredService<JournalSignal>(), new ProjectionBuilder(KeeperService.Account), sp.GetRequiredService<ILogger<Projector>>(),
                 projectionTables is null ? null : new ReadModelStore(projectionTables, readerStore), settings.ReadModelSaveInterval));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<Projector>());
-            if (settings.Keeper)
+            if (settings.Keeper && local)
             {
                 builder.Services.AddSingleton(sp => new KeeperService(sp.GetRequiredService<CommandWriter>(), clock, sp.GetRequiredService<ILogger<KeeperService>>(), settings.KeeperInterval, sp.GetRequiredService<ServiceMetrics>()));
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<KeeperService>());
@@ -158,7 +172,7 @@ public sealed class BallastService : IAsyncDisposable
             DashboardEndpoints.Map(app);
 
             IReadOnlyList<DemoAccount> accounts = [];
-            if (demo is not null)
+            if (demo is not null && local)
             {
                 var writer = app.Services.GetRequiredService<CommandWriter>();
                 await writer.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -204,8 +218,8 @@ public sealed class BallastService : IAsyncDisposable
     private static void MapHealth(WebApplication app)
     {
         app.MapGet("/health", () => TypedResults.Ok(new { status = "alive" })).WithName("Health").WithSummary("Liveness: the process answers.");
-        app.MapGet("/health/ready", (Projector projector, CommandWriter writer) => projector.Ready
-                ? Results.Ok(new { status = "ready", head = projector.Current.Head.Sequence, writer_head = writer.Head.Sequence })
+        app.MapGet("/health/ready", (Projector projector, IServiceProvider services) => projector.Ready
+                ? Results.Ok(new { status = "ready", head = projector.Current.Head.Sequence, writer_head = services.GetService<CommandWriter>()?.Head.Sequence })
                 : Results.Json(new { status = "starting", head = projector.Current.Head.Sequence }, statusCode: StatusCodes.Status503ServiceUnavailable))
             .WithName("Ready").WithSummary("Readiness: the read model has caught up with the journal as it was at start.");
     }

@@ -41,4 +41,15 @@ public sealed record ServiceSettings
 
     /// <summary>The demo reporter's period (real time).</summary>
     public TimeSpan DemoReportPeriod { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Where commands are decided when this process is not the journal's writer (a cluster silo: the deployment's
+    /// sequencer grain, see docs/scale-out.md); null: this process opens the sequencer and is the single writer. With
+    /// one, no sequencer, keeper or demo reporter runs here, the projection tables are not written (several processes
+    /// read the journal), and the read side follows the journal as <see cref="JournalFollower"/> raises it.
+    /// </summary>
+    public Func<IServiceProvider, Writing.ICommandSubmitter>? Submitter { get; init; }
+
+    /// <summary>With <see cref="Submitter"/>: what tells the projector the journal moved (it raises the signal it is given); registered as a hosted service.</summary>
+    public Func<IServiceProvider, Writing.JournalSignal, Microsoft.Extensions.Hosting.IHostedService>? JournalFollower { get; init; }
 }

@@ -27,7 +27,7 @@ public static class DemoSetup
 
     /// <summary>Sets the demo up on an empty journal through <paramref name="writer"/> and registers the demo keys in <paramref name="keys"/>.</summary>
     /// <exception cref="BallastInputException">A set-up command was refused or failed.</exception>
-    public static async Task<IReadOnlyList<DemoAccount>> SetUpAsync(CommandWriter writer, Scenario scenario, ApiKeyRing keys, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<DemoAccount>> SetUpAsync(ICommandSubmitter writer, Scenario scenario, ApiKeyRing keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(scenario);

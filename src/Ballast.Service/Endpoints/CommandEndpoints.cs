@@ -48,7 +48,7 @@ public static class CommandEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(settings);
-        app.MapPost("/api/commands/{name}", (string name, HttpContext context, ApiKeyRing keyRing, CommandWriter writer) => PostAsync(name, context, keyRing, writer, settings.MaxBodyBytes))
+        app.MapPost("/api/commands/{name}", (string name, HttpContext context, ApiKeyRing keyRing, ICommandSubmitter writer) => PostAsync(name, context, keyRing, writer, settings.MaxBodyBytes))
             .WithName("PostCommand")
             .WithSummary("Send a protocol command (body: its members in snake_case, amounts as strings; header Idempotency-Key).")
             .Accepts<JsonElement>("application/json")
@@ -67,7 +67,7 @@ public static class CommandEndpoints
         app.MapGet("/api/whoami", WhoAmI).WithName("WhoAmI").WithSummary("The account and roles of the caller's key.");
     }
 
-    private static async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> PostAsync(string name, HttpContext context, ApiKeyRing keyRing, CommandWriter writer, int maxBody)
+    private static async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> PostAsync(string name, HttpContext context, ApiKeyRing keyRing, ICommandSubmitter writer, int maxBody)
     {
         if (await Caller.ResolveAsync(context, keyRing).ConfigureAwait(false) is not { } caller)
         {

@@ -19,7 +19,7 @@ namespace Ballast.Service.Writing;
 /// answered <see cref="WriteStatus.Stopping"/> with nothing written. Each batch is logged at Debug, each refusal at
 /// Information, and every outcome counted in <see cref="ServiceMetrics"/>.
 /// </summary>
-public sealed class CommandWriter : BackgroundService
+public sealed class CommandWriter : BackgroundService, ICommandSubmitter
 {
     private readonly ProtocolSequencer _sequencer;
     private readonly JournalSignal _committed;
