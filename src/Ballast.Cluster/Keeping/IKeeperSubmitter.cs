@@ -15,4 +15,11 @@ public interface IKeeperSubmitter
     /// <summary>Decides <paramref name="commands"/> in order on <paramref name="deployment"/>'s sequencer and returns one outcome per command.</summary>
     /// <exception cref="KeyNotFoundException">No sequencer serves <paramref name="deployment"/> here.</exception>
     Task<IReadOnlyList<WriteResult>> SubmitAsync(string deployment, IReadOnlyList<ProtocolCommand> commands, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The time on <paramref name="deployment"/>'s sequencer clock: the protocol time its commands are decided at, at
+    /// which the keeper's vault grains decide too (it is not the silo's clock, which only paces the ticks).
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No sequencer serves <paramref name="deployment"/> here.</exception>
+    Task<DateTimeOffset> NowAsync(string deployment, CancellationToken cancellationToken = default);
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Ballast.Cluster.Keeping;
 
 /// <summary>The deployment's keeper tick (<see cref="IKeeperCoordinatorGrain"/>).</summary>
-public sealed class KeeperCoordinatorGrain(KeeperReplicas replicas, IKeeperJournalSource journals, IKeeperSubmitter submitter, TimeProvider clock, ILogger<KeeperCoordinatorGrain> log) : Grain, IKeeperCoordinatorGrain
+public sealed class KeeperCoordinatorGrain(KeeperReplicas replicas, IKeeperJournalSource journals, IKeeperSubmitter submitter, ILogger<KeeperCoordinatorGrain> log) : Grain, IKeeperCoordinatorGrain
 {
     private IGrainTimer? _timer;
     private KeeperTick? _last;
@@ -19,7 +19,7 @@ public sealed class KeeperCoordinatorGrain(KeeperReplicas replicas, IKeeperJourn
         var replica = replicas.For(deployment);
         var journalHead = await journals.HeadAsync(deployment).ConfigureAwait(true);
         await replica.CatchUpAsync(journalHead.Sequence).ConfigureAwait(true);
-        var now = clock.GetUtcNow();
+        var now = await submitter.NowAsync(deployment).ConfigureAwait(true);
         var plan = replica.Read((state, head) => KeeperRoundPlan.Of(state, head, now));
 
         var answers = await Task.WhenAll(plan.Ask.Select(v => GrainFactory.GetGrain<IKeeperVaultGrain>(KeeperGrainKeys.Vault(deployment, v)).DecideAsync(plan.Head.Sequence, now))).ConfigureAwait(true);

@@ -1,6 +1,5 @@
 using Ballast.Io.Protocol;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Ballast.Cluster.Keeping;
 
@@ -10,7 +9,7 @@ public static class KeeperSiloServices
     /// <summary>
     /// Adds the silo's keeper replicas (policies compiled by <see cref="SpecPolicyCompiler"/>, as the sequencer
     /// compiles them), with <paramref name="journals"/> to read deployments' journals from and
-    /// <paramref name="submitter"/> to reach their sequencers. The silo's <see cref="TimeProvider"/> drives ticks.
+    /// <paramref name="submitter"/> to reach their sequencers. The silo's <see cref="TimeProvider"/> paces the ticks; decisions are made at the sequencer's time (<see cref="IKeeperSubmitter.NowAsync"/>).
     /// </summary>
     public static IServiceCollection AddShardedKeeper(this IServiceCollection services, IKeeperJournalSource journals, IKeeperSubmitter submitter)
     {
@@ -20,7 +19,6 @@ public static class KeeperSiloServices
         services.AddSingleton(journals);
         services.AddSingleton(submitter);
         services.AddSingleton(sp => new KeeperReplicas(sp.GetRequiredService<IKeeperJournalSource>(), SpecPolicyCompiler.Instance));
-        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 }
