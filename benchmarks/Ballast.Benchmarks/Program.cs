@@ -24,6 +24,12 @@ public static class Program
             return 0;
         }
 
+        if (args is ["keeper", .. var keeperArgs])
+        {
+            // The sharded keeper's decisions per second on one silo (KeeperSiloThroughput), not a BenchmarkDotNet class.
+            return await KeeperSiloThroughput.RunAsync(keeperArgs, Console.Out).ConfigureAwait(false);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using Ballast.Cluster.Keeping;
+using Ballast.Io.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace Ballast.Cluster.Tests.Keeping;
+
+/// <summary>
+/// What the in-process silos of the keeper tests share (they live in this process): deployments' journal locations,
+/// read through one <see cref="JournalStoreSource"/> per silo, and the deployments' writers, reached through one
+/// <see cref="CommandWriterSubmitter"/>. A test registers its deployment under a name of its own.
+/// </summary>
+internal static class KeeperTestSilos
+{
+    public static readonly ConcurrentDictionary<string, string> Journals = new(StringComparer.Ordinal);
+
+    public static readonly CommandWriterSubmitter Submitter = new();
+
+    /// <summary>The silo clock of clusters built with <see cref="FakeClockConfigurator"/> (it paces ticks only).</summary>
+    public static readonly FakeTimeProvider SiloClock = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Serves <paramref name="deployment"/> to the silos: its journal and its writer.</summary>
+    public static string Serve(KeeperDeployment deployment)
+    {
+        var name = "keeper-" + Guid.NewGuid().ToString("N");
+        Journals[name] = deployment.Location;
+        Submitter.Serve(name, deployment.Writer, deployment.Clock);
+        return name;
+    }
+
+    /// <summary>A cluster of <paramref name="silos"/> in-process silos with the sharded keeper (and the fake silo clock when <paramref name="fakeClock"/>).</summary>
+    public static async Task<TestCluster> StartClusterAsync(int silos, bool fakeClock, CancellationToken cancellationToken)
+    {
+        var builder = new TestClusterBuilder { Options = { InitialSilosCount = (short)silos } };
+        builder.AddSiloBuilderConfigurator<Configurator>();
+        if (fakeClock)
+        {
+            builder.AddSiloBuilderConfigurator<FakeClockConfigurator>();
+        }
+
+        var cluster = builder.Build();
+        await cluster.DeployAsync(cancellationToken);
+        return cluster;
+    }
+
+    /// <summary>Registers the sharded keeper on a test silo.</summary>
+    public sealed class Configurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) =>
+            siloBuilder.ConfigureServices(services => services.AddShardedKeeper(new JournalStoreSource(d => JournalStores.Open(Journals[d])), Submitter));
+    }
+
+    /// <summary>Makes <see cref="SiloClock"/> the silo's clock, so advancing it drives grain timers.</summary>
+    public sealed class FakeClockConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) =>
+            siloBuilder.ConfigureServices(services => services.AddSingleton<TimeProvider>(SiloClock));
+    }
+}
