@@ -18,6 +18,9 @@ public sealed record BacktestOptions
 
     /// <summary>Keep per-row series and trades (for output files).</summary>
     public bool Record { get; init; }
+
+    /// <summary>Where the policies run once compiled: null for this machine's cores, or a cluster's runner (same outputs, byte for byte).</summary>
+    public IPolicyRunner? Runner { get; init; }
 }
 
 /// <summary>Everything one backtest produced, in policy order, buy-and-hold included.</summary>
@@ -86,9 +89,16 @@ public static class BacktestJob
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
-        var series = spec.AllSeries();
-        var table = PriceWindow.Build(data, series, options.From, options.To, options.Fill, name => spec.UniverseLocations.TryGetValue(name, out var l) ? l : null, HistoryRows(spec));
-        return Run(spec, table, data.Source, options, progress, cancellationToken, sink);
+        return Run(spec, Window(spec, data, options), data.Source, options, progress, cancellationToken, sink);
+    }
+
+    /// <summary>The window of <paramref name="data"/> a run of <paramref name="spec"/> uses: the spec's series from <c>From</c> to <c>To</c>, filled as asked, with the history rows its policies need available.</summary>
+    public static PriceTable Window(PolicySet spec, MarketData data, BacktestOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        return PriceWindow.Build(data, spec.AllSeries(), options.From, options.To, options.Fill, name => spec.UniverseLocations.TryGetValue(name, out var l) ? l : null, HistoryRows(spec));
     }
 
     public static BacktestOutcome Run(PolicySet spec, PriceTable table, string dataSource, BacktestOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default, Func<BacktestPlan, IRunSink?>? sink = null)
@@ -182,7 +192,7 @@ public static class BacktestJob
         var riskFree = options.RiskFree ?? spec.RiskFree;
         var settings = new BacktestSettings(periods, riskFree, options.Record);
         (progress as IRunCountProgress)?.Planned(policies.Count);
-        var runs = Backtester.RunAll(table, policies, settings, twins, progress, cancellationToken, sink?.Invoke(new BacktestPlan(table, policies, twinOf[0])));
+        var runs = Backtester.RunAll(table, policies, settings, twins, progress, cancellationToken, sink?.Invoke(new BacktestPlan(table, policies, twinOf[0])), options.Runner);
         return new BacktestOutcome(spec, table, dataSource, periods, spec.PeriodsPerYear is null, riskFree, runs, twinOf[0])
         {
             Twins = twins,

@@ -27,10 +27,11 @@ internal static class BacktestCommand
         var overrides = SpecCommand.SetOption();
         var columns = ResultTable.ColumnsOption();
         var (top, by, heatmap) = (RankingOptions.Top(), RankingOptions.By(), RankingOptions.Heatmap());
+        var (cluster, db) = ClusterBacktest.Options();
 
         var command = new Command("backtest", "Backtest every policy of a spec, plus buy-and-hold, and compare them.")
         {
-            spec, data, returns, fill, from, to, output, outputs, format, curves, json, riskFree, significance, periods, overrides, columns, top, by, heatmap,
+            spec, data, returns, fill, from, to, output, outputs, format, curves, json, riskFree, significance, periods, overrides, columns, top, by, heatmap, cluster, db,
         };
         command.SetAction(parse =>
         {
@@ -39,10 +40,11 @@ internal static class BacktestCommand
             var request = Request(parse.GetValue(output), parse.GetValue(outputs), parse.GetValue(format), parse.GetValue(curves));
             var ranking = RankingOptions.Parse(parse.GetValue(top), parse.GetValue(by), parse.GetValue(heatmap));
             var analysis = AnalysisOptions.Request(parse.GetValue(significance), parse.GetValue(periods));
-            var set = SpecLoader.LoadFile(parse.GetValue(spec)!, SpecCommand.Overrides(parse.GetValue(overrides)));
+            using var onCluster = ClusterBacktest.Connect(parse.GetValue(cluster), parse.GetValue(db), parse.GetValue(spec)!, parse.GetValue(overrides), parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
+            var set = onCluster?.Spec ?? SpecLoader.LoadFile(parse.GetValue(spec)!, SpecCommand.Overrides(parse.GetValue(overrides)));
             phases.Mark("spec");
             var table = ResultTable.Choose(parse.GetValue(columns), set.Sweep, ranking);
-            var market = Ballast.Io.MarketDataFile.Read(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
+            var market = onCluster?.Market ?? Ballast.Io.MarketDataFile.Read(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
             phases.Mark("data");
             var options = new BacktestOptions
             {
@@ -52,6 +54,7 @@ internal static class BacktestCommand
                 RiskFree = parse.GetValue(riskFree),
                 Record = (request?.NeedsRecording ?? false) || analysis.NeedsRecording,
             };
+            options = options with { Runner = onCluster?.Runner(options) };
             ResultDirectoryWriter? writer = null;
             try
             {
@@ -62,6 +65,7 @@ internal static class BacktestCommand
                     return request is null ? null : writer = new ResultDirectoryWriter(request, plan, set.AllSeries(), keepAllSeries: analysis.NeedsRecording) { Report = ranking.Report };
                 }));
                 phases.Mark("run");
+                onCluster?.Summarise(io.Error);
                 return Report(io, outcome, writer, parse.GetValue(json), analysis, table, ranking, phases);
             }
             finally

@@ -52,6 +52,13 @@ public sealed class PolicyRun
         Trades = trades;
     }
 
+    /// <summary>
+    /// A run made elsewhere (a worker of a cluster), put back together from its parts: the compiled policy on this side,
+    /// and the metrics, series and trades the worker computed, bit for bit.
+    /// </summary>
+    public static PolicyRun FromParts(RebalancePolicy policy, BacktestMetrics metrics, double[]? equity, double[]? weights, double[]? drift, IReadOnlyList<TradeRecord>? trades, double[]? riskContributions) =>
+        new(policy, metrics, equity, weights, drift, trades, riskContributions);
+
     /// <summary>The compiled policy that was run.</summary>
     public RebalancePolicy Policy { get; }
 

@@ -33,60 +33,18 @@ public static class Backtester
     /// <summary>
     /// Runs every policy on the table, in parallel, and fills in each policy's rebalancing premium against its own
     /// buy-and-hold twin, <c>runs[twins[i]]</c> (<see cref="PolicyComparison.Compare"/>; a negative index leaves it
-    /// unset). Results are in policy order.
+    /// unset). Results are in policy order. The policies run where <paramref name="runner"/> runs them (default: in
+    /// parallel on this machine, <see cref="ParallelPolicyRunner"/>).
     /// </summary>
-    public static PolicyRun[] RunAll(PriceTable table, IReadOnlyList<RebalancePolicy> policies, BacktestSettings settings, IReadOnlyList<int> twins, IProgress<int>? progress = null, CancellationToken cancellationToken = default, IRunSink? sink = null)
+    public static PolicyRun[] RunAll(PriceTable table, IReadOnlyList<RebalancePolicy> policies, BacktestSettings settings, IReadOnlyList<int> twins, IProgress<int>? progress = null, CancellationToken cancellationToken = default, IRunSink? sink = null, IPolicyRunner? runner = null)
     {
         ArgumentNullException.ThrowIfNull(twins);
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(policies);
         ArgumentNullException.ThrowIfNull(settings);
         var runs = new PolicyRun[policies.Count];
-        var tables = new Dictionary<string, PriceTable>(StringComparer.Ordinal);
-        var perPolicy = new PriceTable[policies.Count];
-        for (var i = 0; i < policies.Count; i++)
-        {
-            var references = policies[i].Spec.ReferenceSeries.ToArray();
-            var key = string.Join('\u001f', policies[i].Names) + '\u001e' + string.Join('\u001f', references);
-            if (!tables.TryGetValue(key, out var selected))
-            {
-                selected = table.SelectFor(policies[i].Names, references);
-                tables[key] = selected;
-            }
-
-            perPolicy[i] = selected;
-        }
-
-        var done = 0;
         var failures = new Exception?[policies.Count];
-        void RunOne(int i)
-        {
-            try
-            {
-                runs[i] = Run(perPolicy[i], policies[i], settings);
-                progress?.Report(Interlocked.Increment(ref done));
-            }
-#pragma warning disable CA1031 // Collected and rethrown below, deterministically: the first failing policy in spec order.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                failures[i] = e;
-            }
-
-            sink?.Add(i, runs[i]);
-        }
-
-        var parallel = new ParallelOptions { CancellationToken = cancellationToken };
-        if (sink is null)
-        {
-            Parallel.For(0, policies.Count, parallel, RunOne);
-        }
-        else
-        {
-            // One index at a time, in order: the policy a sink waits for next is always running on some thread.
-            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, policies.Count), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), parallel, RunOne);
-        }
-
+        (runner ?? ParallelPolicyRunner.Instance).RunEach(table, policies, twins, settings, runs, failures, progress, sink, cancellationToken);
         if (Array.FindIndex(failures, f => f is not null) is var first and >= 0)
         {
             // Every policy runs, so the report is deterministic: the first bad-input failure in spec order (what the
