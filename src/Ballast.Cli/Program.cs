@@ -34,10 +34,15 @@ public static class Program
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false) => Run(args, stdout, stderr, interactive, wrapJournal: null);
 
     /// <summary>As <see cref="Run(string[], TextWriter, TextWriter, bool)"/>, with every journal the command opens passed through <paramref name="wrapJournal"/> (tests inject store failures).</summary>
-    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive, Func<Ballast.Protocol.Journal.IJournalStore, Ballast.Protocol.Journal.IJournalStore>? wrapJournal)
+    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive, Func<Ballast.Protocol.Journal.IJournalStore, Ballast.Protocol.Journal.IJournalStore>? wrapJournal) =>
+        Run(args, new CliIo(stdout, stderr, interactive) { WrapJournal = wrapJournal });
+
+    /// <summary>Runs one command line with the given streams, terminal check, journal wrapper and clock (tests inject them).</summary>
+    internal static int Run(string[] args, CliIo io)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var io = new CliIo(stdout, stderr, interactive) { WrapJournal = wrapJournal };
+        ArgumentNullException.ThrowIfNull(io);
+        var stderr = io.Error;
         var verbose = new Option<bool>("--verbose") { Description = "Show stack traces for internal errors.", Recursive = true };
         var root = new RootCommand("Ballast: composed portfolios that rebalance themselves by published rules. Backtest rebalancing policies, compare them, publish them.");
         root.Options.Add(verbose);
@@ -56,19 +61,14 @@ public static class Program
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
-            {
-                stderr.WriteLine($"error: {error.Message}");
-            }
-
-            stderr.WriteLine("run 'ballast --help' for usage");
+            ParseErrors.Write(parse, stderr);
             return BadInput;
         }
 
         try
         {
             // Journal commands are asynchronous; this is the one place that waits for them (a console has no synchronization context).
-            return parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }).GetAwaiter().GetResult();
+            return parse.InvokeAsync(new InvocationConfiguration { Output = io.Out, Error = stderr, EnableDefaultExceptionHandler = false }).GetAwaiter().GetResult();
         }
         catch (BallastInputException e)
         {
@@ -124,6 +124,9 @@ internal sealed record CliIo(TextWriter Out, TextWriter Error, bool Interactive)
 {
     /// <summary>Applied to every journal a command opens (a test seam: a store that loses races); null: the store itself.</summary>
     public Func<Ballast.Protocol.Journal.IJournalStore, Ballast.Protocol.Journal.IJournalStore>? WrapJournal { get; init; }
+
+    /// <summary>The wall clock a command reads when no time is given (gov commands without <c>--at</c>); tests fix it.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>The journal a command works on: <paramref name="store"/>, through <see cref="WrapJournal"/> if set.</summary>
     public Ballast.Protocol.Journal.IJournalStore Journal(Ballast.Protocol.Journal.IJournalStore store) => WrapJournal?.Invoke(store) ?? store;

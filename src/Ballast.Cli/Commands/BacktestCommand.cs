@@ -46,6 +46,7 @@ internal static class BacktestCommand
             var table = ResultTable.Choose(parse.GetValue(columns), set.Sweep, ranking);
             var market = onCluster?.Market ?? Ballast.Io.MarketDataFile.Read(parse.GetValue(data)!, Options.ToValueKind(parse.GetValue(returns)));
             phases.Mark("data");
+            WindowBounds.Check(market, parse.GetValue(from), parse.GetValue(to));
             var options = new BacktestOptions
             {
                 From = parse.GetValue(from),

@@ -40,7 +40,9 @@ internal static class GovCommand
     {
         public Option<string> Db { get; } = new("--db") { Description = DbHelp, Required = true };
 
-        public Option<DateTimeOffset?> At { get; } = AtOption("Default: now (the system clock); it may not be before the journal's last event.");
+        public Option<DateTimeOffset?> At { get; } = AtOption("Default: now (the system clock), allowed only up to a day after the journal's last event (else --now); it may not be before the journal's last event.");
+
+        public Option<bool> Now { get; } = new("--now") { Description = "Date the command by the system clock even when that moves the journal's time forward by more than a day (after it, no command can be dated earlier)." };
 
         public Option<string?> Id { get; } = new("--id") { Description = "The command id (default: derived from the command and its time, so an identical retry is applied once)." };
 
@@ -50,6 +52,7 @@ internal static class GovCommand
         {
             command.Options.Add(Db);
             command.Options.Add(At);
+            command.Options.Add(Now);
             command.Options.Add(Id);
         }
     }
@@ -335,9 +338,18 @@ internal static class GovCommand
         var location = parse.GetValue(c.Db)!;
         using var store = io.Journal(create ? OpenOrCreate(location) : VerifyCommand.OpenExisting(location));
         var at = parse.GetValue(c.At);
-        TimeProvider clock = at is { } fixedAt ? new ManualClock(fixedAt) : TimeProvider.System;
+        if (at is not null && parse.GetValue(c.Now))
+        {
+            throw new BallastInputException("give --at TIME or --now, not both");
+        }
+
+        TimeProvider clock = at is { } fixedAt ? new ManualClock(fixedAt) : io.Clock;
         var sequencer = await ProtocolSequencer.OpenAsync(store, new ProtocolEngine(SpecPolicyCompiler.Instance, verifier), clock, cancellationToken);
         var now = clock.GetUtcNow();
+        if (at is null && !parse.GetValue(c.Now))
+        {
+            JournalTimeGuard.CheckSystemClockStep(sequencer.State.LastEventAt, now);
+        }
         var command = build(sequencer.State, now);
         command = command with { Id = parse.GetValue(c.Id) ?? DefaultId(command, now) };
         var outcome = await sequencer.SubmitAsync(command, cancellationToken);
@@ -350,6 +362,11 @@ internal static class GovCommand
         {
             case CommandStatus.Rejected:
                 io.Error.WriteLine($"error: {outcome.Rejection!.Code}: {outcome.Rejection.Message}");
+                if (outcome.Rejection.Code == GovernanceRejections.TimeRegression && sequencer.State.LastEventAt is { } last)
+                {
+                    io.Error.WriteLine(JournalTimeGuard.HowToContinue(last, at is null));
+                }
+
                 return Program.BadInput;
             case CommandStatus.Unchanged:
                 io.Out.WriteLine($"unchanged: {outcome.Note}");
@@ -365,7 +382,7 @@ internal static class GovCommand
         var g = sequencer.State.Governance;
         foreach (var e in outcome.Events)
         {
-            io.Out.WriteLine("  " + Describe(e, g, now.ToUnixTimeSeconds()));
+            io.Out.WriteLine("  " + Describe(e, g, now.ToUnixTimeSeconds(), sequencer.State));
         }
 
         return Program.Ok;
@@ -381,7 +398,9 @@ internal static class GovCommand
     {
         var payload = EventTypes.Payload(CommandAccepted.Of(command with { Id = "-" }));
         var digest = Sha256Digest.OfUtf8($"{payload}@{now.ToUnixTimeSeconds()}").ToHex()[..16];
-        var kind = command.GetType().Name.ToLowerInvariant();
+        // Kebab case (gov-init-governance-…): the id is journaled and hashed, so this shapes new commands' ids only;
+        // journals written with the older run-together ids (gov-initgovernance-…) replay and verify unchanged.
+        var kind = JsonNamingPolicy.KebabCaseLower.ConvertName(command.GetType().Name);
         return $"gov-{kind}-{digest}";
     }
 
@@ -511,7 +530,7 @@ internal static class GovCommand
                 eta = p.Queued is { } q ? Time(q.Eta) : null,
                 expires = p.Queued is { } q2 ? Time(q2.ExpiresAt) : null,
                 canceled = p.Canceled is { } cx ? new { by = cx.By.Value, vetoed = cx.Vetoed, at = Time(cx.At) } : null,
-                actions = created.Actions.Select(DescribeAction),
+                actions = created.Actions.Select(a => ProposalActionJson.Of(a, DescribeAction(a), PolicyName)),
                 evidence = evidence.Select(e => new { action = e.ActionIndex + 1, result = e.Result, mismatches = e.Mismatches.Select(m => new { field = m.Field, claimed = m.Claimed, recomputed = m.Recomputed }) }),
                 cannot_execute = blocked is { } b ? new { code = b.Code, message = b.Message } : null,
             }));
@@ -675,7 +694,7 @@ internal static class GovCommand
 
     // ---------------------------------------------------------------- describing
 
-    private static string Describe(ProtocolEvent e, GovernanceState? g, long t) => e switch
+    private static string Describe(ProtocolEvent e, GovernanceState? g, long t, ProtocolState state) => e switch
     {
         GovernanceInitialized i => $"governance initialised: minter {i.Minter}; voting delay {Span(i.Parameters.VotingDelay)}, period {Span(i.Parameters.VotingPeriod)}, quorum {i.Parameters.QuorumBps} bps, threshold {GovernanceText.Format(i.Parameters.ProposalThreshold)} veBANK, timelock {Span(i.Parameters.TimelockDelay)}, grace {Span(i.Parameters.GracePeriod)}, guardian {i.Parameters.Guardian}, evidence required {(i.Parameters.EvidenceRequired ? "yes" : "no")}",
         BankRecorded { Operation: BankMinted m } => $"minted {GovernanceText.Format(m.Amount)} BANK to {m.To} (balance {Bal(g, m.To)}; supply {(g is null ? "?" : GovernanceText.Format(g.Bank.TotalSupply))})",
@@ -697,7 +716,7 @@ internal static class GovCommand
         GaugeRecorded { Operation: GaugeVoted v } => $"{v.Account} allocates {v.Bps} bps to gauge {v.Gauge} from {Time(v.EffectiveFrom)} ({v.PowerUsed} bps used in total)",
         GaugeRecorded { Operation: EmissionDistributed d } => $"week of {Time(d.Week)}: {GovernanceText.Format(d.Amount)} BANK split {string.Join(", ", d.Shares.Select(s => $"{s.Gauge} {GovernanceText.Format(s.Amount)}"))}",
         GaugeRecorded { Operation: GaugeRewardClaimed c } => $"{c.Account} claimed {GovernanceText.Format(c.Amount)} BANK from gauge {c.Gauge}",
-        GaugeRecorded { Operation: GaugeSharesSet x } => $"gauge {x.Gauge}: {x.Account} holds {x.Shares} shares of the vault",
+        GaugeRecorded { Operation: GaugeSharesSet x } => $"gauge {x.Gauge}: {x.Account} holds {Shares(state, x.Gauge, x.Shares)} shares of the vault",
         RailsChanged r => $"vault {r.Vault}: rails now {r.Rails}",
         ComposedVaultCreated c => $"composed vault {c.Vault} launched over {string.Join(", ", c.Spec.Children)} (operator {c.Spec.Operator})",
         SimpleVaultOperation { Operation: FeesChanged f } x => $"vault {x.Vault}: fees now entry {f.EntryFeeBps}, exit {f.ExitFeeBps}, management {f.ManagementFeeBps}, performance {f.PerformanceFeeBps} bps",
@@ -710,6 +729,12 @@ internal static class GovCommand
         "data-unknown" => "data-unknown (no data with the claimed digest is known to the system; not re-run)",
         _ => $"mismatch: {string.Join("; ", ev.Mismatches.Select(m => $"{m.Field} claimed {m.Claimed ?? "(absent)"}, re-run gives {m.Recomputed ?? "(absent)"}"))}",
     };
+
+    /// <summary>A vault's shares in whole shares (the asset's decimals plus the vault's offset); base units when the vault is unknown.</summary>
+    private static string Shares(ProtocolState state, string gauge, UInt128 shares) =>
+        VaultId.TryParse(gauge, out var vault) && state.ComposedVaults.TryGetValue(vault, out var cv) && state.Assets.TryGetValue(cv.Spec.Asset, out var asset)
+            ? SimRunner.Format(shares, asset.Asset.Decimals + cv.Spec.DecimalsOffset)
+            : shares.ToString(CultureInfo.InvariantCulture);
 
     private static string DescribeAction(GovernanceAction action) => action switch
     {

@@ -73,16 +73,25 @@ internal static class Options
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-            if (int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-            {
-                return value;
-            }
-
-            result.AddError($"{name}: expected a whole number from {min} to {max}, got '{text}'");
-            return defaultValue;
-        },
+        CustomParser = result => WholeNumber(result, name, min, max) ?? defaultValue,
     };
+
+    /// <summary>A whole-number option without a default (absent: null), so its help shows no sentinel value such as int.MaxValue.</summary>
+    public static Option<int?> OptionalPositiveInt(string name, string description, int max = int.MaxValue, int min = 1) => new(name)
+    {
+        Description = description,
+        CustomParser = result => WholeNumber(result, name, min, max),
+    };
+
+    private static int? WholeNumber(System.CommandLine.Parsing.ArgumentResult result, string name, int min, int max)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        result.AddError($"{name}: expected a whole number from {min} to {max}, got '{text}'");
+        return null;
+    }
 }

@@ -23,7 +23,7 @@ internal static class SimCommand
         {
             var loaded = Scenario.LoadFile(parse.GetValue(scenario)!);
             var location = parse.GetValue(db)!;
-            var summary = await StagedJournal.BuildAsync(location, store => Progress.RunAsync(io, loaded.Prices.RowCount, progress => SimRunner.RunAsync(loaded, io.Journal(store), progress, ct)));
+            var summary = await StagedJournal.BuildAsync(location, store => Progress.RunAsync(io, loaded.Prices.RowCount, progress => SimRunner.RunAsync(loaded, io.Journal(store), progress, ct), "simulating", "rows"));
             var decimals = loaded.AssetDecimals;
             if (parse.GetValue(json))
             {
@@ -48,16 +48,18 @@ internal static class SimCommand
                 return Program.Ok;
             }
 
+            // Shares have the asset's decimals plus the composed vault's offset: printed in whole shares, as NAV is in asset units.
+            var shareDecimals = decimals + loaded.Composed.DecimalsOffset;
             var dataDescription = loaded.DataFile is { } dataFile ? ShownPath(dataFile.Path) : loaded.DataDescription;
             io.Out.WriteLine($"{summary.Scenario}: {summary.Rows} rows of {dataDescription}, policy '{loaded.PolicyName}'");
             io.Out.WriteLine($"  vaults          {summary.Vaults} ({summary.Vaults - 1} simple, 1 composed '{loaded.ComposedId}')");
             io.Out.WriteLine($"  events          {summary.Events} journaled in {location}");
             io.Out.WriteLine($"  rebalances      {summary.Rebalances} that traded (keeper calls with nothing to do: {summary.KeeperCallsUnchanged}; initial target settings of the empty vault: {summary.InitialTargetSettings})");
-            io.Out.WriteLine($"  NAV             {SimRunner.Format(summary.Nav, decimals)} {loaded.AssetSymbol}, {summary.Supply} shares");
+            io.Out.WriteLine($"  NAV             {SimRunner.Format(summary.Nav, decimals)} {loaded.AssetSymbol}, {SimRunner.Format(summary.Supply, shareDecimals)} shares");
             io.Out.WriteLine($"  costs           flow fees {SimRunner.Format(summary.FlowFees, decimals)}, fixed {SimRunner.Format(summary.FixedCosts, decimals)} {loaded.AssetSymbol}");
             if (summary.Pending is { Deposits: > 0 } or { Redemptions: > 0 })
             {
-                io.Out.WriteLine($"  pending         {summary.Pending.Deposits} deposit requests ({SimRunner.Format(summary.Pending.Escrowed, decimals)} {loaded.AssetSymbol} in escrow), {summary.Pending.Redemptions} redemption requests ({summary.Pending.Locked} shares locked), to fill after the next NAV reports");
+                io.Out.WriteLine($"  pending         {summary.Pending.Deposits} deposit requests ({SimRunner.Format(summary.Pending.Escrowed, decimals)} {loaded.AssetSymbol} in escrow), {summary.Pending.Redemptions} redemption requests ({SimRunner.Format(summary.Pending.Locked, shareDecimals)} shares locked), to fill after the next NAV reports");
             }
 
             if (summary.Governance is { } g)
@@ -151,7 +153,8 @@ internal static class VerifyCommand
             try
             {
                 var events = remote is null ? store!.ReadAsync(1, ct) : await RemoteVerify.EventsAsync(remote, parse.GetValue(expect), ct);
-                report = await JournalReplay.VerifyAsync(events, new ProtocolEngine(SpecPolicyCompiler.Instance, evidence), ct);
+                var total = remote is null && io.Interactive ? (int)Math.Min(int.MaxValue, (await store!.HeadAsync(ct)).Sequence) : 0;
+                report = await Progress.RunAsync(io, total, progress => JournalReplay.VerifyAsync(Progress.Counted(events, progress, ct), new ProtocolEngine(SpecPolicyCompiler.Instance, evidence), ct), "verifying", "events");
             }
             catch (RemoteJournalException e)
             {
@@ -245,60 +248,5 @@ internal static class VerifyCommand
             // Not a journal, a damaged one, another schema version, or a file that cannot be opened: the location given.
             throw new BallastInputException(new InputLocation(path ?? location), $"not a readable journal: {e.Message}");
         }
-    }
-}
-
-/// <summary><c>ballast journal show JOURNAL [--vault V] [--type T]</c>: the events, readably.</summary>
-internal static class JournalCommand
-{
-    public static Command Create(CliIo io)
-    {
-        var journal = new Argument<string>("JOURNAL") { Description = "sqlite:FILE, postgres:CONNSTR or a SQLite file path." };
-        var vault = new Option<string?>("--vault") { Description = "Only events about this vault." };
-        var type = new Option<string?>("--type") { Description = $"Only events of this type ({string.Join(", ", EventTypes.Names)})." };
-        var limit = Options.PositiveInt("--limit", "Show at most this many events.", int.MaxValue, int.MaxValue);
-        var show = new Command("show", "List a journal's events: sequence, time, type, command and payload.") { journal, vault, type, limit };
-        show.SetAction(async (parse, ct) =>
-        {
-            var t = parse.GetValue(type);
-            if (t is not null && !EventTypes.Names.Contains(t))
-            {
-                throw new BallastInputException($"--type: unknown event type '{t}'; known: {string.Join(", ", EventTypes.Names)}");
-            }
-
-            var location = parse.GetValue(journal)!;
-            using var store = VerifyCommand.OpenExisting(location);
-            var v = parse.GetValue(vault) is { } vaultText
-                ? VaultId.TryParse(vaultText, out var vaultId) ? vaultId : throw new BallastInputException($"--vault: {VaultId.Problem(vaultText)}")
-                : (VaultId?)null;
-            var shown = 0;
-            var max = parse.GetValue(limit);
-            await foreach (var e in store.ReadAsync(1, ct))
-            {
-                if ((t is not null && e.Type != t) || (v is { } only && !MentionsVault(e.Payload, only)))
-                {
-                    continue;
-                }
-
-                io.Out.WriteLine($"{e.Sequence,8}  {JournalTime(e.Time)}  {e.Type,-22}  {e.CommandId,-24}  {e.Payload}");
-                if (++shown >= max)
-                {
-                    break;
-                }
-            }
-
-            io.Error.WriteLine($"{shown} events shown");
-            return Program.Ok;
-        });
-        var command = new Command("journal", "Read a protocol journal.") { show };
-        return command;
-    }
-
-    private static string JournalTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    private static bool MentionsVault(string payload, VaultId vault)
-    {
-        using var doc = System.Text.Json.JsonDocument.Parse(payload);
-        return doc.RootElement.TryGetProperty("vault", out var p) && p.GetString() == vault.Value;
     }
 }

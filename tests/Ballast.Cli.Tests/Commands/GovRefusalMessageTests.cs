@@ -34,7 +34,8 @@ public sealed class GovRefusalMessageTests : IClassFixture<GovJournalFixture>, I
 
         Assert.Equal(2, mint.ExitCode);
         Assert.Equal(
-            "error: time-regression: governance refuses a command dated 2005-01-02T12:30:00Z: the journal's last event is at 2005-01-03T00:00:00Z, and commands are decided in time order; date it 2005-01-03T00:00:00Z or later\n",
+            "error: time-regression: governance refuses a command dated 2005-01-02T12:30:00Z: the journal's last event is at 2005-01-03T00:00:00Z, and commands are decided in time order; date it 2005-01-03T00:00:00Z or later\n" +
+            "note: the journal's time is its last event, 2005-01-03T00:00:00Z; continue with --at 2005-01-03T00:00:00Z or later\n",
             mint.Error.ReplaceLineEndings("\n"));
         Assert.DoesNotContain("vault", mint.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("+00:00", mint.Error, StringComparison.Ordinal);

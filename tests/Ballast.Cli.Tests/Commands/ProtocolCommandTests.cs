@@ -159,14 +159,14 @@ public sealed class ProtocolCommandTests : IDisposable
             Assert.Equal(1, doc.RootElement.GetProperty("governance").GetProperty("executed").GetInt32());
         }
 
-        var evidence = CliRunner.Run("journal", "show", db, "--type", "evidence-checked");
+        var evidence = CliRunner.Run("journal", "show", db, "--type", "evidence-checked", "--json");
         Assert.Contains("\"result\":\"verified\"", evidence.Out, StringComparison.Ordinal);
         var attached = CliRunner.Run("journal", "show", db, "--type", "policy-attached").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, attached.Length);
 
         // After the switch, rebalances are fired by the band, not the calendar.
-        var rebalances = CliRunner.Run("journal", "show", db, "--type", "rebalanced").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var after = rebalances.Where(l => string.CompareOrdinal(l.Substring(10, 10), "2005-04-30") > 0).ToList();
+        var rebalances = CliRunner.Run("journal", "show", db, "--type", "rebalanced", "--json").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var after = rebalances.Where(l => string.CompareOrdinal(System.Text.Json.Nodes.JsonNode.Parse(l)!["time"]!.GetValue<string>()[..10], "2005-04-30") > 0).ToList();
         Assert.All(after, l => Assert.Contains("\"trigger\":\"drift\"", l, StringComparison.Ordinal));
         Assert.Contains(rebalances, l => l.Contains("\"trigger\":\"calendar\"", StringComparison.Ordinal));
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
+using Ballast.Cli.Tests.Schemas;
 
 namespace Ballast.Cli.Tests.Commands;
 
@@ -24,20 +25,31 @@ public sealed class ReadmeCommandTests : IDisposable
         _dir.Dispose();
     }
 
-    /// <summary>The README's simulation and its governance flow on <c>sim-demo.db</c>, in README order.</summary>
+    /// <summary>
+    /// The README walk: every command of the README's <c>sh</c> blocks but <c>serve</c> and the <c>verify URL</c> lines
+    /// (<see cref="Serve_Demo_StartsAnswersAndStops"/> runs those), in README order and exactly as written (a
+    /// <c>&gt; FILE</c> redirection included), as a child process whose working directory is a scratch copy of the
+    /// repository (its samples, README and .gitignore committed to a fresh git repository) with <c>../shared</c> beside
+    /// it, as a fresh clone has. Each must succeed; the governance flow must adopt its policy on verified evidence;
+    /// the metrics written must be valid for schemas/metrics.schema.json; and afterwards <c>git status</c> must show
+    /// nothing new: every output lands in an ignored folder.
+    /// </summary>
     [Fact]
-    public void GovernanceFlow_OnTheSimJournal_RunsAsWritten()
+    public void EveryCommand_RunsAsWrittenOnAFreshCopy_AndLeavesNothingUntracked()
     {
-        var lines = ReadmeCommandLines().Where(l => l.Contains("sim-demo.db", StringComparison.Ordinal) || l.Contains("sim-data.csv", StringComparison.Ordinal)).ToList();
-        foreach (var expected in new[] { "sim samples/scenarios/sim-demo.yaml", "gov init", "gov mint", "gov lock", "data synth", "gov propose", "gov vote", "gov queue", "gov execute", "gov status", "gov gauges", "verify sim-demo.db" })
+        var shared = CliRunner.SharedData();
+        Assert.SkipWhen(shared is null, "../shared/data is absent: the README's commands read it (CI always has it)");
+        var repo = ScratchCopy(Path.GetDirectoryName(shared)!);
+        var lines = ReadmeCommandLines().Where(l => !l.StartsWith("serve ", StringComparison.Ordinal) && !l.StartsWith("verify http", StringComparison.Ordinal)).ToList();
+        foreach (var expected in new[] { "demo", "sim samples/scenarios/sim-demo.yaml", "gov init", "gov propose", "gov execute", "gov status", "journal show", "backtest", "weights --covariance", "spec ", "data synth" })
         {
-            Assert.True(lines.Any(l => l.StartsWith(expected, StringComparison.Ordinal)), $"the README no longer shows '{expected}' on sim-demo.db:\n{string.Join('\n', lines)}");
+            Assert.True(lines.Any(l => l.StartsWith(expected, StringComparison.Ordinal)), $"the README no longer shows '{expected}':\n{string.Join('\n', lines)}");
         }
 
         var outputs = new List<(string Line, CliResult Result)>();
         foreach (var line in lines)
         {
-            var result = CliRunner.Run(Arguments(line));
+            var result = RunAsAUserWould(repo, line);
             Assert.True(result.ExitCode == 0, $"README: ballast {line}\nexit {result.ExitCode}\n{result.Out}\n{result.Error}");
             outputs.Add((line, result));
         }
@@ -58,23 +70,51 @@ public sealed class ReadmeCommandTests : IDisposable
         }
 
         Assert.Contains("gauges at ", Out("gov gauges"), StringComparison.Ordinal);
-        var verify = Out("verify sim-demo.db --data");
+        var verify = Out("verify out/sim-demo.db --data");
         Assert.StartsWith("verified: ", verify, StringComparison.Ordinal);
         Assert.Contains("covered: events 1..", verify, StringComparison.Ordinal);
+
+        // Every metrics file the walk wrote (redirected --json and --out directories) is valid for the published schema.
+        var metrics = new[] { "out", "ballast-demo" }.SelectMany(d => Directory.GetFiles(Path.Combine(repo, d), "*.json", SearchOption.AllDirectories))
+            .Where(f => Path.GetFileName(f) is "metrics.json" or "tested.json").ToList();
+        Assert.True(metrics.Count >= 5, $"expected the README's metrics files under out/, found: {string.Join(", ", metrics)}");
+        foreach (var file in metrics)
+        {
+            MetricsSchema.AssertValid(File.ReadAllText(file), file);
+        }
+
+        var status = Git(repo, "status", "--porcelain", "--untracked-files=all");
+        Assert.True(status.Length == 0, $"running the README left files git would see:\n{status}");
+        Assert.True(Directory.Exists(Path.Combine(repo, "out")) && Directory.Exists(Path.Combine(repo, "ballast-demo")), "the README's outputs land in out/ and ballast-demo/");
     }
 
-    /// <summary>The README's commands that need nothing but the repository's own files run as written.</summary>
+    /// <summary>The commands of the README that name a file name every file that exists on a fresh clone or that an earlier README command writes.</summary>
     [Fact]
-    public void SampleOnlyCommands_RunAsWritten()
+    public void EveryInputFileTheReadmeNames_IsShippedOrWrittenByAnEarlierCommand()
     {
-        var lines = ReadmeCommandLines()
-            .Where(l => l.StartsWith("spec ", StringComparison.Ordinal) || l.StartsWith("weights --covariance ", StringComparison.Ordinal))
-            .ToList();
-        Assert.Equal(3, lines.Count);
-        foreach (var line in lines)
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in ReadmeCommandLines())
         {
-            var result = CliRunner.Run(Arguments(line));
-            Assert.True(result.ExitCode == 0, $"README: ballast {line}\nexit {result.ExitCode}\n{result.Out}\n{result.Error}");
+            var tokens = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                var token = tokens[i];
+                var output = i > 0 && tokens[i - 1] is "--out" or ">" || (i > 0 && tokens[i - 1] == "--db" && tokens[0] == "sim");
+                if (output)
+                {
+                    written.Add(token);
+                    continue;
+                }
+
+                if (token.StartsWith('-') || token.StartsWith("../shared/", StringComparison.Ordinal) || !FileArgument.IsMatch(token))
+                {
+                    continue;
+                }
+
+                Assert.True(
+                    written.Contains(token) || File.Exists(Path.Combine(CliRunner.RepoRoot(), token)),
+                    $"README: ballast {line}\nnames '{token}', which neither the repository ships nor an earlier README command writes");
+            }
         }
     }
 
@@ -191,29 +231,78 @@ public sealed class ReadmeCommandTests : IDisposable
         return lines;
     }
 
-    private string[] Arguments(string line)
+    private static string[] Arguments(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// A scratch copy of the repository as a fresh clone has it for the README's commands: samples/, README.md and
+    /// .gitignore committed to a new git repository in the test's folder, with <c>shared</c> beside it (a link).
+    /// </summary>
+    private string ScratchCopy(string shared)
     {
-        Assert.DoesNotContain(">", line, StringComparison.Ordinal);
-        return [.. line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Map)];
+        var repo = Path.Combine(_dir.Path, "repo");
+        var root = CliRunner.RepoRoot();
+        CopyDirectory(Path.Combine(root, "samples"), Path.Combine(repo, "samples"));
+        foreach (var file in new[] { "README.md", ".gitignore" })
+        {
+            File.Copy(Path.Combine(root, file), Path.Combine(repo, file));
+        }
+
+        Directory.CreateSymbolicLink(Path.Combine(_dir.Path, "shared"), shared);
+        Git(repo, "init", "--quiet");
+        Git(repo, "add", "--all");
+        Git(repo, "-c", "user.name=readme-walk", "-c", "user.email=readme-walk@localhost", "commit", "--quiet", "--message", "fresh clone");
+        Assert.Equal(string.Empty, Git(repo, "status", "--porcelain", "--untracked-files=all"));
+        return repo;
     }
 
-    private string Map(string token)
+    private static void CopyDirectory(string from, string to)
     {
-        if (token.StartsWith('-') || !token.Contains('.', StringComparison.Ordinal) || !FileArgument.IsMatch(token))
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
         {
-            return token;
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
         }
 
-        if (token.StartsWith("samples/", StringComparison.Ordinal))
+        foreach (var dir in Directory.GetDirectories(from))
         {
-            return Path.Combine(CliRunner.RepoRoot(), token);
+            CopyDirectory(dir, Path.Combine(to, Path.GetFileName(dir)));
+        }
+    }
+
+    /// <summary>One README line run as a user's shell would: the built <c>ballast</c> in <paramref name="repo"/>, stdout into the file after <c>&gt;</c> if any.</summary>
+    private static CliResult RunAsAUserWould(string repo, string line)
+    {
+        var redirect = line.IndexOf(" > ", StringComparison.Ordinal);
+        var command = redirect < 0 ? line : line[..redirect];
+        var result = Process(repo, "dotnet", [Path.Combine(AppContext.BaseDirectory, "ballast.dll"), .. Arguments(command)]);
+        if (redirect >= 0)
+        {
+            // As the shell does: the file is opened in the working directory, whose folder must exist.
+            File.WriteAllText(Path.Combine(repo, line[(redirect + 3)..].Trim()), result.Out);
         }
 
-        if (token.StartsWith("../shared/", StringComparison.Ordinal))
+        return result;
+    }
+
+    private static string Git(string repo, params string[] args)
+    {
+        var result = Process(repo, "git", args);
+        Assert.True(result.ExitCode == 0, $"git {string.Join(' ', args)}: exit {result.ExitCode}\n{result.Error}");
+        return result.Out;
+    }
+
+    private static CliResult Process(string directory, string program, IEnumerable<string> args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
         {
-            return Path.GetFullPath(Path.Combine(CliRunner.RepoRoot(), token));
+            start.ArgumentList.Add(arg);
         }
 
-        return _dir.File(token);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return new CliResult(process.ExitCode, output, error.GetAwaiter().GetResult());
     }
 }
