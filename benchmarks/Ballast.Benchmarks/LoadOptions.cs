@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Ballast.Benchmarks;
 
 /// <summary>
-/// The options of the load mode (<c>load [--seconds S] [--clients N] [--readers R] [--report-every K] [--db sqlite:FILE|postgres:CONN] [--max-batch B] [--sqlite-sync full|normal]</c>).
+/// The options of the load mode (<c>load [--seconds S] [--clients N] [--readers R] [--report-every K] [--db sqlite:FILE|postgres:CONN] [--max-batch B] [--sqlite-sync full|normal] [--in-process]</c>).
 /// </summary>
 public sealed record LoadOptions
 {
@@ -27,6 +27,9 @@ public sealed record LoadOptions
 
     /// <summary>When the SQLite journal's commits reach the disk (<c>--sqlite-sync full|normal</c>; the service's default is full).</summary>
     public Ballast.Io.Storage.SqliteSynchronous SqliteSynchronous { get; init; } = Ballast.Io.Storage.SqliteSynchronous.Full;
+
+    /// <summary>Whether the clients run in the service's process (<c>--in-process</c>) rather than a child process of their own.</summary>
+    public bool InProcess { get; init; }
 
     /// <summary>The options in <paramref name="args"/> (after the word <c>load</c>).</summary>
     /// <exception cref="ArgumentException">An unknown option, or a value out of range.</exception>
@@ -52,6 +55,7 @@ public sealed record LoadOptions
                 "--readers" => options with { Readers = Number(0, 1024) },
                 "--report-every" => options with { ReportEvery = Number(1, 1_000_000) },
                 "--max-batch" => options with { MaxBatch = Number(1, 65_536) },
+                "--in-process" => options with { InProcess = true },
                 "--db" => options with { Journal = Value() },
                 "--sqlite-sync" => options with
                 {
@@ -62,7 +66,7 @@ public sealed record LoadOptions
                         var other => throw new ArgumentException($"--sqlite-sync must be full or normal, got '{other}'"),
                     },
                 },
-                _ => throw new ArgumentException($"unknown option '{name}'; load [--seconds S] [--clients N] [--readers R] [--report-every K] [--max-batch B] [--db sqlite:FILE|postgres:CONN] [--sqlite-sync full|normal]"),
+                _ => throw new ArgumentException($"unknown option '{name}'; load [--seconds S] [--clients N] [--readers R] [--report-every K] [--max-batch B] [--db sqlite:FILE|postgres:CONN] [--sqlite-sync full|normal] [--in-process]"),
             };
         }
 
