@@ -27,7 +27,7 @@ public static class LoadRunner
         ArgumentNullException.ThrowIfNull(output);
         var dir = Directory.CreateTempSubdirectory("ballast-load-").FullName;
         var journal = options.Journal ?? "sqlite:" + Path.Combine(dir, "journal.db");
-        using var hardStop = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds + 120));
+        using var hardStop = new CancellationTokenSource(TimeSpan.FromSeconds(options.WarmupSeconds + options.Seconds + 120));
         try
         {
             var settings = new ServiceSettings { Journal = journal, Urls = ["http://127.0.0.1:0"], MaxBatch = options.MaxBatch, SqliteSynchronous = options.SqliteSynchronous };
@@ -49,21 +49,17 @@ public static class LoadRunner
             }, hardStop.Token).ConfigureAwait(false);
 
             var address = new Uri(service.Addresses[0].Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
-            var headBefore = service.Writer.Head.Sequence;
-            var decidedBefore = service.Writer.CommandsDecided;
-            output.WriteLine($"load: {options.Clients} writing clients (1 in {options.ReportEvery} a NAV report, the rest deposits), {options.Readers} readers, {options.Seconds} s, journal {journal} (SQLite synchronous {options.SqliteSynchronous}), {address}, clients {(options.InProcess ? "in this process" : "in a child process")}");
+            output.WriteLine($"load: {options.Clients} writing clients (1 in {options.ReportEvery} a NAV report, the rest deposits), {options.Readers} readers, {options.WarmupSeconds} s warm-up then {options.Seconds} s measured, journal {journal} (SQLite synchronous {options.SqliteSynchronous}), {address}, clients {(options.InProcess ? "in this process" : "in a child process")}");
 
             var plan = new LoadPlan(address, accounts, children, navs.ToDictionary(p => p.Key, p => p.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal),
-                options.Clients, options.Readers, options.ReportEvery, options.Seconds);
+                options.Clients, options.Readers, options.ReportEvery, options.Seconds, options.WarmupSeconds);
             using var process = Process.GetCurrentProcess();
-            var cpuBefore = process.TotalProcessorTime;
-            var started = Stopwatch.GetTimestamp();
+            var window = new CpuWindow(process, () => (service.Writer.Head.Sequence, service.Writer.CommandsDecided));
             var clients = options.InProcess
-                ? await LoadClients.RunAsync(plan, hardStop.Token).ConfigureAwait(false)
-                : await LoadClients.RunInChildAsync(plan, dir, hardStop.Token).ConfigureAwait(false);
-            var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            process.Refresh();
-            var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+                ? await LoadClients.RunAsync(plan, window.Phase, hardStop.Token).ConfigureAwait(false)
+                : await LoadClients.RunInChildAsync(plan, dir, window.Phase, hardStop.Token).ConfigureAwait(false);
+            var (cpu, wall) = (window.Cpu, window.Seconds);
+            var ((headBefore, decidedBefore), (headAfter, decidedAfter)) = (window.WriterAtStart, window.WriterAtEnd);
             var seconds = clients.Seconds;
             var (deposits, reports, vaultLists, series) = (LoadStats.FromData(clients.Deposits), LoadStats.FromData(clients.Reports), LoadStats.FromData(clients.VaultLists), LoadStats.FromData(clients.Series));
 
@@ -76,15 +72,15 @@ public static class LoadRunner
             Line(output, "GET series", series, seconds);
             Line(output, "reads", LoadStats.Merge([vaultLists, series]), seconds);
             output.WriteLine();
-            var decided = service.Writer.CommandsDecided - decidedBefore;
+            var decided = decidedAfter - decidedBefore;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"writer: {decided} commands decided ({decided / seconds:F0}/s, keeper's included), journal {headBefore} -> {service.Writer.Head.Sequence} events; read model at {service.Projector.Current.Head.Sequence}"));
+                $"writer: {decided} commands decided ({decided / seconds:F0}/s, keeper's included), journal {headBefore} -> {headAfter} events; read model at {service.Projector.Current.Head.Sequence}"));
             var requests = Math.Max(1, deposits.Count + reports.Count + vaultLists.Count + series.Count);
             output.WriteLine(options.InProcess
                 ? string.Create(CultureInfo.InvariantCulture,
                     $"process CPU (service and clients): {cpu:F1} s in {wall:F1} s on {Environment.ProcessorCount} cores ({cpu / wall * 100:F0} %), {cpu * 1e6 / requests:F0} µs per request")
                 : string.Create(CultureInfo.InvariantCulture,
-                    $"CPU per request: service {cpu * 1e6 / requests:F0} µs ({cpu:F1} s in {wall:F1} s, the clients' start-up included), clients {clients.CpuSeconds * 1e6 / requests:F0} µs ({clients.CpuSeconds:F1} s in {seconds:F1} s), on {Environment.ProcessorCount} cores"));
+                    $"CPU per request: service {cpu * 1e6 / requests:F0} µs ({cpu:F1} s in {wall:F1} s), clients {clients.CpuSeconds * 1e6 / requests:F0} µs ({clients.CpuSeconds:F1} s in {seconds:F1} s), on {Environment.ProcessorCount} cores"));
             await service.App.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
         finally
@@ -126,4 +122,35 @@ public static class LoadRunner
     private static void Line(TextWriter output, string kind, LoadStats stats, double seconds) =>
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{kind,-14} {stats.Count,9} {stats.Succeeded / seconds,9:F0} {stats.Quantile(0.50),8:F2} {stats.Quantile(0.99),8:F2}  {stats.Statuses()}{(stats.FirstFailure is { } failure ? $"; first failure: {failure[..Math.Min(failure.Length, 300)]}" : "")}"));
+
+    /// <summary>
+    /// This process's CPU time, the time and the writer's head and count of commands decided, read when the clients
+    /// say the measured window opens (<see cref="LoadClients.Measuring"/>) and closes (<see cref="LoadClients.Done"/>).
+    /// </summary>
+    private sealed class CpuWindow(Process process, Func<(long Head, long Decided)> writer)
+    {
+        private TimeSpan _cpuAtStart;
+        private long _startedAt;
+
+        public double Cpu { get; private set; }
+
+        public double Seconds { get; private set; }
+
+        public (long Head, long Decided) WriterAtStart { get; private set; }
+
+        public (long Head, long Decided) WriterAtEnd { get; private set; }
+
+        public void Phase(string phase)
+        {
+            process.Refresh();
+            if (phase == LoadClients.Measuring)
+            {
+                (_cpuAtStart, _startedAt, WriterAtStart) = (process.TotalProcessorTime, Stopwatch.GetTimestamp(), writer());
+            }
+            else if (phase == LoadClients.Done)
+            {
+                (Cpu, Seconds, WriterAtEnd) = ((process.TotalProcessorTime - _cpuAtStart).TotalSeconds, Stopwatch.GetElapsedTime(_startedAt).TotalSeconds, writer());
+            }
+        }
+    }
 }
