@@ -3,12 +3,15 @@ using System.Globalization;
 namespace Ballast.Benchmarks;
 
 /// <summary>
-/// The options of the load mode (<c>load [--seconds S] [--clients N] [--readers R] [--report-every K] [--db sqlite:FILE|postgres:CONN] [--max-batch B] [--sqlite-sync full|normal]</c>).
+/// The options of the load mode (<c>load [--seconds S] [--warmup W] [--clients N] [--readers R] [--report-every K] [--db sqlite:FILE|postgres:CONN] [--max-batch B] [--sqlite-sync full|normal] [--in-process]</c>).
 /// </summary>
 public sealed record LoadOptions
 {
     /// <summary>How long the clients send, after set-up (1..600).</summary>
     public int Seconds { get; init; } = 10;
+
+    /// <summary>How long the clients send before the measured seconds, unmeasured (0..600).</summary>
+    public int WarmupSeconds { get; init; } = 5;
 
     /// <summary>Concurrent writing clients (deposits and NAV reports).</summary>
     public int Clients { get; init; } = 32;
@@ -27,6 +30,9 @@ public sealed record LoadOptions
 
     /// <summary>When the SQLite journal's commits reach the disk (<c>--sqlite-sync full|normal</c>; the service's default is full).</summary>
     public Ballast.Io.Storage.SqliteSynchronous SqliteSynchronous { get; init; } = Ballast.Io.Storage.SqliteSynchronous.Full;
+
+    /// <summary>Whether the clients run in the service's process (<c>--in-process</c>) rather than a child process of their own.</summary>
+    public bool InProcess { get; init; }
 
     /// <summary>The options in <paramref name="args"/> (after the word <c>load</c>).</summary>
     /// <exception cref="ArgumentException">An unknown option, or a value out of range.</exception>
@@ -48,10 +54,12 @@ public sealed record LoadOptions
             options = name switch
             {
                 "--seconds" => options with { Seconds = Number(1, 600) },
+                "--warmup" => options with { WarmupSeconds = Number(0, 600) },
                 "--clients" => options with { Clients = Number(1, 1024) },
                 "--readers" => options with { Readers = Number(0, 1024) },
                 "--report-every" => options with { ReportEvery = Number(1, 1_000_000) },
                 "--max-batch" => options with { MaxBatch = Number(1, 65_536) },
+                "--in-process" => options with { InProcess = true },
                 "--db" => options with { Journal = Value() },
                 "--sqlite-sync" => options with
                 {
@@ -62,7 +70,7 @@ public sealed record LoadOptions
                         var other => throw new ArgumentException($"--sqlite-sync must be full or normal, got '{other}'"),
                     },
                 },
-                _ => throw new ArgumentException($"unknown option '{name}'; load [--seconds S] [--clients N] [--readers R] [--report-every K] [--max-batch B] [--db sqlite:FILE|postgres:CONN] [--sqlite-sync full|normal]"),
+                _ => throw new ArgumentException($"unknown option '{name}'; load [--seconds S] [--warmup W] [--clients N] [--readers R] [--report-every K] [--max-batch B] [--db sqlite:FILE|postgres:CONN] [--sqlite-sync full|normal] [--in-process]"),
             };
         }
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using Ballast.Io.Protocol;
 using Ballast.Protocol;
 using Ballast.Service;
@@ -14,17 +12,14 @@ namespace Ballast.Benchmarks;
 /// <summary>
 /// The load mode of Ballast.Benchmarks (benchmarks/README.md): starts <c>ballast serve</c> in this process on a
 /// loopback port over a fresh journal set up with the demo's vaults (sim-demo.yaml, its children set to price deposits
-/// at once and to take a NAV report at any time: <see cref="LoadScenario"/>), then for a fixed time runs
-/// concurrent HTTP clients: writers posting deposits (alice and bob into the first two child vaults) and NAV reports
-/// (the reporter, on the other children, a small random walk around the NAV at start, seeded per client), and readers
-/// asking for the vault list and a vault's series. Prints, per kind, requests, statuses, throughput and p50/p99
-/// latency, then stops the service and deletes the temporary journal. Bounded: the clients stop at the deadline
-/// and every request is cancelled 30 s after it.
+/// at once and to take a NAV report at any time: <see cref="LoadScenario"/>), then for a fixed time runs the
+/// <see cref="LoadClients"/> (in a child process unless told otherwise, so the service's CPU time is measured apart
+/// from theirs). Prints, per kind, requests, statuses, throughput and p50/p99 latency, and the CPU time per request
+/// of the service and of the clients, then stops the service and deletes the temporary journal. Bounded: the
+/// clients stop at the deadline and every request is cancelled 30 s after it.
 /// </summary>
 public static class LoadRunner
 {
-    private const int DepositVaults = 2;
-
     /// <summary>Runs the load described by <paramref name="options"/>, writing the report to <paramref name="output"/>.</summary>
     public static async Task RunAsync(LoadOptions options, TextWriter output)
     {
@@ -32,7 +27,7 @@ public static class LoadRunner
         ArgumentNullException.ThrowIfNull(output);
         var dir = Directory.CreateTempSubdirectory("ballast-load-").FullName;
         var journal = options.Journal ?? "sqlite:" + Path.Combine(dir, "journal.db");
-        using var hardStop = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds + 120));
+        using var hardStop = new CancellationTokenSource(TimeSpan.FromSeconds(options.WarmupSeconds + options.Seconds + 120));
         try
         {
             var settings = new ServiceSettings { Journal = journal, Urls = ["http://127.0.0.1:0"], MaxBatch = options.MaxBatch, SqliteSynchronous = options.SqliteSynchronous };
@@ -54,53 +49,38 @@ public static class LoadRunner
             }, hardStop.Token).ConfigureAwait(false);
 
             var address = new Uri(service.Addresses[0].Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
-            var headBefore = service.Writer.Head.Sequence;
-            var decidedBefore = service.Writer.CommandsDecided;
-            output.WriteLine($"load: {options.Clients} writing clients (1 in {options.ReportEvery} a NAV report, the rest deposits), {options.Readers} readers, {options.Seconds} s, journal {journal} (SQLite synchronous {options.SqliteSynchronous}), {address}");
+            output.WriteLine($"load: {options.Clients} writing clients (1 in {options.ReportEvery} a NAV report, the rest deposits), {options.Readers} readers, {options.WarmupSeconds} s warm-up then {options.Seconds} s measured, journal {journal} (SQLite synchronous {options.SqliteSynchronous}), {address}, clients {(options.InProcess ? "in this process" : "in a child process")}");
 
-            var deposits = new LoadStats[options.Clients];
-            var reports = new LoadStats[options.Clients];
-            var vaultLists = new LoadStats[options.Readers];
-            var series = new LoadStats[options.Readers];
-            var stopAt = Stopwatch.GetTimestamp() + (long)(options.Seconds * (double)Stopwatch.Frequency);
-            var tasks = new List<Task>();
-            for (var c = 0; c < options.Clients; c++)
-            {
-                deposits[c] = new LoadStats();
-                reports[c] = new LoadStats();
-                tasks.Add(WriterAsync(c, options, address, accounts, children, navs, deposits[c], reports[c], stopAt, hardStop.Token));
-            }
-
-            for (var r = 0; r < options.Readers; r++)
-            {
-                vaultLists[r] = new LoadStats();
-                series[r] = new LoadStats();
-                tasks.Add(ReaderAsync(r, address, children, vaultLists[r], series[r], stopAt, hardStop.Token));
-            }
-
+            var plan = new LoadPlan(address, accounts, children, navs.ToDictionary(p => p.Key, p => p.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal),
+                options.Clients, options.Readers, options.ReportEvery, options.Seconds, options.WarmupSeconds);
             using var process = Process.GetCurrentProcess();
-            var cpuBefore = process.TotalProcessorTime;
-            var started = Stopwatch.GetTimestamp();
-            await Task.WhenAll(tasks).ConfigureAwait(false);
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            process.Refresh();
-            var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+            var window = new CpuWindow(process, () => (service.Writer.Head.Sequence, service.Writer.CommandsDecided));
+            var clients = options.InProcess
+                ? await LoadClients.RunAsync(plan, window.Phase, hardStop.Token).ConfigureAwait(false)
+                : await LoadClients.RunInChildAsync(plan, dir, window.Phase, hardStop.Token).ConfigureAwait(false);
+            var (cpu, wall) = (window.Cpu, window.Seconds);
+            var ((headBefore, decidedBefore), (headAfter, decidedAfter)) = (window.WriterAtStart, window.WriterAtEnd);
+            var seconds = clients.Seconds;
+            var (deposits, reports, vaultLists, series) = (LoadStats.FromData(clients.Deposits), LoadStats.FromData(clients.Reports), LoadStats.FromData(clients.VaultLists), LoadStats.FromData(clients.Series));
 
             output.WriteLine();
             output.WriteLine($"{"kind",-14} {"requests",9} {"2xx/s",9} {"p50 ms",8} {"p99 ms",8}  statuses");
-            Line(output, "deposit", LoadStats.Merge(deposits), seconds);
-            Line(output, "report-nav", LoadStats.Merge(reports), seconds);
-            Line(output, "commands", LoadStats.Merge([.. deposits, .. reports]), seconds);
-            Line(output, "GET vaults", LoadStats.Merge(vaultLists), seconds);
-            Line(output, "GET series", LoadStats.Merge(series), seconds);
-            Line(output, "reads", LoadStats.Merge([.. vaultLists, .. series]), seconds);
+            Line(output, "deposit", deposits, seconds);
+            Line(output, "report-nav", reports, seconds);
+            Line(output, "commands", LoadStats.Merge([deposits, reports]), seconds);
+            Line(output, "GET vaults", vaultLists, seconds);
+            Line(output, "GET series", series, seconds);
+            Line(output, "reads", LoadStats.Merge([vaultLists, series]), seconds);
             output.WriteLine();
-            var decided = service.Writer.CommandsDecided - decidedBefore;
+            var decided = decidedAfter - decidedBefore;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"writer: {decided} commands decided ({decided / seconds:F0}/s, keeper's included), journal {headBefore} -> {service.Writer.Head.Sequence} events; read model at {service.Projector.Current.Head.Sequence}"));
-            var requests = deposits.Sum(d => d.Count) + reports.Sum(r => r.Count) + vaultLists.Sum(v => v.Count) + series.Sum(r => r.Count);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"process CPU (service and clients): {cpu:F1} s in {seconds:F1} s on {Environment.ProcessorCount} cores ({cpu / seconds * 100:F0} %), {cpu * 1e6 / Math.Max(1, requests):F0} µs per request"));
+                $"writer: {decided} commands decided ({decided / seconds:F0}/s, keeper's included), journal {headBefore} -> {headAfter} events; read model at {service.Projector.Current.Head.Sequence}"));
+            var requests = Math.Max(1, deposits.Count + reports.Count + vaultLists.Count + series.Count);
+            output.WriteLine(options.InProcess
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"process CPU (service and clients): {cpu:F1} s in {wall:F1} s on {Environment.ProcessorCount} cores ({cpu / wall * 100:F0} %), {cpu * 1e6 / requests:F0} µs per request")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"CPU per request: service {cpu * 1e6 / requests:F0} µs ({cpu:F1} s in {wall:F1} s), clients {clients.CpuSeconds * 1e6 / requests:F0} µs ({clients.CpuSeconds:F1} s in {seconds:F1} s), on {Environment.ProcessorCount} cores"));
             await service.App.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
         finally
@@ -143,61 +123,34 @@ public static class LoadRunner
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{kind,-14} {stats.Count,9} {stats.Succeeded / seconds,9:F0} {stats.Quantile(0.50),8:F2} {stats.Quantile(0.99),8:F2}  {stats.Statuses()}{(stats.FirstFailure is { } failure ? $"; first failure: {failure[..Math.Min(failure.Length, 300)]}" : "")}"));
 
-    private static HttpClient Client(Uri address) => new(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, MaxConnectionsPerServer = 1 })
+    /// <summary>
+    /// This process's CPU time, the time and the writer's head and count of commands decided, read when the clients
+    /// say the measured window opens (<see cref="LoadClients.Measuring"/>) and closes (<see cref="LoadClients.Done"/>).
+    /// </summary>
+    private sealed class CpuWindow(Process process, Func<(long Head, long Decided)> writer)
     {
-        BaseAddress = address,
-        Timeout = TimeSpan.FromSeconds(30),
-    };
+        private TimeSpan _cpuAtStart;
+        private long _startedAt;
 
-    private static async Task WriterAsync(int client, LoadOptions options, Uri address, Dictionary<string, string> keys, IReadOnlyList<string> children,
-        Dictionary<string, UInt128> navs, LoadStats deposits, LoadStats reports, long stopAt, CancellationToken hardStop)
-    {
-        using var http = Client(address);
-        var random = new Random(client + 1);
-        var investor = client % 2 == 0 ? "alice" : "bob";
-        var reportable = children.Skip(DepositVaults).ToArray();
-        for (var n = 1; Stopwatch.GetTimestamp() < stopAt; n++)
+        public double Cpu { get; private set; }
+
+        public double Seconds { get; private set; }
+
+        public (long Head, long Decided) WriterAtStart { get; private set; }
+
+        public (long Head, long Decided) WriterAtEnd { get; private set; }
+
+        public void Phase(string phase)
         {
-            var isReport = n % options.ReportEvery == 0 && reportable.Length > 0;
-            string name, body, key;
-            if (isReport)
+            process.Refresh();
+            if (phase == LoadClients.Measuring)
             {
-                var vault = reportable[(n / options.ReportEvery + client) % reportable.Length];
-                var nav = SimRunner.ScaledNav(navs[vault], 1 + ((random.NextDouble() - 0.5) * 0.002))!.Value;
-                (name, body, key) = ("report-nav", $$"""{"vault":"{{vault}}","total_assets":"{{nav}}"}""", keys["reporter"]);
+                (_cpuAtStart, _startedAt, WriterAtStart) = (process.TotalProcessorTime, Stopwatch.GetTimestamp(), writer());
             }
-            else
+            else if (phase == LoadClients.Done)
             {
-                var vault = children[(n + client) % DepositVaults];
-                (name, body, key) = ("deposit", $$"""{"vault":"{{vault}}","assets":"1000000"}""", keys[investor]);
+                (Cpu, Seconds, WriterAtEnd) = ((process.TotalProcessorTime - _cpuAtStart).TotalSeconds, Stopwatch.GetElapsedTime(_startedAt).TotalSeconds, writer());
             }
-
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/commands/{name}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            request.Headers.Add("Idempotency-Key", $"load-{client}-{n}");
-            var start = Stopwatch.GetTimestamp();
-            using var response = await http.SendAsync(request, hardStop).ConfigureAwait(false);
-            await response.Content.LoadIntoBufferAsync(hardStop).ConfigureAwait(false);
-            var stats = isReport ? reports : deposits;
-            stats.Add((int)response.StatusCode, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            if (!response.IsSuccessStatusCode && stats.FirstFailure is null)
-            {
-                stats.FirstFailure = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(hardStop).ConfigureAwait(false)}";
-            }
-        }
-    }
-
-    private static async Task ReaderAsync(int reader, Uri address, IReadOnlyList<string> children, LoadStats vaults, LoadStats series, long stopAt, CancellationToken hardStop)
-    {
-        using var http = Client(address);
-        for (var n = 0; Stopwatch.GetTimestamp() < stopAt; n++)
-        {
-            var isSeries = n % 2 == 1;
-            var path = isSeries ? $"/api/vaults/{children[(n / 2 + reader) % children.Count]}/series?limit=100" : "/api/vaults";
-            var start = Stopwatch.GetTimestamp();
-            using var response = await http.GetAsync(path, hardStop).ConfigureAwait(false);
-            await response.Content.LoadIntoBufferAsync(hardStop).ConfigureAwait(false);
-            (isSeries ? series : vaults).Add((int)response.StatusCode, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
     }
 }

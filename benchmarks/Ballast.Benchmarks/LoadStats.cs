@@ -46,6 +46,23 @@ public sealed class LoadStats
     /// <summary>The latency at quantile <paramref name="q"/> (nearest rank) of a merged, sorted set; NaN when empty.</summary>
     public double Quantile(double q) => _latencies.Count == 0 ? double.NaN : _latencies[Math.Clamp((int)Math.Ceiling(q * _latencies.Count) - 1, 0, _latencies.Count - 1)];
 
+    /// <summary>The recorded requests as plain data (to pass them between processes).</summary>
+    public LoadStatsData ToData() => new([.. _latencies], new Dictionary<int, long>(_statuses), FirstFailure);
+
+    /// <summary>Statistics holding the requests of <paramref name="data"/>.</summary>
+    public static LoadStats FromData(LoadStatsData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var stats = new LoadStats { FirstFailure = data.FirstFailure };
+        stats._latencies.AddRange(data.Latencies);
+        foreach (var (status, count) in data.Statuses)
+        {
+            stats._statuses[status] = count;
+        }
+
+        return stats;
+    }
+
     /// <summary>The statuses seen, e.g. <c>200×5120 422×3</c>.</summary>
     public string Statuses()
     {
@@ -58,3 +75,6 @@ public sealed class LoadStats
         return text.ToString();
     }
 }
+
+/// <summary>A <see cref="LoadStats"/> as plain data: each request's latency (ms), the count per status, the first failure.</summary>
+public sealed record LoadStatsData(IReadOnlyList<double> Latencies, IReadOnlyDictionary<int, long> Statuses, string? FirstFailure);

@@ -30,6 +30,13 @@ public static class Program
             return await KeeperSiloThroughput.RunAsync(keeperArgs, Console.Out).ConfigureAwait(false);
         }
 
+        if (args is ["load-clients", var plan, var result])
+        {
+            // The load's clients, started by the load mode in a process of their own.
+            await LoadClients.RunFilesAsync(plan, result).ConfigureAwait(false);
+            return 0;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

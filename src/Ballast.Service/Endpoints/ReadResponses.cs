@@ -57,7 +57,7 @@ public sealed class ReadResponses
             }
         }
 
-        return new CachedJson<T>(body, ETagOf(model), HeadOf(model));
+        return ReferenceEquals(bodies.Model, model) ? new CachedJson<T>(body, bodies.ETag, bodies.Head) : new CachedJson<T>(body, ETagOf(model), HeadOf(model));
     }
 
     /// <summary>The entity tag of every read answer made from <paramref name="model"/>.</summary>
@@ -77,6 +77,10 @@ public sealed class ReadResponses
     private sealed class Bodies(ReadModel model)
     {
         public ReadModel Model { get; } = model;
+
+        public string ETag { get; } = ETagOf(model);
+
+        public string Head { get; } = HeadOf(model);
 
         public ConcurrentDictionary<string, byte[]> Json { get; } = new(StringComparer.Ordinal);
     }

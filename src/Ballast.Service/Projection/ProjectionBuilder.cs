@@ -84,11 +84,14 @@ public sealed class ProjectionBuilder
         }
     }
 
-    /// <summary>Applies one journal event (the next in sequence).</summary>
-    public void Apply(JournalEvent journalEvent)
+    /// <summary>
+    /// Applies one journal event (the next in sequence). <paramref name="decoded"/>, when given, is the protocol event
+    /// its payload encodes (the writer's, handed over in memory), so the payload is not parsed again.
+    /// </summary>
+    public void Apply(JournalEvent journalEvent, ProtocolEvent? decoded = null)
     {
         ArgumentNullException.ThrowIfNull(journalEvent);
-        var e = EventTypes.Parse(journalEvent.Type, journalEvent.Payload);
+        var e = decoded ?? EventTypes.Parse(journalEvent.Type, journalEvent.Payload);
         if (journalEvent.Sequence <= _restoredThrough)
         {
             RestoredEvents++;

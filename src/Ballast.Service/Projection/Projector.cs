@@ -8,8 +8,9 @@ namespace Ballast.Service.Projection;
 /// <summary>
 /// Keeps the <see cref="ReadModel"/> current: at start it replays the journal, taking the series from the projection
 /// tables through their checkpoint when a <see cref="ReadModelStore"/> is given and they are the journal's (else it
-/// rebuilds them); then after each batch the writer commits it reads the new events from its own store connection,
-/// applies them, swaps in the new read model, raises <see cref="Published"/> for streams, and appends the new series
+/// rebuilds them); then after each batch the writer commits it applies the batch's events, handed over in memory by
+/// the writer (<see cref="JournalSignal.TakeCommitted"/>; read from its own store connection when they are not
+/// there or leave a gap), swaps in the new read model, raises <see cref="Published"/> for streams, and appends the new series
 /// points to the tables (at most once per save interval, and at stop). Reads take <see cref="Current"/> and never
 /// wait for the writer.
 /// </summary>
@@ -58,13 +59,38 @@ public sealed class Projector : BackgroundService
     /// <summary>Completes when <see cref="Ready"/>.</summary>
     public Task WhenReady => _ready.Task;
 
-    /// <summary>Reads and applies every event after the current head, then publishes.</summary>
-    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    /// <summary>Reads and applies every event after the current head from the journal, then publishes.</summary>
+    public Task CatchUpAsync(CancellationToken cancellationToken) => CatchUpAsync(fromJournal: true, cancellationToken);
+
+    /// <summary>
+    /// Applies the events committed after the current head, then publishes: those the writer handed over in memory
+    /// (<see cref="JournalSignal.TakeCommitted"/>) while they follow the head without a gap (next sequence, previous
+    /// hash the head's), then, when they do not reach the head raised with them or <paramref name="fromJournal"/>, the
+    /// rest read from the journal (the source: at start, after a gap, after the writer reloaded).
+    /// </summary>
+    private async Task CatchUpAsync(bool fromJournal, CancellationToken cancellationToken)
     {
         var before = _builder.Head.Sequence;
-        await foreach (var e in _reader.ReadAsync(before + 1, cancellationToken).ConfigureAwait(false))
+        var (handed, raised) = _committed.TakeCommitted();
+        foreach (var c in handed)
         {
-            _builder.Apply(e);
+            if (c.Event.Sequence == _builder.Head.Sequence + 1 && c.Event.PreviousHash == _builder.Head.Hash)
+            {
+                _builder.Apply(c.Event, c.Decoded);
+            }
+            else if (c.Event.Sequence > _builder.Head.Sequence)
+            {
+                break; // a gap: the journal has the rest
+            }
+        }
+
+        if (fromJournal || _builder.Head.Sequence < raised)
+        {
+            HandOffMissed += fromJournal ? 0 : 1;
+            await foreach (var e in _reader.ReadAsync(_builder.Head.Sequence + 1, cancellationToken).ConfigureAwait(false))
+            {
+                _builder.Apply(e);
+            }
         }
 
         if (_builder.Head.Sequence != before || before == 0)
@@ -73,6 +99,9 @@ public sealed class Projector : BackgroundService
             Published.Raise(_builder.Head.Sequence);
         }
     }
+
+    /// <summary>How often, after the start, the events handed over by the writer did not reach its head and the journal was read instead.</summary>
+    public long HandOffMissed { get; private set; }
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -94,7 +123,7 @@ public sealed class Projector : BackgroundService
             try
             {
                 await _committed.WaitBeyondAsync(_builder.Head.Sequence, stoppingToken).ConfigureAwait(false);
-                await CatchUpAsync(stoppingToken).ConfigureAwait(false);
+                await CatchUpAsync(fromJournal: false, stoppingToken).ConfigureAwait(false);
                 await SaveAsync(due: Environment.TickCount64 - _lastSave >= (long)_saveInterval.TotalMilliseconds, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

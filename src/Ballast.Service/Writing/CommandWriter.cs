@@ -31,6 +31,7 @@ public sealed class CommandWriter : BackgroundService, ICommandSubmitter
     private int _started;
     private readonly IRefusalStore? _refusals;
     private HashSet<string>? _refusedIds;
+    private readonly List<CommittedEvent> _committedNow = [];
 
     /// <summary>A writer over <paramref name="sequencer"/>, raising <paramref name="committed"/> after each commit and recording in <paramref name="metrics"/>.</summary>
     /// <remarks>
@@ -277,11 +278,13 @@ public sealed class CommandWriter : BackgroundService, ICommandSubmitter
     private async Task<WriteResult[]> DecideAsync(IReadOnlyList<ProtocolCommand> commands, bool keepRefusals = false)
     {
         var before = _sequencer.Head;
+        _committedNow.Clear();
         WriteResult[] results;
         try
         {
             var outcomes = await _sequencer.SubmitBatchSequencedAsync(commands, keepRefusals ? AppendKeepingRefusals(commands) : null, CancellationToken.None).ConfigureAwait(false);
             results = Results(commands, outcomes);
+            Committed(commands, outcomes);
         }
 #pragma warning disable CA1031 // each command is retried alone below and its own failure reported
         catch (Exception batchFailure)
@@ -309,7 +312,7 @@ public sealed class CommandWriter : BackgroundService, ICommandSubmitter
         LogOutcomes(commands, results, before);
         if (Head.Sequence > before.Sequence)
         {
-            _committed.Raise(Head.Sequence);
+            _committed.Raise(Head.Sequence, ChainsFrom(before) ? _committedNow : []);
             if (commands.Zip(results).Any(p => p.First is ReportNavCommand && p.Second.Status == WriteStatus.Applied))
             {
                 NavReportApplied?.Invoke();
@@ -317,6 +320,47 @@ public sealed class CommandWriter : BackgroundService, ICommandSubmitter
         }
 
         return results;
+    }
+
+    /// <summary>Keeps the events the sequencer journaled for the applied commands among <paramref name="outcomes"/>, with the protocol events they encode, for the projector.</summary>
+    private void Committed(IReadOnlyList<ProtocolCommand> commands, IReadOnlyList<SequencedOutcome> outcomes)
+    {
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            var (outcome, journal) = outcomes[i];
+            if (outcome.Status != CommandStatus.Applied || journal.Count != outcome.Events.Count + 1)
+            {
+                continue;
+            }
+
+            _committedNow.Add(new CommittedEvent(journal[0], CommandAccepted.Of(commands[i])));
+            for (var k = 1; k < journal.Count; k++)
+            {
+                _committedNow.Add(new CommittedEvent(journal[k], outcome.Events[k - 1]));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the events kept for the projector are exactly the journal from <paramref name="before"/> to the head
+    /// now: each the next sequence after the one before it, chained by its previous hash, the last one the head. Not
+    /// so when the sequencer found the journal moved by another writer and reloaded it: the projector then reads the
+    /// journal itself.
+    /// </summary>
+    private bool ChainsFrom(JournalHead before)
+    {
+        var head = before;
+        foreach (var c in _committedNow)
+        {
+            if (c.Event.Sequence != head.Sequence + 1 || c.Event.PreviousHash != head.Hash)
+            {
+                return false;
+            }
+
+            head = JournalHead.After(c.Event);
+        }
+
+        return head == Head;
     }
 
     /// <summary>Test hook: called on the writer's thread after each batch was decided and written, before anything else is done or answered (a crash is injected here).</summary>
@@ -327,6 +371,7 @@ public sealed class CommandWriter : BackgroundService, ICommandSubmitter
         try
         {
             var outcomes = await _sequencer.SubmitBatchSequencedAsync([command], keepRefusals ? AppendKeepingRefusals([command]) : null, CancellationToken.None).ConfigureAwait(false);
+            Committed([command], outcomes);
             return Results([command], outcomes)[0];
         }
 #pragma warning disable CA1031 // reported to the caller as a failed command
