@@ -143,6 +143,14 @@ internal static class BacktestCommand
         else
         {
             ResultTable.Write(io, outcome, columns, ranking, analysis);
+            if (FindingsInput.From(outcome, analysis) is { } findings)
+            {
+                foreach (var line in FindingsText.Summary(FindingsText.Write(findings)))
+                {
+                    io.Out.WriteLine(line);
+                }
+            }
+
             if (writer is not null && written is not null)
             {
                 var outDir = writer.OutputDirectory;

@@ -25,7 +25,8 @@ public sealed record StepMResult(double Alpha, IReadOnlyList<double> Statistics,
 /// step rejects nothing. Streaming: the policies are read once; a policy whose tₖ does not exceed the 1 − α quantile
 /// of its own resampled statistics can never be rejected (every ĉⱼ is at least that quantile), so only its running
 /// maximum per resample is kept; the others, individually significant, keep their B resampled statistics. Memory is
-/// O(B · (n / b + K⁺)) with K⁺ the individually significant policies. See docs/statistics.md.
+/// O(B · (n / b + K⁺)) with K⁺ the individually significant policies. <see cref="BenchmarkComparison"/> runs it with
+/// SPA on one bootstrap pass. See docs/statistics.md.
 /// </summary>
 public static class StepwiseMultipleTesting
 {
@@ -37,68 +38,28 @@ public static class StepwiseMultipleTesting
     public static StepMResult Test(ReadOnlySpan<double> benchmark, IEnumerable<double[]> policies, double alpha = 0.05, BootstrapOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(policies);
+        CheckAlpha(alpha);
+        options ??= BootstrapOptions.Default;
+        options.Validate();
+        BenchmarkComparison.CheckLength(benchmark, "StepM");
+        var bootstrap = new DifferentialBootstrap(benchmark.Length, options);
+        var stepM = new Accumulator(benchmark.Length, alpha, options.Replicates);
+        foreach (var policy in policies)
+        {
+            var (mean, omega) = bootstrap.Read(policy, benchmark);
+            stepM.Add(mean, omega, bootstrap.Means);
+        }
+
+        return stepM.Result(bootstrap.BlockLength);
+    }
+
+    /// <summary>Refuses a family-wise error rate outside (0, 1).</summary>
+    internal static void CheckAlpha(double alpha)
+    {
         if (!(alpha is > 0 and < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "the family-wise error rate must be strictly between 0 and 1");
         }
-
-        options ??= BootstrapOptions.Default;
-        options.Validate();
-        var n = benchmark.Length;
-        if (n < 3)
-        {
-            throw new ArgumentException("StepM needs at least 3 returns", nameof(benchmark));
-        }
-
-        var replicates = options.Replicates;
-        var rank = Math.Min(replicates, (int)Math.Ceiling((1 - alpha) * replicates)) - 1;
-        var bootstrap = new DifferentialBootstrap(n, options);
-        var sqrtN = Math.Sqrt(n);
-        var floor = new double[replicates];
-        Array.Fill(floor, double.NegativeInfinity);
-        var scratch = new double[replicates];
-        var statistics = new List<double>();
-        var candidates = new List<(int Index, double[] Resampled)>();
-        var models = 0;
-        foreach (var policy in policies)
-        {
-            var (mean, omega) = bootstrap.Read(policy, benchmark);
-            if (!(omega > 0))
-            {
-                statistics.Add(double.NaN);
-                continue;
-            }
-
-            models++;
-            var t = sqrtN * mean / omega;
-            statistics.Add(t);
-            var resampled = new double[replicates];
-            for (var b = 0; b < replicates; b++)
-            {
-                resampled[b] = sqrtN * (bootstrap.Means[b] - mean) / omega;
-            }
-
-            if (t > Quantile(resampled, rank, scratch))
-            {
-                candidates.Add((statistics.Count - 1, resampled));
-            }
-            else
-            {
-                for (var b = 0; b < replicates; b++)
-                {
-                    floor[b] = Math.Max(floor[b], resampled[b]);
-                }
-            }
-        }
-
-        var steps = new int[statistics.Count];
-        var critical = new List<double>();
-        if (models > 0)
-        {
-            StepDown(statistics, candidates, floor, rank, steps, critical);
-        }
-
-        return new StepMResult(alpha, statistics, steps, critical, models, bootstrap.BlockLength, replicates);
     }
 
     private static void StepDown(List<double> statistics, List<(int Index, double[] Resampled)> active, double[] floor, int rank, int[] steps, List<double> critical)
@@ -144,5 +105,76 @@ public static class StepwiseMultipleTesting
         values.CopyTo(scratch, 0);
         Array.Sort(scratch);
         return scratch[rank];
+    }
+
+    /// <summary>
+    /// StepM's running state over the policies read so far: each policy's tₖ, the individually significant policies'
+    /// resampled statistics, and the running maximum per resample of the others' (the floor of every step).
+    /// </summary>
+    internal sealed class Accumulator
+    {
+        private readonly double _sqrtN;
+        private readonly double _alpha;
+        private readonly int _rank;
+        private readonly double[] _floor;
+        private readonly double[] _scratch;
+        private readonly List<double> _statistics = [];
+        private readonly List<(int Index, double[] Resampled)> _candidates = [];
+        private int _models;
+
+        /// <summary>An empty accumulator for <paramref name="count"/> returns, level <paramref name="alpha"/> and <paramref name="replicates"/> resamples.</summary>
+        public Accumulator(int count, double alpha, int replicates)
+        {
+            _sqrtN = Math.Sqrt(count);
+            _alpha = alpha;
+            _rank = Math.Min(replicates, (int)Math.Ceiling((1 - alpha) * replicates)) - 1;
+            _floor = new double[replicates];
+            Array.Fill(_floor, double.NegativeInfinity);
+            _scratch = new double[replicates];
+        }
+
+        /// <summary>Adds the next policy (input order): its mean differential, ω̂ and resampled means.</summary>
+        public void Add(double mean, double omega, double[] means)
+        {
+            if (!(omega > 0))
+            {
+                _statistics.Add(double.NaN);
+                return;
+            }
+
+            _models++;
+            var t = _sqrtN * mean / omega;
+            _statistics.Add(t);
+            var resampled = new double[_floor.Length];
+            for (var b = 0; b < resampled.Length; b++)
+            {
+                resampled[b] = _sqrtN * (means[b] - mean) / omega;
+            }
+
+            if (t > Quantile(resampled, _rank, _scratch))
+            {
+                _candidates.Add((_statistics.Count - 1, resampled));
+            }
+            else
+            {
+                for (var b = 0; b < resampled.Length; b++)
+                {
+                    _floor[b] = Math.Max(_floor[b], resampled[b]);
+                }
+            }
+        }
+
+        /// <summary>Runs the step-down over the policies added (once: it consumes the state).</summary>
+        public StepMResult Result(double blockLength)
+        {
+            var steps = new int[_statistics.Count];
+            var critical = new List<double>();
+            if (_models > 0)
+            {
+                StepDown(_statistics, _candidates, _floor, _rank, steps, critical);
+            }
+
+            return new StepMResult(_alpha, [.. _statistics], steps, critical, _models, blockLength, _floor.Length);
+        }
     }
 }

@@ -15,7 +15,8 @@ public sealed record SpaResult(double Statistic, double PValue, double LowerPVal
 /// Hansen's (2005) test for superior predictive ability with the stationary bootstrap, on the differential returns
 /// dₖ,ₜ = rₖ,ₜ − r₀,ₜ of K policies against a benchmark. Streaming: the policies are read once, one at a time, so
 /// memory is O(B · n / b) for the resample blocks plus O(n + B) per policy, whatever K; time is O(K · B · n / b)
-/// (block sums from prefix sums). See docs/statistics.md.
+/// (block sums from prefix sums). <see cref="BenchmarkComparison"/> runs it with StepM on one bootstrap pass. See
+/// docs/statistics.md.
 /// </summary>
 public static class SuperiorPredictiveAbility
 {
@@ -28,73 +29,90 @@ public static class SuperiorPredictiveAbility
         ArgumentNullException.ThrowIfNull(policies);
         options ??= BootstrapOptions.Default;
         options.Validate();
-        var n = benchmark.Length;
-        if (n < 3)
-        {
-            throw new ArgumentException("the SPA test needs at least 3 returns", nameof(benchmark));
-        }
-
-        var loglog = Math.Sqrt(2 * Math.Log(Math.Log(n)));
-        var replicates = options.Replicates;
-        var maxConsistent = new double[replicates];
-        var maxLower = new double[replicates];
-        var maxUpper = new double[replicates];
-        var sqrtN = Math.Sqrt(n);
-        var bootstrap = new DifferentialBootstrap(n, options);
-        var means = bootstrap.Means;
-        double statistic = 0;
-        var bestT = double.NegativeInfinity;
-        int bestIndex = -1, models = 0, index = -1;
+        BenchmarkComparison.CheckLength(benchmark, "the SPA test");
+        var bootstrap = new DifferentialBootstrap(benchmark.Length, options);
+        var spa = new Accumulator(benchmark.Length, options.Replicates);
         foreach (var policy in policies)
         {
-            index++;
             var (mean, omega) = bootstrap.Read(policy, benchmark);
-            if (!(omega > 0))
-            {
-                continue;
-            }
-
-            models++;
-            var tk = sqrtN * mean / omega;
-            if (tk > bestT)
-            {
-                bestT = tk;
-                bestIndex = index;
-            }
-
-            statistic = Math.Max(statistic, tk);
-            var consistentCentre = mean >= -omega / sqrtN * loglog ? mean : 0;
-            var lowerCentre = Math.Max(mean, 0);
-            for (var b = 0; b < replicates; b++)
-            {
-                var scale = sqrtN / omega;
-                maxConsistent[b] = Math.Max(maxConsistent[b], (means[b] - consistentCentre) * scale);
-                maxLower[b] = Math.Max(maxLower[b], (means[b] - lowerCentre) * scale);
-                maxUpper[b] = Math.Max(maxUpper[b], (means[b] - mean) * scale);
-            }
+            spa.Add(mean, omega, bootstrap.Means);
         }
 
-        if (models == 0)
-        {
-            return new SpaResult(0, 1, 1, 1, 0, -1, bootstrap.BlockLength, replicates);
-        }
-
-        return new SpaResult(statistic, Exceed(maxConsistent, statistic), Exceed(maxLower, statistic), Exceed(maxUpper, statistic), models, bestIndex, bootstrap.BlockLength, replicates);
+        return spa.Result(bootstrap.BlockLength);
     }
 
-    private static double Exceed(double[] maxima, double statistic)
+    /// <summary>SPA's running state over the policies read so far: the maxima per resample of the three recentrings.</summary>
+    internal sealed class Accumulator
     {
-        var count = 0;
-        // T* ≥ T, not T* > T: both are 0 when no policy beats the benchmark in the sample, and that must give p = 1
-        // (nothing to reject), not 0. For T > 0 the two differ only on exact ties.
-        foreach (var m in maxima)
+        private readonly double _sqrtN;
+        private readonly double _loglog;
+        private readonly double[] _maxConsistent;
+        private readonly double[] _maxLower;
+        private readonly double[] _maxUpper;
+        private double _statistic;
+        private double _bestT = double.NegativeInfinity;
+        private int _bestIndex = -1;
+        private int _models;
+        private int _index = -1;
+
+        /// <summary>An empty accumulator for <paramref name="count"/> returns and <paramref name="replicates"/> resamples.</summary>
+        public Accumulator(int count, int replicates)
         {
-            if (m >= statistic)
+            _sqrtN = Math.Sqrt(count);
+            _loglog = Math.Sqrt(2 * Math.Log(Math.Log(count)));
+            _maxConsistent = new double[replicates];
+            _maxLower = new double[replicates];
+            _maxUpper = new double[replicates];
+        }
+
+        /// <summary>Adds the next policy (input order): its mean differential, ω̂ and resampled means.</summary>
+        public void Add(double mean, double omega, double[] means)
+        {
+            _index++;
+            if (!(omega > 0))
             {
-                count++;
+                return;
+            }
+
+            _models++;
+            var tk = _sqrtN * mean / omega;
+            if (tk > _bestT)
+            {
+                _bestT = tk;
+                _bestIndex = _index;
+            }
+
+            _statistic = Math.Max(_statistic, tk);
+            var consistentCentre = mean >= -omega / _sqrtN * _loglog ? mean : 0;
+            var lowerCentre = Math.Max(mean, 0);
+            var scale = _sqrtN / omega;
+            for (var b = 0; b < _maxConsistent.Length; b++)
+            {
+                _maxConsistent[b] = Math.Max(_maxConsistent[b], (means[b] - consistentCentre) * scale);
+                _maxLower[b] = Math.Max(_maxLower[b], (means[b] - lowerCentre) * scale);
+                _maxUpper[b] = Math.Max(_maxUpper[b], (means[b] - mean) * scale);
             }
         }
 
-        return (double)count / maxima.Length;
+        /// <summary>The test's result over the policies added.</summary>
+        public SpaResult Result(double blockLength) => _models == 0
+            ? new SpaResult(0, 1, 1, 1, 0, -1, blockLength, _maxConsistent.Length)
+            : new SpaResult(_statistic, Exceed(_maxConsistent, _statistic), Exceed(_maxLower, _statistic), Exceed(_maxUpper, _statistic), _models, _bestIndex, blockLength, _maxConsistent.Length);
+
+        private static double Exceed(double[] maxima, double statistic)
+        {
+            var count = 0;
+            // T* ≥ T, not T* > T: both are 0 when no policy beats the benchmark in the sample, and that must give p = 1
+            // (nothing to reject), not 0. For T > 0 the two differ only on exact ties.
+            foreach (var m in maxima)
+            {
+                if (m >= statistic)
+                {
+                    count++;
+                }
+            }
+
+            return (double)count / maxima.Length;
+        }
     }
 }

@@ -223,9 +223,11 @@ public sealed class BacktestAnalysis
         if (trials.Length > 0 && returns[baseline].Length >= 3)
         {
             var stationary = bootstrap with { Kind = BootstrapKind.Stationary };
-            spa = SuperiorPredictiveAbility.Test(returns[baseline], trials.Select(i => returns[i]), stationary);
+            // One bootstrap pass for both: the same resamples, the same numbers as each test alone.
+            var comparison = BenchmarkComparison.Test(returns[baseline], trials.Select(i => returns[i]), RunSignificance.StepMAlpha, stationary);
+            spa = comparison.Spa;
             spaBest = spa.BestIndex >= 0 ? trials[spa.BestIndex] : -1;
-            stepM = StepwiseMultipleTesting.Test(returns[baseline], trials.Select(i => returns[i]), RunSignificance.StepMAlpha, stationary);
+            stepM = comparison.StepM;
         }
 
         return new RunSignificance(trials.Length, best, bestSharpe * sqrtP, variance * outcome.PeriodsPerYear, expected * sqrtP, psr, dsr, spa, spaBest, stepM, trials);

@@ -23,6 +23,13 @@ public sealed record PolicyFinding(string Name, double? Premium, Interval? Premi
 /// <param name="PValue">Ledoit-Wolf's HAC p-value of that difference.</param>
 public sealed record FrequencyFinding(string Frequent, string FrequentSchedule, double? FrequentCagr, string Infrequent, string InfrequentSchedule, double? InfrequentCagr, double SharpeDifference, double PValue);
 
+/// <summary>Romano-Wolf's StepM of the spec's policies against the run's baseline, as the Findings read it.</summary>
+/// <param name="Against">The baseline's name.</param>
+/// <param name="Alpha">The family-wise error rate controlled (0.05).</param>
+/// <param name="Tested">K, the policies compared (those identical to the baseline left out).</param>
+/// <param name="Beat">The policies whose mean return beats the baseline's at that level, in run order.</param>
+public sealed record StepMFinding(string Against, double Alpha, int Tested, IReadOnlyList<string> Beat);
+
 /// <summary>
 /// The statistics the report's Findings are written from (<see cref="FindingsText"/>): a plain record, so the wording
 /// can be driven by chosen numbers on both sides of a threshold.
@@ -38,7 +45,8 @@ public sealed record FrequencyFinding(string Frequent, string FrequentSchedule, 
 /// <param name="Confidence">The bootstrap intervals' confidence (0.95).</param>
 /// <param name="Replicates">Bootstrap replicates.</param>
 /// <param name="Seed">Bootstrap seed.</param>
-public sealed record FindingsInput(int Returns, int PeriodsPerYear, string First, string Last, IReadOnlyList<PolicyFinding> Policies, double? Spa, string SpaAgainst, FrequencyFinding? ZeroCost, double Confidence, int Replicates, int Seed)
+/// <param name="StepM">StepM's verdicts, or null when it was not computed (the Findings then fall back on Holm's correction of the pairwise p-values).</param>
+public sealed record FindingsInput(int Returns, int PeriodsPerYear, string First, string Last, IReadOnlyList<PolicyFinding> Policies, double? Spa, string SpaAgainst, FrequencyFinding? ZeroCost, double Confidence, int Replicates, int Seed, StepMFinding? StepM = null)
 {
     /// <summary>
     /// The Findings' statistics of a run: null unless significance was computed. The zero-cost comparison takes the
@@ -75,8 +83,13 @@ public sealed record FindingsInput(int Returns, int PeriodsPerYear, string First
             ZeroCostFrequencies(outcome),
             analysis.Bootstrap.Confidence,
             analysis.Bootstrap.Replicates,
-            analysis.Bootstrap.Seed);
+            analysis.Bootstrap.Seed,
+            StepMOf(outcome, analysis.Run));
     }
+
+    private static StepMFinding? StepMOf(BacktestOutcome outcome, RunSignificance? run) => run?.StepM is { } stepM
+        ? new StepMFinding(outcome.Baseline.Name, stepM.Alpha, stepM.Models, [.. stepM.Rejected.Select(k => outcome.Runs[run.TrialIndexes[k]].Name)])
+        : null;
 
     private static FrequencyFinding? ZeroCostFrequencies(BacktestOutcome outcome)
     {

@@ -25,11 +25,15 @@ public static class FindingsSection
             return;
         }
 
-        sb.Append("<section id=\"findings\">\n<h2>Findings</h2>\n<p class=\"note\">Written by Ballast from this run's statistics (docs/report.md#findings); a difference is called significant only at p ≤ 0.05 after Holm's correction.</p>\n<ul class=\"findings\">\n");
-        foreach (var line in FindingsText.Write(input))
+        sb.Append("<section id=\"findings\">\n<h2>Findings</h2>\n<p class=\"note\">Written by Ballast from this run's statistics (docs/report.md#findings); ")
+            .Append(input.StepM is null
+                ? "a difference is called significant only at p ≤ 0.05 after Holm's correction (StepM was not computed)."
+                : "a policy is said to beat the baseline only when Romano-Wolf's StepM rejects at a 5 % family-wise error rate.")
+            .Append("</p>\n<ul class=\"findings\">\n");
+        foreach (var finding in FindingsText.Write(input))
         {
             sb.Append("<li>");
-            HtmlText.AppendEscaped(sb, line);
+            HtmlText.AppendEscaped(sb, finding.Evidence);
             sb.Append("</li>\n");
         }
 

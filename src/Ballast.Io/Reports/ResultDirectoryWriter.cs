@@ -205,6 +205,13 @@ public sealed class ResultDirectoryWriter : IRunSink, IDisposable
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>
+    /// Moves the staged set into place. A new target is the staging directory renamed. An existing target is replaced
+    /// whole, never file by file: the other files in it (not result files) are first copied into the staging
+    /// directory, then the target is renamed aside to <c>.NAME.previous-PID</c>, the staging
+    /// directory renamed onto it, and the previous one deleted. A run killed at any point leaves the old directory, the
+    /// new one, or (between the two renames) none, with the old content in <c>.NAME.previous-PID</c>; never a mix.
+    /// </summary>
     private void Commit()
     {
         if (!Directory.Exists(_target))
@@ -213,21 +220,19 @@ public sealed class ResultDirectoryWriter : IRunSink, IDisposable
             return;
         }
 
-        foreach (var name in OutputRequest.AllFileNames)
+        var results = new HashSet<string>(OutputRequest.AllFileNames, StringComparer.Ordinal);
+        foreach (var entry in new DirectoryInfo(_target).EnumerateFileSystemInfos())
         {
-            var staged = Path.Combine(_staging, name);
-            var target = Path.Combine(_target, name);
-            if (File.Exists(staged))
+            if (!results.Contains(entry.Name))
             {
-                File.Move(staged, target, overwrite: true);
-            }
-            else if (File.Exists(target))
-            {
-                File.Delete(target);
+                StaleStaging.Carry(entry, Path.Combine(_staging, entry.Name));
             }
         }
 
-        Directory.Delete(_staging, recursive: true);
+        var previous = StaleStaging.PreviousFor(_target, Environment.ProcessId);
+        Directory.Move(_target, previous);
+        Directory.Move(_staging, _target);
+        Directory.Delete(previous, recursive: true);
     }
 
     private void Guard(Action action) => Guard(() =>

@@ -81,6 +81,7 @@ public static class ResultFiles
             if (analysis is not null)
             {
                 SignificanceJson.WriteRun(w, outcome, analysis);
+                FindingsJson.Write(w, outcome, analysis);
             }
 
             w.WriteEndObject();
@@ -325,7 +326,18 @@ public static class ResultFiles
         return text == "-0" ? "0" : text;
     }
 
-    /// <summary>A CSV field: quoted (quotes doubled) when it holds a comma, a quote, a line feed or a carriage return.</summary>
-    public static string Csv(string text) =>
-        text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
+    /// <summary>
+    /// A CSV text field: quoted (quotes doubled) when it holds a comma, a quote, a line feed or a carriage return; and
+    /// one that starts with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage return, which a spreadsheet
+    /// opening the file would run as a formula, is prefixed with an apostrophe and quoted (OWASP's "CSV injection"
+    /// advice): <c>=cmd</c> is written <c>"'=cmd"</c>, shown as text. See docs/report.md ("CSV text fields").
+    /// </summary>
+    public static string Csv(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var formula = text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
+        return formula || text.AsSpan().IndexOfAny(",\"\n\r") >= 0
+            ? $"\"{(formula ? "'" : string.Empty)}{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
+            : text;
+    }
 }

@@ -102,7 +102,12 @@ public static class SignificanceJson
             }
             else
             {
-                w.WriteNullValue();
+                // Not computed: the object says why, as every null p-value does.
+                w.WriteStartObject();
+                w.WriteString("against", outcome.Baseline.Name);
+                w.WriteNull("p_value");
+                w.WriteString("p_value_reason", NotComputable(outcome, run));
+                w.WriteEndObject();
             }
 
             StepMJson.Write(w, outcome, analysis.Bootstrap, run);
@@ -203,6 +208,15 @@ public static class SignificanceJson
         }
 
         w.WriteEndObject();
+    }
+
+    /// <summary>Why SPA and StepM were not run: no policy to compare with the baseline, or too few returns.</summary>
+    internal static string NotComputable(BacktestOutcome outcome, RunSignificance run)
+    {
+        var returns = outcome.Table.RowCount - 1;
+        return run.Trials == 0
+            ? "not computable: no policy of the spec other than the baseline to compare with it"
+            : $"not computable: {returns} return{(returns == 1 ? string.Empty : "s")}, the test needs at least 3";
     }
 
     /// <summary>Why a p-value is null, as <c>p_value_reason</c> beside it (nothing when it is a number).</summary>

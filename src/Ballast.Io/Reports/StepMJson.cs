@@ -9,13 +9,18 @@ namespace Ballast.Io.Reports;
 /// </summary>
 internal static class StepMJson
 {
-    /// <summary>Writes the <c>stepm</c> property (null when the test did not run).</summary>
+    /// <summary>Writes the <c>stepm</c> property (<c>beat_baseline</c> null and a <c>reason</c> when the test could not run).</summary>
     public static void Write(Utf8JsonWriter w, BacktestOutcome outcome, BootstrapOptions bootstrap, RunSignificance run)
     {
         w.WritePropertyName("stepm");
         if (run.StepM is not { } stepM)
         {
-            w.WriteNullValue();
+            w.WriteStartObject();
+            w.WriteString("against", outcome.Baseline.Name);
+            w.WriteNumber("alpha", RunSignificance.StepMAlpha);
+            w.WriteNull("beat_baseline");
+            w.WriteString("reason", SignificanceJson.NotComputable(outcome, run));
+            w.WriteEndObject();
             return;
         }
 

@@ -230,12 +230,14 @@ internal static class TriggerBinder
         {
             var max = CalendarSchedule.MaxOffset(frequency);
             var name = frequency.ToSpecName();
-            if (max == 0)
+            offset = Int(offsetNode, Join(path, "offset"), 0);
+            // offset 0 is the default, the period's own anchor row, for every frequency: written out it means what
+            // leaving it out means (and gives the same hash); daily and monthly take no other.
+            if (max == 0 && offset != 0)
             {
-                throw Fail(offsetNode, Join(path, "offset"), $"{name} takes no offset (offset shifts weekly periods by days, quarterly, semiannual and annual ones by months)");
+                throw Fail(offsetNode, Join(path, "offset"), $"{name} takes no offset other than 0 (offset shifts weekly periods by days, quarterly, semiannual and annual ones by months)");
             }
 
-            offset = Int(offsetNode, Join(path, "offset"), 0);
             if (offset > max)
             {
                 throw Fail(offsetNode, Join(path, "offset"), frequency == CalendarFrequency.Weekly

@@ -162,6 +162,30 @@ public sealed class AdversarialStatisticsTests
         Assert.Equal(reason, jkm.GetProperty("p_value_reason").GetString());
     }
 
+    /// <summary>
+    /// SPA and StepM not run (one return; a spec whose only policy is buy-and-hold, the baseline itself) used to be
+    /// <c>"spa": null</c> with no reason; every not-computable statistic now says why.
+    /// </summary>
+    [Theory]
+    [InlineData("universe: [SPY, AGG]\nweights: { scheme: fixed, targets: { SPY: 0.6, AGG: 0.4 } }\ntrigger: { calendar: monthly }\n", 2, "not computable: 1 return, the test needs at least 3")]
+    [InlineData("universe: [SPY, AGG]\nweights: { scheme: fixed, targets: { SPY: 0.6, AGG: 0.4 } }\ntrigger: none\n", 300, "not computable: no policy of the spec other than the baseline to compare with it")]
+    public void MultipleTesting_NotComputable_SaysWhy(string spec, int rows, string reason)
+    {
+        using var dir = new TempDir();
+
+        var result = CliRunner.Run("backtest", dir.Write("s.yaml", spec), "--data", dir.Write("p.csv", AdversarialData.Wavy(rows)), "--json", "--significance");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var testing = JsonDocument.Parse(result.Out).RootElement.GetProperty("multiple_testing");
+        var spa = testing.GetProperty("spa");
+        Assert.Equal(JsonValueKind.Object, spa.ValueKind);
+        Assert.Equal(JsonValueKind.Null, spa.GetProperty("p_value").ValueKind);
+        Assert.Equal(reason, spa.GetProperty("p_value_reason").GetString());
+        var stepM = testing.GetProperty("stepm");
+        Assert.Equal(JsonValueKind.Null, stepM.GetProperty("beat_baseline").ValueKind);
+        Assert.Equal(reason, stepM.GetProperty("reason").GetString());
+    }
+
     /// <summary>Every p_value in the document with the p_value_reason beside it (the p-values under keys p_value, not the SPA's bounds).</summary>
     private static IEnumerable<(double? Value, string? Reason)> PValues(JsonElement element)
     {

@@ -8,8 +8,9 @@ namespace Ballast.Cli.Tests.Research;
 
 /// <summary>
 /// The report's Findings (<see cref="FindingsText"/>, <see cref="FindingsSection"/>): the wording follows the numbers
-/// on both sides of the 5 % threshold, after Holm's correction; and on synthetic runs through <c>ballast backtest</c>,
-/// one with a real rebalancing effect and one without, the report says what its metrics.json p-values say.
+/// on both sides of the 5 % threshold, with StepM's verdicts when it ran and Holm's correction otherwise; and on
+/// synthetic runs through <c>ballast backtest</c>, one with a real rebalancing effect and one without, the report,
+/// metrics.json's <c>findings</c> and the console say what its StepM and p-values say.
 /// </summary>
 public sealed class FindingsTests
 {
@@ -99,7 +100,7 @@ public sealed class FindingsTests
     [Fact]
     public void SampleAndCaveats_SayTheSampleLengthAndTheDataFrequency()
     {
-        var lines = FindingsText.Write(Input([Policy("m", 0.002, 0.5, sharpe: 0)]));
+        var lines = FindingsText.Write(Input([Policy("m", 0.002, 0.5, sharpe: 0)])).Select(f => f.Evidence).ToList();
 
         Assert.Equal("Sample: 1 policy over 240 monthly returns (20 years, 2000-01 to 2020-01), each compared with its own buy-and-hold twin (same weights and costs).", lines[0]);
         Assert.StartsWith("Caveats: 240 monthly returns is a short sample, so the tests have little power: a p-value above 0.05 is no evidence of a difference, not evidence that there is none. With monthly data, what happens inside a period is not seen", lines[^1], StringComparison.Ordinal);
@@ -126,16 +127,78 @@ public sealed class FindingsTests
         Assert.True(result.ExitCode == 0, result.Error);
         var findings = FindingsOf(File.ReadAllText(Path.Combine(dir.File("out"), "report.html")));
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "metrics.json")));
-        var p = doc.RootElement.GetProperty("policies").EnumerateArray().Take(2)
-            .Select(x => x.GetProperty("significance").GetProperty("ledoit_wolf_hac").GetProperty("p_value").GetDouble()).ToArray();
-        var holm = HolmCorrection.Adjust(p);
-        Assert.Equal(meanReverting, holm[0] <= 0.05);
-        Assert.Equal(holm.Count(h => h <= 0.05) > 0, findings.Contains("policies differ from their buy-and-hold twin in Sharpe ratio at the 5 % level", StringComparison.Ordinal));
-        Assert.Equal(holm.All(h => h > 0.05), findings.Contains("No policy's Sharpe ratio differs", StringComparison.Ordinal));
+        var beat = doc.RootElement.GetProperty("multiple_testing").GetProperty("stepm").GetProperty("beat_baseline").EnumerateArray().Select(x => x.GetString()).ToArray();
+        Assert.Equal(meanReverting, beat.Contains("monthly"));
+        Assert.Contains("a policy is said to beat the baseline only when Romano-Wolf's StepM rejects at a 5 % family-wise error rate", findings, StringComparison.Ordinal);
+        Assert.Equal(beat.Length > 0, findings.Contains($"{beat.Length} of 2 policies have a higher mean return than buy-and-hold at a 5 % family-wise error rate (Romano-Wolf's StepM", StringComparison.Ordinal));
+        Assert.Equal(beat.Length == 0, findings.Contains("No policy's mean return beats buy-and-hold's at a 5 % family-wise error rate", StringComparison.Ordinal));
+        Assert.DoesNotContain("Holm", findings, StringComparison.Ordinal);
         Assert.Contains("At zero cost, monthly rebalancing (monthly) had a CAGR of", findings, StringComparison.Ordinal);
         Assert.Equal(meanReverting, findings.Contains("more frequent rebalancing was better here at zero cost", StringComparison.Ordinal));
         Assert.Equal(!meanReverting, findings.Contains("no evidence that more frequent rebalancing was better, even at zero cost", StringComparison.Ordinal));
         Assert.Contains("<h3>Average allocation</h3>", findings, StringComparison.Ordinal);
+
+        // metrics.json carries the same findings as data, and the console a line per tested one.
+        var json = doc.RootElement.GetProperty("findings").EnumerateArray().ToDictionary(f => f.GetProperty("topic").GetString()!);
+        Assert.Equal(["sample", "significance", "luck", "premium", "frequency", "caveats"], json.Keys);
+        var significance = json["significance"];
+        Assert.StartsWith("Romano-Wolf StepM (5 % family-wise error rate", significance.GetProperty("test").GetString(), StringComparison.Ordinal);
+        Assert.Equal(beat.Length > 0 ? "significant" : "not significant", significance.GetProperty("verdict").GetString());
+        Assert.Equal(beat, significance.GetProperty("policies").EnumerateArray().Select(x => x.GetString()));
+        Assert.Contains(significance.GetProperty("evidence").GetString()!, findings, StringComparison.Ordinal);
+        var frequency = json["frequency"];
+        Assert.Equal(meanReverting ? "significant" : "not significant", frequency.GetProperty("verdict").GetString());
+        Assert.InRange(frequency.GetProperty("p_value").GetDouble(), 0, 1);
+        Assert.Equal(json["luck"].GetProperty("p_value").GetDouble(), doc.RootElement.GetProperty("multiple_testing").GetProperty("spa").GetProperty("p_value").GetDouble());
+        Assert.Contains("findings (report.html and metrics.json have the evidence):\n  significance: " + significance.GetProperty("claim").GetString(), result.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("  frequency: " + frequency.GetProperty("claim").GetString(), result.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "No policy's mean return beats buy-and-hold's at a 5 % family-wise error rate (Romano-Wolf's StepM over 3 policies", "not significant")]
+    [InlineData(new[] { "b" }, "1 of 3 policies have a higher mean return than buy-and-hold at a 5 % family-wise error rate (Romano-Wolf's StepM, which allows for the dependence between them): b.", "significant")]
+    public void Significance_WithStepM_FollowsItsVerdictsNotHolm(string[] beat, string expected, string verdict)
+    {
+        // The pairwise p-values would be significant after Holm: with StepM computed, its verdicts decide.
+        var input = Input([Policy("a", 0.001, 0.001, sharpe: 0.2), Policy("b", 0.002, 0.001, sharpe: 0.3), Policy("c", 0, 0.9, sharpe: 0)]) with { StepM = new StepMFinding("buy-and-hold", 0.05, 3, beat) };
+
+        var findings = FindingsText.Write(input);
+
+        var significance = Assert.Single(findings, f => f.Topic == "significance");
+        Assert.StartsWith(expected, significance.Evidence, StringComparison.Ordinal);
+        Assert.Equal(verdict, significance.VerdictName);
+        Assert.StartsWith("Romano-Wolf StepM", significance.Test, StringComparison.Ordinal);
+        Assert.Null(significance.PValue);
+        Assert.Equal(beat, significance.Policies);
+        Assert.DoesNotContain(findings, f => f.Evidence.Contains("Holm", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Significance_WithoutStepM_SaysItUsedHolm()
+    {
+        var significance = FindingsText.Write(Input([Policy("a", 0.001, 0.001, sharpe: 0.2), Policy("b", 0, 0.9, sharpe: 0)])).Single(f => f.Topic == "significance");
+
+        Assert.StartsWith("Ledoit-Wolf HAC Sharpe-ratio difference against each twin, Holm-adjusted", significance.Test, StringComparison.Ordinal);
+        Assert.Equal(0.002, significance.PValue!.Value, 12);
+        Assert.Equal(FindingVerdict.Significant, significance.Verdict);
+        Assert.Equal(["a"], significance.Policies);
+    }
+
+    [Fact]
+    public void Summary_ListsTheTestedFindings_WithVerdictAndP()
+    {
+        var findings = FindingsText.Write(Input([Policy("a", 0.001, 0.3, sharpe: 0.2)]) with { Spa = 0.2 });
+
+        var summary = FindingsText.Summary(findings);
+
+        Assert.Equal(
+            [
+                "findings (report.html and metrics.json have the evidence):",
+                "  significance: no policy's Sharpe ratio differs from its twin's (Holm) [not significant, p = 0.300]",
+                "  luck: the best policy's edge is consistent with luck [not significant, p = 0.200]",
+                "  premium: premium 0.10 % a year [not computable]",
+            ],
+            summary);
     }
 
     [Fact]
@@ -180,7 +243,7 @@ public sealed class FindingsTests
         return System.Net.WebUtility.HtmlDecode(html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)]);
     }
 
-    private static string Sentences(FindingsInput input) => string.Join('\n', FindingsText.Write(input));
+    private static string Sentences(FindingsInput input) => string.Join('\n', FindingsText.Write(input).Select(f => f.Evidence));
 
     private static FindingsInput Input(PolicyFinding[] policies) => new(240, 12, "2000-01", "2020-01", policies, null, "buy-and-hold", null, 0.95, 1000, 42);
 

@@ -172,7 +172,7 @@ public class StepwiseMultipleTestingTests
         return (steps, critical);
     }
 
-    private static double[] Noisy(double[] benchmark, int seed, double drift, double noise)
+    internal static double[] Noisy(double[] benchmark, int seed, double drift, double noise)
     {
         var e = Draws.Normals(seed, benchmark.Length, drift, noise);
         return benchmark.Select((x, t) => x + e[t]).ToArray();

@@ -224,7 +224,14 @@ internal static class ReferenceResultFiles
         return text == "-0" ? "0" : text;
     }
 
-    /// <summary>A CSV field: quoted (quotes doubled) when it holds a comma, a quote, a line feed or a carriage return.</summary>
-    public static string Csv(string text) =>
-        text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
+    /// <summary>A CSV field: a leading = + - @ tab or CR gets an apostrophe and quotes; else quoted (quotes doubled) when it holds a comma, a quote, a line feed or a carriage return.</summary>
+    public static string Csv(string text)
+    {
+        if ("=+-@\t\r".Contains(text.FirstOrDefault(' '), StringComparison.Ordinal))
+        {
+            return "\"'" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        }
+
+        return text.Any(c => c is ',' or '"' or '\n' or '\r') ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
+    }
 }

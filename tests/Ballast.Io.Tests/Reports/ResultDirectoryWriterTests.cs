@@ -148,6 +148,54 @@ public sealed class ResultDirectoryWriterTests : IDisposable
         Assert.Empty(Directory.GetDirectories(_root, ".*"));
     }
 
+    [Fact]
+    public void Replacing_an_existing_directory_is_whole_or_not_at_all_never_a_mix_of_two_runs()
+    {
+        // The earlier run's trades.csv has become a directory: moving files one by one (the old commit) replaced
+        // metrics.json and the others before failing on it, leaving a mix of the two runs. The directory is now
+        // replaced whole (stage, rename aside, rename into place): the new set, the other files carried over.
+        var set = SpecLoader.Load(Sweep(4), "sweep.yaml");
+        var older = Ballast.Synthesis.StrategySynthesizer.Generate(4, 2, 7).Select([.. set.AllSeries()]);
+        var newer = Ballast.Synthesis.StrategySynthesizer.Generate(4, 2, 8).Select([.. set.AllSeries()]);
+        var dir = Path.Combine(_root, "again");
+        var reference = Path.Combine(_root, "reference");
+        Stream(set, older, new OutputRequest(dir));
+        Stream(set, newer, new OutputRequest(reference));
+        File.Delete(Path.Combine(dir, "trades.csv"));
+        Directory.CreateDirectory(Path.Combine(dir, "trades.csv"));
+        File.WriteAllText(Path.Combine(dir, "trades.csv", "inside.txt"), "x");
+        Directory.CreateDirectory(Path.Combine(dir, "mine"));
+        File.WriteAllText(Path.Combine(dir, "mine", "notes.txt"), "mine");
+
+        Stream(set, newer, new OutputRequest(dir));
+
+        foreach (var file in Directory.GetFiles(reference))
+        {
+            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(dir, Path.GetFileName(file))));
+        }
+
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(dir, "mine", "notes.txt")));
+        Assert.Equal(["mine"], Directory.GetDirectories(dir).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetDirectories(_root, ".*"));
+    }
+
+    [Fact]
+    public void A_directory_set_aside_by_a_killed_run_is_removed_by_the_next()
+    {
+        var set = SpecLoader.Load(Sweep(2), "sweep.yaml");
+        var table = Ballast.Synthesis.StrategySynthesizer.Generate(4, 2, 7).Select([.. set.AllSeries()]);
+        var dir = Path.Combine(_root, "killed");
+        // A process id above Linux's pid_max: never running.
+        var aside = Path.Combine(_root, ".killed.previous-4194304");
+        Directory.CreateDirectory(aside);
+        File.WriteAllText(Path.Combine(aside, "metrics.json"), "{}");
+
+        Stream(set, table, new OutputRequest(dir));
+
+        Assert.False(Directory.Exists(aside));
+        Assert.True(File.Exists(Path.Combine(dir, "metrics.json")));
+    }
+
     private static (BacktestOutcome Outcome, ResultDirectoryWriter Writer) Stream(PolicySet set, PriceTable table, OutputRequest request, int orderCapacity = ResultDirectoryWriter.OrderCapacity)
     {
         ResultDirectoryWriter? writer = null;

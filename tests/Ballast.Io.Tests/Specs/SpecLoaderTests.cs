@@ -231,6 +231,24 @@ public class SpecLoaderTests
         Assert.StartsWith("spec.yaml:", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// offset 0 is every frequency's default, the anchor row itself (docs/policy-spec.md): written out for monthly or
+    /// daily (or a monthly drift check) it was refused; it now means, and hashes, what leaving it out does.
+    /// </summary>
+    [Theory]
+    [InlineData("{ calendar: monthly, offset: 0 }", "{ calendar: monthly }")]
+    [InlineData("{ calendar: monthly, anchor: period-end, offset: 0 }", "{ calendar: monthly, anchor: period-end }")]
+    [InlineData("{ calendar: daily, offset: 0 }", "{ calendar: daily }")]
+    [InlineData("{ drift: { absolute: 0.05 }, check: monthly, offset: 0 }", "{ drift: { absolute: 0.05 }, check: monthly }")]
+    public void Load_AZeroOffsetOnAFrequencyWithoutPhases_IsTheDefault(string written, string left)
+    {
+        var withZero = SpecLoader.Load($"universe: [A, B]\nweights: {{ scheme: equal }}\ntrigger: {written}\n", "spec.yaml").Policies[0];
+        var without = SpecLoader.Load($"universe: [A, B]\nweights: {{ scheme: equal }}\ntrigger: {left}\n", "spec.yaml").Policies[0];
+
+        Assert.Equal(without.CanonicalJson, withZero.CanonicalJson);
+        Assert.Equal(without.Hash, withZero.Hash);
+    }
+
     [Fact]
     public void Load_TopLevelBlockThatDoesNotFitAPolicy_NamesThePolicy()
     {
