@@ -12,12 +12,29 @@ namespace Ballast.Optimisation;
 /// one constrained problem differ with the formulation, so docs/decisions.md names this one.
 /// </summary>
 /// <remarks>
-/// Solved by cyclical coordinate descent for each λ (each coordinate step is the positive root of
-/// Σᵢᵢyᵢ² + cᵢyᵢ − λbᵢ = 0, clipped to the bounds: exact for a convex function of one variable) and bisection on
-/// ln λ, since Σ y*(λ) increases with λ. Without binding bounds it reproduces <see cref="RiskBudgeting.Solve"/>.
+/// For each λ the box-constrained problem is solved by <see cref="BoxNewton"/>: coordinate descent until the set of
+/// assets at a bound settles, then Newton steps on the free assets with a projected Armijo search (Bertsekas 1982,
+/// "Projected Newton methods for optimization problems with simple constraints") and a working set of held assets
+/// released only once the free ones are nearly solved (Moré and Toraldo 1991); it converges quadratically once the
+/// binding bounds are found. Σ y*(λ) increases with λ, so λ is the root of a monotone function of one variable,
+/// found by Newton's method on ln λ safeguarded by bisection once the root is bracketed (Press et al., "Numerical
+/// Recipes", 3rd ed., §9.4, rtsafe). Its derivative comes from the implicit function theorem: on the free assets
+/// (Σy)_F = λ(b/y)_F, so dy_F/dλ = H_FF⁻¹(b/y)_F with the Hessian H = Σ + diag(λb/y²) whose factor the last Newton
+/// step already holds; that derivative also predicts the warm start of the next solve. Five λ steps suffice on a
+/// strongly correlated 1,000-asset matrix with both bounds binding, where bisection took about sixty, each a
+/// coordinate-descent solve that crawled (the solver before this one did not finish that matrix in 54 minutes).
+/// Without binding bounds it reproduces <see cref="RiskBudgeting.Solve"/>, its starting point.
 /// </remarks>
 public static class BoundedRiskBudgeting
 {
+    /// <summary>How far Σy may miss 1 before the weights are normalised and clipped.</summary>
+    private const double SumTolerance = 1e-14;
+
+    private const int MaxMultiplierSteps = 100;
+
+    /// <summary>The largest change of ln λ in one step while the root is not yet bracketed (a factor of 4 on λ).</summary>
+    private static readonly double MaxSearchStep = Math.Log(4);
+
     /// <summary>The risk-budget weights within per-asset bounds (see the class remarks for the problem and the method).</summary>
     /// <param name="covariance">The n × n covariance matrix of returns, symmetric positive semidefinite.</param>
     /// <param name="budgets">Risk budgets per asset, each &gt; 0, summing to 1 (all 1/n for risk parity).</param>
@@ -27,7 +44,7 @@ public static class BoundedRiskBudgeting
     /// <returns>n weights within their bounds, summing to 1.</returns>
     /// <exception cref="ArgumentException">The budgets or bounds do not have one entry per asset.</exception>
     /// <exception cref="InfeasibleConstraintsException">An asset's bounds admit no positive weight, or the bounds' sums exclude 1.</exception>
-    /// <exception cref="InvalidOperationException">No λ gives weights summing to 1, or coordinate descent did not converge.</exception>
+    /// <exception cref="InvalidOperationException">No λ gives weights summing to 1, or a Newton solve did not converge.</exception>
     public static double[] Solve(Matrix<double> covariance, IReadOnlyList<double> budgets, IReadOnlyList<double> lower, IReadOnlyList<double> upper, IReadOnlyList<string>? names = null)
     {
         ArgumentNullException.ThrowIfNull(covariance);
@@ -54,53 +71,64 @@ public static class BoundedRiskBudgeting
             throw new InfeasibleConstraintsException($"bounds sum to [{lower.Sum():0.######}, {upper.Sum():0.######}], which excludes 1: they conflict with the budget (weights sum to 1)");
         }
 
-        var sigma = SymmetricRows.RowMajor(covariance);
-
         // Start from the unconstrained answer, clipped; λ from its scale (Σ y = 1 at λ = yᵀΣy for the unconstrained problem).
-        var y = RiskBudgeting.Solve(covariance, budgets);
-        var wv = Vector<double>.Build.DenseOfArray(y);
-        var lambda = wv.DotProduct(covariance * wv);
-        double Total(double l)
+        var unbounded = RiskBudgeting.Solve(covariance, budgets);
+        var box = new BoxNewton(SymmetricRows.RowMajor(covariance), n, [.. budgets], [.. lower], [.. upper]);
+        var y = box.Y;
+        for (var i = 0; i < n; i++)
         {
-            Sweep(sigma, n, budgets, lower, upper, l, y);
-            return y.Sum();
+            y[i] = Math.Min(box.Upper[i], Math.Max(box.Lower[i], unbounded[i]));
         }
 
-        var lo = lambda;
-        var hi = lambda;
-        var guard = 0;
-        while (Total(lo) > 1)
+        var sigmaW = new double[n];
+        RiskBudgeting.Multiply(box.Sigma, n, unbounded, sigmaW);
+        var t = Math.Log(VectorKernels.Dot(unbounded, sigmaW));
+
+        // h(t) = Σ y*(e^t) − 1 increases with t: Newton on t, kept inside the bracket [below, above] once one is known.
+        var below = double.NegativeInfinity;
+        var above = double.PositiveInfinity;
+        var derivative = new double[n];
+        for (var step = 0; step < MaxMultiplierSteps; step++)
         {
-            lo /= 2;
-            if (++guard > 200)
+            var lambda = Math.Exp(t);
+            box.Minimise(lambda, Name);
+            var h = y.Sum() - 1;
+            (below, above) = h < 0 ? (t, above) : (below, t);
+            if (Math.Abs(h) <= SumTolerance || above - below <= 1e-15 * Math.Max(1, Math.Abs(t)))
             {
-                throw new InvalidOperationException("bounded risk budgeting: no λ gives weights summing to 1");
+                return Normalised(y, box.Lower, box.Upper);
             }
+
+            // dh/dt = λ Σ dyᵢ/dλ, with dy/dλ = H⁻¹(b/y) on the free assets and zero on those a bound holds.
+            var slope = lambda * box.Sensitivity(derivative);
+            var next = slope > 0 ? t - (h / slope) : t - (Math.Sign(h) * MaxSearchStep);
+            if (!double.IsFinite(below) || !double.IsFinite(above))
+            {
+                next = Math.Clamp(next, t - MaxSearchStep, t + MaxSearchStep);
+            }
+
+            if (!(next > below && next < above))
+            {
+                next = (below + above) / 2;
+            }
+
+            // First-order predictor of y*(λ') for the warm start of the next solve, kept inside the box and positive.
+            var change = Math.Exp(next) - lambda;
+            for (var i = 0; i < n; i++)
+            {
+                y[i] = Math.Min(box.Upper[i], Math.Max(Math.Max(box.Lower[i], y[i] / 2), y[i] + (derivative[i] * change)));
+            }
+
+            t = next;
         }
 
-        while (Total(hi) < 1)
-        {
-            hi *= 2;
-            if (++guard > 400)
-            {
-                throw new InvalidOperationException("bounded risk budgeting: no λ gives weights summing to 1");
-            }
-        }
+        throw new InvalidOperationException("bounded risk budgeting: no λ gives weights summing to 1");
+    }
 
-        for (var iteration = 0; iteration < 200 && (hi - lo) > 1e-15 * hi; iteration++)
-        {
-            var mid = Math.Sqrt(lo * hi);
-            if (Total(mid) < 1)
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        Total(hi);
+    /// <summary>y / Σy, clipped to the bounds, the rounding excess taken from the asset with the most room.</summary>
+    private static double[] Normalised(double[] y, double[] lower, double[] upper)
+    {
+        var n = y.Length;
         var sum = y.Sum();
         var w = y.Select(v => v / sum).ToArray();
         for (var i = 0; i < n; i++)
@@ -112,50 +140,5 @@ public static class BoundedRiskBudgeting
         var best = Enumerable.Range(0, n).OrderByDescending(i => excess > 0 ? w[i] - lower[i] : upper[i] - w[i]).First();
         w[best] -= excess;
         return w;
-    }
-
-    /// <summary>Coordinate descent for one λ, warm-started from <paramref name="y"/>, until no coordinate moves by more than 1e-13 relative.</summary>
-    private static void Sweep(double[] sigma, int n, IReadOnlyList<double> budgets, IReadOnlyList<double> lower, IReadOnlyList<double> upper, double lambda, double[] y)
-    {
-        for (var i = 0; i < n; i++)
-        {
-            y[i] = Math.Min(upper[i], Math.Max(Math.Max(lower[i], 1e-300), y[i]));
-        }
-
-        var sy = new double[n];
-        RiskBudgeting.Multiply(sigma, n, y, sy);
-
-        var moved = double.PositiveInfinity;
-        for (var sweep = 0; sweep < 100_000; sweep++)
-        {
-            moved = 0.0;
-            for (var i = 0; i < n; i++)
-            {
-                var sii = sigma[(i * n) + i];
-                var c = sy[i] - (sii * y[i]);
-                var root = (-c + Math.Sqrt((c * c) + (4 * sii * lambda * budgets[i]))) / (2 * sii);
-                var next = Math.Min(upper[i], Math.Max(lower[i], root));
-                var delta = next - y[i];
-                if (delta != 0)
-                {
-                    // Σ is symmetric: column i is row i. Σy += delta · row i, vectorised.
-                    VectorKernels.AddScaled(sigma.AsSpan(i * n, n), delta, sy);
-
-                    y[i] = next;
-                    moved = Math.Max(moved, Math.Abs(delta) / Math.Max(next, 1e-300));
-                }
-            }
-
-            // Relative moves of 1e-13 are at the floating-point floor for these sums; below that sweeps only jitter.
-            if (moved < 1e-13)
-            {
-                return;
-            }
-        }
-
-        if (moved > 1e-9)
-        {
-            throw new InvalidOperationException($"bounded risk budgeting: coordinate descent did not converge (last relative move {moved:E1})");
-        }
     }
 }

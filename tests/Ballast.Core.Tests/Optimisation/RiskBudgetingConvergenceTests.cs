@@ -5,16 +5,7 @@ namespace Ballast.Core.Tests.Optimisation;
 
 public class RiskBudgetingConvergenceTests
 {
-    /// <summary>A factor-model covariance BBᵀ + D: every asset loads on a few strong common factors, as equities do.</summary>
-    private static Matrix<double> FactorModel(int n, int factors, int seed)
-    {
-        var rng = new Random(seed);
-        double Normal() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-        var loadings = Matrix<double>.Build.Dense(n, factors, (_, _) => 0.1 * Normal());
-        var idiosyncratic = Matrix<double>.Build.DenseOfDiagonalArray([.. Enumerable.Range(0, n).Select(_ => Math.Pow(0.01 + (0.08 * rng.NextDouble()), 2))]);
-        var covariance = (loadings * loadings.Transpose()) + idiosyncratic;
-        return (covariance + covariance.Transpose()) / 2;
-    }
+    private static Matrix<double> FactorModel(int n, int factors, int seed) => FactorModels.Strong(n, factors, seed);
 
     [Fact]
     public void RiskParity_StronglyCorrelatedFactorModel_ConvergesWithinAFewThousandSweeps()
