@@ -41,17 +41,16 @@ public static class ClusterServe
         {
             Keeper = false,
             Submitter = sp => new GrainCommandSubmitter(sp.GetRequiredService<IGrainFactory>(), cluster.Deployment),
-            JournalFollower = (sp, signal) => new JournalFollower(JournalStores.Open(sequencing.JournalLocation(cluster.Deployment)), signal, cluster.FollowInterval, TimeProvider.System),
+            JournalFollower = (sp, signal) => SiloDuties.FollowJournal(JournalStores.Open(sequencing.JournalLocation(cluster.Deployment)), signal, cluster.FollowInterval),
         };
         return BallastService.CreateAsync(settings, clock, builder =>
         {
             builder.UseOrleans(silo => silo.UseBallastCluster(cluster.Cluster).AddBallastSequencing(sequencing));
             builder.Services.AddSingleton(cluster);
-            builder.Services.AddHostedService(sp => new StoredKeysFollower(
-                (IApiKeyStore)JournalStores.Open(sequencing.JournalLocation(cluster.Deployment)), sp.GetRequiredService<ApiKeyRing>(), cluster.KeysInterval, TimeProvider.System));
+            builder.Services.AddSingleton(sp => SiloDuties.FollowStoredKeys(JournalStores.Open(sequencing.JournalLocation(cluster.Deployment)), sp.GetRequiredService<ApiKeyRing>(), cluster.KeysInterval));
             if (service.Demo)
             {
-                builder.Services.AddHostedService(sp => new SequencerKeepAlive(sp.GetRequiredService<IGrainFactory>(), cluster.Deployment, TimeSpan.FromSeconds(2), TimeProvider.System));
+                builder.Services.AddSingleton(sp => SiloDuties.KeepSequencerActive(sp.GetRequiredService<IGrainFactory>(), cluster.Deployment, TimeSpan.FromSeconds(2)));
             }
         }, cancellationToken);
     }
