@@ -146,7 +146,7 @@ public sealed class BallastService : IAsyncDisposable
                 builder.Services.AddSingleton(settings.Submitter!);
                 if (settings.JournalFollower is { } follower)
                 {
-                    builder.Services.AddHostedService(sp => follower(sp, sp.GetRequiredService<JournalSignal>()));
+                    builder.Services.AddSingleton(sp => follower(sp, sp.GetRequiredService<JournalSignal>()));
                 }
             }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ballast.Cluster.Serving;
 using Ballast.Service;
 using Ballast.Service.Access;
 using Microsoft.Extensions.Hosting;
@@ -25,14 +26,18 @@ internal static class ServeCommand
         var data = new Option<string[]>("--data") { Description = "A data file governance evidence may be claimed on (known by its SHA-256): proposals' backtests on it are re-run and checked by the service instead of journaled data-unknown; repeat for several.", AllowMultipleArgumentsPerToken = true };
         var sqliteSync = new Option<string>("--sqlite-sync") { Description = "When a SQLite journal's commits reach the disk: full (each batch's commit is synced: survives a power loss; the default) or normal (synced at checkpoints: survives a process crash, a power loss may lose the last batches). See docs/service.md.", DefaultValueFactory = _ => "full" };
         var demo = new Option<bool>("--demo") { Description = "Start the demo: the vaults of samples/scenarios/sim-demo.yaml on a fresh journal, a reporter posting synthetic NAVs every second (a protocol day per second), and demo accounts whose keys are printed." };
+        var cluster = new Option<string?>("--cluster") { Description = "Run as a silo of the Orleans cluster NAME (docs/scale-out.md): needs --db postgres:CONNECTION, shared by the silos (membership and journals); commands go to the deployment's sequencer wherever it runs, reads are served here." };
+        var siloPort = new Option<int?>("--silo-port") { Description = $"With --cluster: the port silos talk to each other on (default {DefaultSiloPort})." };
+        var gatewayPort = new Option<int?>("--gateway-port") { Description = $"With --cluster: the port Orleans clients (ballast backtest --cluster) connect to (default {DefaultGatewayPort})." };
         var command = new Command("serve", "Run the protocol as a service: the journal's single writer, the keeper, and an HTTP API (commands with idempotency keys, reads, the journal export, Server-Sent Events). See docs/service.md.")
         {
-            db, urls, keys, jwtKey, jwtIssuer, jwtAudience, noKeeper, keeperInterval, data, sqliteSync, demo,
+            db, urls, keys, jwtKey, jwtIssuer, jwtAudience, noKeeper, keeperInterval, data, sqliteSync, demo, cluster, siloPort, gatewayPort,
         };
         command.SetAction(async (parse, ct) =>
         {
             var isDemo = parse.GetValue(demo);
             var location = parse.GetValue(db);
+            var clusterSettings = Cluster(parse.GetValue(cluster), location, parse.GetValue(siloPort), parse.GetValue(gatewayPort));
             if (location is null && !isDemo)
             {
                 throw new BallastInputException("serve needs --db sqlite:FILE|postgres:CONNSTR, or --demo");
@@ -73,14 +78,37 @@ internal static class ServeCommand
                 EvidenceData = evidenceData,
                 SqliteSynchronous = synchronous,
             };
-            await using var service = await BallastService.CreateAsync(settings, TimeProvider.System, cancellationToken: ct).ConfigureAwait(false);
+            await using var service = clusterSettings is null
+                ? await BallastService.CreateAsync(settings, TimeProvider.System, cancellationToken: ct).ConfigureAwait(false)
+                : await ClusterServe.CreateAsync(settings, clusterSettings, TimeProvider.System, ct).ConfigureAwait(false);
+            if (clusterSettings is not null)
+            {
+                ClusterEndpoints.Map(service.App);
+            }
+
             await service.App.StartAsync(ct).ConfigureAwait(false);
-            io.Out.WriteLine($"ballast serve: journal {location}");
+            io.Out.WriteLine($"ballast serve: journal {(clusterSettings is null ? location : "postgres:... (deployment " + clusterSettings.Deployment + ")")}");
+            if (clusterSettings is { Cluster: var silo })
+            {
+                io.Out.WriteLine($"ballast serve: silo of cluster {silo.ClusterName}, silo port {silo.SiloPort}, gateway port {silo.GatewayPort}");
+            }
+
             io.Out.WriteLine($"ballast serve: listening on {string.Join(", ", service.Addresses)}");
-            if (service.DemoAccounts.Count > 0)
+            io.Out.Flush();
+            var demoAccounts = service.DemoAccounts;
+            if (clusterSettings is not null && isDemo)
+            {
+                demoAccounts = await ClusterServe.SeedDemoAsync(service, clusterSettings, ct).ConfigureAwait(false);
+                if (demoAccounts.Count == 0)
+                {
+                    io.Out.WriteLine("ballast serve: the demo was seeded by another silo; the keys it printed work here too");
+                }
+            }
+
+            if (demoAccounts.Count > 0)
             {
                 io.Out.WriteLine("demo accounts (send the key as 'Authorization: Bearer KEY'):");
-                foreach (var account in service.DemoAccounts)
+                foreach (var account in demoAccounts)
                 {
                     io.Out.WriteLine($"  {account.Account,-9} {account.Roles,-16} {account.Key}");
                 }
@@ -92,6 +120,24 @@ internal static class ServeCommand
             return Program.Ok;
         });
         return command;
+    }
+
+    private const int DefaultSiloPort = 11111;
+    private const int DefaultGatewayPort = 30000;
+
+    /// <summary>The cluster settings of <c>--cluster NAME</c> with its journal and ports, or null without <c>--cluster</c> (then the ports must not be given).</summary>
+    private static ClusterServeSettings? Cluster(string? name, string? journal, int? siloPort, int? gatewayPort)
+    {
+        if (name is null)
+        {
+            return siloPort is null && gatewayPort is null
+                ? null
+                : throw new BallastInputException("--silo-port and --gateway-port go with --cluster NAME");
+        }
+
+        return journal is null
+            ? throw new BallastInputException("--cluster needs --db postgres:CONNECTION: the silos share the database (membership and journals)")
+            : ClusterServeSettings.Of(name, journal, siloPort ?? DefaultSiloPort, gatewayPort ?? DefaultGatewayPort);
     }
 
     /// <summary>The JWT settings of the three options: all or none.</summary>

@@ -11,9 +11,9 @@ namespace Ballast.Cluster.Hosting;
 /// PostgreSQL, over the tables of <see cref="OrleansSchema"/>, which every silo applies as it starts.
 /// </summary>
 /// <remarks>
-/// Orleans logs "Silo not running with ServerGC" when the process uses workstation garbage collection; a production
-/// silo should run with server GC (<c>DOTNET_gcServer=1</c>), which Ballast leaves to the operator because the same
-/// executable also runs single-threaded batch commands.
+/// Orleans logs "Silo not running with ServerGC" when the process uses workstation garbage collection: the
+/// <c>ballast</c> executable is built with server GC (<c>ServerGarbageCollection</c> in Ballast.Cli.csproj), so its
+/// silos do not; a host of its own (a test) may see the warning, which is harmless there.
 /// </remarks>
 public static class ClusterHosting
 {

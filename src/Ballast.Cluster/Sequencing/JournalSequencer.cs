@@ -3,6 +3,7 @@ using Ballast.Io.Storage;
 using Ballast.Protocol;
 using Ballast.Protocol.Journal;
 using Ballast.Service.Demo;
+using Ballast.Service.Keeping;
 using Ballast.Service.Telemetry;
 using Ballast.Service.Writing;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,8 @@ namespace Ballast.Cluster.Sequencing;
 /// <see cref="JournalWriteLock"/>, rebuilds the state from the journal (checking the chain), and decides commands
 /// through the service's own <see cref="CommandWriter"/> over a <see cref="FencedJournalStore"/>, so idempotent
 /// retries, stored refusals and group commit work as in one process. Once the store is fenced (lock lost, or the head
-/// moved under it) it writes nothing more: <see cref="Fenced"/> turns true and its owner is to dispose it.
+/// moved under it) it writes nothing more: <see cref="Fenced"/> turns true and its owner is to dispose it. The
+/// service's keeper (unless switched off) and, on the demo deployment, the demo reporter run on its writer.
 /// </summary>
 public sealed class JournalSequencer : IAsyncDisposable
 {
@@ -22,9 +24,11 @@ public sealed class JournalSequencer : IAsyncDisposable
     private readonly FencedJournalStore _store;
     private readonly CommandWriter _writer;
     private readonly DemoReporter? _reporter;
+    private readonly KeeperService? _keeper;
 
-    private JournalSequencer(string deployment, JournalWriteLock writeLock, FencedJournalStore store, CommandWriter writer, DemoReporter? reporter)
+    private JournalSequencer(string deployment, JournalWriteLock writeLock, FencedJournalStore store, CommandWriter writer, DemoReporter? reporter, KeeperService? keeper)
     {
+        _keeper = keeper;
         Deployment = deployment;
         _lock = writeLock;
         _store = store;
@@ -81,7 +85,13 @@ public sealed class JournalSequencer : IAsyncDisposable
                 await reporter.StartAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
-            return new JournalSequencer(deployment, writeLock, store, writer, reporter);
+            var keeper = options.Keeper ? new KeeperService(writer, sequencerClock, logs.CreateLogger<KeeperService>(), options.KeeperInterval, metrics) : null;
+            if (keeper is not null)
+            {
+                await keeper.StartAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return new JournalSequencer(deployment, writeLock, store, writer, reporter, keeper);
         }
         catch
         {
@@ -105,9 +115,15 @@ public sealed class JournalSequencer : IAsyncDisposable
         return _store.FencedBecause is null;
     }
 
-    /// <summary>Stops the reporter and the writer (finishing the batch in flight), then releases the lock.</summary>
+    /// <summary>Stops the keeper, the reporter and the writer (finishing the batch in flight), then releases the lock.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_keeper is not null)
+        {
+            await _keeper.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            _keeper.Dispose();
+        }
+
         if (_reporter is not null)
         {
             await _reporter.StopAsync(CancellationToken.None).ConfigureAwait(false);

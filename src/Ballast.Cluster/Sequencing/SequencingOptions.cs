@@ -23,6 +23,15 @@ public sealed record SequencingOptions
     /// <summary>The most commands committed in one transaction (group commit, as the single-process writer).</summary>
     public int MaxBatch { get; init; } = 512;
 
+    /// <summary>
+    /// Whether the service's keeper (docs/service.md) runs inside each sequencer's activation, on its writer, as in one
+    /// process: it fills due requests and asks composed vaults to rebalance; it moves with the sequencer.
+    /// </summary>
+    public bool Keeper { get; init; } = true;
+
+    /// <summary>The keeper's round interval when no NAV report comes.</summary>
+    public TimeSpan KeeperInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Data files governance evidence may be claimed on (as <c>ballast serve --data</c>).</summary>
     public IReadOnlyList<string> EvidenceData { get; init; } = [];
 

@@ -28,7 +28,7 @@ internal sealed class SequencerCluster : IAsyncDisposable
 
     public static async Task<SequencerCluster> StartAsync(TestDatabase database, short silos = 1)
     {
-        var options = new SequencingOptions { ConnectionString = database.ConnectionString, LockWait = TimeSpan.FromSeconds(1), LockCheck = TimeSpan.FromMilliseconds(200) };
+        var options = new SequencingOptions { ConnectionString = database.ConnectionString, Keeper = false, LockWait = TimeSpan.FromSeconds(1), LockCheck = TimeSpan.FromMilliseconds(200) };
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((_, silo) => silo.AddBallastSequencing(options));
         var cluster = builder.Build();

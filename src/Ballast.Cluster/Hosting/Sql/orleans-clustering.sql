@@ -39,6 +39,19 @@ CREATE TABLE IF NOT EXISTS OrleansMembershipTable
         FOREIGN KEY (DeploymentId) REFERENCES OrleansMembershipVersionTable (DeploymentId)
 );
 
+-- Moves the deployment's version on by one if it is still the version the caller read; whether it did.
+CREATE OR REPLACE FUNCTION ballast_orleans_bump_version(arg_deployment varchar, arg_read_version integer)
+  RETURNS boolean
+  LANGUAGE plpgsql AS
+$body$
+BEGIN
+    UPDATE OrleansMembershipVersionTable AS v
+       SET Version = v.Version + 1, Timestamp = now()
+     WHERE v.DeploymentId = arg_deployment AND v.Version = arg_read_version;
+    RETURN FOUND;
+END
+$body$;
+
 -- Adds a silo's row if the deployment is still at the version the caller read: 1 if both the version bump and the
 -- insert happened, 0 (and neither) otherwise.
 CREATE OR REPLACE FUNCTION ballast_orleans_insert_member(
@@ -48,10 +61,7 @@ CREATE OR REPLACE FUNCTION ballast_orleans_insert_member(
   LANGUAGE plpgsql AS
 $body$
 BEGIN
-    UPDATE OrleansMembershipVersionTable AS v
-       SET Version = v.Version + 1, Timestamp = now()
-     WHERE v.DeploymentId = arg_deployment AND v.Version = arg_read_version;
-    IF NOT FOUND THEN
+    IF NOT ballast_orleans_bump_version(arg_deployment, arg_read_version) THEN
         RETURN 0;
     END IF;
     INSERT INTO OrleansMembershipTable
@@ -75,10 +85,7 @@ CREATE OR REPLACE FUNCTION ballast_orleans_update_member(
   LANGUAGE plpgsql AS
 $body$
 BEGIN
-    UPDATE OrleansMembershipVersionTable AS v
-       SET Version = v.Version + 1, Timestamp = now()
-     WHERE v.DeploymentId = arg_deployment AND v.Version = arg_read_version;
-    IF NOT FOUND THEN
+    IF NOT ballast_orleans_bump_version(arg_deployment, arg_read_version) THEN
         RETURN 0;
     END IF;
     UPDATE OrleansMembershipTable AS m

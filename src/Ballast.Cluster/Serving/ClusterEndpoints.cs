@@ -1,0 +1,48 @@
+using Ballast.Cluster.Sequencing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Ballast.Cluster.Serving;
+
+/// <summary>A silo of the cluster as <c>GET /api/cluster</c> shows it: its address and Orleans' membership status.</summary>
+public sealed record ClusterSiloView(string Address, string Status);
+
+/// <summary>A deployment's sequencer: the silo holding it and the head it has committed (null fields: it could not be reached just now).</summary>
+public sealed record SequencerView(string Deployment, string? Silo, long? HeadSequence, string? Problem);
+
+/// <summary>The cluster as one silo sees it.</summary>
+public sealed record ClusterView(string Cluster, string Silo, IReadOnlyList<ClusterSiloView> Silos, IReadOnlyList<SequencerView> Sequencers);
+
+/// <summary><c>GET /api/cluster</c>: membership (every silo Orleans knows, with its status) and which silo holds the deployment's sequencer.</summary>
+public static class ClusterEndpoints
+{
+    /// <summary>Maps the endpoint.</summary>
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/api/cluster", GetAsync)
+            .WithName("Cluster")
+            .WithSummary("The cluster: its silos and their status, and the silo holding the deployment's sequencer (cluster mode only).");
+    }
+
+    private static async Task<IResult> GetAsync(IGrainFactory grains, ILocalSiloDetails silo, ClusterServeSettings settings, CancellationToken cancellationToken)
+    {
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var silos = hosts.OrderBy(h => h.Key.ToString(), StringComparer.Ordinal).Select(h => new ClusterSiloView(h.Key.ToString(), h.Value.ToString())).ToList();
+        SequencerView sequencer;
+        try
+        {
+            var status = await grains.GetGrain<ISequencerGrain>(settings.Deployment).Status().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            sequencer = new SequencerView(status.Deployment, status.Silo, status.HeadSequence, null);
+        }
+#pragma warning disable CA1031 // the sequencer moving or refused is shown, not thrown
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            sequencer = new SequencerView(settings.Deployment, null, null, e.Message);
+        }
+
+        return TypedResults.Ok(new ClusterView(settings.Cluster.ClusterName, silo.SiloAddress.ToString(), silos, [sequencer]));
+    }
+}
