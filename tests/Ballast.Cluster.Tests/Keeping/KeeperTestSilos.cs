@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Ballast.Cluster.Keeping;
 using Ballast.Io.Storage;
+using Ballast.Protocol;
+using Ballast.Service.Writing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -16,18 +18,34 @@ internal static class KeeperTestSilos
 {
     public static readonly ConcurrentDictionary<string, string> Journals = new(StringComparer.Ordinal);
 
-    public static readonly CommandWriterSubmitter Submitter = new();
+    /// <summary>The deployments' writers reached as a round (<see cref="CommandWriterSubmitter"/>).</summary>
+    public static readonly CommandWriterSubmitter Writers = new();
+
+    /// <summary>What the silos submit through: each deployment's own submitter.</summary>
+    public static readonly RoutingSubmitter Submitter = new();
 
     /// <summary>The silo clock of clusters built with <see cref="FakeClockConfigurator"/> (it paces ticks only).</summary>
     public static readonly FakeTimeProvider SiloClock = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-    /// <summary>Serves <paramref name="deployment"/> to the silos: its journal and its writer.</summary>
-    public static string Serve(KeeperDeployment deployment)
+    /// <summary>Serves <paramref name="deployment"/> to the silos: its journal, and its writer reached as a round or, with <paramref name="commandByCommand"/>, one command at a time.</summary>
+    public static string Serve(KeeperDeployment deployment, bool commandByCommand = false)
     {
         var name = "keeper-" + Guid.NewGuid().ToString("N");
         Journals[name] = deployment.Location;
-        Submitter.Serve(name, deployment.Writer, deployment.Clock);
+        Writers.Serve(name, deployment.Writer, deployment.Clock);
+        Submitter.Routes[name] = commandByCommand ? new PerCommandSubmitter((_, command, ct) => deployment.Writer.SubmitAsync(command, ct), deployment.Clock) : Writers;
         return name;
+    }
+
+    /// <summary>Sends each deployment's rounds to the submitter registered for it.</summary>
+    public sealed class RoutingSubmitter : IKeeperSubmitter
+    {
+        public ConcurrentDictionary<string, IKeeperSubmitter> Routes { get; } = new(StringComparer.Ordinal);
+
+        public Task<IReadOnlyList<WriteResult>> SubmitAsync(string deployment, IReadOnlyList<ProtocolCommand> commands, CancellationToken cancellationToken = default) =>
+            Routes[deployment].SubmitAsync(deployment, commands, cancellationToken);
+
+        public Task<DateTimeOffset> NowAsync(string deployment, CancellationToken cancellationToken = default) => Routes[deployment].NowAsync(deployment, cancellationToken);
     }
 
     /// <summary>A cluster of <paramref name="silos"/> in-process silos with the sharded keeper (and the fake silo clock when <paramref name="fakeClock"/>).</summary>

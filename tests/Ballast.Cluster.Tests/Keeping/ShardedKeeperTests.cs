@@ -14,20 +14,23 @@ namespace Ballast.Cluster.Tests.Keeping;
 /// The sharded keeper writes the journal the single-process keeper writes: the same scenario, driven day by day by
 /// <see cref="KeeperService"/> in one process and by the keeper grains on an in-process cluster of three silos, ends
 /// at the same journal head, event for event; vault grains moved or lost between ticks change nothing; the sequencer
-/// decides every call again.
+/// decides every call again. The rounds go to the sequencer as one batch (<see cref="CommandWriterSubmitter"/>) or
+/// command by command (<see cref="PerCommandSubmitter"/>, the form the cluster's sequencer grain takes them in).
 /// </summary>
 public sealed class ShardedKeeperTests
 {
     private const int Days = 110;
 
-    [Fact]
-    public async Task ThreeSilos_WriteTheSingleProcessKeepersJournal_EventForEvent()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ThreeSilos_WriteTheSingleProcessKeepersJournal_EventForEvent(bool commandByCommand)
     {
         var ct = TestContext.Current.CancellationToken;
         var single = await RunSingleProcessAsync(ct);
 
         await using var cluster = await KeeperTestSilos.StartClusterAsync(3, fakeClock: false, ct);
-        var (sharded, ticks) = await RunShardedAsync(cluster, disturb: null, ct);
+        var (sharded, ticks) = await RunShardedAsync(cluster, disturb: null, ct, commandByCommand);
 
         AssertSameJournal(single, sharded);
         AssertTheScenarioExercisesThePolicies(sharded);
@@ -169,11 +172,11 @@ public sealed class ShardedKeeperTests
         return await deployment.EventsAsync(ct);
     }
 
-    private static async Task<(IReadOnlyList<JournalEvent> Events, List<KeeperTick> Ticks)> RunShardedAsync(TestCluster cluster, Func<int, Task>? disturb, CancellationToken ct)
+    private static async Task<(IReadOnlyList<JournalEvent> Events, List<KeeperTick> Ticks)> RunShardedAsync(TestCluster cluster, Func<int, Task>? disturb, CancellationToken ct, bool commandByCommand = false)
     {
         await using var deployment = await KeeperDeployment.OpenAsync(ct);
         await deployment.SetUpAsync(ct);
-        var name = KeeperTestSilos.Serve(deployment);
+        var name = KeeperTestSilos.Serve(deployment, commandByCommand);
         var ticks = new List<KeeperTick>();
         for (var day = 0; day < Days; day++)
         {
