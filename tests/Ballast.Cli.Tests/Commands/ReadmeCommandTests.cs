@@ -60,6 +60,10 @@ public sealed class ReadmeCommandTests : IDisposable
         Assert.Contains("proposal 1 executed", Out("gov execute"), StringComparison.Ordinal);
         Assert.Contains("vault demo-mix now follows policy ", Out("gov execute"), StringComparison.Ordinal);
         Assert.Contains("gauge demo-mix added", Out("gov execute"), StringComparison.Ordinal);
+        Assert.Matches(@"gauge demo-mix: alice holds \d+\.\d{12} shares of the vault", Out("gov execute"));
+        Assert.StartsWith("applied: command gov-init-governance-", Out("gov init"), StringComparison.Ordinal);
+        Assert.Matches(@"\n  NAV +\d+\.\d{6} USD, \d+\.\d{12} shares\n", Out("sim samples/scenarios/sim-demo.yaml").ReplaceLineEndings("\n"));
+        Assert.Matches(@"^ +\d+  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  rebalanced +.*nav_after \d+\.\d{6} USD", Out("journal show out/sim-demo.db"));
         var detail = outputs.Single(o => o.Line.StartsWith("gov status 1 ", StringComparison.Ordinal)).Result.Out;
         Assert.StartsWith("proposal 1: Executed", detail, StringComparison.Ordinal);
         Assert.Contains("evidence: verified", detail, StringComparison.Ordinal);
