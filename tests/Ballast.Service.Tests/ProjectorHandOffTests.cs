@@ -1,5 +1,4 @@
 using Ballast.Accounting;
-using Ballast.Io.Protocol;
 using Ballast.Io.Storage;
 using Ballast.Protocol;
 using Ballast.Protocol.Journal;
@@ -8,9 +7,7 @@ using Ballast.Service.Projection;
 using Ballast.Service.Telemetry;
 using Ballast.Service.Writing;
 using Ballast.Tests;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Ballast.Service.Tests;
 
@@ -29,12 +26,9 @@ public sealed class ProjectorHandOffTests
     public async Task CommittedBatches_ReachTheProjectorInMemory_AndEventsAnotherWriterAppended_AreReadFromTheJournal()
     {
         var ct = TestContext.Current.CancellationToken;
-        var dir = Directory.CreateTempSubdirectory("ballast-hand-off-").FullName;
-        try
+        using var temp = new TempJournal("ballast-hand-off-");
+        var (location, engine, clock) = (temp.Location, temp.Engine, temp.Clock);
         {
-            var location = "sqlite:" + Path.Combine(dir, "journal.db");
-            var engine = new ProtocolEngine(SpecPolicyCompiler.Instance);
-            var clock = new FakeTimeProvider(new DateTimeOffset(2024, 1, 2, 0, 0, 0, TimeSpan.Zero));
             using var writerStore = JournalStores.Open(location);
             using var readerStore = new CountingStore(JournalStores.Open(location));
             var signal = new JournalSignal();
@@ -75,11 +69,6 @@ public sealed class ProjectorHandOffTests
                 await writer.StopAsync(CancellationToken.None);
                 await projector.StopAsync(CancellationToken.None);
             }
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(dir, recursive: true);
         }
     }
 

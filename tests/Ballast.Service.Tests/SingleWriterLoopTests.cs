@@ -1,14 +1,11 @@
 using Ballast.Accounting;
-using Ballast.Io.Protocol;
 using Ballast.Io.Storage;
 using Ballast.Protocol;
 using Ballast.Protocol.Journal;
 using Ballast.Service.Telemetry;
 using Ballast.Service.Writing;
 using Ballast.Tests;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Ballast.Service.Tests;
 
@@ -27,14 +24,11 @@ public sealed class SingleWriterLoopTests
     public async Task StartedTwice_ACommandQueuedDuringABatch_IsDecidedAfterIt_AndTheJournalVerifies()
     {
         var ct = TestContext.Current.CancellationToken;
-        var dir = Directory.CreateTempSubdirectory("ballast-writer-loop-").FullName;
-        try
+        using var temp = new TempJournal("ballast-writer-loop-");
+        var engine = temp.Engine;
         {
-            var location = "sqlite:" + Path.Combine(dir, "journal.db");
-            var engine = new ProtocolEngine(SpecPolicyCompiler.Instance);
-            using var store = new GatedJournalStore(JournalStores.Open(location));
-            var clock = new FakeTimeProvider(new DateTimeOffset(2024, 1, 2, 0, 0, 0, TimeSpan.Zero));
-            var sequencer = await ProtocolSequencer.OpenAsync(store, engine, clock, ct);
+            using var store = new GatedJournalStore(JournalStores.Open(temp.Location));
+            var sequencer = await ProtocolSequencer.OpenAsync(store, engine, temp.Clock, ct);
             var metrics = new ServiceMetrics(null);
             using var writer = new CommandWriter(sequencer, new JournalSignal(), NullLogger<CommandWriter>.Instance, metrics);
 
@@ -68,11 +62,6 @@ public sealed class SingleWriterLoopTests
                 store.Release();
                 await writer.StopAsync(CancellationToken.None);
             }
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(dir, recursive: true);
         }
     }
 
