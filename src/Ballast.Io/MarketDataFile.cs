@@ -21,4 +21,12 @@ public static class MarketDataFile
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return MarketDataCsv.Read(reader, path, kind);
     }
+
+    /// <summary>Reads a wide CSV held in memory (UTF-8, a byte-order mark allowed), such as a data file sent to a silo; <paramref name="source"/> names it in messages.</summary>
+    public static MarketData Read(byte[] content, string source, ValueKind kind = ValueKind.Prices)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        using var reader = new StreamReader(new MemoryStream(content, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return MarketDataCsv.Read(reader, source, kind);
+    }
 }

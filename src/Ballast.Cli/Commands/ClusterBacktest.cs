@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Ballast.Backtesting;
 using Ballast.Cluster.Sweeps;
 using Ballast.Data;
@@ -57,8 +56,7 @@ internal sealed class ClusterBacktest : IDisposable
         }
 
         var data = File.ReadAllBytes(dataPath);
-        using var reader = new StreamReader(new MemoryStream(data), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var market = MarketDataCsv.Read(reader, dataPath, kind);
+        var market = MarketDataFile.Read(data, dataPath, kind);
         var client = ClusterSweepClient.ConnectAsync(cluster, db).GetAwaiter().GetResult();
         return new ClusterBacktest(client, spec, market, options => new SweepInput(specText, specPath, overrides ?? [], data, dataPath, kind, options));
     }

@@ -3,6 +3,7 @@ using Ballast.Policies;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 
 namespace Ballast.Cluster.Sweeps;
 
@@ -56,7 +57,9 @@ public sealed class ClusterSweepClient : IAsyncDisposable, IDisposable
 
         var connection = ConnectionStringOf(db, clusterName);
         var host = Host.CreateDefaultBuilder()
-            .UseOrleansClient(client => client.UseBallastCluster(clusterName, connection))
+            .UseOrleansClient(client => client.UseBallastCluster(clusterName, connection)
+                // A batch on a loaded silo may take longer than Orleans' 30 s default: the sweep's own timeout decides.
+                .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = new ClusterSweepOptions().CallTimeout + TimeSpan.FromSeconds(30)))
             .ConfigureLogging(logging => logging.ClearProviders())
             .Build();
         try

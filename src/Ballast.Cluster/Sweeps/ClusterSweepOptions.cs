@@ -12,8 +12,11 @@ public sealed record ClusterSweepOptions
     /// <summary>Batches in flight or waiting to be delivered in order, at most (bounds the client's memory); 0 means four per lane.</summary>
     public int Window { get; init; }
 
-    /// <summary>A batch call that takes longer is abandoned and the batch retried elsewhere.</summary>
-    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// A batch call that takes longer is abandoned and the batch retried elsewhere. Long, because a dead silo's calls
+    /// fail as soon as the membership notices, while a slow one's batch retried elsewhere only adds load.
+    /// </summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Tries per batch before the sweep fails.</summary>
     public int MaxAttempts { get; init; } = 8;

@@ -67,8 +67,7 @@ public sealed class SweepWorkerCache
     {
         var spec = Encoding.UTF8.GetString(Content(job.SpecHash));
         var set = SpecLoader.Load(spec, job.SpecSource, [.. job.Overrides.Select(SpecOverride.Parse)]);
-        using var reader = new StreamReader(new MemoryStream(Content(job.DataHash)), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var data = MarketDataCsv.Read(reader, job.DataSource, (ValueKind)job.ValueKind);
+        var data = MarketDataFile.Read(Content(job.DataHash), job.DataSource, (ValueKind)job.ValueKind);
         var options = new BacktestOptions
         {
             From = job.FromDay is { } from ? DateOnly.FromDayNumber(from) : null,

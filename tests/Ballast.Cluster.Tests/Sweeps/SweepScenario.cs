@@ -36,8 +36,7 @@ internal sealed class SweepScenario
         Data = Encoding.UTF8.GetBytes(text.ToString());
         Input = new SweepInput(specText, "cluster-sweep.yaml", [], Data, "synthetic.csv", ValueKind.Prices, new BacktestOptions());
         Spec = SpecLoader.Load(specText, Input.SpecSource);
-        using var reader = new StreamReader(new MemoryStream(Data), Encoding.UTF8);
-        Market = MarketDataCsv.Read(reader, Input.DataSource);
+        Market = MarketDataFile.Read(Data, Input.DataSource);
     }
 
     public byte[] Data { get; }
