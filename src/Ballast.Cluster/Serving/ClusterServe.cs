@@ -1,5 +1,6 @@
 using Ballast.Cluster.Hosting;
 using Ballast.Cluster.Sequencing;
+using Ballast.Cluster.Sweeps;
 using Ballast.Io.Storage;
 using Ballast.Service;
 using Ballast.Service.Access;
@@ -45,7 +46,7 @@ public static class ClusterServe
         };
         return BallastService.CreateAsync(settings, clock, builder =>
         {
-            builder.UseOrleans(silo => silo.UseBallastCluster(cluster.Cluster).AddBallastSequencing(sequencing));
+            builder.UseOrleans(silo => silo.UseBallastCluster(cluster.Cluster).AddBallastSequencing(sequencing).AddSweepWorkers());
             builder.Services.AddSingleton(cluster);
             builder.Services.AddSingleton(sp => SiloDuties.FollowStoredKeys(JournalStores.Open(sequencing.JournalLocation(cluster.Deployment)), sp.GetRequiredService<ApiKeyRing>(), cluster.KeysInterval));
             if (service.Demo)
