@@ -4,7 +4,7 @@ using Ballast.Io.Storage;
 using Ballast.Protocol;
 using Ballast.Service.Writing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
+using Orleans.Runtime.Placement;
 using Orleans.TestingHost;
 
 namespace Ballast.Cluster.Tests.Keeping;
@@ -23,9 +23,6 @@ internal static class KeeperTestSilos
 
     /// <summary>What the silos submit through: each deployment's own submitter.</summary>
     public static readonly RoutingSubmitter Submitter = new();
-
-    /// <summary>The silo clock of clusters built with <see cref="FakeClockConfigurator"/> (it paces ticks only).</summary>
-    public static readonly FakeTimeProvider SiloClock = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     /// <summary>Serves <paramref name="deployment"/> to the silos: its journal, and its writer reached as a round or, with <paramref name="commandByCommand"/>, one command at a time.</summary>
     public static string Serve(KeeperDeployment deployment, bool commandByCommand = false)
@@ -48,32 +45,46 @@ internal static class KeeperTestSilos
         public Task<DateTimeOffset> NowAsync(string deployment, CancellationToken cancellationToken = default) => Routes[deployment].NowAsync(deployment, cancellationToken);
     }
 
-    /// <summary>A cluster of <paramref name="silos"/> in-process silos with the sharded keeper (and the fake silo clock when <paramref name="fakeClock"/>).</summary>
-    public static async Task<TestCluster> StartClusterAsync(int silos, bool fakeClock, CancellationToken cancellationToken)
+    /// <summary>A cluster of <paramref name="silos"/> in-process silos with the sharded keeper, placing new activations round-robin.</summary>
+    public static async Task<TestCluster> StartClusterAsync(int silos, CancellationToken cancellationToken)
     {
         var builder = new TestClusterBuilder { Options = { InitialSilosCount = (short)silos } };
         builder.AddSiloBuilderConfigurator<Configurator>();
-        if (fakeClock)
-        {
-            builder.AddSiloBuilderConfigurator<FakeClockConfigurator>();
-        }
 
         var cluster = builder.Build();
         await cluster.DeployAsync(cancellationToken);
         return cluster;
     }
 
-    /// <summary>Registers the sharded keeper on a test silo.</summary>
+    /// <summary>
+    /// Registers the sharded keeper on a test silo, with <see cref="RoundRobinPlacement"/> as the default placement:
+    /// Orleans' own default (resource-optimised, preferring the calling silo) may put every vault grain beside the
+    /// coordinator on a busy machine, and the tests mean to see decisions made on several silos.
+    /// </summary>
     public sealed class Configurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder) =>
-            siloBuilder.ConfigureServices(services => services.AddShardedKeeper(new JournalStoreSource(d => JournalStores.Open(Journals[d])), Submitter));
+            siloBuilder.ConfigureServices(services =>
+            {
+                services.AddShardedKeeper(new JournalStoreSource(d => JournalStores.Open(Journals[d])), Submitter);
+                services.AddSingleton<PlacementStrategy, RoundRobinPlacement>();
+                services.AddPlacementDirector<RoundRobinPlacement, RoundRobinPlacementDirector>();
+            });
     }
 
-    /// <summary>Makes <see cref="SiloClock"/> the silo's clock, so advancing it drives grain timers.</summary>
-    public sealed class FakeClockConfigurator : ISiloConfigurator
+    /// <summary>Places each new activation on the next compatible silo, in address order.</summary>
+    public sealed class RoundRobinPlacement : PlacementStrategy;
+
+    /// <summary>The director of <see cref="RoundRobinPlacement"/>: one counter per silo, so activations placed from one silo spread over all of them.</summary>
+    public sealed class RoundRobinPlacementDirector : IPlacementDirector
     {
-        public void Configure(ISiloBuilder siloBuilder) =>
-            siloBuilder.ConfigureServices(services => services.AddSingleton<TimeProvider>(SiloClock));
+        private int _next = -1;
+
+        public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+        {
+            var silos = context.GetCompatibleSilos(target).Order().ToArray();
+            var index = (int)((uint)Interlocked.Increment(ref _next) % (uint)silos.Length);
+            return Task.FromResult(silos[index]);
+        }
     }
 }

@@ -29,7 +29,7 @@ public sealed class ShardedKeeperTests
         var ct = TestContext.Current.CancellationToken;
         var single = await RunSingleProcessAsync(ct);
 
-        await using var cluster = await KeeperTestSilos.StartClusterAsync(3, fakeClock: false, ct);
+        await using var cluster = await KeeperTestSilos.StartClusterAsync(3, ct);
         var (sharded, ticks) = await RunShardedAsync(cluster, disturb: null, ct, commandByCommand);
 
         AssertSameJournal(single, sharded);
@@ -50,7 +50,7 @@ public sealed class ShardedKeeperTests
         var ct = TestContext.Current.CancellationToken;
         var single = await RunSingleProcessAsync(ct);
 
-        await using var cluster = await KeeperTestSilos.StartClusterAsync(3, fakeClock: false, ct);
+        await using var cluster = await KeeperTestSilos.StartClusterAsync(3, ct);
         var (sharded, _) = await RunShardedAsync(cluster, async day =>
         {
             if (day % 20 == 10)
@@ -130,7 +130,7 @@ public sealed class ShardedKeeperTests
         var name = KeeperTestSilos.Serve(deployment);
         var before = deployment.Writer.Head;
 
-        await using var cluster = await KeeperTestSilos.StartClusterAsync(1, fakeClock: false, ct);
+        await using var cluster = await KeeperTestSilos.StartClusterAsync(1, ct);
         var coordinator = cluster.GrainFactory.GetGrain<IKeeperCoordinatorGrain>(name);
         await coordinator.StartAsync(TimeSpan.FromMilliseconds(500));
 
