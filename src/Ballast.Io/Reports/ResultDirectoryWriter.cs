@@ -44,7 +44,7 @@ public sealed class ResultDirectoryWriter : IRunSink, IDisposable
         _selection = request.Curves ?? CurveSelection.Default(count);
         _keepAll = keepAllSeries || count <= CurveSelection.AllUpTo;
         _best = _selection.Best ?? CurveSelection.DefaultBest;
-        _target = Path.GetFullPath(request.Directory);
+        _target = Guard(() => ResolveLinks(Path.GetFullPath(request.Directory)));
         _staging = StaleStaging.For(_target, Environment.ProcessId);
         Guard(() =>
         {
@@ -233,6 +233,18 @@ public sealed class ResultDirectoryWriter : IRunSink, IDisposable
         Directory.Move(_target, previous);
         Directory.Move(_staging, _target);
         Directory.Delete(previous, recursive: true);
+    }
+
+    /// <summary>
+    /// The directory the results go into: <paramref name="target"/>, or where it leads when it is a symbolic link (to a
+    /// directory, or dangling: the results then create the directory it names). Without this the commit's renames would
+    /// move the link itself, leaving a plain directory in its place and the linked directory untouched.
+    /// </summary>
+    private static string ResolveLinks(string target)
+    {
+        var trimmed = target.Length > 1 ? target.TrimEnd(Path.DirectorySeparatorChar) : target;
+        var info = new DirectoryInfo(trimmed);
+        return info.LinkTarget is null ? trimmed : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? trimmed;
     }
 
     private void Guard(Action action) => Guard(() =>

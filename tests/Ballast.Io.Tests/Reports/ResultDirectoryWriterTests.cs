@@ -196,6 +196,51 @@ public sealed class ResultDirectoryWriterTests : IDisposable
         Assert.True(File.Exists(Path.Combine(dir, "metrics.json")));
     }
 
+    [Fact]
+    public void A_symbolic_link_to_a_directory_stays_a_link_and_the_linked_directory_gets_the_results()
+    {
+        // The commit renames the target aside and the staged set onto it: on the link itself, that replaced the link
+        // with a plain directory and left the linked directory with the old results.
+        var set = SpecLoader.Load(Sweep(4), "sweep.yaml");
+        var older = Ballast.Synthesis.StrategySynthesizer.Generate(4, 2, 7).Select([.. set.AllSeries()]);
+        var newer = Ballast.Synthesis.StrategySynthesizer.Generate(4, 2, 8).Select([.. set.AllSeries()]);
+        var real = Path.Combine(_root, "store", "results");
+        var link = Path.Combine(_root, "out");
+        var reference = Path.Combine(_root, "reference");
+        Stream(set, older, new OutputRequest(real));
+        File.WriteAllText(Path.Combine(real, "notes.txt"), "mine");
+        Directory.CreateSymbolicLink(link, real);
+        Stream(set, newer, new OutputRequest(reference));
+
+        Stream(set, newer, new OutputRequest(link + Path.DirectorySeparatorChar));
+
+        Assert.Equal(real, new DirectoryInfo(link).LinkTarget);
+        foreach (var file in Directory.GetFiles(reference))
+        {
+            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(real, Path.GetFileName(file))));
+        }
+
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(real, "notes.txt")));
+        Assert.Empty(Directory.GetDirectories(_root, ".*"));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_root, "store"), ".*"));
+    }
+
+    [Fact]
+    public void A_dangling_symbolic_link_gets_the_directory_it_names_created()
+    {
+        var set = SpecLoader.Load(Sweep(2), "sweep.yaml");
+        var table = Ballast.Synthesis.StrategySynthesizer.Generate(4, 2, 7).Select([.. set.AllSeries()]);
+        var real = Path.Combine(_root, "later");
+        var link = Path.Combine(_root, "out");
+        Directory.CreateSymbolicLink(link, real);
+
+        Stream(set, table, new OutputRequest(link));
+
+        Assert.Equal(real, new DirectoryInfo(link).LinkTarget);
+        Assert.True(File.Exists(Path.Combine(real, "metrics.json")));
+        Assert.Empty(Directory.GetDirectories(_root, ".*"));
+    }
+
     private static (BacktestOutcome Outcome, ResultDirectoryWriter Writer) Stream(PolicySet set, PriceTable table, OutputRequest request, int orderCapacity = ResultDirectoryWriter.OrderCapacity)
     {
         ResultDirectoryWriter? writer = null;
