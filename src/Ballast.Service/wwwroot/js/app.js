@@ -1,10 +1,11 @@
-// The dashboard: a hash router over four pages, and the journal head on every page (kept current by SSE).
+// The dashboard: a hash router over four pages (five on a cluster silo), and the journal head on every page (kept current by SSE).
 import { get } from './api.js';
 import { esc } from './format.js';
 import { vaultList } from './vaults.js';
 import { vaultPage } from './vault.js';
 import { positionPage } from './position.js';
 import { governancePage } from './governance.js';
+import { clusterPage, isCluster } from './cluster.js';
 
 const page = document.getElementById('page');
 
@@ -15,6 +16,7 @@ async function route() {
     if (name === 'vault' && arg) await vaultPage(page, decodeURIComponent(arg));
     else if (name === 'position') await positionPage(page);
     else if (name === 'governance') await governancePage(page);
+    else if (name === 'cluster') await clusterPage(page);
     else await vaultList(page);
   } catch (e) {
     page.innerHTML = `<p class="neg">Could not load this page: ${esc(e.message)}</p>`;
@@ -37,6 +39,9 @@ events.addEventListener('journal', e => {
   const ev = JSON.parse(e.data);
   showHead({ sequence: ev.sequence, hash: ev.hash });
 });
+
+// The cluster page's link appears only on a cluster silo.
+isCluster().then(yes => { document.getElementById('cluster-link').hidden = !yes; });
 
 window.addEventListener('hashchange', route);
 route();
