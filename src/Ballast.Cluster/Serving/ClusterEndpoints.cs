@@ -1,4 +1,5 @@
 using Ballast.Cluster.Sequencing;
+using Ballast.Service.Endpoints;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,7 +15,10 @@ public sealed record SequencerView(string Deployment, string? Silo, long? HeadSe
 /// <summary>The cluster as one silo sees it.</summary>
 public sealed record ClusterView(string Cluster, string Silo, IReadOnlyList<ClusterSiloView> Silos, IReadOnlyList<SequencerView> Sequencers);
 
-/// <summary><c>GET /api/cluster</c>: membership (every silo Orleans knows, with its status) and which silo holds the deployment's sequencer.</summary>
+/// <summary>
+/// <c>GET /api/cluster</c>: membership (every silo Orleans knows, with its status) and which silo holds the deployment's
+/// sequencer; 503 with ProblemDetails (<c>membership-unavailable</c>) when the membership table cannot be read.
+/// </summary>
 public static class ClusterEndpoints
 {
     /// <summary>Maps the endpoint.</summary>
@@ -28,7 +32,25 @@ public static class ClusterEndpoints
 
     private static async Task<IResult> GetAsync(IGrainFactory grains, ILocalSiloDetails silo, ClusterServeSettings settings, CancellationToken cancellationToken)
     {
-        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(cancellationToken).ConfigureAwait(false);
+        Dictionary<SiloAddress, SiloStatus> hosts;
+        try
+        {
+            hosts = await ReadHostsAsync(grains, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // After a PostgreSQL restart the first read of the membership table meets a pooled connection the server
+            // closed (57P01); the next one opens a fresh connection. A second failure is the database's state now.
+            try
+            {
+                hosts = await ReadHostsAsync(grains, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception again) when (again is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return Problems.Of(StatusCodes.Status503ServiceUnavailable, "membership-unavailable", $"the cluster's membership table could not be read just now ({again.Message}); ask again");
+            }
+        }
+
         var silos = hosts.OrderBy(h => h.Key.ToString(), StringComparer.Ordinal).Select(h => new ClusterSiloView(h.Key.ToString(), h.Value.ToString())).ToList();
         SequencerView sequencer;
         try
@@ -45,4 +67,7 @@ public static class ClusterEndpoints
 
         return TypedResults.Ok(new ClusterView(settings.Cluster.ClusterName, silo.SiloAddress.ToString(), silos, [sequencer]));
     }
+
+    private static Task<Dictionary<SiloAddress, SiloStatus>> ReadHostsAsync(IGrainFactory grains, CancellationToken cancellationToken) =>
+        grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(cancellationToken);
 }

@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Ballast.Cli.Tests.Service;
 using Ballast.Io.Storage;
 using Ballast.Service.Access;
 using Ballast.Service.Endpoints;
+using static Ballast.Cluster.Tests.Failover.CommandClient;
 
 namespace Ballast.Cluster.Tests.Failover;
 
@@ -19,8 +18,6 @@ namespace Ballast.Cluster.Tests.Failover;
 /// </summary>
 public sealed class FailoverTests : IDisposable
 {
-    private const string Operator = "operator";
-    private const string OperatorKey = "key-operator";
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "ballast-failover-" + Guid.NewGuid().ToString("N"));
 
     public FailoverTests() => Directory.CreateDirectory(_dir);
@@ -140,61 +137,5 @@ public sealed class FailoverTests : IDisposable
             Assert.True(attempt < 50, $"no silo holds the sequencer: {view.RootElement}");
             await Task.Delay(200, Cancel);
         }
-    }
-
-    /// <summary>Posts until a 2xx or a 4xx (a client retrying with the same key on errors and dead silos, moving to the next silo each time).</summary>
-    private static async Task<(int Status, string Body)> PostUntilAcknowledgedAsync(HttpClient http, Uri[] silos, string key, string command, string body, Action? acknowledged)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var (status, text, _) = await PostAsync(http, silos[attempt % silos.Length], key, command, body);
-                if (status is >= 200 and < 500)
-                {
-                    if (status < 300)
-                    {
-                        acknowledged?.Invoke();
-                    }
-
-                    return (status, text);
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!Cancel.IsCancellationRequested)
-            {
-            }
-
-            Assert.True(attempt < 600, $"{key}: no answer after {attempt} attempts");
-            await Task.Delay(100, Cancel);
-        }
-    }
-
-    private static async Task<(int Status, string Body, bool Replayed)> PostAsync(HttpClient http, Uri silo, string key, string command, string body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(silo, $"/api/commands/{command}")) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OperatorKey);
-        request.Headers.Add("Idempotency-Key", key);
-        using var response = await http.SendAsync(request, Cancel);
-        var text = await response.Content.ReadAsStringAsync(Cancel);
-        return ((int)response.StatusCode, text, response.Headers.TryGetValues(CommandEndpoints.ReplayedHeader, out var values) && values.Contains("true"));
-    }
-
-    private static (int ExitCode, string Output) RunCli(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ballast.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Cancel);
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error);
     }
 }
