@@ -3,7 +3,9 @@ using Ballast.Governance;
 using Ballast.Hashing;
 using Ballast.Io.Protocol;
 using Ballast.Policies;
+using Ballast.Io.Storage;
 using Ballast.Protocol;
+using Ballast.Protocol.Journal;
 using static Ballast.Io.Tests.Protocol.ProtocolHarness;
 
 namespace Ballast.Io.Tests.Protocol;
@@ -305,5 +307,46 @@ public class GovernanceProtocolTests
         Assert.Equal(report.Emitted, report.Claimed + report.Claimable + report.Dust + report.Unattributed + (report.Emitted - report.Released));
         Assert.Equal(emitted - report.Claimed, g.Bank.BalanceOf(MixGauge.Account));
         Assert.True(JournalReplay.Verify(h.Store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance)).IsValid);
+    }
+
+    /// <summary>
+    /// A journal whose chain holds (hashes recomputed) but whose gauge record names a gauge id the protocol could never
+    /// have accepted: verification and loading both refuse it at that event, naming the JSON member; an untouched
+    /// journal with the same gauge verifies.
+    /// </summary>
+    [Fact]
+    public void Journal_WithABadGaugeIdInARecomputedChain_IsRefusedAtItsEventNamingTheMember()
+    {
+        using var h = new ProtocolHarness();
+        h.Must(new InitGovernance(h.Id(), Issuer, Parameters));
+        h.Must(new MintBank(h.Id(), Issuer, Alice, 1_000 * Token));
+        h.Must(new CreateLock(h.Id(), Alice, 1_000 * Token, h.Clock.Now.ToUnixTimeSeconds() + (365 * Day)));
+        Pass(h, new AddGauge(MixGauge));
+        var engine = new ProtocolEngine(SpecPolicyCompiler.Instance);
+        var events = h.Store.Read().ToList();
+        Assert.True(JournalReplay.Verify(events, engine).IsValid);
+        var added = events.Single(e => e.Type == "gauge" && e.Payload.Contains("\"$type\":\"gauge-added\"", StringComparison.Ordinal)).Sequence;
+
+        var forged = JournalBuilder.Build(JournalHead.Empty, events.Select(e => new JournalEventDraft(e.Time, e.Type, e.CommandId,
+            e.Sequence == added ? e.Payload.Replace("\"gauge\":\"mix\"", "\"gauge\":\"m ix\"", StringComparison.Ordinal) : e.Payload)));
+        Assert.Contains("\"gauge\":\"m ix\"", forged[(int)added - 1].Payload, StringComparison.Ordinal);
+        const string Expected = "the gauge payload does not parse: 'm ix' is not a valid gauge id (a gauge is named by its composed vault's id";
+
+        var report = JournalReplay.Verify(forged, engine);
+        Assert.False(report.IsValid);
+        Assert.Equal(added, report.Discrepancy!.Sequence);
+        Assert.Contains(Expected, report.Discrepancy.What, StringComparison.Ordinal);
+        Assert.Contains("(at $.operation.gauge)", report.Discrepancy.What, StringComparison.Ordinal);
+
+        using var store = JournalStores.Open(h.Path + ".forged");
+        foreach (var command in forged.GroupBy(e => e.CommandId))
+        {
+            store.Append(command.Key, [.. command]);
+        }
+
+        var error = Assert.Throws<JournalCorruptedException>(() => BlockingJournal.Sequencer(store, engine, h.Clock));
+        Assert.Equal(added, error.Sequence);
+        Assert.Contains(Expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("(at $.operation.gauge); run ballast verify", error.Message, StringComparison.Ordinal);
     }
 }
