@@ -36,7 +36,7 @@ public sealed record LaunchComposedVault(Protocol.VaultId VaultId, string SpecTe
 public sealed record ChangeVaultSettings(Protocol.VaultId VaultId, IReadOnlyDictionary<string, string> Settings) : GovernanceAction;
 
 /// <summary>Add a gauge for composed vault <paramref name="GaugeId"/>.</summary>
-/// <param name="GaugeId">The composed vault id the gauge is for.</param>
+/// <param name="GaugeId">The gauge: the id of the composed vault it is for (the vault must exist, or be launched earlier in the same proposal).</param>
 public sealed record AddGauge(GaugeId GaugeId) : GovernanceAction;
 
 /// <summary>Remove gauge <paramref name="GaugeId"/> (it gets no further emissions).</summary>
