@@ -34,7 +34,7 @@ public class HostileTextTests
         await Submit(server, new MintBank("x-mint", issuer, alice, 1_000 * token));
         await Submit(server, new CreateLock("x-lock", alice, 1_000 * token, server.Clock.GetUtcNow().ToUnixTimeSeconds() + (365 * 86_400)));
         server.Clock.Advance(TimeSpan.FromSeconds(1));
-        await Submit(server, new Propose("x-propose", alice, ImmutableArray.Create<GovernanceAction>(new AddGauge(DashboardServer.Composed)), Description));
+        await Submit(server, new Propose("x-propose", alice, ImmutableArray.Create<GovernanceAction>(new AddGauge(new GaugeId(DashboardServer.Composed))), Description));
 
         var page = browser.Page;
         var dialogs = new List<string>();

@@ -11,6 +11,14 @@ public sealed class ApiKeyRingTests
 {
     private static readonly ApiPrincipal Alice = new(new AccountId("alice"), new HashSet<Role> { Role.Investor }, new HashSet<string>(StringComparer.Ordinal));
 
+    /// <summary>The stored form of a key is the SHA-256 of its UTF-8 bytes as 64 lowercase hex digits (keys files and stored rows hold it): pinned on the FIPS 180-2 "abc" vector and a non-ASCII key.</summary>
+    [Fact]
+    public void Hash_IsTheLowercaseHexSha256OfTheUtf8Bytes()
+    {
+        Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", ApiKeyRing.Hash("abc"));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("clé-€"u8)), ApiKeyRing.Hash("clé-€"));
+    }
+
     [Fact]
     public void RememberedKey_IsRefusedOnceRemoved_AndFoundAgainOnceAdded()
     {

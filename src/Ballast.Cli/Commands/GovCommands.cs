@@ -111,6 +111,23 @@ internal static class GovCommand
         },
     };
 
+    /// <summary>The GAUGE argument: a gauge id (its composed vault's id), refused while parsing when it cannot be one.</summary>
+    private static Argument<GaugeId> GaugeArgument(string description) => new("GAUGE")
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (GaugeId.TryParse(text, out var gauge))
+            {
+                return gauge;
+            }
+
+            result.AddError($"GAUGE: {GaugeId.Problem(text)}");
+            return default;
+        },
+    };
+
     // ---------------------------------------------------------------- writing commands
 
     private static Command Init(CliIo io)
@@ -296,12 +313,12 @@ internal static class GovCommand
     private static Command GaugeVote(CliIo io)
     {
         var c = new JournalWriteOptions();
-        var gauge = new Argument<string>("GAUGE") { Description = "The gauge (a composed vault id)." };
+        var gauge = GaugeArgument("The gauge (a composed vault id).");
         var bps = Options.PositiveInt("--bps", "Basis points of your veBANK for this gauge (0 to 10,000; at most 10,000 in total).", 10_000, 10_000, 0);
         var actor = c.As(true, "The veBANK holder.");
         var command = new Command("gauge-vote", "Allocate veBANK to a gauge (from next week; one change per gauge per 10 days).") { gauge, bps, actor };
         c.AddTo(command);
-        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, _) => new VoteGauge(string.Empty, Account(parse.GetValue(actor)!, "--as"), parse.GetValue(gauge)!, parse.GetValue(bps))));
+        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, _) => new VoteGauge(string.Empty, Account(parse.GetValue(actor)!, "--as"), parse.GetValue(gauge), parse.GetValue(bps))));
         return command;
     }
 
@@ -324,11 +341,11 @@ internal static class GovCommand
     private static Command Claim(CliIo io)
     {
         var c = new JournalWriteOptions();
-        var gauge = new Argument<string>("GAUGE") { Description = "The gauge to claim from." };
+        var gauge = GaugeArgument("The gauge to claim from (a composed vault id).");
         var actor = c.As(true, "The depositor claiming.");
         var command = new Command("claim", "Claim the BANK a gauge has released to you.") { gauge, actor };
         c.AddTo(command);
-        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, _) => new ClaimGaugeReward(string.Empty, Account(parse.GetValue(actor)!, "--as"), parse.GetValue(gauge)!)));
+        command.SetAction((parse, ct) => RunAsync(io, parse, ct, c, false, (_, _) => new ClaimGaugeReward(string.Empty, Account(parse.GetValue(actor)!, "--as"), parse.GetValue(gauge))));
         return command;
     }
 
@@ -597,7 +614,7 @@ internal static class GovCommand
                 var holders = Candidates(state, g, id);
                 return new
                 {
-                    gauge = id,
+                    gauge = id.Value,
                     active = g.Gauges.IsActive(id),
                     weight_now = g.Gauges.WeightAt(id, week),
                     weight_next = g.Gauges.WeightAt(id, next),
@@ -663,10 +680,10 @@ internal static class GovCommand
         return command;
     }
 
-    private static IEnumerable<AccountId> Candidates(ProtocolState state, GovernanceState g, string gauge)
+    private static IEnumerable<AccountId> Candidates(ProtocolState state, GovernanceState g, GaugeId gauge)
     {
         var accounts = new SortedSet<AccountId>(g.Bank.Balances.Select(b => b.Key));
-        if (VaultId.TryParse(gauge, out var vault) && state.ComposedVaults.TryGetValue(vault, out var cv))
+        if (state.ComposedVaults.TryGetValue(gauge.Vault, out var cv))
         {
             accounts.UnionWith(cv.Ledger.Balances.Select(b => b.Key));
         }
@@ -731,8 +748,8 @@ internal static class GovCommand
     };
 
     /// <summary>A vault's shares in whole shares (the asset's decimals plus the vault's offset); base units when the vault is unknown.</summary>
-    private static string Shares(ProtocolState state, string gauge, UInt128 shares) =>
-        VaultId.TryParse(gauge, out var vault) && state.ComposedVaults.TryGetValue(vault, out var cv) && state.Assets.TryGetValue(cv.Spec.Asset, out var asset)
+    private static string Shares(ProtocolState state, GaugeId gauge, UInt128 shares) =>
+        state.ComposedVaults.TryGetValue(gauge.Vault, out var cv) && state.Assets.TryGetValue(cv.Spec.Asset, out var asset)
             ? SimRunner.Format(shares, asset.Asset.Decimals + cv.Spec.DecimalsOffset)
             : shares.ToString(CultureInfo.InvariantCulture);
 

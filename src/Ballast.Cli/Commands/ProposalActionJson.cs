@@ -16,8 +16,8 @@ internal static class ProposalActionJson
         AdoptPolicy a => new { type = "adopt-policy", vault = a.VaultId.Value, policy_hash = a.PolicyHash.ToString(), policy_name = policyName(a.PolicyText, a.PolicyHash), evidence = Evidence(a.Evidence), summary },
         LaunchComposedVault l => new { type = "launch-composed-vault", vault = l.VaultId.Value, evidence = Evidence(l.Evidence), summary },
         ChangeVaultSettings s => new { type = "change-vault-settings", vault = s.VaultId.Value, settings = s.Settings, summary },
-        AddGauge g => new { type = "add-gauge", gauge = g.GaugeId, summary },
-        RemoveGauge r => new { type = "remove-gauge", gauge = r.GaugeId, summary },
+        AddGauge g => new { type = "add-gauge", gauge = g.GaugeId.Value, summary },
+        RemoveGauge r => new { type = "remove-gauge", gauge = r.GaugeId.Value, summary },
         ChangeGovernanceParameters c => new
         {
             type = "change-governance-parameters",

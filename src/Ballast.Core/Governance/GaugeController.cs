@@ -22,7 +22,7 @@ public sealed class GaugeController
     /// <summary>The precision of the reward-per-share accumulator.</summary>
     public static readonly UInt128 Precision = ExactMath.Pow10(18);
 
-    private readonly SortedDictionary<string, GaugeState> _gauges = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<GaugeId, GaugeState> _gauges = [];
 
     /// <summary>A controller reading locks from <paramref name="escrow"/>.</summary>
     public GaugeController(VotingEscrow escrow)
@@ -38,10 +38,10 @@ public sealed class GaugeController
     public long LastAt { get; private set; }
 
     /// <summary>The gauge ids (removed ones included), in ordinal order.</summary>
-    public IEnumerable<string> Gauges => _gauges.Keys;
+    public IEnumerable<GaugeId> Gauges => _gauges.Keys;
 
     /// <summary>Whether <paramref name="gauge"/> exists and was not removed.</summary>
-    public bool IsActive(string gauge) => _gauges.TryGetValue(gauge, out var g) && g.Active;
+    public bool IsActive(GaugeId gauge) => _gauges.TryGetValue(gauge, out var g) && g.Active;
 
     /// <summary>Applies an accepted record; throws <see cref="GovernanceInvariantException"/> when it does not fit.</summary>
     public void Apply(GaugeOperation operation)
@@ -94,28 +94,28 @@ public sealed class GaugeController
     }
 
     /// <summary>Whether a gauge <paramref name="gauge"/> was ever added (removed ones included).</summary>
-    internal bool Exists(string gauge) => _gauges.ContainsKey(gauge);
+    internal bool Exists(GaugeId gauge) => _gauges.ContainsKey(gauge);
 
     internal Rejection? TimeCheck(long now) => now < LastAt ? GovernanceRejections.TimeWentBack(now, LastAt) : null;
 
-    internal GaugeState Gauge(string gauge) =>
+    internal GaugeState Gauge(GaugeId gauge) =>
         _gauges.TryGetValue(gauge, out var g) ? g : throw new GovernanceInvariantException($"unknown gauge '{gauge}'");
 
-    private readonly SortedDictionary<AccountId, SortedDictionary<string, GaugeVoted>> _votes = [];
+    private readonly SortedDictionary<AccountId, SortedDictionary<GaugeId, GaugeVoted>> _votes = [];
 
     /// <summary>The basis points of its power <paramref name="account"/> has allocated (0..10,000).</summary>
     public int PowerUsed(AccountId account) =>
         _votes.TryGetValue(account, out var v) ? v.Values.Sum(x => x.Bps) : 0;
 
     /// <summary>The current vote of <paramref name="account"/> on <paramref name="gauge"/>, or null.</summary>
-    public GaugeVoted? VoteOf(AccountId account, string gauge) =>
+    public GaugeVoted? VoteOf(AccountId account, GaugeId gauge) =>
         _votes.TryGetValue(account, out var v) && v.TryGetValue(gauge, out var x) ? x : null;
 
     /// <summary>
     /// The weight of <paramref name="gauge"/> at week boundary <paramref name="week"/>: Σ over votes in effect of
     /// slope · (end − week), from the last stored point walked forward week by week through the slope changes.
     /// </summary>
-    public UInt128 WeightAt(string gauge, long week)
+    public UInt128 WeightAt(GaugeId gauge, long week)
     {
         var w = Gauge(gauge).PointAt(week).Bias;
         return w > 0 ? (UInt128)w : 0;
@@ -150,7 +150,7 @@ public sealed class GaugeController
 
         if (!_votes.TryGetValue(v.Account, out var mine))
         {
-            mine = new SortedDictionary<string, GaugeVoted>(StringComparer.Ordinal);
+            mine = new SortedDictionary<GaugeId, GaugeVoted>();
             _votes[v.Account] = mine;
         }
 
@@ -178,7 +178,7 @@ public sealed class GaugeController
     public IReadOnlyDictionary<long, UInt128> Distributed => _distributed;
 
     /// <summary>Whole base units <paramref name="account"/> could claim from <paramref name="gauge"/> at <paramref name="t"/> (≥ the last record).</summary>
-    public UInt128 ClaimableAt(string gauge, AccountId account, long t)
+    public UInt128 ClaimableAt(GaugeId gauge, AccountId account, long t)
     {
         var g = Gauge(gauge);
         var (rps, _, _) = g.AccrualAt(t);
@@ -186,7 +186,7 @@ public sealed class GaugeController
     }
 
     /// <summary>The reward books of <paramref name="gauge"/> at <paramref name="t"/> (≥ the last record).</summary>
-    public GaugeRewardReport RewardsAt(string gauge, long t)
+    public GaugeRewardReport RewardsAt(GaugeId gauge, long t)
     {
         var g = Gauge(gauge);
         var (rps, _, unattributed) = g.AccrualAt(t);

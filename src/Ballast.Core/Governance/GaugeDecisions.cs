@@ -11,14 +11,11 @@ namespace Ballast.Governance;
 public static class GaugeDecisions
 {
     /// <summary>Add a gauge (an executed <see cref="AddGauge"/> action).</summary>
-    public static Decision<GaugeAdded> DecideAdd(this GaugeController controller, string gauge, long now)
-    {
-        ArgumentNullException.ThrowIfNull(gauge);
-        return controller.TimeCheck(now) is { } late ? late : controller.Exists(gauge) ? GovernanceRejections.HasGauge(gauge) : new GaugeAdded(gauge, now);
-    }
+    public static Decision<GaugeAdded> DecideAdd(this GaugeController controller, GaugeId gauge, long now) =>
+        controller.TimeCheck(now) is { } late ? late : controller.Exists(gauge) ? GovernanceRejections.HasGauge(gauge) : new GaugeAdded(gauge, now);
 
     /// <summary>Remove an active gauge (an executed <see cref="RemoveGauge"/> action).</summary>
-    public static Decision<GaugeRemoved> DecideRemove(this GaugeController controller, string gauge, long now) =>
+    public static Decision<GaugeRemoved> DecideRemove(this GaugeController controller, GaugeId gauge, long now) =>
         controller.TimeCheck(now) is { } late ? late : controller.IsActive(gauge) ? new GaugeRemoved(gauge, now) : GovernanceRejections.NoGauge(gauge);
 
     /// <summary>
@@ -26,9 +23,8 @@ public static class GaugeDecisions
     /// week boundary. Refused: unknown gauge, bps outside 0..10,000, no lock, a lock not outlasting the next week,
     /// a change on the same gauge within 10 days, or more than 10,000 bps in total.
     /// </summary>
-    public static Decision<GaugeVoted> DecideVote(this GaugeController controller, AccountId account, string gauge, int bps, long now)
+    public static Decision<GaugeVoted> DecideVote(this GaugeController controller, AccountId account, GaugeId gauge, int bps, long now)
     {
-        ArgumentNullException.ThrowIfNull(gauge);
         if (controller.TimeCheck(now) is { } late)
         {
             return late;
@@ -117,7 +113,7 @@ public static class GaugeDecisions
 
         var order = Enumerable.Range(0, weights.Length)
             .OrderByDescending(i => remainders[i])
-            .ThenBy(i => weights[i].Id, StringComparer.Ordinal)
+            .ThenBy(i => weights[i].Id)
             .ToArray();
         for (var k = 0; given < amount; k++)
         {
@@ -130,16 +126,12 @@ public static class GaugeDecisions
     }
 
     /// <summary><paramref name="account"/> now holds <paramref name="shares"/> of the gauge's vault (the integrator reports every change).</summary>
-    public static Decision<GaugeSharesSet> DecideSetShares(this GaugeController controller, string gauge, AccountId account, UInt128 shares, long now)
-    {
-        ArgumentNullException.ThrowIfNull(gauge);
-        return controller.TimeCheck(now) is { } late ? late : controller.Exists(gauge) ? new GaugeSharesSet(gauge, account, shares, now) : GovernanceRejections.NoGauge(gauge);
-    }
+    public static Decision<GaugeSharesSet> DecideSetShares(this GaugeController controller, GaugeId gauge, AccountId account, UInt128 shares, long now) =>
+        controller.TimeCheck(now) is { } late ? late : controller.Exists(gauge) ? new GaugeSharesSet(gauge, account, shares, now) : GovernanceRejections.NoGauge(gauge);
 
     /// <summary>Claim every whole base unit <paramref name="account"/> has earned in <paramref name="gauge"/> up to now.</summary>
-    public static Decision<GaugeRewardClaimed> DecideClaim(this GaugeController controller, string gauge, AccountId account, long now)
+    public static Decision<GaugeRewardClaimed> DecideClaim(this GaugeController controller, GaugeId gauge, AccountId account, long now)
     {
-        ArgumentNullException.ThrowIfNull(gauge);
         if (controller.TimeCheck(now) is { } late)
         {
             return late;

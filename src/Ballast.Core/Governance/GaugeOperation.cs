@@ -17,12 +17,12 @@ public abstract record GaugeOperation(long At);
 /// <summary>A gauge for composed vault <paramref name="Gauge"/> (from an executed <see cref="AddGauge"/>).</summary>
 /// <param name="Gauge">The gauge's id: a composed vault id.</param>
 /// <param name="At">Unix seconds (UTC).</param>
-public sealed record GaugeAdded(string Gauge, long At) : GaugeOperation(At);
+public sealed record GaugeAdded(GaugeId Gauge, long At) : GaugeOperation(At);
 
 /// <summary>A gauge removed (from an executed <see cref="RemoveGauge"/>): no further emissions.</summary>
 /// <param name="Gauge">The gauge's id.</param>
 /// <param name="At">Unix seconds (UTC).</param>
-public sealed record GaugeRemoved(string Gauge, long At) : GaugeOperation(At);
+public sealed record GaugeRemoved(GaugeId Gauge, long At) : GaugeOperation(At);
 
 /// <summary>
 /// <paramref name="Account"/> now gives <paramref name="Bps"/> of its veBANK slope to <paramref name="Gauge"/>:
@@ -37,13 +37,13 @@ public sealed record GaugeRemoved(string Gauge, long At) : GaugeOperation(At);
 /// <param name="EffectiveFrom">The week boundary from which the vote counts.</param>
 /// <param name="PowerUsed">The voter's total over all gauges after this vote, in bps.</param>
 /// <param name="At">Unix seconds (UTC).</param>
-public sealed record GaugeVoted(AccountId Account, string Gauge, int Bps, Int128 Slope, long End, long EffectiveFrom, int PowerUsed, long At) : GaugeOperation(At);
+public sealed record GaugeVoted(AccountId Account, GaugeId Gauge, int Bps, Int128 Slope, long End, long EffectiveFrom, int PowerUsed, long At) : GaugeOperation(At);
 
 /// <summary>One gauge's share of a week's emission: its weight at the week start and the base units it gets.</summary>
 /// <param name="Gauge">The gauge's id.</param>
 /// <param name="Weight">Its weight at the week start.</param>
 /// <param name="Amount">BANK it receives for the week, in base units.</param>
-public sealed record GaugeEmission(string Gauge, UInt128 Weight, UInt128 Amount);
+public sealed record GaugeEmission(GaugeId Gauge, UInt128 Weight, UInt128 Amount);
 
 /// <summary>The emission of week <paramref name="Week"/> split across active gauges by weight; the shares sum to <paramref name="Amount"/>.</summary>
 /// <param name="Week">Unix seconds of the week's start, a week boundary.</param>
@@ -57,14 +57,14 @@ public sealed record EmissionDistributed(long Week, UInt128 Amount, IReadOnlyLis
 /// <param name="Account">The holder.</param>
 /// <param name="Shares">The holder's composed-vault shares now, in share base units.</param>
 /// <param name="At">Unix seconds (UTC).</param>
-public sealed record GaugeSharesSet(string Gauge, AccountId Account, UInt128 Shares, long At) : GaugeOperation(At);
+public sealed record GaugeSharesSet(GaugeId Gauge, AccountId Account, UInt128 Shares, long At) : GaugeOperation(At);
 
 /// <summary><paramref name="Amount"/> BANK base units of rewards claimed from <paramref name="Gauge"/> (paid by the integrator).</summary>
 /// <param name="Gauge">The gauge.</param>
 /// <param name="Account">The claimant.</param>
 /// <param name="Amount">BANK paid, in base units.</param>
 /// <param name="At">Unix seconds (UTC).</param>
-public sealed record GaugeRewardClaimed(string Gauge, AccountId Account, UInt128 Amount, long At) : GaugeOperation(At);
+public sealed record GaugeRewardClaimed(GaugeId Gauge, AccountId Account, UInt128 Amount, long At) : GaugeOperation(At);
 
 /// <summary>
 /// A gauge's reward books at a time: emitted, released so far (streamed linearly over each week), claimed, still

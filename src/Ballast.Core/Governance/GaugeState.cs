@@ -40,7 +40,7 @@ internal sealed class GaugeState
 
     public UInt128 Claimed { get; set; }
 
-    public void Describe(StringBuilder text, string id)
+    public void Describe(StringBuilder text, GaugeId id)
     {
         var c = CultureInfo.InvariantCulture;
         text.Append(c, $"\ngauge {id} active={Active} shares={TotalShares} rps={RewardPerShare} carry={Carry} accrued={LastAccrued} unattributed={Unattributed} claimed={Claimed}");

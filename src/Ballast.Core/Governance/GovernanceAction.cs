@@ -36,12 +36,12 @@ public sealed record LaunchComposedVault(Protocol.VaultId VaultId, string SpecTe
 public sealed record ChangeVaultSettings(Protocol.VaultId VaultId, IReadOnlyDictionary<string, string> Settings) : GovernanceAction;
 
 /// <summary>Add a gauge for composed vault <paramref name="GaugeId"/>.</summary>
-/// <param name="GaugeId">The composed vault id the gauge is for.</param>
-public sealed record AddGauge(string GaugeId) : GovernanceAction;
+/// <param name="GaugeId">The gauge: the id of the composed vault it is for (the vault must exist, or be launched earlier in the same proposal).</param>
+public sealed record AddGauge(GaugeId GaugeId) : GovernanceAction;
 
 /// <summary>Remove gauge <paramref name="GaugeId"/> (it gets no further emissions).</summary>
 /// <param name="GaugeId">The gauge to remove.</param>
-public sealed record RemoveGauge(string GaugeId) : GovernanceAction;
+public sealed record RemoveGauge(GaugeId GaugeId) : GovernanceAction;
 
 /// <summary>Replace the governor's parameters (applied by the governor itself, validated at execution).</summary>
 /// <param name="Parameters">The new parameters, validated when executed.</param>

@@ -164,16 +164,16 @@ public static class GovernanceRejections
     internal static Rejection Refused(long id, Rejection inner) =>
         new(ActionRefused, $"proposal {id} {(inner.ActionIndex is { } index ? $"action {index}" : "an action")} was refused ({inner}); nothing was applied and the proposal stays Queued");
 
-    internal static Rejection NoGauge(string gauge) => new(UnknownGauge, $"there is no active gauge '{gauge}'");
+    internal static Rejection NoGauge(GaugeId gauge) => new(UnknownGauge, $"there is no active gauge '{gauge}'");
 
-    internal static Rejection HasGauge(string gauge) => new(GaugeExists, $"gauge '{gauge}' already exists");
+    internal static Rejection HasGauge(GaugeId gauge) => new(GaugeExists, $"gauge '{gauge}' already exists");
 
     internal static Rejection Bps(int bps) => new(InvalidBps, $"a gauge vote must be 0 to 10,000 basis points, not {bps}");
 
     internal static Rejection OverAllocated(AccountId who, int used) =>
         new(VotePowerExceeded, $"{who} would allocate {used} basis points of voting power; at most 10,000 in total");
 
-    internal static Rejection Cooldown(AccountId who, string gauge, long from) =>
+    internal static Rejection Cooldown(AccountId who, GaugeId gauge, long from) =>
         new(VoteCooldown, $"{who} can change the vote on gauge '{gauge}' from {T(from)} (10 days after the last)");
 
     internal static Rejection TooSoon(AccountId who, long end, long nextWeek) =>
@@ -185,5 +185,5 @@ public static class GovernanceRejections
 
     internal static Rejection NoWeight(long week) => new(NoGaugeWeight, $"no active gauge has weight at week {T(week)}; nothing to distribute to");
 
-    internal static Rejection Nothing(AccountId who, string gauge) => new(NothingToClaim, $"{who} has no reward to claim from gauge '{gauge}'");
+    internal static Rejection Nothing(AccountId who, GaugeId gauge) => new(NothingToClaim, $"{who} has no reward to claim from gauge '{gauge}'");
 }

@@ -1,4 +1,5 @@
 using Ballast.Accounting;
+using Ballast.Governance;
 
 namespace Ballast.Protocol;
 
@@ -10,7 +11,7 @@ internal static class AssetDecisions
 {
     /// <summary>Whether <paramref name="account"/> is one the protocol itself holds.</summary>
     internal static bool IsSystemAccount(AccountId account) =>
-        account.Value is { } v && (v.StartsWith("vault:", StringComparison.Ordinal) || v.StartsWith("escrow:", StringComparison.Ordinal) || v.StartsWith("gauge:", StringComparison.Ordinal));
+        account.Value is { } v && (v.StartsWith(VaultId.AccountPrefix, StringComparison.Ordinal) || v.StartsWith("escrow:", StringComparison.Ordinal) || v.StartsWith(GaugeId.AccountPrefix, StringComparison.Ordinal));
 
     /// <summary>
     /// System accounts (a composed vault's idle cash, the veBANK escrow, gauge reward pools) move only by the

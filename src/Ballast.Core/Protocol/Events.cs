@@ -238,14 +238,25 @@ public static class EventTypes
         return ProtocolJson.Canonical(System.Text.Json.JsonSerializer.SerializeToNode(e, e.GetType(), ProtocolJson.Options));
     }
 
-    /// <summary>The event of a journal entry; a <see cref="System.Text.Json.JsonException"/> or <see cref="ArgumentException"/> when it does not parse.</summary>
+    /// <summary>
+    /// The event of a journal entry; a <see cref="System.Text.Json.JsonException"/> or <see cref="ArgumentException"/>
+    /// when it does not parse. A member refused by its own converter (an id that is not valid, say) is named in the
+    /// message by its JSON path, e.g. <c>(at $.operation.gauge)</c>.
+    /// </summary>
     public static ProtocolEvent Parse(string type, string payload)
     {
         foreach (var (name, t) in All)
         {
             if (name == type)
             {
-                return (ProtocolEvent)(System.Text.Json.JsonSerializer.Deserialize(payload, t, ProtocolJson.Options) ?? throw new System.Text.Json.JsonException("null payload"));
+                try
+                {
+                    return (ProtocolEvent)(System.Text.Json.JsonSerializer.Deserialize(payload, t, ProtocolJson.Options) ?? throw new System.Text.Json.JsonException("null payload"));
+                }
+                catch (System.Text.Json.JsonException e) when (e.Path is { } path && !e.Message.Contains(path, StringComparison.Ordinal))
+                {
+                    throw new System.Text.Json.JsonException($"{e.Message} (at {path})", path, e.LineNumber, e.BytePositionInLine, e);
+                }
             }
         }
 

@@ -37,9 +37,6 @@ public sealed class GovernanceState
 
     /// <summary>Gauge weights voted with veBANK and the weekly BANK emissions split by them.</summary>
     public GaugeController Gauges { get; }
-
-    /// <summary>The account a gauge's emissions are minted to, and claimed from.</summary>
-    public static AccountId GaugeAccount(string gauge) => new("gauge:" + gauge);
 }
 
 /// <summary>
@@ -151,7 +148,7 @@ public sealed record CancelProposal(string Id, AccountId Actor, long ProposalId)
 /// <param name="Actor">The voter; needs a lock outlasting the next week.</param>
 /// <param name="Gauge">The gauge's id.</param>
 /// <param name="Bps">Share of the actor's power, 0 to 10,000 basis points; the actor's total over all gauges may not exceed 10,000.</param>
-public sealed record VoteGauge(string Id, AccountId Actor, string Gauge, int Bps) : ProtocolCommand(Id, Actor);
+public sealed record VoteGauge(string Id, AccountId Actor, GaugeId Gauge, int Bps) : ProtocolCommand(Id, Actor);
 
 /// <summary>Split one week's BANK emission across the active gauges by weight (largest remainder, summing exactly).</summary>
 /// <param name="Id">The command's idempotency key.</param>
@@ -164,7 +161,7 @@ public sealed record DistributeEmission(string Id, AccountId Actor, long Week, U
 /// <param name="Id">The command's idempotency key.</param>
 /// <param name="Actor">The claiming account.</param>
 /// <param name="Gauge">The gauge's id.</param>
-public sealed record ClaimGaugeReward(string Id, AccountId Actor, string Gauge) : ProtocolCommand(Id, Actor);
+public sealed record ClaimGaugeReward(string Id, AccountId Actor, GaugeId Gauge) : ProtocolCommand(Id, Actor);
 
 /// <summary>Governance was started (see <see cref="InitGovernance"/>).</summary>
 /// <param name="Minter">The account allowed to mint BANK.</param>

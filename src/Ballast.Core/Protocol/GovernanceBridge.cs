@@ -244,7 +244,7 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
         }
 
         var events = new List<ProtocolEvent> { new GaugeRecorded(record) };
-        events.AddRange(record.Shares.Where(s => s.Amount > 0).Select(s => new BankRecorded(new BankMinted(c.Actor, GovernanceState.GaugeAccount(s.Gauge), s.Amount, t))));
+        events.AddRange(record.Shares.Where(s => s.Amount > 0).Select(s => new BankRecorded(new BankMinted(c.Actor, s.Gauge.Account, s.Amount, t))));
         return CommandOutcome.Of([.. events]);
     }
 
@@ -257,15 +257,15 @@ internal sealed class GovernanceBridge(IPolicyCompiler compiler, IEvidenceVerifi
         }
 
         var record = claim.Operation!;
-        return CommandOutcome.Of(new GaugeRecorded(record), new BankRecorded(new BankTransferred(GovernanceState.GaugeAccount(c.Gauge), c.Actor, record.Amount, t)));
+        return CommandOutcome.Of(new GaugeRecorded(record), new BankRecorded(new BankTransferred(c.Gauge.Account, c.Actor, record.Amount, t)));
     }
 
     /// <summary>The gauge share records that keep a composed vault's gauge in step with its share balances (when it is a gauge).</summary>
     internal static IEnumerable<ProtocolEvent> GaugeShares(ProtocolState state, VaultId vault, AccountId investor, UInt128 balanceAfter, DateTimeOffset now)
     {
-        if (state.Governance is { } g && g.Gauges.IsActive(vault.Value))
+        if (state.Governance is { } g && GaugeId.TryParse(vault.Value, out var gauge) && g.Gauges.IsActive(gauge))
         {
-            var set = g.Gauges.DecideSetShares(vault.Value, investor, balanceAfter, now.ToUnixTimeSeconds());
+            var set = g.Gauges.DecideSetShares(gauge, investor, balanceAfter, now.ToUnixTimeSeconds());
             if (set.Operation is { } record)
             {
                 yield return new GaugeRecorded(record);

@@ -25,7 +25,7 @@ internal sealed class ProposalActions(GovernanceBridge bridge, ProtocolState sta
     {
         var stored = new HashSet<PolicyHash>(state.Policies.Keys);
         var launched = new HashSet<VaultId>();
-        var gauges = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var gauges = new Dictionary<GaugeId, bool>();
         var rails = new Dictionary<VaultId, RebalanceRails>();
         (int, Rejection) Refuse(int i, string message) => (i, new Rejection(GovernanceBridgeRejections.InvalidAction, message));
 
@@ -88,7 +88,7 @@ internal sealed class ProposalActions(GovernanceBridge bridge, ProtocolState sta
                     launched.Add(launch.VaultId);
                     break;
                 case AddGauge add:
-                    if (!VaultId.TryParse(add.GaugeId, out var gaugeId) || (!state.ComposedVaults.ContainsKey(gaugeId) && !launched.Contains(gaugeId)))
+                    if (!state.ComposedVaults.ContainsKey(add.GaugeId.Vault) && !launched.Contains(add.GaugeId.Vault))
                     {
                         return Refuse(i, $"gauge '{add.GaugeId}' is not a composed vault (a vault launched by this proposal must be launched before its gauge is added)");
                     }
@@ -104,7 +104,7 @@ internal sealed class ProposalActions(GovernanceBridge bridge, ProtocolState sta
                     records.Add(new GaugeRecorded(added.Operation!));
 
                     // Holders the vault already has join the gauge with their current shares (in account order).
-                    if (state.ComposedVaults.TryGetValue(gaugeId, out var gaugeVault))
+                    if (state.ComposedVaults.TryGetValue(add.GaugeId.Vault, out var gaugeVault))
                     {
                         foreach (var (holder, shares) in gaugeVault.Ledger.Balances.Where(b => b.Value > 0).OrderBy(b => b.Key))
                         {

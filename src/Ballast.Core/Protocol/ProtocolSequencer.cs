@@ -349,7 +349,18 @@ public sealed class ProtocolSequencer
                 throw new JournalCorruptedException(broken.Sequence, $"the hash chain is broken there ({broken.Kind}); run ballast verify");
             }
 
-            engine.Apply(state, EventTypes.Parse(e.Type, e.Payload), e.Time);
+            ProtocolEvent parsed;
+            try
+            {
+                parsed = EventTypes.Parse(e.Type, e.Payload);
+            }
+            catch (Exception problem) when (problem is System.Text.Json.JsonException or ArgumentException)
+            {
+                // The chain holds but the payload is not one this build writes (an id that is not valid, say): the journal's fault, named at its event.
+                throw new JournalCorruptedException(e.Sequence, $"the {e.Type} payload does not parse: {problem.Message}; run ballast verify");
+            }
+
+            engine.Apply(state, parsed, e.Time);
             head = JournalHead.After(e);
             commands.Add(e.CommandId);
         }

@@ -81,8 +81,8 @@ public static class ProposalFile
             actions.Add(key.Text switch
             {
                 "adopt_policy" => Adopt(value, $"{path}.adopt_policy", directory, data),
-                "add_gauge" => new AddGauge(Id(value, $"{path}.add_gauge").Value),
-                "remove_gauge" => new RemoveGauge(Id(value, $"{path}.remove_gauge").Value),
+                "add_gauge" => new AddGauge(Gauge(value, $"{path}.add_gauge")),
+                "remove_gauge" => new RemoveGauge(Gauge(value, $"{path}.remove_gauge")),
                 "change_parameters" => new ChangeGovernanceParameters(Parameters(value, $"{path}.change_parameters", current)),
                 var other => throw Fail(key, path, $"unknown action '{other}'; expected one of {string.Join(", ", ActionKinds)}{SuggestionNote(other, ActionKinds)}"),
             });
@@ -191,10 +191,17 @@ public static class ProposalFile
         return result.Problem() is { } problem ? throw Fail(map, path, problem) : result;
     }
 
-    /// <summary>A composed vault's id (the vault of an adopted policy, or a gauge's).</summary>
+    /// <summary>A composed vault's id (the vault of an adopted policy).</summary>
     private static VaultId Id(SpecNode node, string path)
     {
         var id = Text(node, path);
         return VaultId.IsValid(id) && VaultId.CanBeComposed(id) ? new VaultId(id) : throw Fail(node, path, VaultId.ComposedProblem(id));
+    }
+
+    /// <summary>A gauge's id (its composed vault's id), for add_gauge and remove_gauge.</summary>
+    private static GaugeId Gauge(SpecNode node, string path)
+    {
+        var id = Text(node, path);
+        return GaugeId.TryParse(id, out var gauge) ? gauge : throw Fail(node, path, GaugeId.Problem(id));
     }
 }

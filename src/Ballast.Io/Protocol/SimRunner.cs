@@ -344,7 +344,7 @@ public static class SimRunner
                 }
 
                 System.Collections.Immutable.ImmutableArray<Ballast.Governance.GovernanceAction> actions = step.Gauge
-                    ? [new Ballast.Governance.AdoptPolicy(scenario.ComposedId, policy.Hash, scenario.PolicyText, claim), new Ballast.Governance.AddGauge(scenario.ComposedId.Value)]
+                    ? [new Ballast.Governance.AdoptPolicy(scenario.ComposedId, policy.Hash, scenario.PolicyText, claim), new Ballast.Governance.AddGauge(new Ballast.Governance.GaugeId(scenario.ComposedId))]
                     : [new Ballast.Governance.AdoptPolicy(scenario.ComposedId, policy.Hash, scenario.PolicyText, claim)];
                 return new Propose(id, actor, actions, step.Description);
             case "vote":
@@ -356,7 +356,7 @@ public static class SimRunner
             case "cancel":
                 return new CancelProposal(id, actor, step.ProposalId);
             default:
-                return new VoteGauge(id, actor, scenario.ComposedId.Value, step.Bps);
+                return new VoteGauge(id, actor, new Ballast.Governance.GaugeId(scenario.ComposedId), step.Bps);
         }
     }
 

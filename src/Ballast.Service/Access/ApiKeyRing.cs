@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text;
+using Ballast.Hashing;
 
 namespace Ballast.Service.Access;
 
@@ -32,7 +32,7 @@ public sealed class ApiKeyRing
     public static string Hash(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+        return Sha256Digest.OfUtf8(key).ToHex();
     }
 
     /// <summary>Registers a key by its hash; a hash already registered is replaced.</summary>

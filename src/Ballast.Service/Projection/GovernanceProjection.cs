@@ -41,7 +41,10 @@ public sealed record ActionView(string Kind, string? Vault, string? PolicyHash, 
 /// <summary>A claimed metric and the system's re-run of it.</summary>
 public sealed record EvidenceMetricView(string Metric, string? Claimed, string? Rerun);
 
-/// <summary>A gauge: weight this week and next (decimal veBANK) and its rewards.</summary>
+/// <summary>
+/// A gauge: weight this week and next (decimal veBANK) and its rewards. <c>Gauge</c> is the <see cref="GaugeId"/>'s
+/// text (its composed vault's id), a plain string in this view as every id of the read model is.
+/// </summary>
 public sealed record GaugeView(string Gauge, bool Active, string WeightNow, string WeightNext, string Emitted, string Claimed);
 
 /// <summary>BANK emitted for one week.</summary>
@@ -61,7 +64,7 @@ internal static class GovernanceProjection
         var gauges = g.Gauges.Gauges.Select(id =>
         {
             var rewards = g.Gauges.RewardsAt(id, books);
-            return new GaugeView(id, g.Gauges.IsActive(id), Bank(g.Gauges.WeightAt(id, Weeks.Floor(t))), Bank(g.Gauges.WeightAt(id, Weeks.Next(t))), Bank(rewards.Emitted), Bank(rewards.Claimed));
+            return new GaugeView(id.Value, g.Gauges.IsActive(id), Bank(g.Gauges.WeightAt(id, Weeks.Floor(t))), Bank(g.Gauges.WeightAt(id, Weeks.Next(t))), Bank(rewards.Emitted), Bank(rewards.Claimed));
         }).ToImmutableArray();
         var distributed = g.Gauges.Distributed.Select(d => new EmissionView(Time(d.Key), Bank(d.Value))).ToImmutableArray();
         var locks = g.Escrow.Locks.OrderBy(l => l.Key.Value, StringComparer.Ordinal)

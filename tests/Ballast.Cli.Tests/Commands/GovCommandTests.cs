@@ -267,6 +267,11 @@ public sealed class GovCommandTests : IClassFixture<GovJournalFixture>, IDisposa
             (["propose", Write("unknown.yaml", "description: x\nactions:\n  - add_gauges: demo-mix\n"), "--as", "alice", "--at", T0], "unknown.yaml:3:5 (actions[0]): unknown action 'add_gauges'"),
             (["propose", Write("nodata.yaml", "actions:\n  - adopt_policy: { vault: demo-mix, spec: demo.yaml, policy: quarterly, evidence: { from: 2000-01-03, to: 2004-12-31 } }\n"), "--as", "alice", "--at", T0], "give the data with --data CSV"),
             (["propose", Write("vault.yaml", "actions:\n  - adopt_policy: { vault: nope, spec: demo.yaml, policy: quarterly }\n"), "--as", "alice", "--at", T0], "error: invalid-action: action 1: 'nope' is not a composed vault"),
+            (["propose", Write("gauge.yaml", "actions:\n  - add_gauge: 'demo mix'\n"), "--as", "alice", "--at", T0], "gauge.yaml:2:16 (actions[0].add_gauge): 'demo mix' is not a valid gauge id"),
+            (["propose", Write("nogauge.yaml", "actions:\n  - remove_gauge: demo-mix\n"), "--as", "alice", "--at", T0], "error: invalid-action: action 1: there is no active gauge 'demo-mix'"),
+            (["gauge-vote", "demo mix", "--bps", "100", "--as", "alice", "--at", T0], "GAUGE: 'demo mix' is not a valid gauge id (a gauge is named by its composed vault's id"),
+            (["claim", "Long/Short", "--as", "alice", "--at", T0], "GAUGE: 'Long/Short' is not a valid gauge id"),
+            (["gauge-vote", "nope", "--bps", "100", "--as", "alice", "--at", T0], "error: unknown-gauge: there is no active gauge 'nope'"),
         };
         foreach (var (args, message) in cases)
         {

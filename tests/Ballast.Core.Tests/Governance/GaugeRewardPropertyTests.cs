@@ -9,6 +9,7 @@ namespace Ballast.Core.Tests.Governance;
 public class GaugeRewardPropertyTests
 {
     private static readonly AccountId[] Holders = [Alice, Bob, Carol];
+    private static readonly GaugeId TheGauge = new("g");
 
     [Fact]
     public void RewardsAt_RandomFlows_ClaimedPlusClaimablePlusDustEqualsReleased()
@@ -29,8 +30,8 @@ public class GaugeRewardPropertyTests
                 }
             }
 
-            Do(gauges.DecideAdd("g", T0).Operation);
-            Do(gauges.DecideVote(Dave, "g", 10_000, T0).Operation);
+            Do(gauges.DecideAdd(TheGauge, T0).Operation);
+            Do(gauges.DecideVote(Dave, TheGauge, 10_000, T0).Operation);
             var now = T0;
             UInt128 emitted = 0;
             foreach (var (kind, who, amount, step) in steps)
@@ -44,20 +45,20 @@ public class GaugeRewardPropertyTests
 
                 Do(kind switch
                 {
-                    0 => gauges.DecideSetShares("g", Holders[who], (UInt128)(amount % 1_000), now).Operation,
-                    1 => gauges.DecideClaim("g", Holders[who], now).Operation,
+                    0 => gauges.DecideSetShares(TheGauge, Holders[who], (UInt128)(amount % 1_000), now).Operation,
+                    1 => gauges.DecideClaim(TheGauge, Holders[who], now).Operation,
                     _ => null,
                 });
                 now += step;
 
-                var books = gauges.RewardsAt("g", now);
+                var books = gauges.RewardsAt(TheGauge, now);
                 Assert.Equal(emitted, books.Emitted);
                 Assert.Equal(books.Released, books.Claimed + books.Claimable + books.Dust);
                 Assert.True(books.Dust <= books.Unattributed + (UInt128)Holders.Length + 1, books.ToString());
             }
 
             var end = Weeks.Floor(now) + Weeks.Week;
-            var final = gauges.RewardsAt("g", end);
+            var final = gauges.RewardsAt(TheGauge, end);
             Assert.Equal(final.Emitted, final.Claimed + final.Claimable + final.Dust);
             var replay = new GaugeController(h.Ve);
             journal.ForEach(replay.Apply);

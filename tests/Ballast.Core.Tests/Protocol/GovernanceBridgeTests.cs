@@ -9,6 +9,7 @@ namespace Ballast.Core.Tests.Protocol;
 public class GovernanceBridgeTests
 {
     private static readonly UInt128 Token = ExactMath.Pow10(18);
+    private static readonly GaugeId Mix = new("mix");
 
     private static EngineHarness Governed()
     {
@@ -45,27 +46,27 @@ public class GovernanceBridgeTests
     public void AddGauge_ThenRemoveTwice_TheGaugeControllerRefusesTheSecondWithItsOwnCode()
     {
         var h = Governed();
-        Assert.Equal(CommandStatus.Applied, PassAll(h, Propose(h, new AddGauge("mix")))[0].Status);
-        Assert.True(h.State.Governance!.Gauges.IsActive("mix"));
+        Assert.Equal(CommandStatus.Applied, PassAll(h, Propose(h, new AddGauge(Mix)))[0].Status);
+        Assert.True(h.State.Governance!.Gauges.IsActive(Mix));
 
         // Both proposals were valid when made; once the first removed the gauge, the second's action is refused by
         // the gauge controller's rule (unknown-gauge), not by a copy of it in the protocol.
-        var first = Propose(h, new RemoveGauge("mix"));
-        var second = Propose(h, new RemoveGauge("mix"));
+        var first = Propose(h, new RemoveGauge(Mix));
+        var second = Propose(h, new RemoveGauge(Mix));
         var outcomes = PassAll(h, first, second);
         Assert.Equal(CommandStatus.Applied, outcomes[0].Status);
         Assert.Equal(CommandStatus.Rejected, outcomes[1].Status);
         Assert.Equal(GovernanceRejections.ActionRefused, outcomes[1].Rejection!.Code);
         Assert.Contains($"({GovernanceRejections.UnknownGauge}: there is no active gauge 'mix')", outcomes[1].Rejection!.Message, StringComparison.Ordinal);
-        Assert.False(h.State.Governance.Gauges.IsActive("mix"));
+        Assert.False(h.State.Governance.Gauges.IsActive(Mix));
     }
 
     [Fact]
     public void AddGauge_TwiceInOneExecution_TheGaugeControllerRefusesTheSecondWithItsOwnCode()
     {
         var h = Governed();
-        var first = Propose(h, new AddGauge("mix"));
-        var second = Propose(h, new AddGauge("mix"));
+        var first = Propose(h, new AddGauge(Mix));
+        var second = Propose(h, new AddGauge(Mix));
         var outcomes = PassAll(h, first, second);
         Assert.Equal(CommandStatus.Applied, outcomes[0].Status);
         Assert.Equal(CommandStatus.Rejected, outcomes[1].Status);
@@ -76,15 +77,15 @@ public class GovernanceBridgeTests
     public void Propose_ActionsThatCannotApply_AreRefusedAsInvalidActions()
     {
         var h = Governed();
-        var twice = h.Submit(new Propose(h.Id(), Alice, [new AddGauge("mix"), new AddGauge("mix")], "twice"));
+        var twice = h.Submit(new Propose(h.Id(), Alice, [new AddGauge(Mix), new AddGauge(Mix)], "twice"));
         Assert.Equal("invalid-action", twice.Rejection?.Code);
         Assert.Contains("action 2: gauge 'mix' already exists", twice.Rejection!.Message, StringComparison.Ordinal);
 
-        var missing = h.Submit(new Propose(h.Id(), Alice, [new RemoveGauge("nope")], "missing"));
+        var missing = h.Submit(new Propose(h.Id(), Alice, [new RemoveGauge(new GaugeId("nope"))], "missing"));
         Assert.Equal("invalid-action", missing.Rejection?.Code);
         Assert.Contains("'nope'", missing.Rejection!.Message, StringComparison.Ordinal);
 
-        var notVault = h.Submit(new Propose(h.Id(), Alice, [new AddGauge("A")], "simple"));
+        var notVault = h.Submit(new Propose(h.Id(), Alice, [new AddGauge(new GaugeId("A"))], "simple"));
         Assert.Contains("is not a composed vault", notVault.Rejection!.Message, StringComparison.Ordinal);
     }
 }

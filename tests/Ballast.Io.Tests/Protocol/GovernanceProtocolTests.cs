@@ -3,7 +3,9 @@ using Ballast.Governance;
 using Ballast.Hashing;
 using Ballast.Io.Protocol;
 using Ballast.Policies;
+using Ballast.Io.Storage;
 using Ballast.Protocol;
+using Ballast.Protocol.Journal;
 using static Ballast.Io.Tests.Protocol.ProtocolHarness;
 
 namespace Ballast.Io.Tests.Protocol;
@@ -14,6 +16,7 @@ public class GovernanceProtocolTests
     private const long Day = 86_400;
     private static readonly UInt128 Token = ExactMath.Pow10(18);
     private static readonly AccountId Guardian = new("guardian");
+    private static readonly GaugeId MixGauge = new("mix");
 
     private static readonly GovernanceParameters Parameters = new(Day, 3 * Day, 1_000, 0, 2 * Day, 7 * Day, Guardian);
 
@@ -32,7 +35,7 @@ public class GovernanceProtocolTests
         h.Must(new CreateLock(h.Id(), Alice, 1_000 * Token, year));
         h.Must(new CreateLock(h.Id(), Bob, 500 * Token, year));
         Advance(h, 1);
-        var e = h.Must(new Propose(h.Id(), Alice, [new AdoptPolicy(new VaultId("mix"), BandHash, BandPolicy, null), new AddGauge("mix")], "switch mix to a 20% band; make it a gauge"));
+        var e = h.Must(new Propose(h.Id(), Alice, [new AdoptPolicy(new VaultId("mix"), BandHash, BandPolicy, null), new AddGauge(MixGauge)], "switch mix to a 20% band; make it a gauge"));
         return ((ProposalCreated)((GovernorRecorded)e.Events[0]).Operation).ProposalId;
     }
 
@@ -59,7 +62,7 @@ public class GovernanceProtocolTests
 
         Assert.Equal(BandHash, h.Mix.PolicyHash);
         Assert.Equal([400_000, 400_000, 200_000], h.Mix.TargetsPpm!);
-        Assert.True(h.State.Governance!.Gauges.IsActive("mix"));
+        Assert.True(h.State.Governance!.Gauges.IsActive(MixGauge));
 
         // The vault now follows the band policy: the next keeper call rebalances to 40/40/20.
         h.Day();
@@ -82,7 +85,7 @@ public class GovernanceProtocolTests
         var first = Open(h);
         Advance(h, Day + 1);
         h.Must(new CastVote(h.Id(), Alice, first, 1));
-        var second = ((ProposalCreated)((GovernorRecorded)h.Must(new Propose(h.Id(), Alice, [new AdoptPolicy(new VaultId("mix"), BandHash, BandPolicy, null), new AddGauge("mix")], "again")).Events[0]).Operation).ProposalId;
+        var second = ((ProposalCreated)((GovernorRecorded)h.Must(new Propose(h.Id(), Alice, [new AdoptPolicy(new VaultId("mix"), BandHash, BandPolicy, null), new AddGauge(MixGauge)], "again")).Events[0]).Operation).ProposalId;
         Advance(h, Day + 1);
         h.Must(new CastVote(h.Id(), Alice, second, 1));
         Advance(h, 3 * Day);
@@ -211,11 +214,11 @@ public class GovernanceProtocolTests
         Assert.Equal(25, h.State.SimpleVaults[new VaultId("A")].Vault.Config.ExitFeeBps);
         Assert.Equal(10, h.State.SimpleVaults[new VaultId("B")].Vault.Config.EntryFeeBps);
 
-        Pass(h, new LaunchComposedVault(new VaultId("mix2"), BandPolicy, null), new AddGauge("mix2"));
+        Pass(h, new LaunchComposedVault(new VaultId("mix2"), BandPolicy, null), new AddGauge(new GaugeId("mix2")));
         var launched = h.State.ComposedVaults[new VaultId("mix2")];
         Assert.Equal(BandHash, launched.PolicyHash);
         Assert.Equal("governance", launched.Spec.Operator.Value);
-        Assert.True(h.State.Governance!.Gauges.IsActive("mix2"));
+        Assert.True(h.State.Governance!.Gauges.IsActive(new GaugeId("mix2")));
         h.Fund(Bob, 1_000);
         // A vault launched by governance prices flows forward (the default): a request, filled after every child reports.
         Assert.Equal(FlowRejections.ForwardPricing, h.Submit(new DepositCommand(h.Id(), Bob, new VaultId("mix2"), 1_000_000_000)).Rejection!.Code);
@@ -238,9 +241,9 @@ public class GovernanceProtocolTests
         h.Must(new MintBank(h.Id(), Issuer, Alice, 1_000 * Token));
         h.Must(new CreateLock(h.Id(), Alice, 1_000 * Token, h.Clock.Now.ToUnixTimeSeconds() + (365 * Day)));
 
-        Assert.Contains("already exists", h.Submit(new Propose(h.Id(), Alice, [new AddGauge("mix"), new AddGauge("mix")], "twice")).Rejection!.Message, StringComparison.Ordinal);
+        Assert.Contains("already exists", h.Submit(new Propose(h.Id(), Alice, [new AddGauge(MixGauge), new AddGauge(MixGauge)], "twice")).Rejection!.Message, StringComparison.Ordinal);
         Assert.Contains("launched twice", h.Submit(new Propose(h.Id(), Alice, [new LaunchComposedVault(new VaultId("m2"), BandPolicy, null), new LaunchComposedVault(new VaultId("m2"), BandPolicy, null)], "twice")).Rejection!.Message, StringComparison.Ordinal);
-        Assert.Contains("must be launched before", h.Submit(new Propose(h.Id(), Alice, [new AddGauge("m2"), new LaunchComposedVault(new VaultId("m2"), BandPolicy, null)], "order")).Rejection!.Message, StringComparison.Ordinal);
+        Assert.Contains("must be launched before", h.Submit(new Propose(h.Id(), Alice, [new AddGauge(new GaugeId("m2")), new LaunchComposedVault(new VaultId("m2"), BandPolicy, null)], "order")).Rejection!.Message, StringComparison.Ordinal);
 
         Pass(h, new ChangeVaultSettings(new VaultId("mix"), new Dictionary<string, string> { ["max_step_ppm"] = "50000" }), new ChangeVaultSettings(new VaultId("mix"), new Dictionary<string, string> { ["cost_budget"] = "1000" }));
         Assert.Equal(50_000, h.Mix.Spec.Rails.MaxStepPpm);
@@ -261,8 +264,8 @@ public class GovernanceProtocolTests
         {
             new TransferBank(h.Id(), GovernanceState.EscrowAccount, Bob, 1_000 * Token),
             new TransferAsset(h.Id(), h.Mix.Account, new AssetSymbol("USD"), Bob, 1),
-            new TransferBank(h.Id(), GovernanceState.GaugeAccount("mix"), Bob, 1),
-            new MintBank(h.Id(), Issuer, GovernanceState.GaugeAccount("mix"), 1),
+            new TransferBank(h.Id(), MixGauge.Account, Bob, 1),
+            new MintBank(h.Id(), Issuer, MixGauge.Account, 1),
             new IssueAsset(h.Id(), Issuer, new AssetSymbol("USD"), h.Mix.Account, 1),
         })
         {
@@ -285,24 +288,65 @@ public class GovernanceProtocolTests
         Advance(h, 2 * Day);
         h.Must(new ExecuteProposal(h.Id(), Alice, id));
 
-        h.Must(new VoteGauge(h.Id(), Alice, "mix", 10_000));
+        h.Must(new VoteGauge(h.Id(), Alice, MixGauge, 10_000));
         h.Deposit(Bob, 500_000);                                  // gauge shares follow the vault's shares
-        Assert.Equal(CommandStatus.Rejected, h.Submit(new VoteGauge(h.Id(), Alice, "mix", 5_000)).Status); // 10-day cooldown
+        Assert.Equal(CommandStatus.Rejected, h.Submit(new VoteGauge(h.Id(), Alice, MixGauge, 5_000)).Status); // 10-day cooldown
         var week = ((h.Clock.Now.ToUnixTimeSeconds() / Weeks.Week) + 1) * Weeks.Week;
         h.Clock.Now = DateTimeOffset.FromUnixTimeSeconds(week + Weeks.Week + 1);
         var emitted = 1_000 * Token;
         h.Must(new DistributeEmission(h.Id(), Issuer, week, emitted));
         h.Clock.Now = DateTimeOffset.FromUnixTimeSeconds(week + (2 * Weeks.Week) + 1);
-        h.Must(new ClaimGaugeReward(h.Id(), Bob, "mix"));
-        h.Must(new ClaimGaugeReward(h.Id(), Alice, "mix"));      // Alice held shares before the gauge existed: she joined it when it was added
+        h.Must(new ClaimGaugeReward(h.Id(), Bob, MixGauge));
+        h.Must(new ClaimGaugeReward(h.Id(), Alice, MixGauge));      // Alice held shares before the gauge existed: she joined it when it was added
         Assert.True(h.State.Governance!.Bank.BalanceOf(Alice) > 0);
 
         var g = h.State.Governance!;
         var bob = g.Bank.BalanceOf(Bob);
         Assert.True(bob > 0, "Bob held shares in the gauge's vault and is paid");
-        var report = g.Gauges.RewardsAt("mix", h.Clock.Now.ToUnixTimeSeconds());
+        var report = g.Gauges.RewardsAt(MixGauge, h.Clock.Now.ToUnixTimeSeconds());
         Assert.Equal(report.Emitted, report.Claimed + report.Claimable + report.Dust + report.Unattributed + (report.Emitted - report.Released));
-        Assert.Equal(emitted - report.Claimed, g.Bank.BalanceOf(GovernanceState.GaugeAccount("mix")));
+        Assert.Equal(emitted - report.Claimed, g.Bank.BalanceOf(MixGauge.Account));
         Assert.True(JournalReplay.Verify(h.Store.Read(), new ProtocolEngine(SpecPolicyCompiler.Instance)).IsValid);
+    }
+
+    /// <summary>
+    /// A journal whose chain holds (hashes recomputed) but whose gauge record names a gauge id the protocol could never
+    /// have accepted: verification and loading both refuse it at that event, naming the JSON member; an untouched
+    /// journal with the same gauge verifies.
+    /// </summary>
+    [Fact]
+    public void Journal_WithABadGaugeIdInARecomputedChain_IsRefusedAtItsEventNamingTheMember()
+    {
+        using var h = new ProtocolHarness();
+        h.Must(new InitGovernance(h.Id(), Issuer, Parameters));
+        h.Must(new MintBank(h.Id(), Issuer, Alice, 1_000 * Token));
+        h.Must(new CreateLock(h.Id(), Alice, 1_000 * Token, h.Clock.Now.ToUnixTimeSeconds() + (365 * Day)));
+        Pass(h, new AddGauge(MixGauge));
+        var engine = new ProtocolEngine(SpecPolicyCompiler.Instance);
+        var events = h.Store.Read().ToList();
+        Assert.True(JournalReplay.Verify(events, engine).IsValid);
+        var added = events.Single(e => e.Type == "gauge" && e.Payload.Contains("\"$type\":\"gauge-added\"", StringComparison.Ordinal)).Sequence;
+
+        var forged = JournalBuilder.Build(JournalHead.Empty, events.Select(e => new JournalEventDraft(e.Time, e.Type, e.CommandId,
+            e.Sequence == added ? e.Payload.Replace("\"gauge\":\"mix\"", "\"gauge\":\"m ix\"", StringComparison.Ordinal) : e.Payload)));
+        Assert.Contains("\"gauge\":\"m ix\"", forged[(int)added - 1].Payload, StringComparison.Ordinal);
+        const string Expected = "the gauge payload does not parse: 'm ix' is not a valid gauge id (a gauge is named by its composed vault's id";
+
+        var report = JournalReplay.Verify(forged, engine);
+        Assert.False(report.IsValid);
+        Assert.Equal(added, report.Discrepancy!.Sequence);
+        Assert.Contains(Expected, report.Discrepancy.What, StringComparison.Ordinal);
+        Assert.Contains("(at $.operation.gauge)", report.Discrepancy.What, StringComparison.Ordinal);
+
+        using var store = JournalStores.Open(h.Path + ".forged");
+        foreach (var command in forged.GroupBy(e => e.CommandId))
+        {
+            store.Append(command.Key, [.. command]);
+        }
+
+        var error = Assert.Throws<JournalCorruptedException>(() => BlockingJournal.Sequencer(store, engine, h.Clock));
+        Assert.Equal(added, error.Sequence);
+        Assert.Contains(Expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("(at $.operation.gauge); run ballast verify", error.Message, StringComparison.Ordinal);
     }
 }

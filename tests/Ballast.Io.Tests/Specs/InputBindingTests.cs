@@ -141,7 +141,9 @@ public sealed class InputBindingTests : IDisposable
     [InlineData("  - add_gauge: demo-mix", "  - change_parameters: { quorun: 0.2 }", "(actions[1].change_parameters.quorun): unknown key 'quorun'; did you mean 'quorum'?")]
     [InlineData("      vault: demo-mix", "", "(actions[0].adopt_policy.vault): missing vault: the composed vault's id")]
     [InlineData("      vault: demo-mix", "      vault: 'demo mix'", "(actions[0].adopt_policy.vault): 'demo mix' is not a valid composed vault id")]
-    [InlineData("  - add_gauge: demo-mix", "  - add_gauge: Long/Short", "(actions[1].add_gauge): 'Long/Short' is not a valid composed vault id")]
+    [InlineData("  - add_gauge: demo-mix", "  - add_gauge: Long/Short", ":11:16 (actions[1].add_gauge): 'Long/Short' is not a valid gauge id (a gauge is named by its composed vault's id")]
+    [InlineData("  - add_gauge: demo-mix", "  - remove_gauge: ' mix'", ":11:19 (actions[1].remove_gauge): ' mix' is not a valid gauge id")]
+    [InlineData("  - add_gauge: demo-mix", "  - remove_gauge: ''", ":11:19 (actions[1].remove_gauge): '' is not a valid gauge id")]
     [InlineData("evidence: { from: 2000-01-03, to: 2004-12-31 }", "evidence: { from: 2000-01-03, to: 2004-12-31, claim: { metrics: { cagr: 0.1 }, data_digest: ABC123 } }", "(actions[0].adopt_policy.evidence.claim.data_digest): must be a SHA-256 as 64 lowercase hexadecimal digits")]
     public void Proposal_MisspellingOrMissingKey_NamesTheFieldAndSuggests(string find, string replace, string expected)
     {
