@@ -57,10 +57,11 @@ public static class ClusterServe
                     KeeperTicking(service, cluster));
             });
             builder.Services.AddSingleton(cluster);
-            if (service.Keeper)
-            {
-                builder.Services.AddSingleton(sp => SiloDuties.StartKeeper(sp.GetRequiredService<IGrainFactory>(), cluster.Deployment, TimeSpan.FromSeconds(2)));
-            }
+            // With --no-keeper the silo stops the deployment's keeper (its reminder would otherwise outlive the silos
+            // that started it): the silos of one deployment are to agree.
+            builder.Services.AddSingleton(sp => service.Keeper
+                ? SiloDuties.StartKeeper(sp.GetRequiredService<IGrainFactory>(), cluster.Deployment, TimeSpan.FromSeconds(2))
+                : SiloDuties.StopKeeper(sp.GetRequiredService<IGrainFactory>(), cluster.Deployment, TimeSpan.FromSeconds(2)));
 
             builder.Services.AddSingleton(sp => SiloDuties.FollowStoredKeys(JournalStores.Open(sequencing.JournalLocation(cluster.Deployment)), sp.GetRequiredService<ApiKeyRing>(), cluster.KeysInterval));
             if (service.Demo)

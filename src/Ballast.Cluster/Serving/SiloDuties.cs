@@ -44,6 +44,14 @@ public static class SiloDuties
     /// </summary>
     public static IHostedService StartKeeper(IGrainFactory grains, string deployment, TimeSpan retry) =>
         new StartOnce(ct => grains.GetGrain<IKeeperCoordinatorGrain>(deployment).StartAsync().WaitAsync(ct), retry);
+
+    /// <summary>
+    /// Stops <paramref name="deployment"/>'s keeper coordinator (<see cref="IKeeperCoordinatorGrain.StopAsync"/>: its
+    /// timer and its reminder) once the cluster answers, trying again every <paramref name="retry"/>: a silo started
+    /// without the keeper (external keepers) makes sure no reminder left by earlier silos brings it back.
+    /// </summary>
+    public static IHostedService StopKeeper(IGrainFactory grains, string deployment, TimeSpan retry) =>
+        new StartOnce(ct => grains.GetGrain<IKeeperCoordinatorGrain>(deployment).StopAsync().WaitAsync(ct), retry);
 }
 
 /// <summary>
