@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Ballast.Cluster.Keeping;
 
 /// <summary>
@@ -22,7 +24,8 @@ public interface IKeeperCoordinatorGrain : IGrainWithStringKey, IRemindable
     /// <summary>Stops the timer and removes the reminder: no more ticks until <see cref="StartAsync"/>.</summary>
     Task StopAsync();
 
-    /// <summary>Where the coordinator runs, whether it ticks, and its ticks in this activation.</summary>
+    /// <summary>Where the coordinator runs, whether it ticks, and its ticks in this activation (answered during a tick too: it only reads).</summary>
+    [AlwaysInterleave]
     Task<KeeperCoordinatorStatus> StatusAsync();
 }
 

@@ -33,6 +33,47 @@ public sealed class SequencerCallFailureTests
     }
 
     [Fact]
+    public async Task ACallThatTimesOut_WasAppliedAfterAll_AndTheRetryWithTheSameKeyGetsItsStoredOutcome()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await TestDatabase.CreateAsync();
+        await using var cluster = await SequencerCluster.StartAsync(database, responseTimeout: TimeSpan.FromSeconds(2));
+        var submitter = cluster.Submitter("slow");
+        SequencerCluster.Applied(await submitter.SubmitAsync(SequencerCluster.Usd("usd"), ct));
+
+        // Another session holds the journal's events table: the sequencer's next append waits, past the client's timeout.
+        await using var source = database.OpenDataSource();
+        await using var blocker = await source.OpenConnectionAsync(ct);
+        var transaction = await blocker.BeginTransactionAsync(ct);
+        await using (var lockTable = new Npgsql.NpgsqlCommand("LOCK TABLE slow.journal_events IN ACCESS EXCLUSIVE MODE", blocker, transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync(ct);
+        }
+
+        var issue = SequencerCluster.Issue("issue-slow", "alice", 1_000);
+        var timedOut = await submitter.SubmitAsync(issue, ct);
+        var (status, problem, _) = Respond(timedOut);
+        Assert.Equal(503, status);
+        Assert.Equal("outcome-unknown", problem.Extensions["code"]);
+        Assert.Contains("sequencer did not answer in time", problem.Detail, StringComparison.Ordinal);
+
+        // The sequencer had the command: once the table is free it commits it, and the retry gets that outcome.
+        await transaction.RollbackAsync(ct);
+        await transaction.DisposeAsync();
+        WriteResult retried;
+        var attempts = 0;
+        do
+        {
+            await Task.Delay(200, ct);
+            retried = await submitter.SubmitAsync(issue, ct);
+        }
+        while (retried.Status == WriteStatus.Failed && ++attempts < 50);
+
+        Assert.Equal(WriteStatus.Replayed, retried.Status);
+        Assert.Equal(["usd", "issue-slow"], await cluster.VerifiedCommandsAsync("slow"));
+    }
+
+    [Fact]
     public void SiloGoneDuringTheCall_IsAnUnknownOutcome()
     {
         var result = SequencerReplies.CallFailed("cmd-2", new SiloUnavailableException("silo S127.0.0.1:11111:1 is dead"));
