@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 
@@ -44,9 +45,27 @@ public static class ClusterHosting
             options.Invariant = Invariant;
             options.ConnectionString = settings.ConnectionString;
         });
-        silo.Services.AddSingleton(new OrleansSchemaInstaller.Database(settings.ConnectionString));
-        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, OrleansSchemaInstaller>();
+        AddSchemaInstaller(silo, settings.ConnectionString);
         silo.Services.AddLogging(FilterNoise);
+        return silo;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="silo"/> Orleans' reminder service on the ADO.NET reminder table in the PostgreSQL database
+    /// <paramref name="connectionString"/> (the table of <see cref="OrleansSchema"/>, applied at start), so that a
+    /// grain's reminders outlive the silo that registered them: the silo that takes over a dead silo's part of the
+    /// ring reads them from the table and fires them, activating the grain there.
+    /// </summary>
+    public static ISiloBuilder UseBallastReminders(this ISiloBuilder silo, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(connectionString);
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+        AddSchemaInstaller(silo, connectionString);
         return silo;
     }
 
@@ -80,6 +99,13 @@ public static class ClusterHosting
     {
         ArgumentNullException.ThrowIfNull(logging);
         logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+    }
+
+    /// <summary>Applies the schema at the silo's start, once however many of the above ask for it.</summary>
+    private static void AddSchemaInstaller(ISiloBuilder silo, string connectionString)
+    {
+        silo.Services.TryAddSingleton(new OrleansSchemaInstaller.Database(connectionString));
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, OrleansSchemaInstaller>());
     }
 
     /// <summary>A cluster name is Orleans' cluster id: 1 to 150 characters (the membership table's column), letters, digits, '-', '_', '.'.</summary>

@@ -3,8 +3,8 @@ using Npgsql;
 namespace Ballast.Cluster.Hosting;
 
 /// <summary>
-/// The tables Orleans' ADO.NET clustering needs in PostgreSQL, which Ballast ships itself (Sql/README.md says where they
-/// come from and which Orleans version they are pinned to) and applies at every silo start.
+/// The tables Orleans' ADO.NET clustering and reminders need in PostgreSQL, which Ballast ships itself (Sql/README.md
+/// says where they come from and which Orleans version they are pinned to) and applies at every silo start.
 /// </summary>
 public static class OrleansSchema
 {
@@ -17,8 +17,8 @@ public static class OrleansSchema
     /// <summary>The advisory lock's second key for applying the schema (the lock <c>(LockClass, 1)</c>).</summary>
     public const int SchemaLock = 1;
 
-    /// <summary>The scripts in the order they are applied: the query table first, then membership.</summary>
-    public static IReadOnlyList<string> Scripts { get; } = ["orleans-main.sql", "orleans-clustering.sql"];
+    /// <summary>The scripts in the order they are applied: the query table first, then membership, then reminders.</summary>
+    public static IReadOnlyList<string> Scripts { get; } = ["orleans-main.sql", "orleans-clustering.sql", "orleans-reminders.sql"];
 
     /// <summary>The text of one of <see cref="Scripts"/>, from the assembly's embedded resources.</summary>
     public static string ScriptText(string name)

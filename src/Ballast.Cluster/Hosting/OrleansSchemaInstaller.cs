@@ -8,7 +8,7 @@ internal sealed class OrleansSchemaInstaller(OrleansSchemaInstaller.Database dat
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly Action<ILogger, string, Exception?> Applied = LoggerMessage.Define<string>(
-        LogLevel.Information, new EventId(1, "OrleansSchemaApplied"), "Orleans {Version} membership schema applied");
+        LogLevel.Information, new EventId(1, "OrleansSchemaApplied"), "Orleans {Version} schema (membership, reminders) applied");
 
     /// <summary>The membership database's connection string, as the silo was configured with it.</summary>
     internal sealed record Database(string ConnectionString);

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Ballast.Cluster.Keeping;
 
 /// <summary>
@@ -6,19 +8,63 @@ namespace Ballast.Cluster.Keeping;
 /// and submits the round's duties and the calls that would change the journal, in the round's order, to the
 /// deployment's sequencer (<see cref="IKeeperSubmitter"/>), which decides each again.
 /// </summary>
-public interface IKeeperCoordinatorGrain : IGrainWithStringKey
+public interface IKeeperCoordinatorGrain : IGrainWithStringKey, IRemindable
 {
     /// <summary>Runs one tick now.</summary>
     Task<KeeperTick> TickAsync();
 
-    /// <summary>Ticks every <paramref name="interval"/> on the silo's clock (a grain timer) until <see cref="StopAsync"/>; a new interval replaces the old.</summary>
-    Task StartAsync(TimeSpan interval);
+    /// <summary>
+    /// Starts the deployment's ticks, or leaves them running: a grain timer every <see cref="KeeperTickOptions.Interval"/>
+    /// (the first tick at once), and a reminder every <see cref="KeeperTickOptions.ReminderPeriod"/> that brings the
+    /// coordinator back, with its timer, on another silo when this activation is lost. Every silo may call it at start:
+    /// one activation (one grain per deployment) ticks, and the reminder is one row per deployment.
+    /// </summary>
+    Task StartAsync();
 
-    /// <summary>Stops the timer.</summary>
+    /// <summary>Stops the timer and removes the reminder: no more ticks until <see cref="StartAsync"/>.</summary>
     Task StopAsync();
 
-    /// <summary>The last tick's summary (null before the first) and how many ticks ran in this activation.</summary>
-    Task<(KeeperTick? Last, long Ticks)> LastTickAsync();
+    /// <summary>Where the coordinator runs, whether it ticks, and its ticks in this activation (answered during a tick too: it only reads).</summary>
+    [AlwaysInterleave]
+    Task<KeeperCoordinatorStatus> StatusAsync();
+}
+
+/// <summary>A keeper coordinator as it reports itself (<see cref="IKeeperCoordinatorGrain.StatusAsync"/>).</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed class KeeperCoordinatorStatus
+{
+    /// <summary>The silo of the activation (Orleans' runtime identity).</summary>
+    [Id(0)]
+    public string Silo { get; init; } = "";
+
+    /// <summary>Whether its timer runs.</summary>
+    [Id(1)]
+    public bool Ticking { get; init; }
+
+    /// <summary>Ticks this activation ran (the ones that failed included).</summary>
+    [Id(2)]
+    public long Ticks { get; init; }
+
+    /// <summary>Of those, the ones that failed (logged; the next tick runs another round).</summary>
+    [Id(3)]
+    public long Failed { get; init; }
+
+    /// <summary>The last tick that succeeded, or null.</summary>
+    [Id(4)]
+    public KeeperTick? Last { get; init; }
+
+    /// <summary>When the last tick ended (the silo's clock), or null before the first.</summary>
+    [Id(5)]
+    public DateTimeOffset? LastTickAt { get; init; }
+
+    /// <summary>Why the last failed tick failed, or null.</summary>
+    [Id(6)]
+    public string? LastError { get; init; }
+
+    /// <summary>When this activation started (the silo's clock): a coordinator brought back by its reminder starts anew.</summary>
+    [Id(7)]
+    public DateTimeOffset ActivatedAt { get; init; }
 }
 
 /// <summary>What one keeper tick did.</summary>

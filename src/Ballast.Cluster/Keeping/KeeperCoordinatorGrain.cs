@@ -4,12 +4,33 @@ using Microsoft.Extensions.Logging;
 
 namespace Ballast.Cluster.Keeping;
 
-/// <summary>The deployment's keeper tick (<see cref="IKeeperCoordinatorGrain"/>).</summary>
-public sealed class KeeperCoordinatorGrain(KeeperReplicas replicas, IKeeperJournalSource journals, IKeeperSubmitter submitter, ILogger<KeeperCoordinatorGrain> log) : Grain, IKeeperCoordinatorGrain
+/// <summary>
+/// The deployment's keeper tick (<see cref="IKeeperCoordinatorGrain"/>). Once started, a grain timer drives the ticks
+/// inside the activation, and the reminder <see cref="ReminderName"/> (kept in the cluster's reminder table) fires every
+/// <see cref="KeeperTickOptions.ReminderPeriod"/>: on a live activation it finds the timer running and does nothing;
+/// when the activation died with its silo, the reminder, fired by the silo that took over its part of the ring,
+/// activates the coordinator there, which starts the timer again.
+/// </summary>
+public sealed class KeeperCoordinatorGrain(
+    KeeperReplicas replicas,
+    IKeeperJournalSource journals,
+    IKeeperSubmitter submitter,
+    KeeperTickOptions ticking,
+    TimeProvider clock,
+    ILocalSiloDetails silo,
+    ILogger<KeeperCoordinatorGrain> log) : Grain, IKeeperCoordinatorGrain
 {
+    /// <summary>The reminder's name (one per coordinator, so one per deployment).</summary>
+    public const string ReminderName = "keeper-tick";
+
+    private readonly DateTimeOffset _activatedAt = clock.GetUtcNow();
     private IGrainTimer? _timer;
+    private bool _reminded;
     private KeeperTick? _last;
+    private DateTimeOffset? _lastTickAt;
+    private string? _lastError;
     private long _ticks;
+    private long _failed;
 
     /// <inheritdoc/>
     public async Task<KeeperTick> TickAsync()
@@ -43,6 +64,7 @@ public sealed class KeeperCoordinatorGrain(KeeperReplicas replicas, IKeeperJourn
         }
 
         _ticks++;
+        _lastTickAt = clock.GetUtcNow();
         return _last = new KeeperTick
         {
             Head = plan.Head.Sequence,
@@ -55,24 +77,60 @@ public sealed class KeeperCoordinatorGrain(KeeperReplicas replicas, IKeeperJourn
     }
 
     /// <inheritdoc/>
-    public Task StartAsync(TimeSpan interval)
+    public async Task StartAsync()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
-        _timer?.Dispose();
-        _timer = this.RegisterGrainTimer(TickOnTimerAsync, new GrainTimerCreationOptions(interval, interval) { KeepAlive = true });
-        return Task.CompletedTask;
+        StartTimer();
+        if (!_reminded)
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, ticking.ReminderPeriod, ticking.ReminderPeriod).ConfigureAwait(true);
+            _reminded = true;
+        }
     }
 
     /// <inheritdoc/>
-    public Task StopAsync()
+    public async Task StopAsync()
     {
         _timer?.Dispose();
         _timer = null;
-        return Task.CompletedTask;
+        if (await this.GetReminder(ReminderName).ConfigureAwait(true) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder).ConfigureAwait(true);
+        }
+
+        _reminded = false;
     }
 
     /// <inheritdoc/>
-    public Task<(KeeperTick? Last, long Ticks)> LastTickAsync() => Task.FromResult((_last, _ticks));
+    public Task<KeeperCoordinatorStatus> StatusAsync() => Task.FromResult(new KeeperCoordinatorStatus
+    {
+        Silo = silo.SiloAddress.ToString(),
+        Ticking = _timer is not null,
+        Ticks = _ticks + _failed,
+        Failed = _failed,
+        Last = _last,
+        LastTickAt = _lastTickAt,
+        LastError = _lastError,
+        ActivatedAt = _activatedAt,
+    });
+
+    /// <summary>The reminder: starts the timer if this activation has none (it is new: the one that ticked is gone).</summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == ReminderName)
+        {
+            _reminded = true;
+            if (_timer is null)
+            {
+                Resumed(log, this.GetPrimaryKeyString(), silo.SiloAddress.ToString(), null);
+                StartTimer();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void StartTimer() =>
+        _timer ??= this.RegisterGrainTimer(TickOnTimerAsync, new GrainTimerCreationOptions(TimeSpan.Zero, ticking.Interval) { KeepAlive = true });
 
     private async Task TickOnTimerAsync(CancellationToken cancellationToken)
     {
@@ -84,9 +142,14 @@ public sealed class KeeperCoordinatorGrain(KeeperReplicas replicas, IKeeperJourn
         catch (Exception e)
 #pragma warning restore CA1031
         {
+            _failed++;
+            _lastError = e.Message;
+            _lastTickAt = clock.GetUtcNow();
             TickFailed(log, this.GetPrimaryKeyString(), e);
         }
     }
+
+    private static readonly Action<ILogger, string, string, Exception?> Resumed = LoggerMessage.Define<string, string>(LogLevel.Information, new EventId(3, "KeeperResumed"), "the keeper of deployment {Deployment} resumes its ticks on silo {Silo} (its reminder fired on an activation without a timer)");
 
     private static readonly Action<ILogger, string, Exception?> TickFailed = LoggerMessage.Define<string>(LogLevel.Error, new EventId(1, "KeeperTickFailed"), "a keeper tick of deployment {Deployment} failed; the next tick runs another");
 

@@ -6,9 +6,11 @@ namespace Ballast.Cluster.Sequencing;
 
 /// <summary>
 /// The API's way to the deployment's sequencer in a cluster: the command goes, in its journal JSON form, to the
-/// sequencer grain of <paramref name="deployment"/>, wherever Orleans has it. A call that fails on the way (the silo
-/// holding the sequencer died, the new activation is still waiting for the lock) comes back as a transient failure,
-/// nothing written: the API answers 503 and the client sends the command again with the same key.
+/// sequencer grain of <paramref name="deployment"/>, wherever Orleans has it. A call that fails before the sequencer
+/// took the command (the new activation is still waiting for the lock) comes back as a transient failure, nothing
+/// written; a call that timed out or whose silo died under it comes back as an unknown outcome
+/// (<see cref="SequencerReplies.CallFailed"/>). Either way the API answers 503 and the client sends the command again
+/// with the same key, which gets the stored outcome if it was applied.
 /// </summary>
 public sealed class GrainCommandSubmitter(IGrainFactory grains, string deployment) : ICommandSubmitter
 {
@@ -29,7 +31,7 @@ public sealed class GrainCommandSubmitter(IGrainFactory grains, string deploymen
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            return SequencerReplies.Unavailable(command.Id, e.Message);
+            return SequencerReplies.CallFailed(command.Id, e);
         }
     }
 }

@@ -10,6 +10,12 @@ public interface ISequencerGrain : IGrainWithStringKey
     /// <summary>Decides the command <paramref name="commandJson"/> and returns its outcome.</summary>
     Task<SequencerReply> Submit(string commandJson);
 
+    /// <summary>
+    /// The time on the sequencer's clock, at which it decides commands (the demo's fast clock on the demo deployment):
+    /// the sharded keeper's vault grains decide at it. Fails when the sequencer here is fenced or stopping.
+    /// </summary>
+    Task<DateTimeOffset> Now();
+
     /// <summary>The journal head this sequencer has committed, and the silo it runs on (activating it if it is not active).</summary>
     Task<SequencerStatus> Status();
 }

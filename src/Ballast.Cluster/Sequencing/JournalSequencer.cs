@@ -16,7 +16,8 @@ namespace Ballast.Cluster.Sequencing;
 /// through the service's own <see cref="CommandWriter"/> over a <see cref="FencedJournalStore"/>, so idempotent
 /// retries, stored refusals and group commit work as in one process. Once the store is fenced (lock lost, or the head
 /// moved under it) it writes nothing more: <see cref="Fenced"/> turns true and its owner is to dispose it. The
-/// service's keeper (unless switched off) and, on the demo deployment, the demo reporter run on its writer.
+/// service's keeper (unless switched off: a cluster runs the sharded keeper instead) and, on the demo deployment, the
+/// demo reporter run on its writer.
 /// </summary>
 public sealed class JournalSequencer : IAsyncDisposable
 {
@@ -25,10 +26,12 @@ public sealed class JournalSequencer : IAsyncDisposable
     private readonly CommandWriter _writer;
     private readonly DemoReporter? _reporter;
     private readonly KeeperService? _keeper;
+    private readonly TimeProvider _clock;
 
-    private JournalSequencer(string deployment, JournalWriteLock writeLock, FencedJournalStore store, CommandWriter writer, DemoReporter? reporter, KeeperService? keeper)
+    private JournalSequencer(string deployment, JournalWriteLock writeLock, FencedJournalStore store, CommandWriter writer, TimeProvider clock, DemoReporter? reporter, KeeperService? keeper)
     {
         _keeper = keeper;
+        _clock = clock;
         Deployment = deployment;
         _lock = writeLock;
         _store = store;
@@ -41,6 +44,9 @@ public sealed class JournalSequencer : IAsyncDisposable
 
     /// <summary>The head after the last committed batch.</summary>
     public JournalHead Head => _writer.Head;
+
+    /// <summary>The time on this sequencer's clock: the protocol time its commands are decided at (the demo's fast clock on the demo deployment).</summary>
+    public DateTimeOffset Now => _clock.GetUtcNow();
 
     /// <summary>Why this sequencer stopped writing, or null while it writes.</summary>
     public string? Fenced => _store.FencedBecause;
@@ -91,7 +97,7 @@ public sealed class JournalSequencer : IAsyncDisposable
                 await keeper.StartAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
-            return new JournalSequencer(deployment, writeLock, store, writer, reporter, keeper);
+            return new JournalSequencer(deployment, writeLock, store, writer, sequencerClock, reporter, keeper);
         }
         catch
         {

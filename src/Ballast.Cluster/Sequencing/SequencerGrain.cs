@@ -71,6 +71,10 @@ internal sealed class SequencerGrain(SequencingOptions options, TimeProvider clo
         return SequencerReplies.ToReply(result);
     }
 
+    public Task<DateTimeOffset> Now() => _sequencer is { Fenced: null } sequencer
+        ? Task.FromResult(sequencer.Now)
+        : throw new SequencerFencedException($"the sequencer of deployment {this.GetPrimaryKeyString()} here is stopping");
+
     public Task<SequencerStatus> Status()
     {
         var head = _sequencer?.Head ?? Ballast.Protocol.Journal.JournalHead.Empty;

@@ -48,6 +48,29 @@ public static class SequencerReplies
         return new WriteResult(status, reply.CommandId, [.. reply.Events.Select(e => new ResultEvent(e.Sequence, e.Type, e.Payload))], rejection, reply.Note, error, reply.StoredRefusal);
     }
 
+    /// <summary>
+    /// The outcome of <paramref name="commandId"/> when its call to the sequencer grain threw <paramref name="error"/>.
+    /// Orleans' response timeout, or the silo holding the sequencer going away during the call, leaves the command's
+    /// fate unknown (the sequencer may have committed it and the answer was lost): a
+    /// <see cref="CommandOutcomeUnknownException"/> saying so (HTTP 503 <c>outcome-unknown</c>). Anything else failed
+    /// before the sequencer took the command (its activation was refused, the message was rejected): a transient
+    /// failure, nothing written (<see cref="Unavailable"/>).
+    /// </summary>
+    public static WriteResult CallFailed(string commandId, Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var unknown = error switch
+        {
+            TimeoutException => "the deployment's sequencer did not answer in time (Orleans' response timeout: it may be busy, or moving to another silo)",
+            SiloUnavailableException => "the silo holding the deployment's sequencer went away during the call",
+            _ => null,
+        };
+        return unknown is null
+            ? Unavailable(commandId, error.Message)
+            : new WriteResult(WriteStatus.Failed, commandId, [], Error: new CommandOutcomeUnknownException(
+                $"{unknown}; the command may or may not have been applied. Send it again with the same Idempotency-Key: if it was applied you get its stored outcome (it is not applied twice), otherwise it is decided now", error));
+    }
+
     /// <summary>A transient failure for <paramref name="commandId"/>: the sequencer could not be reached or could not take the journal (a retry with the same key gets the stored outcome if the command was written after all).</summary>
     public static WriteResult Unavailable(string commandId, string why) =>
         new(WriteStatus.Failed, commandId, [], Error: new JournalStoreException($"the deployment's sequencer could not be reached ({why})", isTransient: true));

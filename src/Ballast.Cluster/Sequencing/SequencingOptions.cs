@@ -26,6 +26,7 @@ public sealed record SequencingOptions
     /// <summary>
     /// Whether the service's keeper (docs/service.md) runs inside each sequencer's activation, on its writer, as in one
     /// process: it fills due requests and asks composed vaults to rebalance; it moves with the sequencer.
+    /// <c>ballast serve --cluster</c> turns it off and runs the sharded keeper (Keeping) instead.
     /// </summary>
     public bool Keeper { get; init; } = true;
 

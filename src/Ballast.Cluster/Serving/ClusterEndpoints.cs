@@ -1,3 +1,4 @@
+using Ballast.Cluster.Keeping;
 using Ballast.Cluster.Sequencing;
 using Ballast.Service.Endpoints;
 using Microsoft.AspNetCore.Builder;
@@ -12,12 +13,20 @@ public sealed record ClusterSiloView(string Address, string Status);
 /// <summary>A deployment's sequencer: the silo holding it and the head it has committed (null fields: it could not be reached just now).</summary>
 public sealed record SequencerView(string Deployment, string? Silo, long? HeadSequence, string? Problem);
 
+/// <summary>
+/// A deployment's keeper coordinator: the silo holding it, whether its timer runs, its ticks in that activation (the
+/// failed ones among them), the head its last round was planned at and when its last tick ended (null fields: none
+/// yet, or it could not be reached just now).
+/// </summary>
+public sealed record KeeperView(string Deployment, string? Silo, bool? Ticking, long? Ticks, long? Failed, long? LastHead, DateTimeOffset? LastTickAt, string? Problem);
+
 /// <summary>The cluster as one silo sees it.</summary>
-public sealed record ClusterView(string Cluster, string Silo, IReadOnlyList<ClusterSiloView> Silos, IReadOnlyList<SequencerView> Sequencers);
+public sealed record ClusterView(string Cluster, string Silo, IReadOnlyList<ClusterSiloView> Silos, IReadOnlyList<SequencerView> Sequencers, IReadOnlyList<KeeperView> Keepers);
 
 /// <summary>
-/// <c>GET /api/cluster</c>: membership (every silo Orleans knows, with its status) and which silo holds the deployment's
-/// sequencer; 503 with ProblemDetails (<c>membership-unavailable</c>) when the membership table cannot be read.
+/// <c>GET /api/cluster</c>: membership (every silo Orleans knows, with its status), which silo holds the deployment's
+/// sequencer, and which its keeper coordinator; 503 with ProblemDetails (<c>membership-unavailable</c>) when the
+/// membership table cannot be read.
 /// </summary>
 public static class ClusterEndpoints
 {
@@ -27,7 +36,7 @@ public static class ClusterEndpoints
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/api/cluster", GetAsync)
             .WithName("Cluster")
-            .WithSummary("The cluster: its silos and their status, and the silo holding the deployment's sequencer (cluster mode only).");
+            .WithSummary("The cluster: its silos and their status, the silo holding the deployment's sequencer, and the silo holding its keeper coordinator with its ticks (cluster mode only).");
     }
 
     private static async Task<IResult> GetAsync(IGrainFactory grains, ILocalSiloDetails silo, ClusterServeSettings settings, CancellationToken cancellationToken)
@@ -65,7 +74,20 @@ public static class ClusterEndpoints
             sequencer = new SequencerView(settings.Deployment, null, null, e.Message);
         }
 
-        return TypedResults.Ok(new ClusterView(settings.Cluster.ClusterName, silo.SiloAddress.ToString(), silos, [sequencer]));
+        KeeperView keeper;
+        try
+        {
+            var status = await grains.GetGrain<IKeeperCoordinatorGrain>(settings.Deployment).StatusAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            keeper = new KeeperView(settings.Deployment, status.Silo, status.Ticking, status.Ticks, status.Failed, status.Last?.Head, status.LastTickAt, status.LastError);
+        }
+#pragma warning disable CA1031 // the coordinator moving is shown, not thrown
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            keeper = new KeeperView(settings.Deployment, null, null, null, null, null, null, e.Message);
+        }
+
+        return TypedResults.Ok(new ClusterView(settings.Cluster.ClusterName, silo.SiloAddress.ToString(), silos, [sequencer], [keeper]));
     }
 
     private static Task<Dictionary<SiloAddress, SiloStatus>> ReadHostsAsync(IGrainFactory grains, CancellationToken cancellationToken) =>

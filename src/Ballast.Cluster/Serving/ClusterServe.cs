@@ -1,4 +1,5 @@
 using Ballast.Cluster.Hosting;
+using Ballast.Cluster.Keeping;
 using Ballast.Cluster.Sequencing;
 using Ballast.Cluster.Sweeps;
 using Ballast.Io.Storage;
@@ -14,8 +15,9 @@ namespace Ballast.Cluster.Serving;
 /// <c>ballast serve --cluster</c>: the single-process service (<see cref="BallastService"/>) as a silo of an Orleans
 /// cluster. The silo runs in the service's own host; commands go to the deployment's sequencer grain (wherever it
 /// is); reads are this silo's own projection of the shared journal, which it follows by polling; stored API keys are
-/// reloaded so keys created on one silo work on all. The keeper runs with the sequencer (<see cref="SequencingOptions.Keeper"/>).
-/// See docs/scale-out.md.
+/// reloaded so keys created on one silo work on all. The keeper is the sharded one: every silo hosts the keeper's
+/// coordinator and vault grains (wherever Orleans places them), which submit through the sequencer grain; the
+/// single-process keeper inside the sequencer's activation is off. See docs/scale-out.md.
 /// </summary>
 public static class ClusterServe
 {
@@ -32,8 +34,8 @@ public static class ClusterServe
         {
             ConnectionString = cluster.Cluster.ConnectionString,
             MaxBatch = service.MaxBatch,
-            Keeper = service.Keeper,
-            KeeperInterval = service.KeeperInterval,
+            // The sharded keeper replaces the one inside the sequencer's activation.
+            Keeper = false,
             EvidenceData = service.EvidenceData,
             DemoDeployment = service.Demo ? cluster.Deployment : null,
             DemoReportPeriod = service.DemoReportPeriod,
@@ -46,14 +48,40 @@ public static class ClusterServe
         };
         return BallastService.CreateAsync(settings, clock, builder =>
         {
-            builder.UseOrleans(silo => silo.UseBallastCluster(cluster.Cluster).AddBallastSequencing(sequencing).AddSweepWorkers());
+            builder.UseOrleans(silo =>
+            {
+                silo.UseBallastCluster(cluster.Cluster).UseBallastReminders(cluster.Cluster.ConnectionString).AddBallastSequencing(sequencing).AddSweepWorkers();
+                silo.Services.AddShardedKeeper(
+                    _ => SequencerGrainKeeper.Journals(sequencing),
+                    sp => SequencerGrainKeeper.Submitter(sp.GetRequiredService<IGrainFactory>()),
+                    KeeperTicking(service, cluster));
+            });
             builder.Services.AddSingleton(cluster);
+            // With --no-keeper the silo stops the deployment's keeper (its reminder would otherwise outlive the silos
+            // that started it): the silos of one deployment are to agree.
+            builder.Services.AddSingleton(sp => service.Keeper
+                ? SiloDuties.StartKeeper(sp.GetRequiredService<IGrainFactory>(), cluster.Deployment, TimeSpan.FromSeconds(2))
+                : SiloDuties.StopKeeper(sp.GetRequiredService<IGrainFactory>(), cluster.Deployment, TimeSpan.FromSeconds(2)));
+
             builder.Services.AddSingleton(sp => SiloDuties.FollowStoredKeys(JournalStores.Open(sequencing.JournalLocation(cluster.Deployment)), sp.GetRequiredService<ApiKeyRing>(), cluster.KeysInterval));
             if (service.Demo)
             {
                 builder.Services.AddSingleton(sp => SiloDuties.KeepSequencerActive(sp.GetRequiredService<IGrainFactory>(), cluster.Deployment, TimeSpan.FromSeconds(2)));
             }
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// How the deployment's keeper coordinator ticks: every <see cref="ServiceSettings.KeeperInterval"/> of real time
+    /// (with <c>--demo</c>, at least once per demo report, a day of the demo, as the single-process keeper runs after
+    /// each report); its reminder every <see cref="ClusterServeSettings.KeeperReminderPeriod"/>.
+    /// </summary>
+    public static KeeperTickOptions KeeperTicking(ServiceSettings service, ClusterServeSettings cluster)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(cluster);
+        var interval = service.Demo && service.DemoReportPeriod < service.KeeperInterval ? service.DemoReportPeriod : service.KeeperInterval;
+        return new KeeperTickOptions { Interval = interval, ReminderPeriod = cluster.KeeperReminderPeriod };
     }
 
     /// <summary>

@@ -24,6 +24,12 @@ public sealed record ClusterServeSettings
     public TimeSpan KeysInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// The keeper coordinator's reminder period (<see cref="Keeping.KeeperTickOptions.ReminderPeriod"/>): at most this
+    /// long, beyond the time to declare its silo dead, without keeper ticks after that silo dies. Orleans' minimum, one minute.
+    /// </summary>
+    public TimeSpan KeeperReminderPeriod { get; init; } = Keeping.KeeperTickOptions.ReminderFloor;
+
+    /// <summary>
     /// The settings of <paramref name="journal"/> (<c>postgres:CONNECTION</c>) for cluster <paramref name="clusterName"/>.
     /// </summary>
     /// <exception cref="BallastInputException">The journal is not PostgreSQL, its connection string is malformed, or the cluster name is not valid.</exception>

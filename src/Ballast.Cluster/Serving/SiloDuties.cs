@@ -1,3 +1,4 @@
+using Ballast.Cluster.Keeping;
 using Ballast.Cluster.Sequencing;
 using Ballast.Io.Storage;
 using Ballast.Protocol.Journal;
@@ -8,8 +9,8 @@ using Microsoft.Extensions.Hosting;
 namespace Ballast.Cluster.Serving;
 
 /// <summary>
-/// A silo's background duties, each one <see cref="PeriodicWork"/>: following the shared journal, following the stored
-/// API keys, and keeping a deployment's sequencer active.
+/// A silo's background duties: following the shared journal, following the stored API keys, and keeping a
+/// deployment's sequencer active (each one <see cref="PeriodicWork"/>), and starting the deployment's keeper (<see cref="StartOnce"/>).
 /// </summary>
 public static class SiloDuties
 {
@@ -35,6 +36,53 @@ public static class SiloDuties
     /// </summary>
     public static IHostedService KeepSequencerActive(IGrainFactory grains, string deployment, TimeSpan interval) =>
         new PeriodicWork(ct => grains.GetGrain<ISequencerGrain>(deployment).Status().WaitAsync(ct), e => e is not OperationCanceledException, interval, null);
+
+    /// <summary>
+    /// Starts <paramref name="deployment"/>'s keeper coordinator (<see cref="IKeeperCoordinatorGrain.StartAsync"/>) once
+    /// the cluster answers, trying again every <paramref name="retry"/>: every silo asks, one coordinator ticks, and
+    /// its reminder, not this, brings it back after its silo dies.
+    /// </summary>
+    public static IHostedService StartKeeper(IGrainFactory grains, string deployment, TimeSpan retry) =>
+        new StartOnce(ct => grains.GetGrain<IKeeperCoordinatorGrain>(deployment).StartAsync().WaitAsync(ct), retry);
+
+    /// <summary>
+    /// Stops <paramref name="deployment"/>'s keeper coordinator (<see cref="IKeeperCoordinatorGrain.StopAsync"/>: its
+    /// timer and its reminder) once the cluster answers, trying again every <paramref name="retry"/>: a silo started
+    /// without the keeper (external keepers) makes sure no reminder left by earlier silos brings it back.
+    /// </summary>
+    public static IHostedService StopKeeper(IGrainFactory grains, string deployment, TimeSpan retry) =>
+        new StartOnce(ct => grains.GetGrain<IKeeperCoordinatorGrain>(deployment).StopAsync().WaitAsync(ct), retry);
+}
+
+/// <summary>
+/// Runs <paramref name="work"/> once, at start, trying again every <paramref name="retry"/> until it succeeds (the
+/// cluster not formed yet, a silo away for a moment) or the host stops.
+/// </summary>
+public sealed class StartOnce(Func<CancellationToken, Task> work, TimeSpan retry) : BackgroundService
+{
+    /// <summary>Failed attempts so far.</summary>
+    public int Failures { get; private set; }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await work(stoppingToken).ConfigureAwait(false);
+                return;
+            }
+#pragma warning disable CA1031 // any failure is tried again until the host stops
+            catch (Exception) when (!stoppingToken.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                Failures++;
+            }
+
+            await Task.Delay(retry, TimeProvider.System, stoppingToken).ConfigureAwait(false);
+        }
+    }
 }
 
 /// <summary>

@@ -36,7 +36,8 @@ public sealed record WhoAmIResponse(string Account, IReadOnlyList<string> Roles,
 /// is the command id; the API key's account is the actor. Status codes: 200 applied, replayed or unchanged; 400
 /// malformed (naming the member) or bad input; 401 no or unknown key; 403 the key's role does not allow the command;
 /// 404 no such command; 409 the key was used for a different command; 413 body too large; 422 refused by the
-/// protocol (its code and message); 503 journal busy or service stopping.
+/// protocol (its code and message); 503 journal busy, service stopping, or (in a cluster) the writer did not answer
+/// and the outcome is unknown.
 /// </summary>
 public static class CommandEndpoints
 {
@@ -163,6 +164,7 @@ public static class CommandEndpoints
     {
         BallastInputException e => Problems.Of(StatusCodes.Status400BadRequest, "bad-input", e.Message, commandId: result.CommandId),
         JournalStoreException { IsTransient: true } e => Busy(context, result, e),
+        CommandOutcomeUnknownException e => OutcomeUnknown(context, result, e),
         _ => Problems.Of(StatusCodes.Status500InternalServerError, "internal-error", $"the command could not be decided: {result.Error?.Message}", commandId: result.CommandId),
     };
 
@@ -170,6 +172,12 @@ public static class CommandEndpoints
     {
         context.Response.Headers.RetryAfter = "1";
         return Problems.Of(StatusCodes.Status503ServiceUnavailable, "journal-busy", $"the journal is busy ({e.Message}); nothing of this command was written, send it again with the same key", commandId: result.CommandId);
+    }
+
+    private static ProblemHttpResult OutcomeUnknown(HttpContext context, WriteResult result, CommandOutcomeUnknownException e)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Problems.Of(StatusCodes.Status503ServiceUnavailable, "outcome-unknown", e.Message, commandId: result.CommandId);
     }
 
     private static CommandEvent Event(ResultEvent e) => new(e.Sequence, e.Type, new RawJson(e.Payload));

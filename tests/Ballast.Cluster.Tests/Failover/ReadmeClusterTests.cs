@@ -3,13 +3,16 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ballast.Cli.Tests.Service;
 using Ballast.Io.Storage;
+using Ballast.Protocol.Journal;
 
 namespace Ballast.Cluster.Tests.Failover;
 
 /// <summary>
 /// The README's three-silo demo, run as written (on free ports, on a test database for <c>$PG</c>) and started all
 /// at once: exactly one silo seeds the demo and prints the keys, the keys work on every silo, every silo serves the
-/// demo's vaults, and the reporter (inside the sequencer) keeps the journal growing.
+/// demo's vaults, and the reporter (inside the sequencer) keeps the journal growing. The keeper is the sharded one:
+/// every silo reports the same one coordinator, ticking, with one reminder row for the deployment, and the keeper's
+/// commands reach the journal (the keeper inside the sequencer's activation is off in cluster mode).
 /// </summary>
 public sealed class ReadmeClusterTests
 {
@@ -57,6 +60,29 @@ public sealed class ReadmeClusterTests
             var head = (await journal.HeadAsync(Cancel)).Sequence;
             await EventuallyAsync(async () => (await journal.HeadAsync(Cancel)).Sequence > head, "the demo reporter does not report");
             Assert.NotNull(await journal.FindCommandAsync("demo-fund-alice", Cancel));
+
+            // One keeper coordinator for the deployment, seen alike from every silo, ticking.
+            var coordinators = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var silo in silos)
+            {
+                await EventuallyAsync(async () =>
+                {
+                    using var cluster = JsonDocument.Parse(await http.GetStringAsync(new Uri(silo.Address, "/api/cluster"), Cancel));
+                    var keeper = cluster.RootElement.GetProperty("keepers")[0];
+                    if (keeper.GetProperty("silo").ValueKind != JsonValueKind.String || !keeper.GetProperty("ticking").GetBoolean() || keeper.GetProperty("ticks").GetInt64() < 1)
+                    {
+                        return false;
+                    }
+
+                    coordinators.Add(keeper.GetProperty("silo").GetString()!);
+                    return true;
+                }, $"{silo.Address} shows no ticking keeper coordinator");
+            }
+
+            Assert.Single(coordinators);
+            Assert.Equal(1L, await database.ScalarAsync("SELECT count(*) FROM OrleansRemindersTable"));
+            await EventuallyAsync(async () => await KeeperCommandsAsync(journal) > 0, "no keeper command reached the journal");
+
         }
         finally
         {
@@ -65,6 +91,18 @@ public sealed class ReadmeClusterTests
                 await silo.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>The commands the keeper sent (ids <c>keeper-HEAD-VAULT-...</c>) in the journal.</summary>
+    private static async Task<int> KeeperCommandsAsync(IJournalStore journal)
+    {
+        var count = 0;
+        await foreach (var e in journal.ReadAsync(cancellationToken: Cancel))
+        {
+            count += e.Type == "command" && e.CommandId.StartsWith("keeper-", StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        return count;
     }
 
     /// <summary>The README's <c>ballast serve --cluster</c> lines (in <c>```sh</c> blocks).</summary>

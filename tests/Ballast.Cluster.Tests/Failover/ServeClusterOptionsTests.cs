@@ -18,6 +18,19 @@ public sealed class ServeClusterOptionsTests
     }
 
     [Theory]
+    [InlineData(false, 30, 30)]
+    [InlineData(false, 0.5, 0.5)]
+    [InlineData(true, 30, 1)]
+    [InlineData(true, 0.5, 0.5)]
+    public void KeeperTicking_IsTheKeeperInterval_AtMostOneDemoReportWithTheDemo_AndTheReminderAtOrleansFloor(bool demo, double intervalSeconds, double expectedSeconds)
+    {
+        var service = new Ballast.Service.ServiceSettings { Journal = "postgres:Host=db;Database=d", Demo = demo, KeeperInterval = TimeSpan.FromSeconds(intervalSeconds) };
+        var ticking = ClusterServe.KeeperTicking(service, ClusterServeSettings.Of("east", service.Journal, 11111, 30000));
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), ticking.Interval);
+        Assert.Equal(TimeSpan.FromMinutes(1), ticking.ReminderPeriod);
+    }
+
+    [Theory]
     [InlineData("sqlite:/tmp/x.db", 11111, 30000, "needs a PostgreSQL journal")]
     [InlineData("/tmp/x.db", 11111, 30000, "needs a PostgreSQL journal")]
     [InlineData("postgres:Host=db;Database=d", 11111, 11111, "must differ")]

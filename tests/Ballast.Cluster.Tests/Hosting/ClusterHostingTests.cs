@@ -39,7 +39,9 @@ public sealed class ClusterHostingTests
                 await Task.WhenAll(OrleansSchema.ApplyAsync(source, Cancel), OrleansSchema.ApplyAsync(source, Cancel));
             }
 
-            Assert.Equal(10L, await database.ScalarAsync("SELECT count(*) FROM OrleansQuery"));
+            // Ten membership queries and seven reminder queries; the reminder table is there (empty).
+            Assert.Equal(17L, await database.ScalarAsync("SELECT count(*) FROM OrleansQuery"));
+            Assert.Equal(0L, await database.ScalarAsync("SELECT count(*) FROM OrleansRemindersTable"));
             Assert.Equal(1L, await database.ScalarAsync(
                 $"SELECT count(*) FROM OrleansMembershipTable WHERE DeploymentId = 'hosting-test' AND Status = 3 AND Port = {settings.SiloPort} AND ProxyPort = {settings.GatewayPort}"));
 
@@ -88,6 +90,15 @@ public sealed class ClusterHostingTests
         })
         {
             Assert.Contains($"'{key}'", clustering, StringComparison.Ordinal);
+        }
+
+        var reminders = OrleansSchema.ScriptText("orleans-reminders.sql");
+        foreach (var key in new[]
+        {
+            "UpsertReminderRowKey", "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key", "ReadRangeRows2Key", "DeleteReminderRowKey", "DeleteReminderRowsKey",
+        })
+        {
+            Assert.Contains($"'{key}'", reminders, StringComparison.Ordinal);
         }
 
         Assert.Contains("CREATE TABLE IF NOT EXISTS OrleansQuery", OrleansSchema.ScriptText("orleans-main.sql"), StringComparison.Ordinal);

@@ -56,17 +56,21 @@ internal static class KeeperTestSilos
         return cluster;
     }
 
+    /// <summary>How the test silos' coordinators tick once started: every 500 ms (the reminder at Orleans' one-minute floor).</summary>
+    public static readonly KeeperTickOptions Ticking = new() { Interval = TimeSpan.FromMilliseconds(500) };
+
     /// <summary>
-    /// Registers the sharded keeper on a test silo, with <see cref="RoundRobinPlacement"/> as the default placement:
+    /// Registers the sharded keeper on a test silo (coordinators ticking as <see cref="Ticking"/>, reminders in
+    /// memory), with <see cref="RoundRobinPlacement"/> as the default placement:
     /// Orleans' own default (resource-optimised, preferring the calling silo) may put every vault grain beside the
     /// coordinator on a busy machine, and the tests mean to see decisions made on several silos.
     /// </summary>
     public sealed class Configurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder) =>
-            siloBuilder.ConfigureServices(services =>
+            siloBuilder.UseInMemoryReminderService().ConfigureServices(services =>
             {
-                services.AddShardedKeeper(new JournalStoreSource(d => JournalStores.Open(Journals[d])), Submitter);
+                services.AddShardedKeeper(new JournalStoreSource(d => JournalStores.Open(Journals[d])), Submitter, Ticking);
                 services.AddSingleton<PlacementStrategy, RoundRobinPlacement>();
                 services.AddPlacementDirector<RoundRobinPlacement, RoundRobinPlacementDirector>();
             });

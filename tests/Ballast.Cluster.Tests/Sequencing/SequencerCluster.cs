@@ -26,11 +26,17 @@ internal sealed class SequencerCluster : IAsyncDisposable
     /// <summary>Commands to <paramref name="deployment"/>'s sequencer, as the API sends them.</summary>
     public GrainCommandSubmitter Submitter(string deployment) => new(Cluster.Client, deployment);
 
-    public static async Task<SequencerCluster> StartAsync(TestDatabase database, short silos = 1)
+    /// <summary>Starts <paramref name="silos"/> silos on <paramref name="database"/>; the client's calls time out after <paramref name="responseTimeout"/> (Orleans' default when null).</summary>
+    public static async Task<SequencerCluster> StartAsync(TestDatabase database, short silos = 1, TimeSpan? responseTimeout = null)
     {
         var options = new SequencingOptions { ConnectionString = database.ConnectionString, Keeper = false, LockWait = TimeSpan.FromSeconds(1), LockCheck = TimeSpan.FromMilliseconds(200) };
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((_, silo) => silo.AddBallastSequencing(options));
+        if (responseTimeout is { } timeout)
+        {
+            builder.ConfigureClient(client => client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = timeout));
+        }
+
         var cluster = builder.Build();
         await cluster.DeployAsync(TestContext.Current.CancellationToken);
         return new SequencerCluster(cluster, options);
