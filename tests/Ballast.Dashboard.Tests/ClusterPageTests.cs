@@ -7,7 +7,8 @@ namespace Ballast.Dashboard.Tests;
 
 /// <summary>
 /// The cluster page in a real browser: two real <c>ballast serve --cluster</c> processes over PostgreSQL; the page of
-/// one shows both silos active, which one holds the deployment's sequencer (what <c>GET /api/cluster</c> says), and a
+/// one shows both silos active, which one holds the deployment's sequencer and which its ticking keeper coordinator
+/// (what <c>GET /api/cluster</c> says), and a
 /// silo killed outright turning Dead without a reload. A single-process service hides the page's link.
 /// </summary>
 public sealed class ClusterPageTests
@@ -20,8 +21,8 @@ public sealed class ClusterPageTests
         await using var database = await TestDatabase.CreateAsync();
         await using var browser = await Browser.LaunchAsync();
         var journal = "postgres:" + database.ConnectionString;
-        await using var first = await ServeProcess.StartAsync(["--cluster", "dash", "--db", journal, "--silo-port", $"{TestDatabase.FreePort()}", "--gateway-port", $"{TestDatabase.FreePort()}"], Cancel);
-        await using var second = await ServeProcess.StartAsync(["--cluster", "dash", "--db", journal, "--silo-port", $"{TestDatabase.FreePort()}", "--gateway-port", $"{TestDatabase.FreePort()}"], Cancel);
+        await using var first = await ServeProcess.StartAsync(["--cluster", "dash", "--db", journal, "--keeper-interval", "1", "--silo-port", $"{TestDatabase.FreePort()}", "--gateway-port", $"{TestDatabase.FreePort()}"], Cancel);
+        await using var second = await ServeProcess.StartAsync(["--cluster", "dash", "--db", journal, "--keeper-interval", "1", "--silo-port", $"{TestDatabase.FreePort()}", "--gateway-port", $"{TestDatabase.FreePort()}"], Cancel);
         using var http = new HttpClient { BaseAddress = first.Address, Timeout = TimeSpan.FromSeconds(30) };
         var page = browser.Page;
 
@@ -44,6 +45,13 @@ public sealed class ClusterPageTests
             Assert.Contains(holder, new[] { self, other });
             await Assertions.Expect(page.Locator("#sequencers td.holder")).ToHaveTextAsync(holder);
             await Assertions.Expect(page.Locator($"#silos tr[data-silo='{holder}'] .sequencer")).ToHaveCountAsync(1);
+
+            // The deployment's keeper coordinator (one, whichever silo holds it) ticks every second.
+            var coordinator = (await ClusterViewAsync(http, v => v.GetProperty("keepers")[0].GetProperty("ticks").ValueKind == JsonValueKind.Number && v.GetProperty("keepers")[0].GetProperty("ticks").GetInt64() > 0))
+                .GetProperty("keepers")[0].GetProperty("silo").GetString()!;
+            Assert.Contains(coordinator, new[] { self, other });
+            await Assertions.Expect(page.Locator("#keepers tbody tr[data-ticking='true'] td.keeper-silo")).ToHaveTextAsync(coordinator);
+            await Assertions.Expect(page.Locator($"#silos tr[data-silo='{coordinator}'] .keeper")).ToHaveCountAsync(1);
             await browser.ScreenshotAsync("cluster-1-two-silos");
 
             // The other silo dies at once: the page, refreshing itself, shows it Dead once the membership has voted it out.

@@ -1,5 +1,5 @@
 // The cluster page (ballast serve --cluster): the silos Orleans' membership knows and their status, which silo holds
-// each deployment's sequencer and the head it committed, and the keeper's last tick when the silo reports it.
+// each deployment's sequencer and the head it committed, and its keeper coordinator (silo, ticks, lag in events).
 // Refreshed every 2 seconds while the page is shown (GET /api/cluster on the silo serving the page).
 import { get } from './api.js';
 import { esc, time } from './format.js';
@@ -46,12 +46,14 @@ async function render(page) {
   }
 
   const holders = new Map();
-  for (const s of view.sequencers) if (s.silo) holders.set(s.silo, [...(holders.get(s.silo) ?? []), s.deployment]);
+  const hold = (silo, tag) => { if (silo) holders.set(silo, [...(holders.get(silo) ?? []), tag]); };
+  for (const s of view.sequencers) hold(s.silo, `<span class="tag sequencer">sequencer of ${esc(s.deployment)}</span>`);
+  for (const k of view.keepers ?? []) hold(k.silo, `<span class="tag keeper">keeper of ${esc(k.deployment)}</span>`);
   const silos = view.silos.map(s => `
     <tr data-silo="${esc(s.address)}" data-status="${esc(s.status)}">
       <td class="text"><code>${esc(s.address)}</code>${s.address === view.silo ? ' <span class="tag">serving this page</span>' : ''}</td>
       <td class="text">${statusTag(s.status)}</td>
-      <td class="text">${(holders.get(s.address) ?? []).map(d => `<span class="tag sequencer">sequencer of ${esc(d)}</span>`).join(' ')}</td>
+      <td class="text">${(holders.get(s.address) ?? []).join(' ')}</td>
     </tr>`).join('');
   const sequencers = view.sequencers.map(s => `
     <tr data-deployment="${esc(s.deployment)}">
@@ -60,13 +62,21 @@ async function render(page) {
       <td class="head">${s.head_sequence ?? '–'}</td>
       <td class="text">${s.problem ? `<span class="neg">${esc(s.problem)}</span>` : ''}</td>
     </tr>`).join('');
-  const keeper = view.keeper ? `
-    <h2>Keeper</h2>
-    <dl id="keeper">
-      <dt>Coordinator on</dt><dd class="keeper-silo">${view.keeper.silo ? `<code>${esc(view.keeper.silo)}</code>` : '–'}</dd>
-      <dt>Last tick</dt><dd class="keeper-tick">${time(view.keeper.last_tick_at)}</dd>
-      <dt>Lag</dt><dd class="keeper-lag">${view.keeper.lag_seconds == null ? '–' : `${Number(view.keeper.lag_seconds).toFixed(1)} s`}</dd>
-    </dl>` : '';
+  const heads = new Map(view.sequencers.map(s => [s.deployment, s.head_sequence]));
+  const keepers = (view.keepers ?? []).map(k => {
+    const head = heads.get(k.deployment);
+    const behind = head == null || k.last_head == null ? '–' : Math.max(0, head - k.last_head);
+    return `
+    <tr data-deployment="${esc(k.deployment)}" data-ticking="${k.ticking === true}">
+      <td class="text">${esc(k.deployment)}</td>
+      <td class="text keeper-silo">${k.silo ? `<code>${esc(k.silo)}</code>` : '<span class="muted">–</span>'}</td>
+      <td class="text">${k.ticking === true ? '<span class="tag ok">ticking</span>' : k.ticking === false ? '<span class="tag warn">stopped</span>' : '–'}</td>
+      <td>${k.ticks ?? '–'}${k.failed ? ` <span class="neg">(${k.failed} failed)</span>` : ''}</td>
+      <td class="text">${time(k.last_tick_at)}</td>
+      <td class="behind">${behind}</td>
+      <td class="text">${k.problem ? `<span class="neg">${esc(k.problem)}</span>` : ''}</td>
+    </tr>`;
+  }).join('');
   const active = view.silos.filter(s => s.status === 'Active').length;
   page.innerHTML = `
     <h1>Cluster ${esc(view.cluster)}</h1>
@@ -81,8 +91,15 @@ async function render(page) {
       <thead><tr><th class="text">Deployment</th><th class="text">Silo</th><th>Committed head</th><th class="text">Problem</th></tr></thead>
       <tbody>${sequencers}</tbody>
     </table>
-    ${keeper}
+    <h2>Keeper</h2>
+    <table id="keepers">
+      <thead><tr><th class="text">Deployment</th><th class="text">Coordinator on</th><th class="text">Timer</th><th>Ticks</th>
+        <th class="text">Last tick</th><th>Events since its last round</th><th class="text">Problem</th></tr></thead>
+      <tbody>${keepers}</tbody>
+    </table>
     <p class="result">Membership is Orleans' table in PostgreSQL as this silo reads it; a silo killed outright shows as
     Dead once the others have voted it out (seconds). Each deployment has one sequencer, the journal's single writer:
-    it moves to a live silo when its silo dies.</p>`;
+    it moves to a live silo when its silo dies. The keeper's coordinator (one per deployment) ticks on a timer and is
+    brought back by a reminder on another silo when its silo dies; "events since its last round" is the journal's
+    committed head less the head its last round was planned at: the keeper's lag, in events.</p>`;
 }
