@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Ballast.Benchmarks;
 
 /// <summary>
-/// The options of the load mode (<c>load [--seconds S] [--warmup W] [--clients N] [--readers R] [--report-every K] [--db sqlite:FILE|postgres:CONN] [--max-batch B] [--sqlite-sync full|normal] [--in-process]</c>).
+/// The options of the load mode (<c>load [--seconds S] [--warmup W] [--clients N] [--readers R] [--report-every K] [--db sqlite:FILE|postgres:CONN] [--max-batch B] [--sqlite-sync full|normal] [--in-process] [--runtime serve|as-is]</c>).
 /// </summary>
 public sealed record LoadOptions
 {
@@ -34,6 +34,13 @@ public sealed record LoadOptions
     /// <summary>Whether the clients run in the service's process (<c>--in-process</c>) rather than a child process of their own.</summary>
     public bool InProcess { get; init; }
 
+    /// <summary>
+    /// Whether the service runs on the runtime settings of <c>ballast serve</c> (<c>--runtime serve</c>, the default:
+    /// server GC, no tiered compilation, as src/Ballast.Cli sets them; <see cref="LoadRuntime"/>) or on this program's
+    /// own (<c>--runtime as-is</c>: workstation GC, tiered compilation with PGO, unless the environment says otherwise).
+    /// </summary>
+    public bool AsServe { get; init; } = true;
+
     /// <summary>The options in <paramref name="args"/> (after the word <c>load</c>).</summary>
     /// <exception cref="ArgumentException">An unknown option, or a value out of range.</exception>
     public static LoadOptions Parse(IReadOnlyList<string> args)
@@ -60,6 +67,15 @@ public sealed record LoadOptions
                 "--report-every" => options with { ReportEvery = Number(1, 1_000_000) },
                 "--max-batch" => options with { MaxBatch = Number(1, 65_536) },
                 "--in-process" => options with { InProcess = true },
+                "--runtime" => options with
+                {
+                    AsServe = Value() switch
+                    {
+                        "serve" => true,
+                        "as-is" => false,
+                        var other => throw new ArgumentException($"--runtime must be serve or as-is, got '{other}'"),
+                    },
+                },
                 "--db" => options with { Journal = Value() },
                 "--sqlite-sync" => options with
                 {
@@ -70,7 +86,7 @@ public sealed record LoadOptions
                         var other => throw new ArgumentException($"--sqlite-sync must be full or normal, got '{other}'"),
                     },
                 },
-                _ => throw new ArgumentException($"unknown option '{name}'; load [--seconds S] [--warmup W] [--clients N] [--readers R] [--report-every K] [--max-batch B] [--db sqlite:FILE|postgres:CONN] [--sqlite-sync full|normal] [--in-process]"),
+                _ => throw new ArgumentException($"unknown option '{name}'; load [--seconds S] [--warmup W] [--clients N] [--readers R] [--report-every K] [--max-batch B] [--db sqlite:FILE|postgres:CONN] [--sqlite-sync full|normal] [--in-process] [--runtime serve|as-is]"),
             };
         }
 

@@ -49,7 +49,7 @@ public static class LoadRunner
             }, hardStop.Token).ConfigureAwait(false);
 
             var address = new Uri(service.Addresses[0].Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
-            output.WriteLine($"load: {options.Clients} writing clients (1 in {options.ReportEvery} a NAV report, the rest deposits), {options.Readers} readers, {options.WarmupSeconds} s warm-up then {options.Seconds} s measured, journal {journal} (SQLite synchronous {options.SqliteSynchronous}), {address}, clients {(options.InProcess ? "in this process" : "in a child process")}");
+            output.WriteLine($"load: {options.Clients} writing clients (1 in {options.ReportEvery} a NAV report, the rest deposits), {options.Readers} readers, {options.WarmupSeconds} s warm-up then {options.Seconds} s measured, journal {journal} (SQLite synchronous {options.SqliteSynchronous}), {address}, clients {(options.InProcess ? "in this process" : "in a child process")}, {LoadRuntime.Describe()}");
 
             var plan = new LoadPlan(address, accounts, children, navs.ToDictionary(p => p.Key, p => p.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal),
                 options.Clients, options.Readers, options.ReportEvery, options.Seconds, options.WarmupSeconds);

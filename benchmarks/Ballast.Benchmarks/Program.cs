@@ -20,6 +20,11 @@ public static class Program
                 return 2;
             }
 
+            if (await LoadRuntime.RestartAsServeAsync(options, rest).ConfigureAwait(false) is { } exitCode)
+            {
+                return exitCode;
+            }
+
             await LoadRunner.RunAsync(options, Console.Out).ConfigureAwait(false);
             return 0;
         }

@@ -509,8 +509,13 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
         return (IReadOnlyList<AppendResult>)results;
     }, cancellationToken);
 
-    /// <summary>Rows per multi-row statement of an append (7 parameters per event row: well under every provider's limit).</summary>
-    private const int RowsPerStatement = 128;
+    /// <summary>
+    /// Rows per multi-row statement of an append (7 parameters per event row: well under every provider's limit).
+    /// SQLite finds each named parameter by a linear scan of the statement's names, so binding a statement of n
+    /// parameters costs n²/2 string comparisons: at 128 rows (896 parameters) that was a sixth of the service's CPU
+    /// under command load (docs/service.md, "Throughput"); 32 rows keep the statements few and the scans short.
+    /// </summary>
+    private const int RowsPerStatement = 32;
 
     /// <summary>Inserts <paramref name="events"/> with one multi-row <c>INSERT</c> per <see cref="RowsPerStatement"/> rows, calling <see cref="AfterEventInsert"/> for each.</summary>
     private async Task InsertEventsAsync(DbConnection connection, DbTransaction transaction, List<JournalEvent> events, CancellationToken cancellationToken)
@@ -557,8 +562,13 @@ public abstract class DbJournalStore : IJournalStore, IApiKeyStore, IRefusalStor
         string.Join(", ", Enumerable.Range(0, count).Select(r => "(" + string.Join(", ", Enumerable.Range(r * width, width).Select(i => $"@p{i}")) + ")"));
 
     /// <summary>A statement whose parameters are <c>@p0</c>, <c>@p1</c>, ... with <paramref name="values"/> in order.</summary>
+    /// <remarks>
+    /// The names carry their <c>@</c>: Microsoft.Data.Sqlite looks a name without a prefix up as it is, then with
+    /// each of <c>@</c>, <c>$</c> and <c>:</c> (to refuse an ambiguous name), three failed scans of all the
+    /// statement's parameter names for each one bound; with the prefix the first lookup finds it (Npgsql takes either).
+    /// </remarks>
     private static DbCommand PositionalCommand(DbConnection connection, DbTransaction? transaction, string sql, object[] values) =>
-        Command(connection, transaction, sql, [.. values.Select((v, i) => ($"p{i}", v))]);
+        Command(connection, transaction, sql, [.. values.Select((v, i) => ($"@p{i}", v))]);
 
     private async IAsyncEnumerable<JournalEvent> ReadIterator(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

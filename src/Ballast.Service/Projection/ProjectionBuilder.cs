@@ -36,7 +36,9 @@ public sealed class ProjectionBuilder
     private readonly HashSet<string> _vaultsToView = new(StringComparer.Ordinal);
     private readonly HashSet<AccountId> _accountsToView = [];
     private readonly Dictionary<(string Account, string Vault), (UInt128 In, UInt128 Out)> _flows = [];
-    private readonly Queue<JournalEvent> _recent = new();
+    // The recent window as a builder: a Publish freezes it in O(1) (ToImmutable), and the next events copy only the
+    // tree paths they change; a Publish used to build a new 4,096-node ImmutableList from a queue every batch.
+    private readonly ImmutableList<JournalEvent>.Builder _recent = ImmutableList.CreateBuilder<JournalEvent>();
     private ReadModel _model = ReadModel.Empty;
     private JournalHead _head = JournalHead.Empty;
     private DateTimeOffset? _headTime;
@@ -162,10 +164,10 @@ public sealed class ProjectionBuilder
                 break;
         }
 
-        _recent.Enqueue(journalEvent);
+        _recent.Add(journalEvent);
         if (_recent.Count > RecentWindow)
         {
-            _recent.Dequeue();
+            _recent.RemoveAt(0);
         }
 
         _head = JournalHead.After(journalEvent);
@@ -203,7 +205,7 @@ public sealed class ProjectionBuilder
             governance = GovernanceProjection.Of(g2, now2);
         }
 
-        _model = _model with { Head = _head, HeadTime = _headTime, Vaults = vaults, Accounts = accounts, Governance = governance, Recent = [.. _recent] };
+        _model = _model with { Head = _head, HeadTime = _headTime, Vaults = vaults, Accounts = accounts, Governance = governance, Recent = _recent.ToImmutable() };
         _vaultsToView.Clear();
         _accountsToView.Clear();
         _governanceChanged = false;

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Ballast.Accounting;
 using Ballast.Protocol;
@@ -30,6 +30,18 @@ public static class CommandRequest
         RespectNullableAnnotations = true,
     };
 
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false };
+
+    // What the serializer writes a JsonObject with before reading it (its options' encoder, compact, depth at most
+    // 64, no validation), so the command's bytes, and the positions errors name, are those of the JsonObject path.
+    private static readonly JsonWriterOptions CommandWriterOptions = new()
+    {
+        Encoder = Strict.Encoder,
+        Indented = false,
+        MaxDepth = Strict.MaxDepth == 0 ? 64 : Strict.MaxDepth,
+        SkipValidation = true,
+    };
+
     /// <summary>Why <paramref name="key"/> cannot be a command id, or null when it can.</summary>
     public static string? KeyProblem(string? key)
     {
@@ -48,48 +60,78 @@ public static class CommandRequest
 
     /// <summary>The command <paramref name="name"/> (a journal command name) with <paramref name="body"/>'s members, sent by <paramref name="actor"/> under <paramref name="key"/>.</summary>
     /// <exception cref="CommandRequestException">The body is not JSON, not an object, or a member is unknown, missing or malformed.</exception>
-    public static ProtocolCommand Parse(string name, ReadOnlySpan<byte> body, string key, AccountId actor)
+    public static ProtocolCommand Parse(string name, ReadOnlySpan<byte> body, string key, AccountId actor) => Parse(name, body.ToArray(), key, actor);
+
+    /// <summary>The command <paramref name="name"/> (a journal command name) with <paramref name="body"/>'s members, sent by <paramref name="actor"/> under <paramref name="key"/>.</summary>
+    /// <remarks>
+    /// The body is parsed once (a pooled <see cref="JsonDocument"/>) and its members are written, after <c>$type</c>,
+    /// <c>id</c> and <c>actor</c>, into one compact JSON object that is deserialised as the command: the same bytes
+    /// the serializer read when this went through a <c>JsonObject</c> (parsed, each member cloned, deserialised), so
+    /// every error names the same member with the same message, without the tree and its copy.
+    /// </remarks>
+    /// <exception cref="CommandRequestException">The body is not JSON, not an object, or a member is unknown, missing or malformed.</exception>
+    public static ProtocolCommand Parse(string name, byte[] body, string key, AccountId actor)
     {
-        JsonNode? node;
+        ArgumentNullException.ThrowIfNull(body);
+        JsonDocument? document;
         try
         {
-            // Duplicate members are refused while parsing: a JsonObject holding two of a name throws later, outside this method's care.
-            node = body.IsEmpty ? null : JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+            // Duplicate members are refused while parsing, at every depth.
+            document = body.Length == 0 ? null : JsonDocument.Parse(body, DocumentOptions);
         }
         catch (JsonException e)
         {
             throw new CommandRequestException(e.Path ?? "$", $"the body is not JSON: {e.Message}");
         }
 
-        if (node is not JsonObject members)
+        using (document)
         {
-            throw new CommandRequestException("$", $"the body must be a JSON object holding the members of '{name}' (e.g. {{\"vault\": \"...\"}})");
-        }
-
-        var command = new JsonObject { ["$type"] = name, ["id"] = key, ["actor"] = actor.Value };
-        foreach (var (member, value) in members)
-        {
-            if (member is "$type" or "id" or "actor")
+            if (document is not { RootElement: { ValueKind: JsonValueKind.Object } members })
             {
-                throw new CommandRequestException($"$.{member}", member == "actor"
-                    ? "the actor is the account of the API key; leave it out"
-                    : member == "id" ? "the command id is the Idempotency-Key header; leave it out" : "the command is named by the path; leave $type out");
+                throw new CommandRequestException("$", $"the body must be a JSON object holding the members of '{name}' (e.g. {{\"vault\": \"...\"}})");
             }
 
-            command[member] = value?.DeepClone();
-        }
+            // Every name is checked before any value is written: a value that cannot be written (a lone surrogate)
+            // is refused after a member that may not be sent at all, as before.
+            foreach (var member in members.EnumerateObject())
+            {
+                if (member.NameEquals("$type") || member.NameEquals("id") || member.NameEquals("actor"))
+                {
+                    var memberName = member.Name;
+                    throw new CommandRequestException($"$.{memberName}", memberName == "actor"
+                        ? "the actor is the account of the API key; leave it out"
+                        : memberName == "id" ? "the command id is the Idempotency-Key header; leave it out" : "the command is named by the path; leave $type out");
+                }
+            }
 
-        try
-        {
-            return command.Deserialize<ProtocolCommand>(Strict) ?? throw new CommandRequestException("$", "the body is null");
-        }
-        catch (JsonException e)
-        {
-            throw new CommandRequestException(e.Path ?? "$", Explain(e));
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or InvalidOperationException or NotSupportedException)
-        {
-            throw new CommandRequestException("$", e.Message);
+            var command = new ArrayBufferWriter<byte>(body.Length + key.Length + name.Length + 64);
+            try
+            {
+                using (var writer = new Utf8JsonWriter(command, CommandWriterOptions))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("$type", name);
+                    writer.WriteString("id", key);
+                    writer.WriteString("actor", actor.Value);
+                    foreach (var member in members.EnumerateObject())
+                    {
+                        writer.WritePropertyName(member.Name);
+                        member.Value.WriteTo(writer);
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                return JsonSerializer.Deserialize<ProtocolCommand>(command.WrittenSpan, Strict) ?? throw new CommandRequestException("$", "the body is null");
+            }
+            catch (JsonException e)
+            {
+                throw new CommandRequestException(e.Path ?? "$", Explain(e));
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or InvalidOperationException or NotSupportedException)
+            {
+                throw new CommandRequestException("$", e.Message);
+            }
         }
     }
 
