@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using Ballast.Io.Storage;
+using Ballast.Service.Access;
 using Ballast.Service.Endpoints;
 
 namespace Ballast.Cluster.Tests.Failover;
@@ -52,6 +54,45 @@ internal static class CommandClient
         using var response = await http.SendAsync(request, Cancel);
         var text = await response.Content.ReadAsStringAsync(Cancel);
         return ((int)response.StatusCode, text, response.Headers.TryGetValues(CommandEndpoints.ReplayedHeader, out var values) && values.Contains("true"));
+    }
+
+    /// <summary>Writes a keys file in <paramref name="dir"/> holding the operator's key (<see cref="OperatorKey"/>); returns its path.</summary>
+    public static async Task<string> OperatorKeysAsync(string dir)
+    {
+        var keys = Path.Combine(dir, "keys.json");
+        await File.WriteAllTextAsync(keys, $$"""{"keys": [{"account": "{{Operator}}", "sha256": "{{ApiKeyRing.Hash(OperatorKey)}}", "roles": ["operator"]}]}""", Cancel);
+        return keys;
+    }
+
+    /// <summary>The journal holds the commands <paramref name="acknowledged"/> (and <paramref name="setUp"/>), each exactly once, and no other.</summary>
+    public static async Task AssertEachOnceAsync(string journal, IEnumerable<string> acknowledged, params string[] setUp)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        using (var store = JournalStores.Open(journal))
+        {
+            await foreach (var e in store.ReadAsync(cancellationToken: Cancel))
+            {
+                if (e.Type == "command")
+                {
+                    counts[e.CommandId] = counts.GetValueOrDefault(e.CommandId) + 1;
+                }
+            }
+        }
+
+        Assert.Equal(setUp.Concat(acknowledged).Order(StringComparer.Ordinal), counts.Keys.Order(StringComparer.Ordinal));
+        Assert.All(counts, c => Assert.Equal(1, c.Value));
+    }
+
+    /// <summary>Re-sending each of <paramref name="sample"/> (key, first answer) gets its stored outcome, byte for byte, marked as replayed.</summary>
+    public static async Task AssertReplayedAsync(HttpClient http, Func<string, Uri> silo, IEnumerable<KeyValuePair<string, string>> sample, string command, string body)
+    {
+        foreach (var (key, first) in sample)
+        {
+            var (status, again, replayed) = await PostAsync(http, silo(key), key, command, body);
+            Assert.Equal(200, status);
+            Assert.True(replayed, $"{key}: no {CommandEndpoints.ReplayedHeader} header");
+            Assert.Equal(first, again);
+        }
     }
 
     /// <summary>Runs <c>ballast ARGS</c> (the ballast.dll beside the tests) to its end.</summary>

@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Ballast.Cli.Tests.Service;
-using Ballast.Io.Storage;
-using Ballast.Service.Access;
-using Ballast.Service.Endpoints;
 using static Ballast.Cluster.Tests.Failover.CommandClient;
 
 namespace Ballast.Cluster.Tests.Failover;
@@ -29,8 +26,7 @@ public sealed class FailoverTests : IDisposable
     {
         await using var database = await TestDatabase.CreateAsync();
         var journal = "postgres:" + database.ConnectionString;
-        var keys = Path.Combine(_dir, "keys.json");
-        await File.WriteAllTextAsync(keys, $$"""{"keys": [{"account": "{{Operator}}", "sha256": "{{ApiKeyRing.Hash(OperatorKey)}}", "roles": ["operator"]}]}""", Cancel);
+        var keys = await OperatorKeysAsync(_dir);
 
         var silos = new List<(ServeProcess Process, int SiloPort)>();
         try
@@ -83,29 +79,10 @@ public sealed class FailoverTests : IDisposable
             TestContext.Current.TestOutputHelper?.WriteLine($"failover: time to recover (kill -9 of the sequencer's silo to the first 2xx after it) {firstAfterKill - killedAt} ms; {acknowledged.Count} commands acknowledged");
 
             // Every acknowledged command is in the journal exactly once, and the journal holds nothing else.
-            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            using (var store = JournalStores.Open(journal))
-            {
-                await foreach (var e in store.ReadAsync(cancellationToken: Cancel))
-                {
-                    if (e.Type == "command")
-                    {
-                        counts[e.CommandId] = counts.GetValueOrDefault(e.CommandId) + 1;
-                    }
-                }
-            }
-
-            Assert.Equal(["usd", .. acknowledged.Keys.Order(StringComparer.Ordinal)], counts.Keys.Order(StringComparer.Ordinal).OrderBy(k => k == "usd" ? 0 : 1));
-            Assert.All(counts, c => Assert.Equal(1, c.Value));
+            await AssertEachOnceAsync(journal, acknowledged.Keys, "usd");
 
             // A retry of any acknowledged command gets its stored outcome, byte for byte, from a surviving silo.
-            foreach (var (key, body) in acknowledged.Where((_, i) => i % 10 == 0))
-            {
-                var (status, again, replayed) = await PostAsync(http, others[0], key, "issue-asset", """{"symbol": "USD", "to": "alice", "amount": "1000"}""");
-                Assert.Equal(200, status);
-                Assert.True(replayed, $"{key}: no {CommandEndpoints.ReplayedHeader} header");
-                Assert.Equal(body, again);
-            }
+            await AssertReplayedAsync(http, _ => others[0], acknowledged.Where((_, i) => i % 10 == 0), "issue-asset", """{"symbol": "USD", "to": "alice", "amount": "1000"}""");
         }
         finally
         {

@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Ballast.Cli.Tests.Service;
-using Ballast.Io.Storage;
-using Ballast.Service.Access;
-using Ballast.Service.Endpoints;
 using static Ballast.Cluster.Tests.Failover.CommandClient;
 
 namespace Ballast.Cluster.Tests.Failover;
@@ -29,8 +26,7 @@ public sealed class PostgresRestartTests : IDisposable
     {
         await using var postgres = await PrivatePostgres.StartAsync(Cancel);
         var journal = "postgres:" + postgres.ConnectionString;
-        var keys = Path.Combine(_dir, "keys.json");
-        await File.WriteAllTextAsync(keys, $$"""{"keys": [{"account": "{{Operator}}", "sha256": "{{ApiKeyRing.Hash(OperatorKey)}}", "roles": ["operator"]}]}""", Cancel);
+        var keys = await OperatorKeysAsync(_dir);
 
         var silos = new List<ServeProcess>();
         var body = """{"symbol": "USD", "to": "alice", "amount": "1000"}""";
@@ -83,30 +79,11 @@ public sealed class PostgresRestartTests : IDisposable
             TestContext.Current.TestOutputHelper?.WriteLine($"postgres restart: time from the database accepting connections again to the first 2xx after it {firstAfterRestart - restartedAt} ms; {acknowledged.Count} commands acknowledged");
 
             // Every acknowledged command is in the journal exactly once, and the journal holds nothing else.
-            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            using (var store = JournalStores.Open(journal))
-            {
-                await foreach (var e in store.ReadAsync(cancellationToken: Cancel))
-                {
-                    if (e.Type == "command")
-                    {
-                        counts[e.CommandId] = counts.GetValueOrDefault(e.CommandId) + 1;
-                    }
-                }
-            }
-
-            Assert.Equal(161, counts.Count);
-            Assert.Equal(["usd", .. acknowledged.Keys.Order(StringComparer.Ordinal)], counts.Keys.Order(StringComparer.Ordinal).OrderBy(k => k == "usd" ? 0 : 1));
-            Assert.All(counts, c => Assert.Equal(1, c.Value));
+            Assert.Equal(160, acknowledged.Count);
+            await AssertEachOnceAsync(journal, acknowledged.Keys, "usd");
 
             // A retry gets the stored outcome, byte for byte, from either silo.
-            foreach (var (key, text) in acknowledged.Where((_, i) => i % 8 == 0))
-            {
-                var (status, again, replayed) = await PostAsync(http, addresses[key.Length % 2], key, "issue-asset", body);
-                Assert.Equal(200, status);
-                Assert.True(replayed, $"{key}: no {CommandEndpoints.ReplayedHeader} header");
-                Assert.Equal(text, again);
-            }
+            await AssertReplayedAsync(http, key => addresses[key.Length % 2], acknowledged.Where((_, i) => i % 8 == 0), "issue-asset", body);
 
             // Both silos are still members of the cluster: the membership table came back with the database.
             using var cluster = JsonDocument.Parse(await http.GetStringAsync(new Uri(addresses[0], "/api/cluster"), Cancel));
