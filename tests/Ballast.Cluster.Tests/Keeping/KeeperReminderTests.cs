@@ -67,9 +67,14 @@ public sealed class KeeperReminderTests
             TestContext.Current.TestOutputHelper?.WriteLine(
                 $"keeper failover: kill to first tick on {after.Silo}: {(resumedAt - killedAt).TotalSeconds:F1} s (reminder period {ReminderPeriod.TotalSeconds} s, timer {Interval.TotalMilliseconds} ms)");
 
-            // Still one reminder, and stopping removes it.
+            // Still one reminder, and stopping (what a silo started with --no-keeper does) removes it and the ticks end:
+            // none after a tick that may have been in flight, through two reminder periods.
             await coordinator.StopAsync();
+            var stoppedAt = ticks.Elapsed;
             Assert.Equal(0L, await database.ScalarAsync($"SELECT count(*) FROM OrleansRemindersTable WHERE ReminderName = '{KeeperCoordinatorGrain.ReminderName}'"));
+            await Task.Delay(ReminderPeriod * 2 + Interval, ct);
+            Assert.False((await coordinator.StatusAsync()).Ticking);
+            Assert.Equal(0, ticks.CountSince(name, stoppedAt + Interval));
         }
         finally
         {
@@ -96,6 +101,9 @@ public sealed class KeeperReminderTests
             _ticks.Enqueue((deployment, _clock.Elapsed));
             return inner.NowAsync(deployment, cancellationToken);
         }
+
+        /// <summary>How many ticks of <paramref name="deployment"/> came after <paramref name="since"/>.</summary>
+        public int CountSince(string deployment, TimeSpan since) => _ticks.Count(t => t.Deployment == deployment && t.At >= since);
 
         /// <summary>Waits for <paramref name="count"/> ticks of <paramref name="deployment"/> after <paramref name="since"/>; returns when the first of them came.</summary>
         public async Task<TimeSpan> WaitForAsync(string deployment, TimeSpan since, int count, TimeSpan timeout, CancellationToken ct)
