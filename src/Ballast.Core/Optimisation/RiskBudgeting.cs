@@ -36,8 +36,19 @@ public static class RiskBudgeting
             throw new ArgumentException("the covariance must be square with one budget per asset");
         }
 
-        var budgetSum = budgets.Sum();
-        if (budgets.Any(b => !(b > 0)) || Math.Abs(budgetSum - 1) > 1e-9)
+        // Loops rather than LINQ over doubles here and below: generic LINQ instantiated over a value type is compiled
+        // at run time (ReadyToRun leaves it to the JIT), which a short `ballast weights` call pays for.
+        var b = new double[n];
+        var budgetSum = 0.0;
+        var positive = true;
+        for (var i = 0; i < n; i++)
+        {
+            b[i] = budgets[i];
+            budgetSum += b[i];
+            positive &= b[i] > 0;
+        }
+
+        if (!positive || Math.Abs(budgetSum - 1) > 1e-9)
         {
             throw new ArgumentException("risk budgets must be positive and sum to 1", nameof(budgets));
         }
@@ -69,7 +80,6 @@ public static class RiskBudgeting
         VectorKernels.Scale(x, level);
         VectorKernels.Scale(sx, level);
 
-        var b = budgets.ToArray();
         var converged = false;
         var newtonFinish = maxSweeps > CoordinateSweeps;
         var errors = new double[CoordinateSweeps];
@@ -158,10 +168,22 @@ public static class RiskBudgeting
     {
         ArgumentNullException.ThrowIfNull(covariance);
         ArgumentNullException.ThrowIfNull(weights);
-        var w = Vector<double>.Build.DenseOfEnumerable(weights);
+        var values = new double[weights.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = weights[i];
+        }
+
+        var w = Vector<double>.Build.DenseOfArray(values);
         var marginal = covariance * w;
         var variance = w.DotProduct(marginal);
-        return [.. Enumerable.Range(0, w.Count).Select(i => w[i] * marginal[i] / variance)];
+        var contributions = new double[values.Length];
+        for (var i = 0; i < contributions.Length; i++)
+        {
+            contributions[i] = values[i] * marginal[i] / variance;
+        }
+
+        return contributions;
     }
 
     /// <summary>Inverse-volatility weights: wᵢ ∝ 1/σᵢ.</summary>
@@ -180,8 +202,19 @@ public static class RiskBudgeting
 
     private static double[] Normalise(double[] x)
     {
-        var sum = x.Sum();
-        return [.. x.Select(v => v / sum)];
+        var sum = 0.0;
+        foreach (var v in x)
+        {
+            sum += v;
+        }
+
+        var w = new double[x.Length];
+        for (var i = 0; i < x.Length; i++)
+        {
+            w[i] = x[i] / sum;
+        }
+
+        return w;
     }
 
     private static double MaxRelativeError(Matrix<double> covariance, double[] w, IReadOnlyList<double> budgets)

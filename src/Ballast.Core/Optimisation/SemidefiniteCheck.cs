@@ -42,71 +42,108 @@ public static class SemidefiniteCheck
             }
         }
 
-        // Row by row (Cholesky–Banachiewicz), four rows at a time: row i of L needs rows 0..i-1, and the bulk of each
-        // element's dot product comes from CholeskyTiles, sixteen at a time. The four rows advance column by column
-        // together, so a failure is only final once the block is done: the earliest failing row wins (at its first
-        // failing column, as row by row), and rows after it stop.
+        // Row by row (Cholesky–Banachiewicz), in panels of CholeskyTiles.PanelRows rows: the columns before a panel
+        // first, for all its rows, then its own columns four rows at a time; the bulk of each element's dot product
+        // comes from CholeskyTiles, sixteen at a time (the same order of elements as CholeskyTiles.Factor). Rows of a
+        // panel advance column by column together, so a failure is only final once the panel is done: the earliest
+        // failing row wins (at its first failing column, as row by row), and rows after it stop.
         var stride = CholeskyTiles.Stride(n);
         var factor = new double[stride * stride];
         Span<double> dots = stackalloc double[16];
         var rank = 0;
-        for (var i0 = 0; i0 < n; i0 += 4)
+        for (var p0 = 0; p0 < n; p0 += CholeskyTiles.PanelRows)
         {
-            var end = Math.Min(i0 + 4, n);
+            var end = Math.Min(p0 + CholeskyTiles.PanelRows, n);
             SemidefiniteResult? failure = null;
-            for (var j0 = 0; j0 <= i0; j0 += 4)
+            for (var j0 = 0; j0 < p0; j0 += 4)
             {
-                CholeskyTiles.TileDots(factor, stride, i0, j0, dots);
-                for (var j = j0; j < Math.Min(j0 + 4, n); j++)
+                for (var i0 = p0; i0 < end; i0 += 4)
                 {
-                    for (var i = Math.Max(i0, j); i < end; i++)
+                    CholeskyTiles.TileDots(factor, stride, i0, j0, dots);
+                    for (var j = j0; j < j0 + 4; j++)
                     {
-                        var varianceI = matrix[(i * n) + i];
-                        var residual = matrix[(i * n) + j] - dots[((i - i0) * 4) + (j - j0)] - CholeskyTiles.InBlock(factor, stride, i, j, j0);
-                        if (i == j)
+                        for (var i = i0; i < Math.Min(i0 + 4, end); i++)
                         {
-                            var ratio = residual / varianceI;
-                            if (ratio < -tolerance)
+                            var residual = matrix[(i * n) + j] - dots[((i - i0) * 4) + (j - j0)] - CholeskyTiles.InBlock(factor, stride, i, j, j0);
+                            if (Off(factor, stride, matrix, n, i, j, residual, tolerance) is { } failed)
                             {
-                                failure = new SemidefiniteResult(false, 0, i, null, ratio);
+                                failure = failed;
                                 end = i;
                                 break;
                             }
-
-                            if (ratio > tolerance)
-                            {
-                                factor[(i * stride) + i] = Math.Sqrt(residual);
-                                rank++;
-                            }
-
-                            continue;
-                        }
-
-                        var pivot = factor[(j * stride) + j];
-                        if (pivot > 0)
-                        {
-                            factor[(i * stride) + j] = residual / pivot;
-                        }
-                        else if (Math.Abs(residual) > Math.Sqrt(tolerance * varianceI * matrix[(j * n) + j]))
-                        {
-                            // Asset j is a combination of earlier assets, yet still covaries with i beyond them: indefinite.
-                            var correlation = residual / Math.Sqrt(varianceI * matrix[(j * n) + j]);
-                            failure = new SemidefiniteResult(false, 0, i, j, correlation);
-                            end = i;
-                            break;
                         }
                     }
                 }
             }
 
-            if (failure is { } failed)
+            for (var i0 = p0; i0 < end; i0 += 4)
             {
-                // The rows of the block before the failing one have all been factored now: the rank counts them.
-                return failed with { Rank = rank };
+                for (var j0 = p0; j0 <= i0; j0 += 4)
+                {
+                    CholeskyTiles.TileDots(factor, stride, i0, j0, dots);
+                    for (var j = j0; j < Math.Min(j0 + 4, n); j++)
+                    {
+                        for (var i = Math.Max(i0, j); i < Math.Min(i0 + 4, end); i++)
+                        {
+                            var residual = matrix[(i * n) + j] - dots[((i - i0) * 4) + (j - j0)] - CholeskyTiles.InBlock(factor, stride, i, j, j0);
+                            if (i == j)
+                            {
+                                var ratio = residual / matrix[(i * n) + i];
+                                if (ratio < -tolerance)
+                                {
+                                    failure = new SemidefiniteResult(false, 0, i, null, ratio);
+                                    end = i;
+                                    break;
+                                }
+
+                                if (ratio > tolerance)
+                                {
+                                    factor[(i * stride) + i] = Math.Sqrt(residual);
+                                    rank++;
+                                }
+                            }
+                            else if (Off(factor, stride, matrix, n, i, j, residual, tolerance) is { } failed)
+                            {
+                                failure = failed;
+                                end = i;
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+
+            if (failure is { } found)
+            {
+                // The rows of the panel before the failing one have all been factored now: the rank counts them.
+                return found with { Rank = rank };
             }
         }
 
         return new SemidefiniteResult(true, rank, null, null, double.NaN);
+    }
+
+    /// <summary>
+    /// Element (i, j), j &lt; i, of the factor from its <paramref name="residual"/>: divided by pivot j when that is
+    /// positive; after a zero pivot, the failure when row i still covaries with asset j beyond the tolerance, else null.
+    /// </summary>
+    private static SemidefiniteResult? Off(double[] factor, int stride, ReadOnlySpan<double> matrix, int n, int i, int j, double residual, double tolerance)
+    {
+        var pivot = factor[(j * stride) + j];
+        if (pivot > 0)
+        {
+            factor[(i * stride) + j] = residual / pivot;
+            return null;
+        }
+
+        var varianceI = matrix[(i * n) + i];
+        if (Math.Abs(residual) > Math.Sqrt(tolerance * varianceI * matrix[(j * n) + j]))
+        {
+            // Asset j is a combination of earlier assets, yet still covaries with i beyond them: indefinite.
+            return new SemidefiniteResult(false, 0, i, j, residual / Math.Sqrt(varianceI * matrix[(j * n) + j]));
+        }
+
+        return null;
     }
 }
 

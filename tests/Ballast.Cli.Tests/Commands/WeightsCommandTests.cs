@@ -39,7 +39,7 @@ public class WeightsCommandTests
         Assert.Equal(0, gmv.ExitCode);
         Assert.Contains("min-variance", gmv.Out, StringComparison.Ordinal);
         Assert.Equal(0, text.ExitCode);
-        Assert.Contains("risk contr.", text.Out, StringComparison.Ordinal);
+        Assert.Contains("risk solved", text.Out, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -69,6 +69,32 @@ public class WeightsCommandTests
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.All(Weights(result.Out, "risk_contributions").Values, rc => Assert.Equal(1.0 / 3, rc, 5));
+    }
+
+    [Fact]
+    public void Weights_NearlyPerfectHedge_PrintsTheSolvedContributionsBesideTheTargets()
+    {
+        // Correlation −(1 − 10⁻⁷): the portfolio variance is tiny, so rounding the weights to parts per million
+        // (0.62962963 → 0.629630) moves the contributions at the targets to about +844 % and −744 %, although the
+        // solved weights contribute exactly half each. Both are printed, each labelled.
+        using var dir = new TempDir();
+        var path = dir.Write("hedge.csv", ",A,B\nA,0.01,-0.0169999983\nB,-0.0169999983,0.0289\n");
+
+        var text = CliRunner.Run("weights", "--covariance", path, "--scheme", "risk-parity");
+        var json = CliRunner.Run("weights", "--covariance", path, "--scheme", "risk-parity", "--json");
+
+        Assert.True(text.ExitCode == 0, text.Error);
+        var rows = text.Out.Split('\n').Where(l => l.StartsWith("A ", StringComparison.Ordinal) || l.StartsWith("B ", StringComparison.Ordinal))
+            .ToDictionary(l => l[..1], l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(new[] { "A", "0.629630", "629630", "10.00%", "50.00%", "844.11%" }, rows["A"]);
+        Assert.Equal(new[] { "B", "0.370370", "370370", "17.00%", "50.00%", "-744.11%" }, rows["B"]);
+        Assert.Contains("'solved' at the weights the scheme solved, before rounding", text.Out, StringComparison.Ordinal);
+
+        Assert.True(json.ExitCode == 0, json.Error);
+        Assert.All(Weights(json.Out, "solved_risk_contributions").Values, rc => Assert.Equal(0.5, rc, 6));
+        Assert.Equal(0.17 / 0.27, Weights(json.Out, "solved_weights")["A"], 12);
+        Assert.Equal(8.4411, Weights(json.Out, "risk_contributions")["A"], 4);
+        Assert.Equal(0.62963, Weights(json.Out)["A"], 12);
     }
 
     [Fact]
