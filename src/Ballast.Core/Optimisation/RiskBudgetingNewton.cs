@@ -66,7 +66,7 @@ internal static class RiskBudgetingNewton
                 x[i] = Math.Max(x[i] - (scale * step[i]), x[i] * 1e-3);
             }
 
-            RiskBudgeting.Multiply(c, n, x, sx);
+            RiskBudgeting.MultiplyLarge(c, n, x, sx);
             var previous = worst;
             worst = RiskBudgeting.WorstRelativeError(x, sx, b);
 
@@ -100,7 +100,7 @@ internal static class RiskBudgetingNewton
         var rz = VectorKernels.Dot(residual, preconditioned);
         for (var iteration = 0; iteration < PreconditionedIterations; iteration++)
         {
-            RiskBudgeting.Multiply(c, n, direction, product);
+            RiskBudgeting.MultiplyLarge(c, n, direction, product);
             for (var i = 0; i < n; i++)
             {
                 product[i] += curvature[i] * direction[i];

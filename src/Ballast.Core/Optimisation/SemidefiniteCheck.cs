@@ -29,7 +29,16 @@ public static class SemidefiniteCheck
     /// Checks a symmetric n×n matrix given row-major in <paramref name="matrix"/> (only the lower triangle is read).
     /// Every diagonal element must be positive.
     /// </summary>
-    public static SemidefiniteResult Check(ReadOnlySpan<double> matrix, int n, double tolerance = DefaultTolerance)
+    public static SemidefiniteResult Check(ReadOnlySpan<double> matrix, int n, double tolerance = DefaultTolerance) => Check(matrix, null, n, tolerance);
+
+    /// <summary>
+    /// <see cref="Check(ReadOnlySpan{double}, int, double)"/> of a matrix given as an array: from
+    /// <see cref="CholeskyTiles.ParallelFrom"/> assets each panel's columns before it are checked on two threads
+    /// (the same factor and the same verdict, see <see cref="CholeskyTiles.SplitRows"/>).
+    /// </summary>
+    public static SemidefiniteResult Check(double[] matrix, int n, double tolerance = DefaultTolerance) => Check(matrix, matrix, n, tolerance);
+
+    private static SemidefiniteResult Check(ReadOnlySpan<double> matrix, double[]? array, int n, double tolerance)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNotEqual(matrix.Length, n * n, nameof(matrix));
@@ -54,26 +63,13 @@ public static class SemidefiniteCheck
         for (var p0 = 0; p0 < n; p0 += CholeskyTiles.PanelRows)
         {
             var end = Math.Min(p0 + CholeskyTiles.PanelRows, n);
-            SemidefiniteResult? failure = null;
-            for (var j0 = 0; j0 < p0; j0 += 4)
+
+            // The columns before the panel, where only a zero pivot's covariance can fail: the first failing row of
+            // the panel there (with its first failing column), found on two threads for a large array.
+            var failure = array is not null && p0 > 0 ? BeforePanelSplit(array, n, factor, p0, end, tolerance) : BeforePanel(matrix, n, factor, p0, p0, end, tolerance);
+            if (failure is { FailingIndex: { } first })
             {
-                for (var i0 = p0; i0 < end; i0 += 4)
-                {
-                    CholeskyTiles.TileDots(factor, stride, i0, j0, dots);
-                    for (var j = j0; j < j0 + 4; j++)
-                    {
-                        for (var i = i0; i < Math.Min(i0 + 4, end); i++)
-                        {
-                            var residual = matrix[(i * n) + j] - dots[((i - i0) * 4) + (j - j0)] - CholeskyTiles.InBlock(factor, stride, i, j, j0);
-                            if (Off(factor, stride, matrix, n, i, j, residual, tolerance) is { } failed)
-                            {
-                                failure = failed;
-                                end = i;
-                                break;
-                            }
-                        }
-                    }
-                }
+                end = first;
             }
 
             for (var i0 = p0; i0 < end; i0 += 4)
@@ -123,6 +119,47 @@ public static class SemidefiniteCheck
         return new SemidefiniteResult(true, rank, null, null, double.NaN);
     }
 
+    /// <summary><see cref="BeforePanel"/> on the two halves of the panel's rows (<see cref="CholeskyTiles.SplitRows"/>): the first half's failure, else the second's.</summary>
+    private static SemidefiniteResult? BeforePanelSplit(double[] matrix, int n, double[] factor, int p0, int end, double tolerance)
+    {
+        var failures = new SemidefiniteResult?[2];
+        CholeskyTiles.SplitRows(n, p0, end, (part, from, to) => failures[part] = BeforePanel(matrix, n, factor, p0, from, to, tolerance));
+        return failures[0] ?? failures[1];
+    }
+
+    /// <summary>
+    /// Rows [<paramref name="from"/>, <paramref name="to"/>) of the panel starting at <paramref name="p0"/> in the
+    /// columns before it: the first of them that fails (at its first failing column; the rows after it stop), or null.
+    /// </summary>
+    private static SemidefiniteResult? BeforePanel(ReadOnlySpan<double> matrix, int n, double[] factor, int p0, int from, int to, double tolerance)
+    {
+        var stride = CholeskyTiles.Stride(n);
+        Span<double> dots = stackalloc double[16];
+        SemidefiniteResult? failure = null;
+        for (var j0 = 0; j0 < p0; j0 += 4)
+        {
+            for (var i0 = from; i0 < to; i0 += 4)
+            {
+                CholeskyTiles.TileDots(factor, stride, i0, j0, dots);
+                for (var j = j0; j < j0 + 4; j++)
+                {
+                    for (var i = i0; i < Math.Min(i0 + 4, to); i++)
+                    {
+                        var residual = matrix[(i * n) + j] - dots[((i - i0) * 4) + (j - j0)] - CholeskyTiles.InBlock(factor, stride, i, j, j0);
+                        if (Off(factor, stride, matrix, n, i, j, residual, tolerance) is { } failed)
+                        {
+                            failure = failed;
+                            to = i;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+
+        return failure;
+    }
+
     /// <summary>
     /// Element (i, j), j &lt; i, of the factor from its <paramref name="residual"/>: divided by pivot j when that is
     /// positive; after a zero pivot, the failure when row i still covaries with asset j beyond the tolerance, else null.
@@ -148,7 +185,7 @@ public static class SemidefiniteCheck
 }
 
 /// <summary>
-/// The outcome of <see cref="SemidefiniteCheck.Check"/>. When the matrix is not positive semidefinite,
+/// The outcome of <see cref="SemidefiniteCheck.Check(ReadOnlySpan{double}, int, double)"/>. When the matrix is not positive semidefinite,
 /// <see cref="FailingIndex"/> is the row where the factorisation failed and either <see cref="DependsOn"/> is null and
 /// <see cref="Value"/> the negative pivot ratio dₖ/σₖₖ, or <see cref="DependsOn"/> is an earlier index with a zero
 /// pivot and <see cref="Value"/> their residual correlation.

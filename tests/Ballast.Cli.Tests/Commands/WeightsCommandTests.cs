@@ -74,11 +74,12 @@ public class WeightsCommandTests
     [Fact]
     public void Weights_NearlyPerfectHedge_PrintsTheSolvedContributionsBesideTheTargets()
     {
-        // Correlation −(1 − 10⁻⁷): the portfolio variance is tiny, so rounding the weights to parts per million
-        // (0.62962963 → 0.629630) moves the contributions at the targets to about +844 % and −744 %, although the
-        // solved weights contribute exactly half each. Both are printed, each labelled.
+        // Volatilities 10 % and 19 %, correlation −(1 − 10⁻⁶): the portfolio variance is a tiny remainder, so rounding
+        // the weights to parts per million (0.6551724 → 0.655172) moves the contributions at the targets to about
+        // −42 % and +142 %, although the solved weights contribute exactly half each. Both are printed, each labelled;
+        // before, only the targets' were, as "risk contr.".
         using var dir = new TempDir();
-        var path = dir.Write("hedge.csv", ",A,B\nA,0.01,-0.0169999983\nB,-0.0169999983,0.0289\n");
+        var path = dir.Write("hedge.csv", ",A,B\nA,0.01,-0.018999981\nB,-0.018999981,0.0361\n");
 
         var text = CliRunner.Run("weights", "--covariance", path, "--scheme", "risk-parity");
         var json = CliRunner.Run("weights", "--covariance", path, "--scheme", "risk-parity", "--json");
@@ -86,15 +87,15 @@ public class WeightsCommandTests
         Assert.True(text.ExitCode == 0, text.Error);
         var rows = text.Out.Split('\n').Where(l => l.StartsWith("A ", StringComparison.Ordinal) || l.StartsWith("B ", StringComparison.Ordinal))
             .ToDictionary(l => l[..1], l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal(new[] { "A", "0.629630", "629630", "10.00%", "50.00%", "844.11%" }, rows["A"]);
-        Assert.Equal(new[] { "B", "0.370370", "370370", "17.00%", "50.00%", "-744.11%" }, rows["B"]);
+        Assert.Equal(new[] { "A", "0.655172", "655172", "10.00%", "50.00%", "-41.58%" }, rows["A"]);
+        Assert.Equal(new[] { "B", "0.344828", "344828", "19.00%", "50.00%", "141.58%" }, rows["B"]);
         Assert.Contains("'solved' at the weights the scheme solved, before rounding", text.Out, StringComparison.Ordinal);
 
         Assert.True(json.ExitCode == 0, json.Error);
         Assert.All(Weights(json.Out, "solved_risk_contributions").Values, rc => Assert.Equal(0.5, rc, 6));
-        Assert.Equal(0.17 / 0.27, Weights(json.Out, "solved_weights")["A"], 12);
-        Assert.Equal(8.4411, Weights(json.Out, "risk_contributions")["A"], 4);
-        Assert.Equal(0.62963, Weights(json.Out)["A"], 12);
+        Assert.Equal(0.19 / 0.29, Weights(json.Out, "solved_weights")["A"], 9);
+        Assert.Equal(-0.4158, Weights(json.Out, "risk_contributions")["A"], 4);
+        Assert.Equal(0.655172, Weights(json.Out)["A"], 12);
     }
 
     [Fact]

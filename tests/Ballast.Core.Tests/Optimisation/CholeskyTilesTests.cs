@@ -48,6 +48,23 @@ public class CholeskyTilesTests
         });
     }
 
+    [Theory]
+    [InlineData(256, 1)]
+    [InlineData(300, 2)]
+    [InlineData(333, 3)]
+    public void Factor_OnTwoThreads_IsBitForBitTheFactorOfFourRowsAtATime(int n, int seed)
+    {
+        // From CholeskyTiles.ParallelFrom assets the columns before each panel are split between two threads.
+        var matrix = RandomPositiveDefinite(n, new Random(seed));
+        var stride = CholeskyTiles.Stride(n);
+        var expected = new double[stride * stride];
+        var actual = new double[stride * stride];
+
+        Assert.True(FourRowsAtATime(matrix, n, expected));
+        Assert.True(CholeskyTiles.Factor(matrix, n, null, actual));
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public void Factor_IndefiniteMatrix_ReturnsFalse()
     {

@@ -142,6 +142,32 @@ public class SemidefiniteCheckTests
         Assert.Equal(1 - 1.28, result.Value, 12);
     }
 
+    [Theory]
+    [InlineData(true, 260, null, 1 - 1.28)]
+    [InlineData(false, 280, 1, 0.4)]
+    public void Check_OnTwoThreads_ReportsTheFirstFailingRowOfEitherHalf(bool firstHalfFails, int failing, int? dependsOn, double value)
+    {
+        // 300 assets: the panel of rows 256–287 is split between two threads (256–271, 272–287). Asset 1 copies asset 0;
+        // asset 280 (second half) covaries 0.5 with asset 0 and 0.9 with its copy (fails at column 1, before the panel);
+        // optionally asset 260 (first half) correlates 0.8 with assets 2 and 3, a negative pivot found at its own column.
+        var m = Matrix<double>.Build.DenseIdentity(300);
+        (m[0, 1], m[1, 0]) = (1, 1);
+        (m[280, 0], m[0, 280], m[280, 1], m[1, 280]) = (0.5, 0.5, 0.9, 0.9);
+        if (firstHalfFails)
+        {
+            (m[260, 2], m[2, 260], m[260, 3], m[3, 260]) = (0.8, 0.8, 0.8, 0.8);
+        }
+
+        var result = SemidefiniteCheck.Check(RowMajor(m), 300);
+
+        var expected = RowByRow(RowMajor(m), 300, SemidefiniteCheck.DefaultTolerance);
+        Assert.Equal((expected.FailingIndex, expected.DependsOn, expected.Rank), (result.FailingIndex, result.DependsOn, result.Rank));
+        Assert.Equal(failing, result.FailingIndex);
+        Assert.Equal(dependsOn, result.DependsOn);
+        Assert.Equal(failing - 1, result.Rank);
+        Assert.Equal(value, result.Value, 12);
+    }
+
     [Fact]
     public void Check_RandomMatricesOfEverySize_AgreeWithTheRowByRowFactorisation() => AgreeWithTheRowByRowFactorisation(1, 23);
 
