@@ -47,11 +47,11 @@ internal static class WeightsOutput
     public static void WriteCovarianceTable(TextWriter output, WeightsResult result, string path, Matrix<double> covariance)
     {
         var text = new System.Text.StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{result.Name} from {path} ({result.Names.Count} assets); weights in exact parts per million\n");
+        text.Append(CultureInfo.InvariantCulture, $"{result.Name} from {path} ({result.Names.Count.ToString(CultureInfo.InvariantCulture)} assets); weights in exact parts per million\n");
         text.Append(CultureInfo.InvariantCulture, $"{RiskLegend}\n");
         text.Append(CultureInfo.InvariantCulture, $"{"asset",-16} {"weight",10} {"ppm",9} {"vol",8} {"risk solved",12} {"risk targets",12}\n");
-        // A row per asset, formatted by ToString and padding rather than interpolation holes: the holes' generic
-        // formatting over double and int is compiled at run time, which a short call pays for (same text either way).
+        // Numbers formatted by ToString and padding rather than in interpolation holes: the holes' generic formatting
+        // over double and int is compiled at run time, which a short call pays for (the same text either way).
         for (var i = 0; i < result.Names.Count; i++)
         {
             text.Append(result.Names[i].PadRight(16)).Append(' ')
@@ -63,7 +63,7 @@ internal static class WeightsOutput
         }
 
         var w = Vector<double>.Build.DenseOfArray(result.Weights);
-        text.Append(CultureInfo.InvariantCulture, $"portfolio volatility {Math.Sqrt(w * covariance * w) * 100:0.00}% at the targets (in the units of the matrix)");
+        text.Append(CultureInfo.InvariantCulture, $"portfolio volatility {(Math.Sqrt(w * covariance * w) * 100).ToString("0.00", CultureInfo.InvariantCulture)}% at the targets (in the units of the matrix)");
         output.WriteLine(text.ToString());
     }
 
