@@ -43,9 +43,9 @@ public static class CovarianceCsv
     public static (IReadOnlyList<string> Names, Matrix<double> Covariance) Read(ReadOnlySpan<byte> utf8, string source) => Parse(utf8.ToArray(), source);
 
     /// <summary>
-    /// <see cref="Read(ReadOnlySpan{byte}, string)"/> on bytes the rows can be parsed from in parallel (a row of
-    /// 1,000 numbers is a task of its own; which row is read first makes no difference to the values, and of the rows
-    /// that fail, the first in the file is reported, as read in order).
+    /// <see cref="Read(ReadOnlySpan{byte}, string)"/> on bytes the rows can be parsed from in parallel (a chunk of
+    /// rows per processor; which row is read first makes no difference to the values, and of the rows that fail, the
+    /// first in the file is reported, as read in order).
     /// </summary>
     private static (IReadOnlyList<string> Names, Matrix<double> Covariance) Parse(ReadOnlyMemory<byte> bytes, string source)
     {
@@ -57,42 +57,54 @@ public static class CovarianceCsv
 
         var utf8 = bytes.Span;
 
-        // The non-blank lines, as (start, length, line number) into the bytes, without the line break.
-        var lines = new List<(int Start, int Length, int Line)>();
+        // The non-blank lines, as (start, length, line number) into the bytes, without the line break. An array of
+        // structs of this assembly, not a List of tuples or LINQ over them: generic code instantiated over a value
+        // type is compiled at run time (ReadyToRun cannot precompile it here), for a few milliseconds of a short call.
+        var lines = new LineRange[LineCount(utf8)];
+        var count = 0;
         for (int start = 0, number = 1; start < utf8.Length; number++)
         {
             var end = utf8[start..].IndexOf((byte)'\n');
             var length = end < 0 ? utf8.Length - start : end;
             var line = utf8.Slice(start, length);
-            if (!line.Trim(Blank).IsEmpty)
+            if (!IsBlank(line))
             {
-                lines.Add((start, line.EndsWith("\r"u8) ? length - 1 : length, number));
+                lines[count++] = new LineRange(start, length > 0 && line[^1] == (byte)'\r' ? length - 1 : length, number);
             }
 
             start += length + 1;
         }
 
-        if (lines.Count == 0)
+        if (count == 0)
         {
             throw new BallastInputException(new InputLocation(source, 1), "the file is empty; expected a header row of asset names");
         }
 
         var header = new List<string>();
-        foreach (var range in Fields(Line(utf8, lines[0])))
+        var headerLine = Line(utf8, lines[0]);
+        while (true)
         {
-            header.Add(Encoding.UTF8.GetString(Cell(Line(utf8, lines[0])[range])));
+            var comma = headerLine.IndexOf((byte)',');
+            header.Add(Encoding.UTF8.GetString(Cell(comma < 0 ? headerLine : headerLine[..comma])));
+            if (comma < 0)
+            {
+                break;
+            }
+
+            headerLine = headerLine[(comma + 1)..];
         }
 
-        var rows = lines.Skip(1).ToList();
+        // The rows follow the header: row r is lines[r + 1].
+        var rows = new Rows(lines, count - 1);
         // Named rows (pandas): one more header cell than rows, and every row starts with a name, not a number.
         var named = header[0].Length == 0 || (rows.Count > 0 && !AnyStartsWithNumber(utf8, rows));
-        var names = named ? header.Skip(1).ToList() : header;
+        var names = named ? header.GetRange(1, header.Count - 1) : header;
         if (names.Count != rows.Count)
         {
             throw new BallastInputException(new InputLocation(source, lines[0].Line), $"the header names {names.Count} assets but there are {rows.Count} rows; a covariance matrix is square");
         }
 
-        if (names.Any(n => n.Length == 0) || names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+        if (names.Any(n => n.Length == 0) || new HashSet<string>(names, StringComparer.Ordinal).Count != names.Count)
         {
             throw new BallastInputException(new InputLocation(source, lines[0].Line), "asset names in the header must be non-empty and distinct");
         }
@@ -101,17 +113,8 @@ public static class CovarianceCsv
         var offset = named ? 1 : 0;
         // Row-major values; MathNet's dense storage is column-major, so the Matrix is built from them at the end.
         var values = new double[n * n];
-        var failures = new BallastInputException?[n];
-        Parallel.For(0, n, (r, loop) =>
-        {
-            failures[r] = ParseRow(bytes.Span, rows[r], r, names, offset, values, source);
-            if (failures[r] is not null)
-            {
-                // Every row before this one still runs, so the first failing row in the file is known at the end.
-                loop.Break();
-            }
-        });
-        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+        var failure = ParseRows(bytes, rows, names, offset, values, source);
+        if (failure is not null)
         {
             throw failure;
         }
@@ -134,6 +137,73 @@ public static class CovarianceCsv
         // MathNet stores column-major. An exactly symmetric matrix (the usual case: a covariance written by a program)
         // is its own transpose, so the row-major values are taken over as they are; otherwise they are transposed.
         return (names, Matrix<double>.Build.Dense(n, n, exactlySymmetric ? values : Transpose(values, n)));
+    }
+
+    /// <summary>
+    /// Parses every row into <paramref name="values"/>, in contiguous chunks of rows on as many tasks as there are
+    /// processors (a row of 1,000 numbers is 20 KB of text; which chunk is read first makes no difference to the
+    /// values); the error of the first failing row in the file, or null. Each chunk stops at its own first failing row,
+    /// so the first chunk with a failure holds the first failure in the file.
+    /// </summary>
+    private static BallastInputException? ParseRows(ReadOnlyMemory<byte> bytes, Rows rows, List<string> names, int offset, double[] values, string source)
+    {
+        var n = rows.Count;
+        var chunks = Math.Clamp(Environment.ProcessorCount, 1, Math.Max(1, n / 16));
+        var failures = new BallastInputException?[chunks];
+        void Chunk(int c)
+        {
+            for (int r = n * c / chunks, end = n * (c + 1) / chunks; r < end; r++)
+            {
+                if (ParseRow(bytes.Span, rows[r], r, names, offset, values, source) is { } failure)
+                {
+                    failures[c] = failure;
+                    return;
+                }
+            }
+        }
+
+        var tasks = new Task[chunks - 1];
+        for (var c = 1; c < chunks; c++)
+        {
+            var chunk = c;
+            tasks[c - 1] = Task.Run(() => Chunk(chunk));
+        }
+
+        Chunk(0);
+        Task.WaitAll(tasks);
+        foreach (var failure in failures)
+        {
+            if (failure is not null)
+            {
+                return failure;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A non-blank line of the file: where it starts in the bytes, its length without the line break, its line number.</summary>
+    private readonly record struct LineRange(int Start, int Length, int Line);
+
+    /// <summary>The matrix rows: the non-blank lines after the header, row r being <c>lines[r + 1]</c>.</summary>
+    private readonly struct Rows(LineRange[] lines, int count)
+    {
+        public int Count => count;
+
+        public LineRange this[int r] => lines[r + 1];
+    }
+
+    /// <summary>An upper bound on the lines of the text: its line breaks, plus one.</summary>
+    private static int LineCount(ReadOnlySpan<byte> utf8)
+    {
+        var lines = 1;
+        for (var at = utf8.IndexOf((byte)'\n'); at >= 0; at = utf8.IndexOf((byte)'\n'))
+        {
+            lines++;
+            utf8 = utf8[(at + 1)..];
+        }
+
+        return lines;
     }
 
     /// <summary>Whether <see cref="SymmetryFaultFree"/> found the matrix exactly symmetric or symmetric within the tolerance.</summary>
@@ -195,7 +265,7 @@ public static class CovarianceCsv
         Math.Abs(lower - upper) <= 1e-10 * Math.Max(Math.Max(Math.Abs(lower), Math.Abs(upper)), 1e-300);
 
     /// <summary>Throws the error of the first non-positive variance or asymmetric pair in file order (row by row).</summary>
-    private static bool ThrowFirstFault(double[] values, int n, List<string> names, List<(int Start, int Length, int Line)> rows, int offset, string source)
+    private static bool ThrowFirstFault(double[] values, int n, List<string> names, Rows rows, int offset, string source)
     {
         for (var i = 0; i < n; i++)
         {
@@ -235,7 +305,7 @@ public static class CovarianceCsv
     }
 
     /// <summary>Parses row <paramref name="r"/> into <paramref name="values"/>; the error of its first bad field, or null.</summary>
-    private static BallastInputException? ParseRow(ReadOnlySpan<byte> utf8, (int Start, int Length, int Line) row, int r, List<string> names, int offset, double[] values, string source)
+    private static BallastInputException? ParseRow(ReadOnlySpan<byte> utf8, LineRange row, int r, List<string> names, int offset, double[] values, string source)
     {
         var n = names.Count;
         var line = Line(utf8, row);
@@ -287,13 +357,56 @@ public static class CovarianceCsv
         return fields == expected ? null : new BallastInputException(new InputLocation(source, number), $"expected {expected} fields, found {fields}");
     }
 
-    private static ReadOnlySpan<byte> Blank => " \t\r"u8;
+    private static ReadOnlySpan<byte> Line(ReadOnlySpan<byte> utf8, LineRange line) => utf8.Slice(line.Start, line.Length);
 
-    private static ReadOnlySpan<byte> Line(ReadOnlySpan<byte> utf8, (int Start, int Length, int Line) line) => utf8.Slice(line.Start, line.Length);
+    /// <summary>Whether a line holds nothing but blanks (spaces, tabs, carriage returns).</summary>
+    private static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        foreach (var b in line)
+        {
+            if (!IsBlankByte(b))
+            {
+                return false;
+            }
+        }
 
-    /// <summary>A field without surrounding blanks and quotes.</summary>
-    private static ReadOnlySpan<byte> Cell(ReadOnlySpan<byte> cell) =>
-        cell.IsEmpty || (IsPlain(cell[0]) && IsPlain(cell[^1])) ? cell : cell.Trim(Blank).Trim((byte)'"');
+        return true;
+    }
+
+    private static bool IsBlankByte(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r';
+
+    /// <summary>A field without surrounding blanks, then without surrounding quotes.</summary>
+    private static ReadOnlySpan<byte> Cell(ReadOnlySpan<byte> cell)
+    {
+        if (cell.IsEmpty || (IsPlain(cell[0]) && IsPlain(cell[^1])))
+        {
+            return cell;
+        }
+
+        var start = 0;
+        var end = cell.Length;
+        while (start < end && IsBlankByte(cell[start]))
+        {
+            start++;
+        }
+
+        while (end > start && IsBlankByte(cell[end - 1]))
+        {
+            end--;
+        }
+
+        while (start < end && cell[start] == (byte)'"')
+        {
+            start++;
+        }
+
+        while (end > start && cell[end - 1] == (byte)'"')
+        {
+            end--;
+        }
+
+        return cell[start..end];
+    }
 
     /// <summary>Neither a blank nor a quote: a cell that starts and ends with such bytes needs no trimming (the usual case).</summary>
     private static bool IsPlain(byte b) => b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'"');
@@ -308,11 +421,11 @@ public static class CovarianceCsv
         || double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
     /// <summary>True when the first field of some line is a number (so the rows carry no names).</summary>
-    private static bool AnyStartsWithNumber(ReadOnlySpan<byte> utf8, List<(int Start, int Length, int Line)> lines)
+    private static bool AnyStartsWithNumber(ReadOnlySpan<byte> utf8, Rows rows)
     {
-        foreach (var line in lines)
+        for (var r = 0; r < rows.Count; r++)
         {
-            if (TryNumber(Cell(FirstField(Line(utf8, line))), out _))
+            if (TryNumber(Cell(FirstField(Line(utf8, rows[r]))), out _))
             {
                 return true;
             }
@@ -324,6 +437,4 @@ public static class CovarianceCsv
     /// <summary>The first comma-separated field of a line, without splitting the rest (a row holds a field per asset).</summary>
     private static ReadOnlySpan<byte> FirstField(ReadOnlySpan<byte> line) => line.IndexOf((byte)',') is var comma and >= 0 ? line[..comma] : line;
 
-    /// <summary>The comma-separated fields of a line, as ranges into it.</summary>
-    private static MemoryExtensions.SpanSplitEnumerator<byte> Fields(ReadOnlySpan<byte> line) => line.Split((byte)',');
 }

@@ -42,7 +42,7 @@ internal static class WeightsCommand
         var estimate = new Option<string?>("--estimate") { Description = "With --data: the spec's covariance block, e.g. '{method: ewma, lookback: 120, halflife: 30}' (default sample, 252 returns)." };
         var universe = new Option<string?>("--universe") { Description = "With --data: the assets, e.g. SPY,AGG,GLD (default: every column but a beta-limit reference)." };
         var held = new Option<string?>("--held") { Description = "Weights held before the rebalance, e.g. SPY=0.5,AGG=0.5 (default nothing: an initial allocation); max_turnover is measured from them." };
-        var json = new Option<bool>("--json") { Description = "Print {\"results\":[{\"name\",\"weights\",\"risk_contributions\",\"volatilities\"}]}." };
+        var json = new Option<bool>("--json") { Description = "Print {\"results\":[{\"name\",\"weights\",\"risk_contributions\",\"volatilities\",\"solved_weights\",\"solved_risk_contributions\"}]}: weights and risk_contributions are the ppm targets and their contributions; solved_* the scheme's weights before rounding and theirs." };
         var command = new Command("weights", "The targets a policy sets, through the same policy step as backtests and vaults: each policy of a spec on a date (SPEC --data FILE --at DATE), or the policy the flags describe (--scheme ... with --covariance FILE, or with --data FILE --at DATE), with volatilities and risk contributions.")
         {
             spec, data, at, returns, fill, covariance, estimate, universe, held, json,
@@ -138,16 +138,23 @@ internal static class WeightsCommand
 
     /// <summary>
     /// The targets of the flags' policy solved from the matrix in <paramref name="path"/> as given
-    /// (<see cref="PolicyStep.TargetsFromCovariance"/>), with the matrix's volatilities and risk contributions.
+    /// (<see cref="PolicyStep.TargetsFromCovariance(RebalancePolicy, MathNet.Numerics.LinearAlgebra.Matrix{double}, ReadOnlySpan{double}, Span{double})"/>), with the matrix's volatilities and risk contributions.
     /// </summary>
     private static int FromCovariance(CliIo io, string path, IReadOnlyList<WeightsFlag> given, WeightsFlag? held, bool json)
     {
+        // BALLAST_TRACE_PHASES=1 prints where the time goes on stderr (benchmarks/README.md, `ballast weights`).
+        var phases = PhaseTimer.For(io.Error);
+        phases.Mark("start-up");
         var (names, matrix) = CovarianceCsv.ReadFile(path);
+        phases.Mark("read and check");
         ImmutableArray<string> universe = [.. names];
         var policy = new RebalancePolicy(FlagsPolicy(given, null, universe, covarianceGiven: true));
-        var ppm = PolicyStep.TargetsFromCovariance(policy, matrix, held is null ? new double[universe.Length] : WeightsFlags.Held(held, universe));
+        phases.Mark("policy");
+        var solved = new double[universe.Length];
+        var ppm = PolicyStep.TargetsFromCovariance(policy, matrix, held is null ? new double[universe.Length] : WeightsFlags.Held(held, universe), solved);
+        phases.Mark("solve");
         var weights = WeightsOutput.Fractions(ppm);
-        var result = new WeightsResult(policy.Spec.Name, null, names, ppm, weights, RiskBudgeting.RiskContributions(matrix, weights), CovarianceEstimators.Volatilities(matrix));
+        var result = new WeightsResult(policy.Spec.Name, null, names, ppm, weights, RiskBudgeting.RiskContributions(matrix, weights), CovarianceEstimators.Volatilities(matrix), solved, RiskBudgeting.RiskContributions(matrix, solved));
         if (json)
         {
             io.Out.WriteLine(WeightsOutput.Json([result]));
@@ -157,12 +164,13 @@ internal static class WeightsCommand
             WeightsOutput.WriteCovarianceTable(io.Out, result, path, matrix);
         }
 
+        phases.Mark("output");
         return Program.Ok;
     }
 
     /// <summary>
     /// The targets each policy of <paramref name="set"/> sets on the last row on or before <paramref name="date"/>
-    /// (<see cref="PolicyStep.TargetsOnRow"/>, from <paramref name="held"/> or nothing held), with the volatilities
+    /// (<see cref="PolicyStep.TargetsOnRow(RebalancePolicy, Ballast.Data.PriceTable, int, ReadOnlySpan{double}, int, Span{double})"/>, from <paramref name="held"/> or nothing held), with the volatilities
     /// (annualised) and risk contributions of the policy's covariance estimate (the spec's covariance block, or the
     /// default for fixed weights) on that row.
     /// </summary>
@@ -187,7 +195,8 @@ internal static class WeightsCommand
             var holdings = held is null ? new double[policy.AssetCount] : WeightsFlags.Held(held, spec.Universe);
 
             // The policy step's own proposal on that row: what a vault or a backtest would set there.
-            var ppm = PolicyStep.TargetsOnRow(policy, sub, row, holdings, sub.InferPeriodsPerYear());
+            var solved = new double[policy.AssetCount];
+            var ppm = PolicyStep.TargetsOnRow(policy, sub, row, holdings, sub.InferPeriodsPerYear(), solved);
             var weights = WeightsOutput.Fractions(ppm);
 
             // Fixed weights have no estimate of their own: a sample covariance of up to 252 returns, as many as there are.
@@ -198,7 +207,7 @@ internal static class WeightsCommand
             }
 
             var cov = RebalancePolicy.Estimate(estimate, sub, row);
-            results.Add(new WeightsResult(spec.Name, printHash ? policy.Hash.ToString() : null, policy.Names, ppm, weights, RiskBudgeting.RiskContributions(cov, weights), [.. CovarianceEstimators.Volatilities(cov).Select(v => v * annualise)]));
+            results.Add(new WeightsResult(spec.Name, printHash ? policy.Hash.ToString() : null, policy.Names, ppm, weights, RiskBudgeting.RiskContributions(cov, weights), [.. CovarianceEstimators.Volatilities(cov).Select(v => v * annualise)], solved, RiskBudgeting.RiskContributions(cov, solved)));
         }
 
         if (json)

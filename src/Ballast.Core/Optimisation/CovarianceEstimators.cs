@@ -176,7 +176,13 @@ public static class CovarianceEstimators
     public static double[] Volatilities(Matrix<double> covariance)
     {
         ArgumentNullException.ThrowIfNull(covariance);
-        return [.. Enumerable.Range(0, covariance.RowCount).Select(i => Math.Sqrt(covariance[i, i]))];
+        var volatilities = new double[covariance.RowCount];
+        for (var i = 0; i < volatilities.Length; i++)
+        {
+            volatilities[i] = Math.Sqrt(covariance[i, i]);
+        }
+
+        return volatilities;
     }
 
     /// <summary>Correlation matrix from a covariance matrix.</summary>

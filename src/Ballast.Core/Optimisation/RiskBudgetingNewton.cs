@@ -30,7 +30,6 @@ internal static class RiskBudgetingNewton
     {
         var factor = new double[CholeskyTiles.Stride(n) * CholeskyTiles.Stride(n)];
         var hasFactor = false;
-        var hessian = new double[n * n];
         var gradient = new double[n];
         var curvature = new double[n];
         var step = new double[n];
@@ -49,13 +48,8 @@ internal static class RiskBudgetingNewton
             var accuracy = Math.Min(0.1, Math.Max(worst / 10, 1e-15));
             if (!hasFactor || !Preconditioned(c, n, curvature, factor, gradient, step, accuracy, work))
             {
-                Array.Copy(c, hessian, c.Length);
-                for (var i = 0; i < n; i++)
-                {
-                    hessian[(i * n) + i] += curvature[i];
-                }
-
-                hasFactor = CholeskyTiles.Factor(hessian, n, factor);
+                // H = Σ + diag(curvature), factored without writing it out (an n × n copy of Σ per factorisation).
+                hasFactor = CholeskyTiles.Factor(c, n, curvature, factor);
                 if (!hasFactor)
                 {
                     return;
@@ -72,7 +66,7 @@ internal static class RiskBudgetingNewton
                 x[i] = Math.Max(x[i] - (scale * step[i]), x[i] * 1e-3);
             }
 
-            RiskBudgeting.Multiply(c, n, x, sx);
+            RiskBudgeting.MultiplyLarge(c, n, x, sx);
             var previous = worst;
             worst = RiskBudgeting.WorstRelativeError(x, sx, b);
 
@@ -106,7 +100,7 @@ internal static class RiskBudgetingNewton
         var rz = VectorKernels.Dot(residual, preconditioned);
         for (var iteration = 0; iteration < PreconditionedIterations; iteration++)
         {
-            RiskBudgeting.Multiply(c, n, direction, product);
+            RiskBudgeting.MultiplyLarge(c, n, direction, product);
             for (var i = 0; i < n; i++)
             {
                 product[i] += curvature[i] * direction[i];

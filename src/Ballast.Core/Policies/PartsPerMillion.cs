@@ -75,41 +75,20 @@ public static class PartsPerMillion
             }
             else
             {
-                // Many weights: sort by remainder with the primitive sort, then order each run of equal remainders by rank.
-                Span<(double Remainder, int Rank, int Index)> order = n <= 256 ? stackalloc (double, int, int)[n] : new (double, int, int)[n];
-                Span<double> keys = n <= 256 ? stackalloc double[n] : new double[n];
-                Span<int> items = n <= 256 ? stackalloc int[n] : new int[n];
+                // Many weights: order the indices by remainder (largest first), then rank, then index, by a merge sort
+                // of this class. The order is total, so any correct sort gives it; the framework's generic sorts over
+                // value types were compiled at run time, which cost a short `ballast weights` call several milliseconds.
+                Span<int> order = n <= 256 ? stackalloc int[n] : new int[n];
+                Span<int> buffer = n <= 256 ? stackalloc int[n] : new int[n];
                 for (var i = 0; i < n; i++)
                 {
-                    keys[i] = -remainders[i];
-                    items[i] = i;
+                    order[i] = i;
                 }
 
-                keys.Sort(items);
-                for (var i = 0; i < n; i++)
-                {
-                    order[i] = (-keys[i], tieOrder.IsEmpty ? items[i] : tieOrder[items[i]], items[i]);
-                }
-
-                for (var start = 0; start < n;)
-                {
-                    var end = start + 1;
-                    while (end < n && order[end].Remainder == order[start].Remainder)
-                    {
-                        end++;
-                    }
-
-                    if (end - start > 1)
-                    {
-                        order[start..end].Sort(static (x, y) => x.Rank.CompareTo(y.Rank));
-                    }
-
-                    start = end;
-                }
-
+                SortByRemainder(order, buffer, remainders, tieOrder);
                 for (var k = 0; k < left; k++)
                 {
-                    result[order[k % n].Index]++;
+                    result[order[k % n]]++;
                 }
             }
 
@@ -135,6 +114,60 @@ public static class PartsPerMillion
     }
 
     private static int RankOf(ReadOnlySpan<int> tieOrder, int index) => tieOrder.IsEmpty ? index : tieOrder[index];
+
+    /// <summary>Sorts <paramref name="order"/> (indices) so that <see cref="Before"/> holds between neighbours: a bottom-up merge sort through <paramref name="buffer"/>.</summary>
+    private static void SortByRemainder(Span<int> order, Span<int> buffer, ReadOnlySpan<double> remainders, ReadOnlySpan<int> tieOrder)
+    {
+        var n = order.Length;
+        var from = order;
+        var to = buffer;
+        var inOrder = true;
+        for (var width = 1; width < n; width *= 2)
+        {
+            for (var lo = 0; lo < n; lo += 2 * width)
+            {
+                var mid = Math.Min(lo + width, n);
+                var hi = Math.Min(lo + (2 * width), n);
+                int a = lo, b = mid, k = lo;
+                while (a < mid && b < hi)
+                {
+                    to[k++] = Before(from[b], from[a], remainders, tieOrder) ? from[b++] : from[a++];
+                }
+
+                while (a < mid)
+                {
+                    to[k++] = from[a++];
+                }
+
+                while (b < hi)
+                {
+                    to[k++] = from[b++];
+                }
+            }
+
+            var swap = from;
+            from = to;
+            to = swap;
+            inOrder = !inOrder;
+        }
+
+        if (!inOrder)
+        {
+            from.CopyTo(order);
+        }
+    }
+
+    /// <summary>Whether index i goes before index j: the larger remainder, then the lower rank, then the lower index.</summary>
+    private static bool Before(int i, int j, ReadOnlySpan<double> remainders, ReadOnlySpan<int> tieOrder)
+    {
+        if (remainders[i] != remainders[j])
+        {
+            return remainders[i] > remainders[j];
+        }
+
+        var (rankI, rankJ) = (RankOf(tieOrder, i), RankOf(tieOrder, j));
+        return rankI != rankJ ? rankI < rankJ : i < j;
+    }
 
     /// <summary>Largest-remainder rounding to parts per million into a new array (see the other overload for the rule).</summary>
     /// <param name="fractions">Non-negative, finite weights; normalised by their sum.</param>

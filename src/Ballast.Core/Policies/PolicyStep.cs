@@ -115,7 +115,7 @@ public sealed class PolicyStep
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(table);
         var initial = new int[policy.AssetCount];
-        ProposeTargets(policy, table, row, new double[policy.AssetCount], 1, periodsPerYear, initial);
+        ProposeTargets(policy, table, row, new double[policy.AssetCount], 1, periodsPerYear, initial, default);
         return initial;
     }
 
@@ -138,7 +138,16 @@ public sealed class PolicyStep
     /// are its lookback; the rows after it are not read): what <c>ballast weights SPEC --at DATE</c> prints.
     /// </summary>
     /// <exception cref="BallastInputException">The targets cannot be computed there.</exception>
-    public static int[] TargetsOnRow(RebalancePolicy policy, PriceTable table, int row, ReadOnlySpan<double> weights, int periodsPerYear)
+    public static int[] TargetsOnRow(RebalancePolicy policy, PriceTable table, int row, ReadOnlySpan<double> weights, int periodsPerYear) =>
+        TargetsOnRow(policy, table, row, weights, periodsPerYear, default);
+
+    /// <summary>
+    /// <see cref="TargetsOnRow(RebalancePolicy, PriceTable, int, ReadOnlySpan{double}, int)"/>, also writing to
+    /// <paramref name="solved"/> (one entry per asset, or empty) the weights before rounding to parts per million
+    /// (<see cref="RebalancePolicy.ComputeTargetsAndSolution"/>).
+    /// </summary>
+    /// <exception cref="BallastInputException">The targets cannot be computed there.</exception>
+    public static int[] TargetsOnRow(RebalancePolicy policy, PriceTable table, int row, ReadOnlySpan<double> weights, int periodsPerYear, Span<double> solved)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(table);
@@ -156,18 +165,27 @@ public sealed class PolicyStep
             invested += w;
         }
 
-        ProposeTargets(policy, table, row, weights, invested > 0 ? invested : 1, periodsPerYear, targets);
+        ProposeTargets(policy, table, row, weights, invested > 0 ? invested : 1, periodsPerYear, targets, solved);
         return targets;
     }
 
     /// <summary>
     /// The targets <paramref name="policy"/> sets from a covariance matrix given as is (universe order) instead of one
     /// it estimates, with <paramref name="weights"/> held (all zero: an initial allocation): the same proposal as
-    /// <see cref="TargetsOnRow"/>, for <c>ballast weights --covariance</c>. What needs the price history itself
+    /// <see cref="TargetsOnRow(RebalancePolicy, PriceTable, int, ReadOnlySpan{double}, int)"/>, for <c>ballast weights --covariance</c>. What needs the price history itself
     /// (mean-variance's expected returns, a beta limit's betas) is a bad-input error naming it.
     /// </summary>
     /// <exception cref="BallastInputException">The targets cannot be computed from that matrix.</exception>
-    public static int[] TargetsFromCovariance(RebalancePolicy policy, MathNet.Numerics.LinearAlgebra.Matrix<double> covariance, ReadOnlySpan<double> weights)
+    public static int[] TargetsFromCovariance(RebalancePolicy policy, MathNet.Numerics.LinearAlgebra.Matrix<double> covariance, ReadOnlySpan<double> weights) =>
+        TargetsFromCovariance(policy, covariance, weights, default);
+
+    /// <summary>
+    /// <see cref="TargetsFromCovariance(RebalancePolicy, MathNet.Numerics.LinearAlgebra.Matrix{double}, ReadOnlySpan{double})"/>,
+    /// also writing to <paramref name="solved"/> (one entry per asset, or empty) the weights before rounding to parts
+    /// per million (<see cref="RebalancePolicy.ComputeTargetsAndSolution"/>).
+    /// </summary>
+    /// <exception cref="BallastInputException">The targets cannot be computed from that matrix.</exception>
+    public static int[] TargetsFromCovariance(RebalancePolicy policy, MathNet.Numerics.LinearAlgebra.Matrix<double> covariance, ReadOnlySpan<double> weights, Span<double> solved)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(covariance);
@@ -184,7 +202,7 @@ public sealed class PolicyStep
 
         // A covariance has no date: the context's calendar is a single placeholder row that nothing reads.
         var targets = new int[policy.AssetCount];
-        policy.ComputeTargets(new PolicyContext(new MarketCalendar([DateOnly.MinValue]), 0, weights, invested > 0 ? invested : 1, 0, false) { GivenCovariance = covariance }, targets);
+        policy.ComputeTargetsAndSolution(new PolicyContext(new MarketCalendar([DateOnly.MinValue]), 0, weights, invested > 0 ? invested : 1, 0, false) { GivenCovariance = covariance }, targets, solved);
         return targets;
     }
 
@@ -289,8 +307,8 @@ public sealed class PolicyStep
     private PolicyContext Context(in HoldingsOnRow holdings, ReadOnlySpan<double> targets) =>
         new(_table.Calendar, holdings.Row, holdings.Weights, holdings.Nav, LastRebalanceRow, _windowEndsAtLastRow && holdings.Row == _table.RowCount - 1, holdings.MaxAbsDrift, targets, _prices, State, _periodsPerYear);
 
-    private static void ProposeTargets(RebalancePolicy policy, PriceTable table, int row, ReadOnlySpan<double> weights, double nav, int periodsPerYear, Span<int> targetPpm) =>
-        policy.ComputeTargets(new PolicyContext(table.Calendar, row, weights, nav, 0, false, prices: table, periodsPerYear: periodsPerYear), targetPpm);
+    private static void ProposeTargets(RebalancePolicy policy, PriceTable table, int row, ReadOnlySpan<double> weights, double nav, int periodsPerYear, Span<int> targetPpm, Span<double> solved) =>
+        policy.ComputeTargetsAndSolution(new PolicyContext(table.Calendar, row, weights, nav, 0, false, prices: table, periodsPerYear: periodsPerYear), targetPpm, solved);
 
     private static void SetTargets(ReadOnlySpan<int> ppm, Span<int> targetPpm, Span<double> targets)
     {

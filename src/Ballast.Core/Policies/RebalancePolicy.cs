@@ -27,8 +27,6 @@ public sealed class RebalancePolicy
     {
         ArgumentNullException.ThrowIfNull(spec);
         Spec = spec;
-        CanonicalJson = CanonicalPolicy.Json(spec);
-        Hash = CanonicalPolicy.HashOf(CanonicalJson);
         Names = spec.Universe;
         _tieOrder = PartsPerMillion.OrdinalRanks(Names);
         _targets = spec.Weights switch
@@ -36,7 +34,7 @@ public sealed class RebalancePolicy
             FixedWeights f => [.. f.Targets],
 
             // Risk-based targets come from the data at each rebalance; equal weights stand in until then.
-            RiskWeights => [.. Enumerable.Repeat(1.0 / spec.Universe.Length, spec.Universe.Length)],
+            RiskWeights => Uniform(spec.Universe.Length),
             _ => throw new NotSupportedException($"weights scheme {spec.Weights.GetType().Name} is not supported"),
         };
         _risk = spec.Weights as RiskWeights;
@@ -206,10 +204,19 @@ public sealed class RebalancePolicy
     public bool UsesMaxAbsDrift { get; }
 
     /// <summary>The policy's content hash (its published identity): SHA-256 of <see cref="CanonicalJson"/>.</summary>
-    public PolicyHash Hash { get; }
+    public PolicyHash Hash => Identity.Hash;
 
-    /// <summary>The policy's canonical JSON, computed once.</summary>
-    public string CanonicalJson { get; }
+    /// <summary>The policy's canonical JSON, computed once, when first asked for.</summary>
+    public string CanonicalJson => Identity.CanonicalJson;
+
+    /// <summary>
+    /// The canonical JSON and hash, computed on first use: a caller that never asks (<c>ballast weights --covariance</c>)
+    /// loads neither the JSON writer nor the cryptography library (OpenSSL), a tenth of a short call's time. Two
+    /// threads asking at once may both compute it, to the same value; the reference is written whole.
+    /// </summary>
+    private PolicyIdentity Identity => _identity ??= PolicyIdentity.Of(Spec);
+
+    private PolicyIdentity? _identity;
 
     /// <summary>The universe: the series the policy holds, in the order of every per-asset array.</summary>
     public IReadOnlyList<string> Names { get; }
@@ -243,11 +250,28 @@ public sealed class RebalancePolicy
     /// risk-based scheme the weights solved from the covariance of the lookback returns ending at that row (never
     /// later rows), or from <see cref="PolicyContext.GivenCovariance"/> when the context carries one.
     /// </summary>
-    public void ComputeTargets(in PolicyContext context, Span<int> targetPpm)
+    public void ComputeTargets(in PolicyContext context, Span<int> targetPpm) => ComputeTargetsAndSolution(context, targetPpm, default);
+
+    /// <summary>
+    /// <see cref="ComputeTargets"/>, also writing to <paramref name="solved"/> (when it is
+    /// not empty: one entry per asset) the weights before they are rounded to parts per million: what the risk-based
+    /// scheme solved (whose risk contributions are the ones it equalises or budgets), or the fixed targets as fractions.
+    /// </summary>
+    public void ComputeTargetsAndSolution(in PolicyContext context, Span<int> targetPpm, Span<double> solved)
     {
+        if (!solved.IsEmpty && solved.Length != AssetCount)
+        {
+            throw new ArgumentException($"{solved.Length} solved weights for a policy of {AssetCount} assets", nameof(solved));
+        }
+
         if (_risk is null)
         {
             _targetPpm.CopyTo(targetPpm);
+            if (!solved.IsEmpty)
+            {
+                _targets.CopyTo(solved);
+            }
+
             return;
         }
 
@@ -281,9 +305,9 @@ public sealed class RebalancePolicy
             weights = _risk.Scheme switch
             {
                 RiskScheme.InverseVolatility => Optimisation.RiskBudgeting.InverseVolatility(covariance),
-                RiskScheme.RiskParity when _risk.HasBounds => Optimisation.BoundedRiskBudgeting.Solve(covariance, Enumerable.Repeat(1.0 / n, n).ToArray(), Bound(_risk.Lower, 0), Bound(_risk.Upper, 1), Names),
+                RiskScheme.RiskParity when _risk.HasBounds => Optimisation.BoundedRiskBudgeting.Solve(covariance, Uniform(n), Bound(_risk.Lower, 0), Bound(_risk.Upper, 1), Names),
                 RiskScheme.RiskBudget when _risk.HasBounds => Optimisation.BoundedRiskBudgeting.Solve(covariance, _risk.Budgets, Bound(_risk.Lower, 0), Bound(_risk.Upper, 1), Names),
-                RiskScheme.RiskParity => Optimisation.RiskBudgeting.Solve(covariance, Enumerable.Repeat(1.0 / n, n).ToArray()),
+                RiskScheme.RiskParity => Optimisation.RiskBudgeting.Solve(covariance, Uniform(n)),
                 RiskScheme.RiskBudget => Optimisation.RiskBudgeting.Solve(covariance, _risk.Budgets),
                 RiskScheme.MeanVariance => Optimisation.MinimumVariance.MeanVariance(covariance, MeanReturns(History("mean-variance's expected returns (the mean lookback returns)"), context.Row, lookback), _risk.RiskAversion, Constraints(context, History, covariance), Names),
                 _ => Optimisation.MinimumVariance.Solve(covariance, Constraints(context, History, covariance), Names),
@@ -299,6 +323,22 @@ public sealed class RebalancePolicy
         }
 
         PartsPerMillion.Round(weights, targetPpm, _tieOrder);
+        if (!solved.IsEmpty)
+        {
+            weights.CopyTo(solved);
+        }
+    }
+
+    /// <summary>n weights of 1/n (a loop: LINQ's Repeat over doubles is compiled at run time, see RiskBudgeting).</summary>
+    private static double[] Uniform(int n)
+    {
+        var weights = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            weights[i] = 1.0 / n;
+        }
+
+        return weights;
     }
 
     private double[] Bound(System.Collections.Immutable.ImmutableArray<double> values, double fallback) =>
@@ -590,4 +630,13 @@ public sealed class RebalancePolicy
         _ => null,
     };
 
+    /// <summary>A policy's canonical JSON and its hash, computed together.</summary>
+    private sealed record PolicyIdentity(string CanonicalJson, PolicyHash Hash)
+    {
+        public static PolicyIdentity Of(PolicySpec spec)
+        {
+            var json = CanonicalPolicy.Json(spec);
+            return new PolicyIdentity(json, CanonicalPolicy.HashOf(json));
+        }
+    }
 }

@@ -39,7 +39,7 @@ public class WeightsCommandTests
         Assert.Equal(0, gmv.ExitCode);
         Assert.Contains("min-variance", gmv.Out, StringComparison.Ordinal);
         Assert.Equal(0, text.ExitCode);
-        Assert.Contains("risk contr.", text.Out, StringComparison.Ordinal);
+        Assert.Contains("risk solved", text.Out, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -69,6 +69,33 @@ public class WeightsCommandTests
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.All(Weights(result.Out, "risk_contributions").Values, rc => Assert.Equal(1.0 / 3, rc, 5));
+    }
+
+    [Fact]
+    public void Weights_NearlyPerfectHedge_PrintsTheSolvedContributionsBesideTheTargets()
+    {
+        // Volatilities 10 % and 19 %, correlation −(1 − 10⁻⁶): the portfolio variance is a tiny remainder, so rounding
+        // the weights to parts per million (0.6551724 → 0.655172) moves the contributions at the targets to about
+        // −42 % and +142 %, although the solved weights contribute exactly half each. Both are printed, each labelled;
+        // before, only the targets' were, as "risk contr.".
+        using var dir = new TempDir();
+        var path = dir.Write("hedge.csv", ",A,B\nA,0.01,-0.018999981\nB,-0.018999981,0.0361\n");
+
+        var text = CliRunner.Run("weights", "--covariance", path, "--scheme", "risk-parity");
+        var json = CliRunner.Run("weights", "--covariance", path, "--scheme", "risk-parity", "--json");
+
+        Assert.True(text.ExitCode == 0, text.Error);
+        var rows = text.Out.Split('\n').Where(l => l.StartsWith("A ", StringComparison.Ordinal) || l.StartsWith("B ", StringComparison.Ordinal))
+            .ToDictionary(l => l[..1], l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(new[] { "A", "0.655172", "655172", "10.00%", "50.00%", "-41.58%" }, rows["A"]);
+        Assert.Equal(new[] { "B", "0.344828", "344828", "19.00%", "50.00%", "141.58%" }, rows["B"]);
+        Assert.Contains("'solved' at the weights the scheme solved, before rounding", text.Out, StringComparison.Ordinal);
+
+        Assert.True(json.ExitCode == 0, json.Error);
+        Assert.All(Weights(json.Out, "solved_risk_contributions").Values, rc => Assert.Equal(0.5, rc, 6));
+        Assert.Equal(0.19 / 0.29, Weights(json.Out, "solved_weights")["A"], 9);
+        Assert.Equal(-0.4158, Weights(json.Out, "risk_contributions")["A"], 4);
+        Assert.Equal(0.655172, Weights(json.Out)["A"], 12);
     }
 
     [Fact]

@@ -122,11 +122,64 @@ public class SemidefiniteCheckTests
     }
 
     [Fact]
-    public void Check_RandomMatricesOfEverySize_AgreeWithTheRowByRowFactorisation()
+    public void Check_ALaterPanelRowFailingBeforeThePanel_StillReportsTheFirstFailingRow()
+    {
+        // Panels of 32 rows take the columns before the panel first. Asset 1 is a copy of asset 0 (zero pivot); asset
+        // 36 covaries 0.5 with asset 0 but 0.9 with its copy (found at column 1, before its panel); asset 33 correlates
+        // 0.8 with assets 2 and 3, a negative pivot found at its own column 33, later. Row by row asset 33 fails first.
+        var m = Matrix<double>.Build.DenseIdentity(40);
+        (m[0, 1], m[1, 0]) = (1, 1);
+        (m[36, 0], m[0, 36], m[36, 1], m[1, 36]) = (0.5, 0.5, 0.9, 0.9);
+        (m[33, 2], m[2, 33], m[33, 3], m[3, 33]) = (0.8, 0.8, 0.8, 0.8);
+
+        var result = SemidefiniteCheck.Check(RowMajor(m), 40);
+
+        var expected = RowByRow(RowMajor(m), 40, SemidefiniteCheck.DefaultTolerance);
+        Assert.Equal((expected.FailingIndex, expected.DependsOn, expected.Rank), (result.FailingIndex, result.DependsOn, result.Rank));
+        Assert.Equal(33, result.FailingIndex);
+        Assert.Null(result.DependsOn);
+        Assert.Equal(32, result.Rank);
+        Assert.Equal(1 - 1.28, result.Value, 12);
+    }
+
+    [Theory]
+    [InlineData(true, 260, null, 1 - 1.28)]
+    [InlineData(false, 280, 1, 0.4)]
+    public void Check_OnTwoThreads_ReportsTheFirstFailingRowOfEitherHalf(bool firstHalfFails, int failing, int? dependsOn, double value)
+    {
+        // 300 assets: the panel of rows 256–287 is split between two threads (256–271, 272–287). Asset 1 copies asset 0;
+        // asset 280 (second half) covaries 0.5 with asset 0 and 0.9 with its copy (fails at column 1, before the panel);
+        // optionally asset 260 (first half) correlates 0.8 with assets 2 and 3, a negative pivot found at its own column.
+        var m = Matrix<double>.Build.DenseIdentity(300);
+        (m[0, 1], m[1, 0]) = (1, 1);
+        (m[280, 0], m[0, 280], m[280, 1], m[1, 280]) = (0.5, 0.5, 0.9, 0.9);
+        if (firstHalfFails)
+        {
+            (m[260, 2], m[2, 260], m[260, 3], m[3, 260]) = (0.8, 0.8, 0.8, 0.8);
+        }
+
+        var result = SemidefiniteCheck.Check(RowMajor(m), 300);
+
+        var expected = RowByRow(RowMajor(m), 300, SemidefiniteCheck.DefaultTolerance);
+        Assert.Equal((expected.FailingIndex, expected.DependsOn, expected.Rank), (result.FailingIndex, result.DependsOn, result.Rank));
+        Assert.Equal(failing, result.FailingIndex);
+        Assert.Equal(dependsOn, result.DependsOn);
+        Assert.Equal(failing - 1, result.Rank);
+        Assert.Equal(value, result.Value, 12);
+    }
+
+    [Fact]
+    public void Check_RandomMatricesOfEverySize_AgreeWithTheRowByRowFactorisation() => AgreeWithTheRowByRowFactorisation(1, 23);
+
+    [Fact]
+    public void Check_RandomMatricesOfSeveralPanels_AgreeWithTheRowByRowFactorisation() => AgreeWithTheRowByRowFactorisation(24, 90);
+
+    private static void AgreeWithTheRowByRowFactorisation(int smallest, int largest)
     {
         // The tiled factorisation against the plain row-by-row one (the reference below), on sizes around the
-        // four-row blocks, PD, singular (rank k < n) and indefinite (shift < 0): same verdict, rank and failing pivot.
-        Gen.Select(Gen.Int[1, 23], Gen.Int[1, 23], Gen.Double[-0.05, 0.05], Gen.Int[0, 1_000_000]).Sample((n, k, shift, seed) =>
+        // four-row blocks and the panels, PD, singular (rank k < n) and indefinite (shift < 0): same verdict, rank and
+        // failing pivot.
+        Gen.Select(Gen.Int[smallest, largest], Gen.Int[1, largest], Gen.Double[-0.05, 0.05], Gen.Int[0, 1_000_000]).Sample((n, k, shift, seed) =>
         {
             var rng = new Random(seed);
             var b = Matrix<double>.Build.Dense(n, k, (_, _) => rng.NextDouble() - 0.5);

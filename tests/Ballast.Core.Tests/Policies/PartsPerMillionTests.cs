@@ -54,4 +54,70 @@ public class TextTests
     [InlineData("SPYY", "SPY")]
     public void Suggest_OffersOnlyLikelyTypos(string word, string? expected) =>
         Assert.Equal(expected, NameMatching.Suggest(word, ["trigger", "B", "A", "SPY"]));
+
+    [Fact]
+    public void Round_ManyWeights_AgreesWithTheFrameworkSortsItReplaced()
+    {
+        // Above 64 weights the leftover units go in the order of a merge sort of PartsPerMillion's own; the reference
+        // is the former way (the framework's sort by remainder, then each run of equal remainders by rank). Weights
+        // drawn from a few values give long runs of equal remainders; ranks are a permutation, or the index.
+        Gen.Select(Gen.Int[65, 400], Gen.Int[1, 6], Gen.Bool, Gen.Int[0, 1_000_000]).Sample((n, values, ranked, seed) =>
+        {
+            var rng = new Random(seed);
+            var fractions = Enumerable.Range(0, n).Select(_ => (double)(1 + rng.Next(values))).ToArray();
+            var ranks = ranked ? Enumerable.Range(0, n).OrderBy(_ => rng.Next()).ToArray() : [];
+
+            if (FrameworkSortReference(fractions, ranks) is { } expected)
+            {
+                Assert.Equal(expected, PartsPerMillion.Round(fractions, ranks));
+            }
+        });
+    }
+
+    /// <summary>Largest-remainder rounding as it was done above 64 weights before the merge sort; null when no unit is left over (the sort is not used).</summary>
+    private static int[]? FrameworkSortReference(double[] fractions, int[] tieOrder)
+    {
+        var n = fractions.Length;
+        var sum = fractions.Sum();
+        var result = new int[n];
+        var remainders = new double[n];
+        long assigned = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var exact = fractions[i] / sum * PartsPerMillion.One;
+            var floor = Math.Floor(exact);
+            result[i] = (int)floor;
+            remainders[i] = exact - floor;
+            assigned += result[i];
+        }
+
+        var left = PartsPerMillion.One - assigned;
+        if (left <= 0)
+        {
+            return null;
+        }
+
+        var keys = remainders.Select(r => -r).ToArray();
+        var items = Enumerable.Range(0, n).ToArray();
+        keys.AsSpan().Sort(items.AsSpan());
+        var order = Enumerable.Range(0, n).Select(i => (Remainder: -keys[i], Rank: tieOrder.Length == 0 ? items[i] : tieOrder[items[i]], Index: items[i])).ToArray();
+        for (var start = 0; start < n;)
+        {
+            var end = start + 1;
+            while (end < n && order[end].Remainder == order[start].Remainder)
+            {
+                end++;
+            }
+
+            order.AsSpan(start, end - start).Sort((x, y) => x.Rank.CompareTo(y.Rank));
+            start = end;
+        }
+
+        for (var k = 0; k < left; k++)
+        {
+            result[order[k % n].Index]++;
+        }
+
+        return result;
+    }
 }
