@@ -125,6 +125,29 @@ public class BoundedRiskBudgetingTests
     }
 
     [Fact]
+    public void Solve_ThreeAssetsTwoAtTheirCaps_Converges()
+    {
+        // Found by the property above (seed 02d-AiCPWk84 at 1,000 iterations): one free asset, solved by coordinate
+        // descent alone at each λ, and the slope of Σy*(λ) taken from a Newton factor of an earlier λ. The search on λ
+        // oscillated about the root and gave up after 100 steps ("no λ gives weights summing to 1").
+        var covariance = Matrix<double>.Build.DenseOfArray(new[,]
+        {
+            { 0.114684, -0.00742909, 0.0399561 },
+            { -0.00742909, 0.103372, 0.0778139 },
+            { 0.0399561, 0.0778139, 0.128074 },
+        });
+        double[] budgets = [0.24595548273045945, 0.6749526469831028, 0.0790918702864379];
+        double[] lower = [1d / 6, 0, 0];
+        double[] upper = [0.21882212971592732, 0.28077447869850997, 1];
+
+        var w = BoundedRiskBudgeting.Solve(covariance, budgets, lower, upper);
+
+        AssertOptimal(covariance, budgets, lower, upper, w, 1e-8);
+        Assert.Equal(upper[0], w[0], 12);
+        Assert.Equal(upper[1], w[1], 12);
+    }
+
+    [Fact]
     public void Solve_RandomProblems_EqualTheCoordinateDescentSolver()
     {
         // The solver before issue 11's rewrite (kept in the tests as an oracle) converges on these small problems.
