@@ -24,6 +24,14 @@ public interface IKeeperCoordinatorGrain : IGrainWithStringKey, IRemindable
     /// <summary>Stops the timer and removes the reminder: no more ticks until <see cref="StartAsync"/>.</summary>
     Task StopAsync();
 
+    /// <summary>
+    /// A tick of the timer of <see cref="KeeperTickOptions.Clock"/> (a clock other than the silo's), called through the
+    /// grain reference from that timer's thread; ignored once the coordinator is stopped. A failed tick is counted and
+    /// logged, as a grain timer's is.
+    /// </summary>
+    [OneWay]
+    Task TickOnClockAsync();
+
     /// <summary>Where the coordinator runs, whether it ticks, and its ticks in this activation (answered during a tick too: it only reads).</summary>
     [AlwaysInterleave]
     Task<KeeperCoordinatorStatus> StatusAsync();

@@ -24,7 +24,7 @@ public sealed class KeeperCoordinatorGrain(
     public const string ReminderName = "keeper-tick";
 
     private readonly DateTimeOffset _activatedAt = clock.GetUtcNow();
-    private IGrainTimer? _timer;
+    private IDisposable? _timer;
     private bool _reminded;
     private KeeperTick? _last;
     private DateTimeOffset? _lastTickAt;
@@ -129,8 +129,35 @@ public sealed class KeeperCoordinatorGrain(
         return Task.CompletedTask;
     }
 
-    private void StartTimer() =>
-        _timer ??= this.RegisterGrainTimer(TickOnTimerAsync, new GrainTimerCreationOptions(TimeSpan.Zero, ticking.Interval) { KeepAlive = true });
+    /// <inheritdoc/>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // A grain timer ends with its activation; a timer of the keeper's own clock (tests) must be stopped.
+        _timer?.Dispose();
+        _timer = null;
+        return Task.CompletedTask;
+    }
+
+    private void StartTimer()
+    {
+        if (_timer is not null)
+        {
+            return;
+        }
+
+        if (ticking.Clock is { } own)
+        {
+            // The callback runs on the clock's thread, outside the activation: it calls in through the grain reference.
+            var self = this.AsReference<IKeeperCoordinatorGrain>();
+            _timer = own.CreateTimer(_ => _ = self.TickOnClockAsync(), null, TimeSpan.Zero, ticking.Interval);
+            return;
+        }
+
+        _timer = this.RegisterGrainTimer(TickOnTimerAsync, new GrainTimerCreationOptions(TimeSpan.Zero, ticking.Interval) { KeepAlive = true });
+    }
+
+    /// <inheritdoc/>
+    public Task TickOnClockAsync() => _timer is null ? Task.CompletedTask : TickOnTimerAsync(CancellationToken.None);
 
     private async Task TickOnTimerAsync(CancellationToken cancellationToken)
     {

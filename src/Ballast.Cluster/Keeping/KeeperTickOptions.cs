@@ -20,4 +20,12 @@ public sealed record KeeperTickOptions
     /// takes to declare it dead. At least the reminder service's minimum (one minute unless the silo lowers it).
     /// </summary>
     public TimeSpan ReminderPeriod { get; init; } = ReminderFloor;
+
+    /// <summary>
+    /// The clock whose timer paces the ticks instead of a grain timer on the silo's clock; null (the default) for the
+    /// grain timer. Tests give a fake clock here to drive ticks by advancing it: made the silo's own
+    /// <see cref="TimeProvider"/>, a frozen clock would stall Orleans' membership and gateway timers too. The timer's
+    /// callback calls the coordinator through its grain reference, so each tick still runs inside the activation.
+    /// </summary>
+    public TimeProvider? Clock { get; init; }
 }

@@ -4,6 +4,7 @@ using Ballast.Io.Storage;
 using Ballast.Protocol;
 using Ballast.Service.Writing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.Runtime.Placement;
 using Orleans.TestingHost;
 
@@ -23,6 +24,9 @@ internal static class KeeperTestSilos
 
     /// <summary>What the silos submit through: each deployment's own submitter.</summary>
     public static readonly RoutingSubmitter Submitter = new();
+
+    /// <summary>The keeper's own clock in clusters started with a fake keeper clock: advancing it drives the coordinators' ticks (every hour of it).</summary>
+    public static readonly FakeTimeProvider KeeperClock = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     /// <summary>Serves <paramref name="deployment"/> to the silos: its journal, and its writer reached as a round or, with <paramref name="commandByCommand"/>, one command at a time.</summary>
     public static string Serve(KeeperDeployment deployment, bool commandByCommand = false)
@@ -45,11 +49,18 @@ internal static class KeeperTestSilos
         public Task<DateTimeOffset> NowAsync(string deployment, CancellationToken cancellationToken = default) => Routes[deployment].NowAsync(deployment, cancellationToken);
     }
 
-    /// <summary>A cluster of <paramref name="silos"/> in-process silos with the sharded keeper, placing new activations round-robin.</summary>
-    public static async Task<TestCluster> StartClusterAsync(int silos, CancellationToken cancellationToken)
+    /// <summary>
+    /// A cluster of <paramref name="silos"/> in-process silos with the sharded keeper, placing new activations
+    /// round-robin; with <paramref name="fakeKeeperClock"/> the coordinators tick every hour of <see cref="KeeperClock"/>.
+    /// </summary>
+    public static async Task<TestCluster> StartClusterAsync(int silos, CancellationToken cancellationToken, bool fakeKeeperClock = false)
     {
         var builder = new TestClusterBuilder { Options = { InitialSilosCount = (short)silos } };
         builder.AddSiloBuilderConfigurator<Configurator>();
+        if (fakeKeeperClock)
+        {
+            builder.AddSiloBuilderConfigurator<FakeKeeperClockConfigurator>();
+        }
 
         var cluster = builder.Build();
         await cluster.DeployAsync(cancellationToken);
@@ -74,6 +85,13 @@ internal static class KeeperTestSilos
                 services.AddSingleton<PlacementStrategy, RoundRobinPlacement>();
                 services.AddPlacementDirector<RoundRobinPlacement, RoundRobinPlacementDirector>();
             });
+    }
+
+    /// <summary>The coordinators' ticks on <see cref="KeeperClock"/>, every hour of it (the silo keeps the real clock).</summary>
+    public sealed class FakeKeeperClockConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) =>
+            siloBuilder.ConfigureServices(services => services.AddSingleton(new KeeperTickOptions { Interval = TimeSpan.FromHours(1), Clock = KeeperClock }));
     }
 
     /// <summary>Places each new activation on the next compatible silo, in address order.</summary>

@@ -118,11 +118,11 @@ public sealed class ShardedKeeperTests
     }
 
     [Fact]
-    public async Task TimerOnTheSiloClock_DrivesTicks()
+    public async Task AFakeKeeperClock_DrivesTheTicks_AndNothingElseDoes()
     {
-        // The silo runs on the real clock: with a frozen FakeTimeProvider as the silo's TimeProvider, Orleans' own
-        // membership and gateway timers stall too, and the test client failed to connect on CI (twice in three runs).
-        // The decisions are still made at the sequencer's (fake) time, through IKeeperSubmitter.NowAsync.
+        // The ticks run on the keeper's own clock (KeeperTickOptions.Clock), a FakeTimeProvider advanced by the test:
+        // made the silo's TimeProvider, a frozen clock stalled Orleans' membership and gateway timers too, and the test
+        // client failed to connect on CI. The decisions are made at the sequencer's (fake) time, through NowAsync.
         var ct = TestContext.Current.CancellationToken;
         await using var deployment = await KeeperDeployment.OpenAsync(ct);
         await deployment.SetUpAsync(ct);
@@ -130,29 +130,54 @@ public sealed class ShardedKeeperTests
         var name = KeeperTestSilos.Serve(deployment);
         var before = deployment.Writer.Head;
 
-        await using var cluster = await KeeperTestSilos.StartClusterAsync(1, ct);
+        await using var cluster = await KeeperTestSilos.StartClusterAsync(1, ct, fakeKeeperClock: true);
         var coordinator = cluster.GrainFactory.GetGrain<IKeeperCoordinatorGrain>(name);
         await coordinator.StartAsync();
         await coordinator.StartAsync(); // a second start (another silo's) leaves the one timer running
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await coordinator.StatusAsync()).Ticks < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50, ct);
-        }
+        // The first tick is due at once; then nothing until the keeper's clock moves an hour, however long we wait.
+        await TicksAsync(coordinator, 1, ct);
+        await Task.Delay(1500, ct);
+        Assert.Equal(1, (await coordinator.StatusAsync()).Ticks);
+        var first = await coordinator.StatusAsync();
 
-        var status = await coordinator.StatusAsync();
-        await coordinator.StopAsync();
-        Assert.True(status.Ticks >= 2, $"{status.Ticks} ticks within 60 s of a 500 ms timer");
+        KeeperTestSilos.KeeperClock.Advance(TimeSpan.FromHours(1));
+        await TicksAsync(coordinator, 2, ct);
+        KeeperTestSilos.KeeperClock.Advance(TimeSpan.FromHours(1));
+        var status = await TicksAsync(coordinator, 3, ct);
         Assert.True(status.Ticking);
         Assert.Equal(0, status.Failed);
-        Assert.False((await coordinator.StatusAsync()).Ticking);
+
+        // Stopped: the clock moves on and no tick comes.
+        await coordinator.StopAsync();
+        KeeperTestSilos.KeeperClock.Advance(TimeSpan.FromHours(2));
+        await Task.Delay(1500, ct);
+        var stopped = await coordinator.StatusAsync();
+        Assert.False(stopped.Ticking);
+        Assert.Equal(3, stopped.Ticks);
 
         // The first tick filled the deposits requested before the first reports (a duty of the round); the later ones
         // were planned at the head it left.
-        Assert.NotNull(status.Last);
+        Assert.NotNull(first.Last);
         Assert.True(deployment.Writer.Head.Sequence > before.Sequence);
-        Assert.True(status.Last.Head > before.Sequence);
+        Assert.True(status.Last!.Head > before.Sequence);
+    }
+
+    private static async Task<KeeperCoordinatorStatus> TicksAsync(IKeeperCoordinatorGrain coordinator, long count, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var status = await coordinator.StatusAsync();
+            if (status.Ticks >= count)
+            {
+                Assert.Equal(count, status.Ticks);
+                return status;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{status.Ticks} of {count} ticks within 60 s");
+            await Task.Delay(50, ct);
+        }
     }
 
     [Theory]
