@@ -25,6 +25,15 @@ public interface IKeeperCoordinatorGrain : IGrainWithStringKey, IRemindable
     Task StopAsync();
 
     /// <summary>
+    /// A NAV report was applied in the batch that ended at journal sequence <paramref name="head"/> (the sequencer's cue,
+    /// <c>SequencingOptions.CueShardedKeeper</c>): runs a round now, as the single-process keeper does on a report,
+    /// unless the coordinator is not ticking here or its last round was planned at <paramref name="head"/> or later
+    /// (cues queued behind a round collapse into it).
+    /// </summary>
+    [OneWay]
+    Task ReportedAsync(long head);
+
+    /// <summary>
     /// A tick of the timer of <see cref="KeeperTickOptions.Clock"/> (a clock other than the silo's), called through the
     /// grain reference from that timer's thread; ignored once the coordinator is stopped. A failed tick is counted and
     /// logged, as a grain timer's is.

@@ -157,6 +157,10 @@ public sealed class KeeperCoordinatorGrain(
     }
 
     /// <inheritdoc/>
+    public Task ReportedAsync(long head) =>
+        _timer is null || (_last?.Head ?? -1) >= head ? Task.CompletedTask : TickOnTimerAsync(CancellationToken.None);
+
+    /// <inheritdoc/>
     public Task TickOnClockAsync() => _timer is null ? Task.CompletedTask : TickOnTimerAsync(CancellationToken.None);
 
     private async Task TickOnTimerAsync(CancellationToken cancellationToken)

@@ -110,6 +110,13 @@ public sealed class JournalSequencer : IAsyncDisposable
     /// <summary>Decides <paramref name="command"/>; a command refused because this sequencer is fenced comes back failed (transient), nothing written.</summary>
     public Task<WriteResult> SubmitAsync(ProtocolCommand command, CancellationToken cancellationToken) => _writer.SubmitAsync(command, cancellationToken);
 
+    /// <summary>Raised on the writer's thread after a batch in which a NAV report was applied (the demo reporter's included): a keeper's cue.</summary>
+    public event Action? NavReportApplied
+    {
+        add => _writer.NavReportApplied += value;
+        remove => _writer.NavReportApplied -= value;
+    }
+
     /// <summary>Checks the lock between commands: fences the store when the lock's session is gone; returns whether it may still write.</summary>
     public async Task<bool> CheckLockAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ballast.Cluster.Keeping;
 using Ballast.Protocol;
 using Ballast.Service.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,13 @@ internal sealed class SequencerGrain(SequencingOptions options, TimeProvider clo
         _sequencer = await JournalSequencer.OpenAsync(deployment, options, clock, logs, metrics, cancellationToken).ConfigureAwait(true)
             ?? throw new SequencerFencedException($"another sequencer holds the write lock of deployment {deployment}'s journal; not activated here");
         _lockCheck = this.RegisterGrainTimer(CheckLockAsync, new GrainTimerCreationOptions(options.LockCheck, options.LockCheck) { Interleave = true });
+        if (options.CueShardedKeeper)
+        {
+            // On the writer's thread, outside the activation: a one-way call to the coordinator, which coalesces cues.
+            var coordinator = GrainFactory.GetGrain<IKeeperCoordinatorGrain>(deployment);
+            var sequencer = _sequencer;
+            _sequencer.NavReportApplied += () => coordinator.ReportedAsync(sequencer.Head.Sequence).Ignore();
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

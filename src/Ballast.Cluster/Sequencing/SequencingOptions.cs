@@ -30,6 +30,14 @@ public sealed record SequencingOptions
     /// </summary>
     public bool Keeper { get; init; } = true;
 
+    /// <summary>
+    /// Whether the sequencer cues the deployment's sharded keeper (its coordinator grain) after each batch in which a NAV
+    /// report was applied, as the single-process keeper runs a round on a report: the coordinator runs a round at once
+    /// unless it is not ticking or has planned one at that head already. <c>ballast serve --cluster</c> sets it when
+    /// the keeper is on.
+    /// </summary>
+    public bool CueShardedKeeper { get; init; }
+
     /// <summary>The keeper's round interval when no NAV report comes.</summary>
     public TimeSpan KeeperInterval { get; init; } = TimeSpan.FromSeconds(30);
 

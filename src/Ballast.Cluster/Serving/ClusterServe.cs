@@ -34,8 +34,9 @@ public static class ClusterServe
         {
             ConnectionString = cluster.Cluster.ConnectionString,
             MaxBatch = service.MaxBatch,
-            // The sharded keeper replaces the one inside the sequencer's activation.
+            // The sharded keeper replaces the one inside the sequencer's activation; the sequencer cues it on NAV reports.
             Keeper = false,
+            CueShardedKeeper = service.Keeper,
             EvidenceData = service.EvidenceData,
             DemoDeployment = service.Demo ? cluster.Deployment : null,
             DemoReportPeriod = service.DemoReportPeriod,
