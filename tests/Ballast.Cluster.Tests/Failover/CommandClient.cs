@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using Ballast.Cli.Tests.Service;
 using Ballast.Io.Storage;
 using Ballast.Service.Access;
 using Ballast.Service.Endpoints;
@@ -62,6 +63,22 @@ internal static class CommandClient
         var keys = Path.Combine(dir, "keys.json");
         await File.WriteAllTextAsync(keys, $$"""{"keys": [{"account": "{{Operator}}", "sha256": "{{ApiKeyRing.Hash(OperatorKey)}}", "roles": ["operator"]}]}""", Cancel);
         return keys;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="count"/> <c>ballast serve --cluster</c> processes of <paramref name="cluster"/> on
+    /// <paramref name="journal"/> with the keys of <paramref name="keys"/>, on free ports, adding each to
+    /// <paramref name="silos"/> as it starts (the caller disposes them, those started before a failure included).
+    /// </summary>
+    public static async Task StartSilosAsync(List<(ServeProcess Process, int SiloPort)> silos, string cluster, string journal, string keys, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var siloPort = TestDatabase.FreePort();
+            var process = await ServeProcess.StartAsync(
+                ["--cluster", cluster, "--db", journal, "--keys", keys, "--silo-port", $"{siloPort}", "--gateway-port", $"{TestDatabase.FreePort()}"], Cancel);
+            silos.Add((process, siloPort));
+        }
     }
 
     /// <summary>The journal holds the commands <paramref name="acknowledged"/> (and <paramref name="setUp"/>), each exactly once, and no other.</summary>

@@ -31,13 +31,7 @@ public sealed class FailoverTests : IDisposable
         var silos = new List<(ServeProcess Process, int SiloPort)>();
         try
         {
-            foreach (var _ in Enumerable.Range(0, 3))
-            {
-                var siloPort = TestDatabase.FreePort();
-                var process = await ServeProcess.StartAsync(
-                    ["--cluster", "failover", "--db", journal, "--keys", keys, "--silo-port", $"{siloPort}", "--gateway-port", $"{TestDatabase.FreePort()}"], Cancel);
-                silos.Add((process, siloPort));
-            }
+            await StartSilosAsync(silos, "failover", journal, keys, 3);
 
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
             Assert.Equal(200, (await PostUntilAcknowledgedAsync(http, [silos[0].Process.Address], "usd", "create-asset", """{"symbol": "USD", "decimals": 6}""", null)).Status);

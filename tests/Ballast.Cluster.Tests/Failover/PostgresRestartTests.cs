@@ -28,17 +28,12 @@ public sealed class PostgresRestartTests : IDisposable
         var journal = "postgres:" + postgres.ConnectionString;
         var keys = await OperatorKeysAsync(_dir);
 
-        var silos = new List<ServeProcess>();
+        var silos = new List<(ServeProcess Process, int SiloPort)>();
         var body = """{"symbol": "USD", "to": "alice", "amount": "1000"}""";
         try
         {
-            foreach (var _ in Enumerable.Range(0, 2))
-            {
-                silos.Add(await ServeProcess.StartAsync(
-                    ["--cluster", "pg-restart", "--db", journal, "--keys", keys, "--silo-port", $"{TestDatabase.FreePort()}", "--gateway-port", $"{TestDatabase.FreePort()}"], Cancel));
-            }
-
-            var addresses = silos.Select(s => s.Address).ToArray();
+            await StartSilosAsync(silos, "pg-restart", journal, keys, 2);
+            var addresses = silos.Select(s => s.Process.Address).ToArray();
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
             Assert.Equal(200, (await PostUntilAcknowledgedAsync(http, addresses, "usd", "create-asset", """{"symbol": "USD", "decimals": 6}""", null)).Status);
 
@@ -91,9 +86,9 @@ public sealed class PostgresRestartTests : IDisposable
         }
         finally
         {
-            foreach (var silo in silos)
+            foreach (var (process, _) in silos)
             {
-                await silo.DisposeAsync();
+                await process.DisposeAsync();
             }
         }
 

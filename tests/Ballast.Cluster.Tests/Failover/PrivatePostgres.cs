@@ -30,7 +30,7 @@ internal sealed class PrivatePostgres : IAsyncDisposable
     {
         Assert.SkipWhen(string.IsNullOrEmpty(Environment.GetEnvironmentVariable(TestDatabase.Variable)),
             $"{TestDatabase.Variable} is not set: this test starts a PostgreSQL server of its own with .ci/postgres.sh, as .ci/run does for the others");
-        var script = Path.Combine(RepoRoot(), ".ci", "postgres.sh");
+        var script = Path.Combine(Repository.Root(), ".ci", "postgres.sh");
         var start = Shell($"source '{script}' >&2 && trap - EXIT && printf '%s\\n%s\\n%s\\n%s\\n' \"$BALLAST_PG_DIR\" \"$BALLAST_PG_BINDIR\" \"$BALLAST_PG_RUN\" \"$BALLAST_TEST_POSTGRES\"");
         start.Environment.Remove(TestDatabase.Variable);
         var (exit, output, error) = await RunAsync(start, cancellationToken);
@@ -69,14 +69,4 @@ internal sealed class PrivatePostgres : IAsyncDisposable
         return (process.ExitCode, await output, await error);
     }
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ballast.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root (Ballast.slnx) above " + AppContext.BaseDirectory);
-    }
 }

@@ -108,13 +108,7 @@ public sealed class ReadmeClusterTests
     /// <summary>The README's <c>ballast serve --cluster</c> lines (in <c>```sh</c> blocks).</summary>
     private static List<string> ReadmeServeClusterLines()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ballast.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        var readme = File.ReadAllText(Path.Combine(dir!.FullName, "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root(), "README.md"));
         return [.. ShellBlock().Matches(readme).SelectMany(m => m.Groups[1].Value.Split('\n')).Select(l => l.Trim())
             .Where(l => l.StartsWith("ballast serve --cluster ", StringComparison.Ordinal)).Select(l => l["ballast ".Length..])];
     }

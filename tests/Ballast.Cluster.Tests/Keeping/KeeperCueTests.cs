@@ -47,7 +47,7 @@ public sealed class KeeperCueTests
             await DemoSetup.SetUpAsync(submitter, scenario, new ApiKeyRing(), ct);
             var coordinator = cluster.Client.GetGrain<IKeeperCoordinatorGrain>(Deployment);
             await coordinator.StartAsync();
-            await TicksAsync(coordinator, 1, ct);
+            await KeeperTestSilos.TicksAsync(coordinator, 1, ct);
 
             // A command that is not a NAV report: no round (the keeper's clock does not move).
             Applied(await submitter.SubmitAsync(new IssueAsset("cue-issue", new AccountId("issuer"), scenario.AssetSymbol, new AccountId("carol"), 1), ct));
@@ -63,7 +63,7 @@ public sealed class KeeperCueTests
                 firstReport = Math.Min(firstReport, result.Events.Min(e => e.Sequence));
             }
 
-            var status = await TicksAsync(coordinator, 2, ct, atLeast: true);
+            var status = await KeeperTestSilos.TicksAsync(coordinator, 2, ct, exactly: false);
             var last = (await coordinator.StatusAsync()).Last!;
             Assert.True(last.Head >= firstReport, $"the last round was planned at {last.Head}, before the first report at {firstReport}");
             Assert.Equal(0, status.Failed);
@@ -76,25 +76,4 @@ public sealed class KeeperCueTests
 
     private static void Applied(WriteResult result) =>
         Assert.True(result.Status == WriteStatus.Applied, $"{result.CommandId}: {result.Status} {result.Rejection} {result.Error?.Message}");
-
-    private static async Task<KeeperCoordinatorStatus> TicksAsync(IKeeperCoordinatorGrain coordinator, long count, CancellationToken ct, bool atLeast = false)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var status = await coordinator.StatusAsync();
-            if (status.Ticks >= count)
-            {
-                if (!atLeast)
-                {
-                    Assert.Equal(count, status.Ticks);
-                }
-
-                return status;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{status.Ticks} of {count} ticks within 60 s");
-            await Task.Delay(50, ct);
-        }
-    }
 }

@@ -38,6 +38,28 @@ internal static class KeeperTestSilos
         return name;
     }
 
+    /// <summary>Waits (up to 60 s) until <paramref name="coordinator"/> has ticked <paramref name="count"/> times (exactly, unless <paramref name="exactly"/> is false); returns its status then.</summary>
+    public static async Task<KeeperCoordinatorStatus> TicksAsync(IKeeperCoordinatorGrain coordinator, long count, CancellationToken ct, bool exactly = true)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var status = await coordinator.StatusAsync();
+            if (status.Ticks >= count)
+            {
+                if (exactly)
+                {
+                    Assert.Equal(count, status.Ticks);
+                }
+
+                return status;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{status.Ticks} of {count} ticks within 60 s");
+            await Task.Delay(50, ct);
+        }
+    }
+
     /// <summary>Sends each deployment's rounds to the submitter registered for it.</summary>
     public sealed class RoutingSubmitter : IKeeperSubmitter
     {

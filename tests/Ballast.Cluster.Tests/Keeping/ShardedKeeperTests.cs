@@ -136,15 +136,15 @@ public sealed class ShardedKeeperTests
         await coordinator.StartAsync(); // a second start (another silo's) leaves the one timer running
 
         // The first tick is due at once; then nothing until the keeper's clock moves an hour, however long we wait.
-        await TicksAsync(coordinator, 1, ct);
+        await KeeperTestSilos.TicksAsync(coordinator, 1, ct);
         await Task.Delay(1500, ct);
         Assert.Equal(1, (await coordinator.StatusAsync()).Ticks);
         var first = await coordinator.StatusAsync();
 
         KeeperTestSilos.KeeperClock.Advance(TimeSpan.FromHours(1));
-        await TicksAsync(coordinator, 2, ct);
+        await KeeperTestSilos.TicksAsync(coordinator, 2, ct);
         KeeperTestSilos.KeeperClock.Advance(TimeSpan.FromHours(1));
-        var status = await TicksAsync(coordinator, 3, ct);
+        var status = await KeeperTestSilos.TicksAsync(coordinator, 3, ct);
         Assert.True(status.Ticking);
         Assert.Equal(0, status.Failed);
 
@@ -161,23 +161,6 @@ public sealed class ShardedKeeperTests
         Assert.NotNull(first.Last);
         Assert.True(deployment.Writer.Head.Sequence > before.Sequence);
         Assert.True(status.Last!.Head > before.Sequence);
-    }
-
-    private static async Task<KeeperCoordinatorStatus> TicksAsync(IKeeperCoordinatorGrain coordinator, long count, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var status = await coordinator.StatusAsync();
-            if (status.Ticks >= count)
-            {
-                Assert.Equal(count, status.Ticks);
-                return status;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{status.Ticks} of {count} ticks within 60 s");
-            await Task.Delay(50, ct);
-        }
     }
 
     [Theory]
