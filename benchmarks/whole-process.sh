@@ -32,7 +32,8 @@ gcc -O2 -o "$WORK/monthly" "$ROOT/benchmarks/baseline/monthly.c" -lm
 ROWS=$(($(wc -l < "$WORK/data.csv") - 1))
 
 # A sweep spec of N policies over the STRATEGIES series: one universe, weights and costs at the top level; per policy a
-# calendar trigger (5 frequencies, weekly to annual) or an absolute drift band (1..20 pp) checked monthly, and a cost of 0..9 bps.
+# calendar trigger (5 frequencies, weekly to annual) or an absolute drift band (1..20 pp) checked monthly, and a cost of
+# i/1000 bps for policy i (0..9.999 bps for 10,000 policies), so no two policies are the same rules under two names.
 generate() {
   python3 - "$1" "$STRATEGIES" > "$WORK/spec-$1.json" <<'EOF'
 import json, sys
@@ -45,10 +46,10 @@ for i in range(n):
         trigger = {"calendar": frequencies[(i // 2) % len(frequencies)]}
     else:
         trigger = {"drift": {"absolute": ((i // 2) % 20 + 1) / 100}, "check": "monthly"}
-    policies.append({"name": f"p{i:06d}", "trigger": trigger, "costs": {"proportional_bps": (i // 12) % 10}})
+    policies.append({"name": f"p{i:06d}", "trigger": trigger, "costs": {"proportional_bps": i / 1000}})
 print(json.dumps({"name": f"sweep-{n}", "universe": names, "capital": 1000000,
                   "weights": {"scheme": "fixed", "targets": {s: round(1 / k, 6) if j else round(1 - (k - 1) * round(1 / k, 6), 6) for j, s in enumerate(names)}},
-                  "policies": policies}))
+                  "policies": policies}, separators=(",", ":")))
 EOF
 }
 
