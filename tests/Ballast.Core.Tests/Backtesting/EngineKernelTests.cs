@@ -97,6 +97,32 @@ public class EngineKernelTests
     }
 
     [Fact]
+    public void RowScan_TrimmedTwoVectorForm_IsBitForBitTheThreeVectorForm()
+    {
+        Assert.SkipUnless(Vector.IsHardwareAccelerated, "no vector hardware here: the register layout cannot run, so there is nothing to compare");
+
+        // Universes of one or two vectors, where the trimmed form leaves out the zero middle vector; every stop rule.
+        var cases = Gen.Int[Lanes.Width, 2 * Lanes.Width].SelectMany(n => Gen.Int[2, 60].SelectMany(rows => Gen.Select(
+            Gen.Double[1, 100].Array[n * rows],
+            Gen.Double[0, 100].Array[n],
+            Gen.Double[0, 1000],
+            Gen.Double[0.01, 1].Array[n],
+            Gen.Double[0.001, 0.2],
+            (prices, units, cash, raw, band) => new ScanCase(n, prices, units, cash, [.. raw.Select(x => x / raw.Sum())], band))));
+        var rules = Gen.Select(Gen.Bool, Gen.Bool, Gen.Bool, Gen.Bool);
+        Gen.Select(cases, rules, Gen.Int[0, 1000]).Sample((c, rule, seed) =>
+        {
+            var (checkBand, rowMax, everyRow, withCandidates) = rule;
+            var rows = c.Prices.Length / c.Assets;
+            var random = new Random(seed);
+            var candidates = withCandidates ? Enumerable.Range(0, rows).Select(_ => random.Next(4) == 0).ToArray() : null;
+            var trimmed = ScanBits(c, trim: true, candidates, checkBand, rowMax, everyRow);
+            var full = ScanBits(c, trim: false, candidates, checkBand, rowMax, everyRow);
+            Assert.Equal(full, trimmed);
+        });
+    }
+
+    [Fact]
     public void Kernels_AskingForVectorsWhereTheyCannotRun_IsRefused()
     {
         Assert.Throws<ArgumentException>(() => new RowScanner(new double[4], 1, EngineKernel.Vector));
@@ -167,5 +193,37 @@ public class EngineKernelTests
         }
 
         return (stops, scanner.Nav, scanner.DriftTotals(), scanner.Returns);
+    }
+
+    /// <summary>Every stop and every number a scan reports, as raw bits, so two scans compare bit for bit.</summary>
+    private static List<long> ScanBits(ScanCase c, bool trim, bool[]? candidates, bool checkBand, bool rowMax, bool everyRow)
+    {
+        var n = c.Assets;
+        var rows = c.Prices.Length / n;
+        var scanner = new RowScanner(c.Prices, n, EngineKernel.Vector, trim);
+        var nav = c.Cash + c.Units.Select((u, i) => u * c.Prices[i]).Sum();
+        scanner.Start(nav, 0.0001, c.Units, c.Cash);
+        var weights = new double[n];
+        var bits = new List<long>();
+        var row = 1;
+        while (row < rows)
+        {
+            var stop = scanner.Scan(row, rows, c.Units, c.Cash, c.Targets, weights, candidates, checkBand, c.Band, rowMax, everyRow, out var value, out var inverse, out var driftMax);
+            bits.Add(stop);
+            if (stop >= rows)
+            {
+                break;
+            }
+
+            bits.AddRange(new[] { value, inverse, driftMax }.Concat(weights).Select(BitConverter.DoubleToInt64Bits));
+            scanner.Book(value, value, inverse);
+            row = stop + 1;
+        }
+
+        var (sum, max) = scanner.DriftTotals();
+        var r = scanner.Returns;
+        bits.AddRange(new[] { scanner.Nav, sum, max, r.Sum, r.SumSquares, r.Downside, r.MaxDrawdown, r.Shift }.Select(BitConverter.DoubleToInt64Bits));
+        bits.Add(r.Count);
+        return bits;
     }
 }
