@@ -257,6 +257,22 @@ internal sealed class RowScanner
             var t1 = small && mid > 0 ? -Vector.LoadUnsafe(ref tg, (nuint)mid) : default;
             var tT = small ? -Vector.LoadUnsafe(ref tg, (nuint)last) : default;
             var t = row;
+
+            // The two-vector form values each row one row ahead (its products, value and 1/value), so the division,
+            // the longest step of a row, runs while the row before it finishes rather than before the row that needs it.
+            var aheadX0 = default(Vector<double>);
+            var aheadXT = default(Vector<double>);
+            var aheadTotal = 0.0;
+            var aheadScale = 0.0;
+            if (twoVectors && t < rows)
+            {
+                ref var first = ref Unsafe.Add(ref prices, (nint)t * n);
+                aheadX0 = u0 * Vector.LoadUnsafe(ref first);
+                aheadXT = uT * Vector.LoadUnsafe(ref first, (nuint)last);
+                aheadTotal = cash + Lanes.Sum(aheadX0 + (aheadXT & fresh));
+                aheadScale = 1 / aheadTotal;
+            }
+
             for (; t < rows; t++)
             {
                 ref var p = ref Unsafe.Add(ref prices, (nint)t * n);
@@ -269,10 +285,19 @@ internal sealed class RowScanner
                     // (x₁ = 0·p, d₁ = |0·V + 0|, both +0 for finite prices and values) or taking the larger of it and a
                     // non-negative |·| changes no bit (units and |·| are never −0), so it is left out: a fifth fewer
                     // instructions per row. One vector (n = width) keeps its zero first vector the same way.
-                    var x0 = u0 * Vector.LoadUnsafe(ref p);
-                    var xT = uT * Vector.LoadUnsafe(ref p, (nuint)last);
-                    total = cash + Lanes.Sum(x0 + (xT & fresh));
-                    scale = 1 / total;
+                    var x0 = aheadX0;
+                    var xT = aheadXT;
+                    total = aheadTotal;
+                    scale = aheadScale;
+                    if (t + 1 < rows)
+                    {
+                        ref var next = ref Unsafe.Add(ref p, n);
+                        aheadX0 = u0 * Vector.LoadUnsafe(ref next);
+                        aheadXT = uT * Vector.LoadUnsafe(ref next, (nuint)last);
+                        aheadTotal = cash + Lanes.Sum(aheadX0 + (aheadXT & fresh));
+                        aheadScale = 1 / aheadTotal;
+                    }
+
                     var v = new Vector<double>(total);
                     var d0 = Vector.Abs(Vector.FusedMultiplyAdd(t0, v, x0));
                     var dT = Vector.Abs(Vector.FusedMultiplyAdd(tT, v, xT)) & fresh;
