@@ -204,6 +204,7 @@ internal sealed class RowScanner
         inverse = double.NaN;
         driftMax = double.NaN;
         var stopAbove = band - BandMargin;
+        var stopAboveV = new Vector<double>(stopAbove);
 
         // Without a band to test, the stop is known before scanning: this row, or the next candidate row. Rows before
         // it then need no test at all.
@@ -278,7 +279,7 @@ internal sealed class RowScanner
                 ref var p = ref Unsafe.Add(ref prices, (nint)t * n);
                 double total;
                 double scale;
-                double largest;
+                bool above;
                 if (twoVectors)
                 {
                     // One or two vectors: the middle one of the three-vector form is zero, and adding a zero product
@@ -305,7 +306,10 @@ internal sealed class RowScanner
                     sums = Vector.FusedMultiplyAdd(d0 + dT, s, sums);
                     var rowMaxes = Vector.MaxNative(d0, dT) * s;
                     maxes = Vector.MaxNative(maxes, rowMaxes);
-                    largest = rowMax ? Lanes.Max(rowMaxes) : double.NaN;
+
+                    // The largest lane is above the band when any lane is (the lanes are finite and non-negative):
+                    // one comparison instead of a reduction.
+                    above = checkBand && rowMax && Vector.GreaterThanAny(rowMaxes, stopAboveV);
                 }
                 else if (small)
                 {
@@ -322,7 +326,7 @@ internal sealed class RowScanner
                     sums = Vector.FusedMultiplyAdd((d0 + d1) + dT, s, sums);
                     var rowMaxes = Vector.MaxNative(Vector.MaxNative(d0, d1), dT) * s;
                     maxes = Vector.MaxNative(maxes, rowMaxes);
-                    largest = rowMax ? Lanes.Max(rowMaxes) : double.NaN;
+                    above = rowMax && Lanes.Max(rowMaxes) > stopAbove;
                 }
                 else if (layout == Layout.Loop)
                 {
@@ -353,7 +357,7 @@ internal sealed class RowScanner
                     sums = Vector.FusedMultiplyAdd(rowSums, s, sums);
                     rowMaxes *= s;
                     maxes = Vector.MaxNative(maxes, rowMaxes);
-                    largest = rowMax ? Lanes.Max(rowMaxes) : double.NaN;
+                    above = rowMax && Lanes.Max(rowMaxes) > stopAbove;
                 }
                 else
                 {
@@ -377,10 +381,10 @@ internal sealed class RowScanner
                     scalarSum = Math.FusedMultiplyAdd(rowSum, Math.Abs(scale), scalarSum);
                     rowLargest *= Math.Abs(scale);
                     scalarMax = double.MaxNative(scalarMax, rowLargest);
-                    largest = rowMax ? rowLargest : double.NaN;
+                    above = rowMax && rowLargest > stopAbove;
                 }
 
-                if (t == limit || (checkBand && largest > stopAbove && (candidates is null || candidates[t])))
+                if (t == limit || (checkBand && above && (candidates is null || candidates[t])))
                 {
                     // The weights, x·(1/V), and the exact largest |w − t| from them: needed only where the policy is asked.
                     var exact = 0.0;
