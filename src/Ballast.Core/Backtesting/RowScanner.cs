@@ -261,6 +261,9 @@ internal sealed class RowScanner
 
             // The two-vector form values each row one row ahead (its products, value and 1/value), so the division,
             // the longest step of a row, runs while the row before it finishes rather than before the row that needs it.
+            // |·| as a mask that clears the sign bit (what Vector.Abs does), held in a register with the fresh lanes'.
+            var magnitude = Vector.AsVectorDouble(new Vector<long>(long.MaxValue));
+            var freshMagnitude = magnitude & fresh;
             var aheadX0 = default(Vector<double>);
             var aheadXT = default(Vector<double>);
             var aheadTotal = 0.0;
@@ -300,8 +303,8 @@ internal sealed class RowScanner
                     }
 
                     var v = new Vector<double>(total);
-                    var d0 = Vector.Abs(Vector.FusedMultiplyAdd(t0, v, x0));
-                    var dT = Vector.Abs(Vector.FusedMultiplyAdd(tT, v, xT)) & fresh;
+                    var d0 = Vector.FusedMultiplyAdd(t0, v, x0) & magnitude;
+                    var dT = Vector.FusedMultiplyAdd(tT, v, xT) & freshMagnitude;
                     var s = new Vector<double>(Math.Abs(scale));
                     sums = Vector.FusedMultiplyAdd(d0 + dT, s, sums);
                     var rowMaxes = Vector.MaxNative(d0, dT) * s;
