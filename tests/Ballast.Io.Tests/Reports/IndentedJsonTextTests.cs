@@ -11,7 +11,7 @@ public sealed class IndentedJsonTextTests
     private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, NewLine = "\n" };
 
     /// <summary>Characters of names and strings: plain ASCII, the ones JSON escapes, controls, DEL, accents, CJK and a surrogate pair.</summary>
-    private static readonly string[] Pieces = ["a", "Z", "0", " ", "-", "=", "\"", "\\", "/", "<", "&", "'", "+", "\n", "\t", "\u0001", "\u007f", "é", "中", "\U0001F600", "\u2028"];
+    private static readonly string[] Pieces = ["a", "Z", "0", " ", "-", "=", "\"", "\\", "/", "<", ">", "&", "'", "+", "`", "~", "%", "\n", "\t", "\u0001", "\u007f", "é", "中", "\U0001F600", "\u2028"];
 
     [Fact]
     public void Any_tree_is_written_as_the_frameworks_writer_writes_it() =>
