@@ -23,19 +23,11 @@ internal sealed class IndentedJsonText
     private int _depth;
     private bool _afterName;
 
-    private readonly bool _shortestDouble;
-
-    /// <summary>
-    /// A buffer whose first value is written at <paramref name="depth"/> (an element of a container that deep), with
-    /// the writer's line break <paramref name="newLine"/>; numbers through <see cref="ShortestDouble"/> when
-    /// <paramref name="shortestDouble"/> (worth its table of powers, built once, for more than a few hundred numbers),
-    /// otherwise through the framework's formatter (the same text).
-    /// </summary>
-    public IndentedJsonText(int depth, string newLine, bool shortestDouble = true)
+    /// <summary>A buffer whose first value is written at <paramref name="depth"/> (an element of a container that deep), with the writer's line break <paramref name="newLine"/>.</summary>
+    public IndentedJsonText(int depth, string newLine)
     {
         _depth = depth;
         _newLine = Encoding.UTF8.GetBytes(newLine);
-        _shortestDouble = shortestDouble;
     }
 
     /// <summary>The bytes written so far.</summary>
@@ -144,18 +136,7 @@ internal sealed class IndentedJsonText
     {
         Element();
         Reserve(ShortestDouble.MaxLength);
-        if (_shortestDouble)
-        {
-            Length += ShortestDouble.Write(value, _bytes.AsSpan(Length));
-        }
-        else if (double.IsFinite(value) && value.TryFormat(_bytes.AsSpan(Length), out var written, default, System.Globalization.CultureInfo.InvariantCulture))
-        {
-            Length += written;
-        }
-        else
-        {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "not a finite number");
-        }
+        Length += ShortestDouble.Write(value, _bytes.AsSpan(Length));
     }
 
     /// <summary>JSON text written as it is (already valid and compact), as <see cref="Utf8JsonWriter.WriteRawValue(string, bool)"/> does.</summary>

@@ -21,9 +21,6 @@ internal static class PolicyEntries
     /// <summary>The depth of an entry: an element of <c>"policies"</c>, itself a member of the root object.</summary>
     private const int Depth = 2;
 
-    /// <summary>From this many runs numbers go through <see cref="ShortestDouble"/>; below, its table of powers (and the code compiled at run time to build it) costs more than it saves.</summary>
-    private const int ShortestDoubleFrom = 64;
-
     /// <summary>Writes every run's entry into the open <c>"policies"</c> array of <paramref name="w"/>, whose options' line break is <paramref name="newLine"/>.</summary>
     public static void Write(Utf8JsonWriter w, BacktestOutcome outcome, string newLine)
     {
@@ -36,11 +33,11 @@ internal static class PolicyEntries
             var start = first;
             if (chunks == 1)
             {
-                Render(buffers, 0, outcome, start, end, newLine, count >= ShortestDoubleFrom);
+                Render(buffers, 0, outcome, start, end, newLine);
             }
             else
             {
-                Parallel.For(0, chunks, c => Render(buffers, c, outcome, start + (c * Chunk), Math.Min(start + ((c + 1) * Chunk), end), newLine, shortestDouble: true));
+                Parallel.For(0, chunks, c => Render(buffers, c, outcome, start + (c * Chunk), Math.Min(start + ((c + 1) * Chunk), end), newLine));
             }
 
             // Each chunk is a run of elements ("\n    {…},\n    {…}"); the writer puts the comma between chunks.
@@ -53,9 +50,9 @@ internal static class PolicyEntries
         }
     }
 
-    private static void Render(IndentedJsonText[] buffers, int chunk, BacktestOutcome outcome, int from, int to, string newLine, bool shortestDouble)
+    private static void Render(IndentedJsonText[] buffers, int chunk, BacktestOutcome outcome, int from, int to, string newLine)
     {
-        var text = buffers[chunk] ??= new IndentedJsonText(Depth, newLine, shortestDouble);
+        var text = buffers[chunk] ??= new IndentedJsonText(Depth, newLine);
         text.Reset(Depth);
         for (var i = from; i < to; i++)
         {

@@ -268,37 +268,103 @@ internal static class ShortestDouble
         return pairs;
     }
 
-    /// <summary>The table g of <see cref="G"/>, computed once with exact integers (617 powers of ten, well under a millisecond).</summary>
+    /// <summary>
+    /// The table g of <see cref="G"/>, computed once with exact multi-word integers (no BigInteger, whose generic
+    /// helpers would be compiled at run time): 10^n by multiplying by ten, 2^1100 / 10^n by dividing by ten (floors of
+    /// floors are floors of the whole quotient), then the top 126 bits of each, plus one.
+    /// </summary>
     private static ulong[] PowersOfTen()
     {
         var table = new ulong[(MaxDecimalExponent - MinDecimalExponent + 1) * 2];
-        for (var k = MinDecimalExponent; k <= MaxDecimalExponent; k++)
+        var power = new uint[36];
+        power[0] = 1;
+        for (var n = 0; n <= -MinDecimalExponent; n++)
         {
-            // beta·2^r = 10^-k with 2^125 ≤ beta < 2^126; g = floor(beta) + 1.
-            BigInteger floor;
-            if (k <= 0)
+            // k = -n: 10^-k = 10^n.
+            if (n > 0)
             {
-                var power = BigInteger.Pow(10, -k);
-                var shift = (int)power.GetBitLength() - 126;
-                floor = shift >= 0 ? power >> shift : power << -shift;
-            }
-            else
-            {
-                var power = BigInteger.Pow(10, k);
-                var shift = 125 + (int)power.GetBitLength();
-                floor = (BigInteger.One << shift) / power;
-                if (floor.GetBitLength() > 126)
-                {
-                    floor = (BigInteger.One << (shift - 1)) / power;
-                }
+                MultiplyByTen(power);
             }
 
-            var g = floor + 1;
-            var index = (k - MinDecimalExponent) << 1;
-            table[index] = (ulong)(g >> 63);
-            table[index + 1] = (ulong)(g & Mask63);
+            Store(table, -n, power);
+        }
+
+        var quotient = new uint[36];
+        quotient[1100 / 32] = 1U << (1100 % 32);
+        for (var n = 1; n <= MaxDecimalExponent; n++)
+        {
+            // k = n: 10^-k = 2^-1100 · floor(2^1100 / 10^n), exact in its top 126 bits since the quotient has over 126.
+            DivideByTen(quotient);
+            Store(table, n, quotient);
         }
 
         return table;
+    }
+
+    /// <summary>Stores g = (the top 126 bits of <paramref name="value"/>, zeros below when shorter) + 1 for <paramref name="k"/>.</summary>
+    private static void Store(ulong[] table, int k, uint[] value)
+    {
+        var length = BitLength(value);
+        var from = length - 126;
+        var low = BitsAt(value, from, 63) + 1;
+        var high = BitsAt(value, from + 63, 63);
+        if (low >> 63 != 0)
+        {
+            low &= Mask63;
+            high++;
+        }
+
+        var index = (k - MinDecimalExponent) << 1;
+        table[index] = high;
+        table[index + 1] = low;
+    }
+
+    private static void MultiplyByTen(uint[] value)
+    {
+        ulong carry = 0;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var product = ((ulong)value[i] * 10) + carry;
+            value[i] = (uint)product;
+            carry = product >> 32;
+        }
+    }
+
+    private static void DivideByTen(uint[] value)
+    {
+        ulong remainder = 0;
+        for (var i = value.Length - 1; i >= 0; i--)
+        {
+            var current = (remainder << 32) | value[i];
+            value[i] = (uint)(current / 10);
+            remainder = current % 10;
+        }
+    }
+
+    private static int BitLength(uint[] value)
+    {
+        for (var i = value.Length - 1; i >= 0; i--)
+        {
+            if (value[i] != 0)
+            {
+                return (i * 32) + 32 - BitOperations.LeadingZeroCount(value[i]);
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary><paramref name="count"/> bits of <paramref name="value"/> from bit <paramref name="from"/> up (bits below 0 are zeros).</summary>
+    private static ulong BitsAt(uint[] value, int from, int count)
+    {
+        ulong bits = 0;
+        for (var b = count - 1; b >= 0; b--)
+        {
+            var at = from + b;
+            var bit = at >= 0 && (value[at >> 5] >> (at & 31) & 1) != 0;
+            bits = (bits << 1) | (bit ? 1UL : 0UL);
+        }
+
+        return bits;
     }
 }

@@ -5,7 +5,7 @@ using CsCheck;
 
 namespace Ballast.Io.Tests.Reports;
 
-/// <summary><see cref="IndentedJsonText"/> writes the bytes an indented <see cref="Utf8JsonWriter"/> with the relaxed encoder writes, for any tree of objects, arrays, strings (escapes included), numbers (by either formatter), booleans and nulls.</summary>
+/// <summary><see cref="IndentedJsonText"/> writes the bytes an indented <see cref="Utf8JsonWriter"/> with the relaxed encoder writes, for any tree of objects, arrays, strings (escapes included), numbers, booleans and nulls.</summary>
 public sealed class IndentedJsonTextTests
 {
     private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, NewLine = "\n" };
@@ -20,7 +20,7 @@ public sealed class IndentedJsonTextTests
             var random = new Random(seed);
             var elements = random.Next(1, 4);
             using var buffer = new MemoryStream();
-            var text = new IndentedJsonText(1, "\n", shortestDouble: (seed & 1) == 0);
+            var text = new IndentedJsonText(1, "\n");
             using (var w = new Utf8JsonWriter(buffer, Options))
             {
                 w.WriteStartArray();
