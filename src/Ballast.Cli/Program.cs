@@ -37,6 +37,26 @@ public static class Program
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive, Func<Ballast.Protocol.Journal.IJournalStore, Ballast.Protocol.Journal.IJournalStore>? wrapJournal) =>
         Run(args, new CliIo(stdout, stderr, interactive) { WrapJournal = wrapJournal });
 
+    /// <summary>The top-level commands, in the order of the help text; <see cref="CreateCommand"/> builds each.</summary>
+    internal static readonly string[] CommandNames = ["backtest", "demo", "data", "spec", "weights", "sim", "verify", "journal", "gov", "serve", "projections"];
+
+    /// <summary>Builds the top-level command <see cref="CommandNames"/>[<paramref name="index"/>].</summary>
+    internal static Command CreateCommand(int index, CliIo io) => index switch
+    {
+        0 => BacktestCommand.Create(io),
+        1 => DemoCommand.Create(io),
+        2 => DataCommand.Create(io),
+        3 => SpecCommand.Create(io),
+        4 => WeightsCommand.Create(io),
+        5 => SimCommand.Create(io),
+        6 => VerifyCommand.Create(io),
+        7 => JournalCommand.Create(io),
+        8 => GovCommand.Create(io),
+        9 => ServeCommand.Create(io),
+        10 => ProjectionsCommand.Create(io),
+        _ => throw new ArgumentOutOfRangeException(nameof(index), index, "no such command"),
+    };
+
     /// <summary>Runs one command line with the given streams, terminal check, journal wrapper and clock (tests inject them).</summary>
     internal static int Run(string[] args, CliIo io)
     {
@@ -46,17 +66,17 @@ public static class Program
         var verbose = new Option<bool>("--verbose") { Description = "Show stack traces for internal errors.", Recursive = true };
         var root = new RootCommand("Ballast: composed portfolios that rebalance themselves by published rules. Backtest rebalancing policies, compare them, publish them.");
         root.Options.Add(verbose);
-        root.Subcommands.Add(BacktestCommand.Create(io));
-        root.Subcommands.Add(DemoCommand.Create(io));
-        root.Subcommands.Add(DataCommand.Create(io));
-        root.Subcommands.Add(SpecCommand.Create(io));
-        root.Subcommands.Add(WeightsCommand.Create(io));
-        root.Subcommands.Add(SimCommand.Create(io));
-        root.Subcommands.Add(VerifyCommand.Create(io));
-        root.Subcommands.Add(JournalCommand.Create(io));
-        root.Subcommands.Add(GovCommand.Create(io));
-        root.Subcommands.Add(ServeCommand.Create(io));
-        root.Subcommands.Add(ProjectionsCommand.Create(io));
+        // A command line that starts with a command's name needs that command's tree alone (its parse, help and errors
+        // never look at the others), so only it is built: building all eleven, with their options, was start-up time
+        // on every run. Anything else (no argument, --help, a misspelt command, a root option first) gets them all.
+        var named = args.Length > 0 ? Array.IndexOf(CommandNames, args[0]) : -1;
+        for (var i = 0; i < CommandNames.Length; i++)
+        {
+            if (named < 0 || named == i)
+            {
+                root.Subcommands.Add(CreateCommand(i, io));
+            }
+        }
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

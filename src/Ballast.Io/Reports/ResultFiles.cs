@@ -34,7 +34,8 @@ public static class ResultFiles
     /// <summary>
     /// Writes metrics.json (the bytes of <see cref="MetricsJson"/>, final line feed included) to <paramref name="stream"/>
     /// as it goes: the policies' entries are rendered in parallel in batches and written in spec order, so memory stays
-    /// bounded whatever the policy count.
+    /// bounded whatever the policy count. Without an analysis (every <c>--json</c> run) through <see cref="PolicyEntries"/>,
+    /// which writes the same bytes several times faster; with one through <see cref="Utf8JsonWriter"/>.
     /// </summary>
     public static void WriteMetricsJson(BacktestOutcome outcome, Stream stream, BacktestAnalysis? analysis = null)
     {
@@ -63,18 +64,13 @@ public static class ResultFiles
             w.WriteEndArray();
             ComparisonJson.WriteSet(w, outcome);
             w.WriteStartArray("policies");
-            var entries = new byte[Math.Min(JsonBatch, outcome.Runs.Count)][];
-            for (var first = 0; first < outcome.Runs.Count; first += JsonBatch)
+            if (analysis is null)
             {
-                var count = Math.Min(JsonBatch, outcome.Runs.Count - first);
-                Parallel.For(0, count, k => entries[k] = PolicyEntry(outcome, first + k, analysis));
-                for (var k = 0; k < count; k++)
-                {
-                    w.WriteRawValue(entries[k], skipInputValidation: true);
-                    entries[k] = null!;
-                }
-
-                w.Flush();
+                PolicyEntries.Write(w, outcome, JsonOptions.NewLine);
+            }
+            else
+            {
+                WriteEntries(w, outcome, analysis);
             }
 
             w.WriteEndArray();
@@ -90,12 +86,30 @@ public static class ResultFiles
         stream.WriteByte((byte)'\n');
     }
 
+    /// <summary>The entries of <c>"policies"</c> with an analysis's statistics: rendered in parallel in batches by their own writers, written in spec order.</summary>
+    private static void WriteEntries(Utf8JsonWriter w, BacktestOutcome outcome, BacktestAnalysis analysis)
+    {
+        var entries = new byte[Math.Min(JsonBatch, outcome.Runs.Count)][];
+        for (var first = 0; first < outcome.Runs.Count; first += JsonBatch)
+        {
+            var count = Math.Min(JsonBatch, outcome.Runs.Count - first);
+            Parallel.For(0, count, k => entries[k] = PolicyEntry(outcome, first + k, analysis));
+            for (var k = 0; k < count; k++)
+            {
+                w.WriteRawValue(entries[k], skipInputValidation: true);
+                entries[k] = null!;
+            }
+
+            w.Flush();
+        }
+    }
+
     /// <summary>
     /// One policy's entry of metrics.json, indented as it stands inside <c>"policies"</c> (two levels deep): a line
     /// break and four spaces, then the entry rendered alone at depth 0 with every line after the first shifted by four spaces (the canonical policy JSON is one line,
     /// and JSON strings hold no raw line feeds, so every line feed is the writer's).
     /// </summary>
-    private static byte[] PolicyEntry(BacktestOutcome outcome, int i, BacktestAnalysis? analysis)
+    private static byte[] PolicyEntry(BacktestOutcome outcome, int i, BacktestAnalysis analysis)
     {
         var run = outcome.Runs[i];
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
@@ -110,10 +124,7 @@ public static class ResultFiles
             w.WritePropertyName("metrics");
             WriteMetrics(w, run.Metrics);
             ComparisonJson.WritePolicy(w, outcome, i);
-            if (analysis is not null)
-            {
-                SignificanceJson.WritePolicy(w, outcome, analysis, i);
-            }
+            SignificanceJson.WritePolicy(w, outcome, analysis, i);
 
             w.WriteEndObject();
         }

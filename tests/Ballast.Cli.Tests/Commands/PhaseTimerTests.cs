@@ -23,7 +23,7 @@ public sealed class PhaseTimerTests
         var timer = PhaseTimer.For(on, "1");
         timer.Mark("spec");
         timer.Mark("run");
-        Assert.Matches(@"^phase spec: \d+ ms wall, \d+ ms CPU\r?\nphase run: \d+ ms wall, \d+ ms CPU\r?\n$", on.ToString());
+        Assert.Matches(@"^phase spec: \d+ ms wall, \d+ ms CPU, \d+ ms JIT \(\d+ methods\)\r?\nphase run: \d+ ms wall, \d+ ms CPU, \d+ ms JIT \(\d+ methods\)\r?\n$", on.ToString());
 
         foreach (var setting in new[] { null, string.Empty, "0", "yes" })
         {

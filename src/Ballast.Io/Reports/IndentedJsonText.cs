@@ -1,0 +1,265 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Ballast.Io.Reports;
+
+/// <summary>
+/// A growable UTF-8 buffer that writes JSON exactly as an indented <see cref="Utf8JsonWriter"/> with
+/// <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/> does (two spaces a level, <c>"name": value</c>, empty
+/// containers as <c>{}</c> and <c>[]</c>, numbers in the framework's shortest round-trip form), starting at any
+/// depth, without the writer's per-call validation: metrics.json's per-policy entries, rendered in parallel. The tests
+/// compare its output with <see cref="Utf8JsonWriter"/>'s for the same calls.
+/// </summary>
+internal sealed class IndentedJsonText
+{
+    private const int MaxDepth = 64;
+
+    private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    private readonly byte[] _newLine;
+    private readonly bool[] _hasItems = new bool[MaxDepth];
+    private byte[] _bytes = new byte[4096];
+    private int _depth;
+    private bool _afterName;
+
+    /// <summary>A buffer whose first value is written at <paramref name="depth"/> (an element of a container that deep), with the writer's line break <paramref name="newLine"/>.</summary>
+    public IndentedJsonText(int depth, string newLine)
+    {
+        _depth = depth;
+        _newLine = Encoding.UTF8.GetBytes(newLine);
+    }
+
+    /// <summary>The bytes written so far.</summary>
+    public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, Length);
+
+    /// <summary>How many bytes are written.</summary>
+    public int Length { get; private set; }
+
+    /// <summary>Forgets the bytes, keeps the buffer; the next value is written at <paramref name="depth"/> again, as the first of its container.</summary>
+    public void Reset(int depth)
+    {
+        Length = 0;
+        _depth = depth;
+        _hasItems[depth] = false;
+        _afterName = false;
+    }
+
+    public void StartObject() => Start((byte)'{');
+
+    public void StartObject(string name)
+    {
+        Name(name);
+        Start((byte)'{');
+    }
+
+    public void EndObject() => End((byte)'}');
+
+    public void StartArray() => Start((byte)'[');
+
+    public void StartArray(string name)
+    {
+        Name(name);
+        Start((byte)'[');
+    }
+
+    public void EndArray() => End((byte)']');
+
+    /// <summary>A property name; its value follows.</summary>
+    public void Name(string name)
+    {
+        Element();
+        Text(name);
+        Put((byte)':');
+        Put((byte)' ');
+        _afterName = true;
+    }
+
+    public void String(string name, string value)
+    {
+        Name(name);
+        StringValue(value);
+    }
+
+    public void StringValue(string value)
+    {
+        Element();
+        Text(value);
+    }
+
+    public void Boolean(string name, bool value)
+    {
+        Name(name);
+        BooleanValue(value);
+    }
+
+    public void BooleanValue(bool value)
+    {
+        Element();
+        Ascii(value ? "true" : "false");
+    }
+
+    public void Null(string name)
+    {
+        Name(name);
+        NullValue();
+    }
+
+    public void NullValue()
+    {
+        Element();
+        Ascii("null");
+    }
+
+    public void Number(string name, long value)
+    {
+        Name(name);
+        NumberValue(value);
+    }
+
+    public void NumberValue(long value)
+    {
+        Element();
+        Reserve(20);
+        value.TryFormat(_bytes.AsSpan(Length), out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        Length += written;
+    }
+
+    /// <summary>A finite double, as <see cref="Utf8JsonWriter.WriteNumber(string, double)"/> writes it.</summary>
+    public void Number(string name, double value)
+    {
+        Name(name);
+        NumberValue(value);
+    }
+
+    public void NumberValue(double value)
+    {
+        Element();
+        Reserve(ShortestDouble.MaxLength);
+        Length += ShortestDouble.Write(value, _bytes.AsSpan(Length));
+    }
+
+    /// <summary>JSON text written as it is (already valid and compact), as <see cref="Utf8JsonWriter.WriteRawValue(string, bool)"/> does.</summary>
+    public void RawValue(string json)
+    {
+        Element();
+        Reserve(Encoding.UTF8.GetMaxByteCount(json.Length));
+        Length += Encoding.UTF8.GetBytes(json, _bytes.AsSpan(Length));
+    }
+
+    /// <summary>ASCII text written as it is (no quotes, no escaping), such as a hash's hexadecimal digits inside quotes.</summary>
+    public void QuotedAscii(string name, ReadOnlySpan<char> ascii)
+    {
+        Name(name);
+        Element();
+        Reserve(ascii.Length + 2);
+        _bytes[Length++] = (byte)'"';
+        foreach (var c in ascii)
+        {
+            _bytes[Length++] = (byte)c;
+        }
+
+        _bytes[Length++] = (byte)'"';
+    }
+
+    private void Start(byte bracket)
+    {
+        Element();
+        Put(bracket);
+        _depth++;
+        _hasItems[_depth] = false;
+    }
+
+    private void End(byte bracket)
+    {
+        var hadItems = _hasItems[_depth];
+        _depth--;
+        if (hadItems)
+        {
+            LineAndIndent();
+        }
+
+        Put(bracket);
+    }
+
+    /// <summary>Before a value or a name: after a name nothing; otherwise the comma of a later element, the line break and the indentation.</summary>
+    private void Element()
+    {
+        if (_afterName)
+        {
+            _afterName = false;
+            return;
+        }
+
+        if (_hasItems[_depth])
+        {
+            Put((byte)',');
+        }
+
+        _hasItems[_depth] = true;
+        LineAndIndent();
+    }
+
+    private void LineAndIndent()
+    {
+        Reserve(_newLine.Length + (2 * _depth));
+        _newLine.CopyTo(_bytes.AsSpan(Length));
+        Length += _newLine.Length;
+        _bytes.AsSpan(Length, 2 * _depth).Fill((byte)' ');
+        Length += 2 * _depth;
+    }
+
+    /// <summary>A quoted string, escaped as the relaxed encoder escapes it: printable ASCII other than <c>"</c> and <c>\</c> as it is, anything else through the encoder.</summary>
+    private void Text(string value)
+    {
+        Reserve(value.Length + 2);
+        var start = Length;
+        _bytes[Length++] = (byte)'"';
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~' or '"' or '\\')
+            {
+                Length = start;
+                Escaped(value);
+                return;
+            }
+
+            _bytes[Length++] = (byte)c;
+        }
+
+        _bytes[Length++] = (byte)'"';
+    }
+
+    private void Escaped(string value)
+    {
+        var encoded = JsonEncodedText.Encode(value, Encoder).EncodedUtf8Bytes;
+        Reserve(encoded.Length + 2);
+        _bytes[Length++] = (byte)'"';
+        encoded.CopyTo(_bytes.AsSpan(Length));
+        Length += encoded.Length;
+        _bytes[Length++] = (byte)'"';
+    }
+
+    private void Ascii(string text)
+    {
+        Reserve(text.Length);
+        foreach (var c in text)
+        {
+            _bytes[Length++] = (byte)c;
+        }
+    }
+
+    private void Put(byte b)
+    {
+        Reserve(1);
+        _bytes[Length++] = b;
+    }
+
+    private void Reserve(int count)
+    {
+        if (Length + count > _bytes.Length)
+        {
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Length + count));
+        }
+    }
+}
