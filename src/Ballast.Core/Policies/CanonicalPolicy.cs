@@ -112,12 +112,12 @@ public static class CanonicalPolicy
         return length;
     }
 
-    /// <summary>The universe's names with their indices in ordinal name order (ties by index), kept per thread for the last universe seen.</summary>
-    private static (string Name, int Index)[] Sorted(System.Collections.Immutable.ImmutableArray<string> names)
+    /// <summary>The universe's names with their indices in ordinal name order (ties by index), each name encoded once, kept per thread for the last universe seen.</summary>
+    private static SortedUniverse Sorted(System.Collections.Immutable.ImmutableArray<string> names)
     {
         if (_sorted is { } last && last.Names == names)
         {
-            return last.Order;
+            return last;
         }
 
         var order = new (string Name, int Index)[names.Length];
@@ -127,11 +127,19 @@ public static class CanonicalPolicy
         }
 
         Array.Sort(order, static (a, b) => string.CompareOrdinal(a.Name, b.Name) is var c and not 0 ? c : a.Index.CompareTo(b.Index));
-        _sorted = new SortedUniverse(names, order);
-        return order;
+        var keys = new JsonEncodedText[order.Length];
+        for (var k = 0; k < keys.Length; k++)
+        {
+            // The writer's own encoder, so a pre-encoded name is the bytes the writer would have written for it.
+            keys[k] = JsonEncodedText.Encode(order[k].Name, Options.Encoder);
+        }
+
+        _sorted = new SortedUniverse(names, order, keys);
+        return _sorted;
     }
 
-    private sealed record SortedUniverse(System.Collections.Immutable.ImmutableArray<string> Names, (string Name, int Index)[] Order);
+    /// <summary>A universe in ordinal name order: each name with its index, and the name encoded as the writer writes it (<see cref="Keys"/> aligned with <see cref="Order"/>).</summary>
+    private sealed record SortedUniverse(System.Collections.Immutable.ImmutableArray<string> Names, (string Name, int Index)[] Order, JsonEncodedText[] Keys);
 
     private static long Position(Utf8JsonWriter w) => w.BytesCommitted + w.BytesPending;
 
@@ -190,11 +198,12 @@ public static class CanonicalPolicy
 
         w.WritePropertyName(Keys.Lot);
         w.WriteStartObject();
-        foreach (var (name, index) in sorted)
+        for (var k = 0; k < sorted.Order.Length; k++)
         {
+            var index = sorted.Order[k].Index;
             if (policy.Lot[index] != 0)
             {
-                w.WritePropertyName(name);
+                w.WritePropertyName(sorted.Keys[k]);
                 WriteNumber(w, policy.Lot[index]);
             }
         }
@@ -208,9 +217,9 @@ public static class CanonicalPolicy
 
         w.WritePropertyName(Keys.Universe);
         w.WriteStartArray();
-        foreach (var (name, _) in sorted)
+        foreach (var key in sorted.Keys)
         {
-            w.WriteStringValue(name);
+            w.WriteStringValue(key);
         }
 
         w.WriteEndArray();
@@ -222,7 +231,7 @@ public static class CanonicalPolicy
         return (execution, trigger);
     }
 
-    private static void WriteWeights(Utf8JsonWriter w, WeightsSpec weights, (string Name, int Index)[] sorted)
+    private static void WriteWeights(Utf8JsonWriter w, WeightsSpec weights, SortedUniverse sorted)
     {
         switch (weights)
         {
@@ -240,7 +249,7 @@ public static class CanonicalPolicy
         }
     }
 
-    private static void WriteRiskWeights(Utf8JsonWriter w, RiskWeights risk, (string Name, int Index)[] sorted)
+    private static void WriteRiskWeights(Utf8JsonWriter w, RiskWeights risk, SortedUniverse sorted)
     {
         // Keys in ordinal order: beta_limit, bounds, budgets, correlation_clusters, covariance, groups,
         // max_turnover, risk_aversion, scheme.
@@ -268,9 +277,10 @@ public static class CanonicalPolicy
             // writing the defaults give one hash.
             w.WritePropertyName(Keys.Bounds);
             w.WriteStartObject();
-            foreach (var (name, index) in sorted)
+            for (var k = 0; k < sorted.Order.Length; k++)
             {
-                w.WritePropertyName(name);
+                var index = sorted.Order[k].Index;
+                w.WritePropertyName(sorted.Keys[k]);
                 w.WriteStartArray();
                 WriteNumber(w, risk.Lower.IsDefaultOrEmpty ? 0 : risk.Lower[index]);
                 WriteNumber(w, risk.Upper.IsDefaultOrEmpty ? 1 : risk.Upper[index]);
@@ -320,8 +330,8 @@ public static class CanonicalPolicy
         if (!limits.Groups.IsDefaultOrEmpty)
         {
             // Groups by name; members by asset name (the universe is written sorted, so order carries no meaning).
-            var names = new string[sorted.Length];
-            foreach (var (name, index) in sorted)
+            var names = new string[sorted.Order.Length];
+            foreach (var (name, index) in sorted.Order)
             {
                 names[index] = name;
             }
@@ -381,7 +391,7 @@ public static class CanonicalPolicy
         Volatility,
     }
 
-    private static void WriteTrigger(Utf8JsonWriter w, TriggerSpec trigger, (string Name, int Index)[] sorted)
+    private static void WriteTrigger(Utf8JsonWriter w, TriggerSpec trigger, SortedUniverse sorted)
     {
         if (trigger is NoTrigger)
         {
@@ -470,7 +480,7 @@ public static class CanonicalPolicy
         }
     }
 
-    private static void WriteMember(Utf8JsonWriter w, Member member, object source, (string Name, int Index)[] sorted)
+    private static void WriteMember(Utf8JsonWriter w, Member member, object source, SortedUniverse sorted)
     {
         switch (member)
         {
@@ -537,7 +547,7 @@ public static class CanonicalPolicy
         }
     }
 
-    private static void WriteList(Utf8JsonWriter w, IEnumerable<TriggerSpec> triggers, (string Name, int Index)[] sorted)
+    private static void WriteList(Utf8JsonWriter w, IEnumerable<TriggerSpec> triggers, SortedUniverse sorted)
     {
         w.WriteStartArray();
         foreach (var child in triggers)
@@ -548,14 +558,14 @@ public static class CanonicalPolicy
         w.WriteEndArray();
     }
 
-    private static void WriteAssetMap(Utf8JsonWriter w, JsonEncodedText key, (string Name, int Index)[] sorted, ReadOnlySpan<double> values)
+    private static void WriteAssetMap(Utf8JsonWriter w, JsonEncodedText key, SortedUniverse sorted, ReadOnlySpan<double> values)
     {
         w.WritePropertyName(key);
         w.WriteStartObject();
-        foreach (var (name, index) in sorted)
+        for (var k = 0; k < sorted.Order.Length; k++)
         {
-            w.WritePropertyName(name);
-            WriteNumber(w, values[index]);
+            w.WritePropertyName(sorted.Keys[k]);
+            WriteNumber(w, values[sorted.Order[k].Index]);
         }
 
         w.WriteEndObject();
@@ -563,8 +573,29 @@ public static class CanonicalPolicy
 
     private static void WriteNumber(Utf8JsonWriter w, double value)
     {
-        Span<byte> utf8 = stackalloc byte[MaxNumberLength];
-        w.WriteRawValue(utf8[..FormatNumber(value, utf8)], skipInputValidation: true);
+        // Per-asset maps repeat one value (a cost for every asset, equal targets): the last number's text is kept.
+        var last = _lastNumber ??= new LastNumber();
+        var bits = BitConverter.DoubleToInt64Bits(value);
+        if (last.Length == 0 || last.Bits != bits)
+        {
+            last.Length = FormatNumber(value, last.Utf8);
+            last.Bits = bits;
+        }
+
+        w.WriteRawValue(last.Utf8.AsSpan(0, last.Length), skipInputValidation: true);
+    }
+
+    [ThreadStatic]
+    private static LastNumber? _lastNumber;
+
+    /// <summary>The last number written on this thread, by its bits, and its canonical text.</summary>
+    private sealed class LastNumber
+    {
+        public long Bits { get; set; }
+
+        public int Length { get; set; }
+
+        public byte[] Utf8 { get; } = new byte[MaxNumberLength];
     }
 
     /// <summary>The constant keys and values of the canonical form, encoded once.</summary>

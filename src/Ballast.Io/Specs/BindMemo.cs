@@ -32,7 +32,7 @@ internal sealed class BindMemo
         new(Kind.Tree, current, string.Empty, segments, value, null, step);
 
     /// <summary>The block bound before under <paramref name="key"/>, if any.</summary>
-    public bool TryGet<T>(in Key key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? value)
+    public bool TryGet<T>(Key key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? value)
         where T : class
     {
         var found = (key.Kind == Kind.Tree ? _trees : _blocks).TryGetValue(key, out var known);
@@ -41,7 +41,7 @@ internal sealed class BindMemo
     }
 
     /// <summary>Keeps <paramref name="value"/> under <paramref name="key"/>; returns the value kept (another thread's, when it was first).</summary>
-    public T Add<T>(in Key key, T value)
+    public T Add<T>(Key key, T value)
         where T : class => (T)(key.Kind == Kind.Tree ? _trees : _blocks).GetOrAdd(key, value);
 
     /// <summary>Which binder a block went through.</summary>
@@ -56,16 +56,35 @@ internal sealed class BindMemo
         Tree,
     }
 
-    /// <summary>A memo key: nodes and contexts compared by reference, the path by text, the step by value.</summary>
-    public readonly record struct Key(Kind Kind, object? Node, string Path, object? A, object? B, object? C, int Step);
+    /// <summary>
+    /// A memo key: nodes and contexts compared by reference, the path by text, the step by value. A class, not a
+    /// struct: the dictionaries over it then run the framework's shared, precompiled code instead of code compiled at
+    /// start-up for a struct key (which cost a one-policy run about 10 ms of CPU).
+    /// </summary>
+    public sealed class Key(Kind kind, object? node, string path, object? a, object? b, object? c, int step)
+    {
+        public Kind Kind { get; } = kind;
+
+        public object? Node { get; } = node;
+
+        public string Path { get; } = path;
+
+        public object? A { get; } = a;
+
+        public object? B { get; } = b;
+
+        public object? C { get; } = c;
+
+        public int Step { get; } = step;
+    }
 
     /// <summary>Nodes and contexts by reference (a step by value), paths by text.</summary>
     private sealed class KeyComparer : IEqualityComparer<Key>
     {
         public static readonly KeyComparer Instance = new();
 
-        public bool Equals(Key x, Key y) =>
-            x.Kind == y.Kind && x.Step == y.Step && ReferenceEquals(x.Node, y.Node) && ReferenceEquals(x.A, y.A) && ReferenceEquals(x.B, y.B)
+        public bool Equals(Key? x, Key? y) =>
+            x is not null && y is not null && x.Kind == y.Kind && x.Step == y.Step && ReferenceEquals(x.Node, y.Node) && ReferenceEquals(x.A, y.A) && ReferenceEquals(x.B, y.B)
             && ReferenceEquals(x.C, y.C) && string.Equals(x.Path, y.Path, StringComparison.Ordinal);
 
         public int GetHashCode(Key key) =>
