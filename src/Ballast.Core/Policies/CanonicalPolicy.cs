@@ -151,12 +151,15 @@ public static class CanonicalPolicy
 
         // Keys in ordinal order: costs, execution, lot, trigger, universe, weights.
         w.WritePropertyName(Keys.Costs);
-        w.WriteStartObject();
-        w.WritePropertyName(Keys.FixedPerTrade);
-        WriteNumber(w, policy.Costs.FixedPerTrade);
-        WriteAssetMap(w, Keys.ProportionalBps, sorted, policy.Costs.ProportionalBps.AsSpan());
-        WriteAssetMap(w, Keys.SpreadBps, sorted, policy.Costs.SpreadBps.AsSpan());
-        w.WriteEndObject();
+        WriteBlock(w, ref _lastCosts, policy.Costs, sorted, static (w, costs, sorted) =>
+        {
+            w.WriteStartObject();
+            w.WritePropertyName(Keys.FixedPerTrade);
+            WriteNumber(w, costs.FixedPerTrade);
+            WriteAssetMap(w, Keys.ProportionalBps, sorted, costs.ProportionalBps.AsSpan());
+            WriteAssetMap(w, Keys.SpreadBps, sorted, costs.SpreadBps.AsSpan());
+            w.WriteEndObject();
+        });
 
         w.WritePropertyName(Keys.Execution);
         var executionStart = Position(w);
@@ -212,7 +215,7 @@ public static class CanonicalPolicy
 
         w.WritePropertyName(Keys.Trigger);
         var triggerStart = Position(w);
-        WriteTrigger(w, policy.Trigger, sorted);
+        WriteBlock(w, ref _lastTrigger, policy.Trigger, sorted, WriteTrigger);
         var trigger = new Range((int)triggerStart, (int)Position(w));
 
         w.WritePropertyName(Keys.Universe);
@@ -225,11 +228,44 @@ public static class CanonicalPolicy
         w.WriteEndArray();
 
         w.WritePropertyName(Keys.Weights);
-        WriteWeights(w, policy.Weights, sorted);
+        WriteBlock(w, ref _lastWeights, policy.Weights, sorted, WriteWeights);
 
         w.WriteEndObject();
         return (execution, trigger);
     }
+
+    [ThreadStatic]
+    private static BlockBytes? _lastCosts;
+
+    [ThreadStatic]
+    private static BlockBytes? _lastTrigger;
+
+    [ThreadStatic]
+    private static BlockBytes? _lastWeights;
+
+    /// <summary>
+    /// Writes a block's value, or copies the bytes this thread wrote last for the very same block object and
+    /// universe (the records are immutable, and the policies of a list or a sweep share their bound blocks, so
+    /// consecutive policies often hold the same weights, costs or trigger).
+    /// </summary>
+    private static void WriteBlock<T>(Utf8JsonWriter w, ref BlockBytes? last, T block, SortedUniverse sorted, Action<Utf8JsonWriter, T, SortedUniverse> write)
+        where T : class
+    {
+        if (last is { } known && ReferenceEquals(known.Block, block) && ReferenceEquals(known.Universe, sorted))
+        {
+            w.WriteRawValue(known.Utf8, skipInputValidation: true);
+            return;
+        }
+
+        w.Flush();
+        var start = (int)w.BytesCommitted;
+        write(w, block, sorted);
+        w.Flush();
+        last = new BlockBytes(block, sorted, _buffer!.WrittenSpan[start..].ToArray());
+    }
+
+    /// <summary>The canonical bytes of one block's value as last written on a thread, for that block object and universe.</summary>
+    private sealed record BlockBytes(object Block, SortedUniverse Universe, byte[] Utf8);
 
     private static void WriteWeights(Utf8JsonWriter w, WeightsSpec weights, SortedUniverse sorted)
     {

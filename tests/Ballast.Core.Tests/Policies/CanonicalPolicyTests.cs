@@ -81,7 +81,9 @@ public sealed class CanonicalPolicyTests
     private static readonly Gen<ExecutionSpec> Executions = Gen.Select(Gen.Bool, OptionalNumber, Gen.OneOf(Gen.Const((MinTrade?)null), Gen.Select(OptionalNumber, OptionalNumber).Select((v, w) => (MinTrade?)new MinTrade(v, w))), OptionalNumber)
         .Select((edge, partial, minTrade, turnover) => new ExecutionSpec(edge ? ExecutionTarget.BandEdge : ExecutionTarget.Target, partial, minTrade, turnover));
 
-    private static readonly Gen<PolicySpec> Policies = Gen.Int[1, 6].SelectMany(assets => Gen.Select(
+    private static readonly Gen<PolicySpec> Policies = Gen.Int[1, 6].SelectMany(PoliciesOf);
+
+    private static Gen<PolicySpec> PoliciesOf(int assets) => Gen.Select(
             Gen.Shuffle(NamePool, assets),
             Weights(assets),
             Gen.Select(Numbers.Array[assets], Numbers.Array[assets], Numbers),
@@ -98,7 +100,7 @@ public sealed class CanonicalPolicyTests
             Lot = [.. lot],
             Trigger = trigger,
             Execution = execution,
-        }));
+        });
 
     [Fact]
     public void Form_OfRandomPolicies_IsTheReferenceWritersBytesAndHash()
@@ -116,6 +118,26 @@ public sealed class CanonicalPolicyTests
             var (execution, trigger) = Locate(Encoding.UTF8.GetBytes(reference));
             Assert.Equal((execution, trigger), (form.Execution, form.Trigger));
         }, iter: 2000);
+    }
+
+    [Fact]
+    public void Form_OfPoliciesSharingBlocks_IsTheReferenceWritersBytes()
+    {
+        // The writer copies a block it wrote last for the same object and universe: policies that share some blocks
+        // and not others, in every order, must still each get their own bytes.
+        Gen.Int[1, 6].SelectMany(assets => Gen.Select(PoliciesOf(assets), PoliciesOf(assets))).Sample((a, b) =>
+        {
+            b = b with { Universe = a.Universe };
+            PolicySpec[] sequence =
+            [
+                a, b, a with { Name = "again" }, b with { Costs = a.Costs }, a with { Trigger = b.Trigger }, b with { Weights = a.Weights },
+                a with { Universe = [.. a.Universe] }, a with { Universe = [.. a.Universe.Select(n => n + "2")] }, a, b with { Costs = a.Costs, Trigger = a.Trigger, Weights = a.Weights },
+            ];
+            foreach (var policy in sequence)
+            {
+                Assert.Equal(ReferenceCanonicalPolicy.Json(policy), CanonicalPolicy.Json(policy));
+            }
+        }, iter: 1000);
     }
 
     [Fact]
