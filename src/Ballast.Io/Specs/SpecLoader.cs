@@ -85,7 +85,7 @@ public static class SpecLoader
         SweepTable? table = null;
         if (sweep is null)
         {
-            policies = [.. entries.Select(e => bind(e.Name, e.Map, top, e.Path, locations))];
+            policies = BindList(entries, top, locations, bind);
         }
         else
         {
@@ -106,6 +106,54 @@ public static class SpecLoader
             Sweep = table,
             Baselines = baselines,
         };
+    }
+
+    /// <summary>A list long enough to bind in parallel: below it, the threads cost more than they save.</summary>
+    private const int ParallelList = 256;
+
+    /// <summary>
+    /// Binds each entry of a plain list, in parallel when the list is long: each policy's universe locations are kept
+    /// apart and merged in list order, and the first failing entry in list order is the error reported, as when bound
+    /// one after another.
+    /// </summary>
+    private static ImmutableArray<PolicySpec> BindList(List<PolicyEntry> entries, MapNode top, Dictionary<string, InputLocation> locations, PolicyBinder bind)
+    {
+        if (entries.Count < ParallelList)
+        {
+            return [.. entries.Select(e => bind(e.Name, e.Map, top, e.Path, locations))];
+        }
+
+        var policies = new PolicySpec[entries.Count];
+        var found = new Dictionary<string, InputLocation>[entries.Count];
+        var failures = new Exception?[entries.Count];
+        Parallel.For(0, entries.Count, i =>
+        {
+            try
+            {
+                found[i] = new Dictionary<string, InputLocation>(StringComparer.Ordinal);
+                policies[i] = bind(entries[i].Name, entries[i].Map, top, entries[i].Path, found[i]);
+            }
+#pragma warning disable CA1031 // Rethrown below, deterministically: the first failing entry in order.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                failures[i] = e;
+            }
+        });
+        if (Array.FindIndex(failures, f => f is not null) is var first and >= 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failures[first]!).Throw();
+        }
+
+        foreach (var policyLocations in found)
+        {
+            foreach (var (asset, location) in policyLocations)
+            {
+                locations.TryAdd(asset, location);
+            }
+        }
+
+        return [.. policies];
     }
 
     /// <summary>The policy entries as written: each item of <c>policies</c> (named, unique), or the top level as the one policy.</summary>

@@ -157,6 +157,39 @@ public sealed class MemoisedBindingTests
         Assert.True(outcomes[0] > 50 && outcomes[1] > 50, $"{outcomes[0]} specs bound, {outcomes[1]} refused");
     }
 
+    [Fact]
+    public void Load_LongList_BoundInParallel_ReportsTheFirstFailingEntryAndTheFirstLocations()
+    {
+        // Long lists bind in parallel; what they report must be what binding one entry after another reports.
+        var assets = new[] { "A", "B", "C", "D", "E", "F" };
+        string Spec(params int[] failing)
+        {
+            var text = new StringBuilder("name: long\ntrigger: { calendar: monthly }\nweights: { scheme: equal }\npolicies:\n");
+            for (var i = 0; i < 600; i++)
+            {
+                var universe = $"[{assets[i % 3]}, {assets[3 + (i / 7 % 3)]}]";
+                var cost = failing.Contains(i) ? -1 : i;
+                text.Append($"  - name: p{i}\n    universe: {universe}\n    costs: {{ proportional_bps: {cost} }}\n");
+            }
+
+            return text.ToString();
+        }
+
+        var error = Assert.Throws<BallastInputException>(() => SpecLoader.Load(Spec(420, 130, 599), "long.yaml"));
+        Assert.Contains("policies[130].costs.proportional_bps", error.Message, StringComparison.Ordinal);
+
+        var set = SpecLoader.Load(Spec(), "long.yaml");
+        Assert.Equal(600, set.Policies.Length);
+        Assert.Equal(Enumerable.Range(0, 600).Select(i => $"p{i}"), set.Policies.Select(p => p.Name));
+        foreach (var asset in assets)
+        {
+            // Each asset's location is where the first policy naming it names it.
+            var first = Enumerable.Range(0, 600).First(i => assets[i % 3] == asset || assets[3 + (i / 7 % 3)] == asset);
+            var index = assets[first % 3] == asset ? 0 : 1;
+            Assert.Equal($"policies[{first}].universe[{index}]", set.UniverseLocations[asset].Field);
+        }
+    }
+
     private static (PolicySet? Set, string? Error) Bind(string yaml, bool memoise)
     {
         try
