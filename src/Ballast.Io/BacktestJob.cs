@@ -109,8 +109,8 @@ public static class BacktestJob
         table = table.WithHistory(HistoryRows(spec));
         // Compiling a policy (its canonical form and hash) is pure: thousands compile in parallel, kept in spec order;
         // a policy that does not compile fails the job with its own error, the first in spec order. Each policy's
-        // twin is hashed beside it (a policy that is already buy and hold is its own twin), from the policy's canonical
-        // form, each distinct twin once.
+        // twin is hashed beside it (a policy that is already buy and hold is its own twin), spliced from the policy's
+        // canonical form.
         var count = spec.Policies.Length;
         var twinHashes = new PolicyHash[count];
         var hashes = new TwinHashes();
@@ -124,7 +124,7 @@ public static class BacktestJob
                 compiled[i] = new RebalancePolicy(spec.Policies[i]);
                 var isOwnTwin = spec.Policies[i].Trigger is NoTrigger && spec.Policies[i].Execution == ExecutionSpec.Default;
                 twinSpecs[i] = isOwnTwin ? null : BuyAndHold(spec.Policies[i]);
-                twinHashes[i] = isOwnTwin ? compiled[i].Hash : hashes.HashOf(compiled[i].CanonicalJson);
+                twinHashes[i] = isOwnTwin ? compiled[i].Hash : hashes.HashOf(compiled[i].Canonical);
             }
 #pragma warning disable CA1031 // Rethrown below, deterministically.
             catch (Exception e)

@@ -1,31 +1,26 @@
-using System.Collections.Concurrent;
-using System.Text;
-using System.Text.Json;
+using System.Buffers;
+using Ballast.Hashing;
 using Ballast.Policies;
 
 namespace Ballast.Io;
 
 /// <summary>
-/// The hashes of buy-and-hold twins, derived from their policies' canonical JSON instead of serialising each twin.
+/// The hashes of buy-and-hold twins, derived from their policies' canonical form instead of serialising each twin.
 /// A twin (<see cref="BacktestJob.BuyAndHold"/>) differs from its policy only in its trigger (none) and its execution
 /// (the default), two top-level members of the canonical form; everything else (costs, lots, universe, weights) is
-/// the policy's own. So a twin's canonical JSON is its policy's with those two members' values replaced by the
-/// defaults' canonical values, and twins with one canonical form (a sweep over bands has thousands) are hashed once.
-/// Safe to call from several threads.
+/// the policy's own. So a twin's canonical JSON is its policy's with those two members' values (whose places the
+/// writer recorded, <see cref="CanonicalForm.Execution"/> and <see cref="CanonicalForm.Trigger"/>) replaced by the
+/// defaults' canonical values, spliced in a pooled buffer and hashed there. Safe to call from several threads.
 /// </summary>
 internal sealed class TwinHashes
 {
-    private const string ExecutionKey = "execution";
-    private const string TriggerKey = "trigger";
-
     private readonly byte[] _execution;
     private readonly byte[] _trigger;
-    private readonly ConcurrentDictionary<string, PolicyHash> _hashes = new(StringComparer.Ordinal);
 
     /// <summary>Reads the default execution's and the trigger none's canonical values from the canonical form of a one-asset twin (they name no asset).</summary>
     public TwinHashes()
     {
-        var anyTwin = BacktestJob.BuyAndHold(new PolicySpec
+        var anyTwin = CanonicalPolicy.Form(BacktestJob.BuyAndHold(new PolicySpec
         {
             Name = BacktestJob.BuyAndHoldName,
             Universe = ["x"],
@@ -34,68 +29,62 @@ internal sealed class TwinHashes
             Costs = CostSpec.Zero(1),
             Trigger = new NoTrigger(),
             Lot = [0.0],
-        });
-        var json = Encoding.UTF8.GetBytes(CanonicalPolicy.Json(anyTwin));
-        var (execution, trigger) = Locate(json);
-        _execution = json[execution];
-        _trigger = json[trigger];
+        }));
+        _execution = anyTwin.Utf8[anyTwin.Execution].ToArray();
+        _trigger = anyTwin.Utf8[anyTwin.Trigger].ToArray();
     }
 
-    /// <summary>How many distinct twins have been hashed.</summary>
-    public int Distinct => _hashes.Count;
-
-    /// <summary>The canonical JSON of the twin of the policy whose canonical JSON is <paramref name="policyJson"/>.</summary>
-    public string TwinJson(string policyJson)
+    /// <summary>The canonical JSON's UTF-8 bytes of the twin of the policy whose canonical form is <paramref name="policy"/>.</summary>
+    public byte[] TwinUtf8(CanonicalForm policy)
     {
-        ArgumentNullException.ThrowIfNull(policyJson);
-        var json = Encoding.UTF8.GetBytes(policyJson);
-        var (execution, trigger) = Locate(json);
-        var twin = new byte[json.Length - (execution.End.Value - execution.Start.Value) - (trigger.End.Value - trigger.Start.Value) + _execution.Length + _trigger.Length];
-        var at = 0;
-        void Append(ReadOnlySpan<byte> part)
+        ArgumentNullException.ThrowIfNull(policy);
+        var twin = new byte[TwinLength(policy)];
+        Splice(policy, twin);
+        return twin;
+    }
+
+    /// <summary>The hash of the twin of the policy whose canonical form is <paramref name="policy"/>.</summary>
+    public PolicyHash HashOf(CanonicalForm policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var length = TwinLength(policy);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            part.CopyTo(twin.AsSpan(at));
+            Splice(policy, rented);
+            return PolicyHash.FromDigest(Sha256Digest.Of(rented.AsSpan(0, length)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private int TwinLength(CanonicalForm policy) =>
+        policy.Utf8.Length - Length(policy.Execution) - Length(policy.Trigger) + _execution.Length + _trigger.Length;
+
+    private void Splice(CanonicalForm policy, Span<byte> twin)
+    {
+        var json = policy.Utf8;
+        var (execution, trigger) = (policy.Execution, policy.Trigger);
+        if (execution.End.Value > trigger.Start.Value)
+        {
+            throw new InvalidOperationException("canonical policy JSON without execution before trigger at the top level");
+        }
+
+        var at = 0;
+        void Append(ReadOnlySpan<byte> part, Span<byte> into)
+        {
+            part.CopyTo(into[at..]);
             at += part.Length;
         }
 
-        Append(json.AsSpan(0, execution.Start.Value));
-        Append(_execution);
-        Append(json.AsSpan(execution.End.Value, trigger.Start.Value - execution.End.Value));
-        Append(_trigger);
-        Append(json.AsSpan(trigger.End.Value));
-        return Encoding.UTF8.GetString(twin);
+        Append(json[..execution.Start.Value], twin);
+        Append(_execution, twin);
+        Append(json[execution.End.Value..trigger.Start.Value], twin);
+        Append(_trigger, twin);
+        Append(json[trigger.End.Value..], twin);
     }
 
-    /// <summary>The hash of the twin of the policy whose canonical JSON is <paramref name="policyJson"/> (each distinct twin hashed once).</summary>
-    public PolicyHash HashOf(string policyJson) => _hashes.GetOrAdd(TwinJson(policyJson), CanonicalPolicy.HashOf);
-
-    /// <summary>Where the values of the top-level members <c>execution</c> and <c>trigger</c> lie in canonical JSON bytes.</summary>
-    private static (Range Execution, Range Trigger) Locate(byte[] json)
-    {
-        var reader = new Utf8JsonReader(json);
-        Range? execution = null;
-        Range? trigger = null;
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isExecution = reader.ValueTextEquals(ExecutionKey);
-            var isTrigger = reader.ValueTextEquals(TriggerKey);
-            reader.Read();
-            var start = (int)reader.TokenStartIndex;
-            reader.Skip();
-            var value = new Range(start, (int)reader.BytesConsumed);
-            if (isExecution)
-            {
-                execution = value;
-            }
-            else if (isTrigger)
-            {
-                trigger = value;
-            }
-        }
-
-        return execution is { } e && trigger is { } t && e.End.Value <= t.Start.Value
-            ? (e, t)
-            : throw new InvalidOperationException("canonical policy JSON without execution before trigger at the top level");
-    }
+    private static int Length(Range range) => range.End.Value - range.Start.Value;
 }

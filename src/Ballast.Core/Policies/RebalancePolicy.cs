@@ -207,16 +207,19 @@ public sealed class RebalancePolicy
     public PolicyHash Hash => Identity.Hash;
 
     /// <summary>The policy's canonical JSON, computed once, when first asked for.</summary>
-    public string CanonicalJson => Identity.CanonicalJson;
+    public string CanonicalJson => Identity.Json;
+
+    /// <summary>The policy's canonical form (UTF-8 bytes, hash, where execution and trigger lie), computed once, when first asked for.</summary>
+    public CanonicalForm Canonical => Identity;
 
     /// <summary>
     /// The canonical JSON and hash, computed on first use: a caller that never asks (<c>ballast weights --covariance</c>)
     /// loads neither the JSON writer nor the cryptography library (OpenSSL), a tenth of a short call's time. Two
     /// threads asking at once may both compute it, to the same value; the reference is written whole.
     /// </summary>
-    private PolicyIdentity Identity => _identity ??= PolicyIdentity.Of(Spec);
+    private CanonicalForm Identity => _identity ??= CanonicalPolicy.Form(Spec);
 
-    private PolicyIdentity? _identity;
+    private CanonicalForm? _identity;
 
     /// <summary>The universe: the series the policy holds, in the order of every per-asset array.</summary>
     public IReadOnlyList<string> Names { get; }
@@ -629,14 +632,4 @@ public sealed class RebalancePolicy
         CooldownTrigger c => FindVolatility(c.Inner),
         _ => null,
     };
-
-    /// <summary>A policy's canonical JSON and its hash, computed together.</summary>
-    private sealed record PolicyIdentity(string CanonicalJson, PolicyHash Hash)
-    {
-        public static PolicyIdentity Of(PolicySpec spec)
-        {
-            var json = CanonicalPolicy.Json(spec);
-            return new PolicyIdentity(json, CanonicalPolicy.HashOf(json));
-        }
-    }
 }

@@ -23,11 +23,13 @@ internal static class NodeReader
     /// <summary>The value of <paramref name="key"/>, or null when the mapping does not have it.</summary>
     public static SpecNode? Get(MapNode map, string key)
     {
-        foreach (var (k, v) in map.Entries)
+        // By index: a foreach over the IReadOnlyList would allocate an enumerator on every lookup.
+        var entries = map.Entries;
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (k.Text == key)
+            if (entries[i].Key.Text == key)
             {
-                return v;
+                return entries[i].Value;
             }
         }
 
@@ -41,14 +43,29 @@ internal static class NodeReader
     /// <summary>Refuses a key of <paramref name="map"/> that is not in <paramref name="known"/>, suggesting the closest known key.</summary>
     public static void CheckKeys(MapNode map, IReadOnlyList<string> known, string path)
     {
-        foreach (var (key, _) in map.Entries)
+        var entries = map.Entries;
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (!known.Contains(key.Text, StringComparer.Ordinal))
+            var key = entries[i].Key;
+            if (!IsKnown(key.Text, known))
             {
                 var hint = NameMatching.Suggest(key.Text, known) is { } suggestion ? $"did you mean '{suggestion}'?" : $"known keys here: {string.Join(", ", known)}";
                 throw Fail(key, Join(path, key.Text), $"unknown key '{key.Text}'; {hint}");
             }
         }
+    }
+
+    private static bool IsKnown(string key, IReadOnlyList<string> known)
+    {
+        for (var i = 0; i < known.Count; i++)
+        {
+            if (string.Equals(known[i], key, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The node as a mapping.</summary>

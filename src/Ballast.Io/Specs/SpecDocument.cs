@@ -10,6 +10,9 @@ namespace Ballast.Io.Specs;
 /// </summary>
 internal static class SpecDocument
 {
+    /// <summary>Mappings up to this many keys check duplicates by scanning, larger ones with a set.</summary>
+    private const int SmallMapping = 16;
+
     public static SpecNode Parse(string text, string source)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -125,14 +128,25 @@ internal static class SpecDocument
         {
             case JsonTokenType.StartObject:
                 var entries = new List<KeyValuePair<ScalarNode, SpecNode>>();
-                var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+                // Duplicate keys: a scan of the keys so far while the mapping is small (a policy's is), a set beyond.
+                Dictionary<string, int>? seen = null;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
                     var keyLocation = at(reader.TokenStartIndex);
                     var key = reader.GetString() ?? string.Empty;
-                    if (!seen.TryAdd(key, keyLocation.Line ?? 0))
+                    if (seen is null && entries.Count >= SmallMapping)
                     {
-                        throw new BallastInputException(keyLocation, $"duplicate key '{key}' (also on line {seen[key]})");
+                        seen = new Dictionary<string, int>(StringComparer.Ordinal);
+                        foreach (var (earlier, _) in entries)
+                        {
+                            seen.Add(earlier.Text, earlier.Location.Line ?? 0);
+                        }
+                    }
+
+                    if (seen is not null ? !seen.TryAdd(key, keyLocation.Line ?? 0) : IndexOfKey(entries, key) >= 0)
+                    {
+                        var also = seen is not null ? seen[key] : entries[IndexOfKey(entries, key)].Key.Location.Line ?? 0;
+                        throw new BallastInputException(keyLocation, $"duplicate key '{key}' (also on line {also})");
                     }
 
                     reader.Read();
@@ -161,5 +175,18 @@ internal static class SpecDocument
             default:
                 throw new BallastInputException(location, $"unexpected JSON token {reader.TokenType}");
         }
+    }
+
+    private static int IndexOfKey(List<KeyValuePair<ScalarNode, SpecNode>> entries, string key)
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i].Key.Text == key)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

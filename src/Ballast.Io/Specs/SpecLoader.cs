@@ -44,7 +44,13 @@ public static class SpecLoader
     /// Parses and validates a spec with <paramref name="overrides"/> applied to its tree first. A <c>sweep</c> block
     /// expands every policy entry into one policy per cell of its grid (see docs/policy-spec.md#sweeps).
     /// </summary>
-    public static PolicySet Load(string text, string source, IReadOnlyList<SpecOverride> overrides)
+    public static PolicySet Load(string text, string source, IReadOnlyList<SpecOverride> overrides) => Load(text, source, overrides, memoise: true);
+
+    /// <summary>
+    /// <see cref="Load(string, string, IReadOnlyList{SpecOverride})"/>; with <paramref name="memoise"/> false every
+    /// policy binds every block itself (the reference the memoised binding is tested against).
+    /// </summary>
+    internal static PolicySet Load(string text, string source, IReadOnlyList<SpecOverride> overrides, bool memoise)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(source);
@@ -71,21 +77,23 @@ public static class SpecLoader
             throw Fail(Get(top, "risk_free")!, "risk_free", $"must be greater than -1, got {riskFree}");
         }
 
+        var memo = memoise ? new BindMemo(cells: sweep is not null) : null;
+        PolicyBinder bind = memo is null ? BindPolicy : (name, map, policyTop, path, found) => BindPolicy(name, map, policyTop, path, found, memo);
         var entries = Entries(top, setName);
         var locations = new Dictionary<string, InputLocation>(StringComparer.Ordinal);
         ImmutableArray<PolicySpec> policies;
         SweepTable? table = null;
         if (sweep is null)
         {
-            policies = [.. entries.Select(e => BindPolicy(e.Name, e.Map, top, e.Path, locations))];
+            policies = BindList(entries, top, locations, bind);
         }
         else
         {
-            (policies, table) = SweepExpansion.Expand(sweep, entries, top, Get(top, "sweep") ?? top, locations, BindPolicy);
+            (policies, table) = SweepExpansion.Expand(sweep, entries, top, Get(top, "sweep") ?? top, locations, bind, memo);
         }
 
         var baselines = Get(top, "baselines") is { } baselinesNode
-            ? BaselineBinder.Bind(baselinesNode, source, policies, entries, top, locations, BindPolicy)
+            ? BaselineBinder.Bind(baselinesNode, source, policies, entries, top, locations, bind)
             : [];
         return new PolicySet
         {
@@ -98,6 +106,54 @@ public static class SpecLoader
             Sweep = table,
             Baselines = baselines,
         };
+    }
+
+    /// <summary>A list long enough to bind in parallel: below it, the threads cost more than they save.</summary>
+    private const int ParallelList = 256;
+
+    /// <summary>
+    /// Binds each entry of a plain list, in parallel when the list is long: each policy's universe locations are kept
+    /// apart and merged in list order, and the first failing entry in list order is the error reported, as when bound
+    /// one after another.
+    /// </summary>
+    private static ImmutableArray<PolicySpec> BindList(List<PolicyEntry> entries, MapNode top, Dictionary<string, InputLocation> locations, PolicyBinder bind)
+    {
+        if (entries.Count < ParallelList)
+        {
+            return [.. entries.Select(e => bind(e.Name, e.Map, top, e.Path, locations))];
+        }
+
+        var policies = new PolicySpec[entries.Count];
+        var found = new Dictionary<string, InputLocation>[entries.Count];
+        var failures = new Exception?[entries.Count];
+        Parallel.For(0, entries.Count, i =>
+        {
+            try
+            {
+                found[i] = new Dictionary<string, InputLocation>(StringComparer.Ordinal);
+                policies[i] = bind(entries[i].Name, entries[i].Map, top, entries[i].Path, found[i]);
+            }
+#pragma warning disable CA1031 // Rethrown below, deterministically: the first failing entry in order.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                failures[i] = e;
+            }
+        });
+        if (Array.FindIndex(failures, f => f is not null) is var first and >= 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failures[first]!).Throw();
+        }
+
+        foreach (var policyLocations in found)
+        {
+            foreach (var (asset, location) in policyLocations)
+            {
+                locations.TryAdd(asset, location);
+            }
+        }
+
+        return [.. policies];
     }
 
     /// <summary>The policy entries as written: each item of <c>policies</c> (named, unique), or the top level as the one policy.</summary>
@@ -137,7 +193,14 @@ public static class SpecLoader
     }
 
     /// <summary>Binds one policy: <paramref name="map"/> is its entry (or <paramref name="top"/> itself), <paramref name="top"/> the defaults.</summary>
-    internal static PolicySpec BindPolicy(string name, MapNode map, MapNode top, string path, Dictionary<string, InputLocation> locations)
+    internal static PolicySpec BindPolicy(string name, MapNode map, MapNode top, string path, Dictionary<string, InputLocation> locations) =>
+        BindPolicy(name, map, top, path, locations, null);
+
+    /// <summary>
+    /// Binds one policy, each block through <paramref name="memo"/> when given: a block whose node, path and context
+    /// were bound before (for another policy of the spec) is that binding, not bound again.
+    /// </summary>
+    internal static PolicySpec BindPolicy(string name, MapNode map, MapNode top, string path, Dictionary<string, InputLocation> locations, BindMemo? memo)
     {
         // A key on the policy overrides the top-level one; field paths name where the value came from.
         (SpecNode? Node, string Path) Pick(string key)
@@ -150,6 +213,33 @@ public static class SpecLoader
             return Get(top, key) is { } shared ? (shared, key) : (null, Join(path, key));
         }
 
+        // Whether the block at this node is the policy's own (written in its entry of a list), not the top level's.
+        bool Own(SpecNode node)
+        {
+            for (var i = 0; !ReferenceEquals(map, top) && i < map.Entries.Count; i++)
+            {
+                if (ReferenceEquals(map.Entries[i].Value, node))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // A policy's own block of a plain list is bound once whatever happens; only shared ones (the top level's, or
+        // a sweep's cells') are worth keeping.
+        T Memoised<T>(BindMemo.Key key, Func<T> bind)
+            where T : class
+        {
+            if (memo is null || (!memo.Cells && Own((SpecNode)key.Node!)))
+            {
+                return bind();
+            }
+
+            return memo.TryGet<T>(key, out var known) ? known : memo.Add(key, bind());
+        }
+
         var (universeNode, universePath) = Pick("universe");
         var (weightsNode, weightsPath) = Pick("weights");
         if (weightsNode is null)
@@ -159,46 +249,32 @@ public static class SpecLoader
 
         var weightsMap = AsMap(weightsNode, weightsPath);
         CheckKeys(weightsMap, WeightKeys, weightsPath);
-        ImmutableArray<string> universe;
+        BoundUniverse boundUniverse;
         if (universeNode is not null)
         {
-            var list = AsList(universeNode, universePath);
-            if (list.Items.Count == 0)
-            {
-                throw Fail(universeNode, universePath, "the universe is empty; name at least one column of the data file");
-            }
-
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var builder = ImmutableArray.CreateBuilder<string>();
-            for (var i = 0; i < list.Items.Count; i++)
-            {
-                var asset = Text(list.Items[i], $"{universePath}[{i}]");
-                if (asset.Length == 0 || !seen.Add(asset))
-                {
-                    throw Fail(list.Items[i], $"{universePath}[{i}]", asset.Length == 0 ? "empty series name" : $"'{asset}' is listed twice");
-                }
-
-                builder.Add(asset);
-                locations.TryAdd(asset, list.Items[i].Location with { Field = $"{universePath}[{i}]" });
-            }
-
-            universe = builder.ToImmutable();
+            boundUniverse = Memoised(BindMemo.BlockKey(BindMemo.Kind.Universe, universeNode, universePath), () => BindUniverse(universeNode, universePath));
         }
         else if (Get(weightsMap, "targets") is MapNode targetsOnly)
         {
-            universe = [.. targetsOnly.Entries.Select(e => e.Key.Text)];
-            foreach (var entry in targetsOnly.Entries)
-            {
-                locations.TryAdd(entry.Key.Text, entry.Key.Location with { Field = $"{weightsPath}.targets.{entry.Key.Text}" });
-            }
+            boundUniverse = Memoised(BindMemo.BlockKey(BindMemo.Kind.Universe, targetsOnly, weightsPath), () => new BoundUniverse(
+                [.. targetsOnly.Entries.Select(e => e.Key.Text)],
+                [.. targetsOnly.Entries.Select(e => KeyValuePair.Create(e.Key.Text, e.Key.Location with { Field = $"{weightsPath}.targets.{e.Key.Text}" }))]));
         }
         else
         {
             throw Fail(map, universePath, $"policy '{name}' has no universe; list the data columns it holds, e.g. universe: [SPY, AGG]");
         }
 
+        var universe = boundUniverse.Names;
+        foreach (var (asset, location) in boundUniverse.Locations)
+        {
+            locations.TryAdd(asset, location);
+        }
+
+        var universeKey = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(universe);
         var (covarianceNode, covariancePath) = Pick("covariance");
-        var weights = Inherited(name, weightsPath, path, universe, () => BindWeights(weightsMap, weightsPath, universe, covarianceNode, covariancePath));
+        var weights = Memoised(BindMemo.BlockKey(BindMemo.Kind.Weights, weightsMap, weightsPath, universeKey, covarianceNode),
+            () => Inherited(name, weightsPath, path, universe, () => BindWeights(weightsMap, weightsPath, universe, covarianceNode, covariancePath)));
         if (weights is RiskWeights { Constraints.Beta: { } betaLimit } && Get(weightsMap, "beta_limit") is MapNode betaMap && Get(betaMap, "reference") is { } referenceNode)
         {
             locations.TryAdd(betaLimit.Reference, referenceNode.Location with { Field = $"{weightsPath}.beta_limit.reference" });
@@ -212,24 +288,29 @@ public static class SpecLoader
         }
 
         var (costsNode, costsPath) = Pick("costs");
-        var costs = costsNode is null ? CostSpec.Zero(universe.Length) : Inherited(name, costsPath, path, universe, () => BindCosts(costsNode, costsPath, universe));
+        var costs = costsNode is null
+            ? CostSpec.Zero(universe.Length)
+            : Memoised(BindMemo.BlockKey(BindMemo.Kind.Costs, costsNode, costsPath, universeKey), () => Inherited(name, costsPath, path, universe, () => BindCosts(costsNode, costsPath, universe)));
         var (lotNode, lotPath) = Pick("lot");
-        var lot = lotNode is null ? [.. new double[universe.Length]] : Inherited(name, lotPath, path, universe, () => PerAsset(lotNode, lotPath, universe, positive: true));
+        var lot = lotNode is null
+            ? [.. new double[universe.Length]]
+            : Memoised(BindMemo.BlockKey(BindMemo.Kind.Lot, lotNode, lotPath, universeKey), () => new LotSizes(Inherited(name, lotPath, path, universe, () => PerAsset(lotNode, lotPath, universe, positive: true)))).Values;
         var (triggerNode, triggerPath) = Pick("trigger");
         if (triggerNode is null)
         {
             throw Fail(map, triggerPath, $"policy '{name}' has no trigger; write trigger: none for buy and hold, or e.g. trigger: {{ calendar: monthly }}");
         }
 
-        var trigger = BindTrigger(triggerNode, triggerPath, allowNone: true, new TriggerScope(universe, weights));
+        var trigger = Memoised(BindMemo.BlockKey(BindMemo.Kind.Trigger, triggerNode, triggerPath, universeKey, weights),
+            () => new BoundTrigger(BindTrigger(triggerNode, triggerPath, allowNone: true, new TriggerScope(universe, weights))));
         var (executionNode, executionPath) = Pick("execution");
-        var execution = executionNode is null ? ExecutionSpec.Default : BindExecution(executionNode, executionPath);
-        if (trigger.Walk().Any(t => t is RiskDriftTrigger) && weights is not RiskWeights { Scheme: RiskScheme.RiskParity or RiskScheme.RiskBudget })
+        var execution = executionNode is null ? ExecutionSpec.Default : Memoised(BindMemo.BlockKey(BindMemo.Kind.Execution, executionNode, executionPath), () => BindExecution(executionNode, executionPath));
+        if (trigger.HasRiskDrift && weights is not RiskWeights { Scheme: RiskScheme.RiskParity or RiskScheme.RiskBudget })
         {
             throw Fail(triggerNode, triggerPath, "risk_drift compares risk contributions with risk budgets, so it needs weights with scheme risk-parity or risk-budget");
         }
 
-        if (execution.To == ExecutionTarget.BandEdge && !trigger.Walk().Any(t => t is DriftTrigger))
+        if (execution.To == ExecutionTarget.BandEdge && !trigger.HasDrift)
         {
             throw Fail(executionNode!, $"{executionPath}.to", "band-edge needs a drift trigger to define the bands; add trigger: { drift: { absolute: 0.05 } } or use to: target");
         }
@@ -242,9 +323,36 @@ public static class SpecLoader
             Weights = weights,
             Costs = costs,
             Lot = lot,
-            Trigger = trigger,
+            Trigger = trigger.Spec,
             Execution = execution,
         };
+    }
+
+    /// <summary>A <c>universe</c> list: the names, each non-empty and listed once, and where each was written.</summary>
+    private static BoundUniverse BindUniverse(SpecNode universeNode, string universePath)
+    {
+        var list = AsList(universeNode, universePath);
+        if (list.Items.Count == 0)
+        {
+            throw Fail(universeNode, universePath, "the universe is empty; name at least one column of the data file");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var builder = ImmutableArray.CreateBuilder<string>(list.Items.Count);
+        var written = new KeyValuePair<string, InputLocation>[list.Items.Count];
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            var asset = Text(list.Items[i], $"{universePath}[{i}]");
+            if (asset.Length == 0 || !seen.Add(asset))
+            {
+                throw Fail(list.Items[i], $"{universePath}[{i}]", asset.Length == 0 ? "empty series name" : $"'{asset}' is listed twice");
+            }
+
+            builder.Add(asset);
+            written[i] = KeyValuePair.Create(asset, list.Items[i].Location with { Field = $"{universePath}[{i}]" });
+        }
+
+        return new BoundUniverse(builder.MoveToImmutable(), written);
     }
 
     /// <summary>Binds a block; when it was inherited from the top level, an error also names the policy it was applied to.</summary>
@@ -262,8 +370,24 @@ public static class SpecLoader
     }
 }
 
+/// <summary>A bound universe: the names in order, and where each was written (the spec's universe locations).</summary>
+internal sealed record BoundUniverse(ImmutableArray<string> Names, KeyValuePair<string, InputLocation>[] Locations);
+
+/// <summary>A bound trigger, with what the policy's checks ask of it (a risk-drift or a drift trigger anywhere in it).</summary>
+internal sealed class BoundTrigger(TriggerSpec spec)
+{
+    public TriggerSpec Spec { get; } = spec;
+
+    public bool HasRiskDrift { get; } = spec.Walk().Any(t => t is RiskDriftTrigger);
+
+    public bool HasDrift { get; } = spec.Walk().Any(t => t is DriftTrigger);
+}
+
+/// <summary>Bound lot sizes (a class, to be kept in a <see cref="BindMemo"/>).</summary>
+internal sealed record LotSizes(ImmutableArray<double> Values);
+
 /// <summary>A policy as written in a spec: its name, its mapping (an item of <c>policies</c>, or the top level) and its field path.</summary>
 internal sealed record PolicyEntry(string Name, MapNode Map, string Path);
 
-/// <summary>The binder of one policy, <see cref="SpecLoader.BindPolicy"/>: name, entry, top level, field path, universe locations.</summary>
+/// <summary>The binder of one policy, <see cref="SpecLoader.BindPolicy(string, MapNode, MapNode, string, Dictionary{string, InputLocation}, BindMemo)"/>: name, entry, top level, field path, universe locations.</summary>
 internal delegate PolicySpec PolicyBinder(string name, MapNode map, MapNode top, string path, Dictionary<string, InputLocation> locations);

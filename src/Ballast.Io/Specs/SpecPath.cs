@@ -60,23 +60,37 @@ internal static class SpecPath
     /// <summary>
     /// A copy of <paramref name="map"/> with <paramref name="value"/> at <paramref name="segments"/>, creating missing
     /// mappings on the way. A step through a scalar or a missing list entry is an error made by <paramref name="fail"/>.
+    /// With <paramref name="memo"/>, every mapping below the top one is built once per node, step and value and then
+    /// shared (the copies are equal, so sharing them changes nothing but their identity, which lets the binder's memo
+    /// know them again).
     /// </summary>
-    public static MapNode Set(MapNode map, ImmutableArray<Segment> segments, SpecNode value, string path, Func<string, Exception> fail) =>
-        (MapNode)SetAt(map, segments, 0, value, path, fail);
+    public static MapNode Set(MapNode map, ImmutableArray<Segment> segments, SpecNode value, string path, Func<string, Exception> fail, BindMemo? memo = null) =>
+        (MapNode)SetAt(map, segments, 0, value, path, fail, memo);
 
-    private static SpecNode SetAt(SpecNode? current, ImmutableArray<Segment> segments, int step, SpecNode value, string path, Func<string, Exception> fail)
+    private static SpecNode SetAt(SpecNode? current, ImmutableArray<Segment> segments, int step, SpecNode value, string path, Func<string, Exception> fail, BindMemo? memo)
     {
         if (step == segments.Length)
         {
             return value;
         }
 
-        var before = string.Join('.', segments.Take(step).Select(s => s.Index is { } i ? $"{s.Key}[{i}]" : s.Key));
+        if (memo is null || step == 0)
+        {
+            return Build(current, segments, step, value, path, fail, memo);
+        }
+
+        var key = BindMemo.TreeKey(current, System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(segments)!, step, value);
+        return memo.TryGet<SpecNode>(key, out var known) ? known : memo.Add(key, Build(current, segments, step, value, path, fail, memo));
+    }
+
+    private static SpecNode Build(SpecNode? current, ImmutableArray<Segment> segments, int step, SpecNode value, string path, Func<string, Exception> fail, BindMemo? memo)
+    {
+        string Before() => string.Join('.', segments.Take(step).Select(s => s.Index is { } i ? $"{s.Key}[{i}]" : s.Key));
         var map = current switch
         {
             null => new MapNode(value.Location, []),
             MapNode m => m,
-            _ => throw fail($"cannot set {path}: {before} is {current.Describe}, not a mapping"),
+            _ => throw fail($"cannot set {path}: {Before()} is {current.Describe}, not a mapping"),
         };
         var segment = segments[step];
         var child = Get(map, segment.Key);
@@ -85,16 +99,16 @@ internal static class SpecPath
         {
             if (child is not ListNode list || index >= list.Items.Count)
             {
-                throw fail($"cannot set {path}: {NodeReader.Join(before, segment.Key)} has no item [{index}]");
+                throw fail($"cannot set {path}: {NodeReader.Join(Before(), segment.Key)} has no item [{index}]");
             }
 
             var items = list.Items.ToArray();
-            items[index] = SetAt(items[index], segments, step + 1, value, path, fail);
+            items[index] = SetAt(items[index], segments, step + 1, value, path, fail, memo);
             replaced = new ListNode(list.Location, items);
         }
         else
         {
-            replaced = SetAt(child, segments, step + 1, value, path, fail);
+            replaced = SetAt(child, segments, step + 1, value, path, fail, memo);
         }
 
         var entries = new List<KeyValuePair<ScalarNode, SpecNode>>(map.Entries.Count + 1);

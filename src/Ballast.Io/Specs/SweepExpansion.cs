@@ -9,13 +9,15 @@ namespace Ballast.Io.Specs;
 /// Expands a sweep: every policy entry crossed with every cell of the parameters' grid (document order, the last
 /// parameter varying fastest). A cell's policy is its entry with each parameter's value put at its path
 /// (<see cref="SpecPath.Set"/> copies only the mappings along the path, so the tree is never copied whole), then
-/// bound by the ordinary binder. Cells bind in parallel; the first failing cell in order is the error reported.
+/// bound by the ordinary binder. Cells bind in parallel; the first failing cell in order is the error reported. With a
+/// <see cref="BindMemo"/>, cells share the subtrees of equal values and every block bound before, so a cell costs
+/// little more than its name and its policy record.
 /// </summary>
 internal static class SweepExpansion
 {
     public static (ImmutableArray<PolicySpec> Policies, SweepTable Table) Expand(
         IReadOnlyList<BoundSweepParameter> parameters, IReadOnlyList<PolicyEntry> entries, MapNode top, SpecNode sweepNode,
-        Dictionary<string, InputLocation> locations, PolicyBinder bind)
+        Dictionary<string, InputLocation> locations, PolicyBinder bind, BindMemo? memo)
     {
         SweepPaths.CheckDisjoint(parameters);
         long cells = 1;
@@ -51,7 +53,7 @@ internal static class SweepExpansion
                 var found = new Dictionary<string, InputLocation>(StringComparer.Ordinal);
                 policies[i] = InCell(name, () =>
                 {
-                    var (map, cellTop) = Apply(parameters, table.ValueIndices(i), entry, top);
+                    var (map, cellTop) = Apply(parameters, table.ValueIndices(i), entry, top, memo);
                     return bind(name, map, cellTop, entry.Path, found);
                 });
                 cellLocations[i] = found;
@@ -80,7 +82,7 @@ internal static class SweepExpansion
     }
 
     /// <summary>The entry and top level of one cell: each value put where the policy reads that block (its entry if it has the block, else the top level).</summary>
-    private static (MapNode Map, MapNode Top) Apply(IReadOnlyList<BoundSweepParameter> parameters, int[] indices, PolicyEntry entry, MapNode top)
+    private static (MapNode Map, MapNode Top) Apply(IReadOnlyList<BoundSweepParameter> parameters, int[] indices, PolicyEntry entry, MapNode top, BindMemo? memo)
     {
         var single = ReferenceEquals(entry.Map, top);
         var map = entry.Map;
@@ -93,16 +95,16 @@ internal static class SweepExpansion
             Exception Error(string message) => Fail(where, $"sweep.{parameter.Name}.path", message);
             if (single)
             {
-                map = SpecPath.Set(map, parameter.Segments, value, parameter.Path, Error);
+                map = SpecPath.Set(map, parameter.Segments, value, parameter.Path, Error, memo);
                 cellTop = map;
             }
             else if (Get(map, parameter.Segments[0].Key) is not null)
             {
-                map = SpecPath.Set(map, parameter.Segments, value, parameter.Path, Error);
+                map = SpecPath.Set(map, parameter.Segments, value, parameter.Path, Error, memo);
             }
             else
             {
-                cellTop = SpecPath.Set(cellTop, parameter.Segments, value, parameter.Path, Error);
+                cellTop = SpecPath.Set(cellTop, parameter.Segments, value, parameter.Path, Error, memo);
             }
         }
 
