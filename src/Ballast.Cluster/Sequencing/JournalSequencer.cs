@@ -64,8 +64,7 @@ public sealed class JournalSequencer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(logs);
         SequencingOptions.ValidateDeployment(deployment);
-        var key = JournalWriteLock.KeyOf(options.DatabaseName, deployment);
-        var writeLock = await JournalWriteLock.TryAcquireAsync(options.ConnectionString, key, options.LockWait, options.LockRetry, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        var writeLock = await JournalWriteLock.TryAcquireAsync(options.ConnectionString, deployment, options.LockWait, options.LockRetry, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         if (writeLock is null)
         {
             return null;

@@ -48,11 +48,14 @@ public sealed class JournalWriteLock : IAsyncDisposable
     }
 
     /// <summary>
-    /// Tries to take the lock <paramref name="key"/> on a new session of <paramref name="connectionString"/>, again
-    /// every <paramref name="retryEvery"/> until <paramref name="wait"/> has passed (a dead holder's session may take a
-    /// moment to end); null when another session holds it all that time.
+    /// Tries to take the write lock of the journal in <paramref name="schema"/> of the database that
+    /// <paramref name="connectionString"/> reaches, on a new session, again every <paramref name="retryEvery"/> until
+    /// <paramref name="wait"/> has passed (a dead holder's session may take a moment to end); null when another session
+    /// holds it all that time. The key is <see cref="KeyOf"/> the database the server says the session is in
+    /// (<c>current_database()</c>), not the connection string's spelling of it: a string that leaves the database out
+    /// (PostgreSQL then takes the user's name) and one that names it reach one journal and must take one lock.
     /// </summary>
-    public static async Task<JournalWriteLock?> TryAcquireAsync(string connectionString, long key, TimeSpan wait, TimeSpan retryEvery, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<JournalWriteLock?> TryAcquireAsync(string connectionString, string schema, TimeSpan wait, TimeSpan retryEvery, TimeProvider clock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clock);
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
@@ -70,6 +73,12 @@ public sealed class JournalWriteLock : IAsyncDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            long key;
+            await using (var database = new NpgsqlCommand("SELECT current_database()", connection))
+            {
+                key = KeyOf((string)(await database.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!, schema);
+            }
+
             var deadline = clock.GetUtcNow() + wait;
             while (true)
             {

@@ -26,6 +26,9 @@ internal sealed class SequencerGrain(SequencingOptions options, TimeProvider clo
     private static readonly Action<ILogger, string, TimeSpan, string, Exception?> StopSlow = LoggerMessage.Define<string, TimeSpan, string>(
         LogLevel.Warning, new EventId(21, "SequencerStopSlow"), "sequencer {Deployment} did not stop within {Wait} ({Fenced}); the activation ends, the writer finishes in the background and its lock is released when it does");
 
+    /// <summary>How long a command in hand when the sequencer is fenced waits for the writer's own answer before it is answered as an unknown outcome.</summary>
+    private static readonly TimeSpan FencedAnswerWait = TimeSpan.FromSeconds(1);
+
     private readonly ILogger _log = logs.CreateLogger<SequencerGrain>();
     private JournalSequencer? _sequencer;
     private IGrainTimer? _lockCheck;
@@ -85,11 +88,15 @@ internal sealed class SequencerGrain(SequencingOptions options, TimeProvider clo
         var submitted = sequencer.SubmitAsync(command, CancellationToken.None);
         if (await Task.WhenAny(submitted, sequencer.Fencing).ConfigureAwait(true) != submitted)
         {
-            // Fenced while the command waited in the writer or was being written: answered now rather than when the
-            // writer gets to it (cut off from the database, each of its reads may wait for long, and Orleans holds
-            // every call to the grain until the activation is idle). Its batch may have committed: outcome unknown.
+            // Fenced while the command waited in the writer or was being written: the writer's own answer if it comes
+            // at once (the write that found the head moved, say), else an answer now rather than when the writer gets
+            // to it (cut off from the database, each of its reads may wait for long, and Orleans holds every call to
+            // the grain until the activation is idle). Its batch may have committed: outcome unknown.
             Stop(await sequencer.Fencing.ConfigureAwait(true));
-            return SequencerReplies.ToReply(SequencerReplies.Unknown(command.Id, "the sequencer stopped writing while the command was in hand"));
+            if (await Task.WhenAny(submitted, Task.Delay(FencedAnswerWait, TimeProvider.System)).ConfigureAwait(true) != submitted)
+            {
+                return SequencerReplies.ToReply(SequencerReplies.Unknown(command.Id, "the sequencer stopped writing while the command was in hand"));
+            }
         }
 
         var result = await submitted.ConfigureAwait(true);
