@@ -19,13 +19,21 @@ public sealed class SequencerFencedException(string message, Exception? innerExc
 /// </summary>
 internal sealed class FencedJournalStore(DbJournalStore inner, JournalWriteLock writeLock) : IJournalStore, IRefusalStore
 {
+    private readonly TaskCompletionSource<string> _fencing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _fenced;
 
     /// <summary>Why the store is fenced, or null while it may write.</summary>
     public string? FencedBecause => _fenced;
 
+    /// <summary>Completes, with the reason, when the store is fenced.</summary>
+    public Task<string> Fencing => _fencing.Task;
+
     /// <summary>Fences the store: no append from now on.</summary>
-    public void Fence(string reason) => _fenced ??= reason;
+    public void Fence(string reason)
+    {
+        _fenced ??= reason;
+        _fencing.TrySetResult(_fenced);
+    }
 
     public Task<JournalHead> HeadAsync(CancellationToken cancellationToken = default) => inner.HeadAsync(cancellationToken);
 

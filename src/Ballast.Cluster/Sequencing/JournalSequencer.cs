@@ -51,6 +51,9 @@ public sealed class JournalSequencer : IAsyncDisposable
     /// <summary>Why this sequencer stopped writing, or null while it writes.</summary>
     public string? Fenced => _store.FencedBecause;
 
+    /// <summary>Completes, with the reason, when this sequencer stops writing (<see cref="Fenced"/>).</summary>
+    public Task<string> Fencing => _store.Fencing;
+
     /// <summary>
     /// Opens <paramref name="deployment"/>'s sequencer, or returns null when another session holds its write lock for
     /// all of <see cref="SequencingOptions.LockWait"/>.
@@ -61,12 +64,13 @@ public sealed class JournalSequencer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(logs);
         SequencingOptions.ValidateDeployment(deployment);
-        var key = JournalWriteLock.KeyOf(options.DatabaseName, deployment);
-        var writeLock = await JournalWriteLock.TryAcquireAsync(options.ConnectionString, key, options.LockWait, options.LockRetry, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        var writeLock = await JournalWriteLock.TryAcquireAsync(options.ConnectionString, deployment, options.LockWait, options.LockRetry, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         if (writeLock is null)
         {
             return null;
         }
+
+        writeLock.CheckTimeout = options.LockCheckTimeout;
 
         FencedJournalStore? store = null;
         try

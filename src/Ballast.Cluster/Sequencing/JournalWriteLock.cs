@@ -14,6 +14,7 @@ public sealed class JournalWriteLock : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile bool _lost;
 
     private JournalWriteLock(NpgsqlConnection connection, long key, int backendPid)
     {
@@ -29,6 +30,13 @@ public sealed class JournalWriteLock : IAsyncDisposable
     public int BackendPid { get; }
 
     /// <summary>
+    /// How long <see cref="IsHeldAsync"/> waits for the server's answer before it counts the lock as lost (5 s): a
+    /// silo cut off from the database would otherwise wait for the connection's command timeout (30 s) and its
+    /// cancellation, check after check, while the server may have released the lock to another session.
+    /// </summary>
+    public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// The lock key of the journal in <paramref name="schema"/> of <paramref name="database"/>: the first 8 bytes of the
     /// SHA-256 of <c>ballast.journal/DATABASE/SCHEMA</c>, so distinct journals do not share a lock (a collision is
     /// 1 in 2^64) and every silo computes the same key.
@@ -40,11 +48,14 @@ public sealed class JournalWriteLock : IAsyncDisposable
     }
 
     /// <summary>
-    /// Tries to take the lock <paramref name="key"/> on a new session of <paramref name="connectionString"/>, again
-    /// every <paramref name="retryEvery"/> until <paramref name="wait"/> has passed (a dead holder's session may take a
-    /// moment to end); null when another session holds it all that time.
+    /// Tries to take the write lock of the journal in <paramref name="schema"/> of the database that
+    /// <paramref name="connectionString"/> reaches, on a new session, again every <paramref name="retryEvery"/> until
+    /// <paramref name="wait"/> has passed (a dead holder's session may take a moment to end); null when another session
+    /// holds it all that time. The key is <see cref="KeyOf"/> the database the server says the session is in
+    /// (<c>current_database()</c>), not the connection string's spelling of it: a string that leaves the database out
+    /// (PostgreSQL then takes the user's name) and one that names it reach one journal and must take one lock.
     /// </summary>
-    public static async Task<JournalWriteLock?> TryAcquireAsync(string connectionString, long key, TimeSpan wait, TimeSpan retryEvery, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<JournalWriteLock?> TryAcquireAsync(string connectionString, string schema, TimeSpan wait, TimeSpan retryEvery, TimeProvider clock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clock);
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
@@ -62,6 +73,12 @@ public sealed class JournalWriteLock : IAsyncDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            long key;
+            await using (var database = new NpgsqlCommand("SELECT current_database()", connection))
+            {
+                key = KeyOf((string)(await database.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!, schema);
+            }
+
             var deadline = clock.GetUtcNow() + wait;
             while (true)
             {
@@ -95,23 +112,41 @@ public sealed class JournalWriteLock : IAsyncDisposable
 
     /// <summary>
     /// Whether this session still holds the lock, asked of the server on the lock's own connection; false when the
-    /// connection is gone (the server has released the lock, or will when it notices).
+    /// connection is gone (the server has released the lock, or will when it notices) or the server does not answer
+    /// within <see cref="CheckTimeout"/>. Once false, false for good: a lock found lost is never trusted again, and
+    /// the checks queued behind the one that found it answer at once.
     /// </summary>
     public async Task<bool> IsHeldAsync(CancellationToken cancellationToken)
     {
+        if (_lost)
+        {
+            return false;
+        }
+
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_lost)
+            {
+                return false;
+            }
+
             await using var command = new NpgsqlCommand(
                 "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid() AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = @key)",
                 _connection);
             command.Parameters.AddWithValue("key", Key);
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(CheckTimeout);
+            // WaitAsync as well: cancelling a command sends a cancel request to the server, which a cut network holds too.
+            var held = await command.ExecuteScalarAsync(timeout.Token).WaitAsync(CheckTimeout, cancellationToken).ConfigureAwait(false) is true;
+            _lost = !held;
+            return held;
         }
 #pragma warning disable CA1031 // any failure of the lock's session means the lock can no longer be trusted
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
 #pragma warning restore CA1031
         {
+            _lost = true;
             return false;
         }
         finally

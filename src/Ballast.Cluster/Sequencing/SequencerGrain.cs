@@ -23,6 +23,12 @@ internal sealed class SequencerGrain(SequencingOptions options, TimeProvider clo
     private static readonly Action<ILogger, string, string, Exception?> Stopped = LoggerMessage.Define<string, string>(
         LogLevel.Warning, new EventId(20, "SequencerFenced"), "sequencer {Deployment} stops writing and deactivates: {Reason}");
 
+    private static readonly Action<ILogger, string, TimeSpan, string, Exception?> StopSlow = LoggerMessage.Define<string, TimeSpan, string>(
+        LogLevel.Warning, new EventId(21, "SequencerStopSlow"), "sequencer {Deployment} did not stop within {Wait} ({Fenced}); the activation ends, the writer finishes in the background and its lock is released when it does");
+
+    /// <summary>How long a command in hand when the sequencer is fenced waits for the writer's own answer before it is answered as an unknown outcome.</summary>
+    private static readonly TimeSpan FencedAnswerWait = TimeSpan.FromSeconds(1);
+
     private readonly ILogger _log = logs.CreateLogger<SequencerGrain>();
     private JournalSequencer? _sequencer;
     private IGrainTimer? _lockCheck;
@@ -48,7 +54,16 @@ internal sealed class SequencerGrain(SequencingOptions options, TimeProvider clo
         if (_sequencer is { } sequencer)
         {
             _sequencer = null;
-            await sequencer.DisposeAsync().ConfigureAwait(true);
+            var stopping = sequencer.DisposeAsync().AsTask();
+            try
+            {
+                await stopping.WaitAsync(options.StopWait, cancellationToken).ConfigureAwait(true);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                StopSlow(_log, this.GetPrimaryKeyString(), options.StopWait, sequencer.Fenced ?? "not fenced", null);
+                stopping.Ignore();
+            }
         }
     }
 
@@ -70,7 +85,21 @@ internal sealed class SequencerGrain(SequencingOptions options, TimeProvider clo
             return SequencerReplies.ToReply(SequencerReplies.Unavailable(command.Id, "the sequencer here is stopping"));
         }
 
-        var result = await sequencer.SubmitAsync(command, CancellationToken.None).ConfigureAwait(true);
+        var submitted = sequencer.SubmitAsync(command, CancellationToken.None);
+        if (await Task.WhenAny(submitted, sequencer.Fencing).ConfigureAwait(true) != submitted)
+        {
+            // Fenced while the command waited in the writer or was being written: the writer's own answer if it comes
+            // at once (the write that found the head moved, say), else an answer now rather than when the writer gets
+            // to it (cut off from the database, each of its reads may wait for long, and Orleans holds every call to
+            // the grain until the activation is idle). Its batch may have committed: outcome unknown.
+            Stop(await sequencer.Fencing.ConfigureAwait(true));
+            if (await Task.WhenAny(submitted, Task.Delay(FencedAnswerWait, TimeProvider.System)).ConfigureAwait(true) != submitted)
+            {
+                return SequencerReplies.ToReply(SequencerReplies.Unknown(command.Id, "the sequencer stopped writing while the command was in hand"));
+            }
+        }
+
+        var result = await submitted.ConfigureAwait(true);
         if (sequencer.Fenced is { } reason)
         {
             Stop(reason);

@@ -13,6 +13,9 @@ public static class SequencerReplies
     /// <summary>A failure the caller may retry with the same key (journal busy, sequencer fenced or moving).</summary>
     public const string Transient = "transient";
 
+    /// <summary>A failure whose command may or may not have been applied (the caller retries with the same key and gets the stored outcome if it was).</summary>
+    public const string OutcomeUnknown = "outcome-unknown";
+
     /// <summary>Anything else.</summary>
     public const string Internal = "internal";
 
@@ -24,6 +27,7 @@ public static class SequencerReplies
         {
             null => null,
             BallastInputException => BadInput,
+            CommandOutcomeUnknownException => OutcomeUnknown,
             JournalStoreException { IsTransient: true } => Transient,
             _ => Internal,
         };
@@ -42,6 +46,7 @@ public static class SequencerReplies
             null => null,
             BadInput => new BallastInputException(reply.Error ?? "bad input"),
             Transient => new JournalStoreException(reply.Error ?? "the journal is busy", isTransient: true),
+            OutcomeUnknown => new CommandOutcomeUnknownException(reply.Error ?? "the command's outcome is unknown"),
             _ => new InvalidOperationException(reply.Error),
         };
         var rejection = reply.RejectionCode is { } code ? new Rejection(code, reply.RejectionMessage ?? "") : null;
@@ -70,6 +75,11 @@ public static class SequencerReplies
             : new WriteResult(WriteStatus.Failed, commandId, [], Error: new CommandOutcomeUnknownException(
                 $"{unknown}; the command may or may not have been applied. Send it again with the same Idempotency-Key: if it was applied you get its stored outcome (it is not applied twice), otherwise it is decided now", error));
     }
+
+    /// <summary>An unknown outcome for <paramref name="commandId"/>: <paramref name="why"/>, and what the client is to do (send it again with the same key).</summary>
+    public static WriteResult Unknown(string commandId, string why) =>
+        new(WriteStatus.Failed, commandId, [], Error: new CommandOutcomeUnknownException(
+            $"{why}; the command may or may not have been applied. Send it again with the same Idempotency-Key: if it was applied you get its stored outcome (it is not applied twice), otherwise it is decided now"));
 
     /// <summary>A transient failure for <paramref name="commandId"/>: the sequencer could not be reached or could not take the journal (a retry with the same key gets the stored outcome if the command was written after all).</summary>
     public static WriteResult Unavailable(string commandId, string why) =>

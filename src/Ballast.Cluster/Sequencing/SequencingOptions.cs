@@ -20,6 +20,17 @@ public sealed record SequencingOptions
     /// <summary>How often an active sequencer checks, between commands, that it still holds its lock.</summary>
     public TimeSpan LockCheck { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a deactivating sequencer waits for its writer to stop and its lock to be released before the activation
+    /// ends anyway (the rest finishes in the background). A sequencer cut off from the database can wait on its sessions
+    /// for long; meanwhile Orleans would hold every call to the grain. Safe: a new activation needs the lock, which the
+    /// old one releases last (or the server releases when its session ends), and a fenced store writes nothing.
+    /// </summary>
+    public TimeSpan StopWait { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a lock check waits for the server's answer before the sequencer counts its lock as lost (<see cref="JournalWriteLock.CheckTimeout"/>).</summary>
+    public TimeSpan LockCheckTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The most commands committed in one transaction (group commit, as the single-process writer).</summary>
     public int MaxBatch { get; init; } = 512;
 

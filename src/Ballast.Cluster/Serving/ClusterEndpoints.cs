@@ -26,7 +26,8 @@ public sealed record ClusterView(string Cluster, string Silo, IReadOnlyList<Clus
 /// <summary>
 /// <c>GET /api/cluster</c>: membership (every silo Orleans knows, with its status), which silo holds the deployment's
 /// sequencer, and which its keeper coordinator; 503 with ProblemDetails (<c>membership-unavailable</c>) when the
-/// membership table cannot be read.
+/// membership table cannot be read. Membership comes through the silo's <see cref="MembershipCache"/> (one read a
+/// second at most, whatever the number of open dashboard pages).
 /// </summary>
 public static class ClusterEndpoints
 {
@@ -39,12 +40,19 @@ public static class ClusterEndpoints
             .WithSummary("The cluster: its silos and their status, the silo holding the deployment's sequencer, and the silo holding its keeper coordinator with its ticks (cluster mode only).");
     }
 
-    private static async Task<IResult> GetAsync(IGrainFactory grains, ILocalSiloDetails silo, ClusterServeSettings settings, CancellationToken cancellationToken)
+    /// <summary>Reads the membership table (through Orleans' management grain): every silo, whatever its status.</summary>
+    public static Task<Dictionary<SiloAddress, SiloStatus>> ReadHostsAsync(IGrainFactory grains)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        return grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false);
+    }
+
+    private static async Task<IResult> GetAsync(IGrainFactory grains, MembershipCache membership, ILocalSiloDetails silo, ClusterServeSettings settings, CancellationToken cancellationToken)
     {
         Dictionary<SiloAddress, SiloStatus> hosts;
         try
         {
-            hosts = await ReadHostsAsync(grains, cancellationToken).ConfigureAwait(false);
+            hosts = await membership.GetAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -52,7 +60,7 @@ public static class ClusterEndpoints
             // closed (57P01); the next one opens a fresh connection. A second failure is the database's state now.
             try
             {
-                hosts = await ReadHostsAsync(grains, cancellationToken).ConfigureAwait(false);
+                hosts = await membership.GetAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception again) when (again is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -89,7 +97,4 @@ public static class ClusterEndpoints
 
         return TypedResults.Ok(new ClusterView(settings.Cluster.ClusterName, silo.SiloAddress.ToString(), silos, [sequencer], [keeper]));
     }
-
-    private static Task<Dictionary<SiloAddress, SiloStatus>> ReadHostsAsync(IGrainFactory grains, CancellationToken cancellationToken) =>
-        grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(cancellationToken);
 }

@@ -58,6 +58,7 @@ public static class ClusterServe
                     KeeperTicking(service, cluster));
             });
             builder.Services.AddSingleton(cluster);
+            builder.Services.AddSingleton(sp => new MembershipCache(() => ClusterEndpoints.ReadHostsAsync(sp.GetRequiredService<IGrainFactory>()), clock, cluster.MembershipFreshFor));
             // With --no-keeper the silo stops the deployment's keeper (its reminder would otherwise outlive the silos
             // that started it): the silos of one deployment are to agree.
             builder.Services.AddSingleton(sp => service.Keeper

@@ -1,4 +1,5 @@
 using Ballast.Cluster.Hosting;
+using Ballast.Cluster.Sequencing;
 using Ballast.Io.Storage;
 using Npgsql;
 
@@ -20,6 +21,9 @@ public sealed record ClusterServeSettings
     /// <summary>How often the read side asks the journal whether another silo appended.</summary>
     public TimeSpan FollowInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How long <c>GET /api/cluster</c> serves a membership read again (<see cref="MembershipCache"/>).</summary>
+    public TimeSpan MembershipFreshFor { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often stored API keys are reloaded (keys created or revoked on another silo).</summary>
     public TimeSpan KeysInterval { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -32,7 +36,7 @@ public sealed record ClusterServeSettings
     /// <summary>
     /// The settings of <paramref name="journal"/> (<c>postgres:CONNECTION</c>) for cluster <paramref name="clusterName"/>.
     /// </summary>
-    /// <exception cref="BallastInputException">The journal is not PostgreSQL, its connection string is malformed, or the cluster name is not valid.</exception>
+    /// <exception cref="BallastInputException">The journal is not PostgreSQL, its connection string is malformed or names a deployment (search path) that is not a plain schema name, or the cluster name is not valid.</exception>
     public static ClusterServeSettings Of(string clusterName, string journal, int siloPort, int gatewayPort)
     {
         ArgumentNullException.ThrowIfNull(journal);
@@ -63,6 +67,15 @@ public sealed record ClusterServeSettings
         var deployment = builder.SearchPath?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is { Length: > 0 } schema
             ? schema
             : PostgresJournalStore.DefaultSchema;
+        try
+        {
+            SequencingOptions.ValidateDeployment(deployment);
+        }
+        catch (ArgumentException)
+        {
+            throw new BallastInputException($"--db postgres:...: Search Path names the deployment, its journal's schema: 1 to 63 letters, digits or underscores, not starting with a digit; got '{deployment}'");
+        }
+
         builder.SearchPath = null;
         foreach (var (name, port) in new[] { ("--silo-port", siloPort), ("--gateway-port", gatewayPort) })
         {

@@ -36,6 +36,8 @@ public sealed class ServeClusterOptionsTests
     [InlineData("postgres:Host=db;Database=d", 11111, 11111, "must differ")]
     [InlineData("postgres:Host=db;Database=d", 0, 30000, "--silo-port must be a TCP port")]
     [InlineData("postgres:Host=db;Database=d", 11111, 70000, "--gateway-port must be a TCP port")]
+    [InlineData("postgres:Host=db;Database=d;Search Path=fund-a", 11111, 30000, "--db postgres:...: Search Path names the deployment, its journal's schema: 1 to 63 letters")]
+    [InlineData("postgres:Host=db;Database=d;Search Path=1fund", 11111, 30000, "got '1fund'")]
     public void Of_BadCombinations_AreRefusedAsBadInput(string journal, int siloPort, int gatewayPort, string expected)
     {
         var refused = Assert.Throws<BallastInputException>(() => ClusterServeSettings.Of("east", journal, siloPort, gatewayPort));
