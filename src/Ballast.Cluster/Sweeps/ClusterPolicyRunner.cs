@@ -22,13 +22,14 @@ public sealed class ClusterPolicyRunner : IPolicyRunner
     private readonly string _specHash;
     private readonly string _dataHash;
     private long _nextKey;
+    private long _slowestTicks;
 
     /// <summary>A runner over <paramref name="workers"/> (a worker grain by key) for the runs of <paramref name="spec"/>, bound from <paramref name="input"/>.</summary>
     /// <param name="workers">The worker for a key (<c>key => grains.GetGrain&lt;ISweepWorkerGrain&gt;(key)</c>).</param>
     /// <param name="silos">Active silos, for the default number of lanes.</param>
     /// <param name="spec">The spec as the client bound it from <see cref="SweepInput.SpecText"/>.</param>
     /// <param name="input">The spec text and data the silos rebuild the run from.</param>
-    /// <param name="options">Batch size, lanes, window, timeout, attempts.</param>
+    /// <param name="options">Batch size, lanes, window, timeouts, attempts.</param>
     public ClusterPolicyRunner(Func<long, ISweepWorkerGrain> workers, int silos, PolicySet spec, SweepInput input, ClusterSweepOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(workers);
@@ -63,7 +64,7 @@ public sealed class ClusterPolicyRunner : IPolicyRunner
         Statistics = new ClusterSweepStatistics();
         var recipes = RunRecipes.For(_spec, policies, twins);
         var job = Job(table, settings);
-        var size = _options.BatchSize;
+        var size = BatchSize(table, settings);
         var batches = (policies.Count + size - 1) / size;
         var window = new SemaphoreSlim(_options.Window > 0 ? _options.Window : 4 * _lanes);
         var done = 0;
@@ -128,22 +129,26 @@ public sealed class ClusterPolicyRunner : IPolicyRunner
         for (var attempt = 1; ; attempt++)
         {
             var worker = _workers(slot.Key);
+            var timeout = StallTimeout(attempt);
             try
             {
-                var result = await worker.Run(request).WaitAsync(_options.CallTimeout, cancellationToken).ConfigureAwait(false);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var result = await worker.Run(request).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
                 if (result.Missing.Length > 0)
                 {
                     foreach (var hash in result.Missing)
                     {
-                        await worker.Store(hash, ContentOf(hash)).WaitAsync(_options.CallTimeout, cancellationToken).ConfigureAwait(false);
+                        await worker.Store(hash, ContentOf(hash)).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
                         Statistics.Uploaded();
                     }
 
-                    result = await worker.Run(request).WaitAsync(_options.CallTimeout, cancellationToken).ConfigureAwait(false);
+                    clock.Restart();
+                    result = await worker.Run(request).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (result.Missing.Length == 0)
                 {
+                    Slowest(clock.Elapsed);
                     Statistics.Ran(result.Silo);
                     return result.Runs;
                 }
@@ -157,6 +162,49 @@ public sealed class ClusterPolicyRunner : IPolicyRunner
             Statistics.Retried();
             slot.Key = NewKey();
             await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs per batch: <see cref="ClusterSweepOptions.BatchSize"/>, fewer when each run brings back its per-row series.</summary>
+    private int BatchSize(PriceTable table, BacktestSettings settings)
+    {
+        if (!settings.Record)
+        {
+            return _options.BatchSize;
+        }
+
+        // Equity, drift and one weight per asset for each row, 8 bytes each (trades and risk contributions are smaller).
+        var perRun = (long)table.RowCount * (table.Names.Count + 2) * sizeof(double);
+        return (int)Math.Clamp(_options.RecordedBatchBytes / Math.Max(1, perRun), 1, _options.BatchSize);
+    }
+
+    /// <summary>How long attempt <paramref name="attempt"/> of a batch may take (<see cref="ClusterSweepOptions.StallTimeout"/>).</summary>
+    private TimeSpan StallTimeout(int attempt)
+    {
+        var slowest = TimeSpan.FromTicks(Interlocked.Read(ref _slowestTicks));
+        var stall = TimeSpan.FromTicks(Math.Max(_options.StallTimeout.Ticks, slowest.Ticks * _options.StallFactor));
+        for (var i = 1; i < attempt && stall < _options.CallTimeout; i++)
+        {
+            stall *= 2;
+        }
+
+        return stall < _options.CallTimeout ? stall : _options.CallTimeout;
+    }
+
+    /// <summary>Keeps the slowest successful call's duration.</summary>
+    private void Slowest(TimeSpan elapsed)
+    {
+        var ticks = elapsed.Ticks;
+        var seen = Interlocked.Read(ref _slowestTicks);
+        while (ticks > seen)
+        {
+            var was = Interlocked.CompareExchange(ref _slowestTicks, ticks, seen);
+            if (was == seen)
+            {
+                return;
+            }
+
+            seen = was;
         }
     }
 

@@ -6,6 +6,13 @@ public sealed record ClusterSweepOptions
     /// <summary>Runs per batch (one grain call).</summary>
     public int BatchSize { get; init; } = 256;
 
+    /// <summary>
+    /// When the runs are recorded (per-row equity, weights and drift for <c>--out</c>), a batch holds at most as many
+    /// runs as keep its recorded series under this many bytes (and at least one), so no message is tens of megabytes and
+    /// the client's window of batches stays small.
+    /// </summary>
+    public int RecordedBatchBytes { get; init; } = 4 << 20;
+
     /// <summary>Batches in flight at once; 0 means two per active silo.</summary>
     public int Lanes { get; init; }
 
@@ -13,10 +20,22 @@ public sealed record ClusterSweepOptions
     public int Window { get; init; }
 
     /// <summary>
-    /// A batch call that takes longer is abandoned and the batch retried elsewhere. Long, because a dead silo's calls
-    /// fail as soon as the membership notices, while a slow one's batch retried elsewhere only adds load.
+    /// The longest a batch call may take before it is abandoned and the batch retried elsewhere, whatever the stall
+    /// rule below says.
     /// </summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A batch call is taken for stalled, abandoned and its batch retried elsewhere, once it has taken
+    /// <see cref="StallFactor"/> times the slowest call that succeeded so far, and at least this long; each further
+    /// attempt of the same batch waits twice as long (up to <see cref="CallTimeout"/>), so a batch that is merely slow
+    /// still finishes. A call to a killed silo is answered by no one (the client hears of a dead silo only when it was
+    /// its gateway): without this rule the batch would wait out <see cref="CallTimeout"/>.
+    /// </summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How many times the slowest successful call a call may take before it counts as stalled.</summary>
+    public int StallFactor { get; init; } = 8;
 
     /// <summary>Tries per batch before the sweep fails.</summary>
     public int MaxAttempts { get; init; } = 8;
