@@ -66,7 +66,7 @@ public sealed class ClusterSweepClient : IAsyncDisposable, IDisposable
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             var grains = host.Services.GetRequiredService<IClusterClient>();
-            var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
+            var hosts = await ActiveSilos(grains, cancellationToken).ConfigureAwait(false);
             return hosts.Count == 0
                 ? throw new OrleansException("the membership table lists no active silo")
                 : new ClusterSweepClient(host, clusterName, hosts.Count);
@@ -75,6 +75,25 @@ public sealed class ClusterSweepClient : IAsyncDisposable, IDisposable
         {
             host.Dispose();
             throw new BallastInputException($"cluster '{clusterName}' cannot be reached: {e.Message.Split('\n')[0].Trim()} (start a silo with `ballast serve --cluster {clusterName} --db postgres:...`, or check --db)", e);
+        }
+    }
+
+    /// <summary>
+    /// The active silos, asked of the management grain; a silo that dies holding that call answers no one, so the call
+    /// is abandoned after 15 s and asked again (placed anew once the membership has noticed), three times at most,
+    /// rather than waiting out the client's response timeout (raised to minutes for the batches).
+    /// </summary>
+    private static async Task<Dictionary<SiloAddress, SiloStatus>> ActiveSilos(IClusterClient grains, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or SiloUnavailableException && attempt < 3)
+            {
+            }
         }
     }
 
