@@ -109,10 +109,10 @@ public static class ComparisonJson
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(comparison);
-        ResultFiles.Number(w, "cagr_difference", comparison.CagrDifference);
-        ResultFiles.Number(w, "volatility_difference", comparison.VolatilityDifference);
-        ResultFiles.Number(w, "sharpe_difference", comparison.SharpeDifference);
-        ResultFiles.Number(w, "max_drawdown_difference", comparison.MaxDrawdownDifference);
+        foreach (var (name, value) in EntryFields.Comparison)
+        {
+            ResultFiles.Number(w, name, value(comparison));
+        }
     }
 
     private static void WriteValue(Utf8JsonWriter w, Policies.SweepValue value)

@@ -78,23 +78,11 @@ internal static class PolicyEntries
     private static void Metrics(IndentedJsonText text, BacktestMetrics m)
     {
         text.StartObject("metrics");
-        Number(text, "total_return", m.TotalReturn);
-        Number(text, "cagr", m.Cagr);
-        Number(text, "volatility", m.Volatility);
-        Number(text, "sharpe", m.Sharpe);
-        Number(text, "sortino", m.Sortino);
-        Number(text, "max_drawdown", m.MaxDrawdown);
-        Number(text, "calmar", m.Calmar);
-        text.Number("rebalances", m.Rebalances);
-        Number(text, "turnover_one_way_annual", m.TurnoverOneWayAnnual);
-        Number(text, "turnover_two_way_annual", m.TurnoverTwoWayAnnual);
-        Number(text, "costs_paid", m.CostsPaid);
-        Number(text, "cost_drag_bps_per_year", m.CostDragBpsPerYear);
-        Number(text, "mean_abs_drift", m.MeanAbsDrift);
-        Number(text, "max_abs_drift", m.MaxAbsDrift);
-        Number(text, "rebalancing_premium", m.RebalancingPremium);
-        Number(text, "final_nav", m.FinalNav);
-        Number(text, "years", m.Years);
+        foreach (var (name, value) in EntryFields.Metrics)
+        {
+            Number(text, name, value(m));
+        }
+
         text.EndObject();
     }
 
@@ -153,10 +141,10 @@ internal static class PolicyEntries
 
     private static void Comparison(IndentedJsonText text, PolicyComparison comparison)
     {
-        Number(text, "cagr_difference", comparison.CagrDifference);
-        Number(text, "volatility_difference", comparison.VolatilityDifference);
-        Number(text, "sharpe_difference", comparison.SharpeDifference);
-        Number(text, "max_drawdown_difference", comparison.MaxDrawdownDifference);
+        foreach (var (name, value) in EntryFields.Comparison)
+        {
+            Number(text, name, value(comparison));
+        }
     }
 
     /// <summary>As <c>ResultFiles.Number</c>: the number, or null when it is missing or not finite.</summary>

@@ -152,23 +152,11 @@ public static class ResultFiles
     private static void WriteMetrics(Utf8JsonWriter w, BacktestMetrics m)
     {
         w.WriteStartObject();
-        Number(w, "total_return", m.TotalReturn);
-        Number(w, "cagr", m.Cagr);
-        Number(w, "volatility", m.Volatility);
-        Number(w, "sharpe", m.Sharpe);
-        Number(w, "sortino", m.Sortino);
-        Number(w, "max_drawdown", m.MaxDrawdown);
-        Number(w, "calmar", m.Calmar);
-        w.WriteNumber("rebalances", m.Rebalances);
-        Number(w, "turnover_one_way_annual", m.TurnoverOneWayAnnual);
-        Number(w, "turnover_two_way_annual", m.TurnoverTwoWayAnnual);
-        Number(w, "costs_paid", m.CostsPaid);
-        Number(w, "cost_drag_bps_per_year", m.CostDragBpsPerYear);
-        Number(w, "mean_abs_drift", m.MeanAbsDrift);
-        Number(w, "max_abs_drift", m.MaxAbsDrift);
-        Number(w, "rebalancing_premium", m.RebalancingPremium);
-        Number(w, "final_nav", m.FinalNav);
-        Number(w, "years", m.Years);
+        foreach (var (name, value) in EntryFields.Metrics)
+        {
+            Number(w, name, value(m));
+        }
+
         w.WriteEndObject();
     }
 
