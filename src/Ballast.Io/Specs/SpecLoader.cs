@@ -123,37 +123,7 @@ public static class SpecLoader
             return [.. entries.Select(e => bind(e.Name, e.Map, top, e.Path, locations))];
         }
 
-        var policies = new PolicySpec[entries.Count];
-        var found = new Dictionary<string, InputLocation>[entries.Count];
-        var failures = new Exception?[entries.Count];
-        Parallel.For(0, entries.Count, i =>
-        {
-            try
-            {
-                found[i] = new Dictionary<string, InputLocation>(StringComparer.Ordinal);
-                policies[i] = bind(entries[i].Name, entries[i].Map, top, entries[i].Path, found[i]);
-            }
-#pragma warning disable CA1031 // Rethrown below, deterministically: the first failing entry in order.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                failures[i] = e;
-            }
-        });
-        if (Array.FindIndex(failures, f => f is not null) is var first and >= 0)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failures[first]!).Throw();
-        }
-
-        foreach (var policyLocations in found)
-        {
-            foreach (var (asset, location) in policyLocations)
-            {
-                locations.TryAdd(asset, location);
-            }
-        }
-
-        return [.. policies];
+        return [.. ParallelBinding.BindAll(entries.Count, (i, found) => bind(entries[i].Name, entries[i].Map, top, entries[i].Path, found), locations)];
     }
 
     /// <summary>The policy entries as written: each item of <c>policies</c> (named, unique), or the top level as the one policy.</summary>

@@ -40,43 +40,17 @@ internal static class SweepExpansion
         }
 
         var table = new SweepTable([.. parameters.Select(p => p.Public)], entries.Count);
-        var policies = new PolicySpec[table.PolicyCount];
-        var cellLocations = new Dictionary<string, InputLocation>?[policies.Length];
-        var failures = new Exception?[policies.Length];
-        Parallel.For(0, policies.Length, i =>
+        var policies = ParallelBinding.BindAll(table.PolicyCount, (i, found) =>
         {
-            try
+            var entry = entries[i / table.CellCount];
+            var cellName = table.CellName(i);
+            var name = entries.Count == 1 && ReferenceEquals(entry.Map, top) ? cellName : $"{entry.Name} {cellName}";
+            return InCell(name, () =>
             {
-                var entry = entries[i / table.CellCount];
-                var cellName = table.CellName(i);
-                var name = entries.Count == 1 && ReferenceEquals(entry.Map, top) ? cellName : $"{entry.Name} {cellName}";
-                var found = new Dictionary<string, InputLocation>(StringComparer.Ordinal);
-                policies[i] = InCell(name, () =>
-                {
-                    var (map, cellTop) = Apply(parameters, table.ValueIndices(i), entry, top, memo);
-                    return bind(name, map, cellTop, entry.Path, found);
-                });
-                cellLocations[i] = found;
-            }
-#pragma warning disable CA1031 // Rethrown below, deterministically: the first failing cell in order.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                failures[i] = e;
-            }
-        });
-        if (Array.FindIndex(failures, f => f is not null) is var first and >= 0)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failures[first]!).Throw();
-        }
-
-        foreach (var found in cellLocations)
-        {
-            foreach (var (asset, location) in found!)
-            {
-                locations.TryAdd(asset, location);
-            }
-        }
+                var (map, cellTop) = Apply(parameters, table.ValueIndices(i), entry, top, memo);
+                return bind(name, map, cellTop, entry.Path, found);
+            });
+        }, locations);
 
         return ([.. policies], table);
     }
