@@ -41,6 +41,13 @@ public sealed class PostgresJournalStore : DbJournalStore
 
             ReconcileCommandIndex(connection);
         }
+        catch (PostgresException e) when (e.SqlState is SqlStates.InvalidCatalogName or SqlStates.InvalidPassword or SqlStates.InvalidAuthorization)
+        {
+            // The server answered and refused what the connection string names: the user's input, not our fault, and
+            // not a busy journal worth retrying.
+            _dataSource.Dispose();
+            throw new BallastInputException($"the PostgreSQL journal cannot be opened: the server refused the connection string ({e.SqlState}: {e.MessageText}); check its Database, Username and Password", e);
+        }
         catch (NpgsqlException e)
         {
             _dataSource.Dispose();
@@ -62,6 +69,9 @@ public sealed class PostgresJournalStore : DbJournalStore
         public const string UniqueViolation = "23505";
         public const string DataCorrupted = "XX001";
         public const string IndexCorrupted = "XX002";
+        public const string InvalidCatalogName = "3D000";
+        public const string InvalidPassword = "28P01";
+        public const string InvalidAuthorization = "28000";
     }
 
     /// <summary>The schema used when none is named.</summary>

@@ -117,6 +117,24 @@ public sealed class PostgresJournalStoreTests : JournalStoreContractTests
         Assert.Equal(AppendStatus.Appended, store.Append("blocked", Command(new JournalBuilder(head), "blocked")).Status);
     }
 
+    /// <summary>
+    /// A connection string naming a database that does not exist, or a user the server refuses, is bad input (the
+    /// CLI's exit 2, said plainly), not an internal error and not a busy journal.
+    /// </summary>
+    [Theory]
+    [InlineData("Database", "ballast_no_such_database", PostgresJournalStore.SqlStates.InvalidCatalogName)]
+    [InlineData("Username", "ballast_no_such_user", PostgresJournalStore.SqlStates.InvalidAuthorization)]
+    public void Open_ServerRefusesTheConnectionString_IsBadInput(string key, string value, string sqlState)
+    {
+        RequireAvailable();
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { [key] = value };
+
+        var error = Assert.Throws<BallastInputException>(() => new PostgresJournalStore(builder.ConnectionString, _schema));
+
+        Assert.Contains(value, error.Message, StringComparison.Ordinal);
+        Assert.Equal(sqlState, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+    }
+
     [Fact]
     public void JournalStoresOpen_PostgresSchemeWithSearchPath_OpensThatSchema()
     {
