@@ -15,7 +15,11 @@ namespace Ballast.Cluster.Tests.Failover;
 /// </summary>
 public sealed partial class SweepSiloKillTests : IDisposable
 {
-    /// <summary>40 bands × 150 costs: 6,000 policies and their buy-and-hold twin, on eight years of five synthetic strategies.</summary>
+    /// <summary>
+    /// 40 bands × 400 costs: 16,000 policies and their buy-and-hold twins, on eight years of five synthetic strategies.
+    /// Large enough that a silo cannot finish its share before it has spent the 1.5 s of CPU that triggers the kill: with
+    /// 6,000 policies and the faster engine, CI once saw the sweep end as the silo reached it.
+    /// </summary>
     private const string Spec = """
         name: sweep-kill
         universe: [TREND, CARRY, VALUE, MACRO, ARB]
@@ -24,7 +28,7 @@ public sealed partial class SweepSiloKillTests : IDisposable
         trigger: { drift: { absolute: 0.05 }, check: daily }
         sweep:
           band: { path: trigger.drift.absolute, range: { from: 0.0025, to: 0.1, step: 0.0025 } }
-          cost: { path: costs.proportional_bps, range: { from: 0, to: 149, step: 1 } }
+          cost: { path: costs.proportional_bps, range: { from: 0, to: 399, step: 1 } }
         """;
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "ballast-sweep-kill-" + Guid.NewGuid().ToString("N"));
