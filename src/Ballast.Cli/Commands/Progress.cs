@@ -5,7 +5,7 @@ namespace Ballast.Cli.Commands;
 /// <summary>
 /// Shows progress on stderr for work longer than a second, only when stderr is a terminal (<see cref="CliIo.Interactive"/>:
 /// <c>Console.IsErrorRedirected</c> in <c>Main</c>, set by tests); nothing at all otherwise, so a redirected stderr
-/// gets no carriage returns.
+/// gets no carriage returns. The counter's timer runs on <see cref="CliIo.Clock"/>.
 /// </summary>
 internal static class Progress
 {
@@ -27,7 +27,7 @@ internal static class Progress
         }
 
         var shown = false;
-        using var timer = new Timer(
+        using var timer = io.Clock.CreateTimer(
             _ =>
             {
                 shown = true;

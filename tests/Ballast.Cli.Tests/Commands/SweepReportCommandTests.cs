@@ -215,12 +215,13 @@ public sealed class SweepReportCommandTests
         var market = Ballast.Io.MarketDataFile.Read(dir.Write("p.csv", Prices(60)));
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var io = new CliIo(stdout, stderr, Interactive: true);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var io = new CliIo(stdout, stderr, Interactive: true) { Clock = clock };
 
         var outcome = Ballast.Cli.Commands.Progress.Run(io, set.Policies.Length + 1, progress =>
         {
             var run = Ballast.Io.BacktestJob.Run(set, market, new Ballast.Io.BacktestOptions(), progress);
-            Thread.Sleep(1600); // long enough for the counter to show
+            clock.Advance(TimeSpan.FromSeconds(1)); // the work took a second: the counter shows
             return run;
         });
 
