@@ -92,7 +92,7 @@ ballast_pg_start() {
   for attempt in 1 2 3 4 5; do
     port=$(ballast_pg_free_port) || break
     if (cd "$dir" && $run "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-          -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+          -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
           start >/dev/null 2>&1); then
       started=yes; break
     fi

@@ -13,6 +13,7 @@ namespace Ballast.Cluster.Tests.Failover;
 /// in the journal exactly once, re-sending it gets the stored outcome, and <c>ballast verify</c> passes. The time
 /// from the kill to the first 2xx after it is written to the test output.
 /// </summary>
+[Collection(RealProcesses.Name)]
 public sealed class FailoverTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "ballast-failover-" + Guid.NewGuid().ToString("N"));

@@ -17,6 +17,7 @@ namespace Ballast.Cluster.Tests.Failover;
 /// command is in the journal exactly once, retries get the stored outcome, <c>ballast verify</c> passes, and after
 /// healing P serves commands and reads again. Times are written to the test output.
 /// </summary>
+[Collection(RealProcesses.Name)]
 public sealed class PartitionTests : IDisposable
 {
     private const string Body = """{"symbol": "USD", "to": "alice", "amount": "1000"}""";

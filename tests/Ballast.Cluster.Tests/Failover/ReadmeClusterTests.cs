@@ -14,6 +14,7 @@ namespace Ballast.Cluster.Tests.Failover;
 /// every silo reports the same one coordinator, ticking, with one reminder row for the deployment, and the keeper's
 /// commands reach the journal (the keeper inside the sequencer's activation is off in cluster mode).
 /// </summary>
+[Collection(RealProcesses.Name)]
 public sealed class ReadmeClusterTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

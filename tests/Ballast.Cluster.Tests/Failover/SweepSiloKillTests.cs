@@ -13,6 +13,7 @@ namespace Ballast.Cluster.Tests.Failover;
 /// local run's, byte for byte, and its report says batches were retried. (With <c>--out</c> instead of <c>--json</c>, a
 /// sweep of more batches than the client's window does not finish, kill or no kill: left to the sweep's owners.)
 /// </summary>
+[Collection(RealProcesses.Name)]
 public sealed partial class SweepSiloKillTests : IDisposable
 {
     /// <summary>
