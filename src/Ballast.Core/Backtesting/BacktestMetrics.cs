@@ -66,7 +66,7 @@ public sealed record BacktestMetrics
 
 /// <summary>
 /// The row loop's part of the metrics: the streaming sums of the per-row returns and the deepest drawdown (kept by
-/// <see cref="RowScanner"/>, which books every row).
+/// <see cref="LaneScanner"/>, which books every row).
 /// </summary>
 /// <param name="Count">Returns booked (one per row after the first).</param>
 /// <param name="Shift">The constant every return was shifted by before summing.</param>

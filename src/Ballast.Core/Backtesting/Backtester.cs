@@ -1,4 +1,3 @@
-using Ballast.Costs;
 using Ballast.Data;
 using Ballast.Policies;
 
@@ -12,8 +11,6 @@ public static class Backtester
 {
     /// <summary>A trade smaller than half a part per million of NAV is not executed: it is inside the rounding grid of the targets.</summary>
     internal const double NoTradeFraction = 0.5e-6;
-
-    private static readonly TriggerReason InitialInvestment = new("initial", "initial investment");
 
     /// <summary>
     /// Runs every policy on the table (each on the columns of its universe), in parallel, and fills in the
@@ -71,77 +68,38 @@ public static class Backtester
     /// <summary>
     /// Runs one policy. The table's columns must be the policy's universe, in order. Row 0 invests at the targets;
     /// then each row the scanner values the holdings (skipping rows where the policy cannot act), the
-    /// <see cref="PolicyStep"/> observes, decides and plans, and the trader executes the plan.
+    /// <see cref="PolicyStep"/> observes, decides and plans, and the trader executes the plan. The run is the same, bit
+    /// for bit, as the policy's run in a group of others (<see cref="RunGroup"/>).
     /// </summary>
     public static PolicyRun Run(PriceTable table, RebalancePolicy policy, BacktestSettings settings)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(settings);
-        CheckColumns(table, policy);
-
-        var n = policy.AssetCount;
-        var rows = table.RowCount;
-        var prices = table.Prices;
-        var spec = policy.Spec;
-        var record = settings.Record;
-        var step = PolicyStep.ForBacktest(policy, table, settings.PeriodsPerYear);
-
-        var state = new PortfolioState(n, spec.Capital);
-        var weights = new double[n];
-        var trader = new Trader(CostModel.FromSpec(spec.Costs, policy.Names.Count), spec.Lot, policy.Names, record ? new List<TradeRecord>() : null, settings.Kernel);
-        var recorder = record ? new Recorder(rows, n, policy.IsRiskBased) : null;
-        var riskFreePerPeriod = Math.Pow(1 + settings.RiskFree, 1.0 / settings.PeriodsPerYear) - 1;
-        var metrics = default(MetricsAccumulator);
-
-        // Row 0: invest at the targets at the close, paying costs.
-        trader.Execute(state, prices.AsSpan(0, n), spec.Capital, weights, step.TargetsPpm, new bool[n], 0, table.Dates[0], InitialInvestment, out var initialCost, out _);
-        recorder?.EstimateCovariance(spec, table, 0);
-        var nav = spec.Capital - initialCost;
-        metrics.AddInitialCost(initialCost);
-        recorder?.Record(0, nav, 0, state.Units, prices.AsSpan(0, n));
-
-        var units = state.Units;
-        var scanner = new RowScanner(prices, n, settings.Kernel);
-        scanner.Start(nav, riskFreePerPeriod, units, state.Cash);
-        var band = policy.FiresOnlyAboveDrift;
-        var rowMax = record || policy.UsesMaxAbsDrift;
-
-        // The scanner skips rows where the policy cannot act in one tight loop; it stops on every row when the run is
-        // recorded or the policy state observes each row.
-        var everyRow = record || step.State is not null;
-        for (var t = 1; t < rows; t++)
+        var runs = new PolicyRun?[1];
+        var failures = new Exception?[1];
+        LaneGroup.Run(table, [policy], settings, runs, failures);
+        if (failures[0] is { } failure)
         {
-            t = scanner.Scan(t, rows, units, state.Cash, step.Targets, weights, step.CandidateRows, band is not null, band ?? 0, rowMax, everyRow, out var value, out var inverse, out var driftMax);
-            if (t == rows)
-            {
-                break;
-            }
-
-            var p = prices.AsSpan(t * n, n);
-            var navAfter = value;
-            var plan = step.Step(new HoldingsOnRow(t, weights, value, driftMax));
-            plan?.ThrowIfFailed();
-            if (plan is { Trades: true } && trader.Execute(state, p, value, weights, plan.WeightsPpm, plan.Held, t, table.Dates[t], plan.Reason, out var cost, out var traded))
-            {
-                step.Traded(t);
-                navAfter = value - cost;
-                metrics.AddRebalance(traded, cost, inverse);
-                recorder?.EstimateCovariance(spec, table, t);
-            }
-
-            scanner.Book(navAfter, value, inverse);
-            recorder?.Record(t, navAfter, driftMax, units, p);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         }
 
-        var (driftSum, driftMaxAll) = scanner.DriftTotals();
-        metrics.AddDrift(driftSum, (long)(rows - 1) * n, driftMaxAll);
-        var result = metrics.Finish(spec.Capital, scanner.Nav, table.Dates[0], table.Dates[^1], settings.PeriodsPerYear, scanner.Returns);
-        return new PolicyRun(policy, result, recorder?.Equity, recorder?.Weights, recorder?.Drift, trader.Trades, recorder?.RiskContributions);
+        return runs[0]!;
     }
 
+    /// <summary>
+    /// Runs up to <see cref="GroupSize"/> policies over one table together (each with the table's columns as its
+    /// universe), the rows where none of them is asked scanned for all at once: per policy, <c>runs[k]</c> or, when it
+    /// failed, <c>failures[k]</c>. Each run is the same, bit for bit, as <see cref="Run"/> of its policy alone.
+    /// </summary>
+    public static void RunGroup(PriceTable table, ReadOnlySpan<RebalancePolicy> policies, BacktestSettings settings, Span<PolicyRun?> runs, Span<Exception?> failures) =>
+        LaneGroup.Run(table, policies, settings, runs, failures);
+
+    /// <summary>How many policies <see cref="RunGroup"/> runs together: the vector width in doubles.</summary>
+    public static int GroupSize => LaneScanner.Width;
+
     /// <summary>The table holds the policy's universe as columns, in order, with the lookback rows a risk-based policy needs.</summary>
-    private static void CheckColumns(PriceTable table, RebalancePolicy policy)
+    internal static void CheckColumns(PriceTable table, RebalancePolicy policy)
     {
         if (table.ColumnCount != policy.AssetCount)
         {

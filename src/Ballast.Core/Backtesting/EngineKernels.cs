@@ -24,9 +24,9 @@ internal static class EngineKernels
     /// <summary>Whether vectors can run over <paramref name="assets"/> assets on this hardware (a universe of at least one vector).</summary>
     public static bool VectorsAvailable(int assets) => Vector.IsHardwareAccelerated && assets >= Lanes.Width;
 
-    /// <summary>The row scan's kernel for <paramref name="assets"/> assets.</summary>
+    /// <summary>The row scan's kernel: its vectors run one run per lane, so any universe can use them where the hardware has them.</summary>
     /// <exception cref="ArgumentException">Vectors were asked for where they cannot run.</exception>
-    public static EngineKernel ForRowScan(EngineKernel requested, int assets) => Resolve(requested, VectorsAvailable(assets), $"{assets} assets on this hardware (vector width {Lanes.Width}, accelerated: {Vector.IsHardwareAccelerated})");
+    public static EngineKernel ForRowScan(EngineKernel requested) => Resolve(requested, Vector.IsHardwareAccelerated, $"no vector hardware (vector width {Lanes.Width}, accelerated: {Vector.IsHardwareAccelerated})");
 
     /// <summary>
     /// The trade step's kernel: the vector kernel needs fractional units (no lots) and a model that costs the same both

@@ -36,39 +36,66 @@ public sealed class ParallelPolicyRunner : IPolicyRunner
         return perPolicy;
     }
 
+    /// <summary>
+    /// The groups the policies run in (<see cref="Backtester.RunGroup"/>): consecutive indices in spec order, up to
+    /// <see cref="Backtester.GroupSize"/> at a time, all over one table; each group as (start, count).
+    /// </summary>
+    public static List<(int Start, int Count)> Groups(PriceTable[] perPolicy)
+    {
+        ArgumentNullException.ThrowIfNull(perPolicy);
+        var groups = new List<(int Start, int Count)>((perPolicy.Length / Backtester.GroupSize) + 1);
+        var start = 0;
+        for (var i = 1; i <= perPolicy.Length; i++)
+        {
+            if (i == perPolicy.Length || i - start == Backtester.GroupSize || !ReferenceEquals(perPolicy[i], perPolicy[start]))
+            {
+                groups.Add((start, i - start));
+                start = i;
+            }
+        }
+
+        return groups;
+    }
+
     /// <inheritdoc/>
     public void RunEach(PriceTable table, IReadOnlyList<RebalancePolicy> policies, IReadOnlyList<int> twins, BacktestSettings settings, PolicyRun?[] runs, Exception?[] failures, IProgress<int>? progress, IRunSink? sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(failures);
+        ArgumentNullException.ThrowIfNull(policies);
         var perPolicy = TablesFor(table, policies);
+        var groups = Groups(perPolicy);
         var done = 0;
-        void RunOne(int i)
+        void RunOne(int g)
         {
-            try
+            var (start, count) = groups[g];
+            var members = new RebalancePolicy[count];
+            for (var k = 0; k < count; k++)
             {
-                runs[i] = Backtester.Run(perPolicy[i], policies[i], settings);
-                progress?.Report(Interlocked.Increment(ref done));
-            }
-#pragma warning disable CA1031 // Collected and rethrown by the caller, deterministically: the first failing policy in spec order.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                failures[i] = e;
+                members[k] = policies[start + k];
             }
 
-            sink?.Add(i, runs[i]);
+            Backtester.RunGroup(perPolicy[start], members, settings, runs.AsSpan(start, count), failures.AsSpan(start, count));
+            for (var k = 0; k < count; k++)
+            {
+                if (failures[start + k] is null)
+                {
+                    progress?.Report(Interlocked.Increment(ref done));
+                }
+
+                sink?.Add(start + k, runs[start + k]);
+            }
         }
 
         var parallel = new ParallelOptions { CancellationToken = cancellationToken };
         if (sink is null)
         {
-            Parallel.For(0, policies.Count, parallel, RunOne);
+            Parallel.For(0, groups.Count, parallel, RunOne);
         }
         else
         {
-            // One index at a time, in order: the policy a sink waits for next is always running on some thread.
-            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, policies.Count), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), parallel, RunOne);
+            // One group at a time, in order: the policy a sink waits for next is always running on some thread.
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, groups.Count), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), parallel, RunOne);
         }
     }
 }

@@ -43,7 +43,7 @@ public sealed record ReferenceRun(double[] Equity, int Rebalances, double Costs,
 /// The backtest semantics of docs/backtest-semantics.md for fixed targets with proportional and fixed costs and no
 /// lots, written as plainly as possible: a whole run in scalar loops, the cost of a rebalance found by fixed-point
 /// iteration rather than the closed form. It is the oracle the engine's kernels (the vector and scalar
-/// <see cref="RowScanner"/> layouts, both <see cref="Trader"/> kernels, see <see cref="EngineKernel"/>) are
+/// <see cref="LaneScanner"/> kernels, both <see cref="Trader"/> kernels, see <see cref="EngineKernel"/>) are
 /// property-tested against, and a slow, independent fallback for checking any fixed-target run of that shape. It is
 /// O(rows × assets × iterations) and allocates per rebalance: not for production backtests.
 /// </summary>

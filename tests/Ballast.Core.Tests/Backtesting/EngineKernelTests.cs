@@ -7,18 +7,16 @@ using CsCheck;
 namespace Ballast.Core.Tests.Backtesting;
 
 /// <summary>
-/// The vector kernels (the row scan's register and loop layouts, the trade step's vector closed form) against their
-/// scalar references in src (<see cref="EngineKernel.Scalar"/>) on the same random inputs. Tolerance: 1e-9 of NAV for
-/// values and costs, 1e-12 relative for the scan's sums (the kernels sum in a different order, and the vector trade
-/// step divides before the cost is known, so they may differ in the last bits, never more).
+/// The trade step's vector closed form against its scalar reference in src (<see cref="EngineKernel.Scalar"/>) on the
+/// same random inputs, to 1e-9 of NAV for values and costs (the vector trade step divides before the cost is known, so
+/// they may differ in the last bits, never more); and which kernels run where. The row scan's kernels are equal bit for
+/// bit (<see cref="LaneGroupTests"/>).
 /// </summary>
 public class EngineKernelTests
 {
     private static readonly TriggerReason Reason = new("test", "test");
 
     private sealed record TradeCase(double[] Units, double[] Prices, double Cash, int[] Plan, double Bps, double FixedCost);
-
-    private sealed record ScanCase(int Assets, double[] Prices, double[] Units, double Cash, double[] Targets, double Band);
 
     // One vector to 30 assets; holdings anywhere from nothing to far off target; costs up to 100 bps and a fixed 20.
     private static readonly Gen<TradeCase> TradeCases =
@@ -30,15 +28,6 @@ public class EngineKernelTests
             Gen.Double[0, 100],
             Gen.Double[0, 20],
             (units, prices, cash, raw, bps, fixedCost) => new TradeCase(units, prices, cash + 1, PartsPerMillion.Round([.. raw.Select(x => x / raw.Sum())]), bps, fixedCost)));
-
-    private static readonly Gen<ScanCase> ScanCases =
-        Gen.Int[Lanes.Width, 30].SelectMany(n => Gen.Int[2, 60].SelectMany(rows => Gen.Select(
-            Gen.Double[1, 100].Array[n * rows],
-            Gen.Double[0, 100].Array[n],
-            Gen.Double[0, 1000],
-            Gen.Double[0.01, 1].Array[n],
-            Gen.Double[0.001, 0.2],
-            (prices, units, cash, raw, band) => new ScanCase(n, prices, units, cash, [.. raw.Select(x => x / raw.Sum())], band))));
 
     [Fact]
     public void TradeStep_VectorKernelAgreesWithTheScalarReference()
@@ -74,60 +63,21 @@ public class EngineKernelTests
     }
 
     [Fact]
-    public void RowScan_VectorLayoutsAgreeWithTheScalarReference()
-    {
-        Assert.SkipUnless(Vector.IsHardwareAccelerated, "no vector hardware here: the vector kernel cannot run, so there is nothing to compare");
-        ScanCases.Sample(c =>
-        {
-            var rows = c.Prices.Length / c.Assets;
-            var vector = Scan(c, EngineKernel.Vector);
-            var scalar = Scan(c, EngineKernel.Scalar);
-            Assert.Equal(scalar.Stops, vector.Stops);
-            AssertClose(scalar.Nav, vector.Nav, "NAV");
-            AssertClose(scalar.Drift.Sum, vector.Drift.Sum, "drift sum");
-            AssertClose(scalar.Drift.Max, vector.Drift.Max, "drift max");
-            Assert.Equal(scalar.Returns.Count, vector.Returns.Count);
-            AssertClose(scalar.Returns.Sum, vector.Returns.Sum, "return sum");
-            AssertClose(scalar.Returns.SumSquares, vector.Returns.SumSquares, "return sum of squares");
-            AssertClose(scalar.Returns.MaxDrawdown, vector.Returns.MaxDrawdown, "max drawdown");
-
-            void AssertClose(double expected, double actual, string what) =>
-                Assert.True(Math.Abs(expected - actual) <= 1e-12 * Math.Max(1, Math.Abs(expected)), $"{c.Assets} assets, {rows} rows: {what} {actual:R} vector, {expected:R} scalar");
-        });
-    }
-
-    [Fact]
-    public void RowScan_TrimmedTwoVectorForm_IsBitForBitTheThreeVectorForm()
-    {
-        Assert.SkipUnless(Vector.IsHardwareAccelerated, "no vector hardware here: the register layout cannot run, so there is nothing to compare");
-
-        // Universes of one or two vectors, where the trimmed form leaves out the zero middle vector; every stop rule.
-        var cases = Gen.Int[Lanes.Width, 2 * Lanes.Width].SelectMany(n => Gen.Int[2, 60].SelectMany(rows => Gen.Select(
-            Gen.Double[1, 100].Array[n * rows],
-            Gen.Double[0, 100].Array[n],
-            Gen.Double[0, 1000],
-            Gen.Double[0.01, 1].Array[n],
-            Gen.Double[0.001, 0.2],
-            (prices, units, cash, raw, band) => new ScanCase(n, prices, units, cash, [.. raw.Select(x => x / raw.Sum())], band))));
-        var rules = Gen.Select(Gen.Bool, Gen.Bool, Gen.Bool, Gen.Bool);
-        Gen.Select(cases, rules, Gen.Int[0, 1000]).Sample((c, rule, seed) =>
-        {
-            var (checkBand, rowMax, everyRow, withCandidates) = rule;
-            var rows = c.Prices.Length / c.Assets;
-            var random = new Random(seed);
-            var candidates = withCandidates ? Enumerable.Range(0, rows).Select(_ => random.Next(4) == 0).ToArray() : null;
-            var trimmed = ScanBits(c, trim: true, candidates, checkBand, rowMax, everyRow);
-            var full = ScanBits(c, trim: false, candidates, checkBand, rowMax, everyRow);
-            Assert.Equal(full, trimmed);
-        });
-    }
-
-    [Fact]
     public void Kernels_AskingForVectorsWhereTheyCannotRun_IsRefused()
     {
-        Assert.Throws<ArgumentException>(() => new RowScanner(new double[4], 1, EngineKernel.Vector));
+        // The row scan's vectors run one policy per lane, so only hardware without vectors refuses them.
+        if (Vector.IsHardwareAccelerated)
+        {
+            Assert.Equal(EngineKernel.Vector, new LaneScanner(new double[4], 1, EngineKernel.Vector).Kernel);
+            Assert.Equal(EngineKernel.Vector, new LaneScanner(new double[4], 1, EngineKernel.Auto).Kernel);
+        }
+        else
+        {
+            Assert.Throws<ArgumentException>(() => new LaneScanner(new double[4], 1, EngineKernel.Vector));
+        }
+
         Assert.Throws<ArgumentException>(() => new Trader(new CostModel([0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0.01], 0), new double[8], [.. Enumerable.Range(0, 8).Select(i => $"X{i}")], null, EngineKernel.Vector));
-        Assert.Equal(EngineKernel.Scalar, new RowScanner(new double[4], 1).Kernel);
+        Assert.Equal(EngineKernel.Scalar, new LaneScanner(new double[4], 1, EngineKernel.Scalar).Kernel);
     }
 
     [Fact]
@@ -166,64 +116,5 @@ public class EngineKernelTests
             // After costs, every asset sits at its planned weight of what is left.
             Assert.True(Math.Abs((state.Units[i] * prices[i]) - (plan[i] / 1e6 * (nav - cost))) <= 1e-9 * nav, $"asset {i} is off its planned weight after costs");
         }
-    }
-
-    private static (List<int> Stops, double Nav, (double Sum, double Max) Drift, ReturnStatistics Returns) Scan(ScanCase c, EngineKernel kernel)
-    {
-        var n = c.Assets;
-        var rows = c.Prices.Length / n;
-        var scanner = new RowScanner(c.Prices, n, kernel);
-        Assert.Equal(kernel, scanner.Kernel);
-        var nav = c.Cash + c.Units.Select((u, i) => u * c.Prices[i]).Sum();
-        scanner.Start(nav, 0.0001, c.Units, c.Cash);
-        var weights = new double[n];
-        var stops = new List<int>();
-        var row = 1;
-        while (row < rows)
-        {
-            var stop = scanner.Scan(row, rows, c.Units, c.Cash, c.Targets, weights, null, checkBand: true, c.Band, rowMax: true, everyRow: false, out var value, out var inverse, out _);
-            if (stop >= rows)
-            {
-                break;
-            }
-
-            stops.Add(stop);
-            scanner.Book(value, value, inverse);
-            row = stop + 1;
-        }
-
-        return (stops, scanner.Nav, scanner.DriftTotals(), scanner.Returns);
-    }
-
-    /// <summary>Every stop and every number a scan reports, as raw bits, so two scans compare bit for bit.</summary>
-    private static List<long> ScanBits(ScanCase c, bool trim, bool[]? candidates, bool checkBand, bool rowMax, bool everyRow)
-    {
-        var n = c.Assets;
-        var rows = c.Prices.Length / n;
-        var scanner = new RowScanner(c.Prices, n, EngineKernel.Vector, trim);
-        var nav = c.Cash + c.Units.Select((u, i) => u * c.Prices[i]).Sum();
-        scanner.Start(nav, 0.0001, c.Units, c.Cash);
-        var weights = new double[n];
-        var bits = new List<long>();
-        var row = 1;
-        while (row < rows)
-        {
-            var stop = scanner.Scan(row, rows, c.Units, c.Cash, c.Targets, weights, candidates, checkBand, c.Band, rowMax, everyRow, out var value, out var inverse, out var driftMax);
-            bits.Add(stop);
-            if (stop >= rows)
-            {
-                break;
-            }
-
-            bits.AddRange(new[] { value, inverse, driftMax }.Concat(weights).Select(BitConverter.DoubleToInt64Bits));
-            scanner.Book(value, value, inverse);
-            row = stop + 1;
-        }
-
-        var (sum, max) = scanner.DriftTotals();
-        var r = scanner.Returns;
-        bits.AddRange(new[] { scanner.Nav, sum, max, r.Sum, r.SumSquares, r.Downside, r.MaxDrawdown, r.Shift }.Select(BitConverter.DoubleToInt64Bits));
-        bits.Add(r.Count);
-        return bits;
     }
 }
