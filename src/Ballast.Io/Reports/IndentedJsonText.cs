@@ -19,15 +19,16 @@ internal sealed class IndentedJsonText
 
     private readonly byte[] _newLine;
     private readonly bool[] _hasItems = new bool[MaxDepth];
-    private byte[] _bytes = new byte[4096];
+    private byte[] _bytes;
     private int _depth;
     private bool _afterName;
 
-    /// <summary>A buffer whose first value is written at <paramref name="depth"/> (an element of a container that deep), with the writer's line break <paramref name="newLine"/>.</summary>
-    public IndentedJsonText(int depth, string newLine)
+    /// <summary>A buffer whose first value is written at <paramref name="depth"/> (an element of a container that deep), with the writer's line break <paramref name="newLine"/>; it starts with room for <paramref name="capacity"/> bytes and grows as needed.</summary>
+    public IndentedJsonText(int depth, string newLine, int capacity = 4096)
     {
         _depth = depth;
         _newLine = Encoding.UTF8.GetBytes(newLine);
+        _bytes = new byte[capacity];
     }
 
     /// <summary>The bytes written so far.</summary>
@@ -36,12 +37,16 @@ internal sealed class IndentedJsonText
     /// <summary>How many bytes are written.</summary>
     public int Length { get; private set; }
 
-    /// <summary>Forgets the bytes, keeps the buffer; the next value is written at <paramref name="depth"/> again, as the first of its container.</summary>
-    public void Reset(int depth)
+    /// <summary>
+    /// Forgets the bytes, keeps the buffer; the next value is written at <paramref name="depth"/> again, as the first of
+    /// its container, or with <paramref name="afterElement"/> as a later one (after its comma: the container's earlier
+    /// elements were written elsewhere).
+    /// </summary>
+    public void Reset(int depth, bool afterElement = false)
     {
         Length = 0;
         _depth = depth;
-        _hasItems[depth] = false;
+        _hasItems[depth] = afterElement;
         _afterName = false;
     }
 
@@ -64,6 +69,21 @@ internal sealed class IndentedJsonText
     }
 
     public void EndArray() => End((byte)']');
+
+    /// <summary>A property name encoded once (as it stands between the quotes); its value follows.</summary>
+    public void Name(JsonEncodedText name)
+    {
+        Element();
+        var encoded = name.EncodedUtf8Bytes;
+        Reserve(encoded.Length + 4);
+        _bytes[Length++] = (byte)'"';
+        encoded.CopyTo(_bytes.AsSpan(Length));
+        Length += encoded.Length;
+        _bytes[Length++] = (byte)'"';
+        _bytes[Length++] = (byte)':';
+        _bytes[Length++] = (byte)' ';
+        _afterName = true;
+    }
 
     /// <summary>A property name; its value follows.</summary>
     public void Name(string name)
@@ -139,26 +159,23 @@ internal sealed class IndentedJsonText
         Length += ShortestDouble.Write(value, _bytes.AsSpan(Length));
     }
 
-    /// <summary>JSON text written as it is (already valid and compact), as <see cref="Utf8JsonWriter.WriteRawValue(string, bool)"/> does.</summary>
-    public void RawValue(string json)
+    /// <summary>UTF-8 JSON written as it is (already valid and compact).</summary>
+    public void RawValue(ReadOnlySpan<byte> utf8Json)
     {
         Element();
-        Reserve(Encoding.UTF8.GetMaxByteCount(json.Length));
-        Length += Encoding.UTF8.GetBytes(json, _bytes.AsSpan(Length));
+        Reserve(utf8Json.Length);
+        utf8Json.CopyTo(_bytes.AsSpan(Length));
+        Length += utf8Json.Length;
     }
 
-    /// <summary>ASCII text written as it is (no quotes, no escaping), such as a hash's hexadecimal digits inside quotes.</summary>
-    public void QuotedAscii(string name, ReadOnlySpan<char> ascii)
+    /// <summary>A policy hash as a string: its 64 lowercase hexadecimal digits, quoted.</summary>
+    public void HashValue(Ballast.Policies.PolicyHash hash)
     {
-        Name(name);
         Element();
-        Reserve(ascii.Length + 2);
+        Reserve(HashHex.Length + 2);
         _bytes[Length++] = (byte)'"';
-        foreach (var c in ascii)
-        {
-            _bytes[Length++] = (byte)c;
-        }
-
+        HashHex.Write(hash, _bytes.AsSpan(Length));
+        Length += HashHex.Length;
         _bytes[Length++] = (byte)'"';
     }
 
