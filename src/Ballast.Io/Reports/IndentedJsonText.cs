@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -17,7 +19,14 @@ internal sealed class IndentedJsonText
 
     private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
-    private readonly byte[] _newLine;
+    /// <summary>The characters a string holds as they are: printable ASCII other than <c>"</c> and <c>\</c>.</summary>
+    private static readonly SearchValues<char> Plain = SearchValues.Create(" !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    /// <summary>A comma, the line break and the indentation of the deepest level: what goes before an element is a slice of it.</summary>
+    private readonly byte[] _separator;
+
+    /// <summary>The line break's length in bytes.</summary>
+    private readonly int _newLine;
     private readonly bool[] _hasItems = new bool[MaxDepth];
     private byte[] _bytes;
     private int _depth;
@@ -27,7 +36,12 @@ internal sealed class IndentedJsonText
     public IndentedJsonText(int depth, string newLine, int capacity = 4096)
     {
         _depth = depth;
-        _newLine = Encoding.UTF8.GetBytes(newLine);
+        var lineBreak = Encoding.UTF8.GetBytes(newLine);
+        _newLine = lineBreak.Length;
+        _separator = new byte[1 + lineBreak.Length + (2 * MaxDepth)];
+        _separator[0] = (byte)',';
+        lineBreak.CopyTo(_separator, 1);
+        _separator.AsSpan(1 + lineBreak.Length).Fill((byte)' ');
         _bytes = new byte[capacity];
     }
 
@@ -208,42 +222,26 @@ internal sealed class IndentedJsonText
             return;
         }
 
-        if (_hasItems[_depth])
-        {
-            Put((byte)',');
-        }
-
+        var comma = _hasItems[_depth] ? 0 : 1;
         _hasItems[_depth] = true;
-        LineAndIndent();
+        Append(_separator.AsSpan(comma, 1 - comma + _newLine + (2 * _depth)));
     }
 
-    private void LineAndIndent()
-    {
-        Reserve(_newLine.Length + (2 * _depth));
-        _newLine.CopyTo(_bytes.AsSpan(Length));
-        Length += _newLine.Length;
-        _bytes.AsSpan(Length, 2 * _depth).Fill((byte)' ');
-        Length += 2 * _depth;
-    }
+    private void LineAndIndent() => Append(_separator.AsSpan(1, _newLine + (2 * _depth)));
 
     /// <summary>A quoted string, escaped as the relaxed encoder escapes it: printable ASCII other than <c>"</c> and <c>\</c> as it is, anything else through the encoder.</summary>
     private void Text(string value)
     {
-        Reserve(value.Length + 2);
-        var start = Length;
-        _bytes[Length++] = (byte)'"';
-        foreach (var c in value)
+        if (value.AsSpan().ContainsAnyExcept(Plain))
         {
-            if (c is < ' ' or > '~' or '"' or '\\')
-            {
-                Length = start;
-                Escaped(value);
-                return;
-            }
-
-            _bytes[Length++] = (byte)c;
+            Escaped(value);
+            return;
         }
 
+        Reserve(value.Length + 2);
+        _bytes[Length++] = (byte)'"';
+        System.Text.Ascii.FromUtf16(value, _bytes.AsSpan(Length), out var written);
+        Length += written;
         _bytes[Length++] = (byte)'"';
     }
 
@@ -272,11 +270,21 @@ internal sealed class IndentedJsonText
         _bytes[Length++] = b;
     }
 
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        Reserve(bytes.Length);
+        bytes.CopyTo(_bytes.AsSpan(Length));
+        Length += bytes.Length;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Reserve(int count)
     {
         if (Length + count > _bytes.Length)
         {
-            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Length + count));
+            Grow(count);
         }
     }
+
+    private void Grow(int count) => Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Length + count));
 }
