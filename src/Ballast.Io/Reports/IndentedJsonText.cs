@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -18,9 +17,6 @@ internal sealed class IndentedJsonText
     private const int MaxDepth = 64;
 
     private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-
-    /// <summary>The characters a string holds as they are: printable ASCII other than <c>"</c> and <c>\</c>.</summary>
-    private static readonly SearchValues<char> Plain = SearchValues.Create(" !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
 
     /// <summary>A comma, the line break and the indentation of the deepest level: what goes before an element is a slice of it.</summary>
     private readonly byte[] _separator;
@@ -232,10 +228,14 @@ internal sealed class IndentedJsonText
     /// <summary>A quoted string, escaped as the relaxed encoder escapes it: printable ASCII other than <c>"</c> and <c>\</c> as it is, anything else through the encoder.</summary>
     private void Text(string value)
     {
-        if (value.AsSpan().ContainsAnyExcept(Plain))
+        // A plain loop, not SearchValues: its vector search is compiled at run time, a cost to a one-policy run.
+        foreach (var c in value)
         {
-            Escaped(value);
-            return;
+            if (c is < ' ' or > '~' or '"' or '\\')
+            {
+                Escaped(value);
+                return;
+            }
         }
 
         Reserve(value.Length + 2);
