@@ -56,52 +56,12 @@ public static class ComparisonJson
         w.WriteEndArray();
     }
 
-    /// <summary>Writes run <paramref name="index"/>'s <c>"role"</c>, <c>"parameters"</c> (sweep policies), <c>"twin"</c> and <c>"baselines"</c>.</summary>
+    /// <summary>Writes run <paramref name="index"/>'s <c>"role"</c>, <c>"parameters"</c> (sweep policies), <c>"twin"</c> and <c>"baselines"</c> (<see cref="PolicyEntryJson.Comparisons{T}"/>).</summary>
     public static void WritePolicy(Utf8JsonWriter w, BacktestOutcome outcome, int index)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(outcome);
-        var role = outcome.RoleOf(index);
-        w.WriteString("role", role switch { RunRole.Policy => "policy", RunRole.Twin => "twin", _ => "baseline" });
-        if (role == RunRole.Policy && outcome.Spec.Sweep is { } sweep)
-        {
-            w.WriteStartObject("parameters");
-            var values = sweep.ValuesOf(index);
-            for (var p = 0; p < values.Length; p++)
-            {
-                w.WritePropertyName(sweep.Parameters[p].Name);
-                WriteValue(w, values[p]);
-            }
-
-            w.WriteEndObject();
-        }
-
-        var run = outcome.Runs[index];
-        if (outcome.Twins.Count > index && outcome.Twins[index] >= 0)
-        {
-            var twin = outcome.Runs[outcome.Twins[index]];
-            w.WriteStartObject("twin");
-            w.WriteString("name", twin.Name);
-            w.WriteString("hash", twin.Hash.ToString());
-            ResultFiles.Number(w, "rebalancing_premium", run.Metrics.RebalancingPremium);
-            WriteComparison(w, PolicyComparison.Compare(run, twin));
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteNull("twin");
-        }
-
-        w.WriteStartArray("baselines");
-        foreach (var baseline in outcome.Baselines)
-        {
-            w.WriteStartObject();
-            w.WriteString("name", baseline.Name);
-            WriteComparison(w, PolicyComparison.Compare(run, outcome.Runs[baseline.RunIndex]));
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+        PolicyEntryJson.Comparisons(new WriterEntryJson(w), outcome, index);
     }
 
     /// <summary>The fields of one comparison (policy minus comparator), inside an open object.</summary>
@@ -109,21 +69,8 @@ public static class ComparisonJson
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(comparison);
-        foreach (var (name, value) in EntryFields.Comparison)
-        {
-            ResultFiles.Number(w, name, value(comparison));
-        }
+        PolicyEntryJson.Comparison(new WriterEntryJson(w), comparison);
     }
 
-    private static void WriteValue(Utf8JsonWriter w, Policies.SweepValue value)
-    {
-        if (value.Number is { } number && double.IsFinite(number))
-        {
-            w.WriteNumberValue(number);
-        }
-        else
-        {
-            w.WriteStringValue(value.Label);
-        }
-    }
+    private static void WriteValue(Utf8JsonWriter w, Policies.SweepValue value) => PolicyEntryJson.Value(new WriterEntryJson(w), value);
 }

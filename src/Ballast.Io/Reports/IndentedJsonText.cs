@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -17,17 +18,27 @@ internal sealed class IndentedJsonText
 
     private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
-    private readonly byte[] _newLine;
+    /// <summary>A comma, the line break and the indentation of the deepest level: what goes before an element is a slice of it.</summary>
+    private readonly byte[] _separator;
+
+    /// <summary>The line break's length in bytes.</summary>
+    private readonly int _newLine;
     private readonly bool[] _hasItems = new bool[MaxDepth];
-    private byte[] _bytes = new byte[4096];
+    private byte[] _bytes;
     private int _depth;
     private bool _afterName;
 
-    /// <summary>A buffer whose first value is written at <paramref name="depth"/> (an element of a container that deep), with the writer's line break <paramref name="newLine"/>.</summary>
-    public IndentedJsonText(int depth, string newLine)
+    /// <summary>A buffer whose first value is written at <paramref name="depth"/> (an element of a container that deep), with the writer's line break <paramref name="newLine"/>; it starts with room for <paramref name="capacity"/> bytes and grows as needed.</summary>
+    public IndentedJsonText(int depth, string newLine, int capacity = 4096)
     {
         _depth = depth;
-        _newLine = Encoding.UTF8.GetBytes(newLine);
+        var lineBreak = Encoding.UTF8.GetBytes(newLine);
+        _newLine = lineBreak.Length;
+        _separator = new byte[1 + lineBreak.Length + (2 * MaxDepth)];
+        _separator[0] = (byte)',';
+        lineBreak.CopyTo(_separator, 1);
+        _separator.AsSpan(1 + lineBreak.Length).Fill((byte)' ');
+        _bytes = new byte[capacity];
     }
 
     /// <summary>The bytes written so far.</summary>
@@ -36,12 +47,16 @@ internal sealed class IndentedJsonText
     /// <summary>How many bytes are written.</summary>
     public int Length { get; private set; }
 
-    /// <summary>Forgets the bytes, keeps the buffer; the next value is written at <paramref name="depth"/> again, as the first of its container.</summary>
-    public void Reset(int depth)
+    /// <summary>
+    /// Forgets the bytes, keeps the buffer; the next value is written at <paramref name="depth"/> again, as the first of
+    /// its container, or with <paramref name="afterElement"/> as a later one (after its comma: the container's earlier
+    /// elements were written elsewhere).
+    /// </summary>
+    public void Reset(int depth, bool afterElement = false)
     {
         Length = 0;
         _depth = depth;
-        _hasItems[depth] = false;
+        _hasItems[depth] = afterElement;
         _afterName = false;
     }
 
@@ -64,6 +79,21 @@ internal sealed class IndentedJsonText
     }
 
     public void EndArray() => End((byte)']');
+
+    /// <summary>A property name encoded once (as it stands between the quotes); its value follows.</summary>
+    public void Name(JsonEncodedText name)
+    {
+        Element();
+        var encoded = name.EncodedUtf8Bytes;
+        Reserve(encoded.Length + 4);
+        _bytes[Length++] = (byte)'"';
+        encoded.CopyTo(_bytes.AsSpan(Length));
+        Length += encoded.Length;
+        _bytes[Length++] = (byte)'"';
+        _bytes[Length++] = (byte)':';
+        _bytes[Length++] = (byte)' ';
+        _afterName = true;
+    }
 
     /// <summary>A property name; its value follows.</summary>
     public void Name(string name)
@@ -139,26 +169,23 @@ internal sealed class IndentedJsonText
         Length += ShortestDouble.Write(value, _bytes.AsSpan(Length));
     }
 
-    /// <summary>JSON text written as it is (already valid and compact), as <see cref="Utf8JsonWriter.WriteRawValue(string, bool)"/> does.</summary>
-    public void RawValue(string json)
+    /// <summary>UTF-8 JSON written as it is (already valid and compact).</summary>
+    public void RawValue(ReadOnlySpan<byte> utf8Json)
     {
         Element();
-        Reserve(Encoding.UTF8.GetMaxByteCount(json.Length));
-        Length += Encoding.UTF8.GetBytes(json, _bytes.AsSpan(Length));
+        Reserve(utf8Json.Length);
+        utf8Json.CopyTo(_bytes.AsSpan(Length));
+        Length += utf8Json.Length;
     }
 
-    /// <summary>ASCII text written as it is (no quotes, no escaping), such as a hash's hexadecimal digits inside quotes.</summary>
-    public void QuotedAscii(string name, ReadOnlySpan<char> ascii)
+    /// <summary>A policy hash as a string: its 64 lowercase hexadecimal digits, quoted.</summary>
+    public void HashValue(Ballast.Policies.PolicyHash hash)
     {
-        Name(name);
         Element();
-        Reserve(ascii.Length + 2);
+        Reserve(HashHex.Length + 2);
         _bytes[Length++] = (byte)'"';
-        foreach (var c in ascii)
-        {
-            _bytes[Length++] = (byte)c;
-        }
-
+        HashHex.Write(hash, _bytes.AsSpan(Length));
+        Length += HashHex.Length;
         _bytes[Length++] = (byte)'"';
     }
 
@@ -191,42 +218,30 @@ internal sealed class IndentedJsonText
             return;
         }
 
-        if (_hasItems[_depth])
-        {
-            Put((byte)',');
-        }
-
+        var comma = _hasItems[_depth] ? 0 : 1;
         _hasItems[_depth] = true;
-        LineAndIndent();
+        Append(_separator.AsSpan(comma, 1 - comma + _newLine + (2 * _depth)));
     }
 
-    private void LineAndIndent()
-    {
-        Reserve(_newLine.Length + (2 * _depth));
-        _newLine.CopyTo(_bytes.AsSpan(Length));
-        Length += _newLine.Length;
-        _bytes.AsSpan(Length, 2 * _depth).Fill((byte)' ');
-        Length += 2 * _depth;
-    }
+    private void LineAndIndent() => Append(_separator.AsSpan(1, _newLine + (2 * _depth)));
 
     /// <summary>A quoted string, escaped as the relaxed encoder escapes it: printable ASCII other than <c>"</c> and <c>\</c> as it is, anything else through the encoder.</summary>
     private void Text(string value)
     {
-        Reserve(value.Length + 2);
-        var start = Length;
-        _bytes[Length++] = (byte)'"';
+        // A plain loop, not SearchValues: its vector search is compiled at run time, a cost to a one-policy run.
         foreach (var c in value)
         {
             if (c is < ' ' or > '~' or '"' or '\\')
             {
-                Length = start;
                 Escaped(value);
                 return;
             }
-
-            _bytes[Length++] = (byte)c;
         }
 
+        Reserve(value.Length + 2);
+        _bytes[Length++] = (byte)'"';
+        System.Text.Ascii.FromUtf16(value, _bytes.AsSpan(Length), out var written);
+        Length += written;
         _bytes[Length++] = (byte)'"';
     }
 
@@ -255,11 +270,21 @@ internal sealed class IndentedJsonText
         _bytes[Length++] = b;
     }
 
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        Reserve(bytes.Length);
+        bytes.CopyTo(_bytes.AsSpan(Length));
+        Length += bytes.Length;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Reserve(int count)
     {
         if (Length + count > _bytes.Length)
         {
-            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Length + count));
+            Grow(count);
         }
     }
+
+    private void Grow(int count) => Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Length + count));
 }

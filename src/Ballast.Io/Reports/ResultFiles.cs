@@ -66,7 +66,7 @@ public static class ResultFiles
             w.WriteStartArray("policies");
             if (analysis is null)
             {
-                PolicyEntries.Write(w, outcome, JsonOptions.NewLine);
+                PolicyEntries.Write(w, stream, outcome, JsonOptions.NewLine);
             }
             else
             {
@@ -111,19 +111,11 @@ public static class ResultFiles
     /// </summary>
     private static byte[] PolicyEntry(BacktestOutcome outcome, int i, BacktestAnalysis analysis)
     {
-        var run = outcome.Runs[i];
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
         using (var w = new Utf8JsonWriter(buffer, JsonOptions))
         {
             w.WriteStartObject();
-            w.WriteString("name", run.Name);
-            w.WriteString("hash", run.Hash.ToString());
-            w.WriteBoolean("baseline", i == outcome.BaselineIndex);
-            w.WritePropertyName("policy");
-            w.WriteRawValue(run.Policy.CanonicalJson, skipInputValidation: true);
-            w.WritePropertyName("metrics");
-            WriteMetrics(w, run.Metrics);
-            ComparisonJson.WritePolicy(w, outcome, i);
+            PolicyEntryJson.Fields(new WriterEntryJson(w), outcome, i);
             SignificanceJson.WritePolicy(w, outcome, analysis, i);
 
             w.WriteEndObject();
@@ -147,17 +139,6 @@ public static class ResultFiles
         }
 
         return shifted;
-    }
-
-    private static void WriteMetrics(Utf8JsonWriter w, BacktestMetrics m)
-    {
-        w.WriteStartObject();
-        foreach (var (name, value) in EntryFields.Metrics)
-        {
-            Number(w, name, value(m));
-        }
-
-        w.WriteEndObject();
     }
 
     /// <summary>Writes <paramref name="value"/> as the JSON number <paramref name="name"/>, or null when it is missing or not finite (every metric in the result files).</summary>

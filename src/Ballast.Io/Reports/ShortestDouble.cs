@@ -51,9 +51,16 @@ internal static class ShortestDouble
             throw new ArgumentOutOfRangeException(nameof(value), value, "not a finite number");
         }
 
+        if (bits == 0)
+        {
+            // Positive zero, frequent in metrics (no costs, no trades): the framework writes "0".
+            destination[0] = (byte)'0';
+            return 1;
+        }
+
         if (biased == 0)
         {
-            // Zero and subnormals: the framework's own formatter.
+            // Negative zero and subnormals: the framework's own formatter.
             return Fallback(value, destination);
         }
 
@@ -223,22 +230,50 @@ internal static class ShortestDouble
         return at + count - scale;
     }
 
-    /// <summary>Writes <paramref name="value"/> as exactly <c>destination.Length</c> decimal digits (leading zeros included), two at a time.</summary>
+    /// <summary>Writes <paramref name="value"/> as exactly <c>destination.Length</c> decimal digits (leading zeros included): eight at a time in 32-bit arithmetic, two by two.</summary>
     private static void Digits(ulong value, Span<byte> destination)
     {
         var at = destination.Length;
+        while (at > 8)
+        {
+            at -= 8;
+            Eight((uint)(value % 100_000_000), destination.Slice(at, 8));
+            value /= 100_000_000;
+        }
+
+        var rest = (uint)value;
         while (at >= 2)
         {
-            var pair = (int)(value % 100) * 2;
-            value /= 100;
+            var pair = (int)(rest % 100) * 2;
+            rest /= 100;
             destination[--at] = Pairs[pair + 1];
             destination[--at] = Pairs[pair];
         }
 
         if (at == 1)
         {
-            destination[0] = (byte)('0' + (int)(value % 10));
+            destination[0] = (byte)('0' + (int)rest);
         }
+    }
+
+    /// <summary>Writes <paramref name="value"/> (below 10^8) as exactly eight digits.</summary>
+    private static void Eight(uint value, Span<byte> destination)
+    {
+        var high = value / 10_000;
+        var low = value - (high * 10_000);
+        var a = (int)(high / 100) * 2;
+        var b = (int)(high % 100) * 2;
+        var c = (int)(low / 100) * 2;
+        var d = (int)(low % 100) * 2;
+        var pairs = Pairs;
+        destination[7] = pairs[d + 1];
+        destination[6] = pairs[d];
+        destination[5] = pairs[c + 1];
+        destination[4] = pairs[c];
+        destination[3] = pairs[b + 1];
+        destination[2] = pairs[b];
+        destination[1] = pairs[a + 1];
+        destination[0] = pairs[a];
     }
 
     private static int Fallback(double value, Span<byte> destination) =>

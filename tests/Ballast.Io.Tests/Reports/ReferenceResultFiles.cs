@@ -55,7 +55,7 @@ internal static class ReferenceResultFiles
                 w.WriteRawValue(run.Policy.CanonicalJson, skipInputValidation: true);
                 w.WritePropertyName("metrics");
                 WriteMetrics(w, run.Metrics);
-                Ballast.Io.Reports.ComparisonJson.WritePolicy(w, outcome, i);
+                WritePolicyComparisons(w, outcome, i);
                 w.WriteEndObject();
             }
 
@@ -87,6 +87,67 @@ internal static class ReferenceResultFiles
         Number(w, "final_nav", m.FinalNav);
         Number(w, "years", m.Years);
         w.WriteEndObject();
+    }
+
+    /// <summary>The role, sweep parameters, twin and baselines of run <paramref name="index"/>, written here call by call (not through the writer under test, <c>PolicyEntryJson</c>).</summary>
+    private static void WritePolicyComparisons(Utf8JsonWriter w, BacktestOutcome outcome, int index)
+    {
+        var role = outcome.RoleOf(index);
+        w.WriteString("role", role switch { RunRole.Policy => "policy", RunRole.Twin => "twin", _ => "baseline" });
+        if (role == RunRole.Policy && outcome.Spec.Sweep is { } sweep)
+        {
+            w.WriteStartObject("parameters");
+            var values = sweep.ValuesOf(index);
+            for (var p = 0; p < values.Length; p++)
+            {
+                w.WritePropertyName(sweep.Parameters[p].Name);
+                if (values[p].Number is { } number && double.IsFinite(number))
+                {
+                    w.WriteNumberValue(number);
+                }
+                else
+                {
+                    w.WriteStringValue(values[p].Label);
+                }
+            }
+
+            w.WriteEndObject();
+        }
+
+        var run = outcome.Runs[index];
+        if (outcome.Twins.Count > index && outcome.Twins[index] >= 0)
+        {
+            var twin = outcome.Runs[outcome.Twins[index]];
+            w.WriteStartObject("twin");
+            w.WriteString("name", twin.Name);
+            w.WriteString("hash", twin.Hash.ToString());
+            Number(w, "rebalancing_premium", run.Metrics.RebalancingPremium);
+            WriteComparison(w, PolicyComparison.Compare(run, twin));
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("twin");
+        }
+
+        w.WriteStartArray("baselines");
+        foreach (var baseline in outcome.Baselines)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", baseline.Name);
+            WriteComparison(w, PolicyComparison.Compare(run, outcome.Runs[baseline.RunIndex]));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteComparison(Utf8JsonWriter w, PolicyComparison c)
+    {
+        Number(w, "cagr_difference", c.CagrDifference);
+        Number(w, "volatility_difference", c.VolatilityDifference);
+        Number(w, "sharpe_difference", c.SharpeDifference);
+        Number(w, "max_drawdown_difference", c.MaxDrawdownDifference);
     }
 
     private static void Number(Utf8JsonWriter w, string name, double? value)
