@@ -94,12 +94,7 @@ internal sealed class LaneGroup
 
         // The lane stops on every row when the run is recorded or the policy state observes each row; else on its
         // candidate rows where its band may be exceeded.
-        var candidates = step.CandidateRows;
-        _scanner.SetStops(k, record || step.State is not null, candidates is not null, policy.FiresOnlyAboveDrift);
-        if (candidates is not null)
-        {
-            _scanner.SetNextCandidate(k, NextCandidate(candidates, 1));
-        }
+        _scanner.SetStops(k, record || step.State is not null, step.CandidateRows, policy.FiresOnlyAboveDrift);
 
         return lane;
     }
@@ -113,7 +108,7 @@ internal sealed class LaneGroup
         var drifts = new double[LaneScanner.Width];
         for (var t = 1; t < rows; t++)
         {
-            t = _scanner.Scan(t, rows, out var events, out var candidates);
+            t = _scanner.Scan(t, rows, out var events);
             if (t == rows)
             {
                 break;
@@ -123,10 +118,6 @@ internal sealed class LaneGroup
             for (var k = 0; k < LaneScanner.Width; k++)
             {
                 navAfter[k] = _scanner.Value(k);
-                if ((candidates & (1 << k)) != 0)
-                {
-                    _scanner.SetNextCandidate(k, NextCandidate(_lanes[k]!.Step.CandidateRows!, t + 1));
-                }
 
                 if ((events & (1 << k)) != 0)
                 {
@@ -189,10 +180,6 @@ internal sealed class LaneGroup
         var recorder = lane.Recorder;
         return new PolicyRun(lane.Policy, result, recorder?.Equity, recorder?.Weights, recorder?.Drift, lane.Trader.Trades, recorder?.RiskContributions);
     }
-
-    /// <summary>The first candidate row at or after <paramref name="from"/>, or −1 (never a row) when none is left.</summary>
-    private static int NextCandidate(bool[] candidates, int from) =>
-        from >= candidates.Length ? -1 : Array.IndexOf(candidates, true, from);
 
     /// <summary>What one lane's run carries besides the scanner's lanes.</summary>
     private sealed class Lane(RebalancePolicy policy, PolicyStep step, PortfolioState state, double[] weights, Trader trader, Recorder? recorder, bool rowMax)

@@ -36,6 +36,9 @@ internal sealed class LaneScanner
     /// </summary>
     internal const double BandMargin = 1e-12;
 
+    /// <summary>For each pattern of lane bits, the vector with all bits set in those lanes.</summary>
+    private static readonly Vector<long>[] LaneMasks = BuildLaneMasks();
+
     private readonly int _n;
     private readonly double[] _prices;
     private readonly bool _vector;
@@ -58,11 +61,11 @@ internal sealed class LaneScanner
     private readonly double[] _driftSum;
     private readonly double[] _driftMax;
 
-    // Per lane: when it stops. A row is an event for a lane when it is a candidate (every row, or the lane's next
-    // candidate row) and either the lane has no band or its scanned drift is above band − margin.
+    // When a lane stops: a row is an event for it when the row is one of its candidate rows (bit k of the row's
+    // _candidateBits; every row for a lane that stops on every row or has no calendar) and either it has no band or
+    // its scanned drift is above band − margin.
+    private readonly byte[] _candidateBits;
     private readonly double[] _stopAbove;
-    private readonly double[] _nextCandidate;
-    private readonly long[] _everyRowCandidate;
     private readonly long[] _noBand;
     private readonly long[] _active;
 
@@ -102,13 +105,11 @@ internal sealed class LaneScanner
         _driftSum = new double[w];
         _driftMax = new double[w];
         _stopAbove = new double[w];
-        _nextCandidate = new double[w];
-        _everyRowCandidate = new long[w];
+        _candidateBits = new byte[prices.Length / assets];
         _noBand = new long[w];
         _active = new long[w];
         _value = new double[w];
         _scale = new double[w];
-        _nextCandidate.AsSpan().Fill(-1);
         _noBand.AsSpan().Fill(-1);
     }
 
@@ -163,24 +164,43 @@ internal sealed class LaneScanner
 
     /// <summary>
     /// When <paramref name="lane"/> stops: on every row (<paramref name="everyRow"/>: the run is recorded or its policy
-    /// observes each row), else on its candidate rows (<see cref="SetNextCandidate"/>; none set: every row) where, with a
-    /// <paramref name="band"/>, its drift may exceed the band. An active lane's events stop the scan.
+    /// observes each row), else on its <paramref name="candidates"/> rows (null: every row) where, with a
+    /// <paramref name="band"/>, its scanned drift may exceed the band. An active lane's events stop the scan.
     /// </summary>
-    public void SetStops(int lane, bool everyRow, bool candidatesOnly, double? band)
+    public void SetStops(int lane, bool everyRow, bool[]? candidates, double? band)
     {
         CheckLane(lane);
-        _everyRowCandidate[lane] = everyRow || !candidatesOnly ? -1 : 0;
+        var bit = (byte)(1 << lane);
+        var bits = _candidateBits.AsSpan();
+        if (everyRow || candidates is null)
+        {
+            for (var t = 0; t < bits.Length; t++)
+            {
+                bits[t] |= bit;
+            }
+        }
+        else
+        {
+            // A bool is one byte, 0 or 1: shifted into the lane's bit, a whole vector of rows at a time. Rows past
+            // the flags are no candidates.
+            bits = bits[..Math.Min(bits.Length, candidates.Length)];
+            var flags = MemoryMarshal.AsBytes(candidates.AsSpan(0, bits.Length));
+            var t = 0;
+            for (; t + Vector<byte>.Count <= bits.Length; t += Vector<byte>.Count)
+            {
+                var row = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(flags), (nuint)t);
+                (Vector.LoadUnsafe(ref MemoryMarshal.GetReference(bits), (nuint)t) | Vector.ShiftLeft(row, lane)).StoreUnsafe(ref MemoryMarshal.GetReference(bits), (nuint)t);
+            }
+
+            for (; t < bits.Length; t++)
+            {
+                bits[t] |= (byte)(flags[t] << lane);
+            }
+        }
+
         _noBand[lane] = everyRow || band is null ? -1 : 0;
         _stopAbove[lane] = (band ?? 0) - BandMargin;
-        _nextCandidate[lane] = -1;
         _active[lane] = -1;
-    }
-
-    /// <summary>The next calendar candidate row of a lane that stops on candidate rows only (none left: any value past the table).</summary>
-    public void SetNextCandidate(int lane, int row)
-    {
-        CheckLane(lane);
-        _nextCandidate[lane] = row;
     }
 
     /// <summary>Takes <paramref name="lane"/> out of the scan: nothing it computes stops a scan any longer.</summary>
@@ -280,10 +300,9 @@ internal sealed class LaneScanner
     }
 
     /// <summary>
-    /// Scans rows from <paramref name="row"/> on. Rows where no active lane has an event or reaches its next candidate
-    /// row are finished here (every lane's return booked at NAV = value). Returns the first row where some active lane
-    /// does, with the lanes that have an event there in <paramref name="events"/> and those at their next candidate row in
-    /// <paramref name="candidates"/> (bit k for lane k); its values in <see cref="Value"/> and <see cref="Scale"/>, its
+    /// Scans rows from <paramref name="row"/> on. Rows where no active lane has an event are finished here (every
+    /// lane's return booked at NAV = value). Returns the first row where some active lane has one, with those lanes in
+    /// <paramref name="events"/> (bit k for lane k); its values in <see cref="Value"/> and <see cref="Scale"/>, its
     /// drift accumulated, its returns not yet booked (<see cref="Book"/>). Or the row count when none is left.
     /// </summary>
     /// <remarks>
@@ -292,14 +311,14 @@ internal sealed class LaneScanner
     /// decides where to stop (with a margin far above that difference); the stop row's drift is recomputed from its
     /// weights (<see cref="StopWeights"/>), and that is what the policy sees.
     /// </remarks>
-    public int Scan(int row, int rows, out int events, out int candidates)
+    public int Scan(int row, int rows, out int events)
     {
         if ((long)rows * _n > _prices.Length || row < 1)
         {
             throw new ArgumentException("the rows must be in the table and the scan starts after row 0");
         }
 
-        return _vector ? ScanVector(row, rows, out events, out candidates) : ScanScalar(row, rows, out events, out candidates);
+        return _vector ? ScanVector(row, rows, out events) : ScanScalar(row, rows, out events);
     }
 
     /// <summary>One row's return r at NAV <paramref name="nav"/> into the running sums and the drawdown.</summary>
@@ -321,15 +340,31 @@ internal sealed class LaneScanner
         }
     }
 
+    private static Vector<long>[] BuildLaneMasks()
+    {
+        var masks = new Vector<long>[1 << Vector<double>.Count];
+        Span<long> lanes = stackalloc long[Vector<double>.Count];
+        for (var bits = 0; bits < masks.Length; bits++)
+        {
+            for (var k = 0; k < lanes.Length; k++)
+            {
+                lanes[k] = (bits & (1 << k)) != 0 ? -1 : 0;
+            }
+
+            masks[bits] = new Vector<long>(lanes);
+        }
+
+        return masks;
+    }
+
     private void CheckLane(int lane) => ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)lane, (uint)Width, nameof(lane));
 
     /// <summary>The reference: each lane's row in plain scalar code, lane after lane.</summary>
-    private int ScanScalar(int row, int rows, out int events, out int candidates)
+    private int ScanScalar(int row, int rows, out int events)
     {
         var n = _n;
         var w = Width;
         events = 0;
-        candidates = 0;
         int t;
         for (t = row; t < rows; t++)
         {
@@ -358,23 +393,13 @@ internal sealed class LaneScanner
                 _driftMax[lane] = double.MaxNative(_driftMax[lane], rowLargest);
                 _value[lane] = total;
                 _scale[lane] = scale;
-                if (_active[lane] != 0)
+                if (_active[lane] != 0 && (_candidateBits[t] & (1 << lane)) != 0 && (_noBand[lane] != 0 || rowLargest > _stopAbove[lane]))
                 {
-                    var atCandidate = _nextCandidate[lane] == t;
-                    var candidate = _everyRowCandidate[lane] != 0 || atCandidate;
-                    if (candidate && (_noBand[lane] != 0 || rowLargest > _stopAbove[lane]))
-                    {
-                        events |= 1 << lane;
-                    }
-
-                    if (atCandidate)
-                    {
-                        candidates |= 1 << lane;
-                    }
+                    events |= 1 << lane;
                 }
             }
 
-            if ((events | candidates) != 0)
+            if (events != 0)
             {
                 return t;
             }
@@ -406,17 +431,17 @@ internal sealed class LaneScanner
     }
 
     /// <summary>The vector scan for the universe's size: unrolled, units and targets held in registers, up to 8 assets; loops over memory beyond.</summary>
-    private int ScanVector(int row, int rows, out int events, out int candidates) => _n switch
+    private int ScanVector(int row, int rows, out int events) => _n switch
     {
-        1 => ScanVector<Assets1>(row, rows, out events, out candidates),
-        2 => ScanVector<Assets2>(row, rows, out events, out candidates),
-        3 => ScanVector<Assets3>(row, rows, out events, out candidates),
-        4 => ScanVector<Assets4>(row, rows, out events, out candidates),
-        5 => ScanVector<Assets5>(row, rows, out events, out candidates),
-        6 => ScanVector<Assets6>(row, rows, out events, out candidates),
-        7 => ScanVector<Assets7>(row, rows, out events, out candidates),
-        8 => ScanVector<Assets8>(row, rows, out events, out candidates),
-        _ => ScanVector<AnyAssets>(row, rows, out events, out candidates),
+        1 => ScanVector<Assets1>(row, rows, out events),
+        2 => ScanVector<Assets2>(row, rows, out events),
+        3 => ScanVector<Assets3>(row, rows, out events),
+        4 => ScanVector<Assets4>(row, rows, out events),
+        5 => ScanVector<Assets5>(row, rows, out events),
+        6 => ScanVector<Assets6>(row, rows, out events),
+        7 => ScanVector<Assets7>(row, rows, out events),
+        8 => ScanVector<Assets8>(row, rows, out events),
+        _ => ScanVector<AnyAssets>(row, rows, out events),
     };
 
     /// <summary>
@@ -424,14 +449,13 @@ internal sealed class LaneScanner
     /// fixed count (<typeparamref name="TAssets"/> 1 to 8) the JIT folds the guards away, so the row is straight-line
     /// code; <see cref="AnyAssets"/> loops over the assets in memory.
     /// </summary>
-    private int ScanVector<TAssets>(int row, int rows, out int events, out int candidates)
+    private int ScanVector<TAssets>(int row, int rows, out int events)
         where TAssets : struct, IAssetCount
     {
         var n = _n;
         var w = Width;
         var k = TAssets.Value;
         events = 0;
-        candidates = 0;
         unchecked
         {
             ref var prices = ref MemoryMarshal.GetArrayDataReference(_prices);
@@ -467,17 +491,16 @@ internal sealed class LaneScanner
             var driftSum = Load(_driftSum);
             var driftMax = Load(_driftMax);
             var stopAbove = Load(_stopAbove);
-            var nextCandidate = Load(_nextCandidate);
-            var everyRowCandidate = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_everyRowCandidate));
+            ref var candidateBits = ref MemoryMarshal.GetArrayDataReference(_candidateBits);
+            ref var laneMasks = ref MemoryMarshal.GetArrayDataReference(LaneMasks);
             var noBand = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_noBand));
             var active = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_active));
             var magnitude = Vector.AsVectorDouble(new Vector<long>(long.MaxValue));
             var count = _count;
-            var rowIndex = new Vector<double>(row);
             var total = default(Vector<double>);
             var scale = default(Vector<double>);
             int t;
-            for (t = row; t < rows; t++, rowIndex += Vector<double>.One)
+            for (t = row; t < rows; t++)
             {
                 ref var p = ref Unsafe.Add(ref prices, (nint)t * n);
                 Vector<double> rowSum;
@@ -535,17 +558,14 @@ internal sealed class LaneScanner
                 rowLargest *= s;
                 driftMax = Vector.MaxNative(driftMax, rowLargest);
 
-                var atCandidate = Vector.Equals(nextCandidate, rowIndex);
-                var aboveBand = Vector.GreaterThan(rowLargest, stopAbove);
-                var stops = ((everyRowCandidate & (noBand | aboveBand)) | atCandidate) & active;
+                // The row's candidate lanes, from its bits through a table of lane masks (no branch per lane).
+                var candidateLanes = Unsafe.Add(ref laneMasks, Unsafe.Add(ref candidateBits, t));
+                var stops = candidateLanes & (noBand | Vector.GreaterThan(rowLargest, stopAbove)) & active;
                 if (stops != Vector<long>.Zero)
                 {
-                    var eventLanes = (everyRowCandidate | atCandidate) & (noBand | aboveBand) & active;
-                    var candidateLanes = atCandidate & active;
                     for (var lane = 0; lane < w; lane++)
                     {
-                        events |= eventLanes[lane] != 0 ? 1 << lane : 0;
-                        candidates |= candidateLanes[lane] != 0 ? 1 << lane : 0;
+                        events |= stops[lane] != 0 ? 1 << lane : 0;
                     }
 
                     break;

@@ -41,11 +41,7 @@ public class LaneScannerTests
             var lane = c.Lanes[k];
             var nav = lane.Cash + lane.Units.Select((u, i) => u * c.Prices[i]).Sum();
             scanner.Start(k, nav, lane.Units, lane.Cash, lane.Targets);
-            scanner.SetStops(k, lane.EveryRow, lane.Candidates, lane.Band);
-            if (lane.Candidates)
-            {
-                scanner.SetNextCandidate(k, Next(candidates[k], 1));
-            }
+            scanner.SetStops(k, lane.EveryRow, lane.Candidates ? candidates[k] : null, lane.Band);
         }
 
         var weights = new double[n];
@@ -54,8 +50,8 @@ public class LaneScannerTests
         var row = 1;
         while (row < rows)
         {
-            var stop = scanner.Scan(row, rows, out var events, out var hits);
-            bits.AddRange([stop, events, hits]);
+            var stop = scanner.Scan(row, rows, out var events);
+            bits.AddRange([stop, events]);
             if (stop >= rows)
             {
                 break;
@@ -66,10 +62,6 @@ public class LaneScannerTests
                 values[k] = scanner.Value(k);
                 var drift = scanner.StopWeights(k, stop, weights);
                 bits.AddRange(new[] { values[k], scanner.Scale(k), drift }.Concat(weights).Select(BitConverter.DoubleToInt64Bits));
-                if ((hits & (1 << k)) != 0)
-                {
-                    scanner.SetNextCandidate(k, Next(candidates[k], stop + 1));
-                }
             }
 
             scanner.Book(values);
@@ -86,6 +78,4 @@ public class LaneScannerTests
 
         return bits;
     }
-
-    private static int Next(bool[] candidates, int from) => from >= candidates.Length ? -1 : Array.IndexOf(candidates, true, from);
 }
