@@ -164,7 +164,12 @@ internal sealed class LaneGroup
             lane.Metrics.AddRebalance(traded, cost, _scanner.Scale(k));
             lane.Recorder?.EstimateCovariance(lane.Policy.Spec, _table, t);
             _scanner.SetHoldings(k, lane.State.Units, lane.State.Cash);
-            _scanner.SetTargets(k, lane.Step.Targets);
+            if (lane.Policy.IsRiskBased || lane.Policy.RetargetsByRegime)
+            {
+                // Only these policies' targets in force change when they trade (PolicyStep.Traded).
+                _scanner.SetTargets(k, lane.Step.Targets);
+            }
+
             return value - cost;
         }
 
