@@ -62,8 +62,9 @@ public sealed class RebalancePolicy
         }
 
         _trigger = TriggerRule.Compile(spec.Trigger, Names, spec.Weights as RiskWeights, _highTargets is null ? null : new RegimeTargets(_targets, _highTargets));
-        _band = spec.Trigger.Walk().OfType<DriftTrigger>().FirstOrDefault();
-        UsesMaxAbsDrift = spec.Trigger.Walk().Any(t => t is DriftTrigger { Measure: DriftMeasure.Absolute });
+        var absolute = false;
+        _band = FirstDrift(spec.Trigger, ref absolute);
+        UsesMaxAbsDrift = absolute;
         FiresOnlyAboveDrift = spec.Trigger switch
         {
             // A zero band fires on every check, drifted or not: no shortcut.
@@ -75,6 +76,39 @@ public sealed class RebalancePolicy
         {
             throw new ArgumentException("execution to: band-edge needs a drift trigger to define the bands", nameof(spec));
         }
+    }
+
+    /// <summary>
+    /// A buy-and-hold policy compiled from this one's parts: <paramref name="twin"/> is this policy's spec with
+    /// <c>trigger: none</c> and the default execution (any name). Its targets are this policy's (shared, not computed
+    /// again) and its canonical form is this one's with those two values replaced (<see cref="CanonicalForm.BuyAndHold"/>),
+    /// so it equals <c>new RebalancePolicy(twin)</c> in every decision, its canonical JSON and its hash, at a fraction of the cost.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="twin"/> is not this policy's spec without rebalancing.</exception>
+    public RebalancePolicy BuyAndHold(PolicySpec twin)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        var spec = Spec;
+        if (twin.Trigger is not NoTrigger || twin.Execution != ExecutionSpec.Default || twin.Universe != spec.Universe || !ReferenceEquals(twin.Weights, spec.Weights)
+            || !ReferenceEquals(twin.Costs, spec.Costs) || twin.Lot != spec.Lot || !twin.Capital.Equals(spec.Capital))
+        {
+            throw new ArgumentException("not this policy's spec with trigger none and the default execution (the same universe, weights, costs, lots and capital)", nameof(twin));
+        }
+
+        return new RebalancePolicy(this, twin);
+    }
+
+    /// <summary>The twin of <see cref="BuyAndHold"/>: <paramref name="policy"/>'s targets, no trigger, the canonical form spliced from the policy's.</summary>
+    private RebalancePolicy(RebalancePolicy policy, PolicySpec twin)
+    {
+        Spec = twin;
+        Names = policy.Names;
+        _tieOrder = policy._tieOrder;
+        _targets = policy._targets;
+        _targetPpm = policy._targetPpm;
+        _risk = policy._risk;
+        _trigger = TriggerRule.Compile(twin.Trigger, Names);
+        _identity = policy.Identity.BuyAndHold();
     }
 
     /// <summary>The resolved spec the policy was compiled from.</summary>
@@ -624,6 +658,41 @@ public sealed class RebalancePolicy
 
             return true;
         }
+    }
+
+    /// <summary>The first drift trigger of the tree in <see cref="TriggerTree.Walk"/>'s order; <paramref name="absolute"/> set when any drift trigger in it is absolute.</summary>
+    private static DriftTrigger? FirstDrift(TriggerSpec trigger, ref bool absolute)
+    {
+        switch (trigger)
+        {
+            case DriftTrigger d:
+                absolute |= d.Measure == DriftMeasure.Absolute;
+                return d;
+            case AnyTrigger { Triggers: var children }:
+                return FirstDrift(children, ref absolute);
+            case AllTrigger { Triggers: var children }:
+                return FirstDrift(children, ref absolute);
+            case CooldownTrigger c:
+                return FirstDrift(c.Inner, ref absolute);
+            case VolatilityTrigger v:
+                var normal = FirstDrift(v.Normal, ref absolute);
+                var high = FirstDrift(v.High, ref absolute);
+                return normal ?? high;
+            default:
+                return null;
+        }
+    }
+
+    private static DriftTrigger? FirstDrift(System.Collections.Immutable.ImmutableArray<TriggerSpec> children, ref bool absolute)
+    {
+        DriftTrigger? first = null;
+        foreach (var child in children)
+        {
+            var found = FirstDrift(child, ref absolute);
+            first ??= found;
+        }
+
+        return first;
     }
 
     private static VolatilityTrigger? FindVolatility(TriggerSpec trigger) => trigger switch
