@@ -142,7 +142,8 @@ public static class SpecLoader
             throw Fail(list, "policies", "the list is empty; give at least one policy");
         }
 
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var names = new Dictionary<string, int>(items.Items.Count, StringComparer.Ordinal);
+        entries.Capacity = items.Items.Count;
         for (var i = 0; i < items.Items.Count; i++)
         {
             var path = $"policies[{i}]";
