@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Ballast.Backtesting;
 using Ballast.Data;
 using Ballast.Policies;
@@ -115,12 +116,28 @@ public static class BacktestJob
         var twinHashes = new PolicyHash[count];
         var compiled = new RebalancePolicy[count];
         var failures = new Exception?[count];
+
+        // One canonical form per distinct twin (any policy's: they are equal byte for byte), kept to build the twin.
+        var twinForms = new ConcurrentDictionary<Identity, CanonicalForm>();
         Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             try
             {
                 compiled[i] = new RebalancePolicy(spec.Policies[i]);
-                twinHashes[i] = IsOwnTwin(spec.Policies[i]) ? compiled[i].Hash : compiled[i].Canonical.BuyAndHoldHash();
+                if (IsOwnTwin(spec.Policies[i]))
+                {
+                    twinHashes[i] = compiled[i].Hash;
+                }
+                else
+                {
+                    var twin = compiled[i].Canonical.BuyAndHold();
+                    twinHashes[i] = twin.Hash;
+                    var key = new Identity(twin.Hash, 0);
+                    if (!twinForms.ContainsKey(key))
+                    {
+                        twinForms.TryAdd(key, twin);
+                    }
+                }
             }
 #pragma warning disable CA1031 // Rethrown below, deterministically.
             catch (Exception e)
@@ -179,7 +196,7 @@ public static class BacktestJob
         Parallel.For(0, added.Length, new ParallelOptions { CancellationToken = cancellationToken }, k =>
         {
             var first = firstUsers[k];
-            added[k] = compiled[first].BuyAndHold(BuyAndHold(spec.Policies[first]) with { Name = twinNames[k] });
+            added[k] = compiled[first].BuyAndHold(BuyAndHold(spec.Policies[first]) with { Name = twinNames[k] }, twinForms[new Identity(twinHashes[first], 0)]);
         });
         policies.AddRange(added);
 

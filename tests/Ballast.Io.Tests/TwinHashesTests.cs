@@ -135,6 +135,11 @@ public sealed class TwinHashesTests
         var compiled = new RebalancePolicy(policy);
         var fast = compiled.BuyAndHold(twinSpec);
         Assert.Same(twinSpec, fast.Spec);
+
+        // A twin form made for the policy (as the job makes it for the first policy of a twin) is kept as it is.
+        var given = CanonicalPolicy.Form(policy).BuyAndHold();
+        Assert.True(compiled.Canonical.IsBuyAndHold(given));
+        Assert.Same(given, compiled.BuyAndHold(twinSpec, given).Canonical);
         Assert.Equal(whole.CanonicalJson, fast.CanonicalJson);
         Assert.Equal(whole.Hash, fast.Hash);
         Assert.Equal(whole.Canonical.Execution, fast.Canonical.Execution);
@@ -160,5 +165,13 @@ public sealed class TwinHashesTests
         var risk = new RebalancePolicy(policies.Single(p => p.Name == "risk"));
         Assert.Throws<ArgumentException>(() => risk.BuyAndHold(BacktestJob.BuyAndHold(policies[0])));
         Assert.Throws<ArgumentException>(() => risk.BuyAndHold(policies.Single(p => p.Name == "risk")));
+
+        // Another twin's form is refused; the same twin's form made from another policy is taken.
+        var riskTwin = BacktestJob.BuyAndHold(policies.Single(p => p.Name == "risk"));
+        var fixedTwin = new RebalancePolicy(policies[0]).Canonical.BuyAndHold();
+        Assert.False(risk.Canonical.IsBuyAndHold(fixedTwin));
+        Assert.Throws<ArgumentException>(() => risk.BuyAndHold(riskTwin, fixedTwin));
+        var calendar = new RebalancePolicy(policies.Single(p => p.Name == "calendar"));
+        Assert.Equal(calendar.BuyAndHold(BacktestJob.BuyAndHold(calendar.Spec)).Hash, calendar.BuyAndHold(BacktestJob.BuyAndHold(calendar.Spec), fixedTwin).Hash);
     }
 }

@@ -65,6 +65,33 @@ public sealed class CanonicalForm
         }
     }
 
+    /// <summary>
+    /// True when <paramref name="twin"/> is byte for byte <see cref="BuyAndHold"/>'s form of this policy (compared
+    /// part by part, nothing spliced): a twin's form made once for one policy serves every policy with the same twin.
+    /// </summary>
+    public bool IsBuyAndHold(CanonicalForm twin)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        var (execution, trigger) = (Execution, Trigger);
+        if (twin._utf8.Length != TwinLength || execution.End.Value > trigger.Start.Value)
+        {
+            return false;
+        }
+
+        var json = _utf8.AsSpan();
+        var other = twin._utf8.AsSpan();
+        var at = 0;
+        bool Next(ReadOnlySpan<byte> part, ReadOnlySpan<byte> into)
+        {
+            var same = into.Slice(at, part.Length).SequenceEqual(part);
+            at += part.Length;
+            return same;
+        }
+
+        return Next(json[..execution.Start.Value], other) && Next(TwinDefaults.Execution, other) && Next(json[execution.End.Value..trigger.Start.Value], other)
+            && Next(TwinDefaults.Trigger, other) && Next(json[trigger.End.Value..], other);
+    }
+
     private int TwinLength =>
         _utf8.Length - Length(Execution) - Length(Trigger) + TwinDefaults.Execution.Length + TwinDefaults.Trigger.Length;
 

@@ -84,10 +84,20 @@ public sealed class RebalancePolicy
     /// again) and its canonical form is this one's with those two values replaced (<see cref="CanonicalForm.BuyAndHold"/>),
     /// so it equals <c>new RebalancePolicy(twin)</c> in every decision, its canonical JSON and its hash, at a fraction of the cost.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="twin"/> is not this policy's spec without rebalancing.</exception>
-    public RebalancePolicy BuyAndHold(PolicySpec twin)
+    /// <param name="twin">This policy's spec with trigger none and the default execution.</param>
+    /// <param name="form">
+    /// The twin's canonical form when the caller already has it (<see cref="CanonicalForm.BuyAndHold"/> of this
+    /// policy's, or of another policy with the same twin): checked byte for byte and kept, not spliced and hashed again.
+    /// </param>
+    /// <exception cref="ArgumentException"><paramref name="twin"/> is not this policy's spec without rebalancing, or <paramref name="form"/> not its twin's canonical form.</exception>
+    public RebalancePolicy BuyAndHold(PolicySpec twin, CanonicalForm? form = null)
     {
         ArgumentNullException.ThrowIfNull(twin);
+        if (form is not null && !Identity.IsBuyAndHold(form))
+        {
+            throw new ArgumentException("not the canonical form of this policy's buy-and-hold twin", nameof(form));
+        }
+
         var spec = Spec;
         if (twin.Trigger is not NoTrigger || twin.Execution != ExecutionSpec.Default || twin.Universe != spec.Universe || !ReferenceEquals(twin.Weights, spec.Weights)
             || !ReferenceEquals(twin.Costs, spec.Costs) || twin.Lot != spec.Lot || !twin.Capital.Equals(spec.Capital))
@@ -95,11 +105,11 @@ public sealed class RebalancePolicy
             throw new ArgumentException("not this policy's spec with trigger none and the default execution (the same universe, weights, costs, lots and capital)", nameof(twin));
         }
 
-        return new RebalancePolicy(this, twin);
+        return new RebalancePolicy(this, twin, form ?? Identity.BuyAndHold());
     }
 
     /// <summary>The twin of <see cref="BuyAndHold"/>: <paramref name="policy"/>'s targets, no trigger, the canonical form spliced from the policy's.</summary>
-    private RebalancePolicy(RebalancePolicy policy, PolicySpec twin)
+    private RebalancePolicy(RebalancePolicy policy, PolicySpec twin, CanonicalForm form)
     {
         Spec = twin;
         Names = policy.Names;
@@ -108,7 +118,7 @@ public sealed class RebalancePolicy
         _targetPpm = policy._targetPpm;
         _risk = policy._risk;
         _trigger = TriggerRule.Compile(twin.Trigger, Names);
-        _identity = policy.Identity.BuyAndHold();
+        _identity = form;
     }
 
     /// <summary>The resolved spec the policy was compiled from.</summary>
