@@ -349,9 +349,30 @@ internal sealed class BoundTrigger(TriggerSpec spec)
 {
     public TriggerSpec Spec { get; } = spec;
 
-    public bool HasRiskDrift { get; } = spec.Walk().Any(t => t is RiskDriftTrigger);
+    public bool HasRiskDrift { get; } = Has<RiskDriftTrigger>(spec);
 
-    public bool HasDrift { get; } = spec.Walk().Any(t => t is DriftTrigger);
+    public bool HasDrift { get; } = Has<DriftTrigger>(spec);
+
+    /// <summary>Whether the tree holds a trigger of kind <typeparamref name="T"/> (a recursion, not <see cref="TriggerTree.Walk"/>'s iterators: every policy binds one).</summary>
+    private static bool Has<T>(TriggerSpec trigger)
+        where T : TriggerSpec
+    {
+        switch (trigger)
+        {
+            case T:
+                return true;
+            case AnyTrigger { Triggers: var children }:
+                return children.Any(Has<T>);
+            case AllTrigger { Triggers: var children }:
+                return children.Any(Has<T>);
+            case CooldownTrigger c:
+                return Has<T>(c.Inner);
+            case VolatilityTrigger v:
+                return Has<T>(v.Normal) || Has<T>(v.High);
+            default:
+                return false;
+        }
+    }
 }
 
 /// <summary>Bound lot sizes (a class, to be kept in a <see cref="BindMemo"/>).</summary>
