@@ -118,7 +118,7 @@ public static class BacktestJob
         var failures = new Exception?[count];
 
         // One canonical form per distinct twin (any policy's: they are equal byte for byte), kept to build the twin.
-        var twinForms = new ConcurrentDictionary<Identity, CanonicalForm>();
+        var twinForms = new ConcurrentDictionary<Identity, CanonicalForm>(Environment.ProcessorCount, Math.Min(count, 1 << 14));
         Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             try
@@ -154,7 +154,7 @@ public static class BacktestJob
         var policies = new List<RebalancePolicy>(count + 1);
         policies.AddRange(compiled);
         // Keyed by a class of the hash and capital: a dictionary over a struct key would be compiled at run time.
-        var byIdentity = new Dictionary<Identity, int>(count);
+        var byIdentity = new Dictionary<Identity, int>(2 * count);
         for (var i = 0; i < count; i++)
         {
             byIdentity.TryAdd(new Identity(compiled[i].Hash, spec.Policies[i].Capital), i);
