@@ -117,26 +117,31 @@ public static class BacktestJob
         var compiled = new RebalancePolicy[count];
         var failures = new Exception?[count];
 
-        // One canonical form per distinct twin (any policy's: they are equal byte for byte), kept to build the twin.
-        var twinForms = new ConcurrentDictionary<Identity, CanonicalForm>(Environment.ProcessorCount, Math.Min(count, 1 << 14));
+        // Each policy's twin's canonical form. Policies holding the very same universe, weights, costs and lot objects
+        // and one capital (a sweep's cells, a list's inherited blocks: bound once, shared) have byte-identical twins,
+        // whose form is spliced and hashed once.
+        var twinFormOf = new CanonicalForm?[count];
+        var twinsByParts = new ConcurrentDictionary<TwinParts, CanonicalForm>(Environment.ProcessorCount, Math.Min(count, 1 << 14));
         Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             try
             {
-                compiled[i] = new RebalancePolicy(spec.Policies[i]);
-                if (IsOwnTwin(spec.Policies[i]))
+                var policy = spec.Policies[i];
+                compiled[i] = new RebalancePolicy(policy);
+                if (IsOwnTwin(policy))
                 {
                     twinHashes[i] = compiled[i].Hash;
                 }
                 else
                 {
-                    var twin = compiled[i].Canonical.BuyAndHold();
-                    twinHashes[i] = twin.Hash;
-                    var key = new Identity(twin.Hash, 0);
-                    if (!twinForms.ContainsKey(key))
+                    var parts = new TwinParts(policy);
+                    if (!twinsByParts.TryGetValue(parts, out var twin))
                     {
-                        twinForms.TryAdd(key, twin);
+                        twin = twinsByParts.GetOrAdd(parts, compiled[i].Canonical.BuyAndHold());
                     }
+
+                    twinFormOf[i] = twin;
+                    twinHashes[i] = twin.Hash;
                 }
             }
 #pragma warning disable CA1031 // Rethrown below, deterministically.
@@ -196,7 +201,7 @@ public static class BacktestJob
         Parallel.For(0, added.Length, new ParallelOptions { CancellationToken = cancellationToken }, k =>
         {
             var first = firstUsers[k];
-            added[k] = compiled[first].BuyAndHold(BuyAndHold(spec.Policies[first]) with { Name = twinNames[k] }, twinForms[new Identity(twinHashes[first], 0)]);
+            added[k] = compiled[first].BuyAndHold(BuyAndHold(spec.Policies[first]) with { Name = twinNames[k] }, twinFormOf[first]);
         });
         policies.AddRange(added);
 
@@ -310,6 +315,29 @@ public static class BacktestJob
 
     /// <summary>A policy that is its own twin: buy and hold already, with the default execution.</summary>
     private static bool IsOwnTwin(PolicySpec policy) => policy.Trigger is NoTrigger && policy.Execution == ExecutionSpec.Default;
+
+    /// <summary>
+    /// What a buy-and-hold twin is made of (<see cref="BuyAndHold"/>: everything of its policy but the trigger and
+    /// execution), by reference: the universe, weights, costs and lot objects, and the capital. Equal parts give
+    /// byte-identical canonical forms (the records are immutable, the writer deterministic); different parts may still.
+    /// </summary>
+    private sealed class TwinParts(PolicySpec policy) : IEquatable<TwinParts>
+    {
+        private readonly string[] _universe = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(policy.Universe)!;
+        private readonly WeightsSpec _weights = policy.Weights;
+        private readonly CostSpec _costs = policy.Costs;
+        private readonly double[] _lot = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(policy.Lot)!;
+        private readonly double _capital = policy.Capital;
+
+        public bool Equals(TwinParts? other) => other is not null && ReferenceEquals(_universe, other._universe) && ReferenceEquals(_weights, other._weights)
+            && ReferenceEquals(_costs, other._costs) && ReferenceEquals(_lot, other._lot) && _capital.Equals(other._capital);
+
+        public override bool Equals(object? obj) => Equals(obj as TwinParts);
+
+        public override int GetHashCode() => HashCode.Combine(
+            System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_universe), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_weights),
+            System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_costs), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_lot), _capital.GetHashCode());
+    }
 
     /// <summary>What makes two runs one: the policy's hash and its capital.</summary>
     private sealed class Identity(PolicyHash hash, double capital) : IEquatable<Identity>
