@@ -27,23 +27,13 @@ public sealed class RebalancePolicy
     {
         ArgumentNullException.ThrowIfNull(spec);
         Spec = spec;
-        Names = spec.Universe;
-        _tieOrder = PartsPerMillion.OrdinalRanks(Names);
-        _targets = spec.Weights switch
-        {
-            FixedWeights f => [.. f.Targets],
-
-            // Risk-based targets come from the data at each rebalance; equal weights stand in until then.
-            RiskWeights => Uniform(spec.Universe.Length),
-            _ => throw new NotSupportedException($"weights scheme {spec.Weights.GetType().Name} is not supported"),
-        };
+        var targets = TargetsOf(spec);
+        Names = targets.Names;
+        _tieOrder = targets.TieOrder;
+        _targets = targets.Targets;
+        _targetPpm = targets.TargetPpm;
         _risk = spec.Weights as RiskWeights;
         _volatility = FindVolatility(spec.Trigger);
-        _targetPpm = PartsPerMillion.Round(_targets, _tieOrder);
-        for (var i = 0; i < _targets.Length; i++)
-        {
-            _targets[i] = _targetPpm[i] / (double)PartsPerMillion.One;
-        }
 
         if (_volatility?.HighWeights is { } highWeights)
         {
@@ -120,6 +110,44 @@ public sealed class RebalancePolicy
         _trigger = TriggerRule.Compile(twin.Trigger, Names);
         _identity = form;
     }
+
+    /// <summary>
+    /// The universe's tie order and the targets (as exact parts per million and as their fractions) of a spec's
+    /// weights. Never written after they are made, so policies with the very same weights and universe objects (the
+    /// policies of a list or the cells of a sweep share their bound blocks) share them: this thread's last ones are kept.
+    /// </summary>
+    private static CompiledTargets TargetsOf(PolicySpec spec)
+    {
+        var universe = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(spec.Universe);
+        if (_lastTargets is { } last && ReferenceEquals(last.Weights, spec.Weights) && ReferenceEquals(last.Universe, universe))
+        {
+            return last;
+        }
+
+        IReadOnlyList<string> names = spec.Universe;
+        var tieOrder = PartsPerMillion.OrdinalRanks(names);
+        var targets = spec.Weights switch
+        {
+            FixedWeights f => [.. f.Targets],
+
+            // Risk-based targets come from the data at each rebalance; equal weights stand in until then.
+            RiskWeights => Uniform(spec.Universe.Length),
+            _ => throw new NotSupportedException($"weights scheme {spec.Weights.GetType().Name} is not supported"),
+        };
+        var targetPpm = PartsPerMillion.Round(targets, tieOrder);
+        for (var i = 0; i < targets.Length; i++)
+        {
+            targets[i] = targetPpm[i] / (double)PartsPerMillion.One;
+        }
+
+        _lastTargets = new CompiledTargets(spec.Weights, universe, names, tieOrder, targets, targetPpm);
+        return _lastTargets;
+    }
+
+    [ThreadStatic]
+    private static CompiledTargets? _lastTargets;
+
+    private sealed record CompiledTargets(WeightsSpec Weights, string[]? Universe, IReadOnlyList<string> Names, int[] TieOrder, double[] Targets, int[] TargetPpm);
 
     /// <summary>The resolved spec the policy was compiled from.</summary>
     public PolicySpec Spec { get; }
