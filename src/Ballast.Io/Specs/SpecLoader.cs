@@ -260,11 +260,11 @@ public static class SpecLoader
 
         var (costsNode, costsPath) = Pick("costs");
         var costs = costsNode is null
-            ? CostSpec.Zero(universe.Length)
+            ? Zeros.Costs(universe.Length)
             : Memoised(BindMemo.BlockKey(BindMemo.Kind.Costs, costsNode, costsPath, universeKey), () => Inherited(name, costsPath, path, universe, () => BindCosts(costsNode, costsPath, universe)));
         var (lotNode, lotPath) = Pick("lot");
         var lot = lotNode is null
-            ? [.. new double[universe.Length]]
+            ? Zeros.Lots(universe.Length)
             : Memoised(BindMemo.BlockKey(BindMemo.Kind.Lot, lotNode, lotPath, universeKey), () => new LotSizes(Inherited(name, lotPath, path, universe, () => PerAsset(lotNode, lotPath, universe, positive: true)))).Values;
         var (triggerNode, triggerPath) = Pick("trigger");
         if (triggerNode is null)
@@ -339,6 +339,25 @@ public static class SpecLoader
             throw new BallastInputException(e.Location, $"{e.Detail} (the top-level value applied to policy '{policy}', whose universe is [{string.Join(", ", universe)}])");
         }
     }
+}
+
+/// <summary>
+/// The costs and lots of a policy that gives none, one object per universe size (for up to 64 assets): immutable, so
+/// the policies share them, and what is keyed by them (a twin's canonical form, a canonical block's bytes) is shared too.
+/// </summary>
+internal static class Zeros
+{
+    private const int Shared = 64;
+    private static readonly CostSpec?[] NoCosts = new CostSpec?[Shared + 1];
+    private static readonly LotSizes?[] NoLots = new LotSizes?[Shared + 1];
+
+    /// <summary>Zero costs for <paramref name="assets"/> assets (two threads may both make one; either is kept).</summary>
+    public static CostSpec Costs(int assets) =>
+        assets > Shared ? CostSpec.Zero(assets) : NoCosts[assets] ??= CostSpec.Zero(assets);
+
+    /// <summary>Fractional units (lot 0) for <paramref name="assets"/> assets.</summary>
+    public static ImmutableArray<double> Lots(int assets) =>
+        assets > Shared ? [.. new double[assets]] : (NoLots[assets] ??= new LotSizes([.. new double[assets]])).Values;
 }
 
 /// <summary>A bound universe: the names in order, and where each was written (the spec's universe locations).</summary>
