@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Ballast.Backtesting;
 using Ballast.Data;
 using Ballast.Policies;
@@ -113,18 +114,35 @@ public static class BacktestJob
         // canonical form.
         var count = spec.Policies.Length;
         var twinHashes = new PolicyHash[count];
-        var hashes = new TwinHashes();
         var compiled = new RebalancePolicy[count];
-        var twinSpecs = new PolicySpec?[count];
         var failures = new Exception?[count];
+
+        // Each policy's twin's canonical form. Policies holding the very same universe, weights, costs and lot objects
+        // and one capital (a sweep's cells, a list's inherited blocks: bound once, shared) have byte-identical twins,
+        // whose form is spliced and hashed once.
+        var twinFormOf = new CanonicalForm?[count];
+        var twinsByParts = new ConcurrentDictionary<TwinParts, CanonicalForm>(Environment.ProcessorCount, Math.Min(count, 1 << 14));
         Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             try
             {
-                compiled[i] = new RebalancePolicy(spec.Policies[i]);
-                var isOwnTwin = spec.Policies[i].Trigger is NoTrigger && spec.Policies[i].Execution == ExecutionSpec.Default;
-                twinSpecs[i] = isOwnTwin ? null : BuyAndHold(spec.Policies[i]);
-                twinHashes[i] = isOwnTwin ? compiled[i].Hash : hashes.HashOf(compiled[i].Canonical);
+                var policy = spec.Policies[i];
+                compiled[i] = new RebalancePolicy(policy);
+                if (IsOwnTwin(policy))
+                {
+                    twinHashes[i] = compiled[i].Hash;
+                }
+                else
+                {
+                    var parts = new TwinParts(policy);
+                    if (!twinsByParts.TryGetValue(parts, out var twin))
+                    {
+                        twin = twinsByParts.GetOrAdd(parts, compiled[i].Canonical.BuyAndHold());
+                    }
+
+                    twinFormOf[i] = twin;
+                    twinHashes[i] = twin.Hash;
+                }
             }
 #pragma warning disable CA1031 // Rethrown below, deterministically.
             catch (Exception e)
@@ -133,56 +151,71 @@ public static class BacktestJob
                 failures[i] = e;
             }
         });
-        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+        if (Array.FindIndex(failures, f => f is not null) is var firstFailure and >= 0)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failures[firstFailure]!).Throw();
         }
 
         var policies = new List<RebalancePolicy>(count + 1);
         policies.AddRange(compiled);
-        var byIdentity = new Dictionary<(PolicyHash Hash, double Capital), int>();
+        // Keyed by a class of the hash and capital: a dictionary over a struct key would be compiled at run time.
+        var byIdentity = new Dictionary<Identity, int>(2 * count);
         for (var i = 0; i < count; i++)
         {
-            byIdentity.TryAdd((compiled[i].Hash, spec.Policies[i].Capital), i);
+            byIdentity.TryAdd(new Identity(compiled[i].Hash, spec.Policies[i].Capital), i);
         }
 
         // Twins not among the policies are added after them, in order of first use, then named.
         var twinOf = new int[count];
-        var added = new List<(int FirstUser, PolicySpec Twin)>();
+        var firstUsers = new List<int>();
         for (var i = 0; i < count; i++)
         {
-            var key = (twinHashes[i], spec.Policies[i].Capital);
+            var key = new Identity(twinHashes[i], spec.Policies[i].Capital);
             if (!byIdentity.TryGetValue(key, out var index))
             {
-                index = count + added.Count;
-                added.Add((i, twinSpecs[i]!));
+                index = count + firstUsers.Count;
+                firstUsers.Add(i);
                 byIdentity[key] = index;
             }
 
             twinOf[i] = index;
         }
 
-        var names = new HashSet<string>(spec.Policies.Select(p => p.Name), StringComparer.Ordinal);
-        var twinNames = TwinNames.For(spec, twinOf, added.Select(a => a.FirstUser).ToArray(), names);
-        var twins = new List<int>(twinOf);
-        for (var k = 0; k < added.Count; k++)
+        var names = new HashSet<string>(count + firstUsers.Count, StringComparer.Ordinal);
+        foreach (var policy in spec.Policies)
         {
-            var name = Unique(twinNames[k], names);
-            policies.Add(new RebalancePolicy(added[k].Twin with { Name = name }));
+            names.Add(policy.Name);
+        }
+
+        var twinNames = TwinNames.For(spec, twinOf, [.. firstUsers], names);
+        var twins = new List<int>(twinOf);
+        for (var k = 0; k < firstUsers.Count; k++)
+        {
+            twinNames[k] = Unique(twinNames[k], names);
             twins.Add(count + k);
         }
+
+        // Each added twin is built from its first user's compiled parts (targets shared, canonical form spliced):
+        // equal to compiling BuyAndHold(policy) whole, in parallel.
+        var added = new RebalancePolicy[firstUsers.Count];
+        Parallel.For(0, added.Length, new ParallelOptions { CancellationToken = cancellationToken }, k =>
+        {
+            var first = firstUsers[k];
+            added[k] = compiled[first].BuyAndHold(BuyAndHold(spec.Policies[first]) with { Name = twinNames[k] }, twinFormOf[first]);
+        });
+        policies.AddRange(added);
 
         var baselines = new List<NamedBaseline>();
         foreach (var baseline in spec.Baselines)
         {
             var compiledBaseline = new RebalancePolicy(baseline);
-            if (!byIdentity.TryGetValue((compiledBaseline.Hash, baseline.Capital), out var index))
+            if (!byIdentity.TryGetValue(new Identity(compiledBaseline.Hash, baseline.Capital), out var index))
             {
                 index = policies.Count;
                 var name = names.Add(baseline.Name) ? baseline.Name : Unique(baseline.Name + " (baseline)", names);
                 policies.Add(name == baseline.Name ? compiledBaseline : new RebalancePolicy(baseline with { Name = name }));
                 twins.Add(-1);
-                byIdentity[(compiledBaseline.Hash, baseline.Capital)] = index;
+                byIdentity[new Identity(compiledBaseline.Hash, baseline.Capital)] = index;
             }
 
             baselines.Add(new NamedBaseline(baseline.Name, index));
@@ -206,25 +239,38 @@ public static class BacktestJob
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(compiled);
-        var groups = new Dictionary<PolicyHash, List<string>>();
-        var order = new List<PolicyHash>();
+        // Grouped by hash through a class key (as Identity): a dictionary or LINQ over the struct would be compiled at run time.
+        var groups = new Dictionary<Identity, List<string>>(compiled.Count);
+        var firsts = new List<int>();
+        var inOrder = new List<List<string>>();
         for (var i = 0; i < compiled.Count; i++)
         {
-            if (!groups.TryGetValue(compiled[i].Hash, out var group))
+            var key = new Identity(compiled[i].Hash, 0);
+            if (!groups.TryGetValue(key, out var group))
             {
                 group = [];
-                groups[compiled[i].Hash] = group;
-                order.Add(compiled[i].Hash);
+                groups[key] = group;
+                firsts.Add(i);
+                inOrder.Add(group);
             }
 
             group.Add(compiled[i].Spec.Name);
         }
 
-        var duplicates = order.Where(h => groups[h].Count > 1).ToList();
-        var notices = new List<string>();
-        foreach (var hash in duplicates.Take(MaxDuplicateNotices))
+        // The hashes several policies share, by their first policy's index, in order of first use.
+        var duplicates = new List<int>();
+        for (var g = 0; g < inOrder.Count; g++)
         {
-            var group = groups[hash];
+            if (inOrder[g].Count > 1)
+            {
+                duplicates.Add(g);
+            }
+        }
+
+        var notices = new List<string>();
+        for (var d = 0; d < Math.Min(duplicates.Count, MaxDuplicateNotices); d++)
+        {
+            var (hash, group) = (compiled[firsts[duplicates[d]]].Hash, inOrder[duplicates[d]]);
             var shown = string.Join(", ", group.Take(5).Select(n => $"'{n}'"));
             notices.Add($"{group.Count} policies have one hash ({hash.ToString()[..12]}), the same rules under different names: {shown}{(group.Count > 5 ? ", ..." : string.Empty)}");
         }
@@ -253,7 +299,57 @@ public static class BacktestJob
     public static int HistoryRows(PolicySet spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Policies.Concat(spec.Baselines.IsDefault ? [] : spec.Baselines).Select(RebalancePolicy.HistoryRowsOf).DefaultIfEmpty(0).Max();
+        var rows = 0;
+        foreach (var policy in spec.Policies)
+        {
+            rows = Math.Max(rows, RebalancePolicy.HistoryRowsOf(policy));
+        }
+
+        foreach (var baseline in spec.Baselines.IsDefault ? [] : spec.Baselines)
+        {
+            rows = Math.Max(rows, RebalancePolicy.HistoryRowsOf(baseline));
+        }
+
+        return rows;
+    }
+
+    /// <summary>A policy that is its own twin: buy and hold already, with the default execution.</summary>
+    private static bool IsOwnTwin(PolicySpec policy) => policy.Trigger is NoTrigger && policy.Execution == ExecutionSpec.Default;
+
+    /// <summary>
+    /// What a buy-and-hold twin is made of (<see cref="BuyAndHold"/>: everything of its policy but the trigger and
+    /// execution), by reference: the universe, weights, costs and lot objects, and the capital. Equal parts give
+    /// byte-identical canonical forms (the records are immutable, the writer deterministic); different parts may still.
+    /// </summary>
+    private sealed class TwinParts(PolicySpec policy) : IEquatable<TwinParts>
+    {
+        private readonly string[] _universe = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(policy.Universe)!;
+        private readonly WeightsSpec _weights = policy.Weights;
+        private readonly CostSpec _costs = policy.Costs;
+        private readonly double[] _lot = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(policy.Lot)!;
+        private readonly double _capital = policy.Capital;
+
+        public bool Equals(TwinParts? other) => other is not null && ReferenceEquals(_universe, other._universe) && ReferenceEquals(_weights, other._weights)
+            && ReferenceEquals(_costs, other._costs) && ReferenceEquals(_lot, other._lot) && _capital.Equals(other._capital);
+
+        public override bool Equals(object? obj) => Equals(obj as TwinParts);
+
+        public override int GetHashCode() => HashCode.Combine(
+            System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_universe), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_weights),
+            System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_costs), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_lot), _capital.GetHashCode());
+    }
+
+    /// <summary>What makes two runs one: the policy's hash and its capital.</summary>
+    private sealed class Identity(PolicyHash hash, double capital) : IEquatable<Identity>
+    {
+        private readonly PolicyHash _hash = hash;
+        private readonly double _capital = capital;
+
+        public bool Equals(Identity? other) => other is not null && _hash.Equals(other._hash) && _capital.Equals(other._capital);
+
+        public override bool Equals(object? obj) => Equals(obj as Identity);
+
+        public override int GetHashCode() => HashCode.Combine(_hash.GetHashCode(), _capital.GetHashCode());
     }
 
     /// <summary>Buy-and-hold of a policy's universe, weights, costs and capital.</summary>

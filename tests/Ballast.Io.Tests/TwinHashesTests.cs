@@ -85,4 +85,93 @@ public sealed class TwinHashesTests
             Assert.Equal(twin.Hash, hashes.HashOf(form));
         });
     }
+
+    [Fact]
+    public void TwinBuiltFromItsPolicy_OfVariedPolicies_EqualsTheTwinCompiledWhole()
+    {
+        foreach (var policy in SpecLoader.Load(Varied, "varied.yaml").Policies)
+        {
+            AssertSameTwin(policy);
+        }
+    }
+
+    /// <summary>The fast twin (<see cref="RebalancePolicy.BuyAndHold"/>) against the general one, on random universes (names in any order), weights, triggers and executions.</summary>
+    [Fact]
+    public void TwinBuiltFromItsPolicy_OfRandomPolicies_EqualsTheTwinCompiledWhole()
+    {
+        var pool = new[] { "b", "A", "execution", "a", "trigger", "é", "x,y", "B" };
+        var r = CultureInfo.InvariantCulture;
+        Gen.Select(Gen.Int[1, pool.Length].SelectMany(n => Gen.Shuffle(pool, n)), Gen.Double[0.001, 0.5], Gen.Int[0, 5], Gen.Int[0, 2], Gen.Bool).Sample((names, band, trigger, execution, equal) =>
+        {
+            var quoted = names.Select(n => $"\"{n}\"").ToArray();
+            var b = band.ToString("R", r);
+            var triggers = new[]
+            {
+                "none",
+                "{ calendar: monthly }",
+                $"{{ drift: {{ absolute: {b} }}, check: weekly }}",
+                $"{{ any: [ {{ calendar: annual }}, {{ drift: {{ relative: {b} }} }}, {{ drift: {{ absolute: {b} }} }} ] }}",
+                $"{{ drift: {{ relative: {b} }}, cooldown: {{ rows: 3 }} }}",
+                $"{{ calendar: quarterly, volatility: {{ above: 0.3, then: {{ drift: {{ absolute: {b} }} }} }} }}",
+            };
+            var executions = new[] { "{ to: target }", "{ partial: 0.5 }", "{ min_trade: { weight: 0.001 }, max_turnover: 0.5 }" };
+            // Tenths, the first asset taking the rest: ties for the rounding to parts per million to break by name.
+            var targets = string.Join(", ", quoted.Select((q, i) => $"{q}: {(i == 0 ? (10 - (quoted.Length - 1)) / 10.0 : 0.1).ToString("R", r)}"));
+            var yaml = $$"""
+                universe: [{{string.Join(", ", quoted)}}]
+                weights: {{(equal ? "{ scheme: equal }" : $"{{ scheme: fixed, targets: {{ {targets} }} }}")}}
+                costs: { proportional_bps: { {{quoted[0]}}: 2.5 }, spread_bps: 1 }
+                trigger: {{triggers[trigger]}}
+                execution: {{executions[execution]}}
+                """;
+            AssertSameTwin(SpecLoader.Load(yaml, "random.yaml").Policies.Single());
+        });
+    }
+
+    private static void AssertSameTwin(PolicySpec policy)
+    {
+        var twinSpec = BacktestJob.BuyAndHold(policy) with { Name = "buy-and-hold (x)" };
+        var whole = new RebalancePolicy(twinSpec);
+        var compiled = new RebalancePolicy(policy);
+        var fast = compiled.BuyAndHold(twinSpec);
+        Assert.Same(twinSpec, fast.Spec);
+
+        // A twin form made for the policy (as the job makes it for the first policy of a twin) is kept as it is.
+        var given = CanonicalPolicy.Form(policy).BuyAndHold();
+        Assert.True(compiled.Canonical.IsBuyAndHold(given));
+        Assert.Same(given, compiled.BuyAndHold(twinSpec, given).Canonical);
+        Assert.Equal(whole.CanonicalJson, fast.CanonicalJson);
+        Assert.Equal(whole.Hash, fast.Hash);
+        Assert.Equal(whole.Canonical.Execution, fast.Canonical.Execution);
+        Assert.Equal(whole.Canonical.Trigger, fast.Canonical.Trigger);
+        Assert.Equal(whole.TargetPpm.ToArray(), fast.TargetPpm.ToArray());
+        Assert.Equal(whole.Targets.ToArray(), fast.Targets.ToArray());
+        Assert.Equal(whole.Names, fast.Names);
+        Assert.Equal((whole.IsRiskBased, whole.UsesMaxAbsDrift, whole.FiresOnlyAboveDrift, whole.PlansFixedTargets, whole.ObservesVolatility, whole.RetargetsByRegime, whole.NeedsPrices, whole.HistoryRows),
+            (fast.IsRiskBased, fast.UsesMaxAbsDrift, fast.FiresOnlyAboveDrift, fast.PlansFixedTargets, fast.ObservesVolatility, fast.RetargetsByRegime, fast.NeedsPrices, fast.HistoryRows));
+        var calendar = new MarketCalendar([new DateOnly(2024, 1, 31), new DateOnly(2024, 2, 1), new DateOnly(2024, 2, 2)]);
+        Assert.Equal(whole.CandidateRows(calendar), fast.CandidateRows(calendar));
+
+        // The policy's own compiled rules against the general walk of its trigger tree.
+        Assert.Equal(policy.Trigger.Walk().Any(t => t is DriftTrigger { Measure: DriftMeasure.Absolute }), compiled.UsesMaxAbsDrift);
+        Assert.Equal(PartsPerMillion.Round([.. compiled.Targets], [.. Enumerable.Range(0, policy.Universe.Length).OrderBy(i => policy.Universe[i], StringComparer.Ordinal).Select((index, rank) => (index, rank)).OrderBy(p => p.index).Select(p => p.rank)]), compiled.TargetPpm.ToArray());
+        Assert.Equal(Enumerable.Range(0, policy.Universe.Length).OrderBy(i => policy.Universe[i], StringComparer.Ordinal).Select((index, rank) => (index, rank)).OrderBy(p => p.index).Select(p => p.rank), PartsPerMillion.OrdinalRanks(policy.Universe));
+    }
+
+    [Fact]
+    public void TwinOfAnotherPolicy_IsRefused()
+    {
+        var policies = SpecLoader.Load(Varied, "varied.yaml").Policies;
+        var risk = new RebalancePolicy(policies.Single(p => p.Name == "risk"));
+        Assert.Throws<ArgumentException>(() => risk.BuyAndHold(BacktestJob.BuyAndHold(policies[0])));
+        Assert.Throws<ArgumentException>(() => risk.BuyAndHold(policies.Single(p => p.Name == "risk")));
+
+        // Another twin's form is refused; the same twin's form made from another policy is taken.
+        var riskTwin = BacktestJob.BuyAndHold(policies.Single(p => p.Name == "risk"));
+        var fixedTwin = new RebalancePolicy(policies[0]).Canonical.BuyAndHold();
+        Assert.False(risk.Canonical.IsBuyAndHold(fixedTwin));
+        Assert.Throws<ArgumentException>(() => risk.BuyAndHold(riskTwin, fixedTwin));
+        var calendar = new RebalancePolicy(policies.Single(p => p.Name == "calendar"));
+        Assert.Equal(calendar.BuyAndHold(BacktestJob.BuyAndHold(calendar.Spec)).Hash, calendar.BuyAndHold(BacktestJob.BuyAndHold(calendar.Spec), fixedTwin).Hash);
+    }
 }

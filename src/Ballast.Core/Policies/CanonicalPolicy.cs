@@ -126,7 +126,26 @@ public static class CanonicalPolicy
             order[i] = (names[i], i);
         }
 
-        Array.Sort(order, static (a, b) => string.CompareOrdinal(a.Name, b.Name) is var c and not 0 ? c : a.Index.CompareTo(b.Index));
+        if (order.Length <= 64)
+        {
+            // An insertion sort (the entries are already in index order, so names tie in it): the framework's sort
+            // over these tuples is compiled at run time, costing more than sorting a universe.
+            for (var i = 1; i < order.Length; i++)
+            {
+                var item = order[i];
+                var j = i;
+                for (; j > 0 && string.CompareOrdinal(order[j - 1].Name, item.Name) > 0; j--)
+                {
+                    order[j] = order[j - 1];
+                }
+
+                order[j] = item;
+            }
+        }
+        else
+        {
+            Array.Sort(order, static (a, b) => string.CompareOrdinal(a.Name, b.Name) is var c and not 0 ? c : a.Index.CompareTo(b.Index));
+        }
         var keys = new JsonEncodedText[order.Length];
         for (var k = 0; k < keys.Length; k++)
         {

@@ -27,23 +27,13 @@ public sealed class RebalancePolicy
     {
         ArgumentNullException.ThrowIfNull(spec);
         Spec = spec;
-        Names = spec.Universe;
-        _tieOrder = PartsPerMillion.OrdinalRanks(Names);
-        _targets = spec.Weights switch
-        {
-            FixedWeights f => [.. f.Targets],
-
-            // Risk-based targets come from the data at each rebalance; equal weights stand in until then.
-            RiskWeights => Uniform(spec.Universe.Length),
-            _ => throw new NotSupportedException($"weights scheme {spec.Weights.GetType().Name} is not supported"),
-        };
+        var targets = TargetsOf(spec);
+        Names = targets.Names;
+        _tieOrder = targets.TieOrder;
+        _targets = targets.Targets;
+        _targetPpm = targets.TargetPpm;
         _risk = spec.Weights as RiskWeights;
         _volatility = FindVolatility(spec.Trigger);
-        _targetPpm = PartsPerMillion.Round(_targets, _tieOrder);
-        for (var i = 0; i < _targets.Length; i++)
-        {
-            _targets[i] = _targetPpm[i] / (double)PartsPerMillion.One;
-        }
 
         if (_volatility?.HighWeights is { } highWeights)
         {
@@ -62,8 +52,9 @@ public sealed class RebalancePolicy
         }
 
         _trigger = TriggerRule.Compile(spec.Trigger, Names, spec.Weights as RiskWeights, _highTargets is null ? null : new RegimeTargets(_targets, _highTargets));
-        _band = spec.Trigger.Walk().OfType<DriftTrigger>().FirstOrDefault();
-        UsesMaxAbsDrift = spec.Trigger.Walk().Any(t => t is DriftTrigger { Measure: DriftMeasure.Absolute });
+        var absolute = false;
+        _band = FirstDrift(spec.Trigger, ref absolute);
+        UsesMaxAbsDrift = absolute;
         FiresOnlyAboveDrift = spec.Trigger switch
         {
             // A zero band fires on every check, drifted or not: no shortcut.
@@ -76,6 +67,87 @@ public sealed class RebalancePolicy
             throw new ArgumentException("execution to: band-edge needs a drift trigger to define the bands", nameof(spec));
         }
     }
+
+    /// <summary>
+    /// A buy-and-hold policy compiled from this one's parts: <paramref name="twin"/> is this policy's spec with
+    /// <c>trigger: none</c> and the default execution (any name). Its targets are this policy's (shared, not computed
+    /// again) and its canonical form is this one's with those two values replaced (<see cref="CanonicalForm.BuyAndHold"/>),
+    /// so it equals <c>new RebalancePolicy(twin)</c> in every decision, its canonical JSON and its hash, at a fraction of the cost.
+    /// </summary>
+    /// <param name="twin">This policy's spec with trigger none and the default execution.</param>
+    /// <param name="form">
+    /// The twin's canonical form when the caller already has it (<see cref="CanonicalForm.BuyAndHold"/> of this
+    /// policy's, or of another policy with the same twin): checked byte for byte and kept, not spliced and hashed again.
+    /// </param>
+    /// <exception cref="ArgumentException"><paramref name="twin"/> is not this policy's spec without rebalancing, or <paramref name="form"/> not its twin's canonical form.</exception>
+    public RebalancePolicy BuyAndHold(PolicySpec twin, CanonicalForm? form = null)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        if (form is not null && !Identity.IsBuyAndHold(form))
+        {
+            throw new ArgumentException("not the canonical form of this policy's buy-and-hold twin", nameof(form));
+        }
+
+        var spec = Spec;
+        if (twin.Trigger is not NoTrigger || twin.Execution != ExecutionSpec.Default || twin.Universe != spec.Universe || !ReferenceEquals(twin.Weights, spec.Weights)
+            || !ReferenceEquals(twin.Costs, spec.Costs) || twin.Lot != spec.Lot || !twin.Capital.Equals(spec.Capital))
+        {
+            throw new ArgumentException("not this policy's spec with trigger none and the default execution (the same universe, weights, costs, lots and capital)", nameof(twin));
+        }
+
+        return new RebalancePolicy(this, twin, form ?? Identity.BuyAndHold());
+    }
+
+    /// <summary>The twin of <see cref="BuyAndHold"/>: <paramref name="policy"/>'s targets, no trigger, the canonical form spliced from the policy's.</summary>
+    private RebalancePolicy(RebalancePolicy policy, PolicySpec twin, CanonicalForm form)
+    {
+        Spec = twin;
+        Names = policy.Names;
+        _tieOrder = policy._tieOrder;
+        _targets = policy._targets;
+        _targetPpm = policy._targetPpm;
+        _risk = policy._risk;
+        _trigger = TriggerRule.Compile(twin.Trigger, Names);
+        _identity = form;
+    }
+
+    /// <summary>
+    /// The universe's tie order and the targets (as exact parts per million and as their fractions) of a spec's
+    /// weights. Never written after they are made, so policies with the very same weights and universe objects (the
+    /// policies of a list or the cells of a sweep share their bound blocks) share them: this thread's last ones are kept.
+    /// </summary>
+    private static CompiledTargets TargetsOf(PolicySpec spec)
+    {
+        var universe = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(spec.Universe);
+        if (_lastTargets is { } last && ReferenceEquals(last.Weights, spec.Weights) && ReferenceEquals(last.Universe, universe))
+        {
+            return last;
+        }
+
+        IReadOnlyList<string> names = spec.Universe;
+        var tieOrder = PartsPerMillion.OrdinalRanks(names);
+        var targets = spec.Weights switch
+        {
+            FixedWeights f => [.. f.Targets],
+
+            // Risk-based targets come from the data at each rebalance; equal weights stand in until then.
+            RiskWeights => Uniform(spec.Universe.Length),
+            _ => throw new NotSupportedException($"weights scheme {spec.Weights.GetType().Name} is not supported"),
+        };
+        var targetPpm = PartsPerMillion.Round(targets, tieOrder);
+        for (var i = 0; i < targets.Length; i++)
+        {
+            targets[i] = targetPpm[i] / (double)PartsPerMillion.One;
+        }
+
+        _lastTargets = new CompiledTargets(spec.Weights, universe, names, tieOrder, targets, targetPpm);
+        return _lastTargets;
+    }
+
+    [ThreadStatic]
+    private static CompiledTargets? _lastTargets;
+
+    private sealed record CompiledTargets(WeightsSpec Weights, string[]? Universe, IReadOnlyList<string> Names, int[] TieOrder, double[] Targets, int[] TargetPpm);
 
     /// <summary>The resolved spec the policy was compiled from.</summary>
     public PolicySpec Spec { get; }
@@ -624,6 +696,41 @@ public sealed class RebalancePolicy
 
             return true;
         }
+    }
+
+    /// <summary>The first drift trigger of the tree in <see cref="TriggerTree.Walk"/>'s order; <paramref name="absolute"/> set when any drift trigger in it is absolute.</summary>
+    private static DriftTrigger? FirstDrift(TriggerSpec trigger, ref bool absolute)
+    {
+        switch (trigger)
+        {
+            case DriftTrigger d:
+                absolute |= d.Measure == DriftMeasure.Absolute;
+                return d;
+            case AnyTrigger { Triggers: var children }:
+                return FirstDrift(children, ref absolute);
+            case AllTrigger { Triggers: var children }:
+                return FirstDrift(children, ref absolute);
+            case CooldownTrigger c:
+                return FirstDrift(c.Inner, ref absolute);
+            case VolatilityTrigger v:
+                var normal = FirstDrift(v.Normal, ref absolute);
+                var high = FirstDrift(v.High, ref absolute);
+                return normal ?? high;
+            default:
+                return null;
+        }
+    }
+
+    private static DriftTrigger? FirstDrift(System.Collections.Immutable.ImmutableArray<TriggerSpec> children, ref bool absolute)
+    {
+        DriftTrigger? first = null;
+        foreach (var child in children)
+        {
+            var found = FirstDrift(child, ref absolute);
+            first ??= found;
+        }
+
+        return first;
     }
 
     private static VolatilityTrigger? FindVolatility(TriggerSpec trigger) => trigger switch

@@ -62,7 +62,7 @@ internal abstract class TriggerRule
 
     public static TriggerRule Compile(TriggerSpec spec, IReadOnlyList<string> names, RiskWeights? risk = null, RegimeTargets? regimes = null) => spec switch
     {
-        NoTrigger => new NeverRule(),
+        NoTrigger => NeverRule.Instance,
         CalendarTrigger c => new CalendarRule(c.Schedule),
         DriftTrigger d => new DriftRule(d, names),
         RiskDriftTrigger r => new RiskDriftRule(r, names, risk ?? throw new ArgumentException("a risk-drift trigger needs risk-parity or risk-budget weights", nameof(risk))),
@@ -73,16 +73,35 @@ internal abstract class TriggerRule
         _ => throw new NotSupportedException($"unknown trigger {spec.GetType().Name}"),
     };
 
+    /// <summary>Never fires: one instance for every buy-and-hold policy (it keeps nothing of its policy).</summary>
     private sealed class NeverRule : TriggerRule
     {
+        public static readonly NeverRule Instance = new();
+
+        // No candidate row, for the last calendar asked about: one array shared by every policy that never trades
+        // (a backtest's twins all run on one calendar), swapped as one reference. Callers only read candidate rows,
+        // as they read a calendar's cached period starts.
+        private Tuple<MarketCalendar, bool[]>? _none;
+
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets) => null;
 
-        public override bool[]? Candidates(MarketCalendar calendar, int periodsPerYear) => new bool[calendar.Count];
+        public override bool[]? Candidates(MarketCalendar calendar, int periodsPerYear)
+        {
+            var none = _none;
+            if (none is null || !ReferenceEquals(none.Item1, calendar) || none.Item2.Length != calendar.Count)
+            {
+                none = Tuple.Create(calendar, new bool[calendar.Count]);
+                _none = none;
+            }
+
+            return none.Item2;
+        }
     }
 
     private sealed class CalendarRule(CalendarSchedule schedule) : TriggerRule
     {
-        private readonly TriggerReason _reason = new("calendar", schedule.Describe("calendar"));
+        // Described when a firing's text is first read, not for every policy compiled.
+        private readonly TriggerReason _reason = new("calendar", () => schedule.Describe("calendar"));
 
         // The period-start flags of the last calendar seen, swapped as one reference (safe if shared across threads).
         private Tuple<MarketCalendar, bool[]>? _cache;
@@ -114,7 +133,7 @@ internal abstract class TriggerRule
         private readonly double _band = spec.Band;
         private readonly bool _absolute = spec.Measure == DriftMeasure.Absolute;
         private readonly CalendarRule? _check = spec.CheckSchedule is { } check ? new CalendarRule(check) : null;
-        private readonly TriggerReason _everyCheck = new("drift", spec.CheckSchedule is { } check ? $"drift band 0: rebalance on every row of {check.Describe("check")}" : "drift band 0: rebalance on every row");
+        private readonly TriggerReason _everyCheck = new("drift", () => spec.CheckSchedule is { } check ? $"drift band 0: rebalance on every row of {check.Describe("check")}" : "drift band 0: rebalance on every row");
 
         public override TriggerReason? Evaluate(in PolicyContext context, ReadOnlySpan<double> targets)
         {

@@ -39,7 +39,11 @@ internal static class CostBinder
         }
         else
         {
-            Array.Fill(values, Bounded(node, path, positive, max));
+            var value = Bounded(node, path, positive, max);
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = value;
+            }
         }
 
         return [.. values];

@@ -20,9 +20,12 @@ internal static class NameRule
             throw Fail(node, path, "the name is empty");
         }
 
-        if (name.Any(char.IsControl))
+        foreach (var c in name)
         {
-            throw Fail(node, path, $"the name holds a control character (U+{(int)name.First(char.IsControl):X4}); names are one line of printable text");
+            if (char.IsControl(c))
+            {
+                throw Fail(node, path, $"the name holds a control character (U+{(int)c:X4}); names are one line of printable text");
+            }
         }
 
         if (name[0] is '=' or '+' or '-' or '@')

@@ -9,25 +9,36 @@ namespace Ballast.Io.Specs;
 /// </summary>
 internal static class ParallelBinding
 {
-    /// <summary>Policy <c>i</c> for i in [0, <paramref name="count"/>), each bound by <paramref name="bind"/> with its own locations.</summary>
+    /// <summary>Policies per chunk: each chunk binds in order on one thread into one dictionary of locations.</summary>
+    private const int Chunk = 256;
+
+    /// <summary>Policy <c>i</c> for i in [0, <paramref name="count"/>), each bound by <paramref name="bind"/>, which adds the locations it finds to the dictionary it is given.</summary>
     public static PolicySpec[] BindAll(int count, Func<int, Dictionary<string, InputLocation>, PolicySpec> bind, Dictionary<string, InputLocation> locations)
     {
         var policies = new PolicySpec[count];
-        var found = new Dictionary<string, InputLocation>?[count];
-        var failures = new Exception?[count];
-        Parallel.For(0, count, i =>
+        var chunks = (count + Chunk - 1) / Chunk;
+
+        // Per chunk: the locations its policies found, in their order (TryAdd keeps the first), and its first failure.
+        var found = new Dictionary<string, InputLocation>[chunks];
+        var failures = new Exception?[chunks];
+        Parallel.For(0, chunks, c =>
         {
-            try
+            var own = new Dictionary<string, InputLocation>(StringComparer.Ordinal);
+            found[c] = own;
+            for (var i = c * Chunk; i < Math.Min(count, (c + 1) * Chunk); i++)
             {
-                var own = new Dictionary<string, InputLocation>(StringComparer.Ordinal);
-                policies[i] = bind(i, own);
-                found[i] = own;
-            }
+                try
+                {
+                    policies[i] = bind(i, own);
+                }
 #pragma warning disable CA1031 // Rethrown below, deterministically: the first failing policy in order.
-            catch (Exception e)
+                catch (Exception e)
 #pragma warning restore CA1031
-            {
-                failures[i] = e;
+                {
+                    // The chunk's first failure; the policies after it in the chunk cannot be the first in order.
+                    failures[c] = e;
+                    return;
+                }
             }
         });
         if (Array.FindIndex(failures, f => f is not null) is var first and >= 0)
@@ -37,7 +48,7 @@ internal static class ParallelBinding
 
         foreach (var own in found)
         {
-            foreach (var (asset, location) in own!)
+            foreach (var (asset, location) in own)
             {
                 locations.TryAdd(asset, location);
             }

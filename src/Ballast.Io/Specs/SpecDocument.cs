@@ -67,20 +67,15 @@ internal static class SpecDocument
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         var lineStarts = new List<int> { 0 };
-        for (var i = 0; i < bytes.Length; i++)
+        var span = bytes.AsSpan();
+        for (var at = span.IndexOf((byte)'\n'); at >= 0;)
         {
-            if (bytes[i] == (byte)'\n')
-            {
-                lineStarts.Add(i + 1);
-            }
+            lineStarts.Add(at + 1);
+            var next = span[(at + 1)..].IndexOf((byte)'\n');
+            at = next < 0 ? -1 : at + 1 + next;
         }
 
-        InputLocation At(long offset)
-        {
-            var index = lineStarts.BinarySearch((int)offset);
-            var line = index >= 0 ? index : ~index - 1;
-            return new InputLocation(source, line + 1, (int)(offset - lineStarts[line]) + 1);
-        }
+        var lines = new SourceLines(source, [.. lineStarts]);
 
         // The reader's own depth bound sits above ours, so ours (with its message) is the one met.
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false, MaxDepth = DocumentLimits.MaxDepth + 1 });
@@ -92,10 +87,10 @@ internal static class SpecDocument
             }
 
             var values = 0L;
-            var root = ReadJson(ref reader, At, 0, ref values);
+            var root = ReadJson(ref reader, lines, new KeyNames(), 0, ref values);
             if (reader.Read())
             {
-                throw new BallastInputException(At(reader.TokenStartIndex), "unexpected content after the end of the JSON document");
+                throw new BallastInputException(lines.At(reader.TokenStartIndex), "unexpected content after the end of the JSON document");
             }
 
             return root;
@@ -111,17 +106,17 @@ internal static class SpecDocument
         }
     }
 
-    private static SpecNode ReadJson(ref Utf8JsonReader reader, Func<long, InputLocation> at, int depth, ref long values)
+    private static SpecNode ReadJson(ref Utf8JsonReader reader, SourceLines lines, KeyNames keys, int depth, ref long values)
     {
-        var location = at(reader.TokenStartIndex);
+        var offset = checked((int)reader.TokenStartIndex);
         if (++values > DocumentLimits.MaxValues)
         {
-            throw new BallastInputException(location, DocumentLimits.TooManyValues());
+            throw new BallastInputException(lines.At(offset), DocumentLimits.TooManyValues());
         }
 
         if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && depth + 1 > DocumentLimits.MaxDepth)
         {
-            throw new BallastInputException(location, DocumentLimits.TooDeep());
+            throw new BallastInputException(lines.At(offset), DocumentLimits.TooDeep());
         }
 
         switch (reader.TokenType)
@@ -132,8 +127,8 @@ internal static class SpecDocument
                 Dictionary<string, int>? seen = null;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
-                    var keyLocation = at(reader.TokenStartIndex);
-                    var key = reader.GetString() ?? string.Empty;
+                    var keyOffset = checked((int)reader.TokenStartIndex);
+                    var key = keys.Of(ref reader);
                     if (seen is null && entries.Count >= SmallMapping)
                     {
                         seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -143,37 +138,77 @@ internal static class SpecDocument
                         }
                     }
 
-                    if (seen is not null ? !seen.TryAdd(key, keyLocation.Line ?? 0) : IndexOfKey(entries, key) >= 0)
+                    if (seen is not null ? !seen.TryAdd(key, lines.At(keyOffset).Line ?? 0) : IndexOfKey(entries, key) >= 0)
                     {
                         var also = seen is not null ? seen[key] : entries[IndexOfKey(entries, key)].Key.Location.Line ?? 0;
-                        throw new BallastInputException(keyLocation, $"duplicate key '{key}' (also on line {also})");
+                        throw new BallastInputException(lines.At(keyOffset), $"duplicate key '{key}' (also on line {also})");
                     }
 
                     reader.Read();
-                    entries.Add(new(new ScalarNode(keyLocation, key, plain: false), ReadJson(ref reader, at, depth + 1, ref values)));
+                    entries.Add(new(new ScalarNode(lines, keyOffset, key, plain: false), ReadJson(ref reader, lines, keys, depth + 1, ref values)));
                 }
 
-                return new MapNode(location, entries);
+                return new MapNode(lines, offset, entries);
             case JsonTokenType.StartArray:
                 var items = new List<SpecNode>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    items.Add(ReadJson(ref reader, at, depth + 1, ref values));
+                    items.Add(ReadJson(ref reader, lines, keys, depth + 1, ref values));
                 }
 
-                return new ListNode(location, items);
+                return new ListNode(lines, offset, items);
             case JsonTokenType.String:
-                return new ScalarNode(location, reader.GetString() ?? string.Empty, plain: false);
+                return new ScalarNode(lines, offset, reader.GetString() ?? string.Empty, plain: false);
             case JsonTokenType.Number:
-                return new ScalarNode(location, Encoding.UTF8.GetString(reader.ValueSpan), plain: true);
+                return new ScalarNode(lines, offset, Encoding.UTF8.GetString(reader.ValueSpan), plain: true);
             case JsonTokenType.True:
-                return new ScalarNode(location, "true", plain: true);
+                return new ScalarNode(lines, offset, "true", plain: true);
             case JsonTokenType.False:
-                return new ScalarNode(location, "false", plain: true);
+                return new ScalarNode(lines, offset, "false", plain: true);
             case JsonTokenType.Null:
-                return new ScalarNode(location, "null", plain: true, isNull: true);
+                return new ScalarNode(lines, offset, "null", plain: true, isNull: true);
             default:
-                throw new BallastInputException(location, $"unexpected JSON token {reader.TokenType}");
+                throw new BallastInputException(lines.At(offset), $"unexpected JSON token {reader.TokenType}");
+        }
+    }
+
+    /// <summary>
+    /// The property names of one document, each made into a string once: a long list repeats a handful of keys
+    /// (name, trigger, costs, ...) thousands of times. The first <see cref="Kept"/> distinct short unescaped names are kept.
+    /// </summary>
+    private sealed class KeyNames
+    {
+        private const int Kept = 64;
+        private const int LongestKept = 64;
+        private readonly byte[][] _utf8 = new byte[Kept][];
+        private readonly string[] _text = new string[Kept];
+        private int _count;
+
+        public string Of(ref Utf8JsonReader reader)
+        {
+            if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > LongestKept)
+            {
+                return reader.GetString() ?? string.Empty;
+            }
+
+            var utf8 = reader.ValueSpan;
+            for (var k = 0; k < _count; k++)
+            {
+                if (utf8.SequenceEqual(_utf8[k]))
+                {
+                    return _text[k];
+                }
+            }
+
+            var made = reader.GetString() ?? string.Empty;
+            if (_count < Kept)
+            {
+                _utf8[_count] = utf8.ToArray();
+                _text[_count] = made;
+                _count++;
+            }
+
+            return made;
         }
     }
 

@@ -142,7 +142,8 @@ public static class SpecLoader
             throw Fail(list, "policies", "the list is empty; give at least one policy");
         }
 
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var names = new Dictionary<string, int>(items.Items.Count, StringComparer.Ordinal);
+        entries.Capacity = items.Items.Count;
         for (var i = 0; i < items.Items.Count; i++)
         {
             var path = $"policies[{i}]";
@@ -259,11 +260,11 @@ public static class SpecLoader
 
         var (costsNode, costsPath) = Pick("costs");
         var costs = costsNode is null
-            ? CostSpec.Zero(universe.Length)
+            ? Zeros.Costs(universe.Length)
             : Memoised(BindMemo.BlockKey(BindMemo.Kind.Costs, costsNode, costsPath, universeKey), () => Inherited(name, costsPath, path, universe, () => BindCosts(costsNode, costsPath, universe)));
         var (lotNode, lotPath) = Pick("lot");
         var lot = lotNode is null
-            ? [.. new double[universe.Length]]
+            ? Zeros.Lots(universe.Length)
             : Memoised(BindMemo.BlockKey(BindMemo.Kind.Lot, lotNode, lotPath, universeKey), () => new LotSizes(Inherited(name, lotPath, path, universe, () => PerAsset(lotNode, lotPath, universe, positive: true)))).Values;
         var (triggerNode, triggerPath) = Pick("trigger");
         if (triggerNode is null)
@@ -340,6 +341,25 @@ public static class SpecLoader
     }
 }
 
+/// <summary>
+/// The costs and lots of a policy that gives none, one object per universe size (for up to 64 assets): immutable, so
+/// the policies share them, and what is keyed by them (a twin's canonical form, a canonical block's bytes) is shared too.
+/// </summary>
+internal static class Zeros
+{
+    private const int Shared = 64;
+    private static readonly CostSpec?[] NoCosts = new CostSpec?[Shared + 1];
+    private static readonly LotSizes?[] NoLots = new LotSizes?[Shared + 1];
+
+    /// <summary>Zero costs for <paramref name="assets"/> assets (two threads may both make one; either is kept).</summary>
+    public static CostSpec Costs(int assets) =>
+        assets > Shared ? CostSpec.Zero(assets) : NoCosts[assets] ??= CostSpec.Zero(assets);
+
+    /// <summary>Fractional units (lot 0) for <paramref name="assets"/> assets.</summary>
+    public static ImmutableArray<double> Lots(int assets) =>
+        assets > Shared ? [.. new double[assets]] : (NoLots[assets] ??= new LotSizes([.. new double[assets]])).Values;
+}
+
 /// <summary>A bound universe: the names in order, and where each was written (the spec's universe locations).</summary>
 internal sealed record BoundUniverse(ImmutableArray<string> Names, KeyValuePair<string, InputLocation>[] Locations);
 
@@ -348,9 +368,30 @@ internal sealed class BoundTrigger(TriggerSpec spec)
 {
     public TriggerSpec Spec { get; } = spec;
 
-    public bool HasRiskDrift { get; } = spec.Walk().Any(t => t is RiskDriftTrigger);
+    public bool HasRiskDrift { get; } = Has<RiskDriftTrigger>(spec);
 
-    public bool HasDrift { get; } = spec.Walk().Any(t => t is DriftTrigger);
+    public bool HasDrift { get; } = Has<DriftTrigger>(spec);
+
+    /// <summary>Whether the tree holds a trigger of kind <typeparamref name="T"/> (a recursion, not <see cref="TriggerTree.Walk"/>'s iterators: every policy binds one).</summary>
+    private static bool Has<T>(TriggerSpec trigger)
+        where T : TriggerSpec
+    {
+        switch (trigger)
+        {
+            case T:
+                return true;
+            case AnyTrigger { Triggers: var children }:
+                return children.Any(Has<T>);
+            case AllTrigger { Triggers: var children }:
+                return children.Any(Has<T>);
+            case CooldownTrigger c:
+                return Has<T>(c.Inner);
+            case VolatilityTrigger v:
+                return Has<T>(v.Normal) || Has<T>(v.High);
+            default:
+                return false;
+        }
+    }
 }
 
 /// <summary>Bound lot sizes (a class, to be kept in a <see cref="BindMemo"/>).</summary>

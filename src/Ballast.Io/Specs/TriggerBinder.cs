@@ -27,7 +27,7 @@ internal static class TriggerBinder
 
         var map = AsMap(node, path);
         CheckKeys(map, TriggerKeys, path);
-        var kinds = map.Entries.Where(e => e.Key.Text is "calendar" or "drift" or "risk_drift" or "any" or "all").ToList();
+        var kinds = Kinds(map);
         var volatilityNode = Get(map, "volatility");
         if (volatilityNode is not null && !allowNone)
         {
@@ -127,6 +127,22 @@ internal static class TriggerBinder
         }
 
         return Get(map, "cooldown") is { } cooldownNode ? Cooldown(trigger, cooldownNode, Join(path, "cooldown")) : trigger;
+    }
+
+    /// <summary>The members of a trigger mapping that name its kind, in written order (a loop: LINQ over the entries is compiled at run time).</summary>
+    private static List<KeyValuePair<ScalarNode, SpecNode>> Kinds(MapNode map)
+    {
+        var kinds = new List<KeyValuePair<ScalarNode, SpecNode>>(1);
+        var entries = map.Entries;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i].Key.Text is "calendar" or "drift" or "risk_drift" or "any" or "all")
+            {
+                kinds.Add(entries[i]);
+            }
+        }
+
+        return kinds;
     }
 
     internal static TriggerSpec WrapVolatility(TriggerSpec normal, SpecNode node, string path, TriggerScope? scope = null)

@@ -113,7 +113,7 @@ internal static class WeightsBinder
             }
         }
 
-        var sum = values.Sum();
+        var sum = Total(values);
         if (Math.Abs(sum - 1) > 1e-9)
         {
             throw Fail(targetsNode, $"{path}.targets", $"targets must sum to 1 (within 1e-9), they sum to {Fmt(sum)}");
@@ -143,9 +143,9 @@ internal static class WeightsBinder
             throw Fail(node, path, $"no {what} for {string.Join(", ", missing.Select(m => $"'{m}'"))}; every asset needs one");
         }
 
-        if (Math.Abs(values.Sum() - 1) > 1e-9)
+        if (Math.Abs(Total(values) - 1) > 1e-9)
         {
-            throw Fail(node, path, $"{what}s must sum to 1 (within 1e-9), they sum to {Fmt(values.Sum())}");
+            throw Fail(node, path, $"{what}s must sum to 1 (within 1e-9), they sum to {Fmt(Total(values))}");
         }
 
         return [.. values];
@@ -192,16 +192,28 @@ internal static class WeightsBinder
             Array.Fill(upper, hi);
         }
 
-        if (lower.Sum() > 1 + 1e-12)
+        if (Total(lower) > 1 + 1e-12)
         {
-            throw Fail(node, path, $"lower bounds sum to {Fmt(lower.Sum())} > 1: no portfolio can meet them (weights sum to 1)");
+            throw Fail(node, path, $"lower bounds sum to {Fmt(Total(lower))} > 1: no portfolio can meet them (weights sum to 1)");
         }
 
-        if (upper.Sum() < 1 - 1e-12)
+        if (Total(upper) < 1 - 1e-12)
         {
-            throw Fail(node, path, $"upper bounds sum to {Fmt(upper.Sum())} < 1: no portfolio can meet them (weights sum to 1)");
+            throw Fail(node, path, $"upper bounds sum to {Fmt(Total(upper))} < 1: no portfolio can meet them (weights sum to 1)");
         }
 
         return ([.. lower], [.. upper]);
+    }
+
+    /// <summary>The sum in order, as LINQ's Sum adds doubles (a loop: LINQ's generic Sum is compiled at run time).</summary>
+    private static double Total(ReadOnlySpan<double> values)
+    {
+        var sum = 0.0;
+        foreach (var value in values)
+        {
+            sum += value;
+        }
+
+        return sum;
     }
 }
