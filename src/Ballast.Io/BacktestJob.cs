@@ -128,6 +128,10 @@ public static class BacktestJob
             {
                 var policy = spec.Policies[i];
                 compiled[i] = new RebalancePolicy(policy);
+
+                // The canonical form and hash are made when first asked for: here, in parallel, not one by one in the
+                // identity table below (99,200 cells: about 0.3 s of wall time serially).
+                _ = compiled[i].Hash;
                 if (IsOwnTwin(policy))
                 {
                     twinHashes[i] = compiled[i].Hash;

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Ballast.Backtesting;
 
@@ -563,11 +564,7 @@ internal sealed class LaneScanner
                 var stops = candidateLanes & (noBand | Vector.GreaterThan(rowLargest, stopAbove)) & active;
                 if (stops != Vector<long>.Zero)
                 {
-                    for (var lane = 0; lane < w; lane++)
-                    {
-                        events |= stops[lane] != 0 ? 1 << lane : 0;
-                    }
-
+                    events = LaneBits(stops);
                     break;
                 }
 
@@ -611,6 +608,24 @@ internal sealed class LaneScanner
         static Vector<double> Load(double[] lanes) => Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(lanes));
 
         static void Store(Vector<double> value, double[] lanes) => value.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(lanes));
+    }
+
+    /// <summary>Bit k set where lane k of <paramref name="mask"/> is set (all bits or none in each lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int LaneBits(Vector<long> mask)
+    {
+        if (Vector<long>.Count == Vector256<long>.Count)
+        {
+            return (int)Vector256.ExtractMostSignificantBits(mask.AsVector256());
+        }
+
+        var bits = 0;
+        for (var lane = 0; lane < Vector<long>.Count; lane++)
+        {
+            bits |= mask[lane] != 0 ? 1 << lane : 0;
+        }
+
+        return bits;
     }
 
     /// <summary>One asset's drift d = |fma(−t, V, x)| into the row's sum and maximum, where <paramref name="present"/>.</summary>

@@ -22,6 +22,14 @@ public sealed class ParallelPolicyRunner : IPolicyRunner
         var perPolicy = new PriceTable[policies.Count];
         for (var i = 0; i < policies.Count; i++)
         {
+            // Neighbours holding the very same universe and no reference series (a sweep's cells) share the table
+            // without building its key again.
+            if (i > 0 && ReferenceEquals(policies[i].Names, policies[i - 1].Names) && policies[i].Spec.Weights is not RiskWeights && policies[i - 1].Spec.Weights is not RiskWeights)
+            {
+                perPolicy[i] = perPolicy[i - 1];
+                continue;
+            }
+
             var references = policies[i].Spec.ReferenceSeries.ToArray();
             var key = string.Join('\u001f', policies[i].Names) + '\u001e' + string.Join('\u001f', references);
             if (!tables.TryGetValue(key, out var selected))
