@@ -9,9 +9,9 @@ using CsCheck;
 namespace Ballast.Core.Tests.Backtesting;
 
 /// <summary>
-/// The engine's row scan and trade step are vectorised with layouts that depend on the universe size (scalar below one
-/// vector, units held in registers up to three vectors, loops beyond, a masked overlapping last vector). These tests
-/// hold every layout, and the forced scalar and vector kernels, to <see cref="ReferenceEngine"/> (the plain scalar loop
+/// The engine's row scan runs one policy per vector lane (straight-line code up to 8 assets, a loop beyond) and its
+/// trade step is vectorised across the assets (scalar below one vector, a masked overlapping last vector). These tests
+/// hold every form, and the forced scalar and vector kernels, to <see cref="ReferenceEngine"/> (the plain scalar loop
 /// written from docs/backtest-semantics.md, in src as the oracle and fallback), over 1 to 30 assets.
 /// </summary>
 public class EngineReferenceTests
@@ -40,24 +40,12 @@ public class EngineReferenceTests
                 Gen.Double[0, 20],
                 (walks, raw, kind, band, bps, fixedCost) => new Case(
                     [.. Enumerable.Range(0, n).Select(i => $"X{i}")],
-                    [.. walks.Select(Walk)],
+                    [.. walks.Select(Specs.Walk)],
                     [.. PartsPerMillion.Round([.. raw.Select(x => x / raw.Sum())]).Select(p => p / 1e6)],
                     kind,
                     band,
                     bps,
                     n == 1 ? 0 : fixedCost))));
-
-    private static double[] Walk((double Start, double[] Steps) walk)
-    {
-        var prices = new double[walk.Steps.Length + 1];
-        prices[0] = walk.Start;
-        for (var t = 0; t < walk.Steps.Length; t++)
-        {
-            prices[t + 1] = prices[t] * (1 + walk.Steps[t]);
-        }
-
-        return prices;
-    }
 
     private static TriggerSpec Trigger(Case c) => c.Kind switch
     {

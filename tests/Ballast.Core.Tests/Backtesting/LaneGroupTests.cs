@@ -36,7 +36,7 @@ public class LaneGroupTests
                 Gen.Select(Gen.Double[1, 100], Gen.Double[-0.05, 0.05].Array[rows - 1]).Array[n],
                 Gen.Select(Gen.Double[0.01, 1.0].Array[n], Gen.Enum<Kind>(), Gen.Double[0.002, 0.05], Gen.Double[0, 50], Gen.Double[0, 20], (raw, kind, band, bps, fixedCost) => new Member(Normalised(raw), kind, band, bps, n == 1 ? 0 : fixedCost)).Array[1, Backtester.GroupSize],
                 Gen.Bool,
-                (walks, members, record) => new Case([.. Enumerable.Range(0, n).Select(i => $"X{i}")], [.. walks.Select(Walk)], members, record))));
+                (walks, members, record) => new Case([.. Enumerable.Range(0, n).Select(i => $"X{i}")], [.. walks.Select(Specs.Walk)], members, record))));
 
     [Fact]
     public void EveryRunOfAGroup_IsBitForBitItsRunAlone_WithEitherKernel()
@@ -101,18 +101,6 @@ public class LaneGroupTests
     }, bps: m.Bps, fixedCost: m.FixedCost) with { Name = "p" + k.ToString(CultureInfo.InvariantCulture) });
 
     private static double[] Normalised(double[] raw) => [.. PartsPerMillion.Round([.. raw.Select(x => x / raw.Sum())]).Select(p => p / 1e6)];
-
-    private static double[] Walk((double Start, double[] Steps) walk)
-    {
-        var prices = new double[walk.Steps.Length + 1];
-        prices[0] = walk.Start;
-        for (var t = 0; t < walk.Steps.Length; t++)
-        {
-            prices[t + 1] = prices[t] * (1 + walk.Steps[t]);
-        }
-
-        return prices;
-    }
 
     /// <summary>Every number of a run as raw bits: its metrics, and its series and trades when recorded.</summary>
     private static List<long> Bits(PolicyRun run)

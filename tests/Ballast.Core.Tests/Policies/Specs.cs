@@ -7,6 +7,19 @@ namespace Ballast.Core.Tests.Policies;
 /// <summary>Builders for policies in tests (the spec loader lives in Ballast.Io).</summary>
 internal static class Specs
 {
+    /// <summary>A price path from a start and per-row relative steps: p₀ = start, pₜ₊₁ = pₜ · (1 + stepₜ).</summary>
+    public static double[] Walk((double Start, double[] Steps) walk)
+    {
+        var prices = new double[walk.Steps.Length + 1];
+        prices[0] = walk.Start;
+        for (var t = 0; t < walk.Steps.Length; t++)
+        {
+            prices[t + 1] = prices[t] * (1 + walk.Steps[t]);
+        }
+
+        return prices;
+    }
+
     public static PolicySpec Fixed(string[] names, double[] targets, TriggerSpec trigger, double capital = 1_000_000, double bps = 0, double[]? lot = null, ExecutionSpec? execution = null, double fixedCost = 0, double spreadBps = 0) => new()
     {
         Name = "test",
