@@ -243,40 +243,48 @@ public static class BacktestJob
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(compiled);
-        // Grouped by hash through a class key (as Identity): a dictionary or LINQ over the struct would be compiled at run time.
-        var groups = new Dictionary<Identity, List<string>>(compiled.Count);
-        var firsts = new List<int>();
-        var inOrder = new List<List<string>>();
+        // Grouped by hash through a class key (as Identity): a dictionary or LINQ over the struct would be compiled at run
+        // time. Each policy points at its group's first policy; names are gathered only for the groups noticed.
+        var firstOf = new Dictionary<Identity, int>(compiled.Count);
+        var first = new int[compiled.Count];
+        var size = new int[compiled.Count];
         for (var i = 0; i < compiled.Count; i++)
         {
             var key = new Identity(compiled[i].Hash, 0);
-            if (!groups.TryGetValue(key, out var group))
+            if (!firstOf.TryGetValue(key, out var f))
             {
-                group = [];
-                groups[key] = group;
-                firsts.Add(i);
-                inOrder.Add(group);
+                f = i;
+                firstOf[key] = i;
             }
 
-            group.Add(compiled[i].Spec.Name);
+            first[i] = f;
+            size[f]++;
         }
 
         // The hashes several policies share, by their first policy's index, in order of first use.
         var duplicates = new List<int>();
-        for (var g = 0; g < inOrder.Count; g++)
+        for (var i = 0; i < compiled.Count; i++)
         {
-            if (inOrder[g].Count > 1)
+            if (first[i] == i && size[i] > 1)
             {
-                duplicates.Add(g);
+                duplicates.Add(i);
             }
         }
 
         var notices = new List<string>();
         for (var d = 0; d < Math.Min(duplicates.Count, MaxDuplicateNotices); d++)
         {
-            var (hash, group) = (compiled[firsts[duplicates[d]]].Hash, inOrder[duplicates[d]]);
-            var shown = string.Join(", ", group.Take(5).Select(n => $"'{n}'"));
-            notices.Add($"{group.Count} policies have one hash ({hash.ToString()[..12]}), the same rules under different names: {shown}{(group.Count > 5 ? ", ..." : string.Empty)}");
+            var f = duplicates[d];
+            var names = new List<string>(5);
+            for (var j = f; j < compiled.Count && names.Count < 5; j++)
+            {
+                if (first[j] == f)
+                {
+                    names.Add($"'{compiled[j].Spec.Name}'");
+                }
+            }
+
+            notices.Add($"{size[f]} policies have one hash ({compiled[f].Hash.ToString()[..12]}), the same rules under different names: {string.Join(", ", names)}{(size[f] > 5 ? ", ..." : string.Empty)}");
         }
 
         if (duplicates.Count > MaxDuplicateNotices)

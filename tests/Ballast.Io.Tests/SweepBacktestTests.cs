@@ -3,6 +3,7 @@ using Ballast.Data;
 using Ballast.Io.Reports;
 using Ballast.Io.Specs;
 using Ballast.Io.Tests.Protocol;
+using Ballast.Policies;
 
 namespace Ballast.Io.Tests;
 
@@ -123,6 +124,31 @@ public sealed class SweepBacktestTests
         // The baseline named from the sweep shares that policy's run: comparing it with itself gives 0.
         Assert.Equal(0, policies[2].GetProperty("baselines")[0].GetProperty("cagr_difference").GetDouble());
         Assert.Equal(JsonValueKind.Null, policies[6].GetProperty("twin").ValueKind);
+    }
+
+    [Fact]
+    public void ManySharedHashes_NoticeTheFirstTenInOrderOfFirstUse_FiveNamesEach_AndCountTheRest()
+    {
+        // Twelve rules, each under seven names, interleaved: p0_k … p11_k for k = 0 … 6.
+        var policies = string.Join(", ", Enumerable.Range(0, 7).SelectMany(k => Enumerable.Range(0, 12).Select(g => $"{{ name: p{g}_{k}, costs: {{ proportional_bps: {g} }} }}")));
+        var spec = SpecLoader.Load($$"""
+            universe: [A, B]
+            weights: { scheme: fixed, targets: { A: 0.6, B: 0.4 } }
+            trigger: { calendar: monthly }
+            policies: [{{policies}}]
+            """, "s.yaml");
+        var compiled = spec.Policies.Select(p => new RebalancePolicy(p)).ToArray();
+
+        var notices = BacktestJob.DuplicateHashNotices(spec, compiled);
+
+        Assert.Equal(11, notices.Count);
+        for (var g = 0; g < 10; g++)
+        {
+            Assert.StartsWith($"7 policies have one hash ({compiled[g].Hash.ToString()[..12]}), ", notices[g], StringComparison.Ordinal);
+            Assert.EndsWith($"the same rules under different names: {string.Join(", ", Enumerable.Range(0, 5).Select(k => $"'p{g}_{k}'"))}, ...", notices[g], StringComparison.Ordinal);
+        }
+
+        Assert.Equal("2 more hashes are shared by several policies", notices[10]);
     }
 
     [Fact]
