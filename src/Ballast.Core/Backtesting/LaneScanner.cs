@@ -115,13 +115,10 @@ internal sealed class LaneScanner
     }
 
     /// <summary>Lanes per scanner: the vector width in doubles (the scalar kernel runs as many lanes, one after another).</summary>
-    public static int Width => Vector<double>.Count;
+    public static int Width => Lanes.Width;
 
     /// <summary>The kernel this scanner runs: <see cref="EngineKernel.Vector"/> or <see cref="EngineKernel.Scalar"/>.</summary>
     public EngineKernel Kernel => _vector ? EngineKernel.Vector : EngineKernel.Scalar;
-
-    /// <summary>Returns booked per lane (one per row after the first, the same in every lane).</summary>
-    public long Count => _count;
 
     /// <summary>
     /// Starts <paramref name="lane"/> at row 0's NAV, holding <paramref name="units"/> and <paramref name="cash"/>. A row's
@@ -405,27 +402,8 @@ internal sealed class LaneScanner
                 return t;
             }
 
-            for (var lane = 0; lane < w; lane++)
-            {
-                var total = _value[lane];
-                var peak = _peak[lane];
-                var floor = _floorFactor[lane];
-                var drawdown = _maxDrawdown[lane];
-                var sum = _sum[lane];
-                var squares = _sumSquares[lane];
-                var downside = _downside[lane];
-                Accumulate((total - _nav[lane]) * _inverse[lane], total, _shift[lane], _riskFree, ref sum, ref squares, ref downside, ref peak, ref floor, ref drawdown);
-                _sum[lane] = sum;
-                _sumSquares[lane] = squares;
-                _downside[lane] = downside;
-                _peak[lane] = peak;
-                _floorFactor[lane] = floor;
-                _maxDrawdown[lane] = drawdown;
-                _inverse[lane] = _scale[lane];
-                _nav[lane] = total;
-            }
-
-            _count++;
+            // No lane is asked here: every lane's row ends at NAV = value.
+            Book(_value);
         }
 
         return t;

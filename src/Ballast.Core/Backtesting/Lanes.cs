@@ -45,17 +45,4 @@ internal static class Lanes
 
         return Vector.Sum(lanes);
     }
-
-    /// <summary>The largest lane of non-negative finite values (so the platform's max, MaxNative, is exact).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Max(Vector<double> lanes)
-    {
-        var largest = 0.0;
-        for (var k = 0; k < Vector<double>.Count; k++)
-        {
-            largest = double.MaxNative(largest, lanes[k]);
-        }
-
-        return largest;
-    }
 }

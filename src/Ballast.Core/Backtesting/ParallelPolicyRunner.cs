@@ -20,17 +20,20 @@ public sealed class ParallelPolicyRunner : IPolicyRunner
         ArgumentNullException.ThrowIfNull(policies);
         var tables = new Dictionary<string, PriceTable>(StringComparer.Ordinal);
         var perPolicy = new PriceTable[policies.Count];
+        var previousReferences = -1;
         for (var i = 0; i < policies.Count; i++)
         {
             // Neighbours holding the very same universe and no reference series (a sweep's cells) share the table
             // without building its key again.
-            if (i > 0 && ReferenceEquals(policies[i].Names, policies[i - 1].Names) && policies[i].Spec.Weights is not RiskWeights && policies[i - 1].Spec.Weights is not RiskWeights)
+            var references = policies[i].Spec.ReferenceSeries.ToArray();
+            var sameAsPrevious = previousReferences == 0 && references.Length == 0 && ReferenceEquals(policies[i].Names, policies[i - 1].Names);
+            previousReferences = references.Length;
+            if (sameAsPrevious)
             {
                 perPolicy[i] = perPolicy[i - 1];
                 continue;
             }
 
-            var references = policies[i].Spec.ReferenceSeries.ToArray();
             var key = string.Join('\u001f', policies[i].Names) + '\u001e' + string.Join('\u001f', references);
             if (!tables.TryGetValue(key, out var selected))
             {

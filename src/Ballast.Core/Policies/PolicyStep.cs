@@ -12,9 +12,6 @@ namespace Ballast.Policies;
 /// </summary>
 public sealed class PolicyStep
 {
-    /// <summary>Candidate rows per calendar and schedule (<see cref="SharedCandidateRows"/>), released with the calendar.</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MarketCalendar, System.Collections.Concurrent.ConcurrentDictionary<(object Schedule, int PeriodsPerYear), bool[]?>> SharedCandidates = new();
-
     private readonly PriceTable _table;
     private readonly PriceTable? _prices;
     private readonly int _periodsPerYear;
@@ -86,7 +83,7 @@ public sealed class PolicyStep
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(table);
         var initial = InitialTargets(policy, table, 0, periodsPerYear);
-        return new PolicyStep(policy, table, periodsPerYear, windowEndsAtLastRow: true, initial, 0, null, SharedCandidateRows(policy, table.Calendar, periodsPerYear));
+        return new PolicyStep(policy, table, periodsPerYear, windowEndsAtLastRow: true, initial, 0, null, policy.CandidateRows(table.Calendar, periodsPerYear));
     }
 
     /// <summary>
@@ -312,29 +309,6 @@ public sealed class PolicyStep
 
     private static void ProposeTargets(RebalancePolicy policy, PriceTable table, int row, ReadOnlySpan<double> weights, double nav, int periodsPerYear, Span<int> targetPpm, Span<double> solved) =>
         policy.ComputeTargetsAndSolution(new PolicyContext(table.Calendar, row, weights, nav, 0, false, prices: table, periodsPerYear: periodsPerYear), targetPpm, solved);
-
-    /// <summary>
-    /// The policy's candidate rows on the calendar, shared by the policies with the same schedule: a sweep's runs then
-    /// compute (and hold) one array per schedule, not one per run. Only triggers whose candidates are a function of a
-    /// schedule alone are shared (none, a calendar, a drift band's check); the others are computed per run.
-    /// </summary>
-    private static bool[]? SharedCandidateRows(RebalancePolicy policy, MarketCalendar calendar, int periodsPerYear)
-    {
-        object? schedule = policy.Spec.Trigger switch
-        {
-            NoTrigger none => none,
-            CalendarTrigger calendarTrigger => calendarTrigger,
-            DriftTrigger drift => (nameof(DriftTrigger), drift.Check, drift.CheckAnchor, drift.CheckOffset),
-            _ => null,
-        };
-        if (schedule is null)
-        {
-            return policy.CandidateRows(calendar, periodsPerYear);
-        }
-
-        var shared = SharedCandidates.GetValue(calendar, _ => new());
-        return shared.GetOrAdd((schedule, periodsPerYear), static (_, p) => p.Policy.CandidateRows(p.Calendar, p.PeriodsPerYear), (Policy: policy, Calendar: calendar, PeriodsPerYear: periodsPerYear));
-    }
 
     private static void SetTargets(ReadOnlySpan<int> ppm, Span<int> targetPpm, Span<double> targets)
     {
